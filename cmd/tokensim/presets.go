@@ -1,0 +1,32 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tokensim/tokensim/sim"
+)
+
+// presets prints every preset's figures side by side.
+func presets(w io.Writer) int {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PRESET\tACCESS\tREFRESH ABS\tREFRESH IDLE\tROTATION\tREUSE DETECTION\tGRACE\tSUMMARY")
+	for _, p := range sim.Presets() {
+		pol := p.Policy
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\t%v\t%s\t%s\n", p.Name, sim.FormatDuration(pol.AccessTTL),
+			orNone(pol.RefreshAbsolute), orNone(pol.RefreshIdle), pol.Rotation, pol.ReuseDetection, sim.FormatDuration(pol.ReuseGrace), p.Summary)
+	}
+	if err := tw.Flush(); err != nil {
+		return 1
+	}
+	return 0
+}
+
+func orNone(d time.Duration) string {
+	if d == 0 {
+		return "none"
+	}
+	return sim.FormatDuration(d)
+}

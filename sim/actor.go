@@ -1,0 +1,33 @@
+package sim
+
+// Actor names a participant. Actors are the lanes of the sequence diagram,
+// in the order the constants are declared.
+type Actor string
+
+const (
+	ActorUser     Actor = "user"     // the person, through their browser
+	ActorApp      Actor = "app"      // the client application
+	ActorAS       Actor = "as"       // the authorization server
+	ActorAPI      Actor = "api"      // the resource server
+	ActorAttacker Actor = "attacker" // whoever got hold of a token
+)
+
+// Actors lists every actor in lane order.
+var Actors = []Actor{ActorUser, ActorApp, ActorAS, ActorAPI, ActorAttacker}
+
+// Title is the actor's name as a learner reads it.
+func (a Actor) Title() string {
+	switch a {
+	case ActorUser:
+		return "User"
+	case ActorApp:
+		return "App"
+	case ActorAS:
+		return "Auth server"
+	case ActorAPI:
+		return "API"
+	case ActorAttacker:
+		return "Attacker"
+	}
+	return string(a)
+}

@@ -1,0 +1,265 @@
+package sim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// API is a resource server: a small demo API that accepts access tokens
+// from the AS (RFC 6750, RFC 9068). How it decides a token is still good
+// depends on the policy's APIMode.
+type API struct {
+	env      *env
+	issuer   string // the only issuer it trusts
+	audience string // its own resource identifier: tokens must carry it in aud
+	realm    string
+	keys     *keySet
+	http     *http.Client // to the AS: JWKS and introspection
+
+	// explain names a presented token for the learner (at-2, rt-1, "an ID
+	// token") and says why the AS considers it dead. The world wires it to
+	// the AS; a real API has no such narrator, so it only ever colours
+	// reasons, never decisions.
+	explain func(raw string) explanation
+
+	mu       sync.Mutex
+	denylist map[string]denied
+	orders   int
+}
+
+type denied struct {
+	exp    time.Time
+	reason string
+}
+
+func newAPI(e *env, issuer, audience, realm string, toAS *http.Client) *API {
+	return &API{
+		env: e, issuer: issuer, audience: audience, realm: realm, http: toAS,
+		keys:     &keySet{url: issuer + "/jwks.json", client: toAS, env: e},
+		denylist: map[string]denied{},
+	}
+}
+
+// route is one endpoint of the demo API and the scope it needs.
+type apiRoute struct {
+	method, path, scope string
+}
+
+var apiRoutes = []apiRoute{
+	{http.MethodGet, "/api/profile", "profile"},
+	{http.MethodGet, "/api/orders", "orders:read"},
+	{http.MethodPost, "/api/orders", "orders:write"},
+}
+
+// Routes lists the API's endpoints as "METHOD /path (scope)".
+func Routes() []string {
+	var out []string
+	for _, r := range apiRoutes {
+		out = append(out, r.method+" "+r.path+" ("+r.scope+")")
+	}
+	return out
+}
+
+// now is the API's clock: the world's, offset by the policy's skew, so that
+// clock-skew lessons can put the API ahead of or behind the AS.
+func (api *API) now() time.Time { return api.env.clock.Now().Add(api.env.policy().APIClockSkew) }
+
+// ServeHTTP implements http.Handler.
+func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var rt *apiRoute
+	pathKnown := false
+	for i := range apiRoutes {
+		if apiRoutes[i].path == r.URL.Path {
+			pathKnown = true
+			if apiRoutes[i].method == r.Method {
+				rt = &apiRoutes[i]
+			}
+		}
+	}
+	switch {
+	case !pathKnown:
+		noteOf(r).reason = "the API has no endpoint at " + quoteID(r.URL.Path)
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not_found"})
+		return
+	case rt == nil:
+		noteOf(r).reason = r.Method + " is not allowed on " + r.URL.Path
+		w.Header().Set("Allow", allowed(r.URL.Path))
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed"})
+		return
+	}
+	var body form
+	if isFormBody(r) {
+		var err error
+		body, err = readForm(w, r)
+		if errors.Is(err, errTooLarge) {
+			noteOf(r).reason = "the request body is larger than 1 MiB"
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "too_large"})
+			return
+		}
+		if err != nil {
+			api.refuse(w, r, 400, challenge{realm: api.realm, err: ErrInvalidRequest, desc: err.Error()}, err.Error(), "")
+			return
+		}
+	} else if r.Body != nil {
+		// Drain at most 1 MiB, so that a huge body cannot tie the API up.
+		if _, err := io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, MaxBodyBytes)); err != nil {
+			noteOf(r).reason = "the request body is larger than 1 MiB"
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "too_large"})
+			return
+		}
+	}
+
+	raw, bf := extractBearer(r, body)
+	if bf != nil {
+		if bf.status == http.StatusUnauthorized {
+			// §3.1: no credentials, no error code: just say how to authenticate.
+			api.refuse(w, r, 401, challenge{realm: api.realm}, "the request carries no bearer token: the API cannot know who is calling", "")
+			return
+		}
+		api.refuse(w, r, 400, challenge{realm: api.realm, err: ErrInvalidRequest, desc: bf.desc}, "malformed request: "+bf.desc, "")
+		return
+	}
+	var ex explanation
+	if api.explain != nil {
+		ex = api.explain(raw)
+	}
+	label := ex.label
+	claims, bad := api.check(raw, ex)
+	if bad != nil {
+		api.refuse(w, r, 401, challenge{realm: api.realm, err: ErrInvalidToken, desc: bad.desc}, bad.reason, label)
+		return
+	}
+	if !hasScope(claims.Scope, rt.scope) {
+		api.refuse(w, r, 403, challenge{realm: api.realm, err: ErrInsufficientScope, scope: rt.scope},
+			fmt.Sprintf("%s is valid but its scope (%s) lacks %s, which %s %s needs; refreshing will not help (RFC 6750 section 3.1)",
+				orName(ex.name), claims.Scope, rt.scope, rt.method, rt.path), label)
+		return
+	}
+	n := noteOf(r)
+	n.token, n.summary = label, "accepted "+orName(ex.name)+" for "+claims.Subject+" ("+string(api.env.policy().APIMode)+" check)"
+	api.respond(w, r, rt, claims)
+}
+
+// check decides whether raw is a good access token under the API's mode.
+func (api *API) check(raw string, ex explanation) (*AccessClaims, *invalidToken) {
+	pol := api.env.policy()
+	now := api.now()
+	if pol.APIMode == ModeIntrospect {
+		return api.introspect(raw, ex)
+	}
+	claims, bad := api.validateJWT(raw, ex.name, now, pol.Leeway)
+	if bad != nil {
+		return nil, bad
+	}
+	if pol.APIMode == ModeDenylist {
+		api.mu.Lock()
+		d, listed := api.denylist[claims.ID]
+		api.mu.Unlock()
+		if listed {
+			return nil, &invalidToken{"The access token was revoked", orName(ex.name) + " is on the API's denylist: " + d.reason}
+		}
+	}
+	return claims, nil
+}
+
+// introspect asks the AS (RFC 7662), authenticating as ClientAPI. It costs
+// a round trip per call: the price of instant revocation.
+func (api *API) introspect(raw string, ex explanation) (*AccessClaims, *invalidToken) {
+	api.env.counters.introspect()
+	req, _ := http.NewRequest(http.MethodPost, api.issuer+"/introspect",
+		strings.NewReader(url.Values{"token": {raw}, "token_type_hint": {"access_token"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(ClientAPI), url.QueryEscape(apiSecret))
+	resp, err := api.http.Do(req)
+	if err != nil {
+		return nil, &invalidToken{"The access token could not be checked", "the AS could not be asked: " + err.Error()}
+	}
+	defer resp.Body.Close()
+	var in introspection
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&in) != nil {
+		return nil, &invalidToken{"The access token could not be checked", fmt.Sprintf("the AS answered introspection with status %d", resp.StatusCode)}
+	}
+	if !in.Active {
+		why := "the AS says it is not active"
+		if ex.deadWhy != "" {
+			why += " (" + ex.deadWhy + ")"
+		}
+		return nil, &invalidToken{"The access token is not active", orName(ex.name) + ": " + why + "; introspection sees revocation at once"}
+	}
+	if in.Aud != api.audience {
+		return nil, &invalidToken{"The access token is for another audience", fmt.Sprintf("%s is for audience %s, not this API (%s)", orName(ex.name), in.Aud, api.audience)}
+	}
+	c := &AccessClaims{ClientID: in.ClientID, Scope: in.Scope}
+	c.Subject, c.ID, c.Issuer = in.Sub, in.Jti, in.Iss
+	return c, nil
+}
+
+// deny adds jti to the denylist until exp; entries are useless after it,
+// which is why a denylist stays small when access tokens are short-lived.
+func (api *API) deny(jti string, exp time.Time, reason string) {
+	api.mu.Lock()
+	now := api.now()
+	for k, d := range api.denylist {
+		if !now.Before(d.exp.Add(api.env.policy().Leeway)) {
+			delete(api.denylist, k)
+		}
+	}
+	api.denylist[jti] = denied{exp, reason}
+	api.mu.Unlock()
+	if api.env.policy().APIMode == ModeDenylist {
+		api.env.emit(Event{Kind: KindDenylisted, From: ActorAPI, Reason: reason,
+			Summary: "the API will refuse this jti until " + when(exp) + ", when the token would expire anyway"})
+	}
+}
+
+func (api *API) refuse(w http.ResponseWriter, r *http.Request, status int, c challenge, reason, label string) {
+	n := noteOf(r)
+	n.err, n.reason, n.token = c.err, reason, label
+	w.Header().Set("WWW-Authenticate", c.String())
+	w.Header().Set("Cache-Control", "no-store")
+	if c.err == "" {
+		w.WriteHeader(status)
+		return
+	}
+	writeJSON(w, status, map[string]string{"error": c.err, "error_description": errorDescription(c.desc)})
+}
+
+// respond serves the demo data.
+func (api *API) respond(w http.ResponseWriter, r *http.Request, rt *apiRoute, c *AccessClaims) {
+	switch rt.path + " " + rt.method {
+	case "/api/profile GET":
+		writeJSON(w, http.StatusOK, map[string]string{"sub": c.Subject, "client_id": c.ClientID})
+	case "/api/orders GET":
+		writeJSON(w, http.StatusOK, map[string]any{"sub": c.Subject, "orders": []string{"order-1001", "order-1002"}})
+	default:
+		api.mu.Lock()
+		api.orders++
+		id := fmt.Sprintf("order-%d", 2000+api.orders)
+		api.mu.Unlock()
+		writeJSON(w, http.StatusCreated, map[string]string{"created": id, "by": c.Subject})
+	}
+}
+
+func allowed(path string) string {
+	var ms []string
+	for _, r := range apiRoutes {
+		if r.path == path {
+			ms = append(ms, r.method)
+		}
+	}
+	return strings.Join(ms, ", ")
+}
+
+func orName(name string) string {
+	if name == "" {
+		return "the token"
+	}
+	return name
+}

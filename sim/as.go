@@ -1,0 +1,84 @@
+package sim
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// AuthServer is the authorization server: an http.Handler serving
+// /authorize, /token, /revoke, /introspect, /jwks.json and the discovery
+// documents. One mutex serialises its state, so it is safe to serve over
+// TCP as well as on the wire.
+type AuthServer struct {
+	env      *env
+	issuer   string // iss of every token; no trailing slash
+	audience string // aud of its access tokens: the API's identifier
+	clients  map[string]*clientReg
+	users    map[string]user // by username
+
+	mu       sync.Mutex
+	labels   map[string]int
+	codes    map[[32]byte]*codeRecord
+	refresh  map[[32]byte]*refreshRecord
+	access   map[string]*accessRecord // by jti
+	families []*family
+
+	// onAccessRevoked is told of every access token the AS revokes, so that
+	// a denylisting API can refuse it before it expires. It models the push
+	// channel (a shared cache, a message bus) real deployments use.
+	onAccessRevoked func(jti string, exp time.Time, reason string)
+
+	mux *http.ServeMux
+}
+
+func newAuthServer(e *env, issuer, audience string) *AuthServer {
+	as := &AuthServer{
+		env: e, issuer: issuer, audience: audience, clients: defaultClients(), users: defaultUsers(),
+		labels: map[string]int{}, codes: map[[32]byte]*codeRecord{},
+		refresh: map[[32]byte]*refreshRecord{}, access: map[string]*accessRecord{},
+	}
+	m := http.NewServeMux()
+	m.HandleFunc("/authorize", as.locked(as.serveAuthorize))
+	m.HandleFunc("/token", as.locked(as.serveToken))
+	m.HandleFunc("/revoke", as.locked(as.serveRevoke))
+	m.HandleFunc("/introspect", as.locked(as.serveIntrospect))
+	m.HandleFunc("/jwks.json", as.serveJWKS)
+	m.HandleFunc("/.well-known/openid-configuration", as.serveDiscovery)
+	m.HandleFunc("/.well-known/oauth-authorization-server", as.serveDiscovery)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		noteOf(r).reason = "the AS has no endpoint at " + quoteID(r.URL.Path)
+		http.NotFound(w, r)
+	})
+	as.mux = m
+	return as
+}
+
+// ServeHTTP implements http.Handler.
+func (as *AuthServer) ServeHTTP(w http.ResponseWriter, r *http.Request) { as.mux.ServeHTTP(w, r) }
+
+func (as *AuthServer) locked(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		as.mu.Lock()
+		defer as.mu.Unlock()
+		h(w, r)
+	}
+}
+
+// nextLabel returns the next human label of a kind: at-1, rt-1, f-1 …
+// Labels are what reasons and the inspector call tokens; the values
+// themselves are too long to read.
+func (as *AuthServer) nextLabel(kind string) string {
+	as.labels[kind]++
+	return fmt.Sprintf("%s-%d", kind, as.labels[kind])
+}
+
+func (as *AuthServer) userBySub(sub string) user {
+	for _, u := range as.users {
+		if u.sub == sub {
+			return u
+		}
+	}
+	return user{sub: sub}
+}

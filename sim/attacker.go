@@ -1,0 +1,230 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// Source is where an attacker gets hold of a token. Each position reaches
+// some tokens and not others, depending on where the app stores them.
+type Source string
+
+const (
+	// SourceScript is script injection (XSS) in the app's page: it reads
+	// what page scripts can read.
+	SourceScript Source = "script-injection"
+	// SourceLog is a log line: an API or proxy that logged the
+	// Authorization header of a request the app made.
+	SourceLog Source = "log"
+	// SourceNetwork is an intercepted exchange, e.g. a TLS-terminating
+	// proxy the attacker controls: it sees the last exchange that carried
+	// the token.
+	SourceNetwork Source = "network"
+)
+
+// Sources lists every attacker position.
+var Sources = []Source{SourceScript, SourceLog, SourceNetwork}
+
+// TokenKind names the kind of token an action concerns.
+type TokenKind string
+
+const (
+	TokenAccess  TokenKind = "access"
+	TokenRefresh TokenKind = "refresh"
+)
+
+// Attacker holds what it stole and uses it from its own machine.
+type Attacker struct {
+	env    *env
+	http   *http.Client
+	victim *Client
+
+	mu      sync.Mutex
+	access  string
+	refresh string
+}
+
+func newAttacker(e *env, w *Wire, victim *Client) *Attacker {
+	return &Attacker{env: e, http: w.Client(ActorAttacker), victim: victim}
+}
+
+// Steal tries to copy the victim app's token of kind from src. What
+// succeeds depends on where the app keeps its tokens; a failure says why
+// the position does not reach the token.
+func (a *Attacker) Steal(src Source, kind TokenKind) Outcome {
+	tok, why := a.reach(src, kind)
+	if tok == "" {
+		a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorApp, Error: ErrUnreachable, Reason: why})
+		return Outcome{Error: ErrUnreachable, Reason: why}
+	}
+	a.mu.Lock()
+	if kind == TokenAccess {
+		a.access = tok
+	} else {
+		a.refresh = tok
+	}
+	a.mu.Unlock()
+	a.env.emit(Event{Kind: KindStolen, From: ActorAttacker, To: ActorApp, Reason: why})
+	return Outcome{Status: http.StatusOK, Reason: why}
+}
+
+// reach returns the token src can get, or why it cannot.
+func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
+	at, _, rt, _ := a.victim.store.snapshot()
+	held := at
+	if kind == TokenRefresh {
+		held = rt
+	}
+	switch src {
+	case SourceScript:
+		switch a.victim.storage {
+		case StorageLocal:
+			if held == "" {
+				return "", "the app's localStorage holds no " + string(kind) + " token right now"
+			}
+			return held, "an injected script read the " + string(kind) + " token from localStorage: any script on the page can"
+		case StorageMemory:
+			return "", "the tokens live in a JavaScript variable, not in storage an injected script can enumerate (it can still make the page call the API)"
+		case StorageCookie:
+			return "", "the tokens stay on the app's backend; the browser holds only an httpOnly cookie, which scripts cannot read"
+		default:
+			return "", "a server-side web app keeps its tokens on the server: the page never sees them"
+		}
+	case SourceLog:
+		if kind == TokenRefresh {
+			return "", "refresh tokens never go to the API, so API logs never see them: only the token endpoint does"
+		}
+		if v := a.lastSeen(func(e Event) string {
+			if e.To != ActorAPI || e.From != ActorApp {
+				return ""
+			}
+			return bearerOf(e.Exchange.Request.Header.Get("Authorization"))
+		}); v != "" {
+			return v, "the attacker found the access token in a log line that recorded an API request's Authorization header"
+		}
+		return "", "no API request has been logged yet"
+	case SourceNetwork:
+		v := a.lastSeen(func(e Event) string {
+			if e.From != ActorApp {
+				return ""
+			}
+			if kind == TokenAccess {
+				if v := bearerOf(e.Exchange.Request.Header.Get("Authorization")); v != "" {
+					return v
+				}
+				return jsonField(e.Exchange.Response.Body, "access_token")
+			}
+			if vs, err := url.ParseQuery(e.Exchange.Request.Body); err == nil && vs.Get("refresh_token") != "" {
+				return vs.Get("refresh_token")
+			}
+			return jsonField(e.Exchange.Response.Body, "refresh_token")
+		})
+		if v != "" {
+			return v, "the attacker intercepted an exchange that carried the " + string(kind) + " token"
+		}
+		return "", "no intercepted exchange carried a " + string(kind) + " token"
+	}
+	return "", fmt.Sprintf("unknown position %q", src)
+}
+
+// lastSeen scans the exchanges newest first for a token pick finds.
+func (a *Attacker) lastSeen(pick func(Event) string) string {
+	evs := a.env.log.Events()
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Kind == KindExchange && evs[i].Exchange != nil {
+			if v := pick(evs[i]); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// CallAPI replays the stolen access token at the API. A bearer token needs
+// nothing but possession (RFC 6750 §5.3).
+func (a *Attacker) CallAPI(method, path string) Outcome {
+	a.mu.Lock()
+	at := a.access
+	a.mu.Unlock()
+	if at == "" {
+		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no access token"}
+	}
+	start := a.env.log.Len()
+	req, _ := http.NewRequest(method, a.victim.apiBase+path, nil)
+	req.Header.Set("Authorization", "Bearer "+at)
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	drain(resp)
+	return outcomeSince(a.env.log, start, ActorAttacker)
+}
+
+// Refresh uses the stolen refresh token at the token endpoint, posing as the
+// victim's client. A public client's id is no secret; a confidential
+// client's secret the attacker does not have (RFC 6749 §10.4).
+func (a *Attacker) Refresh() Outcome {
+	a.mu.Lock()
+	rt := a.refresh
+	a.mu.Unlock()
+	if rt == "" {
+		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no refresh token"}
+	}
+	start := a.env.log.Len()
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {a.victim.id}}
+	resp, err := a.http.Post(Issuer+"/token", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		var tr tokenResponse
+		if json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&tr) == nil {
+			a.mu.Lock()
+			a.access = tr.AccessToken
+			if tr.RefreshToken != "" {
+				a.refresh = tr.RefreshToken
+			}
+			a.mu.Unlock()
+		}
+	}
+	return outcomeSince(a.env.log, start, ActorAttacker)
+}
+
+// Holds reports whether the attacker has a token of kind.
+func (a *Attacker) Holds(kind TokenKind) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if kind == TokenAccess {
+		return a.access != ""
+	}
+	return a.refresh != ""
+}
+
+func (a *Attacker) tokens() (access, refresh string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.access, a.refresh
+}
+
+func bearerOf(h string) string {
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(tok)
+}
+
+func jsonField(body, field string) string {
+	var m map[string]any
+	if json.Unmarshal([]byte(body), &m) != nil {
+		return ""
+	}
+	s, _ := m[field].(string)
+	return s
+}

@@ -1,0 +1,218 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// serveAuthorize is the authorization endpoint (RFC 6749 §4.1.1). A GET, or
+// a POST without credentials, shows the login page; a POST with username and
+// password authenticates the user and redirects back to the client with a
+// code. Consent is implied unless the form says consent=deny.
+func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		noteOf(r).reason = "the authorization endpoint takes GET and POST only (RFC 6749 section 3.1)"
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	q, err := singleValued(r.URL.Query())
+	if err == nil && r.Method == http.MethodPost {
+		var body form
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
+			body, err = readForm(w, r)
+		}
+		for k, v := range body {
+			if _, dup := q[k]; dup {
+				err = fmt.Errorf("parameter %s is repeated", k)
+			}
+			q[k] = v
+		}
+	}
+	if errors.Is(err, errTooLarge) {
+		noteOf(r).reason = "the request body is larger than 1 MiB"
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+
+	// Until client_id and redirect_uri are known good, errors go to the
+	// user, never to a redirect: otherwise the AS becomes an open
+	// redirector (RFC 6749 §4.1.2.1, §3.1.2.3; RFC 9700 §2.1).
+	client, ok := as.clients[q.get("client_id")]
+	if !ok || client.resource {
+		as.errorPage(w, r, "unknown client "+quoteID(q.get("client_id")))
+		return
+	}
+	redirect := q.get("redirect_uri")
+	redirectSent := redirect != ""
+	switch {
+	case redirect == "" && len(client.redirectURIs) == 1:
+		redirect = client.redirectURIs[0] // §3.1.2.3: one registered URI may be implied
+	case !slices.Contains(client.redirectURIs, redirect):
+		as.errorPage(w, r, "redirect_uri "+quoteID(redirect)+" is not registered for client "+client.id+" (exact string match, RFC 9700 section 2.1)")
+		return
+	}
+	state := q.get("state")
+	fail := func(code, reason string) {
+		n := noteOf(r)
+		n.err, n.reason = code, reason
+		as.redirect(w, redirect, url.Values{"error": {code}, "error_description": {errorDescription(reason)}}, state)
+	}
+	if err != nil {
+		fail(ErrInvalidRequest, err.Error())
+		return
+	}
+	switch rt := q.get("response_type"); {
+	case rt == "":
+		fail(ErrInvalidRequest, "response_type is missing")
+		return
+	case rt != "code":
+		fail(ErrUnsupportedResponseType, "only response_type=code is supported (the implicit flow is deprecated, RFC 9700 section 2.1.2)")
+		return
+	}
+	challenge, method := q.get("code_challenge"), q.get("code_challenge_method")
+	if challenge != "" || client.public {
+		if e := checkChallenge(challenge, method, client.public); e != "" {
+			fail(ErrInvalidRequest, e)
+			return
+		}
+	}
+	scope := q.get("scope")
+	if scope == "" {
+		scope = "openid profile"
+	}
+	if !client.allowsScope(scope) {
+		fail(ErrInvalidScope, "scope "+quoteID(scope)+" includes a scope this client may not request")
+		return
+	}
+
+	username, password := q.get("username"), q.get("password")
+	if r.Method == http.MethodGet || (username == "" && password == "" && q.get("consent") == "") {
+		noteOf(r).summary = "login page for client " + client.id
+		as.loginPage(w, q, "")
+		return
+	}
+	u, known := as.users[username]
+	if !known || !u.checkPassword(password) {
+		// Wrong credentials re-show the page: never a redirect that would
+		// tell the client anything.
+		noteOf(r).reason = "wrong username or password: the login page is shown again"
+		as.loginPage(w, q, "Wrong username or password.")
+		return
+	}
+	if q.get("consent") == "deny" {
+		fail(ErrAccessDenied, "the user denied the request")
+		return
+	}
+	now := as.env.clock.Now()
+	code := as.env.rand.token(32)
+	rec := &codeRecord{
+		label: as.nextLabel("code"), hash: hashToken(code), clientID: client.id,
+		redirectURI: redirect, redirectSent: redirectSent, challenge: challenge, method: "S256",
+		scope: scope, nonce: q.get("nonce"), sub: u.sub, authTime: now, exp: now.Add(as.env.policy().CodeTTL),
+	}
+	as.codes[rec.hash] = rec
+	as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS, Token: rec.label,
+		Summary: u.sub + " proved who they are at the AS; the password goes no further. Authorization code " + rec.label +
+			" is single-use and lives " + FormatDuration(as.env.policy().CodeTTL)})
+	noteOf(r).token = rec.label
+	// RFC 9207: iss in the response lets the client detect mix-up attacks.
+	as.redirect(w, redirect, url.Values{"code": {code}, "iss": {as.issuer}}, state)
+}
+
+// checkChallenge applies RFC 7636 §4.2–4.4.1. tokensim supports only S256:
+// plain offers no protection if the challenge leaks (RFC 9700 §2.1.1).
+func checkChallenge(challenge, method string, required bool) string {
+	if challenge == "" {
+		if required {
+			return "code_challenge is required: public clients must use PKCE (RFC 7636 section 4.4.1)"
+		}
+		return ""
+	}
+	if method == "" || method == "plain" {
+		return "code_challenge_method must be S256; a missing method means plain, which this server does not accept (RFC 7636 section 4.3)"
+	}
+	if method != "S256" {
+		return "unknown code_challenge_method " + quoteID(method)
+	}
+	if !validVerifierSyntax(challenge) {
+		return "code_challenge must be 43 to 128 characters of [A-Za-z0-9-._~] (RFC 7636 section 4.2)"
+	}
+	return ""
+}
+
+// validVerifierSyntax checks RFC 7636 §4.1's code-verifier ABNF, which
+// §4.2 also imposes on the challenge.
+func validVerifierSyntax(s string) bool {
+	if len(s) < 43 || len(s) > 128 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		ok := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("-._~", c) >= 0
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// redirect sends the user agent back to the client with params, echoing
+// state exactly when the client sent one (RFC 6749 §4.1.2, §4.1.2.1).
+func (as *AuthServer) redirect(w http.ResponseWriter, to string, params url.Values, state string) {
+	u, _ := url.Parse(to) // registered URIs are known to parse
+	q := u.Query()
+	for k, vs := range params {
+		q[k] = vs
+	}
+	if state != "" {
+		q.Set("state", state)
+	}
+	u.RawQuery = q.Encode()
+	w.Header().Set("Location", u.String())
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusFound)
+}
+
+// errorPage is shown to the user when the AS must not redirect.
+func (as *AuthServer) errorPage(w http.ResponseWriter, r *http.Request, reason string) {
+	n := noteOf(r)
+	n.err, n.reason = ErrInvalidRequest, reason+": the AS shows an error page and does not redirect"
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusBadRequest)
+	_, _ = fmt.Fprintf(w, "Authorization request refused: %s.\n", reason)
+}
+
+var loginTemplate = template.Must(template.New("login").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in - tokensim</title></head>
+<body><h1>Sign in to tokensim's authorization server</h1>
+<p>The app <b>{{.Client}}</b> asks for: {{.Scope}}</p>
+{{if .Error}}<p role="alert">{{.Error}}</p>{{end}}
+<form method="post" action="/authorize">
+{{range .Hidden}}<input type="hidden" name="{{.Name}}" value="{{.Value}}">
+{{end}}<label>Username <input name="username" autocomplete="username"></label>
+<label>Password <input name="password" type="password" autocomplete="current-password"></label>
+<button type="submit">Sign in</button>
+</form></body></html>
+`))
+
+// loginPage renders the sign-in form, carrying the authorization request's
+// parameters as hidden fields so that the POST is self-contained.
+func (as *AuthServer) loginPage(w http.ResponseWriter, q form, errMsg string) {
+	type field struct{ Name, Value string }
+	var hidden []field
+	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce"} {
+		if v := q.get(k); v != "" {
+			hidden = append(hidden, field{k, v})
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = loginTemplate.Execute(w, map[string]any{"Client": q.get("client_id"), "Scope": q.get("scope"), "Error": errMsg, "Hidden": hidden})
+}

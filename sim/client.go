@@ -1,0 +1,361 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ClientKind is the kind of client application (RFC 6749 §2.1).
+type ClientKind string
+
+const (
+	// KindSPA is a public client: a single-page app in the browser. It
+	// cannot keep a secret, so it uses PKCE and its refresh tokens must be
+	// rotated or sender-constrained (RFC 9700 §2.2.2).
+	KindSPA ClientKind = "spa"
+	// KindWeb is a confidential client: a server-side web app that
+	// authenticates to the AS with a secret.
+	KindWeb ClientKind = "web"
+)
+
+// DefaultScope is what the app asks for at login. offline_access asks for a
+// refresh token (OIDC Core §11); leave it out and none is issued.
+const DefaultScope = "openid profile orders:read offline_access"
+
+// Client is the client application. It logs the user in through the
+// browser, keeps the tokens in its store, calls the API with the access
+// token, and refreshes silently: proactively shortly before exp, and
+// reactively once after a 401 invalid_token. The refresh token goes
+// nowhere but the token endpoint.
+type Client struct {
+	env     *env
+	kind    ClientKind
+	id      string
+	secret  string
+	storage Storage
+	store   *TokenStore
+	http    *http.Client // from the app (for an SPA: the page's JavaScript)
+	browser *http.Client // the user's browser
+	apiBase string       // the API's origin
+
+	fp  bool           // talks to a first-party backend instead of an AS
+	jar http.CookieJar // the browser's cookies (first-party only)
+
+	mu      sync.Mutex
+	pending map[string]pendingLogin // by state
+}
+
+type pendingLogin struct {
+	verifier, nonce string
+}
+
+func newClient(e *env, w *Wire, kind ClientKind, storage Storage, store *TokenStore) *Client {
+	c := &Client{env: e, kind: kind, storage: storage, store: store,
+		http: w.Client(ActorApp), browser: w.Client(ActorUser), apiBase: APIAudience, pending: map[string]pendingLogin{}}
+	c.id = ClientSPA
+	if kind == KindWeb {
+		c.id, c.secret = ClientWeb, webSecret
+	}
+	return c
+}
+
+func (c *Client) note(format string, args ...any) {
+	c.env.emit(Event{Kind: KindClientNote, From: ActorApp, Summary: fmt.Sprintf(format, args...)})
+}
+
+// Login runs the authorization code flow with PKCE (RFC 6749 §4.1, RFC 7636)
+// through the user's browser: the app redirects to /authorize, the user
+// signs in, the AS redirects back with a code, and the app's callback
+// exchanges code and verifier at /token. The code travels through the
+// browser; the tokens do not.
+func (c *Client) Login(username, password, scope string) Outcome {
+	if c.fp {
+		b, _ := json.Marshal(map[string]string{"username": username, "password": password})
+		return c.fpPost("/auth/login", string(b))
+	}
+	start := c.env.log.Len()
+	if scope == "" {
+		scope = DefaultScope
+	}
+	state, verifier, nonce := c.env.rand.token(16), c.env.rand.token(32), c.env.rand.token(16)
+	c.mu.Lock()
+	c.pending[state] = pendingLogin{verifier, nonce}
+	c.mu.Unlock()
+	q := url.Values{
+		"response_type": {"code"}, "client_id": {c.id}, "redirect_uri": {RedirectURI}, "scope": {scope},
+		"state": {state}, "code_challenge": {S256Challenge(verifier)}, "code_challenge_method": {"S256"}, "nonce": {nonce},
+	}
+	c.note("the app sends the browser to the AS with a PKCE challenge (S256 of a secret verifier it keeps) and a random state")
+	page, err := c.browser.Get(Issuer + "/authorize?" + q.Encode())
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	drain(page)
+	if page.StatusCode != http.StatusOK {
+		return outcomeSince(c.env.log, start, ActorUser)
+	}
+	q.Set("username", username)
+	q.Set("password", password)
+	resp, err := c.browser.PostForm(Issuer+"/authorize", q)
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	drain(resp)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusFound || loc == "" {
+		o := outcomeSince(c.env.log, start, ActorUser)
+		if o.Error == "" {
+			o.Error = ErrAccessDenied
+		}
+		return o
+	}
+	cb, err := c.browser.Get(loc) // the browser follows the redirect to the app
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	drain(cb)
+	if o := outcomeSince(c.env.log, start, ActorApp); o.Status != 0 && !o.OK() {
+		return o
+	}
+	return outcomeSince(c.env.log, start, ActorUser)
+}
+
+// ServeHTTP is the app's own web endpoint: the redirect URI.
+func (c *Client) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/callback" {
+		http.NotFound(w, r)
+		return
+	}
+	q := r.URL.Query()
+	state := q.Get("state")
+	c.mu.Lock()
+	p, ok := c.pending[state]
+	delete(c.pending, state)
+	c.mu.Unlock()
+	n := noteOf(r)
+	if !ok {
+		// RFC 6749 §10.12: a callback whose state the app did not issue is
+		// a forged login (CSRF); the app aborts before any token request.
+		n.err, n.reason = ErrStateMismatch, "the callback's state is not one the app issued: the app aborts (RFC 6749 section 10.12)"
+		http.Error(w, "state mismatch", http.StatusBadRequest)
+		return
+	}
+	if e := q.Get("error"); e != "" {
+		n.err, n.reason = e, "the AS refused the login: "+q.Get("error_description")
+		http.Error(w, "login refused: "+e, http.StatusBadRequest)
+		return
+	}
+	if iss := q.Get("iss"); iss != "" && iss != Issuer {
+		n.err, n.reason = "issuer_mismatch", "the callback names issuer "+quoteID(iss)+", not the AS the app started with (RFC 9207 mix-up defence)"
+		http.Error(w, "issuer mismatch", http.StatusBadRequest)
+		return
+	}
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {q.Get("code")},
+		"redirect_uri": {RedirectURI}, "code_verifier": {p.verifier}}
+	out := c.tokenRequest(form)
+	if !out.OK() {
+		n.err, n.reason = out.Error, "the code exchange failed: "+out.Reason
+		http.Error(w, "login failed", http.StatusBadGateway)
+		return
+	}
+	n.summary = "signed in; the tokens stay with the app (" + string(c.storage) + ")"
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "Signed in.\n")
+}
+
+// tokenRequest posts form to the token endpoint, authenticating as the
+// client, and stores what comes back.
+func (c *Client) tokenRequest(form url.Values) Outcome {
+	start := c.env.log.Len()
+	req, _ := http.NewRequest(http.MethodPost, Issuer+"/token", strings.NewReader(""))
+	if c.secret != "" {
+		req.SetBasicAuth(url.QueryEscape(c.id), url.QueryEscape(c.secret)) // RFC 6749 §2.3.1
+	} else {
+		form.Set("client_id", c.id) // a public client identifies itself, nothing more
+	}
+	req.Body = io.NopCloser(strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	defer resp.Body.Close()
+	out := outcomeSince(c.env.log, start, ActorApp)
+	if resp.StatusCode != http.StatusOK {
+		return out
+	}
+	var tr tokenResponse
+	if err := json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&tr); err != nil {
+		return Outcome{Status: resp.StatusCode, Error: "bad_response", Reason: "the token response is not JSON: " + err.Error()}
+	}
+	c.store.mu.Lock()
+	c.store.access = tr.AccessToken
+	c.store.accessExp = c.env.clock.Now().Add(time.Duration(tr.ExpiresIn) * time.Second)
+	if tr.RefreshToken != "" {
+		c.store.refresh = tr.RefreshToken
+	} // else: no rotation; keep the one we have (checklist item 29)
+	if tr.IDToken != "" {
+		c.store.id = tr.IDToken
+	}
+	c.store.mu.Unlock()
+	return out
+}
+
+// Call calls the API. With a refresh token at hand it refreshes first when
+// the access token is about to expire (policy RefreshSkew), and after a 401
+// invalid_token it refreshes and retries once (RFC 6750 §3). After a 403 it
+// does not: a new token would carry the same scope.
+func (c *Client) Call(method, path string) Outcome {
+	at, exp, _, _ := c.store.snapshot()
+	rt := c.refreshHandle()
+	if at == "" && rt == "" {
+		return Outcome{Error: ErrNoToken, Reason: "the app holds no tokens: the user must log in"}
+	}
+	skew := c.env.policy().RefreshSkew
+	if rt != "" && (at == "" || (skew > 0 && !c.env.clock.Now().Before(exp.Add(-skew)))) {
+		c.note("the access token expires at %s, within %s: the app refreshes before calling", when(exp), FormatDuration(skew))
+		if o := c.Refresh(); !o.OK() {
+			return o
+		}
+	}
+	o := c.callOnce(method, path)
+	if o.Status == http.StatusUnauthorized && o.Error == ErrInvalidToken {
+		if c.refreshHandle() != "" {
+			c.note("401 invalid_token: the app refreshes silently and retries once")
+			if r := c.Refresh(); !r.OK() {
+				return r
+			}
+			return c.callOnce(method, path)
+		}
+		c.note("401 invalid_token and no refresh token: the user has to log in again")
+	}
+	if o.Status == http.StatusForbidden {
+		c.note("403 insufficient_scope: refreshing would not add scope, so the app does not retry")
+	}
+	return o
+}
+
+func (c *Client) callOnce(method, path string) Outcome {
+	start := c.env.log.Len()
+	at, _, _, _ := c.store.snapshot()
+	req, _ := http.NewRequest(method, c.apiBase+path, nil)
+	req.Header.Set("Authorization", "Bearer "+at)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	drain(resp)
+	return outcomeSince(c.env.log, start, ActorApp)
+}
+
+// Refresh trades the refresh token for new tokens (RFC 6749 §6). With
+// single-flight on, concurrent callers sharing the store wait for one
+// refresh instead of racing (the fix for multi-tab races). invalid_grant
+// ends the session: the app forgets its tokens and the user must log in.
+func (c *Client) Refresh() Outcome {
+	c.store.mu.Lock()
+	if f := c.store.flight; f != nil && c.env.policy().SingleFlight {
+		c.store.mu.Unlock()
+		<-f.done
+		return f.out
+	}
+	f := &flight{done: make(chan struct{})}
+	c.store.flight = f
+	rt := c.store.refresh
+	c.store.mu.Unlock()
+
+	if c.fp {
+		f.out = c.fpPost("/auth/refresh", "")
+		if f.out.Error == ErrInvalidGrant {
+			c.store.clear()
+			c.env.emit(Event{Kind: KindSessionEnded, From: ActorApp, Reason: f.out.Reason,
+				Summary: "the backend refused the refresh cookie: the page shows the login screen"})
+		}
+	} else {
+		f.out = c.refreshWith(rt)
+	}
+	c.store.mu.Lock()
+	c.store.flight = nil
+	c.store.mu.Unlock()
+	close(f.done)
+	return f.out
+}
+
+func (c *Client) refreshWith(rt string) Outcome {
+	if rt == "" {
+		return Outcome{Error: ErrNoToken, Reason: "the app holds no refresh token"}
+	}
+	o := c.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}})
+	if o.Error == ErrInvalidGrant {
+		c.store.clear()
+		c.env.emit(Event{Kind: KindSessionEnded, From: ActorApp, Reason: o.Reason,
+			Summary: "the refresh failed with invalid_grant: the app forgets its tokens and sends the user to log in again"})
+	}
+	return o
+}
+
+// Logout revokes the refresh token at the AS (RFC 7009) and forgets every
+// token. The access token is not recalled: an API that checks it locally
+// accepts it until it expires.
+func (c *Client) Logout() Outcome {
+	if c.fp {
+		c.store.clear()
+		return c.fpPost("/auth/logout", "")
+	}
+	start := c.env.log.Len()
+	_, _, rt, _ := c.store.snapshot()
+	c.store.clear()
+	if rt == "" {
+		c.note("logout: no refresh token to revoke; the app only forgets its access token")
+		return Outcome{Status: http.StatusOK}
+	}
+	form := url.Values{"token": {rt}, "token_type_hint": {"refresh_token"}}
+	req, _ := http.NewRequest(http.MethodPost, Issuer+"/revoke", nil)
+	if c.secret != "" {
+		req.SetBasicAuth(url.QueryEscape(c.id), url.QueryEscape(c.secret))
+	} else {
+		form.Set("client_id", c.id)
+	}
+	req.Body = io.NopCloser(strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	drain(resp)
+	return outcomeSince(c.env.log, start, ActorApp)
+}
+
+// Kind returns the client's kind; ID its client_id; Storage where it keeps
+// its tokens.
+func (c *Client) Kind() ClientKind   { return c.kind }
+func (c *Client) ID() string         { return c.id }
+func (c *Client) Storage() Storage   { return c.storage }
+func (c *Client) Store() *TokenStore { return c.store }
+
+// LoggedIn reports whether the app holds any token.
+func (c *Client) LoggedIn() bool {
+	at, _, _, _ := c.store.snapshot()
+	return at != "" || c.refreshHandle() != ""
+}
+
+// refreshHandle is the refresh token the app can refresh with: its own, or
+// for a first-party app the browser's httpOnly cookie.
+func (c *Client) refreshHandle() string {
+	if c.fp {
+		return c.refreshCookie()
+	}
+	_, _, rt, _ := c.store.snapshot()
+	return rt
+}
+
+func drain(r *http.Response) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	_ = r.Body.Close()
+}

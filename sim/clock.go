@@ -1,0 +1,45 @@
+package sim
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Epoch is the instant every world's clock starts at, so that transcripts
+// read the same on every machine and every day.
+var Epoch = time.Date(2026, time.January, 15, 9, 0, 0, 0, time.UTC)
+
+// Clock is the world's only source of time. It never moves by itself: the
+// scenario (or the learner) advances it. Token iat/exp, expiry checks
+// (through golang-jwt's WithTimeFunc) and every lifetime read it.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock set to start.
+func NewClock(start time.Time) *Clock { return &Clock{now: start} }
+
+// Now returns the virtual time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d. Time never runs backwards inside a
+// world: stepping back in the player is done with snapshots, not by
+// rewinding the clock, so a negative d is an error.
+func (c *Clock) Advance(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("clock: cannot advance by a negative duration %s", d)
+	}
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+	return nil
+}
+
+// Elapsed returns how long the clock has run since start.
+func (c *Clock) Elapsed(start time.Time) time.Duration { return c.Now().Sub(start) }

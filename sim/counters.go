@@ -1,0 +1,38 @@
+package sim
+
+import "sync"
+
+// Counts is a snapshot of the world's counters. They make costs visible to
+// the learner (an introspecting API pays an AS round trip per call) and make
+// the benchmarks exact (cost of a run versus the cryptography it performs).
+type Counts struct {
+	Signatures     int `json:"signatures"`     // JWTs signed by the AS or the first-party backend
+	Verifications  int `json:"verifications"`  // JWT signature checks by the API or the AS
+	Introspections int `json:"introspections"` // RFC 7662 calls the API made
+	JWKSFetches    int `json:"jwks_fetches"`   // times the API fetched the AS's keys
+	Exchanges      int `json:"exchanges"`      // HTTP exchanges on the wire
+}
+
+// Counters is the world's running tally.
+type Counters struct {
+	mu sync.Mutex
+	c  Counts
+}
+
+func (c *Counters) add(field *int) {
+	c.mu.Lock()
+	*field++
+	c.mu.Unlock()
+}
+
+func (c *Counters) sign()       { c.add(&c.c.Signatures) }
+func (c *Counters) verify()     { c.add(&c.c.Verifications) }
+func (c *Counters) introspect() { c.add(&c.c.Introspections) }
+func (c *Counters) jwksFetch()  { c.add(&c.c.JWKSFetches) }
+
+// Snapshot returns the current counts.
+func (c *Counters) Snapshot() Counts {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.c
+}

@@ -1,0 +1,76 @@
+package sim
+
+import "net/http"
+
+// discovery is the metadata document of OIDC Discovery §3 and RFC 8414 §2.
+type discovery struct {
+	Issuer                           string   `json:"issuer"`
+	AuthorizationEndpoint            string   `json:"authorization_endpoint"`
+	TokenEndpoint                    string   `json:"token_endpoint"`
+	JWKSURI                          string   `json:"jwks_uri"`
+	RevocationEndpoint               string   `json:"revocation_endpoint"`
+	IntrospectionEndpoint            string   `json:"introspection_endpoint"`
+	ResponseTypesSupported           []string `json:"response_types_supported"`
+	SubjectTypesSupported            []string `json:"subject_types_supported"`
+	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
+	ScopesSupported                  []string `json:"scopes_supported"`
+	ClaimsSupported                  []string `json:"claims_supported"`
+	GrantTypesSupported              []string `json:"grant_types_supported"`
+	TokenEndpointAuthMethods         []string `json:"token_endpoint_auth_methods_supported"`
+	CodeChallengeMethodsSupported    []string `json:"code_challenge_methods_supported"`
+	DPoPSigningAlgValuesSupported    []string `json:"dpop_signing_alg_values_supported"`
+}
+
+// serveDiscovery serves the same document at both well-known paths
+// (checklist item 40). issuer has no trailing slash and equals, byte for
+// byte, the URL clients are given (OIDC Discovery §4.3, RFC 8414 §3.3).
+func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
+	if !getOnly(w, r) {
+		return
+	}
+	iss := as.issuer
+	writeJSON(w, http.StatusOK, discovery{
+		Issuer:                           iss,
+		AuthorizationEndpoint:            iss + "/authorize",
+		TokenEndpoint:                    iss + "/token",
+		JWKSURI:                          iss + "/jwks.json",
+		RevocationEndpoint:               iss + "/revoke",
+		IntrospectionEndpoint:            iss + "/introspect",
+		ResponseTypesSupported:           []string{"code"},
+		SubjectTypesSupported:            []string{"public"},
+		IDTokenSigningAlgValuesSupported: []string{string(RS256), string(ES256), string(EdDSA)}, // must include RS256
+		ScopesSupported:                  ScopesSupported,
+		ClaimsSupported:                  []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name"},
+		GrantTypesSupported:              []string{"authorization_code", "refresh_token"},
+		TokenEndpointAuthMethods:         []string{"client_secret_basic", "client_secret_post", "none"},
+		CodeChallengeMethodsSupported:    []string{"S256"},
+		DPoPSigningAlgValuesSupported:    []string{string(ES256)},
+	})
+}
+
+// serveJWKS publishes the public key the AS signs with now (RFC 7517). Only
+// public members are written: JWK has no field for d, p, q and the rest.
+func (as *AuthServer) serveJWKS(w http.ResponseWriter, r *http.Request) {
+	if !getOnly(w, r) {
+		return
+	}
+	k, err := as.signingKey()
+	if err != nil {
+		http.Error(w, "no signing key", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Cache-Control", "max-age=300")
+	writeJSON(w, http.StatusOK, struct {
+		Keys []JWK `json:"keys"`
+	}{[]JWK{k.JWK()}})
+}
+
+func getOnly(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	noteOf(r).reason = r.Method + " is not allowed here"
+	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	return false
+}

@@ -1,0 +1,226 @@
+package sim
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// RefreshCookie is the name of the first-party backend's refresh-token
+// cookie.
+const RefreshCookie = "refresh_token"
+
+// FirstParty is an app's own token backend, the shape most tutorials build:
+// POST /auth/login with username and password returns an access token and
+// sets the refresh token as an httpOnly, Secure, SameSite cookie;
+// POST /auth/refresh trades the cookie for a new access token (rotating the
+// cookie); POST /auth/logout revokes it. It runs on the same token store,
+// policies, events and reasons as the AS — only the vocabulary differs.
+type FirstParty struct {
+	as     *AuthServer
+	client *clientReg
+}
+
+func newFirstParty(as *AuthServer) *FirstParty {
+	return &FirstParty{as: as, client: as.clients[ClientFirstParty]}
+}
+
+// firstPartyScope is what a first-party login grants: the app is its own
+// API's only client.
+const firstPartyScope = "profile orders:read orders:write"
+
+// ServeHTTP implements http.Handler.
+func (fp *FirstParty) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		noteOf(r).reason = r.Method + " is not allowed here: use POST"
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed"})
+		return
+	}
+	fp.as.mu.Lock()
+	defer fp.as.mu.Unlock()
+	switch r.URL.Path {
+	case "/auth/login":
+		fp.login(w, r)
+	case "/auth/refresh":
+		fp.refresh(w, r)
+	case "/auth/logout":
+		fp.logout(w, r)
+	default:
+		noteOf(r).reason = "the backend has no endpoint at " + quoteID(r.URL.Path)
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not_found"})
+	}
+}
+
+func (fp *FirstParty) login(w http.ResponseWriter, r *http.Request) {
+	var creds struct{ Username, Password string }
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		noteOf(r).reason = "the request body is larger than 1 MiB"
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "too_large"})
+		return
+	}
+	if json.Unmarshal(body, &creds) != nil {
+		fp.fail(w, r, newErr(400, ErrInvalidRequest, "the body must be JSON with username and password"))
+		return
+	}
+	u, ok := fp.as.users[creds.Username]
+	if !ok || !u.checkPassword(creds.Password) {
+		fp.fail(w, r, newErr(401, "invalid_credentials", "wrong username or password"))
+		return
+	}
+	now := fp.as.env.clock.Now()
+	fp.as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS, Summary: u.sub + " signed in with a password at the app's own backend"})
+	fam := fp.as.startFamily(fp.client.id, u.sub, firstPartyScope, now)
+	rt, _ := fp.as.newRefresh(fam, nil)
+	resp, e := fp.as.issue(fam, firstPartyScope, "", rt)
+	if e != nil {
+		fp.fail(w, r, e)
+		return
+	}
+	fp.respond(w, r, resp)
+}
+
+func (fp *FirstParty) refresh(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(RefreshCookie)
+	if err != nil || c.Value == "" {
+		fp.fail(w, r, newErr(401, ErrInvalidGrant, "no refresh cookie").because("the request carries no refresh cookie: the user must log in"))
+		return
+	}
+	resp, e := fp.as.refreshGrant(fp.client, form{"refresh_token": c.Value})
+	if e != nil {
+		if e.status == http.StatusBadRequest {
+			e.status = http.StatusUnauthorized // the tutorial shape: 401 sends the page to the login screen
+		}
+		fp.fail(w, r, e)
+		return
+	}
+	fp.respond(w, r, resp)
+}
+
+func (fp *FirstParty) logout(w http.ResponseWriter, r *http.Request) {
+	n := noteOf(r)
+	if c, err := r.Cookie(RefreshCookie); err == nil {
+		if rt, ok := fp.as.refresh[hashToken(c.Value)]; ok && !rt.fam.revoked() {
+			fp.as.revokeFamily(rt.fam, "the user logged out", true)
+			n.token, n.family = rt.label, rt.fam.label
+		}
+	}
+	fp.setCookie(w, "", -1)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// respond returns the access token in the body and the refresh token, if
+// any, in the cookie: scripts on the page can use the first, never read the
+// second.
+func (fp *FirstParty) respond(w http.ResponseWriter, r *http.Request, resp *tokenResponse) {
+	if resp.RefreshToken != "" {
+		fp.setCookie(w, resp.RefreshToken, fp.cookieAge())
+	}
+	noStore(w)
+	writeJSON(w, http.StatusOK, struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+		ExpiresIn   int64  `json:"expires_in"`
+	}{resp.AccessToken, resp.TokenType, resp.ExpiresIn})
+}
+
+func (fp *FirstParty) fail(w http.ResponseWriter, r *http.Request, e *oauthError) {
+	if e.code == ErrInvalidGrant {
+		fp.setCookie(w, "", -1) // the session is over: the browser may drop the cookie
+	}
+	writeOAuthError(w, r, e)
+}
+
+// cookieAge is how long the browser keeps the cookie: the policy's
+// longest refresh lifetime, so the AS, not the browser, decides expiry.
+func (fp *FirstParty) cookieAge() int {
+	pol := fp.as.env.policy()
+	d := pol.RefreshAbsolute
+	if d == 0 {
+		d = pol.RefreshIdle
+	}
+	if d == 0 {
+		d = 400 * 24 * time.Hour // browsers cap cookie lifetimes near 400 days
+	}
+	return int(d.Seconds())
+}
+
+// setCookie writes the refresh cookie: httpOnly (scripts cannot read it),
+// Secure (HTTPS only), SameSite=Strict (not sent on cross-site requests),
+// scoped to /auth so that API requests never carry it.
+func (fp *FirstParty) setCookie(w http.ResponseWriter, v string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: RefreshCookie, Value: v, Path: "/auth", MaxAge: maxAge,
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+}
+
+// firstParty switches the client to the first-party backend: a page
+// script with a cookie jar (the browser's).
+func (c *Client) firstParty() {
+	jar, _ := cookiejar.New(nil) // never fails without options
+	c.fp, c.jar, c.id, c.apiBase = true, jar, ClientFirstParty, AppOrigin
+	c.http.Jar = jar
+}
+
+// hasCookie reports whether the browser holds the refresh cookie. The page
+// cannot read it; the engine can, to show the learner where it is.
+func (c *Client) refreshCookie() string {
+	u, _ := url.Parse(AppOrigin + "/auth/refresh")
+	for _, k := range c.jar.Cookies(u) {
+		if k.Name == RefreshCookie {
+			return k.Value
+		}
+	}
+	return ""
+}
+
+func (c *Client) fpPost(path string, body string) Outcome {
+	start := c.env.log.Len()
+	resp, err := c.http.Post(AppOrigin+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		var tr tokenResponse
+		if json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&tr) == nil {
+			c.store.mu.Lock()
+			c.store.access = tr.AccessToken
+			c.store.accessExp = c.env.clock.Now().Add(time.Duration(tr.ExpiresIn) * time.Second)
+			c.store.mu.Unlock()
+		}
+	}
+	return outcomeSince(c.env.log, start, ActorApp)
+}
+
+// RideSession is what script injection does against a first-party app
+// whose refresh token it cannot read: it makes the page call /auth/refresh
+// (the browser attaches the cookie) and exfiltrates the new access token.
+func (a *Attacker) RideSession() Outcome {
+	v := a.victim
+	if !v.fp {
+		return Outcome{Error: ErrUnreachable, Reason: "session riding needs a first-party backend that refreshes from a cookie"}
+	}
+	start := a.env.log.Len()
+	rider := &http.Client{Transport: a.http.Transport, Jar: v.jar}
+	resp, err := rider.Post(AppOrigin+"/auth/refresh", "application/json", nil)
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		var tr tokenResponse
+		if json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&tr) == nil {
+			a.mu.Lock()
+			a.access = tr.AccessToken
+			a.mu.Unlock()
+			a.env.emit(Event{Kind: KindStolen, From: ActorAttacker, To: ActorApp,
+				Reason: "the injected script could not read the httpOnly cookie, but it made the page call /auth/refresh and sent the new access token home"})
+		}
+	}
+	return outcomeSince(a.env.log, start, ActorAttacker)
+}

@@ -1,0 +1,87 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+)
+
+// MaxBodyBytes caps every request body the servers read. Larger bodies get
+// 413 and are not parsed.
+const MaxBodyBytes = 1 << 20
+
+// form is a parsed application/x-www-form-urlencoded body in which every
+// parameter appears at most once (RFC 6749 §3.1, §3.2).
+type form map[string]string
+
+// get returns the parameter, "" when absent. §3.1: "Parameters sent without
+// a value MUST be treated as if they were omitted from the request."
+func (f form) get(k string) string { return f[k] }
+
+var errTooLarge = errors.New("request body too large")
+
+// parsePostForm enforces the token endpoint's request rules: POST only
+// (405 otherwise: sim policy), a form-encoded body (§3.2), at most 1 MiB,
+// no repeated parameter. It writes the error response itself and returns
+// false when the request cannot go on.
+func parsePostForm(w http.ResponseWriter, r *http.Request) (form, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		noStore(w)
+		noteOf(r).reason = r.Method + " is not allowed here: this endpoint takes POST only"
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": ErrInvalidRequest, "error_description": "use POST"})
+		return nil, false
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		writeOAuthError(w, r, newErr(400, ErrInvalidRequest, "the body must be application/x-www-form-urlencoded (RFC 6749 section 3.2)"))
+		return nil, false
+	}
+	f, err := readForm(w, r)
+	if errors.Is(err, errTooLarge) {
+		noStore(w)
+		noteOf(r).reason = "the request body is larger than 1 MiB"
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": ErrInvalidRequest, "error_description": "body too large"})
+		return nil, false
+	}
+	if err != nil {
+		writeOAuthError(w, r, newErr(400, ErrInvalidRequest, err.Error()))
+		return nil, false
+	}
+	return f, true
+}
+
+// readForm reads and decodes a form body of at most MaxBodyBytes.
+func readForm(w http.ResponseWriter, r *http.Request) (form, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, errTooLarge
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the body: %w", err)
+	}
+	vals, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, fmt.Errorf("the body is not valid form encoding")
+	}
+	return singleValued(vals)
+}
+
+// singleValued flattens vals, refusing repeated parameters and dropping
+// empty ones.
+func singleValued(vals url.Values) (form, error) {
+	f := form{}
+	for k, vs := range vals {
+		if len(vs) > 1 {
+			return nil, fmt.Errorf("parameter %s is repeated", k)
+		}
+		if vs[0] != "" {
+			f[k] = vs[0]
+		}
+	}
+	return f, nil
+}

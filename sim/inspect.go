@@ -1,0 +1,267 @@
+package sim
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Snapshot is everything the inspector shows at one moment. It is a deep
+// copy made of plain values: the player keeps one per step, so stepping
+// back never recomputes the world.
+type Snapshot struct {
+	Time      time.Time    `json:"time"`
+	Policy    Policy       `json:"policy"`
+	Tokens    []TokenView  `json:"tokens"`   // what each actor holds
+	Families  []FamilyView `json:"families"` // the AS's refresh-token families
+	Denylist  int          `json:"denylist"` // jti entries the API refuses
+	Counts    Counts       `json:"counts"`
+	LoggedIn  bool         `json:"logged_in"`
+	Attacker  AttackerView `json:"attacker"`
+	EventsLen int          `json:"events"` // the log length at this moment
+}
+
+// TokenView is one token as a holder has it, decoded where it is a JWT.
+type TokenView struct {
+	Holder    Actor          `json:"holder"`
+	Kind      string         `json:"kind"` // access, refresh, id
+	Label     string         `json:"label,omitempty"`
+	Where     string         `json:"where"` // storage location
+	State     TokenState     `json:"state"`
+	Why       string         `json:"why,omitempty"` // the state in words
+	IssuedAt  time.Time      `json:"issued_at,omitzero"`
+	ExpiresAt time.Time      `json:"expires_at,omitzero"`
+	Header    map[string]any `json:"header,omitempty"`
+	Claims    map[string]any `json:"claims,omitempty"`
+	Value     string         `json:"value"`
+}
+
+// Remaining is the token's remaining life at now (0 once expired or for a
+// token without an expiry).
+func (t TokenView) Remaining(now time.Time) time.Duration {
+	if t.ExpiresAt.IsZero() || !now.Before(t.ExpiresAt) {
+		return 0
+	}
+	return t.ExpiresAt.Sub(now)
+}
+
+// FamilyView is a refresh-token family as the AS sees it.
+type FamilyView struct {
+	Label      string        `json:"label"`
+	ClientID   string        `json:"client_id"`
+	Sub        string        `json:"sub"`
+	Scope      string        `json:"scope"`
+	AuthTime   time.Time     `json:"auth_time"`
+	AbsExpiry  time.Time     `json:"abs_expiry,omitzero"`
+	RevokedAt  time.Time     `json:"revoked_at,omitzero"`
+	RevokedWhy string        `json:"revoked_why,omitempty"`
+	Refresh    []RefreshView `json:"refresh"`
+	Access     []AccessView  `json:"access"`
+}
+
+// RefreshView is one refresh token of a family. Parent makes the family a
+// tree.
+type RefreshView struct {
+	Label     string     `json:"label"`
+	Parent    string     `json:"parent,omitempty"`
+	State     TokenState `json:"state"`
+	Why       string     `json:"why,omitempty"`
+	IssuedAt  time.Time  `json:"issued_at"`
+	LastUsed  time.Time  `json:"last_used"`
+	ChangedAt time.Time  `json:"changed_at,omitzero"`
+}
+
+// AccessView is one access token the AS issued.
+type AccessView struct {
+	Label     string     `json:"label"`
+	Scope     string     `json:"scope"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	State     TokenState `json:"state"`
+	Why       string     `json:"why,omitempty"`
+}
+
+// AttackerView says what the attacker holds and can do now.
+type AttackerView struct {
+	HoldsAccess  bool   `json:"holds_access"`
+	HoldsRefresh bool   `json:"holds_refresh"`
+	Summary      string `json:"summary"`
+}
+
+// Inspect takes a snapshot of the world.
+func (w *World) Inspect() Snapshot {
+	now := w.env.clock.Now()
+	s := Snapshot{Time: now, Policy: w.env.policy(), Counts: w.env.counters.Snapshot(), LoggedIn: w.app.LoggedIn(), EventsLen: w.env.log.Len()}
+
+	at, _, rt, id := w.app.store.snapshot()
+	where := string(w.app.storage)
+	if w.app.fp {
+		rt = w.app.refreshCookie()
+	}
+	w.as.mu.Lock()
+	add := func(holder Actor, kind, v, where string) {
+		if v != "" {
+			s.Tokens = append(s.Tokens, w.as.view(holder, kind, v, where, now))
+		}
+	}
+	add(ActorApp, "access", at, where)
+	if w.app.fp {
+		add(ActorUser, "refresh", rt, "httpOnly cookie")
+	} else {
+		add(ActorApp, "refresh", rt, where)
+	}
+	add(ActorApp, "id", id, where)
+	aat, art := w.attacker.tokens()
+	add(ActorAttacker, "access", aat, "attacker's machine")
+	add(ActorAttacker, "refresh", art, "attacker's machine")
+	for _, f := range w.as.families {
+		s.Families = append(s.Families, w.as.familyView(f, now))
+	}
+	w.as.mu.Unlock()
+
+	w.api.mu.Lock()
+	s.Denylist = len(w.api.denylist)
+	w.api.mu.Unlock()
+	s.Attacker = attackerView(s.Tokens)
+	return s
+}
+
+// view describes a token value as the AS knows it.
+func (as *AuthServer) view(holder Actor, kind, v, where string, now time.Time) TokenView {
+	t := TokenView{Holder: holder, Kind: kind, Where: where, Value: v, State: StateActive}
+	if rt, ok := as.refresh[hashToken(v)]; ok {
+		t.Label, t.IssuedAt = rt.label, rt.issuedAt
+		t.State, t.Why = as.refreshState(rt, now)
+		return t
+	}
+	t.Header, t.Claims = decodeJWT(v)
+	if jti, _ := t.Claims["jti"].(string); jti != "" {
+		if rec, ok := as.access[jti]; ok {
+			t.Label, t.IssuedAt, t.ExpiresAt = rec.label, rec.iat, rec.exp
+			switch {
+			case rec.revoked():
+				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+"; a stateless API still accepts it until "+when(rec.exp)
+			case !now.Before(rec.exp):
+				t.State, t.Why = StateExpired, "expired at "+when(rec.exp)
+			default:
+				t.Why = "valid until " + when(rec.exp)
+			}
+			return t
+		}
+	}
+	if exp, ok := t.Claims["exp"].(float64); ok {
+		t.ExpiresAt = time.Unix(int64(exp), 0).UTC()
+		if iat, ok := t.Claims["iat"].(float64); ok {
+			t.IssuedAt = time.Unix(int64(iat), 0).UTC()
+		}
+		if !now.Before(t.ExpiresAt) {
+			t.State, t.Why = StateExpired, "expired at "+when(t.ExpiresAt)
+		}
+	}
+	return t
+}
+
+// refreshState says where a refresh token stands now, expiry included.
+func (as *AuthServer) refreshState(rt *refreshRecord, now time.Time) (TokenState, string) {
+	pol := as.env.policy()
+	switch {
+	case rt.state != StateActive:
+		return rt.state, rt.why + " (" + when(rt.changedAt) + ")"
+	case !rt.fam.absExpiry.IsZero() && !now.Before(rt.fam.absExpiry):
+		return StateExpired, "family " + rt.fam.label + " reached its absolute lifetime at " + when(rt.fam.absExpiry)
+	case pol.RefreshIdle > 0 && !now.Before(rt.lastUsed.Add(pol.RefreshIdle)):
+		return StateExpired, "unused since " + when(rt.lastUsed) + "; idle lifetime " + FormatDuration(pol.RefreshIdle)
+	}
+	why := "usable at the token endpoint"
+	if !rt.fam.absExpiry.IsZero() {
+		why += " until " + when(rt.fam.absExpiry) + " at the latest"
+	}
+	return StateActive, why
+}
+
+func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
+	v := FamilyView{Label: f.label, ClientID: f.clientID, Sub: f.sub, Scope: f.scope, AuthTime: f.authTime,
+		AbsExpiry: f.absExpiry, RevokedAt: f.revokedAt, RevokedWhy: f.revokedWhy}
+	for _, rt := range f.refresh {
+		st, why := as.refreshState(rt, now)
+		rv := RefreshView{Label: rt.label, State: st, Why: why, IssuedAt: rt.issuedAt, LastUsed: rt.lastUsed, ChangedAt: rt.changedAt}
+		if rt.parent != nil {
+			rv.Parent = rt.parent.label
+		}
+		v.Refresh = append(v.Refresh, rv)
+	}
+	for _, at := range f.access {
+		av := AccessView{Label: at.label, Scope: at.scope, ExpiresAt: at.exp, State: StateActive}
+		switch {
+		case at.revoked():
+			av.State, av.Why = StateRevoked, at.revokedWhy
+		case !now.Before(at.exp):
+			av.State = StateExpired
+		}
+		v.Access = append(v.Access, av)
+	}
+	return v
+}
+
+func attackerView(tokens []TokenView) AttackerView {
+	var v AttackerView
+	var can []string
+	for _, t := range tokens {
+		if t.Holder != ActorAttacker {
+			continue
+		}
+		switch t.Kind {
+		case "access":
+			v.HoldsAccess = true
+			if t.State == StateActive || t.State == StateRevoked {
+				can = append(can, "call the API as the user until "+when(t.ExpiresAt)+" (at a stateless API)")
+			}
+		case "refresh":
+			v.HoldsRefresh = true
+			if t.State == StateActive {
+				can = append(can, "mint new access tokens at the token endpoint with "+t.Label)
+			}
+		}
+	}
+	switch {
+	case !v.HoldsAccess && !v.HoldsRefresh:
+		v.Summary = "holds nothing"
+	case len(can) == 0:
+		v.Summary = "holds only dead tokens: can do nothing"
+	default:
+		v.Summary = "can " + strings.Join(can, "; and ")
+	}
+	return v
+}
+
+// decodeJWT decodes a JWT's header and claims without verifying them, for
+// display. Anything that is not a JWT decodes to nothing.
+func decodeJWT(v string) (map[string]any, map[string]any) {
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 {
+		return nil, nil
+	}
+	dec := func(s string) map[string]any {
+		b, err := base64.RawURLEncoding.DecodeString(s)
+		if err != nil {
+			return nil
+		}
+		var m map[string]any
+		if json.Unmarshal(b, &m) != nil {
+			return nil
+		}
+		return m
+	}
+	return dec(parts[0]), dec(parts[1])
+}
+
+// SortedKeys returns a decoded map's keys in a stable order, for renderers.
+func SortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,34 @@
+package sim
+
+// Outcome is what an action amounted to, for scenarios to check and
+// transcripts to show: the HTTP status of the last exchange the action made,
+// the protocol's error code, and the engine's reason in words.
+type Outcome struct {
+	Status int    `json:"status,omitempty"`
+	Error  string `json:"error,omitempty"`  // OAuth / RFC 6750 error code, or a tokensim code for local refusals
+	Reason string `json:"reason,omitempty"` // why, in words
+	Token  string `json:"token,omitempty"`  // label of the token concerned
+}
+
+// OK reports whether the action succeeded.
+func (o Outcome) OK() bool { return o.Status >= 200 && o.Status < 300 && o.Error == "" }
+
+// Local refusals: the actor did not even send a request.
+const (
+	ErrNoToken       = "no_token"       // the actor holds no token of the kind the action needs
+	ErrUnreachable   = "unreachable"    // the attacker's position does not reach that token
+	ErrStateMismatch = "state_mismatch" // the callback's state differs from the one the app stored
+)
+
+// outcomeSince builds the Outcome of the last exchange actor started after
+// event n.
+func outcomeSince(l *Log, n int, actor Actor) Outcome {
+	evs := l.Since(n)
+	for i := len(evs) - 1; i >= 0; i-- {
+		e := evs[i]
+		if e.Kind == KindExchange && e.From == actor {
+			return Outcome{Status: e.Status, Error: e.Error, Reason: e.Reason, Token: e.Token}
+		}
+	}
+	return Outcome{}
+}

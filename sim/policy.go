@@ -1,0 +1,232 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// APIMode is how the resource server decides whether an access token is
+// still good (curriculum idea 8: revoking does not recall a JWT).
+type APIMode string
+
+const (
+	// ModeStateless checks the JWT locally: signature, issuer, audience,
+	// expiry, scope. Fast, but a revoked token works until it expires.
+	ModeStateless APIMode = "stateless"
+	// ModeIntrospect asks the AS about every token (RFC 7662): revocation
+	// takes effect at once, at the cost of an AS round trip per call.
+	ModeIntrospect APIMode = "introspect"
+	// ModeDenylist checks locally and also refuses jti values the AS has
+	// revoked (RFC 7519 §4.1.7), fed to the API as revocations happen.
+	ModeDenylist APIMode = "denylist"
+)
+
+// Policy is every knob of the world that a scenario, a preset or a what-if
+// replay can turn. The zero value of a duration means "none" where the doc
+// says so.
+type Policy struct {
+	AccessTTL           time.Duration // access-token lifetime (exp − iat)
+	RefreshAbsolute     time.Duration // refresh family's absolute lifetime from login; 0 = none
+	RefreshIdle         time.Duration // refresh token dies after this long unused; 0 = none
+	Rotation            bool          // each refresh returns a new refresh token and retires the old (RFC 9700 §4.14.2)
+	ReuseDetection      bool          // a retired refresh token presented again revokes its family
+	ReuseGrace          time.Duration // the immediately previous token may be reused within this window; 0 = never
+	RevokeAccessOnReuse bool          // family revocation also revokes the family's access tokens (checklist item 26)
+	Leeway              time.Duration // clock-skew allowance for exp/nbf/iat (RFC 7519 §4.1.4)
+	CodeTTL             time.Duration // authorization-code lifetime (RFC 6749 §4.1.2: ≤10 min)
+	APIMode             APIMode       // how the API checks tokens
+	Alg                 Alg           // the AS's signing algorithm
+	RefreshSkew         time.Duration // the app refreshes proactively this long before exp; 0 = only reactively
+	SingleFlight        bool          // concurrent calls in the app share one refresh
+	APIClockSkew        time.Duration // the API's clock runs this far ahead (negative: behind) of the AS's
+}
+
+// knob describes one settable policy field.
+type knob struct {
+	doc string
+	get func(*Policy) string
+	set func(*Policy, string) error
+}
+
+func durationKnob(doc string, f func(*Policy) *time.Duration) knob {
+	return knob{doc,
+		func(p *Policy) string { return FormatDuration(*f(p)) },
+		func(p *Policy, v string) error {
+			d, err := ParseDuration(v)
+			if err != nil {
+				return err
+			}
+			*f(p) = d
+			return nil
+		}}
+}
+
+func boolKnob(doc string, f func(*Policy) *bool) knob {
+	return knob{doc,
+		func(p *Policy) string { return strconv.FormatBool(*f(p)) },
+		func(p *Policy, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("want true or false, got %q", v)
+			}
+			*f(p) = b
+			return nil
+		}}
+}
+
+// knobs are the names accepted by Policy.Set (and by `--set key=value`).
+var knobs = map[string]knob{
+	"access_ttl":             durationKnob("access-token lifetime", func(p *Policy) *time.Duration { return &p.AccessTTL }),
+	"refresh_absolute":       durationKnob("refresh absolute lifetime from login (0 = none)", func(p *Policy) *time.Duration { return &p.RefreshAbsolute }),
+	"refresh_idle":           durationKnob("refresh idle lifetime (0 = none)", func(p *Policy) *time.Duration { return &p.RefreshIdle }),
+	"rotation":               boolKnob("rotate refresh tokens on every refresh", func(p *Policy) *bool { return &p.Rotation }),
+	"reuse_detection":        boolKnob("revoke the family when a retired refresh token is reused", func(p *Policy) *bool { return &p.ReuseDetection }),
+	"reuse_grace":            durationKnob("window in which the previous refresh token may be reused (0 = never)", func(p *Policy) *time.Duration { return &p.ReuseGrace }),
+	"revoke_access_on_reuse": boolKnob("family revocation also revokes its access tokens", func(p *Policy) *bool { return &p.RevokeAccessOnReuse }),
+	"leeway":                 durationKnob("clock-skew leeway for exp/nbf/iat", func(p *Policy) *time.Duration { return &p.Leeway }),
+	"code_ttl":               durationKnob("authorization-code lifetime", func(p *Policy) *time.Duration { return &p.CodeTTL }),
+	"refresh_skew":           durationKnob("the app refreshes this long before exp (0 = only after a 401)", func(p *Policy) *time.Duration { return &p.RefreshSkew }),
+	"single_flight":          boolKnob("concurrent calls share one refresh", func(p *Policy) *bool { return &p.SingleFlight }),
+	"api_clock_skew":         durationKnob("the API's clock offset from the AS's (may be negative)", func(p *Policy) *time.Duration { return &p.APIClockSkew }),
+	"api_mode": {"how the API checks tokens: stateless, introspect or denylist",
+		func(p *Policy) string { return string(p.APIMode) },
+		func(p *Policy, v string) error {
+			switch m := APIMode(v); m {
+			case ModeStateless, ModeIntrospect, ModeDenylist:
+				p.APIMode = m
+				return nil
+			}
+			return fmt.Errorf("want stateless, introspect or denylist, got %q", v)
+		}},
+	"alg": {"signing algorithm: RS256, ES256 or EdDSA",
+		func(p *Policy) string { return string(p.Alg) },
+		func(p *Policy, v string) error {
+			for _, a := range Algs {
+				if strings.EqualFold(v, string(a)) {
+					p.Alg = a
+					return nil
+				}
+			}
+			return fmt.Errorf("want RS256, ES256 or EdDSA, got %q", v)
+		}},
+}
+
+// ErrUnknownKnob is returned by Set for a name that is not a policy knob.
+var ErrUnknownKnob = errors.New("unknown policy key")
+
+// Knobs lists the names Set accepts, sorted, for help and suggestions.
+func Knobs() []string {
+	names := make([]string, 0, len(knobs))
+	for k := range knobs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// KnobDoc describes a knob in a few words.
+func KnobDoc(name string) string { return knobs[name].doc }
+
+// Set changes the knob called name. Durations accept Go syntax ("15m",
+// "1h30m") plus days ("30d").
+func (p *Policy) Set(name, value string) error {
+	k, ok := knobs[name]
+	if !ok {
+		return fmt.Errorf("%w %q", ErrUnknownKnob, name)
+	}
+	if err := k.set(p, strings.TrimSpace(value)); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return p.Validate()
+}
+
+// Get returns the knob's value as Set would accept it.
+func (p *Policy) Get(name string) (string, error) {
+	k, ok := knobs[name]
+	if !ok {
+		return "", fmt.Errorf("%w %q", ErrUnknownKnob, name)
+	}
+	return k.get(p), nil
+}
+
+// Validate reports a policy that cannot run.
+func (p *Policy) Validate() error {
+	var errs []error
+	if p.AccessTTL <= 0 {
+		errs = append(errs, errors.New("access_ttl must be positive"))
+	}
+	for name, d := range map[string]time.Duration{"refresh_absolute": p.RefreshAbsolute, "refresh_idle": p.RefreshIdle,
+		"reuse_grace": p.ReuseGrace, "leeway": p.Leeway, "refresh_skew": p.RefreshSkew} {
+		if d < 0 {
+			errs = append(errs, fmt.Errorf("%s must not be negative", name))
+		}
+	}
+	if p.CodeTTL <= 0 {
+		errs = append(errs, errors.New("code_ttl must be positive"))
+	}
+	if p.Leeway > 5*time.Minute {
+		// RFC 7519 §4.1.4 allows "a few minutes, at most".
+		errs = append(errs, errors.New("leeway above 5m defeats expiry (RFC 7519 §4.1.4: a few minutes at most)"))
+	}
+	switch p.APIMode {
+	case ModeStateless, ModeIntrospect, ModeDenylist:
+	default:
+		errs = append(errs, fmt.Errorf("api_mode %q is not stateless, introspect or denylist", p.APIMode))
+	}
+	if _, err := DemoKey(p.Alg); err != nil {
+		errs = append(errs, fmt.Errorf("alg: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// ParseDuration reads a Go duration, also accepting a whole number of days
+// ("30d"), which token lifetimes are usually quoted in.
+func ParseDuration(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, fmt.Errorf("bad duration %q", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("bad duration %q (examples: 90s, 15m, 1h, 30d)", s)
+	}
+	return d, nil
+}
+
+// FormatDuration writes d the way people quote lifetimes: "30d", "15m",
+// "1h30m", "0".
+func FormatDuration(d time.Duration) string {
+	if d == 0 {
+		return "0"
+	}
+	neg := ""
+	if d < 0 {
+		neg, d = "-", -d
+	}
+	var b strings.Builder
+	b.WriteString(neg)
+	// Days read better than hours from two days up ("30d", but "24h").
+	if days := d / (24 * time.Hour); days >= 2 {
+		fmt.Fprintf(&b, "%dd", days)
+		d -= days * 24 * time.Hour
+	}
+	if h := d / time.Hour; h > 0 {
+		fmt.Fprintf(&b, "%dh", h)
+		d -= h * time.Hour
+	}
+	if m := d / time.Minute; m > 0 {
+		fmt.Fprintf(&b, "%dm", m)
+		d -= m * time.Minute
+	}
+	if d > 0 {
+		fmt.Fprintf(&b, "%gs", d.Seconds())
+	}
+	return b.String()
+}

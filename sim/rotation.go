@@ -1,0 +1,176 @@
+package sim
+
+import (
+	"fmt"
+)
+
+// refreshGrant is the refresh_token grant (RFC 6749 §6) with the rotation,
+// reuse detection and lifetime rules of RFC 9700 §4.14.2.
+//
+// The checks run in this order, and the order is part of the lesson:
+//  1. the token must be known and belong to the authenticated client;
+//  2. a revoked family refuses everything, saying when and why it died;
+//  3. the family's absolute lifetime (stamped at login, never extended);
+//  4. a rotated token presented again is reuse: forgiven only inside the
+//     grace interval for the immediately previous token, otherwise the whole
+//     family is revoked;
+//  5. a revoked token; 6. the idle lifetime; 7. the scope.
+func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *oauthError) {
+	v := f.get("refresh_token")
+	if v == "" {
+		return nil, newErr(400, ErrInvalidRequest, "refresh_token is missing")
+	}
+	rt, ok := as.refresh[hashToken(v)]
+	if !ok {
+		return nil, newErr(400, ErrInvalidGrant, "unknown refresh token").
+			because("the AS never issued this refresh token (is it an access token? each token has one audience: refresh tokens go to the token endpoint, access tokens to the API)")
+	}
+	fam := rt.fam
+	now := as.env.clock.Now()
+	pol := as.env.policy()
+	deny := func(desc, reason string) (*tokenResponse, *oauthError) {
+		return nil, newErr(400, ErrInvalidGrant, desc).because(reason).about(rt.label, fam.label)
+	}
+	if fam.clientID != client.id {
+		// §6 / §10.4: a refresh token is bound to the client it was issued to.
+		return deny("refresh token was issued to another client",
+			fmt.Sprintf("refresh token %s was issued to client %s, not %s", rt.label, fam.clientID, client.id))
+	}
+	if fam.revoked() {
+		return deny("refresh token revoked",
+			fmt.Sprintf("refresh token %s belongs to family %s, revoked at %s because %s", rt.label, fam.label, when(fam.revokedAt), fam.revokedWhy))
+	}
+	if !fam.absExpiry.IsZero() && !now.Before(fam.absExpiry) {
+		return deny("refresh token expired (absolute lifetime)",
+			fmt.Sprintf("family %s reached its absolute lifetime at %s (%s after login at %s; rotation does not extend it): the user must log in again",
+				fam.label, when(fam.absExpiry), FormatDuration(fam.absExpiry.Sub(fam.authTime)), when(fam.authTime)))
+	}
+	if rt.state == StateRotated {
+		if pol.Rotation && pol.ReuseGrace > 0 && rt == fam.prev && now.Sub(rt.changedAt) <= pol.ReuseGrace {
+			return as.graceReuse(rt, f.get("scope"))
+		}
+		if !pol.ReuseDetection {
+			return deny("refresh token already used",
+				fmt.Sprintf("refresh token %s was rotated at %s and presented again; reuse detection is off, so family %s stays alive and whoever holds %s carries on",
+					rt.label, when(rt.changedAt), fam.label, labelOf(fam.current())))
+		}
+		why := fmt.Sprintf("refresh token %s was rotated at %s and presented again", rt.label, when(rt.changedAt))
+		as.env.emit(Event{Kind: KindReuse, From: ActorAS, Token: rt.label, Family: fam.label,
+			Reason: why + ": the AS cannot tell the thief from the user, so it revokes the whole family (RFC 9700 section 4.14.2)"})
+		as.revokeFamily(fam, "refresh token "+rt.label+" was reused at "+when(now), pol.RevokeAccessOnReuse)
+		return deny("refresh token reuse detected; the grant is revoked",
+			why+": reuse detected, family "+fam.label+" revoked")
+	}
+	if rt.state == StateRevoked {
+		return deny("refresh token revoked", fmt.Sprintf("refresh token %s was revoked at %s because %s", rt.label, when(rt.changedAt), rt.why))
+	}
+	if pol.RefreshIdle > 0 && !now.Before(rt.lastUsed.Add(pol.RefreshIdle)) {
+		return deny("refresh token expired (idle lifetime)",
+			fmt.Sprintf("refresh token %s was last used at %s and idle lifetime is %s: it expired at %s; the user must log in again",
+				rt.label, when(rt.lastUsed), FormatDuration(pol.RefreshIdle), when(rt.lastUsed.Add(pol.RefreshIdle))))
+	}
+	scope, e := narrowScope(fam, f.get("scope"))
+	if e != nil {
+		return nil, e.about(rt.label, fam.label)
+	}
+
+	var newRT string
+	if pol.Rotation {
+		var next *refreshRecord
+		newRT, next = as.newRefresh(fam, rt)
+		as.retire(rt, next, "rotated: it was exchanged for "+next.label)
+		fam.prev = rt
+	} else {
+		// No rotation: the same token stays valid and its idle clock
+		// restarts. The response omits refresh_token, which clients (x/oauth2
+		// among them) read as "keep the one you have" (checklist item 29).
+		rt.lastUsed = now
+	}
+	return as.issue(fam, scope, "", newRT)
+}
+
+// graceReuse forgives a reuse of the immediately previous refresh token
+// inside the grace interval (checklist item 27: Auth0's rotation overlap,
+// Okta's grace period, Cognito's RetryGracePeriodSeconds): new tokens, no
+// revocation. The token issued in between is superseded, so the family
+// still has a single active refresh token (sim policy).
+func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam string) (*tokenResponse, *oauthError) {
+	fam := rt.fam
+	scope, e := narrowScope(fam, scopeParam)
+	if e != nil {
+		return nil, e.about(rt.label, fam.label)
+	}
+	pol := as.env.policy()
+	newRT, next := as.newRefresh(fam, rt)
+	if cur := fam.current(); cur != nil && cur != next {
+		as.retire(cur, next, "superseded: "+rt.label+" was reused within the grace interval and exchanged for "+next.label)
+	}
+	as.env.emit(Event{Kind: KindRotated, From: ActorAS, Token: rt.label, Family: fam.label,
+		Reason: fmt.Sprintf("refresh token %s was reused %s after its rotation, inside the %s grace interval: forgiven, no revocation",
+			rt.label, FormatDuration(as.env.clock.Now().Sub(rt.changedAt)), FormatDuration(pol.ReuseGrace))})
+	return as.issue(fam, scope, "", newRT)
+}
+
+// narrowScope applies RFC 6749 §6: an omitted scope means the original
+// grant; a subset narrows the access token only (the refresh token keeps
+// the original grant, checklist item 24); anything wider is invalid_scope.
+func narrowScope(fam *family, requested string) (string, *oauthError) {
+	if requested == "" {
+		return fam.scope, nil
+	}
+	if !scopeSubset(requested, fam.scope) {
+		return "", newErr(400, ErrInvalidScope, "the requested scope exceeds the original grant").
+			because(fmt.Sprintf("scope %s asks for more than the login granted (%s): a refresh can narrow, never widen (RFC 6749 section 6)", quoteID(requested), fam.scope))
+	}
+	return requested, nil
+}
+
+// retire marks rt rotated (or superseded) by next.
+func (as *AuthServer) retire(rt, next *refreshRecord, why string) {
+	rt.state, rt.changedAt, rt.why, rt.successor = StateRotated, as.env.clock.Now(), why, next
+	as.env.emit(Event{Kind: KindRotated, From: ActorAS, Token: rt.label, Family: rt.fam.label,
+		Summary: "refresh token " + rt.label + " retired (" + why + "); presenting it again is reuse"})
+}
+
+// revokeFamily kills every refresh token of fam and, when withAccess, every
+// access token it minted (RFC 7009 §2.1; RFC 9700 §4.14.2). Access tokens
+// already out there stay valid at a stateless API until they expire: the
+// AS can only tell APIs that ask (introspection) or listen (denylist).
+func (as *AuthServer) revokeFamily(fam *family, why string, withAccess bool) {
+	now := as.env.clock.Now()
+	fam.revokedAt, fam.revokedWhy = now, why
+	var killed []string
+	for _, rt := range fam.refresh {
+		if rt.state == StateActive {
+			rt.state, rt.changedAt, rt.why = StateRevoked, now, "family "+fam.label+" was revoked: "+why
+			killed = append(killed, rt.label)
+		}
+	}
+	if withAccess {
+		for _, at := range fam.access {
+			if !at.revoked() && now.Before(at.exp) {
+				as.revokeAccess(at, "family "+fam.label+" was revoked: "+why)
+				killed = append(killed, at.label)
+			}
+		}
+	}
+	as.env.emit(Event{Kind: KindFamilyRevoked, From: ActorAS, Family: fam.label,
+		Reason:  "family " + fam.label + " revoked because " + why,
+		Summary: fmt.Sprintf("tokens revoked now: %v; access tokens the API checks locally stay valid until they expire unless the API asks the AS", killed)})
+}
+
+// revokeAccess records an access token as revoked and tells any listening
+// API (denylist mode).
+func (as *AuthServer) revokeAccess(at *accessRecord, why string) {
+	at.revokedAt, at.revokedWhy = as.env.clock.Now(), why
+	if as.onAccessRevoked != nil {
+		as.onAccessRevoked(at.jti, at.exp, at.label+" revoked at "+when(at.revokedAt)+" because "+why)
+	}
+}
+
+func labelOf(rt *refreshRecord) string {
+	if rt == nil {
+		return "no active token"
+	}
+	return rt.label
+}

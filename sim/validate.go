@@ -1,0 +1,121 @@
+package sim
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// allowedAlgs is the resource server's algorithm allowlist: asymmetric
+// only. "none" and HS* are never accepted (RFC 8725 §3.1, RFC 9068 §4).
+var allowedAlgs = []string{string(RS256), string(ES256), string(EdDSA)}
+
+// invalidToken is a failed validation: desc goes on the wire in
+// error_description, reason to the learner.
+type invalidToken struct {
+	desc   string
+	reason string
+}
+
+// validateJWT runs the resource server's checks in the order of RFC 9068
+// §4 and RFC 8725: typ, alg allowlist, key by kid from the AS's JWKS only,
+// signature, iss, aud, exp, nbf/iat. Scope is checked by the caller, after
+// revocation, because a failure there is 403, not 401.
+func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duration) (*AccessClaims, *invalidToken) {
+	name = orName(name)
+	hdr, err := decodeHeader(raw)
+	if err != nil {
+		return nil, &invalidToken{"The access token is malformed", name + " is not a JWT (" + err.Error() + "): the API cannot read it, and refresh tokens are opaque strings meant only for the AS (RFC 6749 section 1.5)"}
+	}
+	// 1. typ (RFC 9068 §4, RFC 8725 §3.11). golang-jwt never checks it.
+	typ, _ := hdr["typ"].(string)
+	if t := strings.ToLower(typ); t != "at+jwt" && t != "application/at+jwt" {
+		return nil, &invalidToken{"The token is not an access token", fmt.Sprintf("%s has typ %s, not at+jwt: it is not an access token (an ID token is for the app, not for APIs; RFC 9068 section 4)", name, quoteID(typ))}
+	}
+	var claims AccessClaims
+	keyErr := ""
+	_, err = jwt.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
+		// 3. The key comes only from the AS's JWKS, looked up by kid; kid
+		// is a map key and nothing else (RFC 8725 §3.10).
+		kid, _ := t.Header["kid"].(string)
+		k, err := api.keys.lookup(kid)
+		if err != nil {
+			keyErr = err.Error()
+			return nil, err
+		}
+		// One algorithm per key (RFC 8725 §3.1).
+		if k.alg != t.Method.Alg() {
+			keyErr = fmt.Sprintf("key %s is for %s, the token says %s", quoteID(kid), k.alg, t.Method.Alg())
+			return nil, errors.New(keyErr)
+		}
+		api.env.counters.verify()
+		return k.key, nil
+	},
+		jwt.WithValidMethods(allowedAlgs), // 2. alg allowlist
+		jwt.WithIssuer(api.issuer),
+		jwt.WithAudience(api.audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(leeway),
+		jwt.WithTimeFunc(func() time.Time { return now }),
+	)
+	if err == nil {
+		return &claims, nil
+	}
+	at := func(d *jwt.NumericDate) string {
+		if d == nil {
+			return "?"
+		}
+		return when(d.Time)
+	}
+	clk := fmt.Sprintf("API clock %s, leeway %s", when(now), FormatDuration(leeway))
+	switch {
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		return nil, &invalidToken{"The access token is malformed", name + " is not a well-formed JWT"}
+	case errors.Is(err, jwt.ErrTokenUnverifiable) && keyErr != "":
+		return nil, &invalidToken{"The access token key is unknown", name + ": " + keyErr}
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid) || errors.Is(err, jwt.ErrTokenUnverifiable):
+		alg, _ := hdr["alg"].(string)
+		if !slices.Contains(allowedAlgs, alg) {
+			return nil, &invalidToken{"The access token algorithm is not allowed", fmt.Sprintf("%s is signed with %s, which is not on the API's allowlist %v (RFC 8725 section 3.1)", name, quoteID(alg), allowedAlgs)}
+		}
+		return nil, &invalidToken{"The access token signature is invalid", name + "'s signature does not verify with the AS's key: it was altered or signed by someone else"}
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+		return nil, &invalidToken{"The access token issuer is not trusted", fmt.Sprintf("%s was issued by %s, not by %s", name, quoteID(claims.Issuer), api.issuer)}
+	case errors.Is(err, jwt.ErrTokenInvalidAudience) || (errors.Is(err, jwt.ErrTokenRequiredClaimMissing) && len(claims.Audience) == 0):
+		return nil, &invalidToken{"The access token is for another audience", fmt.Sprintf("%s is for audience %v, not this API (%s): a token is good only where it was meant to go (RFC 9068 section 4)", name, []string(claims.Audience), api.audience)}
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return nil, &invalidToken{"The access token expired", fmt.Sprintf("%s expired at %s (%s)", name, at(claims.ExpiresAt), clk)}
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		return nil, &invalidToken{"The access token lacks a required claim", name + " has no exp claim"}
+	case errors.Is(err, jwt.ErrTokenNotValidYet):
+		return nil, &invalidToken{"The access token is not valid yet", fmt.Sprintf("%s is not valid before %s (%s)", name, at(claims.NotBefore), clk)}
+	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return nil, &invalidToken{"The access token is not valid yet", fmt.Sprintf("%s was issued at %s, in the future of the API's clock (%s)", name, at(claims.IssuedAt), clk)}
+	}
+	return nil, &invalidToken{"The access token is invalid", name + " is invalid: " + err.Error()}
+}
+
+// decodeHeader reads a JWT's protected header without verifying anything,
+// so that typ can be checked first.
+func decodeHeader(raw string) (map[string]any, error) {
+	seg, _, ok := strings.Cut(raw, ".")
+	if !ok || strings.Count(raw, ".") != 2 {
+		return nil, errors.New("a JWT has three dot-separated parts")
+	}
+	b, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		return nil, errors.New("its header is not base64url")
+	}
+	var h map[string]any
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, errors.New("its header is not JSON")
+	}
+	return h, nil
+}

@@ -1,0 +1,306 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Exchange is one HTTP request and its response, as they crossed the wire.
+type Exchange struct {
+	Request  Request  `json:"request"`
+	Response Response `json:"response"`
+}
+
+// Request is the recorded request. Target is the request-target (path and
+// query) as it appears on the request line.
+type Request struct {
+	Method string      `json:"method"`
+	Host   string      `json:"host"`
+	Target string      `json:"target"`
+	Header http.Header `json:"header,omitempty"`
+	Body   string      `json:"body,omitempty"`
+}
+
+// Response is the recorded response.
+type Response struct {
+	Status int         `json:"status"`
+	Header http.Header `json:"header,omitempty"`
+	Body   string      `json:"body,omitempty"`
+}
+
+// Text renders the request as it would appear on an HTTP/1.1 connection,
+// headers sorted so that the rendering is deterministic.
+func (r Request) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\nHost: %s\n", r.Method, r.Target, r.Host)
+	writeHeaders(&b, r.Header)
+	if r.Body != "" {
+		b.WriteString("\n" + r.Body + "\n")
+	}
+	return b.String()
+}
+
+// Text renders the response as it would appear on an HTTP/1.1 connection.
+func (r Response) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\n", r.Status, http.StatusText(r.Status))
+	writeHeaders(&b, r.Header)
+	if r.Body != "" {
+		b.WriteString("\n" + r.Body + "\n")
+	}
+	return b.String()
+}
+
+func writeHeaders(b *strings.Builder, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			fmt.Fprintf(b, "%s: %s\n", k, v)
+		}
+	}
+}
+
+// maxRecordedBody caps what the wire keeps of a body. Servers cap what they
+// read at 1 MiB themselves (see limitBody); this only bounds the event log.
+const maxRecordedBody = 64 << 10
+
+// Wire connects actors to the servers without sockets: an http.RoundTripper
+// that calls the destination's http.Handler directly and records the
+// exchange as an Event. Nested exchanges (the app's callback handler calling
+// the token endpoint) work: the wire holds no lock while a handler runs.
+type Wire struct {
+	log      *Log
+	counters *Counters
+	mu       sync.Mutex
+	routes   map[string][]route // by host
+}
+
+type route struct {
+	prefix  string
+	actor   Actor
+	handler http.Handler
+}
+
+func newWire(log *Log, counters *Counters) *Wire {
+	return &Wire{log: log, counters: counters, routes: map[string][]route{}}
+}
+
+// Handle routes requests for host to h, drawn in the diagram as actor.
+func (w *Wire) Handle(host string, actor Actor, h http.Handler) { w.HandlePrefix(host, "/", actor, h) }
+
+// HandlePrefix routes requests for host whose path starts with prefix to
+// h; the longest matching prefix wins. One host can so play two roles, as a
+// first-party backend does (its /auth/ is the token issuer, its /api/ the
+// resource server).
+func (w *Wire) HandlePrefix(host, prefix string, actor Actor, h http.Handler) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.routes[host] = append(w.routes[host], route{prefix, actor, h})
+}
+
+func (w *Wire) lookup(host, path string) (route, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var best route
+	found := false
+	for _, r := range w.routes[host] {
+		if strings.HasPrefix(path, r.prefix) && (!found || len(r.prefix) > len(best.prefix)) {
+			best, found = r, true
+		}
+	}
+	return best, found
+}
+
+// Client returns an http.Client whose requests leave from actor. It never
+// follows redirects (the browser model follows them explicitly, so that
+// each hop is its own recorded exchange) and keeps no cookies.
+func (w *Wire) Client(from Actor) *http.Client {
+	return &http.Client{
+		Transport:     transport{w, from},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// remoteAddrs gives each actor a fixed documentation address (RFC 5737) so
+// that a server can tell callers apart the way a real one would: by address.
+var remoteAddrs = map[Actor]string{
+	ActorUser:     "192.0.2.10:50000",
+	ActorApp:      "192.0.2.20:50000",
+	ActorAS:       "192.0.2.30:50000",
+	ActorAPI:      "192.0.2.40:50000",
+	ActorAttacker: "203.0.113.66:50000",
+}
+
+type transport struct {
+	w    *Wire
+	from Actor
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	rt, ok := t.w.lookup(req.URL.Host, req.URL.Path)
+	if !ok {
+		return nil, fmt.Errorf("wire: no server at %q (the simulation has no network)", req.URL.Host)
+	}
+	var body []byte
+	if req.Body != nil {
+		var err error
+		body, err = io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("wire: reading request body: %w", err)
+		}
+	}
+	in := req.Clone(req.Context())
+	in.Body = io.NopCloser(bytes.NewReader(body))
+	in.ContentLength = int64(len(body))
+	in.RequestURI = req.URL.RequestURI()
+	in.RemoteAddr = remoteAddrs[t.from]
+	in.Host = req.URL.Host
+	if in.Header == nil {
+		in.Header = http.Header{}
+	}
+	if len(body) > 0 || in.Method == http.MethodPost {
+		in.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	}
+
+	note := &annotation{}
+	in = in.WithContext(context.WithValue(in.Context(), annotationKey{}, note))
+	seq := t.w.log.emit(Event{
+		Kind: KindExchange, From: t.from, To: rt.actor,
+		Method: req.Method, Path: req.URL.Path,
+		Exchange: &Exchange{Request: Request{
+			Method: req.Method, Host: req.URL.Host, Target: req.URL.RequestURI(),
+			Header: in.Header.Clone(), Body: clip(string(body)),
+		}},
+	})
+	t.w.counters.add(&t.w.counters.c.Exchanges)
+
+	rec := newRecorder()
+	rt.handler.ServeHTTP(rec, in)
+	rec.finish()
+
+	t.w.log.update(seq, func(e *Event) {
+		e.Status = rec.status
+		e.Error, e.Reason, e.Token, e.Family, e.Summary = note.err, note.reason, note.token, note.family, note.summary
+		if e.Error == "" {
+			e.Error = errorCodeOf(rec.header, rec.body.Bytes())
+		}
+		e.Exchange.Response = Response{Status: rec.status, Header: rec.header.Clone(), Body: clip(rec.body.String())}
+	})
+	return &http.Response{
+		Status:        fmt.Sprintf("%d %s", rec.status, http.StatusText(rec.status)),
+		StatusCode:    rec.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        rec.header,
+		Body:          io.NopCloser(bytes.NewReader(rec.body.Bytes())),
+		ContentLength: int64(rec.body.Len()),
+		Request:       req,
+	}, nil
+}
+
+func clip(s string) string {
+	if len(s) <= maxRecordedBody {
+		return s
+	}
+	return s[:maxRecordedBody] + "…(truncated)"
+}
+
+// recorder is the ResponseWriter handed to handlers on the wire.
+type recorder struct {
+	header      http.Header
+	status      int
+	wroteHeader bool
+	body        bytes.Buffer
+}
+
+func newRecorder() *recorder { return &recorder{header: http.Header{}} }
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.wroteHeader {
+		return
+	}
+	r.wroteHeader, r.status = true, code
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	return r.body.Write(p)
+}
+
+func (r *recorder) finish() {
+	r.WriteHeader(http.StatusOK)
+	if r.header.Get("Content-Type") == "" && r.body.Len() > 0 {
+		r.header.Set("Content-Type", http.DetectContentType(r.body.Bytes()))
+	}
+}
+
+// annotation is how a handler tells the recorder why it answered as it did.
+// It rides in the request context, so handlers stay plain http.Handlers that
+// also run over TCP (where serve mode installs its own annotation).
+type annotation struct {
+	err, reason, token, family, summary string
+}
+
+type annotationKey struct{}
+
+func noteOf(r *http.Request) *annotation {
+	if a, ok := r.Context().Value(annotationKey{}).(*annotation); ok {
+		return a
+	}
+	return &annotation{} // not recorded; the writes go nowhere
+}
+
+// WithAnnotation returns a context in which handlers record why they
+// answered as they did, and a function that reports it afterwards. Serve
+// mode uses it to give socket exchanges the same reasons the wire records.
+func WithAnnotation(ctx context.Context) (context.Context, func() (errCode, reason, token, family string)) {
+	a := &annotation{}
+	return context.WithValue(ctx, annotationKey{}, a), func() (string, string, string, string) {
+		return a.err, a.reason, a.token, a.family
+	}
+}
+
+// errorCodeOf extracts the OAuth error code from a JSON error body (RFC 6749
+// §5.2), a WWW-Authenticate challenge (RFC 6750 §3) or an error redirect
+// (RFC 6749 §4.1.2.1), for exchanges whose handler did not annotate one.
+func errorCodeOf(h http.Header, body []byte) string {
+	if c := h.Get("WWW-Authenticate"); c != "" {
+		if i := strings.Index(c, `error="`); i >= 0 {
+			rest := c[i+len(`error="`):]
+			if j := strings.IndexByte(rest, '"'); j >= 0 {
+				return rest[:j]
+			}
+		}
+	}
+	if loc := h.Get("Location"); loc != "" {
+		if u, err := url.Parse(loc); err == nil {
+			if e := u.Query().Get("error"); e != "" {
+				return e
+			}
+		}
+	}
+	if i := bytes.Index(body, []byte(`"error":"`)); i >= 0 {
+		rest := body[i+len(`"error":"`):]
+		if j := bytes.IndexByte(rest, '"'); j >= 0 {
+			return string(rest[:j])
+		}
+	}
+	return ""
+}

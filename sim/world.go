@@ -1,0 +1,227 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Topology is how the tokens are issued.
+type Topology string
+
+const (
+	// TopologyOAuth: an authorization server issues the tokens to a client
+	// application, which calls a separate API.
+	TopologyOAuth Topology = "oauth"
+	// TopologyFirstParty: the app's own backend issues the tokens
+	// (POST /auth/login, /auth/refresh, /auth/logout) and keeps the
+	// refresh token in an httpOnly cookie — the shape most tutorials build.
+	TopologyFirstParty Topology = "first-party"
+)
+
+// Config describes a world to make. The zero value is a valid world: seed
+// 0, the default preset, a single-page app keeping its tokens in
+// localStorage.
+type Config struct {
+	Seed     uint64
+	Preset   string  // "" means DefaultPreset
+	Policy   *Policy // when set, replaces the preset's policy
+	Client   ClientKind
+	Storage  Storage
+	Topology Topology
+}
+
+// World is one simulation: its clock, wire, servers and actors.
+type World struct {
+	env      *env
+	preset   string
+	topology Topology
+	wire     *Wire
+	as       *AuthServer
+	api      *API
+	apiB     *API
+	app      *Client
+	fp       *FirstParty
+	attacker *Attacker
+}
+
+// ErrBadConfig wraps every reason New refuses a Config.
+var ErrBadConfig = errors.New("bad world config")
+
+// New makes a world from cfg.
+func New(cfg Config) (*World, error) {
+	if cfg.Preset == "" {
+		cfg.Preset = DefaultPreset
+	}
+	preset, err := LookupPreset(cfg.Preset)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
+	}
+	pol := preset.Policy
+	if cfg.Policy != nil {
+		pol = *cfg.Policy
+	}
+	if err := pol.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: policy: %w", ErrBadConfig, err)
+	}
+	if cfg.Client == "" {
+		cfg.Client = KindSPA
+	}
+	if cfg.Topology == "" {
+		cfg.Topology = TopologyOAuth
+	}
+	if cfg.Storage == "" {
+		cfg.Storage = map[ClientKind]Storage{KindSPA: StorageLocal, KindWeb: StorageServer}[cfg.Client]
+		if cfg.Topology == TopologyFirstParty {
+			cfg.Storage = StorageCookie
+		}
+	}
+	if err := checkConfig(cfg); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
+	}
+
+	clock := NewClock(Epoch)
+	e := &env{clock: clock, log: newLog(clock), rand: newEntropy(cfg.Seed), counters: &Counters{}, pol: pol}
+	w := &World{env: e, preset: preset.Name, topology: cfg.Topology}
+	w.wire = newWire(e.log, e.counters)
+	if cfg.Topology == TopologyFirstParty {
+		// The backend is issuer and audience at once: its /auth/ issues,
+		// its /api/ accepts.
+		w.as = newAuthServer(e, AppOrigin, AppOrigin)
+		w.api = newAPI(e, AppOrigin, AppOrigin, "app", w.wire.Client(ActorAPI))
+	} else {
+		w.as = newAuthServer(e, Issuer, APIAudience)
+		w.api = newAPI(e, Issuer, APIAudience, "api", w.wire.Client(ActorAPI))
+	}
+	w.apiB = newAPI(e, Issuer, APIBAudience, "billing", w.wire.Client(ActorAPI))
+	for _, api := range []*API{w.api, w.apiB} {
+		api.explain = w.as.explain
+	}
+	w.as.onAccessRevoked = func(jti string, exp time.Time, why string) {
+		w.api.deny(jti, exp, why)
+		w.apiB.deny(jti, exp, why)
+	}
+	w.app = newClient(e, w.wire, cfg.Client, cfg.Storage, &TokenStore{})
+	if cfg.Topology == TopologyFirstParty {
+		w.fp = newFirstParty(w.as)
+		w.wire.HandlePrefix(HostApp, "/auth/", ActorAS, w.fp)
+		w.wire.HandlePrefix(HostApp, "/jwks.json", ActorAS, w.as)
+		w.wire.HandlePrefix(HostApp, "/api/", ActorAPI, w.api)
+		w.app.firstParty()
+	} else {
+		w.wire.Handle(HostAS, ActorAS, w.as)
+		w.wire.Handle(HostAPI, ActorAPI, w.api)
+		w.wire.Handle(HostApp, ActorApp, w.app)
+	}
+	w.wire.Handle(HostAPIB, ActorAPI, w.apiB)
+	w.attacker = newAttacker(e, w.wire, w.app)
+	return w, nil
+}
+
+func checkConfig(cfg Config) error {
+	switch cfg.Client {
+	case KindSPA, KindWeb:
+	default:
+		return fmt.Errorf("client %q is not spa or web", cfg.Client)
+	}
+	switch cfg.Topology {
+	case TopologyOAuth, TopologyFirstParty:
+	default:
+		return fmt.Errorf("topology %q is not oauth or first-party", cfg.Topology)
+	}
+	switch {
+	case cfg.Client == KindWeb && cfg.Storage != StorageServer:
+		return fmt.Errorf("a server-side web app keeps its tokens on the server, not in %q", cfg.Storage)
+	case cfg.Client == KindSPA && cfg.Storage == StorageServer:
+		return errors.New("a single-page app has no server-side session store: use memory, local-storage or cookie")
+	case cfg.Topology == TopologyFirstParty && (cfg.Client != KindSPA || cfg.Storage != StorageCookie):
+		return errors.New("the first-party topology is a single-page app whose refresh token lives in an httpOnly cookie")
+	}
+	for _, s := range Storages {
+		if s == cfg.Storage {
+			return nil
+		}
+	}
+	return fmt.Errorf("storage %q is not one of %v", cfg.Storage, Storages)
+}
+
+// Clock returns the world's clock. Advance it with World.Advance, which
+// also records the jump.
+func (w *World) Clock() *Clock { return w.env.clock }
+
+// Log returns the world's event log.
+func (w *World) Log() *Log { return w.env.log }
+
+// Counts returns the counters so far.
+func (w *World) Counts() Counts { return w.env.counters.Snapshot() }
+
+// Policy returns the policy in force.
+func (w *World) Policy() Policy { return w.env.policy() }
+
+// PresetName is the preset the world started from.
+func (w *World) PresetName() string { return w.preset }
+
+// Topology is how the world issues tokens.
+func (w *World) Topology() Topology { return w.topology }
+
+// App is the client application (in the first-party topology, the
+// single-page app whose backend issues the tokens).
+func (w *World) App() *Client { return w.app }
+
+// Attacker is the world's attacker.
+func (w *World) Attacker() *Attacker { return w.attacker }
+
+// FirstParty is the app's own token backend, nil in the OAuth topology.
+func (w *World) FirstParty() *FirstParty { return w.fp }
+
+// AuthServer is the AS as an http.Handler.
+func (w *World) AuthServer() *AuthServer { return w.as }
+
+// API is the resource server; APIB a second one with another audience.
+func (w *World) API() *API  { return w.api }
+func (w *World) APIB() *API { return w.apiB }
+
+// Wire is the in-memory network.
+func (w *World) Wire() *Wire { return w.wire }
+
+// Advance moves the clock forward and records it.
+func (w *World) Advance(d time.Duration) error {
+	if err := w.env.clock.Advance(d); err != nil {
+		return err
+	}
+	w.env.emit(Event{Kind: KindClock, Summary: "+" + FormatDuration(d) + ": now " + when(w.env.clock.Now())})
+	return nil
+}
+
+// Set changes one policy knob (see Knobs) and records the change.
+func (w *World) Set(knob, value string) error {
+	p := w.env.policy()
+	if err := p.Set(knob, value); err != nil {
+		return err
+	}
+	w.env.setPolicy(p)
+	v, _ := p.Get(knob)
+	w.env.emit(Event{Kind: KindPolicy, Summary: knob + " = " + v})
+	return nil
+}
+
+// AdminRevoke revokes every live refresh-token family of the user (an
+// administrator's "sign out everywhere"), access tokens included.
+func (w *World) AdminRevoke(sub string) int {
+	w.as.mu.Lock()
+	defer w.as.mu.Unlock()
+	n := 0
+	for _, f := range w.as.families {
+		if f.sub == sub && !f.revoked() {
+			w.as.revokeFamily(f, "an administrator revoked "+sub+"'s sessions", true)
+			n++
+		}
+	}
+	return n
+}
+
+// NewTab returns another instance of the app (a second browser tab)
+// sharing the first one's token store.
+func (w *World) NewTab() *Client {
+	return newClient(w.env, w.wire, w.app.kind, w.app.storage, w.app.store)
+}
