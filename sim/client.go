@@ -359,3 +359,48 @@ func drain(r *http.Response) {
 	_, _ = io.Copy(io.Discard, r.Body)
 	_ = r.Body.Close()
 }
+
+// TokenID names the ID token in Present and RefreshUsing.
+const TokenID TokenKind = "id"
+
+// Present sends the app's token of kind which as a bearer token to the API
+// at origin (APIAudience, APIBAudience): a misuse the audience lessons need
+// — a refresh token or an ID token at an API, a token at the wrong API.
+func (c *Client) Present(origin, method, path string, which TokenKind) Outcome {
+	v := c.held(which)
+	if v == "" {
+		return Outcome{Error: ErrNoToken, Reason: "the app holds no " + string(which) + " token"}
+	}
+	start := c.env.log.Len()
+	req, _ := http.NewRequest(method, origin+path, nil)
+	req.Header.Set("Authorization", "Bearer "+v)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	drain(resp)
+	return outcomeSince(c.env.log, start, ActorApp)
+}
+
+// RefreshUsing posts the app's token of kind which to the token endpoint as
+// a refresh_token: with an access token, the AS answers invalid_grant.
+func (c *Client) RefreshUsing(which TokenKind) Outcome {
+	v := c.held(which)
+	if v == "" {
+		return Outcome{Error: ErrNoToken, Reason: "the app holds no " + string(which) + " token"}
+	}
+	return c.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {v}})
+}
+
+func (c *Client) held(which TokenKind) string {
+	at, _, rt, id := c.store.snapshot()
+	switch which {
+	case TokenAccess:
+		return at
+	case TokenRefresh:
+		return rt
+	case TokenID:
+		return id
+	}
+	return ""
+}
