@@ -3,3 +3,5 @@ module github.com/tokensim/tokensim
 go 1.26
 
 require github.com/golang-jwt/jwt/v5 v5.3.1
+
+require github.com/goccy/go-yaml v1.19.2 // indirect

@@ -1,0 +1,162 @@
+package scenarios
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/tokensim/tokensim/sim"
+)
+
+// param describes one parameter of an action.
+type param struct {
+	name     string
+	required bool
+	def      string   // default when omitted
+	values   []string // allowed values; nil means free text checked by check
+	check    func(string) error
+	doc      string
+}
+
+// action is one thing a step can do.
+type action struct {
+	name   string
+	doc    string
+	params []param
+	run    func(w *sim.World, p map[string]string) sim.Outcome
+}
+
+var (
+	methods  = []string{http.MethodGet, http.MethodPost}
+	apiNames = []string{"api", "billing"}
+)
+
+func sourceNames() []string {
+	var out []string
+	for _, s := range sim.Sources {
+		out = append(out, string(s))
+	}
+	return out
+}
+
+func checkPath(v string) error {
+	if !strings.HasPrefix(v, "/") {
+		return fmt.Errorf("a path starts with /, got %q", v)
+	}
+	return nil
+}
+
+func checkDuration(v string) error {
+	d, err := sim.ParseDuration(v)
+	if err != nil {
+		return err
+	}
+	if d <= 0 {
+		return fmt.Errorf("advance by a positive duration, got %q", v)
+	}
+	return nil
+}
+
+func checkKnob(v string) error {
+	for _, k := range sim.Knobs() {
+		if k == v {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown policy key %q%s", v, didYouMean(v, sim.Knobs()))
+}
+
+var (
+	pMethod = param{name: "method", def: http.MethodGet, values: methods, doc: "HTTP method"}
+	pPath   = param{name: "path", required: true, check: checkPath, doc: "API path, e.g. /api/orders"}
+)
+
+// actions is the catalogue of step actions, by name.
+var actions = map[string]*action{
+	"login": {name: "login", doc: "the user logs in through the app (authorization code + PKCE; first-party: POST /auth/login)",
+		params: []param{
+			{name: "user", def: sim.DemoUser, doc: "username"},
+			{name: "password", def: sim.DemoPassword, doc: "password"},
+			{name: "scope", doc: "requested scope; default " + sim.DefaultScope},
+		},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			return w.App().Login(p["user"], p["password"], p["scope"])
+		}},
+	"call": {name: "call", doc: "the app calls the API with its access token (refreshing silently when it must)",
+		params: []param{pMethod, pPath},
+		run:    func(w *sim.World, p map[string]string) sim.Outcome { return w.App().Call(p["method"], p["path"]) }},
+	"refresh": {name: "refresh", doc: "the app refreshes now",
+		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.App().Refresh() }},
+	"logout": {name: "logout", doc: "the app revokes its refresh token (RFC 7009) and forgets its tokens",
+		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.App().Logout() }},
+	"advance": {name: "advance", doc: "the virtual clock moves forward",
+		params: []param{{name: "by", required: true, check: checkDuration, doc: "how far: 90s, 15m, 1h, 30d"}},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			d, _ := sim.ParseDuration(p["by"]) // validated
+			_ = w.Advance(d)
+			return sim.Outcome{}
+		}},
+	"steal": {name: "steal", doc: "the attacker copies one of the app's tokens from a position",
+		params: []param{
+			{name: "from", required: true, values: sourceNames(), doc: "where the attacker is"},
+			{name: "token", required: true, values: []string{"access", "refresh"}, doc: "which token"},
+		},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			return w.Attacker().Steal(sim.Source(p["from"]), sim.TokenKind(p["token"]))
+		}},
+	"attacker.call": {name: "attacker.call", doc: "the attacker calls the API with the access token it holds",
+		params: []param{pMethod, pPath},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			return w.Attacker().CallAPI(p["method"], p["path"])
+		}},
+	"attacker.refresh": {name: "attacker.refresh", doc: "the attacker uses the refresh token it holds at the token endpoint",
+		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.Attacker().Refresh() }},
+	"attacker.ride": {name: "attacker.ride", doc: "injected script makes the page call /auth/refresh and exfiltrates the new access token (first-party only)",
+		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.Attacker().RideSession() }},
+	"present": {name: "present", doc: "the app (wrongly) presents one of its tokens as a bearer token at an API",
+		params: []param{
+			{name: "token", required: true, values: []string{"access", "refresh", "id"}, doc: "which token"},
+			{name: "api", def: "api", values: apiNames, doc: "which API: api, or billing (another audience)"},
+			pMethod, pPath,
+		},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			origin := sim.APIAudience
+			if p["api"] == "billing" {
+				origin = sim.APIBAudience
+			}
+			return w.App().Present(origin, p["method"], p["path"], sim.TokenKind(p["token"]))
+		}},
+	"refresh-with": {name: "refresh-with", doc: "the app (wrongly) sends another token to the token endpoint as its refresh token",
+		params: []param{{name: "token", required: true, values: []string{"access", "id"}, doc: "which token"}},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			return w.App().RefreshUsing(sim.TokenKind(p["token"]))
+		}},
+	"admin-revoke": {name: "admin-revoke", doc: "an administrator revokes all of a user's sessions at the AS",
+		params: []param{{name: "user", def: sim.DemoUser, doc: "whose sessions"}},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			n := w.AdminRevoke(p["user"])
+			return sim.Outcome{Status: http.StatusOK, Reason: fmt.Sprintf("%d session(s) revoked", n)}
+		}},
+	"set": {name: "set", doc: "change a policy knob mid-scenario (what-if in the middle of a story)",
+		params: []param{
+			{name: "key", required: true, check: checkKnob, doc: "policy key, see `tokensim run --help`"},
+			{name: "value", required: true, doc: "its new value"},
+		},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			if err := w.Set(p["key"], p["value"]); err != nil {
+				return sim.Outcome{Error: "bad_setting", Reason: err.Error()} // the validator rules this out
+			}
+			return sim.Outcome{}
+		}},
+}
+
+// Actions lists the action names, sorted.
+func Actions() []string {
+	names := make([]string, 0, len(actions))
+	for n := range actions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,103 @@
+package scenarios
+
+import (
+	"fmt"
+
+	"github.com/tokensim/tokensim/sim"
+)
+
+// Options changes how a scenario runs without editing it.
+type Options struct {
+	Preset string    // replaces the scenario's preset when set
+	Set    []Setting // applied after the preset and the scenario's own settings
+	Seed   uint64
+}
+
+// Run is a scenario played to the end: what each step did and what the
+// world looked like after it.
+type Run struct {
+	Scenario *Scenario
+	Options  Options
+	Preset   string     // the preset in force
+	Policy   sim.Policy // the policy at the start
+	World    *sim.World
+	Initial  sim.Snapshot
+	Steps    []StepResult
+}
+
+// StepResult is one step's outcome, events, snapshot and failed
+// expectations.
+type StepResult struct {
+	Index    int // 1-based
+	Step     *Step
+	Outcome  sim.Outcome
+	Events   []sim.Event // the events this step caused
+	Snapshot sim.Snapshot
+	Failures []Failure
+}
+
+// OK reports whether every expectation of every step held.
+func (r *Run) OK() bool { return len(r.Failures()) == 0 }
+
+// Failures lists every failed expectation, in step order.
+func (r *Run) Failures() []Failure {
+	var out []Failure
+	for _, s := range r.Steps {
+		out = append(out, s.Failures...)
+	}
+	return out
+}
+
+// Policy resolves the policy a scenario starts with under opts: the
+// preset's, then the scenario's settings, then the options'.
+func Policy(sc *Scenario, opts Options) (string, sim.Policy, error) {
+	name := orDefault(opts.Preset, orDefault(sc.Preset, sim.DefaultPreset))
+	p, err := sim.LookupPreset(name)
+	if err != nil {
+		return "", sim.Policy{}, err
+	}
+	pol := p.Policy
+	for _, s := range append(append([]Setting{}, sc.Set...), opts.Set...) {
+		if err := pol.Set(s.Key, s.Value); err != nil {
+			return "", sim.Policy{}, fmt.Errorf("--set %s=%s: %w", s.Key, s.Value, err)
+		}
+	}
+	return name, pol, nil
+}
+
+func worldConfig(sc *Scenario, seed uint64, pol *sim.Policy) sim.Config {
+	return sim.Config{
+		Seed: seed, Preset: sc.Preset, Policy: pol,
+		Client: sim.ClientKind(sc.Client), Storage: sim.Storage(sc.Storage), Topology: sim.Topology(sc.Topology),
+	}
+}
+
+// Execute runs sc under opts from start to finish. Its error is for bad
+// options (an unknown preset, a bad --set); failed expectations are in the
+// Run.
+func Execute(sc *Scenario, opts Options) (*Run, error) {
+	preset, pol, err := Policy(sc, opts)
+	if err != nil {
+		return nil, err
+	}
+	cfg := worldConfig(sc, opts.Seed, &pol)
+	cfg.Preset = preset
+	w, err := sim.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sc.ID, err)
+	}
+	r := &Run{Scenario: sc, Options: opts, Preset: preset, Policy: pol, World: w, Initial: w.Inspect()}
+	for i, st := range sc.Steps {
+		r.Steps = append(r.Steps, r.step(i+1, st))
+	}
+	return r, nil
+}
+
+func (r *Run) step(i int, st *Step) StepResult {
+	w := r.World
+	start := w.Log().Len()
+	out := actions[st.Do].run(w, st.Params)
+	res := StepResult{Index: i, Step: st, Outcome: out, Events: w.Log().Since(start), Snapshot: w.Inspect()}
+	res.Failures = check(r.Scenario, res)
+	return res
+}

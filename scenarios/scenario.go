@@ -1,0 +1,75 @@
+// Package scenarios turns the sim engine into lessons. A scenario is a named,
+// ordered list of steps — an actor's action, narration that says why,
+// expectations about the outcome, an optional predict-then-reveal quiz —
+// plus the policy it runs under. Scenarios are YAML files written by people:
+// the built-ins are embedded, and anyone can write more in the same format
+// (docs/scenario-format.md).
+//
+// The package imports sim and nothing else of tokensim.
+package scenarios
+
+// Scenario is one lesson, as loaded and validated.
+type Scenario struct {
+	ID       string
+	Title    string
+	Summary  string
+	Level    string // beginner, intermediate, advanced
+	Theme    string // basics, refresh, theft, revocation, attacks
+	Goals    []string
+	Preset   string    // "" means the engine's default
+	Set      []Setting // policy knobs, applied after the preset
+	Client   string    // spa (default) or web
+	Storage  string    // "" means the client's default
+	Topology string    // oauth (default) or first-party
+	Steps    []*Step
+	Source   string // the file it came from, for messages
+	Pos      Pos    // where the document starts
+}
+
+// Setting is one policy knob and its value, in file order.
+type Setting struct {
+	Key, Value string
+	Pos        Pos
+}
+
+// Step is one action and what it should show.
+type Step struct {
+	Title     string
+	Do        string // the action, see Actions
+	Narration string // why this step matters
+	Params    map[string]string
+	Expect    *Expect
+	Quiz      *Quiz
+	Pos       Pos            // the step's first line
+	At        map[string]Pos // where each key of the step was written
+}
+
+// Expect is what a step must show. A nil pointer or empty map means "not
+// checked".
+type Expect struct {
+	Status         *int
+	Error          *string // "" (written as none) means "no error"
+	Reason         string  // a substring the engine's reason must contain
+	LoggedIn       *bool
+	ReuseDetected  *bool
+	FamilyRevoked  *bool
+	ASContacted    *bool             // any exchange to the AS during the step
+	Introspections *int              // introspection calls during the step
+	Tokens         map[string]string // label → state after the step
+	AttackerHolds  []string          // access, refresh: what the attacker holds after the step
+	At             map[string]Pos
+}
+
+// Quiz is a predict-then-reveal question shown before the step's outcome.
+type Quiz struct {
+	Question string
+	Options  []string
+	Answer   int // 1-based index into Options
+	Explain  string
+	Pos      Pos
+}
+
+// Pos is a place in a scenario file, 1-based.
+type Pos struct {
+	Line, Col int
+}

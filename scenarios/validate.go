@@ -1,0 +1,295 @@
+package scenarios
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/tokensim/tokensim/sim"
+)
+
+// Levels and Themes are the allowed values of level and theme, in the
+// order the picker shows them.
+var (
+	Levels = []string{"beginner", "intermediate", "advanced"}
+	Themes = []string{"basics", "refresh", "theft", "revocation", "attacks"}
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// validate checks what the syntax cannot: required fields, known values,
+// each action's parameters, expectations, quizzes, and steps that cannot
+// happen (the attacker replays a token it never stole). It returns every
+// problem, so that an author fixes a file in one pass.
+func validate(sc *Scenario) Problems {
+	v := &validator{sc: sc}
+	v.header()
+	v.world()
+	if len(sc.Steps) == 0 {
+		v.errAt(sc.Pos, "steps: a scenario needs at least one step")
+	}
+	for i, st := range sc.Steps {
+		v.step(i+1, st)
+	}
+	v.feasibility()
+	return v.probs
+}
+
+type validator struct {
+	sc    *Scenario
+	probs Problems
+}
+
+func (v *validator) errAt(p Pos, format string, args ...any) {
+	v.probs = append(v.probs, Problem{File: v.sc.Source, Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) header() {
+	sc := v.sc
+	switch {
+	case sc.ID == "":
+		v.errAt(sc.Pos, "id is required (lower-case words joined by -, e.g. my-lesson)")
+	case !idPattern.MatchString(sc.ID):
+		v.errAt(sc.Pos, "id %q must be lower-case letters and digits joined by -", sc.ID)
+	}
+	if sc.Title == "" {
+		v.errAt(sc.Pos, "title is required")
+	}
+	if sc.Summary == "" {
+		v.errAt(sc.Pos, "summary is required: one line saying what the learner will see")
+	}
+	v.oneOf(sc.Pos, "level", sc.Level, Levels, true)
+	v.oneOf(sc.Pos, "theme", sc.Theme, Themes, true)
+	if len(sc.Goals) == 0 {
+		v.errAt(sc.Pos, "goals: list at least one learning goal")
+	}
+}
+
+func (v *validator) oneOf(p Pos, key, val string, allowed []string, required bool) {
+	if val == "" {
+		if required {
+			v.errAt(p, "%s is required: one of %s", key, strings.Join(allowed, ", "))
+		}
+		return
+	}
+	if !slices.Contains(allowed, val) {
+		v.errAt(p, "%s %q is not one of %s%s", key, val, strings.Join(allowed, ", "), didYouMean(val, allowed))
+	}
+}
+
+// world checks the preset, the settings and the topology by building the
+// policy and config the runner will use.
+func (v *validator) world() {
+	sc := v.sc
+	if sc.Preset != "" {
+		names := presetNames()
+		v.oneOf(sc.Pos, "preset", sc.Preset, names, false)
+	}
+	pol := sim.DefaultPolicy()
+	if p, err := sim.LookupPreset(orDefault(sc.Preset, sim.DefaultPreset)); err == nil {
+		pol = p.Policy
+	}
+	for _, s := range sc.Set {
+		if err := checkKnob(s.Key); err != nil {
+			v.errAt(s.Pos, "set: %v", err)
+			continue
+		}
+		if err := pol.Set(s.Key, s.Value); err != nil {
+			v.errAt(s.Pos, "set: %v", err)
+		}
+	}
+	v.oneOf(sc.Pos, "client", sc.Client, []string{string(sim.KindSPA), string(sim.KindWeb)}, false)
+	var storages []string
+	for _, s := range sim.Storages {
+		storages = append(storages, string(s))
+	}
+	v.oneOf(sc.Pos, "storage", sc.Storage, storages, false)
+	v.oneOf(sc.Pos, "topology", sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
+	if len(v.probs) == 0 {
+		if _, err := sim.New(worldConfig(sc, 0, &pol)); err != nil {
+			v.errAt(sc.Pos, "%v", err)
+		}
+	}
+}
+
+func (v *validator) step(i int, st *Step) {
+	at := func(k string) Pos {
+		if p, ok := st.At[k]; ok {
+			return p
+		}
+		return st.Pos
+	}
+	if st.Do == "" {
+		v.errAt(st.Pos, "step %d: do is required: one of %s", i, strings.Join(Actions(), ", "))
+		return
+	}
+	a, ok := actions[st.Do]
+	if !ok {
+		v.errAt(at("do"), "step %d: unknown action %q%s", i, st.Do, didYouMean(st.Do, Actions()))
+		return
+	}
+	if strings.TrimSpace(st.Narration) == "" {
+		v.errAt(st.Pos, "step %d (%s): narration is required: say why this step matters", i, st.Do)
+	}
+	known := map[string]param{}
+	var names []string
+	for _, p := range a.params {
+		known[p.name] = p
+		names = append(names, p.name)
+	}
+	for k, val := range st.Params {
+		p, ok := known[k]
+		if !ok {
+			hint := didYouMean(k, append(append([]string{}, names...), stepKeys...))
+			if len(names) == 0 {
+				v.errAt(at(k), "step %d: action %s takes no parameter %q%s", i, st.Do, k, hint)
+			} else {
+				v.errAt(at(k), "step %d: action %s has no parameter %q%s; it takes %s", i, st.Do, k, hint, strings.Join(names, ", "))
+			}
+			continue
+		}
+		if p.values != nil && !slices.Contains(p.values, val) {
+			v.errAt(at(k), "step %d: %s %q is not one of %s%s", i, k, val, strings.Join(p.values, ", "), didYouMean(val, p.values))
+		}
+		if p.check != nil {
+			if err := p.check(val); err != nil {
+				v.errAt(at(k), "step %d: %s: %v", i, k, err)
+			}
+		}
+	}
+	for _, p := range a.params {
+		if _, ok := st.Params[p.name]; !ok {
+			if p.required {
+				v.errAt(st.Pos, "step %d: action %s needs %s (%s)", i, st.Do, p.name, p.doc)
+			} else if p.def != "" {
+				st.Params[p.name] = p.def
+			}
+		}
+	}
+	if st.Do == "set" {
+		pol := sim.DefaultPolicy()
+		if checkKnob(st.Params["key"]) == nil {
+			if err := pol.Set(st.Params["key"], st.Params["value"]); err != nil {
+				v.errAt(at("value"), "step %d: %v", i, err)
+			}
+		}
+	}
+	v.expect(i, st)
+	v.quiz(i, st)
+}
+
+func (v *validator) expect(i int, st *Step) {
+	e := st.Expect
+	if e == nil {
+		return
+	}
+	if e.Status != nil && (*e.Status < 100 || *e.Status > 599) {
+		v.errAt(e.At["status"], "step %d: status %d is not an HTTP status", i, *e.Status)
+	}
+	states := []string{string(sim.StateActive), string(sim.StateExpired), string(sim.StateRotated), string(sim.StateRevoked)}
+	for label, state := range e.Tokens {
+		if !slices.Contains(states, state) {
+			v.errAt(e.At["tokens."+label], "step %d: token %s: state %q is not one of %s%s", i, label, state, strings.Join(states, ", "), didYouMean(state, states))
+		}
+	}
+	for _, h := range e.AttackerHolds {
+		if h != "access" && h != "refresh" {
+			v.errAt(e.At["attacker_holds"], "step %d: attacker_holds lists access and/or refresh, not %q", i, h)
+		}
+	}
+}
+
+func (v *validator) quiz(i int, st *Step) {
+	q := st.Quiz
+	if q == nil {
+		return
+	}
+	if q.Question == "" {
+		v.errAt(q.Pos, "step %d: quiz: question is required", i)
+	}
+	if len(q.Options) < 2 {
+		v.errAt(q.Pos, "step %d: quiz: give at least two options", i)
+	}
+	if q.Answer < 1 || q.Answer > len(q.Options) {
+		v.errAt(q.Pos, "step %d: quiz: answer must be the number of the right option, 1 to %d", i, len(q.Options))
+	}
+	if q.Explain == "" {
+		v.errAt(q.Pos, "step %d: quiz: explain is required: say why the answer is right", i)
+	}
+}
+
+// feasibility catches steps that cannot happen whatever the outcomes:
+// acting before anyone logged in, or an attacker using a token no earlier
+// step could have given it.
+func (v *validator) feasibility() {
+	sc := v.sc
+	loggedIn, atk := false, map[string]bool{}
+	storage := sc.Storage
+	if storage == "" {
+		storage = map[string]string{"web": string(sim.StorageServer)}[sc.Client]
+		if sc.Topology == string(sim.TopologyFirstParty) {
+			storage = string(sim.StorageCookie)
+		} else if storage == "" {
+			storage = string(sim.StorageLocal)
+		}
+	}
+	for i, st := range sc.Steps {
+		n := i + 1
+		switch st.Do {
+		case "login":
+			loggedIn = true
+		case "call", "refresh", "present", "refresh-with":
+			if !loggedIn {
+				v.errAt(st.Pos, "step %d: %s before any login: the app has no token yet", n, st.Do)
+			}
+		case "steal":
+			if !loggedIn {
+				v.errAt(st.Pos, "step %d: steal before any login: there is nothing to steal", n)
+			}
+			if why := unreachable(st.Params["from"], st.Params["token"], storage); why == "" {
+				atk[st.Params["token"]] = true
+			}
+		case "attacker.call":
+			if !atk["access"] {
+				v.errAt(st.Pos, "step %d: the attacker calls the API but no earlier step gives it an access token (steal one, or attacker.refresh)", n)
+			}
+		case "attacker.refresh":
+			if !atk["refresh"] {
+				v.errAt(st.Pos, "step %d: the attacker refreshes but no earlier step lets it steal a refresh token", n)
+			}
+			atk["access"] = true
+		case "attacker.ride":
+			if sc.Topology != string(sim.TopologyFirstParty) {
+				v.errAt(st.Pos, "step %d: attacker.ride needs topology: first-party", n)
+			}
+			atk["access"] = true
+		}
+	}
+}
+
+// unreachable says why a steal can never succeed, or "" when it may.
+func unreachable(from, token, storage string) string {
+	switch {
+	case from == string(sim.SourceLog) && token == "refresh":
+		return "refresh tokens never reach the API's logs"
+	case from == string(sim.SourceScript) && storage != string(sim.StorageLocal):
+		return "script injection cannot read tokens kept in " + storage
+	}
+	return ""
+}
+
+func presetNames() []string {
+	var out []string
+	for _, p := range sim.Presets() {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
