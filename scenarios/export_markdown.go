@@ -1,0 +1,148 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tokensim/tokensim/sim"
+)
+
+// mermaidIDs are the participants' identifiers in the diagram.
+var mermaidIDs = map[sim.Actor]string{
+	sim.ActorUser: "U", sim.ActorApp: "App", sim.ActorAS: "AS", sim.ActorAPI: "API", sim.ActorAttacker: "X",
+}
+
+// WriteMarkdown writes the run as Markdown: summary and goals, a Mermaid
+// sequenceDiagram of every exchange, each step's narration and results, and
+// the tokens decoded claim by claim. Ready to paste into slides or docs.
+func WriteMarkdown(w io.Writer, r *Run) error {
+	var b strings.Builder
+	sc := r.Scenario
+	fmt.Fprintf(&b, "# %s\n\n> %s\n\n", sc.Title, sc.Summary)
+	fmt.Fprintf(&b, "Scenario `%s` · level %s · preset `%s` · seed %d\n\n", sc.ID, sc.Level, r.Preset, r.Options.Seed)
+	b.WriteString("**You will see**\n\n")
+	for _, g := range sc.Goals {
+		fmt.Fprintf(&b, "- %s\n", g)
+	}
+	b.WriteString("\n## Sequence\n\n")
+	writeMermaid(&b, r)
+	b.WriteString("\n## Steps\n")
+	for _, s := range r.Steps {
+		fmt.Fprintf(&b, "\n### %d. %s\n\n", s.Index, stepTitle(s.Step))
+		fmt.Fprintf(&b, "*%s, +%s*\n\n", s.Snapshot.Time.Format("Jan 2 15:04:05"), sim.FormatDuration(s.Snapshot.Time.Sub(sim.Epoch)))
+		b.WriteString(strings.TrimSpace(s.Step.Narration) + "\n")
+		if q := s.Step.Quiz; q != nil {
+			fmt.Fprintf(&b, "\n**Predict:** %s\n\n", q.Question)
+			for i, o := range q.Options {
+				fmt.Fprintf(&b, "%d. %s\n", i+1, o)
+			}
+			fmt.Fprintf(&b, "\n<details><summary>Answer</summary>\n\n%d. %s\n\n%s\n</details>\n", q.Answer, q.Options[q.Answer-1], strings.TrimSpace(q.Explain))
+		}
+		var rows []string
+		for _, e := range s.Events {
+			if e.Kind == sim.KindExchange {
+				rows = append(rows, fmt.Sprintf("| %s → %s | `%s %s` | %d | %s | %s |", e.From.Title(), e.To.Title(), e.Method, e.Path, e.Status, mdCell(e.Error), mdCell(e.Reason)))
+			}
+		}
+		if len(rows) > 0 {
+			b.WriteString("\n| from → to | request | status | error | why |\n|---|---|---|---|---|\n")
+			b.WriteString(strings.Join(rows, "\n") + "\n")
+		}
+		for _, e := range s.Events {
+			if e.Kind != sim.KindExchange && e.Kind != sim.KindClock && (e.Reason != "" || e.Summary != "") {
+				fmt.Fprintf(&b, "- `%s` %s\n", e.Kind, mdCell(strings.TrimSpace(e.Summary+" "+e.Reason)))
+			}
+		}
+		for _, f := range s.Failures {
+			fmt.Fprintf(&b, "\n> **Expectation failed:** %s: expected %s, got %s\n", f.Key, f.Expected, f.Got)
+		}
+	}
+	writeTokens(&b, r)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeMermaid(b *strings.Builder, r *Run) {
+	used := map[sim.Actor]bool{sim.ActorUser: true, sim.ActorApp: true, sim.ActorAS: true, sim.ActorAPI: true}
+	for _, s := range r.Steps {
+		for _, e := range s.Events {
+			if e.Kind == sim.KindExchange || e.Kind == sim.KindStolen || e.Kind == sim.KindStealFailed {
+				used[e.From], used[e.To] = true, true
+			}
+		}
+	}
+	b.WriteString("```mermaid\nsequenceDiagram\n")
+	var first, last string
+	for _, a := range sim.Actors {
+		if used[a] {
+			fmt.Fprintf(b, "    participant %s as %s\n", mermaidIDs[a], a.Title())
+			if first == "" {
+				first = mermaidIDs[a]
+			}
+			last = mermaidIDs[a]
+		}
+	}
+	for _, s := range r.Steps {
+		fmt.Fprintf(b, "    Note over %s,%s: %d. %s\n", first, last, s.Index, mermaidText(stepTitle(s.Step)))
+		for _, e := range s.Events {
+			switch e.Kind {
+			case sim.KindExchange:
+				fmt.Fprintf(b, "    %s->>%s: %s %s\n", mermaidIDs[e.From], mermaidIDs[e.To], e.Method, mermaidText(e.Path))
+				res := fmt.Sprint(e.Status)
+				if e.Error != "" {
+					res += " " + e.Error
+				}
+				fmt.Fprintf(b, "    %s-->>%s: %s\n", mermaidIDs[e.To], mermaidIDs[e.From], mermaidText(res))
+			case sim.KindClock:
+				fmt.Fprintf(b, "    Note over %s,%s: %s\n", first, last, mermaidText(e.Summary))
+			case sim.KindStolen:
+				fmt.Fprintf(b, "    %s-->>%s: copies a token\n", mermaidIDs[e.To], mermaidIDs[e.From])
+			case sim.KindReuse, sim.KindFamilyRevoked:
+				fmt.Fprintf(b, "    Note right of AS: %s\n", mermaidText(string(e.Kind)+" "+e.Family))
+			}
+		}
+	}
+	b.WriteString("```\n")
+}
+
+// writeTokens decodes every token anyone held during the run, once each.
+func writeTokens(b *strings.Builder, r *Run) {
+	seen := map[string]bool{}
+	var views []sim.TokenView
+	for _, s := range r.Steps {
+		for _, t := range s.Snapshot.Tokens {
+			if t.Header != nil && !seen[t.Value] {
+				seen[t.Value] = true
+				views = append(views, t)
+			}
+		}
+	}
+	if len(views) == 0 {
+		return
+	}
+	b.WriteString("\n## Tokens, decoded\n")
+	for _, t := range views {
+		name := t.Label
+		if name == "" {
+			name = t.Kind + " token"
+		}
+		fmt.Fprintf(b, "\n### %s (%s token, held by %s)\n\n| | claim | value | meaning |\n|---|---|---|---|\n", name, t.Kind, t.Holder.Title())
+		for _, k := range sim.SortedKeys(t.Header) {
+			fmt.Fprintf(b, "| header | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Header[k])), mdCell(sim.ClaimMeaning(k)))
+		}
+		for _, k := range sim.SortedKeys(t.Claims) {
+			fmt.Fprintf(b, "| payload | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Claims[k])), mdCell(sim.ClaimMeaning(k)))
+		}
+	}
+}
+
+// mdCell makes text safe inside a Markdown table cell.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
+}
+
+// mermaidText keeps characters Mermaid would read as syntax out of labels.
+func mermaidText(s string) string {
+	return strings.NewReplacer(";", ",", "#", "", "\n", " ", ":", " ").Replace(s)
+}

@@ -1,0 +1,105 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// claimMeanings explains registered JWT header parameters and claims in
+// words, for the inspector and `tokensim decode`.
+var claimMeanings = map[string]string{
+	// header (RFC 7515 §4.1, RFC 9068 §2.1)
+	"alg": "signing algorithm; the API accepts only asymmetric ones from its allowlist (RFC 8725 §3.1)",
+	"typ": "token type: at+jwt marks an access token (RFC 9068 §2.1); an ID token says JWT",
+	"kid": "key id: which of the issuer's published keys signed it; only a lookup key, never a path or URL",
+	"jku": "a URL of keys; a safe API ignores it and uses the issuer's jwks_uri (RFC 8725 §3.10)",
+	"x5u": "a URL of certificates; ignored by a safe API (RFC 8725 §3.10)",
+	"jwk": "an embedded key; never trusted for verifying the token itself (RFC 8725 §3.10)",
+	// claims (RFC 7519 §4.1, RFC 9068 §2.2, OIDC Core §2)
+	"iss":       "issuer: who minted the token; must equal the trusted issuer exactly",
+	"sub":       "subject: the user (or the client, for client credentials)",
+	"aud":       "audience: who the token is for; an API refuses a token not addressed to it",
+	"exp":       "expiry: refused at or after this instant (plus a small leeway)",
+	"nbf":       "not before: refused before this instant (minus leeway)",
+	"iat":       "issued at",
+	"jti":       "unique token id: what revocation lists and denylists refer to",
+	"client_id": "the application the token was issued to",
+	"scope":     "what the token allows, space-separated; the API checks it per endpoint",
+	"auth_time": "when the user actually authenticated; refreshes do not change it",
+	"cnf":       "confirmation: the key the token is bound to (DPoP, RFC 9449)",
+	"nonce":     "echo of the app's login nonce: ties an ID token to one login (OIDC Core §3.1.2.1)",
+	"at_hash":   "half a hash of the access token issued alongside this ID token",
+	"azp":       "authorized party: the client, when an ID token has several audiences",
+	"name":      "the user's display name",
+	"acr":       "authentication context class",
+	"amr":       "authentication methods used",
+}
+
+// ClaimMeaning explains a JWT header parameter or claim, or returns "".
+func ClaimMeaning(name string) string { return claimMeanings[name] }
+
+// timeClaims are the NumericDate claims shown as times.
+var timeClaims = map[string]bool{"exp": true, "nbf": true, "iat": true, "auth_time": true}
+
+// Decoded is a JWT split into its parts, unverified.
+type Decoded struct {
+	Header    map[string]any
+	Claims    map[string]any
+	Signature string // base64url, as sent
+}
+
+// ErrNotJWT is wrapped by every Decode error.
+var ErrNotJWT = errors.New("not a JWT")
+
+// Decode splits a compact JWS and decodes header and claims without
+// verifying anything. Use it to look, never to trust.
+func Decode(raw string) (Decoded, error) {
+	raw = strings.TrimSpace(raw)
+	if scheme, rest, ok := strings.Cut(raw, " "); ok && strings.EqualFold(scheme, "Bearer") {
+		raw = strings.TrimSpace(rest)
+	}
+	parts := strings.Split(raw, ".")
+	switch {
+	case raw == "":
+		return Decoded{}, fmt.Errorf("%w: the input is empty", ErrNotJWT)
+	case len(parts) == 5:
+		return Decoded{}, fmt.Errorf("%w: it has five parts, so it is an encrypted JWE; only signed JWTs (three parts) can be read without the key", ErrNotJWT)
+	case len(parts) != 3:
+		return Decoded{}, fmt.Errorf("%w: a JWT has three dot-separated parts, this has %d (an opaque token, such as a refresh token, cannot be decoded)", ErrNotJWT, len(parts))
+	}
+	h, c := decodeJWT(raw)
+	if h == nil {
+		return Decoded{}, fmt.Errorf("%w: the header (part 1) is not base64url-encoded JSON", ErrNotJWT)
+	}
+	if c == nil {
+		return Decoded{}, fmt.Errorf("%w: the payload (part 2) is not base64url-encoded JSON", ErrNotJWT)
+	}
+	return Decoded{Header: h, Claims: c, Signature: parts[2]}, nil
+}
+
+// ClaimValue renders a decoded value for people: NumericDate claims as UTC
+// times, lists joined, numbers without exponents.
+func ClaimValue(name string, v any) string {
+	switch x := v.(type) {
+	case float64:
+		if timeClaims[name] {
+			return fmt.Sprintf("%.0f (%s)", x, time.Unix(int64(x), 0).UTC().Format(time.RFC3339))
+		}
+		return fmt.Sprintf("%v", x)
+	case []any:
+		var s []string
+		for _, e := range x {
+			s = append(s, fmt.Sprint(e))
+		}
+		return strings.Join(s, ", ")
+	case map[string]any:
+		var s []string
+		for _, k := range SortedKeys(x) {
+			s = append(s, k+"="+fmt.Sprint(x[k]))
+		}
+		return "{" + strings.Join(s, ", ") + "}"
+	}
+	return fmt.Sprint(v)
+}
