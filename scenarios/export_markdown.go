@@ -51,7 +51,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 		}
 		for _, e := range s.Events {
 			if e.Kind != sim.KindExchange && e.Kind != sim.KindClock && (e.Reason != "" || e.Summary != "") {
-				fmt.Fprintf(&b, "- `%s` %s\n", e.Kind, mdCell(strings.TrimSpace(e.Summary+" "+e.Reason)))
+				fmt.Fprintf(&b, "- `%s` %s\n", e.Kind, mdCell(eventText(e)))
 			}
 		}
 		for _, f := range s.Failures {

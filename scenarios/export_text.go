@@ -89,7 +89,7 @@ func stepTitle(st *Step) string {
 func (p *printer) event(e sim.Event) string {
 	switch e.Kind {
 	case sim.KindExchange:
-		s := fmt.Sprintf("%-11s → %-11s %s %s  %s", e.From.Title(), e.To.Title(), e.Method, e.Path, p.status(e.Status, e.Error))
+		s := fmt.Sprintf("%-11s → %-12s %s %s  %s", e.From.Title(), e.To.Title(), e.Method, e.Path, p.status(e.Status, e.Error))
 		if e.Reason != "" {
 			s += "\n      because " + e.Reason
 		}
@@ -97,14 +97,18 @@ func (p *printer) event(e sim.Event) string {
 	case sim.KindClock:
 		return "⏱ " + e.Summary
 	}
-	text := e.Summary
-	if e.Reason != "" {
-		if text != "" {
-			text += ": "
-		}
-		text += e.Reason
+	return "• " + string(e.Kind) + ": " + eventText(e)
+}
+
+// eventText is a state change in words: the cause first, then what it did.
+func eventText(e sim.Event) string {
+	switch {
+	case e.Reason == "":
+		return e.Summary
+	case e.Summary == "":
+		return e.Reason
 	}
-	return "• " + string(e.Kind) + ": " + text
+	return e.Reason + "; " + e.Summary
 }
 
 func (p *printer) status(code int, errCode string) string {

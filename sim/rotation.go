@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"strings"
 )
 
 // refreshGrant is the refresh_token grant (RFC 6749 §6) with the rotation,
@@ -156,7 +157,7 @@ func (as *AuthServer) revokeFamily(fam *family, why string, withAccess bool) {
 	}
 	as.env.emit(Event{Kind: KindFamilyRevoked, From: ActorAS, Family: fam.label,
 		Reason:  "family " + fam.label + " revoked because " + why,
-		Summary: fmt.Sprintf("tokens revoked now: %v; access tokens the API checks locally stay valid until they expire unless the API asks the AS", killed)})
+		Summary: fmt.Sprintf("revoked now: %s (an API that checks access tokens locally still accepts them until they expire)", strings.Join(killed, ", "))})
 }
 
 // revokeAccess records an access token as revoked and tells any listening

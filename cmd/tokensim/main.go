@@ -6,48 +6,106 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 // version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
+var version = "0.2.0-dev"
+
+// Exit statuses.
+const (
+	exitOK     = 0
+	exitFailed = 1 // an expectation did not hold
+	exitUsage  = 2 // bad usage or bad input
+)
 
 const usage = `tokensim — see how access tokens and refresh tokens really work.
 
 Usage:
-  tokensim [command]
+  tokensim <command> [arguments]
 
 Commands:
+  list        list the built-in scenarios
+  run         run a scenario headless and print its transcript
+  validate    check scenario files
+  compare     run one scenario under several presets, side by side
+  decode      decode a JWT, claim by claim
   presets     list the policy presets and their figures
   version     print the version
-  help        show this help
 
-Flags:
-  -h, --help      show this help
-  -v, --version   print the version
+Run 'tokensim <command> --help' for a command's flags and examples.
 
-The interactive player and the scenario catalogue arrive with the next
-releases; today tokensim ships its simulation engine (package sim).
+Examples:
+  tokensim list
+  tokensim run refresh-theft-rotation
+  tokensim run logout --set api_mode=introspect --format markdown > logout.md
+  tokensim compare refresh-theft-rotation --presets auth0,okta,keycloak
 `
 
-// run is main without the process: it returns the exit status (0 ok,
-// 2 bad usage) so that tests can drive it.
-func run(args []string, stdout, stderr io.Writer) int {
+// env is what a command may touch: its streams and whether stdout is a
+// terminal that wants colour.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	color          bool
+}
+
+// run is main without the process: it returns the exit status so that
+// tests can drive every command.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, color: wantColor(stdout)}
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
-		return 0
+		return exitOK
 	}
-	switch args[0] {
+	cmd, rest := args[0], args[1:]
+	switch cmd {
 	case "help", "-h", "--help":
+		if len(rest) > 0 {
+			return run([]string{rest[0], "--help"}, stdin, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
-		return 0
+		return exitOK
 	case "version", "-v", "--version":
 		fmt.Fprintf(stdout, "tokensim %s\n", version)
-		return 0
+		return exitOK
+	case "list":
+		return e.list(rest)
+	case "run":
+		return e.run(rest)
+	case "validate":
+		return e.validate(rest)
+	case "compare":
+		return e.compare(rest)
+	case "decode":
+		return e.decode(rest)
 	case "presets":
-		return presets(stdout)
+		return e.presets(rest)
 	}
-	fmt.Fprintf(stderr, "tokensim: unknown command %q\nRun 'tokensim --help' for usage.\n", args[0])
-	return 2
+	fmt.Fprintf(stderr, "tokensim: unknown command %q%s\nRun 'tokensim --help' for usage.\n", cmd, suggestCommand(cmd))
+	return exitUsage
+}
+
+var commands = []string{"list", "run", "validate", "compare", "decode", "presets", "version", "help"}
+
+func suggestCommand(cmd string) string {
+	for _, c := range commands {
+		if strings.HasPrefix(c, cmd) || strings.HasPrefix(cmd, c) {
+			return fmt.Sprintf(" (did you mean %q?)", c)
+		}
+	}
+	return ""
+}
+
+// wantColor reports whether w is a terminal that should get colour:
+// never with NO_COLOR set (https://no-color.org) or TERM=dumb.
+func wantColor(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

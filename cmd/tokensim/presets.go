@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"text/tabwriter"
 	"time"
 
@@ -10,8 +9,17 @@ import (
 )
 
 // presets prints every preset's figures side by side.
-func presets(w io.Writer) int {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+func (e *env) presets(args []string) int {
+	fs := newFlags("presets", "presets", "  tokensim presets\n", e.stderr)
+	pos, code, ok := parse(fs, args, e.stdout)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(e.stderr, "tokensim presets: unexpected argument %q\n", pos[0])
+		return exitUsage
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PRESET\tACCESS\tREFRESH ABS\tREFRESH IDLE\tROTATION\tREUSE DETECTION\tGRACE\tSUMMARY")
 	for _, p := range sim.Presets() {
 		pol := p.Policy

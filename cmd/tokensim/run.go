@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
+)
+
+const runExamples = `  tokensim run login
+  tokensim run refresh-theft-rotation --preset okta
+  tokensim run logout --set api_mode=introspect --set access_ttl=5m
+  tokensim run my-lesson.yaml --format markdown > my-lesson.md
+  tokensim run --all --format json > catalogue.jsonl
+`
+
+func (e *env) run(args []string) int {
+	fs := newFlags("run", "run <id|file.yaml> [--preset P] [--set key=value …] [--seed N] [--format text|markdown|json]\n  tokensim run --all [flags]", runExamples, e.stderr)
+	preset := fs.String("preset", "", "run under this preset instead of the scenario's ("+strings.Join(presetNames(), ", ")+")")
+	var sets settings
+	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
+	seed := fs.Uint64("seed", 1, "seed for codes, verifiers, jti values and refresh tokens")
+	format := fs.String("format", "text", "output: text, markdown or json (one event per line)")
+	all := fs.Bool("all", false, "run the whole built-in catalogue")
+	pos, code, ok := parse(fs, args, e.stdout)
+	if !ok {
+		return code
+	}
+	if *format != "text" && *format != "markdown" && *format != "json" {
+		fmt.Fprintf(e.stderr, "tokensim run: --format %q is not text, markdown or json\n", *format)
+		return exitUsage
+	}
+	var list []*scenarios.Scenario
+	switch {
+	case *all && len(pos) > 0:
+		fmt.Fprintln(e.stderr, "tokensim run: give a scenario or --all, not both")
+		return exitUsage
+	case *all:
+		cat, err := scenarios.Catalogue()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "tokensim: the built-in catalogue is broken: %v\n", err)
+			return exitFailed
+		}
+		list = cat
+	case len(pos) == 1:
+		sc, err := loadScenario(pos[0])
+		if err != nil {
+			fmt.Fprintf(e.stderr, "tokensim run: %v\n", err)
+			return exitUsage
+		}
+		list = []*scenarios.Scenario{sc}
+	default:
+		fmt.Fprintln(e.stderr, "tokensim run: name one scenario (see 'tokensim list') or a file, or use --all")
+		return exitUsage
+	}
+	opts := scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}
+
+	// Render everything first: a bad option produces no partial output.
+	var out bytes.Buffer
+	failed := 0
+	for i, sc := range list {
+		r, err := scenarios.Execute(sc, opts)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "tokensim run: %v\n", err)
+			return exitUsage
+		}
+		if i > 0 && *format != "json" {
+			out.WriteString("\n")
+		}
+		switch *format {
+		case "json":
+			err = scenarios.WriteJSON(&out, r)
+		case "markdown":
+			err = scenarios.WriteMarkdown(&out, r)
+		default:
+			err = scenarios.WriteText(&out, r, scenarios.TextOptions{Color: e.color})
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "tokensim run: %v\n", err)
+			return exitFailed
+		}
+		for _, f := range r.Failures() {
+			fmt.Fprintf(e.stderr, "%s\n", f)
+			failed++
+		}
+	}
+	if _, err := e.stdout.Write(out.Bytes()); err != nil {
+		return exitFailed
+	}
+	if failed > 0 {
+		fmt.Fprintf(e.stderr, "tokensim run: %d expectation(s) failed\n", failed)
+		return exitFailed
+	}
+	return exitOK
+}
+
+func presetNames() []string {
+	var out []string
+	for _, p := range sim.Presets() {
+		out = append(out, p.Name)
+	}
+	return out
+}

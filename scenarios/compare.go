@@ -1,0 +1,95 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tokensim/tokensim/sim"
+)
+
+// Comparison is one scenario run under several presets.
+type Comparison struct {
+	Scenario *Scenario
+	Presets  []string
+	Runs     []*Run // one per preset, same order
+}
+
+// Compare runs sc once per preset, with the same seed and settings.
+func Compare(sc *Scenario, presets []string, opts Options) (*Comparison, error) {
+	c := &Comparison{Scenario: sc, Presets: presets}
+	for _, p := range presets {
+		o := opts
+		o.Preset = p
+		r, err := Execute(sc, o)
+		if err != nil {
+			return nil, fmt.Errorf("preset %s: %w", p, err)
+		}
+		c.Runs = append(c.Runs, r)
+	}
+	return c, nil
+}
+
+// outcomeCell is a step's outcome in a comparison table.
+func outcomeCell(s StepResult) string {
+	o := s.Outcome
+	switch {
+	case o.Status == 0 && o.Error == "":
+		return "—"
+	case o.Error != "":
+		if o.Status == 0 {
+			return o.Error
+		}
+		return fmt.Sprintf("%d %s", o.Status, o.Error)
+	}
+	return fmt.Sprint(o.Status)
+}
+
+// attackerStopped finds the first attacker action that failed and when.
+func attackerStopped(r *Run) (int, string, time.Time) {
+	for _, s := range r.Steps {
+		if strings.HasPrefix(s.Step.Do, "attacker.") && s.Outcome.Status != 0 && !s.Outcome.OK() {
+			return s.Index, s.Step.Do + " → " + outcomeCell(s), s.Snapshot.Time
+		}
+	}
+	return 0, "", time.Time{}
+}
+
+// WriteComparison prints the steps side by side, marking with * the steps
+// whose outcome differs between presets, then says where each preset stopped
+// the attacker.
+func WriteComparison(w io.Writer, c *Comparison) error {
+	fmt.Fprintf(w, "%s under %s\n\n", c.Scenario.ID, strings.Join(c.Presets, ", "))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "step\t\taction\t%s\n", strings.Join(c.Presets, "\t"))
+	for i, st := range c.Scenario.Steps {
+		cells := make([]string, len(c.Runs))
+		differ := false
+		for j, r := range c.Runs {
+			cells[j] = outcomeCell(r.Steps[i])
+			if cells[j] != cells[0] {
+				differ = true
+			}
+		}
+		mark := ""
+		if differ {
+			mark = "*"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i+1, mark, st.Do, strings.Join(cells, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\n* the outcome differs between presets")
+	fmt.Fprintln(w, "\nWhere the attacker was stopped:")
+	for j, r := range c.Runs {
+		if n, what, at := attackerStopped(r); n > 0 {
+			fmt.Fprintf(w, "  %-9s step %d, %s (+%s)\n", c.Presets[j], n, what, sim.FormatDuration(at.Sub(sim.Epoch)))
+		} else {
+			fmt.Fprintf(w, "  %-9s never, within this scenario\n", c.Presets[j])
+		}
+	}
+	return nil
+}
