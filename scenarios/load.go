@@ -22,8 +22,10 @@ const MaxFileBytes = 1 << 20
 func Load(name string, data []byte) (*Scenario, error) {
 	d := &decoder{file: name}
 	sc := d.decode(data)
-	if len(d.probs) == 0 {
-		d.probs = validate(sc)
+	if !d.unreadable {
+		// Validate what could be read even when some keys were wrong, so
+		// that an author sees every problem in one pass.
+		d.probs = append(d.probs, validate(sc)...)
 	}
 	if len(d.probs) > 0 {
 		return nil, d.probs.sorted()
@@ -34,8 +36,9 @@ func Load(name string, data []byte) (*Scenario, error) {
 // decoder walks the YAML syntax tree, collecting problems instead of
 // stopping at the first.
 type decoder struct {
-	file  string
-	probs Problems
+	file       string
+	probs      Problems
+	unreadable bool // no scenario could be read at all: nothing to validate
 }
 
 func (d *decoder) errAt(p Pos, format string, args ...any) {
@@ -51,7 +54,8 @@ func posOf(n ast.Node) Pos {
 }
 
 func (d *decoder) decode(data []byte) *Scenario {
-	sc := &Scenario{Source: d.file, Pos: Pos{1, 1}}
+	sc := &Scenario{Source: d.file, Pos: Pos{1, 1}, At: map[string]Pos{}}
+	d.unreadable = true // until the document has parsed
 	if len(data) > MaxFileBytes {
 		d.errAt(Pos{1, 1}, "the file is %d bytes; a scenario file is at most %d", len(data), MaxFileBytes)
 		return sc
@@ -86,13 +90,23 @@ func (d *decoder) decode(data []byte) *Scenario {
 	}
 	body := docs[0].Body
 	sc.Pos = posOf(body)
+	if mv := mappingValues(body); len(mv) > 0 {
+		sc.Pos = posOf(mv[0].Key)
+	} else {
+		d.errAt(sc.Pos, "a scenario file is a mapping of keys (id, title, steps, …), not a single value or a list")
+		return sc
+	}
+	d.unreadable = false
+	for _, mv := range mappingValues(body) {
+		sc.At[keyOf(mv)] = posOf(mv.Value)
+	}
 	d.object(body, "the scenario", fields{
 		"id":       d.str(&sc.ID),
 		"title":    d.str(&sc.Title),
 		"summary":  d.str(&sc.Summary),
 		"level":    d.str(&sc.Level),
 		"theme":    d.str(&sc.Theme),
-		"goals":    d.strList(&sc.Goals),
+		"goals":    d.strList("goals", &sc.Goals),
 		"preset":   d.str(&sc.Preset),
 		"client":   d.str(&sc.Client),
 		"storage":  d.str(&sc.Storage),
@@ -110,6 +124,9 @@ func (d *decoder) decode(data []byte) *Scenario {
 			if !ok {
 				d.errAt(posOf(n), "steps must be a list of steps (each starting with -)")
 				return
+			}
+			if len(seq.Values) == 0 {
+				d.errAt(posOf(n), "steps: a scenario needs at least one step")
 			}
 			for i, v := range seq.Values {
 				sc.Steps = append(sc.Steps, d.step(v, i+1))
@@ -149,7 +166,7 @@ func (d *decoder) expect(n ast.Node, what string) *Expect {
 	e := &Expect{At: map[string]Pos{}}
 	what += " expect"
 	d.object(n, what, fields{
-		"status": func(v ast.Node) { e.Status = d.intPtr(v, "status") },
+		"status": func(v ast.Node) { e.Status = d.intPtr(v, what+": status") },
 		"error": func(v ast.Node) {
 			if s, ok := d.scalar(v, "error"); ok {
 				if s == "none" {
@@ -159,12 +176,12 @@ func (d *decoder) expect(n ast.Node, what string) *Expect {
 			}
 		},
 		"reason":         d.str(&e.Reason),
-		"logged_in":      func(v ast.Node) { e.LoggedIn = d.boolPtr(v, "logged_in") },
-		"reuse_detected": func(v ast.Node) { e.ReuseDetected = d.boolPtr(v, "reuse_detected") },
-		"family_revoked": func(v ast.Node) { e.FamilyRevoked = d.boolPtr(v, "family_revoked") },
-		"as_contacted":   func(v ast.Node) { e.ASContacted = d.boolPtr(v, "as_contacted") },
-		"introspections": func(v ast.Node) { e.Introspections = d.intPtr(v, "introspections") },
-		"attacker_holds": d.strList(&e.AttackerHolds),
+		"logged_in":      func(v ast.Node) { e.LoggedIn = d.boolPtr(v, what+": logged_in") },
+		"reuse_detected": func(v ast.Node) { e.ReuseDetected = d.boolPtr(v, what+": reuse_detected") },
+		"family_revoked": func(v ast.Node) { e.FamilyRevoked = d.boolPtr(v, what+": family_revoked") },
+		"as_contacted":   func(v ast.Node) { e.ASContacted = d.boolPtr(v, what+": as_contacted") },
+		"introspections": func(v ast.Node) { e.Introspections = d.intPtr(v, what+": introspections") },
+		"attacker_holds": d.strList("attacker_holds", &e.AttackerHolds),
 		"tokens": func(v ast.Node) {
 			e.Tokens = map[string]string{}
 			d.eachPair(v, "tokens", func(k string, kp Pos, val ast.Node) {
@@ -185,7 +202,7 @@ func (d *decoder) quiz(n ast.Node, what string) *Quiz {
 	q := &Quiz{Pos: posOf(n)}
 	d.object(n, what+" quiz", fields{
 		"question": d.str(&q.Question),
-		"options":  d.strList(&q.Options),
+		"options":  d.strList("options", &q.Options),
 		"answer": func(v ast.Node) {
 			if p := d.intPtr(v, "answer"); p != nil {
 				q.Answer = *p
@@ -240,15 +257,15 @@ func (d *decoder) str(dst *string) func(ast.Node) {
 	}
 }
 
-func (d *decoder) strList(dst *[]string) func(ast.Node) {
+func (d *decoder) strList(what string, dst *[]string) func(ast.Node) {
 	return func(n ast.Node) {
 		seq, ok := unwrap(n).(*ast.SequenceNode)
 		if !ok {
-			d.errAt(posOf(n), "expected a list (items starting with -)")
+			d.errAt(posOf(n), "%s must be a list (items starting with -, or [a, b])", what)
 			return
 		}
-		for _, v := range seq.Values {
-			if s, ok := d.scalar(v, ""); ok {
+		for i, v := range seq.Values {
+			if s, ok := d.scalar(v, fmt.Sprintf("%s item %d", what, i+1)); ok {
 				*dst = append(*dst, s)
 			}
 		}
@@ -304,7 +321,7 @@ func (d *decoder) scalar(n ast.Node, what string) (string, bool) {
 	if what == "" {
 		what = "this value"
 	}
-	if _, ok := unwrap(n).(*ast.MappingValueNode); ok {
+	if mappingValues(n) != nil {
 		// The usual cause: "text: more text" unquoted, which YAML reads as a
 		// key and a value.
 		d.errAt(posOf(n), "%s must be a single value, but YAML reads it as key: value; put the text in quotes or use a | block", what)

@@ -22,8 +22,9 @@ type Scenario struct {
 	Storage  string    // "" means the client's default
 	Topology string    // oauth (default) or first-party
 	Steps    []*Step
-	Source   string // the file it came from, for messages
-	Pos      Pos    // where the document starts
+	Source   string         // the file it came from, for messages
+	Pos      Pos            // where the document starts
+	At       map[string]Pos // where each top-level value was written
 }
 
 // Setting is one policy knob and its value, in file order.

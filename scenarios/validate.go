@@ -26,7 +26,7 @@ func validate(sc *Scenario) Problems {
 	v := &validator{sc: sc}
 	v.header()
 	v.world()
-	if len(sc.Steps) == 0 {
+	if _, written := sc.At["steps"]; !written {
 		v.errAt(sc.Pos, "steps: a scenario needs at least one step")
 	}
 	for i, st := range sc.Steps {
@@ -45,23 +45,32 @@ func (v *validator) errAt(p Pos, format string, args ...any) {
 	v.probs = append(v.probs, Problem{File: v.sc.Source, Pos: p, Msg: fmt.Sprintf(format, args...)})
 }
 
+// at is where the top-level key was written, or the document's start when
+// it is missing.
+func (v *validator) at(key string) Pos {
+	if p, ok := v.sc.At[key]; ok {
+		return p
+	}
+	return v.sc.Pos
+}
+
 func (v *validator) header() {
 	sc := v.sc
 	switch {
 	case sc.ID == "":
-		v.errAt(sc.Pos, "id is required (lower-case words joined by -, e.g. my-lesson)")
+		v.errAt(v.at("id"), "id is required (lower-case words joined by -, e.g. my-lesson)")
 	case !idPattern.MatchString(sc.ID):
-		v.errAt(sc.Pos, "id %q must be lower-case letters and digits joined by -", sc.ID)
+		v.errAt(v.at("id"), "id %q must be lower-case letters and digits joined by -", sc.ID)
 	}
 	if sc.Title == "" {
-		v.errAt(sc.Pos, "title is required")
+		v.errAt(v.at("title"), "title is required")
 	}
 	if sc.Summary == "" {
-		v.errAt(sc.Pos, "summary is required: one line saying what the learner will see")
+		v.errAt(v.at("summary"), "summary is required: one line saying what the learner will see")
 	}
-	v.oneOf(sc.Pos, "level", sc.Level, Levels, true)
-	v.oneOf(sc.Pos, "theme", sc.Theme, Themes, true)
-	if len(sc.Goals) == 0 {
+	v.oneOf(v.at("level"), "level", sc.Level, Levels, true)
+	v.oneOf(v.at("theme"), "theme", sc.Theme, Themes, true)
+	if _, written := sc.At["goals"]; !written {
 		v.errAt(sc.Pos, "goals: list at least one learning goal")
 	}
 }
@@ -84,7 +93,7 @@ func (v *validator) world() {
 	sc := v.sc
 	if sc.Preset != "" {
 		names := presetNames()
-		v.oneOf(sc.Pos, "preset", sc.Preset, names, false)
+		v.oneOf(v.at("preset"), "preset", sc.Preset, names, false)
 	}
 	pol := sim.DefaultPolicy()
 	if p, err := sim.LookupPreset(orDefault(sc.Preset, sim.DefaultPreset)); err == nil {
@@ -99,13 +108,13 @@ func (v *validator) world() {
 			v.errAt(s.Pos, "set: %v", err)
 		}
 	}
-	v.oneOf(sc.Pos, "client", sc.Client, []string{string(sim.KindSPA), string(sim.KindWeb)}, false)
+	v.oneOf(v.at("client"), "client", sc.Client, []string{string(sim.KindSPA), string(sim.KindWeb)}, false)
 	var storages []string
 	for _, s := range sim.Storages {
 		storages = append(storages, string(s))
 	}
-	v.oneOf(sc.Pos, "storage", sc.Storage, storages, false)
-	v.oneOf(sc.Pos, "topology", sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
+	v.oneOf(v.at("storage"), "storage", sc.Storage, storages, false)
+	v.oneOf(v.at("topology"), "topology", sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
 	if len(v.probs) == 0 {
 		if _, err := sim.New(worldConfig(sc, 0, &pol)); err != nil {
 			v.errAt(sc.Pos, "%v", err)
