@@ -24,6 +24,10 @@ type AuthServer struct {
 	refresh  map[[32]byte]*refreshRecord
 	access   map[string]*accessRecord // by jti
 	families []*family
+	// signedUntil is, per algorithm, the latest exp of a token the AS
+	// signed with that algorithm's key: the JWKS keeps publishing a key
+	// until then (checklist item 43).
+	signedUntil map[Alg]time.Time
 
 	// onAccessRevoked is told of every access token the AS revokes, so that
 	// a denylisting API can refuse it before it expires. It models the push
@@ -38,13 +42,14 @@ func newAuthServer(e *env, issuer, audience string) *AuthServer {
 		env: e, issuer: issuer, audience: audience, clients: defaultClients(), users: defaultUsers(),
 		labels: map[string]int{}, codes: map[[32]byte]*codeRecord{},
 		refresh: map[[32]byte]*refreshRecord{}, access: map[string]*accessRecord{},
+		signedUntil: map[Alg]time.Time{},
 	}
 	m := http.NewServeMux()
 	m.HandleFunc("/authorize", as.locked(as.serveAuthorize))
 	m.HandleFunc("/token", as.locked(as.serveToken))
 	m.HandleFunc("/revoke", as.locked(as.serveRevoke))
 	m.HandleFunc("/introspect", as.locked(as.serveIntrospect))
-	m.HandleFunc("/jwks.json", as.serveJWKS)
+	m.HandleFunc("/jwks.json", as.locked(as.serveJWKS))
 	m.HandleFunc("/.well-known/openid-configuration", as.serveDiscovery)
 	m.HandleFunc("/.well-known/oauth-authorization-server", as.serveDiscovery)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

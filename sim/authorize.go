@@ -22,22 +22,37 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	q, err := singleValued(r.URL.Query())
-	if err == nil && r.Method == http.MethodPost {
-		var body form
+	// Query and body parameters are pooled before the repetition check, so
+	// that a parameter sent in both counts as repeated (RFC 6749 §3.1).
+	vals := r.URL.Query()
+	var bodyErr error
+	if r.Method == http.MethodPost {
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
-			body, err = readForm(w, r)
-		}
-		for k, v := range body {
-			if _, dup := q[k]; dup {
-				err = fmt.Errorf("parameter %s is repeated", k)
+			var body url.Values
+			body, bodyErr = readValues(w, r)
+			for k, vs := range body {
+				vals[k] = append(vals[k], vs...)
 			}
-			q[k] = v
 		}
 	}
-	if errors.Is(err, errTooLarge) {
+	if errors.Is(bodyErr, errTooLarge) {
 		noteOf(r).reason = "the request body is larger than 1 MiB"
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	// On a repeated parameter q still holds the others, so that the error
+	// can go back to the client when client_id and redirect_uri are sound
+	// (RFC 6749 §4.1.2.1: invalid_request, "includes a parameter more than
+	// once").
+	q, err := singleValued(vals)
+	if err == nil {
+		err = bodyErr
+	}
+	var rep errRepeated
+	if errors.As(err, &rep) && (slices.Contains(rep, "client_id") || slices.Contains(rep, "redirect_uri")) {
+		// §4.1.2.1: an invalid client_id or redirection URI is never
+		// redirected to; a repeated one is invalid.
+		as.errorPage(w, r, rep.Error())
 		return
 	}
 
@@ -62,7 +77,9 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	fail := func(code, reason string) {
 		n := noteOf(r)
 		n.err, n.reason = code, reason
-		as.redirect(w, redirect, url.Values{"error": {code}, "error_description": {errorDescription(reason)}}, state)
+		// RFC 9207 §2: iss goes in every authorization response,
+		// "including error responses", once the AS sends it at all.
+		as.redirect(w, redirect, url.Values{"error": {code}, "error_description": {errorDescription(reason)}, "iss": {as.issuer}}, state)
 	}
 	if err != nil {
 		fail(ErrInvalidRequest, err.Error())

@@ -19,6 +19,9 @@ type discovery struct {
 	TokenEndpointAuthMethods         []string `json:"token_endpoint_auth_methods_supported"`
 	CodeChallengeMethodsSupported    []string `json:"code_challenge_methods_supported"`
 	DPoPSigningAlgValuesSupported    []string `json:"dpop_signing_alg_values_supported"`
+	// RFC 9207 §2.3, §3: an AS that puts iss in its authorization
+	// responses MUST say so here; omitted means false.
+	AuthorizationResponseISSSupported bool `json:"authorization_response_iss_parameter_supported"`
 }
 
 // serveDiscovery serves the same document at both well-known paths
@@ -30,26 +33,31 @@ func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 	}
 	iss := as.issuer
 	writeJSON(w, http.StatusOK, discovery{
-		Issuer:                           iss,
-		AuthorizationEndpoint:            iss + "/authorize",
-		TokenEndpoint:                    iss + "/token",
-		JWKSURI:                          iss + "/jwks.json",
-		RevocationEndpoint:               iss + "/revoke",
-		IntrospectionEndpoint:            iss + "/introspect",
-		ResponseTypesSupported:           []string{"code"},
-		SubjectTypesSupported:            []string{"public"},
-		IDTokenSigningAlgValuesSupported: []string{string(RS256), string(ES256), string(EdDSA)}, // must include RS256
-		ScopesSupported:                  ScopesSupported,
-		ClaimsSupported:                  []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name"},
-		GrantTypesSupported:              []string{"authorization_code", "refresh_token"},
-		TokenEndpointAuthMethods:         []string{"client_secret_basic", "client_secret_post", "none"},
-		CodeChallengeMethodsSupported:    []string{"S256"},
-		DPoPSigningAlgValuesSupported:    []string{string(ES256)},
+		Issuer:                            iss,
+		AuthorizationEndpoint:             iss + "/authorize",
+		TokenEndpoint:                     iss + "/token",
+		JWKSURI:                           iss + "/jwks.json",
+		RevocationEndpoint:                iss + "/revoke",
+		IntrospectionEndpoint:             iss + "/introspect",
+		ResponseTypesSupported:            []string{"code"},
+		SubjectTypesSupported:             []string{"public"},
+		IDTokenSigningAlgValuesSupported:  []string{string(RS256), string(ES256), string(EdDSA)}, // must include RS256
+		ScopesSupported:                   ScopesSupported,
+		ClaimsSupported:                   []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name"},
+		GrantTypesSupported:               []string{"authorization_code", "refresh_token"},
+		TokenEndpointAuthMethods:          []string{"client_secret_basic", "client_secret_post", "none"},
+		CodeChallengeMethodsSupported:     []string{"S256"},
+		DPoPSigningAlgValuesSupported:     []string{string(ES256)},
+		AuthorizationResponseISSSupported: true,
 	})
 }
 
-// serveJWKS publishes the public key the AS signs with now (RFC 7517). Only
-// public members are written: JWK has no field for d, p, q and the rest.
+// serveJWKS publishes the public key the AS signs with now, and every key
+// it signed a still-unexpired token with: after a key change (the alg knob)
+// the old key stays until its tokens expire, or verifiers could no longer
+// check them (OIDC Core §10.1.1; checklist item 43). Only public members are
+// written: JWK has no field for d, p, q and the rest. Served under as.mu,
+// which guards signedUntil.
 func (as *AuthServer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	if !getOnly(w, r) {
 		return
@@ -59,10 +67,20 @@ func (as *AuthServer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no signing key", http.StatusInternalServerError)
 		return
 	}
+	keys := []JWK{k.JWK()}
+	now := as.env.clock.Now()
+	for _, alg := range Algs {
+		if alg == k.Alg || !now.Before(as.signedUntil[alg]) {
+			continue
+		}
+		if old, err := DemoKey(alg); err == nil {
+			keys = append(keys, old.JWK())
+		}
+	}
 	w.Header().Set("Cache-Control", "max-age=300")
 	writeJSON(w, http.StatusOK, struct {
 		Keys []JWK `json:"keys"`
-	}{[]JWK{k.JWK()}})
+	}{keys})
 }
 
 func getOnly(w http.ResponseWriter, r *http.Request) bool {

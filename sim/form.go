@@ -7,6 +7,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 )
 
 // MaxBodyBytes caps every request body the servers read. Larger bodies get
@@ -56,6 +58,16 @@ func parsePostForm(w http.ResponseWriter, r *http.Request) (form, bool) {
 
 // readForm reads and decodes a form body of at most MaxBodyBytes.
 func readForm(w http.ResponseWriter, r *http.Request) (form, error) {
+	vals, err := readValues(w, r)
+	if err != nil {
+		return nil, err
+	}
+	return singleValued(vals)
+}
+
+// readValues reads a form body of at most MaxBodyBytes, keeping every
+// value of every parameter.
+func readValues(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
@@ -68,20 +80,45 @@ func readForm(w http.ResponseWriter, r *http.Request) (form, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the body is not valid form encoding")
 	}
-	return singleValued(vals)
+	return vals, nil
 }
 
-// singleValued flattens vals, refusing repeated parameters and dropping
-// empty ones.
+// errRepeated names, sorted, the parameters a request sent more than once.
+type errRepeated []string
+
+func (e errRepeated) Error() string {
+	if len(e) == 1 {
+		return "parameter " + e[0] + " is repeated"
+	}
+	return "parameters " + strings.Join(e, ", ") + " are repeated"
+}
+
+// singleValued flattens vals, dropping empty values (RFC 6749 §3.1: a
+// parameter sent without a value is treated as omitted, so it cannot make
+// another one "repeated") and refusing repeated parameters (§3.1, §3.2). On
+// errRepeated the form still holds every parameter that was not repeated, so
+// that the authorization endpoint can tell whether it may redirect
+// (§4.1.2.1).
 func singleValued(vals url.Values) (form, error) {
 	f := form{}
+	var rep errRepeated
 	for k, vs := range vals {
-		if len(vs) > 1 {
-			return nil, fmt.Errorf("parameter %s is repeated", k)
+		var set []string
+		for _, v := range vs {
+			if v != "" {
+				set = append(set, v)
+			}
 		}
-		if vs[0] != "" {
-			f[k] = vs[0]
+		switch {
+		case len(set) > 1:
+			rep = append(rep, k)
+		case len(set) == 1:
+			f[k] = set[0]
 		}
+	}
+	if rep != nil {
+		slices.Sort(rep)
+		return f, rep
 	}
 	return f, nil
 }

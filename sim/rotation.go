@@ -93,8 +93,10 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 // graceReuse forgives a reuse of the immediately previous refresh token
 // inside the grace interval (checklist item 27: Auth0's rotation overlap,
 // Okta's grace period, Cognito's RetryGracePeriodSeconds): new tokens, no
-// revocation. The token issued in between is superseded, so the family
-// still has a single active refresh token (sim policy).
+// revocation. The token issued in between stays active too, so that two
+// independent token sources racing on one refresh token both keep a working
+// session (checklist item 80); the family briefly has two branches, each
+// bound by the same absolute lifetime.
 func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam string) (*tokenResponse, *oauthError) {
 	fam := rt.fam
 	scope, e := narrowScope(fam, scopeParam)
@@ -102,10 +104,7 @@ func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam string) (*tokenRe
 		return nil, e.about(rt.label, fam.label)
 	}
 	pol := as.env.policy()
-	newRT, next := as.newRefresh(fam, rt)
-	if cur := fam.current(); cur != nil && cur != next {
-		as.retire(cur, next, "superseded: "+rt.label+" was reused within the grace interval and exchanged for "+next.label)
-	}
+	newRT, _ := as.newRefresh(fam, rt)
 	as.env.emit(Event{Kind: KindRotated, From: ActorAS, Token: rt.label, Family: fam.label,
 		Reason: fmt.Sprintf("refresh token %s was reused %s after its rotation, inside the %s grace interval: forgiven, no revocation",
 			rt.label, FormatDuration(as.env.clock.Now().Sub(rt.changedAt)), FormatDuration(pol.ReuseGrace))})

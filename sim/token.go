@@ -66,8 +66,11 @@ func (as *AuthServer) issue(fam *family, scope, nonce string, rt string) (*token
 		RefreshToken: rt,
 		Scope:        scope, // §5.1 requires it when it differs from the request; always sending it is allowed
 	}
-	// OIDC Core §3.1.3.3: an ID token if and only if openid was granted.
-	if hasScope(fam.scope, "openid") {
+	// OIDC Core §3.1.3.3: an ID token if and only if openid is in the
+	// scope of this response. A refresh narrowed to exclude openid gets
+	// none (OIDC Core §12.2: it "might not contain an id_token"), so that
+	// the response never contradicts its own scope (checklist item 11).
+	if hasScope(scope, "openid") {
 		id, err := as.mintID(fam, nonce, at)
 		if err != nil {
 			return nil, newErr(500, "server_error", "signing failed").because(err.Error())
