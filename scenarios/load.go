@@ -140,7 +140,7 @@ func (d *decoder) decode(data []byte) *Scenario {
 var stepKeys = []string{"do", "title", "narration", "expect", "quiz"}
 
 func (d *decoder) step(n ast.Node, index int) *Step {
-	st := &Step{Params: map[string]string{}, At: map[string]Pos{}, Pos: posOf(n)}
+	st := &Step{Params: map[string]string{}, At: map[string]Pos{}, keyAt: map[string]Pos{}, Pos: posOf(n)}
 	what := fmt.Sprintf("step %d", index)
 	fs := fields{
 		"do":        d.str(&st.Do),
@@ -157,7 +157,7 @@ func (d *decoder) step(n ast.Node, index int) *Step {
 		}
 	})
 	for _, mv := range mappingValues(n) {
-		st.At[keyOf(mv)] = posOf(mv.Key)
+		st.At[keyOf(mv)], st.keyAt[keyOf(mv)] = posOf(mv.Value), posOf(mv.Key)
 	}
 	return st
 }

@@ -42,7 +42,8 @@ type Step struct {
 	Expect    *Expect
 	Quiz      *Quiz
 	Pos       Pos            // the step's first line
-	At        map[string]Pos // where each key of the step was written
+	At        map[string]Pos // where each value of the step was written
+	keyAt     map[string]Pos // where each key was written
 }
 
 // Expect is what a step must show. A nil pointer or empty map means "not

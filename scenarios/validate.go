@@ -141,6 +141,12 @@ func (v *validator) step(i int, st *Step) {
 	if strings.TrimSpace(st.Narration) == "" {
 		v.errAt(st.Pos, "step %d (%s): narration is required: say why this step matters", i, st.Do)
 	}
+	keyAt := func(k string) Pos {
+		if p, ok := st.keyAt[k]; ok {
+			return p
+		}
+		return st.Pos
+	}
 	known := map[string]param{}
 	var names []string
 	for _, p := range a.params {
@@ -152,9 +158,9 @@ func (v *validator) step(i int, st *Step) {
 		if !ok {
 			hint := didYouMean(k, append(append([]string{}, names...), stepKeys...))
 			if len(names) == 0 {
-				v.errAt(at(k), "step %d: action %s takes no parameter %q%s", i, st.Do, k, hint)
+				v.errAt(keyAt(k), "step %d: action %s takes no parameter %q%s", i, st.Do, k, hint)
 			} else {
-				v.errAt(at(k), "step %d: action %s has no parameter %q%s; it takes %s", i, st.Do, k, hint, strings.Join(names, ", "))
+				v.errAt(keyAt(k), "step %d: action %s has no parameter %q%s; it takes %s", i, st.Do, k, hint, strings.Join(names, ", "))
 			}
 			continue
 		}

@@ -26,7 +26,7 @@ func (e *env) compare(args []string) int {
 	}
 	sc, err := loadScenario(pos[0])
 	if err != nil {
-		fmt.Fprintf(e.stderr, "tokensim compare: %v\n", err)
+		e.loadError("compare", err)
 		return exitUsage
 	}
 	var names []string

@@ -47,7 +47,7 @@ func (e *env) run(args []string) int {
 	case len(pos) == 1:
 		sc, err := loadScenario(pos[0])
 		if err != nil {
-			fmt.Fprintf(e.stderr, "tokensim run: %v\n", err)
+			e.loadError("run", err)
 			return exitUsage
 		}
 		list = []*scenarios.Scenario{sc}

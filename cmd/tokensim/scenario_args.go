@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -18,6 +19,20 @@ func loadScenario(arg string) (*scenarios.Scenario, error) {
 		return loadFile(arg)
 	}
 	return scenarios.Lookup(arg)
+}
+
+// loadError reports a scenario that could not be loaded: positioned
+// problems one a line, as file:line:col: message, anything else prefixed
+// with the command.
+func (e *env) loadError(cmd string, err error) {
+	var probs scenarios.Problems
+	if errors.As(err, &probs) {
+		for _, p := range probs {
+			fmt.Fprintln(e.stderr, p)
+		}
+		return
+	}
+	fmt.Fprintf(e.stderr, "tokensim %s: %v\n", cmd, err)
 }
 
 func loadFile(path string) (*scenarios.Scenario, error) {
