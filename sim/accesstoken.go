@@ -57,9 +57,6 @@ func (as *AuthServer) sign(claims jwt.Claims, typ string) (string, error) {
 		return "", fmt.Errorf("signing %s: %w", typ, err)
 	}
 	as.env.counters.sign()
-	if exp, _ := claims.GetExpirationTime(); exp != nil && exp.After(as.signedUntil[k.Alg]) {
-		as.signedUntil[k.Alg] = exp.Time // the JWKS keeps k until then
-	}
 	return s, nil
 }
 

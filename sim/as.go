@@ -24,10 +24,6 @@ type AuthServer struct {
 	refresh  map[[32]byte]*refreshRecord
 	access   map[string]*accessRecord // by jti
 	families []*family
-	// signedUntil is, per algorithm, the latest exp of a token the AS
-	// signed with that algorithm's key: the JWKS keeps publishing a key
-	// until then (checklist item 43).
-	signedUntil map[Alg]time.Time
 
 	// onAccessRevoked is told of every access token the AS revokes, so that
 	// a denylisting API can refuse it before it expires. It models the push
@@ -42,7 +38,6 @@ func newAuthServer(e *env, issuer, audience string) *AuthServer {
 		env: e, issuer: issuer, audience: audience, clients: defaultClients(), users: defaultUsers(),
 		labels: map[string]int{}, codes: map[[32]byte]*codeRecord{},
 		refresh: map[[32]byte]*refreshRecord{}, access: map[string]*accessRecord{},
-		signedUntil: map[Alg]time.Time{},
 	}
 	m := http.NewServeMux()
 	m.HandleFunc("/authorize", as.locked(as.serveAuthorize))

@@ -1,6 +1,9 @@
 package sim
 
-import "net/http"
+import (
+	"net/http"
+	"slices"
+)
 
 // discovery is the metadata document of OIDC Discovery §3 and RFC 8414 §2.
 type discovery struct {
@@ -52,30 +55,24 @@ func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// serveJWKS publishes the public key the AS signs with now, and every key
-// it signed a still-unexpired token with: after a key change (the alg knob)
-// the old key stays until its tokens expire, or verifiers could no longer
-// check them (OIDC Core §10.1.1; checklist item 43). Only public members are
-// written: JWK has no field for d, p, q and the rest. Served under as.mu,
-// which guards signedUntil.
+// serveJWKS publishes every public key the AS may sign with, the one in
+// use first (RFC 7517). Publishing a key before signing with it, and keeping
+// it while tokens it signed live, is how key rotation avoids stranding
+// tokens (OIDC Core §10.1.1, checklist item 43): switching the alg knob
+// needs no re-fetch by the API. Only public members are written: JWK has
+// no field for d, p, q and the rest.
 func (as *AuthServer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	if !getOnly(w, r) {
 		return
 	}
-	k, err := as.signingKey()
-	if err != nil {
-		http.Error(w, "no signing key", http.StatusInternalServerError)
-		return
-	}
-	keys := []JWK{k.JWK()}
-	now := as.env.clock.Now()
-	for _, alg := range Algs {
-		if alg == k.Alg || !now.Before(as.signedUntil[alg]) {
+	cur := as.env.policy().Alg
+	keys := make([]JWK, 0, len(Algs))
+	for _, alg := range append([]Alg{cur}, Algs...) {
+		k, err := DemoKey(alg)
+		if err != nil || (alg == cur && len(keys) > 0) || (alg != cur && slices.ContainsFunc(keys, func(j JWK) bool { return j.KID == k.KID })) {
 			continue
 		}
-		if old, err := DemoKey(alg); err == nil {
-			keys = append(keys, old.JWK())
-		}
+		keys = append(keys, k.JWK())
 	}
 	w.Header().Set("Cache-Control", "max-age=300")
 	writeJSON(w, http.StatusOK, struct {

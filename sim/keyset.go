@@ -24,6 +24,10 @@ type keySet struct {
 	keys      map[string]jwkKey
 	lastFetch time.Time
 	fetched   bool
+	// inflight is closed when the fetch under way ends. Concurrent lookups
+	// wait for it rather than fetch again (the rate limit must hold under
+	// load) or fail a good kid because the set is still loading.
+	inflight chan struct{}
 }
 
 type jwkKey struct {
@@ -36,32 +40,47 @@ const refetchInterval = time.Minute
 // lookup returns the key for kid, fetching the set when needed.
 func (ks *keySet) lookup(kid string) (jwkKey, error) {
 	ks.mu.Lock()
-	k, ok := ks.keys[kid]
-	mayFetch := !ks.fetched || ks.env.clock.Now().Sub(ks.lastFetch) >= refetchInterval
-	ks.mu.Unlock()
-	if ok {
+	if k, ok := ks.keys[kid]; ok {
+		ks.mu.Unlock()
 		return k, nil
 	}
-	if !mayFetch {
+	if ch := ks.inflight; ch != nil {
+		ks.mu.Unlock()
+		<-ch // another request is fetching: share its result
+		ks.mu.Lock()
+		defer ks.mu.Unlock()
+		if k, ok := ks.keys[kid]; ok {
+			return k, nil
+		}
+		return jwkKey{}, fmt.Errorf("kid %s is not in the AS's key set, even after re-fetching it", quoteID(kid))
+	}
+	if ks.fetched && ks.env.clock.Now().Sub(ks.lastFetch) < refetchInterval {
+		defer ks.mu.Unlock()
 		return jwkKey{}, fmt.Errorf("kid %s is not in the AS's key set (fetched at %s; next re-fetch allowed after %s)",
 			quoteID(kid), when(ks.lastFetch), FormatDuration(refetchInterval))
 	}
-	if err := ks.fetch(); err != nil {
-		return jwkKey{}, err
-	}
+	ch := make(chan struct{})
+	ks.inflight, ks.fetched, ks.lastFetch = ch, true, ks.env.clock.Now()
+	ks.mu.Unlock()
+
+	err := ks.fetch()
+
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
+	ks.inflight = nil
+	close(ch)
+	if err != nil {
+		return jwkKey{}, err
+	}
 	if k, ok := ks.keys[kid]; ok {
 		return k, nil
 	}
 	return jwkKey{}, fmt.Errorf("kid %s is not in the AS's key set, even after re-fetching it", quoteID(kid))
 }
 
-// fetch loads the JWKS. No lock is held during the HTTP call.
+// fetch loads the JWKS. The caller has claimed the fetch (inflight); no
+// lock is held during the HTTP call.
 func (ks *keySet) fetch() error {
-	ks.mu.Lock()
-	ks.fetched, ks.lastFetch = true, ks.env.clock.Now()
-	ks.mu.Unlock()
 	ks.env.counters.jwksFetch()
 	resp, err := ks.client.Get(ks.url)
 	if err != nil {

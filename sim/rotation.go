@@ -23,8 +23,12 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 	}
 	rt, ok := as.refresh[hashToken(v)]
 	if !ok {
-		return nil, newErr(400, ErrInvalidGrant, "unknown refresh token").
-			because("the AS never issued this refresh token (is it an access token? each token has one audience: refresh tokens go to the token endpoint, access tokens to the API)")
+		why := "the AS never issued this refresh token"
+		if strings.Count(v, ".") == 2 {
+			// A JWT: an access or ID token sent where a refresh token belongs.
+			why += ": it is a JWT, and refresh tokens are opaque strings; each token has one audience (access tokens go to the API, ID tokens stay with the app, refresh tokens go only to the token endpoint)"
+		}
+		return nil, newErr(400, ErrInvalidGrant, "unknown refresh token").because(why)
 	}
 	fam := rt.fam
 	now := as.env.clock.Now()
@@ -42,9 +46,13 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 			fmt.Sprintf("refresh token %s belongs to family %s, revoked at %s because %s", rt.label, fam.label, when(fam.revokedAt), fam.revokedWhy))
 	}
 	if !fam.absExpiry.IsZero() && !now.Before(fam.absExpiry) {
+		extend := ""
+		if pol.Rotation {
+			extend = "; rotation does not extend it"
+		}
 		return deny("refresh token expired (absolute lifetime)",
-			fmt.Sprintf("family %s reached its absolute lifetime at %s (%s after login at %s; rotation does not extend it): the user must log in again",
-				fam.label, when(fam.absExpiry), FormatDuration(fam.absExpiry.Sub(fam.authTime)), when(fam.authTime)))
+			fmt.Sprintf("family %s reached its absolute lifetime at %s (%s after login at %s%s): the session is over and the user must log in again",
+				fam.label, when(fam.absExpiry), FormatDuration(fam.absExpiry.Sub(fam.authTime)), when(fam.authTime), extend))
 	}
 	if rt.state == StateRotated {
 		if pol.Rotation && pol.ReuseGrace > 0 && rt == fam.prev && now.Sub(rt.changedAt) <= pol.ReuseGrace {
@@ -67,7 +75,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 	}
 	if pol.RefreshIdle > 0 && !now.Before(rt.lastUsed.Add(pol.RefreshIdle)) {
 		return deny("refresh token expired (idle lifetime)",
-			fmt.Sprintf("refresh token %s was last used at %s and idle lifetime is %s: it expired at %s; the user must log in again",
+			fmt.Sprintf("refresh token %s was last used at %s and idle lifetime is %s: it expired at %s; the session is over and the user must log in again",
 				rt.label, when(rt.lastUsed), FormatDuration(pol.RefreshIdle), when(rt.lastUsed.Add(pol.RefreshIdle))))
 	}
 	scope, e := narrowScope(fam, f.get("scope"))

@@ -24,8 +24,8 @@ type invalidToken struct {
 }
 
 // validateJWT runs the resource server's checks in the order of RFC 9068
-// §4 and RFC 8725: typ, alg allowlist, key by kid from the AS's JWKS only,
-// signature, iss, aud, exp, nbf/iat. Scope is checked by the caller, after
+// §4 and RFC 8725: typ, crit (RFC 7515 §4.1.11), alg allowlist, key by kid
+// from the AS's JWKS only, signature, iss, aud, exp, nbf/iat. Scope is checked by the caller, after
 // revocation, because a failure there is 403, not 401.
 func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duration) (*AccessClaims, *invalidToken) {
 	name = orName(name)
@@ -37,6 +37,12 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 	typ, _ := hdr["typ"].(string)
 	if t := strings.ToLower(typ); t != "at+jwt" && t != "application/at+jwt" {
 		return nil, &invalidToken{"The token is not an access token", fmt.Sprintf("%s has typ %s, not at+jwt: it is not an access token (an ID token is for the app, not for APIs; RFC 9068 section 4)", name, quoteID(typ))}
+	}
+	// RFC 7515 §4.1.11: a recipient that does not understand every
+	// extension listed in crit MUST reject the JWS. This API understands
+	// none, and golang-jwt ignores crit, so any crit is refused here.
+	if _, ok := hdr["crit"]; ok {
+		return nil, &invalidToken{"The access token has an unsupported critical header", name + " lists critical header extensions (crit) that the API does not understand, so it must be rejected (RFC 7515 section 4.1.11)"}
 	}
 	var claims AccessClaims
 	keyErr := ""
@@ -86,9 +92,11 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 			return nil, &invalidToken{"The access token algorithm is not allowed", fmt.Sprintf("%s is signed with %s, which is not on the API's allowlist %v (RFC 8725 section 3.1)", name, quoteID(alg), allowedAlgs)}
 		}
 		return nil, &invalidToken{"The access token signature is invalid", name + "'s signature does not verify with the AS's key: it was altered or signed by someone else"}
-	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+	// A missing iss or aud is ErrTokenRequiredClaimMissing, not the
+	// Invalid* sentinel: name the claim at fault, not exp.
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer) || (errors.Is(err, jwt.ErrTokenRequiredClaimMissing) && claims.Issuer == ""):
 		return nil, &invalidToken{"The access token issuer is not trusted", fmt.Sprintf("%s was issued by %s, not by %s", name, quoteID(claims.Issuer), api.issuer)}
-	case errors.Is(err, jwt.ErrTokenInvalidAudience) || (errors.Is(err, jwt.ErrTokenRequiredClaimMissing) && len(claims.Audience) == 0):
+	case errors.Is(err, jwt.ErrTokenInvalidAudience) || (errors.Is(err, jwt.ErrTokenRequiredClaimMissing) && !slices.ContainsFunc(claims.Audience, func(a string) bool { return a != "" })):
 		return nil, &invalidToken{"The access token is for another audience", fmt.Sprintf("%s is for audience %v, not this API (%s): a token is good only where it was meant to go (RFC 9068 section 4)", name, []string(claims.Audience), api.audience)}
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return nil, &invalidToken{"The access token expired", fmt.Sprintf("%s expired at %s (%s)", name, at(claims.ExpiresAt), clk)}
