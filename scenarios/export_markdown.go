@@ -21,7 +21,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 	sc := r.Scenario
 	fmt.Fprintf(&b, "# %s\n\n> %s\n\n", sc.Title, sc.Summary)
 	fmt.Fprintf(&b, "Scenario `%s` · level %s · preset `%s` · seed %d\n\n", sc.ID, sc.Level, r.Preset, r.Options.Seed)
-	b.WriteString("**You will see**\n\n")
+	b.WriteString("**Goals**\n\n")
 	for _, g := range sc.Goals {
 		fmt.Fprintf(&b, "- %s\n", g)
 	}
@@ -53,6 +53,9 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 			if e.Kind != sim.KindExchange && e.Kind != sim.KindClock && (e.Reason != "" || e.Summary != "") {
 				fmt.Fprintf(&b, "- `%s` %s\n", e.Kind, mdCell(eventText(e)))
 			}
+		}
+		if l := localOutcome(s); l != "" {
+			fmt.Fprintf(&b, "\n**Refused before sending anything:** %s\n", mdCell(l))
 		}
 		for _, f := range s.Failures {
 			fmt.Fprintf(&b, "\n> **Expectation failed:** %s: expected %s, got %s\n", f.Key, f.Expected, f.Got)
@@ -123,11 +126,12 @@ func writeTokens(b *strings.Builder, r *Run) {
 	}
 	b.WriteString("\n## Tokens, decoded\n")
 	for _, t := range views {
-		name := t.Label
-		if name == "" {
-			name = t.Kind + " token"
+		kind := map[string]string{"access": "access token", "refresh": "refresh token", "id": "ID token"}[t.Kind]
+		title := kind
+		if t.Label != "" {
+			title = t.Label + ", " + kind
 		}
-		fmt.Fprintf(b, "\n### %s (%s token, held by %s)\n\n| | claim | value | meaning |\n|---|---|---|---|\n", name, t.Kind, t.Holder.Title())
+		fmt.Fprintf(b, "\n### %s, held by %s\n\n| | claim | value | meaning |\n|---|---|---|---|\n", title, t.Holder.Title())
 		for _, k := range sim.SortedKeys(t.Header) {
 			fmt.Fprintf(b, "| header | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Header[k])), mdCell(sim.ClaimMeaning(k)))
 		}
@@ -142,7 +146,8 @@ func mdCell(s string) string {
 	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
 }
 
-// mermaidText keeps characters Mermaid would read as syntax out of labels.
+// mermaidText keeps characters Mermaid would read as syntax out of labels:
+// ";" ends a statement and "#" starts an entity code.
 func mermaidText(s string) string {
-	return strings.NewReplacer(";", ",", "#", "", "\n", " ", ":", " ").Replace(s)
+	return strings.NewReplacer(";", ",", "#", "", "\n", " ").Replace(s)
 }

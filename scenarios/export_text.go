@@ -52,6 +52,9 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 				p.line("  " + l)
 			}
 		}
+		if l := localOutcome(s); l != "" {
+			p.line("  " + p.red("✗ "+l))
+		}
 		if len(s.Failures) == 0 && s.Step.Expect != nil {
 			p.line("  " + p.green("✓ expectations held"))
 		}
@@ -200,4 +203,21 @@ func wrap(text string, width int) []string {
 		out = out[:len(out)-1]
 	}
 	return out
+}
+
+// localOutcome describes a refusal that happened without any exchange (the
+// app had no token, the attacker's position did not reach one), which the
+// events alone would leave unsaid. It is "" when the step made a request or
+// the refusal was already told as an event.
+func localOutcome(s StepResult) string {
+	o := s.Outcome
+	if o.Error == "" || o.Status != 0 {
+		return ""
+	}
+	for _, e := range s.Events {
+		if e.Kind == sim.KindExchange || e.Reason == o.Reason {
+			return ""
+		}
+	}
+	return o.Error + ": " + o.Reason
 }
