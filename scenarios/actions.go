@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/tokensim/tokensim/sim"
 )
@@ -91,9 +92,15 @@ var actions = map[string]*action{
 	"logout": {name: "logout", doc: "the app revokes its refresh token (RFC 7009) and forgets its tokens",
 		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.App().Logout() }},
 	"advance": {name: "advance", doc: "the virtual clock moves forward",
-		params: []param{{name: "by", required: true, check: checkDuration, doc: "how far: 90s, 15m, 1h, 30d"}},
+		params: []param{
+			{name: "by", check: checkDuration, doc: "how far: 90s, 15m, 1h, 30d"},
+			{name: "until", values: []string{untilAccessExpiry}, doc: "access-expiry: just past the app's access token's exp plus leeway, whatever the preset"},
+		},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
 			d, _ := sim.ParseDuration(p["by"]) // validated
+			if p["until"] == untilAccessExpiry {
+				d = untilExpiry(w)
+			}
 			_ = w.Advance(d)
 			return sim.Outcome{}
 		}},
@@ -149,6 +156,27 @@ var actions = map[string]*action{
 			}
 			return sim.Outcome{}
 		}},
+}
+
+// untilAccessExpiry makes a lesson independent of the preset's lifetimes,
+// so that `tokensim compare` compares policies, not timings.
+const untilAccessExpiry = "access-expiry"
+
+// untilExpiry is how far the clock must move for the access token the app
+// holds (or, failing that, the attacker's) to be refused everywhere: past
+// exp plus the leeway, by one second.
+func untilExpiry(w *sim.World) time.Duration {
+	snap := w.Inspect()
+	var exp time.Time
+	for _, t := range snap.Tokens {
+		if t.Kind == "access" && (exp.IsZero() || t.Holder == sim.ActorApp) {
+			exp = t.ExpiresAt
+		}
+	}
+	if exp.IsZero() {
+		return 0
+	}
+	return max(0, exp.Add(snap.Policy.Leeway+time.Second).Sub(snap.Time))
 }
 
 // Actions lists the action names, sorted.

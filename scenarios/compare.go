@@ -47,10 +47,11 @@ func outcomeCell(s StepResult) string {
 	return fmt.Sprint(o.Status)
 }
 
-// attackerStopped finds the first attacker action that failed and when.
-func attackerStopped(r *Run) (int, string, time.Time) {
+// refreshStopped finds the first attacker refresh the AS refused, and when:
+// the moment the stolen refresh token stopped minting access tokens.
+func refreshStopped(r *Run) (int, string, time.Time) {
 	for _, s := range r.Steps {
-		if strings.HasPrefix(s.Step.Do, "attacker.") && s.Outcome.Status != 0 && !s.Outcome.OK() {
+		if s.Step.Do == "attacker.refresh" && s.Outcome.Status != 0 && !s.Outcome.OK() {
 			return s.Index, s.Step.Do + " → " + outcomeCell(s), s.Snapshot.Time
 		}
 	}
@@ -83,12 +84,14 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 		return err
 	}
 	fmt.Fprintln(w, "\n* the outcome differs between presets")
-	fmt.Fprintln(w, "\nWhere the attacker was stopped:")
+	fmt.Fprintln(w, "\nThe attacker, per preset:")
 	for j, r := range c.Runs {
-		if n, what, at := attackerStopped(r); n > 0 {
-			fmt.Fprintf(w, "  %-9s step %d, %s (+%s)\n", c.Presets[j], n, what, sim.FormatDuration(at.Sub(sim.Epoch)))
-		} else {
-			fmt.Fprintf(w, "  %-9s never, within this scenario\n", c.Presets[j])
+		end := r.Steps[len(r.Steps)-1].Snapshot
+		switch n, what, at := refreshStopped(r); {
+		case n > 0:
+			fmt.Fprintf(w, "  %-9s refresh token stopped at step %d (+%s): %s; at the end it %s\n", c.Presets[j], n, sim.FormatDuration(at.Sub(sim.Epoch)), what, end.Attacker.Summary)
+		default:
+			fmt.Fprintf(w, "  %-9s never stopped by the AS; at the end it %s\n", c.Presets[j], end.Attacker.Summary)
 		}
 	}
 	return nil

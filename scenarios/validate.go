@@ -182,6 +182,13 @@ func (v *validator) step(i int, st *Step) {
 			}
 		}
 	}
+	if st.Do == "advance" {
+		_, by := st.Params["by"]
+		_, until := st.Params["until"]
+		if by == until {
+			v.errAt(st.Pos, "step %d: advance needs by (a duration) or until (access-expiry), one of the two", i)
+		}
+	}
 	if st.Do == "set" {
 		pol := sim.DefaultPolicy()
 		if checkKnob(st.Params["key"]) == nil {

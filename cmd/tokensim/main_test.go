@@ -49,7 +49,7 @@ func TestExitCodes(t *testing.T) {
 		{"validate good", []string{"validate", "../../scenarios/catalogue/login.yaml"}, 0, "ok (login", ""},
 		{"validate bad", []string{"validate", "testdata/bad.yaml"}, 2, "", `did you mean "login"?`},
 		{"validate nothing", []string{"validate"}, 2, "", "at least one"},
-		{"compare", []string{"compare", "refresh-theft-rotation", "--presets", "tokensim,naive"}, 0, "Where the attacker was stopped", ""},
+		{"compare", []string{"compare", "refresh-theft-rotation", "--presets", "tokensim,naive"}, 0, "The attacker, per preset:", ""},
 		{"compare one preset", []string{"compare", "login", "--presets", "okta"}, 2, "", "at least two"},
 		{"compare unknown preset", []string{"compare", "login", "--presets", "okta,nope"}, 2, "", "unknown preset"},
 		{"presets", []string{"presets"}, 0, "keycloak", ""},
