@@ -35,13 +35,13 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 			p.line("  " + l)
 		}
 		if q := s.Step.Quiz; q != nil {
-			p.line("  ? " + q.Question)
+			p.hanging("  ? ", "    ", q.Question, opt.Width)
 			for i, o := range q.Options {
 				mark := " "
 				if i+1 == q.Answer {
 					mark = "✓"
 				}
-				p.line(fmt.Sprintf("    %s %d. %s", mark, i+1, o))
+				p.hanging(fmt.Sprintf("    %s %d. ", mark, i+1), "         ", o, opt.Width)
 			}
 			for _, l := range wrap(q.Explain, opt.Width-4) {
 				p.line("    " + l)
@@ -165,6 +165,18 @@ func (p *printer) line(parts ...string) {
 		return
 	}
 	_, p.err = fmt.Fprintln(p.w, strings.Join(parts, ""))
+}
+
+// hanging writes text wrapped to width, the first line after first and the
+// others indented by rest.
+func (p *printer) hanging(first, rest, text string, width int) {
+	for i, l := range wrap(text, width-len([]rune(rest))) {
+		if i == 0 {
+			p.line(first + l)
+		} else {
+			p.line(rest + l)
+		}
+	}
 }
 
 func (p *printer) ansi(code, s string) string {
