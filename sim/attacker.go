@@ -91,6 +91,9 @@ func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
 		case StorageMemory:
 			return "", "the tokens live in a JavaScript variable, not in storage an injected script can enumerate (it can still make the page call the API)"
 		case StorageCookie:
+			if a.victim.fp {
+				return "", "the refresh token is in an httpOnly cookie, which scripts cannot read, and the access token lives in a variable of the page, not in storage a script can enumerate (the script can still make the page call /auth/refresh: session riding)"
+			}
 			return "", "the tokens stay on the app's backend; the browser holds only an httpOnly cookie, which scripts cannot read"
 		default:
 			return "", "a server-side web app keeps its tokens on the server: the page never sees them"
@@ -119,10 +122,21 @@ func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
 				}
 				return jsonField(e.Exchange.Response.Body, "access_token")
 			}
+			// The response first: when the exchange rotated the token,
+			// the request's value died with it and its successor is what
+			// the interceptor can use. A first-party backend carries the
+			// refresh token in its cookie: httpOnly keeps it from scripts,
+			// not from whoever sits on the connection.
+			if v := jsonField(e.Exchange.Response.Body, "refresh_token"); v != "" {
+				return v
+			}
+			if v := cookieValue((&http.Response{Header: e.Exchange.Response.Header}).Cookies()); v != "" {
+				return v
+			}
 			if vs, err := url.ParseQuery(e.Exchange.Request.Body); err == nil && vs.Get("refresh_token") != "" {
 				return vs.Get("refresh_token")
 			}
-			return jsonField(e.Exchange.Response.Body, "refresh_token")
+			return cookieValue((&http.Request{Header: e.Exchange.Request.Header}).Cookies())
 		})
 		if v != "" {
 			return v, "the attacker intercepted an exchange that carried the " + string(kind) + " token"
@@ -177,11 +191,25 @@ func (a *Attacker) Refresh() Outcome {
 	}
 	start := a.env.log.Len()
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {a.victim.id}}
-	resp, err := a.http.Post(Issuer+"/token", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, Issuer+"/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if a.victim.fp {
+		// A first-party backend has no /token: the stolen cookie value
+		// goes to /auth/refresh, from the attacker's own machine.
+		req, _ = http.NewRequest(http.MethodPost, AppOrigin+"/auth/refresh", nil)
+		req.Header.Set("Content-Type", "application/json")
+		req.AddCookie(&http.Cookie{Name: RefreshCookie, Value: rt})
+	}
+	resp, err := a.http.Do(req)
 	if err != nil {
 		return Outcome{Error: "transport", Reason: err.Error()}
 	}
 	defer resp.Body.Close()
+	if v := cookieValue(resp.Cookies()); v != "" {
+		a.mu.Lock()
+		a.refresh = v // the first-party backend rotated the cookie
+		a.mu.Unlock()
+	}
 	if resp.StatusCode == http.StatusOK {
 		var tr tokenResponse
 		if json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&tr) == nil {
@@ -210,6 +238,16 @@ func (a *Attacker) tokens() (access, refresh string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.access, a.refresh
+}
+
+// cookieValue returns the non-empty refresh cookie among cs, if any.
+func cookieValue(cs []*http.Cookie) string {
+	for _, c := range cs {
+		if c.Name == RefreshCookie && c.Value != "" {
+			return c.Value
+		}
+	}
+	return ""
 }
 
 func bearerOf(h string) string {

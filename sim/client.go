@@ -186,12 +186,15 @@ func (c *Client) tokenRequest(form url.Values) Outcome {
 		return Outcome{Error: "transport", Reason: err.Error()}
 	}
 	defer resp.Body.Close()
-	out := outcomeSince(c.env.log, start, ActorApp)
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes))
+	// This exchange's outcome, not merely the app's latest one: another tab
+	// may be refreshing at the same moment (see outcomeOf).
+	out := outcomeOf(c.env.log, start, ActorApp, resp, body)
 	if resp.StatusCode != http.StatusOK {
 		return out
 	}
 	var tr tokenResponse
-	if err := json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&tr); err != nil {
+	if err := json.Unmarshal(body, &tr); err != nil {
 		return Outcome{Status: resp.StatusCode, Error: "bad_response", Reason: "the token response is not JSON: " + err.Error()}
 	}
 	c.store.mu.Lock()
@@ -233,7 +236,11 @@ func (c *Client) Call(method, path string) Outcome {
 			}
 			return c.callOnce(method, path)
 		}
-		c.note("401 invalid_token and no refresh token: the user has to log in again")
+		// Nothing can renew the dead token: the app drops it and the session
+		// is over, as after a failed refresh.
+		c.store.clear()
+		c.env.emit(Event{Kind: KindSessionEnded, From: ActorApp, Reason: o.Reason,
+			Summary: "401 invalid_token and no refresh token: the app forgets the dead access token and sends the user to log in again"})
 	}
 	if o.Status == http.StatusForbidden {
 		c.note("403 insufficient_scope: refreshing would not add scope, so the app does not retry")
@@ -250,8 +257,8 @@ func (c *Client) callOnce(method, path string) Outcome {
 	if err != nil {
 		return Outcome{Error: "transport", Reason: err.Error()}
 	}
-	drain(resp)
-	return outcomeSince(c.env.log, start, ActorApp)
+	body := readAll(resp)
+	return outcomeOf(c.env.log, start, ActorApp, resp, body) // this call's answer, not another tab's
 }
 
 // Refresh trades the refresh token for new tokens (RFC 6749 §6). With
@@ -353,6 +360,14 @@ func (c *Client) refreshHandle() string {
 	}
 	_, _, rt, _ := c.store.snapshot()
 	return rt
+}
+
+// readAll reads and closes r's body (at most MaxBodyBytes).
+func readAll(r *http.Response) []byte {
+	b, _ := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes))
+	_, _ = io.Copy(io.Discard, r.Body)
+	_ = r.Body.Close()
+	return b
 }
 
 func drain(r *http.Response) {

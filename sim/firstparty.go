@@ -184,17 +184,18 @@ func (c *Client) fpPost(path string, body string) Outcome {
 	if err != nil {
 		return Outcome{Error: "transport", Reason: err.Error()}
 	}
-	defer resp.Body.Close()
+	raw := readAll(resp)
 	if resp.StatusCode == http.StatusOK {
 		var tr tokenResponse
-		if json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&tr) == nil {
+		if json.Unmarshal(raw, &tr) == nil {
 			c.store.mu.Lock()
 			c.store.access = tr.AccessToken
 			c.store.accessExp = c.env.clock.Now().Add(time.Duration(tr.ExpiresIn) * time.Second)
 			c.store.mu.Unlock()
 		}
 	}
-	return outcomeSince(c.env.log, start, ActorApp)
+	// This request's outcome, not another tab's (see outcomeOf).
+	return outcomeOf(c.env.log, start, ActorApp, resp, raw)
 }
 
 // RideSession is what script injection does against a first-party app

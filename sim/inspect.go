@@ -123,7 +123,7 @@ func (w *World) Inspect() Snapshot {
 	w.api.mu.Lock()
 	s.Denylist = len(w.api.denylist)
 	w.api.mu.Unlock()
-	s.Attacker = attackerView(s.Tokens)
+	s.Attacker = attackerView(s.Tokens, now)
 	return s
 }
 
@@ -204,7 +204,7 @@ func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
 	return v
 }
 
-func attackerView(tokens []TokenView) AttackerView {
+func attackerView(tokens []TokenView, now time.Time) AttackerView {
 	var v AttackerView
 	var can []string
 	for _, t := range tokens {
@@ -214,7 +214,9 @@ func attackerView(tokens []TokenView) AttackerView {
 		switch t.Kind {
 		case "access":
 			v.HoldsAccess = true
-			if t.State == StateActive || t.State == StateRevoked {
+			// A revoked access token still works at a stateless API until
+			// it expires; an expired one works nowhere.
+			if t.State == StateActive || (t.State == StateRevoked && now.Before(t.ExpiresAt)) {
 				can = append(can, "call the API as the user until "+when(t.ExpiresAt)+" (at a stateless API)")
 			}
 		case "refresh":

@@ -185,13 +185,29 @@ func (p *Policy) Validate() error {
 
 // ParseDuration reads a Go duration, also accepting a whole number of days
 // ("30d"), which token lifetimes are usually quoted in.
+//
+// A day count may also lead a Go duration ("2d3h", "-1d12h"), because that
+// is how FormatDuration writes lifetimes of two days and more: without it
+// Get's answer for, say, a 50-hour idle lifetime ("2d2h") would not be one
+// Set accepts, though Get promises exactly that.
 func ParseDuration(s string) (time.Duration, error) {
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		days, err := strconv.Atoi(n)
+	if i := strings.IndexByte(s, 'd'); i > 0 {
+		days, err := strconv.Atoi(s[:i])
 		if err != nil {
 			return 0, fmt.Errorf("bad duration %q", s)
 		}
-		return time.Duration(days) * 24 * time.Hour, nil
+		d := time.Duration(days) * 24 * time.Hour
+		if rest := s[i+1:]; rest != "" {
+			r, err := time.ParseDuration(rest)
+			if err != nil || r < 0 || strings.HasPrefix(rest, "+") {
+				return 0, fmt.Errorf("bad duration %q (examples: 90s, 15m, 1h, 30d, 2d12h)", s)
+			}
+			if strings.HasPrefix(s, "-") {
+				r = -r // "-1d12h" is minus one and a half days
+			}
+			d += r
+		}
+		return d, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
@@ -226,7 +242,9 @@ func FormatDuration(d time.Duration) string {
 		d -= m * time.Minute
 	}
 	if d > 0 {
-		fmt.Fprintf(&b, "%gs", d.Seconds())
+		// 'f', not %g: %g writes "1e-05s" for 10µs, which ParseDuration
+		// (like time.ParseDuration) cannot read back.
+		b.WriteString(strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s")
 	}
 	return b.String()
 }

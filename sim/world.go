@@ -223,5 +223,14 @@ func (w *World) AdminRevoke(sub string) int {
 // NewTab returns another instance of the app (a second browser tab)
 // sharing the first one's token store.
 func (w *World) NewTab() *Client {
-	return newClient(w.env, w.wire, w.app.kind, w.app.storage, w.app.store)
+	tab := newClient(w.env, w.wire, w.app.kind, w.app.storage, w.app.store)
+	if w.app.fp {
+		// A first-party tab talks to the same backend and, being in the
+		// same browser, shares its cookie jar (the refresh cookie).
+		// Without this the tab would call the OAuth hosts, which a
+		// first-party world does not route.
+		tab.firstParty()
+		tab.jar, tab.http.Jar = w.app.jar, w.app.jar
+	}
+	return tab
 }

@@ -1,0 +1,171 @@
+package sim
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// lifeView returns holder's token of kind from s.
+func lifeView(t testing.TB, s Snapshot, holder Actor, kind string) TokenView {
+	t.Helper()
+	for _, tv := range s.Tokens {
+		if tv.Holder == holder && tv.Kind == kind {
+			return tv
+		}
+	}
+	t.Fatalf("%s holds no %s token: %+v", holder, kind, s.Tokens)
+	return TokenView{}
+}
+
+// TestLifeInspectTokens: the snapshot lists each holder's tokens with the
+// AS's label, where they are kept, their state and why, and decodes JWTs
+// (RFC 9068 §2.1–2.2 header and claims).
+func TestLifeInspectTokens(t *testing.T) {
+	w := lifeWorld(t, "")
+	s := w.Inspect()
+	if len(s.Tokens) != 0 || len(s.Families) != 0 || s.LoggedIn || s.Attacker.Summary != "holds nothing" || !s.Time.Equal(Epoch) {
+		t.Fatalf("empty world snapshot: %+v", s)
+	}
+	lifeLogin(t, w, "")
+	lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
+	s = w.Inspect()
+	if !s.LoggedIn || s.EventsLen != w.Log().Len() || s.Counts != w.Counts() || s.Policy != w.Policy() {
+		t.Fatalf("snapshot header: %+v", s)
+	}
+	at := lifeView(t, s, ActorApp, "access")
+	if at.Label != "at-1" || at.Where != string(StorageLocal) || at.State != StateActive || !strings.Contains(at.Why, "valid until 09:15:00") {
+		t.Fatalf("access view: %+v", at)
+	}
+	if at.Header["typ"] != TypAccessToken || at.Header["alg"] != "RS256" || at.Claims["sub"] != DemoUser ||
+		at.Claims["client_id"] != ClientSPA || at.Claims["scope"] != DefaultScope {
+		t.Fatalf("decoded access token: %v %v", at.Header, at.Claims)
+	}
+	if !at.IssuedAt.Equal(Epoch) || !at.ExpiresAt.Equal(Epoch.Add(15*time.Minute)) || at.Remaining(Epoch.Add(time.Minute)) != 14*time.Minute {
+		t.Fatalf("access times: %s %s", at.IssuedAt, at.ExpiresAt)
+	}
+	rt := lifeView(t, s, ActorApp, "refresh")
+	if rt.Label != "rt-1" || rt.State != StateActive || rt.Claims != nil || !strings.Contains(rt.Why, "usable at the token endpoint") {
+		t.Fatalf("refresh view: %+v", rt)
+	}
+	id := lifeView(t, s, ActorApp, "id")
+	if id.Header["typ"] != "JWT" || id.Claims["aud"] == nil || id.State != StateActive {
+		t.Fatalf("id view: %+v", id)
+	}
+
+	// Time moves: the access token expires in the view, the refresh
+	// token does not.
+	lifeAdvance(t, w, 16*time.Minute)
+	s = w.Inspect()
+	if at := lifeView(t, s, ActorApp, "access"); at.State != StateExpired || !strings.Contains(at.Why, "expired at 09:15:00") || at.Remaining(s.Time) != 0 {
+		t.Fatalf("expired access view: %+v", at)
+	}
+	if lifeView(t, s, ActorApp, "refresh").State != StateActive {
+		t.Fatal("refresh view changed")
+	}
+	// Past the idle lifetime the refresh token shows expired, with why.
+	lifeAdvance(t, w, 7*day)
+	if rt := lifeView(t, w.Inspect(), ActorApp, "refresh"); rt.State != StateExpired || !strings.Contains(rt.Why, "idle lifetime 7d") {
+		t.Fatalf("idle refresh view: %+v", rt)
+	}
+}
+
+// TestLifeInspectFamilies: the AS's families as trees (Parent links), with
+// revocation dates and reasons, and the attacker's summary.
+func TestLifeInspectFamilies(t *testing.T) {
+	w := lifeWorld(t, "")
+	lifeLogin(t, w, "")
+	lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+	if s := w.Inspect().Attacker; !s.HoldsRefresh || s.HoldsAccess || !strings.Contains(s.Summary, "mint new access tokens at the token endpoint with rt-1") {
+		t.Fatalf("attacker with rt-1: %+v", s)
+	}
+	lifeOK(t, "refresh 1", w.App().Refresh(), http.StatusOK)
+	lifeOK(t, "refresh 2", w.App().Refresh(), http.StatusOK)
+	f := lifeFamily(t, w, "f-1")
+	if f.ClientID != ClientSPA || f.Sub != DemoUser || f.Scope != DefaultScope || !f.AuthTime.Equal(Epoch) ||
+		!f.AbsExpiry.Equal(Epoch.Add(30*day)) || !f.RevokedAt.IsZero() {
+		t.Fatalf("family: %+v", f)
+	}
+	want := []struct {
+		label, parent string
+		state         TokenState
+	}{{"rt-1", "", StateRotated}, {"rt-2", "rt-1", StateRotated}, {"rt-3", "rt-2", StateActive}}
+	if len(f.Refresh) != len(want) || len(f.Access) != 3 {
+		t.Fatalf("family has %d refresh and %d access tokens", len(f.Refresh), len(f.Access))
+	}
+	for i, r := range f.Refresh {
+		if r.Label != want[i].label || r.Parent != want[i].parent || r.State != want[i].state {
+			t.Fatalf("refresh %d: %+v, want %+v", i, r, want[i])
+		}
+	}
+	// The attacker's rt-1 is now retired: it can do nothing with it but
+	// trigger reuse detection.
+	if s := w.Inspect().Attacker; s.Summary != "holds only dead tokens: can do nothing" {
+		t.Fatalf("attacker with a rotated token: %+v", s)
+	}
+	lifeFail(t, "replay", w.Attacker().Refresh(), 400, ErrInvalidGrant, "reuse detected")
+	f = lifeFamily(t, w, "f-1")
+	if f.RevokedAt.IsZero() || !strings.Contains(f.RevokedWhy, "rt-1 was reused") {
+		t.Fatalf("revoked family: %+v", f)
+	}
+	if r := f.Refresh[2]; r.State != StateRevoked || !strings.Contains(r.Why, "family f-1 was revoked") || r.ChangedAt.IsZero() {
+		t.Fatalf("rt-3 after revocation: %+v", r)
+	}
+	for _, a := range f.Access {
+		if a.State != StateRevoked || !strings.Contains(a.Why, "rt-1 was reused") {
+			t.Fatalf("access %s after revocation: %+v", a.Label, a)
+		}
+	}
+	// The app does not know yet: it still holds rt-3, which the inspector
+	// shows revoked, until it next tries to refresh.
+	s := w.Inspect()
+	if rt := lifeView(t, s, ActorApp, "refresh"); !s.LoggedIn || rt.Label != "rt-3" || rt.State != StateRevoked || !strings.Contains(rt.Why, "rt-1 was reused") {
+		t.Fatalf("the app's view after reuse detection: logged in %t, %+v", s.LoggedIn, rt)
+	}
+}
+
+// TestLifeInspectSnapshotIsDeepCopy: a snapshot taken earlier does not
+// change when the world moves on, nor when a caller edits a later one.
+func TestLifeInspectSnapshotIsDeepCopy(t *testing.T) {
+	w := lifeWorld(t, "")
+	lifeLogin(t, w, "")
+	lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
+	lifeOK(t, "steal", w.Attacker().Steal(SourceLog, TokenAccess), http.StatusOK)
+	early := w.Inspect()
+	frozen, err := json.Marshal(early)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Move the world on: time, policy, rotation, theft, revocation.
+	lifeAdvance(t, w, 20*time.Minute)
+	lifeSet(t, w, "api_mode", "denylist")
+	lifeOK(t, "call with refresh", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
+	lifeOK(t, "steal refresh", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+	lifeOK(t, "logout", w.App().Logout(), http.StatusOK)
+	later := w.Inspect()
+	// Edit the later snapshot's maps and slices.
+	for i := range later.Tokens {
+		if later.Tokens[i].Claims != nil { // JWTs only
+			later.Tokens[i].Claims["sub"] = "mallory"
+			later.Tokens[i].Header["alg"] = "none"
+		}
+	}
+	for i := range later.Families {
+		later.Families[i].Refresh[0].State = "edited"
+	}
+	again, _ := json.Marshal(early)
+	if string(again) != string(frozen) {
+		t.Fatal("an earlier snapshot changed when the world moved on")
+	}
+	if lifeView(t, w.Inspect(), ActorAttacker, "access").Claims["sub"] != DemoUser {
+		t.Fatal("editing a snapshot changed the world")
+	}
+	if later.Time.Equal(early.Time) || later.EventsLen == early.EventsLen || len(later.Families[0].Refresh) == len(early.Families[0].Refresh) {
+		t.Fatal("the later snapshot does not show the world moving on")
+	}
+	if early.Families[0].Refresh[0].State != StateActive || early.Policy.APIMode != ModeStateless || !early.LoggedIn {
+		t.Fatalf("early snapshot: %+v", early)
+	}
+}

@@ -1,0 +1,203 @@
+package sim
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// lifeKnobValues gives, for every knob, values Set must accept and their
+// canonical Get form.
+var lifeKnobValues = map[string][][2]string{
+	"access_ttl":             {{"15m", "15m"}, {"90s", "1m30s"}, {"1h30m", "1h30m"}, {"2d", "2d"}},
+	"refresh_absolute":       {{"30d", "30d"}, {"0", "0"}, {"50h", "2d2h"}, {"36000s", "10h"}},
+	"refresh_idle":           {{"7d", "7d"}, {"1800s", "30m"}, {"2d12h", "2d12h"}, {"0s", "0"}},
+	"rotation":               {{"true", "true"}, {"false", "false"}, {"1", "true"}},
+	"reuse_detection":        {{"false", "false"}, {"true", "true"}},
+	"reuse_grace":            {{"30s", "30s"}, {"0", "0"}, {"1.5s", "1.5s"}, {"10us", "0.00001s"}},
+	"revoke_access_on_reuse": {{"false", "false"}, {"TRUE", "true"}},
+	"leeway":                 {{"0", "0"}, {"5m", "5m"}, {"45s", "45s"}},
+	"code_ttl":               {{"10m", "10m"}, {"60s", "1m"}},
+	"refresh_skew":           {{"0", "0"}, {"1m", "1m"}},
+	"single_flight":          {{"true", "true"}, {"false", "false"}},
+	"api_clock_skew":         {{"-2m", "-2m"}, {"45s", "45s"}, {"-3d1h", "-3d1h"}},
+	"api_mode":               {{"introspect", "introspect"}, {"denylist", "denylist"}, {"stateless", "stateless"}},
+	"alg":                    {{"ES256", "ES256"}, {"eddsa", "EdDSA"}, {"RS256", "RS256"}},
+}
+
+// TestLifePolicyKnobRoundTrip: Set then Get for every knob in Knobs(), and
+// Get's answer is one Set accepts (Get promises exactly that).
+func TestLifePolicyKnobRoundTrip(t *testing.T) {
+	knobs := Knobs()
+	if len(knobs) != len(lifeKnobValues) {
+		t.Fatalf("Knobs() = %v; the test knows %d", knobs, len(lifeKnobValues))
+	}
+	for i, k := range knobs {
+		if i > 0 && knobs[i-1] >= k {
+			t.Fatalf("Knobs() not sorted: %v", knobs)
+		}
+		if KnobDoc(k) == "" {
+			t.Errorf("%s has no doc", k)
+		}
+		vals, ok := lifeKnobValues[k]
+		if !ok {
+			t.Fatalf("untested knob %s", k)
+		}
+		for _, v := range vals {
+			p := DefaultPolicy()
+			if err := p.Set(k, v[0]); err != nil {
+				t.Fatalf("Set(%s, %s): %v", k, v[0], err)
+			}
+			got, err := p.Get(k)
+			if err != nil || got != v[1] {
+				t.Fatalf("Get(%s) after Set(%s) = %q, %v; want %q", k, v[0], got, err, v[1])
+			}
+			q := DefaultPolicy()
+			if err := q.Set(k, got); err != nil {
+				t.Fatalf("Set(%s, Get's %q): %v", k, got, err)
+			}
+			if q != p {
+				t.Fatalf("%s: Set(Get()) changed the policy: %+v vs %+v", k, q, p)
+			}
+		}
+	}
+	// Set through the world: the change is in force and recorded.
+	w := lifeWorld(t, "")
+	n := w.Log().Len()
+	lifeSet(t, w, "access_ttl", " 5m ")
+	if w.Policy().AccessTTL != 5*time.Minute {
+		t.Fatalf("AccessTTL %s", w.Policy().AccessTTL)
+	}
+	ev := lifeEvents(w, n, KindPolicy)
+	if len(ev) != 1 || ev[0].Summary != "access_ttl = 5m" {
+		t.Fatalf("policy.changed: %+v", ev)
+	}
+	lifeLogin(t, w, "")
+	if f := lifeFamily(t, w, "f-1"); f.Access[0].ExpiresAt.Sub(f.AuthTime) != 5*time.Minute {
+		t.Fatal("the new access_ttl is not in force")
+	}
+	// A refused Set changes nothing and records nothing.
+	n = w.Log().Len()
+	if err := w.Set("leeway", "10m"); err == nil {
+		t.Fatal("World.Set accepted leeway 10m")
+	}
+	if w.Policy().Leeway != 30*time.Second || w.Log().Len() != n {
+		t.Fatal("a refused Set changed the world")
+	}
+}
+
+// TestLifePolicyBadValues: each kind of knob refuses what it cannot read,
+// naming the knob; unknown names wrap ErrUnknownKnob.
+func TestLifePolicyBadValues(t *testing.T) {
+	for _, tc := range [][2]string{
+		{"access_ttl", "fifteen minutes"}, {"access_ttl", "0"}, {"access_ttl", "-5m"}, {"access_ttl", "1.5d"},
+		{"refresh_idle", "-1d"}, {"refresh_absolute", "d"}, {"refresh_absolute", "3d-2h"}, {"reuse_grace", "-1s"},
+		{"leeway", "6m"}, {"leeway", "-1s"}, {"code_ttl", "0"}, {"refresh_skew", "-30s"},
+		{"rotation", "yes"}, {"single_flight", ""}, {"api_mode", "magic"}, {"alg", "HS256"}, {"alg", "none"},
+	} {
+		p := DefaultPolicy()
+		err := p.Set(tc[0], tc[1])
+		if err == nil {
+			t.Errorf("Set(%s, %q) accepted", tc[0], tc[1])
+			continue
+		}
+		if !strings.Contains(err.Error(), tc[0]) {
+			t.Errorf("Set(%s, %q): error %q does not name the knob", tc[0], tc[1], err)
+		}
+	}
+	p := DefaultPolicy()
+	for _, name := range []string{"accessTTL", "ttl", ""} {
+		if err := p.Set(name, "1m"); !errors.Is(err, ErrUnknownKnob) {
+			t.Errorf("Set(%q): %v", name, err)
+		}
+		if _, err := p.Get(name); !errors.Is(err, ErrUnknownKnob) {
+			t.Errorf("Get(%q): %v", name, err)
+		}
+	}
+	w := lifeWorld(t, "")
+	if err := w.Set("nope", "1"); !errors.Is(err, ErrUnknownKnob) {
+		t.Errorf("World.Set(nope): %v", err)
+	}
+}
+
+// TestLifePolicyValidate: negative durations, a leeway above 5 min (RFC 7519
+// §4.1.4: "a few minutes, at most"), a non-positive access TTL or code TTL,
+// an unknown API mode or algorithm are refused; all reasons at once.
+func TestLifePolicyValidate(t *testing.T) {
+	ok := DefaultPolicy()
+	ok.Leeway = 5 * time.Minute
+	ok.APIClockSkew = -time.Hour // skew may be negative: the API's clock is behind
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("valid policy refused: %v", err)
+	}
+	for name, mod := range map[string]func(*Policy){
+		"refresh_absolute": func(p *Policy) { p.RefreshAbsolute = -time.Second },
+		"refresh_idle":     func(p *Policy) { p.RefreshIdle = -time.Second },
+		"reuse_grace":      func(p *Policy) { p.ReuseGrace = -time.Second },
+		"leeway must":      func(p *Policy) { p.Leeway = -time.Second },
+		"refresh_skew":     func(p *Policy) { p.RefreshSkew = -time.Second },
+		"leeway above 5m":  func(p *Policy) { p.Leeway = 5*time.Minute + time.Second },
+		"access_ttl":       func(p *Policy) { p.AccessTTL = 0 },
+		"code_ttl":         func(p *Policy) { p.CodeTTL = -time.Minute },
+		"api_mode":         func(p *Policy) { p.APIMode = "cache" },
+		"alg":              func(p *Policy) { p.Alg = "HS256" },
+	} {
+		p := DefaultPolicy()
+		mod(&p)
+		err := p.Validate()
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: Validate = %v", name, err)
+		}
+	}
+	var zero Policy
+	err := zero.Validate()
+	for _, want := range []string{"access_ttl", "code_ttl", "api_mode", "alg"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("the zero policy: %v lacks %s", err, want)
+		}
+	}
+}
+
+// TestLifeParseDuration: Go durations plus whole days, alone or leading.
+func TestLifeParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"30d": 30 * day, "0d": 0, "1d": day, "90s": 90 * time.Second, "15m": 15 * time.Minute,
+		"1h30m": 90 * time.Minute, "2d12h": 60 * time.Hour, "-2m": -2 * time.Minute, "-1d12h": -36 * time.Hour,
+		"0": 0, "1.5s": 1500 * time.Millisecond,
+	} {
+		got, err := ParseDuration(in)
+		if err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %s, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "d", "30", "1.5d", "30 d", "thirty days", "2d-3h", "2d+3h", "1w", "d3h"} {
+		if got, err := ParseDuration(in); err == nil {
+			t.Errorf("ParseDuration(%q) = %s, want an error", in, got)
+		}
+	}
+}
+
+// TestLifeFormatDuration: lifetimes as people quote them, and every output
+// parses back to the same duration.
+func TestLifeFormatDuration(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0"}, {30 * time.Second, "30s"}, {90 * time.Second, "1m30s"}, {15 * time.Minute, "15m"},
+		{90 * time.Minute, "1h30m"}, {24 * time.Hour, "24h"}, {36 * time.Hour, "36h"}, {48 * time.Hour, "2d"},
+		{30 * day, "30d"}, {90 * day, "90d"}, {183 * day, "183d"}, {50 * time.Hour, "2d2h"},
+		{7*day + 90*time.Minute + 5*time.Second, "7d1h30m5s"}, {-30 * time.Second, "-30s"}, {-3 * day, "-3d"},
+		{1500 * time.Millisecond, "1.5s"}, {10 * time.Microsecond, "0.00001s"}, {time.Nanosecond, "0.000000001s"},
+	} {
+		got := FormatDuration(tc.d)
+		if got != tc.want {
+			t.Errorf("FormatDuration(%s) = %q, want %q", tc.d, got, tc.want)
+		}
+		back, err := ParseDuration(got)
+		if err != nil || back != tc.d {
+			t.Errorf("ParseDuration(FormatDuration(%s) = %q) = %s, %v", tc.d, got, back, err)
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package sim
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// lifePresetFigures is curriculum.md's preset table: the documented
+// defaults each preset must carry.
+var lifePresetFigures = map[string]struct {
+	access, absolute, idle, grace   time.Duration
+	rotation, detection, killAccess bool
+}{
+	// Auth0: 86,400 s access; 2,592,000 s absolute; rotation with breach
+	// detection, leeway 0; idle default unverified, so off.
+	"auth0": {access: 24 * time.Hour, absolute: 30 * day, rotation: true, detection: true},
+	// Okta org AS: 1 h, 90 d, no idle; rotation, 30 s grace; reuse kills
+	// the access tokens since login.
+	"okta": {access: time.Hour, absolute: 90 * day, grace: 30 * time.Second, rotation: true, detection: true, killAccess: true},
+	// Keycloak realm defaults: 300 s; SSO idle 1,800 s, max 36,000 s; no rotation.
+	"keycloak": {access: 300 * time.Second, absolute: 36000 * time.Second, idle: 1800 * time.Second},
+	// Spring Authorization Server: 5 min, 60 min, reuseRefreshTokens.
+	"spring": {access: 5 * time.Minute, absolute: 60 * time.Minute},
+	// Hydra/fosite: 1 h, rotation, grace 0, reuse revokes the chain.
+	"hydra": {access: time.Hour, absolute: 30 * day, rotation: true, detection: true, killAccess: true},
+	// Google: 3,600 s; no fixed expiry; six months unused (183 d); no rotation.
+	"google": {access: 3600 * time.Second, idle: 183 * day},
+	// tokensim: 15 min; 30 d absolute, 7 d idle; rotation + reuse detection.
+	"tokensim": {access: 15 * time.Minute, absolute: 30 * day, idle: 7 * day, rotation: true, detection: true, killAccess: true},
+	// naive: 24 h; 90 d; nothing; stateless API.
+	"naive": {access: 24 * time.Hour, absolute: 90 * day},
+}
+
+// TestLifePresets: every preset makes a world and carries the table's
+// figures; the simulator's shared choices (leeway 30 s, code 60 s, stateless
+// API, RS256, skew 30 s) hold everywhere.
+func TestLifePresets(t *testing.T) {
+	ps := Presets()
+	if len(ps) != len(lifePresetFigures) {
+		t.Fatalf("%d presets, the curriculum documents %d", len(ps), len(lifePresetFigures))
+	}
+	if ps[0].Name != DefaultPreset || DefaultPreset != "tokensim" {
+		t.Fatalf("the default preset %q is not first (%q)", DefaultPreset, ps[0].Name)
+	}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		t.Run(p.Name, func(t *testing.T) {
+			want, ok := lifePresetFigures[p.Name]
+			if !ok || seen[p.Name] {
+				t.Fatalf("undocumented or duplicate preset %q", p.Name)
+			}
+			seen[p.Name] = true
+			if p.Summary == "" || p.Source == "" {
+				t.Error("missing summary or source")
+			}
+			pol := p.Policy
+			if pol.AccessTTL != want.access || pol.RefreshAbsolute != want.absolute || pol.RefreshIdle != want.idle ||
+				pol.ReuseGrace != want.grace || pol.Rotation != want.rotation || pol.ReuseDetection != want.detection ||
+				pol.RevokeAccessOnReuse != want.killAccess {
+				t.Fatalf("policy %+v, want %+v", pol, want)
+			}
+			if pol.Leeway != 30*time.Second || pol.CodeTTL != 60*time.Second || pol.APIMode != ModeStateless ||
+				pol.Alg != RS256 || pol.RefreshSkew != 30*time.Second || pol.SingleFlight || pol.APIClockSkew != 0 {
+				t.Fatalf("shared settings changed: %+v", pol)
+			}
+			if err := pol.Validate(); err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			lp, err := LookupPreset(p.Name)
+			if err != nil || lp.Policy != pol {
+				t.Fatalf("LookupPreset: %+v, %v", lp, err)
+			}
+			// The preset runs: a world, a login, a call, a refresh.
+			w := lifeWorld(t, p.Name)
+			if w.PresetName() != p.Name || w.Policy() != pol {
+				t.Fatalf("world preset %s policy %+v", w.PresetName(), w.Policy())
+			}
+			_, rt := lifeLogin(t, w, "")
+			lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
+			lifeOK(t, "refresh", w.App().Refresh(), http.StatusOK)
+			_, rt2 := lifeHeld(w)
+			if (rt2 != rt) != want.rotation {
+				t.Fatalf("rotation %t, but the refresh token changed: %t", want.rotation, rt2 != rt)
+			}
+			// The access token lives exactly AccessTTL.
+			f := lifeFamily(t, w, "f-1")
+			if got := f.Access[0].ExpiresAt.Sub(f.AuthTime); got != want.access {
+				t.Fatalf("access token lifetime %s", got)
+			}
+			if want.absolute == 0 && !f.AbsExpiry.IsZero() {
+				t.Fatalf("no absolute lifetime, but abs expiry %s", f.AbsExpiry)
+			}
+		})
+	}
+}
+
+// TestLifePresetReuseUnderEveryPreset: curriculum `presets` —
+// refresh-theft-rotation under each preset: detection where the preset
+// rotates and detects, silence otherwise.
+func TestLifePresetReuseUnderEveryPreset(t *testing.T) {
+	for _, p := range Presets() {
+		t.Run(p.Name, func(t *testing.T) {
+			want := lifePresetFigures[p.Name]
+			w := lifeWorld(t, p.Name)
+			lifeLogin(t, w, "")
+			lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+			lifeOK(t, "thief refreshes", w.Attacker().Refresh(), http.StatusOK)
+			lifeAdvance(t, w, time.Minute) // beyond any grace
+			o := w.App().Refresh()
+			if want.rotation && want.detection {
+				lifeFail(t, "victim", o, 400, ErrInvalidGrant, "reuse detected")
+				if lifeFamily(t, w, "f-1").RevokedWhy == "" {
+					t.Fatal("family not revoked")
+				}
+				// Whether the thief's access token is revoked at the AS too.
+				if got := lifeFamily(t, w, "f-1").Access[1].State == StateRevoked; got != want.killAccess {
+					t.Fatalf("thief's access token revoked: %t, want %t", got, want.killAccess)
+				}
+				return
+			}
+			lifeOK(t, "victim (no rotation: nothing to detect)", o, http.StatusOK)
+		})
+	}
+}
+
+// TestLifeLookupPresetUnknown: an unknown name is ErrUnknownPreset and the
+// message lists the presets.
+func TestLifeLookupPresetUnknown(t *testing.T) {
+	_, err := LookupPreset("Auth0 ") // names are exact
+	if !errors.Is(err, ErrUnknownPreset) {
+		t.Fatalf("LookupPreset: %v", err)
+	}
+	for _, p := range Presets() {
+		if !strings.Contains(err.Error(), p.Name) {
+			t.Errorf("the error does not list %s: %v", p.Name, err)
+		}
+	}
+	if DefaultPolicy() != Presets()[0].Policy {
+		t.Fatal("DefaultPolicy is not the default preset's")
+	}
+}
+
+// TestLifePresetsAreFresh: Presets builds fresh values, so a caller changing
+// one cannot change the next caller's.
+func TestLifePresetsAreFresh(t *testing.T) {
+	ps := Presets()
+	ps[0].Policy.AccessTTL = time.Nanosecond
+	ps[0].Name = "changed"
+	if p, _ := LookupPreset(DefaultPreset); p.Policy.AccessTTL != 15*time.Minute {
+		t.Fatal("changing a returned preset changed the table")
+	}
+}
