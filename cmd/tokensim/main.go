@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/tui"
 	"io"
 	"os"
 	"strings"
@@ -26,7 +27,11 @@ const usage = `tokensim — see how access tokens and refresh tokens really work
 Usage:
   tokensim <command> [arguments]
 
+With no command, in a terminal, tokensim opens the lesson picker.
+
 Commands:
+  play        open a lesson in the interactive player
+  sandbox     free play on a fresh world
   list        list the built-in scenarios
   run         run a scenario headless and print its transcript
   validate    check scenario files
@@ -50,14 +55,21 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	color          bool
+	interactive    bool // stdin and stdout are a terminal: the TUI may run
 }
 
 // run is main without the process: it returns the exit status so that
 // tests can drive every command.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, color: wantColor(stdout)}
+	in, inOK := stdin.(*os.File)
+	out, outOK := stdout.(*os.File)
+	e.interactive = inOK && outOK && isTerminal(in) && isTerminal(out)
 	if len(args) == 0 {
-		fmt.Fprint(stdout, usage)
+		if e.interactive {
+			return e.tui(tui.Options{})
+		}
+		fmt.Fprint(stdout, usage) // not a terminal: the plain answer is the help
 		return exitOK
 	}
 	cmd, rest := args[0], args[1:]
@@ -73,6 +85,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	case "list":
 		return e.list(rest)
+	case "play":
+		return e.play(rest)
+	case "sandbox":
+		if !e.interactive {
+			fmt.Fprintln(stderr, "tokensim sandbox: the sandbox is interactive; run it in a terminal")
+			return exitUsage
+		}
+		return e.tui(tui.Options{Sandbox: true})
 	case "run":
 		return e.run(rest)
 	case "validate":
@@ -88,7 +108,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-var commands = []string{"list", "run", "validate", "compare", "decode", "presets", "version", "help"}
+var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "version", "help"}
 
 func suggestCommand(cmd string) string {
 	for _, c := range commands {

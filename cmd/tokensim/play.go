@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
+	"github.com/tokensim/tokensim/tui"
+)
+
+const playExamples = `  tokensim play refresh-theft-rotation
+  tokensim play logout --preset auth0
+  tokensim play my-lesson.yaml --plain     # the linear transcript, for screen readers and pipes
+`
+
+// play opens one lesson in the player, or prints its transcript with
+// --plain (automatic when stdout is not a terminal).
+func (e *env) play(args []string) int {
+	fs := newFlags("play", "play <id|file.yaml> [--preset P] [--set key=value …] [--seed N] [--plain]", playExamples, e.stderr)
+	preset := fs.String("preset", "", "play under this preset instead of the lesson's")
+	var sets settings
+	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
+	seed := fs.Uint64("seed", 1, "seed")
+	plain := fs.Bool("plain", false, "print the linear transcript instead of the interactive player")
+	pos, code, ok := parse(fs, args, e.stdout)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(e.stderr, "tokensim play: name one lesson (see 'tokensim list') or a file")
+		return exitUsage
+	}
+	sc, err := loadScenario(pos[0])
+	if err != nil {
+		e.loadError("play", err)
+		return exitUsage
+	}
+	opts := scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}
+	if *plain || !e.interactive {
+		return e.run(append([]string{pos[0], "--seed", fmt.Sprint(*seed)}, runFlags(*preset, sets)...))
+	}
+	if _, _, err := scenarios.Policy(sc, opts); err != nil {
+		fmt.Fprintf(e.stderr, "tokensim play: %v\n", err)
+		return exitUsage
+	}
+	return e.tui(tui.Options{Open: sc, Run: opts})
+}
+
+func runFlags(preset string, sets settings) []string {
+	var out []string
+	if preset != "" {
+		out = append(out, "--preset", preset)
+	}
+	for _, s := range sets {
+		out = append(out, "--set", s.Key+"="+s.Value)
+	}
+	return out
+}
+
+// tui runs the interactive program until the learner quits.
+func (e *env) tui(opts tui.Options) int {
+	cat, err := scenarios.Catalogue()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "tokensim: the built-in catalogue is broken: %v\n", err)
+		return exitFailed
+	}
+	opts.Catalogue = cat
+	m, err := tui.New(opts)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "tokensim: %v\n", err)
+		return exitUsage
+	}
+	if _, err := tea.NewProgram(m).Run(); err != nil {
+		fmt.Fprintf(e.stderr, "tokensim: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

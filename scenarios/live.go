@@ -1,0 +1,87 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Live is a run built one action at a time: the sandbox's free play. Each
+// action goes through the same table, with the same parameter checks, as a
+// scenario file's steps.
+type Live struct {
+	Run
+}
+
+// NewLive starts free play on a fresh world of the given kind.
+func NewLive(client, storage, topology string, opts Options) (*Live, error) {
+	sc := &Scenario{ID: "sandbox", Title: "Sandbox", Summary: "Free play on a fresh world.",
+		Client: client, Storage: storage, Topology: topology, Source: "sandbox"}
+	r, err := Execute(sc, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Live{Run: *r}, nil
+}
+
+// Do performs one action with its parameters (defaults filled in) and
+// records it as the next step.
+func (l *Live) Do(action string, params map[string]string) (StepResult, error) {
+	a, ok := actions[action]
+	if !ok {
+		return StepResult{}, fmt.Errorf("unknown action %q%s", action, didYouMean(action, Actions()))
+	}
+	p := map[string]string{}
+	for _, prm := range a.params {
+		v, given := params[prm.name]
+		switch {
+		case !given && prm.required:
+			return StepResult{}, fmt.Errorf("%s needs %s (%s)", action, prm.name, prm.doc)
+		case !given:
+			if prm.def != "" {
+				p[prm.name] = prm.def
+			}
+			continue
+		case prm.values != nil && !slices.Contains(prm.values, v):
+			return StepResult{}, fmt.Errorf("%s %q is not one of %s", prm.name, v, strings.Join(prm.values, ", "))
+		case prm.check != nil:
+			if err := prm.check(v); err != nil {
+				return StepResult{}, fmt.Errorf("%s: %w", prm.name, err)
+			}
+		}
+		p[prm.name] = v
+	}
+	for k := range params {
+		if !slices.ContainsFunc(a.params, func(x param) bool { return x.name == k }) {
+			return StepResult{}, fmt.Errorf("%s has no parameter %q", action, k)
+		}
+	}
+	if action == "set" {
+		probe := l.World.Policy()
+		if err := probe.Set(p["key"], p["value"]); err != nil {
+			return StepResult{}, err
+		}
+	}
+	st := &Step{Do: action, Title: liveTitle(action, p), Params: p}
+	res := l.step(len(l.Steps)+1, st)
+	l.Steps = append(l.Steps, res)
+	return res, nil
+}
+
+// liveTitle names a sandbox step the way a scenario author would.
+func liveTitle(action string, p map[string]string) string {
+	switch action {
+	case "call", "attacker.call":
+		return action + " " + p["method"] + " " + p["path"]
+	case "advance":
+		if p["until"] != "" {
+			return "advance until " + p["until"]
+		}
+		return "advance " + p["by"]
+	case "steal":
+		return "steal the " + p["token"] + " token via " + p["from"]
+	case "set":
+		return "set " + p["key"] + " = " + p["value"]
+	}
+	return action
+}

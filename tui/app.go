@@ -1,0 +1,195 @@
+// Package tui is tokensim's terminal interface: a picker of lessons, a
+// player that steps through one (sequence diagram, inspector tabs, quizzes,
+// what-if replays, export), and a sandbox for free play. It renders what the
+// sim and scenarios packages report and invents no fact of its own.
+package tui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/tokensim/tokensim/scenarios"
+)
+
+// Minimum usable size; below it the TUI asks for a larger terminal.
+const (
+	MinWidth  = 60
+	MinHeight = 16
+)
+
+type screen int
+
+const (
+	screenPicker screen = iota
+	screenPlayer
+)
+
+// Options configure a Model.
+type Options struct {
+	Catalogue []*scenarios.Scenario // lessons for the picker
+	Open      *scenarios.Scenario   // open this lesson directly (tokensim play)
+	Sandbox   bool                  // open the sandbox directly
+	Run       scenarios.Options     // preset, settings and seed for every run
+	ExportDir string                // where e writes Markdown; "" means the current directory
+}
+
+// Model is the root model: the only one that returns a tea.View.
+type Model struct {
+	keys   KeyMap
+	styles *Styles
+	help   help.Model
+	opts   Options
+
+	screen screen
+	picker picker
+	player *player
+	w, h   int
+	err    string
+}
+
+// New makes the root model. It starts with dark styles; the terminal's
+// real background arrives as a BackgroundColorMsg.
+func New(opts Options) (Model, error) {
+	if opts.ExportDir == "" {
+		opts.ExportDir = "."
+	}
+	m := Model{keys: DefaultKeyMap(), styles: NewStyles(true), help: help.New(), opts: opts}
+	m.help.Styles = help.DefaultStyles(true)
+	m.picker = newPicker(opts.Catalogue, m.styles)
+	switch {
+	case opts.Open != nil:
+		p, err := newPlayer(&m.keys, m.styles, opts.Open, opts.Run, opts.ExportDir)
+		if err != nil {
+			return m, err
+		}
+		m.player, m.screen = p, screenPlayer
+	case opts.Sandbox:
+		p, err := newSandbox(&m.keys, m.styles, opts.Run, opts.ExportDir)
+		if err != nil {
+			return m, err
+		}
+		m.player, m.screen = p, screenPlayer
+	}
+	return m, nil
+}
+
+// Init asks the terminal for its background colour, to pick light or dark
+// styles.
+func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
+
+// Update routes messages: sizes and colours to everyone, keys to the
+// screen in front.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = max(msg.Width, 0), max(msg.Height, 0)
+		m.layout()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		dark := msg.IsDark()
+		*m.styles = *NewStyles(dark)
+		m.help.Styles = help.DefaultStyles(dark)
+		m.picker.setStyles(m.styles)
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	if m.screen == screenPlayer {
+		cmd, _ := m.player.Update(msg)
+		return m, cmd
+	}
+	return m, m.picker.Update(msg)
+}
+
+func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	filtering := m.screen == screenPicker && m.picker.filtering()
+	switch {
+	case msg.String() == "ctrl+c":
+		return m, tea.Quit
+	case !filtering && key.Matches(msg, m.keys.Quit) && (m.screen != screenPlayer || m.player.menu == nil):
+		return m, tea.Quit
+	case !filtering && key.Matches(msg, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.layout()
+		return m, nil
+	}
+	m.err = ""
+	if m.screen == screenPlayer {
+		cmd, stay := m.player.Update(msg)
+		if !stay {
+			m.screen, m.player = screenPicker, nil
+			m.layout()
+		}
+		return m, cmd
+	}
+	if !filtering {
+		switch {
+		case key.Matches(msg, m.keys.Open):
+			if sc := m.picker.selected(); sc != nil {
+				return m.open(func() (*player, error) { return newPlayer(&m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir) })
+			}
+		case key.Matches(msg, m.keys.Sandbox):
+			return m.open(func() (*player, error) { return newSandbox(&m.keys, m.styles, m.opts.Run, m.opts.ExportDir) })
+		}
+	}
+	return m, m.picker.Update(msg)
+}
+
+func (m Model) open(mk func() (*player, error)) (tea.Model, tea.Cmd) {
+	p, err := mk()
+	if err != nil {
+		m.err = err.Error()
+		return m, nil
+	}
+	m.player, m.screen = p, screenPlayer
+	m.layout()
+	return m, nil
+}
+
+// layout hands every child its size: the screen less the help footer.
+func (m *Model) layout() {
+	m.help.SetWidth(m.w)
+	body := max(m.h-lipgloss.Height(m.footer()), 0)
+	m.picker.SetSize(m.w, body)
+	if m.player != nil {
+		m.player.SetSize(m.w, body)
+	}
+}
+
+func (m Model) footer() string {
+	var km help.KeyMap = pickerHelp{&m.keys}
+	if m.screen == screenPlayer && m.player != nil {
+		km = m.player.helpKeys()
+	}
+	f := m.help.View(km)
+	if m.err != "" {
+		f = m.styles.Bad.Render(m.err) + "\n" + f
+	}
+	return f
+}
+
+// View renders the screen in front, or asks for a larger terminal.
+func (m Model) View() tea.View {
+	var s string
+	switch {
+	case m.w == 0 || m.h == 0:
+		s = ""
+	case m.w < MinWidth || m.h < MinHeight:
+		msg := fmt.Sprintf("Make the terminal larger: tokensim needs %d×%d, this is %d×%d.", MinWidth, MinHeight, m.w, m.h)
+		s = clampBlock(lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, wrap(msg, max(m.w-2, 10))), m.w, m.h)
+	default:
+		body := m.picker.View()
+		if m.screen == screenPlayer {
+			body = m.player.View()
+		}
+		footer := m.footer()
+		s = clampBlock(body, m.w, m.h-lipgloss.Height(footer)) + "\n" + clampBlock(footer, m.w, lipgloss.Height(footer))
+	}
+	v := tea.NewView(s)
+	v.AltScreen = true
+	v.WindowTitle = "tokensim"
+	return v
+}

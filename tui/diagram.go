@@ -1,0 +1,249 @@
+package tui
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/tokensim/tokensim/sim"
+)
+
+// diagram is the sequence diagram: a lane per actor, an arrow per
+// exchange labelled with method, path and result, gaps in time, notes for
+// state changes, the current step highlighted and kept in view.
+type diagram struct {
+	w, h int
+}
+
+// SetSize sets the diagram's size in cells.
+func (d *diagram) SetSize(w, h int) { d.w, d.h = max(w, 0), max(h, 0) }
+
+// drow is one rendered row and what it belongs to.
+type drow struct {
+	cells []rune
+	step  int
+	style lipgloss.Style
+	plain bool // render without a style
+}
+
+// lanes returns the actors shown and each lane's column.
+func (d *diagram) lanes(t *timeline) ([]sim.Actor, map[sim.Actor]int) {
+	actors := []sim.Actor{sim.ActorUser, sim.ActorApp, sim.ActorAS, sim.ActorAPI}
+	if t.hasAttacker() {
+		actors = append(actors, sim.ActorAttacker)
+	}
+	// The outer lanes sit far enough in for their names to fit whole,
+	// centred on them; a marker column stays free on the left.
+	half := func(a sim.Actor) int { return (len(a.Title()) + 1) / 2 }
+	left := max(3, 1+half(actors[0]))
+	right := d.w - 1 - half(actors[len(actors)-1])
+	col := map[sim.Actor]int{}
+	for i, a := range actors {
+		col[a] = left + i*(right-left)/(len(actors)-1)
+	}
+	return actors, col
+}
+
+// View renders the diagram for the timeline.
+func (d *diagram) View(t *timeline, st *Styles) string {
+	if d.w < 20 || d.h < 3 {
+		return ""
+	}
+	actors, col := d.lanes(t)
+	blank := func(step int) drow {
+		r := drow{cells: []rune(strings.Repeat(" ", d.w)), step: step, plain: true}
+		for _, a := range actors {
+			r.cells[col[a]] = '│'
+		}
+		return r
+	}
+	put := func(r *drow, x int, s string) {
+		for _, c := range s {
+			if x >= 0 && x < len(r.cells) {
+				r.cells[x] = c
+			}
+			x++
+		}
+	}
+
+	// The lane names: centred on their lanes, cut to the room between them.
+	head := drow{cells: []rune(strings.Repeat(" ", d.w)), step: -2}
+	spacing := d.w
+	if len(actors) > 1 {
+		spacing = col[actors[1]] - col[actors[0]]
+	}
+	for _, a := range actors {
+		name := a.Title()
+		if len([]rune(name)) > spacing-1 {
+			name = string([]rune(name)[:max(spacing-1, 1)])
+		}
+		put(&head, col[a]-len([]rune(name))/2, name)
+	}
+	head.style = st.Bold
+
+	var rows []drow
+	last := t.shownThrough()
+	for i := 0; i <= t.cur && i < len(t.steps); i++ {
+		s := t.steps[i]
+		title := fmt.Sprintf(" %d. %s ", i+1, stepTitle(s.Step.Title, s.Step.Do))
+		h := drow{cells: []rune(strings.Repeat("─", d.w)), step: i}
+		put(&h, 2, title)
+		h.cells[0] = ' '
+		switch {
+		case i == t.cur:
+			h.cells[0] = []rune(iconCurrent)[0]
+			h.style = st.Current
+		case t.changed[i] != "":
+			h.cells[0] = []rune(iconChanged)[0]
+			h.style = st.Changed
+		default:
+			h.style = st.Subtle
+		}
+		rows = append(rows, h)
+		if i > last {
+			r := blank(i)
+			put(&r, 2, iconQuiz+" predict first: answer the quiz to see what happens")
+			r.plain, r.style = false, st.Quiz
+			rows = append(rows, r)
+			continue
+		}
+		for _, e := range s.Events {
+			rows = append(rows, d.eventRows(e, i, col, blank, put, st, i == t.cur)...)
+		}
+	}
+
+	// Keep the current step in view: its last row at the bottom, unless
+	// that would push its title off the top.
+	room := d.h - 1
+	start, end := 0, len(rows)
+	for j, r := range rows {
+		if r.step == t.cur {
+			end = j + 1
+		}
+	}
+	if end > room {
+		start = end - room
+	}
+	for j, r := range rows {
+		if r.step == t.cur && j < start {
+			start = j
+			break
+		}
+	}
+	out := []string{render(head)}
+	for _, r := range rows[start:min(len(rows), start+room)] {
+		out = append(out, render(r))
+	}
+	for len(out) < d.h {
+		out = append(out, render(blank(-3))) // the lanes run on below the last row
+	}
+	return strings.Join(out, "\n")
+}
+
+func render(r drow) string {
+	s := string(r.cells)
+	if r.plain {
+		return s
+	}
+	return r.style.Render(s)
+}
+
+// eventRows draws one event: an exchange as a label and an arrow, a clock
+// jump as a gap, a state change as a note by the lane it happened at.
+func (d *diagram) eventRows(e sim.Event, step int, col map[sim.Actor]int, blank func(int) drow, put func(*drow, int, string), st *Styles, current bool) []drow {
+	switch e.Kind {
+	case sim.KindExchange:
+		from, to := col[e.From], col[e.To]
+		label := exchangeLabel(e)
+		lr := blank(step)
+		x := min(from, to) + 2
+		if x+len([]rune(label)) > d.w {
+			x = max(1, d.w-len([]rune(label)))
+		}
+		put(&lr, x, label)
+		lr.plain = false
+		switch {
+		case e.Status >= 400:
+			lr.style = st.Bad
+		default:
+			lr.style = st.OK
+		}
+		ar := blank(step)
+		lo, hi := min(from, to), max(from, to)
+		for c := lo + 1; c < hi; c++ {
+			ar.cells[c] = '─'
+		}
+		if from < to {
+			ar.cells[hi-1] = '▶'
+		} else {
+			ar.cells[lo+1] = '◀'
+		}
+		if current {
+			lr.style = lr.style.Bold(true)
+			ar.plain, ar.style = false, st.Current
+		}
+		return []drow{lr, ar}
+	case sim.KindClock:
+		r := blank(step)
+		for i, c := range r.cells {
+			if c == '│' {
+				r.cells[i] = '┊'
+			}
+		}
+		put(&r, 2, " "+iconTime+" "+e.Summary+" ")
+		r.plain, r.style = false, st.Subtle
+		return []drow{r}
+	case sim.KindReuse, sim.KindFamilyRevoked, sim.KindStolen, sim.KindStealFailed, sim.KindSessionEnded, sim.KindDenylisted:
+		r := blank(step)
+		at := col[sim.ActorAS]
+		text := map[sim.EventKind]string{
+			sim.KindReuse:         "! reuse detected",
+			sim.KindFamilyRevoked: "! family " + e.Family + " revoked",
+			sim.KindStolen:        iconSteal + " attacker copies a token",
+			sim.KindStealFailed:   iconBad + " the attacker cannot reach that token",
+			sim.KindSessionEnded:  "! the app's session ended: log in again",
+			sim.KindDenylisted:    "! jti denylisted at the API",
+		}[e.Kind]
+		switch e.Kind {
+		case sim.KindStolen, sim.KindStealFailed:
+			at = col[sim.ActorAttacker]
+		case sim.KindSessionEnded:
+			at = col[sim.ActorApp]
+		case sim.KindDenylisted:
+			at = col[sim.ActorAPI]
+		}
+		x := at + 2
+		if x+len([]rune(text)) > d.w {
+			x = max(1, d.w-len([]rune(text)))
+		}
+		put(&r, x, text)
+		r.plain, r.style = false, st.Warn
+		return []drow{r}
+	}
+	return nil
+}
+
+// exchangeLabel reads "POST /token refresh_token → 400 invalid_grant":
+// method, path, the grant for token requests, then the result.
+func exchangeLabel(e sim.Event) string {
+	s := e.Method + " " + e.Path
+	if e.Path == "/token" && e.Exchange != nil {
+		if v, err := url.ParseQuery(e.Exchange.Request.Body); err == nil && v.Get("grant_type") != "" {
+			s += " " + v.Get("grant_type")
+		}
+	}
+	res := fmt.Sprint(e.Status)
+	if e.Error != "" {
+		res += " " + e.Error
+	}
+	return s + " → " + res
+}
+
+// stepTitle is the step's title, or its action when it has none.
+func stepTitle(title, action string) string {
+	if title != "" {
+		return title
+	}
+	return action
+}

@@ -1,0 +1,125 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key binding, grouped by screen. The keys are the ones
+// users of terminal players expect (issue 4 lists them); keep them.
+type KeyMap struct {
+	Quit, Help, Back key.Binding
+
+	// picker
+	Open, Sandbox, Filter key.Binding
+
+	// player and sandbox
+	Next, Prev, First, Last      key.Binding
+	Autoplay, Faster, Slower     key.Binding
+	NextTab, PrevTab             key.Binding
+	Tab1, Tab2, Tab3, Tab4, Tab5 key.Binding
+	WhatIf, Export               key.Binding
+	ScrollUp, ScrollDown         key.Binding
+	Answer1, Answer2, Answer3    key.Binding
+	Answer4, Answer5             key.Binding
+
+	// sandbox actions
+	Login, Call, Refresh, Logout, Revoke key.Binding
+	Advance, Steal                       key.Binding
+	AttackCall, AttackRefresh, Ride      key.Binding
+}
+
+// DefaultKeyMap returns the bindings.
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, help, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Quit: b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Help: b([]string{"?"}, "?", "help"),
+		Back: b([]string{"esc"}, "esc", "back"),
+
+		Open:    b([]string{"enter"}, "enter", "open"),
+		Sandbox: b([]string{"s"}, "s", "sandbox"),
+		Filter:  b([]string{"/"}, "/", "filter"),
+
+		Next:       b([]string{"right", "l", "space", "n"}, "→/l/space", "next step"),
+		Prev:       b([]string{"left", "h", "p"}, "←/h", "previous step"),
+		First:      b([]string{"g", "home"}, "g", "first"),
+		Last:       b([]string{"G", "end"}, "G", "last"),
+		Autoplay:   b([]string{"a"}, "a", "autoplay"),
+		Faster:     b([]string{"+", "="}, "+", "faster"),
+		Slower:     b([]string{"-"}, "-", "slower"),
+		NextTab:    b([]string{"tab"}, "tab", "next tab"),
+		PrevTab:    b([]string{"shift+tab"}, "shift+tab", "previous tab"),
+		Tab1:       b([]string{"1"}, "1-5", "tabs"),
+		Tab2:       b([]string{"2"}, "2", "HTTP"),
+		Tab3:       b([]string{"3"}, "3", "tokens"),
+		Tab4:       b([]string{"4"}, "4", "server"),
+		Tab5:       b([]string{"5"}, "5", "attacker"),
+		WhatIf:     b([]string{"w"}, "w", "what-if"),
+		Export:     b([]string{"e"}, "e", "export markdown"),
+		ScrollUp:   b([]string{"up", "k", "pgup"}, "↑/k", "scroll up"),
+		ScrollDown: b([]string{"down", "j", "pgdown"}, "↓/j", "scroll down"),
+		Answer1:    b([]string{"1"}, "1-5", "answer"),
+		Answer2:    b([]string{"2"}, "2", "answer 2"),
+		Answer3:    b([]string{"3"}, "3", "answer 3"),
+		Answer4:    b([]string{"4"}, "4", "answer 4"),
+		Answer5:    b([]string{"5"}, "5", "answer 5"),
+
+		Login:         b([]string{"i"}, "i", "log in"),
+		Call:          b([]string{"c"}, "c", "call the API"),
+		Refresh:       b([]string{"r"}, "r", "refresh"),
+		Logout:        b([]string{"o"}, "o", "log out"),
+		Revoke:        b([]string{"v"}, "v", "admin revoke"),
+		Advance:       b([]string{"d"}, "d", "advance time"),
+		Steal:         b([]string{"s"}, "s", "steal a token"),
+		AttackCall:    b([]string{"A"}, "A", "attacker calls"),
+		AttackRefresh: b([]string{"R"}, "R", "attacker refreshes"),
+		Ride:          b([]string{"P"}, "P", "attacker rides the session"),
+	}
+}
+
+// pickerHelp is the picker's help.
+type pickerHelp struct{ k *KeyMap }
+
+func (h pickerHelp) ShortHelp() []key.Binding {
+	return []key.Binding{h.k.Open, h.k.Filter, h.k.Sandbox, h.k.Help, h.k.Quit}
+}
+func (h pickerHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{h.k.Open, h.k.Filter, h.k.Sandbox}, {h.k.ScrollUp, h.k.ScrollDown}, {h.k.Help, h.k.Quit}}
+}
+
+// playerHelp is the player's help.
+type playerHelp struct{ k *KeyMap }
+
+func (h playerHelp) ShortHelp() []key.Binding {
+	return []key.Binding{h.k.Next, h.k.Prev, h.k.NextTab, h.k.WhatIf, h.k.Help, h.k.Back}
+}
+func (h playerHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{h.k.Next, h.k.Prev, h.k.First, h.k.Last},
+		{h.k.Autoplay, h.k.Faster, h.k.Slower},
+		{h.k.NextTab, h.k.PrevTab, h.k.Tab1, h.k.ScrollUp, h.k.ScrollDown},
+		{h.k.Answer1, h.k.WhatIf, h.k.Export},
+		{h.k.Help, h.k.Back, h.k.Quit},
+	}
+}
+
+// sandboxHelp is the sandbox's help.
+type sandboxHelp struct{ k *KeyMap }
+
+func (h sandboxHelp) ShortHelp() []key.Binding {
+	return []key.Binding{h.k.Login, h.k.Call, h.k.Advance, h.k.Steal, h.k.AttackRefresh, h.k.Help, h.k.Back}
+}
+func (h sandboxHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{h.k.Login, h.k.Call, h.k.Refresh, h.k.Logout, h.k.Revoke},
+		{h.k.Advance, h.k.Steal, h.k.AttackCall, h.k.AttackRefresh, h.k.Ride},
+		{h.k.Prev, h.k.Next, h.k.NextTab, h.k.Tab1, h.k.WhatIf, h.k.Export},
+		{h.k.Help, h.k.Back, h.k.Quit},
+	}
+}
+
+// menuHelp is the help of an open menu.
+type menuHelp struct{ k *KeyMap }
+
+func (h menuHelp) ShortHelp() []key.Binding  { return []key.Binding{h.k.Answer1, h.k.Open, h.k.Back} }
+func (h menuHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }

@@ -1,0 +1,76 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+)
+
+// narrationTab says why the current step matters: its narration, the quiz
+// (question first, the outcome only once answered), the outcome with the
+// engine's reason, and the expectations.
+func narrationTab(t *timeline, st *Styles, w int, note string) string {
+	var b strings.Builder
+	if note != "" {
+		b.WriteString(st.Changed.Render(iconChanged+" "+note) + "\n\n")
+	}
+	s, ok := t.current()
+	if !ok {
+		b.WriteString(st.Title.Render(t.title) + "\n\n")
+		b.WriteString(wrap("Press → (or space) to take the first step. Every step says why it matters; quizzes ask you to predict before they reveal.", w))
+		return b.String()
+	}
+	b.WriteString(st.Title.Render(fmt.Sprintf("%d. %s", s.Index, stepTitle(s.Step.Title, s.Step.Do))) + "\n")
+	b.WriteString(st.Subtle.Render(s.Snapshot.Time.Format("Jan 2 15:04:05")+" · "+s.Step.Do) + "\n\n")
+	b.WriteString(wrap(s.Step.Narration, w) + "\n")
+	if q := s.Step.Quiz; q != nil {
+		b.WriteString("\n" + st.Quiz.Render(iconQuiz+" Predict") + "\n")
+		b.WriteString(wrap(q.Question, w) + "\n")
+		picked := t.answered[t.cur]
+		for i, o := range q.Options {
+			mark := "  "
+			switch {
+			case picked != 0 && i+1 == q.Answer:
+				mark = st.OK.Render(iconOK + " ")
+			case picked == i+1:
+				mark = st.Bad.Render(iconBad + " ")
+			}
+			b.WriteString(mark + hang(fmt.Sprintf("%d. %s", i+1, o), w-2, "     ") + "\n")
+		}
+		if picked == 0 {
+			b.WriteString("\n" + st.Quiz.Render(fmt.Sprintf("Press 1–%d to answer; the outcome shows after you do.", len(q.Options))) + "\n")
+			return b.String()
+		}
+		verdict := st.OK.Render(iconOK + " Right.")
+		if picked != q.Answer {
+			verdict = st.Bad.Render(fmt.Sprintf("%s Not quite: the answer is %d.", iconBad, q.Answer))
+		}
+		b.WriteString("\n" + verdict + "\n" + wrap(q.Explain, w) + "\n")
+	}
+	o := s.Outcome
+	if o.Status != 0 || o.Error != "" {
+		res := fmt.Sprintf("%d %s", o.Status, o.Error)
+		if o.Status == 0 {
+			res = o.Error
+		}
+		style := st.OK
+		if !o.OK() {
+			style = st.Bad
+		}
+		b.WriteString("\n" + st.Bold.Render("Outcome: ") + style.Render(strings.TrimSpace(res)) + "\n")
+		if o.Reason != "" {
+			b.WriteString(wrap("Why: "+o.Reason, w) + "\n")
+		}
+	}
+	if was, ok := t.changed[t.cur]; ok {
+		b.WriteString(st.Changed.Render(wrap(iconChanged+" What-if: under the original policy this step gave "+was, w)) + "\n")
+	}
+	switch {
+	case len(s.Failures) > 0:
+		for _, f := range s.Failures {
+			b.WriteString(st.Bad.Render(wrap(fmt.Sprintf("%s expected %s: %s, got %s", iconBad, f.Key, f.Expected, f.Got), w)) + "\n")
+		}
+	case s.Step.Expect != nil:
+		b.WriteString(st.OK.Render(iconOK+" as the lesson expects") + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,292 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
+)
+
+// Autoplay speeds, slowest last.
+var speeds = []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 3 * time.Second, 5 * time.Second}
+
+// player steps through a run: the scenario player, and (with live set)
+// the sandbox. Every step of the run is computed up front, so stepping in
+// either direction only moves an index: no replay, no recomputation.
+type player struct {
+	keys *KeyMap
+	st   *Styles
+	sc   *scenarios.Scenario
+	opts scenarios.Options
+	base *scenarios.Run // the run as the lesson defines it
+	tl   timeline
+	dia  diagram
+	insp inspector
+	w, h int
+
+	auto  bool
+	speed int // index into speeds
+	tick  int // generation of the autoplay timer: stale ticks are ignored
+
+	menu      *menu
+	status    string
+	whatIf    string // the what-if in force, in words; "" for none
+	applied   whatIf // the what-if in force
+	exportDir string
+
+	live *scenarios.Live // the sandbox's world; nil in the player
+}
+
+// autoplayMsg advances autoplay; gen discards ticks of a stopped timer.
+type autoplayMsg struct{ gen int }
+
+// exportedMsg reports where an export went.
+type exportedMsg struct {
+	path string
+	err  error
+}
+
+func newPlayer(k *KeyMap, st *Styles, sc *scenarios.Scenario, opts scenarios.Options, exportDir string) (*player, error) {
+	r, err := scenarios.Execute(sc, opts)
+	if err != nil {
+		return nil, err
+	}
+	p := &player{keys: k, st: st, sc: sc, opts: opts, base: r, tl: newTimeline(r), insp: newInspector(), speed: 2, exportDir: exportDir}
+	return p, nil
+}
+
+// SetSize lays the panels out: side by side from 120 columns, stacked
+// below that (the inspector folds its panels into tabs either way).
+func (p *player) SetSize(w, h int) {
+	p.w, p.h = w, h
+	body := max(h-2, 0) // header and a rule
+	if w >= 120 {
+		dw := w * 55 / 100
+		p.dia.SetSize(dw, body)
+		p.insp.SetSize(w-dw-2, body) // a rule and a space between the panels
+		return
+	}
+	// Stacked: while a quiz waits for an answer the question matters more
+	// than the diagram, so the inspector gets the room.
+	share := 40
+	if p.tl.hidden(p.tl.cur) {
+		share = 25
+	}
+	dh := max(body*share/100, 4)
+	p.dia.SetSize(w, dh)
+	p.insp.SetSize(w, max(body-dh-1, 0))
+}
+
+func (p *player) helpKeys() help.KeyMap {
+	switch {
+	case p.menu != nil:
+		return menuHelp{p.keys}
+	case p.live != nil:
+		return sandboxHelp{p.keys}
+	}
+	return playerHelp{p.keys}
+}
+
+// Update handles keys and timer messages. The bool reports that the
+// player consumed esc (closing a menu) rather than asking to leave.
+func (p *player) Update(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case autoplayMsg:
+		if !p.auto || msg.gen != p.tick {
+			return nil, true
+		}
+		moved := p.next()
+		p.SetSize(p.w, p.h)
+		if !moved || p.tl.hidden(p.tl.cur) {
+			p.auto = false // stop at the end, and at a quiz: predict first
+			return nil, true
+		}
+		return p.scheduleTick(), true
+	case exportedMsg:
+		if msg.err != nil {
+			p.status = "export failed: " + msg.err.Error()
+		} else {
+			p.status = "exported to " + msg.path
+		}
+		return nil, true
+	case tea.KeyPressMsg:
+		return p.key(msg)
+	}
+	return nil, true
+}
+
+func (p *player) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	defer p.SetSize(p.w, p.h) // a step may open or close a quiz: re-balance the panels
+	k := p.keys
+	if p.menu != nil {
+		m, res, cmd := p.menu.update(msg, k)
+		p.menu = m
+		_ = res
+		return cmd, true
+	}
+	if p.tl.hidden(p.tl.cur) {
+		if n, ok := digit(msg); ok {
+			if q := p.tl.steps[p.tl.cur].Step.Quiz; n <= len(q.Options) {
+				p.tl.answered[p.tl.cur] = n
+				p.status = ""
+				return nil, true
+			}
+		}
+	} else if n, ok := digit(msg); ok && n <= tabCount {
+		p.insp.setTab(n - 1)
+		return nil, true
+	}
+	if p.live != nil {
+		if cmd, handled := p.sandboxKey(msg); handled {
+			return cmd, true
+		}
+	}
+	p.status = ""
+	switch {
+	case key.Matches(msg, k.Back):
+		return nil, false
+	case key.Matches(msg, k.Next):
+		if p.tl.hidden(p.tl.cur) {
+			p.status = iconQuiz + " predict first: press a number to answer"
+		} else if !p.next() {
+			p.status = "that was the last step"
+		}
+	case key.Matches(msg, k.Prev):
+		if p.tl.cur > -1 {
+			p.tl.cur--
+		}
+	case key.Matches(msg, k.First):
+		p.tl.cur = -1
+	case key.Matches(msg, k.Last):
+		for p.next() && !p.tl.hidden(p.tl.cur) {
+		}
+	case key.Matches(msg, k.NextTab):
+		p.insp.setTab(p.insp.tab + 1)
+	case key.Matches(msg, k.PrevTab):
+		p.insp.setTab(p.insp.tab - 1)
+	case key.Matches(msg, k.ScrollUp):
+		p.insp.scroll(-3)
+	case key.Matches(msg, k.ScrollDown):
+		p.insp.scroll(3)
+	case key.Matches(msg, k.Autoplay):
+		p.auto = !p.auto
+		if p.auto {
+			return p.scheduleTick(), true
+		}
+	case key.Matches(msg, k.Faster):
+		p.speed = max(p.speed-1, 0)
+	case key.Matches(msg, k.Slower):
+		p.speed = min(p.speed+1, len(speeds)-1)
+	case key.Matches(msg, k.WhatIf):
+		p.menu = p.whatIfMenu()
+	case key.Matches(msg, k.Export):
+		return p.export(), true
+	}
+	return nil, true
+}
+
+func digit(msg tea.KeyPressMsg) (int, bool) {
+	s := msg.String()
+	if len(s) == 1 && s[0] >= '1' && s[0] <= '9' {
+		return int(s[0] - '0'), true
+	}
+	return 0, false
+}
+
+// next moves to the next step; false at the end.
+func (p *player) next() bool {
+	if p.tl.cur+1 >= len(p.tl.steps) {
+		return false
+	}
+	p.tl.cur++
+	return true
+}
+
+func (p *player) scheduleTick() tea.Cmd {
+	p.tick++
+	gen := p.tick
+	return tea.Tick(speeds[p.speed], func(time.Time) tea.Msg { return autoplayMsg{gen} })
+}
+
+// export writes the run as Markdown, like `run --format markdown`, into
+// the export directory. The file write is a command, off the update path.
+func (p *player) export() tea.Cmd {
+	run := &scenarios.Run{Scenario: p.base.Scenario, Options: p.base.Options, Preset: p.tl.preset, Steps: p.tl.steps, Initial: p.tl.initial}
+	name := p.tl.id
+	if p.whatIf != "" {
+		name += "-whatif"
+	}
+	path := filepath.Join(p.exportDir, name+".md")
+	return func() tea.Msg {
+		var b bytes.Buffer
+		if err := scenarios.WriteMarkdown(&b, run); err != nil {
+			return exportedMsg{err: err}
+		}
+		return exportedMsg{path: path, err: os.WriteFile(path, b.Bytes(), 0o644)}
+	}
+}
+
+// View renders the header, the diagram and the inspector.
+func (p *player) View() string {
+	if p.w <= 0 || p.h <= 0 {
+		return ""
+	}
+	header := clampBlock(p.header(), p.w, 1)
+	rule := p.st.Subtle.Render(strings.Repeat("─", p.w))
+	note := p.whatIf
+	if note != "" {
+		note = "what-if: " + note
+	}
+	var right string
+	if p.menu != nil {
+		right = clampBlock(p.menu.view(p.st, p.insp.w), p.insp.w, p.insp.h)
+	} else {
+		right = clampBlock(p.insp.View(&p.tl, p.st, note), p.insp.w, p.insp.h)
+	}
+	left := clampBlock(p.dia.View(&p.tl, p.st), p.dia.w, p.dia.h)
+	var body string
+	if p.w >= 120 {
+		sep := strings.TrimRight(strings.Repeat("│ \n", max(p.dia.h, 1)), "\n")
+		body = lipgloss.JoinHorizontal(lipgloss.Top, left, p.st.Subtle.Render(sep), right)
+	} else {
+		body = left + "\n" + rule + "\n" + right
+	}
+	return clampBlock(header+"\n"+rule+"\n"+body, p.w, p.h)
+}
+
+func (p *player) header() string {
+	t := &p.tl
+	now := t.snapshot().Time
+	parts := []string{
+		fmt.Sprintf("step %d/%d", t.cur+1, len(t.steps)),
+		fmt.Sprintf("%s %s (+%s)", iconTime, now.Format("15:04:05"), sim.FormatDuration(now.Sub(sim.Epoch))),
+		"preset " + t.preset,
+	}
+	if right, answered, total := t.score(); total > 0 {
+		parts = append(parts, fmt.Sprintf("quiz %d/%d", right, answered))
+	}
+	if p.auto {
+		parts = append(parts, fmt.Sprintf("▶ autoplay %s", speeds[p.speed]))
+	}
+	if p.whatIf != "" {
+		parts = append(parts, p.st.Changed.Render(iconChanged+" what-if"))
+	}
+	if p.status != "" {
+		parts = append(parts, p.st.Status.Render(p.status))
+	}
+	// The title goes last on narrow screens, where the line is cut: the
+	// step and the clock matter more than a title the picker showed.
+	if p.w >= 120 {
+		return strings.Join(append([]string{p.st.Title.Render(t.title)}, parts...), " · ")
+	}
+	return strings.Join(append(parts, p.st.Title.Render(t.title)), " · ")
+}

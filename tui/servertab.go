@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2/tree"
+	"github.com/tokensim/tokensim/sim"
+)
+
+// serverTab shows what the AS knows: refresh-token families as trees with
+// each token's state, the API's denylist, and the counters.
+func serverTab(t *timeline, st *Styles, w int) string {
+	snap := t.snapshot()
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Refresh-token families") + "\n")
+	if len(snap.Families) == 0 {
+		b.WriteString(st.Subtle.Render("none yet: a family starts at login") + "\n")
+	}
+	for _, f := range snap.Families {
+		head := fmt.Sprintf("%s · %s via %s · since %s", f.Label, f.Sub, f.ClientID, f.AuthTime.Format("15:04"))
+		if !f.RevokedAt.IsZero() {
+			head += "\n" + st.Bad.Render(hang(iconBad+" revoked at "+f.RevokedAt.Format("15:04:05")+": "+f.RevokedWhy, w-4, "  "))
+		}
+		root := tree.Root(head)
+		nodes := map[string]*tree.Tree{}
+		for _, r := range f.Refresh {
+			n := tree.Root(fmt.Sprintf("%s %s", r.Label, stateStyle(st, r.State).Render(stateWord(r.State))))
+			nodes[r.Label] = n
+			if p, ok := nodes[r.Parent]; ok && r.Parent != "" {
+				p.Child(n)
+			} else {
+				root.Child(n)
+			}
+		}
+		var ats []string
+		for _, a := range f.Access {
+			ats = append(ats, a.Label+" "+stateWord(a.State))
+		}
+		if len(ats) > 0 {
+			root.Child("access tokens: " + strings.Join(ats, ", "))
+		}
+		b.WriteString(root.Enumerator(tree.RoundedEnumerator).String() + "\n\n")
+	}
+	pol := snap.Policy
+	b.WriteString(st.Title.Render("Policy") + "\n")
+	b.WriteString(wrap(fmt.Sprintf("preset %s · access %s · refresh absolute %s, idle %s · rotation %v · reuse detection %v · grace %s · API %s · leeway %s",
+		t.preset, sim.FormatDuration(pol.AccessTTL), orNone(pol.RefreshAbsolute), orNone(pol.RefreshIdle),
+		pol.Rotation, pol.ReuseDetection, sim.FormatDuration(pol.ReuseGrace), pol.APIMode, sim.FormatDuration(pol.Leeway)), w) + "\n\n")
+	c := snap.Counts
+	b.WriteString(st.Title.Render("Counters") + "\n")
+	b.WriteString(fmt.Sprintf("exchanges %d · signatures %d · verifications %d · introspections %d · JWKS fetches %d · denylist %d\n",
+		c.Exchanges, c.Signatures, c.Verifications, c.Introspections, c.JWKSFetches, snap.Denylist))
+	return b.String()
+}
+
+func orNone(d time.Duration) string {
+	if d == 0 {
+		return "none"
+	}
+	return sim.FormatDuration(d)
+}

@@ -1,0 +1,66 @@
+package tui
+
+import (
+	"charm.land/lipgloss/v2"
+)
+
+// Glyphs. State is never conveyed by colour alone: every coloured thing
+// also carries one of these, or a word.
+const (
+	iconOK      = "✓"
+	iconBad     = "✗"
+	iconCurrent = "▶"
+	iconChanged = "◆"
+	iconQuiz    = "?"
+	iconTime    = "⏱"
+	iconSteal   = "☠"
+)
+
+// Styles is every style of the TUI, built for a light or dark background.
+type Styles struct {
+	isDark bool
+
+	Title, Subtle, Bold lipgloss.Style
+	Header              lipgloss.Style
+	OK, Bad, Warn       lipgloss.Style
+	Current, Changed    lipgloss.Style
+	Tab, TabActive      lipgloss.Style
+	Panel               lipgloss.Style
+	PanelTitle          lipgloss.Style
+	Quiz                lipgloss.Style
+	Selected            lipgloss.Style
+	Status              lipgloss.Style
+	BarFull, BarEmpty   lipgloss.Style
+}
+
+// NewStyles builds the styles for a dark or light terminal background.
+func NewStyles(isDark bool) *Styles {
+	ld := lipgloss.LightDark(isDark)
+	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B4A2FF"))
+	subtle := ld(lipgloss.Color("#6B6B6B"), lipgloss.Color("#9A9A9A"))
+	green := ld(lipgloss.Color("#1E7B34"), lipgloss.Color("#5FD787"))
+	red := ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF6B6B"))
+	amber := ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#FFC857"))
+	border := ld(lipgloss.Color("#B8B8B8"), lipgloss.Color("#4A4A4A"))
+	return &Styles{
+		isDark:     isDark,
+		Title:      lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Subtle:     lipgloss.NewStyle().Foreground(subtle),
+		Bold:       lipgloss.NewStyle().Bold(true),
+		Header:     lipgloss.NewStyle().Bold(true),
+		OK:         lipgloss.NewStyle().Foreground(green),
+		Bad:        lipgloss.NewStyle().Foreground(red),
+		Warn:       lipgloss.NewStyle().Foreground(amber),
+		Current:    lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Changed:    lipgloss.NewStyle().Bold(true).Foreground(amber),
+		Tab:        lipgloss.NewStyle().Foreground(subtle).Padding(0, 1),
+		TabActive:  lipgloss.NewStyle().Bold(true).Foreground(accent).Underline(true).Padding(0, 1),
+		Panel:      lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(border),
+		PanelTitle: lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Quiz:       lipgloss.NewStyle().Bold(true).Foreground(amber),
+		Selected:   lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Status:     lipgloss.NewStyle().Foreground(subtle).Italic(true),
+		BarFull:    lipgloss.NewStyle().Foreground(green),
+		BarEmpty:   lipgloss.NewStyle().Foreground(border),
+	}
+}

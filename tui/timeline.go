@@ -1,0 +1,84 @@
+package tui
+
+import (
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
+)
+
+// timeline is what the player and the sandbox show: the steps so far, which
+// one is current, and the learner's quiz answers. Every fact in it comes
+// from the engine (a StepResult or a Snapshot); the panels only render it.
+type timeline struct {
+	id, title, preset string
+	steps             []scenarios.StepResult
+	initial           sim.Snapshot
+	cur               int         // index of the current step; -1 before the first
+	answered          map[int]int // step index → the option chosen (1-based)
+	// changed marks, after a what-if, the steps whose outcome differs from
+	// the run it was compared with: index → that run's outcome.
+	changed map[int]string
+}
+
+func newTimeline(r *scenarios.Run) timeline {
+	return timeline{id: r.Scenario.ID, title: r.Scenario.Title, preset: r.Preset, steps: r.Steps,
+		initial: r.Initial, cur: -1, answered: map[int]int{}}
+}
+
+// hidden reports whether step i's outcome is still behind an unanswered
+// quiz: predict first, then reveal.
+func (t *timeline) hidden(i int) bool {
+	return i >= 0 && i < len(t.steps) && t.steps[i].Step.Quiz != nil && t.answered[i] == 0
+}
+
+// shownThrough is the last step whose outcome is shown.
+func (t *timeline) shownThrough() int {
+	if t.hidden(t.cur) {
+		return t.cur - 1
+	}
+	return t.cur
+}
+
+// snapshot is the world as the learner may see it now.
+func (t *timeline) snapshot() sim.Snapshot {
+	if i := t.shownThrough(); i >= 0 {
+		return t.steps[i].Snapshot
+	}
+	return t.initial
+}
+
+// current returns the current step, if any.
+func (t *timeline) current() (scenarios.StepResult, bool) {
+	if t.cur < 0 || t.cur >= len(t.steps) {
+		return scenarios.StepResult{}, false
+	}
+	return t.steps[t.cur], true
+}
+
+// score counts right answers among answered quizzes, and quizzes in all.
+func (t *timeline) score() (right, answered, total int) {
+	for i, s := range t.steps {
+		if q := s.Step.Quiz; q != nil {
+			total++
+			if a := t.answered[i]; a != 0 {
+				answered++
+				if a == q.Answer {
+					right++
+				}
+			}
+		}
+	}
+	return right, answered, total
+}
+
+// hasAttacker reports whether the attacker takes part in what is shown, so
+// that its lane and tab appear only when it matters.
+func (t *timeline) hasAttacker() bool {
+	for i := 0; i <= t.shownThrough() && i < len(t.steps); i++ {
+		for _, e := range t.steps[i].Events {
+			if e.From == sim.ActorAttacker || e.To == sim.ActorAttacker {
+				return true
+			}
+		}
+	}
+	return false
+}
