@@ -88,6 +88,7 @@ func (as *AuthServer) mintAccess(fam *family, scope string) (string, *accessReco
 	}
 	fam.access = append(fam.access, rec)
 	as.access[rec.jti] = rec
+	as.issued[s] = rec
 	as.env.emit(Event{Kind: KindIssued, From: ActorAS, Token: rec.label, Family: fam.label,
 		Summary: fmt.Sprintf("access token %s for %s, scope %q, expires %s (%s)", rec.label, fam.sub, scope, when(rec.exp), FormatDuration(pol.AccessTTL))})
 	return s, rec, nil
@@ -115,6 +116,7 @@ func (as *AuthServer) mintID(fam *family, nonce, accessToken string) (string, er
 	if err != nil {
 		return "", err
 	}
+	as.issued[s] = nil // an ID token: known, but no access record
 	as.env.emit(Event{Kind: KindIssued, From: ActorAS, Token: as.nextLabel("id"), Family: fam.label,
 		Summary: "ID token for " + fam.sub + ": who logged in, for the app only (aud " + fam.clientID + ")"})
 	return s, nil

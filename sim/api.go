@@ -78,7 +78,9 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for i := range apiRoutes {
 		if apiRoutes[i].path == r.URL.Path {
 			pathKnown = true
-			if apiRoutes[i].method == r.Method {
+			// RFC 9110 §9.3.2: HEAD is GET without the body, and general-
+			// purpose servers support it wherever they support GET.
+			if apiRoutes[i].method == r.Method || (r.Method == http.MethodHead && apiRoutes[i].method == http.MethodGet) {
 				rt = &apiRoutes[i]
 			}
 		}
@@ -252,6 +254,9 @@ func allowed(path string) string {
 	for _, r := range apiRoutes {
 		if r.path == path {
 			ms = append(ms, r.method)
+			if r.method == http.MethodGet {
+				ms = append(ms, http.MethodHead)
+			}
 		}
 	}
 	return strings.Join(ms, ", ")

@@ -560,9 +560,9 @@ func TestAPIHandlerEdges(t *testing.T) {
 		{"unknown path", "GET", "/api/nope", "", ct(""), 404, ""},
 		{"root", "GET", "/", "", nil, 404, ""},
 		{"trailing slash", "GET", "/api/profile/", "", ct(""), 404, ""},
-		{"DELETE profile", "DELETE", "/api/profile", "", ct(""), 405, "GET"},
-		{"PUT orders", "PUT", "/api/orders", "", ct(""), 405, "GET, POST"},
-		{"HEAD profile", "HEAD", "/api/profile", "", nil, 405, "GET"},
+		{"DELETE profile", "DELETE", "/api/profile", "", ct(""), 405, "GET, HEAD"},
+		{"PUT orders", "PUT", "/api/orders", "", ct(""), 405, "GET, HEAD, POST"},
+		{"HEAD profile needs a token like GET", "HEAD", "/api/profile", "", nil, 401, ""},
 		{"big raw body", "POST", "/api/orders", big, ct("application/octet-stream"), 413, ""},
 		{"big form body", "POST", "/api/orders", form, ct("application/x-www-form-urlencoded"), 413, ""},
 		{"big body on GET", "GET", "/api/profile", big, ct(""), 413, ""},
@@ -665,7 +665,7 @@ func TestAPIJWKSRefetchSingleFlight(t *testing.T) {
 				return
 			}
 			statuses[i] = resp.StatusCode
-			drain(resp)
+			readAll(resp)
 		}()
 	}
 	close(start)
@@ -695,10 +695,29 @@ func TestAPIJWKSRefetchSingleFlight(t *testing.T) {
 			if resp.StatusCode != http.StatusOK {
 				t.Errorf("cold concurrent good call: %d", resp.StatusCode)
 			}
-			drain(resp)
+			readAll(resp)
 		}()
 	}
 	close(start2)
 	wg.Wait()
 	apiOnlyJWKSOutbound(t, w2, 1)
+}
+
+// TestAPIHead: HEAD is GET without the body (RFC 9110 §9.3.2): same status
+// and headers, no body.
+func TestAPIHead(t *testing.T) {
+	w := newTestWorld(t)
+	at, _ := login(t, w)
+	h := http.Header{"Authorization": {"Bearer " + at}}
+	get := send(t, w, ActorApp, http.MethodGet, APIAudience+"/api/orders", "", h)
+	head := send(t, w, ActorApp, http.MethodHead, APIAudience+"/api/orders", "", h)
+	if head.status != get.status || head.status != http.StatusOK {
+		t.Fatalf("HEAD %d, GET %d; want both 200", head.status, get.status)
+	}
+	if head.body != "" || get.body == "" {
+		t.Fatalf("HEAD body %q (want none), GET body %q", head.body, get.body)
+	}
+	if head.header.Get("Content-Type") != get.header.Get("Content-Type") {
+		t.Errorf("HEAD Content-Type %q, GET %q", head.header.Get("Content-Type"), get.header.Get("Content-Type"))
+	}
 }

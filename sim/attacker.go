@@ -3,7 +3,6 @@ package sim
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -168,15 +167,10 @@ func (a *Attacker) CallAPI(method, path string) Outcome {
 	if at == "" {
 		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no access token"}
 	}
-	start := a.env.log.Len()
 	req, _ := http.NewRequest(method, a.victim.apiBase+path, nil)
 	req.Header.Set("Authorization", "Bearer "+at)
-	resp, err := a.http.Do(req)
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
-	}
-	drain(resp)
-	return outcomeSince(a.env.log, start, ActorAttacker)
+	_, _, o := a.env.send(a.http, req)
+	return o
 }
 
 // Refresh uses the stolen refresh token at the token endpoint, posing as the
@@ -189,7 +183,6 @@ func (a *Attacker) Refresh() Outcome {
 	if rt == "" {
 		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no refresh token"}
 	}
-	start := a.env.log.Len()
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {a.victim.id}}
 	req, _ := http.NewRequest(http.MethodPost, Issuer+"/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -200,11 +193,10 @@ func (a *Attacker) Refresh() Outcome {
 		req.Header.Set("Content-Type", "application/json")
 		req.AddCookie(&http.Cookie{Name: RefreshCookie, Value: rt})
 	}
-	resp, err := a.http.Do(req)
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
+	resp, body, o := a.env.send(a.http, req)
+	if resp == nil {
+		return o
 	}
-	defer resp.Body.Close()
 	if v := cookieValue(resp.Cookies()); v != "" {
 		a.mu.Lock()
 		a.refresh = v // the first-party backend rotated the cookie
@@ -212,7 +204,7 @@ func (a *Attacker) Refresh() Outcome {
 	}
 	if resp.StatusCode == http.StatusOK {
 		var tr tokenResponse
-		if json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&tr) == nil {
+		if json.Unmarshal(body, &tr) == nil {
 			a.mu.Lock()
 			a.access = tr.AccessToken
 			if tr.RefreshToken != "" {
@@ -221,7 +213,7 @@ func (a *Attacker) Refresh() Outcome {
 			a.mu.Unlock()
 		}
 	}
-	return outcomeSince(a.env.log, start, ActorAttacker)
+	return o
 }
 
 // Holds reports whether the attacker has a token of kind.

@@ -96,7 +96,7 @@ func (c *Client) Login(username, password, scope string) Outcome {
 	if err != nil {
 		return Outcome{Error: "transport", Reason: err.Error()}
 	}
-	drain(page)
+	readAll(page)
 	if page.StatusCode != http.StatusOK {
 		return outcomeSince(c.env.log, start, ActorUser)
 	}
@@ -106,7 +106,7 @@ func (c *Client) Login(username, password, scope string) Outcome {
 	if err != nil {
 		return Outcome{Error: "transport", Reason: err.Error()}
 	}
-	drain(resp)
+	readAll(resp)
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusFound || loc == "" {
 		o := outcomeSince(c.env.log, start, ActorUser)
@@ -119,7 +119,7 @@ func (c *Client) Login(username, password, scope string) Outcome {
 	if err != nil {
 		return Outcome{Error: "transport", Reason: err.Error()}
 	}
-	drain(cb)
+	readAll(cb)
 	if o := outcomeSince(c.env.log, start, ActorApp); o.Status != 0 && !o.OK() {
 		return o
 	}
@@ -172,7 +172,6 @@ func (c *Client) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // tokenRequest posts form to the token endpoint, authenticating as the
 // client, and stores what comes back.
 func (c *Client) tokenRequest(form url.Values) Outcome {
-	start := c.env.log.Len()
 	req, _ := http.NewRequest(http.MethodPost, Issuer+"/token", strings.NewReader(""))
 	if c.secret != "" {
 		req.SetBasicAuth(url.QueryEscape(c.id), url.QueryEscape(c.secret)) // RFC 6749 §2.3.1
@@ -181,16 +180,8 @@ func (c *Client) tokenRequest(form url.Values) Outcome {
 	}
 	req.Body = io.NopCloser(strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxBodyBytes))
-	// This exchange's outcome, not merely the app's latest one: another tab
-	// may be refreshing at the same moment (see outcomeOf).
-	out := outcomeOf(c.env.log, start, ActorApp, resp, body)
-	if resp.StatusCode != http.StatusOK {
+	resp, body, out := c.env.send(c.http, req)
+	if resp == nil || resp.StatusCode != http.StatusOK {
 		return out
 	}
 	var tr tokenResponse
@@ -249,16 +240,16 @@ func (c *Client) Call(method, path string) Outcome {
 }
 
 func (c *Client) callOnce(method, path string) Outcome {
-	start := c.env.log.Len()
 	at, _, _, _ := c.store.snapshot()
-	req, _ := http.NewRequest(method, c.apiBase+path, nil)
-	req.Header.Set("Authorization", "Bearer "+at)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
-	}
-	body := readAll(resp)
-	return outcomeOf(c.env.log, start, ActorApp, resp, body) // this call's answer, not another tab's
+	return c.bearer(c.apiBase+path, method, at)
+}
+
+// bearer sends one API request with the token v as a bearer token.
+func (c *Client) bearer(rawURL, method, v string) Outcome {
+	req, _ := http.NewRequest(method, rawURL, nil)
+	req.Header.Set("Authorization", "Bearer "+v)
+	_, _, o := c.env.send(c.http, req)
+	return o
 }
 
 // Refresh trades the refresh token for new tokens (RFC 6749 §6). With
@@ -315,7 +306,6 @@ func (c *Client) Logout() Outcome {
 		c.store.clear()
 		return c.fpPost("/auth/logout", "")
 	}
-	start := c.env.log.Len()
 	_, _, rt, _ := c.store.snapshot()
 	c.store.clear()
 	if rt == "" {
@@ -331,12 +321,8 @@ func (c *Client) Logout() Outcome {
 	}
 	req.Body = io.NopCloser(strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
-	}
-	drain(resp)
-	return outcomeSince(c.env.log, start, ActorApp)
+	_, _, o := c.env.send(c.http, req)
+	return o
 }
 
 // Kind returns the client's kind; ID its client_id; Storage where it keeps
@@ -362,19 +348,6 @@ func (c *Client) refreshHandle() string {
 	return rt
 }
 
-// readAll reads and closes r's body (at most MaxBodyBytes).
-func readAll(r *http.Response) []byte {
-	b, _ := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes))
-	_, _ = io.Copy(io.Discard, r.Body)
-	_ = r.Body.Close()
-	return b
-}
-
-func drain(r *http.Response) {
-	_, _ = io.Copy(io.Discard, r.Body)
-	_ = r.Body.Close()
-}
-
 // TokenID names the ID token in Present and RefreshUsing.
 const TokenID TokenKind = "id"
 
@@ -386,15 +359,7 @@ func (c *Client) Present(origin, method, path string, which TokenKind) Outcome {
 	if v == "" {
 		return Outcome{Error: ErrNoToken, Reason: "the app holds no " + string(which) + " token"}
 	}
-	start := c.env.log.Len()
-	req, _ := http.NewRequest(method, origin+path, nil)
-	req.Header.Set("Authorization", "Bearer "+v)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
-	}
-	drain(resp)
-	return outcomeSince(c.env.log, start, ActorApp)
+	return c.bearer(origin+path, method, v)
 }
 
 // RefreshUsing posts the app's token of kind which to the token endpoint as

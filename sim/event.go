@@ -45,6 +45,11 @@ type Event struct {
 	Family   string    `json:"family,omitempty"` // label of the refresh-token family: f-1
 	Summary  string    `json:"summary,omitempty"`
 	Exchange *Exchange `json:"exchange,omitempty"`
+	// End is, for an exchange, the sequence number of the last event
+	// emitted before its response: the events in between happened while the
+	// request was being handled (the API fetching keys during a call), so
+	// a diagram draws the response after them.
+	End int `json:"end,omitempty"`
 }
 
 // Log is the world's append-only event log.
@@ -73,6 +78,16 @@ func (l *Log) update(seq int, f func(*Event)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	f(&l.events[seq-1])
+}
+
+// at returns a copy of the event with sequence number seq.
+func (l *Log) at(seq int) (Event, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if seq < 1 || seq > len(l.events) {
+		return Event{}, false
+	}
+	return l.events[seq-1], true
 }
 
 // Len returns the number of events so far; a step boundary is a Len.

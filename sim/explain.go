@@ -1,11 +1,5 @@
 package sim
 
-import (
-	"slices"
-
-	"github.com/golang-jwt/jwt/v5"
-)
-
 // explanation is the narrator's knowledge of a token someone presented:
 // its label and, if the AS considers it dead, why.
 type explanation struct {
@@ -22,23 +16,19 @@ func (as *AuthServer) explain(raw string) explanation {
 	if rt, ok := as.refresh[hashToken(raw)]; ok {
 		return explanation{label: rt.label, name: "refresh token " + rt.label}
 	}
-	var c AccessClaims
-	t, _, err := jwt.NewParser().ParseUnverified(raw, &c)
-	if err != nil {
-		return explanation{}
-	}
-	if at, ok := as.access[c.ID]; ok && c.ID != "" {
-		ex := explanation{label: at.label, name: "access token " + at.label}
-		switch {
-		case at.revoked():
-			ex.deadWhy = "revoked at " + when(at.revokedAt) + ": " + at.revokedWhy
-		case !as.env.clock.Now().Before(at.exp):
-			ex.deadWhy = "expired at " + when(at.exp)
-		}
-		return ex
-	}
-	if typ, _ := t.Header["typ"].(string); typ == "JWT" && slices.ContainsFunc(c.Audience, func(a string) bool { _, ok := as.clients[a]; return ok }) {
+	at, ok := as.issued[raw]
+	switch {
+	case !ok:
+		return explanation{} // not a token this AS issued: a forgery, or another issuer's
+	case at == nil:
 		return explanation{name: "an ID token"}
 	}
-	return explanation{}
+	ex := explanation{label: at.label, name: "access token " + at.label}
+	switch {
+	case at.revoked():
+		ex.deadWhy = "revoked at " + when(at.revokedAt) + ": " + at.revokedWhy
+	case !as.env.clock.Now().Before(at.exp):
+		ex.deadWhy = "expired at " + when(at.exp)
+	}
+	return ex
 }

@@ -35,25 +35,27 @@ const firstPartyScope = "profile orders:read orders:write"
 
 // ServeHTTP implements http.Handler.
 func (fp *FirstParty) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
+	handlers := map[string]func(http.ResponseWriter, *http.Request){
+		"/auth/login": fp.login, "/auth/refresh": fp.refresh, "/auth/logout": fp.logout,
+	}
+	h, ok := handlers[r.URL.Path]
+	switch {
+	case !ok: // an unknown path is 404 whatever the method
+		noteOf(r).reason = "the backend has no endpoint at " + quoteID(r.URL.Path)
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not_found"})
+		return
+	case r.Method != http.MethodPost:
 		w.Header().Set("Allow", http.MethodPost)
 		noteOf(r).reason = r.Method + " is not allowed here: use POST"
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed"})
 		return
 	}
+	if r.Body == nil {
+		r.Body = http.NoBody // handlers called directly, not through a server, may have none
+	}
 	fp.as.mu.Lock()
 	defer fp.as.mu.Unlock()
-	switch r.URL.Path {
-	case "/auth/login":
-		fp.login(w, r)
-	case "/auth/refresh":
-		fp.refresh(w, r)
-	case "/auth/logout":
-		fp.logout(w, r)
-	default:
-		noteOf(r).reason = "the backend has no endpoint at " + quoteID(r.URL.Path)
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not_found"})
-	}
+	h(w, r)
 }
 
 func (fp *FirstParty) login(w http.ResponseWriter, r *http.Request) {
@@ -179,13 +181,10 @@ func (c *Client) refreshCookie() string {
 }
 
 func (c *Client) fpPost(path string, body string) Outcome {
-	start := c.env.log.Len()
-	resp, err := c.http.Post(AppOrigin+path, "application/json", strings.NewReader(body))
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
-	}
-	raw := readAll(resp)
-	if resp.StatusCode == http.StatusOK {
+	req, _ := http.NewRequest(http.MethodPost, AppOrigin+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, raw, o := c.env.send(c.http, req)
+	if resp != nil && resp.StatusCode == http.StatusOK {
 		var tr tokenResponse
 		if json.Unmarshal(raw, &tr) == nil {
 			c.store.mu.Lock()
@@ -194,8 +193,7 @@ func (c *Client) fpPost(path string, body string) Outcome {
 			c.store.mu.Unlock()
 		}
 	}
-	// This request's outcome, not another tab's (see outcomeOf).
-	return outcomeOf(c.env.log, start, ActorApp, resp, raw)
+	return o
 }
 
 // RideSession is what script injection does against a first-party app
@@ -206,16 +204,13 @@ func (a *Attacker) RideSession() Outcome {
 	if !v.fp {
 		return Outcome{Error: ErrUnreachable, Reason: "session riding needs a first-party backend that refreshes from a cookie"}
 	}
-	start := a.env.log.Len()
 	rider := &http.Client{Transport: a.http.Transport, Jar: v.jar}
-	resp, err := rider.Post(AppOrigin+"/auth/refresh", "application/json", nil)
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusOK {
+	req, _ := http.NewRequest(http.MethodPost, AppOrigin+"/auth/refresh", nil)
+	req.Header.Set("Content-Type", "application/json")
+	resp, body, o := a.env.send(rider, req)
+	if resp != nil && resp.StatusCode == http.StatusOK {
 		var tr tokenResponse
-		if json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&tr) == nil {
+		if json.Unmarshal(body, &tr) == nil {
 			a.mu.Lock()
 			a.access = tr.AccessToken
 			a.mu.Unlock()
@@ -223,5 +218,5 @@ func (a *Attacker) RideSession() Outcome {
 				Reason: "the injected script could not read the httpOnly cookie, but it made the page call /auth/refresh and sent the new access token home"})
 		}
 	}
-	return outcomeSince(a.env.log, start, ActorAttacker)
+	return o
 }

@@ -68,6 +68,12 @@ func readForm(w http.ResponseWriter, r *http.Request) (form, error) {
 // readValues reads a form body of at most MaxBodyBytes, keeping every
 // value of every parameter.
 func readValues(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	if r.Body == nil {
+		// No body at all: a request made with http.NewRequest(…, nil) and
+		// handed to ServeHTTP directly. Servers always set one, but a
+		// handler must not crash on it: it is an empty form.
+		return url.Values{}, nil
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {

@@ -1,6 +1,10 @@
 package sim
 
-import "net/http"
+import (
+	"context"
+	"io"
+	"net/http"
+)
 
 // Outcome is what an action amounted to, for scenarios to check and
 // transcripts to show: the HTTP status of the last exchange the action made,
@@ -35,28 +39,28 @@ func outcomeSince(l *Log, n int, actor Actor) Outcome {
 	return Outcome{}
 }
 
-// outcomeOf builds the Outcome of the exchange that answered resp: the newest
-// exchange actor started after event n with resp's method, target, status and
-// (recorded) response body. Several tabs of one app share ActorApp and may
-// talk at once (World.NewTab), so "the actor's last exchange" can be a
-// sibling's: a tab refused with invalid_grant would then report the other
-// tab's 200, keep a dead session and emit no session.ended. Matching the
-// response keeps each caller's outcome its own; it falls back to
-// outcomeSince when nothing matches.
-func outcomeOf(l *Log, n int, actor Actor, resp *http.Response, body []byte) Outcome {
-	if resp != nil && resp.Request != nil {
-		evs := l.Since(n)
-		rb := clip(string(body))
-		for i := len(evs) - 1; i >= 0; i-- {
-			e := evs[i]
-			if e.Kind != KindExchange || e.From != actor || e.Exchange == nil {
-				continue
-			}
-			if e.Status == resp.StatusCode && e.Method == resp.Request.Method &&
-				e.Exchange.Request.Target == resp.Request.URL.RequestURI() && e.Exchange.Response.Body == rb {
-				return Outcome{Status: e.Status, Error: e.Error, Reason: e.Reason, Token: e.Token}
-			}
-		}
+// send performs req with hc and returns the response, its body (read, at
+// most MaxBodyBytes, and closed) and the Outcome of exactly this exchange:
+// the wire reports which event the request became, so that a tab's outcome
+// is never a sibling tab's, however the requests interleave.
+func (e *env) send(hc *http.Client, req *http.Request) (*http.Response, []byte, Outcome) {
+	seq := new(int)
+	resp, err := hc.Do(req.WithContext(context.WithValue(req.Context(), receiptKey{}, seq)))
+	if err != nil {
+		return nil, nil, Outcome{Error: "transport", Reason: err.Error()}
 	}
-	return outcomeSince(l, n, actor)
+	body := readAll(resp)
+	if ev, ok := e.log.at(*seq); ok && ev.Kind == KindExchange {
+		return resp, body, Outcome{Status: ev.Status, Error: ev.Error, Reason: ev.Reason, Token: ev.Token}
+	}
+	// Not on the wire (a real socket): the answer itself is all there is.
+	return resp, body, Outcome{Status: resp.StatusCode, Error: errorCodeOf(resp.Header, body)}
+}
+
+// readAll reads and closes r's body (at most MaxBodyBytes).
+func readAll(r *http.Response) []byte {
+	b, _ := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes))
+	_, _ = io.Copy(io.Discard, r.Body)
+	_ = r.Body.Close()
+	return b
 }

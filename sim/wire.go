@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Exchange is one HTTP request and its response, as they crossed the wire.
@@ -115,12 +116,26 @@ func (w *Wire) lookup(host, path string) (route, bool) {
 	defer w.mu.Unlock()
 	var best route
 	found := false
-	for _, r := range w.routes[host] {
+	routes := w.routes[host]
+	for _, r := range routes {
 		if strings.HasPrefix(path, r.prefix) && (!found || len(r.prefix) > len(best.prefix)) {
 			best, found = r, true
 		}
 	}
+	if !found && len(routes) > 0 {
+		// The host exists but none of its prefixes covers path (a
+		// first-party backend serves only /auth/, /api/ and /jwks.json):
+		// like any real server it answers 404, rather than vanishing
+		// from the network.
+		return route{actor: routes[0].actor, handler: http.HandlerFunc(notFound)}, true
+	}
 	return best, found
+}
+
+// notFound answers a path no handler of the host serves.
+func notFound(w http.ResponseWriter, r *http.Request) {
+	noteOf(r).reason = "the server at " + r.Host + " has no endpoint at " + quoteID(r.URL.Path)
+	http.NotFound(w, r)
 }
 
 // Client returns an http.Client whose requests leave from actor. It never
@@ -163,36 +178,47 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("wire: reading request body: %w", err)
 		}
 	}
-	in := req.Clone(req.Context())
-	in.Body = io.NopCloser(bytes.NewReader(body))
-	in.ContentLength = int64(len(body))
-	in.RequestURI = req.URL.RequestURI()
-	in.RemoteAddr = remoteAddrs[t.from]
-	in.Host = req.URL.Host
+	// The server's view of the request: a shallow copy carrying the
+	// annotation, with its own headers (a server never shares the client's
+	// header map). Nothing else of req is written to, so a deep Clone
+	// would only copy the URL for nothing.
+	note := &annotation{}
+	in := req.WithContext(context.WithValue(req.Context(), annotationKey{}, note))
+	in.Header = req.Header.Clone()
 	if in.Header == nil {
 		in.Header = http.Header{}
 	}
+	target := req.URL.RequestURI()
+	in.Body = io.NopCloser(bytes.NewReader(body))
+	in.ContentLength = int64(len(body))
+	in.RequestURI = target
+	in.RemoteAddr = remoteAddrs[t.from]
+	in.Host = req.URL.Host
 	if len(body) > 0 || in.Method == http.MethodPost {
 		in.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	}
 
-	note := &annotation{}
-	in = in.WithContext(context.WithValue(in.Context(), annotationKey{}, note))
 	seq := t.w.log.emit(Event{
 		Kind: KindExchange, From: t.from, To: rt.actor,
 		Method: req.Method, Path: req.URL.Path,
 		Exchange: &Exchange{Request: Request{
-			Method: req.Method, Host: req.URL.Host, Target: req.URL.RequestURI(),
+			Method: req.Method, Host: req.URL.Host, Target: target,
 			Header: in.Header.Clone(), Body: clip(string(body)),
 		}},
 	})
 	t.w.counters.add(&t.w.counters.c.Exchanges)
+	if r, ok := req.Context().Value(receiptKey{}).(*int); ok {
+		*r = seq // the caller learns which event its request became
+	}
 
 	rec := newRecorder()
+	rec.head = in.Method == http.MethodHead
 	rt.handler.ServeHTTP(rec, in)
 	rec.finish()
 
+	end := t.w.log.Len() // events up to here happened while the request was handled
 	t.w.log.update(seq, func(e *Event) {
+		e.End = end
 		e.Status = rec.status
 		e.Error, e.Reason, e.Token, e.Family, e.Summary = note.err, note.reason, note.token, note.family, note.summary
 		if e.Error == "" {
@@ -201,7 +227,7 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		e.Exchange.Response = Response{Status: rec.status, Header: rec.header.Clone(), Body: clip(rec.body.String())}
 	})
 	return &http.Response{
-		Status:        fmt.Sprintf("%d %s", rec.status, http.StatusText(rec.status)),
+		Status:        strconv.Itoa(rec.status) + " " + http.StatusText(rec.status),
 		StatusCode:    rec.status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
@@ -217,7 +243,17 @@ func clip(s string) string {
 	if len(s) <= maxRecordedBody {
 		return s
 	}
-	return s[:maxRecordedBody] + "…(truncated)"
+	// Cut at a character boundary, so that clipping never turns a valid
+	// UTF-8 body into an invalid one (the JSON export would replace the
+	// split bytes with U+FFFD).
+	n := maxRecordedBody
+	for i := n; i > n-utf8.UTFMax && i > 0; i-- {
+		if utf8.RuneStart(s[i]) {
+			n = i
+			break
+		}
+	}
+	return s[:n] + "…(truncated)"
 }
 
 // recorder is the ResponseWriter handed to handlers on the wire.
@@ -225,6 +261,7 @@ type recorder struct {
 	header      http.Header
 	status      int
 	wroteHeader bool
+	head        bool // a HEAD response carries no body (RFC 9110 §9.3.2)
 	body        bytes.Buffer
 }
 
@@ -241,6 +278,9 @@ func (r *recorder) WriteHeader(code int) {
 
 func (r *recorder) Write(p []byte) (int, error) {
 	r.WriteHeader(http.StatusOK)
+	if r.head {
+		return len(p), nil
+	}
 	return r.body.Write(p)
 }
 
@@ -266,6 +306,10 @@ func noteOf(r *http.Request) *annotation {
 	}
 	return &annotation{} // not recorded; the writes go nowhere
 }
+
+// receiptKey marks a request whose sender wants to know the sequence number
+// of the exchange event it became (see send).
+type receiptKey struct{}
 
 // WithAnnotation returns a context in which handlers record why they
 // answered as they did, and a function that reports it afterwards. Serve
