@@ -38,7 +38,8 @@ func attackerTab(t *timeline, st *Styles, w int) string {
 				continue
 			}
 			n++
-			b.WriteString(wrap(fmt.Sprintf("%d. ", i+1)+line, w) + "\n")
+			num := fmt.Sprintf("%d. ", i+1)
+			b.WriteString(hang(num+line, w, strings.Repeat(" ", len(num))) + "\n")
 		}
 	}
 	if n == 0 {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -14,6 +16,34 @@ import (
 // state changes, the current step highlighted and kept in view.
 type diagram struct {
 	w, h int
+
+	// The last frame and what it was drawn from: redrawing an unchanged
+	// diagram on every frame would be most of the cost of a frame.
+	key   viewKey
+	frame string
+}
+
+// viewKey is what a panel's frame depends on. A timeline's steps are
+// identified by their first element and their number: a what-if or a
+// reset swaps the whole slice, the sandbox only appends to it. (The key
+// holds the pointer, so the memory cannot be reused by another run while
+// the frame is cached.)
+type viewKey struct {
+	w, h, cur, shown, steps int
+	first                   *scenarios.StepResult
+	changed                 int  // how many steps a what-if changed
+	dark                    bool // the styles, rebuilt in place for a new background
+	tab, answer, offset     int  // the inspector's own
+	note                    string
+}
+
+// keyOf is the part of a frame's key that comes from the timeline.
+func keyOf(t *timeline, st *Styles, w, h int) viewKey {
+	k := viewKey{w: w, h: h, cur: t.cur, shown: t.shownThrough(), steps: len(t.steps), changed: len(t.changed), dark: st.isDark}
+	if len(t.steps) > 0 {
+		k.first = &t.steps[0]
+	}
+	return k
 }
 
 // SetSize sets the diagram's size in cells.
@@ -25,6 +55,14 @@ type drow struct {
 	step  int
 	style lipgloss.Style
 	plain bool // render without a style
+	// span, when set, is the part of the row the style applies to (a label
+	// or an arrow), so that the lanes it crosses keep their own look.
+	span [2]int
+}
+
+// spanOf marks n cells from x as the styled part of r.
+func (r *drow) spanOf(x, n int) {
+	r.span = [2]int{max(x, 0), min(x+n, len(r.cells))}
 }
 
 // lanes returns the actors shown and each lane's column.
@@ -50,6 +88,13 @@ func (d *diagram) View(t *timeline, st *Styles) string {
 	if d.w < 20 || d.h < 3 {
 		return ""
 	}
+	if k := keyOf(t, st, d.w, d.h); k != d.key || d.frame == "" {
+		d.key, d.frame = k, d.draw(t, st)
+	}
+	return d.frame
+}
+
+func (d *diagram) draw(t *timeline, st *Styles) string {
 	actors, col := d.lanes(t)
 	blank := func(step int) drow {
 		r := drow{cells: []rune(strings.Repeat(" ", d.w)), step: step, plain: true}
@@ -87,6 +132,9 @@ func (d *diagram) View(t *timeline, st *Styles) string {
 	for i := 0; i <= t.cur && i < len(t.steps); i++ {
 		s := t.steps[i]
 		title := fmt.Sprintf(" %d. %s ", i+1, stepTitle(s.Step.Title, s.Step.Do))
+		if ansi.StringWidth(title) > d.w-3 {
+			title = ansi.Truncate(title, d.w-3, "… ") // cut with an ellipsis, not silently at the edge
+		}
 		h := drow{cells: []rune(strings.Repeat("─", d.w)), step: i}
 		put(&h, 2, title)
 		h.cells[0] = ' '
@@ -103,8 +151,10 @@ func (d *diagram) View(t *timeline, st *Styles) string {
 		rows = append(rows, h)
 		if i > last {
 			r := blank(i)
-			put(&r, 2, iconQuiz+" predict first: answer the quiz to see what happens")
+			q := iconQuiz + " predict first: answer the quiz to see what happens"
+			put(&r, 2, q)
 			r.plain, r.style = false, st.Quiz
+			r.spanOf(2, len([]rune(q)))
 			rows = append(rows, r)
 			continue
 		}
@@ -146,7 +196,10 @@ func render(r drow) string {
 	if r.plain {
 		return s
 	}
-	return r.style.Render(s)
+	if lo, hi := r.span[0], r.span[1]; hi > lo {
+		return string(r.cells[:lo]) + inline(r.style, string(r.cells[lo:hi])) + string(r.cells[hi:])
+	}
+	return inline(r.style, s)
 }
 
 // eventRows draws one event: an exchange as a label and an arrow, a clock
@@ -157,12 +210,11 @@ func (d *diagram) eventRows(e sim.Event, step int, col map[sim.Actor]int, blank 
 		from, to := col[e.From], col[e.To]
 		label := exchangeLabel(e)
 		lr := blank(step)
-		x := min(from, to) + 2
-		if x+len([]rune(label)) > d.w {
-			x = max(1, d.w-len([]rune(label)))
-		}
+		lo, hi := min(from, to), max(from, to)
+		x := d.place(lo+2, hi-1, len([]rune(label)))
 		put(&lr, x, label)
 		lr.plain = false
+		lr.spanOf(x, len([]rune(label)))
 		switch {
 		case e.Status >= 400:
 			lr.style = st.Bad
@@ -170,7 +222,6 @@ func (d *diagram) eventRows(e sim.Event, step int, col map[sim.Actor]int, blank 
 			lr.style = st.OK
 		}
 		ar := blank(step)
-		lo, hi := min(from, to), max(from, to)
 		for c := lo + 1; c < hi; c++ {
 			ar.cells[c] = '─'
 		}
@@ -182,6 +233,7 @@ func (d *diagram) eventRows(e sim.Event, step int, col map[sim.Actor]int, blank 
 		if current {
 			lr.style = lr.style.Bold(true)
 			ar.plain, ar.style = false, st.Current
+			ar.spanOf(lo+1, hi-lo-1)
 		}
 		return []drow{lr, ar}
 	case sim.KindClock:
@@ -213,15 +265,27 @@ func (d *diagram) eventRows(e sim.Event, step int, col map[sim.Actor]int, blank 
 		case sim.KindDenylisted:
 			at = col[sim.ActorAPI]
 		}
-		x := at + 2
-		if x+len([]rune(text)) > d.w {
-			x = max(1, d.w-len([]rune(text)))
-		}
+		x := d.place(at+2, at-1, len([]rune(text)))
 		put(&r, x, text)
 		r.plain, r.style = false, st.Warn
+		r.spanOf(x, len([]rune(text)))
 		return []drow{r}
 	}
 	return nil
+}
+
+// place is where a text n cells wide starts: at from, left-aligned, when
+// it fits the panel with a cell to spare; otherwise ending before the
+// column end (the lane it belongs to stays visible); otherwise as far
+// right as the panel allows.
+func (d *diagram) place(from, end, n int) int {
+	switch {
+	case from+n < d.w:
+		return from
+	case end-n >= 1:
+		return end - n
+	}
+	return max(1, d.w-n)
 }
 
 // exchangeLabel reads "POST /token refresh_token → 400 invalid_grant":

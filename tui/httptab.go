@@ -25,8 +25,8 @@ func httpTab(t *timeline, st *Styles, w int) string {
 		}
 		n++
 		b.WriteString(st.Title.Render(fmt.Sprintf("%s → %s", e.From.Title(), e.To.Title())) + "\n")
-		b.WriteString(elide(strings.TrimRight(e.Exchange.Request.Text(), "\n")) + "\n\n")
-		resp := elide(strings.TrimRight(e.Exchange.Response.Text(), "\n"))
+		b.WriteString(wrapRaw(elide(strings.TrimRight(e.Exchange.Request.Text(), "\n")), w) + "\n\n")
+		resp := wrapRaw(elide(strings.TrimRight(e.Exchange.Response.Text(), "\n")), w)
 		if e.Status >= 400 {
 			resp = st.Bad.Render(resp)
 		}

@@ -29,6 +29,13 @@ type inspector struct {
 	// key identifies what the viewport holds, so that scrolling survives
 	// redraws and resets when the step or the tab changes.
 	key string
+	// body is the content the viewport holds, bodyKey what it was made
+	// from, frame the last frame drawn and frameKey what it showed: text
+	// is wrapped once per step and tab, not once per frame.
+	bodyKey, frameKey viewKey
+	body, frame       string
+	barFor            [2]int // the tab (1-based) and theme barText shows
+	barText           string
 }
 
 func newInspector() inspector {
@@ -57,6 +64,48 @@ func (in *inspector) View(t *timeline, st *Styles, note string) string {
 	if in.w < 10 || in.h < 3 {
 		return ""
 	}
+	width := in.w - 1
+	bk := keyOf(t, st, width, 0)
+	bk.tab, bk.note = in.tab, note
+	if t.cur >= 0 {
+		bk.answer = t.answered[t.cur]
+	}
+	if bk != in.bodyKey || in.body == "" {
+		var body string
+		switch in.tab {
+		case tabNarration:
+			body = narrationTab(t, st, width, note)
+		case tabHTTP:
+			body = httpTab(t, st, width)
+		case tabTokens:
+			body = tokensTab(t, st, width)
+		case tabServer:
+			body = serverTab(t, st, width)
+		case tabAttacker:
+			body = attackerTab(t, st, width)
+		}
+		in.bodyKey, in.body = bk, strings.TrimRight(body, "\n") // no blank line to scroll to
+		key := fmt.Sprintf("%d/%d/%d", in.tab, t.cur, bk.answer)
+		in.vp.SetContent(in.body)
+		if key != in.key {
+			in.key = key
+			in.vp.GotoTop()
+		}
+	}
+	fk := bk
+	fk.w, fk.h, fk.offset = in.w, in.h, in.vp.YOffset()
+	if fk != in.frameKey || in.frame == "" {
+		in.frameKey = fk
+		in.frame = clampBlock(in.bar(st), in.w, 1) + "\n" + in.rule(st) + "\n" + in.vp.View()
+	}
+	return in.frame
+}
+
+// bar is the tab bar, the current tab marked by a glyph as well as colour.
+func (in *inspector) bar(st *Styles) string {
+	if in.barFor == [2]int{in.tab + 1, boolInt(st.isDark)} {
+		return in.barText
+	}
 	var tabs []string
 	for i, n := range tabNames {
 		label := fmt.Sprintf("%d %s", i+1, n)
@@ -66,28 +115,42 @@ func (in *inspector) View(t *timeline, st *Styles, note string) string {
 			tabs = append(tabs, st.Tab.Render(label))
 		}
 	}
-	bar := lipgloss.JoinHorizontal(lipgloss.Top, tabs...)
-	width := in.w - 1
-	var body string
-	switch in.tab {
-	case tabNarration:
-		body = narrationTab(t, st, width, note)
-	case tabHTTP:
-		body = httpTab(t, st, width)
-	case tabTokens:
-		body = tokensTab(t, st, width)
-	case tabServer:
-		body = serverTab(t, st, width)
-	case tabAttacker:
-		body = attackerTab(t, st, width)
+	in.barFor = [2]int{in.tab + 1, boolInt(st.isDark)}
+	in.barText = lipgloss.JoinHorizontal(lipgloss.Top, tabs...)
+	return in.barText
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
 	}
-	key := fmt.Sprintf("%d/%d/%d", in.tab, t.cur, t.answered[t.cur])
-	if key != in.key {
-		in.key = key
-		in.vp.SetContent(body)
-		in.vp.GotoTop()
-	} else {
-		in.vp.SetContent(body)
+	return 0
+}
+
+// rule is the line under the tab bar. When the tab holds more than fits it
+// says so, and which key scrolls: hidden text must not look like the end.
+func (in *inspector) rule(st *Styles) string {
+	below := in.vp.TotalLineCount() - in.vp.YOffset() - in.vp.Height()
+	above := in.vp.YOffset()
+	var hint string
+	switch {
+	case below > 0 && above > 0:
+		hint = fmt.Sprintf(" ↑ k · ↓ %d more %s: j ", below, plural(below, "line", "lines"))
+	case below > 0:
+		hint = fmt.Sprintf(" ↓ %d more %s: j ", below, plural(below, "line", "lines"))
+	case above > 0:
+		hint = " ↑ more above: k "
 	}
-	return clampBlock(bar, in.w, 1) + "\n" + strings.Repeat("─", in.w) + "\n" + in.vp.View()
+	n := lipgloss.Width(hint)
+	if hint == "" || n+4 > in.w {
+		return strings.Repeat("─", in.w)
+	}
+	return strings.Repeat("─", in.w-n-2) + st.Status.Render(hint) + "──"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -23,9 +23,15 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 	b.WriteString(st.Subtle.Render(s.Snapshot.Time.Format("Jan 2 15:04:05")+" · "+s.Step.Do) + "\n\n")
 	b.WriteString(wrap(s.Step.Narration, w) + "\n")
 	if q := s.Step.Quiz; q != nil {
-		b.WriteString("\n" + st.Quiz.Render(iconQuiz+" Predict") + "\n")
-		b.WriteString(wrap(q.Question, w) + "\n")
 		picked := t.answered[t.cur]
+		head := iconQuiz + " Predict"
+		if picked == 0 {
+			// Said first as well as last: on a short screen the end of
+			// the tab is below the fold.
+			head += fmt.Sprintf(": press 1–%d to answer", len(q.Options))
+		}
+		b.WriteString("\n" + st.Quiz.Render(head) + "\n")
+		b.WriteString(wrap(q.Question, w) + "\n")
 		for i, o := range q.Options {
 			mark := "  "
 			switch {

@@ -42,6 +42,9 @@ func newPicker(cat []*scenarios.Scenario, st *Styles) picker {
 	l := list.New(items, list.NewDefaultDelegate(), 0, 0)
 	l.Title = "tokensim — pick a lesson"
 	l.SetShowHelp(false) // the root renders one help line for every screen
+	// The root owns quitting (q, ctrl+c). The list's own quit key ("v" in
+	// bubbles v2.2.1's list.DefaultKeyMap) ended the program from the picker.
+	l.DisableQuitKeybindings()
 	l.SetStatusBarItemName("lesson", "lessons")
 	p := picker{list: l, st: st}
 	p.setStyles(st)
@@ -62,9 +65,13 @@ func (p *picker) SetSize(w, h int) {
 	p.w, p.h = w, h
 	if w >= 100 {
 		p.list.SetSize(w/2, h)
-		return
+	} else {
+		p.list.SetSize(w, max(h-7, 3))
 	}
-	p.list.SetSize(w, max(h-7, 3))
+	// The list gives its filter input its width less the prompt, but not
+	// less the title bar's padding: while filtering, the list was two cells
+	// wider than its column and every line of it was cut with "…".
+	p.list.FilterInput.SetWidth(max(p.list.FilterInput.Width()-p.list.Styles.TitleBar.GetHorizontalFrameSize(), 1))
 }
 
 func (p *picker) selected() *scenarios.Scenario {

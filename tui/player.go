@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
@@ -47,7 +49,12 @@ type player struct {
 }
 
 // autoplayMsg advances autoplay; gen discards ticks of a stopped timer.
-type autoplayMsg struct{ gen int }
+// p is the player that armed it: gen alone let the tick of a lesson closed
+// while autoplaying drive the next lesson's autoplay ahead of its timer.
+type autoplayMsg struct {
+	p   *player
+	gen int
+}
 
 // exportedMsg reports where an export went.
 type exportedMsg struct {
@@ -101,7 +108,14 @@ func (p *player) helpKeys() help.KeyMap {
 func (p *player) Update(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case autoplayMsg:
-		if !p.auto || msg.gen != p.tick {
+		if !p.auto || msg.p != p || msg.gen != p.tick {
+			return nil, true
+		}
+		// A tick that finds a quiz waiting (stepped onto by hand while
+		// autoplay ran) must not move past it: next refuses to, and so
+		// does autoplay.
+		if p.tl.hidden(p.tl.cur) {
+			p.auto = false
 			return nil, true
 		}
 		moved := p.next()
@@ -156,7 +170,7 @@ func (p *player) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false
 	case key.Matches(msg, k.Next):
 		if p.tl.hidden(p.tl.cur) {
-			p.status = iconQuiz + " predict first: press a number to answer"
+			p.status = predictFirst
 		} else if !p.next() {
 			p.status = "that was the last step"
 		}
@@ -167,6 +181,12 @@ func (p *player) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.First):
 		p.tl.cur = -1
 	case key.Matches(msg, k.Last):
+		// Last stops at the next quiz waiting for an answer; at one, it
+		// must not jump over it (which revealed the outcome unpredicted).
+		if p.tl.hidden(p.tl.cur) {
+			p.status = predictFirst
+			break
+		}
 		for p.next() && !p.tl.hidden(p.tl.cur) {
 		}
 	case key.Matches(msg, k.NextTab):
@@ -179,6 +199,9 @@ func (p *player) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		p.insp.scroll(3)
 	case key.Matches(msg, k.Autoplay):
 		p.auto = !p.auto
+		if p.auto && p.tl.hidden(p.tl.cur) {
+			p.auto, p.status = false, predictFirst // as for next: answer first
+		}
 		if p.auto {
 			return p.scheduleTick(), true
 		}
@@ -194,6 +217,9 @@ func (p *player) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, true
 }
 
+// predictFirst is the status when a key would step past an unanswered quiz.
+const predictFirst = iconQuiz + " predict first: press a number to answer"
+
 func digit(msg tea.KeyPressMsg) (int, bool) {
 	s := msg.String()
 	if len(s) == 1 && s[0] >= '1' && s[0] <= '9' {
@@ -208,13 +234,19 @@ func (p *player) next() bool {
 		return false
 	}
 	p.tl.cur++
+	// A quiz waiting for an answer shows its question, which is on the
+	// Narration tab. From another tab the question was off screen, and the
+	// digit a learner pressed to get back to a tab answered it unread.
+	if p.tl.hidden(p.tl.cur) {
+		p.insp.setTab(tabNarration)
+	}
 	return true
 }
 
 func (p *player) scheduleTick() tea.Cmd {
 	p.tick++
 	gen := p.tick
-	return tea.Tick(speeds[p.speed], func(time.Time) tea.Msg { return autoplayMsg{gen} })
+	return tea.Tick(speeds[p.speed], func(time.Time) tea.Msg { return autoplayMsg{p, gen} })
 }
 
 // export writes the run as Markdown, like `run --format markdown`, into
@@ -284,9 +316,21 @@ func (p *player) header() string {
 		parts = append(parts, p.st.Status.Render(p.status))
 	}
 	// The title goes last on narrow screens, where the line is cut: the
-	// step and the clock matter more than a title the picker showed.
+	// step and the clock matter more than a title the picker showed. On
+	// wide ones it goes first only if the whole line fits: first, it cut
+	// the status off at 120-160 columns.
+	title := p.st.Title.Render(t.title)
 	if p.w >= 120 {
-		return strings.Join(append([]string{p.st.Title.Render(t.title)}, parts...), " · ")
+		if line := strings.Join(append([]string{title}, parts...), " · "); ansi.StringWidth(line) <= p.w {
+			return line
+		}
 	}
-	return strings.Join(append(parts, p.st.Title.Render(t.title)), " · ")
+	// The status answers the last key (why a step was refused, where an
+	// export went, which steps a what-if changed); last, it was cut off
+	// below about 110 columns. When the line is too long it comes before
+	// the clock and the preset, which the next key shows again.
+	if p.status != "" && ansi.StringWidth(strings.Join(parts, " · ")) > p.w {
+		parts = slices.Concat(parts[:1], parts[3:], parts[1:3])
+	}
+	return strings.Join(append(parts, title), " · ")
 }

@@ -50,8 +50,8 @@ func serverTab(t *timeline, st *Styles, w int) string {
 		pol.Rotation, pol.ReuseDetection, sim.FormatDuration(pol.ReuseGrace), pol.APIMode, sim.FormatDuration(pol.Leeway)), w) + "\n\n")
 	c := snap.Counts
 	b.WriteString(st.Title.Render("Counters") + "\n")
-	b.WriteString(fmt.Sprintf("exchanges %d · signatures %d · verifications %d · introspections %d · JWKS fetches %d · denylist %d\n",
-		c.Exchanges, c.Signatures, c.Verifications, c.Introspections, c.JWKSFetches, snap.Denylist))
+	b.WriteString(wrap(fmt.Sprintf("exchanges %d · signatures %d · verifications %d · introspections %d · JWKS fetches %d · denylist %d",
+		c.Exchanges, c.Signatures, c.Verifications, c.Introspections, c.JWKSFetches, snap.Denylist), w) + "\n")
 	return b.String()
 }
 

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/lipgloss/v2"
 )
 
@@ -42,6 +44,9 @@ func NewStyles(isDark bool) *Styles {
 	red := ld(lipgloss.Color("#B3261E"), lipgloss.Color("#FF6B6B"))
 	amber := ld(lipgloss.Color("#8A5A00"), lipgloss.Color("#FFC857"))
 	border := ld(lipgloss.Color("#B8B8B8"), lipgloss.Color("#4A4A4A"))
+	// The empty part of a life bar carries meaning (how much is used up), so
+	// it needs 3:1 against the background, which a border's grey lacks.
+	empty := ld(lipgloss.Color("#8C8C8C"), lipgloss.Color("#6E6E6E"))
 	return &Styles{
 		isDark:     isDark,
 		Title:      lipgloss.NewStyle().Bold(true).Foreground(accent),
@@ -61,6 +66,20 @@ func NewStyles(isDark bool) *Styles {
 		Selected:   lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Status:     lipgloss.NewStyle().Foreground(subtle).Italic(true),
 		BarFull:    lipgloss.NewStyle().Foreground(green),
-		BarEmpty:   lipgloss.NewStyle().Foreground(border),
+		BarEmpty:   lipgloss.NewStyle().Foreground(empty),
 	}
+}
+
+// inline renders one line of text in st, which must set only colours and
+// text attributes (no padding, width, border or underline): it wraps s in
+// the sequences st.Render gives a single cell, which is what Render would
+// produce, without measuring and aligning s, so that a diagram row costs
+// a copy rather than a layout.
+func inline(st lipgloss.Style, s string) string {
+	r := st.Render("X")
+	i := strings.IndexByte(r, 'X')
+	if i < 0 || strings.Contains(s, "\n") {
+		return st.Render(s)
+	}
+	return r[:i] + s + r[i+1:]
 }

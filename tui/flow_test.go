@@ -1,0 +1,173 @@
+package tui
+
+// End-to-end flows: the root Model in a real tea.Program, through teatest.
+// The assertions are on the final model, never on the output bytes (the
+// renderer writes cell diffs whose shape depends on timing).
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/tokensim/tokensim/scenarios"
+)
+
+const btFlowTimeout = 10 * time.Second
+
+// btProgram runs m in a test program with a pinned colour profile and
+// environment.
+func btProgram(t *testing.T, m tea.Model, w, h int) *teatest.TestModel {
+	t.Helper()
+	return teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii),
+			tea.WithEnvironment([]string{"TERM=xterm-256color"})))
+}
+
+// btSendKeys sends the keys in order, as a terminal would.
+func btSendKeys(tm *teatest.TestModel, keys ...string) {
+	for _, k := range keys {
+		tm.Send(btKey(k))
+	}
+}
+
+func btFinal(t *testing.T, tm *teatest.TestModel) Model {
+	t.Helper()
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(btFlowTimeout))
+	switch m := fm.(type) {
+	case Model:
+		return m
+	case btQuitWhen:
+		return m.Model.(Model)
+	}
+	t.Fatalf("final model is a %T", fm)
+	return Model{}
+}
+
+// btQuitWhen wraps the root model and quits once a message done accepts
+// has been handled: a flow that waits for a command's result (a timer, a
+// file write) ends when it arrives, with no sleep.
+type btQuitWhen struct {
+	tea.Model
+	done func(Model, tea.Msg) bool
+}
+
+func (q btQuitWhen) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := q.Model.Update(msg)
+	q.Model = m
+	if q.done(m.(Model), msg) {
+		return q, tea.Batch(cmd, tea.Quit)
+	}
+	return q, cmd
+}
+
+// TestFlowLessonQuiz opens a lesson directly (tokensim play), steps to the
+// quiz, is refused past it, answers, steps on, switches a tab and quits.
+func TestFlowLessonQuiz(t *testing.T) {
+	sc, err := scenarios.Lookup(btLessonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(Options{Open: sc, ExportDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := btProgram(t, m, 100, 30)
+	btSendKeys(tm, "right", "l", "space", "n", "n") // to step 5, the quiz
+	btSendKeys(tm, "n")                             // refused: predict first
+	btSendKeys(tm, "2", "n", "3", "q")
+	fm := btFinal(t, tm)
+	p := fm.player
+	if fm.screen != screenPlayer || p == nil {
+		t.Fatalf("final screen %d", fm.screen)
+	}
+	if p.tl.cur != 5 || p.tl.answered[4] != 2 || p.insp.tab != tabTokens {
+		t.Errorf("cur %d, answer %d, tab %d; want 5, 2, %d", p.tl.cur, p.tl.answered[4], p.insp.tab, tabTokens)
+	}
+	if right, answered, total := p.tl.score(); right != 1 || answered != 1 || total != 1 {
+		t.Errorf("score %d/%d of %d", right, answered, total)
+	}
+	if fm.w != 100 || fm.h != 30 {
+		t.Errorf("size %dx%d", fm.w, fm.h)
+	}
+	if v := fm.View().Content; btFits(v, 100, 30) != nil || !strings.Contains(v, "quiz 1/1") {
+		t.Errorf("final frame: %v\n%s", btFits(v, 100, 30), v)
+	}
+}
+
+// TestFlowPickerToSandbox starts on the picker, opens the second lesson,
+// goes back, opens the sandbox, plays the attacker and quits with ctrl+c.
+func TestFlowPickerToSandbox(t *testing.T) {
+	m, err := New(Options{Catalogue: btCatalogue(t), ExportDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := btProgram(t, m, 80, 24)
+	btSendKeys(tm, "j", "enter", "l", "l", "esc") // a lesson, two steps, back
+	btSendKeys(tm, "s", "i", "c", "s", "2", "d", "8", "R", "P", "ctrl+c")
+	fm := btFinal(t, tm)
+	p := fm.player
+	if fm.screen != screenPlayer || p == nil || p.live == nil {
+		t.Fatalf("final screen %d, sandbox %v", fm.screen, p != nil && p.live != nil)
+	}
+	var titles []string
+	for _, s := range p.tl.steps {
+		titles = append(titles, s.Step.Title)
+	}
+	want := "login|call GET /api/orders|steal the refresh token via script-injection|advance until access-expiry|attacker.refresh|attacker.ride"
+	if got := strings.Join(titles, "|"); got != want {
+		t.Errorf("sandbox steps:\n got %s\nwant %s", got, want)
+	}
+	if !strings.HasPrefix(p.status, "attacker.ride: ") || p.tl.cur != len(p.tl.steps)-1 {
+		t.Errorf("status %q at %d", p.status, p.tl.cur)
+	}
+}
+
+// TestFlowAutoplayAndExport lets the runtime's timer play the lesson to
+// its quiz, answers it and exports, ending when the export is reported.
+func TestFlowAutoplayAndExport(t *testing.T) {
+	sc, err := scenarios.Lookup(btLessonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	m, err := New(Options{Open: sc, ExportDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported := func(_ Model, msg tea.Msg) bool { _, ok := msg.(exportedMsg); return ok }
+	stopped := make(chan struct{})
+	var once sync.Once
+	atQuiz := func(m Model, msg tea.Msg) bool {
+		if _, ok := msg.(autoplayMsg); ok && !m.player.auto {
+			once.Do(func() { close(stopped) })
+		}
+		return exported(m, msg)
+	}
+	tm := btProgram(t, btQuitWhen{m, atQuiz}, 100, 30)
+	btSendKeys(tm, "n", "n", "n", "+", "+", "+", "+", "a") // from step 3 at 500ms a step
+	select {
+	case <-stopped:
+	case <-time.After(btFlowTimeout):
+		t.Fatal("autoplay never stopped")
+	}
+	btSendKeys(tm, "2", "e")
+	fm := btFinal(t, tm)
+	p := fm.player
+	if p.auto || p.tl.cur != 4 || p.tl.answered[4] != 2 {
+		t.Errorf("autoplay %v stopped at %d (answer %d), want the quiz at 4", p.auto, p.tl.cur, p.tl.answered[4])
+	}
+	path := filepath.Join(dir, btLessonID+".md")
+	if p.status != "exported to "+path {
+		t.Errorf("status %q", p.status)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "```mermaid") {
+		t.Errorf("export: %v, mermaid %v", err, strings.Contains(string(b), "```mermaid"))
+	}
+}
