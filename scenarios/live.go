@@ -71,8 +71,10 @@ func (l *Live) Do(action string, params map[string]string) (StepResult, error) {
 // liveTitle names a sandbox step the way a scenario author would.
 func liveTitle(action string, p map[string]string) string {
 	switch action {
-	case "call", "attacker.call":
-		return action + " " + p["method"] + " " + p["path"]
+	case "call":
+		return "the app calls " + p["method"] + " " + p["path"]
+	case "attacker.call":
+		return "the attacker calls " + p["method"] + " " + p["path"]
 	case "advance":
 		if p["until"] != "" {
 			return "advance until " + p["until"]
@@ -82,6 +84,14 @@ func liveTitle(action string, p map[string]string) string {
 		return "steal the " + p["token"] + " token via " + p["from"]
 	case "set":
 		return "set " + p["key"] + " = " + p["value"]
+	case "admin-revoke":
+		return "an administrator revokes " + p["user"] + "'s sessions"
+	}
+	if t, ok := map[string]string{
+		"login": "log in", "refresh": "the app refreshes", "logout": "log out",
+		"attacker.refresh": "the attacker refreshes", "attacker.ride": "injected script rides the session",
+	}[action]; ok {
+		return t
 	}
 	return action
 }

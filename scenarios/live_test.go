@@ -26,7 +26,7 @@ func TestLive(t *testing.T) {
 		t.Fatalf("attacker refresh: %+v", r.Outcome)
 	}
 	r := mustDo("call", map[string]string{"path": "/api/orders"})
-	if r.Outcome.Error != "invalid_grant" || r.Step.Title != "call GET /api/orders" {
+	if r.Outcome.Error != "invalid_grant" || r.Step.Title != "the app calls GET /api/orders" {
 		t.Fatalf("victim call after the theft: %+v %q", r.Outcome, r.Step.Title)
 	}
 	if len(l.Steps) != 5 || l.Steps[4].Snapshot.LoggedIn {

@@ -167,7 +167,7 @@ func (as *AuthServer) refreshState(rt *refreshRecord, now time.Time) (TokenState
 	pol := as.env.policy()
 	switch {
 	case rt.state != StateActive:
-		return rt.state, rt.why + " (" + when(rt.changedAt) + ")"
+		return rt.state, rt.why
 	case !rt.fam.absExpiry.IsZero() && !now.Before(rt.fam.absExpiry):
 		return StateExpired, "family " + rt.fam.label + " reached its absolute lifetime at " + when(rt.fam.absExpiry)
 	case pol.RefreshIdle > 0 && !now.Before(rt.lastUsed.Add(pol.RefreshIdle)):

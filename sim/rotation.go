@@ -135,7 +135,8 @@ func narrowScope(fam *family, requested string) (string, *oauthError) {
 
 // retire marks rt rotated (or superseded) by next.
 func (as *AuthServer) retire(rt, next *refreshRecord, why string) {
-	rt.state, rt.changedAt, rt.why, rt.successor = StateRotated, as.env.clock.Now(), why, next
+	now := as.env.clock.Now()
+	rt.state, rt.changedAt, rt.why, rt.successor = StateRotated, now, why+" at "+when(now), next
 	as.env.emit(Event{Kind: KindRotated, From: ActorAS, Token: rt.label, Family: rt.fam.label,
 		Summary: "refresh token " + rt.label + " retired (" + why + "); presenting it again is reuse"})
 }
@@ -150,7 +151,7 @@ func (as *AuthServer) revokeFamily(fam *family, why string, withAccess bool) {
 	var killed []string
 	for _, rt := range fam.refresh {
 		if rt.state == StateActive {
-			rt.state, rt.changedAt, rt.why = StateRevoked, now, "family "+fam.label+" was revoked: "+why
+			rt.state, rt.changedAt, rt.why = StateRevoked, now, "family "+fam.label+" was revoked at "+when(now)+": "+why
 			killed = append(killed, rt.label)
 		}
 	}

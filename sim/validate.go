@@ -34,14 +34,14 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 		return nil, &invalidToken{"The access token is malformed", name + " is not a JWT (" + err.Error() + "): the API cannot read it, and refresh tokens are opaque strings meant only for the AS (RFC 6749 section 1.5)"}
 	}
 	// 1. typ (RFC 9068 §4, RFC 8725 §3.11). golang-jwt never checks it.
-	typ, _ := hdr["typ"].(string)
+	typ, _ := hdr.Typ.(string)
 	if t := strings.ToLower(typ); t != "at+jwt" && t != "application/at+jwt" {
 		return nil, &invalidToken{"The token is not an access token", fmt.Sprintf("%s has typ %s, not at+jwt: it is not an access token (an ID token is for the app, not for APIs; RFC 9068 section 4)", name, quoteID(typ))}
 	}
 	// RFC 7515 §4.1.11: a recipient that does not understand every
 	// extension listed in crit MUST reject the JWS. This API understands
 	// none, and golang-jwt ignores crit, so any crit is refused here.
-	if _, ok := hdr["crit"]; ok {
+	if hdr.Crit != nil {
 		return nil, &invalidToken{"The access token has an unsupported critical header", name + " lists critical header extensions (crit) that the API does not understand, so it must be rejected (RFC 7515 section 4.1.11)"}
 	}
 	var claims AccessClaims
@@ -87,7 +87,7 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 	case errors.Is(err, jwt.ErrTokenUnverifiable) && keyErr != "":
 		return nil, &invalidToken{"The access token key is unknown", name + ": " + keyErr}
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid) || errors.Is(err, jwt.ErrTokenUnverifiable):
-		alg, _ := hdr["alg"].(string)
+		alg, _ := hdr.Alg.(string)
 		if !slices.Contains(allowedAlgs, alg) {
 			return nil, &invalidToken{"The access token algorithm is not allowed", fmt.Sprintf("%s is signed with %s, which is not on the API's allowlist %v (RFC 8725 section 3.1)", name, quoteID(alg), allowedAlgs)}
 		}
@@ -112,18 +112,27 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 
 // decodeHeader reads a JWT's protected header without verifying anything,
 // so that typ can be checked first.
-func decodeHeader(raw string) (map[string]any, error) {
+// joseHeader holds the header members the API reads before verifying.
+// typ and alg stay untyped: a number there is a bad token, not a
+// malformed one, and must fail the typ check with its own reason.
+type joseHeader struct {
+	Typ  any             `json:"typ"`
+	Alg  any             `json:"alg"`
+	Crit json.RawMessage `json:"crit"`
+}
+
+func decodeHeader(raw string) (joseHeader, error) {
+	var h joseHeader
 	seg, _, ok := strings.Cut(raw, ".")
 	if !ok || strings.Count(raw, ".") != 2 {
-		return nil, errors.New("a JWT has three dot-separated parts")
+		return h, errors.New("a JWT has three dot-separated parts")
 	}
 	b, err := base64.RawURLEncoding.DecodeString(seg)
 	if err != nil {
-		return nil, errors.New("its header is not base64url")
+		return h, errors.New("its header is not base64url")
 	}
-	var h map[string]any
 	if err := json.Unmarshal(b, &h); err != nil {
-		return nil, errors.New("its header is not JSON")
+		return h, errors.New("its header is not JSON")
 	}
 	return h, nil
 }

@@ -57,7 +57,7 @@ func New(opts Options) (Model, error) {
 		opts.ExportDir = "."
 	}
 	m := Model{keys: DefaultKeyMap(), styles: NewStyles(true), help: help.New(), opts: opts}
-	m.help.Styles = help.DefaultStyles(true)
+	m.help.Styles = m.styles.helpStyles()
 	m.picker = newPicker(opts.Catalogue, m.styles)
 	switch {
 	case opts.Open != nil:
@@ -91,7 +91,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		dark := msg.IsDark()
 		*m.styles = *NewStyles(dark)
-		m.help.Styles = help.DefaultStyles(dark)
+		m.help.Styles = m.styles.helpStyles()
 		m.picker.setStyles(m.styles)
 		return m, nil
 	case tea.KeyPressMsg:
@@ -181,9 +181,11 @@ func (m Model) View() tea.View {
 		msg := fmt.Sprintf("Make the terminal larger: tokensim needs %d×%d, this is %d×%d.", MinWidth, MinHeight, m.w, m.h)
 		s = clampBlock(lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, wrap(msg, max(m.w-2, 10))), m.w, m.h)
 	default:
-		body := m.picker.View()
+		var body string
 		if m.screen == screenPlayer {
 			body = m.player.View()
+		} else {
+			body = m.picker.View()
 		}
 		footer := m.footer()
 		s = clampBlock(body, m.w, m.h-lipgloss.Height(footer)) + "\n" + clampBlock(footer, m.w, lipgloss.Height(footer))

@@ -95,7 +95,7 @@ func TestFlowLessonQuiz(t *testing.T) {
 	if fm.w != 100 || fm.h != 30 {
 		t.Errorf("size %dx%d", fm.w, fm.h)
 	}
-	if v := fm.View().Content; btFits(v, 100, 30) != nil || !strings.Contains(v, "quiz 1/1") {
+	if v := fm.View().Content; btFits(v, 100, 30) != nil || !strings.Contains(v, "quiz 1 of 1 right") {
 		t.Errorf("final frame: %v\n%s", btFits(v, 100, 30), v)
 	}
 }
@@ -119,11 +119,11 @@ func TestFlowPickerToSandbox(t *testing.T) {
 	for _, s := range p.tl.steps {
 		titles = append(titles, s.Step.Title)
 	}
-	want := "login|call GET /api/orders|steal the refresh token via script-injection|advance until access-expiry|attacker.refresh|attacker.ride"
+	want := "log in|the app calls GET /api/orders|steal the refresh token via script-injection|advance until access-expiry|the attacker refreshes|injected script rides the session"
 	if got := strings.Join(titles, "|"); got != want {
 		t.Errorf("sandbox steps:\n got %s\nwant %s", got, want)
 	}
-	if !strings.HasPrefix(p.status, "attacker.ride: ") || p.tl.cur != len(p.tl.steps)-1 {
+	if !strings.HasPrefix(p.status, "injected script rides the session: ") || p.tl.cur != len(p.tl.steps)-1 {
 		t.Errorf("status %q at %d", p.status, p.tl.cur)
 	}
 }

@@ -192,7 +192,7 @@ func TestGolden(t *testing.T) {
 					if i > 0 {
 						m = gtPress(t, m, strconv.Itoa(i+1))
 					}
-					gtContains(t, m, "step 5/10", "quiz 1/1", "▶"+strconv.Itoa(i+1)+" "+tab)
+					gtContains(t, m, "step 5/10", "quiz 1 of 1 right", "▶"+strconv.Itoa(i+1)+" "+tab)
 					gtGolden(t, m, w, h)
 				})
 			}

@@ -945,7 +945,7 @@ func btTestAnswer(t *testing.T, k string) {
 		t.Fatal(err)
 	}
 	a := btNewApp(t, Options{Open: sc}, 100, 45) // room for the verdict
-	if !strings.Contains(a.header(), "quiz 0/0") {
+	if !strings.Contains(a.header(), "quiz 0 of 0 right") {
 		t.Errorf("header before answering: %q", a.header())
 	}
 	a.press("n")
@@ -961,8 +961,8 @@ func btTestAnswer(t *testing.T, k string) {
 	if n == 4 {
 		right, verdict = 1, "Right."
 	}
-	if h := a.header(); !strings.Contains(h, fmt.Sprintf("quiz %d/1", right)) {
-		t.Errorf("%s: header %q, want quiz %d/1", k, h, right)
+	if h := a.header(); !strings.Contains(h, fmt.Sprintf("quiz %d of 1 right", right)) {
+		t.Errorf("%s: header %q, want quiz %d of 1 right", k, h, right)
 	}
 	if !strings.Contains(a.text(), verdict) || !strings.Contains(a.text(), "Outcome: 200") {
 		t.Errorf("%s: no verdict %q and outcome after answering:\n%s", k, verdict, a.text())
@@ -976,8 +976,8 @@ func btTestAnswer(t *testing.T, k string) {
 
 // btActions maps the sandbox's action keys to the step titles they make.
 var btActions = map[string]string{
-	"i": "login", "c": "call GET /api/orders", "r": "refresh", "o": "logout", "v": "admin-revoke",
-	"A": "attacker.call GET /api/orders", "R": "attacker.refresh", "P": "attacker.ride",
+	"i": "log in", "c": "the app calls GET /api/orders", "r": "the app refreshes", "o": "log out", "v": "an administrator revokes alice's sessions",
+	"A": "the attacker calls GET /api/orders", "R": "the attacker refreshes", "P": "injected script rides the session",
 }
 
 // btDid checks that the last key added one step with the title and an

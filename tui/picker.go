@@ -22,6 +22,10 @@ func (i item) FilterValue() string {
 	return i.sc.ID + " " + i.sc.Title + " " + i.sc.Theme + " " + i.sc.Level + " " + i.sc.Summary
 }
 
+// previewRows is the preview's height below the list on narrow screens:
+// enough for the summary and the goals.
+const previewRows = 10
+
 // picker lists the catalogue grouped by theme, with a preview of the
 // selected lesson's summary and goals.
 type picker struct {
@@ -66,7 +70,7 @@ func (p *picker) SetSize(w, h int) {
 	if w >= 100 {
 		p.list.SetSize(w/2, h)
 	} else {
-		p.list.SetSize(w, max(h-7, 3))
+		p.list.SetSize(w, max(h-previewRows, 3))
 	}
 	// The list gives its filter input its width less the prompt, but not
 	// less the title bar's padding: while filtering, the list was two cells
@@ -115,5 +119,5 @@ func (p *picker) View() string {
 	if p.w >= 100 {
 		return lipgloss.JoinHorizontal(lipgloss.Top, clampBlock(left, p.w/2, p.h), "  ", clampBlock(prev, p.w-p.w/2-2, p.h))
 	}
-	return clampBlock(left, p.w, max(p.h-7, 3)) + "\n" + clampBlock(prev, p.w, 7)
+	return clampBlock(left, p.w, max(p.h-previewRows, 3)) + "\n" + clampBlock(prev, p.w, previewRows)
 }

@@ -12,7 +12,6 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
@@ -287,8 +286,26 @@ func (p *player) View() string {
 	left := clampBlock(p.dia.View(&p.tl, p.st), p.dia.w, p.dia.h)
 	var body string
 	if p.w >= 120 {
-		sep := strings.TrimRight(strings.Repeat("│ \n", max(p.dia.h, 1)), "\n")
-		body = lipgloss.JoinHorizontal(lipgloss.Top, left, p.st.Subtle.Render(sep), right)
+		// Both panels are clamped to exactly their size: join them line by
+		// line, without measuring every line again as JoinHorizontal does.
+		ls, rs := strings.Split(left, "\n"), strings.Split(right, "\n")
+		sep := p.st.Subtle.Render("│ ")
+		var b strings.Builder
+		for i := range max(len(ls), len(rs)) {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			if i < len(ls) {
+				b.WriteString(ls[i])
+			} else {
+				b.WriteString(strings.Repeat(" ", p.dia.w))
+			}
+			b.WriteString(sep)
+			if i < len(rs) {
+				b.WriteString(rs[i])
+			}
+		}
+		body = b.String()
 	} else {
 		body = left + "\n" + rule + "\n" + right
 	}
@@ -304,7 +321,7 @@ func (p *player) header() string {
 		"preset " + t.preset,
 	}
 	if right, answered, total := t.score(); total > 0 {
-		parts = append(parts, fmt.Sprintf("quiz %d/%d", right, answered))
+		parts = append(parts, fmt.Sprintf("quiz %d of %d right", right, answered))
 	}
 	if p.auto {
 		parts = append(parts, fmt.Sprintf("▶ autoplay %s", speeds[p.speed]))

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/help"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -82,4 +83,14 @@ func inline(st lipgloss.Style, s string) string {
 		return st.Render(s)
 	}
 	return r[:i] + s + r[i+1:]
+}
+
+// helpStyles styles the help footer from the palette, instead of bubbles'
+// defaults, whose light greys are hard to read on white.
+func (st *Styles) helpStyles() help.Styles {
+	h := help.DefaultStyles(st.isDark)
+	h.ShortKey, h.FullKey = st.Bold, st.Bold
+	h.ShortDesc, h.FullDesc = st.Subtle, st.Subtle
+	h.ShortSeparator, h.FullSeparator, h.Ellipsis = st.Subtle, st.Subtle, st.Subtle
+	return h
 }
