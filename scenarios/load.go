@@ -1,15 +1,16 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+	goccyyaml "github.com/goccy/go-yaml"
+	goccy "github.com/goccy/go-yaml/parser"
+	"go.yaml.in/yaml/v3"
 )
 
 // MaxFileBytes caps a scenario file. A lesson of a thousand steps is far
@@ -45,12 +46,11 @@ func (d *decoder) errAt(p Pos, format string, args ...any) {
 	d.probs = append(d.probs, Problem{File: d.file, Pos: p, Msg: fmt.Sprintf(format, args...)})
 }
 
-func posOf(n ast.Node) Pos {
-	if n == nil || n.GetToken() == nil {
+func posOf(n *yaml.Node) Pos {
+	if n == nil || n.Line == 0 {
 		return Pos{1, 1}
 	}
-	p := n.GetToken().Position
-	return Pos{p.Line, p.Column}
+	return Pos{n.Line, n.Column}
 }
 
 func (d *decoder) decode(data []byte) *Scenario {
@@ -64,41 +64,32 @@ func (d *decoder) decode(data []byte) *Scenario {
 		d.errAt(Pos{1, 1}, "the file is empty: a scenario needs at least id, title and steps")
 		return sc
 	}
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		var ye yaml.Error
-		if errors.As(err, &ye) && ye.GetToken() != nil {
-			p := ye.GetToken().Position
-			d.errAt(Pos{p.Line, p.Column}, "YAML syntax: %s", ye.GetMessage())
-		} else {
-			d.errAt(Pos{1, 1}, "YAML syntax: %v", err)
-		}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		p, msg := syntaxError(data, err)
+		d.errAt(p, "YAML syntax: %s", msg)
 		return sc
 	}
-	var docs []*ast.DocumentNode
-	for _, doc := range f.Docs {
-		if doc != nil && doc.Body != nil {
-			docs = append(docs, doc)
-		}
+	var second yaml.Node
+	if err := dec.Decode(&second); err == nil && len(second.Content) > 0 {
+		d.errAt(posOf(second.Content[0]), "one scenario per file: this is a second YAML document")
 	}
-	if len(docs) == 0 {
+	if len(doc.Content) == 0 {
 		d.errAt(Pos{1, 1}, "the file has no content: a scenario needs at least id, title and steps")
 		return sc
 	}
-	if len(docs) > 1 {
-		d.errAt(posOf(docs[1].Body), "one scenario per file: this is a second YAML document")
-	}
-	body := docs[0].Body
+	body := doc.Content[0]
 	sc.Pos = posOf(body)
-	if mv := mappingValues(body); len(mv) > 0 {
-		sc.Pos = posOf(mv[0].Key)
+	if mv := pairs(body); len(mv) > 0 {
+		sc.Pos = posOf(mv[0].key)
 	} else {
 		d.errAt(sc.Pos, "a scenario file is a mapping of keys (id, title, steps, …), not a single value or a list")
 		return sc
 	}
 	d.unreadable = false
-	for _, mv := range mappingValues(body) {
-		sc.At[keyOf(mv)] = posOf(mv.Value)
+	for _, kv := range pairs(body) {
+		sc.At[kv.key.Value] = posOf(kv.value)
 	}
 	d.object(body, "the scenario", fields{
 		"id":       d.str(&sc.ID),
@@ -111,24 +102,24 @@ func (d *decoder) decode(data []byte) *Scenario {
 		"client":   d.str(&sc.Client),
 		"storage":  d.str(&sc.Storage),
 		"topology": d.str(&sc.Topology),
-		"set": func(n ast.Node) {
-			d.eachPair(n, "set", func(k string, kp Pos, v ast.Node) {
+		"set": func(n *yaml.Node) {
+			d.eachPair(n, "set", func(k string, kp Pos, v *yaml.Node) {
 				s, ok := d.scalar(v, "set."+k)
 				if ok {
 					sc.Set = append(sc.Set, Setting{Key: k, Value: s, Pos: kp})
 				}
 			})
 		},
-		"steps": func(n ast.Node) {
-			seq, ok := unwrap(n).(*ast.SequenceNode)
-			if !ok {
+		"steps": func(n *yaml.Node) {
+			seq := unwrap(n)
+			if seq.Kind != yaml.SequenceNode {
 				d.errAt(posOf(n), "steps must be a list of steps (each starting with -)")
 				return
 			}
-			if len(seq.Values) == 0 {
+			if len(seq.Content) == 0 {
 				d.errAt(posOf(n), "steps: a scenario needs at least one step")
 			}
-			for i, v := range seq.Values {
+			for i, v := range seq.Content {
 				sc.Steps = append(sc.Steps, d.step(v, i+1))
 			}
 		},
@@ -136,38 +127,62 @@ func (d *decoder) decode(data []byte) *Scenario {
 	return sc
 }
 
+// syntaxError positions a YAML syntax error. go.yaml.in/yaml/v3, which
+// parses every file (it is the faster parser), names only a line, and not
+// always the right one; on this rare path goccy/go-yaml parses the file
+// again, since its errors carry the exact line and column.
+func syntaxError(data []byte, err error) (Pos, string) {
+	if _, gerr := goccy.ParseBytes(data, 0); gerr != nil {
+		var ye goccyyaml.Error
+		if errors.As(gerr, &ye) && ye.GetToken() != nil {
+			p := ye.GetToken().Position
+			return Pos{p.Line, p.Column}, ye.GetMessage()
+		}
+	}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, tail, ok := strings.Cut(rest, ": "); ok {
+			if l, err := strconv.Atoi(n); err == nil {
+				line, msg = l, tail
+			}
+		}
+	}
+	return Pos{line, 1}, msg
+}
+
 // stepKeys are the keys of a step besides the action's own parameters.
 var stepKeys = []string{"do", "title", "narration", "expect", "quiz"}
 
-func (d *decoder) step(n ast.Node, index int) *Step {
+func (d *decoder) step(n *yaml.Node, index int) *Step {
 	st := &Step{Params: map[string]string{}, At: map[string]Pos{}, keyAt: map[string]Pos{}, Pos: posOf(n)}
 	what := fmt.Sprintf("step %d", index)
 	fs := fields{
 		"do":        d.str(&st.Do),
 		"title":     d.str(&st.Title),
 		"narration": d.str(&st.Narration),
-		"expect":    func(v ast.Node) { st.Expect = d.expect(v, what) },
-		"quiz":      func(v ast.Node) { st.Quiz = d.quiz(v, what) },
+		"expect":    func(v *yaml.Node) { st.Expect = d.expect(v, what) },
+		"quiz":      func(v *yaml.Node) { st.Quiz = d.quiz(v, what) },
 	}
 	// Parameters are checked against the action once it is known, so that
 	// "did you mean" can suggest the action's own parameter names.
-	d.object(n, what, fs, func(k string, kp Pos, v ast.Node) {
+	d.object(n, what, fs, func(k string, kp Pos, v *yaml.Node) {
 		if s, ok := d.scalar(v, what+"."+k); ok {
 			st.Params[k] = s
 		}
 	})
-	for _, mv := range mappingValues(n) {
-		st.At[keyOf(mv)], st.keyAt[keyOf(mv)] = posOf(mv.Value), posOf(mv.Key)
+	for _, kv := range pairs(n) {
+		st.At[kv.key.Value], st.keyAt[kv.key.Value] = posOf(kv.value), posOf(kv.key)
 	}
 	return st
 }
 
-func (d *decoder) expect(n ast.Node, what string) *Expect {
+func (d *decoder) expect(n *yaml.Node, what string) *Expect {
 	e := &Expect{At: map[string]Pos{}}
 	what += " expect"
 	d.object(n, what, fields{
-		"status": func(v ast.Node) { e.Status = d.intPtr(v, what+": status") },
-		"error": func(v ast.Node) {
+		"status": func(v *yaml.Node) { e.Status = d.intPtr(v, what+": status") },
+		"error": func(v *yaml.Node) {
 			if s, ok := d.scalar(v, "error"); ok {
 				if s == "none" {
 					s = ""
@@ -176,15 +191,15 @@ func (d *decoder) expect(n ast.Node, what string) *Expect {
 			}
 		},
 		"reason":         d.str(&e.Reason),
-		"logged_in":      func(v ast.Node) { e.LoggedIn = d.boolPtr(v, what+": logged_in") },
-		"reuse_detected": func(v ast.Node) { e.ReuseDetected = d.boolPtr(v, what+": reuse_detected") },
-		"family_revoked": func(v ast.Node) { e.FamilyRevoked = d.boolPtr(v, what+": family_revoked") },
-		"as_contacted":   func(v ast.Node) { e.ASContacted = d.boolPtr(v, what+": as_contacted") },
-		"introspections": func(v ast.Node) { e.Introspections = d.intPtr(v, what+": introspections") },
+		"logged_in":      func(v *yaml.Node) { e.LoggedIn = d.boolPtr(v, what+": logged_in") },
+		"reuse_detected": func(v *yaml.Node) { e.ReuseDetected = d.boolPtr(v, what+": reuse_detected") },
+		"family_revoked": func(v *yaml.Node) { e.FamilyRevoked = d.boolPtr(v, what+": family_revoked") },
+		"as_contacted":   func(v *yaml.Node) { e.ASContacted = d.boolPtr(v, what+": as_contacted") },
+		"introspections": func(v *yaml.Node) { e.Introspections = d.intPtr(v, what+": introspections") },
 		"attacker_holds": d.strList("attacker_holds", &e.AttackerHolds),
-		"tokens": func(v ast.Node) {
+		"tokens": func(v *yaml.Node) {
 			e.Tokens = map[string]string{}
-			d.eachPair(v, "tokens", func(k string, kp Pos, val ast.Node) {
+			d.eachPair(v, "tokens", func(k string, kp Pos, val *yaml.Node) {
 				if s, ok := d.scalar(val, "tokens."+k); ok {
 					e.Tokens[k] = s
 					e.At["tokens."+k] = kp
@@ -192,18 +207,18 @@ func (d *decoder) expect(n ast.Node, what string) *Expect {
 			})
 		},
 	}, nil)
-	for _, mv := range mappingValues(n) {
-		e.At[keyOf(mv)] = posOf(mv.Value)
+	for _, kv := range pairs(n) {
+		e.At[kv.key.Value] = posOf(kv.value)
 	}
 	return e
 }
 
-func (d *decoder) quiz(n ast.Node, what string) *Quiz {
+func (d *decoder) quiz(n *yaml.Node, what string) *Quiz {
 	q := &Quiz{Pos: posOf(n)}
 	d.object(n, what+" quiz", fields{
 		"question": d.str(&q.Question),
 		"options":  d.strList("options", &q.Options),
-		"answer": func(v ast.Node) {
+		"answer": func(v *yaml.Node) {
 			if p := d.intPtr(v, "answer"); p != nil {
 				q.Answer = *p
 			}
@@ -214,30 +229,28 @@ func (d *decoder) quiz(n ast.Node, what string) *Quiz {
 }
 
 // fields maps the keys of a mapping to what decodes each value.
-type fields map[string]func(ast.Node)
+type fields map[string]func(*yaml.Node)
 
 // object decodes a mapping: each known key through fs, each other key
 // through extra (or, when extra is nil, as an unknown-key problem with a
 // suggestion). Repeated keys are problems.
-func (d *decoder) object(n ast.Node, what string, fs fields, extra func(string, Pos, ast.Node)) {
-	if _, ok := unwrap(n).(*ast.MappingNode); !ok {
-		if _, ok := unwrap(n).(*ast.MappingValueNode); !ok {
-			d.errAt(posOf(n), "%s must be a mapping of key: value", what)
-			return
-		}
+func (d *decoder) object(n *yaml.Node, what string, fs fields, extra func(string, Pos, *yaml.Node)) {
+	if unwrap(n).Kind != yaml.MappingNode {
+		d.errAt(posOf(n), "%s must be a mapping of key: value", what)
+		return
 	}
 	seen := map[string]bool{}
-	for _, mv := range mappingValues(n) {
-		k, kp := keyOf(mv), posOf(mv.Key)
+	for _, kv := range pairs(n) {
+		k, kp := kv.key.Value, posOf(kv.key)
 		if seen[k] {
 			d.errAt(kp, "%s: key %q appears twice", what, k)
 			continue
 		}
 		seen[k] = true
 		if f, ok := fs[k]; ok {
-			f(mv.Value)
+			f(kv.value)
 		} else if extra != nil {
-			extra(k, kp, mv.Value)
+			extra(k, kp, kv.value)
 		} else {
 			d.errAt(kp, "%s: unknown key %q%s", what, k, didYouMean(k, keys(fs)))
 		}
@@ -245,26 +258,26 @@ func (d *decoder) object(n ast.Node, what string, fs fields, extra func(string, 
 }
 
 // eachPair calls f for every key of a mapping.
-func (d *decoder) eachPair(n ast.Node, what string, f func(string, Pos, ast.Node)) {
+func (d *decoder) eachPair(n *yaml.Node, what string, f func(string, Pos, *yaml.Node)) {
 	d.object(n, what, fields{}, f)
 }
 
-func (d *decoder) str(dst *string) func(ast.Node) {
-	return func(n ast.Node) {
+func (d *decoder) str(dst *string) func(*yaml.Node) {
+	return func(n *yaml.Node) {
 		if s, ok := d.scalar(n, ""); ok {
 			*dst = s
 		}
 	}
 }
 
-func (d *decoder) strList(what string, dst *[]string) func(ast.Node) {
-	return func(n ast.Node) {
-		seq, ok := unwrap(n).(*ast.SequenceNode)
-		if !ok {
+func (d *decoder) strList(what string, dst *[]string) func(*yaml.Node) {
+	return func(n *yaml.Node) {
+		seq := unwrap(n)
+		if seq.Kind != yaml.SequenceNode {
 			d.errAt(posOf(n), "%s must be a list (items starting with -, or [a, b])", what)
 			return
 		}
-		for i, v := range seq.Values {
+		for i, v := range seq.Content {
 			if s, ok := d.scalar(v, fmt.Sprintf("%s item %d", what, i+1)); ok {
 				*dst = append(*dst, s)
 			}
@@ -272,7 +285,7 @@ func (d *decoder) strList(what string, dst *[]string) func(ast.Node) {
 	}
 }
 
-func (d *decoder) intPtr(n ast.Node, what string) *int {
+func (d *decoder) intPtr(n *yaml.Node, what string) *int {
 	s, ok := d.scalar(n, what)
 	if !ok {
 		return nil
@@ -285,7 +298,7 @@ func (d *decoder) intPtr(n ast.Node, what string) *int {
 	return &i
 }
 
-func (d *decoder) boolPtr(n ast.Node, what string) *bool {
+func (d *decoder) boolPtr(n *yaml.Node, what string) *bool {
 	s, ok := d.scalar(n, what)
 	if !ok {
 		return nil
@@ -304,24 +317,22 @@ func (d *decoder) boolPtr(n ast.Node, what string) *bool {
 
 // scalar returns a scalar's text. Lists and mappings where a single value
 // belongs are problems.
-func (d *decoder) scalar(n ast.Node, what string) (string, bool) {
-	switch v := unwrap(n).(type) {
-	case *ast.StringNode:
-		return v.Value, true
-	case *ast.LiteralNode:
-		return strings.TrimRight(v.Value.Value, "\n"), true
-	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
-		return v.GetToken().Value, true
-	case *ast.NullNode:
-		return "", true
-	case *ast.AliasNode:
+func (d *decoder) scalar(n *yaml.Node, what string) (string, bool) {
+	if n.Kind == yaml.AliasNode {
 		d.errAt(posOf(n), "aliases (*name) are not supported in scenario files")
 		return "", false
+	}
+	v := unwrap(n)
+	if v.Kind == yaml.ScalarNode {
+		if v.Tag == "!!null" {
+			return "", true
+		}
+		return strings.TrimRight(v.Value, "\n"), true
 	}
 	if what == "" {
 		what = "this value"
 	}
-	if mappingValues(n) != nil {
+	if v.Kind == yaml.MappingNode {
 		// The usual cause: "text: more text" unquoted, which YAML reads as a
 		// key and a value.
 		d.errAt(posOf(n), "%s must be a single value, but YAML reads it as key: value; put the text in quotes or use a | block", what)
@@ -331,38 +342,30 @@ func (d *decoder) scalar(n ast.Node, what string) (string, bool) {
 	return "", false
 }
 
-// unwrap looks through anchors and tags to the value.
-func unwrap(n ast.Node) ast.Node {
-	for {
-		switch v := n.(type) {
-		case *ast.AnchorNode:
-			n = v.Value
-		case *ast.TagNode:
-			n = v.Value
-		default:
-			return n
-		}
+// unwrap looks through a document node to its value. (Anchors are a field
+// of every node in this parser, not a wrapper.)
+func unwrap(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
 	}
+	return n
 }
 
-func mappingValues(n ast.Node) []*ast.MappingValueNode {
-	switch v := unwrap(n).(type) {
-	case *ast.MappingNode:
-		return v.Values
-	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{v}
-	}
-	return nil
-}
+// pair is one key and its value in a mapping.
+type pair struct{ key, value *yaml.Node }
 
-func keyOf(mv *ast.MappingValueNode) string {
-	if mv.Key == nil {
-		return ""
+// pairs lists a mapping's keys and values, in file order; nil for anything
+// else.
+func pairs(n *yaml.Node) []pair {
+	n = unwrap(n)
+	if n.Kind != yaml.MappingNode {
+		return nil
 	}
-	if s, ok := mv.Key.(*ast.StringNode); ok {
-		return s.Value
+	out := make([]pair, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out = append(out, pair{n.Content[i], n.Content[i+1]})
 	}
-	return mv.Key.GetToken().Value
+	return out
 }
 
 func keys(fs fields) []string {
