@@ -105,7 +105,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	filtering := m.screen == screenPicker && m.picker.filtering()
+	// While the learner types (a picker filter, the sandbox's duration
+	// prompt) letters are text, not commands.
+	filtering := (m.screen == screenPicker && m.picker.filtering()) ||
+		(m.screen == screenPlayer && m.player.prompt != nil)
 	switch {
 	case msg.String() == "ctrl+c":
 		return m, tea.Quit

@@ -1192,3 +1192,52 @@ func TestAutoplayDoesNotSkipAQuizReachedByHand(t *testing.T) {
 		t.Errorf("the tick at a waiting quiz: cur %d (quiz %d), autoplay %v", p.tl.cur, q, p.auto)
 	}
 }
+
+// TestSandboxCustomAdvance: the advance menu's "custom…" asks for a
+// duration; a bad one is refused with the reason and the prompt stays;
+// q and ? are text there, not commands; a good one advances the clock.
+func TestSandboxCustomAdvance(t *testing.T) {
+	m, err := New(Options{Sandbox: true, ExportDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tm tea.Model = m
+	send := func(msgs ...tea.Msg) {
+		for _, msg := range msgs {
+			tm, _ = tm.Update(msg)
+		}
+	}
+	typeText := func(s string) {
+		for _, r := range s {
+			send(tea.KeyPressMsg{Code: r, Text: string(r)})
+		}
+	}
+	send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	typeText("d9") // the advance menu, then its 9th choice: custom…
+	p := tm.(Model).player
+	if p.prompt == nil {
+		t.Fatal("custom… opened no prompt")
+	}
+	typeText("q?x")
+	if _, ok := tm.(Model); !ok || tm.(Model).player.prompt == nil {
+		t.Fatal("q or ? left the prompt")
+	}
+	send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if p.prompt == nil || !strings.Contains(p.prompt.err, "bad duration") {
+		t.Fatalf("a bad duration was accepted: %+v", p.prompt)
+	}
+	for range 3 {
+		send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	typeText("2h30m")
+	send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if p.prompt != nil {
+		t.Fatalf("the prompt stayed open: %q", p.prompt.err)
+	}
+	if n := len(p.tl.steps); n != 1 || p.tl.steps[0].Step.Title != "advance 2h30m" {
+		t.Fatalf("want one step 'advance 2h30m', got %d steps", n)
+	}
+	if got := p.tl.steps[0].Snapshot.Time.Sub(p.tl.initial.Time); got != 150*time.Minute {
+		t.Errorf("the clock moved %s, want 2h30m", got)
+	}
+}

@@ -39,6 +39,7 @@ type player struct {
 	tick  int // generation of the autoplay timer: stale ticks are ignored
 
 	menu      *menu
+	prompt    *prompt // the sandbox's custom-duration prompt
 	status    string
 	whatIf    string // the what-if in force, in words; "" for none
 	applied   whatIf // the what-if in force
@@ -94,7 +95,7 @@ func (p *player) SetSize(w, h int) {
 
 func (p *player) helpKeys() help.KeyMap {
 	switch {
-	case p.menu != nil:
+	case p.menu != nil || p.prompt != nil:
 		return menuHelp{p.keys}
 	case p.live != nil:
 		return sandboxHelp{p.keys}
@@ -140,6 +141,16 @@ func (p *player) Update(msg tea.Msg) (tea.Cmd, bool) {
 func (p *player) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	defer p.SetSize(p.w, p.h) // a step may open or close a quiz: re-balance the panels
 	k := p.keys
+	if p.prompt != nil {
+		v, done, closed, cmd := p.prompt.update(msg, k)
+		if closed {
+			p.prompt = nil
+		}
+		if done {
+			p.do("advance", map[string]string{"by": v})
+		}
+		return cmd, true
+	}
 	if p.menu != nil {
 		m, res, cmd := p.menu.update(msg, k)
 		p.menu = m
@@ -278,9 +289,12 @@ func (p *player) View() string {
 		note = "what-if: " + note
 	}
 	var right string
-	if p.menu != nil {
+	switch {
+	case p.prompt != nil:
+		right = clampBlock(p.prompt.view(p.st, p.insp.w), p.insp.w, p.insp.h)
+	case p.menu != nil:
 		right = clampBlock(p.menu.view(p.st, p.insp.w), p.insp.w, p.insp.h)
-	} else {
+	default:
 		right = clampBlock(p.insp.View(&p.tl, p.st, note), p.insp.w, p.insp.h)
 	}
 	left := clampBlock(p.dia.View(&p.tl, p.st), p.dia.w, p.dia.h)

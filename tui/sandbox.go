@@ -48,6 +48,10 @@ func (p *player) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.choices = append(m.choices, choice{label: "until the access token has expired", pick: func() tea.Cmd {
 			p.do("advance", map[string]string{"until": "access-expiry"})
 			return nil
+		}}, choice{label: "custom…", pick: func() tea.Cmd {
+			pr, cmd := newPrompt(p.st)
+			p.prompt = pr
+			return cmd
 		}})
 		p.menu = m
 	case key.Matches(msg, k.Steal):
