@@ -23,21 +23,8 @@ type introspection struct {
 // serveIntrospect is the introspection endpoint (RFC 7662 §2). Callers must
 // authenticate (§2.1); the API uses its own registration, ClientAPI.
 func (as *AuthServer) serveIntrospect(w http.ResponseWriter, r *http.Request) {
-	f, ok := parsePostForm(w, r)
+	caller, v, ok := as.tokenCall(w, r, true)
 	if !ok {
-		return
-	}
-	caller, e := as.authenticateClient(r, f)
-	if e == nil && caller.public {
-		e = newErr(401, ErrInvalidClient, "introspection needs an authenticated caller").because("public client " + caller.id + " cannot authenticate, so it may not introspect")
-	}
-	if e != nil {
-		writeOAuthError(w, r, e)
-		return
-	}
-	v := f.get("token")
-	if v == "" {
-		writeOAuthError(w, r, newErr(400, ErrInvalidRequest, "token is missing"))
 		return
 	}
 	resp, why, label := as.introspect(caller, v)

@@ -11,18 +11,8 @@ import (
 // (§2.1: a wrong hint only costs a longer search) and answers 200 even for
 // unknown tokens (§2.2), so that a caller learns nothing from the answer.
 func (as *AuthServer) serveRevoke(w http.ResponseWriter, r *http.Request) {
-	f, ok := parsePostForm(w, r)
+	client, v, ok := as.tokenCall(w, r, false)
 	if !ok {
-		return
-	}
-	client, e := as.authenticateClient(r, f)
-	if e != nil {
-		writeOAuthError(w, r, e)
-		return
-	}
-	v := f.get("token")
-	if v == "" {
-		writeOAuthError(w, r, newErr(400, ErrInvalidRequest, "token is missing"))
 		return
 	}
 	n := noteOf(r)
@@ -62,6 +52,31 @@ func (as *AuthServer) serveRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	noStore(w)
 	w.WriteHeader(http.StatusOK)
+}
+
+// tokenCall reads a request about one token, as revocation (RFC 7009 §2.1)
+// and introspection (RFC 7662 §2.1) receive them: a POSTed form, an
+// authenticated caller (a confidential one when confidential is set), and a
+// token parameter. It answers the error itself and returns ok=false when
+// the request cannot go on.
+func (as *AuthServer) tokenCall(w http.ResponseWriter, r *http.Request, confidential bool) (*clientReg, string, bool) {
+	f, ok := parsePostForm(w, r)
+	if !ok {
+		return nil, "", false
+	}
+	caller, e := as.authenticateClient(r, f)
+	if e == nil && confidential && caller.public {
+		e = newErr(401, ErrInvalidClient, "this endpoint needs an authenticated caller").
+			because("public client " + caller.id + " cannot authenticate, so it may not introspect")
+	}
+	if e == nil && f.get("token") == "" {
+		e = newErr(400, ErrInvalidRequest, "token is missing")
+	}
+	if e != nil {
+		writeOAuthError(w, r, e)
+		return nil, "", false
+	}
+	return caller, f.get("token"), true
 }
 
 // findAccess verifies v as an access token this AS signed and returns its
