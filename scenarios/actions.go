@@ -3,6 +3,8 @@ package scenarios
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -41,9 +43,25 @@ func sourceNames() []string {
 	return out
 }
 
+// checkPath accepts the paths the demo API serves, written as a request
+// target: a malformed one would only fail later, when the step runs.
 func checkPath(v string) error {
 	if !strings.HasPrefix(v, "/") {
 		return fmt.Errorf("a path starts with /, got %q", v)
+	}
+	u, err := url.ParseRequestURI(v)
+	if err != nil || strings.ContainsAny(v, " \t#") {
+		return fmt.Errorf("%q is not a valid request path", v)
+	}
+	if !slices.Contains(sim.APIPaths(), u.Path) {
+		return fmt.Errorf("the API has no endpoint %s%s (it serves %s)", u.Path, didYouMean(u.Path, sim.APIPaths()), strings.Join(sim.APIPaths(), ", "))
+	}
+	return nil
+}
+
+func checkUser(v string) error {
+	if v != sim.DemoUser {
+		return fmt.Errorf("the simulated AS has one user, %s, not %q", sim.DemoUser, v)
 	}
 	return nil
 }
@@ -140,10 +158,11 @@ var actions = map[string]*action{
 			return w.App().RefreshUsing(sim.TokenKind(p["token"]))
 		}},
 	"admin-revoke": {name: "admin-revoke", doc: "an administrator revokes all of a user's sessions at the AS",
-		params: []param{{name: "user", def: sim.DemoUser, doc: "whose sessions"}},
+		params: []param{{name: "user", def: sim.DemoUser, check: checkUser, doc: "whose sessions"}},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
 			n := w.AdminRevoke(p["user"])
-			return sim.Outcome{Status: http.StatusOK, Reason: fmt.Sprintf("%d session(s) revoked", n)}
+			// An administrator's action at the AS, not an HTTP request: no status.
+			return sim.Outcome{Reason: fmt.Sprintf("%d session(s) revoked", n)}
 		}},
 	"set": {name: "set", doc: "change a policy knob mid-scenario (what-if in the middle of a story)",
 		params: []param{

@@ -91,6 +91,13 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("? [a]\n: b"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc, err := Load("fuzz.yaml", data)
+		if err == nil {
+			// What validates must run: no step of a valid file may crash the
+			// engine (EdDSA keeps each run cheap).
+			if _, err := Execute(sc, Options{Set: []Setting{{Key: "alg", Value: "EdDSA"}}}); err != nil {
+				t.Fatalf("a valid scenario does not run: %v", err)
+			}
+		}
 		switch {
 		case err == nil && sc == nil:
 			t.Fatal("neither a scenario nor an error")

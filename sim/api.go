@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +57,17 @@ var apiRoutes = []apiRoute{
 	{http.MethodGet, "/api/profile", "profile"},
 	{http.MethodGet, "/api/orders", "orders:read"},
 	{http.MethodPost, "/api/orders", "orders:write"},
+}
+
+// APIPaths lists the paths the demo API serves.
+func APIPaths() []string {
+	var out []string
+	for _, r := range apiRoutes {
+		if !slices.Contains(out, r.path) {
+			out = append(out, r.path)
+		}
+	}
+	return out
 }
 
 // Routes lists the API's endpoints as "METHOD /path (scope)".
@@ -205,7 +217,7 @@ func (api *API) introspect(raw string, ex explanation) (*AccessClaims, *invalidT
 
 // deny adds jti to the denylist until exp; entries are useless after it,
 // which is why a denylist stays small when access tokens are short-lived.
-func (api *API) deny(jti string, exp time.Time, reason string) {
+func (api *API) deny(jti string, exp time.Time, reason string, tell bool) {
 	api.mu.Lock()
 	now := api.now()
 	for k, d := range api.denylist {
@@ -215,7 +227,7 @@ func (api *API) deny(jti string, exp time.Time, reason string) {
 	}
 	api.denylist[jti] = denied{exp, reason}
 	api.mu.Unlock()
-	if api.env.policy().APIMode == ModeDenylist {
+	if tell && api.env.policy().APIMode == ModeDenylist {
 		api.env.emit(Event{Kind: KindDenylisted, From: ActorAPI, Reason: reason,
 			Summary: "the API will refuse this jti until " + when(exp) + ", when the token would expire anyway"})
 	}

@@ -69,7 +69,7 @@ func (a *Attacker) Steal(src Source, kind TokenKind) Outcome {
 	}
 	a.mu.Unlock()
 	a.env.emit(Event{Kind: KindStolen, From: ActorAttacker, To: ActorApp, Reason: why})
-	return Outcome{Status: http.StatusOK, Reason: why}
+	return Outcome{Reason: why} // no HTTP request was made: no status
 }
 
 // reach returns the token src can get, or why it cannot.
@@ -88,7 +88,7 @@ func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
 			}
 			return held, "an injected script read the " + string(kind) + " token from localStorage: any script on the page can"
 		case StorageMemory:
-			return "", "the tokens live in a JavaScript variable, not in storage an injected script can enumerate (it can still make the page call the API)"
+			return "", "the tokens live in a JavaScript variable, so an injected script cannot read them from storage; it still runs inside the page, so it can make the app call the API, hook fetch, or run a silent login of its own (memory storage stops reading tokens, not using the session)"
 		case StorageCookie:
 			if a.victim.fp {
 				return "", "the refresh token is in an httpOnly cookie, which scripts cannot read, and the access token lives in a variable of the page, not in storage a script can enumerate (the script can still make the page call /auth/refresh: session riding)"
@@ -167,7 +167,10 @@ func (a *Attacker) CallAPI(method, path string) Outcome {
 	if at == "" {
 		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no access token"}
 	}
-	req, _ := http.NewRequest(method, a.victim.apiBase+path, nil)
+	req, err := http.NewRequest(method, a.victim.apiBase+path, nil)
+	if err != nil {
+		return Outcome{Error: ErrBadRequest, Reason: "the request cannot be built: " + err.Error()}
+	}
 	req.Header.Set("Authorization", "Bearer "+at)
 	_, _, o := a.env.send(a.http, req)
 	return o

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -71,13 +73,28 @@ func Decode(raw string) (Decoded, error) {
 	}
 	h, c := decodeJWT(raw)
 	if h == nil {
-		return Decoded{}, fmt.Errorf("%w: the header (part 1) is not base64url-encoded JSON", ErrNotJWT)
+		return Decoded{}, fmt.Errorf("%w: the header (part 1) %s", ErrNotJWT, whyNotObject(parts[0]))
 	}
 	if c == nil {
-		return Decoded{}, fmt.Errorf("%w: the payload (part 2) is not base64url-encoded JSON", ErrNotJWT)
+		return Decoded{}, fmt.Errorf("%w: the payload (part 2) %s", ErrNotJWT, whyNotObject(parts[1]))
 	}
 	return Decoded{Header: h, Claims: c, Signature: parts[2]}, nil
 }
+
+// whyNotObject says why a JWT segment does not decode to a JSON object.
+func whyNotObject(seg string) string {
+	b, err := base64.RawURLEncoding.DecodeString(seg)
+	switch {
+	case err != nil:
+		return "is not base64url"
+	case !json.Valid(b):
+		return "is base64url but not JSON"
+	}
+	return "is JSON but not an object"
+}
+
+// maxTime is the last NumericDate a person can read (9999-12-31).
+const maxTime = 253402300799
 
 // ClaimValue renders a decoded value for people: NumericDate claims as UTC
 // times, lists joined, numbers without exponents.
@@ -85,6 +102,9 @@ func ClaimValue(name string, v any) string {
 	switch x := v.(type) {
 	case float64:
 		if timeClaims[name] {
+			if x < 0 || x > maxTime {
+				return fmt.Sprintf("%v (not a plausible time)", x)
+			}
 			return fmt.Sprintf("%.0f (%s)", x, time.Unix(int64(x), 0).UTC().Format(time.RFC3339))
 		}
 		return fmt.Sprintf("%v", x)

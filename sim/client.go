@@ -203,7 +203,8 @@ func (c *Client) tokenRequest(form url.Values) Outcome {
 
 // Call calls the API. With a refresh token at hand it refreshes first when
 // the access token is about to expire (policy RefreshSkew), and after a 401
-// invalid_token it refreshes and retries once (RFC 6750 §3). After a 403 it
+// invalid_token it refreshes and retries once (RFC 6750 §3.1 lets a client get
+// a new token and retry; once is this app's policy). After a 403 it
 // does not: a new token would carry the same scope.
 func (c *Client) Call(method, path string) Outcome {
 	at, exp, _, _ := c.store.snapshot()
@@ -213,7 +214,11 @@ func (c *Client) Call(method, path string) Outcome {
 	}
 	skew := c.env.policy().RefreshSkew
 	if rt != "" && (at == "" || (skew > 0 && !c.env.clock.Now().Before(exp.Add(-skew)))) {
-		c.note("the access token expires at %s, within %s: the app refreshes before calling", when(exp), FormatDuration(skew))
+		if now := c.env.clock.Now(); !now.Before(exp) {
+			c.note("the access token expired at %s (%s ago): the app refreshes before calling", when(exp), FormatDuration(now.Sub(exp).Truncate(time.Second)))
+		} else {
+			c.note("the access token expires at %s, within %s: the app refreshes before calling", when(exp), FormatDuration(skew))
+		}
 		if o := c.Refresh(); !o.OK() {
 			return o
 		}
@@ -246,7 +251,10 @@ func (c *Client) callOnce(method, path string) Outcome {
 
 // bearer sends one API request with the token v as a bearer token.
 func (c *Client) bearer(rawURL, method, v string) Outcome {
-	req, _ := http.NewRequest(method, rawURL, nil)
+	req, err := http.NewRequest(method, rawURL, nil)
+	if err != nil {
+		return Outcome{Error: ErrBadRequest, Reason: "the request cannot be built: " + err.Error()}
+	}
 	req.Header.Set("Authorization", "Bearer "+v)
 	_, _, o := c.env.send(c.http, req)
 	return o

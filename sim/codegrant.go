@@ -55,7 +55,7 @@ func (as *AuthServer) redeemCode(client *clientReg, f form) (*tokenResponse, *oa
 	// Core §11) and may use the refresh grant: without it, the `expiry`
 	// lesson shows a user who must log in again.
 	var rt string
-	if client.allowsGrant("refresh_token") && hasScope(rec.scope, "offline_access") {
+	if client.allowsGrant("refresh_token") && hasScope(rec.scope, "offline_access") && (!client.public || as.env.policy().PublicRefresh) {
 		rt, _ = as.newRefresh(fam, nil)
 	}
 	return as.issue(fam, rec.scope, rec.nonce, rt)

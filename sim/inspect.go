@@ -123,7 +123,7 @@ func (w *World) Inspect() Snapshot {
 	w.api.mu.Lock()
 	s.Denylist = len(w.api.denylist)
 	w.api.mu.Unlock()
-	s.Attacker = attackerView(s.Tokens, now)
+	s.Attacker = attackerView(s.Tokens, now, s.Policy)
 	return s
 }
 
@@ -140,8 +140,10 @@ func (as *AuthServer) view(holder Actor, kind, v, where string, now time.Time) T
 		if rec, ok := as.access[jti]; ok {
 			t.Label, t.IssuedAt, t.ExpiresAt = rec.label, rec.iat, rec.exp
 			switch {
+			case rec.revoked() && !now.Before(rec.exp):
+				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+", and expired at "+when(rec.exp)+": no API accepts it"
 			case rec.revoked():
-				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+"; a stateless API still accepts it until "+when(rec.exp)
+				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+"; an API that checks tokens locally (stateless) still accepts it until "+when(rec.exp)+", one that introspects or keeps a denylist refuses it"
 			case !now.Before(rec.exp):
 				t.State, t.Why = StateExpired, "expired at "+when(rec.exp)
 			default:
@@ -204,7 +206,7 @@ func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
 	return v
 }
 
-func attackerView(tokens []TokenView, now time.Time) AttackerView {
+func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 	var v AttackerView
 	var can []string
 	for _, t := range tokens {
@@ -214,10 +216,15 @@ func attackerView(tokens []TokenView, now time.Time) AttackerView {
 		switch t.Kind {
 		case "access":
 			v.HoldsAccess = true
-			// A revoked access token still works at a stateless API until
-			// it expires; an expired one works nowhere.
-			if t.State == StateActive || (t.State == StateRevoked && now.Before(t.ExpiresAt)) {
-				can = append(can, "call the API as the user until "+when(t.ExpiresAt)+" (at a stateless API)")
+			// The API accepts a token until exp + leeway; a revoked one only
+			// if it checks locally (stateless): introspection and the
+			// denylist refuse it at once.
+			until := t.ExpiresAt.Add(pol.Leeway)
+			switch {
+			case t.State == StateActive && now.Before(until):
+				can = append(can, "call the API as the user until "+when(until)+" (exp plus leeway)")
+			case t.State == StateRevoked && now.Before(until) && pol.APIMode == ModeStateless:
+				can = append(can, "call the API as the user until "+when(until)+": it was revoked, but this API checks tokens locally")
 			}
 		case "refresh":
 			v.HoldsRefresh = true

@@ -43,6 +43,7 @@ type Policy struct {
 	RefreshSkew         time.Duration // the app refreshes proactively this long before exp; 0 = only reactively
 	SingleFlight        bool          // concurrent calls in the app share one refresh
 	APIClockSkew        time.Duration // the API's clock runs this far ahead (negative: behind) of the AS's
+	PublicRefresh       bool          // issue refresh tokens to public clients too (RFC 9700 §2.2.2 allows it with rotation or sender-constraint)
 }
 
 // knob describes one settable policy field.
@@ -91,6 +92,7 @@ var knobs = map[string]knob{
 	"code_ttl":               durationKnob("authorization-code lifetime", func(p *Policy) *time.Duration { return &p.CodeTTL }),
 	"refresh_skew":           durationKnob("the app refreshes this long before exp (0 = only after a 401)", func(p *Policy) *time.Duration { return &p.RefreshSkew }),
 	"single_flight":          boolKnob("concurrent calls share one refresh", func(p *Policy) *bool { return &p.SingleFlight }),
+	"public_refresh":         boolKnob("issue refresh tokens to public clients", func(p *Policy) *bool { return &p.PublicRefresh }),
 	"api_clock_skew":         durationKnob("the API's clock offset from the AS's (may be negative)", func(p *Policy) *time.Duration { return &p.APIClockSkew }),
 	"api_mode": {"how the API checks tokens: stateless, introspect or denylist",
 		func(p *Policy) string { return string(p.APIMode) },
@@ -169,8 +171,8 @@ func (p *Policy) Validate() error {
 		errs = append(errs, errors.New("code_ttl must be positive"))
 	}
 	if p.Leeway > 5*time.Minute {
-		// RFC 7519 §4.1.4 allows "a few minutes, at most".
-		errs = append(errs, errors.New("leeway above 5m defeats expiry (RFC 7519 §4.1.4: a few minutes at most)"))
+		// RFC 7519 §4.1.4: "usually no more than a few minutes".
+		errs = append(errs, errors.New("leeway above 5m defeats expiry (RFC 7519 §4.1.4: usually no more than a few minutes)"))
 	}
 	switch p.APIMode {
 	case ModeStateless, ModeIntrospect, ModeDenylist:

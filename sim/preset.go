@@ -21,11 +21,12 @@ type Preset struct {
 // simulator's own choices, not a vendor's.
 func base() Policy {
 	return Policy{
-		Leeway:      30 * time.Second, // sim policy: checklist item 52
-		CodeTTL:     60 * time.Second, // sim policy: checklist item 9 (RFC 6749 §4.1.2 allows up to 10 min)
-		APIMode:     ModeStateless,
-		Alg:         RS256,
-		RefreshSkew: 30 * time.Second,
+		Leeway:        30 * time.Second, // sim policy: checklist item 52
+		CodeTTL:       60 * time.Second, // sim policy: checklist item 9 (RFC 6749 §4.1.2 allows up to 10 min)
+		APIMode:       ModeStateless,
+		Alg:           RS256,
+		RefreshSkew:   30 * time.Second,
+		PublicRefresh: true,
 	}
 }
 
@@ -75,9 +76,15 @@ func Presets() []Preset {
 	// Spring Authorization Server TokenSettings defaults: access token 5 min,
 	// self-contained (JWT); refresh token 60 min; reuseRefreshTokens true,
 	// so no rotation.
+	//
+	// It issues no refresh token to a public client (client authentication
+	// method NONE): spring-authorization-server gh-296 / PR #379; gh-297:
+	// "no plans to implement refresh tokens for Public Clients". A
+	// single-page app logs in again when its access token expires.
 	spring := base()
 	spring.AccessTTL = 5 * time.Minute
 	spring.RefreshAbsolute = 60 * time.Minute
+	spring.PublicRefresh = false
 
 	// ORY Hydra / fosite: access token 1 h; rotating refresh tokens with a
 	// grace period of 0; reuse revokes the whole chain, access tokens

@@ -26,7 +26,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 		why := "the AS never issued this refresh token"
 		if strings.Count(v, ".") == 2 {
 			// A JWT: an access or ID token sent where a refresh token belongs.
-			why += ": it is a JWT, and refresh tokens are opaque strings; each token has one audience (access tokens go to the API, ID tokens stay with the app, refresh tokens go only to the token endpoint)"
+			why += ": it is a JWT, an access or ID token, not one of this AS's refresh tokens (which here are opaque random strings); each token has one audience: access tokens go to the API, ID tokens stay with the app, refresh tokens go only to the token endpoint"
 		}
 		return nil, newErr(400, ErrInvalidGrant, "unknown refresh token").because(why)
 	}
@@ -65,7 +65,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 		}
 		why := fmt.Sprintf("refresh token %s was rotated at %s and presented again", rt.label, when(rt.changedAt))
 		as.env.emit(Event{Kind: KindReuse, From: ActorAS, Token: rt.label, Family: fam.label,
-			Reason: why + ": the AS cannot tell the thief from the user, so it revokes the whole family (RFC 9700 section 4.14.2)"})
+			Reason: why + ": the AS cannot tell the thief from the user, so it revokes the whole family (RFC 9700 section 4.14.2; revoking the family's access tokens too is OAuth 2.1 section 4.3.1 and this simulator's policy)"})
 		as.revokeFamily(fam, "refresh token "+rt.label+" was reused at "+when(now), pol.RevokeAccessOnReuse)
 		return deny("refresh token reuse detected; the grant is revoked",
 			why+": reuse detected, family "+fam.label+" revoked")
@@ -165,7 +165,18 @@ func (as *AuthServer) revokeFamily(fam *family, why string, withAccess bool) {
 	}
 	as.env.emit(Event{Kind: KindFamilyRevoked, From: ActorAS, Family: fam.label,
 		Reason:  "family " + fam.label + " revoked because " + why,
-		Summary: fmt.Sprintf("revoked now: %s (an API that checks access tokens locally still accepts them until they expire)", strings.Join(killed, ", "))})
+		Summary: revokedSummary(killed, withAccess)})
+}
+
+// revokedSummary says what a family revocation killed, and what it could
+// not: access tokens already out are recalled only from APIs that ask the
+// AS (introspection) or listen to it (denylist).
+func revokedSummary(killed []string, withAccess bool) string {
+	s := "revoked now: " + strings.Join(killed, ", ")
+	if withAccess {
+		return s + " (an API that checks access tokens locally still accepts them until they expire)"
+	}
+	return s + " (this policy leaves the family's access tokens alone: they die at their exp)"
 }
 
 // revokeAccess records an access token as revoked and tells any listening

@@ -31,7 +31,11 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 	name = orName(name)
 	hdr, err := decodeHeader(raw)
 	if err != nil {
-		return nil, &invalidToken{"The access token is malformed", name + " is not a JWT (" + err.Error() + "): the API cannot read it, and refresh tokens are opaque strings meant only for the AS (RFC 6749 section 1.5)"}
+		why := name + " is not a JWT (" + err.Error() + "): the API cannot read it"
+		if strings.HasPrefix(name, "refresh token") {
+			why += "; refresh tokens are meant for the authorization server only and are never sent to resource servers (RFC 6749 section 1.5)"
+		}
+		return nil, &invalidToken{"The access token is malformed", why}
 	}
 	// 1. typ (RFC 9068 §4, RFC 8725 §3.11). golang-jwt never checks it.
 	typ, _ := hdr.Typ.(string)

@@ -98,8 +98,8 @@ func New(cfg Config) (*World, error) {
 		api.explain = w.as.explain
 	}
 	w.as.onAccessRevoked = func(jti string, exp time.Time, why string) {
-		w.api.deny(jti, exp, why)
-		w.apiB.deny(jti, exp, why)
+		w.api.deny(jti, exp, why, true)
+		w.apiB.deny(jti, exp, why, false) // one event for the learner, not one per API
 	}
 	w.app = newClient(e, w.wire, cfg.Client, cfg.Storage, &TokenStore{})
 	if cfg.Topology == TopologyFirstParty {

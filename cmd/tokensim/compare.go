@@ -16,7 +16,7 @@ func (e *env) compare(args []string) int {
 	var sets settings
 	fs.Var(&sets, "set", "change a policy knob in every run, key=value (repeatable)")
 	seed := fs.Uint64("seed", 1, "seed")
-	pos, code, ok := parse(fs, args, e.stdout)
+	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
 	}

@@ -11,13 +11,25 @@ import (
 )
 
 func (e *env) decode(args []string) int {
-	fs := newFlags("decode", "decode [token|-]", "  tokensim decode eyJhbGciOi…\n  pbpaste | tokensim decode -\n", e.stderr)
-	pos, code, ok := parse(fs, args, e.stdout)
+	fs := newFlags("decode", "decode [token|-] | decode --sample", "  tokensim decode --sample            # a fresh access token from a simulated login\n  tokensim decode eyJhbGciOi…\n  pbpaste | tokensim decode -\n", e.stderr)
+	sample := fs.Bool("sample", false, "decode the access token of a fresh simulated login (and print it, to paste elsewhere)")
+	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
 	}
 	var raw string
 	switch {
+	case *sample && len(pos) > 0:
+		fmt.Fprintln(e.stderr, "tokensim decode: give a token or --sample, not both")
+		return exitUsage
+	case *sample:
+		at, err := sampleToken()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "tokensim decode: %v\n", err)
+			return exitFailed
+		}
+		fmt.Fprintf(e.stdout, "Token\n  %s\n\n", at)
+		raw = at
 	case len(pos) > 1:
 		fmt.Fprintln(e.stderr, "tokensim decode: give one token")
 		return exitUsage
@@ -44,10 +56,19 @@ func (e *env) decode(args []string) int {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", k, sim.ClaimValue(k, m[k]), sim.ClaimMeaning(k))
 		}
 	}
+	if alg, _ := d.Header["alg"].(string); strings.EqualFold(alg, "none") {
+		fmt.Fprintln(tw, "Warning: alg none means the token is not signed at all: an API must refuse it (RFC 8725 section 3.2)")
+	} else if strings.HasPrefix(strings.ToUpper(alg), "HS") {
+		fmt.Fprintln(tw, "Warning: "+alg+" is a shared-secret MAC: an API that expects the issuer's public key must refuse it (key confusion, RFC 8725 section 3.1)")
+	}
 	section("Header", d.Header)
 	section("Payload", d.Claims)
 	tw.Flush()
-	fmt.Fprintf(&out, "Signature\n  %s… (%d characters)\n", head(d.Signature, 16), len(d.Signature))
+	if d.Signature == "" {
+		out.WriteString("Signature\n  none: the token is unsigned\n")
+	} else {
+		fmt.Fprintf(&out, "Signature\n  %s… (%d characters)\n", head(d.Signature, 16), len(d.Signature))
+	}
 	out.WriteString("\nDecoding is not verifying: anyone can write these claims. Only the signature,\nchecked with the issuer's key, makes them trustworthy.\n")
 	_, _ = e.stdout.Write(out.Bytes())
 	return exitOK
@@ -59,4 +80,21 @@ func head(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// sampleToken logs a fresh world in and returns its access token.
+func sampleToken() (string, error) {
+	w, err := sim.New(sim.Config{Seed: 1})
+	if err != nil {
+		return "", err
+	}
+	if o := w.App().Login(sim.DemoUser, sim.DemoPassword, ""); !o.OK() {
+		return "", fmt.Errorf("the simulated login failed: %s", o.Reason)
+	}
+	for _, t := range w.Inspect().Tokens {
+		if t.Holder == sim.ActorApp && t.Kind == "access" {
+			return t.Value, nil
+		}
+	}
+	return "", fmt.Errorf("the simulated login issued no access token")
 }

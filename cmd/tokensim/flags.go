@@ -10,37 +10,48 @@ import (
 	"github.com/tokensim/tokensim/scenarios"
 )
 
+// flags is a command's flag set. It prints nothing while parsing: parse
+// prints help to stdout (exit 0) or the error to stderr (exit 2), once.
+type flags struct {
+	*flag.FlagSet
+	name, synopsis, examples string
+	stderr                   io.Writer
+}
+
 // newFlags makes a command's flag set with the help text and examples.
-func newFlags(name, synopsis, examples string, stderr io.Writer) *flag.FlagSet {
+func newFlags(name, synopsis, examples string, stderr io.Writer) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		out := fs.Output()
-		fmt.Fprintf(out, "Usage:\n  tokensim %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-		if examples != "" {
-			fmt.Fprintf(out, "\nExamples:\n%s", examples)
-		}
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &flags{FlagSet: fs, name: name, synopsis: synopsis, examples: examples, stderr: stderr}
+}
+
+func (f *flags) usage(w io.Writer) {
+	fmt.Fprintf(w, "Usage:\n  tokensim %s\n\nFlags:\n", f.synopsis)
+	f.SetOutput(w)
+	f.PrintDefaults()
+	f.SetOutput(io.Discard)
+	if f.examples != "" {
+		fmt.Fprintf(w, "\nExamples:\n%s", f.examples)
 	}
-	return fs
 }
 
 // parse parses flags that may come before, between or after the
 // positional arguments ("run login --seed 2" and "run --seed 2 login").
 // It returns the positionals, or the exit status to return at once (0 for
 // --help, 2 for a bad flag).
-func parse(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, int, bool) {
+func (f *flags) parse(args []string, stdout io.Writer) ([]string, int, bool) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := f.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(stdout)
-				fs.Usage()
+				f.usage(stdout)
 				return nil, exitOK, false
 			}
+			fmt.Fprintf(f.stderr, "tokensim %s: %v\nRun 'tokensim %s --help' for usage.\n", f.name, err, f.name)
 			return nil, exitUsage, false
 		}
-		rest := fs.Args()
+		rest := f.Args()
 		if len(rest) == 0 {
 			return pos, 0, true
 		}

@@ -11,7 +11,7 @@ import (
 func (e *env) list(args []string) int {
 	fs := newFlags("list", "list [--json]", "  tokensim list\n  tokensim list --json | jq -r '.[].id'\n", e.stderr)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	pos, code, ok := parse(fs, args, e.stdout)
+	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
 	}

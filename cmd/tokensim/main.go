@@ -88,6 +88,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "play":
 		return e.play(rest)
 	case "sandbox":
+		fs := newFlags("sandbox", "sandbox", "  tokensim sandbox\n", stderr)
+		if _, code, ok := fs.parse(rest, stdout); !ok {
+			return code
+		}
 		if !e.interactive {
 			fmt.Fprintln(stderr, "tokensim sandbox: the sandbox is interactive; run it in a terminal")
 			return exitUsage
@@ -126,6 +130,5 @@ func wantColor(w io.Writer) bool {
 	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return isTerminal(f)
 }

@@ -146,3 +146,64 @@ func TestRunDeterministic(t *testing.T) {
 		t.Error("different seeds gave identical tokens")
 	}
 }
+
+// TestReviewFixes: behaviours a first-time user hit in review.
+func TestReviewFixes(t *testing.T) {
+	t.Run("help once, on stdout", func(t *testing.T) {
+		code, out, errs := cli(t, "", "run", "--help")
+		if code != 0 || strings.Count(out, "Usage:") != 1 || errs != "" {
+			t.Fatalf("exit %d, %d usages on stdout, stderr %q", code, strings.Count(out, "Usage:"), errs)
+		}
+	})
+	t.Run("a what-if from the command line is not a failure", func(t *testing.T) {
+		code, out, errs := cli(t, "", "run", "refresh-theft-rotation", "--preset", "okta")
+		if code != 0 || out == "" || !strings.Contains(errs, "differ from what the lesson expects") {
+			t.Fatalf("exit %d, stderr:\n%s", code, errs)
+		}
+		if code, _, _ := cli(t, "", "run", "refresh-theft-rotation"); code != 0 {
+			t.Fatal("the lesson under its own policy must hold")
+		}
+	})
+	t.Run("validate takes built-in ids", func(t *testing.T) {
+		if code, out, errs := cli(t, "", "validate", "login"); code != 0 || !strings.Contains(out, "ok (login") {
+			t.Fatalf("exit %d: %s%s", code, out, errs)
+		}
+	})
+	t.Run("play off a terminal prints the transcript", func(t *testing.T) {
+		code, out, _ := cli(t, "", "play", "logout")
+		if code != 0 || !strings.Contains(out, "Step 1/") {
+			t.Fatalf("exit %d:\n%s", code, out)
+		}
+		code, _, errs := cli(t, "", "play", "logout", "--preset", "nope")
+		if code != 2 || !strings.HasPrefix(errs, "tokensim play:") {
+			t.Fatalf("exit %d, stderr %q", code, errs)
+		}
+	})
+	t.Run("sandbox help", func(t *testing.T) {
+		if code, out, _ := cli(t, "", "sandbox", "--help"); code != 0 || !strings.Contains(out, "tokensim sandbox") {
+			t.Fatalf("exit %d: %s", code, out)
+		}
+	})
+	t.Run("a path the API does not serve is caught before running", func(t *testing.T) {
+		code, out, errs := cli(t, "", "run", "testdata/badpath.yaml")
+		if code != 2 || out != "" || !strings.Contains(errs, "badpath.yaml:11:11:") {
+			t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+		}
+	})
+}
+
+func TestDecodeWarnings(t *testing.T) {
+	code, out, _ := cli(t, "", "decode", "eyJhbGciOiJub25lIn0.eyJleHAiOjFlMzB9.")
+	for _, want := range []string{"Warning: alg none", "not a plausible time", "none: the token is unsigned"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("exit %d, output lacks %q:\n%s", code, want, out)
+		}
+	}
+	code, out, _ = cli(t, "", "decode", "--sample")
+	if code != 0 || !strings.Contains(out, "Token\n  eyJ") || !strings.Contains(out, "at+jwt") {
+		t.Errorf("--sample: exit %d:\n%s", code, out)
+	}
+	if code, _, errs := cli(t, "", "decode", "eyJhbGciOiJub25lIn0.W10."); code != 2 || !strings.Contains(errs, "JSON but not an object") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/charmbracelet/x/term"
 	"os"
 	"strings"
 
@@ -25,7 +26,7 @@ func (e *env) play(args []string) int {
 	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
 	seed := fs.Uint64("seed", 1, "seed")
 	plain := fs.Bool("plain", false, "print the linear transcript instead of the interactive player")
-	pos, code, ok := parse(fs, args, e.stdout)
+	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
 	}
@@ -40,24 +41,13 @@ func (e *env) play(args []string) int {
 	}
 	opts := scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}
 	if *plain || !e.interactive {
-		return e.run(append([]string{pos[0], "--seed", fmt.Sprint(*seed)}, runFlags(*preset, sets)...))
+		return e.render("play", []*scenarios.Scenario{sc}, opts, "text")
 	}
 	if _, _, err := scenarios.Policy(sc, opts); err != nil {
 		fmt.Fprintf(e.stderr, "tokensim play: %v\n", err)
 		return exitUsage
 	}
 	return e.tui(tui.Options{Open: sc, Run: opts})
-}
-
-func runFlags(preset string, sets settings) []string {
-	var out []string
-	if preset != "" {
-		out = append(out, "--preset", preset)
-	}
-	for _, s := range sets {
-		out = append(out, "--set", s.Key+"="+s.Value)
-	}
-	return out
 }
 
 // tui runs the interactive program until the learner quits.
@@ -80,8 +70,6 @@ func (e *env) tui(opts tui.Options) int {
 	return exitOK
 }
 
-// isTerminal reports whether f is a terminal.
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether f is a terminal (a character device such as
+// /dev/null is not).
+func isTerminal(f *os.File) bool { return term.IsTerminal(f.Fd()) }

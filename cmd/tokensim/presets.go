@@ -11,7 +11,7 @@ import (
 // presets prints every preset's figures side by side.
 func (e *env) presets(args []string) int {
 	fs := newFlags("presets", "presets", "  tokensim presets\n", e.stderr)
-	pos, code, ok := parse(fs, args, e.stdout)
+	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
 	}

@@ -9,7 +9,9 @@ import (
 	"github.com/tokensim/tokensim/sim"
 )
 
-const runExamples = `  tokensim run login
+const runExamples = `  (with --preset or --set, steps that differ from the lesson's expectations
+   are listed on stderr and the exit status stays 0: a what-if, not a failure)
+  tokensim run login
   tokensim run refresh-theft-rotation --preset okta
   tokensim run logout --set api_mode=introspect --set access_ttl=5m
   tokensim run my-lesson.yaml --format markdown > my-lesson.md
@@ -24,7 +26,7 @@ func (e *env) run(args []string) int {
 	seed := fs.Uint64("seed", 1, "seed for codes, verifiers, jti values and refresh tokens")
 	format := fs.String("format", "text", "output: text, markdown or json (one event per line)")
 	all := fs.Bool("all", false, "run the whole built-in catalogue")
-	pos, code, ok := parse(fs, args, e.stdout)
+	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
 	}
@@ -55,21 +57,29 @@ func (e *env) run(args []string) int {
 		fmt.Fprintln(e.stderr, "tokensim run: name one scenario (see 'tokensim list') or a file, or use --all")
 		return exitUsage
 	}
-	opts := scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}
+	return e.render("run", list, scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}, *format)
+}
 
-	// Render everything first: a bad option produces no partial output.
+// render runs the lessons and prints them in format. It renders everything
+// first, so that a bad option produces no partial output. A failed
+// expectation is exit 1, unless --preset or --set changed the policy: the
+// lesson's expectations were written for its own policy, so under another
+// one they are differences to report, not failures (a what-if from the
+// command line).
+func (e *env) render(cmd string, list []*scenarios.Scenario, opts scenarios.Options, format string) int {
+	whatIf := opts.Preset != "" || len(opts.Set) > 0
 	var out bytes.Buffer
 	failed := 0
 	for i, sc := range list {
 		r, err := scenarios.Execute(sc, opts)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "tokensim run: %v\n", err)
+			fmt.Fprintf(e.stderr, "tokensim %s: %v\n", cmd, err)
 			return exitUsage
 		}
-		if i > 0 && *format != "json" {
+		if i > 0 && format != "json" {
 			out.WriteString("\n")
 		}
-		switch *format {
+		switch format {
 		case "json":
 			err = scenarios.WriteJSON(&out, r)
 		case "markdown":
@@ -78,7 +88,7 @@ func (e *env) run(args []string) int {
 			err = scenarios.WriteText(&out, r, scenarios.TextOptions{Color: e.color})
 		}
 		if err != nil {
-			fmt.Fprintf(e.stderr, "tokensim run: %v\n", err)
+			fmt.Fprintf(e.stderr, "tokensim %s: %v\n", cmd, err)
 			return exitFailed
 		}
 		for _, f := range r.Failures() {
@@ -89,8 +99,11 @@ func (e *env) run(args []string) int {
 	if _, err := e.stdout.Write(out.Bytes()); err != nil {
 		return exitFailed
 	}
-	if failed > 0 {
-		fmt.Fprintf(e.stderr, "tokensim run: %d expectation(s) failed\n", failed)
+	switch {
+	case failed > 0 && whatIf:
+		fmt.Fprintf(e.stderr, "tokensim %s: under this policy %d step(s) differ from what the lesson expects under its own (listed above)\n", cmd, failed)
+	case failed > 0:
+		fmt.Fprintf(e.stderr, "tokensim %s: %d expectation(s) failed\n", cmd, failed)
 		return exitFailed
 	}
 	return exitOK

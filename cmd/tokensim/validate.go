@@ -8,8 +8,8 @@ import (
 )
 
 func (e *env) validate(args []string) int {
-	fs := newFlags("validate", "validate <file.yaml>…", "  tokensim validate my-lesson.yaml\n  tokensim validate lessons/*.yaml\n", e.stderr)
-	files, code, ok := parse(fs, args, e.stdout)
+	fs := newFlags("validate", "validate <file.yaml|id>…", "  tokensim validate my-lesson.yaml\n  tokensim validate lessons/*.yaml\n  tokensim validate login\n", e.stderr)
+	files, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
 	}
@@ -19,7 +19,7 @@ func (e *env) validate(args []string) int {
 	}
 	status := exitOK
 	for _, f := range files {
-		sc, err := loadFile(f)
+		sc, err := loadScenario(f)
 		var probs scenarios.Problems
 		switch {
 		case errors.As(err, &probs):
