@@ -77,7 +77,7 @@ func TestLifeInspectTokens(t *testing.T) {
 func TestLifeInspectFamilies(t *testing.T) {
 	w := lifeWorld(t, "")
 	lifeLogin(t, w, "")
-	lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+	lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 	if s := w.Inspect().Attacker; !s.HoldsRefresh || s.HoldsAccess || !strings.Contains(s.Summary, "mint new access tokens at the token endpoint with rt-1") {
 		t.Fatalf("attacker with rt-1: %+v", s)
 	}
@@ -132,7 +132,7 @@ func TestLifeInspectSnapshotIsDeepCopy(t *testing.T) {
 	w := lifeWorld(t, "")
 	lifeLogin(t, w, "")
 	lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
-	lifeOK(t, "steal", w.Attacker().Steal(SourceLog, TokenAccess), http.StatusOK)
+	lifeOK(t, "steal", w.Attacker().Steal(SourceLog, TokenAccess), 0) // a theft sends no request: no status
 	early := w.Inspect()
 	frozen, err := json.Marshal(early)
 	if err != nil {
@@ -142,7 +142,7 @@ func TestLifeInspectSnapshotIsDeepCopy(t *testing.T) {
 	lifeAdvance(t, w, 20*time.Minute)
 	lifeSet(t, w, "api_mode", "denylist")
 	lifeOK(t, "call with refresh", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
-	lifeOK(t, "steal refresh", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+	lifeOK(t, "steal refresh", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 	lifeOK(t, "logout", w.App().Logout(), http.StatusOK)
 	later := w.Inspect()
 	// Edit the later snapshot's maps and slices.

@@ -73,8 +73,14 @@ func TestLifePresets(t *testing.T) {
 			if err != nil || lp.Policy != pol {
 				t.Fatalf("LookupPreset: %+v, %v", lp, err)
 			}
-			// The preset runs: a world, a login, a call, a refresh.
-			w := lifeWorld(t, p.Name)
+			// The preset runs: a world, a login, a call, a refresh (with a
+			// confidential client where the preset gives public clients
+			// no refresh token).
+			w := lifeWorld(t, p.Name, func(c *Config) {
+				if !pol.PublicRefresh {
+					c.Client = KindWeb
+				}
+			})
 			if w.PresetName() != p.Name || w.Policy() != pol {
 				t.Fatalf("world preset %s policy %+v", w.PresetName(), w.Policy())
 			}
@@ -106,7 +112,14 @@ func TestLifePresetReuseUnderEveryPreset(t *testing.T) {
 			want := lifePresetFigures[p.Name]
 			w := lifeWorld(t, p.Name)
 			lifeLogin(t, w, "")
-			lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+			if !p.Policy.PublicRefresh {
+				// No refresh token in the single-page app: nothing to steal.
+				if o := w.Attacker().Steal(SourceScript, TokenRefresh); o.Error != ErrUnreachable {
+					t.Fatalf("steal from an SPA without a refresh token: %+v", o)
+				}
+				return
+			}
+			lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 			lifeOK(t, "thief refreshes", w.Attacker().Refresh(), http.StatusOK)
 			lifeAdvance(t, w, time.Minute) // beyond any grace
 			o := w.App().Refresh()
@@ -151,5 +164,22 @@ func TestLifePresetsAreFresh(t *testing.T) {
 	ps[0].Name = "changed"
 	if p, _ := LookupPreset(DefaultPreset); p.Policy.AccessTTL != 15*time.Minute {
 		t.Fatal("changing a returned preset changed the table")
+	}
+}
+
+// TestSpringNoPublicRefresh: Spring Authorization Server issues no refresh
+// token to a public client (spring-authorization-server #379), but does to
+// a confidential one; the other presets give the SPA one.
+func TestSpringNoPublicRefresh(t *testing.T) {
+	for _, c := range []struct {
+		preset string
+		client ClientKind
+		want   bool
+	}{{"spring", KindSPA, false}, {"spring", KindWeb, true}, {"tokensim", KindSPA, true}, {"keycloak", KindSPA, true}} {
+		w := newTestWorld(t, func(cfg *Config) { cfg.Preset, cfg.Client = c.preset, c.client })
+		_, rt := login(t, w)
+		if (rt != "") != c.want {
+			t.Errorf("%s with a %s client: refresh token issued %t, want %t", c.preset, c.client, rt != "", c.want)
+		}
 	}
 }

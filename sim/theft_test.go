@@ -23,7 +23,7 @@ func TestLifeAccessTokenTheft(t *testing.T) {
 		t.Fatalf("steal before any API call: %+v", o)
 	}
 	lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
-	lifeOK(t, "steal from log", w.Attacker().Steal(SourceLog, TokenAccess), http.StatusOK)
+	lifeOK(t, "steal from log", w.Attacker().Steal(SourceLog, TokenAccess), 0) // a theft sends no request: no status
 	o := w.Attacker().CallAPI(http.MethodGet, "/api/orders")
 	lifeOK(t, "thief's call", o, http.StatusOK)
 	if o.Token != "at-1" {
@@ -43,7 +43,7 @@ func TestLifeAccessTokenTheft(t *testing.T) {
 func TestLifeReuseAttackerFirst(t *testing.T) {
 	w := lifeWorld(t, "tokensim")
 	lifeLogin(t, w, "")
-	lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+	lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 	lifeAdvance(t, w, 5*time.Minute)
 	lifeOK(t, "thief refreshes", w.Attacker().Refresh(), http.StatusOK)
 	if tv := w.Inspect(); !tv.Attacker.HoldsRefresh || !strings.Contains(tv.Attacker.Summary, "mint new access tokens at the token endpoint with rt-2") {
@@ -98,7 +98,7 @@ func TestLifeReuseAttackerFirst(t *testing.T) {
 func TestLifeReuseVictimFirst(t *testing.T) {
 	w := lifeWorld(t, "tokensim")
 	_, rt1 := lifeLogin(t, w, "")
-	lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+	lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 	lifeAdvance(t, w, 15*time.Minute)
 	lifeOK(t, "victim's call (proactive refresh)", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
 	if _, rt2 := lifeHeld(w); rt2 == rt1 {
@@ -152,7 +152,7 @@ func TestLifeNoRotationStolenRefresh(t *testing.T) {
 			}
 			_, rt := lifeLogin(t, w, "")
 			loginAt := w.Clock().Now()
-			lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+			lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 			mints := 0
 			var seen []string
 			for step := 10 * day; w.Clock().Elapsed(loginAt)+step < tc.abs; {
@@ -196,7 +196,7 @@ func TestLifeOktaGrace(t *testing.T) {
 		t.Fatalf("okta grace %s", w.Policy().ReuseGrace)
 	}
 	lifeLogin(t, w, "")
-	lifeOK(t, "steal rt-1", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+	lifeOK(t, "steal rt-1", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 	lifeOK(t, "victim rotates rt-1", w.App().Refresh(), http.StatusOK)
 	lifeAdvance(t, w, 30*time.Second) // the boundary is inside (≤ grace)
 	n := w.Log().Len()
@@ -229,7 +229,7 @@ func TestLifeOktaGrace(t *testing.T) {
 	// A second world: the same reuse 31 s after rotation is reuse.
 	w = lifeWorld(t, "okta")
 	lifeLogin(t, w, "")
-	lifeOK(t, "steal rt-1", w.Attacker().Steal(SourceScript, TokenRefresh), http.StatusOK)
+	lifeOK(t, "steal rt-1", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 	lifeOK(t, "victim rotates rt-1", w.App().Refresh(), http.StatusOK)
 	lifeAdvance(t, w, 31*time.Second)
 	lifeFail(t, "rt-1 reused after the grace", w.Attacker().Refresh(), 400, ErrInvalidGrant, "reuse detected")
@@ -421,7 +421,7 @@ func TestLifeConfidentialClientTheft(t *testing.T) {
 			t.Fatalf("script injection vs a server-side app (%s): %+v", k, o)
 		}
 	}
-	lifeOK(t, "network steal", w.Attacker().Steal(SourceNetwork, TokenRefresh), http.StatusOK)
+	lifeOK(t, "network steal", w.Attacker().Steal(SourceNetwork, TokenRefresh), 0) // a theft sends no request: no status
 	n := w.Log().Len()
 	o := w.Attacker().Refresh()
 	lifeFail(t, "thief refreshes without the secret", o, 401, ErrInvalidClient, "confidential", "secret", "10.4")
@@ -456,7 +456,7 @@ func TestLifeReachMatrix(t *testing.T) {
 			for _, k := range []TokenKind{TokenAccess, TokenRefresh} {
 				o := w.Attacker().Steal(SourceScript, k)
 				if tc.script == "" {
-					lifeOK(t, "script reads localStorage", o, http.StatusOK)
+					lifeOK(t, "script reads localStorage", o, 0) // a theft sends no request: no status
 				} else if o.Error != ErrUnreachable || !strings.Contains(o.Reason, tc.script) {
 					t.Fatalf("script vs %s (%s): %+v", tc.storage, k, o)
 				}
@@ -471,7 +471,7 @@ func TestLifeReachMatrix(t *testing.T) {
 				t.Fatalf("log before any API call: %+v", o)
 			}
 			lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
-			lifeOK(t, "log: access", w.Attacker().Steal(SourceLog, TokenAccess), http.StatusOK)
+			lifeOK(t, "log: access", w.Attacker().Steal(SourceLog, TokenAccess), 0) // a theft sends no request: no status
 			if o := w.Attacker().Steal(SourceLog, TokenRefresh); o.Error != ErrUnreachable || !strings.Contains(o.Reason, "never go to the API") {
 				t.Fatalf("log: refresh %+v", o)
 			}
@@ -483,8 +483,8 @@ func TestLifeReachMatrix(t *testing.T) {
 			// in that very exchange) and the new access token.
 			lifeOK(t, "refresh", w.App().Refresh(), http.StatusOK)
 			at2, rt2 := lifeHeld(w)
-			lifeOK(t, "network: access", w.Attacker().Steal(SourceNetwork, TokenAccess), http.StatusOK)
-			lifeOK(t, "network: refresh", w.Attacker().Steal(SourceNetwork, TokenRefresh), http.StatusOK)
+			lifeOK(t, "network: access", w.Attacker().Steal(SourceNetwork, TokenAccess), 0) // a theft sends no request: no status
+			lifeOK(t, "network: refresh", w.Attacker().Steal(SourceNetwork, TokenRefresh), 0) // a theft sends no request: no status
 			if a, r := lifeAttackerHolds(w); a != at2 || r != rt2 {
 				t.Fatalf("network gave %s/%s, want the newest tokens", lifeLabel(w, a), lifeLabel(w, r))
 			}
@@ -540,7 +540,7 @@ func TestLifeAdminRevoke(t *testing.T) {
 	w := lifeWorld(t, "")
 	lifeLogin(t, w, "")
 	lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
-	lifeOK(t, "steal access", w.Attacker().Steal(SourceLog, TokenAccess), http.StatusOK)
+	lifeOK(t, "steal access", w.Attacker().Steal(SourceLog, TokenAccess), 0) // a theft sends no request: no status
 	lifeLogin(t, w, "") // a second session (f-2) for the same user
 	lifeSet(t, w, "api_mode", "introspect")
 	lifeOK(t, "introspected call before revocation", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), http.StatusOK)
