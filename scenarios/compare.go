@@ -36,8 +36,10 @@ func Compare(sc *Scenario, presets []string, opts Options) (*Comparison, error) 
 func outcomeCell(s StepResult) string {
 	o := s.Outcome
 	switch {
-	case o.Status == 0 && o.Error == "":
+	case o.Status == 0 && o.Error == "" && (s.Step.Do == "advance" || s.Step.Do == "set"):
 		return "—"
+	case o.Status == 0 && o.Error == "":
+		return "ok" // done without an HTTP request: a theft, an admin revoke
 	case o.Error != "":
 		if o.Status == 0 {
 			return o.Error
@@ -87,7 +89,13 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 	fmt.Fprintln(w, "\nThe attacker, per preset:")
 	for j, r := range c.Runs {
 		end := r.Steps[len(r.Steps)-1].Snapshot
+		held := false
+		for _, s := range r.Steps {
+			held = held || s.Snapshot.Attacker.HoldsRefresh
+		}
 		switch n, what, at := refreshStopped(r); {
+		case !held:
+			fmt.Fprintf(w, "  %-9s never held a refresh token (the preset gave the app none, or it stayed out of reach); at the end it %s\n", c.Presets[j], end.Attacker.Summary)
 		case n > 0:
 			fmt.Fprintf(w, "  %-9s refresh token stopped at step %d (+%s): %s; at the end it %s\n", c.Presets[j], n, sim.FormatDuration(at.Sub(sim.Epoch)), what, end.Attacker.Summary)
 		default:

@@ -436,7 +436,7 @@ func TestLifeLogout(t *testing.T) {
 	w := lifeWorld(t, "")
 	_, rt := lifeLogin(t, w, "")
 	lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
-	lifeOK(t, "steal access", w.Attacker().Steal(SourceLog, TokenAccess), 0) // a theft sends no request: no status
+	lifeOK(t, "steal access", w.Attacker().Steal(SourceLog, TokenAccess), 0)      // a theft sends no request: no status
 	lifeOK(t, "steal refresh", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 
 	n := w.Log().Len()

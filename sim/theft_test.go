@@ -483,7 +483,7 @@ func TestLifeReachMatrix(t *testing.T) {
 			// in that very exchange) and the new access token.
 			lifeOK(t, "refresh", w.App().Refresh(), http.StatusOK)
 			at2, rt2 := lifeHeld(w)
-			lifeOK(t, "network: access", w.Attacker().Steal(SourceNetwork, TokenAccess), 0) // a theft sends no request: no status
+			lifeOK(t, "network: access", w.Attacker().Steal(SourceNetwork, TokenAccess), 0)   // a theft sends no request: no status
 			lifeOK(t, "network: refresh", w.Attacker().Steal(SourceNetwork, TokenRefresh), 0) // a theft sends no request: no status
 			if a, r := lifeAttackerHolds(w); a != at2 || r != rt2 {
 				t.Fatalf("network gave %s/%s, want the newest tokens", lifeLabel(w, a), lifeLabel(w, r))
@@ -541,7 +541,7 @@ func TestLifeAdminRevoke(t *testing.T) {
 	lifeLogin(t, w, "")
 	lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
 	lifeOK(t, "steal access", w.Attacker().Steal(SourceLog, TokenAccess), 0) // a theft sends no request: no status
-	lifeLogin(t, w, "") // a second session (f-2) for the same user
+	lifeLogin(t, w, "")                                                      // a second session (f-2) for the same user
 	lifeSet(t, w, "api_mode", "introspect")
 	lifeOK(t, "introspected call before revocation", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), http.StatusOK)
 

@@ -164,8 +164,11 @@ func (m *Model) layout() {
 
 func (m Model) footer() string {
 	var km help.KeyMap = pickerHelp{&m.keys}
-	if m.screen == screenPlayer && m.player != nil {
+	switch {
+	case m.screen == screenPlayer && m.player != nil:
 		km = m.player.helpKeys()
+	case m.picker.filtering():
+		km = filterHelp{&m.keys}
 	}
 	f := m.help.View(km)
 	if m.err != "" {

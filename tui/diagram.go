@@ -24,13 +24,15 @@ type diagram struct {
 }
 
 // viewKey is what a panel's frame depends on. A timeline's steps are
-// identified by their first element and their number: a what-if or a
-// reset swaps the whole slice, the sandbox only appends to it. (The key
-// holds the pointer, so the memory cannot be reused by another run while
-// the frame is cached.)
+// identified by their run, their first element and their number: a what-if
+// or a reset swaps the whole slice, the sandbox only appends to it, and a
+// sandbox restarted with another app has a new run with no step yet. (The
+// key holds the pointers, so the memory cannot be reused by another run
+// while the frame is cached.)
 type viewKey struct {
 	w, h, cur, shown, steps int
 	first                   *scenarios.StepResult
+	run                     *scenarios.Run
 	changed                 int  // how many steps a what-if changed
 	dark                    bool // the styles, rebuilt in place for a new background
 	tab, answer, offset     int  // the inspector's own
@@ -39,7 +41,7 @@ type viewKey struct {
 
 // keyOf is the part of a frame's key that comes from the timeline.
 func keyOf(t *timeline, st *Styles, w, h int) viewKey {
-	k := viewKey{w: w, h: h, cur: t.cur, shown: t.shownThrough(), steps: len(t.steps), changed: len(t.changed), dark: st.isDark}
+	k := viewKey{w: w, h: h, cur: t.cur, shown: t.shownThrough(), steps: len(t.steps), changed: len(t.changed), dark: st.isDark, run: t.run}
 	if len(t.steps) > 0 {
 		k.first = &t.steps[0]
 	}

@@ -162,8 +162,32 @@ func gtContains(tb testing.TB, m tea.Model, want ...string) {
 	}
 }
 
+// gtQuiz is the 1-based number of sc's first step with a quiz, and that
+// quiz's right answer as a key. The goldens find the quiz rather than
+// name its step, so that a step added to the lesson does not break them.
+func gtQuiz(tb testing.TB, sc *scenarios.Scenario) (int, string) {
+	tb.Helper()
+	for i, st := range sc.Steps {
+		if st.Quiz != nil {
+			return i + 1, strconv.Itoa(st.Quiz.Answer)
+		}
+	}
+	tb.Fatalf("%s has no quiz", sc.ID)
+	return 0, ""
+}
+
+// gtWrong is a wrong answer to the quiz at step n of sc, as a key.
+func gtWrong(sc *scenarios.Scenario, n int) string {
+	if sc.Steps[n-1].Quiz.Answer == 1 {
+		return "2"
+	}
+	return "1"
+}
+
 func TestGolden(t *testing.T) {
 	rot := gtLookup(t, "refresh-theft-rotation")
+	q, right := gtQuiz(t, rot)
+	at := fmt.Sprintf("step %d/%d", q, len(rot.Steps))
 	for _, sz := range gtSizes {
 		w, h := sz.w, sz.h
 		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {
@@ -174,25 +198,25 @@ func TestGolden(t *testing.T) {
 			})
 			t.Run("rotation-step0", func(t *testing.T) {
 				m := gtNew(t, rot, false, scenarios.Options{}, w, h)
-				gtContains(t, m, "step 0/10", "Press →")
+				gtContains(t, m, fmt.Sprintf("step 0/%d", len(rot.Steps)), "Press →")
 				gtGolden(t, m, w, h)
 			})
-			t.Run("rotation-step5-quiz", func(t *testing.T) {
-				m := gtSteps(t, gtNew(t, rot, false, scenarios.Options{}, w, h), 5)
-				gtContains(t, m, "step 5/10", "Predict", "predict first")
+			t.Run("rotation-quiz", func(t *testing.T) {
+				m := gtSteps(t, gtNew(t, rot, false, scenarios.Options{}, w, h), q)
+				gtContains(t, m, at, "Predict", "predict first")
 				if s := gtScreen(m); strings.Contains(s, "reuse detected") || strings.Contains(s, "invalid_grant") {
 					t.Errorf("the unanswered quiz gives its answer away:\n%s", s)
 				}
 				gtGolden(t, m, w, h)
 			})
 			for i, tab := range []string{"Narration", "HTTP", "Tokens", "Server", "Attacker"} {
-				t.Run("rotation-step5-"+tab, func(t *testing.T) {
-					m := gtSteps(t, gtNew(t, rot, false, scenarios.Options{}, w, h), 5)
-					m = gtPress(t, m, "2") // the right answer
+				t.Run("rotation-quiz-"+tab, func(t *testing.T) {
+					m := gtSteps(t, gtNew(t, rot, false, scenarios.Options{}, w, h), q)
+					m = gtPress(t, m, right)
 					if i > 0 {
 						m = gtPress(t, m, strconv.Itoa(i+1))
 					}
-					gtContains(t, m, "step 5/10", "quiz 1 of 1 right", "▶"+strconv.Itoa(i+1)+" "+tab)
+					gtContains(t, m, at, "quiz 1 of 1 right", "▶"+strconv.Itoa(i+1)+" "+tab)
 					gtGolden(t, m, w, h)
 				})
 			}
@@ -203,6 +227,11 @@ func TestGolden(t *testing.T) {
 					gtGolden(t, m, w, h)
 				})
 			}
+			t.Run("sandbox-start", func(t *testing.T) {
+				m := gtNew(t, nil, true, scenarios.Options{}, w, h)
+				gtContains(t, m, "step 0/0", "Sandbox: ", "i  log in")
+				gtGolden(t, m, w, h)
+			})
 			t.Run("sandbox", func(t *testing.T) {
 				m := gtNew(t, nil, true, scenarios.Options{}, w, h)
 				m = gtPress(t, m, "i", "c")
@@ -220,8 +249,8 @@ func TestGolden(t *testing.T) {
 		gtGolden(t, m, 59, 15)
 	})
 	t.Run("light-140x45", func(t *testing.T) {
-		m := gtSteps(t, gtNew(t, rot, false, scenarios.Options{}, 140, 45), 5)
-		m = gtPress(t, m, "1") // a wrong answer: both marks show
+		m := gtSteps(t, gtNew(t, rot, false, scenarios.Options{}, 140, 45), q)
+		m = gtPress(t, m, gtWrong(rot, q)) // a wrong answer: both marks show
 		dark := m.View().Content
 		m, _ = m.Update(tea.BackgroundColorMsg{Color: gtLightBG})
 		light := m.View().Content
@@ -243,6 +272,7 @@ func TestGolden(t *testing.T) {
 // put on screen, in every tab, against the background.
 func TestContrast(t *testing.T) {
 	rot := gtLookup(t, "refresh-theft-rotation")
+	q, _ := gtQuiz(t, rot)
 	for _, bg := range []struct {
 		name string
 		c    color.Color
@@ -252,9 +282,9 @@ func TestContrast(t *testing.T) {
 			m, _ = m.Update(tea.BackgroundColorMsg{Color: bg.c})
 			m = gtPress(t, m, "3") // an expired token's empty life bar
 			screens := []string{m.View().Content}
-			m = gtSteps(t, m, 2)
+			m = gtSteps(t, m, q-3)
 			screens = append(screens, m.View().Content) // the quiz
-			m = gtPress(t, m, "1")
+			m = gtPress(t, m, gtWrong(rot, q))
 			for tab := 1; tab <= 5; tab++ {
 				m = gtPress(t, m, strconv.Itoa(tab))
 				screens = append(screens, m.View().Content)
@@ -386,11 +416,14 @@ func TestGoldenFreshFrames(t *testing.T) {
 		_ = m.View()
 		return m
 	}
+	q, right := gtQuiz(t, rot)
 	t.Run("player", func(t *testing.T) {
-		want := gtPress(t, gtSteps(t, gtNew(t, rot, false, scenarios.Options{}, 140, 45), 5), "2", "3").View().Content
+		want := gtPress(t, gtSteps(t, gtNew(t, rot, false, scenarios.Options{}, 140, 45), q), right, "3").View().Content
 
 		m := gtNew(t, rot, false, scenarios.Options{}, 140, 45)
-		m = gtWalk(m, "right", "right", "3", "j", "right", "right", "right", "2", "4", "5", "1", "j", "j")
+		m = gtWalk(m, "right", "right", "3", "j")
+		m = gtSteps(t, m, q-2) // to the quiz
+		m = gtWalk(m, right, "4", "5", "1", "j", "j")
 		m = gtResize(m, 80, 24)
 		m = gtWalk(m, "j", "tab", "tab", "right", "left", "left", "right")
 		m = gtResize(m, 140, 45)
@@ -403,7 +436,7 @@ func TestGoldenFreshFrames(t *testing.T) {
 		}
 	})
 	t.Run("scroll", func(t *testing.T) {
-		m := gtPress(t, gtSteps(t, gtNew(t, rot, false, scenarios.Options{}, 80, 24), 5), "2")
+		m := gtPress(t, gtSteps(t, gtNew(t, rot, false, scenarios.Options{}, 80, 24), q), right)
 		top := gtScreen(m)
 		m = gtWalk(m, "j")
 		if gtScreen(m) == top {

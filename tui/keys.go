@@ -87,6 +87,22 @@ func (h pickerHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{h.k.Open, h.k.Filter, h.k.Sandbox}, {h.k.ScrollUp, h.k.ScrollDown}, {h.k.Help, h.k.Quit}}
 }
 
+// filterHelp is the picker's help while a filter is typed: enter keeps
+// the filter (it does not open a lesson), esc drops it, and letters are
+// text (q does not quit).
+type filterHelp struct{ k *KeyMap }
+
+var (
+	filterApply  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter"))
+	filterCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel filter"))
+	filterQuit   = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
+)
+
+func (h filterHelp) ShortHelp() []key.Binding {
+	return []key.Binding{filterApply, filterCancel, filterQuit}
+}
+func (h filterHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
+
 // playerHelp is the player's help.
 type playerHelp struct{ k *KeyMap }
 
@@ -113,13 +129,39 @@ func (h sandboxHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.k.Login, h.k.Call, h.k.Refresh, h.k.Logout, h.k.Revoke},
 		{h.k.Advance, h.k.Steal, h.k.AttackCall, h.k.AttackRefresh, h.k.Ride},
-		{h.k.Prev, h.k.Next, h.k.NextTab, h.k.Tab1, h.k.WhatIf, h.k.Export},
+		{h.k.Prev, h.k.Next, h.k.NextTab, h.k.Tab1, sandboxWhatIf(h.k), h.k.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}
 }
 
-// menuHelp is the help of an open menu.
+// sandboxWhatIf is w as the sandbox's help names it: there it changes the
+// policy from now on or restarts with another app; nothing is replayed.
+func sandboxWhatIf(k *KeyMap) key.Binding {
+	return key.NewBinding(key.WithKeys(k.WhatIf.Keys()...), key.WithHelp(k.WhatIf.Help().Key, "policy, restart"))
+}
+
+// menuHelp is the help of an open menu. Its keys are the menu's own (a
+// digit picks a choice, enter the selected one, esc closes it): the quiz's
+// "1-5 answer" and the picker's "enter open" said the wrong thing there.
 type menuHelp struct{ k *KeyMap }
 
-func (h menuHelp) ShortHelp() []key.Binding  { return []key.Binding{h.k.Answer1, h.k.Open, h.k.Back} }
+var (
+	menuPick   = key.NewBinding(key.WithKeys("1"), key.WithHelp("1-9", "choose"))
+	menuMove   = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move"))
+	menuEnter  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
+	menuCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+)
+
+func (h menuHelp) ShortHelp() []key.Binding {
+	return []key.Binding{menuPick, menuMove, menuEnter, menuCancel}
+}
 func (h menuHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
+
+// promptHelp is the help of the sandbox's duration prompt, where every
+// other key is text.
+type promptHelp struct{ k *KeyMap }
+
+var promptEnter = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "advance"))
+
+func (h promptHelp) ShortHelp() []key.Binding  { return []key.Binding{promptEnter, menuCancel} }
+func (h promptHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }

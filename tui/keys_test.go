@@ -27,8 +27,9 @@ import (
 	"github.com/tokensim/tokensim/scenarios"
 )
 
-// btLessonID is the lesson most tests play: ten steps, a quiz (three
-// options) at step 5, and a what-if (rotation off) that changes outcomes.
+// btLessonID is the lesson most tests play: some ten steps, a quiz (three
+// options) the tests find with btQuizAt, and a what-if (rotation off) that
+// changes outcomes.
 const btLessonID = "refresh-theft-rotation"
 
 // btKey is the KeyPressMsg a terminal sends for a key as keys.go names it.
@@ -1000,6 +1001,11 @@ func btDid(t *testing.T, a *btApp, steps int, title string) {
 
 func btTestSandboxAction(t *testing.T, k string) {
 	a := btSandbox(t, 100, 30)
+	if k == "P" {
+		// Session riding works only in the first-party world (its failure
+		// elsewhere is TestReviewRideNeedsFirstParty's).
+		a.press("w", strconv.Itoa(len(knobChoices)+1), strconv.Itoa(len(sandboxWorlds)))
+	}
 	if k != "i" {
 		a.press("i") // log in
 	}

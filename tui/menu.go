@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 )
 
 // menu is a small modal list of numbered choices: the sandbox's "advance
@@ -66,21 +67,46 @@ func (m *menu) choose(i int) (*menu, menuResult, tea.Cmd) {
 	return nil, menuPicked, cmd
 }
 
-func (m *menu) view(st *Styles, width int) string {
-	var b strings.Builder
-	b.WriteString(st.Title.Render(m.title) + "\n")
-	for i, c := range m.choices {
-		mark := "  "
-		line := fmt.Sprintf("%d. %s", i+1, c.label)
-		if c.note != "" {
-			line += st.Subtle.Render("  (" + c.note + ")")
+// view draws the menu at most width cells wide and height lines high.
+// A menu taller than that (the advance menu at 80×24, any menu at 60×16)
+// drops its hint line, then shows a window of choices around the selected
+// one, saying which: clipped, its last choices were out of sight.
+func (m *menu) view(st *Styles, width, height int) string {
+	panel := st.Panel.Width(min(width, 60)).Padding(0, 1)
+	render := func(start, n int, hint bool) string {
+		var b strings.Builder
+		title := m.title
+		if n < len(m.choices) {
+			title += fmt.Sprintf(" (%d–%d of %d)", start+1, start+n, len(m.choices))
 		}
-		if i == m.sel {
-			mark = iconCurrent + " "
-			line = st.Selected.Render(line)
+		b.WriteString(st.Title.Render(title))
+		for i := start; i < start+n; i++ {
+			c := m.choices[i]
+			mark := "  "
+			line := fmt.Sprintf("%d. %s", i+1, c.label)
+			if c.note != "" {
+				line += st.Subtle.Render("  (" + c.note + ")")
+			}
+			if i == m.sel {
+				mark = iconCurrent + " "
+				line = st.Selected.Render(line)
+			}
+			b.WriteString("\n" + mark + line)
 		}
-		b.WriteString(mark + line + "\n")
+		if hint {
+			b.WriteString("\n" + st.Subtle.Render("number or enter to choose · esc to cancel"))
+		}
+		return panel.Render(b.String())
 	}
-	b.WriteString(st.Subtle.Render("number or enter to choose · esc to cancel"))
-	return st.Panel.Width(min(width, 60)).Padding(0, 1).Render(b.String())
+	out := render(0, len(m.choices), true)
+	if height <= 0 || lipgloss.Height(out) <= height {
+		return out
+	}
+	for n := len(m.choices); n >= 1; n-- {
+		start := min(max(m.sel-n/2, 0), len(m.choices)-n)
+		if out = render(start, n, false); lipgloss.Height(out) <= height {
+			return out
+		}
+	}
+	return out
 }

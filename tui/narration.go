@@ -14,14 +14,19 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 		b.WriteString(st.Changed.Render(iconChanged+" "+note) + "\n\n")
 	}
 	s, ok := t.current()
-	if !ok {
+	switch {
+	case !ok && t.world != "":
+		return sandboxIntro(&b, t, st, w)
+	case !ok:
 		b.WriteString(st.Title.Render(t.title) + "\n\n")
 		b.WriteString(wrap("Press → (or space) to take the first step. Every step says why it matters; quizzes ask you to predict before they reveal.", w))
 		return b.String()
 	}
 	b.WriteString(st.Title.Render(fmt.Sprintf("%d. %s", s.Index, stepTitle(s.Step.Title, s.Step.Do))) + "\n")
-	b.WriteString(st.Subtle.Render(s.Snapshot.Time.Format("Jan 2 15:04:05")+" · "+s.Step.Do) + "\n\n")
-	b.WriteString(wrap(s.Step.Narration, w) + "\n")
+	b.WriteString(st.Subtle.Render(s.Snapshot.Time.Format("Jan 2 15:04:05")+" · "+s.Step.Do) + "\n")
+	if s.Step.Narration != "" { // the sandbox's steps have none
+		b.WriteString("\n" + wrap(s.Step.Narration, w) + "\n")
+	}
 	if q := s.Step.Quiz; q != nil {
 		picked := t.answered[t.cur]
 		head := iconQuiz + " Predict"
@@ -77,6 +82,24 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 		}
 	case s.Step.Expect != nil:
 		b.WriteString(st.OK.Render(iconOK+" as the lesson expects") + "\n")
+	}
+	return b.String()
+}
+
+// sandboxIntro is the sandbox's first screen: the world it plays in and
+// what the keys do. The sandbox has no steps to take or quizzes to answer
+// until the learner acts.
+func sandboxIntro(b *strings.Builder, t *timeline, st *Styles, w int) string {
+	b.WriteString(st.Title.Render("Sandbox: "+t.world) + "\n\n")
+	b.WriteString(wrap("Nothing has happened yet. Each key below is one action, recorded as a step.", w) + "\n\n")
+	for _, k := range [][2]string{
+		{"i", "log in: the user signs in and the app gets its tokens"},
+		{"c", "the app calls the API with its access token"},
+		{"d", "advance the clock, to watch tokens expire"},
+		{"s", "the attacker steals a token"},
+		{"?", "all keys: refresh, log out, revoke, the attacker's moves; w changes the policy or restarts with another app"},
+	} {
+		b.WriteString(st.Bold.Render(k[0]) + "  " + hang(k[1], w-3, "   ") + "\n")
 	}
 	return b.String()
 }

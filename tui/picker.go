@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
@@ -18,8 +20,108 @@ func (i item) Title() string { return i.sc.Title }
 func (i item) Description() string {
 	return fmt.Sprintf("%s · %s · %s", i.sc.Theme, i.sc.Level, i.sc.ID)
 }
+
+// FilterValue is what the filter matches: the lesson's title, id, theme
+// and level, which the list shows. Not the summary: over a paragraph of
+// prose almost any few letters match, so "rotat" matched all sixteen
+// lessons and ranked an unrelated one first. The title comes first, alone
+// on its line, because the list highlights the matched runes in the title
+// by their index in this string (with the id first, it highlighted the
+// wrong letters).
 func (i item) FilterValue() string {
-	return i.sc.ID + " " + i.sc.Title + " " + i.sc.Theme + " " + i.sc.Level + " " + i.sc.Summary
+	return i.sc.Title + "\n" + i.sc.ID + " " + i.sc.Theme + " " + i.sc.Level
+}
+
+// lessonFilter is the picker's filter. Lessons that contain every word
+// typed (in any case) come first and alone: typing a word of a title finds
+// that lesson, and only the lessons that have the word. Title matches rank
+// above id, theme and level matches, a word's start above its middle. Only
+// when no lesson contains the words does it fall back to the list's fuzzy
+// match, for abbreviations ("rfrsh"). Matched indexes are runes of the
+// title, which is what the list highlights.
+func lessonFilter(term string, targets []string) []list.Rank {
+	words := strings.Fields(strings.ToLower(term))
+	if len(words) == 0 {
+		return list.DefaultFilter(term, targets)
+	}
+	type ranked struct {
+		list.Rank
+		score int
+	}
+	var found []ranked
+	for i, t := range targets {
+		// Every index is into lower (ToLower keeps the runes, not always
+		// the bytes, of the string).
+		lower := strings.ToLower(t)
+		title, _, _ := strings.Cut(lower, "\n")
+		score, ok := 0, true
+		var matched []int
+		for _, w := range words {
+			at := strings.Index(lower, w)
+			if at < 0 {
+				ok = false
+				break
+			}
+			// Prefer an occurrence at the start of a word.
+			for j := at; !wordStart(lower, at); {
+				next := strings.Index(lower[j+1:], w)
+				if next < 0 {
+					break
+				}
+				j += 1 + next
+				if wordStart(lower, j) {
+					at = j
+				}
+			}
+			if !wordStart(lower, at) {
+				score++ // mid-word
+			}
+			if at >= len(title) {
+				score += 2 // not in the title
+				continue
+			}
+			start := utf8.RuneCountInString(lower[:at])
+			for k := range utf8.RuneCountInString(w) {
+				matched = append(matched, start+k)
+			}
+		}
+		if ok {
+			slices.Sort(matched)
+			found = append(found, ranked{list.Rank{Index: i, MatchedIndexes: slices.Compact(matched)}, score})
+		}
+	}
+	if len(found) == 0 {
+		ranks := list.DefaultFilter(term, targets)
+		for i, r := range ranks {
+			ranks[i].MatchedIndexes = titleRunes(targets[r.Index], r.MatchedIndexes)
+		}
+		return ranks
+	}
+	slices.SortStableFunc(found, func(a, b ranked) int { return a.score - b.score })
+	out := make([]list.Rank, len(found))
+	for i, f := range found {
+		out[i] = f.Rank
+	}
+	return out
+}
+
+// titleRunes turns the fuzzy matcher's byte indexes into rune indexes of
+// the title (the first line of the filter value), dropping the rest.
+func titleRunes(target string, bytesAt []int) []int {
+	title, _, _ := strings.Cut(target, "\n")
+	var out []int
+	for _, b := range bytesAt {
+		if b < len(title) {
+			out = append(out, utf8.RuneCountInString(title[:b]))
+		}
+	}
+	return out
+}
+
+// wordStart reports whether s[at:] starts a word.
+func wordStart(s string, at int) bool {
+	r, _ := utf8.DecodeLastRuneInString(s[:at])
+	return at == 0 || !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }
 
 // previewRows is the preview's height below the list on narrow screens:
@@ -50,6 +152,7 @@ func newPicker(cat []*scenarios.Scenario, st *Styles) picker {
 	// bubbles v2.2.1's list.DefaultKeyMap) ended the program from the picker.
 	l.DisableQuitKeybindings()
 	l.SetStatusBarItemName("lesson", "lessons")
+	l.Filter = lessonFilter
 	p := picker{list: l, st: st}
 	p.setStyles(st)
 	return p

@@ -2,7 +2,9 @@ package tui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -95,7 +97,9 @@ func (p *player) SetSize(w, h int) {
 
 func (p *player) helpKeys() help.KeyMap {
 	switch {
-	case p.menu != nil || p.prompt != nil:
+	case p.prompt != nil:
+		return promptHelp{p.keys}
+	case p.menu != nil:
 		return menuHelp{p.keys}
 	case p.live != nil:
 		return sandboxHelp{p.keys}
@@ -259,21 +263,96 @@ func (p *player) scheduleTick() tea.Cmd {
 	return tea.Tick(speeds[p.speed], func(time.Time) tea.Msg { return autoplayMsg{p, gen} })
 }
 
-// export writes the run as Markdown, like `run --format markdown`, into
-// the export directory. The file write is a command, off the update path.
+// export writes the run shown as Markdown, like `run --format markdown`,
+// into the export directory: after a what-if, the run under the what-if,
+// with its preset and settings. It never overwrites a file: a name taken
+// gets -2, -3… The file write is a command, off the update path.
 func (p *player) export() tea.Cmd {
-	run := &scenarios.Run{Scenario: p.base.Scenario, Options: p.base.Options, Preset: p.tl.preset, Steps: p.tl.steps, Initial: p.tl.initial}
+	run := *p.tl.run
+	run.Steps = p.tl.steps
+	note := p.exportNote(&run)
 	name := p.tl.id
 	if p.whatIf != "" {
 		name += "-whatif"
 	}
-	path := filepath.Join(p.exportDir, name+".md")
+	dir := p.exportDir
 	return func() tea.Msg {
 		var b bytes.Buffer
-		if err := scenarios.WriteMarkdown(&b, run); err != nil {
+		if err := scenarios.WriteMarkdown(&b, &run); err != nil {
 			return exportedMsg{err: err}
 		}
-		return exportedMsg{path: path, err: os.WriteFile(path, b.Bytes(), 0o644)}
+		path, err := writeNew(dir, name, ".md", withNote(b.Bytes(), note))
+		return exportedMsg{path: path, err: err}
+	}
+}
+
+// exportNote says, in Markdown, what the exported run was played under
+// beyond the preset that WriteMarkdown names: the sandbox's world, the
+// what-if in force and every setting on top of the preset.
+func (p *player) exportNote(run *scenarios.Run) string {
+	var lines []string
+	if p.live != nil {
+		app := p.live.World.App()
+		lines = append(lines, fmt.Sprintf("World: %s (client `%s`, storage `%s`, topology `%s`).",
+			p.tl.world, app.Kind(), app.Storage(), p.live.World.Topology()))
+	}
+	if p.whatIf != "" {
+		lines = append(lines, "**What-if:** "+p.whatIf+". The outcomes below are under this change, not under the lesson's own policy.")
+	}
+	var set []string
+	for _, s := range slices.Concat(run.Scenario.Set, run.Options.Set) {
+		set = append(set, "`"+s.Key+"="+s.Value+"`")
+	}
+	if len(set) > 0 {
+		lines = append(lines, fmt.Sprintf("Settings on top of preset `%s`, in order: %s.", run.Preset, strings.Join(set, ", ")))
+	}
+	return strings.Join(lines, "\n\n")
+}
+
+// withNote puts note after the Markdown's line naming the scenario and
+// its preset, or after its title if that line is not found.
+func withNote(md []byte, note string) []byte {
+	if note == "" {
+		return md
+	}
+	at := bytes.Index(md, []byte("\nScenario `"))
+	if at >= 0 {
+		if end := bytes.Index(md[at+1:], []byte("\n\n")); end >= 0 {
+			at += 1 + end + 2
+		} else {
+			at = -1
+		}
+	}
+	if at < 0 {
+		at = bytes.Index(md, []byte("\n\n")) + 2
+		if at < 2 {
+			at = len(md)
+		}
+	}
+	return slices.Concat(md[:at], []byte(note+"\n\n"), md[at:])
+}
+
+// writeNew writes data to dir/name+ext, or, if that file exists, to
+// dir/name-2+ext, dir/name-3+ext…, never replacing a file. It returns the
+// path written.
+func writeNew(dir, name, ext string, data []byte) (string, error) {
+	for n := 1; ; n++ {
+		path := filepath.Join(dir, name+ext)
+		if n > 1 {
+			path = filepath.Join(dir, fmt.Sprintf("%s-%d%s", name, n, ext))
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) && n < 10000 {
+			continue
+		}
+		if err != nil {
+			return path, err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return path, err
 	}
 }
 
@@ -293,7 +372,7 @@ func (p *player) View() string {
 	case p.prompt != nil:
 		right = clampBlock(p.prompt.view(p.st, p.insp.w), p.insp.w, p.insp.h)
 	case p.menu != nil:
-		right = clampBlock(p.menu.view(p.st, p.insp.w), p.insp.w, p.insp.h)
+		right = clampBlock(p.menu.view(p.st, p.insp.w, p.insp.h), p.insp.w, p.insp.h)
 	default:
 		right = clampBlock(p.insp.View(&p.tl, p.st, note), p.insp.w, p.insp.h)
 	}
@@ -359,8 +438,10 @@ func (p *player) header() string {
 	// The status answers the last key (why a step was refused, where an
 	// export went, which steps a what-if changed); last, it was cut off
 	// below about 110 columns. When the line is too long it comes before
-	// the clock and the preset, which the next key shows again.
-	if p.status != "" && ansi.StringWidth(strings.Join(parts, " · ")) > p.w {
+	// the clock and the preset, which the next key shows again. (Exactly w
+	// cells is too long: the title follows, and cutting it takes the last
+	// cell of the status for "…".)
+	if p.status != "" && ansi.StringWidth(strings.Join(parts, " · ")) >= p.w {
 		parts = slices.Concat(parts[:1], parts[3:], parts[1:3])
 	}
 	return strings.Join(append(parts, title), " · ")

@@ -4,7 +4,39 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
 )
+
+// sandboxWorld is a kind of app the sandbox can play with: the client, where
+// it keeps its tokens, and who issues them.
+type sandboxWorld struct {
+	label    string
+	short    string // for the what-if menu's note
+	client   sim.ClientKind
+	storage  sim.Storage
+	topology sim.Topology
+}
+
+// sandboxWorlds are the worlds the what-if menu's "restart with…" offers,
+// the default first.
+var sandboxWorlds = []sandboxWorld{
+	{"single-page app, tokens in localStorage", "SPA, localStorage", sim.KindSPA, sim.StorageLocal, sim.TopologyOAuth},
+	{"single-page app, tokens in memory", "SPA, memory", sim.KindSPA, sim.StorageMemory, sim.TopologyOAuth},
+	{"single-page app, cookie backend-for-frontend", "SPA, cookie BFF", sim.KindSPA, sim.StorageCookie, sim.TopologyOAuth},
+	{"confidential web app, tokens on its server", "web app", sim.KindWeb, sim.StorageServer, sim.TopologyOAuth},
+	{"first-party backend", "first-party", sim.KindSPA, sim.StorageCookie, sim.TopologyFirstParty},
+}
+
+// worldOf is the sandbox world w plays in.
+func worldOf(w *sim.World) sandboxWorld {
+	for _, sw := range sandboxWorlds {
+		if sw.client == w.App().Kind() && sw.storage == w.App().Storage() && sw.topology == w.Topology() {
+			return sw
+		}
+	}
+	name := string(w.App().Kind()) + ", " + string(w.App().Storage()) + ", " + string(w.Topology())
+	return sandboxWorld{name, name, w.App().Kind(), w.App().Storage(), w.Topology()}
+}
 
 // newSandbox starts free play on a fresh world, with the player's panels.
 func newSandbox(k *KeyMap, st *Styles, opts scenarios.Options, exportDir string) (*player, error) {
@@ -12,11 +44,48 @@ func newSandbox(k *KeyMap, st *Styles, opts scenarios.Options, exportDir string)
 	if err != nil {
 		return nil, err
 	}
-	p := &player{keys: k, st: st, sc: live.Scenario, opts: opts, base: &live.Run, insp: newInspector(), speed: 2, exportDir: exportDir, live: live}
-	p.tl = newTimeline(&live.Run)
+	p := &player{keys: k, st: st, opts: opts, insp: newInspector(), speed: 2, exportDir: exportDir}
+	p.start(live)
 	p.status = "press i to log in, ? for every key"
 	return p, nil
 }
+
+// start shows a fresh live world.
+func (p *player) start(live *scenarios.Live) {
+	p.live, p.sc, p.base = live, live.Scenario, &live.Run
+	p.tl = newTimeline(&live.Run)
+	p.tl.world = worldOf(live.World).label
+}
+
+// restart replaces the sandbox's world with a fresh one of another kind:
+// the steps so far, and any policy set with w, are gone.
+func (p *player) restart(w sandboxWorld) {
+	live, err := scenarios.NewLive(string(w.client), string(w.storage), string(w.topology), p.opts)
+	if err != nil {
+		p.status = "restart refused: " + err.Error()
+		return
+	}
+	p.start(live)
+	p.auto = false
+	p.status = "restarted: " + w.label
+}
+
+// restartMenu offers the sandbox's worlds.
+func (p *player) restartMenu() *menu {
+	m := &menu{title: "Restart with… (drops the steps so far)"}
+	for _, w := range sandboxWorlds {
+		c := choice{label: w.label, pick: func() tea.Cmd { p.restart(w); return nil }}
+		if w.label == p.tl.world {
+			c.note = "now"
+		}
+		m.choices = append(m.choices, c)
+	}
+	return m
+}
+
+// rideNeeds is the status when P fails outside the first-party world: it
+// says how to get there (short, to fit the header at 80 columns).
+const rideNeeds = "P needs the first-party world: w, restart with…, first-party backend"
 
 // sandboxKey performs the sandbox's actions. It reports whether it
 // handled the key.
@@ -39,7 +108,12 @@ func (p *player) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.AttackRefresh):
 		p.do("attacker.refresh", nil)
 	case key.Matches(msg, k.Ride):
-		p.do("attacker.ride", nil)
+		// Outside the first-party world the step stays, with the engine's
+		// reason on the Narration tab; the status says how to get a world
+		// where the attack works.
+		if res, ok := p.do("attacker.ride", nil); ok && !res.Outcome.OK() && p.live.World.Topology() != sim.TopologyFirstParty {
+			p.status = rideNeeds
+		}
 	case key.Matches(msg, k.Advance):
 		m := &menu{title: "Advance the clock by"}
 		for _, d := range []string{"1m", "5m", "15m", "1h", "1d", "7d", "30d"} {
@@ -75,14 +149,17 @@ func (p *player) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, true
 }
 
-// do performs one sandbox action and moves to it.
-func (p *player) do(action string, params map[string]string) {
+// do performs one sandbox action and moves to it. It reports whether the
+// action was taken (a refused one, with bad parameters, says why in the
+// status).
+func (p *player) do(action string, params map[string]string) (scenarios.StepResult, bool) {
 	res, err := p.live.Do(action, params)
 	if err != nil {
 		p.status = err.Error()
-		return
+		return res, false
 	}
 	p.tl.steps = p.live.Steps
 	p.tl.cur = len(p.tl.steps) - 1
 	p.status = res.Step.Title + ": " + outcomeText(res.Outcome)
+	return res, true
 }

@@ -17,11 +17,17 @@ type timeline struct {
 	// changed marks, after a what-if, the steps whose outcome differs from
 	// the run it was compared with: index → that run's outcome.
 	changed map[int]string
+	// run is the run shown: what export writes, and part of every cached
+	// frame's key (two runs with no step yet, before and after the
+	// sandbox restarts with another app, look alike otherwise).
+	run *scenarios.Run
+	// world names the sandbox's world in words; "" in a lesson.
+	world string
 }
 
 func newTimeline(r *scenarios.Run) timeline {
 	return timeline{id: r.Scenario.ID, title: r.Scenario.Title, preset: r.Preset, steps: r.Steps,
-		initial: r.Initial, cur: -1, answered: map[int]int{}}
+		initial: r.Initial, cur: -1, answered: map[int]int{}, run: r}
 }
 
 // hidden reports whether step i's outcome is still behind an unanswered

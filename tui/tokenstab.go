@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -37,23 +38,44 @@ func tokensTab(t *timeline, st *Styles, w int) string {
 			b.WriteString(claimLine(st, "   ", k, tok.Claims[k], w) + "\n")
 		}
 		if tok.Header == nil {
-			b.WriteString(st.Subtle.Render(wrap("opaque: a random string that means something only to the AS, which stores its hash", w)) + "\n")
+			b.WriteString(st.Subtle.Render(wrap(sim.OpaqueMeaning(), w)) + "\n")
 		}
 		b.WriteString("\n")
 	}
 	return b.String()
 }
 
+// claimIndent is where a claim's value starts: "hdr " and the name padded
+// to ten cells.
+const claimIndent = 15
+
+// claimLine is one claim: its name, its value (long values elided in the
+// middle, by cells, never inside a rune) and what the claim means, on the
+// same line when it fits and wrapped under the value when it does not.
 func claimLine(st *Styles, prefix, k string, v any, w int) string {
 	val := sim.ClaimValue(k, v)
-	if len(val) > 48 {
-		val = val[:24] + "…" + val[len(val)-12:]
+	limit := min(48, max(w-claimIndent, 20))
+	if n := ansi.StringWidth(val); n > limit {
+		val = ansi.Truncate(val, limit/2, "") + "…" + ansi.TruncateLeft(val, n-limit/4, "")
 	}
 	line := fmt.Sprintf("%s %-10s %s", prefix, k, val)
-	if m := sim.ClaimMeaning(k); m != "" && len(line)+3+len(m) <= w {
-		line += st.Subtle.Render("  " + m)
+	m := sim.ClaimMeaning(k)
+	switch {
+	case m == "":
+		return line
+	case ansi.StringWidth(line)+2+ansi.StringWidth(m) <= w:
+		return line + st.Subtle.Render("  "+m)
 	}
-	return line
+	indent := claimIndent
+	if w-indent < 24 {
+		indent = 4 // a narrow panel: more room for the words
+	}
+	pad := strings.Repeat(" ", indent)
+	lines := strings.Split(wrap(m, w-indent), "\n")
+	for i, l := range lines {
+		lines[i] = pad + st.Subtle.Render(l)
+	}
+	return line + "\n" + strings.Join(lines, "\n")
 }
 
 // lifeBar draws the token's remaining life: filled for what is left.

@@ -31,7 +31,8 @@ var knobChoices = []struct {
 }
 
 // whatIfMenu offers the knobs; in the player each choice replays the lesson
-// under the change, in the sandbox it changes the policy from now on.
+// under the change, in the sandbox it changes the policy from now on (and
+// "restart with…" starts the sandbox again with another kind of app).
 func (p *player) whatIfMenu() *menu {
 	pol := p.tl.snapshot().Policy
 	m := &menu{title: "What if… (the outcome of every step is recomputed)"}
@@ -52,6 +53,8 @@ func (p *player) whatIfMenu() *menu {
 		}})
 	}
 	if p.live != nil {
+		// The sandbox cannot replay under another app: it starts afresh.
+		m.choices = append(m.choices, choice{label: "restart with…", note: worldOf(p.live.World).short, sub: p.restartMenu})
 		return m
 	}
 	m.choices = append(m.choices, choice{label: "preset", note: p.tl.preset, sub: func() *menu {

@@ -156,7 +156,7 @@ func TestReviewFixes(t *testing.T) {
 		}
 	})
 	t.Run("a what-if from the command line is not a failure", func(t *testing.T) {
-		code, out, errs := cli(t, "", "run", "refresh-theft-rotation", "--preset", "okta")
+		code, out, errs := cli(t, "", "run", "refresh-theft-rotation", "--preset", "keycloak")
 		if code != 0 || out == "" || !strings.Contains(errs, "differ from what the lesson expects") {
 			t.Fatalf("exit %d, stderr:\n%s", code, errs)
 		}

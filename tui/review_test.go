@@ -1,0 +1,424 @@
+package tui
+
+// Update-level tests of the fixes a review asked for: the picker's filter,
+// the sandbox's first screen, restarting the sandbox with another app (and
+// session riding, which needs one), exporting the run shown, and the
+// Tokens tab's claim explanations.
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
+)
+
+// rvVisible is the picker's visible lessons, in order.
+func rvVisible(a *btApp) []*scenarios.Scenario {
+	var out []*scenarios.Scenario
+	for _, it := range a.pk().list.VisibleItems() {
+		out = append(out, it.(item).sc)
+	}
+	return out
+}
+
+// TestReviewFilterTitleWords: the filter matches id, title, theme and
+// level, not the summary. "rotat" finds the rotation lessons only, a
+// rotation lesson first, and highlights "rotat" in the title.
+func TestReviewFilterTitleWords(t *testing.T) {
+	a := btPicker(t, 100, 30)
+	a.press("/")
+	a.typeFilter("rotat")
+	got := rvVisible(a)
+	if len(got) == 0 || len(got) == len(btCatalogue(t)) {
+		t.Fatalf("rotat: %d lessons visible", len(got))
+	}
+	for _, sc := range got {
+		if !strings.Contains(strings.ToLower(sc.ID+" "+sc.Title), "rotat") {
+			t.Errorf("rotat shows %s (%q), which has no rotat in its id or title", sc.ID, sc.Title)
+		}
+	}
+	for _, sc := range btCatalogue(t) {
+		if strings.Contains(strings.ToLower(sc.Title), "rotat") && !containsLesson(got, sc.ID) {
+			t.Errorf("rotat hides %s (%q)", sc.ID, sc.Title)
+		}
+	}
+	// The highlighted runes of the first title spell the word typed.
+	title := []rune(got[0].Title)
+	var hl []rune
+	for _, i := range a.pk().list.MatchesForItem(0) {
+		hl = append(hl, title[i])
+	}
+	if strings.ToLower(string(hl)) != "rotat" {
+		t.Errorf("the first title %q highlights %q, not rotat", got[0].Title, string(hl))
+	}
+	// Enter keeps the filter; the lesson opens with a second enter.
+	a.press("enter", "enter")
+	if p := a.pl(); p.sc.ID != got[0].ID {
+		t.Errorf("opened %s, want %s", p.sc.ID, got[0].ID)
+	}
+
+	// A word of the summary alone finds nothing it is not in the title of.
+	cat := btCatalogue(t)
+	var targets []string
+	for _, sc := range cat {
+		targets = append(targets, item{sc}.FilterValue())
+	}
+	for _, sc := range cat {
+		if strings.Contains(item{sc}.FilterValue(), sc.Summary) {
+			t.Errorf("%s: the filter value holds the summary", sc.ID)
+		}
+		// Every word of every title finds its lesson.
+		for _, w := range strings.Fields(sc.Title) {
+			w = strings.Trim(w, ",.:;'’()")
+			if utf8.RuneCountInString(w) < 4 {
+				continue
+			}
+			found := false
+			for _, r := range lessonFilter(w, targets) {
+				found = found || cat[r.Index] == sc
+			}
+			if !found {
+				t.Errorf("typing %q does not find %s (%q)", w, sc.ID, sc.Title)
+			}
+		}
+	}
+}
+
+// TestReviewFilterUnicode: the filter indexes the lowered string it
+// searches, so that letters whose lower case is longer do not throw it
+// off (or out of range).
+func TestReviewFilterUnicode(t *testing.T) {
+	targets := []string{"İİİ Straße\nx", "ÉTÉ été\ny", "plain\nz"}
+	for _, term := range []string{"straße", "été", "i", "İ", "é t", "z", "xyz"} {
+		for _, r := range lessonFilter(term, targets) {
+			n := utf8.RuneCountInString(strings.SplitN(strings.ToLower(targets[r.Index]), "\n", 2)[0])
+			for _, i := range r.MatchedIndexes {
+				if i < 0 || i >= n {
+					t.Errorf("%q in %q: index %d outside the title", term, targets[r.Index], i)
+				}
+			}
+		}
+	}
+	if r := lessonFilter("été", targets); len(r) != 1 || r[0].Index != 1 {
+		t.Errorf("été: %+v", r)
+	}
+}
+
+func containsLesson(list []*scenarios.Scenario, id string) bool {
+	for _, sc := range list {
+		if sc.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// TestReviewFilterHelp: while a filter is typed the footer says what enter
+// and esc do there.
+func TestReviewFilterHelp(t *testing.T) {
+	a := btPicker(t, 100, 30)
+	a.press("/")
+	if txt := a.text(); !strings.Contains(txt, "apply filter") || strings.Contains(txt, "enter open") {
+		t.Errorf("footer while filtering:\n%s", txt)
+	}
+}
+
+// TestReviewSandboxFirstScreen: the sandbox's first screen says what its
+// keys do, not how to step through a lesson.
+func TestReviewSandboxFirstScreen(t *testing.T) {
+	for _, w := range []int{80, 100, 140} {
+		a := btSandbox(t, w, 40)
+		txt := a.text()
+		for _, want := range []string{"Sandbox: " + sandboxWorlds[0].label, "i  log in", "c  the app calls the API", "d  advance the clock", "s  the attacker steals", "?  all keys"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("%d columns: the sandbox's first screen lacks %q:\n%s", w, want, txt)
+			}
+		}
+		if strings.Contains(txt, "quizzes") || strings.Contains(txt, "take the first step") {
+			t.Errorf("%d columns: the sandbox's first screen talks about a lesson:\n%s", w, txt)
+		}
+	}
+	// A lesson keeps its own first screen.
+	if txt := btLesson(t, btLessonID, 100, 30).text(); !strings.Contains(txt, "take the first step") {
+		t.Errorf("a lesson's first screen:\n%s", txt)
+	}
+	// A sandbox step has no narration: no blank lines for it.
+	a := btSandbox(t, 100, 30)
+	a.press("i")
+	var lines []string
+	for l := range strings.SplitSeq(a.text(), "\n") {
+		lines = append(lines, strings.TrimRight(l, " "))
+	}
+	if txt := strings.Join(lines, "\n"); !strings.Contains(txt, "· login\n\nOutcome: 200") {
+		t.Errorf("a sandbox step's missing narration leaves blank lines:\n%s", txt)
+	}
+}
+
+// rvRestart opens the what-if menu and restarts with world i (0-based).
+func rvRestart(a *btApp, i int) {
+	a.tb.Helper()
+	a.press("w")
+	p := a.pl()
+	last := p.menu.choices[len(p.menu.choices)-1]
+	if last.label != "restart with…" {
+		a.tb.Fatalf("the sandbox's what-if menu ends with %q", last.label)
+	}
+	a.press(strconv.Itoa(len(p.menu.choices)))
+	if !strings.Contains(a.text(), "Restart with…") {
+		a.tb.Fatalf("no restart menu:\n%s", a.text())
+	}
+	a.press(strconv.Itoa(i + 1))
+}
+
+// TestReviewSandboxRestart: the what-if menu's "restart with…" starts the
+// sandbox again with each kind of app, says so, and the sandbox works there.
+func TestReviewSandboxRestart(t *testing.T) {
+	for i, w := range sandboxWorlds {
+		t.Run(w.short, func(t *testing.T) {
+			a := btSandbox(t, 100, 30)
+			a.press("i", "c")
+			rvRestart(a, i)
+			p := a.pl()
+			world := p.live.World
+			if world.App().Kind() != w.client || world.App().Storage() != w.storage || world.Topology() != w.topology {
+				t.Errorf("restarted with %s/%s/%s, want %s/%s/%s", world.App().Kind(), world.App().Storage(), world.Topology(), w.client, w.storage, w.topology)
+			}
+			if p.menu != nil || len(p.tl.steps) != 0 || p.tl.cur != -1 || p.base != &p.live.Run || p.sc != p.live.Scenario {
+				t.Errorf("after the restart: menu %v, %d steps, cur %d", p.menu != nil, len(p.tl.steps), p.tl.cur)
+			}
+			if want := "restarted: " + w.label; p.status != want || !strings.Contains(a.header(), want) {
+				t.Errorf("status %q, header %q, want %q", p.status, a.header(), want)
+			}
+			// The first screen names the new world (not a cached frame of
+			// the old one, which also had no step).
+			if !strings.Contains(a.text(), "Sandbox: "+w.label) {
+				t.Errorf("the first screen does not name the new world:\n%s", a.text())
+			}
+			a.press("i")
+			btDid(t, a, 0, "log in")
+			if o := p.tl.steps[0].Outcome; !o.OK() {
+				t.Errorf("log in: %s", outcomeText(o))
+			}
+			// The menu marks the world in force.
+			a.press("w")
+			if note := p.menu.choices[len(p.menu.choices)-1].note; note != w.short {
+				t.Errorf("restart with…'s note %q, want %q", note, w.short)
+			}
+		})
+	}
+	// A lesson's what-if replays it; it does not offer a restart.
+	l := btLesson(t, btLessonID, 100, 30)
+	l.press("w")
+	for _, c := range l.pl().menu.choices {
+		if strings.HasPrefix(c.label, "restart") {
+			t.Errorf("a lesson's what-if offers %q", c.label)
+		}
+	}
+}
+
+// TestReviewRideNeedsFirstParty: P fails outside the first-party world and
+// says how to get there; there, it works.
+func TestReviewRideNeedsFirstParty(t *testing.T) {
+	a := btSandbox(t, 100, 30)
+	a.press("i", "P")
+	p := a.pl()
+	if len(p.tl.steps) != 2 || p.tl.steps[1].Step.Do != "attacker.ride" || p.tl.steps[1].Outcome.OK() {
+		t.Fatalf("P in the default world: %d steps", len(p.tl.steps))
+	}
+	if p.status != rideNeeds || !strings.Contains(a.header(), rideNeeds) {
+		t.Errorf("status %q, header %q, want %q", p.status, a.header(), rideNeeds)
+	}
+	for _, want := range []string{"first-party world", "w", "restart with…", sandboxWorlds[len(sandboxWorlds)-1].label} {
+		if !strings.Contains(rideNeeds, want) {
+			t.Errorf("the failure message does not say %q", want)
+		}
+	}
+	// At 80 columns the whole message shows.
+	b := btSandbox(t, 80, 24)
+	b.press("i", "P")
+	if !strings.Contains(b.header(), rideNeeds) {
+		t.Errorf("at 80 columns the header cuts the message: %q", b.header())
+	}
+	// Following it, the attack works.
+	rvRestart(a, len(sandboxWorlds)-1)
+	a.press("i", "P")
+	p = a.pl()
+	if o := p.tl.steps[1].Outcome; !o.OK() || p.status == rideNeeds {
+		t.Errorf("P in the first-party world: %s, status %q", outcomeText(o), p.status)
+	}
+	if !p.tl.snapshot().Attacker.HoldsAccess {
+		t.Errorf("after riding the session the attacker holds no access token")
+	}
+}
+
+// rvExport presses e and feeds the command's message back.
+func rvExport(a *btApp) string {
+	a.tb.Helper()
+	cmd := a.press("e")
+	if cmd == nil {
+		a.tb.Fatal("e returned no command")
+	}
+	msg, ok := cmd().(exportedMsg)
+	if !ok || msg.err != nil {
+		a.tb.Fatalf("export: %+v", msg)
+	}
+	a.send(msg)
+	if want := "exported to " + msg.path; a.pl().status != want {
+		a.tb.Errorf("status %q, want %q", a.pl().status, want)
+	}
+	return msg.path
+}
+
+// TestReviewExportRunShown: the export is the run on screen (after a
+// what-if, with its preset and settings), and never overwrites a file.
+func TestReviewExportRunShown(t *testing.T) {
+	a := btLesson(t, btLessonID, 100, 30)
+	dir := a.root().opts.ExportDir
+	// A file of the learner's own, with the name the export wants.
+	mine := filepath.Join(dir, btLessonID+"-whatif.md")
+	if err := os.WriteFile(mine, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a.press("w", "5", "2") // API validation mode: introspect
+	if a.pl().whatIf != "api_mode=introspect" {
+		t.Fatalf("what-if %q", a.pl().whatIf)
+	}
+	first := rvExport(a)
+	if want := filepath.Join(dir, btLessonID+"-whatif-2.md"); first != want {
+		t.Errorf("exported to %s, want %s", first, want)
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "mine" {
+		t.Errorf("the export overwrote %s", mine)
+	}
+	md, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "api_mode=introspect") {
+		t.Errorf("the export does not say api_mode=introspect:\n%s", md)
+	}
+	// Its outcomes are the what-if's, step by step.
+	for _, s := range a.pl().tl.steps {
+		if _, changed := a.pl().tl.changed[s.Index-1]; changed && !strings.Contains(string(md), "### "+strconv.Itoa(s.Index)+". ") {
+			t.Errorf("step %d is missing", s.Index)
+		}
+	}
+	if second := rvExport(a); second != filepath.Join(dir, btLessonID+"-whatif-3.md") {
+		t.Errorf("the second export went to %s", second)
+	}
+
+	// A preset what-if exports that preset.
+	preset := sim.Presets()[len(sim.Presets())-1].Name
+	b := btLesson(t, btLessonID, 100, 30)
+	b.press("w", strconv.Itoa(len(knobChoices)+1))
+	for i, c := range b.pl().menu.choices {
+		if c.label == preset {
+			b.press(strconv.Itoa(i + 1))
+		}
+	}
+	md, err = os.ReadFile(rvExport(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "preset `"+preset+"`") {
+		t.Errorf("a what-if under preset %s exports:\n%s", preset, md[:min(len(md), 400)])
+	}
+
+	// The sandbox's export names its world.
+	s := btSandbox(t, 100, 30)
+	rvRestart(s, 1)
+	s.press("i")
+	md, err = os.ReadFile(rvExport(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "storage `memory`") {
+		t.Errorf("the sandbox's export does not name its world:\n%s", md[:min(len(md), 400)])
+	}
+}
+
+// TestReviewClaimExplanations: every claim's meaning is on the Tokens tab,
+// wrapped under the claim when the line is too narrow, and no line is
+// wider than the tab. An opaque token says what it is in sim's words.
+func TestReviewClaimExplanations(t *testing.T) {
+	for _, w := range []int{59, 80, 120} { // 59: the inspector at 60 columns
+		a := btLesson(t, btLessonID, 100, 30)
+		a.press("n", "n", "n", "n")
+		tab := ansi.Strip(tokensTab(&a.pl().tl, a.pl().st, w))
+		flat := strings.Join(strings.Fields(tab), " ")
+		for _, tok := range a.pl().tl.snapshot().Tokens {
+			for k := range tok.Claims {
+				if m := sim.ClaimMeaning(k); m != "" && !strings.Contains(flat, strings.Join(strings.Fields(m), " ")) {
+					t.Errorf("width %d: the meaning of %s is missing: %q", w, k, m)
+				}
+			}
+			if tok.Header == nil && !strings.Contains(flat, sim.OpaqueMeaning()) {
+				t.Errorf("width %d: an opaque token without sim's description", w)
+			}
+		}
+		for i, l := range strings.Split(tab, "\n") {
+			if n := ansi.StringWidth(l); n > w && !strings.Contains(l, "…") {
+				t.Errorf("width %d: line %d is %d cells: %q", w, i+1, n, l)
+			}
+		}
+	}
+	// Long values are elided by cells, never inside a rune.
+	st := NewStyles(true)
+	val := strings.Repeat("é", 30) + strings.Repeat("字", 30)
+	line := ansi.Strip(claimLine(st, "   ", "name", val, 80))
+	if !utf8.ValidString(line) || !strings.Contains(line, "…") {
+		t.Errorf("elided value: %q", line)
+	}
+	if n := ansi.StringWidth(strings.SplitN(line, "\n", 2)[0]); n > 80 {
+		t.Errorf("elided line is %d cells", n)
+	}
+}
+
+// TestReviewMenuHelp: an open menu's footer names the menu's keys, and
+// the duration prompt's its own.
+func TestReviewMenuHelp(t *testing.T) {
+	a := btSandbox(t, 100, 30)
+	a.press("d")
+	if txt := a.text(); !strings.Contains(txt, "choose") || strings.Contains(txt, "answer") {
+		t.Errorf("menu footer:\n%s", txt)
+	}
+	a.press("9")
+	if txt := a.text(); !strings.Contains(txt, "enter advance") || strings.Contains(txt, "answer") {
+		t.Errorf("prompt footer:\n%s", txt)
+	}
+	// The sandbox's full help says what w does there.
+	s := btSandbox(t, 140, 40)
+	s.press("?")
+	if txt := s.text(); !strings.Contains(txt, "policy, restart") {
+		t.Errorf("sandbox help:\n%s", txt)
+	}
+}
+
+// TestReviewMenuFits: a menu taller than its panel shows a window of
+// choices around the selected one, and says so, rather than losing its
+// last choices below the panel.
+func TestReviewMenuFits(t *testing.T) {
+	a := btSandbox(t, 60, 16)
+	a.press("d")
+	if txt := a.text(); !strings.Contains(txt, "1. 1m") || !strings.Contains(txt, "of 9)") {
+		t.Fatalf("the advance menu at 60×16:\n%s", txt)
+	}
+	for range 8 {
+		a.press("down")
+	}
+	if txt := a.text(); !strings.Contains(txt, "9. custom…") || strings.Contains(txt, "1. 1m") {
+		t.Errorf("the selected last choice is not in sight:\n%s", txt)
+	}
+	// Where it fits, the whole menu shows with its hint.
+	b := btSandbox(t, 100, 30)
+	b.press("d")
+	if txt := b.text(); !strings.Contains(txt, "9. custom…") || !strings.Contains(txt, "esc to cancel") || strings.Contains(txt, "of 9)") {
+		t.Errorf("the advance menu at 100×30:\n%s", txt)
+	}
+}
