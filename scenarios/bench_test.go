@@ -59,7 +59,7 @@ func bareCrypto(b *testing.B) (signNs, verifyNs float64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	now := sim.Epoch
+	now := sim.Epoch()
 	claims := sim.AccessClaims{RegisteredClaims: jwt.RegisteredClaims{
 		Issuer: sim.Issuer, Subject: "alice", Audience: jwt.ClaimStrings{sim.APIAudience},
 		ExpiresAt: jwt.NewNumericDate(now.Add(15 * time.Minute)), IssuedAt: jwt.NewNumericDate(now), ID: "0123456789abcdef0123456789abcdef",

@@ -97,7 +97,7 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 		case !held:
 			fmt.Fprintf(w, "  %-9s never held a refresh token (the preset gave the app none, or it stayed out of reach); at the end it %s\n", c.Presets[j], end.Attacker.Summary)
 		case n > 0:
-			fmt.Fprintf(w, "  %-9s refresh token stopped at step %d (+%s): %s; at the end it %s\n", c.Presets[j], n, sim.FormatDuration(at.Sub(sim.Epoch)), what, end.Attacker.Summary)
+			fmt.Fprintf(w, "  %-9s refresh token stopped at step %d (+%s): %s; at the end it %s\n", c.Presets[j], n, sim.FormatDuration(at.Sub(sim.Epoch())), what, end.Attacker.Summary)
 		default:
 			fmt.Fprintf(w, "  %-9s never stopped by the AS; at the end it %s\n", c.Presets[j], end.Attacker.Summary)
 		}

@@ -48,7 +48,7 @@ func WriteJSON(w io.Writer, r *Run) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	id := r.Scenario.ID
-	now := sim.Epoch
+	now := sim.Epoch()
 	for _, s := range r.Steps {
 		if err := enc.Encode(JSONEvent{Scenario: id, Step: s.Index, Time: now, Kind: KindStepStarted,
 			Title: s.Step.Title, Action: s.Step.Do, Narration: s.Step.Narration}); err != nil {

@@ -10,7 +10,7 @@ import (
 
 // mermaidIDs are the participants' identifiers in the diagram.
 var mermaidIDs = map[sim.Actor]string{
-	sim.ActorUser: "U", sim.ActorApp: "App", sim.ActorAS: "AS", sim.ActorAPI: "API", sim.ActorAttacker: "X",
+	sim.ActorUser: "U", sim.ActorApp: "App", sim.ActorAS: "AS", sim.ActorAPI: "API", sim.ActorBilling: "Bill", sim.ActorAttacker: "X",
 }
 
 // WriteMarkdown writes the run as Markdown: summary and goals, a Mermaid
@@ -30,7 +30,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 	b.WriteString("\n## Steps\n")
 	for _, s := range r.Steps {
 		fmt.Fprintf(&b, "\n### %d. %s\n\n", s.Index, stepTitle(s.Step))
-		fmt.Fprintf(&b, "*%s, +%s*\n\n", s.Snapshot.Time.Format("Jan 2 15:04:05"), sim.FormatDuration(s.Snapshot.Time.Sub(sim.Epoch)))
+		fmt.Fprintf(&b, "*%s, +%s*\n\n", s.Snapshot.Time.Format("Jan 2 15:04:05"), sim.FormatDuration(s.Snapshot.Time.Sub(sim.Epoch())))
 		b.WriteString(strings.TrimSpace(s.Step.Narration) + "\n")
 		if q := s.Step.Quiz; q != nil {
 			fmt.Fprintf(&b, "\n**Predict:** %s\n\n", q.Question)

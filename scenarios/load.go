@@ -68,6 +68,10 @@ func (d *decoder) decode(data []byte) *Scenario {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		p, msg := syntaxError(data, err)
+		if strings.Contains(msg, "mapping value") {
+			// "title: A: B" — the classic trap of unquoted text with ": ".
+			msg += "; text containing \": \" must be quoted or written as a | block"
+		}
 		d.errAt(p, "YAML syntax: %s", msg)
 		return sc
 	}

@@ -59,7 +59,7 @@ func Policy(sc *Scenario, opts Options) (string, sim.Policy, error) {
 	pol := p.Policy
 	for _, s := range append(append([]Setting{}, sc.Set...), opts.Set...) {
 		if err := pol.Set(s.Key, s.Value); err != nil {
-			return "", sim.Policy{}, fmt.Errorf("--set %s=%s: %w", s.Key, s.Value, err)
+			return "", sim.Policy{}, fmt.Errorf("set %s=%s: %w", s.Key, s.Value, err)
 		}
 	}
 	return name, pol, nil

@@ -9,11 +9,12 @@ const (
 	ActorApp      Actor = "app"      // the client application
 	ActorAS       Actor = "as"       // the authorization server
 	ActorAPI      Actor = "api"      // the resource server
+	ActorBilling  Actor = "billing"  // a second resource server, with its own audience
 	ActorAttacker Actor = "attacker" // whoever got hold of a token
 )
 
 // Actors lists every actor in lane order.
-var Actors = []Actor{ActorUser, ActorApp, ActorAS, ActorAPI, ActorAttacker}
+var Actors = []Actor{ActorUser, ActorApp, ActorAS, ActorAPI, ActorBilling, ActorAttacker}
 
 // Title is the actor's name as a learner reads it.
 func (a Actor) Title() string {
@@ -26,6 +27,8 @@ func (a Actor) Title() string {
 		return "Auth server"
 	case ActorAPI:
 		return "API"
+	case ActorBilling:
+		return "Billing API"
 	case ActorAttacker:
 		return "Attacker"
 	}

@@ -131,7 +131,7 @@ func apiLastAPIEvent(t testing.TB, w *World) Event {
 	t.Helper()
 	evs := w.Log().Events()
 	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].Kind == KindExchange && evs[i].To == ActorAPI {
+		if evs[i].Kind == KindExchange && (evs[i].To == ActorAPI || evs[i].To == ActorBilling) {
 			return evs[i]
 		}
 	}
@@ -523,7 +523,7 @@ func TestAPIReasonsOnEveryDenial(t *testing.T) {
 	apiCall(t, w, ActorApp, http.MethodGet, api, at)
 	n := 0
 	for _, e := range w.Log().Events() {
-		if e.Kind != KindExchange || e.To != ActorAPI || (e.Status != 401 && e.Status != 403) {
+		if e.Kind != KindExchange || (e.To != ActorAPI && e.To != ActorBilling) || (e.Status != 401 && e.Status != 403) {
 			continue
 		}
 		n++

@@ -96,13 +96,13 @@ func fzClaims() AccessClaims {
 			Issuer:    Issuer,
 			Subject:   DemoUser,
 			Audience:  jwt.ClaimStrings{APIAudience},
-			ExpiresAt: jwt.NewNumericDate(Epoch.Add(15 * time.Minute)),
-			IssuedAt:  jwt.NewNumericDate(Epoch),
+			ExpiresAt: jwt.NewNumericDate(Epoch().Add(15 * time.Minute)),
+			IssuedAt:  jwt.NewNumericDate(Epoch()),
 			ID:        "q1w2e3r4t5y6u7i8o9p0aA", // 16 random bytes, base64url: like entropy.token(16)
 		},
 		ClientID: ClientSPA,
 		Scope:    DefaultScope,
-		AuthTime: jwt.NewNumericDate(Epoch),
+		AuthTime: jwt.NewNumericDate(Epoch()),
 	}
 }
 
@@ -127,7 +127,7 @@ func fzBareVerify(k SigningKey, tok string) error {
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(30*time.Second),
-		jwt.WithTimeFunc(func() time.Time { return Epoch.Add(time.Minute) }),
+		jwt.WithTimeFunc(func() time.Time { return Epoch().Add(time.Minute) }),
 	)
 	return err
 }

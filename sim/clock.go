@@ -8,7 +8,10 @@ import (
 
 // Epoch is the instant every world's clock starts at, so that transcripts
 // read the same on every machine and every day.
-var Epoch = time.Date(2026, time.January, 15, 9, 0, 0, 0, time.UTC)
+//
+// It is a function, not a variable, so that no importer can move it and
+// break determinism.
+func Epoch() time.Time { return time.Date(2026, time.January, 15, 9, 0, 0, 0, time.UTC) }
 
 // Clock is the world's only source of time. It never moves by itself: the
 // scenario (or the learner) advances it. Token iat/exp, expiry checks

@@ -7,21 +7,21 @@ import (
 	"time"
 )
 
-// TestLifeClockAdvance: the virtual clock starts at Epoch, moves only when
+// TestLifeClockAdvance: the virtual clock starts at Epoch(), moves only when
 // told, never backwards, and World.Advance records each jump.
 func TestLifeClockAdvance(t *testing.T) {
-	c := NewClock(Epoch)
-	if !c.Now().Equal(Epoch) {
+	c := NewClock(Epoch())
+	if !c.Now().Equal(Epoch()) {
 		t.Fatalf("start %s", c.Now())
 	}
 	if err := c.Advance(-time.Nanosecond); err == nil || !strings.Contains(err.Error(), "negative") {
 		t.Fatalf("Advance(-1ns) = %v", err)
 	}
-	if err := c.Advance(0); err != nil || !c.Now().Equal(Epoch) {
+	if err := c.Advance(0); err != nil || !c.Now().Equal(Epoch()) {
 		t.Fatalf("Advance(0): %v, %s", err, c.Now())
 	}
-	if err := c.Advance(90 * time.Minute); err != nil || c.Elapsed(Epoch) != 90*time.Minute {
-		t.Fatalf("Advance(90m): %v, elapsed %s", err, c.Elapsed(Epoch))
+	if err := c.Advance(90 * time.Minute); err != nil || c.Elapsed(Epoch()) != 90*time.Minute {
+		t.Fatalf("Advance(90m): %v, elapsed %s", err, c.Elapsed(Epoch()))
 	}
 
 	w := lifeWorld(t, "")
@@ -29,16 +29,16 @@ func TestLifeClockAdvance(t *testing.T) {
 	if err := w.Advance(-time.Second); err == nil {
 		t.Fatal("World.Advance(-1s) accepted")
 	}
-	if w.Log().Len() != n || !w.Clock().Now().Equal(Epoch) {
+	if w.Log().Len() != n || !w.Clock().Now().Equal(Epoch()) {
 		t.Fatal("a refused Advance moved the clock or logged a jump")
 	}
 	lifeAdvance(t, w, 26*time.Hour+5*time.Second)
 	ev := lifeEvents(w, n, KindClock)
-	if len(ev) != 1 || ev[0].Summary != "+26h5s: now Jan 16 11:00:05" || !ev[0].Time.Equal(Epoch.Add(26*time.Hour+5*time.Second)) {
+	if len(ev) != 1 || ev[0].Summary != "+26h5s: now Jan 16 11:00:05" || !ev[0].Time.Equal(Epoch().Add(26*time.Hour+5*time.Second)) {
 		t.Fatalf("clock event: %+v", ev)
 	}
 	// Two worlds have two clocks.
-	if other := lifeWorld(t, ""); !other.Clock().Now().Equal(Epoch) {
+	if other := lifeWorld(t, ""); !other.Clock().Now().Equal(Epoch()) {
 		t.Fatal("worlds share a clock")
 	}
 }
@@ -66,13 +66,13 @@ func TestLifeEventsCarryVirtualTime(t *testing.T) {
 		var want time.Time
 		switch {
 		case i < loginEnd:
-			want = Epoch
+			want = Epoch()
 		case e.Kind == KindClock && strings.HasPrefix(e.Summary, "+3h"):
-			want = Epoch.Add(3 * time.Hour)
-		case e.Time.Before(Epoch.Add(2 * day)):
-			want = Epoch.Add(3 * time.Hour)
+			want = Epoch().Add(3 * time.Hour)
+		case e.Time.Before(Epoch().Add(2 * day)):
+			want = Epoch().Add(3 * time.Hour)
 		default:
-			want = Epoch.Add(2*day + 3*time.Hour)
+			want = Epoch().Add(2*day + 3*time.Hour)
 		}
 		if !e.Time.Equal(want) {
 			t.Fatalf("event %d (%s %s) at %s, want %s", e.Seq, e.Kind, e.Summary, e.Time, want)
@@ -81,18 +81,18 @@ func TestLifeEventsCarryVirtualTime(t *testing.T) {
 	// The refresh happened at the virtual time, and the token says so.
 	f := lifeFamily(t, w, "f-1")
 	last := f.Access[len(f.Access)-1]
-	if want := Epoch.Add(2*day + 3*time.Hour + 15*time.Minute); !last.ExpiresAt.Equal(want) {
+	if want := Epoch().Add(2*day + 3*time.Hour + 15*time.Minute); !last.ExpiresAt.Equal(want) {
 		t.Fatalf("newest access token expires %s, want %s", last.ExpiresAt, want)
 	}
 	// The call at +3h found the token expired and refreshed first (rt-2).
-	if r := lifeRT(t, f, "rt-2"); !r.IssuedAt.Equal(Epoch.Add(3*time.Hour)) || !r.ChangedAt.Equal(Epoch.Add(2*day+3*time.Hour)) {
+	if r := lifeRT(t, f, "rt-2"); !r.IssuedAt.Equal(Epoch().Add(3*time.Hour)) || !r.ChangedAt.Equal(Epoch().Add(2*day+3*time.Hour)) {
 		t.Fatalf("rt-2 issued %s, rotated %s", r.IssuedAt, r.ChangedAt)
 	}
-	if r := lifeRT(t, f, "rt-3"); !r.IssuedAt.Equal(Epoch.Add(2*day + 3*time.Hour)) {
+	if r := lifeRT(t, f, "rt-3"); !r.IssuedAt.Equal(Epoch().Add(2*day + 3*time.Hour)) {
 		t.Fatalf("rt-3 issued %s", r.IssuedAt)
 	}
 	at := lifeView(t, w.Inspect(), ActorApp, "access")
-	if iat, _ := at.Claims["iat"].(float64); int64(iat) != Epoch.Add(2*day+3*time.Hour).Unix() {
+	if iat, _ := at.Claims["iat"].(float64); int64(iat) != Epoch().Add(2*day+3*time.Hour).Unix() {
 		t.Fatalf("iat claim %v", at.Claims["iat"])
 	}
 	// Since and Events are copies.

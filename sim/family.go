@@ -112,8 +112,12 @@ func clockTime(t time.Time) string { return t.UTC().Format("15:04:05") }
 // when formats a time in reasons, with the date when it is not the day the
 // world started.
 func when(t time.Time) string {
-	if t.UTC().Format("2006-01-02") == Epoch.Format("2006-01-02") {
+	if t.UTC().Format("2006-01-02") == Epoch().Format("2006-01-02") {
 		return clockTime(t)
 	}
 	return t.UTC().Format("Jan 2 15:04:05")
 }
+
+// whenDay formats a time with its date, for reasons that span days (idle
+// and absolute lifetimes), where a bare time of day would be ambiguous.
+func whenDay(t time.Time) string { return t.UTC().Format("Jan 2 15:04:05") }

@@ -171,9 +171,9 @@ func (as *AuthServer) refreshState(rt *refreshRecord, now time.Time) (TokenState
 	case rt.state != StateActive:
 		return rt.state, rt.why
 	case !rt.fam.absExpiry.IsZero() && !now.Before(rt.fam.absExpiry):
-		return StateExpired, "family " + rt.fam.label + " reached its absolute lifetime at " + when(rt.fam.absExpiry)
+		return StateExpired, "family " + rt.fam.label + " reached its absolute lifetime at " + whenDay(rt.fam.absExpiry)
 	case pol.RefreshIdle > 0 && !now.Before(rt.lastUsed.Add(pol.RefreshIdle)):
-		return StateExpired, "unused since " + when(rt.lastUsed) + "; idle lifetime " + FormatDuration(pol.RefreshIdle)
+		return StateExpired, "unused since " + whenDay(rt.lastUsed) + "; idle lifetime " + FormatDuration(pol.RefreshIdle)
 	}
 	why := "usable at the token endpoint"
 	if !rt.fam.absExpiry.IsZero() {

@@ -26,7 +26,7 @@ func lifeView(t testing.TB, s Snapshot, holder Actor, kind string) TokenView {
 func TestLifeInspectTokens(t *testing.T) {
 	w := lifeWorld(t, "")
 	s := w.Inspect()
-	if len(s.Tokens) != 0 || len(s.Families) != 0 || s.LoggedIn || s.Attacker.Summary != "holds nothing" || !s.Time.Equal(Epoch) {
+	if len(s.Tokens) != 0 || len(s.Families) != 0 || s.LoggedIn || s.Attacker.Summary != "holds nothing" || !s.Time.Equal(Epoch()) {
 		t.Fatalf("empty world snapshot: %+v", s)
 	}
 	lifeLogin(t, w, "")
@@ -43,7 +43,7 @@ func TestLifeInspectTokens(t *testing.T) {
 		at.Claims["client_id"] != ClientSPA || at.Claims["scope"] != DefaultScope {
 		t.Fatalf("decoded access token: %v %v", at.Header, at.Claims)
 	}
-	if !at.IssuedAt.Equal(Epoch) || !at.ExpiresAt.Equal(Epoch.Add(15*time.Minute)) || at.Remaining(Epoch.Add(time.Minute)) != 14*time.Minute {
+	if !at.IssuedAt.Equal(Epoch()) || !at.ExpiresAt.Equal(Epoch().Add(15*time.Minute)) || at.Remaining(Epoch().Add(time.Minute)) != 14*time.Minute {
 		t.Fatalf("access times: %s %s", at.IssuedAt, at.ExpiresAt)
 	}
 	rt := lifeView(t, s, ActorApp, "refresh")
@@ -84,8 +84,8 @@ func TestLifeInspectFamilies(t *testing.T) {
 	lifeOK(t, "refresh 1", w.App().Refresh(), http.StatusOK)
 	lifeOK(t, "refresh 2", w.App().Refresh(), http.StatusOK)
 	f := lifeFamily(t, w, "f-1")
-	if f.ClientID != ClientSPA || f.Sub != DemoUser || f.Scope != DefaultScope || !f.AuthTime.Equal(Epoch) ||
-		!f.AbsExpiry.Equal(Epoch.Add(30*day)) || !f.RevokedAt.IsZero() {
+	if f.ClientID != ClientSPA || f.Sub != DemoUser || f.Scope != DefaultScope || !f.AuthTime.Equal(Epoch()) ||
+		!f.AbsExpiry.Equal(Epoch().Add(30*day)) || !f.RevokedAt.IsZero() {
 		t.Fatalf("family: %+v", f)
 	}
 	want := []struct {

@@ -192,11 +192,17 @@ func (p *Policy) Validate() error {
 // is how FormatDuration writes lifetimes of two days and more: without it
 // Get's answer for, say, a 50-hour idle lifetime ("2d2h") would not be one
 // Set accepts, though Get promises exactly that.
+// maxDays keeps a day count inside time.Duration (about 292 years).
+const maxDays = 100_000
+
 func ParseDuration(s string) (time.Duration, error) {
 	if i := strings.IndexByte(s, 'd'); i > 0 {
 		days, err := strconv.Atoi(s[:i])
 		if err != nil {
 			return 0, fmt.Errorf("bad duration %q", s)
+		}
+		if days > maxDays || days < -maxDays {
+			return 0, fmt.Errorf("duration %q is too long (at most %d days)", s, maxDays)
 		}
 		d := time.Duration(days) * 24 * time.Hour
 		if rest := s[i+1:]; rest != "" {

@@ -52,7 +52,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 		}
 		return deny("refresh token expired (absolute lifetime)",
 			fmt.Sprintf("family %s reached its absolute lifetime at %s (%s after login at %s%s): the session is over and the user must log in again",
-				fam.label, when(fam.absExpiry), FormatDuration(fam.absExpiry.Sub(fam.authTime)), when(fam.authTime), extend))
+				fam.label, whenDay(fam.absExpiry), FormatDuration(fam.absExpiry.Sub(fam.authTime)), whenDay(fam.authTime), extend))
 	}
 	if rt.state == StateRotated {
 		if pol.Rotation && pol.ReuseGrace > 0 && rt == fam.prev && now.Sub(rt.changedAt) <= pol.ReuseGrace {
@@ -76,7 +76,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 	if pol.RefreshIdle > 0 && !now.Before(rt.lastUsed.Add(pol.RefreshIdle)) {
 		return deny("refresh token expired (idle lifetime)",
 			fmt.Sprintf("refresh token %s was last used at %s and idle lifetime is %s: it expired at %s; the session is over and the user must log in again",
-				rt.label, when(rt.lastUsed), FormatDuration(pol.RefreshIdle), when(rt.lastUsed.Add(pol.RefreshIdle))))
+				rt.label, whenDay(rt.lastUsed), FormatDuration(pol.RefreshIdle), whenDay(rt.lastUsed.Add(pol.RefreshIdle))))
 	}
 	scope, e := narrowScope(fam, f.get("scope"))
 	if e != nil {

@@ -155,6 +155,7 @@ var remoteAddrs = map[Actor]string{
 	ActorApp:      "192.0.2.20:50000",
 	ActorAS:       "192.0.2.30:50000",
 	ActorAPI:      "192.0.2.40:50000",
+	ActorBilling:  "192.0.2.50:50000",
 	ActorAttacker: "203.0.113.66:50000",
 }
 

@@ -80,7 +80,7 @@ func New(cfg Config) (*World, error) {
 		return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
 	}
 
-	clock := NewClock(Epoch)
+	clock := NewClock(Epoch())
 	e := &env{clock: clock, log: newLog(clock), rand: newEntropy(cfg.Seed), counters: &Counters{}, pol: pol}
 	w := &World{env: e, preset: preset.Name, topology: cfg.Topology}
 	w.wire = newWire(e.log, e.counters)
@@ -93,7 +93,7 @@ func New(cfg Config) (*World, error) {
 		w.as = newAuthServer(e, Issuer, APIAudience)
 		w.api = newAPI(e, Issuer, APIAudience, "api", w.wire.Client(ActorAPI))
 	}
-	w.apiB = newAPI(e, Issuer, APIBAudience, "billing", w.wire.Client(ActorAPI))
+	w.apiB = newAPI(e, Issuer, APIBAudience, "billing", w.wire.Client(ActorBilling))
 	for _, api := range []*API{w.api, w.apiB} {
 		api.explain = w.as.explain
 	}
@@ -113,7 +113,7 @@ func New(cfg Config) (*World, error) {
 		w.wire.Handle(HostAPI, ActorAPI, w.api)
 		w.wire.Handle(HostApp, ActorApp, w.app)
 	}
-	w.wire.Handle(HostAPIB, ActorAPI, w.apiB)
+	w.wire.Handle(HostAPIB, ActorBilling, w.apiB)
 	w.attacker = newAttacker(e, w.wire, w.app)
 	return w, nil
 }

@@ -70,6 +70,9 @@ func (r *drow) spanOf(x, n int) {
 // lanes returns the actors shown and each lane's column.
 func (d *diagram) lanes(t *timeline) ([]sim.Actor, map[sim.Actor]int) {
 	actors := []sim.Actor{sim.ActorUser, sim.ActorApp, sim.ActorAS, sim.ActorAPI}
+	if t.involves(sim.ActorBilling) {
+		actors = append(actors, sim.ActorBilling)
+	}
 	if t.hasAttacker() {
 		actors = append(actors, sim.ActorAttacker)
 	}

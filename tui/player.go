@@ -410,7 +410,7 @@ func (p *player) header() string {
 	now := t.snapshot().Time
 	parts := []string{
 		fmt.Sprintf("step %d/%d", t.cur+1, len(t.steps)),
-		fmt.Sprintf("%s %s (+%s)", iconTime, now.Format("15:04:05"), sim.FormatDuration(now.Sub(sim.Epoch))),
+		fmt.Sprintf("%s %s (+%s)", iconTime, now.Format("15:04:05"), sim.FormatDuration(now.Sub(sim.Epoch()))),
 		"preset " + t.preset,
 	}
 	if right, answered, total := t.score(); total > 0 {

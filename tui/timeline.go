@@ -78,10 +78,14 @@ func (t *timeline) score() (right, answered, total int) {
 
 // hasAttacker reports whether the attacker takes part in what is shown, so
 // that its lane and tab appear only when it matters.
-func (t *timeline) hasAttacker() bool {
+func (t *timeline) hasAttacker() bool { return t.involves(sim.ActorAttacker) }
+
+// involves reports whether actor takes part in what is shown: the lanes of
+// occasional actors (the attacker, the billing API) appear only then.
+func (t *timeline) involves(actor sim.Actor) bool {
 	for i := 0; i <= t.shownThrough() && i < len(t.steps); i++ {
 		for _, e := range t.steps[i].Events {
-			if e.From == sim.ActorAttacker || e.To == sim.ActorAttacker {
+			if e.From == actor || e.To == actor {
 				return true
 			}
 		}
