@@ -37,7 +37,7 @@ var (
 
 func sourceNames() []string {
 	var out []string
-	for _, s := range sim.Sources {
+	for _, s := range sim.Sources() {
 		out = append(out, string(s))
 	}
 	return out

@@ -77,7 +77,7 @@ func writeMermaid(b *strings.Builder, r *Run) {
 	}
 	b.WriteString("```mermaid\nsequenceDiagram\n")
 	var first, last string
-	for _, a := range sim.Actors {
+	for _, a := range sim.Actors() {
 		if used[a] {
 			fmt.Fprintf(b, "    participant %s as %s\n", mermaidIDs[a], a.Title())
 			if first == "" {

@@ -110,7 +110,7 @@ func (v *validator) world() {
 	}
 	v.oneOf(v.at("client"), "client", sc.Client, []string{string(sim.KindSPA), string(sim.KindWeb)}, false)
 	var storages []string
-	for _, s := range sim.Storages {
+	for _, s := range sim.Storages() {
 		storages = append(storages, string(s))
 	}
 	v.oneOf(v.at("storage"), "storage", sc.Storage, storages, false)

@@ -1,6 +1,6 @@
 package sim
 
-// Actor names a participant. Actors are the lanes of the sequence diagram,
+// Actor names a participant. Actors() are the lanes of the sequence diagram,
 // in the order the constants are declared.
 type Actor string
 
@@ -13,8 +13,10 @@ const (
 	ActorAttacker Actor = "attacker" // whoever got hold of a token
 )
 
-// Actors lists every actor in lane order.
-var Actors = []Actor{ActorUser, ActorApp, ActorAS, ActorAPI, ActorBilling, ActorAttacker}
+// Actors lists every actor in lane order (a fresh slice each call).
+func Actors() []Actor {
+	return []Actor{ActorUser, ActorApp, ActorAS, ActorAPI, ActorBilling, ActorAttacker}
+}
 
 // Title is the actor's name as a learner reads it.
 func (a Actor) Title() string {

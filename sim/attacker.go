@@ -26,8 +26,8 @@ const (
 	SourceNetwork Source = "network"
 )
 
-// Sources lists every attacker position.
-var Sources = []Source{SourceScript, SourceLog, SourceNetwork}
+// Sources lists every attacker position (a fresh slice each call).
+func Sources() []Source { return []Source{SourceScript, SourceLog, SourceNetwork} }
 
 // TokenKind names the kind of token an action concerns.
 type TokenKind string

@@ -45,7 +45,7 @@ func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		ResponseTypesSupported:            []string{"code"},
 		SubjectTypesSupported:             []string{"public"},
 		IDTokenSigningAlgValuesSupported:  []string{string(RS256), string(ES256), string(EdDSA)}, // must include RS256
-		ScopesSupported:                   ScopesSupported,
+		ScopesSupported:                   ScopesSupported(),
 		ClaimsSupported:                   []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name"},
 		GrantTypesSupported:               []string{"authorization_code", "refresh_token"},
 		TokenEndpointAuthMethods:          []string{"client_secret_basic", "client_secret_post", "none"},
@@ -66,8 +66,8 @@ func (as *AuthServer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cur := as.env.policy().Alg
-	keys := make([]JWK, 0, len(Algs))
-	for _, alg := range append([]Alg{cur}, Algs...) {
+	keys := make([]JWK, 0, len(Algs()))
+	for _, alg := range append([]Alg{cur}, Algs()...) {
 		k, err := DemoKey(alg)
 		if err != nil || (alg == cur && len(keys) > 0) || (alg != cur && slices.ContainsFunc(keys, func(j JWK) bool { return j.KID == k.KID })) {
 			continue

@@ -161,7 +161,7 @@ func TestDiscoveryIssuerAndEndpoints_OIDCDiscovery_4_3(t *testing.T) {
 // alg; EC coordinates are full 32 bytes; there are no private members; and
 // the published key verifies the AS's tokens.
 func TestJWKSPublicKeys_RFC7517_4(t *testing.T) {
-	for _, alg := range Algs {
+	for _, alg := range Algs() {
 		t.Run(string(alg), func(t *testing.T) {
 			w := asWorldWith(t, "alg", string(alg))
 			tk := asLogin(t, w, nil)

@@ -26,8 +26,8 @@ const (
 	EdDSA Alg = "EdDSA" // Ed25519: compact and deterministic
 )
 
-// Algs lists the algorithms a world can sign with.
-var Algs = []Alg{RS256, ES256, EdDSA}
+// Algs lists the algorithms a world can sign with (a fresh slice each call).
+func Algs() []Alg { return []Alg{RS256, ES256, EdDSA} }
 
 // method returns golang-jwt's signing method for a.
 func (a Alg) method() jwt.SigningMethod {

@@ -107,7 +107,7 @@ var knobs = map[string]knob{
 	"alg": {"signing algorithm: RS256, ES256 or EdDSA",
 		func(p *Policy) string { return string(p.Alg) },
 		func(p *Policy, v string) error {
-			for _, a := range Algs {
+			for _, a := range Algs() {
 				if strings.EqualFold(v, string(a)) {
 					p.Alg = a
 					return nil

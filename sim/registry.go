@@ -40,8 +40,10 @@ const (
 	apiSecret = "api-secret"
 )
 
-// ScopesSupported lists every scope the AS knows.
-var ScopesSupported = []string{"openid", "profile", "email", "orders:read", "orders:write", "offline_access"}
+// ScopesSupported lists every scope the AS knows (a fresh slice each call).
+func ScopesSupported() []string {
+	return []string{"openid", "profile", "email", "orders:read", "orders:write", "offline_access"}
+}
 
 // clientReg is a client registration (RFC 6749 §2).
 type clientReg struct {
@@ -75,10 +77,10 @@ func (c *clientReg) allowsScope(s string) bool {
 func defaultClients() map[string]*clientReg {
 	grants := []string{"authorization_code", "refresh_token"}
 	return map[string]*clientReg{
-		ClientSPA:        {id: ClientSPA, public: true, redirectURIs: []string{RedirectURI}, grants: grants, scopes: ScopesSupported},
-		ClientWeb:        {id: ClientWeb, secretHash: sha256.Sum256([]byte(webSecret)), redirectURIs: []string{RedirectURI}, grants: grants, scopes: ScopesSupported},
+		ClientSPA:        {id: ClientSPA, public: true, redirectURIs: []string{RedirectURI}, grants: grants, scopes: ScopesSupported()},
+		ClientWeb:        {id: ClientWeb, secretHash: sha256.Sum256([]byte(webSecret)), redirectURIs: []string{RedirectURI}, grants: grants, scopes: ScopesSupported()},
 		ClientAPI:        {id: ClientAPI, secretHash: sha256.Sum256([]byte(apiSecret)), resource: true},
-		ClientFirstParty: {id: ClientFirstParty, public: true, grants: []string{"refresh_token"}, scopes: ScopesSupported},
+		ClientFirstParty: {id: ClientFirstParty, public: true, grants: []string{"refresh_token"}, scopes: ScopesSupported()},
 	}
 }
 

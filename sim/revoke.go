@@ -95,7 +95,7 @@ func (as *AuthServer) findAccess(v string) *accessRecord {
 // up among the demo keys and insists the key fits the alg (RFC 8725 §3.1).
 func (as *AuthServer) ownKey(t *jwt.Token) (any, error) {
 	kid, _ := t.Header["kid"].(string)
-	for _, alg := range Algs {
+	for _, alg := range Algs() {
 		k, err := DemoKey(alg)
 		if err == nil && k.KID == kid && t.Method.Alg() == string(alg) {
 			as.env.counters.verify()

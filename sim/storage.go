@@ -25,8 +25,10 @@ const (
 	StorageServer Storage = "server"
 )
 
-// Storages lists every storage location.
-var Storages = []Storage{StorageMemory, StorageLocal, StorageCookie, StorageServer}
+// Storages lists every storage location (a fresh slice each call).
+func Storages() []Storage {
+	return []Storage{StorageMemory, StorageLocal, StorageCookie, StorageServer}
+}
 
 // TokenStore holds an app's tokens. Several Clients (browser tabs) may share
 // one store, which is how refresh races arise.

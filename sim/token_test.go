@@ -344,7 +344,7 @@ func TestTokenClientSecretBasicIsFormURLDecoded_RFC6749_2_3_1(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newTestWorld(t)
 			w.as.clients[id] = &clientReg{id: id, secretHash: sha256.Sum256([]byte(secret)), redirectURIs: []string{RedirectURI},
-				grants: []string{"authorization_code"}, scopes: ScopesSupported}
+				grants: []string{"authorization_code"}, scopes: ScopesSupported()}
 			code := authCode(t, w, id, nil)
 			basic := base64.StdEncoding.EncodeToString([]byte(tc.rawID + ":" + tc.rawSec))
 			r := postForm(t, w, "/token", asCodeForm("", code), http.Header{"Authorization": {"Basic " + basic}})
@@ -540,7 +540,7 @@ func TestTokenRedirectURIBinding_RFC6749_4_1_3(t *testing.T) {
 // OIDC Core §2, §3.1.3.6, checklist items 44–46: ID token claims and
 // at_hash, for every signing algorithm.
 func TestIDTokenClaims_OIDCCore_2(t *testing.T) {
-	for _, alg := range Algs {
+	for _, alg := range Algs() {
 		t.Run(string(alg), func(t *testing.T) {
 			w := newTestWorld(t)
 			if err := w.Set("alg", string(alg)); err != nil {
@@ -592,7 +592,7 @@ func TestIDTokenClaims_OIDCCore_2(t *testing.T) {
 
 // RFC 9068 §2.1–2.2: the JWT access token's header and claims.
 func TestAccessTokenJWT_RFC9068_2(t *testing.T) {
-	for _, alg := range Algs {
+	for _, alg := range Algs() {
 		t.Run(string(alg), func(t *testing.T) {
 			w := newTestWorld(t)
 			if err := w.Set("alg", string(alg)); err != nil {

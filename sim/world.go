@@ -137,12 +137,12 @@ func checkConfig(cfg Config) error {
 	case cfg.Topology == TopologyFirstParty && (cfg.Client != KindSPA || cfg.Storage != StorageCookie):
 		return errors.New("the first-party topology is a single-page app whose refresh token lives in an httpOnly cookie")
 	}
-	for _, s := range Storages {
+	for _, s := range Storages() {
 		if s == cfg.Storage {
 			return nil
 		}
 	}
-	return fmt.Errorf("storage %q is not one of %v", cfg.Storage, Storages)
+	return fmt.Errorf("storage %q is not one of %v", cfg.Storage, Storages())
 }
 
 // Clock returns the world's clock. Advance it with World.Advance, which
