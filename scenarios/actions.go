@@ -207,3 +207,80 @@ func Actions() []string {
 	sort.Strings(names)
 	return names
 }
+
+// paramProblem is one thing wrong with an action's parameters.
+type paramProblem struct {
+	key   string // the parameter concerned; "" for the step as a whole
+	onKey bool   // the key itself is wrong (unknown), not its value
+	msg   string
+}
+
+// checkParams checks params against the action: unknown keys (with
+// suggestions among the action's parameters and extra), values, required
+// parameters and the rules that tie parameters together. It returns the
+// parameters with defaults filled in. Scenario files (validate) and the
+// sandbox (Live.Do) share it, so that both refuse the same things in the
+// same words.
+func (a *action) checkParams(params map[string]string, extra ...string) (map[string]string, []paramProblem) {
+	var probs []paramProblem
+	bad := func(key string, onKey bool, format string, args ...any) {
+		probs = append(probs, paramProblem{key, onKey, fmt.Sprintf(format, args...)})
+	}
+	known := map[string]param{}
+	var names []string
+	for _, p := range a.params {
+		known[p.name] = p
+		names = append(names, p.name)
+	}
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := map[string]string{}
+	for _, k := range keys {
+		val := params[k]
+		p, ok := known[k]
+		if !ok {
+			hint := didYouMean(k, append(slices.Clone(names), extra...))
+			if len(names) == 0 {
+				bad(k, true, "action %s takes no parameter %q%s", a.name, k, hint)
+			} else {
+				bad(k, true, "action %s has no parameter %q%s; it takes %s", a.name, k, hint, strings.Join(names, ", "))
+			}
+			continue
+		}
+		out[k] = val
+		if p.values != nil && !slices.Contains(p.values, val) {
+			bad(k, false, "%s %q is not one of %s%s", k, val, strings.Join(p.values, ", "), didYouMean(val, p.values))
+		}
+		if p.check != nil {
+			if err := p.check(val); err != nil {
+				bad(k, false, "%s: %v", k, err)
+			}
+		}
+	}
+	for _, p := range a.params {
+		if _, ok := params[p.name]; !ok {
+			if p.required {
+				bad("", false, "action %s needs %s (%s)", a.name, p.name, p.doc)
+			} else if p.def != "" {
+				out[p.name] = p.def
+			}
+		}
+	}
+	switch a.name {
+	case "advance":
+		if _, by := params["by"]; by == (params["until"] != "") {
+			bad("", false, "advance needs by (a duration) or until (access-expiry), one of the two")
+		}
+	case "set":
+		pol := sim.DefaultPolicy()
+		if checkKnob(params["key"]) == nil {
+			if err := pol.Set(params["key"], params["value"]); err != nil {
+				bad("value", false, "%v", err)
+			}
+		}
+	}
+	return out, probs
+}

@@ -1,9 +1,8 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
-	"slices"
-	"strings"
 )
 
 // Live is a run built one action at a time: the sandbox's free play. Each
@@ -31,36 +30,9 @@ func (l *Live) Do(action string, params map[string]string) (StepResult, error) {
 	if !ok {
 		return StepResult{}, fmt.Errorf("unknown action %q%s", action, didYouMean(action, Actions()))
 	}
-	p := map[string]string{}
-	for _, prm := range a.params {
-		v, given := params[prm.name]
-		switch {
-		case !given && prm.required:
-			return StepResult{}, fmt.Errorf("%s needs %s (%s)", action, prm.name, prm.doc)
-		case !given:
-			if prm.def != "" {
-				p[prm.name] = prm.def
-			}
-			continue
-		case prm.values != nil && !slices.Contains(prm.values, v):
-			return StepResult{}, fmt.Errorf("%s %q is not one of %s", prm.name, v, strings.Join(prm.values, ", "))
-		case prm.check != nil:
-			if err := prm.check(v); err != nil {
-				return StepResult{}, fmt.Errorf("%s: %w", prm.name, err)
-			}
-		}
-		p[prm.name] = v
-	}
-	for k := range params {
-		if !slices.ContainsFunc(a.params, func(x param) bool { return x.name == k }) {
-			return StepResult{}, fmt.Errorf("%s has no parameter %q", action, k)
-		}
-	}
-	if action == "set" {
-		probe := l.World.Policy()
-		if err := probe.Set(p["key"], p["value"]); err != nil {
-			return StepResult{}, err
-		}
+	p, probs := a.checkParams(params)
+	if len(probs) > 0 {
+		return StepResult{}, errors.New(probs[0].msg)
 	}
 	st := &Step{Do: action, Title: liveTitle(action, p), Params: p}
 	res := l.step(len(l.Steps)+1, st)

@@ -147,56 +147,18 @@ func (v *validator) step(i int, st *Step) {
 		}
 		return st.Pos
 	}
-	known := map[string]param{}
-	var names []string
-	for _, p := range a.params {
-		known[p.name] = p
-		names = append(names, p.name)
+	params, probs := a.checkParams(st.Params, stepKeys...)
+	for _, p := range probs {
+		pos := st.Pos
+		switch {
+		case p.key != "" && p.onKey:
+			pos = keyAt(p.key)
+		case p.key != "":
+			pos = at(p.key)
+		}
+		v.errAt(pos, "step %d: %s", i, p.msg)
 	}
-	for k, val := range st.Params {
-		p, ok := known[k]
-		if !ok {
-			hint := didYouMean(k, append(append([]string{}, names...), stepKeys...))
-			if len(names) == 0 {
-				v.errAt(keyAt(k), "step %d: action %s takes no parameter %q%s", i, st.Do, k, hint)
-			} else {
-				v.errAt(keyAt(k), "step %d: action %s has no parameter %q%s; it takes %s", i, st.Do, k, hint, strings.Join(names, ", "))
-			}
-			continue
-		}
-		if p.values != nil && !slices.Contains(p.values, val) {
-			v.errAt(at(k), "step %d: %s %q is not one of %s%s", i, k, val, strings.Join(p.values, ", "), didYouMean(val, p.values))
-		}
-		if p.check != nil {
-			if err := p.check(val); err != nil {
-				v.errAt(at(k), "step %d: %s: %v", i, k, err)
-			}
-		}
-	}
-	for _, p := range a.params {
-		if _, ok := st.Params[p.name]; !ok {
-			if p.required {
-				v.errAt(st.Pos, "step %d: action %s needs %s (%s)", i, st.Do, p.name, p.doc)
-			} else if p.def != "" {
-				st.Params[p.name] = p.def
-			}
-		}
-	}
-	if st.Do == "advance" {
-		_, by := st.Params["by"]
-		_, until := st.Params["until"]
-		if by == until {
-			v.errAt(st.Pos, "step %d: advance needs by (a duration) or until (access-expiry), one of the two", i)
-		}
-	}
-	if st.Do == "set" {
-		pol := sim.DefaultPolicy()
-		if checkKnob(st.Params["key"]) == nil {
-			if err := pol.Set(st.Params["key"], st.Params["value"]); err != nil {
-				v.errAt(at("value"), "step %d: %v", i, err)
-			}
-		}
-	}
+	st.Params = params
 	v.expect(i, st)
 	v.quiz(i, st)
 }
