@@ -410,7 +410,7 @@ func (p *player) header() string {
 	now := t.snapshot().Time
 	parts := []string{
 		fmt.Sprintf("step %d/%d", t.cur+1, len(t.steps)),
-		fmt.Sprintf("%s %s (+%s)", iconTime, now.Format("15:04:05"), sim.FormatDuration(now.Sub(sim.Epoch()))),
+		fmt.Sprintf("%s %s (+%s)", iconTime, clockLabel(now), sim.FormatDuration(now.Sub(sim.Epoch()))),
 		"preset " + t.preset,
 	}
 	if right, answered, total := t.score(); total > 0 {
@@ -445,4 +445,13 @@ func (p *player) header() string {
 		parts = slices.Concat(parts[:1], parts[3:], parts[1:3])
 	}
 	return strings.Join(append(parts, title), " · ")
+}
+
+// clockLabel is the virtual time of day, with the date once the world has
+// left its first day (a multi-day lesson would be ambiguous otherwise).
+func clockLabel(t time.Time) string {
+	if t.YearDay() == sim.Epoch().YearDay() && t.Year() == sim.Epoch().Year() {
+		return t.Format("15:04:05")
+	}
+	return t.Format("Jan 2 15:04:05")
 }
