@@ -110,18 +110,22 @@ func fzBasic(id, secret string) http.Header {
 	return http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Authorization": r.Header["Authorization"]}
 }
 
+// fzTopologies are the two kinds of world whose endpoints the robustness
+// tests sweep.
+var fzTopologies = []struct {
+	name string
+	mk   func(testing.TB) *World
+	eps  []fzEndpoint
+}{
+	{"oauth", func(t testing.TB) *World { return newTestWorld(t) }, fzOAuthEndpoints},
+	{"first-party", fzFirstPartyWorld, fzFirstPartyEndpoints},
+}
+
 // TestHandlersNeverPanicWrongMethods: every endpoint answers a method it
 // does not serve with 405 and an Allow header listing exactly the methods it
 // does serve, and none of those gets 405.
 func TestHandlersNeverPanicWrongMethods(t *testing.T) {
-	for _, topo := range []struct {
-		name string
-		mk   func(testing.TB) *World
-		eps  []fzEndpoint
-	}{
-		{"oauth", func(t testing.TB) *World { return newTestWorld(t) }, fzOAuthEndpoints},
-		{"first-party", fzFirstPartyWorld, fzFirstPartyEndpoints},
-	} {
+	for _, topo := range fzTopologies {
 		for _, ep := range topo.eps {
 			t.Run(topo.name+" "+ep.url(), func(t *testing.T) {
 				w := topo.mk(t)
@@ -464,14 +468,7 @@ func TestHandlersNeverPanicUnknownPaths(t *testing.T) {
 // http.NewRequest makes it), http.NoBody and an empty body, directly and
 // through the wire, without a panic or a 5xx.
 func TestHandlersNeverPanicNilAndEmptyBodies(t *testing.T) {
-	for _, topo := range []struct {
-		name string
-		mk   func(testing.TB) *World
-		eps  []fzEndpoint
-	}{
-		{"oauth", func(t testing.TB) *World { return newTestWorld(t) }, fzOAuthEndpoints},
-		{"first-party", fzFirstPartyWorld, fzFirstPartyEndpoints},
-	} {
+	for _, topo := range fzTopologies {
 		for _, ep := range topo.eps {
 			for _, m := range ep.allow {
 				t.Run(fmt.Sprintf("%s %s %s", topo.name, m, ep.url()), func(t *testing.T) {
