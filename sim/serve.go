@@ -10,6 +10,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -243,7 +244,8 @@ var callbackTemplate = template.Must(template.New("callback").Parse(`<!doctype h
 <p>Exchange it at the token endpoint now, for example:</p>
 <pre>curl -s -u web:{{.Secret}} {{.Issuer}}/token \
   -d grant_type=authorization_code -d code={{.Code}} \
-  -d redirect_uri={{.Redirect}}{{if .PKCE}} -d code_verifier=YOUR_VERIFIER{{end}}</pre>
+  -d redirect_uri={{.Redirect}}</pre>
+<p>(A public client such as cli sends <code>-d client_id=cli -d code_verifier=VERIFIER</code> instead of <code>-u</code>: PKCE, RFC 7636.)</p>
 {{end}}{{if .State}}<p>state: <code>{{.State}}</code></p>{{end}}
 {{if .Iss}}<p>iss: <code>{{.Iss}}</code> (RFC 9207: check it is the issuer you sent the user to)</p>{{end}}
 </body></html>
@@ -264,7 +266,6 @@ func (s *Server) serveCallback(rw http.ResponseWriter, r *http.Request) {
 	_ = callbackTemplate.Execute(rw, map[string]any{
 		"Code": q.Get("code"), "State": q.Get("state"), "Iss": q.Get("iss"),
 		"Error": q.Get("error"), "Description": q.Get("error_description"),
-		"Secret": DemoWebSecret, "Issuer": s.w.as.issuer, "Redirect": s.w.as.issuer + ServeCallbackPath,
-		"PKCE": true,
+		"Secret": DemoWebSecret, "Issuer": s.w.as.issuer, "Redirect": url.QueryEscape(s.w.as.issuer + ServeCallbackPath),
 	})
 }

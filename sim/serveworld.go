@@ -25,6 +25,10 @@ const ClientCLI = "cli"
 // printed on purpose (serve mode's banner, the README): nothing here is real.
 const DemoWebSecret = webSecret
 
+// DemoAPISecret is the resource server's own secret, for the introspection
+// endpoint (RFC 7662 §2.1), printed for the same reason.
+const DemoAPISecret = apiSecret
+
 // ServeOptions makes a world that faces real clients over HTTP
 // (`tokensim serve`). Such a world differs from a lesson's in four ways, each
 // deliberate: its issuer is the real origin it listens on, its clock runs,
