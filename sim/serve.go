@@ -124,19 +124,28 @@ func (s *Server) notify() {
 	}
 }
 
-// Follow calls fn with every event of the world's log, in order, as it
-// completes, until ctx ends; then it delivers what remains and returns. An
-// exchange is delivered once its response is recorded, so each event is
-// delivered once and whole.
-func (s *Server) Follow(ctx context.Context, fn func(Event)) {
+// Follow calls fn with the world's events, in order, as they complete,
+// until ctx ends; then it delivers what remains and returns. Each call gets
+// a batch: the events completed since the last call. An exchange is
+// delivered once its response is recorded, and the events its handler
+// caused (token.issued, reuse.detected…) come in the same batch, right
+// after it, unless a concurrent request still in flight holds them back.
+func (s *Server) Follow(ctx context.Context, fn func([]Event)) {
 	next := 0
 	deliver := func(final bool) {
-		for _, e := range s.w.Log().Since(next) {
-			if e.Kind == KindExchange && e.Status == 0 && !final {
-				return // still in flight: later events wait for it
+		evs := s.w.Log().Since(next)
+		n := len(evs)
+		if !final {
+			for i, e := range evs {
+				if e.Kind == KindExchange && e.Status == 0 {
+					n = i // still in flight: later events wait for it
+					break
+				}
 			}
-			fn(e)
-			next = e.Seq
+		}
+		if n > 0 {
+			fn(evs[:n])
+			next = evs[n-1].Seq
 		}
 	}
 	deliver(false)

@@ -294,7 +294,11 @@ func TestServeFollow(t *testing.T) {
 	got := make(chan sim.Event, 1024)
 	done := make(chan struct{})
 	go func() {
-		e.srv.Follow(ctx, func(ev sim.Event) { got <- ev })
+		e.srv.Follow(ctx, func(evs []sim.Event) {
+			for _, ev := range evs {
+				got <- ev
+			}
+		})
 		close(done)
 	}()
 	for range 5 {

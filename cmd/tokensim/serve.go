@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -101,14 +100,17 @@ func (e *env) serveUntil(ctx context.Context, args []string, ready func(origin s
 	if o.allowRemote {
 		fmt.Fprintf(e.stderr, "tokensim serve: WARNING: serving %s to other machines, over plain HTTP. Anyone who can reach it can sign in with the printed demo credentials. Use it on a workshop network only, never on the internet.\n", origin)
 	}
-	switch {
-	case o.format == "json":
+	if o.format == "json" {
 		writeServeBanner(e.stderr, w, o) // stdout stays pure JSON lines, for pipes
-	case !o.tui:
-		writeServeBanner(e.stdout, w, o)
+	} else {
+		writeServeBanner(e.stdout, w, o) // with --tui, it is there again when the view closes
 	}
 
-	hs := srv.HTTPServer(log.New(e.stderr, "tokensim serve: ", 0))
+	errLog := log.New(e.stderr, "tokensim serve: ", 0)
+	if o.tui {
+		errLog = log.New(io.Discard, "", 0) // the view owns the terminal
+	}
+	hs := srv.HTTPServer(errLog)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(l) }()
 	if ready != nil {
@@ -186,7 +188,7 @@ func (e *env) serveFlags(args []string) (serveOpts, int, bool) {
 		return nil
 	})
 	fs.StringVar(&o.format, "format", "text", "live log: text (one line per event) or json (the events of run --format json)")
-	// TUI_FLAG
+	fs.BoolVar(&o.tui, "tui", false, "show the live traffic in the player's sequence diagram and inspector (q stops the server)")
 	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow --addr to name a non-loopback interface (prints a warning)")
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
@@ -352,14 +354,17 @@ func writeServeBanner(out io.Writer, w *sim.World, o serveOpts) {
 // serveLine prints the live log: one readable line per event, or the JSON
 // lines of `run --format json` (scenario "serve", step 0).
 type serveLine struct {
-	mu   sync.Mutex
 	w    io.Writer
 	json bool
 }
 
-func (s *serveLine) print(e sim.Event) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *serveLine) print(evs []sim.Event) {
+	for _, e := range evs {
+		s.line(e)
+	}
+}
+
+func (s *serveLine) line(e sim.Event) {
 	if s.json {
 		b, err := json.Marshal(scenarios.JSONEvent{Scenario: "serve", Seq: e.Seq, Time: e.Time, Kind: string(e.Kind),
 			From: string(e.From), To: string(e.To), Method: e.Method, Path: e.Path, Status: e.Status,

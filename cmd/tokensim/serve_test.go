@@ -40,6 +40,7 @@ func TestServeBadInput(t *testing.T) {
 		{[]string{"--set", "access_ttl=-1m"}, "access_ttl"},
 		{[]string{"--set", "acess_ttl=1m"}, "unknown policy key"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--tui"}, "--tui needs a terminal"},
 	} {
 		args := append([]string{"serve", "--addr", "127.0.0.1:0"}, c.args...)
 		code, out, errs := cli(t, "", args...)
