@@ -376,3 +376,42 @@ func TestServeConfidentialClient(t *testing.T) {
 		t.Fatalf("wrong secret: %s", c)
 	}
 }
+
+// TestServeIDTokenAlgs: go-oidc verifies ID tokens signed with each
+// algorithm the AS offers, keys from the JWKS, including at_hash (OIDC
+// Core §3.1.3.6; for EdDSA go-oidc hashes with SHA-512, checklist item 45).
+func TestServeIDTokenAlgs(t *testing.T) {
+	for _, alg := range sim.Algs() {
+		t.Run(string(alg), func(t *testing.T) {
+			e := serveTestStart(t, "alg="+string(alg))
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			provider, err := oidc.NewProvider(ctx, e.origin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := &oauth2.Config{ClientID: sim.ClientCLI, Endpoint: provider.Endpoint(), RedirectURL: "http://[::1]:8765/cb",
+				Scopes: []string{oidc.ScopeOpenID, "profile"}}
+			verifier := oauth2.GenerateVerifier()
+			loc, page := serveTestLogin(t, e, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier), oidc.Nonce("n")), sim.DemoUser, sim.DemoPassword)
+			if loc == nil {
+				t.Fatalf("login:\n%s", page)
+			}
+			tok, err := cfg.Exchange(ctx, loc.Query().Get("code"), oauth2.VerifierOption(verifier))
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := tok.Extra("id_token").(string)
+			idt, err := provider.Verifier(&oidc.Config{ClientID: sim.ClientCLI, Now: e.world.Clock().Now}).Verify(ctx, raw)
+			if err != nil {
+				t.Fatalf("%s ID token: %v", alg, err)
+			}
+			if idt.AccessTokenHash == "" {
+				t.Fatalf("%s ID token has no at_hash", alg)
+			}
+			if err := idt.VerifyAccessToken(tok.AccessToken); err != nil {
+				t.Fatalf("%s at_hash: %v", alg, err)
+			}
+		})
+	}
+}
