@@ -46,6 +46,22 @@ func BenchmarkServeAPI(b *testing.B) {
 	serveBenchGet(b, e.origin+"/api/orders", "Bearer "+at)
 }
 
+// BenchmarkServeAPIUnrecorded is BenchmarkServeAPI without serve mode's
+// recorder: the API's own http.Handler on the socket, to show what
+// recording every exchange for the live view costs.
+func BenchmarkServeAPIUnrecorded(b *testing.B) {
+	e := serveTestStart(b)
+	at, _ := serveTestTokens(b, e)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := &http.Server{Handler: e.world.API()}
+	go func() { _ = hs.Serve(l) }()
+	defer hs.Close()
+	serveBenchGet(b, "http://"+l.Addr().String()+"/api/orders", "Bearer "+at)
+}
+
 // BenchmarkServeBareHandler is the baseline: a bare net/http handler that
 // writes a small JSON body, on the same machine, over loopback.
 func BenchmarkServeBareHandler(b *testing.B) {

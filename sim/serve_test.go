@@ -441,3 +441,38 @@ func serveTestTokens(t testing.TB, e *serveTestEnv) (string, string) {
 	}
 	return tr.AccessToken, tr.RefreshToken
 }
+
+// TestServeLogLimit: a serve world's log keeps about the last LogLimit
+// events, while sequence numbers and Len keep counting every event, so a
+// long-running server's memory does not grow with its traffic.
+func TestServeLogLimit(t *testing.T) {
+	w, srv := serveTestWorld(t, sim.ServeOptions{LogLimit: 100})
+	for range 300 {
+		serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080/api/orders", serveTestLoopback, "", "")
+	}
+	evs := w.Log().Events()
+	if w.Log().Len() != 300 || len(evs) < 100 || len(evs) > 125 {
+		t.Fatalf("Len %d, %d events kept; want 300 and 100..125", w.Log().Len(), len(evs))
+	}
+	for i, e := range evs {
+		if e.Seq != 300-len(evs)+i+1 || e.Status != http.StatusUnauthorized {
+			t.Fatalf("kept event %d: seq %d status %d", i, e.Seq, e.Status)
+		}
+	}
+	if got := w.Log().Since(290); len(got) != 10 || got[0].Seq != 291 {
+		t.Fatalf("Since(290): %d events from %d", len(got), got[0].Seq)
+	}
+	if got := w.Log().Since(5); got[0].Seq != evs[0].Seq {
+		t.Fatalf("Since(5) starts at %d, want the oldest kept, %d", got[0].Seq, evs[0].Seq)
+	}
+	lesson, err := sim.New(sim.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		_ = lesson.Advance(time.Second)
+	}
+	if n := len(lesson.Log().Events()); n != 200 {
+		t.Fatalf("a lesson world's log kept %d of 200 events: lessons must keep them all", n)
+	}
+}

@@ -47,7 +47,15 @@ type ServeOptions struct {
 	Now func() time.Time
 	// Speed runs the clock this many times as fast as Now (0 means 1).
 	Speed int
+	// LogLimit bounds the event log to about the last LogLimit events
+	// (0 means DefaultServeLogLimit): a server runs for hours, and a
+	// lesson's unbounded log would grow with every request.
+	LogLimit int
 }
+
+// DefaultServeLogLimit keeps the last 10,000 events (tens of MB at most):
+// far more than a live view scrolls back through.
+const DefaultServeLogLimit = 10_000
 
 // ServeAudience is the API's resource identifier in a serve world.
 func ServeAudience(origin string) string { return origin + "/api" }
@@ -133,6 +141,11 @@ func (w *World) serveSetup(o *ServeOptions) {
 			as.users[name] = user{sub: name, name: name, passwordHash: string(h[:])}
 		}
 	}
+	limit := o.LogLimit
+	if limit <= 0 {
+		limit = DefaultServeLogLimit
+	}
+	w.env.log.keepLast(limit)
 	u, _ := url.Parse(as.issuer) // checked by prepare
 	w.wire.Handle(u.Host, ActorAS, as)
 	w.serveUsers = slices.Sorted(func(yield func(string) bool) {
