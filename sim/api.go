@@ -145,7 +145,7 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex = api.explain(raw)
 	}
 	label := ex.label
-	claims, bad := api.check(raw, ex)
+	claims, bad, flaws := api.check(raw, ex)
 	if bad != nil {
 		api.refuse(w, r, 401, challenge{realm: api.realm, err: ErrInvalidToken, desc: bad.desc}, bad.reason, label)
 		return
@@ -158,29 +158,40 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	n := noteOf(r)
 	n.token, n.summary = label, "accepted "+orName(ex.name)+" for "+claims.Subject+" ("+string(api.env.policy().APIMode)+" check)"
+	if len(flaws) > 0 {
+		n.reason = flawsLetIn(flaws)
+	}
 	api.respond(w, r, rt, claims)
 }
 
-// check decides whether raw is a good access token under the API's mode.
-func (api *API) check(raw string, ex explanation) (*AccessClaims, *invalidToken) {
+// check decides whether raw is a good access token under the API's mode
+// and validation profile. flaws are the profile's flaws the token went
+// through (none for a hardened API).
+func (api *API) check(raw string, ex explanation) (claims *AccessClaims, bad *invalidToken, flaws []Flaw) {
 	pol := api.env.policy()
 	now := api.now()
 	if pol.APIMode == ModeIntrospect {
-		return api.introspect(raw, ex)
+		// The AS knows what it issued: no local flaw matters.
+		claims, bad = api.introspect(raw, ex)
+		return claims, bad, nil
 	}
-	claims, bad := api.validateJWT(raw, ex.name, now, pol.Leeway)
+	if pol.Validation.Hardened() {
+		claims, bad = api.validateJWT(raw, ex.name, now, pol.Leeway)
+	} else {
+		claims, bad, flaws = api.validateFlawed(raw, ex.name, now, pol.Leeway, pol.Validation)
+	}
 	if bad != nil {
-		return nil, bad
+		return nil, bad, nil
 	}
 	if pol.APIMode == ModeDenylist {
 		api.mu.Lock()
 		d, listed := api.denylist[claims.ID]
 		api.mu.Unlock()
 		if listed {
-			return nil, &invalidToken{"The access token was revoked", orName(ex.name) + " is on the API's denylist: " + d.reason}
+			return nil, &invalidToken{"The access token was revoked", orName(ex.name) + " is on the API's denylist: " + d.reason}, nil
 		}
 	}
-	return claims, nil
+	return claims, nil, flaws
 }
 
 // introspect asks the AS (RFC 7662), authenticating as ClientAPI. It costs

@@ -42,14 +42,19 @@ type Attacker struct {
 	env    *env
 	http   *http.Client
 	victim *Client
+	// issuer and audience are what the victim's tokens say, for forging.
+	issuer, audience string
+	key              *attackerKey // its own signing key, made on first use
 
 	mu      sync.Mutex
 	access  string
 	refresh string
+	forged  []string // the tokens it made, in order: forged-1, forged-2…
 }
 
-func newAttacker(e *env, w *Wire, victim *Client) *Attacker {
-	return &Attacker{env: e, http: w.Client(ActorAttacker), victim: victim}
+func newAttacker(e *env, w *Wire, victim *Client, issuer, audience string) *Attacker {
+	return &Attacker{env: e, http: w.Client(ActorAttacker), victim: victim,
+		issuer: issuer, audience: audience, key: &attackerKey{env: e}}
 }
 
 // Steal tries to copy the victim app's token of kind from src. What
@@ -167,6 +172,11 @@ func (a *Attacker) CallAPI(method, path string) Outcome {
 	if at == "" {
 		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no access token"}
 	}
+	return a.callWith(at, method, path)
+}
+
+// callWith calls the victim's API with at as a bearer token.
+func (a *Attacker) callWith(at, method, path string) Outcome {
 	req, err := http.NewRequest(method, a.victim.apiBase+path, nil)
 	if err != nil {
 		return Outcome{Error: ErrBadRequest, Reason: "the request cannot be built: " + err.Error()}

@@ -265,17 +265,31 @@ func (c *Client) bearer(rawURL, method, v string) Outcome {
 // refresh instead of racing (the fix for multi-tab races). invalid_grant
 // ends the session: the app forgets its tokens and the user must log in.
 func (c *Client) Refresh() Outcome {
-	c.store.mu.Lock()
-	if f := c.store.flight; f != nil && c.env.policy().SingleFlight {
-		c.store.mu.Unlock()
+	f, rt, leader := c.startRefresh()
+	if !leader {
 		<-f.done
 		return f.out
 	}
-	f := &flight{done: make(chan struct{})}
-	c.store.flight = f
-	rt := c.store.refresh
-	c.store.mu.Unlock()
+	return c.finishRefresh(f, rt)
+}
 
+// startRefresh is a refresh's first half: the tab reads its refresh token
+// from the store, or, with single-flight on and a refresh already under
+// way, joins that one (leader false).
+func (c *Client) startRefresh() (f *flight, rt string, leader bool) {
+	c.store.mu.Lock()
+	defer c.store.mu.Unlock()
+	if f := c.store.flight; f != nil && c.env.policy().SingleFlight {
+		return f, "", false
+	}
+	f = &flight{done: make(chan struct{})}
+	c.store.flight = f
+	return f, c.store.refresh, true
+}
+
+// finishRefresh is the second half: the request, with the token read at
+// the start, which may be stale by now if another tab refreshed meanwhile.
+func (c *Client) finishRefresh(f *flight, rt string) Outcome {
 	if c.fp {
 		f.out = c.fpPost("/auth/refresh", "")
 		if f.out.Error == ErrInvalidGrant {
@@ -287,7 +301,9 @@ func (c *Client) Refresh() Outcome {
 		f.out = c.refreshWith(rt)
 	}
 	c.store.mu.Lock()
-	c.store.flight = nil
+	if c.store.flight == f {
+		c.store.flight = nil
+	}
 	c.store.mu.Unlock()
 	close(f.done)
 	return f.out

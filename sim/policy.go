@@ -44,6 +44,7 @@ type Policy struct {
 	SingleFlight        bool          // concurrent calls in the app share one refresh
 	APIClockSkew        time.Duration // the API's clock runs this far ahead (negative: behind) of the AS's
 	PublicRefresh       bool          // issue refresh tokens to public clients too (RFC 9700 §2.2.2 allows it with rotation or sender-constraint)
+	Validation          Flaws         // the API's validation profile: hardened (none) or the flaws of a vulnerable one
 }
 
 // knob describes one settable policy field.
@@ -103,6 +104,16 @@ var knobs = map[string]knob{
 				return nil
 			}
 			return fmt.Errorf("want stateless, introspect or denylist, got %q", v)
+		}},
+	"api_validation": {"the API's token validation: hardened, vulnerable, or flaws joined by commas (" + strings.Join(flawNameList(), ", ") + ")",
+		func(p *Policy) string { return p.Validation.String() },
+		func(p *Policy, v string) error {
+			fs, err := ParseFlaws(v)
+			if err != nil {
+				return err
+			}
+			p.Validation = fs
+			return nil
 		}},
 	"alg": {"signing algorithm: RS256, ES256 or EdDSA",
 		func(p *Policy) string { return string(p.Alg) },

@@ -25,6 +25,8 @@ var lifeKnobValues = map[string][][2]string{
 	"api_clock_skew":         {{"-2m", "-2m"}, {"45s", "45s"}, {"-3d1h", "-3d1h"}},
 	"api_mode":               {{"introspect", "introspect"}, {"denylist", "denylist"}, {"stateless", "stateless"}},
 	"alg":                    {{"ES256", "ES256"}, {"eddsa", "EdDSA"}, {"RS256", "RS256"}},
+	"api_validation": {{"hardened", "hardened"}, {"vulnerable", "vulnerable"}, {"trust-jku", "trust-jku"},
+		{"key-as-bytes,no-alg-allowlist", "no-alg-allowlist,key-as-bytes"}, {"no-signature-check", "no-signature-check"}},
 }
 
 // TestLifePolicyKnobRoundTrip: Set then Get for every knob in Knobs(), and
