@@ -223,7 +223,10 @@ func (v *validator) feasibility() {
 		switch st.Do {
 		case "login":
 			loggedIn = true
-		case "call", "refresh", "present", "refresh-with":
+		case "call", "refresh", "present", "refresh-with", "race":
+			if st.Do == "race" && sc.Topology == string(sim.TopologyFirstParty) {
+				v.errAt(st.Pos, "step %d: race needs the oauth topology: a first-party app's refresh cookie is attached by the browser at send time", n)
+			}
 			if !loggedIn {
 				v.errAt(st.Pos, "step %d: %s before any login: the app has no token yet", n, st.Do)
 			}
@@ -243,6 +246,10 @@ func (v *validator) feasibility() {
 				v.errAt(st.Pos, "step %d: the attacker refreshes but no earlier step lets it steal a refresh token", n)
 			}
 			atk["access"] = true
+		case "attacker.forge":
+			if st.Params["forgery"] == string(sim.ForgeTampered) && !atk["access"] {
+				v.errAt(st.Pos, "step %d: a tampered forgery edits a real token, but no earlier step gives the attacker an access token (steal one first)", n)
+			}
 		case "attacker.ride":
 			if sc.Topology != string(sim.TopologyFirstParty) {
 				v.errAt(st.Pos, "step %d: attacker.ride needs topology: first-party", n)

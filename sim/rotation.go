@@ -113,9 +113,13 @@ func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam string) (*tokenRe
 	}
 	pol := as.env.policy()
 	newRT, _ := as.newRefresh(fam, rt)
+	after := FormatDuration(as.env.clock.Now().Sub(rt.changedAt)) + " after its rotation"
+	if !as.env.clock.Now().After(rt.changedAt) {
+		after = "at the very moment of its rotation"
+	}
 	as.env.emit(Event{Kind: KindRotated, From: ActorAS, Token: rt.label, Family: fam.label,
-		Reason: fmt.Sprintf("refresh token %s was reused %s after its rotation, inside the %s grace interval: forgiven, no revocation",
-			rt.label, FormatDuration(as.env.clock.Now().Sub(rt.changedAt)), FormatDuration(pol.ReuseGrace))})
+		Reason: fmt.Sprintf("refresh token %s was reused %s, inside the %s grace interval: forgiven, no revocation",
+			rt.label, after, FormatDuration(pol.ReuseGrace))})
 	return as.issue(fam, scope, "", newRT)
 }
 
