@@ -24,6 +24,7 @@ type KeyMap struct {
 	Login, Call, Refresh, Logout, Revoke key.Binding
 	Advance, Steal                       key.Binding
 	AttackCall, AttackRefresh, Ride      key.Binding
+	Forge, Race, Validation              key.Binding
 }
 
 // DefaultKeyMap returns the bindings.
@@ -74,6 +75,9 @@ func DefaultKeyMap() KeyMap {
 		AttackCall:    b([]string{"A"}, "A", "attacker calls"),
 		AttackRefresh: b([]string{"R"}, "R", "attacker refreshes"),
 		Ride:          b([]string{"P"}, "P", "attacker rides the session"),
+		Forge:         b([]string{"F"}, "F", "attacker forges a token"),
+		Race:          b([]string{"T"}, "T", "two tabs refresh at once"),
+		Validation:    b([]string{"V"}, "V", "API validation profile"),
 	}
 }
 
@@ -129,6 +133,7 @@ func (h sandboxHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.k.Login, h.k.Call, h.k.Refresh, h.k.Logout, h.k.Revoke},
 		{h.k.Advance, h.k.Steal, h.k.AttackCall, h.k.AttackRefresh, h.k.Ride},
+		{h.k.Forge, h.k.Race, h.k.Validation},
 		{h.k.Prev, h.k.Next, h.k.NextTab, h.k.Tab1, sandboxWhatIf(h.k), h.k.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}
