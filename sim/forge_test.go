@@ -9,7 +9,7 @@ import (
 
 // forgeWorld is a logged-in world whose attacker stole the access token
 // (tampering needs one), under the validation profile given.
-func forgeWorld(t *testing.T, profile string) *World {
+func forgeWorld(t testing.TB, profile string) *World {
 	t.Helper()
 	w := lifeWorld(t, "tokensim")
 	lifeSet(t, w, "api_validation", profile)
