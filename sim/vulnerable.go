@@ -44,6 +44,9 @@ func (api *API) validateFlawed(raw, name string, now time.Time, leeway time.Dura
 		}
 		use(FlawSkipTyp)
 	}
+	if hdr.Crit != nil { // not one of the flaws: as validateJWT
+		return nil, &invalidToken{"The access token has an unsupported critical header", name + " lists critical header extensions (crit) that the API does not understand, so it must be rejected (RFC 7515 section 4.1.11)"}, nil
+	}
 	opts := []jwt.ParserOption{
 		jwt.WithIssuer(api.issuer),
 		jwt.WithExpirationRequired(),
@@ -84,7 +87,7 @@ func (api *API) validateFlawed(raw, name string, now time.Time, leeway time.Dura
 		}, opts...)
 	}
 	if err != nil {
-		if alg, _ := hdr.Alg.(string); alg == "none" && errors.Is(err, jwt.ErrTokenSignatureInvalid) {
+		if alg, _ := hdr.Alg.(string); alg == "none" && fs.Has(FlawNoAlgAllowlist) && errors.Is(err, jwt.ErrTokenSignatureInvalid) {
 			return nil, &invalidToken{"The access token is not signed", name + " is unsigned (alg none): golang-jwt refuses it unless the key function returns jwt.UnsafeAllowNoneSignatureType, which this API does not (RFC 8725 section 3.1)"}, nil
 		}
 		if fs.Has(FlawNoAlgAllowlist) && errors.Is(err, jwt.ErrTokenSignatureInvalid) {
