@@ -430,10 +430,10 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 	iat := c.IssuedAt.Time
 	switch {
 	case req.now.Sub(iat) > DPoPWindow+req.leeway:
-		return nil, badProof("DPoP proof is too old", fmt.Sprintf("the proof was made at %s, %s before the server's %s: proofs are accepted for %s (plus %s leeway)",
+		return nil, badProof("DPoP proof is too old", fmt.Sprintf("the proof is too old: it was made at %s, %s before the server's %s, and proofs are accepted for %s (plus %s leeway)",
 			when(iat), FormatDuration(req.now.Sub(iat)), when(req.now), FormatDuration(DPoPWindow), FormatDuration(req.leeway)))
 	case iat.Sub(req.now) > req.leeway:
-		return nil, badProof("DPoP proof is from the future", fmt.Sprintf("the proof claims it was made at %s, %s after the server's %s, beyond the %s leeway",
+		return nil, badProof("DPoP proof is from the future", fmt.Sprintf("the proof is from the future: it claims it was made at %s, %s after the server's %s, beyond the %s leeway",
 			when(iat), FormatDuration(iat.Sub(req.now)), when(req.now), FormatDuration(req.leeway)))
 	}
 	// 12 (first half). ath ties the proof to the access token it travels with.
