@@ -470,10 +470,12 @@ func (j dpopJWK) public() (*ecdsa.PublicKey, error) {
 
 // dpopReplay remembers the jti of every proof a server accepted, until the
 // proof is too old to pass the iat check anyway (RFC 9449 §11.1): memory is
-// bounded by the proofs of one window, pruned on every insert.
+// bounded by the proofs of one window. Expired entries are swept when the
+// oldest of them is due, not on every request.
 type dpopReplay struct {
-	mu   sync.Mutex
-	seen map[string]time.Time // jti → when it may be forgotten
+	mu    sync.Mutex
+	seen  map[string]time.Time // jti → when it may be forgotten
+	sweep time.Time            // the earliest such time
 }
 
 // first records jti and reports whether it is new. A jti seen before
@@ -484,9 +486,14 @@ func (r *dpopReplay) first(jti string, iat, now time.Time, leeway time.Duration)
 	if r.seen == nil {
 		r.seen = map[string]time.Time{}
 	}
-	for k, until := range r.seen {
-		if now.After(until) {
-			delete(r.seen, k)
+	if len(r.seen) > 0 && now.After(r.sweep) {
+		r.sweep = time.Time{}
+		for k, until := range r.seen {
+			if now.After(until) {
+				delete(r.seen, k)
+			} else if r.sweep.IsZero() || until.Before(r.sweep) {
+				r.sweep = until
+			}
 		}
 	}
 	if until, ok := r.seen[jti]; ok {
@@ -494,6 +501,9 @@ func (r *dpopReplay) first(jti string, iat, now time.Time, leeway time.Duration)
 	}
 	until := iat.Add(DPoPWindow + 2*leeway)
 	r.seen[jti] = until
+	if len(r.seen) == 1 || until.Before(r.sweep) {
+		r.sweep = until
+	}
 	return true, until
 }
 
