@@ -20,7 +20,7 @@ var builtinIDs = []string{
 	"login", "bearer-calls", "expiry", "silent-refresh", "session-end",
 	"access-token-theft", "one-token", "refresh-theft-no-rotation", "refresh-theft-rotation",
 	"refresh-theft-victim-first", "refresh-token-at-api", "logout", "revocation-modes",
-	"wrong-audience", "clock-skew", "first-party",
+	"wrong-audience", "clock-skew", "first-party", "dpop-binding",
 }
 
 // ErrUnknownScenario is returned by Lookup.
