@@ -13,7 +13,6 @@ import (
 	"io"
 	"math/big"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -350,10 +349,30 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 	if strings.Count(raw, ".") != 2 {
 		return nil, badProof("DPoP proof is not a JWT", "the DPoP header is not a JWT (three dot-separated parts)"+rfc)
 	}
-	seg, _, _ := strings.Cut(raw, ".")
+	// 2. A well-formed JWT: both segments base64url-encoded JSON objects.
+	segs := strings.Split(raw, ".")
 	var hdr dpopHeader
-	if b, err := base64.RawURLEncoding.DecodeString(seg); err != nil || json.Unmarshal(b, &hdr) != nil {
+	var members, claims map[string]json.RawMessage
+	if b, err := base64.RawURLEncoding.DecodeString(segs[0]); err != nil || json.Unmarshal(b, &hdr) != nil || json.Unmarshal(b, &members) != nil {
 		return nil, badProof("DPoP proof header is malformed", "the proof's header is not base64url-encoded JSON"+rfc)
+	}
+	if b, err := base64.RawURLEncoding.DecodeString(segs[1]); err != nil || json.Unmarshal(b, &claims) != nil {
+		return nil, badProof("DPoP proof payload is malformed", "the proof's payload is not base64url-encoded JSON"+rfc)
+	}
+	// 3. Every required member (§4.2), before any is interpreted.
+	var missing []string
+	for _, m := range []string{"typ", "alg", "jwk"} {
+		if v, ok := members[m]; !ok || string(v) == "null" {
+			missing = append(missing, m)
+		}
+	}
+	for _, c := range []string{"jti", "htm", "htu", "iat"} {
+		if v, ok := claims[c]; !ok || string(v) == "null" || string(v) == `""` {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, badProof("DPoP proof lacks a required member", "the proof lacks "+strings.Join(missing, ", ")+": typ, alg and jwk in the header and jti, htm, htu and iat in the claims are required"+rfc)
 	}
 	// 4. typ: explicit typing keeps other JWTs (an ID token, an access
 	// token) from passing as proofs (RFC 8725 §3.11).
@@ -386,20 +405,10 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 		ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return pub, nil })
 	switch {
 	case errors.Is(err, jwt.ErrTokenMalformed):
+		// Claims of the wrong JSON type (an iat that is no number) land here.
 		return nil, badProof("DPoP proof is malformed", "the proof is not a well-formed JWT: "+err.Error())
 	case err != nil:
 		return nil, badProof("DPoP proof signature is invalid", "the proof's signature does not verify with the public key in its own jwk header: it was altered, or signed with another key")
-	}
-	// 3. The required claims (checked after parsing, with the claims read).
-	var missing []string
-	for name, v := range map[string]bool{"jti": c.ID != "", "htm": c.HTM != "", "htu": c.HTU != "", "iat": c.IssuedAt != nil} {
-		if !v {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, badProof("DPoP proof lacks a required claim", "the proof lacks "+strings.Join(missing, ", ")+": jti, htm, htu and iat are required"+rfc)
 	}
 	// 7. A jwk with the private key in it: whoever made it has leaked its
 	// key to everyone who sees the request.

@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"crypto/ecdsa"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -114,12 +115,16 @@ func TestDPoPProofChecks(t *testing.T) {
 		{name: "5 alg none", values: []string{dpopTestProof(t, k, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "alg none"},
 		{name: "5 alg HS256", values: []string{dpopTestProof(t, k, jwt.SigningMethodHS256, []byte("shared"), nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "a MAC"},
 		{name: "5 alg RS256 unsupported", values: []string{dpopTestProof(t, k, jwt.SigningMethodRS256, rs.Private, nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "accept ES256"},
-		{name: "6 no jwk", values: []string{sign(map[string]any{"jwk": nil}, nil)}, code: ErrInvalidDPoPProof, reason: "no jwk"},
+		{name: "6 no jwk", values: []string{sign(map[string]any{"jwk": nil}, nil)}, code: ErrInvalidDPoPProof, reason: "lacks jwk"},
 		{name: "6 jwk not P-256", values: []string{sign(map[string]any{"jwk": map[string]any{"kty": "RSA", "n": "AQAB", "e": "AQAB"}}, nil)}, code: ErrInvalidDPoPProof, reason: "not a P-256 public key"},
 		{name: "6 bad signature", values: []string{flipped}, code: ErrInvalidDPoPProof, reason: "signature does not verify"},
 		{name: "6 signed by another key", values: []string{dpopTestProof(t, k, dpopES256, other.priv, nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "signature does not verify"},
 		{name: "3 missing jti", values: []string{sign(nil, func(c jwt.MapClaims) { delete(c, "jti") })}, code: ErrInvalidDPoPProof, reason: "lacks jti"},
 		{name: "3 missing htm and iat", values: []string{sign(nil, func(c jwt.MapClaims) { delete(c, "htm"); delete(c, "iat") })}, code: ErrInvalidDPoPProof, reason: "lacks htm, iat"},
+		{name: "3 missing typ", values: []string{sign(map[string]any{"typ": nil}, nil)}, code: ErrInvalidDPoPProof, reason: "lacks typ"},
+		{name: "3 before the signature", values: []string{flipped[:strings.IndexByte(flipped, '.')] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"htm":"GET"}`)) + "." + sig}, code: ErrInvalidDPoPProof, reason: "lacks jti, htu, iat"},
+		{name: "3 iat of the wrong type", values: []string{sign(nil, func(c jwt.MapClaims) { c["iat"] = "yesterday" })}, code: ErrInvalidDPoPProof, reason: "not a well-formed JWT"},
+		{name: "3 jti of the wrong type", values: []string{sign(nil, func(c jwt.MapClaims) { c["jti"] = 7 })}, code: ErrInvalidDPoPProof, reason: "not a well-formed JWT"},
 		{name: "7 private key in jwk", values: []string{sign(map[string]any{"jwk": withD}, nil)}, code: ErrInvalidDPoPProof, reason: "private key (d)"},
 		{name: "8 wrong htm", values: []string{sign(nil, func(c jwt.MapClaims) { c["htm"] = "POST" })}, code: ErrInvalidDPoPProof, reason: "made for method 'POST'"},
 		{name: "8 htm case matters", values: []string{sign(nil, func(c jwt.MapClaims) { c["htm"] = "get" })}, code: ErrInvalidDPoPProof, reason: "method"},
