@@ -265,6 +265,9 @@ func TestDPoPTokenBinding(t *testing.T) {
 	if tr.TokenType != "DPoP" {
 		t.Errorf("token_type %q, want DPoP", tr.TokenType)
 	}
+	if d, err := Decode("DPoP " + tr.AccessToken); err != nil || d.Claims["cnf"].(map[string]any)["jkt"] != jkt {
+		t.Errorf("Decode with the DPoP scheme: %v, %v", d.Claims, err)
+	}
 	if got := boundJKT(tr.AccessToken); got != jkt {
 		t.Errorf("cnf.jkt %q, want the app's key %q", got, jkt)
 	}
