@@ -14,7 +14,7 @@ import (
 var claimMeanings = map[string]string{
 	// header (RFC 7515 §4.1, RFC 9068 §2.1)
 	"alg": "signing algorithm; the API accepts only asymmetric ones from its allowlist (RFC 8725 §3.1)",
-	"typ": "token type: at+jwt marks an access token (RFC 9068 §2.1), dpop+jwt a DPoP proof (RFC 9449 §4.2); an ID token says JWT",
+	"typ": "token type: at+jwt marks an access token (RFC 9068 §2.1); an ID token says JWT",
 	"kid": "key id: which of the issuer's published keys signed it; only a lookup key, never a path or URL",
 	"jku": "a URL of keys; a safe API ignores it and uses the issuer's jwks_uri (RFC 8725 §3.10)",
 	"x5u": "a URL of certificates; ignored by a safe API (RFC 8725 §3.10)",
