@@ -34,7 +34,7 @@ var claimMeanings = map[string]string{
 	"htm":       "DPoP proof: the HTTP method of the one request it was made for (RFC 9449 §4.2)",
 	"htu":       "DPoP proof: the URL of that request, without query or fragment (RFC 9449 §4.2)",
 	"ath":       "DPoP proof: hash of the access token it travels with, so it cannot ride along with another (RFC 9449 §4.2)",
-	"nonce":     "in an ID token, echo of the app's login nonce: ties it to one login (OIDC Core §3.1.2.1); in a DPoP proof, the server's DPoP-Nonce (RFC 9449 §8)",
+	"nonce":     "echo of the app's login nonce: ties an ID token to one login (OIDC Core §3.1.2.1)",
 	"at_hash":   "half a hash of the access token issued alongside this ID token",
 	"azp":       "authorized party: the client, when an ID token has several audiences",
 	"name":      "the user's display name",
