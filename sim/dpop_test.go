@@ -550,3 +550,35 @@ func TestDPoPDeterminism(t *testing.T) {
 		t.Fatal("one seed, two different event logs")
 	}
 }
+
+// TestDPoPTopologies: a confidential web app proves possession from its
+// server; a first-party app, whose /auth/ endpoints take no proofs, holds
+// no key and keeps bearer tokens; an attacker with no captured proof has
+// nothing to replay.
+func TestDPoPTopologies(t *testing.T) {
+	web := newTestWorld(t, func(c *Config) { c.Client = KindWeb })
+	dpopTestSet(t, web, "dpop", "true")
+	if o := web.App().Login(DemoUser, DemoPassword, ""); !o.OK() {
+		t.Fatal(o)
+	}
+	if o := web.App().Call("GET", "/api/orders"); !o.OK() || !strings.HasPrefix(dpopTestExchange(t, web, ActorApp, "/api/orders").Exchange.Request.Header.Get("Authorization"), "DPoP ") {
+		t.Fatalf("web app call: %+v", o)
+	}
+
+	fp := newTestWorld(t, func(c *Config) { c.Topology = TopologyFirstParty })
+	dpopTestSet(t, fp, "dpop", "true")
+	if o := fp.App().Login(DemoUser, DemoPassword, ""); !o.OK() {
+		t.Fatal(o)
+	}
+	if o := fp.App().Call("GET", "/api/orders"); !o.OK() || fp.App().DPoPKey() != "" {
+		t.Fatalf("first-party call: %+v, key %q", o, fp.App().DPoPKey())
+	}
+
+	w := dpopTestWorld(t)
+	if o := w.Attacker().Steal(SourceScript, TokenAccess); !o.OK() {
+		t.Fatal(o)
+	}
+	if o := w.Attacker().CallAPIAs("GET", "/api/orders", PresentReplay); o.Error != ErrNoToken || o.Status != 0 {
+		t.Fatalf("replay with no captured proof: %+v", o)
+	}
+}
