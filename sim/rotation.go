@@ -9,7 +9,9 @@ import (
 // reuse detection and lifetime rules of RFC 9700 §4.14.2.
 //
 // The checks run in this order, and the order is part of the lesson:
-//  1. the token must be known and belong to the authenticated client;
+//  1. the token must be known and belong to the authenticated client and,
+//     when its family is DPoP-bound, come with a proof from that key (RFC
+//     9449 §5);
 //  2. a revoked family refuses everything, saying when and why it died;
 //  3. the family's absolute lifetime (stamped at login, never extended);
 //  4. a rotated token presented again is reuse: forgiven only inside the
