@@ -44,6 +44,14 @@ func sourceNames() []string {
 	return out
 }
 
+func presentationNames() []string {
+	var out []string
+	for _, p := range sim.Presentations() {
+		out = append(out, string(p))
+	}
+	return out
+}
+
 // checkPath accepts the paths the demo API serves, written as a request
 // target: a malformed one would only fail later, when the step runs.
 func checkPath(v string) error {
@@ -132,9 +140,10 @@ var actions = map[string]*action{
 			return w.Attacker().Steal(sim.Source(p["from"]), sim.TokenKind(p["token"]))
 		}},
 	"attacker.call": {name: "attacker.call", doc: "the attacker calls the API with the access token it holds",
-		params: []param{pMethod, pPath},
+		params: []param{pMethod, pPath,
+			{name: "scheme", def: string(sim.PresentAuto), values: presentationNames(), doc: "how it presents a DPoP-bound token: auto, bearer (downgrade), dpop (its own key), replay (a captured proof)"}},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
-			return w.Attacker().CallAPI(p["method"], p["path"])
+			return w.Attacker().CallAPIAs(p["method"], p["path"], sim.Presentation(p["scheme"]))
 		}},
 	"attacker.forge": {name: "attacker.forge", doc: "the attacker forges an access token without the AS's key and calls the API with it",
 		params: []param{

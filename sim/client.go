@@ -178,19 +178,22 @@ func (c *Client) tokenRequest(form url.Values) Outcome {
 	} else {
 		form.Set("client_id", c.id) // a public client identifies itself, nothing more
 	}
-	req.Body = io.NopCloser(strings.NewReader(form.Encode()))
+	body := form.Encode()
+	req.Body = io.NopCloser(strings.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, body, out := c.env.send(c.http, req)
+	resp, respBody, out := c.env.sendWithProof(c.http, ActorApp, c.tokenHolder(), req, "")
 	if resp == nil || resp.StatusCode != http.StatusOK {
 		return out
 	}
 	var tr tokenResponse
-	if err := json.Unmarshal(body, &tr); err != nil {
+	if err := json.Unmarshal(respBody, &tr); err != nil {
 		return Outcome{Status: resp.StatusCode, Error: "bad_response", Reason: "the token response is not JSON: " + err.Error()}
 	}
 	c.store.mu.Lock()
 	c.store.access = tr.AccessToken
 	c.store.accessExp = c.env.clock.Now().Add(time.Duration(tr.ExpiresIn) * time.Second)
+	c.store.tokenType = tr.TokenType
 	if tr.RefreshToken != "" {
 		c.store.refresh = tr.RefreshToken
 	} // else: no rotation; keep the one we have (checklist item 29)
@@ -254,6 +257,13 @@ func (c *Client) bearer(rawURL, method, v string) Outcome {
 	req, err := http.NewRequest(method, rawURL, nil)
 	if err != nil {
 		return Outcome{Error: ErrBadRequest, Reason: "the request cannot be built: " + err.Error()}
+	}
+	if h := c.apiHolder(); h != nil {
+		// A DPoP-bound token: the DPoP scheme and a proof for this very
+		// request, with ath, the hash of the token (RFC 9449 §7.1).
+		req.Header.Set("Authorization", "DPoP "+v)
+		_, _, o := c.env.sendWithProof(c.http, ActorApp, h, req, v)
+		return o
 	}
 	req.Header.Set("Authorization", "Bearer "+v)
 	_, _, o := c.env.send(c.http, req)

@@ -78,7 +78,7 @@ func (a *Attacker) Forge(f Forgery, method, path string) Outcome {
 	a.mu.Unlock()
 	a.env.emit(Event{Kind: KindForged, From: ActorAttacker, Token: label,
 		Summary: "the attacker forged " + label + " (" + string(f) + ")", Reason: how})
-	return a.callWith(raw, method, path)
+	return a.callWith(raw, method, path, PresentBearer)
 }
 
 // forgedLabel names raw if the attacker forged it, for reasons.
