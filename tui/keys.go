@@ -24,6 +24,10 @@ type KeyMap struct {
 	Login, Call, Refresh, Logout, Revoke key.Binding
 	Advance, Steal                       key.Binding
 	AttackCall, AttackRefresh, Ride      key.Binding
+
+	// workshop over SSH (tokensim ssh): an attendee steps away from the
+	// instructor and follows again; the instructor leads and releases
+	StepAway, Rejoin, Lead, Release key.Binding
 }
 
 // DefaultKeyMap returns the bindings.
@@ -74,6 +78,11 @@ func DefaultKeyMap() KeyMap {
 		AttackCall:    b([]string{"A"}, "A", "attacker calls"),
 		AttackRefresh: b([]string{"R"}, "R", "attacker refreshes"),
 		Ride:          b([]string{"P"}, "P", "attacker rides the session"),
+
+		StepAway: b([]string{"x"}, "x", "step away from the instructor"),
+		Rejoin:   b([]string{"f"}, "f", "follow the instructor again"),
+		Lead:     b([]string{"F"}, "F", "follow me: lead the room"),
+		Release:  b([]string{"X"}, "X", "release the room"),
 	}
 }
 
