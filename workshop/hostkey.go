@@ -70,3 +70,7 @@ func HostKey(path string) (signer gossh.Signer, created bool, err error) {
 	}
 	return signer, true, nil
 }
+
+// Fingerprint is the host key's SHA256 fingerprint, as ssh prints it
+// when it asks the attendee to trust the host.
+func Fingerprint(s gossh.Signer) string { return gossh.FingerprintSHA256(s.PublicKey()) }
