@@ -221,9 +221,10 @@ func (m *Model) roomLine() string {
 	r, k := &m.room, &m.keys
 	var parts []string
 	if m.opts.Instructor {
-		lead := "not leading · " + k.Lead.Help().Key + " follow me"
+		// The keys to lead and release are in the help line below.
+		lead := "not leading"
 		if r.leading {
-			lead = "leading the room · " + k.Release.Help().Key + " release"
+			lead = "leading the room"
 		}
 		n := "attendees"
 		if r.status.Attendees == 1 {

@@ -1,6 +1,8 @@
 package workshop
 
 import (
+	"context"
+	"fmt"
 	"net"
 	"sync"
 )
@@ -53,9 +55,10 @@ func (c *countedConn) Close() error {
 
 // slots bounds the sessions running at once.
 type slots struct {
-	max int // 0: no limit
-	mu  sync.Mutex
-	n   int
+	max  int // 0: no limit
+	mu   sync.Mutex
+	n    int
+	zero chan struct{} // closed when n drops to 0; nil when no one waits
 }
 
 func (s *slots) acquire() bool {
@@ -71,7 +74,30 @@ func (s *slots) acquire() bool {
 func (s *slots) release() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.n--
+	if s.n--; s.n == 0 && s.zero != nil {
+		close(s.zero)
+		s.zero = nil
+	}
+}
+
+// drained waits until no session runs, or ctx ends.
+func (s *slots) drained(ctx context.Context) error {
+	s.mu.Lock()
+	if s.n == 0 {
+		s.mu.Unlock()
+		return nil
+	}
+	if s.zero == nil {
+		s.zero = make(chan struct{})
+	}
+	z := s.zero
+	s.mu.Unlock()
+	select {
+	case <-z:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for %d sessions to end: %w", s.count(), ctx.Err())
+	}
 }
 
 // count is the number of sessions running.

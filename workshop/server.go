@@ -103,16 +103,14 @@ func (s *Server) Serve(ln net.Listener) error {
 // ErrServerClosed is what Serve returns after Shutdown.
 var ErrServerClosed = ssh.ErrServerClosed
 
-// Shutdown stops accepting connections, ends every session's player (each
-// attendee's ssh returns to their shell) and waits for the connections to
-// close until ctx ends, then closes whatever remains.
+// Shutdown ends every session's player (each attendee's ssh returns to
+// their shell), waits for them to end until ctx does, then closes the
+// listener and every connection. A session that starts meanwhile is told
+// the server is closing.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.cancel()
-	err := s.srv.Shutdown(ctx)
-	if err != nil {
-		err = errors.Join(err, s.srv.Close())
-	}
-	return err
+	err := s.sessions.drained(ctx)
+	return errors.Join(err, s.srv.Close())
 }
 
 // Room is the server's room.

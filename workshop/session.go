@@ -35,9 +35,10 @@ func (s *Server) handle(sess ssh.Session) {
 		refuse(msgNoPty)
 		return
 	}
-	if s.ctx.Err() != nil {
-		refuse(msgClosing)
-		return
+	// From here the client has a terminal: say why on it, not on stderr.
+	refuse = func(msg string) {
+		fmt.Fprint(sess, msg+"\r\n")
+		_ = sess.Exit(1)
 	}
 	if !s.sessions.acquire() {
 		refuse(fmt.Sprintf(msgFull, s.cfg.MaxSessions))
@@ -45,6 +46,10 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 	defer s.sessions.release()
+	if s.ctx.Err() != nil { // checked after acquire: Shutdown waits for every acquired slot
+		refuse(msgClosing)
+		return
+	}
 
 	instructor := s.cfg.Auth.instructor(sess)
 	member := s.room.Join(instructor)
