@@ -91,7 +91,10 @@ func (s *Server) handle(sess ssh.Session) {
 				return
 			case w, ok := <-winCh:
 				if !ok {
-					return
+					// The client closed its requests: no more sizes, but
+					// the program still ends only with ctx.
+					winCh = nil
+					continue
 				}
 				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 			}

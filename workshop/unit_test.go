@@ -182,7 +182,7 @@ func TestSSHLimits(t *testing.T) {
 // An idle connection is closed by the server (gliderlabs IdleTimeout).
 func TestSSHIdleTimeout(t *testing.T) {
 	ctx := sshTestCtx(t, 30*time.Second)
-	srv, addr := sshTestServer(t, Config{IdleTimeout: 300 * time.Millisecond})
+	srv, addr := sshTestServer(t, Config{IdleTimeout: time.Second})
 	term := sshTestOpen(t, sshTestDial(t, srv, addr, "a"), 80, 24)
 	term.waitFor(ctx, "pick a lesson")
 	term.wait(ctx) // fails the test if the session is still open at the deadline
