@@ -74,8 +74,8 @@ func (a *Auth) install(srv *ssh.Server) {
 	}
 	if a.open() {
 		// An open room with an instructor: attendees without a key get in
-		// by keyboard-interactive with no question asked (RFC 4256 §3.3
-		// allows zero prompts).
+		// by keyboard-interactive (RFC 4256) with no question asked: the
+		// server answers success without an information request.
 		srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
 			return !a.instructorOnly(ctx)
 		}
