@@ -64,7 +64,12 @@ func New(cfg Config) (*Server, error) {
 		// Only sessions: no direct-tcpip (local forwarding), no
 		// tcpip-forward global requests (remote forwarding, RFC 4254 §7),
 		// no subsystems such as sftp. The maps are set, not left nil, so
-		// that gliderlabs' package-level defaults never apply.
+		// that gliderlabs' package-level defaults never apply. X11 requests
+		// fall to gliderlabs' default refusal. An agent-forwarding request
+		// is acknowledged by gliderlabs v0.3.8 (it has no option to refuse
+		// it) but nothing is forwarded: the server never opens an agent
+		// channel back to the client (that takes ssh.ForwardAgentConnections,
+		// which nothing here calls).
 		ChannelHandlers:               map[string]ssh.ChannelHandler{"session": ssh.DefaultSessionHandler},
 		RequestHandlers:               map[string]ssh.RequestHandler{},
 		SubsystemHandlers:             map[string]ssh.SubsystemHandler{},
