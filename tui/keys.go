@@ -25,6 +25,10 @@ type KeyMap struct {
 	Advance, Steal                       key.Binding
 	AttackCall, AttackRefresh, Ride      key.Binding
 	Forge, Race, Validation              key.Binding
+
+	// workshop over SSH (tokensim ssh): an attendee steps away from the
+	// instructor and follows again; the instructor leads and releases
+	StepAway, Rejoin, Lead, Release key.Binding
 }
 
 // DefaultKeyMap returns the bindings.
@@ -75,9 +79,14 @@ func DefaultKeyMap() KeyMap {
 		AttackCall:    b([]string{"A"}, "A", "attacker calls"),
 		AttackRefresh: b([]string{"R"}, "R", "attacker refreshes"),
 		Ride:          b([]string{"P"}, "P", "attacker rides the session"),
-		Forge:         b([]string{"F"}, "F", "attacker forges a token"),
+		Forge:         b([]string{"J"}, "J", "attacker forges a JWT"),
 		Race:          b([]string{"T"}, "T", "two tabs refresh at once"),
 		Validation:    b([]string{"V"}, "V", "API validation profile"),
+
+		StepAway: b([]string{"x"}, "x", "step away from the instructor"),
+		Rejoin:   b([]string{"f"}, "f", "follow the instructor again"),
+		Lead:     b([]string{"F"}, "F", "follow me: lead the room"),
+		Release:  b([]string{"X"}, "X", "release the room"),
 	}
 }
 

@@ -1095,7 +1095,7 @@ func btTestValidation(t *testing.T, k string) {
 	}
 	a.press("2")
 	btDid(t, a, 1, "set api_validation = vulnerable")
-	a.press("F", "1")
+	a.press("J", "1")
 	if o := a.pl().tl.steps[2].Outcome; o.Status != 201 || !strings.Contains(o.Reason, "allow-none") {
 		t.Errorf("alg none at the vulnerable API: %s", outcomeText(o))
 	}

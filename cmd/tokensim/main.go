@@ -38,6 +38,7 @@ Commands:
   compare     run one scenario under several presets, side by side
   decode      decode a JWT, claim by claim
   presets     list the policy presets and their figures
+  ssh         serve the player to a workshop room over SSH
   version     print the version
 
 Run 'tokensim <command> --help' for a command's flags and examples.
@@ -107,12 +108,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return e.decode(rest)
 	case "presets":
 		return e.presets(rest)
+	case "ssh":
+		return e.ssh(rest)
 	}
 	fmt.Fprintf(stderr, "tokensim: unknown command %q%s\nRun 'tokensim --help' for usage.\n", cmd, suggestCommand(cmd))
 	return exitUsage
 }
 
-var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "version", "help"}
+var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "ssh", "version", "help"}
 
 func suggestCommand(cmd string) string {
 	for _, c := range commands {
