@@ -236,10 +236,18 @@ func (v *validator) feasibility() {
 			}
 			if why := unreachable(st.Params["from"], st.Params["token"], storage); why == "" {
 				atk[st.Params["token"]] = true
+				// A proof travels with the access token in a request, never
+				// in storage: only a log line or the wire has one.
+				if st.Params["token"] == "access" && st.Params["from"] != string(sim.SourceScript) {
+					atk["proof"] = true
+				}
 			}
 		case "attacker.call":
 			if !atk["access"] {
 				v.errAt(st.Pos, "step %d: the attacker calls the API but no earlier step gives it an access token (steal one, or attacker.refresh)", n)
+			}
+			if st.Params["scheme"] == string(sim.PresentReplay) && !atk["proof"] {
+				v.errAt(st.Pos, "step %d: scheme replay sends a captured DPoP proof, but no earlier step steals the access token from a log or the network, where a proof travels with it", n)
 			}
 		case "attacker.refresh":
 			if !atk["refresh"] {
