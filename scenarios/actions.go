@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,14 @@ func sourceNames() []string {
 	var out []string
 	for _, s := range sim.Sources() {
 		out = append(out, string(s))
+	}
+	return out
+}
+
+func presentationNames() []string {
+	var out []string
+	for _, p := range sim.Presentations() {
+		out = append(out, string(p))
 	}
 	return out
 }
@@ -131,9 +140,28 @@ var actions = map[string]*action{
 			return w.Attacker().Steal(sim.Source(p["from"]), sim.TokenKind(p["token"]))
 		}},
 	"attacker.call": {name: "attacker.call", doc: "the attacker calls the API with the access token it holds",
-		params: []param{pMethod, pPath},
+		params: []param{pMethod, pPath,
+			{name: "scheme", def: string(sim.PresentAuto), values: presentationNames(), doc: "how it presents a DPoP-bound token: auto, bearer (downgrade), dpop (its own key), replay (a captured proof)"}},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
-			return w.Attacker().CallAPI(p["method"], p["path"])
+			return w.Attacker().CallAPIAs(p["method"], p["path"], sim.Presentation(p["scheme"]))
+		}},
+	"attacker.forge": {name: "attacker.forge", doc: "the attacker forges an access token without the AS's key and calls the API with it",
+		params: []param{
+			{name: "forgery", required: true, values: forgeryNames(), doc: "how the token is forged"},
+			pMethod, pPath,
+		},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			return w.Attacker().Forge(sim.Forgery(p["forgery"]), p["method"], p["path"])
+		}},
+	"race": {name: "race", doc: "several tabs of the app, sharing one token store, refresh at the same moment",
+		params: []param{{name: "tabs", def: "2", check: checkTabs, doc: "how many tabs, 2 to " + strconv.Itoa(sim.MaxRaceTabs)}},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			n, _ := strconv.Atoi(p["tabs"]) // validated
+			outs, err := w.RaceRefresh(n)
+			if err != nil {
+				return sim.Outcome{Error: sim.ErrBadRequest, Reason: err.Error()}
+			}
+			return raceOutcome(outs)
 		}},
 	"attacker.refresh": {name: "attacker.refresh", doc: "the attacker uses the refresh token it holds at the token endpoint",
 		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.Attacker().Refresh() }},
@@ -175,6 +203,36 @@ var actions = map[string]*action{
 			}
 			return sim.Outcome{}
 		}},
+}
+
+func forgeryNames() []string {
+	var out []string
+	for _, f := range sim.Forgeries() {
+		out = append(out, string(f))
+	}
+	return out
+}
+
+func checkTabs(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 2 || n > sim.MaxRaceTabs {
+		return fmt.Errorf("want a number of tabs from 2 to %d, got %q", sim.MaxRaceTabs, v)
+	}
+	return nil
+}
+
+// raceOutcome sums up a race as one step's outcome: the first tab that
+// lost, if one did (that is what the lesson is about), else the last tab.
+func raceOutcome(outs []sim.Outcome) sim.Outcome {
+	for i, o := range outs {
+		if !o.OK() {
+			o.Reason = fmt.Sprintf("tab %d of %d: %s", i+1, len(outs), o.Reason)
+			return o
+		}
+	}
+	o := outs[len(outs)-1]
+	o.Reason = fmt.Sprintf("all %d tabs got new tokens", len(outs))
+	return o
 }
 
 // untilAccessExpiry makes a lesson independent of the preset's lifetimes,

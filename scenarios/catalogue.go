@@ -21,6 +21,7 @@ var builtinIDs = []string{
 	"access-token-theft", "one-token", "refresh-theft-no-rotation", "refresh-theft-rotation",
 	"refresh-theft-victim-first", "refresh-token-at-api", "logout", "revocation-modes",
 	"wrong-audience", "clock-skew", "first-party",
+	"forged-tokens", "multi-tab-race", "reuse-dos", "presets", "dpop-binding",
 }
 
 // ErrUnknownScenario is returned by Lookup.

@@ -58,6 +58,10 @@ func liveTitle(action string, p map[string]string) string {
 		return "set " + p["key"] + " = " + p["value"]
 	case "admin-revoke":
 		return "an administrator revokes " + p["user"] + "'s sessions"
+	case "attacker.forge":
+		return "the attacker forges a token (" + p["forgery"] + ") and calls " + p["method"] + " " + p["path"]
+	case "race":
+		return p["tabs"] + " tabs refresh at once"
 	}
 	if t, ok := map[string]string{
 		"login": "log in", "refresh": "the app refreshes", "logout": "log out",

@@ -223,7 +223,10 @@ func (v *validator) feasibility() {
 		switch st.Do {
 		case "login":
 			loggedIn = true
-		case "call", "refresh", "present", "refresh-with":
+		case "call", "refresh", "present", "refresh-with", "race":
+			if st.Do == "race" && sc.Topology == string(sim.TopologyFirstParty) {
+				v.errAt(st.Pos, "step %d: race needs the oauth topology: a first-party app's refresh cookie is attached by the browser at send time", n)
+			}
 			if !loggedIn {
 				v.errAt(st.Pos, "step %d: %s before any login: the app has no token yet", n, st.Do)
 			}
@@ -233,16 +236,28 @@ func (v *validator) feasibility() {
 			}
 			if why := unreachable(st.Params["from"], st.Params["token"], storage); why == "" {
 				atk[st.Params["token"]] = true
+				// A proof travels with the access token in a request, never
+				// in storage: only a log line or the wire has one.
+				if st.Params["token"] == "access" && st.Params["from"] != string(sim.SourceScript) {
+					atk["proof"] = true
+				}
 			}
 		case "attacker.call":
 			if !atk["access"] {
 				v.errAt(st.Pos, "step %d: the attacker calls the API but no earlier step gives it an access token (steal one, or attacker.refresh)", n)
+			}
+			if st.Params["scheme"] == string(sim.PresentReplay) && !atk["proof"] {
+				v.errAt(st.Pos, "step %d: scheme replay sends a captured DPoP proof, but no earlier step steals the access token from a log or the network, where a proof travels with it", n)
 			}
 		case "attacker.refresh":
 			if !atk["refresh"] {
 				v.errAt(st.Pos, "step %d: the attacker refreshes but no earlier step lets it steal a refresh token", n)
 			}
 			atk["access"] = true
+		case "attacker.forge":
+			if st.Params["forgery"] == string(sim.ForgeTampered) && !atk["access"] {
+				v.errAt(st.Pos, "step %d: a tampered forgery edits a real token, but no earlier step gives the attacker an access token (steal one first)", n)
+			}
 		case "attacker.ride":
 			if sc.Topology != string(sim.TopologyFirstParty) {
 				v.errAt(st.Pos, "step %d: attacker.ride needs topology: first-party", n)

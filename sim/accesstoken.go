@@ -60,14 +60,15 @@ func (as *AuthServer) sign(claims jwt.Claims, typ string) (string, error) {
 	return s, nil
 }
 
-// mintAccess issues an access token for fam with the given scope.
-func (as *AuthServer) mintAccess(fam *family, scope string) (string, *accessRecord, error) {
+// mintAccess issues an access token for fam with the given scope, bound to
+// the DPoP key jkt when it is not "" (RFC 9449 §6.1, RFC 9068 §2.2).
+func (as *AuthServer) mintAccess(fam *family, scope, jkt string) (string, *accessRecord, error) {
 	now := as.env.clock.Now()
 	pol := as.env.policy()
 	rec := &accessRecord{
 		label: as.nextLabel("at"), jti: as.env.rand.token(16), fam: fam,
 		clientID: fam.clientID, sub: fam.sub, scope: scope, aud: as.audience,
-		iat: now, exp: now.Add(pol.AccessTTL),
+		iat: now, exp: now.Add(pol.AccessTTL), jkt: jkt,
 	}
 	claims := AccessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
@@ -82,6 +83,11 @@ func (as *AuthServer) mintAccess(fam *family, scope string) (string, *accessReco
 		Scope:    scope,
 		AuthTime: jwt.NewNumericDate(fam.authTime),
 	}
+	bound := ""
+	if jkt != "" {
+		claims.Cnf = &Confirmation{JKT: jkt}
+		bound = ", bound to DPoP key " + shortJKT(jkt) + " (cnf.jkt)"
+	}
 	s, err := as.sign(claims, TypAccessToken)
 	if err != nil {
 		return "", nil, err
@@ -90,7 +96,7 @@ func (as *AuthServer) mintAccess(fam *family, scope string) (string, *accessReco
 	as.access[rec.jti] = rec
 	as.issued[s] = rec
 	as.env.emit(Event{Kind: KindIssued, From: ActorAS, Token: rec.label, Family: fam.label,
-		Summary: fmt.Sprintf("access token %s for %s, scope %q, expires %s (%s)", rec.label, fam.sub, scope, when(rec.exp), FormatDuration(pol.AccessTTL))})
+		Summary: fmt.Sprintf("access token %s for %s, scope %q, expires %s (%s)%s", rec.label, fam.sub, scope, when(rec.exp), FormatDuration(pol.AccessTTL), bound)})
 	return s, rec, nil
 }
 

@@ -33,6 +33,9 @@ type API struct {
 	mu       sync.Mutex
 	denylist map[string]denied
 	orders   int
+
+	dpopSeen  dpopReplay // jti of accepted DPoP proofs (RFC 9449 §11.1)
+	dpopNonce dpopNonce  // its DPoP nonce, when the policy requires one (§9)
 }
 
 type denied struct {
@@ -130,57 +133,68 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	raw, bf := extractBearer(r, body)
-	if bf != nil {
-		if bf.status == http.StatusUnauthorized {
-			// §3.1: no credentials, no error code: just say how to authenticate.
-			api.refuse(w, r, 401, challenge{realm: api.realm}, "the request carries no bearer token: the API cannot know who is calling", "")
-			return
-		}
-		api.refuse(w, r, 400, challenge{realm: api.realm, err: ErrInvalidRequest, desc: bf.desc}, "malformed request: "+bf.desc, "")
+	cred, ref := api.credentials(r, body)
+	if ref != nil {
+		api.refuseWith(w, r, ref, "")
 		return
 	}
+	raw := cred.token
 	var ex explanation
 	if api.explain != nil {
 		ex = api.explain(raw)
 	}
 	label := ex.label
-	claims, bad := api.check(raw, ex)
+	claims, bad, flaws := api.check(raw, ex)
 	if bad != nil {
-		api.refuse(w, r, 401, challenge{realm: api.realm, err: ErrInvalidToken, desc: bad.desc}, bad.reason, label)
+		api.answerRefusal(w, r, 401, api.challengeFor(cred, challenge{realm: api.realm, err: ErrInvalidToken, desc: bad.desc}), ErrInvalidToken, bad.desc, bad.reason, label)
+		return
+	}
+	if ref := api.checkBinding(cred, claims, ex.name); ref != nil {
+		api.refuseWith(w, r, ref, label)
 		return
 	}
 	if !hasScope(claims.Scope, rt.scope) {
-		api.refuse(w, r, 403, challenge{realm: api.realm, err: ErrInsufficientScope, scope: rt.scope},
+		api.answerRefusal(w, r, 403, api.challengeFor(cred, challenge{realm: api.realm, err: ErrInsufficientScope, scope: rt.scope}), ErrInsufficientScope, "",
 			fmt.Sprintf("%s is valid but its scope (%s) lacks %s, which %s %s needs; refreshing will not help (RFC 6750 section 3.1)",
 				orName(ex.name), claims.Scope, rt.scope, rt.method, rt.path), label)
 		return
 	}
 	n := noteOf(r)
 	n.token, n.summary = label, "accepted "+orName(ex.name)+" for "+claims.Subject+" ("+string(api.env.policy().APIMode)+" check)"
+	if len(flaws) > 0 {
+		n.reason = flawsLetIn(flaws)
+	}
 	api.respond(w, r, rt, claims)
 }
 
-// check decides whether raw is a good access token under the API's mode.
-func (api *API) check(raw string, ex explanation) (*AccessClaims, *invalidToken) {
+// check decides whether raw is a good access token under the API's mode
+// and validation profile. flaws are the profile's flaws the token went
+// through (none for a hardened API).
+func (api *API) check(raw string, ex explanation) (claims *AccessClaims, bad *invalidToken, flaws []Flaw) {
 	pol := api.env.policy()
 	now := api.now()
 	if pol.APIMode == ModeIntrospect {
-		return api.introspect(raw, ex)
+		// The AS knows what it issued: no local flaw matters.
+		claims, bad = api.introspect(raw, ex)
+		return claims, bad, nil
 	}
-	claims, bad := api.validateJWT(raw, ex.name, now, pol.Leeway)
+	if pol.Validation.Hardened() {
+		claims, bad = api.validateJWT(raw, ex.name, now, pol.Leeway)
+	} else {
+		claims, bad, flaws = api.validateFlawed(raw, ex.name, now, pol.Leeway, pol.Validation)
+	}
 	if bad != nil {
-		return nil, bad
+		return nil, bad, nil
 	}
 	if pol.APIMode == ModeDenylist {
 		api.mu.Lock()
 		d, listed := api.denylist[claims.ID]
 		api.mu.Unlock()
 		if listed {
-			return nil, &invalidToken{"The access token was revoked", orName(ex.name) + " is on the API's denylist: " + d.reason}
+			return nil, &invalidToken{"The access token was revoked", orName(ex.name) + " is on the API's denylist: " + d.reason}, nil
 		}
 	}
-	return claims, nil
+	return claims, nil, flaws
 }
 
 // introspect asks the AS (RFC 7662), authenticating as ClientAPI. It costs
@@ -210,7 +224,7 @@ func (api *API) introspect(raw string, ex explanation) (*AccessClaims, *invalidT
 	if in.Aud != api.audience {
 		return nil, &invalidToken{"The access token is for another audience", fmt.Sprintf("%s is for audience %s, not this API (%s)", orName(ex.name), in.Aud, api.audience)}
 	}
-	c := &AccessClaims{ClientID: in.ClientID, Scope: in.Scope}
+	c := &AccessClaims{ClientID: in.ClientID, Scope: in.Scope, Cnf: in.Cnf} // cnf: RFC 9449 §6.2
 	c.Subject, c.ID, c.Issuer = in.Sub, in.Jti, in.Iss
 	return c, nil
 }
@@ -234,15 +248,21 @@ func (api *API) deny(jti string, exp time.Time, reason string, tell bool) {
 }
 
 func (api *API) refuse(w http.ResponseWriter, r *http.Request, status int, c challenge, reason, label string) {
+	api.answerRefusal(w, r, status, c.String(), c.err, c.desc, reason, label)
+}
+
+// answerRefusal writes a refusal with its WWW-Authenticate challenge and,
+// when there is an error code, the JSON error body.
+func (api *API) answerRefusal(w http.ResponseWriter, r *http.Request, status int, challenge, code, desc, reason, label string) {
 	n := noteOf(r)
-	n.err, n.reason, n.token = c.err, reason, label
-	w.Header().Set("WWW-Authenticate", c.String())
+	n.err, n.reason, n.token = code, reason, label
+	w.Header().Set("WWW-Authenticate", challenge)
 	w.Header().Set("Cache-Control", "no-store")
-	if c.err == "" {
+	if code == "" {
 		w.WriteHeader(status)
 		return
 	}
-	writeJSON(w, status, map[string]string{"error": c.err, "error_description": errorDescription(c.desc)})
+	writeJSON(w, status, map[string]string{"error": code, "error_description": errorDescription(desc)})
 }
 
 // respond serves the demo data.

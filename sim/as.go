@@ -34,6 +34,9 @@ type AuthServer struct {
 	// channel (a shared cache, a message bus) real deployments use.
 	onAccessRevoked func(jti string, exp time.Time, reason string)
 
+	dpopSeen  dpopReplay // jti of accepted DPoP proofs (RFC 9449 §11.1)
+	dpopNonce dpopNonce  // its DPoP nonce, when the policy requires one (§8)
+
 	mux *http.ServeMux
 }
 

@@ -42,14 +42,21 @@ type Attacker struct {
 	env    *env
 	http   *http.Client
 	victim *Client
+	// issuer and audience are what the victim's tokens say, for forging.
+	issuer, audience string
+	key              *attackerKey // its own signing key, made on first use
 
 	mu      sync.Mutex
 	access  string
 	refresh string
+	forged  []string    // the tokens it made, in order: forged-1, forged-2…
+	proof   string      // a DPoP proof captured with the access token (dpopclient.go)
+	dpop    *dpopHolder // its own DPoP key, made on first use
 }
 
-func newAttacker(e *env, w *Wire, victim *Client) *Attacker {
-	return &Attacker{env: e, http: w.Client(ActorAttacker), victim: victim}
+func newAttacker(e *env, w *Wire, victim *Client, issuer, audience string) *Attacker {
+	return &Attacker{env: e, http: w.Client(ActorAttacker), victim: victim,
+		issuer: issuer, audience: audience, key: &attackerKey{env: e}}
 }
 
 // Steal tries to copy the victim app's token of kind from src. What
@@ -68,6 +75,7 @@ func (a *Attacker) Steal(src Source, kind TokenKind) Outcome {
 		a.refresh = tok
 	}
 	a.mu.Unlock()
+	why = a.stolenNote(src, kind, tok, why)
 	a.env.emit(Event{Kind: KindStolen, From: ActorAttacker, To: ActorApp, Reason: why})
 	return Outcome{Reason: why} // no HTTP request was made: no status
 }
@@ -161,19 +169,29 @@ func (a *Attacker) lastSeen(pick func(Event) string) string {
 // CallAPI replays the stolen access token at the API. A bearer token needs
 // nothing but possession (RFC 6750 §5.3).
 func (a *Attacker) CallAPI(method, path string) Outcome {
+	return a.CallAPIAs(method, path, PresentAuto)
+}
+
+// CallAPIAs is CallAPI with the token presented as how says: a DPoP-bound
+// token as Bearer (a downgrade), with a proof from the attacker's own key,
+// or with a captured proof (RFC 9449 §7, §11.1).
+func (a *Attacker) CallAPIAs(method, path string, how Presentation) Outcome {
 	a.mu.Lock()
 	at := a.access
 	a.mu.Unlock()
 	if at == "" {
 		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no access token"}
 	}
+	return a.callWith(at, method, path, how)
+}
+
+// callWith calls the victim's API with at, presented as how says.
+func (a *Attacker) callWith(at, method, path string, how Presentation) Outcome {
 	req, err := http.NewRequest(method, a.victim.apiBase+path, nil)
 	if err != nil {
 		return Outcome{Error: ErrBadRequest, Reason: "the request cannot be built: " + err.Error()}
 	}
-	req.Header.Set("Authorization", "Bearer "+at)
-	_, _, o := a.env.send(a.http, req)
-	return o
+	return a.sendStolen(req, at, how)
 }
 
 // Refresh uses the stolen refresh token at the token endpoint, posing as the
@@ -196,7 +214,7 @@ func (a *Attacker) Refresh() Outcome {
 		req.Header.Set("Content-Type", "application/json")
 		req.AddCookie(&http.Cookie{Name: RefreshCookie, Value: rt})
 	}
-	resp, body, o := a.env.send(a.http, req)
+	resp, body, o := a.sendRefresh(req)
 	if resp == nil {
 		return o
 	}
@@ -247,7 +265,7 @@ func cookieValue(cs []*http.Cookie) string {
 
 func bearerOf(h string) string {
 	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
+	if !ok || !strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "DPoP") { // RFC 9449 §7.1's scheme carries the token the same way
 		return ""
 	}
 	return strings.TrimSpace(tok)

@@ -18,7 +18,7 @@ var claimMeanings = map[string]string{
 	"kid": "key id: which of the issuer's published keys signed it; only a lookup key, never a path or URL",
 	"jku": "a URL of keys; a safe API ignores it and uses the issuer's jwks_uri (RFC 8725 §3.10)",
 	"x5u": "a URL of certificates; ignored by a safe API (RFC 8725 §3.10)",
-	"jwk": "an embedded key; never trusted for verifying the token itself (RFC 8725 §3.10)",
+	"jwk": "an embedded key; never trusted for verifying a token (RFC 8725 §3.10); in a DPoP proof, the sender's public key, which the proof's signature and the token's cnf.jkt must both match (RFC 9449 §4.2)",
 	// claims (RFC 7519 §4.1, RFC 9068 §2.2, OIDC Core §2)
 	"iss":       "issuer: who minted the token; must equal the trusted issuer exactly",
 	"sub":       "subject: the user (or the client, for client credentials)",
@@ -30,7 +30,10 @@ var claimMeanings = map[string]string{
 	"client_id": "the application the token was issued to",
 	"scope":     "what the token allows, space-separated; the API checks it per endpoint",
 	"auth_time": "when the user actually authenticated; refreshes do not change it",
-	"cnf":       "confirmation: the key the token is bound to (DPoP, RFC 9449)",
+	"cnf":       "confirmation: the key the token is bound to; jkt is its RFC 7638 thumbprint (DPoP, RFC 9449 §6.1)",
+	"htm":       "DPoP proof: the HTTP method of the one request it was made for (RFC 9449 §4.2)",
+	"htu":       "DPoP proof: the URL of that request, without query or fragment (RFC 9449 §4.2)",
+	"ath":       "DPoP proof: hash of the access token it travels with, so it cannot ride along with another (RFC 9449 §4.2)",
 	"nonce":     "echo of the app's login nonce: ties an ID token to one login (OIDC Core §3.1.2.1)",
 	"at_hash":   "half a hash of the access token issued alongside this ID token",
 	"azp":       "authorized party: the client, when an ID token has several audiences",
@@ -59,7 +62,7 @@ var ErrNotJWT = errors.New("not a JWT")
 // verifying anything. Use it to look, never to trust.
 func Decode(raw string) (Decoded, error) {
 	raw = strings.TrimSpace(raw)
-	if scheme, rest, ok := strings.Cut(raw, " "); ok && strings.EqualFold(scheme, "Bearer") {
+	if scheme, rest, ok := strings.Cut(raw, " "); ok && (strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "DPoP")) {
 		raw = strings.TrimSpace(rest)
 	}
 	parts := strings.Split(raw, ".")

@@ -178,19 +178,22 @@ func (c *Client) tokenRequest(form url.Values) Outcome {
 	} else {
 		form.Set("client_id", c.id) // a public client identifies itself, nothing more
 	}
-	req.Body = io.NopCloser(strings.NewReader(form.Encode()))
+	body := form.Encode()
+	req.Body = io.NopCloser(strings.NewReader(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, body, out := c.env.send(c.http, req)
+	resp, respBody, out := c.env.sendWithProof(c.http, ActorApp, c.tokenHolder(), req, "")
 	if resp == nil || resp.StatusCode != http.StatusOK {
 		return out
 	}
 	var tr tokenResponse
-	if err := json.Unmarshal(body, &tr); err != nil {
+	if err := json.Unmarshal(respBody, &tr); err != nil {
 		return Outcome{Status: resp.StatusCode, Error: "bad_response", Reason: "the token response is not JSON: " + err.Error()}
 	}
 	c.store.mu.Lock()
 	c.store.access = tr.AccessToken
 	c.store.accessExp = c.env.clock.Now().Add(time.Duration(tr.ExpiresIn) * time.Second)
+	c.store.tokenType = tr.TokenType
 	if tr.RefreshToken != "" {
 		c.store.refresh = tr.RefreshToken
 	} // else: no rotation; keep the one we have (checklist item 29)
@@ -255,6 +258,13 @@ func (c *Client) bearer(rawURL, method, v string) Outcome {
 	if err != nil {
 		return Outcome{Error: ErrBadRequest, Reason: "the request cannot be built: " + err.Error()}
 	}
+	if h := c.apiHolder(); h != nil {
+		// A DPoP-bound token: the DPoP scheme and a proof for this very
+		// request, with ath, the hash of the token (RFC 9449 §7.1).
+		req.Header.Set("Authorization", "DPoP "+v)
+		_, _, o := c.env.sendWithProof(c.http, ActorApp, h, req, v)
+		return o
+	}
 	req.Header.Set("Authorization", "Bearer "+v)
 	_, _, o := c.env.send(c.http, req)
 	return o
@@ -265,17 +275,31 @@ func (c *Client) bearer(rawURL, method, v string) Outcome {
 // refresh instead of racing (the fix for multi-tab races). invalid_grant
 // ends the session: the app forgets its tokens and the user must log in.
 func (c *Client) Refresh() Outcome {
-	c.store.mu.Lock()
-	if f := c.store.flight; f != nil && c.env.policy().SingleFlight {
-		c.store.mu.Unlock()
+	f, rt, leader := c.startRefresh()
+	if !leader {
 		<-f.done
 		return f.out
 	}
-	f := &flight{done: make(chan struct{})}
-	c.store.flight = f
-	rt := c.store.refresh
-	c.store.mu.Unlock()
+	return c.finishRefresh(f, rt)
+}
 
+// startRefresh is a refresh's first half: the tab reads its refresh token
+// from the store, or, with single-flight on and a refresh already under
+// way, joins that one (leader false).
+func (c *Client) startRefresh() (f *flight, rt string, leader bool) {
+	c.store.mu.Lock()
+	defer c.store.mu.Unlock()
+	if f := c.store.flight; f != nil && c.env.policy().SingleFlight {
+		return f, "", false
+	}
+	f = &flight{done: make(chan struct{})}
+	c.store.flight = f
+	return f, c.store.refresh, true
+}
+
+// finishRefresh is the second half: the request, with the token read at
+// the start, which may be stale by now if another tab refreshed meanwhile.
+func (c *Client) finishRefresh(f *flight, rt string) Outcome {
 	if c.fp {
 		f.out = c.fpPost("/auth/refresh", "")
 		if f.out.Error == ErrInvalidGrant {
@@ -287,7 +311,9 @@ func (c *Client) Refresh() Outcome {
 		f.out = c.refreshWith(rt)
 	}
 	c.store.mu.Lock()
-	c.store.flight = nil
+	if c.store.flight == f {
+		c.store.flight = nil
+	}
 	c.store.mu.Unlock()
 	close(f.done)
 	return f.out

@@ -10,7 +10,7 @@ import (
 
 // redeemCode is the authorization_code grant (RFC 6749 §4.1.3, RFC 7636
 // §4.5–4.6).
-func (as *AuthServer) redeemCode(client *clientReg, f form) (*tokenResponse, *oauthError) {
+func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenResponse, *oauthError) {
 	code := f.get("code")
 	if code == "" {
 		return nil, newErr(400, ErrInvalidRequest, "code is missing")
@@ -51,6 +51,11 @@ func (as *AuthServer) redeemCode(client *clientReg, f form) (*tokenResponse, *oa
 
 	fam := as.startFamily(client.id, rec.sub, rec.scope, rec.authTime)
 	fam.code, rec.fam = rec, fam
+	if client.public {
+		// RFC 9449 §5: a public client's refresh tokens are bound to its
+		// DPoP key (a confidential client's are bound by its secret).
+		fam.jkt = jkt
+	}
 	// A refresh token only when the app asked for offline access (OIDC
 	// Core §11) and may use the refresh grant: without it, the `expiry`
 	// lesson shows a user who must log in again.
@@ -58,7 +63,7 @@ func (as *AuthServer) redeemCode(client *clientReg, f form) (*tokenResponse, *oa
 	if client.allowsGrant("refresh_token") && hasScope(rec.scope, "offline_access") && (!client.public || as.env.policy().PublicRefresh) {
 		rt, _ = as.newRefresh(fam, nil)
 	}
-	return as.issue(fam, rec.scope, rec.nonce, rt)
+	return as.issue(fam, rec.scope, rec.nonce, rt, jkt)
 }
 
 // startFamily opens the grant of one login. Its absolute lifetime is

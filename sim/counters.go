@@ -11,6 +11,11 @@ type Counts struct {
 	Introspections int `json:"introspections"` // RFC 7662 calls the API made
 	JWKSFetches    int `json:"jwks_fetches"`   // times the API fetched the AS's keys
 	Exchanges      int `json:"exchanges"`      // HTTP exchanges on the wire
+	// What only a flawed API does (RFC 8725 §3.10): fetch keys from URLs a
+	// token names, and read kid as a path or query. A hardened API keeps
+	// both at zero; omitted from JSON when zero.
+	HeaderKeyFetches int `json:"header_key_fetches,omitempty"`
+	KidStoreReads    int `json:"kid_store_reads,omitempty"`
 }
 
 // Counters is the world's running tally.
@@ -29,6 +34,9 @@ func (c *Counters) sign()       { c.add(&c.c.Signatures) }
 func (c *Counters) verify()     { c.add(&c.c.Verifications) }
 func (c *Counters) introspect() { c.add(&c.c.Introspections) }
 func (c *Counters) jwksFetch()  { c.add(&c.c.JWKSFetches) }
+
+func (c *Counters) headerKeyFetch() { c.add(&c.c.HeaderKeyFetches) }
+func (c *Counters) kidStoreRead()   { c.add(&c.c.KidStoreReads) }
 
 // Snapshot returns the current counts.
 func (c *Counters) Snapshot() Counts {

@@ -51,6 +51,19 @@ func lifeScript(t testing.TB, w *World) []string {
 	lifeLogin(t, w, "")
 	w.App().Logout()
 	keep()
+	// The attack lab: the attacker's key and certificate come from the
+	// world's entropy, and a race runs in tab order.
+	lifeSet(t, w, "api_mode", "stateless")
+	lifeSet(t, w, "api_validation", "vulnerable")
+	for _, f := range Forgeries() {
+		w.Attacker().Forge(f, http.MethodGet, "/api/orders")
+	}
+	lifeLogin(t, w, "")
+	lifeAdvance(t, w, time.Hour)
+	if _, err := w.RaceRefresh(3); err != nil {
+		t.Fatal(err)
+	}
+	keep()
 	return toks
 }
 

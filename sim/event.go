@@ -22,6 +22,8 @@ const (
 	KindDenylisted    EventKind = "token.denylisted"
 	KindStolen        EventKind = "token.stolen"
 	KindStealFailed   EventKind = "steal.failed"
+	KindForged        EventKind = "token.forged" // the attacker made a token without the AS's key
+	KindForgeFailed   EventKind = "forge.failed"
 	KindClientNote    EventKind = "client.decision" // what the app decided and why (refresh now, give up, …)
 	KindSessionEnded  EventKind = "session.ended"   // the app lost its tokens: the user must log in again
 )

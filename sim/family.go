@@ -28,6 +28,7 @@ type family struct {
 	authTime  time.Time
 	absExpiry time.Time // zero: no absolute lifetime. Stamped at login: rotation does not extend it.
 	code      *codeRecord
+	jkt       string // the DPoP key its refresh tokens are bound to (RFC 9449 §5); "" = unbound
 
 	refresh []*refreshRecord // in issue order
 	access  []*accessRecord
@@ -77,6 +78,7 @@ type accessRecord struct {
 	sub        string
 	scope      string
 	aud        string
+	jkt        string // cnf.jkt: the DPoP key it is bound to; "" for a bearer token
 	iat, exp   time.Time
 	revokedAt  time.Time
 	revokedWhy string

@@ -79,7 +79,7 @@ func (fp *FirstParty) login(w http.ResponseWriter, r *http.Request) {
 	fp.as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS, Summary: u.sub + " signed in with a password at the app's own backend"})
 	fam := fp.as.startFamily(fp.client.id, u.sub, firstPartyScope, now)
 	rt, _ := fp.as.newRefresh(fam, nil)
-	resp, e := fp.as.issue(fam, firstPartyScope, "", rt)
+	resp, e := fp.as.issue(fam, firstPartyScope, "", rt, "")
 	if e != nil {
 		fp.fail(w, r, e)
 		return
@@ -93,7 +93,7 @@ func (fp *FirstParty) refresh(w http.ResponseWriter, r *http.Request) {
 		fp.fail(w, r, newErr(401, ErrInvalidGrant, "no refresh cookie").because("the request carries no refresh cookie: the user must log in"))
 		return
 	}
-	resp, e := fp.as.refreshGrant(fp.client, form{"refresh_token": c.Value})
+	resp, e := fp.as.refreshGrant(fp.client, form{"refresh_token": c.Value}, "")
 	if e != nil {
 		if e.status == http.StatusBadRequest {
 			e.status = http.StatusUnauthorized // the tutorial shape: 401 sends the page to the login screen

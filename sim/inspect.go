@@ -21,6 +21,9 @@ type Snapshot struct {
 	LoggedIn  bool         `json:"logged_in"`
 	Attacker  AttackerView `json:"attacker"`
 	EventsLen int          `json:"events"` // the log length at this moment
+	// DPoPKey is the thumbprint of the app's DPoP key pair, "" when it
+	// holds none (RFC 9449; the private half never leaves the app).
+	DPoPKey string `json:"dpop_key,omitempty"`
 }
 
 // TokenView is one token as a holder has it, decoded where it is a JWT.
@@ -36,6 +39,10 @@ type TokenView struct {
 	Header    map[string]any `json:"header,omitempty"`
 	Claims    map[string]any `json:"claims,omitempty"`
 	Value     string         `json:"value"`
+	// Bound is the thumbprint of the DPoP key the token is bound to
+	// (cnf.jkt; for a refresh token, its family's key), "" for a bearer
+	// token. Only the holder of that key can use it.
+	Bound string `json:"bound,omitempty"`
 }
 
 // Remaining is the token's remaining life at now (0 once expired or for a
@@ -59,6 +66,7 @@ type FamilyView struct {
 	RevokedWhy string        `json:"revoked_why,omitempty"`
 	Refresh    []RefreshView `json:"refresh"`
 	Access     []AccessView  `json:"access"`
+	Bound      string        `json:"bound,omitempty"` // the DPoP key its refresh tokens are bound to
 }
 
 // RefreshView is one refresh token of a family. Parent makes the family a
@@ -80,6 +88,7 @@ type AccessView struct {
 	ExpiresAt time.Time  `json:"expires_at"`
 	State     TokenState `json:"state"`
 	Why       string     `json:"why,omitempty"`
+	Bound     string     `json:"bound,omitempty"` // cnf.jkt
 }
 
 // AttackerView says what the attacker holds and can do now.
@@ -92,7 +101,7 @@ type AttackerView struct {
 // Inspect takes a snapshot of the world.
 func (w *World) Inspect() Snapshot {
 	now := w.env.clock.Now()
-	s := Snapshot{Time: now, Policy: w.env.policy(), Counts: w.env.counters.Snapshot(), LoggedIn: w.app.LoggedIn(), EventsLen: w.env.log.Len()}
+	s := Snapshot{Time: now, Policy: w.env.policy(), Counts: w.env.counters.Snapshot(), LoggedIn: w.app.LoggedIn(), EventsLen: w.env.log.Len(), DPoPKey: w.app.DPoPKey()}
 
 	at, _, rt, id := w.app.store.snapshot()
 	where := string(w.app.storage)
@@ -131,11 +140,12 @@ func (w *World) Inspect() Snapshot {
 func (as *AuthServer) view(holder Actor, kind, v, where string, now time.Time) TokenView {
 	t := TokenView{Holder: holder, Kind: kind, Where: where, Value: v, State: StateActive}
 	if rt, ok := as.refresh[hashToken(v)]; ok {
-		t.Label, t.IssuedAt = rt.label, rt.issuedAt
+		t.Label, t.IssuedAt, t.Bound = rt.label, rt.issuedAt, rt.fam.jkt
 		t.State, t.Why = as.refreshState(rt, now)
 		return t
 	}
 	t.Header, t.Claims = decodeJWT(v)
+	t.Bound = boundJKT(v)
 	if jti, _ := t.Claims["jti"].(string); jti != "" {
 		if rec, ok := as.access[jti]; ok {
 			t.Label, t.IssuedAt, t.ExpiresAt = rec.label, rec.iat, rec.exp
@@ -184,7 +194,7 @@ func (as *AuthServer) refreshState(rt *refreshRecord, now time.Time) (TokenState
 
 func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
 	v := FamilyView{Label: f.label, ClientID: f.clientID, Sub: f.sub, Scope: f.scope, AuthTime: f.authTime,
-		AbsExpiry: f.absExpiry, RevokedAt: f.revokedAt, RevokedWhy: f.revokedWhy}
+		AbsExpiry: f.absExpiry, RevokedAt: f.revokedAt, RevokedWhy: f.revokedWhy, Bound: f.jkt}
 	for _, rt := range f.refresh {
 		st, why := as.refreshState(rt, now)
 		rv := RefreshView{Label: rt.label, State: st, Why: why, IssuedAt: rt.issuedAt, LastUsed: rt.lastUsed, ChangedAt: rt.changedAt}
@@ -194,7 +204,7 @@ func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
 		v.Refresh = append(v.Refresh, rv)
 	}
 	for _, at := range f.access {
-		av := AccessView{Label: at.label, Scope: at.scope, ExpiresAt: at.exp, State: StateActive}
+		av := AccessView{Label: at.label, Scope: at.scope, ExpiresAt: at.exp, State: StateActive, Bound: at.jkt}
 		switch {
 		case at.revoked():
 			av.State, av.Why = StateRevoked, at.revokedWhy
@@ -208,7 +218,7 @@ func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
 
 func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 	var v AttackerView
-	var can []string
+	var can, bound []string
 	for _, t := range tokens {
 		if t.Holder != ActorAttacker {
 			continue
@@ -221,6 +231,9 @@ func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 			// denylist refuse it at once.
 			until := t.ExpiresAt.Add(pol.Leeway)
 			switch {
+			case t.Bound != "" && (t.State == StateActive || t.State == StateRevoked) && now.Before(until):
+				// RFC 9449 §7: without the app's private key no API accepts it.
+				bound = append(bound, t.Label)
 			case t.State == StateActive && now.Before(until):
 				can = append(can, "call the API as the user until "+when(until)+" (exp plus leeway)")
 			case t.State == StateRevoked && now.Before(until) && pol.APIMode == ModeStateless:
@@ -228,7 +241,9 @@ func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 			}
 		case "refresh":
 			v.HoldsRefresh = true
-			if t.State == StateActive {
+			if t.State == StateActive && t.Bound != "" {
+				bound = append(bound, t.Label)
+			} else if t.State == StateActive {
 				can = append(can, "mint new access tokens at the token endpoint with "+t.Label)
 			}
 		}
@@ -236,6 +251,8 @@ func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 	switch {
 	case !v.HoldsAccess && !v.HoldsRefresh:
 		v.Summary = "holds nothing"
+	case len(can) == 0 && len(bound) > 0:
+		v.Summary = "holds " + strings.Join(bound, " and ") + ", bound to the app's DPoP key, which it does not have: can do nothing with them"
 	case len(can) == 0:
 		v.Summary = "holds only dead tokens: can do nothing"
 	default:

@@ -62,8 +62,13 @@ func (as *AuthServer) introspect(caller *clientReg, v string) (introspection, st
 	case !now.Before(at.exp):
 		return inactive, "access token " + at.label + " expired at " + when(at.exp), at.label
 	}
-	return introspection{
+	in := introspection{
 		Active: true, Scope: at.scope, ClientID: at.clientID, TokenType: "Bearer",
 		Exp: at.exp.Unix(), Iat: at.iat.Unix(), Sub: at.sub, Aud: at.aud, Iss: as.issuer, Jti: at.jti,
-	}, "", at.label
+	}
+	if at.jkt != "" {
+		// RFC 9449 §6.2: the resource server learns the binding here.
+		in.TokenType, in.Cnf = TokenTypeDPoP, &Confirmation{JKT: at.jkt}
+	}
+	return in, "", at.label
 }

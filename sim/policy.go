@@ -44,6 +44,9 @@ type Policy struct {
 	SingleFlight        bool          // concurrent calls in the app share one refresh
 	APIClockSkew        time.Duration // the API's clock runs this far ahead (negative: behind) of the AS's
 	PublicRefresh       bool          // issue refresh tokens to public clients too (RFC 9700 §2.2.2 allows it with rotation or sender-constraint)
+	Validation          Flaws         // the API's validation profile: hardened (none) or the flaws of a vulnerable one
+	DPoP                bool          // the app proves possession of a key pair; the AS binds tokens to it, the API checks proofs (RFC 9449)
+	DPoPNonce           bool          // AS and API require their DPoP nonce in every proof (RFC 9449 §8, §9)
 }
 
 // knob describes one settable policy field.
@@ -93,6 +96,8 @@ var knobs = map[string]knob{
 	"refresh_skew":           durationKnob("the app refreshes this long before exp (0 = only after a 401)", func(p *Policy) *time.Duration { return &p.RefreshSkew }),
 	"single_flight":          boolKnob("concurrent calls share one refresh", func(p *Policy) *bool { return &p.SingleFlight }),
 	"public_refresh":         boolKnob("issue refresh tokens to public clients", func(p *Policy) *bool { return &p.PublicRefresh }),
+	"dpop":                   boolKnob("DPoP (RFC 9449): the app signs a proof per request and tokens are bound to its key", func(p *Policy) *bool { return &p.DPoP }),
+	"dpop_nonce":             boolKnob("AS and API require a server-issued nonce in DPoP proofs (RFC 9449 section 8)", func(p *Policy) *bool { return &p.DPoPNonce }),
 	"api_clock_skew":         durationKnob("the API's clock offset from the AS's (may be negative)", func(p *Policy) *time.Duration { return &p.APIClockSkew }),
 	"api_mode": {"how the API checks tokens: stateless, introspect or denylist",
 		func(p *Policy) string { return string(p.APIMode) },
@@ -103,6 +108,16 @@ var knobs = map[string]knob{
 				return nil
 			}
 			return fmt.Errorf("want stateless, introspect or denylist, got %q", v)
+		}},
+	"api_validation": {"the API's token validation: hardened, vulnerable, or flaws joined by commas (" + strings.Join(flawNameList(), ", ") + ")",
+		func(p *Policy) string { return p.Validation.String() },
+		func(p *Policy, v string) error {
+			fs, err := ParseFlaws(v)
+			if err != nil {
+				return err
+			}
+			p.Validation = fs
+			return nil
 		}},
 	"alg": {"signing algorithm: RS256, ES256 or EdDSA",
 		func(p *Policy) string { return string(p.Alg) },

@@ -22,9 +22,13 @@ var lifeKnobValues = map[string][][2]string{
 	"refresh_skew":           {{"0", "0"}, {"1m", "1m"}},
 	"single_flight":          {{"true", "true"}, {"false", "false"}},
 	"public_refresh":         {{"true", "true"}, {"false", "false"}},
+	"dpop":                   {{"true", "true"}, {"false", "false"}},
+	"dpop_nonce":             {{"true", "true"}, {"0", "false"}},
 	"api_clock_skew":         {{"-2m", "-2m"}, {"45s", "45s"}, {"-3d1h", "-3d1h"}},
 	"api_mode":               {{"introspect", "introspect"}, {"denylist", "denylist"}, {"stateless", "stateless"}},
 	"alg":                    {{"ES256", "ES256"}, {"eddsa", "EdDSA"}, {"RS256", "RS256"}},
+	"api_validation": {{"hardened", "hardened"}, {"vulnerable", "vulnerable"}, {"trust-jku", "trust-jku"},
+		{"key-as-bytes,no-alg-allowlist", "no-alg-allowlist,key-as-bytes"}, {"no-signature-check", "no-signature-check"}},
 }
 
 // TestLifePolicyKnobRoundTrip: Set then Get for every knob in Knobs(), and

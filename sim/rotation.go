@@ -9,14 +9,16 @@ import (
 // reuse detection and lifetime rules of RFC 9700 §4.14.2.
 //
 // The checks run in this order, and the order is part of the lesson:
-//  1. the token must be known and belong to the authenticated client;
+//  1. the token must be known and belong to the authenticated client and,
+//     when its family is DPoP-bound, come with a proof from that key (RFC
+//     9449 §5);
 //  2. a revoked family refuses everything, saying when and why it died;
 //  3. the family's absolute lifetime (stamped at login, never extended);
 //  4. a rotated token presented again is reuse: forgiven only inside the
 //     grace interval for the immediately previous token, otherwise the whole
 //     family is revoked;
 //  5. a revoked token; 6. the idle lifetime; 7. the scope.
-func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *oauthError) {
+func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*tokenResponse, *oauthError) {
 	v := f.get("refresh_token")
 	if v == "" {
 		return nil, newErr(400, ErrInvalidRequest, "refresh_token is missing")
@@ -41,6 +43,9 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 		return deny("refresh token was issued to another client",
 			fmt.Sprintf("refresh token %s was issued to client %s, not %s", rt.label, fam.clientID, client.id))
 	}
+	if desc, why := refreshBinding(rt, jkt); desc != "" {
+		return deny(desc, why)
+	}
 	if fam.revoked() {
 		return deny("refresh token revoked",
 			fmt.Sprintf("refresh token %s belongs to family %s, revoked at %s because %s", rt.label, fam.label, when(fam.revokedAt), fam.revokedWhy))
@@ -56,7 +61,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 	}
 	if rt.state == StateRotated {
 		if pol.Rotation && pol.ReuseGrace > 0 && rt == fam.prev && now.Sub(rt.changedAt) <= pol.ReuseGrace {
-			return as.graceReuse(rt, f.get("scope"))
+			return as.graceReuse(rt, f.get("scope"), jkt)
 		}
 		if !pol.ReuseDetection {
 			return deny("refresh token already used",
@@ -95,7 +100,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 		// among them) read as "keep the one you have" (checklist item 29).
 		rt.lastUsed = now
 	}
-	return as.issue(fam, scope, "", newRT)
+	return as.issue(fam, scope, "", newRT, jkt)
 }
 
 // graceReuse forgives a reuse of the immediately previous refresh token
@@ -105,7 +110,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form) (*tokenResponse, *
 // independent token sources racing on one refresh token both keep a working
 // session (checklist item 80); the family briefly has two branches, each
 // bound by the same absolute lifetime.
-func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam string) (*tokenResponse, *oauthError) {
+func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam, jkt string) (*tokenResponse, *oauthError) {
 	fam := rt.fam
 	scope, e := narrowScope(fam, scopeParam)
 	if e != nil {
@@ -113,10 +118,14 @@ func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam string) (*tokenRe
 	}
 	pol := as.env.policy()
 	newRT, _ := as.newRefresh(fam, rt)
+	after := FormatDuration(as.env.clock.Now().Sub(rt.changedAt)) + " after its rotation"
+	if !as.env.clock.Now().After(rt.changedAt) {
+		after = "at the very moment of its rotation"
+	}
 	as.env.emit(Event{Kind: KindRotated, From: ActorAS, Token: rt.label, Family: fam.label,
-		Reason: fmt.Sprintf("refresh token %s was reused %s after its rotation, inside the %s grace interval: forgiven, no revocation",
-			rt.label, FormatDuration(as.env.clock.Now().Sub(rt.changedAt)), FormatDuration(pol.ReuseGrace))})
-	return as.issue(fam, scope, "", newRT)
+		Reason: fmt.Sprintf("refresh token %s was reused %s, inside the %s grace interval: forgiven, no revocation",
+			rt.label, after, FormatDuration(pol.ReuseGrace))})
+	return as.issue(fam, scope, "", newRT, jkt)
 }
 
 // narrowScope applies RFC 6749 §6: an omitted scope means the original

@@ -38,7 +38,9 @@ type TokenStore struct {
 	accessExp time.Time // from expires_in: clients treat access tokens as opaque (RFC 9068 §6)
 	refresh   string
 	id        string
-	flight    *flight // a refresh in progress, for single-flight
+	tokenType string      // the access token's token_type: Bearer, or DPoP when it is bound (RFC 9449 §5)
+	dpop      *dpopHolder // the app's DPoP key; it outlives the tokens (dpopclient.go)
+	flight    *flight     // a refresh in progress, for single-flight
 }
 
 // flight is one refresh that concurrent callers may share.
@@ -55,6 +57,6 @@ func (s *TokenStore) snapshot() (access string, exp time.Time, refresh, id strin
 
 func (s *TokenStore) clear() {
 	s.mu.Lock()
-	s.access, s.refresh, s.id, s.accessExp = "", "", "", time.Time{}
+	s.access, s.refresh, s.id, s.accessExp, s.tokenType = "", "", "", time.Time{}, ""
 	s.mu.Unlock()
 }

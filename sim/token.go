@@ -31,6 +31,12 @@ func (as *AuthServer) serveToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, r, e)
 		return
 	}
+	// RFC 9449 §5: a valid DPoP proof binds the tokens to its key.
+	jkt, e := as.tokenProof(w, r)
+	if e != nil {
+		writeOAuthError(w, r, e)
+		return
+	}
 	var resp *tokenResponse
 	switch grant {
 	case "authorization_code", "refresh_token":
@@ -39,9 +45,9 @@ func (as *AuthServer) serveToken(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		if grant == "authorization_code" {
-			resp, e = as.redeemCode(client, f)
+			resp, e = as.redeemCode(client, f, jkt)
 		} else {
-			resp, e = as.refreshGrant(client, f)
+			resp, e = as.refreshGrant(client, f, jkt)
 		}
 	default:
 		e = newErr(400, ErrUnsupportedGrantType, "grant_type "+quoteID(grant)+" is not supported")
@@ -54,14 +60,20 @@ func (as *AuthServer) serveToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// issue mints the tokens of a successful grant.
-func (as *AuthServer) issue(fam *family, scope, nonce string, rt string) (*tokenResponse, *oauthError) {
-	at, _, err := as.mintAccess(fam, scope)
+// issue mints the tokens of a successful grant. A non-empty jkt binds the
+// access token to that DPoP key: cnf.jkt and token_type DPoP (RFC 9449 §5,
+// §6.1).
+func (as *AuthServer) issue(fam *family, scope, nonce, rt, jkt string) (*tokenResponse, *oauthError) {
+	at, _, err := as.mintAccess(fam, scope, jkt)
 	if err != nil {
 		return nil, newErr(500, "server_error", "signing failed").because(err.Error())
 	}
+	typ := "Bearer"
+	if jkt != "" {
+		typ = TokenTypeDPoP
+	}
 	resp := &tokenResponse{
-		AccessToken: at, TokenType: "Bearer",
+		AccessToken: at, TokenType: typ,
 		ExpiresIn:    int64(as.env.policy().AccessTTL.Seconds()),
 		RefreshToken: rt,
 		Scope:        scope, // §5.1 requires it when it differs from the request; always sending it is allowed

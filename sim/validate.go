@@ -78,6 +78,12 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 	if err == nil {
 		return &claims, nil
 	}
+	return nil, api.jwtFailure(err, hdr, &claims, name, keyErr, now, leeway)
+}
+
+// jwtFailure turns golang-jwt's error into the challenge's description and
+// the learner's reason, naming the check that failed.
+func (api *API) jwtFailure(err error, hdr joseHeader, claims *AccessClaims, name, keyErr string, now time.Time, leeway time.Duration) *invalidToken {
 	at := func(d *jwt.NumericDate) string {
 		if d == nil {
 			return "?"
@@ -87,31 +93,31 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 	clk := fmt.Sprintf("API clock %s, leeway %s", when(now), FormatDuration(leeway))
 	switch {
 	case errors.Is(err, jwt.ErrTokenMalformed):
-		return nil, &invalidToken{"The access token is malformed", name + " is not a well-formed JWT"}
+		return &invalidToken{"The access token is malformed", name + " is not a well-formed JWT"}
 	case errors.Is(err, jwt.ErrTokenUnverifiable) && keyErr != "":
-		return nil, &invalidToken{"The access token key is unknown", name + ": " + keyErr}
+		return &invalidToken{"The access token key is unknown", name + ": " + keyErr + hdr.ignoredKeyHeaders()}
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid) || errors.Is(err, jwt.ErrTokenUnverifiable):
 		alg, _ := hdr.Alg.(string)
 		if !slices.Contains(allowedAlgs, alg) {
-			return nil, &invalidToken{"The access token algorithm is not allowed", fmt.Sprintf("%s is signed with %s, which is not on the API's allowlist %v (RFC 8725 section 3.1)", name, quoteID(alg), allowedAlgs)}
+			return &invalidToken{"The access token algorithm is not allowed", fmt.Sprintf("%s is signed with %s, which is not on the API's allowlist %v (RFC 8725 section 3.1)", name, quoteID(alg), allowedAlgs)}
 		}
-		return nil, &invalidToken{"The access token signature is invalid", name + "'s signature does not verify with the AS's key: it was altered or signed by someone else"}
+		return &invalidToken{"The access token signature is invalid", name + "'s signature does not verify with the AS's key: it was altered or signed by someone else"}
 	// A missing iss or aud is ErrTokenRequiredClaimMissing, not the
 	// Invalid* sentinel: name the claim at fault, not exp.
 	case errors.Is(err, jwt.ErrTokenInvalidIssuer) || (errors.Is(err, jwt.ErrTokenRequiredClaimMissing) && claims.Issuer == ""):
-		return nil, &invalidToken{"The access token issuer is not trusted", fmt.Sprintf("%s was issued by %s, not by %s", name, quoteID(claims.Issuer), api.issuer)}
+		return &invalidToken{"The access token issuer is not trusted", fmt.Sprintf("%s was issued by %s, not by %s", name, quoteID(claims.Issuer), api.issuer)}
 	case errors.Is(err, jwt.ErrTokenInvalidAudience) || (errors.Is(err, jwt.ErrTokenRequiredClaimMissing) && !slices.ContainsFunc(claims.Audience, func(a string) bool { return a != "" })):
-		return nil, &invalidToken{"The access token is for another audience", fmt.Sprintf("%s is for audience %v, not this API (%s): a token is good only where it was meant to go (RFC 9068 section 4)", name, []string(claims.Audience), api.audience)}
+		return &invalidToken{"The access token is for another audience", fmt.Sprintf("%s is for audience %v, not this API (%s): a token is good only where it was meant to go (RFC 9068 section 4)", name, []string(claims.Audience), api.audience)}
 	case errors.Is(err, jwt.ErrTokenExpired):
-		return nil, &invalidToken{"The access token expired", fmt.Sprintf("%s expired at %s (%s)", name, at(claims.ExpiresAt), clk)}
+		return &invalidToken{"The access token expired", fmt.Sprintf("%s expired at %s (%s)", name, at(claims.ExpiresAt), clk)}
 	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return nil, &invalidToken{"The access token lacks a required claim", name + " has no exp claim"}
+		return &invalidToken{"The access token lacks a required claim", name + " has no exp claim"}
 	case errors.Is(err, jwt.ErrTokenNotValidYet):
-		return nil, &invalidToken{"The access token is not valid yet", fmt.Sprintf("%s is not valid before %s (%s)", name, at(claims.NotBefore), clk)}
+		return &invalidToken{"The access token is not valid yet", fmt.Sprintf("%s is not valid before %s (%s)", name, at(claims.NotBefore), clk)}
 	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return nil, &invalidToken{"The access token is not valid yet", fmt.Sprintf("%s was issued at %s, in the future of the API's clock (%s)", name, at(claims.IssuedAt), clk)}
+		return &invalidToken{"The access token is not valid yet", fmt.Sprintf("%s was issued at %s, in the future of the API's clock (%s)", name, at(claims.IssuedAt), clk)}
 	}
-	return nil, &invalidToken{"The access token is invalid", name + " is invalid: " + err.Error()}
+	return &invalidToken{"The access token is invalid", name + " is invalid: " + err.Error()}
 }
 
 // decodeHeader reads a JWT's protected header without verifying anything,
@@ -123,6 +129,28 @@ type joseHeader struct {
 	Typ  any             `json:"typ"`
 	Alg  any             `json:"alg"`
 	Crit json.RawMessage `json:"crit"`
+	// Read only to tell the learner they were ignored (RFC 8725 §3.10).
+	JKU any `json:"jku"`
+	X5U any `json:"x5u"`
+	JWK any `json:"jwk"`
+}
+
+// ignoredKeyHeaders names the key-locating headers a token carried, which
+// the hardened API never follows.
+func (h joseHeader) ignoredKeyHeaders() string {
+	var names []string
+	for _, p := range []struct {
+		name string
+		v    any
+	}{{"jku", h.JKU}, {"x5u", h.X5U}, {"jwk", h.JWK}} {
+		if p.v != nil {
+			names = append(names, p.name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "; the token's " + strings.Join(names, " and ") + " header was ignored: keys come only from the AS's jwks_uri (RFC 8725 section 3.10)"
 }
 
 func decodeHeader(raw string) (joseHeader, error) {

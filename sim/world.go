@@ -108,9 +108,6 @@ func New(cfg Config) (*World, error) {
 		w.api = newAPI(e, se.issuer, se.audience, "api", w.wire.Client(ActorAPI))
 	}
 	w.apiB = newAPI(e, se.issuer, APIBAudience, "billing", w.wire.Client(ActorBilling))
-	for _, api := range []*API{w.api, w.apiB} {
-		api.explain = w.as.explain
-	}
 	w.as.onAccessRevoked = func(jti string, exp time.Time, why string) {
 		w.api.deny(jti, exp, why, true)
 		w.apiB.deny(jti, exp, why, false) // one event for the learner, not one per API
@@ -128,7 +125,11 @@ func New(cfg Config) (*World, error) {
 		w.wire.Handle(HostApp, ActorApp, w.app)
 	}
 	w.wire.Handle(HostAPIB, ActorBilling, w.apiB)
-	w.attacker = newAttacker(e, w.wire, w.app)
+	w.attacker = newAttacker(e, w.wire, w.app, w.as.issuer, w.api.audience)
+	w.wire.Handle(HostAttacker, ActorAttacker, attackerSite{w.attacker.key})
+	for _, api := range []*API{w.api, w.apiB} {
+		api.explain = w.explain
+	}
 	if cfg.Serve != nil {
 		w.serveSetup(cfg.Serve)
 	}
@@ -235,6 +236,18 @@ func (w *World) AdminRevoke(sub string) int {
 		}
 	}
 	return n
+}
+
+// explain names a token for reasons: one the AS issued, or one the
+// attacker forged.
+func (w *World) explain(raw string) explanation {
+	if ex := w.as.explain(raw); ex.name != "" {
+		return ex
+	}
+	if label := w.attacker.forgedLabel(raw); label != "" {
+		return explanation{label: label, name: "forged token " + label}
+	}
+	return explanation{}
 }
 
 // NewTab returns another instance of the app (a second browser tab)

@@ -34,6 +34,13 @@ type Options struct {
 	Sandbox   bool                  // open the sandbox directly
 	Run       scenarios.Options     // preset, settings and seed for every run
 	ExportDir string                // where e writes Markdown; "" means the current directory
+
+	// A workshop (tokensim ssh): the room this session plays in, whether
+	// it is the instructor's, and no export (it would write files on the
+	// server, not on the attendee's machine).
+	Room       Room
+	Instructor bool
+	NoExport   bool
 }
 
 // Model is the root model: the only one that returns a tea.View.
@@ -48,6 +55,7 @@ type Model struct {
 	player *player
 	w, h   int
 	err    string
+	room   roomState // the workshop's view of this session (follow.go)
 }
 
 // New makes the root model. It starts with dark styles; the terminal's
@@ -58,6 +66,7 @@ func New(opts Options) (Model, error) {
 	}
 	m := Model{keys: DefaultKeyMap(), styles: NewStyles(true), help: help.New(), opts: opts}
 	m.help.Styles = m.styles.helpStyles()
+	m.keys.Export.SetEnabled(!opts.NoExport)
 	m.picker = newPicker(opts.Catalogue, m.styles)
 	switch {
 	case opts.Open != nil:
@@ -80,9 +89,9 @@ func New(opts Options) (Model, error) {
 // styles.
 func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 
-// Update routes messages: sizes and colours to everyone, keys to the
-// screen in front.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// update routes messages: sizes and colours to everyone, keys to the
+// screen in front. Update (follow.go) wraps it with the workshop's room.
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = max(msg.Width, 0), max(msg.Height, 0)
@@ -155,7 +164,7 @@ func (m Model) open(mk func() (*player, error)) (tea.Model, tea.Cmd) {
 // layout hands every child its size: the screen less the help footer.
 func (m *Model) layout() {
 	m.help.SetWidth(m.w)
-	body := max(m.h-lipgloss.Height(m.footer()), 0)
+	body := max(m.h-lipgloss.Height(m.footer())-m.roomLines(), 0)
 	m.picker.SetSize(m.w, body)
 	if m.player != nil {
 		m.player.SetSize(m.w, body)
@@ -170,7 +179,7 @@ func (m Model) footer() string {
 	case m.picker.filtering():
 		km = filterHelp{&m.keys}
 	}
-	f := m.help.View(km)
+	f := m.help.View(m.withRoomKeys(km))
 	if m.err != "" {
 		f = m.styles.Bad.Render(m.err) + "\n" + f
 	}
@@ -194,7 +203,11 @@ func (m Model) View() tea.View {
 			body = m.picker.View()
 		}
 		footer := m.footer()
-		s = clampBlock(body, m.w, m.h-lipgloss.Height(footer)) + "\n" + clampBlock(footer, m.w, lipgloss.Height(footer))
+		top := m.roomLine() // the workshop's line, if any
+		if top != "" {
+			top += "\n"
+		}
+		s = top + clampBlock(body, m.w, m.h-lipgloss.Height(footer)-m.roomLines()) + "\n" + clampBlock(footer, m.w, lipgloss.Height(footer))
 	}
 	v := tea.NewView(s)
 	v.AltScreen = true

@@ -24,6 +24,13 @@ func attackerTab(t *timeline, st *Styles, w int) string {
 				line = st.Bad.Render(iconSteal+" stole: ") + e.Reason
 			case e.Kind == sim.KindStealFailed:
 				line = st.OK.Render(iconBad+" could not steal: ") + e.Reason
+			case e.Kind == sim.KindForged:
+				line = st.Bad.Render(iconSteal+" forged "+e.Token+": ") + e.Reason
+			case e.Kind == sim.KindForgeFailed:
+				line = st.OK.Render(iconBad+" could not forge: ") + e.Reason
+			case e.Kind == sim.KindExchange && e.To == sim.ActorAttacker:
+				// A flawed API fetching the attacker's key: the bug itself.
+				line = st.Bad.Render(iconBad+" the "+e.From.Title()+" fetched from the attacker: ") + e.Method + " " + e.Path + " — " + e.Reason
 			case e.Kind == sim.KindExchange && e.From == sim.ActorAttacker:
 				res := fmt.Sprintf("%d %s", e.Status, e.Error)
 				mark, style := iconOK+" worked", st.Bad // it working is bad news

@@ -430,7 +430,12 @@ func TestGoldenFreshFrames(t *testing.T) {
 		m, _ = m.Update(tea.BackgroundColorMsg{Color: gtLightBG})
 		_ = m.View()
 		m, _ = m.Update(tea.BackgroundColorMsg{Color: gtDarkBG})
-		m = gtWalk(m, "w", "1", "2", "w", "8", "tab", "3") // rotation=false, back to the lesson's own policy; tab clears the status
+		m = gtWalk(m, "w", "1", "2", "w") // rotation=false, then the menu again
+		back := regexp.MustCompile(`(\d)\. back to the lesson's own policy`).FindStringSubmatch(ansi.Strip(m.View().Content))
+		if back == nil {
+			t.Fatalf("no way back in the what-if menu:\n%s", ansi.Strip(m.View().Content))
+		}
+		m = gtWalk(m, back[1], "tab", "3") // back to the lesson's own policy; tab clears the status
 		if got := m.View().Content; got != want {
 			t.Errorf("stale frame:\n%s\nwant:\n%s", ansi.Strip(got), ansi.Strip(want))
 		}

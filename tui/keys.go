@@ -24,6 +24,11 @@ type KeyMap struct {
 	Login, Call, Refresh, Logout, Revoke key.Binding
 	Advance, Steal                       key.Binding
 	AttackCall, AttackRefresh, Ride      key.Binding
+	Forge, Race, Validation              key.Binding
+
+	// workshop over SSH (tokensim ssh): an attendee steps away from the
+	// instructor and follows again; the instructor leads and releases
+	StepAway, Rejoin, Lead, Release key.Binding
 }
 
 // DefaultKeyMap returns the bindings.
@@ -74,6 +79,14 @@ func DefaultKeyMap() KeyMap {
 		AttackCall:    b([]string{"A"}, "A", "attacker calls"),
 		AttackRefresh: b([]string{"R"}, "R", "attacker refreshes"),
 		Ride:          b([]string{"P"}, "P", "attacker rides the session"),
+		Forge:         b([]string{"J"}, "J", "attacker forges a JWT"),
+		Race:          b([]string{"T"}, "T", "two tabs refresh at once"),
+		Validation:    b([]string{"V"}, "V", "API validation profile"),
+
+		StepAway: b([]string{"x"}, "x", "step away from the instructor"),
+		Rejoin:   b([]string{"f"}, "f", "follow the instructor again"),
+		Lead:     b([]string{"F"}, "F", "follow me: lead the room"),
+		Release:  b([]string{"X"}, "X", "release the room"),
 	}
 }
 
@@ -129,6 +142,7 @@ func (h sandboxHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.k.Login, h.k.Call, h.k.Refresh, h.k.Logout, h.k.Revoke},
 		{h.k.Advance, h.k.Steal, h.k.AttackCall, h.k.AttackRefresh, h.k.Ride},
+		{h.k.Forge, h.k.Race, h.k.Validation},
 		{h.k.Prev, h.k.Next, h.k.NextTab, h.k.Tab1, sandboxWhatIf(h.k), h.k.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}

@@ -298,6 +298,7 @@ var btBindingTests = map[string]func(t *testing.T, k string){
 	"Logout": btTestSandboxAction, "Revoke": btTestSandboxAction,
 	"AttackCall": btTestSandboxAction, "AttackRefresh": btTestSandboxAction, "Ride": btTestSandboxAction,
 	"Advance": btTestAdvance, "Steal": btTestSteal,
+	"Forge": btTestForge, "Race": btTestRace, "Validation": btTestValidation,
 }
 
 func TestEveryBinding(t *testing.T) {
@@ -1051,6 +1052,52 @@ func btTestAdvance(t *testing.T, k string) {
 	a.press(k, "esc")
 	if a.pl().menu != nil || len(a.pl().tl.steps) != 3 {
 		t.Errorf("esc: menu %v, %d steps", a.pl().menu != nil, len(a.pl().tl.steps))
+	}
+}
+
+// btTestForge: F opens the forgeries; a hardened API refuses the one
+// picked, and the Attacker tab lists the attempt with the reason.
+func btTestForge(t *testing.T, k string) {
+	a := btSandbox(t, 100, 30)
+	a.press("i", k)
+	if a.pl().menu == nil || !strings.Contains(a.text(), "The attacker forges a token") {
+		t.Fatalf("%s opened no menu:\n%s", k, a.text())
+	}
+	a.press("1") // alg-none
+	btDid(t, a, 1, "the attacker forges a token (alg-none) and calls POST /api/orders")
+	if o := a.pl().tl.steps[1].Outcome; o.Status != 401 || o.Error != "invalid_token" {
+		t.Errorf("alg none at the hardened sandbox API: %s", outcomeText(o))
+	}
+	a.press("5") // the Attacker tab
+	if txt := a.text(); !strings.Contains(txt, "forged forged-1") || !strings.Contains(txt, "refused") {
+		t.Errorf("the Attacker tab does not list the forgery:\n%s", txt)
+	}
+}
+
+// btTestRace: T makes two tabs refresh at once; under the default preset
+// (rotation, no grace) the race ends the session.
+func btTestRace(t *testing.T, k string) {
+	a := btSandbox(t, 100, 30)
+	a.press("i", k)
+	btDid(t, a, 1, "2 tabs refresh at once")
+	if o := a.pl().tl.steps[1].Outcome; o.Error != "invalid_grant" || !strings.Contains(o.Reason, "tab 2 of 2") {
+		t.Errorf("race: %s", outcomeText(o))
+	}
+}
+
+// btTestValidation: V picks the API's profile; the vulnerable one lets
+// alg none in.
+func btTestValidation(t *testing.T, k string) {
+	a := btSandbox(t, 100, 30)
+	a.press("i", k)
+	if a.pl().menu == nil || !strings.Contains(a.text(), "The API validates tokens") {
+		t.Fatalf("%s opened no menu:\n%s", k, a.text())
+	}
+	a.press("2")
+	btDid(t, a, 1, "set api_validation = vulnerable")
+	a.press("J", "1")
+	if o := a.pl().tl.steps[2].Outcome; o.Status != 201 || !strings.Contains(o.Reason, "allow-none") {
+		t.Errorf("alg none at the vulnerable API: %s", outcomeText(o))
 	}
 }
 

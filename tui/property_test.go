@@ -83,7 +83,7 @@ func TestRandomKeysAndResizes(t *testing.T) {
 			open func(testing.TB) *btApp
 		}{id, func(tb testing.TB) *btApp { return btLesson(tb, id, 100, 30) }})
 	}
-	const perStart = 400
+	const perStart = 600
 	for i, s := range starts {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()

@@ -128,6 +128,29 @@ func (p *player) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			return cmd
 		}})
 		p.menu = m
+	case key.Matches(msg, k.Forge):
+		m := &menu{title: "The attacker forges a token and calls POST /api/orders…"}
+		for _, f := range sim.Forgeries() {
+			m.choices = append(m.choices, choice{label: string(f), pick: func() tea.Cmd {
+				p.do("attacker.forge", map[string]string{"forgery": string(f), "method": "POST", "path": "/api/orders"})
+				return nil
+			}})
+		}
+		p.menu = m
+	case key.Matches(msg, k.Race):
+		p.do("race", map[string]string{"tabs": "2"})
+	case key.Matches(msg, k.Validation):
+		m := &menu{title: "The API validates tokens…"}
+		set := func(v string) func() tea.Cmd {
+			return func() tea.Cmd { p.do("set", map[string]string{"key": "api_validation", "value": v}); return nil }
+		}
+		m.choices = append(m.choices,
+			choice{label: "hardened: every check (RFC 8725)", pick: set(sim.ProfileHardened)},
+			choice{label: "vulnerable: every flaw but no-signature-check", pick: set(sim.ProfileVulnerable)})
+		for _, f := range sim.FlawList() {
+			m.choices = append(m.choices, choice{label: "only " + f.String() + ": " + f.Doc(), pick: set(f.String())})
+		}
+		p.menu = m
 	case key.Matches(msg, k.Steal):
 		m := &menu{title: "The attacker steals…"}
 		for _, c := range []struct{ label, from, token string }{

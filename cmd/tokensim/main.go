@@ -39,6 +39,7 @@ Commands:
   decode      decode a JWT, claim by claim
   presets     list the policy presets and their figures
   serve       run the authorization server and API over real HTTP on loopback
+  ssh         serve the player to a workshop room over SSH
   version     print the version
 
 Run 'tokensim <command> --help' for a command's flags and examples.
@@ -110,12 +111,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return e.presets(rest)
 	case "serve":
 		return e.serve(rest)
+	case "ssh":
+		return e.ssh(rest)
 	}
 	fmt.Fprintf(stderr, "tokensim: unknown command %q%s\nRun 'tokensim --help' for usage.\n", cmd, suggestCommand(cmd))
 	return exitUsage
 }
 
-var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "serve", "version", "help"}
+var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "serve", "ssh", "version", "help"}
 
 func suggestCommand(cmd string) string {
 	for _, c := range commands {

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
+	"github.com/tokensim/tokensim/workshop"
+)
+
+const sshExamples = `  tokensim ssh                                          # 127.0.0.1:2222, anyone on this machine
+  tokensim ssh --addr 0.0.0.0:2222 --allow-remote --instructor-key ~/.ssh/id_ed25519.pub
+  tokensim ssh --addr 0.0.0.0:2222 --allow-remote --password room42 --instructor-password lead42
+
+Attendees: ssh -p 2222 <host>      Instructor: ssh -p 2222 instructor@<host>
+`
+
+// ssh serves the player to a room over SSH until interrupted. It parses
+// flags and wires; package workshop is the server.
+func (e *env) ssh(args []string) int {
+	fs := newFlags("ssh", "ssh [--addr host:port] [--allow-remote] [flags]", sshExamples, e.stderr)
+	addr := fs.String("addr", workshop.DefaultAddr, "address to listen on")
+	allowRemote := fs.Bool("allow-remote", false, "allow an address other machines can reach")
+	hostKey := fs.String("host-key", "", "host key file, made (ed25519) on first start (default under the user config directory)")
+	idle := fs.Duration("idle-timeout", 30*time.Minute, "close a connection idle this long (0: never)")
+	maxAge := fs.Duration("max-duration", 0, "close any connection this old (0: never)")
+	maxSessions := fs.Int("max-sessions", 200, "players running at once (0: no limit)")
+	perAddr := fs.Int("max-per-addr", 10, "connections from one address at once (0: no limit)")
+	password := fs.String("password", "", "attendees' shared password (default: anyone gets in)")
+	authKeys := fs.String("authorized-keys", "", "attendees' public keys, an authorized_keys file (default: anyone gets in)")
+	instrKey := fs.String("instructor-key", "", "the instructor's public keys (a .pub or authorized_keys file)")
+	instrPassword := fs.String("instructor-password", "", "the instructor's password, for user \""+workshop.InstructorUser+"\"")
+	preset := fs.String("preset", "", "run every lesson under this preset instead of the lesson's")
+	var sets settings
+	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
+	seed := fs.Uint64("seed", 1, "seed")
+	pos, code, ok := fs.parse(args, e.stdout)
+	if !ok {
+		return code
+	}
+	bad := func(format string, a ...any) int {
+		fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...)
+		return exitUsage
+	}
+	if len(pos) > 0 {
+		return bad("unexpected argument %q", pos[0])
+	}
+	if *idle < 0 || *maxAge < 0 || *maxSessions < 0 || *perAddr < 0 {
+		return bad("timeouts and limits cannot be negative")
+	}
+	remote, err := workshop.CheckAddr(*addr, *allowRemote)
+	if err != nil {
+		return bad("%v", err)
+	}
+	auth := workshop.Auth{Password: *password, InstructorPassword: *instrPassword}
+	if *authKeys != "" {
+		if auth.AuthorizedKeys, err = workshop.ReadKeys(*authKeys); err != nil {
+			return bad("--authorized-keys: %v", err)
+		}
+	}
+	if *instrKey != "" {
+		if auth.InstructorKeys, err = workshop.ReadKeys(*instrKey); err != nil {
+			return bad("--instructor-key: %v", err)
+		}
+	}
+	if auth.Password != "" && auth.Password == auth.InstructorPassword {
+		return bad("--password and --instructor-password must differ")
+	}
+	cat, err := scenarios.Catalogue()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "tokensim: the built-in catalogue is broken: %v\n", err)
+		return exitFailed
+	}
+	run := scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}
+	for _, sc := range cat {
+		if _, _, err := scenarios.Policy(sc, run); err != nil {
+			return bad("%v", err)
+		}
+	}
+	if *hostKey == "" {
+		if *hostKey, err = workshop.DefaultHostKeyPath(); err != nil {
+			return bad("%v (name one with --host-key)", err)
+		}
+	}
+	signer, created, err := workshop.HostKey(*hostKey)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
+		return exitFailed
+	}
+	srv, err := workshop.New(workshop.Config{
+		HostKey: signer, Catalogue: cat, Run: run, Auth: auth,
+		IdleTimeout: *idle, MaxTimeout: *maxAge, MaxSessions: *maxSessions, MaxPerAddr: *perAddr,
+		Logf: func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...) },
+	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
+		return exitFailed
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
+		return exitFailed
+	}
+
+	state := "host key"
+	if created {
+		state = "new host key"
+	}
+	fmt.Fprintf(e.stdout, "tokensim ssh: %s %s (%s)\n", state, *hostKey, workshop.Fingerprint(signer))
+	if remote {
+		fmt.Fprintf(e.stderr, "tokensim ssh: warning: %s is reachable from other machines; anyone who can reach it %s\n", *addr, whoGetsIn(auth))
+	}
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	fmt.Fprintf(e.stdout, "tokensim ssh: listening on %s; attendees run: ssh -p %s <this host>\n", ln.Addr(), port)
+	if auth.InstructorPassword != "" {
+		fmt.Fprintf(e.stdout, "tokensim ssh: the instructor runs: ssh -p %s %s@<this host>\n", port, workshop.InstructorUser)
+	}
+	fmt.Fprintln(e.stdout, "tokensim ssh: ctrl+c stops the server")
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
+		return exitFailed
+	case <-ctx.Done():
+	}
+	stop() // a second ctrl+c kills the process at once
+	fmt.Fprintf(e.stdout, "tokensim ssh: shutting down %d sessions\n", srv.Sessions())
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
+	}
+	if err := <-done; err != nil && !errors.Is(err, workshop.ErrServerClosed) {
+		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
+	}
+	return exitOK
+}
+
+// whoGetsIn completes the remote-address warning.
+func whoGetsIn(a workshop.Auth) string {
+	switch {
+	case a.Password != "" || len(a.AuthorizedKeys) > 0:
+		return "and has the password or an authorized key gets a player"
+	default:
+		return "gets a player (no --password or --authorized-keys)"
+	}
+}

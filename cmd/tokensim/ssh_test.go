@@ -1,0 +1,35 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// tokensim ssh refuses bad usage with exit status 2 before it listens.
+func TestSSHUsage(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+		out  string // substring of stdout
+		err  string // substring of stderr
+		code int
+	}{
+		{"help", []string{"ssh", "--help"}, "--allow-remote", "", 0},
+		{"remote without --allow-remote", []string{"ssh", "--addr", "0.0.0.0:2222"}, "", "--allow-remote", 2},
+		{"every interface", []string{"ssh", "--addr", ":2222"}, "", "every interface", 2},
+		{"no port", []string{"ssh", "--addr", "localhost"}, "", "missing port", 2},
+		{"negative limit", []string{"ssh", "--max-sessions", "-1"}, "", "cannot be negative", 2},
+		{"argument", []string{"ssh", "login"}, "", "unexpected argument", 2},
+		{"bad key file", []string{"ssh", "--instructor-key", "testdata/bad_keys"}, "", "testdata/bad_keys:2:1:", 2},
+		{"missing key file", []string{"ssh", "--authorized-keys", "testdata/nope"}, "", "--authorized-keys", 2},
+		{"same passwords", []string{"ssh", "--password", "x", "--instructor-password", "x"}, "", "must differ", 2},
+		{"unknown preset", []string{"ssh", "--preset", "nope"}, "", "unknown preset", 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := cli(t, "", c.args...)
+			if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errs, c.err) {
+				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s\nwant %q on stdout and %q on stderr", code, c.code, out, errs, c.out, c.err)
+			}
+		})
+	}
+}

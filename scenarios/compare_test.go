@@ -1,0 +1,48 @@
+package scenarios
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/tokensim/tokensim/sim"
+)
+
+// TestPresetsLesson: curriculum `presets`. The lesson's theft under every
+// preset: rotation with reuse detection (tokensim, auth0, okta, hydra)
+// stops the attacker at its second refresh; without rotation (keycloak,
+// google, naive) it is never stopped; spring gives a public client no
+// refresh token to steal. The whole comparison is a golden file.
+func TestPresetsLesson(t *testing.T) {
+	sc, err := Lookup("presets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range sim.Presets() {
+		names = append(names, p.Name)
+	}
+	c, err := Compare(sc, names, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := map[string]bool{"tokensim": true, "auth0": true, "okta": true, "hydra": true}
+	for i, r := range c.Runs {
+		n, _, _ := refreshStopped(r)
+		if got := n > 0; got != stopped[c.Presets[i]] {
+			t.Errorf("%s: attacker's refresh stopped = %v, want %v", c.Presets[i], got, stopped[c.Presets[i]])
+		}
+		if c.Presets[i] == "spring" && r.Steps[1].Outcome.Error != sim.ErrUnreachable {
+			t.Errorf("spring: the steal found a refresh token: %+v", r.Steps[1].Outcome)
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteComparison(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "keycloak  never stopped by the AS") {
+		t.Errorf("comparison summary:\n%s", b.String())
+	}
+	golden.RequireEqual(t, b.Bytes())
+}

@@ -1,0 +1,58 @@
+package sim
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzDPoPProof feeds arbitrary DPoP header values (several when the input
+// holds newlines) to the proof checker of RFC 9449 §4.3, for a request
+// with an access token. Whatever arrives, it must not panic; a refusal
+// carries an RFC 9449 error code, a wire description and a reason; and an
+// accepted proof is one the checks above it really passed: a single header,
+// typ dpop+jwt, and a thumbprint of the key that signed it.
+func FuzzDPoPProof(f *testing.F) {
+	k := dpopTestKey(f, 1)
+	const at = "access-token-value"
+	now := dpopTestNow
+	valid, err := k.proof("GET", dpopTestURI, at, "", "jti-1", now)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(valid)
+	f.Add(valid + "\n" + valid)
+	f.Add("")
+	f.Add("a.b.c")
+	f.Add(strings.Replace(valid, "e", "f", 1))
+	f.Add("eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6Im5vbmUifQ.e30.")
+	f.Add("eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIn19.e30.AAAA")
+	noncer, _ := k.proof("GET", dpopTestURI+"?q=1", at, "n", "jti-2", now)
+	f.Add(noncer)
+	f.Fuzz(func(t *testing.T, in string) {
+		var values []string
+		if in != "" {
+			values = strings.Split(in, "\n")
+		}
+		p, fail := checkDPoP(values, dpopRequest{method: "GET", uri: dpopTestURI, accessToken: at, now: now, leeway: 30 * time.Second})
+		if fail != nil {
+			if p != nil {
+				t.Fatal("a proof and a failure at once")
+			}
+			if fail.code != ErrInvalidDPoPProof && fail.code != ErrUseDPoPNonce || fail.desc == "" || fail.reason == "" {
+				t.Fatalf("failure %+v", fail)
+			}
+			if strings.ContainsAny(errorDescription(fail.desc), "\"\\") {
+				t.Fatalf("description %q would break the challenge", fail.desc)
+			}
+			return
+		}
+		if len(values) != 1 || p == nil || p.jkt == "" || p.jti == "" {
+			t.Fatalf("accepted %d values: %+v", len(values), p)
+		}
+		d, err := Decode(values[0])
+		if err != nil || !strings.EqualFold(d.Header["typ"].(string), TypDPoP) || d.Header["alg"] != "ES256" {
+			t.Fatalf("accepted a proof with header %v (%v)", d.Header, err)
+		}
+	})
+}

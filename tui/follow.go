@@ -1,0 +1,316 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// roomState is what the root model knows of the workshop it plays in
+// (Options.Room): for an attendee, whether the room is led and whether
+// this session stepped away; for an instructor, whether it leads and what
+// the room looks like.
+type roomState struct {
+	// attendee
+	led    bool      // an instructor leads the room
+	away   bool      // this attendee stepped away
+	target FollowMsg // where the instructor last was
+	note   string    // the last thing the room said, until the next key
+
+	// instructor
+	leading bool
+	pushed  FollowMsg // the last lesson and step pushed to the room
+	status  RoomStatus
+	counted bool // status was asked for at least once
+}
+
+// following reports whether an attendee's screen is the instructor's.
+func (r *roomState) following() bool { return r.led && !r.away }
+
+// where is the lesson and step a session shows, and the answer given to
+// its quiz; ok is false outside a lesson (the picker, the sandbox).
+type where struct {
+	scenario     string
+	step, answer int
+	ok           bool
+}
+
+func (m *Model) where() where {
+	if m.screen != screenPlayer || m.player == nil || m.player.live != nil {
+		return where{}
+	}
+	t := &m.player.tl
+	return where{scenario: t.id, step: t.cur + 1, answer: t.answered[t.cur], ok: true}
+}
+
+// Update routes messages. Outside a workshop it is update. In one it also
+// handles the room's messages and keys, and tells the room what changed:
+// an attendee's quiz answer, the step of an instructor who leads.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	room := m.opts.Room
+	if room == nil {
+		return m.update(msg)
+	}
+	lines := m.roomLines()
+	switch msg := msg.(type) {
+	case FollowMsg:
+		m.room.led, m.room.target = true, msg
+		if m.room.away {
+			m.room.note = fmt.Sprintf("the instructor is at %s, step %d", msg.Scenario, msg.Step)
+		} else {
+			m.room.note = ""
+			m.jump(msg)
+		}
+		return m.relayout(lines), nil
+	case ReleaseMsg:
+		m.room.led, m.room.away = false, false
+		m.room.note = "the instructor released the room: explore on your own"
+		return m.relayout(lines), nil
+	case RoomChangedMsg:
+		m.refreshStatus()
+		return m.relayout(lines), nil
+	case tea.KeyPressMsg:
+		if !m.typing() {
+			if handled := m.roomKey(msg); handled {
+				return m.relayout(lines), nil
+			}
+		}
+		m.room.note = ""
+	}
+	before := m.where()
+	next, cmd := m.update(msg)
+	m = next.(Model)
+	after := m.where()
+	switch {
+	case m.opts.Instructor:
+		if m.room.leading && after.ok && (after.scenario != m.room.pushed.Scenario || after.step != m.room.pushed.Step) {
+			m.room.pushed = FollowMsg{Scenario: after.scenario, Step: after.step}
+			room.Lead(after.scenario, after.step)
+		}
+		if after.scenario != before.scenario || after.step != before.step || !m.room.counted {
+			m.refreshStatus()
+		}
+	case after.ok && after.scenario == before.scenario && after.step == before.step && before.answer == 0 && after.answer != 0:
+		room.Answer(after.scenario, after.step, after.answer)
+	}
+	return m.relayout(lines), cmd
+}
+
+// typing reports whether keys are text or a menu's, not commands.
+func (m *Model) typing() bool {
+	if m.screen == screenPicker {
+		return m.picker.filtering()
+	}
+	return m.player != nil && (m.player.prompt != nil || m.player.menu != nil)
+}
+
+// roomKey handles the workshop's keys, and refuses the keys that would
+// move an attendee who follows the instructor. It reports whether the key
+// was consumed.
+func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
+	k, r := &m.keys, &m.room
+	if m.opts.Instructor {
+		switch {
+		case key.Matches(msg, k.Lead):
+			r.leading = true
+			r.pushed = FollowMsg{}
+			if w := m.where(); w.ok {
+				r.pushed = FollowMsg{Scenario: w.scenario, Step: w.step}
+				m.opts.Room.Lead(w.scenario, w.step)
+			}
+			m.refreshStatus()
+			return true
+		case key.Matches(msg, k.Release):
+			r.leading = false
+			m.opts.Room.Release()
+			m.refreshStatus()
+			return true
+		}
+		return false
+	}
+	switch {
+	case key.Matches(msg, k.StepAway):
+		if r.following() {
+			r.away, r.note = true, ""
+		} else {
+			r.note = "no instructor is leading the room"
+		}
+		return true
+	case key.Matches(msg, k.Rejoin):
+		switch {
+		case r.following():
+			r.note = "you already follow the instructor"
+		case r.led:
+			r.away, r.note = false, ""
+			m.jump(r.target)
+		default:
+			r.note = "no instructor is leading the room"
+		}
+		return true
+	case r.following() && key.Matches(msg, k.Next, k.Prev, k.First, k.Last, k.Autoplay, k.Back, k.Open, k.Sandbox):
+		r.note = "you follow the instructor: " + k.StepAway.Help().Key + " steps away"
+		return true
+	}
+	return false
+}
+
+// jump shows the lesson and step the instructor is at, opening the lesson
+// if this session shows another one.
+func (m *Model) jump(t FollowMsg) {
+	if w := m.where(); !w.ok || w.scenario != t.Scenario {
+		var found bool
+		for _, sc := range m.opts.Catalogue {
+			if sc.ID != t.Scenario {
+				continue
+			}
+			p, err := newPlayer(&m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir)
+			if err != nil {
+				m.err = err.Error()
+				return
+			}
+			m.player, m.screen, found = p, screenPlayer, true
+			break
+		}
+		if !found {
+			m.room.note = fmt.Sprintf("the instructor opened %q, which this server does not have", t.Scenario)
+			return
+		}
+	}
+	p := &m.player.tl
+	m.player.tl.cur = min(max(t.Step-1, -1), len(p.steps)-1)
+	m.player.auto = false
+	if p.hidden(p.cur) {
+		m.player.insp.setTab(tabNarration) // the question, as when stepping onto it
+	}
+	m.layout()
+}
+
+func (m *Model) refreshStatus() {
+	w := m.where()
+	m.room.status = m.opts.Room.Status(w.scenario, w.step)
+	m.room.counted = true
+}
+
+// relayout re-lays the screen out when the room line came or went.
+func (m Model) relayout(before int) Model {
+	if m.roomLines() != before {
+		m.layout()
+	}
+	return m
+}
+
+// roomLines is the height of the room line above the screen: 0 or 1.
+func (m *Model) roomLines() int {
+	if m.roomLine() == "" {
+		return 0
+	}
+	return 1
+}
+
+// roomLine says, in words, where the session stands in the room: an
+// attendee follows the instructor or stepped away; an instructor sees the
+// room's size, whether it leads, and how the room answered this step's
+// quiz.
+func (m *Model) roomLine() string {
+	if m.opts.Room == nil {
+		return ""
+	}
+	r, k := &m.room, &m.keys
+	var parts []string
+	if m.opts.Instructor {
+		// The keys to lead and release are in the help line below.
+		lead := "not leading"
+		if r.leading {
+			lead = "leading the room"
+		}
+		n := "attendees"
+		if r.status.Attendees == 1 {
+			n = "attendee"
+		}
+		parts = append(parts, "instructor", fmt.Sprintf("%d %s connected", r.status.Attendees, n), lead)
+		if q := m.quizCounts(); q != "" {
+			parts = append(parts, q)
+		}
+	} else {
+		switch {
+		case r.following():
+			parts = append(parts, iconCurrent+" following the instructor · "+k.StepAway.Help().Key+" step away")
+		case r.led:
+			parts = append(parts, "stepped away from the instructor · "+k.Rejoin.Help().Key+" follow again")
+		}
+		if r.note != "" {
+			parts = append(parts, r.note)
+		}
+		if len(parts) == 0 {
+			return ""
+		}
+	}
+	if m.opts.Instructor && r.note != "" {
+		parts = append(parts, r.note)
+	}
+	return clampBlock(m.styles.Status.Render(strings.Join(parts, " · ")), m.w, 1)
+}
+
+// quizCounts is how the room answered the quiz of the instructor's step,
+// per option, and which option is right.
+func (m *Model) quizCounts() string {
+	w := m.where()
+	if !w.ok || w.step < 1 {
+		return ""
+	}
+	q := m.player.tl.steps[w.step-1].Step.Quiz
+	if q == nil {
+		return ""
+	}
+	var b strings.Builder
+	total := 0
+	fmt.Fprintf(&b, "quiz: ")
+	for i := range q.Options {
+		n := 0
+		if i < len(m.room.status.Answers) {
+			n = m.room.status.Answers[i]
+		}
+		total += n
+		if i > 0 {
+			b.WriteString("  ")
+		}
+		mark := ""
+		if i+1 == q.Answer {
+			mark = iconOK // the right option, marked by a glyph, not by colour
+		}
+		fmt.Fprintf(&b, "%d)%s %d", i+1, mark, n)
+	}
+	fmt.Fprintf(&b, " (%d answered)", total)
+	return b.String()
+}
+
+// roomHelp adds the workshop's keys to a screen's help.
+type roomHelp struct {
+	inner help.KeyMap
+	keys  []key.Binding
+}
+
+func (h roomHelp) ShortHelp() []key.Binding { return append(h.inner.ShortHelp(), h.keys...) }
+func (h roomHelp) FullHelp() [][]key.Binding {
+	return append(h.inner.FullHelp(), h.keys)
+}
+
+// withRoomKeys adds the workshop's keys to km, in a workshop.
+func (m *Model) withRoomKeys(km help.KeyMap) help.KeyMap {
+	switch {
+	case m.opts.Room == nil || m.typing():
+		return km
+	case m.opts.Instructor && m.room.leading:
+		return roomHelp{km, []key.Binding{m.keys.Release}}
+	case m.opts.Instructor:
+		return roomHelp{km, []key.Binding{m.keys.Lead}}
+	case m.room.following():
+		return roomHelp{km, []key.Binding{m.keys.StepAway}}
+	case m.room.led:
+		return roomHelp{km, []key.Binding{m.keys.Rejoin}}
+	}
+	return km
+}

@@ -1,0 +1,181 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tokensim/tokensim/scenarios"
+)
+
+// sshTestRoom is a Room that records what the model told it.
+type sshTestRoom struct {
+	answers  []sshTestAnswer
+	leads    []FollowMsg
+	releases int
+	status   RoomStatus
+}
+
+type sshTestAnswer struct {
+	scenario     string
+	step, choice int
+}
+
+func (r *sshTestRoom) Answer(sc string, step, choice int) {
+	r.answers = append(r.answers, sshTestAnswer{sc, step, choice})
+}
+func (r *sshTestRoom) Lead(sc string, step int) { r.leads = append(r.leads, FollowMsg{sc, step}) }
+func (r *sshTestRoom) Release()                 { r.releases++ }
+func (r *sshTestRoom) Status(string, int) RoomStatus {
+	return r.status
+}
+
+func init() {
+	// TestEveryBinding runs a test per binding; the workshop's are here.
+	btBindingTests["StepAway"] = sshTestStepAway
+	btBindingTests["Rejoin"] = sshTestRejoin
+	btBindingTests["Lead"] = sshTestLead
+	btBindingTests["Release"] = sshTestRelease
+}
+
+// sshTestApp is a session in a workshop, at the picker.
+func sshTestApp(tb testing.TB, instructor bool, open string) (*btApp, *sshTestRoom) {
+	tb.Helper()
+	room := &sshTestRoom{status: RoomStatus{Attendees: 3}}
+	opts := Options{Catalogue: btCatalogue(tb), Room: room, Instructor: instructor, NoExport: true}
+	if open != "" {
+		sc, err := scenarios.Lookup(open)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		opts.Open = sc
+	}
+	return btNewApp(tb, opts, 100, 30), room
+}
+
+// sshTestQuizStep is the login lesson's first step: it has a quiz with
+// three options, the second right.
+const sshTestQuizStep = 1
+
+func sshTestStepAway(t *testing.T, k string) {
+	a, _ := sshTestApp(t, false, "")
+	a.press(k)
+	if !strings.Contains(a.header(), "no instructor is leading the room") {
+		t.Fatalf("%s with no one leading: header %q", k, a.header())
+	}
+	a.send(FollowMsg{Scenario: "login", Step: 2})
+	if a.pl().tl.id != "login" || a.pl().tl.cur != 1 || !strings.Contains(a.header(), "following the instructor") {
+		t.Fatalf("after a follow: lesson %q index %d, header %q", a.pl().tl.id, a.pl().tl.cur, a.header())
+	}
+	a.press("h") // refused while following
+	if a.pl().tl.cur != 1 || !strings.Contains(a.header(), "you follow the instructor: x steps away") {
+		t.Fatalf("a step key while following: index %d, header %q", a.pl().tl.cur, a.header())
+	}
+	a.press(k)
+	if !strings.Contains(a.header(), "stepped away from the instructor") {
+		t.Fatalf("%s: header %q", k, a.header())
+	}
+	a.press("h") // away, the attendee moves alone
+	if a.pl().tl.cur != 0 {
+		t.Fatalf("a step key after stepping away: index %d, want 0", a.pl().tl.cur)
+	}
+	a.send(FollowMsg{Scenario: "login", Step: 2}) // the room moves on without this attendee
+	if a.pl().tl.cur != 0 || !strings.Contains(a.header(), "the instructor is at login, step 2") {
+		t.Fatalf("a follow while away: index %d, header %q", a.pl().tl.cur, a.header())
+	}
+}
+
+func sshTestRejoin(t *testing.T, k string) {
+	a, _ := sshTestApp(t, false, "")
+	a.send(FollowMsg{Scenario: "login", Step: 1})
+	a.press("x")
+	a.send(FollowMsg{Scenario: "bearer-calls", Step: 2})
+	if a.pl().tl.id != "login" {
+		t.Fatalf("away, the lesson changed to %q", a.pl().tl.id)
+	}
+	a.press(k)
+	if a.pl().tl.id != "bearer-calls" || a.pl().tl.cur != 1 || !strings.Contains(a.header(), "following the instructor") {
+		t.Fatalf("%s: lesson %q index %d, header %q", k, a.pl().tl.id, a.pl().tl.cur, a.header())
+	}
+	a.send(ReleaseMsg{})
+	a.press(k)
+	if !strings.Contains(a.header(), "no instructor is leading the room") {
+		t.Fatalf("%s after a release: header %q", k, a.header())
+	}
+}
+
+func sshTestLead(t *testing.T, k string) {
+	a, room := sshTestApp(t, true, "")
+	if h := a.header(); !strings.Contains(h, "instructor · 3 attendees connected · not leading") {
+		t.Fatalf("the instructor's line: %q", h)
+	}
+	a.press(k) // at the picker: nothing to push yet
+	if len(room.leads) != 0 || !strings.Contains(a.header(), "leading the room") {
+		t.Fatalf("%s at the picker: leads %v, header %q", k, room.leads, a.header())
+	}
+	a.press("enter")
+	a.press("l")
+	want := []FollowMsg{{a.pl().tl.id, 0}, {a.pl().tl.id, 1}}
+	if len(room.leads) != 2 || room.leads[0] != want[0] || room.leads[1] != want[1] {
+		t.Fatalf("pushed %v, want %v (the lesson when opened, then every step)", room.leads, want)
+	}
+}
+
+func sshTestRelease(t *testing.T, k string) {
+	a, room := sshTestApp(t, true, "login")
+	a.press("F")
+	a.press(k)
+	if room.releases != 1 || !strings.Contains(a.header(), "not leading") {
+		t.Fatalf("%s: %d releases, header %q", k, room.releases, a.header())
+	}
+	a.press("l")
+	if len(room.leads) != 1 {
+		t.Fatalf("released, a step still pushed: %v", room.leads)
+	}
+}
+
+// An attendee's quiz answers reach the room once, as the step's number
+// and the option; the instructor sees the counts per option, the right
+// one marked by a glyph.
+func TestRoomQuizAnswers(t *testing.T) {
+	a, room := sshTestApp(t, false, "")
+	a.send(FollowMsg{Scenario: "login", Step: sshTestQuizStep})
+	a.press("2")
+	a.press("3") // the quiz is answered: 3 is a tab now
+	if len(room.answers) != 1 || room.answers[0] != (sshTestAnswer{"login", sshTestQuizStep, 2}) {
+		t.Fatalf("answers %v, want one: login step 1 option 2", room.answers)
+	}
+
+	in, iroom := sshTestApp(t, true, "login")
+	iroom.status = RoomStatus{Attendees: 2, Answers: []int{1, 0, 4}}
+	in.send(RoomChangedMsg{})
+	in.press("l", "1")
+	if len(iroom.answers) != 0 {
+		t.Fatalf("the instructor's answer was counted: %v", iroom.answers)
+	}
+	if h := in.header(); !strings.Contains(h, "quiz: 1) 1  2)✓ 0  3) 4 (5 answered)") {
+		t.Fatalf("the instructor's line: %q", h)
+	}
+}
+
+// Over SSH, export is off: it would write on the server's disk.
+func TestRoomNoExport(t *testing.T) {
+	a, _ := sshTestApp(t, false, "login")
+	a.press("e")
+	if cmd := a.press("e"); cmd != nil {
+		t.Fatal("e exported with NoExport")
+	}
+	if strings.Contains(a.text(), "export markdown") {
+		t.Fatal("the help offers export with NoExport")
+	}
+}
+
+// Outside a workshop there is no room line and the room's keys do nothing.
+func TestRoomAbsentOutsideWorkshop(t *testing.T) {
+	a := btLesson(t, "login", 100, 30)
+	before := a.text()
+	a.send(FollowMsg{Scenario: "bearer-calls", Step: 1})
+	a.press("x")
+	if a.pl().tl.id != "login" || a.text() != before {
+		t.Fatal("a follow or x changed a session outside a workshop")
+	}
+}

@@ -1,0 +1,113 @@
+package workshop
+
+import (
+	"context"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/gliderlabs/ssh"
+	"github.com/tokensim/tokensim/tui"
+)
+
+// One-line answers to sessions that cannot get a player.
+const (
+	msgNoPty   = "tokensim needs a terminal: connect with ssh -t (or without -T), from a terminal."
+	msgExec    = "tokensim runs no commands: connect with plain ssh and no command to get the player."
+	msgFull    = "the room is full (%d sessions): try again in a moment."
+	msgClosing = "the workshop server is shutting down."
+)
+
+// handle runs one session: its own world and player (tui.New, as
+// tokensim play builds it), its window size, its terminal's colours, and
+// the room.
+func (s *Server) handle(sess ssh.Session) {
+	refuse := func(msg string) {
+		fmt.Fprintln(sess.Stderr(), msg)
+		_ = sess.Exit(1)
+	}
+	if sess.RawCommand() != "" {
+		refuse(msgExec)
+		return
+	}
+	pty, winCh, ok := sess.Pty()
+	if !ok {
+		refuse(msgNoPty)
+		return
+	}
+	// From here the client has a terminal: say why on it, not on stderr.
+	refuse = func(msg string) {
+		fmt.Fprint(sess, msg+"\r\n")
+		_ = sess.Exit(1)
+	}
+	if !s.sessions.acquire() {
+		refuse(fmt.Sprintf(msgFull, s.cfg.MaxSessions))
+		s.cfg.Logf("refused a session from %s: the room is full", sess.RemoteAddr())
+		return
+	}
+	defer s.sessions.release()
+	if s.ctx.Err() != nil { // checked after acquire: Shutdown waits for every acquired slot
+		refuse(msgClosing)
+		return
+	}
+
+	instructor := s.cfg.Auth.instructor(sess)
+	member := s.room.Join(instructor)
+	defer member.Leave()
+	m, err := tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: instructor, NoExport: true})
+	if err != nil {
+		refuse("tokensim: " + err.Error())
+		return
+	}
+	// The client's TERM decides the colours (the channel is not a TTY, so
+	// detection from the output would strip them all); NO_COLOR sent by
+	// the client is honoured the same way.
+	env := append(sess.Environ(), "TERM="+pty.Term)
+	p := tea.NewProgram(m,
+		tea.WithInput(sess), tea.WithOutput(sess),
+		tea.WithEnvironment(env), tea.WithColorProfile(colorprofile.Env(env)),
+		tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
+		// The server's own ctrl+c must not reach every player through a
+		// signal handler; shutdown ends them through ctx instead.
+		tea.WithoutSignalHandler(),
+		// ctrl+z would suspend the program with no shell to return to.
+		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			if _, ok := msg.(tea.SuspendMsg); ok {
+				return tea.ResumeMsg{}
+			}
+			return msg
+		}))
+
+	ctx, cancel := context.WithCancel(sess.Context())
+	defer cancel()
+	stop := context.AfterFunc(s.ctx, cancel) // shutdown ends the session
+	defer stop()
+	go member.Deliver(ctx, p.Send)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				p.Quit()
+				return
+			case w, ok := <-winCh:
+				if !ok {
+					// The client closed its requests: no more sizes, but
+					// the program still ends only with ctx.
+					winCh = nil
+					continue
+				}
+				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+			}
+		}
+	}()
+	_, err = p.Run()
+	p.Kill()
+	who := "attendee"
+	if instructor {
+		who = "instructor"
+	}
+	if err != nil {
+		s.cfg.Logf("%s %s@%s: %v", who, sess.User(), sess.RemoteAddr(), err)
+	}
+	_ = sess.Exit(0)
+}

@@ -1,0 +1,247 @@
+package workshop
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/tui"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+func TestCheckAddr(t *testing.T) {
+	for _, tc := range []struct {
+		addr          string
+		allow, remote bool
+		err           error
+	}{
+		{"127.0.0.1:2222", false, false, nil},
+		{"localhost:2222", false, false, nil},
+		{"[::1]:2222", false, false, nil},
+		{"0.0.0.0:2222", false, true, ErrRemote},
+		{":2222", false, true, ErrRemote},
+		{"192.168.1.5:2222", false, true, ErrRemote},
+		{"0.0.0.0:2222", true, true, nil},
+	} {
+		remote, err := CheckAddr(tc.addr, tc.allow)
+		if remote != tc.remote || !errors.Is(err, tc.err) {
+			t.Errorf("CheckAddr(%q, %v) = %v, %v; want %v, %v", tc.addr, tc.allow, remote, err, tc.remote, tc.err)
+		}
+	}
+	if _, err := CheckAddr("2222", false); err == nil {
+		t.Error("an address without a port was accepted")
+	}
+}
+
+// The host key is made once and the same key is loaded after a restart,
+// so that clients' known_hosts stay valid.
+func TestHostKeyPersisted(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dir", "key")
+	k1, created, err := HostKey(path)
+	if err != nil || !created {
+		t.Fatalf("first HostKey: created=%v err=%v", created, err)
+	}
+	if k1.PublicKey().Type() != gossh.KeyAlgoED25519 {
+		t.Fatalf("key type %s, want ed25519", k1.PublicKey().Type())
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v (%v), want 0600", fi.Mode(), err)
+	}
+	k2, created, err := HostKey(path)
+	if err != nil || created {
+		t.Fatalf("second HostKey: created=%v err=%v", created, err)
+	}
+	if Fingerprint(k1) != Fingerprint(k2) {
+		t.Fatal("the host key changed on restart")
+	}
+	bad := filepath.Join(t.TempDir(), "bad")
+	os.WriteFile(bad, []byte("not a key"), 0o600)
+	if _, _, err := HostKey(bad); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Fatalf("a bad key file: %v", err)
+	}
+}
+
+func TestReadKeys(t *testing.T) {
+	dir := t.TempDir()
+	pub := string(gossh.MarshalAuthorizedKey(sshTestKey(t).PublicKey()))
+	good := filepath.Join(dir, "authorized_keys")
+	os.WriteFile(good, []byte("# the room\n\n"+pub+pub), 0o600)
+	if keys, err := ReadKeys(good); err != nil || len(keys) != 2 {
+		t.Fatalf("ReadKeys: %d keys, %v", len(keys), err)
+	}
+	bad := filepath.Join(dir, "bad")
+	os.WriteFile(bad, []byte(pub+"ssh-ed25519 notbase64\n"), 0o600)
+	if _, err := ReadKeys(bad); err == nil || !strings.Contains(err.Error(), bad+":2:1:") {
+		t.Fatalf("a bad line: %v, want file:2:1", err)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, []byte("# nothing\n"), 0o600)
+	if _, err := ReadKeys(empty); err == nil {
+		t.Fatal("a file without keys was accepted")
+	}
+}
+
+// RFC 4252 §7 (publickey) and §8 (password): who gets in, and who leads.
+func TestSSHAuth(t *testing.T) {
+	attendee, lead, stranger := sshTestKey(t), sshTestKey(t), sshTestKey(t)
+	srv, addr := sshTestServer(t, Config{Auth: Auth{
+		Password:           "room",
+		AuthorizedKeys:     []gossh.PublicKey{attendee.PublicKey()},
+		InstructorKeys:     []gossh.PublicKey{lead.PublicKey()},
+		InstructorPassword: "lead",
+	}})
+	for _, tc := range []struct {
+		name, user string
+		auth       gossh.AuthMethod
+		ok         bool
+	}{
+		{"authorized key", "ada", gossh.PublicKeys(attendee), true},
+		{"room password", "ada", gossh.Password("room"), true},
+		{"instructor key", "any", gossh.PublicKeys(lead), true},
+		{"instructor password", InstructorUser, gossh.Password("lead"), true},
+		{"unknown key", "ada", gossh.PublicKeys(stranger), false},
+		{"wrong password", "ada", gossh.Password("nope"), false},
+		{"no auth", "ada", nil, false},
+		// The instructor's name takes only the instructor's password: the
+		// room's password or key there would pose as the instructor.
+		{"room password as instructor", InstructorUser, gossh.Password("room"), false},
+		{"attendee key as instructor", InstructorUser, gossh.PublicKeys(attendee), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var auth []gossh.AuthMethod
+			if tc.auth != nil {
+				auth = append(auth, tc.auth)
+			}
+			c, err := sshTestTryDial(srv, addr, tc.user, auth...)
+			if c != nil {
+				c.Close()
+			}
+			if (err == nil) != tc.ok {
+				t.Fatalf("dial: %v, want ok=%v", err, tc.ok)
+			}
+		})
+	}
+}
+
+// Who is the instructor decides what the session's model is told.
+func TestSSHInstructorByPassword(t *testing.T) {
+	ctx := sshTestCtx(t, 30*time.Second)
+	srv, addr := sshTestServer(t, Config{Auth: Auth{InstructorPassword: "lead"}})
+	in := sshTestOpen(t, sshTestDial(t, srv, addr, InstructorUser, gossh.Password("lead")), 100, 30)
+	in.waitFor(ctx, "instructor · 0 attendees connected")
+	// A password that is not the instructor's in an open room: an attendee.
+	a := sshTestOpen(t, sshTestDial(t, srv, addr, "ada", gossh.Password("whatever")), 100, 30)
+	a.waitFor(ctx, "pick a lesson")
+	in.waitFor(ctx, "instructor · 1 attendee connected")
+}
+
+// The per-address limit closes a connection over it before the
+// handshake; the limit on sessions answers with a line.
+func TestSSHLimits(t *testing.T) {
+	ctx := sshTestCtx(t, 30*time.Second)
+	srv, addr := sshTestServer(t, Config{MaxPerAddr: 2, MaxSessions: 1})
+	c1 := sshTestDial(t, srv, addr, "a")
+	c2 := sshTestDial(t, srv, addr, "b")
+	if c, err := sshTestTryDial(srv, addr, "c"); err == nil {
+		c.Close()
+		t.Fatal("a third connection from one address got in (limit 2)")
+	}
+	first := sshTestOpen(t, c1, 80, 24)
+	first.waitFor(ctx, "pick a lesson")
+	second := sshTestOpen(t, c2, 80, 24)
+	second.waitFor(ctx, "the room is full (1 sessions)")
+	var exit *gossh.ExitError
+	if err := second.wait(ctx); !errors.As(err, &exit) || exit.ExitStatus() != 1 {
+		t.Fatalf("a session over the limit ended with %v, want exit status 1", err)
+	}
+	c2.Close()
+	// c2's slot is free once its connection is gone: a new one gets in.
+	// The server may take a moment to see the close, so retry until the
+	// deadline rather than sleeping.
+	for {
+		c, err := sshTestTryDial(srv, addr, "d")
+		if err == nil {
+			c.Close()
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("after a close the address is still at its limit: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// An idle connection is closed by the server (gliderlabs IdleTimeout).
+func TestSSHIdleTimeout(t *testing.T) {
+	ctx := sshTestCtx(t, 30*time.Second)
+	srv, addr := sshTestServer(t, Config{IdleTimeout: time.Second})
+	term := sshTestOpen(t, sshTestDial(t, srv, addr, "a"), 80, 24)
+	term.waitFor(ctx, "pick a lesson")
+	term.wait(ctx) // fails the test if the session is still open at the deadline
+}
+
+// Shutdown ends every player and returns.
+func TestSSHShutdown(t *testing.T) {
+	ctx := sshTestCtx(t, 30*time.Second)
+	srv, addr := sshTestServer(t, Config{})
+	term := sshTestOpen(t, sshTestDial(t, srv, addr, "a"), 80, 24)
+	term.waitFor(ctx, "pick a lesson")
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	term.wait(ctx)
+	if n := srv.Sessions(); n != 0 {
+		t.Fatalf("%d sessions after shutdown", n)
+	}
+	if _, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		t.Fatal("still listening after shutdown")
+	}
+}
+
+// The room counts answers per attendee (a second answer replaces the
+// first), forgets a leaver's, ignores the instructor's, and sends a late
+// joiner where the instructor is.
+func TestRoom(t *testing.T) {
+	r := NewRoom()
+	in := r.Join(true)
+	a, b := r.Join(false), r.Join(false)
+	a.Answer("login", 1, 2)
+	a.Answer("login", 1, 3)
+	b.Answer("login", 1, 3)
+	in.Answer("login", 1, 1)
+	if st := in.Status("login", 1); st.Attendees != 2 || len(st.Answers) != 3 || st.Answers[2] != 2 || st.Answers[0] != 0 {
+		t.Fatalf("status %+v, want 2 attendees, option 3 twice", st)
+	}
+	b.Leave()
+	if st := in.Status("login", 1); st.Attendees != 1 || st.Answers[2] != 1 {
+		t.Fatalf("after a leave: %+v", st)
+	}
+	in.Lead("logout", 4)
+	late := r.Join(false)
+	var got []tea.Msg
+	ctx, cancel := context.WithCancel(t.Context())
+	go late.Deliver(ctx, func(m tea.Msg) {
+		got = append(got, m)
+		cancel()
+	})
+	<-ctx.Done()
+	if len(got) != 1 || got[0] != (tui.FollowMsg{Scenario: "logout", Step: 4}) {
+		t.Fatalf("a late joiner got %v, want the instructor's step", got)
+	}
+	a.Lead("login", 1) // an attendee cannot lead
+	if st := in.Status("", 0); !st.Leading {
+		t.Fatal("the room stopped being led")
+	}
+	in.Release()
+	if st := in.Status("", 0); st.Leading {
+		t.Fatal("the room is still led after a release")
+	}
+}
