@@ -476,3 +476,21 @@ func TestServeLogLimit(t *testing.T) {
 		t.Fatalf("a lesson world's log kept %d of 200 events: lessons must keep them all", n)
 	}
 }
+
+// TestServeHTTPServerLimits: serve mode's http.Server sets every timeout
+// and caps headers, so that a slow or idle client cannot hold a
+// connection (Slowloris); bodies are capped by the handler
+// (TestServeRecordsExchanges).
+func TestServeHTTPServerLimits(t *testing.T) {
+	_, srv := serveTestWorld(t, sim.ServeOptions{})
+	hs := srv.HTTPServer(nil)
+	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 {
+		t.Fatalf("timeouts: read-header %s, read %s, write %s, idle %s", hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout)
+	}
+	if hs.MaxHeaderBytes <= 0 || hs.MaxHeaderBytes > 1<<20 {
+		t.Fatalf("MaxHeaderBytes %d", hs.MaxHeaderBytes)
+	}
+	if hs.Handler != srv {
+		t.Fatal("the server does not serve the recorder")
+	}
+}

@@ -97,7 +97,7 @@ func (e *env) serveUntil(ctx context.Context, args []string, ready func(origin s
 		fmt.Fprintf(e.stderr, "tokensim serve: %v\n", err)
 		return exitFailed
 	}
-	if o.allowRemote {
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() { // only --allow-remote gets here
 		fmt.Fprintf(e.stderr, "tokensim serve: WARNING: serving %s to other machines, over plain HTTP. Anyone who can reach it can sign in with the printed demo credentials. Use it on a workshop network only, never on the internet.\n", origin)
 	}
 	if o.format == "json" {
