@@ -40,7 +40,7 @@ const TypAccessToken = "at+jwt"
 
 // signingKey returns the key for the algorithm in force.
 func (as *AuthServer) signingKey() (SigningKey, error) {
-	return DemoKey(as.env.policy().Alg)
+	return as.env.key(as.env.policy().Alg)
 }
 
 // sign signs claims under the AS's current key with the given typ.

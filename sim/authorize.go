@@ -69,8 +69,12 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case redirect == "" && len(client.redirectURIs) == 1:
 		redirect = client.redirectURIs[0] // §3.1.2.3: one registered URI may be implied
-	case !slices.Contains(client.redirectURIs, redirect):
-		as.errorPage(w, r, "redirect_uri "+quoteID(redirect)+" is not registered for client "+client.id+" (exact string match, RFC 9700 section 2.1)")
+	case !client.allowsRedirect(redirect):
+		why := "is not registered for client " + client.id + " (exact string match, RFC 9700 section 2.1)"
+		if err := checkLoopbackRedirect(redirect); redirect != "" && client.anyLoopback && err != nil {
+			why = "is refused for client " + client.id + ": " + err.Error()
+		}
+		as.errorPage(w, r, "redirect_uri "+quoteID(redirect)+" "+why)
 		return
 	}
 	state := q.get("state")

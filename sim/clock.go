@@ -19,6 +19,10 @@ func Epoch() time.Time { return time.Date(2026, time.January, 15, 9, 0, 0, 0, ti
 type Clock struct {
 	mu  sync.Mutex
 	now time.Time
+	// run, when set, makes the clock move by itself (serve mode, see
+	// NewRunningClock): Now is now plus the time src has run since
+	// srcStart, times factor.
+	run *running
 }
 
 // NewClock returns a clock set to start.
@@ -28,6 +32,9 @@ func NewClock(start time.Time) *Clock { return &Clock{now: start} }
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.run != nil {
+		return c.now.Add(c.run.elapsed())
+	}
 	return c.now
 }
 

@@ -68,7 +68,7 @@ func (as *AuthServer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	cur := as.env.policy().Alg
 	keys := make([]JWK, 0, len(Algs()))
 	for _, alg := range append([]Alg{cur}, Algs()...) {
-		k, err := DemoKey(alg)
+		k, err := as.env.key(alg)
 		if err != nil || (alg == cur && len(keys) > 0) || (alg != cur && slices.ContainsFunc(keys, func(j JWK) bool { return j.KID == k.KID })) {
 			continue
 		}

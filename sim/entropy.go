@@ -1,6 +1,7 @@
 package sim
 
 import (
+	cryptorand "crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -16,7 +17,7 @@ import (
 // faces real clients, must use crypto/rand instead.
 type entropy struct {
 	mu  sync.Mutex
-	rng *rand.ChaCha8
+	rng *rand.ChaCha8 // nil: crypto/rand (serve mode, see newCryptoEntropy)
 }
 
 func newEntropy(seed uint64) *entropy {
@@ -30,6 +31,9 @@ func newEntropy(seed uint64) *entropy {
 
 // Read fills p; it implements io.Reader and never fails.
 func (e *entropy) Read(p []byte) (int, error) {
+	if e.rng == nil {
+		return cryptorand.Read(p)
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.rng.Read(p)
@@ -43,3 +47,9 @@ func (e *entropy) token(n int) string {
 	_, _ = e.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// newCryptoEntropy is serve mode's entropy: crypto/rand, because codes and
+// refresh tokens handed to real clients over a socket must not be
+// predictable from a seed (RFC 6749 §10.10). Serve mode is not a replay, so
+// giving up determinism costs nothing there.
+func newCryptoEntropy() *entropy { return &entropy{} }

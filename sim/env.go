@@ -1,6 +1,9 @@
 package sim
 
-import "sync"
+import (
+	"fmt"
+	"sync"
+)
 
 // env is what every part of one world shares: its clock, log, entropy,
 // counters and current policy. Nothing in it is global: two worlds have two
@@ -10,6 +13,9 @@ type env struct {
 	log      *Log
 	rand     *entropy
 	counters *Counters
+	// keys, when set, replace the committed demo keys (serve mode
+	// generates fresh ones: the demo keys' private halves are public).
+	keys map[Alg]SigningKey
 
 	mu  sync.Mutex
 	pol Policy
@@ -29,3 +35,15 @@ func (e *env) setPolicy(p Policy) {
 }
 
 func (e *env) emit(ev Event) int { return e.log.emit(ev) }
+
+// key returns the world's signing key for alg: its own when it has them,
+// else the committed demo key.
+func (e *env) key(alg Alg) (SigningKey, error) {
+	if e.keys == nil {
+		return DemoKey(alg)
+	}
+	if k, ok := e.keys[alg]; ok {
+		return k, nil
+	}
+	return SigningKey{}, fmt.Errorf("no signing key for algorithm %q", alg)
+}

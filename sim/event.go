@@ -59,6 +59,10 @@ type Log struct {
 	mu     sync.Mutex
 	clock  *Clock
 	events []Event
+	// limit, when positive, bounds what the log keeps to about the last
+	// limit events (serve mode, which runs for hours: see keepLast);
+	// dropped counts the events let go, so sequence numbers never repeat.
+	limit, dropped int
 }
 
 func newLog(c *Clock) *Log { return &Log{clock: c} }
@@ -67,9 +71,16 @@ func newLog(c *Clock) *Log { return &Log{clock: c} }
 func (l *Log) emit(e Event) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	e.Seq = len(l.events) + 1
+	e.Seq = l.dropped + len(l.events) + 1
 	e.Time = l.clock.Now()
 	l.events = append(l.events, e)
+	if l.limit > 0 && len(l.events) >= l.limit+l.limit/4 {
+		// Drop the oldest quarter at once, so that trimming costs O(1)
+		// per event, amortized.
+		n := len(l.events) - l.limit
+		l.events = append([]Event(nil), l.events[n:]...)
+		l.dropped += n
+	}
 	return e.Seq
 }
 
@@ -79,24 +90,27 @@ func (l *Log) emit(e Event) int {
 func (l *Log) update(seq int, f func(*Event)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	f(&l.events[seq-1])
+	if i := seq - 1 - l.dropped; i >= 0 && i < len(l.events) {
+		f(&l.events[i]) // an event already let go (keepLast) is not updated
+	}
 }
 
 // at returns a copy of the event with sequence number seq.
 func (l *Log) at(seq int) (Event, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if seq < 1 || seq > len(l.events) {
+	i := seq - 1 - l.dropped
+	if i < 0 || i >= len(l.events) {
 		return Event{}, false
 	}
-	return l.events[seq-1], true
+	return l.events[i], true
 }
 
 // Len returns the number of events so far; a step boundary is a Len.
 func (l *Log) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.events)
+	return l.dropped + len(l.events)
 }
 
 // Events returns a copy of every event.
@@ -106,8 +120,20 @@ func (l *Log) Events() []Event { return l.Since(0) }
 func (l *Log) Since(n int) []Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if n < 0 || n > len(l.events) {
-		n = len(l.events)
+	i := n - l.dropped
+	switch {
+	case n < 0 || i > len(l.events):
+		i = len(l.events)
+	case i < 0:
+		i = 0 // the events asked for were let go: the oldest kept come first
 	}
-	return append([]Event(nil), l.events[n:]...)
+	return append([]Event(nil), l.events[i:]...)
+}
+
+// keepLast bounds the log to about the last n events (n > 0). Sequence
+// numbers and Len keep counting every event ever emitted.
+func (l *Log) keepLast(n int) {
+	l.mu.Lock()
+	l.limit = n
+	l.mu.Unlock()
 }

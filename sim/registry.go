@@ -51,6 +51,7 @@ type clientReg struct {
 	public       bool
 	secretHash   [32]byte // confidential clients only; compared in constant time
 	redirectURIs []string
+	anyLoopback  bool // serve mode's native client: any loopback port (RFC 8252 §7.3, see allowsRedirect)
 	grants       []string
 	scopes       []string
 	resource     bool // a resource server: may introspect, may not obtain tokens

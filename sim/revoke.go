@@ -92,11 +92,11 @@ func (as *AuthServer) findAccess(v string) *accessRecord {
 }
 
 // ownKey is the keyfunc for tokens the AS signed itself: it looks the kid
-// up among the demo keys and insists the key fits the alg (RFC 8725 §3.1).
+// up among the world's keys and insists the key fits the alg (RFC 8725 §3.1).
 func (as *AuthServer) ownKey(t *jwt.Token) (any, error) {
 	kid, _ := t.Header["kid"].(string)
 	for _, alg := range Algs() {
-		k, err := DemoKey(alg)
+		k, err := as.env.key(alg)
 		if err == nil && k.KID == kid && t.Method.Alg() == string(alg) {
 			as.env.counters.verify()
 			return k.Public(), nil

@@ -199,15 +199,7 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		in.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	}
 
-	seq := t.w.log.emit(Event{
-		Kind: KindExchange, From: t.from, To: rt.actor,
-		Method: req.Method, Path: req.URL.Path,
-		Exchange: &Exchange{Request: Request{
-			Method: req.Method, Host: req.URL.Host, Target: target,
-			Header: in.Header.Clone(), Body: clip(string(body)),
-		}},
-	})
-	t.w.counters.add(&t.w.counters.c.Exchanges)
+	seq := t.w.begin(t.from, rt.actor, req.Method, req.URL.Host, req.URL.Path, target, in.Header, body)
 	if r, ok := req.Context().Value(receiptKey{}).(*int); ok {
 		*r = seq // the caller learns which event its request became
 	}
@@ -217,16 +209,7 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt.handler.ServeHTTP(rec, in)
 	rec.finish()
 
-	end := t.w.log.Len() // events up to here happened while the request was handled
-	t.w.log.update(seq, func(e *Event) {
-		e.End = end
-		e.Status = rec.status
-		e.Error, e.Reason, e.Token, e.Family, e.Summary = note.err, note.reason, note.token, note.family, note.summary
-		if e.Error == "" {
-			e.Error = errorCodeOf(rec.header, rec.body.Bytes())
-		}
-		e.Exchange.Response = Response{Status: rec.status, Header: rec.header.Clone(), Body: clip(rec.body.String())}
-	})
+	t.w.finish(seq, note, rec.status, rec.header, rec.body.Bytes())
 	return &http.Response{
 		Status:        strconv.Itoa(rec.status) + " " + http.StatusText(rec.status),
 		StatusCode:    rec.status,
@@ -238,6 +221,38 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ContentLength: int64(rec.body.Len()),
 		Request:       req,
 	}, nil
+}
+
+// begin records a request as it reaches its server: the exchange event is
+// emitted now, so that it sorts before the state changes the request
+// causes, and completed by finish. The wire and serve mode's socket
+// recorder (serve.go) share it, so both record exchanges identically.
+func (w *Wire) begin(from, to Actor, method, host, path, target string, header http.Header, body []byte) int {
+	seq := w.log.emit(Event{
+		Kind: KindExchange, From: from, To: to,
+		Method: method, Path: path,
+		Exchange: &Exchange{Request: Request{
+			Method: method, Host: host, Target: target,
+			Header: header.Clone(), Body: clip(string(body)),
+		}},
+	})
+	w.counters.add(&w.counters.c.Exchanges)
+	return seq
+}
+
+// finish completes the exchange event seq with the response and the
+// handler's annotation.
+func (w *Wire) finish(seq int, note *annotation, status int, header http.Header, body []byte) {
+	end := w.log.Len() // events up to here happened while the request was handled
+	w.log.update(seq, func(e *Event) {
+		e.End = end
+		e.Status = status
+		e.Error, e.Reason, e.Token, e.Family, e.Summary = note.err, note.reason, note.token, note.family, note.summary
+		if e.Error == "" {
+			e.Error = errorCodeOf(header, body)
+		}
+		e.Exchange.Response = Response{Status: status, Header: header.Clone(), Body: clip(string(body))}
+	})
 }
 
 func clip(s string) string {

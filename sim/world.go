@@ -29,6 +29,9 @@ type Config struct {
 	Client   ClientKind
 	Storage  Storage
 	Topology Topology
+	// Serve, when set, makes a world for real HTTP clients: see
+	// ServeOptions. Only the OAuth topology can be served.
+	Serve *ServeOptions
 }
 
 // World is one simulation: its clock, wire, servers and actors.
@@ -43,6 +46,8 @@ type World struct {
 	app      *Client
 	fp       *FirstParty
 	attacker *Attacker
+
+	serveUsers []string // serve worlds: who can log in
 }
 
 // ErrBadConfig wraps every reason New refuses a Config.
@@ -80,8 +85,17 @@ func New(cfg Config) (*World, error) {
 		return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
 	}
 
-	clock := NewClock(Epoch())
-	e := &env{clock: clock, log: newLog(clock), rand: newEntropy(cfg.Seed), counters: &Counters{}, pol: pol}
+	se := serveEnv{clock: NewClock(Epoch()), rand: newEntropy(cfg.Seed), issuer: Issuer, audience: APIAudience}
+	if cfg.Serve != nil {
+		if cfg.Topology != TopologyOAuth {
+			return nil, fmt.Errorf("%w: only the oauth topology can be served", ErrBadConfig)
+		}
+		if se, err = cfg.Serve.prepare(); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
+		}
+	}
+	clock := se.clock
+	e := &env{clock: clock, log: newLog(clock), rand: se.rand, keys: se.keys, counters: &Counters{}, pol: pol}
 	w := &World{env: e, preset: preset.Name, topology: cfg.Topology}
 	w.wire = newWire(e.log, e.counters)
 	if cfg.Topology == TopologyFirstParty {
@@ -90,10 +104,10 @@ func New(cfg Config) (*World, error) {
 		w.as = newAuthServer(e, AppOrigin, AppOrigin)
 		w.api = newAPI(e, AppOrigin, AppOrigin, "app", w.wire.Client(ActorAPI))
 	} else {
-		w.as = newAuthServer(e, Issuer, APIAudience)
-		w.api = newAPI(e, Issuer, APIAudience, "api", w.wire.Client(ActorAPI))
+		w.as = newAuthServer(e, se.issuer, se.audience)
+		w.api = newAPI(e, se.issuer, se.audience, "api", w.wire.Client(ActorAPI))
 	}
-	w.apiB = newAPI(e, Issuer, APIBAudience, "billing", w.wire.Client(ActorBilling))
+	w.apiB = newAPI(e, se.issuer, APIBAudience, "billing", w.wire.Client(ActorBilling))
 	w.as.onAccessRevoked = func(jti string, exp time.Time, why string) {
 		w.api.deny(jti, exp, why, true)
 		w.apiB.deny(jti, exp, why, false) // one event for the learner, not one per API
@@ -115,6 +129,9 @@ func New(cfg Config) (*World, error) {
 	w.wire.Handle(HostAttacker, ActorAttacker, attackerSite{w.attacker.key})
 	for _, api := range []*API{w.api, w.apiB} {
 		api.explain = w.explain
+	}
+	if cfg.Serve != nil {
+		w.serveSetup(cfg.Serve)
 	}
 	return w, nil
 }

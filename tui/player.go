@@ -410,7 +410,9 @@ func (p *player) header() string {
 	now := t.snapshot().Time
 	parts := []string{
 		fmt.Sprintf("step %d/%d", t.cur+1, len(t.steps)),
-		fmt.Sprintf("%s %s (+%s)", iconTime, clockLabel(now), sim.FormatDuration(now.Sub(sim.Epoch()))),
+		// Time since the run began: Epoch for lessons, the start of
+		// `tokensim serve` for its live view (whose clock is wall time).
+		fmt.Sprintf("%s %s (+%s)", iconTime, clockLabel(now), sim.FormatDuration(now.Sub(t.initial.Time).Truncate(time.Second))),
 		"preset " + t.preset,
 	}
 	if right, answered, total := t.score(); total > 0 {

@@ -38,6 +38,7 @@ Commands:
   compare     run one scenario under several presets, side by side
   decode      decode a JWT, claim by claim
   presets     list the policy presets and their figures
+  serve       run the authorization server and API over real HTTP on loopback
   ssh         serve the player to a workshop room over SSH
   version     print the version
 
@@ -108,6 +109,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return e.decode(rest)
 	case "presets":
 		return e.presets(rest)
+	case "serve":
+		return e.serve(rest)
 	case "ssh":
 		return e.ssh(rest)
 	}
@@ -115,7 +118,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "ssh", "version", "help"}
+var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "serve", "ssh", "version", "help"}
 
 func suggestCommand(cmd string) string {
 	for _, c := range commands {

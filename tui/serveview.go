@@ -1,0 +1,124 @@
+package tui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
+)
+
+// ServeEventsMsg carries a batch of serve mode's events (sim.Server.Follow)
+// to the live view.
+type ServeEventsMsg struct{ Events []sim.Event }
+
+// ServeModel is `tokensim serve --tui`: the player's sequence diagram and
+// inspector over the live traffic of a serve world. Each request a real
+// client sends becomes a step, with the events it caused; a clock jump or a
+// policy change is a step of its own. The view follows the newest step
+// while the viewer is on it, and stays put while they look back.
+type ServeModel struct {
+	Model
+	world *sim.World
+}
+
+// NewServe makes the live view of w, served at origin.
+func NewServe(w *sim.World, origin string) (ServeModel, error) {
+	m, err := New(Options{ExportDir: "."})
+	if err != nil {
+		return ServeModel{}, err
+	}
+	sc := &scenarios.Scenario{ID: "serve", Title: "tokensim serve " + origin, Source: "serve",
+		Summary: "Live traffic from real clients."}
+	run := &scenarios.Run{Scenario: sc, Preset: w.PresetName(), Policy: w.Policy(), World: w, Initial: w.Inspect()}
+	p := &player{keys: &m.keys, st: m.styles, sc: sc, base: run, tl: newTimeline(run), insp: newInspector(), speed: 2, exportDir: "."}
+	p.status = "waiting for requests at " + origin + "; q stops the server"
+	m.player, m.screen = p, screenPlayer
+	return ServeModel{Model: m, world: w}, nil
+}
+
+// Update adds served events as steps, keeps the lesson-only keys (what-if,
+// export, back to the picker) out of the live view, and passes the rest to
+// the player.
+func (s ServeModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	p := s.player
+	switch msg := msg.(type) {
+	case ServeEventsMsg:
+		s.add(msg.Events)
+		return s, nil
+	case tea.KeyPressMsg:
+		k := &s.keys
+		if p.prompt == nil && p.menu == nil && (key.Matches(msg, k.WhatIf) || key.Matches(msg, k.Export) || key.Matches(msg, k.Back)) {
+			p.status = "live view: what-if, export and the lesson picker are for lessons; q stops the server"
+			return s, nil
+		}
+	}
+	m, cmd := s.Model.Update(msg)
+	s.Model = m.(Model)
+	return s, cmd
+}
+
+// add turns a batch of events into steps: a request from a client (the
+// user's browser or an app) starts one, and the events that follow it in
+// the batch (what its handler caused, the API's own calls to the AS) belong
+// to it.
+func (s *ServeModel) add(evs []sim.Event) {
+	p := s.player
+	follow := p.tl.cur == len(p.tl.steps)-1
+	start := len(p.tl.steps)
+	var cur *scenarios.StepResult
+	for _, e := range evs {
+		if cur == nil || serveStarts(e) {
+			if cur != nil {
+				p.tl.steps = append(p.tl.steps, *cur)
+			}
+			cur = &scenarios.StepResult{Index: len(p.tl.steps) + 1, Step: serveStep(e), Outcome: serveOutcome(e)}
+		}
+		cur.Events = append(cur.Events, e)
+	}
+	if cur == nil {
+		return
+	}
+	p.tl.steps = append(p.tl.steps, *cur)
+	// Every step of the batch shows the state after it: the world has no
+	// snapshot of the moments in between, and serving goes on meanwhile.
+	snap := s.world.Inspect()
+	for i := start; i < len(p.tl.steps); i++ {
+		p.tl.steps[i].Snapshot = snap
+	}
+	p.base.Steps = p.tl.steps
+	if follow {
+		p.tl.cur = len(p.tl.steps) - 1
+	}
+	p.status = fmt.Sprintf("%d requests so far", s.world.Counts().Exchanges)
+	p.SetSize(p.w, p.h)
+}
+
+// serveStarts reports whether e starts a step: a client's request, or an
+// event no request caused.
+func serveStarts(e sim.Event) bool {
+	if e.Kind == sim.KindExchange {
+		return e.From == sim.ActorUser || e.From == sim.ActorApp
+	}
+	return e.Kind == sim.KindClock || e.Kind == sim.KindPolicy
+}
+
+func serveStep(e sim.Event) *scenarios.Step {
+	st := &scenarios.Step{Do: "serve"}
+	switch e.Kind {
+	case sim.KindExchange:
+		st.Title = fmt.Sprintf("%s: %s %s", e.From.Title(), e.Method, e.Path)
+		st.Narration = e.Summary
+	default:
+		st.Title, st.Narration = string(e.Kind), e.Summary
+	}
+	return st
+}
+
+func serveOutcome(e sim.Event) sim.Outcome {
+	if e.Kind != sim.KindExchange {
+		return sim.Outcome{}
+	}
+	return sim.Outcome{Status: e.Status, Error: e.Error, Reason: e.Reason, Token: e.Token}
+}
