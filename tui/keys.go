@@ -132,6 +132,21 @@ func (h playerHelp) FullHelp() [][]key.Binding {
 	}
 }
 
+// serveHelp is the live view's (tokensim serve --tui): no what-if, export
+// or lesson picker there, and q stops the server.
+type serveHelp struct{ k *KeyMap }
+
+func (h serveHelp) ShortHelp() []key.Binding {
+	return []key.Binding{h.k.Next, h.k.Prev, h.k.Last, h.k.NextTab, h.k.Help, h.k.Quit}
+}
+func (h serveHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{h.k.Next, h.k.Prev, h.k.First, h.k.Last},
+		{h.k.NextTab, h.k.PrevTab, h.k.Tab1, h.k.ScrollUp, h.k.ScrollDown},
+		{h.k.Help, h.k.Quit},
+	}
+}
+
 // sandboxHelp is the sandbox's help.
 type sandboxHelp struct{ k *KeyMap }
 

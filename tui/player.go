@@ -103,6 +103,8 @@ func (p *player) helpKeys() help.KeyMap {
 		return menuHelp{p.keys}
 	case p.live != nil:
 		return sandboxHelp{p.keys}
+	case p.sc.Source == serveSource:
+		return serveHelp{p.keys}
 	}
 	return playerHelp{p.keys}
 }

@@ -9,6 +9,9 @@ import (
 	"github.com/tokensim/tokensim/sim"
 )
 
+// serveSource marks the live view's scenario, which has no file.
+const serveSource = "serve"
+
 // ServeEventsMsg carries a batch of serve mode's events (sim.Server.Follow)
 // to the live view.
 type ServeEventsMsg struct{ Events []sim.Event }
@@ -29,7 +32,7 @@ func NewServe(w *sim.World, origin string) (ServeModel, error) {
 	if err != nil {
 		return ServeModel{}, err
 	}
-	sc := &scenarios.Scenario{ID: "serve", Title: "tokensim serve " + origin, Source: "serve",
+	sc := &scenarios.Scenario{ID: "serve", Title: "tokensim serve " + origin, Source: serveSource,
 		Summary: "Live traffic from real clients."}
 	run := &scenarios.Run{Scenario: sc, Preset: w.PresetName(), Policy: w.Policy(), World: w, Initial: w.Inspect()}
 	p := &player{keys: &m.keys, st: m.styles, sc: sc, base: run, tl: newTimeline(run), insp: newInspector(), speed: 2, exportDir: "."}

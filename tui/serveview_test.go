@@ -78,6 +78,14 @@ func TestServeViewLive(t *testing.T) {
 	if !strings.Contains(screen(), "waiting for requests at "+serveViewTestOrigin) {
 		t.Fatalf("first frame:\n%s", screen())
 	}
+	// No lesson words: nothing to press to "take the first step", and the
+	// footer offers only what the live view does.
+	first := screen()
+	foot := first[strings.LastIndex(first, "\n")+1:]
+	if !strings.Contains(first, "Waiting for the first request") || strings.Contains(first, "take the first step") ||
+		strings.Contains(foot, "what-if") || strings.Contains(foot, "esc") || !strings.Contains(foot, "q quit") {
+		t.Fatalf("the empty live view reads like a lesson:\n%s", first)
+	}
 
 	serveViewTestLogin(t, srv)
 	m, _ = m.Update(ServeEventsMsg{Events: w.Log().Events()})
