@@ -22,6 +22,7 @@ type API struct {
 	audience string // its own resource identifier: tokens must carry it in aud
 	realm    string
 	keys     *keySet
+	sigs     *sigCache    // serve mode only: signatures already verified (sigcache.go)
 	http     *http.Client // to the AS: JWKS and introspection
 
 	// explain names a presented token for the learner (at-2, rt-1, "an ID

@@ -78,6 +78,15 @@ func (ks *keySet) lookup(kid string) (jwkKey, error) {
 	return jwkKey{}, fmt.Errorf("kid %s is not in the AS's key set, even after re-fetching it", quoteID(kid))
 }
 
+// cached returns the key for kid if the set already holds it, without
+// fetching.
+func (ks *keySet) cached(kid string) (jwkKey, bool) {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	k, ok := ks.keys[kid]
+	return k, ok
+}
+
 // fetch loads the JWKS. The caller has claimed the fetch (inflight); no
 // lock is held during the HTTP call.
 func (ks *keySet) fetch() error {

@@ -146,6 +146,7 @@ func (w *World) serveSetup(o *ServeOptions) {
 		limit = DefaultServeLogLimit
 	}
 	w.env.log.keepLast(limit)
+	w.api.sigs = newSigCache()   // real clients repeat their token with every call
 	u, _ := url.Parse(as.issuer) // checked by prepare
 	w.wire.Handle(u.Host, ActorAS, as)
 	w.serveUsers = slices.Sorted(func(yield func(string) bool) {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"crypto"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -48,7 +49,13 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 	if hdr.Crit != nil {
 		return nil, &invalidToken{"The access token has an unsupported critical header", name + " lists critical header extensions (crit) that the API does not understand, so it must be rejected (RFC 7515 section 4.1.11)"}
 	}
+	if api.sigs != nil {
+		if claims, bad, ok := api.validateKnownSignature(raw, hdr, name, now, leeway); ok {
+			return claims, bad
+		}
+	}
 	var claims AccessClaims
+	var usedKey crypto.PublicKey
 	keyErr := ""
 	_, err = jwt.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
 		// 3. The key comes only from the AS's JWKS, looked up by kid; kid
@@ -65,20 +72,55 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 			return nil, errors.New(keyErr)
 		}
 		api.env.counters.verify()
+		usedKey = k.key
 		return k.key, nil
-	},
-		jwt.WithValidMethods(allowedAlgs), // 2. alg allowlist
+	}, append(api.claimChecks(now, leeway), jwt.WithValidMethods(allowedAlgs))...) // 2. alg allowlist
+	if err == nil {
+		if api.sigs != nil {
+			api.sigs.remember(raw, usedKey, claims.ExpiresAt.Add(leeway), now)
+		}
+		return &claims, nil
+	}
+	return nil, api.jwtFailure(err, hdr, &claims, name, keyErr, now, leeway)
+}
+
+// claimChecks are the claim validations of RFC 9068 §4 after the
+// signature: iss exactly, aud contains the API, exp required, nbf and iat,
+// all with the leeway, on the API's clock.
+func (api *API) claimChecks(now time.Time, leeway time.Duration) []jwt.ParserOption {
+	return []jwt.ParserOption{
 		jwt.WithIssuer(api.issuer),
 		jwt.WithAudience(api.audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(leeway),
 		jwt.WithTimeFunc(func() time.Time { return now }),
-	)
-	if err == nil {
-		return &claims, nil
 	}
-	return nil, api.jwtFailure(err, hdr, &claims, name, keyErr, now, leeway)
+}
+
+// validateKnownSignature is validateJWT for a token whose signature
+// verified before with the key its kid names now (sigCache): every check
+// but the signature arithmetic. ok is false when the cache cannot answer,
+// and the full validation runs.
+func (api *API) validateKnownSignature(raw string, hdr joseHeader, name string, now time.Time, leeway time.Duration) (_ *AccessClaims, _ *invalidToken, ok bool) {
+	alg, _ := hdr.Alg.(string)
+	if !slices.Contains(allowedAlgs, alg) {
+		return nil, nil, false
+	}
+	var claims AccessClaims
+	t, _, err := jwt.NewParser().ParseUnverified(raw, &claims)
+	if err != nil {
+		return nil, nil, false
+	}
+	kid, _ := t.Header["kid"].(string)
+	k, known := api.keys.cached(kid)
+	if !known || k.alg != alg || !api.sigs.verified(raw, k.key, now) {
+		return nil, nil, false
+	}
+	if err := jwt.NewValidator(api.claimChecks(now, leeway)...).Validate(claims); err != nil {
+		return nil, api.jwtFailure(err, hdr, &claims, name, "", now, leeway), true
+	}
+	return &claims, nil, true
 }
 
 // jwtFailure turns golang-jwt's error into the challenge's description and
