@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/tokensim/tokensim/sim"
 )
 
 // serveBenchGet runs GET url with the header set, in parallel, over
@@ -42,6 +44,14 @@ func serveBenchGet(b *testing.B, target, auth string) {
 // the log. Compare with BenchmarkServeBareHandler (README: goal ≥ 50%).
 func BenchmarkServeAPI(b *testing.B) {
 	e := serveTestStart(b)
+	at, _ := serveTestTokens(b, e)
+	serveBenchGet(b, e.origin+"/api/orders", "Bearer "+at)
+}
+
+// BenchmarkServeAPIVerifyEvery is BenchmarkServeAPI with the signature
+// cache off: every request verifies its RS256 signature, as in a lesson.
+func BenchmarkServeAPIVerifyEvery(b *testing.B) {
+	e := serveTestStartWith(b, sim.ServeOptions{VerifyEveryRequest: true})
 	at, _ := serveTestTokens(b, e)
 	serveBenchGet(b, e.origin+"/api/orders", "Bearer "+at)
 }

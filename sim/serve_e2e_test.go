@@ -51,13 +51,21 @@ type serveTestEnv struct {
 // shuts it down gracefully when the test ends.
 func serveTestStart(t testing.TB, sets ...string) *serveTestEnv {
 	t.Helper()
+	return serveTestStartWith(t, sim.ServeOptions{}, sets...)
+}
+
+// serveTestStartWith is serveTestStart with serve options (Origin and Now
+// are set here).
+func serveTestStartWith(t testing.TB, opts sim.ServeOptions, sets ...string) *serveTestEnv {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
 	origin := "http://" + l.Addr().String()
 	clk := &serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}
-	w, err := sim.New(sim.Config{Serve: &sim.ServeOptions{Origin: origin, Now: clk.Now}})
+	opts.Origin, opts.Now = origin, clk.Now
+	w, err := sim.New(sim.Config{Serve: &opts})
 	if err != nil {
 		t.Fatalf("sim.New: %v", err)
 	}

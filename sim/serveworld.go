@@ -51,6 +51,10 @@ type ServeOptions struct {
 	// (0 means DefaultServeLogLimit): a server runs for hours, and a
 	// lesson's unbounded log would grow with every request.
 	LogLimit int
+	// VerifyEveryRequest turns off the API's signature cache (sigcache.go),
+	// so that every request pays for its RS256 verification, as in a
+	// lesson world: what the benchmarks compare against.
+	VerifyEveryRequest bool
 }
 
 // DefaultServeLogLimit keeps the last 10,000 events (tens of MB at most):
@@ -146,7 +150,9 @@ func (w *World) serveSetup(o *ServeOptions) {
 		limit = DefaultServeLogLimit
 	}
 	w.env.log.keepLast(limit)
-	w.api.sigs = newSigCache()   // real clients repeat their token with every call
+	if !o.VerifyEveryRequest {
+		w.api.sigs = newSigCache() // real clients repeat their token with every call
+	}
 	u, _ := url.Parse(as.issuer) // checked by prepare
 	w.wire.Handle(u.Host, ActorAS, as)
 	w.serveUsers = slices.Sorted(func(yield func(string) bool) {

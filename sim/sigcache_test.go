@@ -57,6 +57,17 @@ func TestServeSignatureCache(t *testing.T) {
 		t.Fatalf("an expired token with a cached signature: %d", got)
 	}
 
+	// With the cache off, each request verifies.
+	e = serveTestStartWith(t, sim.ServeOptions{VerifyEveryRequest: true})
+	at, _ = serveTestTokens(t, e)
+	before = e.world.Counts().Verifications
+	for range 3 {
+		sigCacheTestCall(t, e, "Bearer "+at)
+	}
+	if n := e.world.Counts().Verifications - before; n != 3 {
+		t.Fatalf("VerifyEveryRequest: %d verifications for three calls, want 3", n)
+	}
+
 	// A lesson world has no cache: each call the learner watches verifies.
 	w, err := sim.New(sim.Config{Seed: 1})
 	if err != nil {
