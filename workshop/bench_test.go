@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -150,6 +151,7 @@ func sshTestConnect(ctx context.Context, addr string, hostKey gossh.PublicKey, n
 	errs := make(chan error, n)
 	for i := range n {
 		go func() {
+			sshTestClientSide(ctx)
 			c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "bench", HostKeyCallback: gossh.FixedHostKey(hostKey)})
 			if err != nil {
 				errs <- err
@@ -275,8 +277,21 @@ func sshTestRoomInLesson(ctx context.Context, b *testing.B, n int) []*sshTestRaw
 	return terms
 }
 
-// sshTestReportLatency reports the median and the 99th percentile.
-func sshTestReportLatency(b *testing.B, lat []time.Duration) {
+// sshTestClientSide labels the calling goroutine, and every goroutine it
+// starts (the client's SSH transport, the reader of a session), as the
+// clients' in a CPU profile: `go tool pprof -tagignore side=client` is the
+// server alone, `-tagfocus side=client` what the in-process clients cost.
+func sshTestClientSide(ctx context.Context) {
+	pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels("side", "client")))
+}
+
+// sshTestReportLatency reports the median and the 99th percentile, and the
+// process's CPU time per step since cpu0 (sshTestCPU): the server's and the
+// in-process clients' together.
+func sshTestReportLatency(b *testing.B, lat []time.Duration, cpu0 time.Duration) {
+	if cpu, ok := sshTestCPU(); ok && len(lat) > 0 {
+		b.ReportMetric(float64((cpu-cpu0).Microseconds())/1000/float64(len(lat)), "cpu-ms/step")
+	}
 	slices.Sort(lat)
 	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(pct(0.50), "p50-ms")
@@ -302,9 +317,11 @@ func BenchmarkStepLatency200Sessions(b *testing.B) {
 		errs = make(chan error, n)
 		wg   sync.WaitGroup
 	)
+	cpu0, _ := sshTestCPU()
 	b.ResetTimer()
 	for i, t := range terms {
 		wg.Go(func() {
+			sshTestClientSide(ctx)
 			rng := rand.New(rand.NewPCG(uint64(i), 1))
 			for k := 0; ; k++ {
 				mu.Lock()
@@ -344,7 +361,7 @@ func BenchmarkStepLatency200Sessions(b *testing.B) {
 	if err := <-errs; err != nil {
 		b.Fatal(err)
 	}
-	sshTestReportLatency(b, lat)
+	sshTestReportLatency(b, lat, cpu0)
 }
 
 // BenchmarkStepLatency200SessionsAtOnce: the worst case, 200 sessions
@@ -357,6 +374,7 @@ func BenchmarkStepLatency200SessionsAtOnce(b *testing.B) {
 	terms := sshTestRoomInLesson(ctx, b, n)
 	var lat []time.Duration
 	var mu sync.Mutex
+	cpu0, _ := sshTestCPU()
 	b.ResetTimer()
 	for i := range b.N {
 		key := "l"
@@ -367,6 +385,7 @@ func BenchmarkStepLatency200SessionsAtOnce(b *testing.B) {
 		errs := make(chan error, n)
 		for _, t := range terms {
 			wg.Go(func() {
+				sshTestClientSide(ctx)
 				d, err := t.step(ctx, key)
 				if err != nil {
 					errs <- err
@@ -384,5 +403,5 @@ func BenchmarkStepLatency200SessionsAtOnce(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	sshTestReportLatency(b, lat)
+	sshTestReportLatency(b, lat, cpu0)
 }
