@@ -44,14 +44,19 @@ type Options struct {
 }
 
 // Model is the root model: the only one that returns a tea.View.
+//
+// Bubble Tea passes it by value on every message and every frame, so what
+// is large (the key map, the help, the picker's list: some 37 KB in all)
+// is held by pointer: a copy is a few hundred bytes, not 37 KB copied and
+// allocated per key, as the player already was.
 type Model struct {
-	keys   KeyMap
+	keys   *KeyMap
 	styles *Styles
-	help   help.Model
+	help   *help.Model
 	opts   Options
 
 	screen screen
-	picker picker
+	picker *picker
 	player *player
 	w, h   int
 	err    string
@@ -64,19 +69,21 @@ func New(opts Options) (Model, error) {
 	if opts.ExportDir == "" {
 		opts.ExportDir = "."
 	}
-	m := Model{keys: DefaultKeyMap(), styles: NewStyles(true), help: help.New(), opts: opts}
+	keys, hm := DefaultKeyMap(), help.New()
+	m := Model{keys: &keys, styles: NewStyles(true), help: &hm, opts: opts}
 	m.help.Styles = m.styles.helpStyles()
 	m.keys.Export.SetEnabled(!opts.NoExport)
-	m.picker = newPicker(opts.Catalogue, m.styles)
+	pk := newPicker(opts.Catalogue, m.styles)
+	m.picker = &pk
 	switch {
 	case opts.Open != nil:
-		p, err := newPlayer(&m.keys, m.styles, opts.Open, opts.Run, opts.ExportDir)
+		p, err := newPlayer(m.keys, m.styles, opts.Open, opts.Run, opts.ExportDir)
 		if err != nil {
 			return m, err
 		}
 		m.player, m.screen = p, screenPlayer
 	case opts.Sandbox:
-		p, err := newSandbox(&m.keys, m.styles, opts.Run, opts.ExportDir)
+		p, err := newSandbox(m.keys, m.styles, opts.Run, opts.ExportDir)
 		if err != nil {
 			return m, err
 		}
@@ -141,10 +148,10 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, m.keys.Open):
 			if sc := m.picker.selected(); sc != nil {
-				return m.open(func() (*player, error) { return newPlayer(&m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir) })
+				return m.open(func() (*player, error) { return newPlayer(m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir) })
 			}
 		case key.Matches(msg, m.keys.Sandbox):
-			return m.open(func() (*player, error) { return newSandbox(&m.keys, m.styles, m.opts.Run, m.opts.ExportDir) })
+			return m.open(func() (*player, error) { return newSandbox(m.keys, m.styles, m.opts.Run, m.opts.ExportDir) })
 		}
 	}
 	return m, m.picker.Update(msg)
@@ -172,12 +179,12 @@ func (m *Model) layout() {
 }
 
 func (m Model) footer() string {
-	var km help.KeyMap = pickerHelp{&m.keys}
+	var km help.KeyMap = pickerHelp{m.keys}
 	switch {
 	case m.screen == screenPlayer && m.player != nil:
 		km = m.player.helpKeys()
 	case m.picker.filtering():
-		km = filterHelp{&m.keys}
+		km = filterHelp{m.keys}
 	}
 	f := m.help.View(m.withRoomKeys(km))
 	if m.err != "" {
