@@ -61,6 +61,8 @@ type Model struct {
 	w, h   int
 	err    string
 	room   roomState // the workshop's view of this session (follow.go)
+
+	footers *footerMemo // the last footer (footer.go)
 }
 
 // New makes the root model. It starts with dark styles; the terminal's
@@ -70,7 +72,7 @@ func New(opts Options) (Model, error) {
 		opts.ExportDir = "."
 	}
 	keys, hm := DefaultKeyMap(), help.New()
-	m := Model{keys: &keys, styles: NewStyles(true), help: &hm, opts: opts}
+	m := Model{keys: &keys, styles: NewStyles(true), help: &hm, opts: opts, footers: &footerMemo{}}
 	m.help.Styles = m.styles.helpStyles()
 	m.keys.Export.SetEnabled(!opts.NoExport)
 	pk := newPicker(opts.Catalogue, m.styles)
@@ -186,11 +188,18 @@ func (m Model) footer() string {
 	case m.picker.filtering():
 		km = filterHelp{m.keys}
 	}
-	f := m.help.View(m.withRoomKeys(km))
-	if m.err != "" {
-		f = m.styles.Bad.Render(m.err) + "\n" + f
+	km = m.withRoomKeys(km)
+	render := func() string {
+		f := m.help.View(km)
+		if m.err != "" {
+			f = m.styles.Bad.Render(m.err) + "\n" + f
+		}
+		return f
 	}
-	return f
+	if m.footers == nil {
+		return render()
+	}
+	return m.footers.view(m.help, km, m.styles, m.err, render)
 }
 
 // View renders the screen in front, or asks for a larger terminal.
