@@ -69,6 +69,7 @@ func cellWidth(s string) int {
 // runes, each a one-cell grapheme cluster of its own (so that the widths of
 // such strings add up when they are joined).
 func simpleWidth(s string) (int, bool) {
+	narrow := narrowTable()
 	n := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -88,7 +89,7 @@ func simpleWidth(s string) (int, bool) {
 			return 0, false
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if int(r) >= len(narrowTable()) || !narrowTable()[r] {
+		if int(r) >= len(narrow) || !narrow[r] {
 			return 0, false
 		}
 		n++
