@@ -405,3 +405,32 @@ func BenchmarkStepLatency200SessionsAtOnce(b *testing.B) {
 	b.StopTimer()
 	sshTestReportLatency(b, lat, cpu0)
 }
+
+// BenchmarkIdle200Sessions: what 200 sessions in a lesson cost while
+// nobody presses a key (each program's renderer still wakes 60 times a
+// second to look for a new frame), over b.N seconds: CPU time per second,
+// clients included (they receive nothing).
+func BenchmarkIdle200Sessions(b *testing.B) {
+	const n = 200
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	sshTestRoomInLesson(ctx, b, n)
+	cpu0, _ := sshTestCPU()
+	start := time.Now()
+	b.ResetTimer()
+	for range b.N {
+		// The room at rest for a second: the load model, not a wait for
+		// a result.
+		rest := time.NewTimer(time.Second)
+		select {
+		case <-rest.C:
+		case <-ctx.Done():
+			b.Fatal(ctx.Err())
+		}
+	}
+	b.StopTimer()
+	if cpu, ok := sshTestCPU(); ok {
+		b.ReportMetric(float64((cpu-cpu0).Microseconds())/1000/time.Since(start).Seconds(), "cpu-ms/s")
+	}
+	b.ReportMetric(0, "ns/op")
+}
