@@ -36,7 +36,7 @@ type inspector struct {
 	bodyKey, frameKey viewKey
 	body, frame       string
 	lines             []string // body's lines, as the viewport holds them
-	carries           bool     // a style runs on from one of them to the next
+	carries           bool     // a style runs on from one of them to the next, or a \r splits one
 	barFor            [2]int   // the tab (1-based) and theme barText shows
 	barText           string
 }
@@ -87,11 +87,9 @@ func (in *inspector) View(t *timeline, st *Styles, note string) string {
 		case tabAttacker:
 			body = attackerTab(t, st, width)
 		}
-		in.bodyKey, in.body = bk, strings.TrimRight(body, "\n") // no blank line to scroll to
+		in.bodyKey = bk
+		in.setBody(strings.TrimRight(body, "\n")) // no blank line to scroll to
 		key := fmt.Sprintf("%d/%d/%d", in.tab, t.cur, bk.answer)
-		in.vp.SetContent(in.body)
-		in.lines = strings.Split(in.body, "\n")
-		in.carries = slices.ContainsFunc(in.lines, styleRunsOn)
 		if key != in.key {
 			in.key = key
 			in.vp.GotoTop()
@@ -104,6 +102,17 @@ func (in *inspector) View(t *timeline, st *Styles, note string) string {
 		in.frame = clampBlock(in.bar(st), in.w, 1) + "\n" + in.rule(st) + "\n" + in.visible()
 	}
 	return in.frame
+}
+
+// setBody puts body in the viewport, and its lines where visible finds
+// them.
+func (in *inspector) setBody(body string) {
+	in.body = body
+	in.vp.SetContent(body)
+	in.lines = strings.Split(body, "\n")
+	// The viewport splits a line at "\r\n" too: with a \r its lines are
+	// not these.
+	in.carries = strings.ContainsRune(body, '\r') || slices.ContainsFunc(in.lines, styleRunsOn)
 }
 
 // visible is what in.vp.View() draws, without its two lipgloss passes
@@ -135,7 +144,7 @@ func (in *inspector) visible() string {
 		n := 0
 		if i < len(lines) {
 			l := lines[i]
-			if n = cellWidth(l); n > w || strings.ContainsAny(l, "\t\r") {
+			if n = cellWidth(l); n > w || strings.ContainsRune(l, '\t') {
 				return in.vp.View()
 			}
 			b.WriteString(l)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tokensim/tokensim/scenarios"
@@ -67,5 +68,38 @@ func TestInspectorVisibleIsViewportView(t *testing.T) {
 	t.Logf("%d frames compared, %d drawn without the viewport", compared, fast)
 	if fast < compared/2 {
 		t.Errorf("only %d of %d frames were drawn without the viewport", fast, compared)
+	}
+}
+
+// TestInspectorVisibleFallsBack: content the inspector does not draw
+// itself (a line too wide, a tab, a carriage return, a style running on
+// to the next line, a hyperlink) and content it does (styles closed on
+// their line, wide runes, an empty body) both come out as the viewport
+// draws them, at every offset.
+func TestInspectorVisibleFallsBack(t *testing.T) {
+	long := strings.Repeat("word ", 12)
+	for name, body := range map[string]string{
+		"too wide":      "short\n" + long + long + "\nshort",
+		"tab":           "a\tb\nc",
+		"carriage":      "one\r\ntwo\nthree\rfour\nfive",
+		"style runs on": "\x1b[1mbold\nstill bold\x1b[m\nplain",
+		"hyperlink":     "\x1b]8;;https://example.com\x07link\x1b]8;;\x07\nnext",
+		"closed styles": "\x1b[1mbold\x1b[m and \x1b[38;5;2mgreen\x1b[0m\nplain",
+		"wide runes":    "日本語のテキスト\n👩‍💻 ⏱ ✓",
+		"empty":         "",
+		"blank lines":   "\n\n\nlast",
+	} {
+		in := newInspector()
+		in.SetSize(30, 5)
+		in.setBody(body)
+		for {
+			if got, want := in.visible(), in.vp.View(); got != want {
+				t.Fatalf("%s, offset %d: visible\n%q\nviewport\n%q", name, in.vp.YOffset(), got, want)
+			}
+			if in.vp.AtBottom() {
+				break
+			}
+			in.scroll(1)
+		}
 	}
 }
