@@ -44,18 +44,25 @@ type Options struct {
 }
 
 // Model is the root model: the only one that returns a tea.View.
+//
+// Bubble Tea passes it by value on every message and every frame, so what
+// is large (the key map, the help, the picker's list: some 37 KB in all)
+// is held by pointer: a copy is a few hundred bytes, not 37 KB copied and
+// allocated per key, as the player already was.
 type Model struct {
-	keys   KeyMap
+	keys   *KeyMap
 	styles *Styles
-	help   help.Model
+	help   *help.Model
 	opts   Options
 
 	screen screen
-	picker picker
+	picker *picker
 	player *player
 	w, h   int
 	err    string
 	room   roomState // the workshop's view of this session (follow.go)
+
+	footers *footerMemo // the last footer (footer.go)
 }
 
 // New makes the root model. It starts with dark styles; the terminal's
@@ -64,19 +71,21 @@ func New(opts Options) (Model, error) {
 	if opts.ExportDir == "" {
 		opts.ExportDir = "."
 	}
-	m := Model{keys: DefaultKeyMap(), styles: NewStyles(true), help: help.New(), opts: opts}
+	keys, hm := DefaultKeyMap(), help.New()
+	m := Model{keys: &keys, styles: NewStyles(true), help: &hm, opts: opts, footers: &footerMemo{}}
 	m.help.Styles = m.styles.helpStyles()
 	m.keys.Export.SetEnabled(!opts.NoExport)
-	m.picker = newPicker(opts.Catalogue, m.styles)
+	pk := newPicker(opts.Catalogue, m.styles)
+	m.picker = &pk
 	switch {
 	case opts.Open != nil:
-		p, err := newPlayer(&m.keys, m.styles, opts.Open, opts.Run, opts.ExportDir)
+		p, err := newPlayer(m.keys, m.styles, opts.Open, opts.Run, opts.ExportDir)
 		if err != nil {
 			return m, err
 		}
 		m.player, m.screen = p, screenPlayer
 	case opts.Sandbox:
-		p, err := newSandbox(&m.keys, m.styles, opts.Run, opts.ExportDir)
+		p, err := newSandbox(m.keys, m.styles, opts.Run, opts.ExportDir)
 		if err != nil {
 			return m, err
 		}
@@ -141,10 +150,10 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, m.keys.Open):
 			if sc := m.picker.selected(); sc != nil {
-				return m.open(func() (*player, error) { return newPlayer(&m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir) })
+				return m.open(func() (*player, error) { return newPlayer(m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir) })
 			}
 		case key.Matches(msg, m.keys.Sandbox):
-			return m.open(func() (*player, error) { return newSandbox(&m.keys, m.styles, m.opts.Run, m.opts.ExportDir) })
+			return m.open(func() (*player, error) { return newSandbox(m.keys, m.styles, m.opts.Run, m.opts.ExportDir) })
 		}
 	}
 	return m, m.picker.Update(msg)
@@ -172,18 +181,25 @@ func (m *Model) layout() {
 }
 
 func (m Model) footer() string {
-	var km help.KeyMap = pickerHelp{&m.keys}
+	var km help.KeyMap = pickerHelp{m.keys}
 	switch {
 	case m.screen == screenPlayer && m.player != nil:
 		km = m.player.helpKeys()
 	case m.picker.filtering():
-		km = filterHelp{&m.keys}
+		km = filterHelp{m.keys}
 	}
-	f := m.help.View(m.withRoomKeys(km))
-	if m.err != "" {
-		f = m.styles.Bad.Render(m.err) + "\n" + f
+	km = m.withRoomKeys(km)
+	render := func() string {
+		f := m.help.View(km)
+		if m.err != "" {
+			f = m.styles.Bad.Render(m.err) + "\n" + f
+		}
+		return f
 	}
-	return f
+	if m.footers == nil {
+		return render()
+	}
+	return m.footers.view(m.help, km, m.styles, m.err, render)
 }
 
 // View renders the screen in front, or asks for a larger terminal.

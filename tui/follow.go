@@ -111,7 +111,7 @@ func (m *Model) typing() bool {
 // move an attendee who follows the instructor. It reports whether the key
 // was consumed.
 func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
-	k, r := &m.keys, &m.room
+	k, r := m.keys, &m.room
 	if m.opts.Instructor {
 		switch {
 		case key.Matches(msg, k.Lead):
@@ -166,7 +166,7 @@ func (m *Model) jump(t FollowMsg) {
 			if sc.ID != t.Scenario {
 				continue
 			}
-			p, err := newPlayer(&m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir)
+			p, err := newPlayer(m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir)
 			if err != nil {
 				m.err = err.Error()
 				return
@@ -218,7 +218,7 @@ func (m *Model) roomLine() string {
 	if m.opts.Room == nil {
 		return ""
 	}
-	r, k := &m.room, &m.keys
+	r, k := &m.room, m.keys
 	var parts []string
 	if m.opts.Instructor {
 		// The keys to lead and release are in the help line below.

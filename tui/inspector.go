@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/viewport"
@@ -34,7 +35,9 @@ type inspector struct {
 	// is wrapped once per step and tab, not once per frame.
 	bodyKey, frameKey viewKey
 	body, frame       string
-	barFor            [2]int // the tab (1-based) and theme barText shows
+	lines             []string // body's lines, as the viewport holds them
+	carries           bool     // a style runs on from one of them to the next, or a \r splits one
+	barFor            [2]int   // the tab (1-based) and theme barText shows
 	barText           string
 }
 
@@ -84,9 +87,9 @@ func (in *inspector) View(t *timeline, st *Styles, note string) string {
 		case tabAttacker:
 			body = attackerTab(t, st, width)
 		}
-		in.bodyKey, in.body = bk, strings.TrimRight(body, "\n") // no blank line to scroll to
+		in.bodyKey = bk
+		in.setBody(strings.TrimRight(body, "\n")) // no blank line to scroll to
 		key := fmt.Sprintf("%d/%d/%d", in.tab, t.cur, bk.answer)
-		in.vp.SetContent(in.body)
 		if key != in.key {
 			in.key = key
 			in.vp.GotoTop()
@@ -96,9 +99,59 @@ func (in *inspector) View(t *timeline, st *Styles, note string) string {
 	fk.w, fk.h, fk.offset = in.w, in.h, in.vp.YOffset()
 	if fk != in.frameKey || in.frame == "" {
 		in.frameKey = fk
-		in.frame = clampBlock(in.bar(st), in.w, 1) + "\n" + in.rule(st) + "\n" + in.vp.View()
+		in.frame = clampBlock(in.bar(st), in.w, 1) + "\n" + in.rule(st) + "\n" + in.visible()
 	}
 	return in.frame
+}
+
+// setBody puts body in the viewport, and its lines where visible finds
+// them.
+func (in *inspector) setBody(body string) {
+	in.body = body
+	in.vp.SetContent(body)
+	in.lines = strings.Split(body, "\n")
+	// The viewport splits a line at "\r\n" too: with a \r its lines are
+	// not these.
+	in.carries = strings.ContainsRune(body, '\r') || slices.ContainsFunc(in.lines, styleRunsOn)
+}
+
+// visible is what in.vp.View() draws, without its two lipgloss passes
+// (word wrap and alignment measured every cell again, on every step):
+// the lines from the viewport's offset, each padded to its width, and
+// blank lines to its height. The viewport has no style, gutter, soft wrap
+// or horizontal scroll here; a line wider than the viewport, or with a tab
+// or a carriage return, and a style that runs on to the next line (which
+// lipgloss closes at the line's end and opens again on the next) are left
+// to the viewport. TestInspectorVisibleIsViewportView checks it against
+// the viewport.
+func (in *inspector) visible() string {
+	w, h := in.vp.Width(), in.vp.Height()
+	if w <= 0 || h <= 0 || in.carries {
+		return in.vp.View()
+	}
+	lines := in.lines
+	if len(lines) == 1 && cellWidth(lines[0]) == 0 {
+		lines = nil // the viewport holds no line for empty content
+	}
+	lines = lines[min(in.vp.YOffset(), len(lines)):]
+	lines = lines[:min(h, len(lines))]
+	var b strings.Builder
+	b.Grow(h * (w + 1))
+	for i := range h {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		n := 0
+		if i < len(lines) {
+			l := lines[i]
+			if n = cellWidth(l); n > w || strings.ContainsRune(l, '\t') {
+				return in.vp.View()
+			}
+			b.WriteString(l)
+		}
+		b.WriteString(strings.Repeat(" ", w-n))
+	}
+	return b.String()
 }
 
 // bar is the tab bar, the current tab marked by a glyph as well as colour.
@@ -153,4 +206,29 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// styleRunsOn reports whether a line ends inside a style: its last SGR
+// sequence is not a reset, or it has an OSC sequence (a hyperlink) at all.
+func styleRunsOn(line string) bool {
+	open := false
+	for i := strings.IndexByte(line, 0x1b); i >= 0 && i+1 < len(line); {
+		if line[i+1] == ']' {
+			return true
+		}
+		j := skipEscape(line, i)
+		if j < 0 {
+			return true // not a sequence cellWidth knows: leave it to lipgloss
+		}
+		if line[i+1] == '[' && line[j-1] == 'm' {
+			params := line[i+2 : j-1]
+			open = params != "" && params != "0"
+		}
+		next := strings.IndexByte(line[j:], 0x1b)
+		if next < 0 {
+			break
+		}
+		i = j + next
+	}
+	return open
 }

@@ -141,8 +141,8 @@ func (a *btApp) text() string { a.tb.Helper(); return ansi.Strip(a.view()) }
 
 func (a *btApp) root() Model { return a.m.(Model) }
 
-// pk is a copy of the picker, for its accessors.
-func (a *btApp) pk() *picker { r := a.root(); return &r.picker }
+// pk is the picker, for its accessors.
+func (a *btApp) pk() *picker { return a.root().picker }
 
 func (a *btApp) pl() *player {
 	a.tb.Helper()

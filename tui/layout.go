@@ -58,6 +58,18 @@ func fits(s string, w, h int) bool {
 // and always a grapheme cluster of their own. Anything else goes to
 // ansi.StringWidth, which segments graphemes and is some ten times slower.
 func cellWidth(s string) int {
+	if n, ok := simpleWidth(s); ok {
+		return n
+	}
+	return ansi.StringWidth(s)
+}
+
+// simpleWidth is cellWidth's fast path: the width of s, and true, when s
+// holds only printable ASCII, CSI and OSC sequences and narrowTable's
+// runes, each a one-cell grapheme cluster of its own (so that the widths of
+// such strings add up when they are joined).
+func simpleWidth(s string) (int, bool) {
+	narrow := narrowTable()
 	n := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -69,21 +81,21 @@ func cellWidth(s string) int {
 		case c == 0x1b:
 			j := skipEscape(s, i)
 			if j < 0 {
-				return ansi.StringWidth(s)
+				return 0, false
 			}
 			i = j
 			continue
 		case c < 0x80:
-			return ansi.StringWidth(s)
+			return 0, false
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if int(r) >= len(narrowTable()) || !narrowTable()[r] {
-			return ansi.StringWidth(s)
+		if int(r) >= len(narrow) || !narrow[r] {
+			return 0, false
 		}
 		n++
 		i += size
 	}
-	return n
+	return n, true
 }
 
 // skipEscape returns the index after the CSI or OSC sequence at s[i], or
@@ -134,26 +146,45 @@ var narrowTable = sync.OnceValue(func() []bool {
 })
 
 // wrap breaks text into lines of at most width cells, keeping paragraphs.
+// A line's width is kept as words are added, not measured again for every
+// word (that was quadratic in the line's length, and wrapping a step's
+// narration was a tenth of a frame); a line with a word simpleWidth does
+// not know is measured whole, as before.
 func wrap(text string, width int) string {
 	if width < 10 {
 		width = 10
 	}
-	var out []string
-	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		line := ""
-		for _, w := range strings.Fields(para) {
-			if line != "" && ansi.StringWidth(line)+1+ansi.StringWidth(w) > width {
-				out = append(out, line)
-				line = ""
-			}
-			if line != "" {
-				line += " "
-			}
-			line += w
+	var b strings.Builder
+	for i, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		if i > 0 {
+			b.WriteString("\n\n")
 		}
-		out = append(out, line, "")
+		start := b.Len() // where the line begins in b
+		n, simple := 0, true
+		for _, w := range strings.Fields(para) {
+			ww, ok := simpleWidth(w)
+			if b.Len() > start {
+				var fit bool
+				if simple && ok {
+					fit = n+1+ww <= width
+				} else {
+					fit = ansi.StringWidth(b.String()[start:])+1+ansi.StringWidth(w) <= width
+				}
+				if !fit {
+					b.WriteByte('\n')
+					start, n, simple = b.Len(), 0, true
+				}
+			}
+			if b.Len() > start {
+				b.WriteByte(' ')
+				n++
+			}
+			b.WriteString(w)
+			n += ww
+			simple = simple && ok
+		}
 	}
-	return strings.TrimRight(strings.Join(out, "\n"), "\n")
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // hang wraps text to width, indenting every line after the first by

@@ -143,9 +143,10 @@ func (r *sshTestRaw) step(ctx context.Context, key string) (time.Duration, error
 	}
 }
 
-// sshTestConnect opens n sessions: idle ones stay at the picker's first
-// frame, active ones open the bench lesson and take five steps.
-func sshTestConnect(ctx context.Context, addr string, hostKey gossh.PublicKey, n int, active bool) ([]*sshTestRaw, error) {
+// sshTestConnect opens n sessions: "idle" ones stay at the picker's first
+// frame, "lesson" ones open the bench lesson, "active" ones open it and
+// take five steps.
+func sshTestConnect(ctx context.Context, addr string, hostKey gossh.PublicKey, n int, mode string) ([]*sshTestRaw, error) {
 	terms := make([]*sshTestRaw, n)
 	errs := make(chan error, n)
 	for i := range n {
@@ -159,13 +160,13 @@ func sshTestConnect(ctx context.Context, addr string, hostKey gossh.PublicKey, n
 			if err == nil {
 				err = t.until(ctx, "pick a lesson")
 			}
-			if err == nil && active {
+			if err == nil && mode != "idle" {
 				if _, err = t.step(ctx, "\r"); err == nil {
 					err = t.until(ctx, "take the first step")
 				}
-				for k := 0; k < 5 && err == nil; k++ {
-					_, err = t.step(ctx, "l")
-				}
+			}
+			for k := 0; mode == "active" && k < 5 && err == nil; k++ {
+				_, err = t.step(ctx, "l")
 			}
 			terms[i] = t
 			errs <- err
@@ -179,130 +180,40 @@ func sshTestConnect(ctx context.Context, addr string, hostKey gossh.PublicKey, n
 	return terms, nil
 }
 
-// sshTestClientProcess is the client side of a memory benchmark: it
-// connects, says "ready" and holds the sessions until stdin closes.
-func sshTestClientProcess(spec string) error {
-	parts := strings.Split(spec, ",")
-	if len(parts) != 4 {
-		return fmt.Errorf("%s: want addr,n,mode,hostkey", sshTestClientEnv)
+// sshTestBurst presses key in every session at once and returns each
+// latency.
+func sshTestBurst(ctx context.Context, terms []*sshTestRaw, key string) ([]time.Duration, error) {
+	lat := make([]time.Duration, len(terms))
+	errs := make(chan error, len(terms))
+	var wg sync.WaitGroup
+	for i, t := range terms {
+		wg.Go(func() {
+			d, err := t.step(ctx, key)
+			lat[i] = d
+			errs <- err
+		})
 	}
-	n, err := strconv.Atoi(parts[1])
-	if err != nil {
-		return err
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
-	key, _, _, _, err := gossh.ParseAuthorizedKey([]byte(parts[3]))
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if _, err := sshTestConnect(ctx, parts[0], key, n, parts[2] == "active"); err != nil {
-		return err
-	}
-	fmt.Println("ready")
-	_, _ = io.Copy(io.Discard, os.Stdin)
-	return nil
+	return lat, nil
 }
 
-// sshTestHeap is the live heap and the goroutine stacks after a GC.
-func sshTestHeap() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc + ms.StackInuse
-}
-
-// benchmarkSessionMemory measures the server's memory per session, with
-// the clients in another process.
-func benchmarkSessionMemory(b *testing.B, active bool) {
-	const n = 50
-	mode := "idle"
-	if active {
-		mode = "active"
-	}
-	for range b.N {
-		srv, addr := sshTestServer(b, Config{Catalogue: sshTestCatalogue(b, sshTestBenchLesson)})
-		before := sshTestHeap()
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		pub := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(srv.cfg.HostKey.PublicKey())))
-		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d,%s,%s", sshTestClientEnv, addr, n, mode, pub))
-		stdin, _ := cmd.StdinPipe()
-		stdout, _ := cmd.StdoutPipe()
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			b.Fatal(err)
-		}
-		line, err := bufio.NewReader(stdout).ReadString('\n')
-		if err != nil || line != "ready\n" {
-			b.Fatalf("client process: %q %v %s", line, err, stderr.String())
-		}
-		if got := srv.Sessions(); got != n {
-			b.Fatalf("%d sessions, want %d", got, n)
-		}
-		after := sshTestHeap()
-		b.ReportMetric(float64(after-before)/n, "bytes/session")
-		stdin.Close()
-		if err := cmd.Wait(); err != nil {
-			b.Fatalf("client process: %v %s", err, stderr.String())
-		}
-	}
-}
-
-// BenchmarkMemoryPerIdleSession: a session at the picker's first frame.
-func BenchmarkMemoryPerIdleSession(b *testing.B) { benchmarkSessionMemory(b, false) }
-
-// BenchmarkMemoryPerActiveSession: a session that opened a lesson (every
-// step computed up front) and took five steps.
-func BenchmarkMemoryPerActiveSession(b *testing.B) { benchmarkSessionMemory(b, true) }
-
-// sshTestRoomInLesson connects n sessions and opens the bench lesson in each.
-func sshTestRoomInLesson(ctx context.Context, b *testing.B, n int) []*sshTestRaw {
-	srv, addr := sshTestServer(b, Config{Catalogue: sshTestCatalogue(b, sshTestBenchLesson)})
-	terms, err := sshTestConnect(ctx, addr, srv.cfg.HostKey.PublicKey(), n, false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, t := range terms {
-		if _, err := t.step(ctx, "\r"); err != nil {
-			b.Fatal(err)
-		}
-		if err := t.until(ctx, "take the first step"); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return terms
-}
-
-// sshTestReportLatency reports the median and the 99th percentile.
-func sshTestReportLatency(b *testing.B, lat []time.Duration) {
-	slices.Sort(lat)
-	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(0, "ns/op")
-}
-
-// BenchmarkStepLatency200Sessions: 200 sessions in a lesson, each
-// attendee pressing a step key about once a second (a random pause of
-// 0.5 to 1.5 s between keys: about 200 keys a second in all), b.N keys in
-// all. The latency is from a key to the first byte of the frame it
-// causes; the clients run in the same process, so their decryption
-// counts against the server's two cores.
-func BenchmarkStepLatency200Sessions(b *testing.B) {
-	const n = 200
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	terms := sshTestRoomInLesson(ctx, b, n)
+// sshTestPaced has every attendee press a step key about once a second (a
+// random pause of 0.5 to 1.5 s before each key: about 200 keys a second
+// from 200 sessions), keys in all, and returns each latency.
+func sshTestPaced(ctx context.Context, terms []*sshTestRaw, keys int) ([]time.Duration, error) {
 	var (
 		mu   sync.Mutex
 		lat  []time.Duration
-		left = b.N
-		errs = make(chan error, n)
+		left = keys
+		errs = make(chan error, len(terms))
 		wg   sync.WaitGroup
 	)
-	b.ResetTimer()
 	for i, t := range terms {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(i), 1))
@@ -339,50 +250,272 @@ func BenchmarkStepLatency200Sessions(b *testing.B) {
 		})
 	}
 	wg.Wait()
-	b.StopTimer()
 	close(errs)
 	if err := <-errs; err != nil {
+		return nil, err
+	}
+	return lat, nil
+}
+
+// sshTestClientProcess is the client side of a benchmark: it connects
+// ("addr,n,mode,hostkey", mode as sshTestConnect's), says "ready" and
+// holds the sessions until stdin closes. In mode "lesson" it also runs
+// the commands read from stdin, "burst KEY" (sshTestBurst) and "paced N"
+// (sshTestPaced), and answers each with one line: the CPU time the
+// process spent on it, then every latency, in microseconds.
+func sshTestClientProcess(spec string) error {
+	parts := strings.Split(spec, ",")
+	if len(parts) != 4 {
+		return fmt.Errorf("%s: want addr,n,mode,hostkey", sshTestClientEnv)
+	}
+	n, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return err
+	}
+	key, _, _, _, err := gossh.ParseAuthorizedKey([]byte(parts[3]))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	terms, err := sshTestConnect(ctx, parts[0], key, n, parts[2])
+	if err != nil {
+		return err
+	}
+	fmt.Println("ready")
+	if parts[2] != "lesson" {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		return nil
+	}
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		cmd, arg, _ := strings.Cut(in.Text(), " ")
+		cpu0, _ := sshTestCPU()
+		var lat []time.Duration
+		switch cmd {
+		case "burst":
+			lat, err = sshTestBurst(ctx, terms, arg)
+		case "paced":
+			var keys int
+			if keys, err = strconv.Atoi(arg); err == nil {
+				lat, err = sshTestPaced(ctx, terms, keys)
+			}
+		default:
+			err = fmt.Errorf("unknown command %q", in.Text())
+		}
+		if err != nil {
+			return err
+		}
+		cpu, _ := sshTestCPU()
+		out := []string{strconv.FormatInt((cpu - cpu0).Microseconds(), 10)}
+		for _, d := range lat {
+			out = append(out, strconv.FormatInt(d.Microseconds(), 10))
+		}
+		fmt.Println(strings.Join(out, " "))
+	}
+	return in.Err()
+}
+
+// sshTestClients is a client process (sshTestClientProcess) connected to
+// a server: the clients' CPU and memory are not the server's.
+type sshTestClients struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout *bufio.Reader
+	stderr bytes.Buffer
+}
+
+// sshTestStartClients starts a client process with n sessions in mode and
+// waits until they are connected.
+func sshTestStartClients(b *testing.B, srv *Server, addr string, n int, mode string) *sshTestClients {
+	b.Helper()
+	c := &sshTestClients{cmd: exec.Command(os.Args[0], "-test.run=^$")}
+	pub := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(srv.cfg.HostKey.PublicKey())))
+	c.cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d,%s,%s", sshTestClientEnv, addr, n, mode, pub))
+	c.stdin, _ = c.cmd.StdinPipe()
+	stdout, _ := c.cmd.StdoutPipe()
+	c.stdout = bufio.NewReader(stdout)
+	c.cmd.Stderr = &c.stderr
+	if err := c.cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	sshTestReportLatency(b, lat)
+	if line, err := c.stdout.ReadString('\n'); err != nil || line != "ready\n" {
+		_ = c.cmd.Wait()
+		b.Fatalf("client process: %q %v %s", line, err, c.stderr.String())
+	}
+	return c
+}
+
+// do runs a command in the client process and returns the latencies it
+// measured and the CPU time it spent.
+func (c *sshTestClients) do(cmd string) ([]time.Duration, time.Duration, error) {
+	if _, err := fmt.Fprintln(c.stdin, cmd); err != nil {
+		return nil, 0, err
+	}
+	line, err := c.stdout.ReadString('\n')
+	if err != nil {
+		return nil, 0, fmt.Errorf("client process: %w: %s", err, c.stderr.String())
+	}
+	var us []int64
+	for f := range strings.FieldsSeq(line) {
+		v, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, 0, fmt.Errorf("client process said %q: %w", line, err)
+		}
+		us = append(us, v)
+	}
+	if len(us) == 0 {
+		return nil, 0, fmt.Errorf("client process said %q", line)
+	}
+	lat := make([]time.Duration, len(us)-1)
+	for i, v := range us[1:] {
+		lat[i] = time.Duration(v) * time.Microsecond
+	}
+	return lat, time.Duration(us[0]) * time.Microsecond, nil
+}
+
+// close ends the client process and its sessions.
+func (c *sshTestClients) close() error {
+	c.stdin.Close()
+	if err := c.cmd.Wait(); err != nil {
+		return fmt.Errorf("client process: %w: %s", err, c.stderr.String())
+	}
+	return nil
+}
+
+// sshTestHeap is the live heap and the goroutine stacks after a GC.
+func sshTestHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc + ms.StackInuse
+}
+
+// benchmarkSessionMemory measures the server's memory per session, with
+// the clients in another process.
+func benchmarkSessionMemory(b *testing.B, active bool) {
+	const n = 50
+	mode := "idle"
+	if active {
+		mode = "active"
+	}
+	for range b.N {
+		srv, addr := sshTestServer(b, Config{Catalogue: sshTestCatalogue(b, sshTestBenchLesson)})
+		before := sshTestHeap()
+		c := sshTestStartClients(b, srv, addr, n, mode)
+		if got := srv.Sessions(); got != n {
+			b.Fatalf("%d sessions, want %d", got, n)
+		}
+		after := sshTestHeap()
+		b.ReportMetric(float64(after-before)/n, "bytes/session")
+		if err := c.close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMemoryPerIdleSession: a session at the picker's first frame.
+func BenchmarkMemoryPerIdleSession(b *testing.B) { benchmarkSessionMemory(b, false) }
+
+// BenchmarkMemoryPerActiveSession: a session that opened a lesson (every
+// step computed up front) and took five steps.
+func BenchmarkMemoryPerActiveSession(b *testing.B) { benchmarkSessionMemory(b, true) }
+
+// sshTestRoom starts a server and a client process with n sessions in the
+// bench lesson, at its first step.
+func sshTestRoom(b *testing.B, n int) *sshTestClients {
+	b.Helper()
+	srv, addr := sshTestServer(b, Config{Catalogue: sshTestCatalogue(b, sshTestBenchLesson)})
+	c := sshTestStartClients(b, srv, addr, n, "lesson")
+	b.Cleanup(func() {
+		if err := c.close(); err != nil {
+			b.Error(err)
+		}
+	})
+	return c
+}
+
+// sshTestReportLatency reports the median and the 99th percentile, and the
+// CPU time per step of the server (this process since cpu0) and of the
+// clients (clientCPU, the client process's).
+func sshTestReportLatency(b *testing.B, lat []time.Duration, cpu0, clientCPU time.Duration) {
+	if len(lat) == 0 {
+		b.Fatal("no latency measured")
+	}
+	perStep := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(len(lat)) }
+	if cpu, ok := sshTestCPU(); ok {
+		b.ReportMetric(perStep(cpu-cpu0), "server-cpu-ms/step")
+		b.ReportMetric(perStep(clientCPU), "client-cpu-ms/step")
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkStepLatency200Sessions: 200 sessions in a lesson, each
+// attendee pressing a step key about once a second (sshTestPaced), b.N
+// keys in all. The latency is from a key to the first byte of the frame it
+// causes, both seen at the client. The clients run in another process, as
+// attendees' ssh runs on their own machines; on this machine they still
+// share its cores with the server (client-cpu-ms/step says how much).
+func BenchmarkStepLatency200Sessions(b *testing.B) {
+	c := sshTestRoom(b, 200)
+	cpu0, _ := sshTestCPU()
+	b.ResetTimer()
+	lat, clientCPU, err := c.do(fmt.Sprintf("paced %d", b.N))
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	sshTestReportLatency(b, lat, cpu0, clientCPU)
 }
 
 // BenchmarkStepLatency200SessionsAtOnce: the worst case, 200 sessions
 // pressing a step key at the same moment (as when an instructor's "follow
-// me" moves the whole room), b.N rounds.
+// me" moves the whole room), b.N rounds, measured as
+// BenchmarkStepLatency200Sessions is.
 func BenchmarkStepLatency200SessionsAtOnce(b *testing.B) {
-	const n = 200
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	terms := sshTestRoomInLesson(ctx, b, n)
+	c := sshTestRoom(b, 200)
 	var lat []time.Duration
-	var mu sync.Mutex
+	var clientCPU time.Duration
+	cpu0, _ := sshTestCPU()
 	b.ResetTimer()
 	for i := range b.N {
 		key := "l"
 		if i%2 == 1 {
 			key = "h"
 		}
-		var wg sync.WaitGroup
-		errs := make(chan error, n)
-		for _, t := range terms {
-			wg.Go(func() {
-				d, err := t.step(ctx, key)
-				if err != nil {
-					errs <- err
-					return
-				}
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
-		close(errs)
-		if err := <-errs; err != nil {
+		l, cpu, err := c.do("burst " + key)
+		if err != nil {
 			b.Fatal(err)
 		}
+		lat, clientCPU = append(lat, l...), clientCPU+cpu
 	}
 	b.StopTimer()
-	sshTestReportLatency(b, lat)
+	sshTestReportLatency(b, lat, cpu0, clientCPU)
+}
+
+// BenchmarkIdle200Sessions: what 200 sessions in a lesson cost the server
+// while nobody presses a key (each program's renderer still wakes 60 times
+// a second to look for a new frame), over b.N seconds: CPU time per
+// second.
+func BenchmarkIdle200Sessions(b *testing.B) {
+	sshTestRoom(b, 200)
+	cpu0, _ := sshTestCPU()
+	start := time.Now()
+	b.ResetTimer()
+	for range b.N {
+		// The room at rest for a second: the load model, not a wait for
+		// a result.
+		rest := time.NewTimer(time.Second)
+		<-rest.C
+	}
+	b.StopTimer()
+	if cpu, ok := sshTestCPU(); ok {
+		b.ReportMetric(float64((cpu-cpu0).Microseconds())/1000/time.Since(start).Seconds(), "cpu-ms/s")
+	}
+	b.ReportMetric(0, "ns/op")
 }
