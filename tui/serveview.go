@@ -35,7 +35,7 @@ func NewServe(w *sim.World, origin string) (ServeModel, error) {
 	sc := &scenarios.Scenario{ID: "serve", Title: "tokensim serve " + origin, Source: serveSource,
 		Summary: "Live traffic from real clients."}
 	run := &scenarios.Run{Scenario: sc, Preset: w.PresetName(), Policy: w.Policy(), World: w, Initial: w.Inspect()}
-	p := &player{keys: &m.keys, st: m.styles, sc: sc, base: run, tl: newTimeline(run), insp: newInspector(), speed: 2, exportDir: "."}
+	p := &player{keys: m.keys, st: m.styles, sc: sc, base: run, tl: newTimeline(run), insp: newInspector(), speed: 2, exportDir: "."}
 	p.status = "waiting for requests at " + origin + "; q stops the server"
 	m.player, m.screen = p, screenPlayer
 	return ServeModel{Model: m, world: w}, nil
@@ -51,7 +51,7 @@ func (s ServeModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s.add(msg.Events)
 		return s, nil
 	case tea.KeyPressMsg:
-		k := &s.keys
+		k := s.keys
 		if p.prompt == nil && p.menu == nil && (key.Matches(msg, k.WhatIf) || key.Matches(msg, k.Export) || key.Matches(msg, k.Back)) {
 			p.status = "live view: what-if, export and the lesson picker are for lessons; q stops the server"
 			return s, nil
