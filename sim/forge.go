@@ -174,6 +174,14 @@ func (a *Attacker) forgedClaims(stolen string) (jwt.MapClaims, string) {
 			c, from = jwt.MapClaims(d.Claims), "copied from the stolen token"
 		}
 	}
+	// A DPoP binding (cnf) would tie the forgery to the victim's key, which
+	// the attacker does not hold: it leaves the claim out and sends an
+	// unbound token. What stops a forgery is the signature check, not DPoP
+	// (RFC 9449 §7 protects a token only where its integrity is verified).
+	if _, bound := c["cnf"]; bound {
+		delete(c, "cnf")
+		from += " without its DPoP binding (cnf)"
+	}
 	scope, _ := c["scope"].(string)
 	if !slices.Contains(strings.Fields(scope), "orders:write") {
 		scope = strings.TrimSpace(scope + " orders:write")

@@ -197,3 +197,25 @@ func TestParseFlaws(t *testing.T) {
 		t.Error("the vulnerable profile is every flaw but no-signature-check")
 	}
 }
+
+// TestForgeryIgnoresDPoP: a forger leaves the victim's cnf out, so DPoP on
+// the API does not stop a forgery; only the signature check does. With
+// dpop on, the hardened API still refuses every forgery, and one that
+// skips the signature check takes them, DPoP or not.
+func TestForgeryIgnoresDPoP(t *testing.T) {
+	w := lifeWorld(t, "tokensim")
+	lifeSet(t, w, "dpop", "true")
+	lifeLogin(t, w, "")
+	w.App().Call(http.MethodGet, "/api/orders")
+	if o := w.Attacker().Steal(SourceLog, TokenAccess); o.Error != "" {
+		t.Fatalf("steal: %+v", o)
+	}
+	for _, f := range Forgeries() {
+		lifeSet(t, w, "api_validation", "hardened")
+		if o := w.Attacker().Forge(f, http.MethodGet, "/api/orders"); o.Status != http.StatusUnauthorized || strings.Contains(o.Reason, "DPoP") {
+			t.Fatalf("%s at the hardened API with dpop on: %+v (a forgery must fail on its signature, not on DPoP)", f, o)
+		}
+		lifeSet(t, w, "api_validation", "no-signature-check")
+		lifeOK(t, string(f)+" without a signature check, dpop on", w.Attacker().Forge(f, http.MethodGet, "/api/orders"), http.StatusOK)
+	}
+}

@@ -88,6 +88,12 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 		return nil, e.about(rt.label, fam.label)
 	}
 
+	if client.public && fam.jkt == "" && jkt != "" {
+		// RFC 9449 §5: a public client's refresh tokens are bound to the key
+		// of its DPoP proofs. A family started before the app had a key is
+		// bound at its first refresh with a proof, from then on.
+		fam.jkt = jkt
+	}
 	var newRT string
 	if pol.Rotation {
 		var next *refreshRecord
