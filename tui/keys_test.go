@@ -1294,3 +1294,21 @@ func TestSandboxCustomAdvance(t *testing.T) {
 		t.Errorf("the clock moved %s, want 2h30m", got)
 	}
 }
+
+// TestWhatIfSeesConsequences: a what-if that leaves a status as it was
+// but changes the session's fate is a change. In multi-tab-race, turning
+// reuse detection off keeps the losing tab's 400 invalid_grant, but the
+// family is no longer revoked: step 3 is marked, and its narration says
+// what the original policy did.
+func TestWhatIfSeesConsequences(t *testing.T) {
+	a := btLesson(t, "multi-tab-race", 120, 40)
+	a.press("w", "2", "2") // reuse detection: false
+	p := a.pl()
+	was, ok := p.tl.changed[2]
+	if !ok || !strings.Contains(was, "family revoked") {
+		t.Fatalf("step 3 not marked as changed (changed %v, status %q)", p.tl.changed, p.status)
+	}
+	if got := stepEffects(p.tl.steps[2]); strings.Contains(got, "family revoked") || !strings.HasPrefix(got, "400 invalid_grant") {
+		t.Fatalf("under the what-if step 3 gave %q", got)
+	}
+}

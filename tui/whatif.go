@@ -122,7 +122,7 @@ func (p *player) applyWhatIf(change func(*whatIf), what string) {
 	p.tl.cur, p.tl.answered, p.tl.changed = cur, answered, map[int]string{}
 	var changed []string
 	for i := range r.Steps {
-		if a, b := outcomeText(p.base.Steps[i].Outcome), outcomeText(r.Steps[i].Outcome); a != b {
+		if a, b := stepEffects(p.base.Steps[i]), stepEffects(r.Steps[i]); a != b {
 			p.tl.changed[i] = a
 			changed = append(changed, strconv.Itoa(i+1))
 		}
@@ -172,6 +172,27 @@ func outcomeText(o sim.Outcome) string {
 		return o.Error
 	}
 	return strings.TrimSpace(fmt.Sprintf("%d %s", o.Status, o.Error))
+}
+
+// stepEffects is what a what-if compares: the step's outcome and the
+// consequences that change a session without changing a status (a reuse
+// detected, a family revoked, the app logged out). Turning reuse detection
+// off leaves the racing tab's 400 as it was, but not the family's fate.
+func stepEffects(s scenarios.StepResult) string {
+	out := outcomeText(s.Outcome)
+	seen := map[sim.EventKind]bool{}
+	for _, e := range s.Events {
+		seen[e.Kind] = true
+	}
+	for _, k := range []struct {
+		kind sim.EventKind
+		says string
+	}{{sim.KindReuse, "reuse detected"}, {sim.KindFamilyRevoked, "family revoked"}, {sim.KindSessionEnded, "the app logged out"}} {
+		if seen[k.kind] {
+			out += ", " + k.says
+		}
+	}
+	return out
 }
 
 func orDefault(s, def string) string {
