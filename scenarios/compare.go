@@ -67,6 +67,16 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 	fmt.Fprintf(w, "%s under %s\n\n", c.Scenario.ID, strings.Join(c.Presets, ", "))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "step\t\taction\t%s\n", strings.Join(c.Presets, "\t"))
+	anyDiffer := false
+	triesRefresh, forges := false, 0
+	for _, st := range c.Scenario.Steps {
+		switch {
+		case st.Do == "attacker.refresh" || (st.Do == "steal" && st.Params["token"] == "refresh"):
+			triesRefresh = true
+		case st.Do == "attacker.forge":
+			forges++
+		}
+	}
 	for i, st := range c.Scenario.Steps {
 		cells := make([]string, len(c.Runs))
 		differ := false
@@ -78,14 +88,18 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 		}
 		mark := ""
 		if differ {
-			mark = "*"
+			mark, anyDiffer = "*", true
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i+1, mark, st.Do, strings.Join(cells, "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\n* the outcome differs between presets")
+	if anyDiffer {
+		fmt.Fprintln(w, "\n* the outcome differs between presets")
+	} else {
+		fmt.Fprintln(w, "\nEvery step has the same outcome under every preset.")
+	}
 	fmt.Fprintln(w, "\nThe attacker, per preset:")
 	for j, r := range c.Runs {
 		end := r.Steps[len(r.Steps)-1].Snapshot
@@ -93,7 +107,19 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 		for _, s := range r.Steps {
 			held = held || s.Snapshot.Attacker.HoldsRefresh
 		}
+		forged := ""
+		if forges > 0 {
+			in := 0
+			for i, st := range c.Scenario.Steps {
+				if st.Do == "attacker.forge" && r.Steps[i].Outcome.OK() {
+					in++
+				}
+			}
+			forged = fmt.Sprintf("; %d of %d forged tokens got in", in, forges)
+		}
 		switch n, what, at := refreshStopped(r); {
+		case !held && !triesRefresh:
+			fmt.Fprintf(w, "  %-9s tried no refresh token in this lesson%s; at the end it %s\n", c.Presets[j], forged, end.Attacker.Summary)
 		case !held:
 			fmt.Fprintf(w, "  %-9s never held a refresh token (the preset gave the app none, or it stayed out of reach); at the end it %s\n", c.Presets[j], end.Attacker.Summary)
 		case n > 0:

@@ -46,3 +46,31 @@ func TestPresetsLesson(t *testing.T) {
 	}
 	golden.RequireEqual(t, b.Bytes())
 }
+
+// TestCompareSummaryWords: a comparison's footnote and per-preset summary
+// say only what happened. forged-tokens differs under no preset, steals no
+// refresh token, and lets three of its ten forgeries in (the vulnerable
+// API's alg none, key confusion and jku) whatever the preset.
+func TestCompareSummaryWords(t *testing.T) {
+	sc, err := Lookup("forged-tokens")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compare(sc, []string{"tokensim", "okta"}, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteComparison(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"Every step has the same outcome under every preset.", "tokensim  tried no refresh token in this lesson; 3 of 10 forged tokens got in"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("comparison lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "* the outcome differs") || strings.Contains(out, "never held a refresh token") {
+		t.Errorf("comparison claims what did not happen:\n%s", out)
+	}
+}
