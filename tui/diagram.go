@@ -163,8 +163,24 @@ func (d *diagram) draw(t *timeline, st *Styles) string {
 			rows = append(rows, r)
 			continue
 		}
-		for _, e := range s.Events {
+		// An exchange during which another one happened (the API fetching
+		// keys while it answers) is drawn as its request, the nested
+		// exchanges, then its response, as a sequence diagram should.
+		var open []sim.Event // requests awaiting their response, innermost last
+		for k, e := range s.Events {
+			for len(open) > 0 && e.Seq > open[len(open)-1].End {
+				rows = append(rows, d.responseRows(open[len(open)-1], i, col, blank, put, st, i == t.cur)...)
+				open = open[:len(open)-1]
+			}
+			if e.Kind == sim.KindExchange && nestsExchange(e, s.Events[k+1:]) {
+				rows = append(rows, d.arrowRows(e.From, e.To, requestLabel(e), e.Status >= 400, i, col, blank, put, st, i == t.cur)...)
+				open = append(open, e)
+				continue
+			}
 			rows = append(rows, d.eventRows(e, i, col, blank, put, st, i == t.cur)...)
+		}
+		for j := len(open) - 1; j >= 0; j-- {
+			rows = append(rows, d.responseRows(open[j], i, col, blank, put, st, i == t.cur)...)
 		}
 	}
 
@@ -210,37 +226,66 @@ func render(r drow) string {
 // eventRows draws one event: an exchange as a label and an arrow, a clock
 // jump as a gap, a state change as a note by the lane it happened at.
 func (d *diagram) eventRows(e sim.Event, step int, col map[sim.Actor]int, blank func(int) drow, put func(*drow, int, string), st *Styles, current bool) []drow {
+	if e.Kind == sim.KindExchange {
+		return d.arrowRows(e.From, e.To, exchangeLabel(e), e.Status >= 400, step, col, blank, put, st, current)
+	}
+	return d.noteRows(e, step, col, blank, put, st)
+}
+
+// nestsExchange reports whether another exchange happened while e was
+// being handled (between its request and its response: sim.Event.End).
+func nestsExchange(e sim.Event, after []sim.Event) bool {
+	for _, n := range after {
+		if n.Seq > e.End {
+			return false
+		}
+		if n.Kind == sim.KindExchange {
+			return true
+		}
+	}
+	return false
+}
+
+// responseRows draws the response of an exchange that nested others: an
+// arrow back from the server, labelled with the result.
+func (d *diagram) responseRows(e sim.Event, step int, col map[sim.Actor]int, blank func(int) drow, put func(*drow, int, string), st *Styles, current bool) []drow {
+	return d.arrowRows(e.To, e.From, resultLabel(e), e.Status >= 400, step, col, blank, put, st, current)
+}
+
+// arrowRows draws a label and an arrow from one lane to another.
+func (d *diagram) arrowRows(fromA, toA sim.Actor, label string, bad bool, step int, col map[sim.Actor]int, blank func(int) drow, put func(*drow, int, string), st *Styles, current bool) []drow {
+	from, to := col[fromA], col[toA]
+	lr := blank(step)
+	lo, hi := min(from, to), max(from, to)
+	x := d.place(lo+2, hi-1, len([]rune(label)))
+	put(&lr, x, label)
+	lr.plain = false
+	lr.spanOf(x, len([]rune(label)))
+	lr.style = st.OK
+	if bad {
+		lr.style = st.Bad
+	}
+	ar := blank(step)
+	for c := lo + 1; c < hi; c++ {
+		ar.cells[c] = '─'
+	}
+	if from < to {
+		ar.cells[hi-1] = '▶'
+	} else {
+		ar.cells[lo+1] = '◀'
+	}
+	if current {
+		lr.style = lr.style.Bold(true)
+		ar.plain, ar.style = false, st.Current
+		ar.spanOf(lo+1, hi-lo-1)
+	}
+	return []drow{lr, ar}
+}
+
+// noteRows draws a clock jump as a gap and a state change as a note by the
+// lane it happened at.
+func (d *diagram) noteRows(e sim.Event, step int, col map[sim.Actor]int, blank func(int) drow, put func(*drow, int, string), st *Styles) []drow {
 	switch e.Kind {
-	case sim.KindExchange:
-		from, to := col[e.From], col[e.To]
-		label := exchangeLabel(e)
-		lr := blank(step)
-		lo, hi := min(from, to), max(from, to)
-		x := d.place(lo+2, hi-1, len([]rune(label)))
-		put(&lr, x, label)
-		lr.plain = false
-		lr.spanOf(x, len([]rune(label)))
-		switch {
-		case e.Status >= 400:
-			lr.style = st.Bad
-		default:
-			lr.style = st.OK
-		}
-		ar := blank(step)
-		for c := lo + 1; c < hi; c++ {
-			ar.cells[c] = '─'
-		}
-		if from < to {
-			ar.cells[hi-1] = '▶'
-		} else {
-			ar.cells[lo+1] = '◀'
-		}
-		if current {
-			lr.style = lr.style.Bold(true)
-			ar.plain, ar.style = false, st.Current
-			ar.spanOf(lo+1, hi-lo-1)
-		}
-		return []drow{lr, ar}
 	case sim.KindClock:
 		r := blank(step)
 		for i, c := range r.cells {
@@ -295,18 +340,27 @@ func (d *diagram) place(from, end, n int) int {
 
 // exchangeLabel reads "POST /token refresh_token → 400 invalid_grant":
 // method, path, the grant for token requests, then the result.
-func exchangeLabel(e sim.Event) string {
+func exchangeLabel(e sim.Event) string { return requestLabel(e) + " → " + resultLabel(e) }
+
+// requestLabel is the request part: method, path, and the grant for token
+// requests.
+func requestLabel(e sim.Event) string {
 	s := e.Method + " " + e.Path
 	if e.Path == "/token" && e.Exchange != nil {
 		if v, err := url.ParseQuery(e.Exchange.Request.Body); err == nil && v.Get("grant_type") != "" {
 			s += " " + v.Get("grant_type")
 		}
 	}
+	return s
+}
+
+// resultLabel is the response part: status and error code.
+func resultLabel(e sim.Event) string {
 	res := fmt.Sprint(e.Status)
 	if e.Error != "" {
 		res += " " + e.Error
 	}
-	return s + " → " + res
+	return res
 }
 
 // stepTitle is the step's title, or its action when it has none.
