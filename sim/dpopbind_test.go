@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -22,4 +23,20 @@ func TestDPoPBindsFamilyAtFirstProof(t *testing.T) {
 	lifeFail(t, "the attacker's refresh with its own key", w.Attacker().Refresh(), http.StatusBadRequest, ErrInvalidGrant, "bound")
 	lifeAdvance(t, w, 16*time.Minute)
 	lifeOK(t, "the app carries on", w.App().Refresh(), http.StatusOK)
+}
+
+// TestDPoPSchemeWhenOff: an API with dpop off that receives the DPoP
+// scheme answers as for no credentials (RFC 6750 §3.1: a bare Bearer
+// challenge), and says why in words: the scheme, not a missing token.
+func TestDPoPSchemeWhenOff(t *testing.T) {
+	w := lifeWorld(t, "tokensim")
+	at, _ := lifeLogin(t, w, "")
+	r := send(t, w, ActorApp, http.MethodGet, APIAudience+"/api/orders", "", http.Header{"Authorization": {"DPoP " + at}})
+	if r.status != http.StatusUnauthorized || r.header.Get("WWW-Authenticate") != `Bearer realm="api"` {
+		t.Fatalf("DPoP scheme at a Bearer-only API: %d %q", r.status, r.header.Get("WWW-Authenticate"))
+	}
+	ev := w.Log().Events()
+	if last := ev[len(ev)-1]; !strings.Contains(last.Reason, "DPoP scheme") {
+		t.Fatalf("reason %q", last.Reason)
+	}
 }

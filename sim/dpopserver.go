@@ -147,8 +147,11 @@ func (api *API) credentials(r *http.Request, body form) (apiCredential, *apiRefu
 			// RFC 6750 §3.1: no credentials, no error code: just say how to
 			// authenticate (with both schemes when both are accepted).
 			why := "the request carries no bearer token: the API cannot know who is calling"
-			if pol.DPoP {
+			switch scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " "); {
+			case pol.DPoP:
 				why = "the request carries no bearer token and no DPoP-bound one: the API cannot know who is calling"
+			case strings.EqualFold(scheme, "DPoP"):
+				why = "the request uses the DPoP scheme, which this API does not accept (dpop is off): it takes Bearer tokens only, so it sees no credentials it can use"
 			}
 			return apiCredential{}, &apiRefusal{status: 401, challenge: api.bearerChallenge(challenge{realm: api.realm}), reason: why}
 		}
