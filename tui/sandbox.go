@@ -140,7 +140,7 @@ func (p *player) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Race):
 		p.do("race", map[string]string{"tabs": "2"})
 	case key.Matches(msg, k.Validation):
-		m := &menu{title: "The API validates tokens…"}
+		m := &menu{title: "The API validates tokens… (now " + p.tl.snapshot().Policy.Validation.String() + ")"}
 		set := func(v string) func() tea.Cmd {
 			return func() tea.Cmd { p.do("set", map[string]string{"key": "api_validation", "value": v}); return nil }
 		}
