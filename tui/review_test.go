@@ -285,7 +285,7 @@ func TestReviewExportRunShown(t *testing.T) {
 	if err := os.WriteFile(mine, []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	a.press("w", "5", "2") // API validation mode: introspect
+	a.press("w", "5", "2") // API mode: introspect
 	if a.pl().whatIf != "api_mode=introspect" {
 		t.Fatalf("what-if %q", a.pl().whatIf)
 	}
