@@ -136,7 +136,7 @@ func TestSSHInstructorLeadsTwoAttendees(t *testing.T) {
 	in.waitFor(ctx, "leading the room")
 	for _, a := range []*sshTestTerm{a1, a2} {
 		a.waitFor(ctx, "following the instructor")
-		a.waitFor(ctx, "take the first step")
+		a.waitFor(ctx, "The instructor takes the steps")
 	}
 
 	in.press("l")
@@ -171,6 +171,34 @@ func TestSSHInstructorLeadsTwoAttendees(t *testing.T) {
 	}
 	if st := srv.Room().Join(true).Status("login", 1); st.Answers[0] != 1 || st.Answers[1] != 1 || st.Attendees != 2 {
 		t.Errorf("room status %+v, want 2 attendees and one answer each for options 1 and 2", st)
+	}
+}
+
+// The instructor quits while leading: the attendee is released and told
+// why, and steps alone; the instructor who reconnects does not lead.
+func TestSSHLeaderQuits(t *testing.T) {
+	ctx := sshTestCtx(t, 60*time.Second)
+	lead := sshTestKey(t)
+	srv, addr := sshTestServer(t, Config{Auth: Auth{InstructorKeys: []gossh.PublicKey{lead.PublicKey()}}})
+	a := sshTestOpen(t, sshTestDial(t, srv, addr, "ada", gossh.PublicKeys(sshTestKey(t))), 100, 30)
+	a.waitFor(ctx, "pick a lesson")
+	in := sshTestOpen(t, sshTestDial(t, srv, addr, "teacher", gossh.PublicKeys(lead)), 119, 30)
+	in.waitFor(ctx, "1 attendee connected")
+	in.press("\r")
+	in.press("F")
+	in.press("l")
+	a.waitFor(ctx, "1. Alice signs in at the auth server")
+	a.press("h") // refused while following
+	a.waitFor(ctx, "you follow the instructor")
+	in.press("q")
+	in.wait(ctx)
+	a.waitFor(ctx, "the instructor left: you explore alone")
+	a.press("h")
+	a.waitFor(ctx, "step 0/")
+	again := sshTestOpen(t, sshTestDial(t, srv, addr, "teacher", gossh.PublicKeys(lead)), 119, 30)
+	again.waitFor(ctx, "not leading")
+	if srv.Room().Join(true).Status("", 0).Leading {
+		t.Fatal("the room is led after its instructor quit")
 	}
 }
 
