@@ -42,7 +42,7 @@ func init() {
 func sshTestApp(tb testing.TB, instructor bool, open string) (*btApp, *sshTestRoom) {
 	tb.Helper()
 	room := &sshTestRoom{status: RoomStatus{Attendees: 3}}
-	opts := Options{Catalogue: btCatalogue(tb), Room: room, Instructor: instructor, NoExport: true}
+	opts := Options{Catalogue: btCatalogue(tb), Room: room, Instructor: instructor, NoExport: true, NoCommandHints: true}
 	if open != "" {
 		sc, err := scenarios.Lookup(open)
 		if err != nil {
@@ -256,5 +256,17 @@ func TestRoomAwayAnswerNotCounted(t *testing.T) {
 	}
 	if len(room.answers) != 0 {
 		t.Fatalf("an answer given while away reached the room: %v", room.answers)
+	}
+}
+
+// Over SSH the picker does not name a command the attendee cannot run.
+func TestRoomNoCommandHints(t *testing.T) {
+	a, _ := sshTestApp(t, false, "")
+	if strings.Contains(a.text(), "tokensim play") {
+		t.Fatalf("the picker names tokensim play over SSH:\n%s", a.text())
+	}
+	b := btPicker(t, 100, 30)
+	if !strings.Contains(b.text(), "tokensim play") {
+		t.Fatal("the local picker lost its tokensim play hint")
 	}
 }

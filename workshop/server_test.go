@@ -202,6 +202,41 @@ func TestSSHLeaderQuits(t *testing.T) {
 	}
 }
 
+// Failed logins and sessions are logged one line each, without the
+// password tried.
+func TestSSHLogsLogins(t *testing.T) {
+	ctx := sshTestCtx(t, 30*time.Second)
+	lines := make(chan string, 16)
+	srv, addr := sshTestServer(t, Config{Auth: Auth{Password: "room42"}, Logf: func(f string, a ...any) {
+		lines <- fmt.Sprintf(f, a...)
+	}})
+	if _, err := sshTestTryDial(srv, addr, "eve", gossh.Password("guess-7"), gossh.PublicKeys(sshTestKey(t))); err == nil {
+		t.Fatal("a wrong password got in")
+	}
+	next := func() string {
+		select {
+		case l := <-lines:
+			return l
+		case <-ctx.Done():
+			t.Fatal("nothing was logged")
+			return ""
+		}
+	}
+	if l := next(); !strings.HasPrefix(l, "failed login from 127.0.0.1:") || !strings.Contains(l, `as "eve" (password, publickey refused)`) || strings.Contains(l, "guess-7") {
+		t.Fatalf("logged %q, want one failed login naming the user and methods, not the password", l)
+	}
+	term := sshTestOpen(t, sshTestDial(t, srv, addr, "bob", gossh.Password("room42")), 80, 24)
+	term.waitFor(ctx, "pick a lesson")
+	if l := next(); !strings.HasPrefix(l, `attendee "bob" joined from 127.0.0.1:`) || strings.Contains(l, "room42") {
+		t.Fatalf("logged %q, want the session joined", l)
+	}
+	select {
+	case l := <-lines:
+		t.Fatalf("a second line for one login: %q", l)
+	default:
+	}
+}
+
 // 100 sessions connect and step at once, under -race, within a deadline.
 func TestSSHHundredSessions(t *testing.T) {
 	const n = 100

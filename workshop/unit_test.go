@@ -198,6 +198,12 @@ func TestSSHShutdown(t *testing.T) {
 		t.Fatalf("Shutdown: %v", err)
 	}
 	term.wait(ctx)
+	term.mu.Lock()
+	out := string(term.out)
+	term.mu.Unlock()
+	if !strings.Contains(out, msgGoodbye) {
+		t.Errorf("the attendee was not told goodbye; the output ends %q", sshTestTail(out))
+	}
 	if n := srv.Sessions(); n != 0 {
 		t.Fatalf("%d sessions after shutdown", n)
 	}
