@@ -41,6 +41,9 @@ type Options struct {
 	Room       Room
 	Instructor bool
 	NoExport   bool
+	// NoCommandHints hides hints that name tokensim commands ("tokensim
+	// play login"): an attendee over SSH has no tokensim binary to run.
+	NoCommandHints bool
 }
 
 // Model is the root model: the only one that returns a tea.View.
@@ -76,6 +79,7 @@ func New(opts Options) (Model, error) {
 	m.help.Styles = m.styles.helpStyles()
 	m.keys.Export.SetEnabled(!opts.NoExport)
 	pk := newPicker(opts.Catalogue, m.styles)
+	pk.noCommand = opts.NoCommandHints
 	m.picker = &pk
 	switch {
 	case opts.Open != nil:

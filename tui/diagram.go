@@ -37,6 +37,7 @@ type viewKey struct {
 	dark                    bool // the styles, rebuilt in place for a new background
 	tab, answer, offset     int  // the inspector's own
 	note                    string
+	following               string // the inspector's following
 }
 
 // keyOf is the part of a frame's key that comes from the timeline.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -64,10 +65,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.room.note = ""
 			m.jump(msg)
 		}
+		m.syncFollowing()
 		return m.relayout(lines), nil
 	case ReleaseMsg:
 		m.room.led, m.room.away = false, false
 		m.room.note = "the instructor released the room: explore on your own"
+		if msg.LeaderLeft {
+			m.room.note = "the instructor left: you explore alone"
+		}
+		m.syncFollowing()
 		return m.relayout(lines), nil
 	case RoomChangedMsg:
 		m.refreshStatus()
@@ -75,6 +81,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if !m.typing() {
 			if handled := m.roomKey(msg); handled {
+				m.syncFollowing()
 				return m.relayout(lines), nil
 			}
 		}
@@ -93,10 +100,36 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if after.scenario != before.scenario || after.step != before.step || !m.room.counted {
 			m.refreshStatus()
 		}
-	case after.ok && after.scenario == before.scenario && after.step == before.step && before.answer == 0 && after.answer != 0:
+	case m.room.following() && after.ok && after.scenario == before.scenario && after.step == before.step && before.answer == 0 && after.answer != 0:
+		// Only a follower's answer is the room's: one who stepped away
+		// may be anywhere, and answered alone (README, "Workshop over SSH").
 		room.Answer(after.scenario, after.step, after.answer)
 	}
+	m.syncFollowing()
 	return m.relayout(lines), cmd
+}
+
+// syncFollowing tells the player whether its screen is the instructor's,
+// for the narration's opening words (followIntro).
+func (m *Model) syncFollowing() {
+	if m.player != nil {
+		m.player.insp.following = ""
+		if m.room.following() {
+			m.player.insp.following = m.keys.StepAway.Help().Key
+		}
+	}
+}
+
+// followIntro is the narration before the first step for an attendee who
+// follows: the instructor takes the steps, so it must not say "press →",
+// a key that is refused while following.
+func followIntro(t *timeline, st *Styles, w int, note, stepAway string) string {
+	var b strings.Builder
+	if note != "" {
+		b.WriteString(st.Changed.Render(iconChanged+" "+note) + "\n\n")
+	}
+	return b.String() + st.Title.Render(t.title) + "\n\n" +
+		wrap("The instructor takes the steps: your screen follows theirs. Every step says why it matters; quizzes ask you to predict before they reveal. Press "+stepAway+" to step away and move on your own.", w)
 }
 
 // typing reports whether keys are text or a menu's, not commands.
@@ -150,7 +183,9 @@ func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 			r.note = "no instructor is leading the room"
 		}
 		return true
-	case r.following() && key.Matches(msg, k.Next, k.Prev, k.First, k.Last, k.Autoplay, k.Back, k.Open, k.Sandbox):
+	case r.following() && key.Matches(msg, k.Next, k.Prev, k.First, k.Last, k.Autoplay, k.Back, k.Open, k.Sandbox, k.WhatIf, k.Export):
+		// what-if and export would change or leave the instructor's
+		// screen as surely as a step does.
 		r.note = "you follow the instructor: " + k.StepAway.Help().Key + " steps away"
 		return true
 	}
@@ -287,13 +322,20 @@ func (m *Model) quizCounts() string {
 	return b.String()
 }
 
-// roomHelp adds the workshop's keys to a screen's help.
+// roomHelp adds the workshop's keys to a screen's help: after the
+// screen's own, or first (an attendee's f, which 80 columns would cut).
 type roomHelp struct {
 	inner help.KeyMap
 	keys  []key.Binding
+	first bool
 }
 
-func (h roomHelp) ShortHelp() []key.Binding { return append(h.inner.ShortHelp(), h.keys...) }
+func (h roomHelp) ShortHelp() []key.Binding {
+	if h.first {
+		return append(slices.Clone(h.keys), h.inner.ShortHelp()...)
+	}
+	return append(h.inner.ShortHelp(), h.keys...)
+}
 func (h roomHelp) FullHelp() [][]key.Binding {
 	return append(h.inner.FullHelp(), h.keys)
 }
@@ -304,13 +346,41 @@ func (m *Model) withRoomKeys(km help.KeyMap) help.KeyMap {
 	case m.opts.Room == nil || m.typing():
 		return km
 	case m.opts.Instructor && m.room.leading:
-		return roomHelp{km, []key.Binding{m.keys.Release}}
+		return roomHelp{km, []key.Binding{m.keys.Release}, false}
 	case m.opts.Instructor:
-		return roomHelp{km, []key.Binding{m.keys.Lead}}
+		return roomHelp{km, []key.Binding{m.keys.Lead}, false}
+	case m.room.following() && m.screen == screenPlayer && m.player != nil && m.player.menu == nil && m.player.prompt == nil:
+		return followHelp{m.keys, m.player.tl.hidden(m.player.tl.cur)}
 	case m.room.following():
-		return roomHelp{km, []key.Binding{m.keys.StepAway}}
+		return roomHelp{km, []key.Binding{m.keys.StepAway}, true}
 	case m.room.led:
-		return roomHelp{km, []key.Binding{m.keys.Rejoin}}
+		return roomHelp{km, []key.Binding{m.keys.Rejoin}, true}
 	}
 	return km
+}
+
+// followHelp is a following attendee's help: only the keys that work
+// while the instructor moves the screen (roomKey refuses the others), x
+// first so that it stays visible on a narrow terminal.
+type followHelp struct {
+	k    *KeyMap
+	quiz bool // a quiz waits for an answer: the digits answer it
+}
+
+func (h followHelp) digits() key.Binding {
+	if h.quiz {
+		return h.k.Answer1
+	}
+	return h.k.Tab1
+}
+
+func (h followHelp) ShortHelp() []key.Binding {
+	return []key.Binding{h.k.StepAway, h.digits(), h.k.NextTab, h.k.Help, h.k.Quit}
+}
+func (h followHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{h.k.StepAway},
+		{h.k.NextTab, h.k.PrevTab, h.digits(), h.k.ScrollUp, h.k.ScrollDown},
+		{h.k.Help, h.k.Quit},
+	}
 }

@@ -39,6 +39,9 @@ type inspector struct {
 	carries           bool     // a style runs on from one of them to the next, or a \r splits one
 	barFor            [2]int   // the tab (1-based) and theme barText shows
 	barText           string
+	// following is, while an attendee follows the instructor (tokensim
+	// ssh), the key that steps away; "" otherwise.
+	following string
 }
 
 func newInspector() inspector {
@@ -69,7 +72,7 @@ func (in *inspector) View(t *timeline, st *Styles, note string) string {
 	}
 	width := in.w - 1
 	bk := keyOf(t, st, width, 0)
-	bk.tab, bk.note = in.tab, note
+	bk.tab, bk.note, bk.following = in.tab, note, in.following
 	if t.cur >= 0 {
 		bk.answer = t.answered[t.cur]
 	}
@@ -78,6 +81,9 @@ func (in *inspector) View(t *timeline, st *Styles, note string) string {
 		switch in.tab {
 		case tabNarration:
 			body = narrationTab(t, st, width, note)
+			if in.following != "" && t.cur < 0 && t.world == "" {
+				body = followIntro(t, st, width, note, in.following)
+			}
 		case tabHTTP:
 			body = httpTab(t, st, width)
 		case tabTokens:

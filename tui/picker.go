@@ -134,6 +134,8 @@ type picker struct {
 	list list.Model
 	st   *Styles
 	w, h int
+	// noCommand hides the "tokensim play <id>" hint (Options.NoCommandHints).
+	noCommand bool
 }
 
 func newPicker(cat []*scenarios.Scenario, st *Styles) picker {
@@ -207,7 +209,11 @@ func (p *picker) View() string {
 	if sc := p.selected(); sc != nil {
 		var b strings.Builder
 		b.WriteString(p.st.Title.Render(sc.Title) + "\n")
-		b.WriteString(p.st.Subtle.Render(fmt.Sprintf("%s · %s · %d steps · tokensim play %s", sc.Theme, sc.Level, len(sc.Steps), sc.ID)) + "\n\n")
+		facts := fmt.Sprintf("%s · %s · %d steps", sc.Theme, sc.Level, len(sc.Steps))
+		if !p.noCommand {
+			facts += " · tokensim play " + sc.ID
+		}
+		b.WriteString(p.st.Subtle.Render(facts) + "\n\n")
 		width := p.w - 4
 		if p.w >= 100 {
 			width = p.w/2 - 4

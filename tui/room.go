@@ -11,7 +11,9 @@ package tui
 // step, 0 is before it.
 type Room interface {
 	// Answer records this session's answer (1-based option) to the quiz
-	// of a lesson's step. A later answer to the same step replaces it.
+	// of a lesson's step. The model calls it only for an answer given
+	// while following the instructor: those are the room's predictions.
+	// A later answer to the same step replaces it.
 	Answer(scenario string, step, choice int)
 	// Lead pushes every attendee to a lesson and step (instructor only).
 	Lead(scenario string, step int)
@@ -25,7 +27,7 @@ type Room interface {
 type RoomStatus struct {
 	Attendees int   // connected attendee sessions (the instructors not counted)
 	Leading   bool  // the room follows an instructor
-	Answers   []int // Answers[i] is how many attendees chose option i+1
+	Answers   []int // Answers[i] is how many attendees chose option i+1 while following, those since gone included
 }
 
 // FollowMsg moves a following attendee to a lesson's step.
@@ -34,8 +36,11 @@ type FollowMsg struct {
 	Step     int
 }
 
-// ReleaseMsg tells an attendee the instructor released the room.
-type ReleaseMsg struct{}
+// ReleaseMsg tells an attendee the room is no longer led: the instructor
+// released it, or (LeaderLeft) the instructor who led it left.
+type ReleaseMsg struct {
+	LeaderLeft bool
+}
 
 // RoomChangedMsg tells an instructor that attendees came, went or
 // answered: the panel asks the room again.

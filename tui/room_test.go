@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/tokensim/tokensim/scenarios"
 )
 
@@ -41,7 +42,7 @@ func init() {
 func sshTestApp(tb testing.TB, instructor bool, open string) (*btApp, *sshTestRoom) {
 	tb.Helper()
 	room := &sshTestRoom{status: RoomStatus{Attendees: 3}}
-	opts := Options{Catalogue: btCatalogue(tb), Room: room, Instructor: instructor, NoExport: true}
+	opts := Options{Catalogue: btCatalogue(tb), Room: room, Instructor: instructor, NoExport: true, NoCommandHints: true}
 	if open != "" {
 		sc, err := scenarios.Lookup(open)
 		if err != nil {
@@ -177,5 +178,95 @@ func TestRoomAbsentOutsideWorkshop(t *testing.T) {
 	a.press("x")
 	if a.pl().tl.id != "login" || a.text() != before {
 		t.Fatal("a follow or x changed a session outside a workshop")
+	}
+}
+
+// sshTestFooter is the last line of the screen: the short help.
+func sshTestFooter(a *btApp) string {
+	lines := strings.Split(strings.TrimRight(a.text(), "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// When the instructor who led leaves, the room's release says so in
+// words, and the attendee's step keys work again.
+func TestRoomLeaderLeft(t *testing.T) {
+	a, _ := sshTestApp(t, false, "")
+	a.send(FollowMsg{Scenario: "login", Step: 2})
+	a.send(ReleaseMsg{LeaderLeft: true})
+	if h := a.header(); !strings.Contains(h, "the instructor left: you explore alone") || strings.Contains(h, "following") {
+		t.Fatalf("after the leader left: header %q", h)
+	}
+	a.press("h")
+	if a.pl().tl.cur != 0 {
+		t.Fatalf("a step key after the leader left: index %d, want 0", a.pl().tl.cur)
+	}
+}
+
+// A follower's footer offers only the keys that work while following, x
+// first so that 80 columns show it; w and e are refused like the step
+// keys; the first step's text does not tell a follower to press →.
+func TestRoomFollowerKeys(t *testing.T) {
+	a, _ := sshTestApp(t, false, "")
+	a.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	a.send(FollowMsg{Scenario: "login", Step: 0})
+	f := sshTestFooter(a)
+	for _, gone := range []string{"next step", "previous step", "what-if", "esc back"} {
+		if strings.Contains(f, gone) {
+			t.Errorf("following, the footer offers %q: %q", gone, f)
+		}
+	}
+	if !strings.Contains(f, "x step away from the instructor") {
+		t.Errorf("following at 80 columns, the footer lacks x: %q", f)
+	}
+	if txt := a.text(); strings.Contains(txt, "Press →") || !strings.Contains(sshTestSquash(txt), "The instructor takes the steps") {
+		t.Errorf("following, the first step's text:\n%s", txt)
+	}
+	a.press("w")
+	if a.pl().menu != nil || !strings.Contains(a.header(), "you follow the instructor") {
+		t.Fatalf("w while following: menu %v, header %q", a.pl().menu != nil, a.header())
+	}
+	if cmd := a.press("e"); cmd != nil {
+		t.Fatal("e while following returned a command")
+	}
+	a.send(FollowMsg{Scenario: "login", Step: sshTestQuizStep})
+	if f := sshTestFooter(a); !strings.Contains(f, "1-5 answer") {
+		t.Errorf("following at a quiz, the footer lacks the answer keys: %q", f)
+	}
+	a.press("x") // away: the lesson's own keys and f again
+	if f := sshTestFooter(a); !strings.HasPrefix(f, "f follow the instructor again") || !strings.Contains(f, "next step") {
+		t.Errorf("stepped away at 80 columns, the footer: %q", f)
+	}
+	a.press("g")
+	if txt := a.text(); !strings.Contains(txt, "Press →") {
+		t.Errorf("stepped away, the first step's text:\n%s", txt)
+	}
+}
+
+// sshTestSquash joins wrapped lines, for phrases that may wrap.
+func sshTestSquash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Only a follower's answer is the room's: one given after stepping away
+// is not reported (README, "Workshop over SSH").
+func TestRoomAwayAnswerNotCounted(t *testing.T) {
+	a, room := sshTestApp(t, false, "")
+	a.send(FollowMsg{Scenario: "login", Step: sshTestQuizStep})
+	a.press("x", "2")
+	if a.pl().tl.answered[a.pl().tl.cur] != 2 {
+		t.Fatal("away, the attendee could not answer")
+	}
+	if len(room.answers) != 0 {
+		t.Fatalf("an answer given while away reached the room: %v", room.answers)
+	}
+}
+
+// Over SSH the picker does not name a command the attendee cannot run.
+func TestRoomNoCommandHints(t *testing.T) {
+	a, _ := sshTestApp(t, false, "")
+	if strings.Contains(a.text(), "tokensim play") {
+		t.Fatalf("the picker names tokensim play over SSH:\n%s", a.text())
+	}
+	b := btPicker(t, 100, 30)
+	if !strings.Contains(b.text(), "tokensim play") {
+		t.Fatal("the local picker lost its tokensim play hint")
 	}
 }

@@ -26,6 +26,11 @@ func DefaultHostKeyPath() (string, error) {
 	return filepath.Join(dir, "tokensim", "ssh_host_ed25519_key"), nil
 }
 
+// ErrHostKeyFile is wrapped by HostKey's errors about the file itself (it
+// cannot be read, parsed, or written where it is): the path given is bad
+// input, not a failure of the server.
+var ErrHostKeyFile = errors.New("host key file")
+
 // HostKey loads the host key at path, or, when there is no file there,
 // generates an ed25519 key and writes it as an OpenSSH PEM file readable
 // by the owner only. created reports that the key is new.
@@ -35,11 +40,11 @@ func HostKey(path string) (signer gossh.Signer, created bool, err error) {
 	case err == nil:
 		signer, err := gossh.ParsePrivateKey(data)
 		if err != nil {
-			return nil, false, fmt.Errorf("host key %s: %w", path, err)
+			return nil, false, fmt.Errorf("%w %s: not a private key: %w", ErrHostKeyFile, path, err)
 		}
 		return signer, false, nil
 	case !errors.Is(err, fs.ErrNotExist):
-		return nil, false, fmt.Errorf("reading the host key: %w", err)
+		return nil, false, fmt.Errorf("%w %s: %w", ErrHostKeyFile, path, err)
 	}
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -50,19 +55,19 @@ func HostKey(path string) (signer gossh.Signer, created bool, err error) {
 		return nil, false, fmt.Errorf("encoding the host key: %w", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, false, fmt.Errorf("host key directory: %w", err)
+		return nil, false, fmt.Errorf("%w %s: making its directory: %w", ErrHostKeyFile, path, err)
 	}
 	// O_EXCL: two servers started at once must not overwrite each other's key.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return nil, false, fmt.Errorf("writing the host key: %w", err)
+		return nil, false, fmt.Errorf("%w %s: cannot write a new key there: %w", ErrHostKeyFile, path, err)
 	}
 	if err := pem.Encode(f, block); err != nil {
 		f.Close()
-		return nil, false, fmt.Errorf("writing the host key %s: %w", path, err)
+		return nil, false, fmt.Errorf("%w %s: writing: %w", ErrHostKeyFile, path, err)
 	}
 	if err := f.Close(); err != nil {
-		return nil, false, fmt.Errorf("writing the host key %s: %w", path, err)
+		return nil, false, fmt.Errorf("%w %s: writing: %w", ErrHostKeyFile, path, err)
 	}
 	signer, err = gossh.NewSignerFromKey(priv)
 	if err != nil {

@@ -18,8 +18,14 @@ type Room struct {
 	mu      sync.Mutex
 	members map[*Member]struct{}
 	leading bool
+	leader  *Member // the instructor who leads, while leading
 	target  tui.FollowMsg
-	answers map[stepKey]map[*Member]int // a lesson's step → attendee → option
+	// A lesson's step → attendee → option. Only answers given while
+	// following count (tui.Room.Answer), and they stay counted after the
+	// attendee steps away or leaves: the tally is of the predictions the
+	// room made at the instructor's step, and a dropped connection does
+	// not take a prediction back.
+	answers map[stepKey]map[*Member]int
 }
 
 type stepKey struct {
@@ -62,14 +68,17 @@ func (r *Room) Join(instructor bool) *Member {
 	return m
 }
 
-// Leave removes a session and its answers.
+// Leave removes a session; its quiz answers stay counted. When the
+// instructor who leads leaves (a dropped connection, or q while leading),
+// the room is released: attendees must not stay following a screen that
+// is gone, with their step keys refused.
 func (m *Member) Leave() {
 	r := m.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.members, m)
-	for _, a := range r.answers {
-		delete(a, m)
+	if r.leading && r.leader == m {
+		r.releaseLocked(tui.ReleaseMsg{LeaderLeft: true})
 	}
 	r.changedLocked()
 }
@@ -123,7 +132,9 @@ func (r *Room) changedLocked() {
 	}
 }
 
-// Answer implements tui.Room. Instructors' answers are not the room's.
+// Answer implements tui.Room. Instructors' answers are not the room's,
+// and neither are those that arrive when no one leads (the session
+// learnt of the release after it answered).
 func (m *Member) Answer(scenario string, step, choice int) {
 	if m.instructor || choice < 1 {
 		return
@@ -131,7 +142,7 @@ func (m *Member) Answer(scenario string, step, choice int) {
 	r := m.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.members[m]; !ok {
+	if _, ok := r.members[m]; !ok || !r.leading {
 		return
 	}
 	k := stepKey{scenario, step}
@@ -150,7 +161,7 @@ func (m *Member) Lead(scenario string, step int) {
 	r := m.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.leading, r.target = true, tui.FollowMsg{Scenario: scenario, Step: step}
+	r.leading, r.leader, r.target = true, m, tui.FollowMsg{Scenario: scenario, Step: step}
 	for a := range r.members {
 		if !a.instructor {
 			a.post(r.target)
@@ -170,13 +181,18 @@ func (m *Member) Release() {
 	if !r.leading {
 		return
 	}
-	r.leading = false
+	r.releaseLocked(tui.ReleaseMsg{})
+	r.changedLocked()
+}
+
+// releaseLocked ends the lead and tells every attendee why.
+func (r *Room) releaseLocked(msg tui.ReleaseMsg) {
+	r.leading, r.leader = false, nil
 	for a := range r.members {
 		if !a.instructor {
-			a.post(tui.ReleaseMsg{})
+			a.post(msg)
 		}
 	}
-	r.changedLocked()
 }
 
 // Status implements tui.Room.

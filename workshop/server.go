@@ -26,7 +26,8 @@ type Config struct {
 	MaxTimeout  time.Duration // close any connection this old; 0: never
 	MaxSessions int           // players running at once; 0: no limit
 	MaxPerAddr  int           // connections from one address at once; 0: no limit
-	// Logf reports connections refused and sessions ended; nil is silent.
+	// Logf reports sessions joined, failed logins (never a password),
+	// connections refused and sessions ended by an error; nil is silent.
 	Logf func(format string, args ...any)
 }
 
@@ -81,18 +82,26 @@ func New(cfg Config) (*Server, error) {
 		ConnCallback:           s.admit,
 	}
 	cfg.Auth.install(s.srv)
+	recordLogins(s.srv)
 	return s, nil
 }
 
 // admit applies the per-address connection limit. It runs before the SSH
-// handshake, so a refused connection is simply closed.
-func (s *Server) admit(_ ssh.Context, c net.Conn) net.Conn {
+// handshake, so a refused connection is simply closed. An admitted one
+// records its login attempts, and a failed login is logged when it closes.
+func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	release, ok := s.conns.acquire(c.RemoteAddr())
 	if !ok {
 		s.cfg.Logf("refused %s: %d connections from that address already", c.RemoteAddr(), s.cfg.MaxPerAddr)
 		return nil
 	}
-	return &countedConn{Conn: c, release: release}
+	l := &logins{}
+	ctx.SetValue(ctxLogins, l)
+	addr := c.RemoteAddr().String()
+	return &countedConn{Conn: c, release: func() {
+		release()
+		l.report(s.cfg.Logf, addr)
+	}}
 }
 
 // Serve accepts connections on ln until Shutdown. It returns

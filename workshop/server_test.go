@@ -136,7 +136,7 @@ func TestSSHInstructorLeadsTwoAttendees(t *testing.T) {
 	in.waitFor(ctx, "leading the room")
 	for _, a := range []*sshTestTerm{a1, a2} {
 		a.waitFor(ctx, "following the instructor")
-		a.waitFor(ctx, "take the first step")
+		a.waitFor(ctx, "The instructor takes the steps")
 	}
 
 	in.press("l")
@@ -171,6 +171,69 @@ func TestSSHInstructorLeadsTwoAttendees(t *testing.T) {
 	}
 	if st := srv.Room().Join(true).Status("login", 1); st.Answers[0] != 1 || st.Answers[1] != 1 || st.Attendees != 2 {
 		t.Errorf("room status %+v, want 2 attendees and one answer each for options 1 and 2", st)
+	}
+}
+
+// The instructor quits while leading: the attendee is released and told
+// why, and steps alone; the instructor who reconnects does not lead.
+func TestSSHLeaderQuits(t *testing.T) {
+	ctx := sshTestCtx(t, 60*time.Second)
+	lead := sshTestKey(t)
+	srv, addr := sshTestServer(t, Config{Auth: Auth{InstructorKeys: []gossh.PublicKey{lead.PublicKey()}}})
+	a := sshTestOpen(t, sshTestDial(t, srv, addr, "ada", gossh.PublicKeys(sshTestKey(t))), 100, 30)
+	a.waitFor(ctx, "pick a lesson")
+	in := sshTestOpen(t, sshTestDial(t, srv, addr, "teacher", gossh.PublicKeys(lead)), 119, 30)
+	in.waitFor(ctx, "1 attendee connected")
+	in.press("\r")
+	in.press("F")
+	in.press("l")
+	a.waitFor(ctx, "1. Alice signs in at the auth server")
+	a.press("h") // refused while following
+	a.waitFor(ctx, "you follow the instructor")
+	in.press("q")
+	in.wait(ctx)
+	a.waitFor(ctx, "the instructor left: you explore alone")
+	a.press("h")
+	a.waitFor(ctx, "step 0/")
+	again := sshTestOpen(t, sshTestDial(t, srv, addr, "teacher", gossh.PublicKeys(lead)), 119, 30)
+	again.waitFor(ctx, "not leading")
+	if srv.Room().Join(true).Status("", 0).Leading {
+		t.Fatal("the room is led after its instructor quit")
+	}
+}
+
+// Failed logins and sessions are logged one line each, without the
+// password tried.
+func TestSSHLogsLogins(t *testing.T) {
+	ctx := sshTestCtx(t, 30*time.Second)
+	lines := make(chan string, 16)
+	srv, addr := sshTestServer(t, Config{Auth: Auth{Password: "room42"}, Logf: func(f string, a ...any) {
+		lines <- fmt.Sprintf(f, a...)
+	}})
+	if _, err := sshTestTryDial(srv, addr, "eve", gossh.Password("guess-7"), gossh.PublicKeys(sshTestKey(t))); err == nil {
+		t.Fatal("a wrong password got in")
+	}
+	next := func() string {
+		select {
+		case l := <-lines:
+			return l
+		case <-ctx.Done():
+			t.Fatal("nothing was logged")
+			return ""
+		}
+	}
+	if l := next(); !strings.HasPrefix(l, "failed login from 127.0.0.1:") || !strings.Contains(l, `as "eve" (password, publickey refused)`) || strings.Contains(l, "guess-7") {
+		t.Fatalf("logged %q, want one failed login naming the user and methods, not the password", l)
+	}
+	term := sshTestOpen(t, sshTestDial(t, srv, addr, "bob", gossh.Password("room42")), 80, 24)
+	term.waitFor(ctx, "pick a lesson")
+	if l := next(); !strings.HasPrefix(l, `attendee "bob" joined from 127.0.0.1:`) || strings.Contains(l, "room42") {
+		t.Fatalf("logged %q, want the session joined", l)
+	}
+	select {
+	case l := <-lines:
+		t.Fatalf("a second line for one login: %q", l)
+	default:
 	}
 }
 

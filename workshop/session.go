@@ -16,6 +16,7 @@ const (
 	msgExec    = "tokensim runs no commands: connect with plain ssh and no command to get the player."
 	msgFull    = "the room is full (%d sessions): try again in a moment."
 	msgClosing = "the workshop server is shutting down."
+	msgGoodbye = "the workshop server is shutting down: goodbye, and thank you for coming."
 )
 
 // handle runs one session: its own world and player (tui.New, as
@@ -52,9 +53,14 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 
 	instructor := s.cfg.Auth.instructor(sess)
+	who := "attendee"
+	if instructor {
+		who = "instructor"
+	}
+	s.cfg.Logf("%s %q joined from %s", who, sess.User(), sess.RemoteAddr())
 	member := s.room.Join(instructor)
 	defer member.Leave()
-	m, err := tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: instructor, NoExport: true})
+	m, err := tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: instructor, NoExport: true, NoCommandHints: true})
 	if err != nil {
 		refuse("tokensim: " + err.Error())
 		return
@@ -102,9 +108,10 @@ func (s *Server) handle(sess ssh.Session) {
 	}()
 	_, err = p.Run()
 	p.Kill()
-	who := "attendee"
-	if instructor {
-		who = "instructor"
+	if s.ctx.Err() != nil {
+		// The player has left the alternate screen: the line stays in the
+		// attendee's terminal, above their shell prompt.
+		fmt.Fprint(sess, "\r\n"+msgGoodbye+"\r\n")
 	}
 	if err != nil {
 		s.cfg.Logf("%s %s@%s: %v", who, sess.User(), sess.RemoteAddr(), err)

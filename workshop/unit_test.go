@@ -198,6 +198,12 @@ func TestSSHShutdown(t *testing.T) {
 		t.Fatalf("Shutdown: %v", err)
 	}
 	term.wait(ctx)
+	term.mu.Lock()
+	out := string(term.out)
+	term.mu.Unlock()
+	if !strings.Contains(out, msgGoodbye) {
+		t.Errorf("the attendee was not told goodbye; the output ends %q", sshTestTail(out))
+	}
 	if n := srv.Sessions(); n != 0 {
 		t.Fatalf("%d sessions after shutdown", n)
 	}
@@ -207,12 +213,15 @@ func TestSSHShutdown(t *testing.T) {
 }
 
 // The room counts answers per attendee (a second answer replaces the
-// first), forgets a leaver's, ignores the instructor's, and sends a late
-// joiner where the instructor is.
+// first) while an instructor leads, keeps a leaver's, ignores the
+// instructor's and those given when no one leads, and sends a late joiner
+// where the instructor is.
 func TestRoom(t *testing.T) {
 	r := NewRoom()
 	in := r.Join(true)
 	a, b := r.Join(false), r.Join(false)
+	a.Answer("login", 1, 1) // no one leads: not the room's
+	in.Lead("login", 1)
 	a.Answer("login", 1, 2)
 	a.Answer("login", 1, 3)
 	b.Answer("login", 1, 3)
@@ -221,8 +230,8 @@ func TestRoom(t *testing.T) {
 		t.Fatalf("status %+v, want 2 attendees, option 3 twice", st)
 	}
 	b.Leave()
-	if st := in.Status("login", 1); st.Attendees != 1 || st.Answers[2] != 1 {
-		t.Fatalf("after a leave: %+v", st)
+	if st := in.Status("login", 1); st.Attendees != 1 || st.Answers[2] != 2 {
+		t.Fatalf("after a leave: %+v, want 1 attendee and the leaver's answer kept", st)
 	}
 	in.Lead("logout", 4)
 	late := r.Join(false)
@@ -243,5 +252,64 @@ func TestRoom(t *testing.T) {
 	in.Release()
 	if st := in.Status("", 0); st.Leading {
 		t.Fatal("the room is still led after a release")
+	}
+}
+
+// sshTestNext is the next message delivered to m.
+func sshTestNext(t *testing.T, m *Member) tea.Msg {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	got, done := make(chan tea.Msg, 1), make(chan struct{})
+	// Deliver has returned when sshTestNext does: a later message must
+	// not go to this call's callback.
+	defer func() { <-done }()
+	go func() {
+		defer close(done)
+		m.Deliver(ctx, func(msg tea.Msg) {
+			if _, ok := msg.(tui.RoomChangedMsg); ok {
+				return
+			}
+			select {
+			case got <- msg:
+			default:
+			}
+			cancel()
+		})
+	}()
+	select {
+	case msg := <-got:
+		return msg
+	case <-ctx.Done():
+		t.Fatal("nothing was delivered")
+		return nil
+	}
+}
+
+// When the instructor who leads leaves, the room is released and the
+// attendees are told the instructor left; another instructor's leaving
+// releases nothing.
+func TestRoomLeaderLeaves(t *testing.T) {
+	r := NewRoom()
+	lead, other := r.Join(true), r.Join(true)
+	a := r.Join(false)
+	lead.Lead("login", 2)
+	if msg := sshTestNext(t, a); msg != (tui.FollowMsg{Scenario: "login", Step: 2}) {
+		t.Fatalf("the attendee got %v, want the step", msg)
+	}
+	other.Leave()
+	if !a.Status("", 0).Leading {
+		t.Fatal("another instructor's leaving released the room")
+	}
+	lead.Leave()
+	if st := a.Status("", 0); st.Leading {
+		t.Fatal("the room is still led after its instructor left")
+	}
+	if msg := sshTestNext(t, a); msg != (tui.ReleaseMsg{LeaderLeft: true}) {
+		t.Fatalf("the attendee got %v, want a release saying the instructor left", msg)
+	}
+	back := r.Join(true) // the instructor reconnects
+	if back.Status("", 0).Leading {
+		t.Fatal("the reconnected instructor finds the room led")
 	}
 }

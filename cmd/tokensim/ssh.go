@@ -30,8 +30,9 @@ func (e *env) ssh(args []string) int {
 	addr := fs.String("addr", workshop.DefaultAddr, "address to listen on")
 	allowRemote := fs.Bool("allow-remote", false, "allow an address other machines can reach")
 	hostKey := fs.String("host-key", "", "host key file, made (ed25519) on first start (default under the user config directory)")
-	idle := fs.Duration("idle-timeout", 30*time.Minute, "close a connection idle this long (0: never)")
-	maxAge := fs.Duration("max-duration", 0, "close any connection this old (0: never)")
+	idle, maxAge := durationFlag(30*time.Minute), durationFlag(0)
+	fs.Var(&idle, "idle-timeout", "close a connection idle this long (a `duration`, e.g. 30m or 1h; 0: never)")
+	fs.Var(&maxAge, "max-duration", "close any connection this old (a `duration`, e.g. 2h; 0: never)")
 	maxSessions := fs.Int("max-sessions", 200, "players running at once (0: no limit)")
 	perAddr := fs.Int("max-per-addr", 10, "connections from one address at once (0: no limit)")
 	password := fs.String("password", "", "attendees' shared password (default: anyone gets in)")
@@ -53,7 +54,7 @@ func (e *env) ssh(args []string) int {
 	if len(pos) > 0 {
 		return bad("unexpected argument %q", pos[0])
 	}
-	if *idle < 0 || *maxAge < 0 || *maxSessions < 0 || *perAddr < 0 {
+	if idle < 0 || maxAge < 0 || *maxSessions < 0 || *perAddr < 0 {
 		return bad("timeouts and limits cannot be negative")
 	}
 	remote, err := workshop.CheckAddr(*addr, *allowRemote)
@@ -91,13 +92,16 @@ func (e *env) ssh(args []string) int {
 		}
 	}
 	signer, created, err := workshop.HostKey(*hostKey)
-	if err != nil {
+	switch {
+	case errors.Is(err, workshop.ErrHostKeyFile): // a path that cannot hold a key is bad input
+		return bad("--host-key: %v", err)
+	case err != nil:
 		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
 		return exitFailed
 	}
 	srv, err := workshop.New(workshop.Config{
 		HostKey: signer, Catalogue: cat, Run: run, Auth: auth,
-		IdleTimeout: *idle, MaxTimeout: *maxAge, MaxSessions: *maxSessions, MaxPerAddr: *perAddr,
+		IdleTimeout: time.Duration(idle), MaxTimeout: time.Duration(maxAge), MaxSessions: *maxSessions, MaxPerAddr: *perAddr,
 		Logf: func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...) },
 	})
 	if err != nil {
@@ -136,7 +140,7 @@ func (e *env) ssh(args []string) int {
 	case <-ctx.Done():
 	}
 	stop() // a second ctrl+c kills the process at once
-	fmt.Fprintf(e.stdout, "tokensim ssh: shutting down %d sessions\n", srv.Sessions())
+	fmt.Fprintf(e.stdout, "tokensim ssh: shutting down %s\n", sessionCount(srv.Sessions()))
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
@@ -146,6 +150,29 @@ func (e *env) ssh(args []string) int {
 		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
 	}
 	return exitOK
+}
+
+// sessionCount is n sessions, in words: "1 session", "3 sessions".
+func sessionCount(n int) string {
+	if n == 1 {
+		return "1 session"
+	}
+	return fmt.Sprintf("%d sessions", n)
+}
+
+// durationFlag is a duration flag whose error names an example: the
+// flag package's own says only "parse error".
+type durationFlag time.Duration
+
+func (d *durationFlag) String() string { return time.Duration(*d).String() }
+
+func (d *durationFlag) Set(v string) error {
+	t, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("not a duration: write a number and a unit, e.g. 30m, 1h30m or 45s (0 for never)")
+	}
+	*d = durationFlag(t)
+	return nil
 }
 
 // whoGetsIn completes the remote-address warning.

@@ -24,6 +24,8 @@ func TestSSHUsage(t *testing.T) {
 		{"missing key file", []string{"ssh", "--authorized-keys", "testdata/nope"}, "", "--authorized-keys", 2},
 		{"same passwords", []string{"ssh", "--password", "x", "--instructor-password", "x"}, "", "must differ", 2},
 		{"unknown preset", []string{"ssh", "--preset", "nope"}, "", "unknown preset", 2},
+		{"bad duration", []string{"ssh", "--idle-timeout", "abc"}, "", "-idle-timeout: not a duration: write a number and a unit, e.g. 30m", 2},
+		{"unwritable host key", []string{"ssh", "--host-key", "testdata/bad_keys/host_key"}, "", "--host-key: host key file testdata/bad_keys/host_key: ", 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, errs := cli(t, "", c.args...)
@@ -31,5 +33,14 @@ func TestSSHUsage(t *testing.T) {
 				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s\nwant %q on stdout and %q on stderr", code, c.code, out, errs, c.out, c.err)
 			}
 		})
+	}
+}
+
+// The shutdown line counts sessions in words.
+func TestSSHSessionCount(t *testing.T) {
+	for n, want := range map[int]string{0: "0 sessions", 1: "1 session", 2: "2 sessions"} {
+		if got := sessionCount(n); got != want {
+			t.Errorf("sessionCount(%d) = %q, want %q", n, got, want)
+		}
 	}
 }
