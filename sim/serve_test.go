@@ -494,3 +494,27 @@ func TestServeHTTPServerLimits(t *testing.T) {
 		t.Fatal("the server does not serve the recorder")
 	}
 }
+
+// TestServeRunningClockNoOverflow: at x3600 the virtual time elapsed
+// passes time.Duration's 292 years after 29.7 days of wall time; the clock
+// must keep moving forward, not wrap into the past.
+func TestServeRunningClockNoOverflow(t *testing.T) {
+	src := &serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}
+	c, err := sim.NewRunningClock(src.Now, sim.MaxClockFactor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := c.Now()
+	for _, days := range []int64{29, 30, 365} {
+		src.t = start.Add(time.Duration(days)*24*time.Hour + 1500*time.Millisecond)
+		got := c.Now()
+		// days×24h×3600 of virtual time, plus 1.5 s × 3600 = 90 min.
+		want := start.Unix() + days*24*3600*sim.MaxClockFactor + 90*60
+		if got.Unix() != want || got.Nanosecond() != 0 {
+			t.Fatalf("after %d days at x%d: %s (unix %d), want unix %d", days, sim.MaxClockFactor, got, got.Unix(), want)
+		}
+	}
+	if w := c.Wall(); !w.Equal(src.Now()) {
+		t.Fatalf("Wall %s, want the source's %s", w, src.Now())
+	}
+}
