@@ -153,6 +153,10 @@ func (w *World) serveSetup(o *ServeOptions) {
 	if !o.VerifyEveryRequest {
 		w.api.sigs = newSigCache() // real clients repeat their token with every call
 	}
+	// One origin, one nonce: a client keeps the last DPoP-Nonce per origin
+	// (RFC 9449 §8, §9), so an AS and an API with nonces of their own on the
+	// same origin would each invalidate the other's on every response.
+	w.api.dpopNonce = as.dpopNonce
 	u, _ := url.Parse(as.issuer) // checked by prepare
 	w.wire.Handle(u.Host, ActorAS, as)
 	w.serveUsers = slices.Sorted(func(yield func(string) bool) {
