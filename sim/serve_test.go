@@ -100,6 +100,8 @@ func TestServeBadOptions(t *testing.T) {
 		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080/x"}},
 		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{"bob": ""}}},
 		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{"a:b": "x"}}},
+		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{"bøb": "x"}}},
+		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{strings.Repeat("b", 256): "x"}}},
 		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Speed: -2}},
 		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080"}, Topology: sim.TopologyFirstParty},
 	} {

@@ -60,7 +60,7 @@ func (e *env) serveUntil(ctx context.Context, args []string, ready func(origin s
 	pol, err := sim.LookupPreset(orDefault(o.preset, sim.DefaultPreset))
 	if err == nil {
 		for _, s := range o.sets {
-			if err = pol.Policy.Set(s.Key, s.Value); err != nil {
+			if err = scenarios.ApplySetting(&pol.Policy, s); err != nil {
 				break
 			}
 		}
@@ -178,8 +178,8 @@ func (e *env) serveFlags(args []string) (serveOpts, int, bool) {
 		switch {
 		case !ok || name == "" || pw == "":
 			return fmt.Errorf("want name:password, got %q", v)
-		case strings.ContainsAny(name, " \t"):
-			return fmt.Errorf("user name %q contains a space", name)
+		case sim.CheckUserName(name) != nil:
+			return sim.CheckUserName(name)
 		case o.users[name] != "":
 			return fmt.Errorf("user %q given twice", name)
 		}

@@ -36,9 +36,14 @@ func TestServeBadInput(t *testing.T) {
 		{[]string{"--user", "bob"}, "want name:password"},
 		{[]string{"--user", "bob:"}, "want name:password"},
 		{[]string{"--user", "bob:a", "--user", "bob:b"}, `user "bob" given twice`},
+		// OpenID Connect Core 1.0 §2: the name is the sub, ≤ 255 ASCII.
+		{[]string{"--user", "bøb:x"}, "printable ASCII"},
+		{[]string{"--user", "bob smith:x"}, "without spaces"},
+		{[]string{"--user", "bob\x01:x"}, "printable ASCII"},
+		{[]string{"--user", strings.Repeat("b", 256) + ":x"}, "1 to 255 characters"},
 		{[]string{"--preset", "auth1"}, "unknown preset"},
 		{[]string{"--set", "access_ttl=-1m"}, "access_ttl"},
-		{[]string{"--set", "acess_ttl=1m"}, "unknown policy key"},
+		{[]string{"--set", "acess_ttl=1m"}, `unknown policy key "acess_ttl" (did you mean "access_ttl"?)`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"--tui"}, "--tui needs a terminal"},
 	} {
