@@ -23,7 +23,7 @@ import (
 )
 
 const serveExamples = `  tokensim serve
-  tokensim serve --set access_ttl=10m --set code_ttl=10m --clock x60
+  tokensim serve --set code_ttl=1h --set access_ttl=1h --clock x60   # a minute of wall time each
   tokensim serve --user bob:builder --user carol:secret --format json > traffic.jsonl
   tokensim serve --tui
   tokensim serve --addr 192.168.1.20:8080 --allow-remote   # a workshop LAN; read the safety notes
@@ -121,7 +121,7 @@ func (e *env) serveUntil(ctx context.Context, args []string, ready func(origin s
 	followed := make(chan struct{})
 	var view func(context.Context) error
 	if o.tui {
-		view = e.serveTUI(w, srv, origin)
+		view = e.serveTUI(w, srv, origin, serveGuide(w, o))
 	}
 	go func() {
 		defer close(followed)
