@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/tokensim/tokensim/sim"
@@ -58,11 +59,25 @@ func Policy(sc *Scenario, opts Options) (string, sim.Policy, error) {
 	}
 	pol := p.Policy
 	for _, s := range append(append([]Setting{}, sc.Set...), opts.Set...) {
-		if err := pol.Set(s.Key, s.Value); err != nil {
-			return "", sim.Policy{}, fmt.Errorf("set %s=%s: %w", s.Key, s.Value, err)
+		if err := ApplySetting(&pol, s); err != nil {
+			return "", sim.Policy{}, err
 		}
 	}
 	return name, pol, nil
+}
+
+// ApplySetting sets one knob of pol, as --set and a scenario's set: do. A
+// misspelt key gets the closest knob's name as a suggestion, as every other
+// unknown name does (didYouMean).
+func ApplySetting(pol *sim.Policy, s Setting) error {
+	err := pol.Set(s.Key, s.Value)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sim.ErrUnknownKnob):
+		return fmt.Errorf("set %s=%s: %w%s", s.Key, s.Value, err, didYouMean(s.Key, sim.Knobs()))
+	}
+	return fmt.Errorf("set %s=%s: %w", s.Key, s.Value, err)
 }
 
 func worldConfig(sc *Scenario, seed uint64, pol *sim.Policy) sim.Config {

@@ -36,7 +36,7 @@ type API struct {
 	orders   int
 
 	dpopSeen  dpopReplay // jti of accepted DPoP proofs (RFC 9449 §11.1)
-	dpopNonce dpopNonce  // its DPoP nonce, when the policy requires one (§9)
+	dpopNonce *dpopNonce // its DPoP nonce, when the policy requires one (§9); shared with the AS on one origin (serve)
 }
 
 type denied struct {
@@ -48,7 +48,7 @@ func newAPI(e *env, issuer, audience, realm string, toAS *http.Client) *API {
 	return &API{
 		env: e, issuer: issuer, audience: audience, realm: realm, http: toAS,
 		keys:     &keySet{url: issuer + "/jwks.json", client: toAS, env: e},
-		denylist: map[string]denied{},
+		denylist: map[string]denied{}, dpopNonce: &dpopNonce{},
 	}
 }
 

@@ -35,7 +35,7 @@ type AuthServer struct {
 	onAccessRevoked func(jti string, exp time.Time, reason string)
 
 	dpopSeen  dpopReplay // jti of accepted DPoP proofs (RFC 9449 §11.1)
-	dpopNonce dpopNonce  // its DPoP nonce, when the policy requires one (§8)
+	dpopNonce *dpopNonce // its DPoP nonce, when the policy requires one (§8)
 
 	mux *http.ServeMux
 }
@@ -45,6 +45,7 @@ func newAuthServer(e *env, issuer, audience string) *AuthServer {
 		env: e, issuer: issuer, audience: audience, clients: defaultClients(), users: defaultUsers(),
 		labels: map[string]int{}, codes: map[[32]byte]*codeRecord{},
 		refresh: map[[32]byte]*refreshRecord{}, access: map[string]*accessRecord{}, issued: map[string]*accessRecord{},
+		dpopNonce: &dpopNonce{},
 	}
 	m := http.NewServeMux()
 	m.HandleFunc("/authorize", as.locked(as.serveAuthorize))

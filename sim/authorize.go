@@ -235,5 +235,10 @@ func (as *AuthServer) loginPage(w http.ResponseWriter, q form, errMsg string) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// RFC 9700 §4.16: a login page framed by another site can be overlaid
+	// and clicked through (clickjacking). Both headers forbid framing: CSP
+	// frame-ancestors for current browsers, X-Frame-Options for older ones.
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'")
 	_ = loginTemplate.Execute(w, map[string]any{"Client": q.get("client_id"), "Scope": q.get("scope"), "Error": errMsg, "Hidden": hidden})
 }

@@ -358,3 +358,26 @@ func TestClientAbortsOnStateMismatch_RFC6749_10_12(t *testing.T) {
 		t.Errorf("a genuine login failed: %+v", o)
 	}
 }
+
+// RFC 9700 §4.16: the sign-in page may not be framed by another site
+// (clickjacking), neither when shown nor when shown again after a failed
+// sign-in.
+func TestAuthorizeLoginPageNotFramable_RFC9700_4_16(t *testing.T) {
+	w := newTestWorld(t)
+	q := asAuthzQuery(ClientSPA)
+	shown := asAuthzGet(t, w, q.Encode())
+	bad := asWithLogin(asAuthzQuery(ClientSPA))
+	bad.Set("password", "wrong")
+	failed := send(t, w, ActorUser, http.MethodPost, Issuer+"/authorize", bad.Encode(), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+	if !strings.Contains(failed.body, `name="password"`) {
+		t.Fatalf("a failed sign-in did not show the page again: %d %s", failed.status, failed.body)
+	}
+	for name, h := range map[string]http.Header{"the page": shown.header, "the page after a failed sign-in": failed.header} {
+		if got := h.Get("X-Frame-Options"); got != "DENY" {
+			t.Errorf("%s: X-Frame-Options %q, want DENY", name, got)
+		}
+		if got := h.Get("Content-Security-Policy"); got != "frame-ancestors 'none'" {
+			t.Errorf("%s: Content-Security-Policy %q, want frame-ancestors 'none'", name, got)
+		}
+	}
+}

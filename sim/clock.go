@@ -33,7 +33,7 @@ func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.run != nil {
-		return c.now.Add(c.run.elapsed())
+		return c.run.advance(c.now)
 	}
 	return c.now
 }

@@ -21,7 +21,8 @@ type discovery struct {
 	GrantTypesSupported              []string `json:"grant_types_supported"`
 	TokenEndpointAuthMethods         []string `json:"token_endpoint_auth_methods_supported"`
 	CodeChallengeMethodsSupported    []string `json:"code_challenge_methods_supported"`
-	DPoPSigningAlgValuesSupported    []string `json:"dpop_signing_alg_values_supported"`
+	// RFC 9449 §5.1: present only when the AS supports DPoP (policy dpop).
+	DPoPSigningAlgValuesSupported []string `json:"dpop_signing_alg_values_supported,omitempty"`
 	// RFC 9207 §2.3, §3: an AS that puts iss in its authorization
 	// responses MUST say so here; omitted means false.
 	AuthorizationResponseISSSupported bool `json:"authorization_response_iss_parameter_supported"`
@@ -35,6 +36,13 @@ func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	iss := as.issuer
+	var dpopAlgsAdvertised []string
+	if as.env.policy().DPoP {
+		// RFC 9449 §5.1: advertising the algorithms tells clients the AS
+		// binds tokens to DPoP keys; with dpop off it does not, and a
+		// client that sent proofs would get bearer tokens it took for bound.
+		dpopAlgsAdvertised = slices.Clone(dpopAlgs)
+	}
 	writeJSON(w, http.StatusOK, discovery{
 		Issuer:                            iss,
 		AuthorizationEndpoint:             iss + "/authorize",
@@ -50,7 +58,7 @@ func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		GrantTypesSupported:               []string{"authorization_code", "refresh_token"},
 		TokenEndpointAuthMethods:          []string{"client_secret_basic", "client_secret_post", "none"},
 		CodeChallengeMethodsSupported:     []string{"S256"},
-		DPoPSigningAlgValuesSupported:     []string{string(ES256)},
+		DPoPSigningAlgValuesSupported:     dpopAlgsAdvertised,
 		AuthorizationResponseISSSupported: true,
 	})
 }

@@ -76,7 +76,7 @@ func TestDiscoveryDocument_OIDCDiscovery_3_RFC8414_2(t *testing.T) {
 		"response_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported",
 		"scopes_supported", "claims_supported", "grant_types_supported", "token_endpoint_auth_methods_supported",
 		"code_challenge_methods_supported", "revocation_endpoint", "introspection_endpoint",
-		"dpop_signing_alg_values_supported", "authorization_response_iss_parameter_supported"} {
+		"authorization_response_iss_parameter_supported"} {
 		if _, ok := doc[m]; !ok {
 			t.Errorf("member %s is missing", m)
 		}
@@ -113,8 +113,16 @@ func TestDiscoveryDocument_OIDCDiscovery_3_RFC8414_2(t *testing.T) {
 			}
 		}
 	}
-	if len(asStrs(t, doc["dpop_signing_alg_values_supported"])) == 0 {
-		t.Error("dpop_signing_alg_values_supported is empty")
+	// RFC 9449 §5.1: dpop_signing_alg_values_supported only when the AS
+	// supports DPoP.
+	if v, ok := doc["dpop_signing_alg_values_supported"]; ok {
+		t.Errorf("dpop off, yet discovery advertises dpop_signing_alg_values_supported %s", v)
+	}
+	if err := w.Set("dpop", "true"); err != nil {
+		t.Fatal(err)
+	}
+	if _, doc := asGetJSON(t, w, Issuer+"/.well-known/openid-configuration"); !slices.Equal(asStrs(t, doc["dpop_signing_alg_values_supported"]), []string{"ES256"}) {
+		t.Errorf("dpop on: dpop_signing_alg_values_supported = %s, want [ES256]", doc["dpop_signing_alg_values_supported"])
 	}
 	if string(doc["authorization_response_iss_parameter_supported"]) != "true" {
 		t.Errorf("authorization_response_iss_parameter_supported = %s, want true: the AS sends iss (RFC 9207 section 2.3)",

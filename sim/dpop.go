@@ -38,8 +38,8 @@ const (
 	ErrUseDPoPNonce     = "use_dpop_nonce"
 	// DPoPWindow is how old a proof may be (RFC 9449 §11.1: "a relatively
 	// brief period", seconds to minutes; sim policy). The policy's leeway
-	// is added both ways for clock skew. It is also how long each server
-	// remembers a proof's jti, which bounds its replay cache.
+	// is added both ways for clock skew. With MaxLeeway it bounds how long
+	// each server remembers a proof, and so its replay cache.
 	DPoPWindow = time.Minute
 	// dpopNonceLife is how long a server's DPoP nonce stays current (sim
 	// policy; RFC 9449 §8 leaves it to the server).
@@ -376,8 +376,15 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 	}
 	// 4. typ: explicit typing keeps other JWTs (an ID token, an access
 	// token) from passing as proofs (RFC 8725 §3.11).
-	if typ, _ := hdr.Typ.(string); !strings.EqualFold(typ, TypDPoP) {
+	if typ, _ := hdr.Typ.(string); !isDPoPTyp(typ) {
 		return nil, badProof("DPoP proof typ is not dpop+jwt", fmt.Sprintf("the proof's typ is %s, not dpop+jwt: only a JWT typed as a DPoP proof is one", quoteID(fmt.Sprint(hdr.Typ))))
+	}
+	// crit (RFC 7515 §4.1.11): a recipient that does not understand every
+	// extension crit lists MUST reject the JWS. The servers understand none
+	// and golang-jwt ignores crit, so a proof with any crit is refused, as
+	// validateJWT refuses access tokens with one.
+	if v, ok := members["crit"]; ok {
+		return nil, badProof("DPoP proof has an unsupported critical header", fmt.Sprintf("the proof lists critical header extensions (crit %s) that the server does not understand, so it must be rejected (RFC 7515 section 4.1.11)", string(v)))
 	}
 	// 5. alg: asymmetric and supported. none proves nothing; a MAC needs a
 	// secret shared with the server, which a public key pair replaces.
@@ -457,6 +464,16 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 	return &dpopProof{jkt: ecThumbprint(jwk.Crv, jwk.X, jwk.Y), jti: c.ID, iat: iat}, nil
 }
 
+// isDPoPTyp reports whether typ names a DPoP proof. typ is a media type
+// (RFC 7515 §4.1.9): compared case-insensitively, with "application/"
+// optional, so that dpop+jwt and application/dpop+jwt are the same type.
+func isDPoPTyp(typ string) bool {
+	if len(typ) > len("application/") && strings.EqualFold(typ[:len("application/")], "application/") {
+		typ = typ[len("application/"):]
+	}
+	return strings.EqualFold(typ, TypDPoP)
+}
+
 // public turns the JWK into the key golang-jwt verifies ES256 with. x and y
 // must be exactly 32 bytes of strict base64url (RFC 7518 §6.2.1.2), so
 // that the thumbprint of the strings is the thumbprint of the key.
@@ -477,23 +494,36 @@ func (j dpopJWK) public() (*ecdsa.PublicKey, error) {
 	return k, nil
 }
 
-// dpopReplay remembers the jti of every proof a server accepted, until the
-// proof is too old to pass the iat check anyway (RFC 9449 §11.1): memory is
-// bounded by the proofs of one window. Expired entries are swept when the
+// dpopReplay remembers every proof a server accepted, by its key's
+// thumbprint and its jti, until the proof is too old to pass the iat check
+// under any policy (RFC 9449 §11.1): memory is bounded by the proofs of one
+// window. Keying by jkt as well as jti keeps one client's jti from
+// shadowing another's (§11.1 only asks jti to be unique per key), and
+// sizing the memory by the largest leeway a policy may set (MaxLeeway), not
+// the current one, keeps a proof from being forgotten and then accepted
+// again after the leeway is raised. Expired entries are swept when the
 // oldest of them is due, not on every request.
 type dpopReplay struct {
 	mu    sync.Mutex
-	seen  map[string]time.Time // jti → when it may be forgotten
-	sweep time.Time            // the earliest such time
+	seen  map[dpopSeenKey]time.Time // → when it may be forgotten
+	sweep time.Time                 // the earliest such time
 }
 
-// first records jti and reports whether it is new. A jti seen before
-// within the window is a replayed proof.
-func (r *dpopReplay) first(jti string, iat, now time.Time, leeway time.Duration) (bool, time.Time) {
+// dpopSeenKey identifies an accepted proof: its key and its jti.
+type dpopSeenKey struct{ jkt, jti string }
+
+// dpopRemember is how long after its iat a proof is remembered: the
+// longest it could pass the iat check, whatever leeway is set later.
+const dpopRemember = DPoPWindow + MaxLeeway
+
+// first records the proof (jkt, jti) and reports whether it is new, and
+// until when it is remembered. A proof seen before within its window is a
+// replay.
+func (r *dpopReplay) first(jkt, jti string, iat, now time.Time) (bool, time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.seen == nil {
-		r.seen = map[string]time.Time{}
+		r.seen = map[dpopSeenKey]time.Time{}
 	}
 	if len(r.seen) > 0 && now.After(r.sweep) {
 		r.sweep = time.Time{}
@@ -505,11 +535,12 @@ func (r *dpopReplay) first(jti string, iat, now time.Time, leeway time.Duration)
 			}
 		}
 	}
-	if until, ok := r.seen[jti]; ok {
+	k := dpopSeenKey{jkt, jti}
+	if until, ok := r.seen[k]; ok {
 		return false, until
 	}
-	until := iat.Add(DPoPWindow + 2*leeway)
-	r.seen[jti] = until
+	until := iat.Add(dpopRemember)
+	r.seen[k] = until
 	if len(r.seen) == 1 || until.Before(r.sweep) {
 		r.sweep = until
 	}
@@ -524,7 +555,9 @@ func (r *dpopReplay) size() int {
 }
 
 // dpopNonce is a server's current DPoP nonce (RFC 9449 §8, §9), drawn from
-// the world's entropy and renewed after dpopNonceLife.
+// the world's entropy and renewed after dpopNonceLife. A client keeps one
+// nonce per origin, so servers that share an origin must share one
+// dpopNonce (serve mode's AS and API do; see serveSetup).
 type dpopNonce struct {
 	mu     sync.Mutex
 	value  string

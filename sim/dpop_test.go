@@ -112,6 +112,11 @@ func TestDPoPProofChecks(t *testing.T) {
 		{name: "2 not a JWT", values: []string{"not-a-jwt"}, code: ErrInvalidDPoPProof, reason: "not a JWT"},
 		{name: "4 typ JWT", values: []string{sign(map[string]any{"typ": "JWT"}, nil)}, code: ErrInvalidDPoPProof, reason: "not dpop+jwt"},
 		{name: "4 typ at+jwt", values: []string{sign(map[string]any{"typ": "at+jwt"}, nil)}, code: ErrInvalidDPoPProof, reason: "not dpop+jwt"},
+		{name: "4 typ application/dpop+jwt (RFC 7515 4.1.9)", values: []string{sign(map[string]any{"typ": "application/dpop+jwt"}, nil)}},
+		{name: "4 typ case-insensitive", values: []string{sign(map[string]any{"typ": "Application/DPoP+JWT"}, nil)}},
+		{name: "4 typ application/jwt", values: []string{sign(map[string]any{"typ": "application/jwt"}, nil)}, code: ErrInvalidDPoPProof, reason: "not dpop+jwt"},
+		{name: "4 typ application/ alone", values: []string{sign(map[string]any{"typ": "application/"}, nil)}, code: ErrInvalidDPoPProof, reason: "not dpop+jwt"},
+		{name: "crit refused (RFC 7515 4.1.11)", values: []string{sign(map[string]any{"crit": []string{"exp"}}, nil)}, code: ErrInvalidDPoPProof, reason: "crit"},
 		{name: "5 alg none", values: []string{dpopTestProof(t, k, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "alg none"},
 		{name: "5 alg HS256", values: []string{dpopTestProof(t, k, jwt.SigningMethodHS256, []byte("shared"), nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "a MAC"},
 		{name: "5 alg RS256 unsupported", values: []string{dpopTestProof(t, k, jwt.SigningMethodRS256, rs.Private, nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "accept ES256"},
@@ -508,7 +513,7 @@ func TestDPoPNonce(t *testing.T) {
 }
 
 // TestDPoPReplayCacheBounded: the API forgets a jti once its proof could
-// no longer pass the iat check anyway (RFC 9449 §11.1).
+// no longer pass the iat check under any leeway (RFC 9449 §11.1).
 func TestDPoPReplayCacheBounded(t *testing.T) {
 	w := dpopTestWorld(t)
 	for range 5 {
@@ -519,7 +524,7 @@ func TestDPoPReplayCacheBounded(t *testing.T) {
 	if n := w.API().dpopSeen.size(); n != 5 {
 		t.Fatalf("%d jti remembered, want 5", n)
 	}
-	if err := w.Advance(DPoPWindow + 2*w.Policy().Leeway + time.Second); err != nil {
+	if err := w.Advance(dpopRemember + time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if o := w.App().Call("GET", "/api/orders"); !o.OK() {

@@ -60,7 +60,7 @@ func (e *env) sendWithProof(hc *http.Client, from Actor, h *dpopHolder, req *htt
 	origin := req.URL.Scheme + "://" + req.URL.Host
 	for attempt := 0; ; attempt++ {
 		r := rebuild(req)
-		p, err := h.key.proof(r.Method, r.URL.String(), at, h.nonce(origin), e.rand.token(16), e.clock.Now())
+		p, err := h.key.proof(r.Method, r.URL.String(), at, h.nonce(origin), e.rand.token(16), e.clock.Wall())
 		if err != nil {
 			return nil, nil, Outcome{Error: "dpop", Reason: "the DPoP proof cannot be signed: " + err.Error()}
 		}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // The servers' side of DPoP (RFC 9449): the token endpoint binds tokens to
@@ -12,9 +13,16 @@ import (
 // and refuses a bound token without a proof from its key (§7).
 
 // serverURI is the URI of r as the server at origin sees it, for comparing
-// with a proof's htu (RFC 9449 §4.3 step 9): the scheme the server is
-// published under, the Host the request named, its path.
-func serverURI(origin string, r *http.Request) string {
+// with a proof's htu (RFC 9449 §4.3 step 9). A serve world (fixed) knows
+// the origin it is published at and compares against it: the Host header
+// is the client's to write, and a server that builds htu from it checks the
+// proof against whatever the sender claims (§11.1 wants proofs usable only
+// at the server they were made for). A lesson world's simulated hosts are
+// routed by the wire, so it takes the Host the request named.
+func serverURI(origin string, fixed bool, r *http.Request) string {
+	if fixed {
+		return origin + r.URL.EscapedPath()
+	}
 	scheme := "https"
 	if u, err := url.Parse(origin); err == nil && u.Scheme != "" {
 		scheme = u.Scheme
@@ -33,7 +41,10 @@ func (as *AuthServer) tokenProof(w http.ResponseWriter, r *http.Request) (string
 	if !pol.DPoP || len(vals) == 0 {
 		return "", nil
 	}
-	req := dpopRequest{method: r.Method, uri: serverURI(as.issuer, r), now: as.env.clock.Now(), leeway: pol.Leeway}
+	// The proof's iat is the client's wall-clock time (§4.2), so it is
+	// checked against the clock's source, not the virtual time, which in a
+	// serve world runs xN and jumps (§4.3 step 11); in a lesson they are one.
+	req := dpopRequest{method: r.Method, uri: serverURI(as.issuer, as.env.serve, r), now: as.env.clock.Wall(), leeway: pol.Leeway}
 	if pol.DPoPNonce {
 		req.nonce = as.dpopNonce.current(as.env, req.now)
 	}
@@ -44,7 +55,7 @@ func (as *AuthServer) tokenProof(w http.ResponseWriter, r *http.Request) (string
 		}
 		return "", newErr(http.StatusBadRequest, f.code, f.desc).because("the AS refuses the DPoP proof: " + f.reason)
 	}
-	if ok, until := as.dpopSeen.first(p.jti, p.iat, req.now, pol.Leeway); !ok {
+	if ok, until := as.dpopSeen.first(p.jkt, p.jti, p.iat, req.now); !ok {
 		return "", newErr(http.StatusBadRequest, ErrInvalidDPoPProof, "DPoP proof replayed").
 			because(fmt.Sprintf("the AS already accepted a proof with jti %s and remembers it until %s: a proof is good once (RFC 9449 section 11.1)", p.jti, when(until)))
 	}
@@ -176,7 +187,7 @@ func (api *API) dpopCredential(r *http.Request, body form, tok string) (apiCrede
 		return malformed("the token was sent by more than one method")
 	}
 	pol := api.env.policy()
-	req := dpopRequest{method: r.Method, uri: serverURI(api.audience, r), accessToken: tok, now: api.now(), leeway: pol.Leeway}
+	req := dpopRequest{method: r.Method, uri: serverURI(api.issuer, api.env.serve, r), accessToken: tok, now: api.proofNow(), leeway: pol.Leeway}
 	if pol.DPoPNonce {
 		req.nonce = api.dpopNonce.current(api.env, req.now)
 	}
@@ -205,7 +216,6 @@ func (api *API) checkBinding(cred apiCredential, claims *AccessClaims, name stri
 	if claims.Cnf != nil {
 		bound = claims.Cnf.JKT
 	}
-	pol := api.env.policy()
 	const binding = "Invalid DPoP key binding"
 	switch {
 	case !cred.dpop && bound == "":
@@ -222,11 +232,18 @@ func (api *API) checkBinding(cred apiCredential, claims *AccessClaims, name stri
 		return &apiRefusal{status: 401, code: ErrInvalidToken, desc: binding, challenge: dpopChallenge(ErrInvalidToken, binding, ""),
 			reason: fmt.Sprintf("%s is bound to key %s (cnf.jkt), but the proof was signed by key %s: the proof is genuine, just made with a key that is not the one the token was issued to, so the sender does not hold the token's private key (RFC 9449 section 7.1)", name, shortJKT(bound), shortJKT(cred.proof.jkt))}
 	}
-	if ok, until := api.dpopSeen.first(cred.proof.jti, cred.proof.iat, api.now(), pol.Leeway); !ok {
+	if ok, until := api.dpopSeen.first(cred.proof.jkt, cred.proof.jti, cred.proof.iat, api.proofNow()); !ok {
 		return &apiRefusal{status: 401, code: ErrInvalidDPoPProof, desc: "DPoP proof replayed", challenge: dpopChallenge(ErrInvalidDPoPProof, "", ""),
 			reason: fmt.Sprintf("a proof with jti %s was already accepted, and the API remembers it until %s: this is a copy of a proof already used, replayed with %s (RFC 9449 section 11.1)", cred.proof.jti, when(until), name)}
 	}
 	return nil
+}
+
+// proofNow is the API's time for DPoP proofs: the clock's source (Wall:
+// proofs carry the client's wall-clock iat, RFC 9449 §4.2, §4.3 step 11)
+// with the API's simulated skew, as api.now is for tokens.
+func (api *API) proofNow() time.Time {
+	return api.env.clock.Wall().Add(api.env.policy().APIClockSkew)
 }
 
 // refuseWith answers a refused API request and records why.

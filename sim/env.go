@@ -16,6 +16,9 @@ type env struct {
 	// keys, when set, replace the committed demo keys (serve mode
 	// generates fresh ones: the demo keys' private halves are public).
 	keys map[Alg]SigningKey
+	// serve is set in serve worlds: the AS and the API are published at
+	// one configured origin, which DPoP's htu is compared with (serverURI).
+	serve bool
 
 	mu  sync.Mutex
 	pol Policy

@@ -25,6 +25,11 @@ const (
 	ModeDenylist APIMode = "denylist"
 )
 
+// MaxLeeway is the largest leeway a policy may set: RFC 7519 §4.1.4 says
+// "usually no more than a few minutes". The DPoP replay cache remembers
+// proofs for as long as this leeway would let them pass (dpopReplay).
+const MaxLeeway = 5 * time.Minute
+
 // Policy is every knob of the world that a scenario, a preset or a what-if
 // replay can turn. The zero value of a duration means "none" where the doc
 // says so.
@@ -185,7 +190,7 @@ func (p *Policy) Validate() error {
 	if p.CodeTTL <= 0 {
 		errs = append(errs, errors.New("code_ttl must be positive"))
 	}
-	if p.Leeway > 5*time.Minute {
+	if p.Leeway > MaxLeeway {
 		// RFC 7519 §4.1.4: "usually no more than a few minutes".
 		errs = append(errs, errors.New("leeway above 5m defeats expiry (RFC 7519 §4.1.4: usually no more than a few minutes)"))
 	}

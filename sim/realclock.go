@@ -2,12 +2,15 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
 // MaxClockFactor bounds an accelerated clock: at x3600 an hour passes every
-// second, already faster than a demo can follow, and the product of factor
-// and elapsed time stays far inside time.Duration.
+// second, already faster than a demo can follow. The product of factor and
+// elapsed time does not fit time.Duration for long (292 years of virtual
+// time is 29.7 days of wall time at x3600), so it is never formed: see
+// running.advance.
 const MaxClockFactor = 3600
 
 // running is what makes a clock move by itself: a time source and a speed.
@@ -17,8 +20,40 @@ type running struct {
 	factor   int64
 }
 
-func (r *running) elapsed() time.Duration {
-	return time.Duration(r.factor) * r.src().Sub(r.srcStart)
+// advance returns t moved on by factor times the time src has run. The
+// product is split into whole hours and the rest, and the hours are added
+// in chunks that fit time.Duration, so that a server left running for
+// months at x3600 keeps a clock that moves forward instead of overflowing
+// into the past.
+func (r *running) advance(t time.Time) time.Time {
+	d := r.src().Sub(r.srcStart)
+	hours, rest := int64(d/time.Hour), d%time.Hour
+	t = t.Add(time.Duration(r.factor) * rest) // |rest| < 1h, factor ≤ 3600: fits
+	n := hours * r.factor                     // ≤ 2.6e6 h × 3600: fits int64
+	const chunk = int64(math.MaxInt64 / int64(time.Hour))
+	for n > chunk {
+		t, n = t.Add(time.Duration(chunk)*time.Hour), n-chunk
+	}
+	for n < -chunk {
+		t, n = t.Add(-time.Duration(chunk)*time.Hour), n+chunk
+	}
+	return t.Add(time.Duration(n) * time.Hour)
+}
+
+// Wall returns the time of the clock's source: for a running clock (serve
+// mode) the real time its factor and the jumps of Advance do not touch, for
+// a manual clock (every lesson) the virtual time itself. Real clients stamp
+// DPoP proofs with their own wall clock (RFC 9449 §4.2 iat), so a serve
+// world checks proofs against Wall, not against a virtual time that runs
+// xN and jumps; a lesson's in-process client stamps them with the virtual
+// time, which Wall then is.
+func (c *Clock) Wall() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.run != nil {
+		return c.run.src()
+	}
+	return c.now
 }
 
 // NewRunningClock returns a clock that moves by itself, for serve mode,

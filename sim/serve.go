@@ -23,7 +23,51 @@ const (
 	// ServeClockPath advances the virtual clock (POST, loopback callers
 	// only), so that a demo can expire tokens without waiting.
 	ServeClockPath = "/sim/clock/advance"
+	// ServeClockNowPath reads the virtual clock (GET, loopback callers
+	// only), so that a script can tell how far a demo has jumped.
+	ServeClockNowPath = "/sim/clock"
 )
+
+// ServeEndpoint is one endpoint a serve world answers at: what the banner
+// and the index page at / list.
+type ServeEndpoint struct {
+	Method, Path, What string
+}
+
+// ServeEndpoints lists serve mode's endpoints, in the order a walk-through
+// meets them.
+func ServeEndpoints() []ServeEndpoint {
+	return []ServeEndpoint{
+		{"GET", "/.well-known/openid-configuration", "discovery (OpenID Connect Discovery 1.0)"},
+		{"GET", "/.well-known/oauth-authorization-server", "metadata (RFC 8414)"},
+		{"GET", "/jwks.json", "the AS's public keys (RFC 7517)"},
+		{"GET", "/authorize", "login page; then a redirect with the code (RFC 6749 4.1)"},
+		{"POST", "/token", "authorization_code, refresh_token (RFC 6749 4.1.3, 6)"},
+		{"POST", "/revoke", "token revocation (RFC 7009)"},
+		{"POST", "/introspect", "token introspection (RFC 7662), as client api / " + DemoAPISecret},
+		{"GET", "/api/profile", "the API; scope profile"},
+		{"GET", "/api/orders", "the API; scope orders:read"},
+		{"POST", "/api/orders", "the API; scope orders:write"},
+		{"GET", ServeCallbackPath, "shows the authorization response (web's redirect URI)"},
+		{"GET", ServeClockNowPath, "the virtual time, as JSON (loopback callers only)"},
+		{"POST", ServeClockPath, "by=<duration>: advance the clock (loopback callers only)"},
+	}
+}
+
+// ServeEndpointList is ServeEndpoints as aligned lines, each with the
+// issuer's full URL and indent in front: the banner's and the index's list.
+func ServeEndpointList(issuer, indent string) string {
+	eps := ServeEndpoints()
+	width := 0
+	for _, ep := range eps {
+		width = max(width, len(issuer+ep.Path))
+	}
+	var b strings.Builder
+	for _, ep := range eps {
+		fmt.Fprintf(&b, "%s%-5s %-*s  %s\n", indent, ep.Method, width, issuer+ep.Path, ep.What)
+	}
+	return b.String()
+}
 
 // Server serves a serve world (Config.Serve) over real HTTP: the AS at the
 // origin's root, the API under /api/, and the demo pages. Every request is
@@ -63,9 +107,16 @@ func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
 // ServeHTTP implements http.Handler: it records the exchange around the AS,
 // the API or a demo page.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == ServeClockPath {
+	switch r.URL.Path {
+	case ServeClockPath:
 		s.serveClock(rw, r)
 		s.notify()
+		return
+	case ServeClockNowPath:
+		s.serveClockNow(rw, r)
+		return
+	case "/":
+		s.serveIndex(rw, r)
 		return
 	}
 	from, to, h := ActorApp, ActorAS, http.Handler(s.w.as)
@@ -205,10 +256,23 @@ func (c *captureWriter) recorded() http.Header {
 // jumps the virtual clock forward. It answers loopback callers only, even
 // when the server listens on another interface: moving the clock ends every
 // session, which no remote attendee should be able to do to the others.
+//
+// A loopback caller may still be a web page: any site open in a browser on
+// this machine can POST a form here (cross-site request forgery). Browsers
+// say where a request comes from, curl says nothing, so a request that
+// carries an Origin other than the server's own, or a Sec-Fetch-Site other
+// than same-origin or none (a typed URL), is refused. same-site is refused
+// too: another port on 127.0.0.1 is the same site but not this server.
 func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "the clock answers loopback callers only"})
+	if !s.loopbackOnly(rw, r) {
+		return
+	}
+	if o := r.Header.Get("Origin"); o != "" && o != s.w.as.issuer {
+		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "cross-origin request from " + o + ": the clock answers this server's own pages and command-line clients only"})
+		return
+	}
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "Sec-Fetch-Site " + site + ": the clock answers this server's own pages and command-line clients only"})
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -242,6 +306,47 @@ func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(rw, http.StatusOK, map[string]string{"advanced": FormatDuration(d), "now": s.w.Clock().Now().Format(time.RFC3339)})
+}
+
+// loopbackOnly refuses, with 403, a caller that is not on this machine:
+// the clock endpoints move or reveal what every attendee shares.
+func (s *Server) loopbackOnly(rw http.ResponseWriter, r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "the clock answers loopback callers only"})
+		return false
+	}
+	return true
+}
+
+// serveClockNow answers GET with the virtual time, as JSON, to loopback
+// callers: {"now": RFC 3339}.
+func (s *Server) serveClockNow(rw http.ResponseWriter, r *http.Request) {
+	if !s.loopbackOnly(rw, r) {
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		rw.Header().Set("Allow", "GET, HEAD")
+		writeJSON(rw, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed", "error_description": "use GET"})
+		return
+	}
+	writeJSON(rw, http.StatusOK, map[string]string{"now": s.w.Clock().Now().Format(time.RFC3339)})
+}
+
+// serveIndex answers GET / with a plain-text index: the issuer and the
+// endpoints, as the banner lists them, for whoever opens the origin in a
+// browser. Every other method or path under / stays the AS's 404.
+func (s *Server) serveIndex(rw http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		rw.Header().Set("Allow", "GET, HEAD")
+		http.Error(rw, "use GET", http.StatusMethodNotAllowed)
+		return
+	}
+	iss := s.w.as.issuer
+	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	rw.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = io.WriteString(rw, "tokensim serve: the simulator's authorization server and API, over real HTTP.\n\nIssuer   "+iss+
+		"\nAudience "+ServeAudience(iss)+"\n\nEndpoints\n"+ServeEndpointList(iss, "  "))
 }
 
 var callbackTemplate = template.Must(template.New("callback").Parse(`<!doctype html>

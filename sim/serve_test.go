@@ -100,6 +100,8 @@ func TestServeBadOptions(t *testing.T) {
 		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080/x"}},
 		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{"bob": ""}}},
 		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{"a:b": "x"}}},
+		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{"bøb": "x"}}},
+		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{strings.Repeat("b", 256): "x"}}},
 		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Speed: -2}},
 		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080"}, Topology: sim.TopologyFirstParty},
 	} {
@@ -492,5 +494,111 @@ func TestServeHTTPServerLimits(t *testing.T) {
 	}
 	if hs.Handler != srv {
 		t.Fatal("the server does not serve the recorder")
+	}
+}
+
+// TestServeRunningClockNoOverflow: at x3600 the virtual time elapsed
+// passes time.Duration's 292 years after 29.7 days of wall time; the clock
+// must keep moving forward, not wrap into the past.
+func TestServeRunningClockNoOverflow(t *testing.T) {
+	src := &serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}
+	c, err := sim.NewRunningClock(src.Now, sim.MaxClockFactor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := c.Now()
+	for _, days := range []int64{29, 30, 365} {
+		src.t = start.Add(time.Duration(days)*24*time.Hour + 1500*time.Millisecond)
+		got := c.Now()
+		// days×24h×3600 of virtual time, plus 1.5 s × 3600 = 90 min.
+		want := start.Unix() + days*24*3600*sim.MaxClockFactor + 90*60
+		if got.Unix() != want || got.Nanosecond() != 0 {
+			t.Fatalf("after %d days at x%d: %s (unix %d), want unix %d", days, sim.MaxClockFactor, got, got.Unix(), want)
+		}
+	}
+	if w := c.Wall(); !w.Equal(src.Now()) {
+		t.Fatalf("Wall %s, want the source's %s", w, src.Now())
+	}
+}
+
+// TestServeClockRefusesCrossSite: a web page in a browser on this machine
+// is a loopback caller too; the clock refuses a request whose Origin is not
+// the server's or whose Sec-Fetch-Site is not same-origin/none (CSRF),
+// and still answers curl, which sends neither.
+func TestServeClockRefusesCrossSite(t *testing.T) {
+	w, srv := serveTestWorld(t, sim.ServeOptions{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
+	t0 := w.Clock().Now()
+	post := func(hdr map[string]string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:8080"+sim.ServeClockPath, strings.NewReader("by=1h"))
+		r.RemoteAddr = serveTestLoopback
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		return rec
+	}
+	for _, hdr := range []map[string]string{
+		{"Origin": "https://evil.example"},
+		{"Origin": "http://127.0.0.1:3000"}, // same site, another server
+		{"Origin": "null"},
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Sec-Fetch-Site": "same-site"},
+		{"Origin": "http://127.0.0.1:8080", "Sec-Fetch-Site": "cross-site"},
+	} {
+		if rec := post(hdr); rec.Code != http.StatusForbidden {
+			t.Errorf("%v: %d %s, want 403", hdr, rec.Code, rec.Body)
+		}
+	}
+	if !w.Clock().Now().Equal(t0) {
+		t.Fatalf("a cross-site request moved the clock to %s", w.Clock().Now())
+	}
+	for _, hdr := range []map[string]string{
+		nil, // curl
+		{"Origin": "http://127.0.0.1:8080", "Sec-Fetch-Site": "same-origin"},
+		{"Sec-Fetch-Site": "none"},
+	} {
+		if rec := post(hdr); rec.Code != http.StatusOK {
+			t.Errorf("%v: %d %s, want 200", hdr, rec.Code, rec.Body)
+		}
+	}
+	if got := w.Clock().Elapsed(t0); got != 3*time.Hour {
+		t.Fatalf("three accepted advances of 1h: %s", got)
+	}
+}
+
+// TestServeIndexAndClockNow: GET / lists the issuer and the endpoints;
+// GET /sim/clock reads the virtual time, for loopback callers only.
+func TestServeIndexAndClockNow(t *testing.T) {
+	w, srv := serveTestWorld(t, sim.ServeOptions{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
+	rec := serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080/", "203.0.113.7:5000", "", "")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain") {
+		t.Fatalf("GET /: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	for _, want := range []string{"Issuer   http://127.0.0.1:8080\n", "POST  http://127.0.0.1:8080/token ", "GET   http://127.0.0.1:8080/api/orders ", sim.ServeClockPath} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("GET / lacks %q:\n%s", want, rec.Body)
+		}
+	}
+	if rec := serveTestDo(srv, http.MethodPost, "http://127.0.0.1:8080/", serveTestLoopback, "", ""); rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST /: %d, want 405", rec.Code)
+	}
+	if rec := serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080/nowhere", serveTestLoopback, "", ""); rec.Code != http.StatusNotFound {
+		t.Errorf("GET /nowhere: %d, want 404", rec.Code)
+	}
+	if err := w.Advance(90 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	rec = serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080"+sim.ServeClockNowPath, serveTestLoopback, "", "")
+	var got struct{ Now time.Time }
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); rec.Code != http.StatusOK || err != nil || !got.Now.Equal(w.Clock().Now().Truncate(time.Second)) {
+		t.Fatalf("GET %s: %d %s (%v), want now %s", sim.ServeClockNowPath, rec.Code, rec.Body, err, w.Clock().Now())
+	}
+	if rec := serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080"+sim.ServeClockNowPath, "203.0.113.7:5000", "", ""); rec.Code != http.StatusForbidden {
+		t.Errorf("GET %s from afar: %d, want 403", sim.ServeClockNowPath, rec.Code)
+	}
+	if rec := serveTestDo(srv, http.MethodPost, "http://127.0.0.1:8080"+sim.ServeClockNowPath, serveTestLoopback, "", ""); rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST %s: %d, want 405", sim.ServeClockNowPath, rec.Code)
 	}
 }

@@ -57,6 +57,22 @@ type ServeOptions struct {
 	VerifyEveryRequest bool
 }
 
+// CheckUserName accepts a serve-mode user name: it becomes the sub claim
+// of the user's tokens, which OpenID Connect Core 1.0 §2 limits to 255
+// ASCII characters. Printable ones only, with no space (a name is typed on
+// a login form and printed in reasons) and no colon (--user name:password).
+func CheckUserName(name string) error {
+	if name == "" || len(name) > 255 {
+		return fmt.Errorf("user name %q must be 1 to 255 characters long: it becomes the sub claim (OpenID Connect Core 1.0 section 2)", name)
+	}
+	for _, c := range []byte(name) {
+		if c <= ' ' || c > '~' || c == ':' {
+			return fmt.Errorf("user name %q must be printable ASCII without spaces or colons: it becomes the sub claim (OpenID Connect Core 1.0 section 2)", name)
+		}
+	}
+	return nil
+}
+
 // DefaultServeLogLimit keeps the last 10,000 events (tens of MB at most):
 // far more than a live view scrolls back through.
 const DefaultServeLogLimit = 10_000
@@ -78,8 +94,11 @@ func (o *ServeOptions) prepare() (serveEnv, error) {
 		return serveEnv{}, fmt.Errorf("serve origin %q is not scheme://host:port with no path", o.Origin)
 	}
 	for name, pw := range o.Users {
-		if name == "" || pw == "" || strings.ContainsAny(name, ": \t\r\n") {
-			return serveEnv{}, fmt.Errorf("user %q: a user needs a name without spaces or colons and a non-empty password", name)
+		if err := CheckUserName(name); err != nil {
+			return serveEnv{}, err
+		}
+		if pw == "" {
+			return serveEnv{}, fmt.Errorf("user %q: a user needs a non-empty password", name)
 		}
 	}
 	speed := o.Speed
@@ -153,6 +172,10 @@ func (w *World) serveSetup(o *ServeOptions) {
 	if !o.VerifyEveryRequest {
 		w.api.sigs = newSigCache() // real clients repeat their token with every call
 	}
+	// One origin, one nonce: a client keeps the last DPoP-Nonce per origin
+	// (RFC 9449 §8, §9), so an AS and an API with nonces of their own on the
+	// same origin would each invalidate the other's on every response.
+	w.api.dpopNonce = as.dpopNonce
 	u, _ := url.Parse(as.issuer) // checked by prepare
 	w.wire.Handle(u.Host, ActorAS, as)
 	w.serveUsers = slices.Sorted(func(yield func(string) bool) {

@@ -95,7 +95,7 @@ func New(cfg Config) (*World, error) {
 		}
 	}
 	clock := se.clock
-	e := &env{clock: clock, log: newLog(clock), rand: se.rand, keys: se.keys, counters: &Counters{}, pol: pol}
+	e := &env{clock: clock, log: newLog(clock), rand: se.rand, keys: se.keys, serve: cfg.Serve != nil, counters: &Counters{}, pol: pol}
 	w := &World{env: e, preset: preset.Name, topology: cfg.Topology}
 	w.wire = newWire(e.log, e.counters)
 	if cfg.Topology == TopologyFirstParty {

@@ -20,6 +20,15 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 	case !ok && t.run.Scenario.Source == serveSource:
 		b.WriteString(st.Title.Render(t.title) + "\n\n")
 		b.WriteString(wrap("Waiting for the first request. Each request a client sends (curl, a browser, your app) becomes a step here, with everything it caused; the diagram follows the newest step unless you step back.", w))
+		if t.intro != "" {
+			if t.run.World != nil {
+				b.WriteString("\n\n" + st.Bold.Render("Issuer  "+t.run.World.Issuer()))
+			}
+			b.WriteString("\n\n")
+			// wrapRaw keeps the lines (URLs, curl commands) and folds only
+			// those wider than the tab.
+			b.WriteString(wrapRaw(strings.TrimRight(t.intro, "\n"), w))
+		}
 		return b.String()
 	case !ok:
 		b.WriteString(st.Title.Render(t.title) + "\n\n")

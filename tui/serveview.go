@@ -26,8 +26,11 @@ type ServeModel struct {
 	world *sim.World
 }
 
-// NewServe makes the live view of w, served at origin.
-func NewServe(w *sim.World, origin string) (ServeModel, error) {
+// NewServe makes the live view of w, served at origin. guide is what the
+// banner tells a newcomer (the issuer's endpoints, the clients and users,
+// the curl steps): the view hides the banner, so the Narration tab shows
+// guide until the first request arrives.
+func NewServe(w *sim.World, origin, guide string) (ServeModel, error) {
 	m, err := New(Options{ExportDir: "."})
 	if err != nil {
 		return ServeModel{}, err
@@ -36,6 +39,7 @@ func NewServe(w *sim.World, origin string) (ServeModel, error) {
 		Summary: "Live traffic from real clients."}
 	run := &scenarios.Run{Scenario: sc, Preset: w.PresetName(), Policy: w.Policy(), World: w, Initial: w.Inspect()}
 	p := &player{keys: m.keys, st: m.styles, sc: sc, base: run, tl: newTimeline(run), insp: newInspector(), speed: 2, exportDir: "."}
+	p.tl.intro = guide
 	p.status = "waiting for requests at " + origin + "; q stops the server"
 	m.player, m.screen = p, screenPlayer
 	return ServeModel{Model: m, world: w}, nil

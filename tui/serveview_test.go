@@ -68,7 +68,7 @@ func serveViewTestLogin(t *testing.T, srv http.Handler) {
 // the viewer stepped back; lesson-only keys are refused.
 func TestServeViewLive(t *testing.T) {
 	w, srv := serveViewTestWorld(t)
-	sm, err := NewServe(w, serveViewTestOrigin)
+	sm, err := NewServe(w, serveViewTestOrigin, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,4 +156,29 @@ func serveViewTestKey(name string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyEscape}
 	}
 	return tea.KeyPressMsg{Code: []rune(name)[0], Text: name}
+}
+
+// TestServeViewGuide: the live view hides the banner, so its empty
+// Narration tab shows the banner's essentials (the issuer and the guide:
+// endpoints, clients, users, curl steps) until the first request.
+func TestServeViewGuide(t *testing.T) {
+	w, srv := serveViewTestWorld(t)
+	guide := "Endpoints\n  POST  " + serveViewTestOrigin + "/token  tokens\n\nTry it with curl\n  2. curl -s -u web:web-secret " + serveViewTestOrigin + "/token -d grant_type=authorization_code\n"
+	sm, err := NewServe(w, serveViewTestOrigin, guide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m tea.Model = sm
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 160, Height: 60})
+	first := ansi.Strip(m.View().Content)
+	for _, want := range []string{"Issuer  " + serveViewTestOrigin, "POST  " + serveViewTestOrigin + "/token", "Try it with curl", "curl -s -u web:web-secret"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the empty live view lacks %q:\n%s", want, first)
+		}
+	}
+	serveViewTestLogin(t, srv)
+	m, _ = m.Update(ServeEventsMsg{Events: w.Log().Events()})
+	if after := ansi.Strip(m.View().Content); strings.Contains(after, "Try it with curl") {
+		t.Errorf("the guide stays after the first request:\n%s", after)
+	}
 }

@@ -23,6 +23,9 @@ type timeline struct {
 	run *scenarios.Run
 	// world names the sandbox's world in words; "" in a lesson.
 	world string
+	// intro is what the serve view's Narration tab shows before the first
+	// request (the banner's essentials); "" elsewhere.
+	intro string
 }
 
 func newTimeline(r *scenarios.Run) timeline {

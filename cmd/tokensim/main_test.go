@@ -38,7 +38,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad format", []string{"run", "login", "--format", "pdf"}, 2, "", "--format"},
 		{"bad flag", []string{"run", "login", "--sed", "1"}, 2, "", "flag provided but not defined"},
 		{"bad set", []string{"run", "login", "--set", "rotation=maybe"}, 2, "", "rotation"},
-		{"unknown knob", []string{"run", "login", "--set", "acess_ttl=5m"}, 2, "", "unknown policy key"},
+		{"unknown knob", []string{"run", "login", "--set", "acess_ttl=5m"}, 2, "", `unknown policy key "acess_ttl" (did you mean "access_ttl"?)`},
 		{"set without =", []string{"run", "login", "--set", "rotation"}, 2, "", "key=value"},
 		{"unknown preset", []string{"run", "login", "--preset", "auth1"}, 2, "", "unknown preset"},
 		{"id and --all", []string{"run", "login", "--all"}, 2, "", "not both"},

@@ -23,7 +23,7 @@ import (
 )
 
 const serveExamples = `  tokensim serve
-  tokensim serve --set access_ttl=1m --clock x60
+  tokensim serve --set code_ttl=1h --set access_ttl=1h --clock x60   # a minute of wall time each
   tokensim serve --user bob:builder --user carol:secret --format json > traffic.jsonl
   tokensim serve --tui
   tokensim serve --addr 192.168.1.20:8080 --allow-remote   # a workshop LAN; read the safety notes
@@ -60,7 +60,7 @@ func (e *env) serveUntil(ctx context.Context, args []string, ready func(origin s
 	pol, err := sim.LookupPreset(orDefault(o.preset, sim.DefaultPreset))
 	if err == nil {
 		for _, s := range o.sets {
-			if err = pol.Policy.Set(s.Key, s.Value); err != nil {
+			if err = scenarios.ApplySetting(&pol.Policy, s); err != nil {
 				break
 			}
 		}
@@ -121,7 +121,7 @@ func (e *env) serveUntil(ctx context.Context, args []string, ready func(origin s
 	followed := make(chan struct{})
 	var view func(context.Context) error
 	if o.tui {
-		view = e.serveTUI(w, srv, origin)
+		view = e.serveTUI(w, srv, origin, serveGuide(w, o))
 	}
 	go func() {
 		defer close(followed)
@@ -178,8 +178,8 @@ func (e *env) serveFlags(args []string) (serveOpts, int, bool) {
 		switch {
 		case !ok || name == "" || pw == "":
 			return fmt.Errorf("want name:password, got %q", v)
-		case strings.ContainsAny(name, " \t"):
-			return fmt.Errorf("user name %q contains a space", name)
+		case sim.CheckUserName(name) != nil:
+			return sim.CheckUserName(name)
 		case o.users[name] != "":
 			return fmt.Errorf("user %q given twice", name)
 		}
@@ -259,51 +259,107 @@ func checkServeAddr(addr string, allowRemote bool) error {
 }
 
 // writeServeBanner prints what a workshop needs to start: the issuer, the
-// endpoints, the demo clients and users, and a curl walk-through.
+// clock, the policy, the endpoints, the demo clients and users, and a curl
+// walk-through.
 func writeServeBanner(out io.Writer, w *sim.World, o serveOpts) {
-	iss := w.Issuer()
 	pol := w.Policy()
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 	p("tokensim serve: the simulator's authorization server and API, over real HTTP.")
 	p("")
-	p("Issuer   %s", iss)
+	p("Issuer   %s", w.Issuer())
 	clock := "wall time"
 	if o.speed > 1 {
 		clock = fmt.Sprintf("x%d (a minute passes every %s)", o.speed, sim.FormatDuration(time.Minute/time.Duration(o.speed)))
 	}
 	p("Clock    %s; advance it with POST %s", clock, sim.ServeClockPath)
-	var knobs []string
-	for _, k := range []string{"access_ttl", "rotation", "reuse_detection", "refresh_idle", "refresh_absolute", "api_mode", "alg"} {
-		if v, err := pol.Get(k); err == nil {
-			knobs = append(knobs, k+"="+v)
-		}
+	if o.speed > 1 {
+		p("         %s", serveRealLifetimes(pol, o.speed))
 	}
-	p("Policy   preset %s: %s", w.PresetName(), strings.Join(knobs, " "))
+	p("Policy   preset %s: %s", w.PresetName(), strings.Join(servePolicyKnobs(w.PresetName(), pol), " "))
 	p("Keys     generated for this run (the demo keys are public); see /jwks.json")
 	p("")
+	b.WriteString(serveGuide(w, o))
+	p("")
+	switch {
+	case o.tui:
+		p("The live view follows; q stops the server, and this banner is here again when it does.")
+	case o.format == "json":
+		p("Live traffic follows on stdout, one JSON object per event. Ctrl+C stops the server.")
+	default:
+		p("Live traffic follows, one line per event. Ctrl+C stops the server.")
+	}
+	_, _ = io.WriteString(out, b.String())
+}
+
+// serveRealLifetimes says how long a code and an access token live in wall
+// time on a clock running xspeed: at x60 a 1m code is gone before anyone
+// can paste it into curl, which the banner must say rather than let the
+// walk-through fail.
+func serveRealLifetimes(pol sim.Policy, speed int) string {
+	line := fmt.Sprintf("at x%d a code lives %s and an access token %s of wall time", speed, serveWall(pol.CodeTTL, speed), serveWall(pol.AccessTTL, speed))
+	// Below half a minute of wall time, a person cannot paste a code or a
+	// token into curl in time; a minute of wall time is speed minutes.
+	var fix []string
+	minute := sim.FormatDuration(time.Duration(speed) * time.Minute)
+	if pol.CodeTTL/time.Duration(speed) < 30*time.Second {
+		fix = append(fix, "--set code_ttl="+minute)
+	}
+	if pol.AccessTTL/time.Duration(speed) < 30*time.Second {
+		fix = append(fix, "--set access_ttl="+minute)
+	}
+	if len(fix) > 0 {
+		line += "\n         too short to follow the curl steps by hand; for a minute of wall time each: " + strings.Join(fix, " ")
+	}
+	return line
+}
+
+// servePolicyKnobs lists the banner's policy: the knobs it always shows,
+// then every other knob whose value differs from the preset's, so that a
+// --set (dpop=true, reuse_grace=30s…) is never silently missing.
+func servePolicyKnobs(preset string, pol sim.Policy) []string {
+	always := []string{"access_ttl", "rotation", "reuse_detection", "refresh_idle", "refresh_absolute", "api_mode", "alg"}
+	var base *sim.Policy
+	if pr, err := sim.LookupPreset(preset); err == nil {
+		base = &pr.Policy
+	}
+	var out []string
+	add := func(k string) {
+		if v, err := pol.Get(k); err == nil {
+			out = append(out, k+"="+v)
+		}
+	}
+	for _, k := range always {
+		add(k)
+	}
+	for _, k := range sim.Knobs() {
+		if slices.Contains(always, k) {
+			continue
+		}
+		v, err := pol.Get(k)
+		if err != nil {
+			continue
+		}
+		if base != nil {
+			if was, err := base.Get(k); err == nil && was == v {
+				continue
+			}
+		}
+		add(k)
+	}
+	return out
+}
+
+// serveGuide is the banner's essentials: the endpoints, the demo clients
+// and users, and the curl walk-through. The --tui view shows it too, in
+// the Narration tab before the first request, where the banner is hidden.
+func serveGuide(w *sim.World, o serveOpts) string {
+	iss := w.Issuer()
+	pol := w.Policy()
+	var b strings.Builder
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 	p("Endpoints")
-	eps := [][3]string{
-		{"GET", "/.well-known/openid-configuration", "discovery (OpenID Connect Discovery 1.0)"},
-		{"GET", "/.well-known/oauth-authorization-server", "metadata (RFC 8414)"},
-		{"GET", "/jwks.json", "the AS's public keys (RFC 7517)"},
-		{"GET", "/authorize", "login page; then a redirect with the code (RFC 6749 4.1)"},
-		{"POST", "/token", "authorization_code, refresh_token (RFC 6749 4.1.3, 6)"},
-		{"POST", "/revoke", "token revocation (RFC 7009)"},
-		{"POST", "/introspect", "token introspection (RFC 7662), as client api / " + sim.DemoAPISecret},
-		{"GET", "/api/profile", "the API; scope profile"},
-		{"GET", "/api/orders", "the API; scope orders:read"},
-		{"POST", "/api/orders", "the API; scope orders:write"},
-		{"GET", sim.ServeCallbackPath, "shows the authorization response (web's redirect URI)"},
-		{"POST", sim.ServeClockPath, "by=<duration>: advance the clock (loopback callers only)"},
-	}
-	width := 0
-	for _, ep := range eps {
-		width = max(width, len(iss+ep[1]))
-	}
-	for _, ep := range eps {
-		p("  %-5s %-*s  %s", ep[0], width, iss+ep[1], ep[2])
-	}
+	b.WriteString(sim.ServeEndpointList(iss, "  "))
 	p("  The API's audience (aud) is %s.", sim.ServeAudience(iss))
 	p("")
 	p("Clients")
@@ -330,11 +386,11 @@ func writeServeBanner(out io.Writer, w *sim.World, o serveOpts) {
 	p("Try it with curl")
 	p("  1. Log in: open this in a browser, sign in as %s / %s; the page you land on shows the code", user, password)
 	p("     %s", authURL)
-	p("  2. Exchange the code for tokens")
+	p("  2. Exchange the code for tokens (the code lives %s)", serveLifetime(pol.CodeTTL, o.speed))
 	p("     curl -s -u web:%s %s/token -d grant_type=authorization_code -d code=CODE -d redirect_uri=%s", sim.DemoWebSecret, iss, url.QueryEscape(redirect))
 	p("  3. Call the API")
 	p("     curl -s -H 'Authorization: Bearer ACCESS_TOKEN' %s/api/orders", iss)
-	p("  4. Let the access token expire (lifetime %s, so jump %s)", sim.FormatDuration(pol.AccessTTL), sim.FormatDuration(ttl))
+	p("  4. Let the access token expire (lifetime %s, so jump %s)", serveLifetime(pol.AccessTTL, o.speed), sim.FormatDuration(ttl))
 	p("     curl -s -X POST %s%s -d by=%s", iss, sim.ServeClockPath, sim.FormatDuration(ttl))
 	p("  5. Refresh: the answer carries a new refresh token; keep it (rotation)")
 	p("     curl -s -u web:%s %s/token -d grant_type=refresh_token -d refresh_token=REFRESH_TOKEN", sim.DemoWebSecret, iss)
@@ -342,13 +398,28 @@ func writeServeBanner(out io.Writer, w *sim.World, o serveOpts) {
 	p("     curl -s -u web:%s %s/token -d grant_type=refresh_token -d refresh_token=OLD_REFRESH_TOKEN", sim.DemoWebSecret, iss)
 	p("  7. Log out: revoke the refresh token")
 	p("     curl -s -u web:%s %s/revoke -d token=REFRESH_TOKEN", sim.DemoWebSecret, iss)
-	p("")
-	if o.format == "json" {
-		p("Live traffic follows on stdout, one JSON object per event. Ctrl+C stops the server.")
-	} else {
-		p("Live traffic follows, one line per event. Ctrl+C stops the server.")
+	return b.String()
+}
+
+// serveLifetime is a virtual lifetime as the walk-through states it, with
+// its wall time when the clock runs faster than that.
+func serveLifetime(d time.Duration, speed int) string {
+	if speed <= 1 {
+		return sim.FormatDuration(d)
 	}
-	_, _ = io.WriteString(out, b.String())
+	return fmt.Sprintf("%s, %s of wall time at x%d", sim.FormatDuration(d), serveWall(d, speed), speed)
+}
+
+// serveWall is how long a virtual d lasts on the wall at xspeed, rounded
+// to the second (the millisecond below one).
+func serveWall(d time.Duration, speed int) string {
+	r := d / time.Duration(speed)
+	if r >= time.Second {
+		r = r.Round(time.Second)
+	} else {
+		r = r.Round(time.Millisecond)
+	}
+	return sim.FormatDuration(r)
 }
 
 // serveLine prints the live log: one readable line per event, or the JSON

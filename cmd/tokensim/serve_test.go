@@ -36,9 +36,14 @@ func TestServeBadInput(t *testing.T) {
 		{[]string{"--user", "bob"}, "want name:password"},
 		{[]string{"--user", "bob:"}, "want name:password"},
 		{[]string{"--user", "bob:a", "--user", "bob:b"}, `user "bob" given twice`},
+		// OpenID Connect Core 1.0 §2: the name is the sub, ≤ 255 ASCII.
+		{[]string{"--user", "bøb:x"}, "printable ASCII"},
+		{[]string{"--user", "bob smith:x"}, "without spaces"},
+		{[]string{"--user", "bob\x01:x"}, "printable ASCII"},
+		{[]string{"--user", strings.Repeat("b", 256) + ":x"}, "1 to 255 characters"},
 		{[]string{"--preset", "auth1"}, "unknown preset"},
 		{[]string{"--set", "access_ttl=-1m"}, "access_ttl"},
-		{[]string{"--set", "acess_ttl=1m"}, "unknown policy key"},
+		{[]string{"--set", "acess_ttl=1m"}, `unknown policy key "acess_ttl" (did you mean "access_ttl"?)`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"--tui"}, "--tui needs a terminal"},
 	} {
@@ -69,7 +74,8 @@ func TestServeAddrRules(t *testing.T) {
 func TestServeBanner(t *testing.T) {
 	for name, args := range map[string][]string{
 		"default": nil,
-		"custom":  {"--user", "bob:builder", "--user", "carol:s3cret", "--clock", "x60", "--set", "access_ttl=2m", "--preset", "okta"},
+		"custom": {"--user", "bob:builder", "--user", "carol:s3cret", "--clock", "x60", "--set", "access_ttl=2m", "--preset", "okta",
+			"--set", "dpop=true", "--set", "reuse_grace=45s", "--set", "api_validation=vulnerable"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e := &env{stdout: io.Discard, stderr: io.Discard}
@@ -184,5 +190,19 @@ func TestServeCommandJSON(t *testing.T) {
 	}
 	if kinds[0] != "exchange" || kinds[1] != "clock.advanced" {
 		t.Fatalf("kinds %v", kinds)
+	}
+}
+
+// TestServeBannerTUI: with --tui the view owns the terminal, so the banner
+// (printed again when the view closes) does not promise a live log.
+func TestServeBannerTUI(t *testing.T) {
+	w, err := sim.New(sim.Config{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	writeServeBanner(&b, w, serveOpts{tui: true, speed: 1, format: "text"})
+	if strings.Contains(b.String(), "Live traffic follows") || !strings.Contains(b.String(), "The live view follows") {
+		t.Fatalf("--tui banner:\n%s", b.String())
 	}
 }

@@ -12,9 +12,9 @@ import (
 // serveTUI returns the --tui view: the player over the live traffic, fed
 // by the server's Follow, until the user quits (which stops the server)
 // or ctx ends.
-func (e *env) serveTUI(w *sim.World, srv *sim.Server, origin string) func(context.Context) error {
+func (e *env) serveTUI(w *sim.World, srv *sim.Server, origin, guide string) func(context.Context) error {
 	return func(ctx context.Context) error {
-		m, err := tui.NewServe(w, origin)
+		m, err := tui.NewServe(w, origin, guide)
 		if err != nil {
 			return err
 		}
