@@ -251,7 +251,11 @@ func (a *Attacker) stolenNote(src Source, kind TokenKind, tok, why string) strin
 		}
 	}
 	if jkt := boundJKT(tok); jkt != "" {
-		why += "; but the token is DPoP-bound (cnf.jkt " + shortJKT(jkt) + ") and the app's private key is a non-extractable WebCrypto key: no script or log can copy it off the machine, so the attacker has the token without the key"
+		key := "a non-extractable WebCrypto key: no script or log can copy it off the machine"
+		if a.victim.kind == KindWeb {
+			key = "on the app's server, which never sends it anywhere"
+		}
+		why += "; but the token is DPoP-bound (cnf.jkt " + shortJKT(jkt) + ") and the app's private key is " + key + ", so the attacker has the token without the key"
 	}
 	return why
 }
