@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // refreshGrant is the refresh_token grant (RFC 6749 §6) with the rotation,
@@ -125,8 +126,11 @@ func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam, jkt string) (*to
 	pol := as.env.policy()
 	newRT, _ := as.newRefresh(fam, rt)
 	after := FormatDuration(as.env.clock.Now().Sub(rt.changedAt)) + " after its rotation"
-	if !as.env.clock.Now().After(rt.changedAt) {
+	switch d := as.env.clock.Now().Sub(rt.changedAt); {
+	case d <= 0:
 		after = "at the very moment of its rotation"
+	case d < time.Second: // a served world's real clients: no nanoseconds in a reason
+		after = "less than a second after its rotation"
 	}
 	as.env.emit(Event{Kind: KindRotated, From: ActorAS, Token: rt.label, Family: fam.label,
 		Reason: fmt.Sprintf("refresh token %s was reused %s, inside the %s grace interval: forgiven, no revocation",

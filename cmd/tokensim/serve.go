@@ -270,7 +270,7 @@ func writeServeBanner(out io.Writer, w *sim.World, o serveOpts) {
 	p("Issuer   %s", w.Issuer())
 	clock := "wall time"
 	if o.speed > 1 {
-		clock = fmt.Sprintf("x%d (a minute passes every %s)", o.speed, sim.FormatDuration(time.Minute/time.Duration(o.speed)))
+		clock = fmt.Sprintf("x%d (a minute passes every %s)", o.speed, (time.Minute / time.Duration(o.speed)).Round(time.Millisecond))
 	}
 	p("Clock    %s; advance it with POST %s", clock, sim.ServeClockPath)
 	if o.speed > 1 {
@@ -394,7 +394,16 @@ func serveGuide(w *sim.World, o serveOpts) string {
 	p("     curl -s -X POST %s%s -d by=%s", iss, sim.ServeClockPath, sim.FormatDuration(ttl))
 	p("  5. Refresh: the answer carries a new refresh token; keep it (rotation)")
 	p("     curl -s -u web:%s %s/token -d grant_type=refresh_token -d refresh_token=REFRESH_TOKEN", sim.DemoWebSecret, iss)
-	p("  6. Replay the old refresh token: invalid_grant, and its whole family is revoked (reuse detection)")
+	switch {
+	case !pol.Rotation:
+		p("  6. Replay the old refresh token: without rotation it is the same token, and it still works")
+	case !pol.ReuseDetection:
+		p("  6. Replay the old refresh token: invalid_grant; reuse detection is off, so the family lives on")
+	case pol.ReuseGrace > 0:
+		p("  6. Replay the old refresh token more than %s after the refresh (the grace interval; jump the clock): invalid_grant, and its whole family is revoked (reuse detection); within %s it is forgiven", sim.FormatDuration(pol.ReuseGrace), sim.FormatDuration(pol.ReuseGrace))
+	default:
+		p("  6. Replay the old refresh token: invalid_grant, and its whole family is revoked (reuse detection)")
+	}
 	p("     curl -s -u web:%s %s/token -d grant_type=refresh_token -d refresh_token=OLD_REFRESH_TOKEN", sim.DemoWebSecret, iss)
 	p("  7. Log out: revoke the refresh token")
 	p("     curl -s -u web:%s %s/revoke -d token=REFRESH_TOKEN", sim.DemoWebSecret, iss)
