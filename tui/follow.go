@@ -186,7 +186,7 @@ func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 	case r.following() && key.Matches(msg, k.Next, k.Prev, k.First, k.Last, k.Autoplay, k.Back, k.Open, k.Sandbox, k.WhatIf, k.Export):
 		// what-if and export would change or leave the instructor's
 		// screen as surely as a step does.
-		r.note = "you follow the instructor: " + k.StepAway.Help().Key + " steps away"
+		r.note = "you follow the instructor: the steps are theirs"
 		return true
 	}
 	return false
@@ -345,10 +345,12 @@ func (m *Model) withRoomKeys(km help.KeyMap) help.KeyMap {
 	switch {
 	case m.opts.Room == nil || m.typing():
 		return km
+	// The instructor's keys first: a lesson's help line is cut short at
+	// common widths, and these are the keys a workshop is run with.
 	case m.opts.Instructor && m.room.leading:
-		return roomHelp{km, []key.Binding{m.keys.Release}, false}
+		return roomHelp{km, []key.Binding{m.keys.Release}, true}
 	case m.opts.Instructor:
-		return roomHelp{km, []key.Binding{m.keys.Lead}, false}
+		return roomHelp{km, []key.Binding{m.keys.Lead}, true}
 	case m.room.following() && m.screen == screenPlayer && m.player != nil && m.player.menu == nil && m.player.prompt == nil:
 		return followHelp{m.keys, m.player.tl.hidden(m.player.tl.cur)}
 	case m.room.following():

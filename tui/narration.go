@@ -69,6 +69,11 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 			verdict = st.Bad.Render(fmt.Sprintf("%s Not quite: the answer is %d.", iconBad, q.Answer))
 		}
 		b.WriteString("\n" + verdict + "\n" + wrap(q.Explain, w) + "\n")
+		if _, changed := t.changed[t.cur]; changed {
+			// The quiz was written for the lesson's policy; the outcome
+			// below is the what-if's, and may say otherwise.
+			b.WriteString(st.Changed.Render(wrap(iconChanged+" The quiz and its answer describe the lesson's own policy; under the what-if this step turned out differently (below).", w)) + "\n")
+		}
 	}
 	o := s.Outcome
 	if o.Status != 0 || o.Error != "" {
