@@ -88,14 +88,12 @@ func writeMermaid(b *strings.Builder, r *Run) {
 	}
 	for _, s := range r.Steps {
 		fmt.Fprintf(b, "    Note over %s,%s: %d. %s\n", first, last, s.Index, mermaidText(stepTitle(s.Step)))
-		// Responses wait on a stack until the events that happened while
-		// their request was handled (e.End) have been drawn: the API's key
-		// fetch sits inside the call that caused it.
-		var pending []sim.Event
-		respond := func(before int) {
-			for len(pending) > 0 && (before == 0 || pending[len(pending)-1].End < before) {
-				e := pending[len(pending)-1]
-				pending = pending[:len(pending)-1]
+		// A response is drawn once the events that happened while its
+		// request was handled are: the API's key fetch sits inside the
+		// call that caused it.
+		var nest sim.Nesting
+		respond := func(evs []sim.Event) {
+			for _, e := range evs {
 				res := fmt.Sprint(e.Status)
 				if e.Error != "" {
 					res += " " + e.Error
@@ -104,11 +102,11 @@ func writeMermaid(b *strings.Builder, r *Run) {
 			}
 		}
 		for _, e := range s.Events {
-			respond(e.Seq)
+			answered, _ := nest.Next(e)
+			respond(answered)
 			switch e.Kind {
 			case sim.KindExchange:
 				fmt.Fprintf(b, "    %s->>%s: %s %s\n", mermaidIDs[e.From], mermaidIDs[e.To], e.Method, mermaidText(e.Path))
-				pending = append(pending, e)
 			case sim.KindClock:
 				fmt.Fprintf(b, "    Note over %s,%s: %s\n", first, last, mermaidText(e.Summary))
 			case sim.KindStolen:
@@ -117,7 +115,7 @@ func writeMermaid(b *strings.Builder, r *Run) {
 				fmt.Fprintf(b, "    Note right of AS: %s\n", mermaidText(string(e.Kind)+" "+e.Family))
 			}
 		}
-		respond(0)
+		respond(nest.Rest())
 	}
 	b.WriteString("```\n")
 }

@@ -50,24 +50,19 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 		// An exchange made while another was being answered (the API
 		// fetching keys during a call) is indented under it with ↳: it
 		// happened before that call's response, whatever the line order.
-		var open []int // End of each exchange still being answered
+		var nest sim.Nesting
 		for _, e := range s.Events {
-			for len(open) > 0 && e.Seq > open[len(open)-1] {
-				open = open[:len(open)-1]
-			}
+			_, depth := nest.Next(e)
 			l := p.event(e)
 			if l == "" {
 				continue
 			}
 			indent := "  "
-			if e.Kind == sim.KindExchange && len(open) > 0 {
-				indent += strings.Repeat("  ", len(open)-1) + "  ↳ "
+			if e.Kind == sim.KindExchange && depth > 0 {
+				indent += strings.Repeat("  ", depth-1) + "  ↳ "
 				l = strings.ReplaceAll(l, "\n      because", "\n"+strings.Repeat(" ", len(indent)+4)+"because")
 			}
 			p.line(indent + l)
-			if e.Kind == sim.KindExchange && e.End > e.Seq {
-				open = append(open, e.End)
-			}
 		}
 		if l := localOutcome(s); l != "" {
 			p.line("  " + p.red("✗ "+l))

@@ -167,22 +167,26 @@ func (d *diagram) draw(t *timeline, st *Styles) string {
 		// An exchange during which another one happened (the API fetching
 		// keys while it answers) is drawn as its request, the nested
 		// exchanges, then its response, as a sequence diagram should.
-		var open []sim.Event // requests awaiting their response, innermost last
-		for k, e := range s.Events {
-			for len(open) > 0 && e.Seq > open[len(open)-1].End {
-				rows = append(rows, d.responseRows(open[len(open)-1], i, col, blank, put, st, i == t.cur)...)
-				open = open[:len(open)-1]
+		var nest sim.Nesting
+		split := map[int]bool{} // exchanges drawn as request now, response later
+		respond := func(evs []sim.Event) {
+			for _, e := range evs {
+				if split[e.Seq] {
+					rows = append(rows, d.responseRows(e, i, col, blank, put, st, i == t.cur)...)
+				}
 			}
+		}
+		for k, e := range s.Events {
+			answered, _ := nest.Next(e)
+			respond(answered)
 			if e.Kind == sim.KindExchange && nestsExchange(e, s.Events[k+1:]) {
+				split[e.Seq] = true
 				rows = append(rows, d.arrowRows(e.From, e.To, requestLabel(e), e.Status >= 400, i, col, blank, put, st, i == t.cur)...)
-				open = append(open, e)
 				continue
 			}
 			rows = append(rows, d.eventRows(e, i, col, blank, put, st, i == t.cur)...)
 		}
-		for j := len(open) - 1; j >= 0; j-- {
-			rows = append(rows, d.responseRows(open[j], i, col, blank, put, st, i == t.cur)...)
-		}
+		respond(nest.Rest())
 	}
 
 	// Keep the current step in view: its last row at the bottom, unless
