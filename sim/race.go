@@ -55,8 +55,9 @@ func (w *World) RaceRefresh(n int) ([]Outcome, error) {
 			w.env.emit(Event{Kind: KindClientNote, From: ActorApp,
 				Summary: fmt.Sprintf("tab %d finds no refresh token in the shared store", i+1)})
 		default:
-			w.env.emit(Event{Kind: KindClientNote, From: ActorApp, Token: w.as.explain(rt).label,
-				Summary: fmt.Sprintf("tab %d reads refresh token %s from the shared store and starts a refresh; no answer has come back yet", i+1, w.as.explain(rt).label)})
+			label := w.as.explain(rt).label
+			w.env.emit(Event{Kind: KindClientNote, From: ActorApp, Token: label,
+				Summary: fmt.Sprintf("tab %d reads refresh token %s from the shared store and starts a refresh; no answer has come back yet", i+1, label)})
 		}
 	}
 	outs := make([]Outcome, n)
