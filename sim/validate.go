@@ -30,24 +30,12 @@ type invalidToken struct {
 // revocation, because a failure there is 403, not 401.
 func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duration) (*AccessClaims, *invalidToken) {
 	name = orName(name)
-	hdr, err := decodeHeader(raw)
-	if err != nil {
-		why := name + " is not a JWT (" + err.Error() + "): the API cannot read it"
-		if strings.HasPrefix(name, "refresh token") {
-			why += "; refresh tokens are meant for the authorization server only and are never sent to resource servers (RFC 6749 section 1.5)"
-		}
-		return nil, &invalidToken{"The access token is malformed", why}
+	hdr, bad := readHeader(raw, name)
+	if bad != nil {
+		return nil, bad
 	}
-	// 1. typ (RFC 9068 §4, RFC 8725 §3.11). golang-jwt never checks it.
-	typ, _ := hdr.Typ.(string)
-	if t := strings.ToLower(typ); t != "at+jwt" && t != "application/at+jwt" {
-		return nil, &invalidToken{"The token is not an access token", fmt.Sprintf("%s has typ %s, not at+jwt: it is not an access token (an ID token is for the app, not for APIs; RFC 9068 section 4)", name, quoteID(typ))}
-	}
-	// RFC 7515 §4.1.11: a recipient that does not understand every
-	// extension listed in crit MUST reject the JWS. This API understands
-	// none, and golang-jwt ignores crit, so any crit is refused here.
-	if hdr.Crit != nil {
-		return nil, &invalidToken{"The access token has an unsupported critical header", name + " lists critical header extensions (crit) that the API does not understand, so it must be rejected (RFC 7515 section 4.1.11)"}
+	if bad, _ := headerFailure(hdr, name, false); bad != nil {
+		return nil, bad
 	}
 	if api.sigs != nil {
 		if claims, bad, ok := api.validateKnownSignature(raw, hdr, name, now, leeway); ok {
@@ -57,7 +45,7 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 	var claims AccessClaims
 	var usedKey crypto.PublicKey
 	keyErr := ""
-	_, err = jwt.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
+	_, err := jwt.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
 		// 3. The key comes only from the AS's JWKS, looked up by kid; kid
 		// is a map key and nothing else (RFC 8725 §3.10).
 		kid, _ := t.Header["kid"].(string)
@@ -160,6 +148,40 @@ func (api *API) jwtFailure(err error, hdr joseHeader, claims *AccessClaims, name
 		return &invalidToken{"The access token is not valid yet", fmt.Sprintf("%s was issued at %s, in the future of the API's clock (%s)", name, at(claims.IssuedAt), clk)}
 	}
 	return &invalidToken{"The access token is invalid", name + " is invalid: " + err.Error()}
+}
+
+// readHeader decodes raw's protected header; a token that is not a JWT
+// fails here.
+func readHeader(raw, name string) (joseHeader, *invalidToken) {
+	hdr, err := decodeHeader(raw)
+	if err != nil {
+		why := name + " is not a JWT (" + err.Error() + "): the API cannot read it"
+		if strings.HasPrefix(name, "refresh token") {
+			why += "; refresh tokens are meant for the authorization server only and are never sent to resource servers (RFC 6749 section 1.5)"
+		}
+		return hdr, &invalidToken{"The access token is malformed", why}
+	}
+	return hdr, nil
+}
+
+// headerFailure runs the header checks that come before the signature:
+// typ (RFC 9068 §4, RFC 8725 §3.11; golang-jwt never checks it), unless
+// skipTyp, and crit (RFC 7515 §4.1.11: a recipient that does not
+// understand every extension listed MUST reject the JWS; this API
+// understands none, and golang-jwt ignores crit). typWrong reports a typ
+// that is not at+jwt, refused or skipped.
+func headerFailure(hdr joseHeader, name string, skipTyp bool) (bad *invalidToken, typWrong bool) {
+	typ, _ := hdr.Typ.(string)
+	if t := strings.ToLower(typ); t != "at+jwt" && t != "application/at+jwt" {
+		if !skipTyp {
+			return &invalidToken{"The token is not an access token", fmt.Sprintf("%s has typ %s, not at+jwt: it is not an access token (an ID token is for the app, not for APIs; RFC 9068 section 4)", name, quoteID(typ))}, true
+		}
+		typWrong = true
+	}
+	if hdr.Crit != nil {
+		return &invalidToken{"The access token has an unsupported critical header", name + " lists critical header extensions (crit) that the API does not understand, so it must be rejected (RFC 7515 section 4.1.11)"}, typWrong
+	}
+	return nil, typWrong
 }
 
 // decodeHeader reads a JWT's protected header without verifying anything,

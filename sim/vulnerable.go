@@ -33,19 +33,17 @@ func (api *API) validateFlawed(raw, name string, now time.Time, leeway time.Dura
 			used = append(used, f)
 		}
 	}
-	hdr, err := decodeHeader(raw)
-	if err != nil {
-		return nil, &invalidToken{"The access token is malformed", name + " is not a JWT (" + err.Error() + "): the API cannot read it"}, nil
+	hdr, bad := readHeader(raw, name)
+	if bad != nil {
+		return nil, bad, nil
 	}
-	typ, _ := hdr.Typ.(string)
-	if t := strings.ToLower(typ); t != "at+jwt" && t != "application/at+jwt" {
-		if !fs.Has(FlawSkipTyp) {
-			return nil, &invalidToken{"The token is not an access token", fmt.Sprintf("%s has typ %s, not at+jwt: it is not an access token (RFC 9068 section 4)", name, quoteID(typ))}, nil
-		}
+	// typ and crit as validateJWT, but typ only if the API checks it.
+	bad, typWrong := headerFailure(hdr, name, fs.Has(FlawSkipTyp))
+	if bad != nil {
+		return nil, bad, nil
+	}
+	if typWrong {
 		use(FlawSkipTyp)
-	}
-	if hdr.Crit != nil { // not one of the flaws: as validateJWT
-		return nil, &invalidToken{"The access token has an unsupported critical header", name + " lists critical header extensions (crit) that the API does not understand, so it must be rejected (RFC 7515 section 4.1.11)"}, nil
 	}
 	opts := []jwt.ParserOption{
 		jwt.WithIssuer(api.issuer),
@@ -59,6 +57,7 @@ func (api *API) validateFlawed(raw, name string, now time.Time, leeway time.Dura
 	}
 	var claims AccessClaims
 	keyErr := ""
+	var err error
 	if fs.Has(FlawNoSignatureCheck) {
 		// Decoding is not verifying: ParseUnverified's own doc says so.
 		if _, _, err := jwt.NewParser().ParseUnverified(raw, &claims); err != nil {
