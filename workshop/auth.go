@@ -3,8 +3,10 @@ package workshop
 import (
 	"bytes"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/gliderlabs/ssh"
 	gossh "golang.org/x/crypto/ssh"
@@ -31,63 +33,137 @@ func (a *Auth) configured() bool {
 	return !a.open() || len(a.InstructorKeys) > 0 || a.InstructorPassword != ""
 }
 
-// instructorOnly reports whether the connecting user name is reserved for
-// the instructor's password.
-func (a *Auth) instructorOnly(ctx ssh.Context) bool {
-	return a.InstructorPassword != "" && ctx.User() == InstructorUser
+// instructorOnly reports whether user is reserved for the instructor's
+// password.
+func (a *Auth) instructorOnly(user string) bool {
+	return a.InstructorPassword != "" && user == InstructorUser
 }
 
-type ctxKey string
+// acceptsKey answers a client that offers key for user, before any
+// signature (RFC 4252 §7 lets a client ask first). It decides whether the
+// key may be used, never who the client is: that waits for the signature.
+func (a *Auth) acceptsKey(user string, key ssh.PublicKey) bool {
+	switch {
+	case hasKey(a.InstructorKeys, key):
+		return true
+	case a.instructorOnly(user):
+		return false
+	case len(a.AuthorizedKeys) > 0:
+		return hasKey(a.AuthorizedKeys, key)
+	}
+	return a.open()
+}
 
-const ctxInstructor ctxKey = "tokensim-instructor"
+// checkPassword compares pw with the password user may log in with. The
+// instructor's password is tried only for user InstructorUser, so that a
+// guess under any other name is a guess at the room's password alone.
+func (a *Auth) checkPassword(user, pw string) (ok, instructor bool) {
+	switch {
+	case a.instructorOnly(user):
+		return equal(pw, a.InstructorPassword), true
+	case a.Password != "":
+		return equal(pw, a.Password), false
+	}
+	return a.open(), false
+}
 
-// install sets the server's authentication callbacks (RFC 4252). With
-// nothing configured it sets none, and gliderlabs/ssh accepts the "none"
-// method: anyone gets in.
-func (a *Auth) install(srv *ssh.Server) {
+// install sets the server's authentication (RFC 4252). The handlers
+// gliderlabs/ssh calls decide whether a method may go on; the role is
+// decided in login, reached only with a verified proof: a password that
+// matched, or a public key whose signature x/crypto has verified
+// (VerifiedPublicKeyCallback). gliderlabs records an offered key in the
+// session's context as soon as it answers a query, before any signature,
+// so nothing here reads ssh.Session.PublicKey (the CVE-2024-45337 pattern).
+// With nothing configured gliderlabs accepts the "none" method, which
+// still goes through login for the limits.
+func (s *Server) installAuth() {
+	a := &s.cfg.Auth
+	s.srv.ServerConfigCallback = func(ctx ssh.Context) *gossh.ServerConfig {
+		v := visitorOf(ctx)
+		perms := ctx.Permissions().Permissions
+		return &gossh.ServerConfig{
+			PreAuthConnCallback: v.setPreAuth,
+			VerifiedPublicKeyCallback: func(_ gossh.ConnMetadata, key gossh.PublicKey, _ *gossh.Permissions, _ string) (*gossh.Permissions, error) {
+				if !s.login(v, hasKey(a.InstructorKeys, key)) {
+					return nil, errRefused
+				}
+				return perms, nil
+			},
+			NoClientAuthCallback: func(gossh.ConnMetadata) (*gossh.Permissions, error) {
+				if !s.login(v, false) {
+					return nil, errRefused
+				}
+				return perms, nil
+			},
+			AuthLogCallback: func(c gossh.ConnMetadata, method string, err error) {
+				v.logins.attempt(c.User(), method, err == nil)
+				if err == nil {
+					v.authenticated()
+				}
+			},
+		}
+	}
 	if !a.configured() {
 		return
 	}
-	srv.PublicKeyHandler = func(ctx ssh.Context, key ssh.PublicKey) bool {
-		switch {
-		case hasKey(a.InstructorKeys, key):
-			return true
-		case a.instructorOnly(ctx):
-			return false
-		case len(a.AuthorizedKeys) > 0:
-			return hasKey(a.AuthorizedKeys, key)
-		}
-		return a.open()
+	s.srv.PublicKeyHandler = func(ctx ssh.Context, key ssh.PublicKey) bool {
+		return a.acceptsKey(ctx.User(), key)
 	}
-	srv.PasswordHandler = func(ctx ssh.Context, pw string) bool {
-		if a.InstructorPassword != "" && equal(pw, a.InstructorPassword) {
-			ctx.SetValue(ctxInstructor, true)
-			return true
-		}
-		switch {
-		case a.instructorOnly(ctx):
-			return false
-		case a.Password != "":
-			return equal(pw, a.Password)
-		}
-		return a.open()
-	}
+	s.srv.PasswordHandler = s.password
 	if a.open() {
 		// An open room with an instructor: attendees without a key get in
 		// by keyboard-interactive (RFC 4256) with no question asked: the
 		// server answers success without an information request.
-		srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
-			return !a.instructorOnly(ctx)
+		s.srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+			return !a.instructorOnly(ctx.User()) && s.login(visitorOf(ctx), false)
 		}
 	}
 }
 
-// instructor reports whether a session was authenticated as an instructor.
-func (a *Auth) instructor(s ssh.Session) bool {
-	if v, _ := s.Context().Value(ctxInstructor).(bool); v {
-		return true
+// errRefused is what a callback returns to x/crypto for a login the limits
+// refused; the client has been sent a banner saying why.
+var errRefused = errors.New("refused by the room's limits")
+
+// password checks a password attempt. An address locked out for guessing
+// is refused without the password being compared, so that a guesser
+// learns nothing; a wrong password is counted against its address and
+// answered only after LoginLimits.FailDelay.
+func (s *Server) password(ctx ssh.Context, pw string) bool {
+	v := visitorOf(ctx)
+	if left := s.guesses.lockedFor(v.host); left > 0 {
+		v.banner(fmt.Sprintf(msgLockedOut, roundUp(left)))
+		return false
 	}
-	return s.PublicKey() != nil && hasKey(a.InstructorKeys, s.PublicKey())
+	ok, instructor := s.cfg.Auth.checkPassword(ctx.User(), pw)
+	if !ok {
+		if s.guesses.fail(v.host) {
+			lim := s.cfg.Login
+			s.cfg.Logf("locked out %s: %d failed passwords within a minute; its passwords are refused for %s", v.host, lim.MaxFailures, lim.Lockout)
+			v.banner(fmt.Sprintf(msgLockedOut, lim.Lockout))
+		}
+		s.cfg.pause(ctx, s.cfg.Login.FailDelay)
+		return false
+	}
+	return s.login(v, instructor)
+}
+
+// login admits a visitor whose proof has been verified, as instructor or
+// attendee, if its address has a place left (Config.MaxPerAddr counts
+// logged-in connections only). A refused visitor is told why in a banner.
+func (s *Server) login(v *visitor, instructor bool) bool {
+	release, ok := s.conns.acquire(v.host)
+	if !ok {
+		v.banner(fmt.Sprintf(msgPerAddr, s.cfg.MaxPerAddr))
+		s.quiet.log("per-addr "+v.host, "refused a login from %s: %d connections from that address already", v.host, s.cfg.MaxPerAddr)
+		return false
+	}
+	v.admitted(instructor, release)
+	return true
+}
+
+// roundUp is d in whole seconds, at least one: "refused for 1s", never "0s".
+func roundUp(d time.Duration) time.Duration {
+	return max(time.Second, (d + time.Second - 1).Truncate(time.Second))
 }
 
 func hasKey(keys []gossh.PublicKey, k ssh.PublicKey) bool {

@@ -5,22 +5,64 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"time"
 )
 
-// perAddr limits how many connections one remote address holds at once,
-// so that one machine (or a loop in a script) cannot take the whole room.
-type perAddr struct {
-	max int // 0: no limit
-	mu  sync.Mutex
-	n   map[string]int
+// LoginLimits bound what a connection can do before it has logged in, so
+// that nobody can lock the room out or guess its passwords at speed. A
+// zero field turns its limit off; DefaultLoginLimits gives the ones
+// tokensim ssh starts with.
+type LoginLimits struct {
+	// Timeout closes a connection that has not logged in this long after
+	// it was accepted (OpenSSH's LoginGraceTime plays this part).
+	Timeout time.Duration
+	// MaxPending is how many connections may be not yet logged in at
+	// once, from all addresses; MaxPendingPerAddr, from one address.
+	// Logged-in connections count against Config.MaxPerAddr instead, so
+	// connections that never log in cannot take a room's places.
+	MaxPending, MaxPendingPerAddr int
+	// MaxFailures failed passwords from one address within a minute lock
+	// that address's passwords out for Lockout (keys still work: they
+	// cannot be guessed).
+	MaxFailures int
+	Lockout     time.Duration
+	// FailDelay is how long the server waits before it answers a wrong
+	// password, on that connection.
+	FailDelay time.Duration
 }
 
-// acquire counts a connection from addr; false when addr is at its limit.
-func (l *perAddr) acquire(addr net.Addr) (release func(), ok bool) {
+// DefaultLoginLimits are tokensim ssh's defaults. 16 connections logging
+// in at once from one address leaves room for a class behind one NAT typing
+// the password together; an address that holds more waits, not the room.
+func DefaultLoginLimits() LoginLimits {
+	return LoginLimits{
+		Timeout:    20 * time.Second,
+		MaxPending: 64, MaxPendingPerAddr: 16,
+		MaxFailures: 20, Lockout: time.Minute,
+		FailDelay: time.Second,
+	}
+}
+
+// hostOf is an address without its port: limits are per machine, not per
+// connection.
+func hostOf(addr net.Addr) string {
 	host := addr.String()
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
+	return host
+}
+
+// perAddr counts connections per remote host, up to max each (0: no limit).
+type perAddr struct {
+	max int
+	mu  sync.Mutex
+	n   map[string]int
+}
+
+// acquire counts one connection from host; false when host is at its
+// limit. release gives the place back, once, however often it is called.
+func (l *perAddr) acquire(host string) (release func(), ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.max > 0 && l.n[host] >= l.max {
@@ -40,17 +82,6 @@ func (l *perAddr) acquire(addr net.Addr) (release func(), ok bool) {
 			}
 		})
 	}, true
-}
-
-// countedConn gives its connection's slot back when it closes.
-type countedConn struct {
-	net.Conn
-	release func()
-}
-
-func (c *countedConn) Close() error {
-	c.release()
-	return c.Conn.Close()
 }
 
 // slots bounds the sessions running at once.

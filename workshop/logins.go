@@ -4,9 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/gliderlabs/ssh"
-	gossh "golang.org/x/crypto/ssh"
+	"time"
 )
 
 // logins is one connection's authentication attempts (RFC 4252 §5: a
@@ -22,15 +20,18 @@ type logins struct {
 	once    sync.Once
 }
 
-const ctxLogins ctxKey = "tokensim-logins"
-
-func (l *logins) attempt(ctx ssh.Context, method string, ok bool) {
+// attempt records what x/crypto decided of one request. A public key the
+// server only said it would accept (a query, RFC 4252 §7) is not an
+// attempt: x/crypto reports only the requests it decided.
+func (l *logins) attempt(user, method string, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.user = ctx.User()
-	if ok {
+	l.user = user
+	switch {
+	case ok:
 		l.in = true
-	} else if !slices.Contains(l.refused, method) {
+	case method != "none" && !slices.Contains(l.refused, method):
+		// "none" is how clients ask which methods there are.
 		l.refused = append(l.refused, method)
 	}
 }
@@ -48,24 +49,28 @@ func (l *logins) report(logf func(string, ...any), addr string) {
 	})
 }
 
-// recordLogins wraps the authentication callbacks that install set so
-// that each attempt is recorded on its connection's logins.
-func recordLogins(srv *ssh.Server) {
-	rec := func(ctx ssh.Context, method string, ok bool) bool {
-		if l, _ := ctx.Value(ctxLogins).(*logins); l != nil {
-			l.attempt(ctx, method, ok)
-		}
-		return ok
+// quietLog logs a line about an address at most once a minute, so that a
+// flood of connections from one address is one line, not one per
+// connection.
+type quietLog struct {
+	logf func(string, ...any)
+	now  func() time.Time
+
+	mu   sync.Mutex
+	last map[string]time.Time // key → when it was last logged
+}
+
+func (q *quietLog) log(key, format string, args ...any) {
+	q.mu.Lock()
+	now := q.now()
+	if t, ok := q.last[key]; ok && now.Sub(t) < time.Minute {
+		q.mu.Unlock()
+		return
 	}
-	if h := srv.PasswordHandler; h != nil {
-		srv.PasswordHandler = func(ctx ssh.Context, pw string) bool { return rec(ctx, "password", h(ctx, pw)) }
+	if q.last == nil || len(q.last) > maxRemembered {
+		q.last = map[string]time.Time{}
 	}
-	if h := srv.PublicKeyHandler; h != nil {
-		srv.PublicKeyHandler = func(ctx ssh.Context, k ssh.PublicKey) bool { return rec(ctx, "publickey", h(ctx, k)) }
-	}
-	if h := srv.KeyboardInteractiveHandler; h != nil {
-		srv.KeyboardInteractiveHandler = func(ctx ssh.Context, c gossh.KeyboardInteractiveChallenge) bool {
-			return rec(ctx, "keyboard-interactive", h(ctx, c))
-		}
-	}
+	q.last[key] = now
+	q.mu.Unlock()
+	q.logf(format, args...)
 }

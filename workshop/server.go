@@ -25,19 +25,30 @@ type Config struct {
 	IdleTimeout time.Duration // close a connection silent this long; 0: never
 	MaxTimeout  time.Duration // close any connection this old; 0: never
 	MaxSessions int           // players running at once; 0: no limit
-	MaxPerAddr  int           // connections from one address at once; 0: no limit
+	MaxPerAddr  int           // logged-in connections from one address at once; 0: no limit
+	Login       LoginLimits   // what a connection may do before it logs in
 	// Logf reports sessions joined, failed logins (never a password),
 	// connections refused and sessions ended by an error; nil is silent.
 	Logf func(format string, args ...any)
+
+	// now and pause are the wall clock and the wait after a wrong
+	// password; tests replace them (nil: time.Now, and a timer that the
+	// connection's end cuts short).
+	now   func() time.Time
+	pause func(ctx context.Context, d time.Duration)
 }
 
 // Server is the SSH server of one room.
 type Server struct {
-	cfg      Config
-	srv      *ssh.Server
-	room     *Room
-	sessions slots
-	conns    perAddr
+	cfg       Config
+	srv       *ssh.Server
+	room      *Room
+	sessions  slots
+	conns     perAddr // logged-in connections per address
+	pending   slots   // connections not yet logged in
+	pendingAt perAddr // the same, per address
+	guesses   *guesses
+	quiet     quietLog
 
 	ctx    context.Context // ends every session at shutdown
 	cancel context.CancelFunc
@@ -54,7 +65,25 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	s := &Server{cfg: cfg, room: NewRoom(), sessions: slots{max: cfg.MaxSessions}, conns: perAddr{max: cfg.MaxPerAddr}}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	if cfg.pause == nil {
+		cfg.pause = func(ctx context.Context, d time.Duration) {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+			}
+		}
+	}
+	s := &Server{
+		cfg: cfg, room: NewRoom(), sessions: slots{max: cfg.MaxSessions}, conns: perAddr{max: cfg.MaxPerAddr},
+		pending: slots{max: cfg.Login.MaxPending}, pendingAt: perAddr{max: cfg.Login.MaxPendingPerAddr},
+		guesses: newGuesses(cfg.Login.MaxFailures, cfg.Login.Lockout, cfg.now),
+		quiet:   quietLog{logf: cfg.Logf, now: cfg.now},
+	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.srv = &ssh.Server{
 		Handler:     s.handle,
@@ -81,26 +110,46 @@ func New(cfg Config) (*Server, error) {
 		SessionRequestCallback: func(_ ssh.Session, kind string) bool { return kind == "shell" || kind == "exec" },
 		ConnCallback:           s.admit,
 	}
-	cfg.Auth.install(s.srv)
-	recordLogins(s.srv)
+	s.installAuth()
 	return s, nil
 }
 
-// admit applies the per-address connection limit. It runs before the SSH
-// handshake, so a refused connection is simply closed. An admitted one
-// records its login attempts, and a failed login is logged when it closes.
+// admit runs for every accepted connection, before the SSH handshake. A
+// connection beyond the limits on connections not yet logged in gets one
+// line and is closed: RFC 4253 §4.2 lets a server send lines before its
+// version, though OpenSSH shows them only with -v and reports "Connection
+// closed by remote host". An admitted connection is closed if it has not
+// logged in within LoginLimits.Timeout, and its failed logins are logged
+// when it closes.
 func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
-	release, ok := s.conns.acquire(c.RemoteAddr())
-	if !ok {
-		s.cfg.Logf("refused %s: %d connections from that address already", c.RemoteAddr(), s.cfg.MaxPerAddr)
-		return nil
+	host := hostOf(c.RemoteAddr())
+	refuse := func(msg string) net.Conn {
+		s.quiet.log("pending "+host, "refused a connection from %s: %s", host, msg)
+		_ = c.SetWriteDeadline(s.cfg.now().Add(time.Second))
+		fmt.Fprint(c, "tokensim: "+msg+"\r\n")
+		return nil // gliderlabs closes it
 	}
-	l := &logins{}
-	ctx.SetValue(ctxLogins, l)
-	addr := c.RemoteAddr().String()
-	return &countedConn{Conn: c, release: func() {
-		release()
-		l.report(s.cfg.Logf, addr)
+	if !s.pending.acquire() {
+		return refuse(fmt.Sprintf(msgPending, s.cfg.Login.MaxPending))
+	}
+	releaseAt, ok := s.pendingAt.acquire(host)
+	if !ok {
+		s.pending.release()
+		return refuse(fmt.Sprintf(msgPendingAddr, s.cfg.Login.MaxPendingPerAddr))
+	}
+	v := &visitor{host: host, addr: c.RemoteAddr().String()}
+	v.pending = func() { s.pending.release(); releaseAt() }
+	if d := s.cfg.Login.Timeout; d > 0 {
+		v.deadline = time.AfterFunc(d, func() {
+			if !v.isLoggedIn() {
+				c.Close()
+			}
+		})
+	}
+	ctx.SetValue(ctxVisitor, v)
+	return &visitorConn{Conn: c, onClose: func() {
+		v.close()
+		v.logins.report(s.cfg.Logf, v.addr)
 	}}
 }
 

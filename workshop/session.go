@@ -17,6 +17,13 @@ const (
 	msgFull    = "the room is full (%d sessions): try again in a moment."
 	msgClosing = "the workshop server is shutting down."
 	msgGoodbye = "the workshop server is shutting down: goodbye, and thank you for coming."
+
+	// Refused before or at login (banners, or a line before the SSH
+	// version); each names the limit and what to do.
+	msgPerAddr     = "too many connections from your address (%d): ask the instructor to raise --max-per-addr."
+	msgPending     = "too many connections waiting to log in (%d): try again in a minute."
+	msgPendingAddr = "too many connections waiting to log in from your address (%d): try again in a minute."
+	msgLockedOut   = "too many failed logins from your address: passwords are refused for %s; try again then, or log in with a key."
 )
 
 // handle runs one session: its own world and player (tui.New, as
@@ -52,7 +59,7 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 
-	instructor := s.cfg.Auth.instructor(sess)
+	instructor := visitorOf(sess.Context()).isInstructor()
 	who := "attendee"
 	if instructor {
 		who = "instructor"
@@ -72,7 +79,7 @@ func (s *Server) handle(sess ssh.Session) {
 	p := tea.NewProgram(m,
 		tea.WithInput(sess), tea.WithOutput(sess),
 		tea.WithEnvironment(env), tea.WithColorProfile(colorprofile.Env(env)),
-		tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
+		tea.WithWindowSize(clampSize(pty.Window.Width, pty.Window.Height)),
 		// The server's own ctrl+c must not reach every player through a
 		// signal handler; shutdown ends them through ctx instead.
 		tea.WithoutSignalHandler(),
@@ -102,7 +109,8 @@ func (s *Server) handle(sess ssh.Session) {
 					winCh = nil
 					continue
 				}
-				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+				width, height := clampSize(w.Width, w.Height)
+				p.Send(tea.WindowSizeMsg{Width: width, Height: height})
 			}
 		}
 	}()
@@ -117,4 +125,17 @@ func (s *Server) handle(sess ssh.Session) {
 		s.cfg.Logf("%s %s@%s: %v", who, sess.User(), sess.RemoteAddr(), err)
 	}
 	_ = sess.Exit(0)
+}
+
+// The largest terminal a session is drawn for. The client says its size
+// (RFC 4254 §6.2, §6.7) and may say anything up to 2³²−1: drawn as asked, a
+// 65535×65535 window keeps the renderer busy on four billion cells. No
+// screen shows more than this; a larger window gets a frame of this size.
+const (
+	maxCols = 500
+	maxRows = 200
+)
+
+func clampSize(w, h int) (int, int) {
+	return min(max(w, 0), maxCols), min(max(h, 0), maxRows)
 }
