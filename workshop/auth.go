@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gliderlabs/ssh"
@@ -120,6 +121,10 @@ func (s *Server) installAuth() {
 	}
 }
 
+// ErrPrivateKey is returned by ReadKeys for a file that holds a private
+// key where public keys were expected.
+var ErrPrivateKey = errors.New("this is a private key")
+
 // errRefused is what a callback returns to x/crypto for a login the limits
 // refused; the client has been sent a banner saying why.
 var errRefused = errors.New("refused by the room's limits")
@@ -179,7 +184,8 @@ func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []by
 
 // ReadKeys reads public keys from an authorized_keys file or a .pub file,
 // one a line; blank lines and # comments are skipped. A bad line is an
-// error naming the file and line.
+// error naming the file, line and column; a private key is refused with
+// ErrPrivateKey, saying to name its public half.
 func ReadKeys(path string) ([]gossh.PublicKey, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -187,13 +193,21 @@ func ReadKeys(path string) ([]gossh.PublicKey, error) {
 	}
 	var keys []gossh.PublicKey
 	for n, line := range bytes.Split(data, []byte("\n")) {
+		col := len(line) - len(bytes.TrimLeft(line, " \t")) + 1
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
+		if bytes.HasPrefix(line, []byte("-----BEGIN")) && bytes.Contains(line, []byte("PRIVATE KEY")) {
+			pub := path + ".pub"
+			if strings.HasSuffix(path, ".pub") {
+				pub = "the .pub file made with it"
+			}
+			return nil, fmt.Errorf("%s:%d:%d: %w: it stays with its owner; name its public half (%s)", path, n+1, col, ErrPrivateKey, pub)
+		}
 		k, _, _, _, err := gossh.ParseAuthorizedKey(line)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d:1: not a public key: %w", path, n+1, err)
+			return nil, fmt.Errorf("%s:%d:%d: not a public key: %w", path, n+1, col, err)
 		}
 		keys = append(keys, k)
 	}

@@ -81,6 +81,19 @@ func TestReadKeys(t *testing.T) {
 	if _, err := ReadKeys(bad); err == nil || !strings.Contains(err.Error(), bad+":2:1:") {
 		t.Fatalf("a bad line: %v, want file:2:1", err)
 	}
+	// An instructor who names their private key by mistake is told so,
+	// and nothing of the key is echoed.
+	priv := filepath.Join(dir, "id_ed25519")
+	os.WriteFile(priv, []byte("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n"), 0o600)
+	_, err := ReadKeys(priv)
+	if !errors.Is(err, ErrPrivateKey) || err.Error() != priv+":1:1: this is a private key: it stays with its owner; name its public half ("+priv+".pub)" {
+		t.Fatalf("a private key: %v", err)
+	}
+	indented := filepath.Join(dir, "indented")
+	os.WriteFile(indented, []byte("  ssh-ed25519 notbase64\n"), 0o600)
+	if _, err := ReadKeys(indented); err == nil || !strings.HasPrefix(err.Error(), indented+":1:3: not a public key") {
+		t.Fatalf("an indented bad line: %v, want file:1:3", err)
+	}
 	empty := filepath.Join(dir, "empty")
 	os.WriteFile(empty, []byte("# nothing\n"), 0o600)
 	if _, err := ReadKeys(empty); err == nil {

@@ -34,7 +34,13 @@ func (e *env) ssh(args []string) int {
 	fs.Var(&idle, "idle-timeout", "close a connection idle this long (a `duration`, e.g. 30m or 1h; 0: never)")
 	fs.Var(&maxAge, "max-duration", "close any connection this old (a `duration`, e.g. 2h; 0: never)")
 	maxSessions := fs.Int("max-sessions", 200, "players running at once (0: no limit)")
-	perAddr := fs.Int("max-per-addr", 10, "connections from one address at once (0: no limit)")
+	perAddr := fs.Int("max-per-addr", 10, "logged-in connections from one address at once (0: no limit)")
+	login := workshop.DefaultLoginLimits()
+	loginTimeout := durationFlag(login.Timeout)
+	fs.Var(&loginTimeout, "login-timeout", "close a connection not logged in this long after it connects (a `duration`; 0: never)")
+	fs.IntVar(&login.MaxPending, "max-pending", login.MaxPending, "connections not yet logged in, from all addresses (0: no limit)")
+	fs.IntVar(&login.MaxPendingPerAddr, "max-pending-per-addr", login.MaxPendingPerAddr, "connections not yet logged in, from one address (0: no limit)")
+	fs.IntVar(&login.MaxFailures, "max-login-failures", login.MaxFailures, "wrong passwords from one address within a minute before its passwords are refused for a minute (0: no limit)")
 	password := fs.String("password", "", "attendees' shared password (default: anyone gets in)")
 	authKeys := fs.String("authorized-keys", "", "attendees' public keys, an authorized_keys file (default: anyone gets in)")
 	instrKey := fs.String("instructor-key", "", "the instructor's public keys (a .pub or authorized_keys file)")
@@ -54,9 +60,10 @@ func (e *env) ssh(args []string) int {
 	if len(pos) > 0 {
 		return bad("unexpected argument %q", pos[0])
 	}
-	if idle < 0 || maxAge < 0 || *maxSessions < 0 || *perAddr < 0 {
+	if idle < 0 || maxAge < 0 || loginTimeout < 0 || *maxSessions < 0 || *perAddr < 0 || login.MaxPending < 0 || login.MaxPendingPerAddr < 0 || login.MaxFailures < 0 {
 		return bad("timeouts and limits cannot be negative")
 	}
+	login.Timeout = time.Duration(loginTimeout)
 	remote, err := workshop.CheckAddr(*addr, *allowRemote)
 	if err != nil {
 		return bad("%v", err)
@@ -101,7 +108,7 @@ func (e *env) ssh(args []string) int {
 	}
 	srv, err := workshop.New(workshop.Config{
 		HostKey: signer, Catalogue: cat, Run: run, Auth: auth,
-		IdleTimeout: time.Duration(idle), MaxTimeout: time.Duration(maxAge), MaxSessions: *maxSessions, MaxPerAddr: *perAddr,
+		IdleTimeout: time.Duration(idle), MaxTimeout: time.Duration(maxAge), MaxSessions: *maxSessions, MaxPerAddr: *perAddr, Login: login,
 		Logf: func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...) },
 	})
 	if err != nil {
