@@ -3,6 +3,7 @@ package workshop
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -192,13 +193,68 @@ func TestSSHLimits(t *testing.T) {
 	}
 }
 
-// An idle connection is closed by the server (gliderlabs IdleTimeout).
+// sshTestBusy presses keys that redraw the picker every period until
+// stop is closed: activity, as the server's timers see it (gliderlabs
+// moves the deadline on every read and write).
+func sshTestBusy(term *sshTestTerm, period time.Duration, stop <-chan struct{}) {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for i := 0; ; i++ {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			if _, err := io.WriteString(term.in, []string{"j", "k"}[i%2]); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// The idle timeout closes a connection silent for that long and no
+// sooner, and activity starts it again: a session kept busy for three
+// idle timeouts stays, then is closed one timeout after it falls silent.
+// The server's timers run on the wall clock (gliderlabs sets socket
+// deadlines), so the test waits on the session's end, bounded below.
 func TestSSHIdleTimeout(t *testing.T) {
 	ctx := sshTestCtx(t, 30*time.Second)
-	srv, addr := sshTestServer(t, Config{IdleTimeout: time.Second})
+	const idle = 500 * time.Millisecond
+	srv, addr := sshTestServer(t, Config{IdleTimeout: idle})
 	term := sshTestOpen(t, sshTestDial(t, srv, addr, "a"), 80, 24)
 	term.waitFor(ctx, "pick a lesson")
-	term.wait(ctx) // fails the test if the session is still open at the deadline
+	stop := make(chan struct{})
+	busy := make(chan struct{})
+	go func() { sshTestBusy(term, idle/5, stop); close(busy) }()
+	select {
+	case err := <-term.done:
+		t.Fatalf("a busy session was closed (%v): activity does not reset the idle timeout", err)
+	case <-time.After(3 * idle):
+	}
+	close(stop)
+	<-busy
+	silent := time.Now()
+	term.wait(ctx)
+	if d := time.Since(silent); d < idle-idle/5 { // the last key may have been one period before stop
+		t.Fatalf("closed %v after the last activity, before the idle timeout of %v", d, idle)
+	}
+}
+
+// The maximum duration closes a connection that old however busy it is,
+// and no sooner.
+func TestSSHMaxDuration(t *testing.T) {
+	ctx := sshTestCtx(t, 30*time.Second)
+	const maxAge = 1500 * time.Millisecond
+	srv, addr := sshTestServer(t, Config{MaxTimeout: maxAge, IdleTimeout: time.Minute})
+	start := time.Now()
+	term := sshTestOpen(t, sshTestDial(t, srv, addr, "a"), 80, 24)
+	term.waitFor(ctx, "pick a lesson")
+	stop := make(chan struct{})
+	defer close(stop)
+	go sshTestBusy(term, 100*time.Millisecond, stop)
+	term.wait(ctx)
+	if d := time.Since(start); d < maxAge {
+		t.Fatalf("a busy session was closed after %v, before the maximum of %v", d, maxAge)
+	}
 }
 
 // Shutdown ends every player and returns.
