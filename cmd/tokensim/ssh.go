@@ -26,6 +26,17 @@ Attendees: ssh -p 2222 <host>      Instructor: ssh -p 2222 instructor@<host>
 // ssh serves the player to a room over SSH until interrupted. It parses
 // flags and wires; package workshop is the server.
 func (e *env) ssh(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop) // after the first ctrl+c, a second kills the process at once
+	return e.sshUntil(ctx, args, nil)
+}
+
+// sshUntil is ssh with its end in the caller's hands: the server stops
+// when ctx ends. ready, if not nil, is told the address listened on once
+// the server accepts connections; tests use it to reach the very server
+// the command wired.
+func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr string)) int {
 	fs := newFlags("ssh", "ssh [--addr host:port] [--allow-remote] [flags]", sshExamples, e.stderr)
 	addr := fs.String("addr", workshop.DefaultAddr, "address to listen on")
 	allowRemote := fs.Bool("allow-remote", false, "allow an address other machines can reach")
@@ -136,17 +147,17 @@ func (e *env) ssh(args []string) int {
 	}
 	fmt.Fprintln(e.stdout, "tokensim ssh: ctrl+c stops the server")
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
 	select {
 	case err := <-done:
 		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
 		return exitFailed
 	case <-ctx.Done():
 	}
-	stop() // a second ctrl+c kills the process at once
 	fmt.Fprintf(e.stdout, "tokensim ssh: shutting down %s\n", sessionCount(srv.Sessions()))
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -1,8 +1,15 @@
 package main
 
 import (
+	"context"
+	"net"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // tokensim ssh refuses bad usage with exit status 2 before it listens.
@@ -47,5 +54,113 @@ func TestSSHSessionCount(t *testing.T) {
 		if got := sessionCount(n); got != want {
 			t.Errorf("sessionCount(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// lockedBuffer is an output the server writes while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startSSH runs tokensim ssh with args on a free loopback port, as the
+// command wires it, and returns its address and a function that stops it
+// and returns its exit status.
+func startSSH(t *testing.T, args ...string) (addr string, stdout, stderr *lockedBuffer, stop func() int) {
+	t.Helper()
+	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
+	e := &env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr}
+	ctx, cancel := context.WithCancel(t.Context())
+	ready := make(chan string, 1)
+	code := make(chan int, 1)
+	args = append([]string{"--host-key", filepath.Join(t.TempDir(), "host_key")}, args...)
+	go func() { code <- e.sshUntil(ctx, args, func(a string) { ready <- a }) }()
+	select {
+	case addr = <-ready:
+	case c := <-code:
+		cancel()
+		t.Fatalf("tokensim ssh %v exited %d before listening; stderr: %s", args, c, stderr)
+	}
+	var once sync.Once
+	status := -1
+	stop = func() int {
+		once.Do(func() { cancel(); status = <-code })
+		return status
+	}
+	t.Cleanup(func() { stop() })
+	return addr, stdout, stderr, stop
+}
+
+// sshCLIDial logs in to the command's server; the host key is not checked
+// (the test has only the command's word for it, on stdout).
+func sshCLIDial(addr, user string, auth ...gossh.AuthMethod) (banner string, err error) {
+	var b strings.Builder
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: user, Auth: auth,
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+		BannerCallback: func(m string) error { b.WriteString(m); return nil }})
+	if c != nil {
+		c.Close()
+	}
+	return b.String(), err
+}
+
+// The command's own wiring reaches the server: the room password, the
+// instructor password and the login limits are the flags given, and the
+// remote-address warning says who gets in.
+func TestSSHCommandWiring(t *testing.T) {
+	addr, stdout, stderr, stop := startSSH(t, "--addr", "0.0.0.0:0", "--allow-remote",
+		"--password", "room42", "--instructor-password", "lead42", "--max-login-failures", "1")
+	_, port, _ := net.SplitHostPort(addr)
+	local := net.JoinHostPort("127.0.0.1", port)
+	if _, err := sshCLIDial(local, "ada", gossh.Password("room42")); err != nil {
+		t.Fatalf("the room password given with --password: %v", err)
+	}
+	if _, err := sshCLIDial(local, "instructor", gossh.Password("lead42")); err != nil {
+		t.Fatalf("the instructor password given with --instructor-password: %v", err)
+	}
+	banner, err := sshCLIDial(local, "eve", gossh.Password("guess"))
+	if err == nil {
+		t.Fatal("a wrong password got in")
+	}
+	if want := "tokensim: too many failed logins from your address: passwords are refused for 1m"; !strings.Contains(banner, want) {
+		t.Fatalf("after one wrong password with --max-login-failures 1 the banner was %q, want %q", banner, want)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d after the stop; stderr: %s", code, stderr)
+	}
+	want := "tokensim ssh: warning: 0.0.0.0:0 is reachable from other machines; anyone who can reach it and has the password or an authorized key gets a player\n"
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr:\n%s\nwant the warning %q", stderr, want)
+	}
+	for _, line := range []string{"tokensim ssh: listening on " + addr, "tokensim ssh: the instructor runs: ssh -p " + port + " instructor@<this host>", "tokensim ssh: shutting down 0 sessions"} {
+		if !strings.Contains(stdout.String(), line) {
+			t.Errorf("stdout:\n%s\nwant %q", stdout, line)
+		}
+	}
+}
+
+// An open room on a remote address warns that anyone gets in, and anyone
+// does.
+func TestSSHCommandOpenRoomWarning(t *testing.T) {
+	addr, _, stderr, stop := startSSH(t, "--addr", "0.0.0.0:0", "--allow-remote")
+	_, port, _ := net.SplitHostPort(addr)
+	if _, err := sshCLIDial(net.JoinHostPort("127.0.0.1", port), "anyone"); err != nil {
+		t.Fatalf("an open room refused a login: %v", err)
+	}
+	stop()
+	if want := "anyone who can reach it gets a player (no --password or --authorized-keys)"; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr:\n%s\nwant %q", stderr, want)
 	}
 }
