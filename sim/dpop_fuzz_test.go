@@ -11,7 +11,9 @@ import (
 // with an access token. Whatever arrives, it must not panic; a refusal
 // carries an RFC 9449 error code, a wire description and a reason; and an
 // accepted proof is one the checks above it really passed: a single header,
-// typ dpop+jwt, and a thumbprint of the key that signed it.
+// typ dpop+jwt, and, re-checked without the engine's code (proofCheck): a
+// signature by its own jwk, whose RFC 7638 thumbprint is the jkt reported,
+// and htm, htu and ath of this request.
 func FuzzDPoPProof(f *testing.F) {
 	k := dpopTestKey(f, 1)
 	const at = "access-token-value"
@@ -29,6 +31,15 @@ func FuzzDPoPProof(f *testing.F) {
 	f.Add("eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIn19.e30.AAAA")
 	noncer, _ := k.proof("GET", dpopTestURI+"?q=1", at, "n", "jti-2", now)
 	f.Add(noncer)
+	// Proofs made for another request: each must be refused.
+	for _, other := range []struct{ htm, htu, at string }{
+		{"GET", APIAudience + "/api/profile", at},
+		{"POST", dpopTestURI, at},
+		{"GET", dpopTestURI, "another-access-token"},
+	} {
+		p, _ := k.proof(other.htm, other.htu, other.at, "", "jti-3", now)
+		f.Add(p)
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		var values []string
 		if in != "" {
@@ -53,6 +64,9 @@ func FuzzDPoPProof(f *testing.F) {
 		d, err := Decode(values[0])
 		if err != nil || !strings.EqualFold(d.Header["typ"].(string), TypDPoP) || d.Header["alg"] != "ES256" {
 			t.Fatalf("accepted a proof with header %v (%v)", d.Header, err)
+		}
+		if wrong := proofCheck(values[0], p.jkt, "GET", dpopTestURI, at); wrong != "" {
+			t.Fatalf("accepted %q: %s", values[0], wrong)
 		}
 	})
 }

@@ -14,7 +14,9 @@ import (
 // jwk, kid), the API must not panic and must answer 200, 401 or 403; and
 // the hardened API must never fetch a URL the token names, never read kid
 // as a path or query, and never contact the attacker's server (RFC 8725
-// §3.10; checklist items 53, 83, 84).
+// §3.10; checklist items 53, 83, 84), and its 200 means the token verifies
+// under the AS's own key and algorithm (RFC 8725 §3.1, §3.2: no alg none,
+// no HS256 keyed with the public key), as golang-jwt alone judges it.
 func FuzzAPIValidationProfiles(f *testing.F) {
 	w := forgeWorld(f, "hardened")
 	for _, fg := range Forgeries() {
@@ -48,6 +50,9 @@ func FuzzAPIValidationProfiles(f *testing.F) {
 			t.Fatalf("profile %s: status %d for %q", fs, rec.Code, raw)
 		}
 		if fs.Hardened() {
+			if rec.Code == http.StatusOK && !signedByAS(t, w, raw) {
+				t.Fatalf("the hardened API accepted %q, which the AS's key does not verify", raw)
+			}
 			after := w.Counts()
 			if after.HeaderKeyFetches != before.HeaderKeyFetches || after.KidStoreReads != before.KidStoreReads {
 				t.Fatalf("the hardened API followed the token's headers for %q", raw)
