@@ -280,22 +280,22 @@ func (p Policy) DescribeRefresh(kind ClientKind) string {
 	if !issue {
 		return "none"
 	}
-	s := lifetimes(p.RefreshAbsolute, p.RefreshIdle)
+	s := Lifetimes(p.RefreshAbsolute, p.RefreshIdle)
 	if offline {
-		s = "offline token: " + lifetimes(p.OfflineAbsolute, p.OfflineIdle)
+		s = "offline token: " + Lifetimes(p.OfflineAbsolute, p.OfflineIdle)
 	}
 	switch issue, offline := p.IssuesRefresh(kind, false); {
 	case issue && !offline && p.OfflineTokens:
-		s += "; without offline_access: " + lifetimes(p.RefreshAbsolute, p.RefreshIdle)
+		s += "; without offline_access: " + Lifetimes(p.RefreshAbsolute, p.RefreshIdle)
 	case issue:
 		s += "; issued without offline_access too"
 	}
 	return s
 }
 
-// lifetimes writes an absolute and an idle lifetime ("30d absolute, 7d
+// Lifetimes writes an absolute and an idle lifetime ("30d absolute, 7d
 // idle", "30d idle, no maximum", "no expiry").
-func lifetimes(abs, idle time.Duration) string {
+func Lifetimes(abs, idle time.Duration) string {
 	switch {
 	case abs == 0 && idle == 0:
 		return "no expiry"
@@ -316,9 +316,9 @@ func (p Policy) DescribeRotation() string {
 	}
 	switch {
 	case !p.Rotation:
-		return "none: the same token is used again"
+		return "no rotation: the same token is used again"
 	case p.RotationKeepsOld:
-		return "a new token each use; the old one stays valid"
+		return "a new refresh token each use; the old one stays valid"
 	case p.ReuseDetection && p.RevokeAccessOnReuse:
 		return "rotation" + grace + "; reuse revokes the family and its access tokens"
 	case p.ReuseDetection:

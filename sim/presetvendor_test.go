@@ -156,13 +156,13 @@ func TestDescribePresets(t *testing.T) {
 		kind           ClientKind
 		refresh, rotat string
 	}{
-		{"spring", KindSPA, "none", "none: the same token is used again"},
-		{"spring", KindWeb, "1h absolute", "none: the same token is used again"},
-		{"google", KindSPA, "none", "none: the same token is used again"},
-		{"google", KindWeb, "183d idle, no maximum", "none: the same token is used again"},
-		{"keycloak", KindSPA, "offline token: 30d idle, no maximum; without offline_access: 10h absolute, 30m idle", "none: the same token is used again"},
-		{"cognito", KindSPA, "30d absolute; issued without offline_access too", "none: the same token is used again"},
-		{"entra", KindSPA, "24h absolute", "a new token each use; the old one stays valid"},
+		{"spring", KindSPA, "none", "no rotation: the same token is used again"},
+		{"spring", KindWeb, "1h absolute", "no rotation: the same token is used again"},
+		{"google", KindSPA, "none", "no rotation: the same token is used again"},
+		{"google", KindWeb, "183d idle, no maximum", "no rotation: the same token is used again"},
+		{"keycloak", KindSPA, "offline token: 30d idle, no maximum; without offline_access: 10h absolute, 30m idle", "no rotation: the same token is used again"},
+		{"cognito", KindSPA, "30d absolute; issued without offline_access too", "no rotation: the same token is used again"},
+		{"entra", KindSPA, "24h absolute", "a new refresh token each use; the old one stays valid"},
 		{"dex", KindSPA, "no expiry", "rotation; a replay is refused, the family lives on"},
 		{"okta", KindSPA, "90d absolute", "rotation (grace 30s); reuse revokes the family and its access tokens"},
 		{"tokensim", KindSPA, "30d absolute, 7d idle", "rotation; reuse revokes the family and its access tokens"},

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -36,5 +37,32 @@ func TestMenuBeyondNine(t *testing.T) {
 	m, _, _ = m.update(tea.KeyPressMsg{Code: tea.KeyUp}, &keys)
 	if _, res, _ := m.update(tea.KeyPressMsg{Code: tea.KeyEnter}, &keys); res != menuPicked || picked != sim.Presets()[len(sim.Presets())-1].Name {
 		t.Fatalf("up, enter picked %q (%v)", picked, res)
+	}
+}
+
+// TestServerTabRefreshWords: issue 12 section 4. The Server tab's policy
+// line says the refresh token this lesson's app gets, in the engine's
+// words: none for spring's single-page app (no lifetime shown for a token
+// that is not issued), the web app's 60 min, and Keycloak's offline token.
+func TestServerTabRefreshWords(t *testing.T) {
+	for _, c := range []struct{ lesson, preset, want, not string }{
+		{"presets", "spring", "refresh token: none ·", "1h"},
+		{"presets", "google", "refresh token: none ·", "183d"},
+		{"presets", "keycloak", "refresh token: offline token: 30d idle, no maximum; without offline_access: 10h absolute, 30m idle", ""},
+		{"presets", "entra", "a new refresh token each use; the old one stays valid", ""},
+	} {
+		sc, err := scenarios.Lookup(c.lesson)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := scenarios.Execute(sc, scenarios.Options{Preset: c.preset, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tl := newTimeline(r)
+		out := strings.Join(strings.Fields(ansi.Strip(serverTab(&tl, NewStyles(true), 400))), " ")
+		if !strings.Contains(out, c.want) || (c.not != "" && strings.Contains(out, "refresh token: "+c.not)) {
+			t.Errorf("%s under %s: %s", c.lesson, c.preset, out)
+		}
 	}
 }

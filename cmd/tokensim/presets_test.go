@@ -35,10 +35,10 @@ func TestPresetsCommand(t *testing.T) {
 		"spring":             {"none to a single-page app; web app: 1h absolute"},
 		"google":             {"none to a single-page app; web app: 183d idle"},
 		"keycloak":           {"offline token: 30d idle, no maximum; without offline_access: 10h absolute, 30m idle"},
-		"entra":              {"1h15m", "24h absolute", "a new token each use; the old one stays valid"},
-		"cognito":            {"30d absolute; issued without offline_access too", "none: the same token is used again"},
+		"entra":              {"1h15m", "24h absolute", "a new refresh token each use; the old one stays valid"},
+		"cognito":            {"30d absolute; issued without offline_access too", "no rotation: the same token is used again"},
 		"dex":                {"24h", "no expiry", "a replay is refused, the family lives on"},
-		"duende":             {"30d absolute", "none: the same token is used again"},
+		"duende":             {"30d absolute", "no rotation: the same token is used again"},
 		"node-oidc-provider": {"14d absolute", "reuse revokes the family and its access tokens"},
 	} {
 		for _, w := range want {
@@ -81,6 +81,31 @@ func TestCompareNewPresets(t *testing.T) {
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("compare lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestServeBannerFollowsPreset: the curl walk-through's refresh and replay
+// steps say what the preset does: no refresh token in the answer without
+// rotation (keycloak; sim/rotation.go omits it), a new one with the old
+// still valid under entra (Microsoft: "doesn't revoke old refresh
+// tokens"), a refused replay that leaves the family alive under dex.
+func TestServeBannerFollowsPreset(t *testing.T) {
+	for preset, want := range map[string][]string{
+		"tokensim": {"5. Refresh: the answer carries a new refresh token; keep it (rotation)", "its whole family is revoked"},
+		"keycloak": {"5. Refresh: without rotation the answer carries no refresh token", "without rotation it is the same token, and it still works"},
+		"entra":    {"the one you sent stays valid too", "6. Replay the old refresh token: it still works"},
+		"dex":      {"keep it (rotation)", "invalid_grant; reuse detection is off, so the family lives on"},
+	} {
+		w, err := sim.New(sim.Config{Preset: preset, Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := serveGuide(w, serveOpts{speed: 1, format: "text"})
+		for _, s := range want {
+			if !strings.Contains(g, s) {
+				t.Errorf("%s: the walk-through lacks %q:\n%s", preset, s, g)
+			}
 		}
 	}
 }
