@@ -206,7 +206,7 @@ func Presets() []Preset {
 		{Name: "tokensim", Summary: "teaching default: 15 min access, rotation with reuse detection", Source: "tokensim's own choice", Policy: tokensim},
 		{Name: "auth0", Summary: "24 h access, rotating refresh with breach detection, 30 d absolute", Source: "Auth0 docs", Policy: auth0,
 			Notes: []string{"not modelled: Auth0's inactivity (idle) lifetime; its default is unverified, so idle is off"}},
-		{Name: "okta", Summary: "1 h access, rotation with a 30 s grace, 90 d refresh", Source: "Okta docs (org authorization server)", Policy: okta,
+		{Name: "okta", Summary: "org authorization server: 1 h access, rotation with a 30 s grace, 90 d refresh", Source: "Okta docs (org authorization server)", Policy: okta,
 			Notes: []string{"unverified: the maximum grace period"}},
 		{Name: "keycloak", Summary: "5 min access, no rotation; offline_access: 30 d idle offline token, otherwise 30 min idle / 10 h max", Source: "Keycloak realm defaults", Policy: keycloak,
 			Notes: []string{"approximated: a session-bound refresh token dies with the SSO session (idle 30 min, max 10 h); modelled as the token's own idle and absolute lifetimes"}},
