@@ -140,7 +140,9 @@ func Presets() []Preset {
 	// lifetime); "Refresh tokens replace themselves with a fresh token upon
 	// every use. The Microsoft identity platform doesn't revoke old refresh
 	// tokens when used to fetch new access tokens" (RotationKeepsOld, no
-	// reuse detection). Not configurable.
+	// reuse detection). Not configurable. A refresh token needs the
+	// offline_access scope (…/scopes-oidc, "offline_access"; MSAL adds it
+	// itself).
 	entra := base()
 	entra.AccessTTL = 75 * time.Minute
 	entra.RefreshAbsolute = 24 * time.Hour
@@ -163,7 +165,8 @@ func Presets() []Preset {
 
 	// Dex (dexidp/dex): access tokens are minted by newIDToken, so they live
 	// expiry.idTokens, default 24 h (server.go: value(c.IDTokensValidFor,
-	// 24*time.Hour)). Refresh tokens need offline_access; absoluteLifetime
+	// 24*time.Hour)). Refresh tokens need offline_access (server/handlers.go,
+	// handleAuthCode: reqRefresh looks for scopeOfflineAccess); absoluteLifetime
 	// and validIfNotUsedFor default to none; rotation is on
 	// (disableRotation false) with reuseInterval 0. A replayed token is
 	// refused ("refresh token with id … claimed twice",
