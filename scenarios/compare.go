@@ -101,6 +101,12 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 		fmt.Fprintln(w, "\nEvery step has the same outcome under every preset.")
 	}
 	fmt.Fprintln(w, "\nThe attacker, per preset:")
+	// Names padded to the longest plus one, so that at least two spaces
+	// part every name from its summary (node-oidc-provider is long).
+	width := 0
+	for _, p := range c.Presets {
+		width = max(width, len(p)+1)
+	}
 	for j, r := range c.Runs {
 		end := r.Steps[len(r.Steps)-1].Snapshot
 		held := false
@@ -119,13 +125,13 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 		}
 		switch n, what, at := refreshStopped(r); {
 		case !held && !triesRefresh:
-			fmt.Fprintf(w, "  %-9s tried no refresh token in this lesson%s; at the end it %s\n", c.Presets[j], forged, end.Attacker.Summary)
+			fmt.Fprintf(w, "  %-*s tried no refresh token in this lesson%s; at the end it %s\n", width, c.Presets[j], forged, end.Attacker.Summary)
 		case !held:
-			fmt.Fprintf(w, "  %-9s never held a refresh token (the preset gave the app none, or it stayed out of reach); at the end it %s\n", c.Presets[j], end.Attacker.Summary)
+			fmt.Fprintf(w, "  %-*s never held a refresh token (the preset gave the app none, or it stayed out of reach); at the end it %s\n", width, c.Presets[j], end.Attacker.Summary)
 		case n > 0:
-			fmt.Fprintf(w, "  %-9s refresh token stopped at step %d (+%s): %s; at the end it %s\n", c.Presets[j], n, sim.FormatDuration(at.Sub(sim.Epoch())), what, end.Attacker.Summary)
+			fmt.Fprintf(w, "  %-*s refresh token stopped at step %d (+%s): %s; at the end it %s\n", width, c.Presets[j], n, sim.FormatDuration(at.Sub(sim.Epoch())), what, end.Attacker.Summary)
 		default:
-			fmt.Fprintf(w, "  %-9s never stopped by the AS; at the end it %s\n", c.Presets[j], end.Attacker.Summary)
+			fmt.Fprintf(w, "  %-*s never stopped by the AS; at the end it %s\n", width, c.Presets[j], end.Attacker.Summary)
 		}
 	}
 	return nil

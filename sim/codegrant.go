@@ -56,14 +56,48 @@ func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenR
 		// DPoP key (a confidential client's are bound by its secret).
 		fam.jkt = jkt
 	}
-	// A refresh token only when the app asked for offline access (OIDC
-	// Core §11) and may use the refresh grant: without it, the `expiry`
-	// lesson shows a user who must log in again.
 	var rt string
-	if client.allowsGrant("refresh_token") && hasScope(rec.scope, "offline_access") && (!client.public || as.env.policy().PublicRefresh) {
-		rt, _ = as.newRefresh(fam, nil)
+	pol := as.env.policy()
+	if issue, offline := pol.issuesRefresh(client.public, client.browser, hasScope(rec.scope, "offline_access")); issue && client.allowsGrant("refresh_token") {
+		fam.offline = offline
+		if offline {
+			// Stamped again: an offline token's absolute lifetime is its own.
+			fam.absExpiry = time.Time{}
+			if abs := pol.OfflineAbsolute; abs > 0 {
+				fam.absExpiry = fam.authTime.Add(abs)
+			}
+		}
+		rt, _ = as.newRefresh(fam, nil, false)
 	}
 	return as.issue(fam, rec.scope, rec.nonce, rt, jkt)
+}
+
+// issuesRefresh is the one rule for whether a code redemption brings a
+// refresh token, and whether it is an offline token (OfflineTokens).
+//
+// A public client gets one only under PublicRefresh (Spring Authorization
+// Server issues none, gh-297), and one that runs in a browser only under
+// BrowserRefresh too (Google: none to JavaScript clients). A login that did
+// not ask for offline_access (OIDC Core §11) gets one only under
+// RefreshWithoutOffline (Keycloak's session-bound refresh tokens; Cognito);
+// without one, the `expiry` lesson shows a user who must log in again.
+func (p Policy) issuesRefresh(public, browser, offlineAccess bool) (issue, offline bool) {
+	switch {
+	case public && !p.PublicRefresh, public && browser && !p.BrowserRefresh:
+		return false, false
+	case offlineAccess:
+		return true, p.OfflineTokens
+	}
+	return p.RefreshWithoutOffline, false
+}
+
+// IssuesRefresh reports whether an app of this kind gets a refresh token at
+// login under p, when it asks for offline_access or not, and whether that
+// token is an offline token with the offline_* lifetimes. The single-page
+// app is a public client that runs in a browser; the web app is
+// confidential.
+func (p Policy) IssuesRefresh(kind ClientKind, offlineAccess bool) (issue, offline bool) {
+	return p.issuesRefresh(kind == KindSPA, kind == KindSPA, offlineAccess)
 }
 
 // startFamily opens the grant of one login. Its absolute lifetime is

@@ -29,6 +29,7 @@ type family struct {
 	absExpiry time.Time // zero: no absolute lifetime. Stamped at login: rotation does not extend it.
 	code      *codeRecord
 	jkt       string // the DPoP key its refresh tokens are bound to (RFC 9449 §5); "" = unbound
+	offline   bool   // its refresh tokens are offline tokens (Policy.OfflineTokens): the offline_* lifetimes bound them
 
 	refresh []*refreshRecord // in issue order
 	access  []*accessRecord
@@ -41,6 +42,16 @@ type family struct {
 }
 
 func (f *family) revoked() bool { return !f.revokedAt.IsZero() }
+
+// idle is the idle lifetime of the family's refresh tokens under pol, read
+// at use (like every knob but the absolute lifetime, which login stamps), and
+// its name in reasons.
+func (f *family) idle(pol Policy) (time.Duration, string) {
+	if f.offline {
+		return pol.OfflineIdle, "offline idle lifetime"
+	}
+	return pol.RefreshIdle, "idle lifetime"
+}
 
 // current returns the family's active refresh token, or nil.
 func (f *family) current() *refreshRecord {

@@ -66,7 +66,8 @@ type FamilyView struct {
 	RevokedWhy string        `json:"revoked_why,omitempty"`
 	Refresh    []RefreshView `json:"refresh"`
 	Access     []AccessView  `json:"access"`
-	Bound      string        `json:"bound,omitempty"` // the DPoP key its refresh tokens are bound to
+	Bound      string        `json:"bound,omitempty"`   // the DPoP key its refresh tokens are bound to
+	Offline    bool          `json:"offline,omitempty"` // its refresh tokens are offline tokens (Policy.OfflineTokens)
 }
 
 // RefreshView is one refresh token of a family. Parent makes the family a
@@ -182,8 +183,9 @@ func (as *AuthServer) refreshState(rt *refreshRecord, now time.Time) (TokenState
 		return rt.state, rt.why
 	case !rt.fam.absExpiry.IsZero() && !now.Before(rt.fam.absExpiry):
 		return StateExpired, "family " + rt.fam.label + " reached its absolute lifetime at " + whenDay(rt.fam.absExpiry)
-	case pol.RefreshIdle > 0 && !now.Before(rt.lastUsed.Add(pol.RefreshIdle)):
-		return StateExpired, "unused since " + whenDay(rt.lastUsed) + "; idle lifetime " + FormatDuration(pol.RefreshIdle)
+	}
+	if idle, name := rt.fam.idle(pol); idle > 0 && !now.Before(rt.lastUsed.Add(idle)) {
+		return StateExpired, "unused since " + whenDay(rt.lastUsed) + "; " + name + " " + FormatDuration(idle)
 	}
 	why := "usable at the token endpoint"
 	if !rt.fam.absExpiry.IsZero() {
@@ -194,7 +196,7 @@ func (as *AuthServer) refreshState(rt *refreshRecord, now time.Time) (TokenState
 
 func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
 	v := FamilyView{Label: f.label, ClientID: f.clientID, Sub: f.sub, Scope: f.scope, AuthTime: f.authTime,
-		AbsExpiry: f.absExpiry, RevokedAt: f.revokedAt, RevokedWhy: f.revokedWhy, Bound: f.jkt}
+		AbsExpiry: f.absExpiry, RevokedAt: f.revokedAt, RevokedWhy: f.revokedWhy, Bound: f.jkt, Offline: f.offline}
 	for _, rt := range f.refresh {
 		st, why := as.refreshState(rt, now)
 		rv := RefreshView{Label: rt.label, State: st, Why: why, IssuedAt: rt.issuedAt, LastUsed: rt.lastUsed, ChangedAt: rt.changedAt}

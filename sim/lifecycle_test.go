@@ -102,6 +102,15 @@ func lifeFamily(t testing.TB, w *World, label string) FamilyView {
 	return FamilyView{}
 }
 
+// lifeFamilyRecord returns the AS's record of the world's first family.
+func lifeFamilyRecord(t testing.TB, w *World) *family {
+	t.Helper()
+	if len(w.as.families) == 0 {
+		t.Fatal("no family")
+	}
+	return w.as.families[0]
+}
+
 // lifeRT returns refresh token label of f.
 func lifeRT(t testing.TB, f FamilyView, label string) RefreshView {
 	t.Helper()
@@ -312,17 +321,28 @@ func TestLifeExpiryWithoutRefreshToken(t *testing.T) {
 // TestLifeIdleLifetime: curriculum `session-end`, act one. A refresh token
 // unused for the idle lifetime is refused with invalid_grant naming idleness
 // (RFC 6749 §5.2; sim policy for the lifetime itself). Checked under the
-// default preset (7 d, rotation) and keycloak (1,800 s, no rotation).
+// default preset (7 d, rotation), keycloak without offline_access (a
+// session-bound token: SSO Session Idle 1,800 s, no rotation) and with it
+// (an offline token: Offline Session Idle 30 d; Keycloak Constants.java,
+// Server Administration Guide "Offline access"), and google's web app (six
+// months unused; Google gives a browser app none).
 func TestLifeIdleLifetime(t *testing.T) {
 	for _, tc := range []struct {
-		preset string
-		idle   time.Duration
-	}{{"tokensim", 7 * day}, {"keycloak", 1800 * time.Second}, {"google", 183 * day}} {
-		t.Run(tc.preset, func(t *testing.T) {
-			w := lifeWorld(t, tc.preset)
-			lifeLogin(t, w, "")
-			if w.Policy().RefreshIdle != tc.idle {
-				t.Fatalf("idle = %s, want %s", w.Policy().RefreshIdle, tc.idle)
+		name, preset, scope, word string
+		client                    ClientKind
+		idle                      time.Duration
+	}{
+		{"tokensim", "tokensim", "", "idle lifetime", KindSPA, 7 * day},
+		{"keycloak", "keycloak", "openid profile orders:read", "idle lifetime", KindSPA, 1800 * time.Second},
+		{"keycloak-offline", "keycloak", "", "offline idle lifetime", KindSPA, 30 * day},
+		{"google", "google", "", "idle lifetime", KindWeb, 183 * day},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := lifeWorld(t, tc.preset, func(c *Config) { c.Client = tc.client })
+			lifeLogin(t, w, tc.scope)
+			idle, _ := lifeFamilyRecord(t, w).idle(w.Policy())
+			if idle != tc.idle {
+				t.Fatalf("idle = %s, want %s", idle, tc.idle)
 			}
 			// Used just before the idle lifetime: fine, and it restarts
 			// the idle clock (rotation: a new token; none: lastUsed).
@@ -333,7 +353,7 @@ func TestLifeIdleLifetime(t *testing.T) {
 			lifeAdvance(t, w, tc.idle)
 			n := w.Log().Len()
 			o := w.App().Refresh()
-			lifeFail(t, "refresh after idle", o, 400, ErrInvalidGrant, "idle lifetime", "log in again")
+			lifeFail(t, "refresh after idle", o, 400, ErrInvalidGrant, "and "+tc.word+" is", "log in again")
 			if ended := lifeEvents(w, n, KindSessionEnded); len(ended) != 1 || ended[0].Reason != o.Reason {
 				t.Fatalf("session.ended: %+v", ended)
 			}
@@ -356,18 +376,22 @@ func TestLifeIdleLifetime(t *testing.T) {
 // TestLifeAbsoluteLifetime: curriculum `session-end`, act two, and idea 9.
 // Constant use until the absolute lifetime: invalid_grant naming the
 // absolute lifetime; rotation does not extend it (RFC 9700 §4.14.2; Auth0
-// configure-refresh-token-expiration). Keycloak's 36,000 s max without
-// rotation, the default 30 d with rotation, spring's 60 min.
+// configure-refresh-token-expiration). Keycloak's 36,000 s SSO Session Max
+// for a login without offline_access, without rotation; the default 30 d
+// with rotation; spring's 60 min; Entra's single-page app 24 h, which
+// later refresh tokens "carry over" (learn.microsoft.com/entra/
+// identity-platform/refresh-tokens) while each use brings a new one.
 func TestLifeAbsoluteLifetime(t *testing.T) {
 	for _, tc := range []struct {
-		preset   string
-		abs, gap time.Duration
-		rotation bool
+		preset, scope string
+		abs, gap      time.Duration
+		rotation      bool
 	}{
-		{"tokensim", 30 * day, 6 * day, true},
-		{"keycloak", 36000 * time.Second, 25 * time.Minute, false},
-		{"spring", 60 * time.Minute, 5 * time.Minute, false},
-		{"auth0", 30 * day, 5 * day, true},
+		{"tokensim", "", 30 * day, 6 * day, true},
+		{"keycloak", "openid profile orders:read", 36000 * time.Second, 25 * time.Minute, false},
+		{"spring", "", 60 * time.Minute, 5 * time.Minute, false},
+		{"auth0", "", 30 * day, 5 * day, true},
+		{"entra", "", 24 * time.Hour, 2 * time.Hour, true},
 	} {
 		t.Run(tc.preset, func(t *testing.T) {
 			// Spring issues no refresh token to a public client
@@ -378,7 +402,7 @@ func TestLifeAbsoluteLifetime(t *testing.T) {
 				client = KindWeb
 			}
 			w := lifeWorld(t, tc.preset, func(c *Config) { c.Client = client })
-			_, rt := lifeLogin(t, w, "")
+			_, rt := lifeLogin(t, w, tc.scope)
 			loginAt := w.Clock().Now()
 			if w.Policy().RefreshAbsolute != tc.abs || w.Policy().Rotation != tc.rotation {
 				t.Fatalf("policy %+v", w.Policy())
@@ -420,7 +444,7 @@ func TestLifeAbsoluteLifetime(t *testing.T) {
 				t.Fatal("want one session.ended")
 			}
 			// A fresh login starts a new family with a new absolute expiry.
-			lifeLogin(t, w, "")
+			lifeLogin(t, w, tc.scope)
 			if f2 := lifeFamily(t, w, "f-2"); !f2.AbsExpiry.Equal(w.Clock().Now().Add(tc.abs)) {
 				t.Fatalf("f-2 absolute expiry %s", f2.AbsExpiry)
 			}

@@ -49,9 +49,29 @@ type Policy struct {
 	SingleFlight        bool          // concurrent calls in the app share one refresh
 	APIClockSkew        time.Duration // the API's clock runs this far ahead (negative: behind) of the AS's
 	PublicRefresh       bool          // issue refresh tokens to public clients too (RFC 9700 §2.2.2 allows it with rotation or sender-constraint)
-	Validation          Flaws         // the API's validation profile: hardened (none) or the flaws of a vulnerable one
-	DPoP                bool          // the app proves possession of a key pair; the AS binds tokens to it, the API checks proofs (RFC 9449)
-	DPoPNonce           bool          // AS and API require their DPoP nonce in every proof (RFC 9449 §8, §9)
+	BrowserRefresh      bool          // with PublicRefresh: issue them to public clients that run in a browser (single-page apps) too; Google does not
+	// RefreshWithoutOffline issues a refresh token to a login that did not
+	// ask for offline_access. OIDC Core §11 reserves offline_access for
+	// access while the user is away; many ASs (Keycloak, Cognito, Spring
+	// Authorization Server) issue a refresh token for the code grant anyway.
+	RefreshWithoutOffline bool
+	// OfflineTokens makes a refresh token issued because offline_access was
+	// asked for an "offline" token with its own lifetimes (OfflineIdle,
+	// OfflineAbsolute) instead of RefreshIdle and RefreshAbsolute, which
+	// then bound only the other, session-bound refresh tokens (Keycloak:
+	// Server Administration Guide, "Offline access").
+	OfflineTokens   bool
+	OfflineIdle     time.Duration // an offline token dies after this long unused; 0 = none (with OfflineTokens)
+	OfflineAbsolute time.Duration // an offline token's family lifetime from login; 0 = none (with OfflineTokens)
+	// RotationKeepsOld: with Rotation, each refresh returns a new refresh
+	// token but leaves the one presented valid until its own expiry, so
+	// nothing is ever retired and reuse cannot be detected (Microsoft Entra
+	// ID: "doesn't revoke old refresh tokens when used to fetch new access
+	// tokens", learn.microsoft.com/entra/identity-platform/refresh-tokens).
+	RotationKeepsOld bool
+	Validation       Flaws // the API's validation profile: hardened (none) or the flaws of a vulnerable one
+	DPoP             bool  // the app proves possession of a key pair; the AS binds tokens to it, the API checks proofs (RFC 9449)
+	DPoPNonce        bool  // AS and API require their DPoP nonce in every proof (RFC 9449 §8, §9)
 }
 
 // knob describes one settable policy field.
@@ -89,21 +109,27 @@ func boolKnob(doc string, f func(*Policy) *bool) knob {
 
 // knobs are the names accepted by Policy.Set (and by `--set key=value`).
 var knobs = map[string]knob{
-	"access_ttl":             durationKnob("access-token lifetime", func(p *Policy) *time.Duration { return &p.AccessTTL }),
-	"refresh_absolute":       durationKnob("refresh absolute lifetime from login (0 = none)", func(p *Policy) *time.Duration { return &p.RefreshAbsolute }),
-	"refresh_idle":           durationKnob("refresh idle lifetime (0 = none)", func(p *Policy) *time.Duration { return &p.RefreshIdle }),
-	"rotation":               boolKnob("rotate refresh tokens on every refresh", func(p *Policy) *bool { return &p.Rotation }),
-	"reuse_detection":        boolKnob("revoke the family when a retired refresh token is reused", func(p *Policy) *bool { return &p.ReuseDetection }),
-	"reuse_grace":            durationKnob("window in which the previous refresh token may be reused (0 = never)", func(p *Policy) *time.Duration { return &p.ReuseGrace }),
-	"revoke_access_on_reuse": boolKnob("family revocation also revokes its access tokens", func(p *Policy) *bool { return &p.RevokeAccessOnReuse }),
-	"leeway":                 durationKnob("clock-skew leeway for exp/nbf/iat", func(p *Policy) *time.Duration { return &p.Leeway }),
-	"code_ttl":               durationKnob("authorization-code lifetime", func(p *Policy) *time.Duration { return &p.CodeTTL }),
-	"refresh_skew":           durationKnob("the app refreshes this long before exp (0 = only after a 401)", func(p *Policy) *time.Duration { return &p.RefreshSkew }),
-	"single_flight":          boolKnob("concurrent calls share one refresh", func(p *Policy) *bool { return &p.SingleFlight }),
-	"public_refresh":         boolKnob("issue refresh tokens to public clients", func(p *Policy) *bool { return &p.PublicRefresh }),
-	"dpop":                   boolKnob("DPoP (RFC 9449): the app signs a proof per request and tokens are bound to its key", func(p *Policy) *bool { return &p.DPoP }),
-	"dpop_nonce":             boolKnob("AS and API require a server-issued nonce in DPoP proofs (RFC 9449 section 8)", func(p *Policy) *bool { return &p.DPoPNonce }),
-	"api_clock_skew":         durationKnob("the API's clock offset from the AS's (may be negative)", func(p *Policy) *time.Duration { return &p.APIClockSkew }),
+	"access_ttl":              durationKnob("access-token lifetime", func(p *Policy) *time.Duration { return &p.AccessTTL }),
+	"refresh_absolute":        durationKnob("refresh absolute lifetime from login (0 = none)", func(p *Policy) *time.Duration { return &p.RefreshAbsolute }),
+	"refresh_idle":            durationKnob("refresh idle lifetime (0 = none)", func(p *Policy) *time.Duration { return &p.RefreshIdle }),
+	"rotation":                boolKnob("rotate refresh tokens on every refresh", func(p *Policy) *bool { return &p.Rotation }),
+	"reuse_detection":         boolKnob("revoke the family when a retired refresh token is reused", func(p *Policy) *bool { return &p.ReuseDetection }),
+	"reuse_grace":             durationKnob("window in which the previous refresh token may be reused (0 = never)", func(p *Policy) *time.Duration { return &p.ReuseGrace }),
+	"revoke_access_on_reuse":  boolKnob("family revocation also revokes its access tokens", func(p *Policy) *bool { return &p.RevokeAccessOnReuse }),
+	"leeway":                  durationKnob("clock-skew leeway for exp/nbf/iat", func(p *Policy) *time.Duration { return &p.Leeway }),
+	"code_ttl":                durationKnob("authorization-code lifetime", func(p *Policy) *time.Duration { return &p.CodeTTL }),
+	"refresh_skew":            durationKnob("the app refreshes this long before exp (0 = only after a 401)", func(p *Policy) *time.Duration { return &p.RefreshSkew }),
+	"single_flight":           boolKnob("concurrent calls share one refresh", func(p *Policy) *bool { return &p.SingleFlight }),
+	"public_refresh":          boolKnob("issue refresh tokens to public clients", func(p *Policy) *bool { return &p.PublicRefresh }),
+	"browser_refresh":         boolKnob("with public_refresh, issue them to single-page apps too (false: only to installed apps)", func(p *Policy) *bool { return &p.BrowserRefresh }),
+	"refresh_without_offline": boolKnob("issue a refresh token to a login that did not ask for offline_access", func(p *Policy) *bool { return &p.RefreshWithoutOffline }),
+	"offline_tokens":          boolKnob("offline_access yields an offline token with the offline_* lifetimes; refresh_* then bound session-bound tokens", func(p *Policy) *bool { return &p.OfflineTokens }),
+	"offline_idle":            durationKnob("with offline_tokens, an offline token's idle lifetime (0 = none)", func(p *Policy) *time.Duration { return &p.OfflineIdle }),
+	"offline_absolute":        durationKnob("with offline_tokens, an offline token's absolute lifetime from login (0 = none)", func(p *Policy) *time.Duration { return &p.OfflineAbsolute }),
+	"rotation_keeps_old":      boolKnob("with rotation, the refresh token presented stays valid beside the new one (no reuse can be detected)", func(p *Policy) *bool { return &p.RotationKeepsOld }),
+	"dpop":                    boolKnob("DPoP (RFC 9449): the app signs a proof per request and tokens are bound to its key", func(p *Policy) *bool { return &p.DPoP }),
+	"dpop_nonce":              boolKnob("AS and API require a server-issued nonce in DPoP proofs (RFC 9449 section 8)", func(p *Policy) *bool { return &p.DPoPNonce }),
+	"api_clock_skew":          durationKnob("the API's clock offset from the AS's (may be negative)", func(p *Policy) *time.Duration { return &p.APIClockSkew }),
 	"api_mode": {"how the API checks tokens: stateless, introspect or denylist",
 		func(p *Policy) string { return string(p.APIMode) },
 		func(p *Policy, v string) error {
@@ -182,7 +208,8 @@ func (p *Policy) Validate() error {
 		errs = append(errs, errors.New("access_ttl must be positive"))
 	}
 	for name, d := range map[string]time.Duration{"refresh_absolute": p.RefreshAbsolute, "refresh_idle": p.RefreshIdle,
-		"reuse_grace": p.ReuseGrace, "leeway": p.Leeway, "refresh_skew": p.RefreshSkew} {
+		"reuse_grace": p.ReuseGrace, "leeway": p.Leeway, "refresh_skew": p.RefreshSkew,
+		"offline_idle": p.OfflineIdle, "offline_absolute": p.OfflineAbsolute} {
 		if d < 0 {
 			errs = append(errs, fmt.Errorf("%s must not be negative", name))
 		}

@@ -13,25 +13,49 @@ import (
 var lifePresetFigures = map[string]struct {
 	access, absolute, idle, grace   time.Duration
 	rotation, detection, killAccess bool
+	keepsOld, withoutOffline        bool          // RotationKeepsOld, RefreshWithoutOffline
+	offlineIdle, offlineAbs         time.Duration // with offline tokens (Keycloak)
+	offline                         bool          // OfflineTokens
+	spa                             bool          // the single-page app gets a refresh token
 }{
 	// Auth0: 86,400 s access; 2,592,000 s absolute; rotation with breach
 	// detection, leeway 0; idle default unverified, so off.
-	"auth0": {access: 24 * time.Hour, absolute: 30 * day, rotation: true, detection: true},
+	"auth0": {access: 24 * time.Hour, absolute: 30 * day, rotation: true, detection: true, spa: true},
 	// Okta org AS: 1 h, 90 d, no idle; rotation, 30 s grace; reuse kills
 	// the access tokens since login.
-	"okta": {access: time.Hour, absolute: 90 * day, grace: 30 * time.Second, rotation: true, detection: true, killAccess: true},
-	// Keycloak realm defaults: 300 s; SSO idle 1,800 s, max 36,000 s; no rotation.
-	"keycloak": {access: 300 * time.Second, absolute: 36000 * time.Second, idle: 1800 * time.Second},
-	// Spring Authorization Server: 5 min, 60 min, reuseRefreshTokens.
+	"okta": {access: time.Hour, absolute: 90 * day, grace: 30 * time.Second, rotation: true, detection: true, killAccess: true, spa: true},
+	// Keycloak realm defaults (Constants.java): 300 s; without
+	// offline_access a session-bound token, SSO idle 1,800 s, max 36,000 s;
+	// with it an offline token, offline idle 2,592,000 s, no max; no
+	// rotation.
+	"keycloak": {access: 300 * time.Second, absolute: 36000 * time.Second, idle: 1800 * time.Second, withoutOffline: true,
+		offline: true, offlineIdle: 30 * day, spa: true},
+	// Spring Authorization Server: 5 min, 60 min, reuseRefreshTokens; none
+	// to a public client.
 	"spring": {access: 5 * time.Minute, absolute: 60 * time.Minute},
-	// Hydra/fosite: 1 h, rotation, grace 0, reuse revokes the chain.
-	"hydra": {access: time.Hour, absolute: 30 * day, rotation: true, detection: true, killAccess: true},
-	// Google: 3,600 s; no fixed expiry; six months unused (183 d); no rotation.
+	// Hydra/fosite: 1 h, 720 h, rotation, grace 0, reuse revokes the chain.
+	"hydra": {access: time.Hour, absolute: 30 * day, rotation: true, detection: true, killAccess: true, spa: true},
+	// Google: 3,600 s; no fixed expiry; six months unused (183 d); no
+	// rotation; none to a browser (JavaScript) client.
 	"google": {access: 3600 * time.Second, idle: 183 * day},
+	// Entra ID: 60-90 min modelled as 75; single-page app 24 h, not
+	// sliding; a new token each use, the old one not revoked.
+	"entra": {access: 75 * time.Minute, absolute: 24 * time.Hour, rotation: true, keepsOld: true, spa: true},
+	// Cognito: 1 h; 30 d from sign-in; rotation opt-in (off); refresh
+	// tokens for every code grant.
+	"cognito": {access: time.Hour, absolute: 30 * day, withoutOffline: true, spa: true},
+	// Dex: 24 h (idTokens); no refresh expiry; rotation, reuseInterval 0,
+	// a replay refused without revocation.
+	"dex": {access: 24 * time.Hour, rotation: true, spa: true},
+	// Duende: 3600 s; 2,592,000 s absolute; ReUse.
+	"duende": {access: 3600 * time.Second, absolute: 30 * day, spa: true},
+	// node-oidc-provider: 3600 s; 14 d (remaining TTL on rotation for a
+	// public web client); rotation; reuse revokes the grant.
+	"node-oidc-provider": {access: 3600 * time.Second, absolute: 14 * day, rotation: true, detection: true, killAccess: true, spa: true},
 	// tokensim: 15 min; 30 d absolute, 7 d idle; rotation + reuse detection.
-	"tokensim": {access: 15 * time.Minute, absolute: 30 * day, idle: 7 * day, rotation: true, detection: true, killAccess: true},
+	"tokensim": {access: 15 * time.Minute, absolute: 30 * day, idle: 7 * day, rotation: true, detection: true, killAccess: true, spa: true},
 	// naive: 24 h; 90 d; nothing; stateless API.
-	"naive": {access: 24 * time.Hour, absolute: 90 * day},
+	"naive": {access: 24 * time.Hour, absolute: 90 * day, spa: true},
 }
 
 // TestLifePresets: every preset makes a world and carries the table's
@@ -59,8 +83,18 @@ func TestLifePresets(t *testing.T) {
 			pol := p.Policy
 			if pol.AccessTTL != want.access || pol.RefreshAbsolute != want.absolute || pol.RefreshIdle != want.idle ||
 				pol.ReuseGrace != want.grace || pol.Rotation != want.rotation || pol.ReuseDetection != want.detection ||
-				pol.RevokeAccessOnReuse != want.killAccess {
+				pol.RevokeAccessOnReuse != want.killAccess || pol.RotationKeepsOld != want.keepsOld ||
+				pol.RefreshWithoutOffline != want.withoutOffline || pol.OfflineTokens != want.offline ||
+				pol.OfflineIdle != want.offlineIdle || pol.OfflineAbsolute != want.offlineAbs {
 				t.Fatalf("policy %+v, want %+v", pol, want)
+			}
+			if got, _ := pol.IssuesRefresh(KindSPA, true); got != want.spa {
+				t.Fatalf("the single-page app gets a refresh token: %t, want %t", got, want.spa)
+			}
+			for _, n := range p.Notes {
+				if !strings.HasPrefix(n, "approximated: ") && !strings.HasPrefix(n, "unverified: ") && !strings.HasPrefix(n, "not modelled: ") {
+					t.Errorf("note %q does not say what kind it is", n)
+				}
 			}
 			if pol.Leeway != 30*time.Second || pol.CodeTTL != 60*time.Second || pol.APIMode != ModeStateless ||
 				pol.Alg != RS256 || pol.RefreshSkew != 30*time.Second || pol.SingleFlight || pol.APIClockSkew != 0 {
@@ -77,7 +111,7 @@ func TestLifePresets(t *testing.T) {
 			// confidential client where the preset gives public clients
 			// no refresh token).
 			w := lifeWorld(t, p.Name, func(c *Config) {
-				if !pol.PublicRefresh {
+				if !want.spa {
 					c.Client = KindWeb
 				}
 			})
@@ -99,20 +133,29 @@ func TestLifePresets(t *testing.T) {
 			if want.absolute == 0 && !f.AbsExpiry.IsZero() {
 				t.Fatalf("no absolute lifetime, but abs expiry %s", f.AbsExpiry)
 			}
+			// A login with offline_access under offline tokens (Keycloak)
+			// gets an offline token: the offline lifetimes, no SSO max.
+			if f.Offline != want.offline || (want.offline && want.offlineAbs == 0 && !f.AbsExpiry.IsZero()) {
+				t.Fatalf("offline %t (want %t), abs expiry %s", f.Offline, want.offline, f.AbsExpiry)
+			}
 		})
 	}
 }
 
 // TestLifePresetReuseUnderEveryPreset: curriculum `presets` —
 // refresh-theft-rotation under each preset: detection where the preset
-// rotates and detects, silence otherwise.
+// rotates and detects; a refusal that leaves the family alive where it
+// rotates without detection (Dex: "claimed twice",
+// server/refreshhandlers.go); silence where it does not rotate, or where
+// the old token stays valid (Entra ID: "doesn't revoke old refresh
+// tokens", learn.microsoft.com/entra/identity-platform/refresh-tokens).
 func TestLifePresetReuseUnderEveryPreset(t *testing.T) {
 	for _, p := range Presets() {
 		t.Run(p.Name, func(t *testing.T) {
 			want := lifePresetFigures[p.Name]
 			w := lifeWorld(t, p.Name)
 			lifeLogin(t, w, "")
-			if !p.Policy.PublicRefresh {
+			if !want.spa {
 				// No refresh token in the single-page app: nothing to steal.
 				if o := w.Attacker().Steal(SourceScript, TokenRefresh); o.Error != ErrUnreachable {
 					t.Fatalf("steal from an SPA without a refresh token: %+v", o)
@@ -121,9 +164,10 @@ func TestLifePresetReuseUnderEveryPreset(t *testing.T) {
 			}
 			lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 			lifeOK(t, "thief refreshes", w.Attacker().Refresh(), http.StatusOK)
-			lifeAdvance(t, w, time.Minute) // beyond any grace
+			lifeAdvance(t, w, time.Minute) // beyond these presets' grace intervals
 			o := w.App().Refresh()
-			if want.rotation && want.detection {
+			switch {
+			case want.rotation && want.detection:
 				lifeFail(t, "victim", o, 400, ErrInvalidGrant, "reuse detected")
 				if lifeFamily(t, w, "f-1").RevokedWhy == "" {
 					t.Fatal("family not revoked")
@@ -132,9 +176,16 @@ func TestLifePresetReuseUnderEveryPreset(t *testing.T) {
 				if got := lifeFamily(t, w, "f-1").Access[1].State == StateRevoked; got != want.killAccess {
 					t.Fatalf("thief's access token revoked: %t, want %t", got, want.killAccess)
 				}
-				return
+			case want.rotation && !want.keepsOld:
+				lifeFail(t, "victim", o, 400, ErrInvalidGrant, "reuse detection is off", "stays alive")
+				if f := lifeFamily(t, w, "f-1"); f.RevokedWhy != "" {
+					t.Fatalf("a refused replay revoked the family: %s", f.RevokedWhy)
+				}
+				lifeOK(t, "thief refreshes on", w.Attacker().Refresh(), http.StatusOK)
+			default:
+				lifeOK(t, "victim (nothing retired: nothing to detect)", o, http.StatusOK)
+				lifeOK(t, "thief refreshes on", w.Attacker().Refresh(), http.StatusOK)
 			}
-			lifeOK(t, "victim (no rotation: nothing to detect)", o, http.StatusOK)
 		})
 	}
 }

@@ -52,6 +52,7 @@ type clientReg struct {
 	secretHash   [32]byte // confidential clients only; compared in constant time
 	redirectURIs []string
 	anyLoopback  bool // serve mode's native client: any loopback port (RFC 8252 §7.3, see allowsRedirect)
+	browser      bool // a public client that runs in a browser (a single-page app), not an installed app
 	grants       []string
 	scopes       []string
 	resource     bool // a resource server: may introspect, may not obtain tokens
@@ -78,7 +79,7 @@ func (c *clientReg) allowsScope(s string) bool {
 func defaultClients() map[string]*clientReg {
 	grants := []string{"authorization_code", "refresh_token"}
 	return map[string]*clientReg{
-		ClientSPA:        {id: ClientSPA, public: true, redirectURIs: []string{RedirectURI}, grants: grants, scopes: ScopesSupported()},
+		ClientSPA:        {id: ClientSPA, public: true, browser: true, redirectURIs: []string{RedirectURI}, grants: grants, scopes: ScopesSupported()},
 		ClientWeb:        {id: ClientWeb, secretHash: sha256.Sum256([]byte(webSecret)), redirectURIs: []string{RedirectURI}, grants: grants, scopes: ScopesSupported()},
 		ClientAPI:        {id: ClientAPI, secretHash: sha256.Sum256([]byte(apiSecret)), resource: true},
 		ClientFirstParty: {id: ClientFirstParty, public: true, grants: []string{"refresh_token"}, scopes: ScopesSupported()},

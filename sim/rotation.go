@@ -79,10 +79,10 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 	if rt.state == StateRevoked {
 		return deny("refresh token revoked", fmt.Sprintf("refresh token %s was revoked at %s because %s", rt.label, when(rt.changedAt), rt.why))
 	}
-	if pol.RefreshIdle > 0 && !now.Before(rt.lastUsed.Add(pol.RefreshIdle)) {
+	if idle, name := fam.idle(pol); idle > 0 && !now.Before(rt.lastUsed.Add(idle)) {
 		return deny("refresh token expired (idle lifetime)",
-			fmt.Sprintf("refresh token %s was last used at %s and idle lifetime is %s: it expired at %s; the session is over and the user must log in again",
-				rt.label, whenDay(rt.lastUsed), FormatDuration(pol.RefreshIdle), whenDay(rt.lastUsed.Add(pol.RefreshIdle))))
+			fmt.Sprintf("refresh token %s was last used at %s and %s is %s: it expired at %s; the session is over and the user must log in again",
+				rt.label, whenDay(rt.lastUsed), name, FormatDuration(idle), whenDay(rt.lastUsed.Add(idle))))
 	}
 	scope, e := narrowScope(fam, f.get("scope"))
 	if e != nil {
@@ -96,12 +96,22 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 		fam.jkt = jkt
 	}
 	var newRT string
-	if pol.Rotation {
+	switch {
+	case pol.Rotation && pol.RotationKeepsOld:
+		// Entra ID: "Refresh tokens replace themselves with a fresh token
+		// upon every use. The Microsoft identity platform doesn't revoke old
+		// refresh tokens when used to fetch new access tokens"
+		// (learn.microsoft.com/entra/identity-platform/refresh-tokens). The
+		// old token stays active, its idle clock restarted like any used
+		// token's; nothing is retired, so nothing can be detected as reuse.
+		rt.lastUsed = now
+		newRT, _ = as.newRefresh(fam, rt, true)
+	case pol.Rotation:
 		var next *refreshRecord
-		newRT, next = as.newRefresh(fam, rt)
+		newRT, next = as.newRefresh(fam, rt, false)
 		as.retire(rt, next, "rotated: it was exchanged for "+next.label)
 		fam.prev = rt
-	} else {
+	default:
 		// No rotation: the same token stays valid and its idle clock
 		// restarts. The response omits refresh_token, which clients (x/oauth2
 		// among them) read as "keep the one you have" (checklist item 29).
@@ -124,7 +134,7 @@ func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam, jkt string) (*to
 		return nil, e.about(rt.label, fam.label)
 	}
 	pol := as.env.policy()
-	newRT, _ := as.newRefresh(fam, rt)
+	newRT, _ := as.newRefresh(fam, rt, false)
 	after := FormatDuration(as.env.clock.Now().Sub(rt.changedAt)) + " after its rotation"
 	switch d := as.env.clock.Now().Sub(rt.changedAt); {
 	case d <= 0:

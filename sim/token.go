@@ -94,14 +94,20 @@ func (as *AuthServer) issue(fam *family, scope, nonce, rt, jkt string) (*tokenRe
 
 // newRefresh mints a refresh token in fam: an opaque 256-bit random value,
 // stored only as its hash (RFC 9700 §2.2.2, RFC 6749 §10.10).
-func (as *AuthServer) newRefresh(fam *family, parent *refreshRecord) (string, *refreshRecord) {
+//
+// keepsParent says the parent stays valid beside the new token
+// (Policy.RotationKeepsOld), which the summary then says.
+func (as *AuthServer) newRefresh(fam *family, parent *refreshRecord, keepsParent bool) (string, *refreshRecord) {
 	now := as.env.clock.Now()
 	v := as.env.rand.token(32)
 	rec := &refreshRecord{label: as.nextLabel("rt"), hash: hashToken(v), fam: fam, issuedAt: now, lastUsed: now, state: StateActive, parent: parent}
 	fam.refresh = append(fam.refresh, rec)
 	as.refresh[rec.hash] = rec
 	sum := "refresh token " + rec.label + " in family " + fam.label
-	if parent != nil {
+	switch {
+	case parent != nil && keepsParent:
+		sum += ", issued for " + parent.label + ", which stays valid: this AS does not revoke a used refresh token"
+	case parent != nil:
 		sum += ", replacing " + parent.label
 	}
 	as.env.emit(Event{Kind: KindIssued, From: ActorAS, Token: rec.label, Family: fam.label, Summary: sum})

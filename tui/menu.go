@@ -83,7 +83,13 @@ func (m *menu) view(st *Styles, width, height int) string {
 		for i := start; i < start+n; i++ {
 			c := m.choices[i]
 			mark := "  "
+			// Only choices 1 to 9 have a key; the rest (the preset menu has
+			// thirteen) are reached with the arrows and enter, so they show
+			// no number that typing could not choose.
 			line := fmt.Sprintf("%d. %s", i+1, c.label)
+			if i >= 9 {
+				line = "   " + c.label
+			}
 			if c.note != "" {
 				line += st.Subtle.Render("  (" + c.note + ")")
 			}

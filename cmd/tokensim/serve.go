@@ -392,9 +392,21 @@ func serveGuide(w *sim.World, o serveOpts) string {
 	p("     curl -s -H 'Authorization: Bearer ACCESS_TOKEN' %s/api/orders", iss)
 	p("  4. Let the access token expire (lifetime %s, so jump %s)", serveLifetime(pol.AccessTTL, o.speed), sim.FormatDuration(ttl))
 	p("     curl -s -X POST %s%s -d by=%s", iss, sim.ServeClockPath, sim.FormatDuration(ttl))
-	p("  5. Refresh: the answer carries a new refresh token; keep it (rotation)")
+	// Steps 5 and 6 follow the policy: a response without rotation carries
+	// no refresh token (sim/rotation.go), and Entra's rotation leaves the
+	// old one valid (Policy.RotationKeepsOld).
+	switch {
+	case !pol.Rotation:
+		p("  5. Refresh: without rotation the answer carries no refresh token; keep the one you have")
+	case pol.RotationKeepsOld:
+		p("  5. Refresh: the answer carries a new refresh token; the one you sent stays valid too")
+	default:
+		p("  5. Refresh: the answer carries a new refresh token; keep it (rotation)")
+	}
 	p("     curl -s -u web:%s %s/token -d grant_type=refresh_token -d refresh_token=REFRESH_TOKEN", sim.DemoWebSecret, iss)
 	switch {
+	case pol.Rotation && pol.RotationKeepsOld:
+		p("  6. Replay the old refresh token: it still works; this AS never retires a used refresh token, so there is no reuse to detect")
 	case !pol.Rotation:
 		p("  6. Replay the old refresh token: without rotation it is the same token, and it still works")
 	case !pol.ReuseDetection:

@@ -1,0 +1,68 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
+)
+
+// TestMenuBeyondNine: the what-if preset menu lists every preset of the
+// engine (thirteen since issue 12 added entra, cognito, dex, duende and
+// node-oidc-provider). Only choices 1 to 9 have a key, so the later ones
+// show no number that typing could not choose, and the arrows and enter
+// reach them.
+func TestMenuBeyondNine(t *testing.T) {
+	picked := ""
+	m := &menu{title: "Preset"}
+	for _, p := range sim.Presets() {
+		m.choices = append(m.choices, choice{label: p.Name, pick: func() tea.Cmd { picked = p.Name; return nil }})
+	}
+	if len(m.choices) <= 9 {
+		t.Fatal("fewer than ten presets: this test guards nothing")
+	}
+	view := ansi.Strip(m.view(NewStyles(true), 80, 0))
+	if !strings.Contains(view, "9. "+m.choices[8].label) || strings.Contains(view, "10.") {
+		t.Errorf("numbers in the menu:\n%s", view)
+	}
+	for _, c := range m.choices[9:] {
+		if !strings.Contains(view, c.label) {
+			t.Errorf("%s is not shown:\n%s", c.label, view)
+		}
+	}
+	keys := DefaultKeyMap()
+	m, _, _ = m.update(tea.KeyPressMsg{Code: tea.KeyUp}, &keys)
+	if _, res, _ := m.update(tea.KeyPressMsg{Code: tea.KeyEnter}, &keys); res != menuPicked || picked != sim.Presets()[len(sim.Presets())-1].Name {
+		t.Fatalf("up, enter picked %q (%v)", picked, res)
+	}
+}
+
+// TestServerTabRefreshWords: issue 12 section 4. The Server tab's policy
+// line says the refresh token this lesson's app gets, in the engine's
+// words: none for spring's single-page app (no lifetime shown for a token
+// that is not issued), the web app's 60 min, and Keycloak's offline token.
+func TestServerTabRefreshWords(t *testing.T) {
+	for _, c := range []struct{ lesson, preset, want, not string }{
+		{"presets", "spring", "refresh token: none ·", "1h"},
+		{"presets", "google", "refresh token: none ·", "183d"},
+		{"presets", "keycloak", "refresh token: offline token: 30d idle, no maximum; without offline_access: 10h absolute, 30m idle", ""},
+		{"presets", "entra", "a new refresh token each use; the old one stays valid", ""},
+	} {
+		sc, err := scenarios.Lookup(c.lesson)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := scenarios.Execute(sc, scenarios.Options{Preset: c.preset, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tl := newTimeline(r)
+		out := strings.Join(strings.Fields(ansi.Strip(serverTab(&tl, NewStyles(true), 400))), " ")
+		if !strings.Contains(out, c.want) || (c.not != "" && strings.Contains(out, "refresh token: "+c.not)) {
+			t.Errorf("%s under %s: %s", c.lesson, c.preset, out)
+		}
+	}
+}
