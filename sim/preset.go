@@ -17,6 +17,26 @@ type Preset struct {
 	Policy  Policy
 }
 
+// notModelled names, per preset, the policy knobs (as in `--set`) that the
+// vendor has but the preset leaves at zero because the figure is
+// unverified: front ends say "not modelled" there, never "none".
+var notModelled = map[string][]string{
+	// Auth0 has an inactivity lifetime for refresh tokens (docs:
+	// configure-refresh-token-expiration); its default is unverified here.
+	"auth0": {"refresh_idle"},
+}
+
+// Models reports whether the preset models knob. A knob it does not model
+// is not "none" at the vendor, only unknown here.
+func (p Preset) Models(knob string) bool {
+	for _, k := range notModelled[p.Name] {
+		if k == knob {
+			return false
+		}
+	}
+	return true
+}
+
 // base carries what every preset shares unless it says otherwise: the
 // simulator's own choices, not a vendor's.
 func base() Policy {
@@ -113,7 +133,7 @@ func Presets() []Preset {
 	return []Preset{
 		{"tokensim", "teaching default: 15 min access, rotation with reuse detection", "tokensim's own choice", tokensim},
 		{"auth0", "24 h access, rotating refresh with breach detection, 30 d absolute", "Auth0 docs", auth0},
-		{"okta", "1 h access, rotation with a 30 s grace, 90 d refresh", "Okta docs", okta},
+		{"okta", "org authorization server: 1 h access, rotation with a 30 s grace, 90 d refresh", "Okta docs (org authorization server)", okta},
 		{"keycloak", "5 min access, no rotation, 30 min idle / 10 h max session", "Keycloak realm defaults", keycloak},
 		{"spring", "5 min access, 60 min refresh, no rotation", "Spring Authorization Server TokenSettings", spring},
 		{"hydra", "1 h access, rotation with grace 0, reuse revokes the chain", "ORY Hydra / fosite", hydra},

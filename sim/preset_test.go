@@ -183,3 +183,25 @@ func TestSpringNoPublicRefresh(t *testing.T) {
 		}
 	}
 }
+
+// TestPresetModels: Auth0 has an inactivity lifetime for refresh tokens
+// (Auth0 docs, configure-refresh-token-expiration) whose default we could
+// not verify, so the auth0 preset leaves it out and says "not modelled"
+// rather than "none" (issue 12, nits); presets that do model the knob say so.
+func TestPresetModels(t *testing.T) {
+	for _, tc := range []struct {
+		preset string
+		want   bool
+	}{{"auth0", false}, {"tokensim", true}, {"okta", true}, {"keycloak", true}} {
+		p, err := LookupPreset(tc.preset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Models("refresh_idle"); got != tc.want {
+			t.Errorf("%s models refresh_idle: %v, want %v", tc.preset, got, tc.want)
+		}
+	}
+	if p, _ := LookupPreset("okta"); !strings.Contains(p.Summary, "org authorization server") || !strings.Contains(p.Source, "org authorization server") {
+		t.Errorf("okta's figures are the org authorization server's (Okta docs: token lifetimes), but it says %q (%s)", p.Summary, p.Source)
+	}
+}

@@ -46,13 +46,23 @@ func serverTab(t *timeline, st *Styles, w int) string {
 	pol := snap.Policy
 	b.WriteString(st.Title.Render("Policy") + "\n")
 	b.WriteString(wrap(fmt.Sprintf("preset %s · access %s · refresh absolute %s, idle %s · rotation %v · reuse detection %v · grace %s · API %s · leeway %s",
-		t.preset, sim.FormatDuration(pol.AccessTTL), orNone(pol.RefreshAbsolute), orNone(pol.RefreshIdle),
+		t.preset, sim.FormatDuration(pol.AccessTTL), orNone(pol.RefreshAbsolute), idleWord(t.preset, pol.RefreshIdle),
 		pol.Rotation, pol.ReuseDetection, sim.FormatDuration(pol.ReuseGrace), pol.APIMode, sim.FormatDuration(pol.Leeway)), w) + "\n\n")
 	c := snap.Counts
 	b.WriteString(st.Title.Render("Counters") + "\n")
 	b.WriteString(wrap(fmt.Sprintf("exchanges %d · signatures %d · verifications %d · introspections %d · JWKS fetches %d · denylist %d",
 		c.Exchanges, c.Signatures, c.Verifications, c.Introspections, c.JWKSFetches, snap.Denylist), w) + "\n")
 	return b.String()
+}
+
+// idleWord is the refresh idle lifetime in force: "not modelled" when it
+// is zero only because the preset leaves out a figure its vendor has
+// (sim.Preset.Models), never "none".
+func idleWord(preset string, d time.Duration) string {
+	if p, err := sim.LookupPreset(preset); d == 0 && err == nil && !p.Models("refresh_idle") {
+		return "not modelled"
+	}
+	return orNone(d)
 }
 
 func orNone(d time.Duration) string {

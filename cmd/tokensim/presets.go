@@ -24,12 +24,21 @@ func (e *env) presets(args []string) int {
 	for _, p := range sim.Presets() {
 		pol := p.Policy
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\t%v\t%s\t%s\n", p.Name, sim.FormatDuration(pol.AccessTTL),
-			orNone(pol.RefreshAbsolute), orNone(pol.RefreshIdle), pol.Rotation, pol.ReuseDetection, sim.FormatDuration(pol.ReuseGrace), p.Summary)
+			orNone(pol.RefreshAbsolute), idle(p), pol.Rotation, pol.ReuseDetection, sim.FormatDuration(pol.ReuseGrace), p.Summary)
 	}
 	if err := tw.Flush(); err != nil {
 		return 1
 	}
 	return 0
+}
+
+// idle is the preset's refresh idle lifetime, or "not modelled" where the
+// vendor has one this preset leaves out (sim.Preset.Models).
+func idle(p sim.Preset) string {
+	if !p.Models("refresh_idle") {
+		return "not modelled"
+	}
+	return orNone(p.Policy.RefreshIdle)
 }
 
 func orNone(d time.Duration) string {
