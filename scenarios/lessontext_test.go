@@ -135,6 +135,12 @@ func TestLessonTextCorrected(t *testing.T) {
 		{"refresh-token-at-api", 0, []string{"Where each token belongs"}, []string{"Each token has one audience"}, "RFC 7519 §4.1.3"},
 		{"refresh-token-at-api", 6, []string{"to /token, and to /revoke at logout (RFC 7009)", "aud may list several (RFC 7519 section 4.1.3)", "RFC 9700 section 2.3"},
 			[]string{"exactly one place it should go"}, "RFC 7519 §4.1.3, RFC 7009 §2"},
+		{"refresh-token-at-api", 1, []string{"the refresh token for the auth server (its token endpoint, and /revoke at logout)"},
+			[]string{"the refresh token for the auth server's token endpoint"}, "RFC 7009 §2"},
+		{"silent-refresh", 1, []string{"goes only to the auth server, to its token endpoint (and to /revoke at logout, RFC 7009)"},
+			[]string{"goes only to the auth server's token endpoint"}, "RFC 7009 §2"},
+		{"bearer-calls", 7, []string{"only ever goes back to the auth server (to /token, or to /revoke at logout, RFC 7009)"},
+			[]string{"only ever goes back to that endpoint"}, "RFC 7009 §2"},
 		// The API checks typ, iss, aud and exp besides the signature
 		// (RFC 9068 §4; sim/validate.go).
 		{"logout", 8, []string{"checks the token locally (signature, typ, iss, aud, exp)"},
