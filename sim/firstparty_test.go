@@ -126,6 +126,11 @@ func TestLifeFirstPartyScriptInjection(t *testing.T) {
 	if o.Error != ErrUnreachable || !strings.Contains(o.Reason, "httpOnly") {
 		t.Fatalf("script vs httpOnly cookie: %+v", o)
 	}
+	// A page variable is no defence against script in the page
+	// (draft-ietf-oauth-browser-based-apps, in-memory storage).
+	if !strings.Contains(o.Reason, "a script in the page can intercept it") {
+		t.Errorf("the reason presents the page variable as out of the script's reach: %q", o.Reason)
+	}
 	if w.Inspect().Attacker.HoldsRefresh {
 		t.Fatal("the attacker holds a refresh token")
 	}
