@@ -141,6 +141,8 @@ func TestLessonTextCorrected(t *testing.T) {
 			[]string{"goes only to the auth server's token endpoint"}, "RFC 7009 §2"},
 		{"bearer-calls", 7, []string{"only ever goes back to the auth server (to /token, or to /revoke at logout, RFC 7009)"},
 			[]string{"only ever goes back to that endpoint"}, "RFC 7009 §2"},
+		{"wrong-audience", 6, []string{"though aud may list several (RFC 7519 section 4.1.3", "checks that it is among them"},
+			[]string{"Every token has one audience"}, "RFC 7519 §4.1.3"},
 		// The API checks typ, iss, aud and exp besides the signature
 		// (RFC 9068 §4; sim/validate.go).
 		{"logout", 8, []string{"checks the token locally (signature, typ, iss, aud, exp)"},
