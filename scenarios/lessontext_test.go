@@ -117,7 +117,8 @@ func TestLessonTextCorrected(t *testing.T) {
 		// The first-party backend is the token issuer: no delegation,
 		// consent or SSO; a password posted anywhere but the AS is the
 		// password grant RFC 9700 §2.4 forbids.
-		{"first-party", 1, []string{"the app's own backend is the token issuer", "It is not OAuth", "password grant, which RFC 9700 section 2.4 forbids"},
+		{"first-party", 1, []string{"the app's own backend is the token issuer", "It is not OAuth",
+			"the password is typed only at the auth server's own page", "password grant, which RFC 9700 section 2.4 forbids"},
 			[]string{"No authorization server and no redirects"}, "RFC 9700 §2.4"},
 		{"first-party", 17, []string{"no delegation to another app, no consent and no single sign-on"},
 			[]string{"all work as they do in OAuth, without the OAuth vocabulary"}, "RFC 6749 §1"},
