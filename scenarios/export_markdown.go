@@ -144,10 +144,10 @@ func writeTokens(b *strings.Builder, r *Run) {
 		}
 		fmt.Fprintf(b, "\n### %s, held by %s\n\n| | claim | value | meaning |\n|---|---|---|---|\n", title, t.Holder.Title())
 		for _, k := range sim.SortedKeys(t.Header) {
-			fmt.Fprintf(b, "| header | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Header[k])), mdCell(sim.ClaimMeaning(k)))
+			fmt.Fprintf(b, "| header | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Header[k])), mdCell(sim.ClaimMeaningFor(t.Kind, k)))
 		}
 		for _, k := range sim.SortedKeys(t.Claims) {
-			fmt.Fprintf(b, "| payload | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Claims[k])), mdCell(sim.ClaimMeaning(k)))
+			fmt.Fprintf(b, "| payload | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Claims[k])), mdCell(sim.ClaimMeaningFor(t.Kind, k)))
 		}
 	}
 }

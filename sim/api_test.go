@@ -619,9 +619,15 @@ func TestAPIFormBodyToken(t *testing.T) {
 			}
 		})
 	}
-	// §2.3: the URI query parameter.
-	if r := send(t, w, ActorApp, "GET", APIAudience+"/api/profile?access_token="+url.QueryEscape(at), "", nil); r.status != 200 {
-		t.Errorf("query token: %d", r.status)
+	// RFC 6750 §2.3's URI query parameter is refused: RFC 9700 §4.3.2 says
+	// clients must not send access tokens in a query parameter (browser
+	// history, logs, Referer), so the API answers 400 invalid_request and
+	// tells the learner why instead of silently accepting it.
+	if r := send(t, w, ActorApp, "GET", APIAudience+"/api/profile?access_token="+url.QueryEscape(at), "", nil); r.status != 400 ||
+		!strings.Contains(r.header.Get("WWW-Authenticate"), `error="invalid_request"`) || !strings.Contains(r.body, "RFC 9700 section 4.3.2") {
+		t.Errorf("query token: %d %q %q, want 400 invalid_request citing RFC 9700 section 4.3.2", r.status, r.header.Get("WWW-Authenticate"), r.body)
+	} else if ev := apiLastAPIEvent(t, w); !strings.Contains(ev.Reason, "must not send access tokens there") {
+		t.Errorf("query token: reason %q does not say why", ev.Reason)
 	}
 	// A repeated form parameter is malformed (RFC 6749 §3.1 rule, kept for §2.2).
 	r := send(t, w, ActorApp, "POST", APIAudience+"/api/orders", body+"&access_token=x",

@@ -96,10 +96,16 @@ func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
 			}
 			return held, "an injected script read the " + string(kind) + " token from localStorage: any script on the page can"
 		case StorageMemory:
-			return "", "the tokens live in a JavaScript variable, so an injected script cannot read them from storage; it still runs inside the page, so it can make the app call the API, hook fetch, or run a silent login of its own (memory storage stops reading tokens, not using the session)"
+			// draft-ietf-oauth-browser-based-apps (in-memory token storage):
+			// a variable is out of reach of storage APIs only; script in the
+			// same page can still intercept the tokens. The simulated
+			// script reads storage, so it finds nothing here, and the
+			// reason says that this is a limit of the position, not a
+			// defence.
+			return "", "the tokens live in a JavaScript variable, which no storage API lists, so reading storage finds nothing. That is not a defence: an injected script runs in the same page and can still reach them, by hooking fetch to see the Authorization header and the /token response, or by running a silent login of its own (draft-ietf-oauth-browser-based-apps, in-memory storage); this position models only reading storage"
 		case StorageCookie:
 			if a.victim.fp {
-				return "", "the refresh token is in an httpOnly cookie, which scripts cannot read, and the access token lives in a variable of the page, not in storage a script can enumerate (the script can still make the page call /auth/refresh: session riding)"
+				return "", "the refresh token is in an httpOnly cookie, which scripts cannot read, and the access token lives in a variable of the page, which reading storage does not find, though a script in the page can intercept it (it can also make the page call /auth/refresh: session riding)"
 			}
 			return "", "the tokens stay on the app's backend; the browser holds only an httpOnly cookie, which scripts cannot read"
 		default:

@@ -84,9 +84,11 @@ func TestBearerBareChallenge(t *testing.T) {
 	}
 }
 
-// TestBearerMalformed: a malformed Authorization header or a token sent by
-// more than one method → 400 invalid_request with a description (RFC 6750
-// §2: "Clients MUST NOT use more than one method"; §3.1 invalid_request).
+// TestBearerMalformed: a malformed Authorization header, a token sent by
+// more than one method, or any access_token in the URL query → 400
+// invalid_request with a description (RFC 6750 §2: "Clients MUST NOT use
+// more than one method"; §3.1 invalid_request; RFC 9700 §4.3.2: clients
+// must not send access tokens in a URI query parameter).
 func TestBearerMalformed(t *testing.T) {
 	w := newTestWorld(t)
 	at, _ := login(t, w)
@@ -114,11 +116,11 @@ func TestBearerMalformed(t *testing.T) {
 		{"trailing space", "GET", prof, "", []string{"Bearer " + at + " "}, false, "b64token"},
 		{"two headers", "GET", prof, "", []string{"Bearer " + at, "Bearer " + at}, false, "more than one"},
 		{"Basic and Bearer headers", "GET", prof, "", []string{"Basic eDp5", "Bearer " + at}, false, "more than one"},
-		{"header and query", "GET", prof + "?access_token=" + url.QueryEscape(at), "", []string{"Bearer " + at}, false, "more than one method"},
+		{"header and query", "GET", prof + "?access_token=" + url.QueryEscape(at), "", []string{"Bearer " + at}, false, "URL query"},
 		{"header and body", "POST", APIAudience + "/api/orders", "access_token=" + at, []string{"Bearer " + at}, true, "more than one method"},
-		{"query and body", "POST", APIAudience + "/api/orders?access_token=" + at, "access_token=" + at, nil, true, "more than one method"},
-		{"query twice", "GET", prof + "?access_token=a&access_token=b", "", nil, false, "repeated"},
-		{"query empty", "GET", prof + "?access_token=", "", nil, false, "empty"},
+		{"query and body", "POST", APIAudience + "/api/orders?access_token=" + at, "access_token=" + at, nil, true, "URL query"},
+		{"query twice", "GET", prof + "?access_token=a&access_token=b", "", nil, false, "URL query"},
+		{"query empty", "GET", prof + "?access_token=", "", nil, false, "URL query"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := http.Header{"Authorization": tc.auth}
@@ -145,7 +147,11 @@ func TestBearerMalformed(t *testing.T) {
 			if err := json.Unmarshal([]byte(r.body), &body); err != nil || body["error"] != ErrInvalidRequest || body["error_description"] != params["error_description"] {
 				t.Errorf("body %q does not match the challenge", r.body)
 			}
-			if ev := apiLastAPIEvent(t, w); ev.Error != ErrInvalidRequest || !strings.Contains(ev.Reason, "malformed") {
+			wantWhy := "malformed"
+			if tc.desc == "URL query" {
+				wantWhy = "RFC 9700 section 4.3.2 says clients must not send access tokens there"
+			}
+			if ev := apiLastAPIEvent(t, w); ev.Error != ErrInvalidRequest || !strings.Contains(ev.Reason, wantWhy) {
 				t.Errorf("event error %q reason %q", ev.Error, ev.Reason)
 			}
 		})

@@ -25,7 +25,9 @@ const (
 )
 
 // DefaultScope is what the app asks for at login. offline_access asks for a
-// refresh token (OIDC Core §11); leave it out and none is issued.
+// refresh token that works while the user is absent, with her consent (OIDC
+// Core §11). This simulator's AS issues none without it; that is its policy,
+// not a rule of OIDC: many ASs issue a session-bound refresh token without it.
 const DefaultScope = "openid profile orders:read offline_access"
 
 // Client is the client application. It logs the user in through the

@@ -127,7 +127,7 @@ func checkVerifier(rec *codeRecord, verifier string) *oauthError {
 	}
 	if subtle.ConstantTimeCompare([]byte(S256Challenge(verifier)), []byte(rec.challenge)) != 1 {
 		return newErr(400, ErrInvalidGrant, "code_verifier does not match the code_challenge").
-			because("BASE64URL(SHA256(code_verifier)) differs from code " + rec.label + "'s challenge: only the app that started the login knows the verifier (RFC 7636 section 4.6)")
+			because("BASE64URL(SHA256(code_verifier)) differs from code " + rec.label + "'s challenge: the verifier stays with the app that started the login and never travels in a URL (RFC 7636 section 4.6)")
 	}
 	return nil
 }

@@ -166,8 +166,12 @@ func (api *API) credentials(r *http.Request, body form) (apiCredential, *apiRefu
 			}
 			return apiCredential{}, &apiRefusal{status: 401, challenge: api.bearerChallenge(challenge{realm: api.realm}), reason: why}
 		}
+		why := "malformed request: " + bf.desc
+		if bf.why != "" {
+			why = bf.why
+		}
 		return apiCredential{}, &apiRefusal{status: 400, code: ErrInvalidRequest, desc: bf.desc,
-			challenge: api.bearerChallenge(challenge{realm: api.realm, err: ErrInvalidRequest, desc: bf.desc}), reason: "malformed request: " + bf.desc}
+			challenge: api.bearerChallenge(challenge{realm: api.realm, err: ErrInvalidRequest, desc: bf.desc}), reason: why}
 	}
 	return apiCredential{token: raw}, nil
 }

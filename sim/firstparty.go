@@ -199,12 +199,16 @@ func (c *Client) fpPost(path string, body string) Outcome {
 // RideSession is what script injection does against a first-party app
 // whose refresh token it cannot read: it makes the page call /auth/refresh
 // (the browser attaches the cookie) and exfiltrates the new access token.
+// The request leaves Alice's browser, from the app's page, so it goes out
+// on the app's transport and the wire records it as the app's: that is
+// why the backend cannot tell it from a normal refresh. Only the
+// exfiltration (the token.stolen event) involves the attacker.
 func (a *Attacker) RideSession() Outcome {
 	v := a.victim
 	if !v.fp {
 		return Outcome{Error: ErrUnreachable, Reason: "session riding needs a first-party backend that refreshes from a cookie"}
 	}
-	rider := &http.Client{Transport: a.http.Transport, Jar: v.jar}
+	rider := &http.Client{Transport: v.http.Transport, Jar: v.jar}
 	req, _ := http.NewRequest(http.MethodPost, AppOrigin+"/auth/refresh", nil)
 	req.Header.Set("Content-Type", "application/json")
 	resp, body, o := a.env.send(rider, req)

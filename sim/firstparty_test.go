@@ -126,12 +126,23 @@ func TestLifeFirstPartyScriptInjection(t *testing.T) {
 	if o.Error != ErrUnreachable || !strings.Contains(o.Reason, "httpOnly") {
 		t.Fatalf("script vs httpOnly cookie: %+v", o)
 	}
+	// A page variable is no defence against script in the page
+	// (draft-ietf-oauth-browser-based-apps, in-memory storage).
+	if !strings.Contains(o.Reason, "a script in the page can intercept it") {
+		t.Errorf("the reason presents the page variable as out of the script's reach: %q", o.Reason)
+	}
 	if w.Inspect().Attacker.HoldsRefresh {
 		t.Fatal("the attacker holds a refresh token")
 	}
 	n := w.Log().Len()
 	lifeOK(t, "ride the session", w.Attacker().RideSession(), http.StatusOK)
-	ride := lifeExchanges(w, n, ActorAttacker, "/auth/refresh")
+	// The ride's request leaves Alice's browser, from the app's page: the
+	// wire records it as the app's, never the attacker's (issue 12: the
+	// diagram drew it Attacker → Auth server).
+	if ride := lifeExchanges(w, n, ActorAttacker, "/auth/refresh"); len(ride) != 0 {
+		t.Fatal("the ride's request is drawn from the attacker")
+	}
+	ride := lifeExchanges(w, n, ActorApp, "/auth/refresh")
 	if len(ride) != 1 || !strings.Contains(ride[0].Exchange.Request.Header.Get("Cookie"), RefreshCookie+"=") {
 		t.Fatal("the ride did not go through the browser's cookie")
 	}

@@ -362,3 +362,25 @@ func TestRefreshResponseHeaders_RFC6749_5_1(t *testing.T) {
 	r = asRefresh(t, w, tk.RefreshToken, "")
 	asWantError(t, r, http.StatusBadRequest, ErrInvalidGrant)
 }
+
+// TestRefreshWithAJWTSaysWhereTokensGo: an access token posted as a refresh
+// token is refused with a reason that says where each token belongs, true
+// to the sources: aud may name several APIs (RFC 7519 §4.1.3), and the
+// refresh token goes to the auth server's token and revocation endpoints
+// (RFC 6749 §1.5, RFC 7009 §2.1), not "one audience" (issue 12).
+func TestRefreshWithAJWTSaysWhereTokensGo(t *testing.T) {
+	w := newTestWorld(t)
+	login(t, w)
+	o := w.App().RefreshUsing(TokenAccess)
+	if o.Status != 400 || o.Error != ErrInvalidGrant {
+		t.Fatalf("access token as a refresh token: %+v", o)
+	}
+	for _, want := range []string{"the APIs their aud names", "its token and revocation endpoints", "RFC 7009 section 2.1"} {
+		if !strings.Contains(o.Reason, want) {
+			t.Errorf("reason %q lacks %q", o.Reason, want)
+		}
+	}
+	if strings.Contains(o.Reason, "one audience") {
+		t.Errorf("reason %q says a token has one audience; aud may be an array (RFC 7519 §4.1.3)", o.Reason)
+	}
+}

@@ -29,7 +29,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 		why := "the AS never issued this refresh token"
 		if strings.Count(v, ".") == 2 {
 			// A JWT: an access or ID token sent where a refresh token belongs.
-			why += ": it is a JWT, an access or ID token, not one of this AS's refresh tokens (which here are opaque random strings); each token has one audience: access tokens go to the API, ID tokens stay with the app, refresh tokens go only to the token endpoint"
+			why += ": it is a JWT, an access or ID token, not one of this AS's refresh tokens (which here are opaque random strings); access tokens go to the APIs their aud names, ID tokens stay with the app, refresh tokens go only to the auth server (its token and revocation endpoints: RFC 6749 section 1.5, RFC 7009 section 2.1)"
 		}
 		return nil, newErr(400, ErrInvalidGrant, "unknown refresh token").because(why)
 	}

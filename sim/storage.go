@@ -11,7 +11,10 @@ type Storage string
 
 const (
 	// StorageMemory: a JavaScript variable in the single-page app. An
-	// injected script cannot enumerate it the way it reads localStorage.
+	// injected script cannot enumerate it the way it reads localStorage,
+	// but it runs in the same page and can intercept it (hooking fetch, a
+	// silent login of its own: draft-ietf-oauth-browser-based-apps); the
+	// script position here models reading storage only, and says so.
 	StorageMemory Storage = "memory"
 	// StorageLocal: window.localStorage. Any script on the page, injected
 	// ones included, can read it.

@@ -446,7 +446,10 @@ func TestLifeReachMatrix(t *testing.T) {
 		script  string // "" = success, else a word of the reason
 	}{
 		{KindSPA, StorageLocal, ""},
-		{KindSPA, StorageMemory, "JavaScript variable"},
+		// A variable is not a defence against script in the same page
+		// (draft-ietf-oauth-browser-based-apps, in-memory storage): the
+		// reason must say so, not only that storage held nothing.
+		{KindSPA, StorageMemory, "That is not a defence: an injected script runs in the same page and can still reach them"},
 		{KindSPA, StorageCookie, "httpOnly cookie"},
 		{KindWeb, StorageServer, "server-side"},
 	} {

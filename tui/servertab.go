@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2/tree"
 	"github.com/tokensim/tokensim/sim"
@@ -66,11 +65,4 @@ func serverTab(t *timeline, st *Styles, w int) string {
 	b.WriteString(wrap(fmt.Sprintf("exchanges %d · signatures %d · verifications %d · introspections %d · JWKS fetches %d · denylist %d",
 		c.Exchanges, c.Signatures, c.Verifications, c.Introspections, c.JWKSFetches, snap.Denylist), w) + "\n")
 	return b.String()
-}
-
-func orNone(d time.Duration) string {
-	if d == 0 {
-		return "none"
-	}
-	return sim.FormatDuration(d)
 }

@@ -32,10 +32,10 @@ func tokensTab(t *timeline, st *Styles, w int) string {
 			b.WriteString(lifeBar(st, tok, snap.Time, min(w-20, 30)) + "\n")
 		}
 		for _, k := range sim.SortedKeys(tok.Header) {
-			b.WriteString(claimLine(st, "hdr", k, tok.Header[k], w) + "\n")
+			b.WriteString(claimLine(st, "hdr", k, tok.Header[k], sim.ClaimMeaningFor(tok.Kind, k), w) + "\n")
 		}
 		for _, k := range sim.SortedKeys(tok.Claims) {
-			b.WriteString(claimLine(st, "   ", k, tok.Claims[k], w) + "\n")
+			b.WriteString(claimLine(st, "   ", k, tok.Claims[k], sim.ClaimMeaningFor(tok.Kind, k), w) + "\n")
 		}
 		if tok.Header == nil {
 			b.WriteString(st.Subtle.Render(wrap(sim.OpaqueMeaning(), w)) + "\n")
@@ -50,16 +50,16 @@ func tokensTab(t *timeline, st *Styles, w int) string {
 const claimIndent = 15
 
 // claimLine is one claim: its name, its value (long values elided in the
-// middle, by cells, never inside a rune) and what the claim means, on the
-// same line when it fits and wrapped under the value when it does not.
-func claimLine(st *Styles, prefix, k string, v any, w int) string {
+// middle, by cells, never inside a rune) and what the claim means (m, in
+// the sense of this kind of token), on the same line when it fits and
+// wrapped under the value when it does not.
+func claimLine(st *Styles, prefix, k string, v any, m string, w int) string {
 	val := sim.ClaimValue(k, v)
 	limit := min(48, max(w-claimIndent, 20))
 	if n := ansi.StringWidth(val); n > limit {
 		val = ansi.Truncate(val, limit/2, "") + "…" + ansi.TruncateLeft(val, n-limit/4, "")
 	}
 	line := fmt.Sprintf("%s %-10s %s", prefix, k, val)
-	m := sim.ClaimMeaning(k)
 	switch {
 	case m == "":
 		return line

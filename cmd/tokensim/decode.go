@@ -50,10 +50,11 @@ func (e *env) decode(args []string) int {
 	}
 	var out bytes.Buffer
 	tw := tabwriter.NewWriter(&out, 0, 0, 2, ' ', 0)
+	kind := sim.JWTKind(d)
 	section := func(title string, m map[string]any) {
 		fmt.Fprintf(tw, "%s\n", title)
 		for _, k := range sim.SortedKeys(m) {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", k, sim.ClaimValue(k, m[k]), sim.ClaimMeaning(k))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", k, sim.ClaimValue(k, m[k]), sim.ClaimMeaningFor(kind, k))
 		}
 	}
 	if alg, _ := d.Header["alg"].(string); strings.EqualFold(alg, "none") {
