@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -119,20 +120,37 @@ func TestRaceRefreshBadInput(t *testing.T) {
 }
 
 // TestRaceRefreshConcurrent: races and ordinary refreshes from goroutines
-// at once stay safe under -race (the store's lock and the flight).
+// at once stay safe under -race (the store's lock and the flight), and
+// correct: with single-flight every tab shares the app's one refresh, so
+// the AS never sees a retired token again (no reuse event), the family
+// lives and the user stays logged in, and every tab's refresh succeeds.
 func TestRaceRefreshConcurrent(t *testing.T) {
 	w := raceSetup(t, "single_flight", "true")
-	done := make(chan struct{})
+	n := w.Log().Len()
+	done := make(chan []Outcome, 1)
 	go func() {
-		defer close(done)
+		var outs []Outcome
 		for range 5 {
-			w.NewTab().Refresh()
+			outs = append(outs, w.NewTab().Refresh())
 		}
+		done <- outs
 	}()
-	for range 5 {
-		if _, err := w.RaceRefresh(3); err != nil {
-			t.Error(err)
+	for i := range 5 {
+		outs, err := w.RaceRefresh(3)
+		if err != nil {
+			t.Fatalf("race %d: %v", i+1, err)
+		}
+		for j, o := range outs {
+			lifeOK(t, fmt.Sprintf("race %d, tab %d", i+1, j+1), o, http.StatusOK)
 		}
 	}
-	<-done
+	for i, o := range <-done {
+		lifeOK(t, fmt.Sprintf("refresh %d from the other goroutine", i+1), o, http.StatusOK)
+	}
+	if r := lifeEvents(w, n, KindReuse); len(r) != 0 {
+		t.Fatalf("single-flight: %d reuse events, the first %+v", len(r), r[0])
+	}
+	if why := lifeFamily(t, w, "f-1").RevokedWhy; why != "" || !w.App().LoggedIn() {
+		t.Fatalf("single-flight: the family was revoked (%q) or the user logged out (logged in: %v)", why, w.App().LoggedIn())
+	}
 }
