@@ -99,22 +99,32 @@ func TestLifePolicyKnobRoundTrip(t *testing.T) {
 }
 
 // TestLifePolicyBadValues: each kind of knob refuses what it cannot read,
-// naming the knob; unknown names wrap ErrUnknownKnob.
+// naming the knob and saying what it takes; unknown names wrap
+// ErrUnknownKnob.
 func TestLifePolicyBadValues(t *testing.T) {
-	for _, tc := range [][2]string{
-		{"access_ttl", "fifteen minutes"}, {"access_ttl", "0"}, {"access_ttl", "-5m"}, {"access_ttl", "1.5d"},
-		{"refresh_idle", "-1d"}, {"refresh_absolute", "d"}, {"refresh_absolute", "3d-2h"}, {"reuse_grace", "-1s"},
-		{"leeway", "6m"}, {"leeway", "-1s"}, {"code_ttl", "0"}, {"refresh_skew", "-30s"},
-		{"rotation", "yes"}, {"single_flight", ""}, {"api_mode", "magic"}, {"alg", "HS256"}, {"alg", "none"},
+	examples := " (examples: 90s, 15m, 1h, 30d)"
+	for _, tc := range []struct{ knob, value, want string }{
+		{"access_ttl", "fifteen minutes", `access_ttl: bad duration "fifteen minutes"` + examples},
+		{"access_ttl", "0", "access_ttl must be positive"},
+		{"access_ttl", "-5m", "access_ttl must be positive"},
+		{"access_ttl", "1.5d", `access_ttl: bad duration "1.5d"`},
+		{"refresh_idle", "-1d", "refresh_idle must not be negative"},
+		{"refresh_absolute", "d", `refresh_absolute: bad duration "d"` + examples},
+		{"refresh_absolute", "3d-2h", `refresh_absolute: bad duration "3d-2h" (examples: 90s, 15m, 1h, 30d, 2d12h)`},
+		{"reuse_grace", "-1s", "reuse_grace must not be negative"},
+		{"leeway", "6m", "leeway above 5m defeats expiry (RFC 7519 §4.1.4: usually no more than a few minutes)"},
+		{"leeway", "-1s", "leeway must not be negative"},
+		{"code_ttl", "0", "code_ttl must be positive"},
+		{"refresh_skew", "-30s", "refresh_skew must not be negative"},
+		{"rotation", "yes", `rotation: want true or false, got "yes"`},
+		{"single_flight", "", `single_flight: want true or false, got ""`},
+		{"api_mode", "magic", `api_mode: want stateless, introspect or denylist, got "magic"`},
+		{"alg", "HS256", `alg: want RS256, ES256 or EdDSA, got "HS256"`},
+		{"alg", "none", `alg: want RS256, ES256 or EdDSA, got "none"`},
 	} {
 		p := DefaultPolicy()
-		err := p.Set(tc[0], tc[1])
-		if err == nil {
-			t.Errorf("Set(%s, %q) accepted", tc[0], tc[1])
-			continue
-		}
-		if !strings.Contains(err.Error(), tc[0]) {
-			t.Errorf("Set(%s, %q): error %q does not name the knob", tc[0], tc[1], err)
+		if err := p.Set(tc.knob, tc.value); err == nil || err.Error() != tc.want {
+			t.Errorf("Set(%s, %q): %v, want %q", tc.knob, tc.value, err, tc.want)
 		}
 	}
 	p := DefaultPolicy()

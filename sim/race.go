@@ -6,7 +6,7 @@ import (
 )
 
 // ErrRaceTabs is returned by RaceRefresh for a tab count it cannot race.
-var ErrRaceTabs = errors.New("a race needs 2 to 8 tabs")
+var ErrRaceTabs = fmt.Errorf("a race needs 2 to %d tabs", MaxRaceTabs)
 
 // MaxRaceTabs bounds RaceRefresh: enough for any lesson, few enough to read.
 const MaxRaceTabs = 8

@@ -109,13 +109,15 @@ func TestRaceRefreshNoRotation(t *testing.T) {
 func TestRaceRefreshBadInput(t *testing.T) {
 	w := raceSetup(t)
 	for _, n := range []int{-1, 0, 1, MaxRaceTabs + 1} {
-		if _, err := w.RaceRefresh(n); !errors.Is(err, ErrRaceTabs) {
-			t.Errorf("RaceRefresh(%d): %v", n, err)
+		_, err := w.RaceRefresh(n)
+		if want := fmt.Sprintf("a race needs 2 to %d tabs, got %d", MaxRaceTabs, n); !errors.Is(err, ErrRaceTabs) || err.Error() != want {
+			t.Errorf("RaceRefresh(%d): %v, want %q", n, err, want)
 		}
 	}
 	fp := lifeFPWorld(t)
-	if _, err := fp.RaceRefresh(2); err == nil {
-		t.Error("first-party race accepted")
+	_, err := fp.RaceRefresh(2)
+	if want := "a first-party app's refresh token is a cookie the browser sends itself: race tabs in the OAuth topology"; err == nil || err.Error() != want {
+		t.Errorf("first-party race: %v, want %q", err, want)
 	}
 }
 

@@ -35,8 +35,12 @@ func TestCheckAddr(t *testing.T) {
 			t.Errorf("CheckAddr(%q, %v) = %v, %v; want %v, %v", tc.addr, tc.allow, remote, err, tc.remote, tc.err)
 		}
 	}
-	if _, err := CheckAddr("2222", false); err == nil {
-		t.Error("an address without a port was accepted")
+	if _, err := CheckAddr("2222", false); err == nil || err.Error() != `address "2222": address 2222: missing port in address` {
+		t.Errorf("an address without a port: %v", err)
+	}
+	_, err := CheckAddr(":2222", false)
+	if want := `address ":2222" (every interface) is reachable from other machines: add --allow-remote to serve the room on the network`; err == nil || err.Error() != want {
+		t.Errorf("every interface: %v, want %q", err, want)
 	}
 }
 
@@ -97,8 +101,8 @@ func TestReadKeys(t *testing.T) {
 	}
 	empty := filepath.Join(dir, "empty")
 	os.WriteFile(empty, []byte("# nothing\n"), 0o600)
-	if _, err := ReadKeys(empty); err == nil {
-		t.Fatal("a file without keys was accepted")
+	if _, err := ReadKeys(empty); err == nil || err.Error() != empty+": no public key in the file" {
+		t.Fatalf("a file without keys: %v", err)
 	}
 }
 
