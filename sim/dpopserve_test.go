@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -74,6 +75,28 @@ func dpopServeTestToken(srv http.Handler, proof string) *httptest.ResponseRecord
 	return rec
 }
 
+// dpopServeTestAPI checks an API answer exactly: its status, a DPoP
+// challenge (RFC 9449 §7.1) and its error code.
+func dpopServeTestAPI(t *testing.T, what string, rec *httptest.ResponseRecorder, status int, code string) {
+	t.Helper()
+	scheme, params := apiChallenge(t, rec.Header())
+	if rec.Code != status || scheme != "DPoP" || params["error"] != code {
+		t.Fatalf("%s: %d %s error=%q, want %d DPoP error=%q (%s)", what, rec.Code, scheme, params["error"], status, code, rec.Header().Get("WWW-Authenticate"))
+	}
+}
+
+// dpopServeTestAS checks a token-endpoint answer exactly: its status and
+// the error code of its JSON body (RFC 6749 §5.2, RFC 9449 §5, §8).
+func dpopServeTestAS(t *testing.T, what string, rec *httptest.ResponseRecorder, status int, code string) {
+	t.Helper()
+	var body struct {
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != status || body.Error != code {
+		t.Fatalf("%s: %d %s, want %d error %q", what, rec.Code, rec.Body, status, code)
+	}
+}
+
 // RFC 9449 §4.3 step 11, §11.1: a serve world checks a proof's iat against
 // the wall clock its clients use, not against the virtual clock, which runs
 // x60 and jumps when a demo advances it.
@@ -88,26 +111,21 @@ func TestDPoPServeIatIsWallClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := dpopServeTestCall(srv, "127.0.0.1:8080", "tok", p)
-	if got := rec.Header().Get("WWW-Authenticate"); !strings.Contains(got, `error="invalid_token"`) {
-		t.Fatalf("a fresh wall-clock proof after a clock jump: %d %q, want the proof accepted and the bogus token refused", rec.Code, got)
-	}
+	// The proof passes, so the bogus token is what is refused.
+	dpopServeTestAPI(t, "a fresh wall-clock proof after a clock jump", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", p), http.StatusUnauthorized, ErrInvalidToken)
 	// A proof that is old on the wall clock is still refused.
 	old, err := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-old", src.now().Add(-DPoPWindow-w.Policy().Leeway-time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec := dpopServeTestCall(srv, "127.0.0.1:8080", "tok", old); !strings.Contains(rec.Body.String(), "too old") && !strings.Contains(rec.Header().Get("WWW-Authenticate"), ErrInvalidDPoPProof) {
-		t.Fatalf("a proof older than the window on the wall clock: %d %s", rec.Code, rec.Header().Get("WWW-Authenticate"))
-	}
+	dpopServeTestAPI(t, "a proof older than the window on the wall clock", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", old), http.StatusUnauthorized, ErrInvalidDPoPProof)
 	// The AS too.
 	tp, err := k.proof("POST", dpopServeTestOrigin+"/token", "", "", "jti-as", src.now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec := dpopServeTestToken(srv, tp); strings.Contains(rec.Body.String(), ErrInvalidDPoPProof) {
-		t.Fatalf("the AS refused a fresh wall-clock proof: %d %s", rec.Code, rec.Body)
-	}
+	// The proof passes, so the bogus refresh token is what is refused.
+	dpopServeTestAS(t, "the AS, a fresh wall-clock proof", dpopServeTestToken(srv, tp), http.StatusBadRequest, ErrInvalidGrant)
 }
 
 // RFC 9449 §8, §9: a client keeps one nonce per origin, so serve mode's AS
@@ -120,19 +138,17 @@ func TestDPoPServeSharedNonce(t *testing.T) {
 	asRec := dpopServeTestToken(srv, tp)
 	ap, _ := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-2", src.now())
 	apiRec := dpopServeTestCall(srv, "127.0.0.1:8080", "tok", ap)
+	dpopServeTestAS(t, "the AS without a nonce", asRec, http.StatusBadRequest, ErrUseDPoPNonce)
+	dpopServeTestAPI(t, "the API without a nonce", apiRec, http.StatusUnauthorized, ErrUseDPoPNonce)
 	asN, apiN := asRec.Header().Get("DPoP-Nonce"), apiRec.Header().Get("DPoP-Nonce")
 	if asN == "" || apiN == "" || asN != apiN {
 		t.Fatalf("AS nonce %q (%d), API nonce %q (%d): want one nonce for the one origin", asN, asRec.Code, apiN, apiRec.Code)
 	}
 	// With that nonce, a proof passes at both.
 	tp, _ = k.proof("POST", dpopServeTestOrigin+"/token", "", asN, "jti-3", src.now())
-	if rec := dpopServeTestToken(srv, tp); strings.Contains(rec.Body.String(), "dpop") {
-		t.Fatalf("the AS refused the shared nonce: %s", rec.Body)
-	}
+	dpopServeTestAS(t, "the AS with the shared nonce", dpopServeTestToken(srv, tp), http.StatusBadRequest, ErrInvalidGrant)
 	ap, _ = k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", asN, "jti-4", src.now())
-	if rec := dpopServeTestCall(srv, "127.0.0.1:8080", "tok", ap); !strings.Contains(rec.Header().Get("WWW-Authenticate"), `error="invalid_token"`) {
-		t.Fatalf("the API refused the shared nonce: %s", rec.Header().Get("WWW-Authenticate"))
-	}
+	dpopServeTestAPI(t, "the API with the shared nonce", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", ap), http.StatusUnauthorized, ErrInvalidToken)
 	lesson := dpopTestWorld(t, "dpop_nonce", "true")
 	if lesson.as.dpopNonce == lesson.api.dpopNonce {
 		t.Fatal("a lesson world's AS and API share a nonce, yet they are separate origins")
@@ -145,13 +161,9 @@ func TestDPoPServeHTUIsConfiguredOrigin(t *testing.T) {
 	_, srv, src := dpopServeTestWorld(t)
 	k := dpopTestKey(t, 1)
 	evil, _ := k.proof("GET", "http://evil.example/api/orders", "tok", "", "jti-1", src.now())
-	if rec := dpopServeTestCall(srv, "evil.example", "tok", evil); !strings.Contains(rec.Header().Get("WWW-Authenticate"), ErrInvalidDPoPProof) {
-		t.Fatalf("a proof for another host, with a matching Host header, passed: %d %s", rec.Code, rec.Header().Get("WWW-Authenticate"))
-	}
+	dpopServeTestAPI(t, "a proof for another host, with a matching Host header", dpopServeTestCall(srv, "evil.example", "tok", evil), http.StatusUnauthorized, ErrInvalidDPoPProof)
 	good, _ := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-2", src.now())
-	if rec := dpopServeTestCall(srv, "evil.example", "tok", good); !strings.Contains(rec.Header().Get("WWW-Authenticate"), `error="invalid_token"`) {
-		t.Fatalf("a proof for the configured origin was refused under another Host: %s", rec.Header().Get("WWW-Authenticate"))
-	}
+	dpopServeTestAPI(t, "a proof for the configured origin under another Host", dpopServeTestCall(srv, "evil.example", "tok", good), http.StatusUnauthorized, ErrInvalidToken)
 }
 
 // RFC 9449 §11.1: the replay cache is keyed by key and jti (two clients may
