@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -103,38 +102,35 @@ func (p *player) applyKnob(key, value string) {
 func (p *player) applyWhatIf(change func(*whatIf), what string) {
 	wi := p.current()
 	change(&wi)
-	sc := *p.sc
-	if wi.storage != "" {
-		sc.Storage = wi.storage
-	}
 	opts := p.opts
 	opts.Set = append(slices.Clone(p.opts.Set), wi.set...)
 	if wi.preset != "" {
 		opts.Preset = wi.preset
 	}
-	r, err := scenarios.Execute(&sc, opts)
+	if wi.storage != "" {
+		opts.Storage = wi.storage
+	}
+	r, err := scenarios.Execute(p.sc, opts)
 	if err != nil {
 		p.status = "what-if refused: " + err.Error()
 		return
 	}
 	cur, answered := p.tl.cur, p.tl.answered
 	p.tl = newTimeline(r)
-	p.tl.cur, p.tl.answered, p.tl.changed = cur, answered, map[int]string{}
-	var changed []string
-	for i := range r.Steps {
-		if a, b := stepEffects(p.base.Steps[i]), stepEffects(r.Steps[i]); a != b {
-			p.tl.changed[i] = a
-			changed = append(changed, strconv.Itoa(i+1))
-		}
-	}
+	p.tl.cur, p.tl.answered = cur, answered
 	p.applied = wi
 	p.whatIf = describe(wi)
-	switch len(changed) {
-	case 0:
-		p.status = what + ": no step's outcome changes"
-	default:
-		p.status = fmt.Sprintf("%s: step %s change%s", what, strings.Join(changed, ", "), map[bool]string{true: "s", false: ""}[len(changed) == 1])
+	p.status = what + ": " + divergence(r)
+}
+
+// divergence says how many steps, and which, differ from the lesson's own
+// run: the count `run` prints and the exports name.
+func divergence(r *scenarios.Run) string {
+	ds := r.Differences()
+	if len(ds) == 0 {
+		return "no step differs from the lesson's own run"
 	}
+	return fmt.Sprintf("%d of %d steps differ from the lesson's own run", len(ds), len(r.Steps))
 }
 
 func (p *player) resetWhatIf() {
@@ -142,6 +138,9 @@ func (p *player) resetWhatIf() {
 	p.tl = newTimeline(p.base)
 	p.tl.cur, p.tl.answered = cur, answered
 	p.applied, p.whatIf, p.status = whatIf{}, "", "back to the lesson's own policy"
+	if p.base.Lesson != nil {
+		p.status = "back to the policy the player started with: " + divergence(p.base)
+	}
 }
 
 func (p *player) current() whatIf {
@@ -160,39 +159,6 @@ func describe(w whatIf) string {
 		parts = append(parts, s.Key+"="+s.Value)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// outcomeText is an outcome as the learner compares it: "200",
-// "400 invalid_grant", "no_token".
-func outcomeText(o sim.Outcome) string {
-	switch {
-	case o.Status == 0 && o.Error == "":
-		return "nothing sent"
-	case o.Status == 0:
-		return o.Error
-	}
-	return strings.TrimSpace(fmt.Sprintf("%d %s", o.Status, o.Error))
-}
-
-// stepEffects is what a what-if compares: the step's outcome and the
-// consequences that change a session without changing a status (a reuse
-// detected, a family revoked, the app logged out). Turning reuse detection
-// off leaves the racing tab's 400 as it was, but not the family's fate.
-func stepEffects(s scenarios.StepResult) string {
-	out := outcomeText(s.Outcome)
-	seen := map[sim.EventKind]bool{}
-	for _, e := range s.Events {
-		seen[e.Kind] = true
-	}
-	for _, k := range []struct {
-		kind sim.EventKind
-		says string
-	}{{sim.KindReuse, "reuse detected"}, {sim.KindFamilyRevoked, "family revoked"}, {sim.KindSessionEnded, "the app logged out"}} {
-		if seen[k.kind] {
-			out += ", " + k.says
-		}
-	}
-	return out
 }
 
 func orDefault(s, def string) string {
