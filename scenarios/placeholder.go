@@ -18,11 +18,14 @@ import (
 //
 //	{{access_ttl}}      any policy knob's value in force ("15m", "true")
 //	{{preset}}          the preset in force
+//	{{now}}             the virtual clock after the step
 //	{{label REF}}       a token's label ("rt-3")
 //	{{exp REF}}         when it expires (an access token's exp, a refresh
 //	                    token's absolute expiry)
 //	{{until REF}}       when an API stops accepting it: exp plus leeway
+//	{{issued REF}}      when it was issued (a refresh token's family: login)
 //	{{lifetime REF}}    exp minus its issue time ("15m")
+//	{{left REF}}        its remaining life at the step's end ("5m")
 //	{{state REF}}       active, rotated, revoked, expired
 //
 // REF is a token's label (at-1, rt-2) or who holds it and which kind:
@@ -35,7 +38,7 @@ var (
 	refLabelRE = regexp.MustCompile(`^(at|rt)-[0-9]+$`)
 	refHolders = []string{"app", "attacker", "user"}
 	refKinds   = []string{"access", "refresh", "id"}
-	tokenFacts = []string{"label", "exp", "until", "lifetime", "state"}
+	tokenFacts = []string{"label", "issued", "exp", "until", "lifetime", "left", "state"}
 )
 
 // StepText is a step's text for the run shown: its narration and quiz
@@ -55,14 +58,14 @@ func checkPlaceholder(in string) string {
 	switch {
 	case len(f) == 0:
 		return "an empty placeholder {{}}"
-	case len(f) == 1 && f[0] == "preset":
+	case len(f) == 1 && (f[0] == "preset" || f[0] == "now"):
 		return ""
 	case len(f) == 1 && slices.Contains(sim.Knobs(), f[0]):
 		return ""
 	case len(f) == 1 && slices.Contains(tokenFacts, f[0]):
 		return fmt.Sprintf("{{%s}} names no token: write {{%s at-1}} or {{%s app.access}}", f[0], f[0], f[0])
 	case len(f) == 1:
-		return fmt.Sprintf("unknown placeholder {{%s}}: use preset, a policy knob (%s)%s, or %s with a token", f[0], strings.Join(sim.Knobs(), ", "), didYouMean(f[0], append(append([]string{"preset"}, sim.Knobs()...), tokenFacts...)), strings.Join(tokenFacts, "/"))
+		return fmt.Sprintf("unknown placeholder {{%s}}%s: use preset, now, a policy knob such as access_ttl (tokensim run --help lists them), or %s with a token", f[0], didYouMean(f[0], append(append([]string{"preset", "now"}, sim.Knobs()...), tokenFacts...)), strings.Join(tokenFacts, "/"))
 	case len(f) > 2 || !slices.Contains(tokenFacts, f[0]):
 		return fmt.Sprintf("unknown placeholder {{%s}}: a token fact is one of %s followed by a token (at-1, app.refresh)", in, strings.Join(tokenFacts, ", "))
 	}
@@ -71,7 +74,7 @@ func checkPlaceholder(in string) string {
 	}
 	holder, kind, ok := strings.Cut(f[1], ".")
 	if !ok || !slices.Contains(refHolders, holder) || !slices.Contains(refKinds, kind) {
-		return fmt.Sprintf("{{%s}}: %q is not a token: write a label (at-1, rt-2) or holder.kind (%s . %s)", in, f[1], strings.Join(refHolders, "|"), strings.Join(refKinds, "|"))
+		return fmt.Sprintf("{{%s}}: %q is not a token: write a label (at-1, rt-2) or holder.kind, the holder one of %s and the kind one of %s", in, f[1], strings.Join(refHolders, ", "), strings.Join(refKinds, ", "))
 	}
 	return ""
 }
@@ -87,10 +90,16 @@ func placeholderProblems(file string, data []byte, from Pos, text string) Proble
 		}
 	}
 	// "{{" never closed (or a "}}" never opened) is a typo, not text.
-	rest := placeholderRE.ReplaceAllString(text, "")
+	// Positioned at the stray braces and what follows them on the line,
+	// which the well-formed placeholders before it do not match.
+	rest := placeholderRE.ReplaceAllString(text, "\x00")
 	for _, bad := range []string{"{{", "}}"} {
-		if strings.Contains(rest, bad) {
-			out = append(out, Problem{File: file, Pos: locate(data, from, bad), Msg: fmt.Sprintf("unbalanced %q: a placeholder is written {{name}} or {{fact token}}", bad)})
+		if i := strings.Index(rest, bad); i >= 0 {
+			frag := rest[i:]
+			if j := strings.IndexAny(frag, "\n\x00"); j >= 0 {
+				frag = frag[:j]
+			}
+			out = append(out, Problem{File: file, Pos: locate(data, from, strings.TrimSpace(frag)), Msg: fmt.Sprintf("unbalanced %q: a placeholder is written {{name}} or {{fact token}}", bad)})
 		}
 	}
 	return out
@@ -145,6 +154,8 @@ func resolve(in, preset string, snap sim.Snapshot) (string, bool) {
 	switch {
 	case len(f) == 1 && f[0] == "preset":
 		return preset, true
+	case len(f) == 1 && f[0] == "now":
+		return sim.FormatTime(snap.Time, sim.Epoch()), true
 	case len(f) == 1:
 		v, err := snap.Policy.Get(f[0])
 		if err != nil {
@@ -174,6 +185,16 @@ func resolve(in, preset string, snap sim.Snapshot) (string, bool) {
 			return "[" + tok.label + " has no expiry]", false
 		}
 		return sim.FormatTime(snap.Policy.AcceptedUntil(tok.exp), start), true
+	case "issued":
+		if tok.iat.IsZero() {
+			return "[" + tok.label + " has no issue time]", false
+		}
+		return sim.FormatTime(tok.iat, start), true
+	case "left":
+		if tok.exp.IsZero() {
+			return "[" + tok.label + " has no expiry]", false
+		}
+		return sim.FormatDuration(max(tok.exp.Sub(snap.Time), 0).Truncate(time.Second)), true
 	case "lifetime":
 		if tok.exp.IsZero() || tok.iat.IsZero() {
 			return "[" + tok.label + " has no fixed lifetime]", false
