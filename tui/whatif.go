@@ -30,6 +30,10 @@ var knobChoices = []struct {
 	{"dpop", "DPoP-bound tokens", []string{"true", "false"}},
 }
 
+// storageChoices are where the what-if can make a browser app keep its
+// tokens.
+var storageChoices = []sim.Storage{sim.StorageMemory, sim.StorageLocal, sim.StorageCookie}
+
 // whatIfMenu offers the knobs; in the player each choice replays the lesson
 // under the change, in the sandbox it changes the policy from now on (and
 // "restart with…" starts the sandbox again with another kind of app).
@@ -67,10 +71,10 @@ func (p *player) whatIfMenu() *menu {
 		}
 		return sub
 	}})
-	if p.sc.Topology != string(sim.TopologyFirstParty) && p.sc.Client != string(sim.KindWeb) {
+	if offersStorage(p.sc) {
 		m.choices = append(m.choices, choice{label: "where the app keeps tokens", note: orDefault(p.sc.Storage, string(sim.StorageLocal)), sub: func() *menu {
 			sub := &menu{title: "Token storage"}
-			for _, s := range []sim.Storage{sim.StorageMemory, sim.StorageLocal, sim.StorageCookie} {
+			for _, s := range storageChoices {
 				sub.choices = append(sub.choices, choice{label: string(s), pick: func() tea.Cmd {
 					p.applyWhatIf(func(w *whatIf) { w.storage = string(s) }, "storage "+string(s))
 					return nil
@@ -84,6 +88,12 @@ func (p *player) whatIfMenu() *menu {
 		return nil
 	}})
 	return m
+}
+
+// offersStorage reports whether the what-if may move the app's tokens:
+// only a browser app of the OAuth topology chooses where it keeps them.
+func offersStorage(sc *scenarios.Scenario) bool {
+	return sc.Topology != string(sim.TopologyFirstParty) && sc.Client != string(sim.KindWeb)
 }
 
 func (p *player) applyKnob(key, value string) {
