@@ -34,7 +34,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 	b.WriteString("\n## Steps\n")
 	for _, s := range r.Steps {
 		fmt.Fprintf(&b, "\n### %d. %s\n\n", s.Index, stepTitle(s.Step))
-		fmt.Fprintf(&b, "*%s, +%s*\n\n", s.Snapshot.Time.Format("Jan 2 15:04:05"), sim.FormatDuration(s.Snapshot.Time.Sub(sim.Epoch())))
+		fmt.Fprintf(&b, "*%s, +%s*\n\n", sim.FormatDate(s.Snapshot.Time, sim.Epoch()), sim.FormatDuration(s.Snapshot.Time.Sub(sim.Epoch())))
 		if d, differs := r.Difference(s.Index); differs {
 			// The engine's account first: what happened here and why.
 			writeStepEvents(&b, s)

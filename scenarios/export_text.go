@@ -36,7 +36,7 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 		p.line()
 		t := s.Snapshot.Time
 		p.line(p.bold(fmt.Sprintf("Step %d/%d  %s", s.Index, len(r.Steps), stepTitle(s.Step))) +
-			fmt.Sprintf("   [%s, +%s]", t.Format("Jan 2 15:04:05"), sim.FormatDuration(t.Sub(sim.Epoch()))))
+			fmt.Sprintf("   [%s, +%s]", sim.FormatDate(t, sim.Epoch()), sim.FormatDuration(t.Sub(sim.Epoch()))))
 		d, differs := r.Difference(s.Index)
 		if differs {
 			// The engine's account first: what happened here and why.

@@ -127,15 +127,20 @@ func FormatTime(t, start time.Time) string {
 	return t.Format("Jan 2 2006 15:04:05")
 }
 
+// FormatDate is a time with its date always, for stamps that head a step
+// (a transcript, the narration tab), with the year once t is in another
+// year than start.
+func FormatDate(t, start time.Time) string {
+	if t.UTC().Year() != start.UTC().Year() {
+		return t.UTC().Format("Jan 2 2006 15:04:05")
+	}
+	return t.UTC().Format("Jan 2 15:04:05")
+}
+
 // when formats a time in reasons, with the date when it is not the day the
 // world started (FormatTime from Epoch).
 func when(t time.Time) string { return FormatTime(t, Epoch()) }
 
 // whenDay formats a time with its date, for reasons that span days (idle
 // and absolute lifetimes), where a bare time of day would be ambiguous.
-func whenDay(t time.Time) string {
-	if t.UTC().Year() != Epoch().Year() {
-		return t.UTC().Format("Jan 2 2006 15:04:05")
-	}
-	return t.UTC().Format("Jan 2 15:04:05")
-}
+func whenDay(t time.Time) string { return FormatDate(t, Epoch()) }

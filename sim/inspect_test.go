@@ -220,3 +220,14 @@ func TestFormatTimeKeepsTheDate(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatDateCarriesTheYear: a step's stamp always has its date, and
+// the year once it is in another year than the run's start.
+func TestFormatDateCarriesTheYear(t *testing.T) {
+	if got := FormatDate(Epoch(), Epoch()); got != "Jan 15 09:00:00" {
+		t.Errorf("first day: %q", got)
+	}
+	if got := FormatDate(Epoch().Add(800*24*time.Hour), Epoch()); got != "Mar 25 2028 09:00:00" {
+		t.Errorf("800 days on: %q", got)
+	}
+}

@@ -39,7 +39,7 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 		return b.String()
 	}
 	b.WriteString(st.Title.Render(fmt.Sprintf("%d. %s", s.Index, stepTitle(s.Step.Title, s.Step.Do))) + "\n")
-	b.WriteString(st.Subtle.Render(s.Snapshot.Time.Format("Jan 2 15:04:05")+" · "+s.Step.Do) + "\n")
+	b.WriteString(st.Subtle.Render(sim.FormatDate(s.Snapshot.Time, t.initial.Time)+" · "+s.Step.Do) + "\n")
 	picked := 0
 	if q := s.Text.Quiz; q != nil {
 		picked = t.answered[t.cur]
