@@ -254,6 +254,20 @@ func (r *Run) LessonNote() string {
 	return "The lesson's narration and quiz, written for its own policy (" + r.LessonPolicy() + "), under which this step turned out otherwise"
 }
 
+// SameNote introduces the narration of a step that turned out as in the
+// lesson's own run, in a run under another policy: the outcome agrees, but
+// a sentence about the policy itself ("rotation is on") was written for
+// the lesson's. "" for the lesson's own run and for a differing step.
+func (r *Run) SameNote(s StepResult) string {
+	if r.Lesson == nil {
+		return ""
+	}
+	if _, differs := r.Difference(s.Index); differs {
+		return ""
+	}
+	return "Narration written for the lesson's own policy (" + r.LessonPolicy() + "); this step turned out the same under this one"
+}
+
 // DivergenceSummary counts and names the differing steps, the sentence
 // every front end prints: steps, not expectations.
 func (r *Run) DivergenceSummary(ds []Difference) string {

@@ -31,9 +31,9 @@ type JSONEvent struct {
 	Title     string `json:"title,omitempty"`
 	Action    string `json:"action,omitempty"`
 	Narration string `json:"narration,omitempty"`
-	// Only on kind "step.started" of a step that differs from the
-	// lesson's own run (a preset or --set run): what differs, and the
-	// policy the narration was written for, which is not this run's.
+	// Only on kind "step.started" of a preset or --set run: what differs
+	// from the lesson's own run (on a step that does), and the policy the
+	// narration was written for, which is not this run's.
 	Differs      []string `json:"differs,omitempty"`
 	NarrationFor string   `json:"narration_for,omitempty"`
 	// Only on kind "scenario.finished".
@@ -62,6 +62,8 @@ func WriteJSON(w io.Writer, r *Run) error {
 			Title: s.Step.Title, Action: s.Step.Do, Narration: s.Text.Narration}
 		if d, ok := r.Difference(s.Index); ok {
 			start.Differs, start.NarrationFor = d.What, "the lesson's own policy ("+r.LessonPolicy()+"), not this run"
+		} else if r.Lesson != nil {
+			start.NarrationFor = "the lesson's own policy (" + r.LessonPolicy() + "); this step turned out the same under this one"
 		}
 		if err := enc.Encode(start); err != nil {
 			return err

@@ -43,6 +43,9 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 			b.WriteString(quoteMD(strings.TrimSpace(s.Text.Narration)) + "\n")
 			writeQuiz(&b, s, "> ")
 		} else {
+			if n := r.SameNote(s); n != "" {
+				fmt.Fprintf(&b, "*%s.*\n\n", n)
+			}
 			b.WriteString(strings.TrimSpace(s.Text.Narration) + "\n")
 			writeQuiz(&b, s, "")
 			writeStepEvents(&b, s)

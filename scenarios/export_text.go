@@ -48,6 +48,9 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 			}
 			p.quiz(s, opt.Width, "    ")
 		} else {
+			if n := r.SameNote(s); n != "" {
+				p.hanging("  ", "  ", "("+n+".)", opt.Width)
+			}
 			for _, l := range wrap(s.Text.Narration, opt.Width-2) {
 				p.line("  " + l)
 			}

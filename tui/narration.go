@@ -48,6 +48,9 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 	if differs {
 		return divergedStep(&b, t, s, d, picked, st, w)
 	}
+	if n := t.run.SameNote(s); n != "" {
+		b.WriteString("\n" + st.Changed.Render(wrap(iconChanged+" "+n+".", w)) + "\n")
+	}
 	if s.Text.Narration != "" { // the sandbox's steps have none
 		b.WriteString("\n" + wrap(s.Text.Narration, w) + "\n")
 	}
