@@ -248,6 +248,22 @@ func (r *Run) LessonPolicy() string {
 	return s
 }
 
+// departures names what the run's options change besides the preset
+// (settings, storage), after sep; "" when nothing.
+func (r *Run) departures(sep string) string {
+	var parts []string
+	for _, set := range r.Options.Set {
+		parts = append(parts, set.Key+"="+set.Value)
+	}
+	if r.Options.Storage != "" {
+		parts = append(parts, "storage "+r.Options.Storage)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return sep + "with " + strings.Join(parts, ", ")
+}
+
 // LessonNote introduces a differing step's narration and quiz: they
 // describe the lesson's own run, not the one shown.
 func (r *Run) LessonNote() string {

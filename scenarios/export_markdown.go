@@ -20,7 +20,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 	var b strings.Builder
 	sc := r.Scenario
 	fmt.Fprintf(&b, "# %s\n\n> %s\n\n", sc.Title, sc.Summary)
-	fmt.Fprintf(&b, "Scenario `%s` · level %s · preset `%s` · seed %d\n\n", sc.ID, sc.Level, r.Preset, r.Options.Seed)
+	fmt.Fprintf(&b, "Scenario `%s` · level %s · preset `%s` · seed %d%s\n\n", sc.ID, sc.Level, r.Preset, r.Options.Seed, r.departures(" · "))
 	b.WriteString("**Goals**\n\n")
 	for _, g := range sc.Goals {
 		fmt.Fprintf(&b, "- %s\n", g)

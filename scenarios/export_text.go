@@ -25,7 +25,7 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 	sc := r.Scenario
 	p.line(p.bold(sc.ID+" — "+sc.Title), "")
 	p.line(sc.Summary)
-	p.line(fmt.Sprintf("preset %s · %s client · seed %d", r.Preset, clientName(sc), r.Options.Seed))
+	p.line(fmt.Sprintf("preset %s · %s client · seed %d", r.Preset, clientName(sc), r.Options.Seed) + r.departures(" · "))
 	diffs := r.Differences()
 	if len(diffs) > 0 {
 		for _, l := range wrap(r.DivergenceSummary(diffs)+". On those steps the run's account comes first; the lesson's narration and quiz follow, marked as written for its own policy.", opt.Width) {
