@@ -31,9 +31,17 @@ type JSONEvent struct {
 	Title     string `json:"title,omitempty"`
 	Action    string `json:"action,omitempty"`
 	Narration string `json:"narration,omitempty"`
+	// Only on kind "step.started" of a preset or --set run: what differs
+	// from the lesson's own run (on a step that does), and the policy the
+	// narration was written for, which is not this run's.
+	Differs      []string `json:"differs,omitempty"`
+	NarrationFor string   `json:"narration_for,omitempty"`
 	// Only on kind "scenario.finished".
 	OK       *bool    `json:"ok,omitempty"`
 	Failures []string `json:"failures,omitempty"`
+	// DifferingSteps are the steps that differ from the lesson's own run,
+	// the count every front end reports (steps, not expectations).
+	DifferingSteps []int `json:"differing_steps,omitempty"`
 }
 
 // Kinds the exporter adds to the engine's own.
@@ -50,8 +58,14 @@ func WriteJSON(w io.Writer, r *Run) error {
 	id := r.Scenario.ID
 	now := sim.Epoch()
 	for _, s := range r.Steps {
-		if err := enc.Encode(JSONEvent{Scenario: id, Step: s.Index, Time: now, Kind: KindStepStarted,
-			Title: s.Step.Title, Action: s.Step.Do, Narration: s.Step.Narration}); err != nil {
+		start := JSONEvent{Scenario: id, Step: s.Index, Time: now, Kind: KindStepStarted,
+			Title: s.Step.Title, Action: s.Step.Do, Narration: s.Text.Narration}
+		if d, ok := r.Difference(s.Index); ok {
+			start.Differs, start.NarrationFor = d.What, "the lesson's own policy ("+r.LessonPolicy()+"), not this run"
+		} else if r.Lesson != nil {
+			start.NarrationFor = "the lesson's own policy (" + r.LessonPolicy() + "); this step turned out the same under this one"
+		}
+		if err := enc.Encode(start); err != nil {
 			return err
 		}
 		for _, e := range s.Events {
@@ -65,6 +79,9 @@ func WriteJSON(w io.Writer, r *Run) error {
 	fin := JSONEvent{Scenario: id, Time: now, Kind: KindScenarioFinished, OK: &ok}
 	for _, f := range r.Failures() {
 		fin.Failures = append(fin.Failures, f.String())
+	}
+	for _, d := range r.Differences() {
+		fin.DifferingSteps = append(fin.DifferingSteps, d.Step)
 	}
 	return enc.Encode(fin)
 }

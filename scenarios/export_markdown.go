@@ -20,42 +20,41 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 	var b strings.Builder
 	sc := r.Scenario
 	fmt.Fprintf(&b, "# %s\n\n> %s\n\n", sc.Title, sc.Summary)
-	fmt.Fprintf(&b, "Scenario `%s` · level %s · preset `%s` · seed %d\n\n", sc.ID, sc.Level, r.Preset, r.Options.Seed)
+	fmt.Fprintf(&b, "Scenario `%s` · level %s · preset `%s` · seed %d%s\n\n", sc.ID, sc.Level, r.Preset, r.Options.Seed, r.departures(" · "))
 	b.WriteString("**Goals**\n\n")
 	for _, g := range sc.Goals {
 		fmt.Fprintf(&b, "- %s\n", g)
 	}
 	b.WriteString("\n## Sequence\n\n")
 	writeMermaid(&b, r)
+	diffs := r.Differences()
+	if len(diffs) > 0 {
+		fmt.Fprintf(&b, "> **%s.** On those steps the run's account comes first; the lesson's narration and quiz follow, marked as written for its own policy.\n\n", r.DivergenceSummary(diffs))
+	}
 	b.WriteString("\n## Steps\n")
 	for _, s := range r.Steps {
 		fmt.Fprintf(&b, "\n### %d. %s\n\n", s.Index, stepTitle(s.Step))
-		fmt.Fprintf(&b, "*%s, +%s*\n\n", s.Snapshot.Time.Format("Jan 2 15:04:05"), sim.FormatDuration(s.Snapshot.Time.Sub(sim.Epoch())))
-		b.WriteString(strings.TrimSpace(s.Step.Narration) + "\n")
-		if q := s.Step.Quiz; q != nil {
-			fmt.Fprintf(&b, "\n**Predict:** %s\n\n", q.Question)
-			for i, o := range q.Options {
-				fmt.Fprintf(&b, "%d. %s\n", i+1, o)
+		fmt.Fprintf(&b, "*%s, +%s*\n\n", sim.FormatDate(s.Snapshot.Time, sim.Epoch()), sim.FormatDuration(s.Snapshot.Time.Sub(sim.Epoch())))
+		if d, differs := r.Difference(s.Index); differs {
+			// The engine's account first: what happened here and why.
+			writeStepEvents(&b, s)
+			fmt.Fprintf(&b, "\n> **≠ This step differs from the lesson's own run:** %s.\n\n", mdCell(strings.Join(d.What, "; ")))
+			fmt.Fprintf(&b, "*%s:*\n\n", r.LessonNote())
+			b.WriteString(quoteMD(strings.TrimSpace(s.Text.Narration)) + "\n")
+			writeQuiz(&b, s, "> ")
+		} else {
+			if n := r.SameNote(s); n != "" {
+				fmt.Fprintf(&b, "*%s.*\n\n", n)
 			}
-			fmt.Fprintf(&b, "\n<details><summary>Answer</summary>\n\n%d. %s\n\n%s\n</details>\n", q.Answer, q.Options[q.Answer-1], strings.TrimSpace(q.Explain))
+			b.WriteString(strings.TrimSpace(s.Text.Narration) + "\n")
+			writeQuiz(&b, s, "")
+			writeStepEvents(&b, s)
 		}
-		var rows []string
-		for _, e := range s.Events {
-			if e.Kind == sim.KindExchange {
-				rows = append(rows, fmt.Sprintf("| %s → %s | `%s %s` | %d | %s | %s |", e.From.Title(), e.To.Title(), e.Method, e.Path, e.Status, mdCell(e.Error), mdCell(e.Reason)))
+		if lines := r.Verdict(s); lines != nil {
+			for _, l := range lines {
+				fmt.Fprintf(&b, "\n> %s\n", mdCell(l))
 			}
-		}
-		if len(rows) > 0 {
-			b.WriteString("\n| from → to | request | status | error | why |\n|---|---|---|---|---|\n")
-			b.WriteString(strings.Join(rows, "\n") + "\n")
-		}
-		for _, e := range s.Events {
-			if e.Kind != sim.KindExchange && e.Kind != sim.KindClock && (e.Reason != "" || e.Summary != "") {
-				fmt.Fprintf(&b, "- `%s` %s\n", e.Kind, mdCell(eventText(e)))
-			}
-		}
-		if l := localOutcome(s); l != "" {
-			fmt.Fprintf(&b, "\n**Refused before sending anything:** %s\n", mdCell(l))
+			continue
 		}
 		for _, f := range s.Failures {
 			fmt.Fprintf(&b, "\n> **Expectation failed:** %s: expected %s, got %s\n", f.Key, f.Expected, f.Got)
@@ -64,6 +63,58 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 	writeTokens(&b, r)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeQuiz writes a step's quiz and its answer, each line after prefix
+// (a differing step's lesson text is quoted).
+func writeQuiz(b *strings.Builder, s StepResult, prefix string) {
+	q := s.Text.Quiz
+	if q == nil {
+		return
+	}
+	var qb strings.Builder
+	fmt.Fprintf(&qb, "\n**Predict:** %s\n\n", q.Question)
+	for i, o := range q.Options {
+		fmt.Fprintf(&qb, "%d. %s\n", i+1, o)
+	}
+	fmt.Fprintf(&qb, "\n<details><summary>Answer</summary>\n\n%d. %s\n\n%s\n</details>\n", q.Answer, q.Options[q.Answer-1], strings.TrimSpace(q.Explain))
+	if prefix == "" {
+		b.WriteString(qb.String())
+		return
+	}
+	b.WriteString("\n" + quoteMD(strings.TrimSpace(qb.String())) + "\n")
+}
+
+// writeStepEvents writes what a step did: its exchanges as a table, its
+// state changes as a list, and a refusal made before anything was sent.
+func writeStepEvents(b *strings.Builder, s StepResult) {
+	var rows []string
+	for _, e := range s.Events {
+		if e.Kind == sim.KindExchange {
+			rows = append(rows, fmt.Sprintf("| %s → %s | `%s %s` | %d | %s | %s |", e.From.Title(), e.To.Title(), e.Method, e.Path, e.Status, mdCell(e.Error), mdCell(e.Reason)))
+		}
+	}
+	if len(rows) > 0 {
+		b.WriteString("\n| from → to | request | status | error | why |\n|---|---|---|---|---|\n")
+		b.WriteString(strings.Join(rows, "\n") + "\n")
+	}
+	for _, e := range s.Events {
+		if e.Kind != sim.KindExchange && e.Kind != sim.KindClock && (e.Reason != "" || e.Summary != "") {
+			fmt.Fprintf(b, "- `%s` %s\n", e.Kind, mdCell(eventText(e)))
+		}
+	}
+	if l := localOutcome(s); l != "" {
+		fmt.Fprintf(b, "\n**Refused before sending anything:** %s\n", mdCell(l))
+	}
+}
+
+// quoteMD puts every line of text in a Markdown block quote.
+func quoteMD(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight("> "+l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func writeMermaid(b *strings.Builder, r *Run) {

@@ -25,62 +25,123 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 	sc := r.Scenario
 	p.line(p.bold(sc.ID+" — "+sc.Title), "")
 	p.line(sc.Summary)
-	p.line(fmt.Sprintf("preset %s · %s client · seed %d", r.Preset, clientName(sc), r.Options.Seed))
+	p.line(fmt.Sprintf("preset %s · %s client · seed %d", r.Preset, clientName(sc), r.Options.Seed) + r.departures(" · "))
+	diffs := r.Differences()
+	if len(diffs) > 0 {
+		for _, l := range wrap(r.DivergenceSummary(diffs)+". On those steps the run's account comes first; the lesson's narration and quiz follow, marked as written for its own policy.", opt.Width) {
+			p.line(p.red(l))
+		}
+	}
 	for _, s := range r.Steps {
 		p.line()
 		t := s.Snapshot.Time
 		p.line(p.bold(fmt.Sprintf("Step %d/%d  %s", s.Index, len(r.Steps), stepTitle(s.Step))) +
-			fmt.Sprintf("   [%s, +%s]", t.Format("Jan 2 15:04:05"), sim.FormatDuration(t.Sub(sim.Epoch()))))
-		for _, l := range wrap(s.Step.Narration, opt.Width-2) {
-			p.line("  " + l)
-		}
-		if q := s.Step.Quiz; q != nil {
-			p.hanging("  ? ", "    ", q.Question, opt.Width)
-			for i, o := range q.Options {
-				mark := " "
-				if i+1 == q.Answer {
-					mark = "✓"
-				}
-				p.hanging(fmt.Sprintf("    %s %d. ", mark, i+1), "         ", o, opt.Width)
-			}
-			for _, l := range wrap(q.Explain, opt.Width-4) {
+			fmt.Sprintf("   [%s, +%s]", sim.FormatDate(t, sim.Epoch()), sim.FormatDuration(t.Sub(sim.Epoch()))))
+		d, differs := r.Difference(s.Index)
+		if differs {
+			// The engine's account first: what happened here and why.
+			p.events(s)
+			p.hanging("  ≠ ", "    ", "This step differs from the lesson's own run: "+strings.Join(d.What, "; ")+".", opt.Width)
+			p.hanging("  ", "  ", r.LessonNote()+":", opt.Width)
+			for _, l := range wrap(s.Text.Narration, opt.Width-4) {
 				p.line("    " + l)
 			}
-		}
-		// An exchange made while another was being answered (the API
-		// fetching keys during a call) is indented under it with ↳: it
-		// happened before that call's response, whatever the line order.
-		var nest sim.Nesting
-		for _, e := range s.Events {
-			_, depth := nest.Next(e)
-			l := p.event(e)
-			if l == "" {
-				continue
+			p.quiz(s, opt.Width, "    ")
+		} else {
+			if n := r.SameNote(s); n != "" {
+				p.hanging("  ", "  ", "("+n+".)", opt.Width)
 			}
-			indent := "  "
-			if e.Kind == sim.KindExchange && depth > 0 {
-				indent += strings.Repeat("  ", depth-1) + "  ↳ "
-				l = strings.ReplaceAll(l, "\n      because", "\n"+strings.Repeat(" ", len(indent)+4)+"because")
+			for _, l := range wrap(s.Text.Narration, opt.Width-2) {
+				p.line("  " + l)
 			}
-			p.line(indent + l)
+			p.quiz(s, opt.Width, "")
+			p.events(s)
 		}
-		if l := localOutcome(s); l != "" {
-			p.line("  " + p.red("✗ "+l))
-		}
-		if len(s.Failures) == 0 && s.Step.Expect != nil {
-			p.line("  " + p.green("✓ expectations held"))
-		}
-		for _, f := range s.Failures {
-			p.line("  " + p.red("✗ "+f.Key+": expected "+f.Expected+", got "+f.Got))
-		}
+		p.verdict(r, s)
 	}
 	p.line()
-	if r.OK() {
+	switch {
+	case len(diffs) > 0:
+		p.line(p.red(r.DivergenceSummary(diffs) + "."))
+	case r.OK() && r.Lesson != nil:
+		p.line(p.green("Every step turned out as in the lesson's own run, and all its expectations held."))
+	case r.OK():
 		p.line(p.green("All expectations held."))
-	} else {
+	default:
 		p.line(p.red(fmt.Sprintf("%d expectation(s) failed.", len(r.Failures()))))
 	}
 	return p.err
+}
+
+// quiz writes a step's quiz with its answer marked; indent is added to
+// every line (a differing step's lesson text is indented under its note).
+func (p *printer) quiz(s StepResult, width int, indent string) {
+	q := s.Text.Quiz
+	if q == nil {
+		return
+	}
+	p.hanging(indent+"  ? ", indent+"    ", q.Question, width)
+	for i, o := range q.Options {
+		mark := " "
+		if i+1 == q.Answer {
+			mark = "✓"
+		}
+		p.hanging(fmt.Sprintf("%s    %s %d. ", indent, mark, i+1), indent+"         ", o, width)
+	}
+	for _, l := range wrap(q.Explain, width-4-len(indent)) {
+		p.line(indent + "    " + l)
+	}
+}
+
+// events writes what the step did: its exchanges and state changes, and a
+// refusal made before anything was sent.
+func (p *printer) events(s StepResult) {
+	// An exchange made while another was being answered (the API
+	// fetching keys during a call) is indented under it with ↳: it
+	// happened before that call's response, whatever the line order.
+	var nest sim.Nesting
+	for _, e := range s.Events {
+		_, depth := nest.Next(e)
+		l := p.event(e)
+		if l == "" {
+			continue
+		}
+		indent := "  "
+		if e.Kind == sim.KindExchange && depth > 0 {
+			indent += strings.Repeat("  ", depth-1) + "  ↳ "
+			l = strings.ReplaceAll(l, "\n      because", "\n"+strings.Repeat(" ", len(indent)+4)+"because")
+		}
+		p.line(indent + l)
+	}
+	if l := localOutcome(s); l != "" {
+		p.line("  " + p.red("✗ "+l))
+	}
+}
+
+// verdict writes the step's expectations: held, or each one that failed.
+// Under a preset or a what-if they are the lesson's, written for its own
+// policy, and the line says so (Verdict).
+func (p *printer) verdict(r *Run, s StepResult) {
+	if s.Step.Expect == nil {
+		return
+	}
+	lines := r.Verdict(s)
+	if r.Lesson == nil {
+		lines = nil
+		if len(s.Failures) == 0 {
+			lines = append(lines, "✓ expectations held")
+		}
+		for _, f := range s.Failures {
+			lines = append(lines, "✗ "+f.Key+": expected "+f.Expected+", got "+f.Got)
+		}
+	}
+	for _, l := range lines {
+		if len(s.Failures) == 0 {
+			p.line("  " + p.green(l))
+		} else {
+			p.line("  " + p.red(l))
+		}
+	}
 }
 
 func clientName(sc *Scenario) string {

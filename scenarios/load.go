@@ -27,6 +27,7 @@ func Load(name string, data []byte) (*Scenario, error) {
 		// Validate what could be read even when some keys were wrong, so
 		// that an author sees every problem in one pass.
 		d.probs = append(d.probs, validate(sc)...)
+		d.probs = append(d.probs, checkPlaceholders(sc, data)...)
 	}
 	if len(d.probs) > 0 {
 		return nil, d.probs.sorted()

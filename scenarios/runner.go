@@ -11,8 +11,15 @@ import (
 type Options struct {
 	Preset string    // replaces the scenario's preset when set
 	Set    []Setting // applied after the preset and the scenario's own settings
-	Seed   uint64
+	// Storage replaces where the scenario's app keeps its tokens when set
+	// (the player's "where the app keeps tokens" what-if).
+	Storage string
+	Seed    uint64
 }
+
+// departs reports whether o changes anything the lesson fixes: its preset,
+// a knob or the app's storage.
+func (o Options) departs() bool { return o.Preset != "" || len(o.Set) > 0 || o.Storage != "" }
 
 // Run is a scenario played to the end: what each step did and what the
 // world looked like after it.
@@ -24,6 +31,10 @@ type Run struct {
 	World    *sim.World
 	Initial  sim.Snapshot
 	Steps    []StepResult
+	// Lesson is the lesson's own run (its preset, settings and storage,
+	// the same seed) when Options depart from it, for Differences; nil
+	// when this run is the lesson's own.
+	Lesson *Run
 }
 
 // StepResult is one step's outcome, events, snapshot and failed
@@ -35,6 +46,9 @@ type StepResult struct {
 	Events   []sim.Event // the events this step caused
 	Snapshot sim.Snapshot
 	Failures []Failure
+	// Text is the step's narration and quiz with their placeholders
+	// filled from this run: what every front end shows.
+	Text StepText
 }
 
 // OK reports whether every expectation of every step held.
@@ -80,10 +94,10 @@ func ApplySetting(pol *sim.Policy, s Setting) error {
 	return fmt.Errorf("set %s=%s: %w", s.Key, s.Value, err)
 }
 
-func worldConfig(sc *Scenario, seed uint64, pol *sim.Policy) sim.Config {
+func worldConfig(sc *Scenario, opts Options, pol *sim.Policy) sim.Config {
 	return sim.Config{
-		Seed: seed, Preset: sc.Preset, Policy: pol,
-		Client: sim.ClientKind(sc.Client), Storage: sim.Storage(sc.Storage), Topology: sim.Topology(sc.Topology),
+		Seed: opts.Seed, Preset: sc.Preset, Policy: pol,
+		Client: sim.ClientKind(sc.Client), Storage: sim.Storage(orDefault(opts.Storage, sc.Storage)), Topology: sim.Topology(sc.Topology),
 	}
 }
 
@@ -95,7 +109,7 @@ func Execute(sc *Scenario, opts Options) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := worldConfig(sc, opts.Seed, &pol)
+	cfg := worldConfig(sc, opts, &pol)
 	cfg.Preset = preset
 	w, err := sim.New(cfg)
 	if err != nil {
@@ -105,6 +119,13 @@ func Execute(sc *Scenario, opts Options) (*Run, error) {
 	for i, st := range sc.Steps {
 		r.Steps = append(r.Steps, r.step(i+1, st))
 	}
+	if opts.departs() && len(sc.Steps) > 0 {
+		// What the lesson's text describes: the same steps under its own
+		// policy, to compare each step with (Differences).
+		if r.Lesson, err = Execute(sc, Options{Seed: opts.Seed}); err != nil {
+			return nil, fmt.Errorf("%s under its own policy: %w", sc.ID, err)
+		}
+	}
 	return r, nil
 }
 
@@ -113,6 +134,7 @@ func (r *Run) step(i int, st *Step) StepResult {
 	start := w.Log().Len()
 	out := actions[st.Do].run(w, st.Params)
 	res := StepResult{Index: i, Step: st, Outcome: out, Events: w.Log().Since(start), Snapshot: w.Inspect()}
+	res.Text = resolveText(st, r.Preset, res.Snapshot)
 	res.Failures = check(r.Scenario, res)
 	return res
 }

@@ -116,7 +116,7 @@ func (v *validator) world() {
 	v.oneOf(v.at("storage"), "storage", sc.Storage, storages, false)
 	v.oneOf(v.at("topology"), "topology", sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
 	if len(v.probs) == 0 {
-		if _, err := sim.New(worldConfig(sc, 0, &pol)); err != nil {
+		if _, err := sim.New(worldConfig(sc, Options{}, &pol)); err != nil {
 			v.errAt(sc.Pos, "%v", err)
 		}
 	}

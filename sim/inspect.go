@@ -28,17 +28,20 @@ type Snapshot struct {
 
 // TokenView is one token as a holder has it, decoded where it is a JWT.
 type TokenView struct {
-	Holder    Actor          `json:"holder"`
-	Kind      string         `json:"kind"` // access, refresh, id
-	Label     string         `json:"label,omitempty"`
-	Where     string         `json:"where"` // storage location
-	State     TokenState     `json:"state"`
-	Why       string         `json:"why,omitempty"` // the state in words
-	IssuedAt  time.Time      `json:"issued_at,omitzero"`
-	ExpiresAt time.Time      `json:"expires_at,omitzero"`
-	Header    map[string]any `json:"header,omitempty"`
-	Claims    map[string]any `json:"claims,omitempty"`
-	Value     string         `json:"value"`
+	Holder    Actor      `json:"holder"`
+	Kind      string     `json:"kind"` // access, refresh, id
+	Label     string     `json:"label,omitempty"`
+	Where     string     `json:"where"` // storage location
+	State     TokenState `json:"state"`
+	Why       string     `json:"why,omitempty"` // the state in words
+	IssuedAt  time.Time  `json:"issued_at,omitzero"`
+	ExpiresAt time.Time  `json:"expires_at,omitzero"`
+	// AcceptedUntil is when an API stops accepting the token: exp plus
+	// the API's leeway (AcceptedUntil); zero for a token without exp.
+	AcceptedUntil time.Time      `json:"accepted_until,omitzero"`
+	Header        map[string]any `json:"header,omitempty"`
+	Claims        map[string]any `json:"claims,omitempty"`
+	Value         string         `json:"value"`
 	// Bound is the thumbprint of the DPoP key the token is bound to
 	// (cnf.jkt; for a refresh token, its family's key), "" for a bearer
 	// token. Only the holder of that key can use it.
@@ -84,12 +87,15 @@ type RefreshView struct {
 
 // AccessView is one access token the AS issued.
 type AccessView struct {
-	Label     string     `json:"label"`
-	Scope     string     `json:"scope"`
-	ExpiresAt time.Time  `json:"expires_at"`
-	State     TokenState `json:"state"`
-	Why       string     `json:"why,omitempty"`
-	Bound     string     `json:"bound,omitempty"` // cnf.jkt
+	Label     string    `json:"label"`
+	Scope     string    `json:"scope"`
+	IssuedAt  time.Time `json:"issued_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	// AcceptedUntil is exp plus the API's leeway (AcceptedUntil).
+	AcceptedUntil time.Time  `json:"accepted_until"`
+	State         TokenState `json:"state"`
+	Why           string     `json:"why,omitempty"`
+	Bound         string     `json:"bound,omitempty"` // cnf.jkt
 }
 
 // AttackerView says what the attacker holds and can do now.
@@ -97,6 +103,18 @@ type AttackerView struct {
 	HoldsAccess  bool   `json:"holds_access"`
 	HoldsRefresh bool   `json:"holds_refresh"`
 	Summary      string `json:"summary"`
+}
+
+// AcceptedUntil is the moment an API that checks tokens itself stops
+// accepting a token that expires at exp: exp plus the policy's leeway. At
+// that instant it is already refused (RFC 7519 §4.1.4 allows "some small
+// leeway"; golang-jwt rejects now >= exp+leeway, protocol.md item 52). The
+// one engine fact every tab and reason quotes for "accepted until".
+func (p Policy) AcceptedUntil(exp time.Time) time.Time {
+	if exp.IsZero() {
+		return exp
+	}
+	return exp.Add(p.Leeway)
 }
 
 // Inspect takes a snapshot of the world.
@@ -112,7 +130,9 @@ func (w *World) Inspect() Snapshot {
 	w.as.mu.Lock()
 	add := func(holder Actor, kind, v, where string) {
 		if v != "" {
-			s.Tokens = append(s.Tokens, w.as.view(holder, kind, v, where, now))
+			t := w.as.view(holder, kind, v, where, now)
+			t.AcceptedUntil = s.Policy.AcceptedUntil(t.ExpiresAt)
+			s.Tokens = append(s.Tokens, t)
 		}
 	}
 	add(ActorApp, "access", at, where)
@@ -150,11 +170,14 @@ func (as *AuthServer) view(holder Actor, kind, v, where string, now time.Time) T
 	if jti, _ := t.Claims["jti"].(string); jti != "" {
 		if rec, ok := as.access[jti]; ok {
 			t.Label, t.IssuedAt, t.ExpiresAt = rec.label, rec.iat, rec.exp
+			until := as.env.policy().AcceptedUntil(rec.exp)
 			switch {
-			case rec.revoked() && !now.Before(rec.exp):
+			case rec.revoked() && !now.Before(until):
 				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+", and expired at "+when(rec.exp)+": no API accepts it"
 			case rec.revoked():
-				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+"; an API that checks tokens locally (stateless) still accepts it until "+when(rec.exp)+", one that introspects or keeps a denylist refuses it"
+				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+"; an API that checks tokens locally (stateless) still accepts it until "+when(until)+" (exp plus leeway), one that introspects or keeps a denylist refuses it"
+			case !now.Before(rec.exp) && now.Before(until):
+				t.State, t.Why = StateExpired, "expired at "+when(rec.exp)+"; an API still accepts it until "+when(until)+" (the leeway)"
 			case !now.Before(rec.exp):
 				t.State, t.Why = StateExpired, "expired at "+when(rec.exp)
 			default:
@@ -206,7 +229,7 @@ func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
 		v.Refresh = append(v.Refresh, rv)
 	}
 	for _, at := range f.access {
-		av := AccessView{Label: at.label, Scope: at.scope, ExpiresAt: at.exp, State: StateActive, Bound: at.jkt}
+		av := AccessView{Label: at.label, Scope: at.scope, IssuedAt: at.iat, ExpiresAt: at.exp, AcceptedUntil: as.env.policy().AcceptedUntil(at.exp), State: StateActive, Bound: at.jkt}
 		switch {
 		case at.revoked():
 			av.State, av.Why = StateRevoked, at.revokedWhy
@@ -231,7 +254,7 @@ func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 			// The API accepts a token until exp + leeway; a revoked one only
 			// if it checks locally (stateless): introspection and the
 			// denylist refuse it at once.
-			until := t.ExpiresAt.Add(pol.Leeway)
+			until := t.AcceptedUntil
 			switch {
 			case t.Bound != "" && (t.State == StateActive || t.State == StateRevoked) && now.Before(until):
 				// RFC 9449 §7: without the app's private key no API accepts it.

@@ -169,3 +169,65 @@ func TestLifeInspectSnapshotIsDeepCopy(t *testing.T) {
 		t.Fatalf("early snapshot: %+v", early)
 	}
 }
+
+// TestLifeAcceptedUntilIsOneFact: a stolen access token revoked at logout
+// is accepted by a stateless API until exp plus the leeway (RFC 7519
+// §4.1.4; protocol.md item 52), and the token's own account (the Tokens
+// tab) and the attacker's (the Attacker tab) quote that same instant, not
+// the bare exp.
+func TestLifeAcceptedUntilIsOneFact(t *testing.T) {
+	w := lifeWorld(t, "")
+	lifeLogin(t, w, "")
+	lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenAccess), 0)
+	lifeOK(t, "logout", w.App().Logout(), http.StatusOK)
+	s := w.Inspect()
+	stolen := lifeView(t, s, ActorAttacker, "access")
+	want := stolen.ExpiresAt.Add(s.Policy.Leeway)
+	if s.Policy.Leeway == 0 || !stolen.AcceptedUntil.Equal(want) {
+		t.Fatalf("accepted until %v, want exp %v + leeway %v", stolen.AcceptedUntil, stolen.ExpiresAt, s.Policy.Leeway)
+	}
+	until := when(want)
+	if stolen.State != StateRevoked || !strings.Contains(stolen.Why, "until "+until) || strings.Contains(stolen.Why, "until "+when(stolen.ExpiresAt)) {
+		t.Errorf("the token's account says %q; want accepted until %s (exp plus leeway)", stolen.Why, until)
+	}
+	if !strings.Contains(s.Attacker.Summary, "until "+until) {
+		t.Errorf("the attacker's account says %q; want until %s", s.Attacker.Summary, until)
+	}
+	for _, f := range s.Families {
+		for _, a := range f.Access {
+			if !a.AcceptedUntil.Equal(a.ExpiresAt.Add(s.Policy.Leeway)) || a.IssuedAt.IsZero() {
+				t.Errorf("family view of %s: issued %v, accepted until %v", a.Label, a.IssuedAt, a.AcceptedUntil)
+			}
+		}
+	}
+}
+
+// TestFormatTimeKeepsTheDate: a time on the run's first day reads as a
+// time of day; on a later day it carries the date, and in a later year
+// the year too.
+func TestFormatTimeKeepsTheDate(t *testing.T) {
+	start := Epoch()
+	for _, c := range []struct {
+		t    time.Time
+		want string
+	}{
+		{start.Add(15 * time.Minute), "09:15:00"},
+		{start.Add(3 * 24 * time.Hour), "Jan 18 09:00:00"},
+		{start.Add(3 * 365 * 24 * time.Hour), "Jan 14 2029 09:00:00"},
+	} {
+		if got := FormatTime(c.t, start); got != c.want {
+			t.Errorf("FormatTime(%v) = %q, want %q", c.t, got, c.want)
+		}
+	}
+}
+
+// TestFormatDateCarriesTheYear: a step's stamp always has its date, and
+// the year once it is in another year than the run's start.
+func TestFormatDateCarriesTheYear(t *testing.T) {
+	if got := FormatDate(Epoch(), Epoch()); got != "Jan 15 09:00:00" {
+		t.Errorf("first day: %q", got)
+	}
+	if got := FormatDate(Epoch().Add(800*24*time.Hour), Epoch()); got != "Mar 25 2028 09:00:00" {
+		t.Errorf("800 days on: %q", got)
+	}
+}

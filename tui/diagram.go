@@ -148,7 +148,7 @@ func (d *diagram) draw(t *timeline, st *Styles) string {
 		case i == t.cur:
 			h.cells[0] = []rune(iconCurrent)[0]
 			h.style = st.Current
-		case t.changed[i] != "":
+		case t.differs(i):
 			h.cells[0] = []rune(iconChanged)[0]
 			h.style = st.Changed
 		default:

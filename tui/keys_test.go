@@ -786,16 +786,16 @@ func btTestWhatIf(t *testing.T, k string) {
 	var nums []string
 	for _, i := range changed {
 		nums = append(nums, strconv.Itoa(i+1))
-		if got := outcomeText(p.tl.steps[i].Outcome); got == p.tl.changed[i] {
-			t.Errorf("step %d is marked changed but still gives %s", i+1, got)
+		if d := p.tl.changed[i]; len(d.What) == 0 || d.Step != i+1 {
+			t.Errorf("step %d is marked changed but says nothing differs: %+v", i+1, d)
 		}
 	}
-	want := "rotation=false: step " + strings.Join(nums, ", ") + " change"
+	want := fmt.Sprintf("rotation=false: %d of %d steps differ", len(nums), len(p.tl.steps))
 	if !strings.HasPrefix(p.status, want) {
 		t.Errorf("status %q, want it to start %q", p.status, want)
 	}
 	h := a.header()
-	if !strings.Contains(h, iconChanged+" what-if") || !strings.Contains(h, want) {
+	if !strings.Contains(h, iconChanged+" what-if: steps "+scenarios.DifferingSteps(p.tl.run.Differences())+" differ") || !strings.Contains(h, want) {
 		t.Errorf("header %q does not show the what-if and the changed steps", h)
 	}
 	// The lesson's own policy again.
@@ -991,7 +991,7 @@ func btDid(t *testing.T, a *btApp, steps int, title string) {
 		t.Fatalf("%d steps (cur %d), want %d", len(p.tl.steps), p.tl.cur, steps+1)
 	}
 	last := p.tl.steps[steps]
-	want := title + ": " + outcomeText(last.Outcome)
+	want := title + ": " + scenarios.OutcomeText(last.Outcome)
 	if last.Step.Title != title || p.status != want {
 		t.Errorf("step %q, status %q, want %q", last.Step.Title, p.status, want)
 	}
@@ -1066,7 +1066,7 @@ func btTestForge(t *testing.T, k string) {
 	a.press("1") // alg-none
 	btDid(t, a, 1, "the attacker forges a token (alg-none) and calls POST /api/orders")
 	if o := a.pl().tl.steps[1].Outcome; o.Status != 401 || o.Error != "invalid_token" {
-		t.Errorf("alg none at the hardened sandbox API: %s", outcomeText(o))
+		t.Errorf("alg none at the hardened sandbox API: %s", scenarios.OutcomeText(o))
 	}
 	a.press("5") // the Attacker tab
 	if txt := a.text(); !strings.Contains(txt, "forged forged-1") || !strings.Contains(txt, "refused") {
@@ -1081,7 +1081,7 @@ func btTestRace(t *testing.T, k string) {
 	a.press("i", k)
 	btDid(t, a, 1, "2 tabs refresh at once")
 	if o := a.pl().tl.steps[1].Outcome; o.Error != "invalid_grant" || !strings.Contains(o.Reason, "tab 2 of 2") {
-		t.Errorf("race: %s", outcomeText(o))
+		t.Errorf("race: %s", scenarios.OutcomeText(o))
 	}
 }
 
@@ -1097,7 +1097,7 @@ func btTestValidation(t *testing.T, k string) {
 	btDid(t, a, 1, "set api_validation = vulnerable")
 	a.press("J", "1")
 	if o := a.pl().tl.steps[2].Outcome; o.Status != 201 || !strings.Contains(o.Reason, "allow-none") {
-		t.Errorf("alg none at the vulnerable API: %s", outcomeText(o))
+		t.Errorf("alg none at the vulnerable API: %s", scenarios.OutcomeText(o))
 	}
 }
 
@@ -1111,7 +1111,7 @@ func btTestSteal(t *testing.T, k string) {
 	btDid(t, a, 1, "steal the refresh token via script-injection")
 	a.press("R")
 	if o := a.pl().tl.steps[2].Outcome; o.Status != 200 {
-		t.Errorf("the attacker's refresh with a stolen token: %s", outcomeText(o))
+		t.Errorf("the attacker's refresh with a stolen token: %s", scenarios.OutcomeText(o))
 	}
 	if !strings.Contains(a.text(), "Attacker") {
 		t.Errorf("no attacker lane after a theft:\n%s", a.text())
@@ -1305,10 +1305,10 @@ func TestWhatIfSeesConsequences(t *testing.T) {
 	a.press("w", "2", "2") // reuse detection: false
 	p := a.pl()
 	was, ok := p.tl.changed[2]
-	if !ok || !strings.Contains(was, "family revoked") {
+	if !ok || !strings.Contains(was.Lesson, "family revoked") {
 		t.Fatalf("step 3 not marked as changed (changed %v, status %q)", p.tl.changed, p.status)
 	}
-	if got := stepEffects(p.tl.steps[2]); strings.Contains(got, "family revoked") || !strings.HasPrefix(got, "400 invalid_grant") {
+	if got := p.tl.steps[2].Effects(); strings.Contains(got, "family revoked") || !strings.HasPrefix(got, "400 invalid_grant") {
 		t.Fatalf("under the what-if step 3 gave %q", got)
 	}
 }

@@ -3,6 +3,9 @@ package tui
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
 )
 
 // narrationTab says why the current step matters: its narration, the quiz
@@ -36,62 +39,132 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 		return b.String()
 	}
 	b.WriteString(st.Title.Render(fmt.Sprintf("%d. %s", s.Index, stepTitle(s.Step.Title, s.Step.Do))) + "\n")
-	b.WriteString(st.Subtle.Render(s.Snapshot.Time.Format("Jan 2 15:04:05")+" · "+s.Step.Do) + "\n")
-	if s.Step.Narration != "" { // the sandbox's steps have none
-		b.WriteString("\n" + wrap(s.Step.Narration, w) + "\n")
+	b.WriteString(st.Subtle.Render(sim.FormatDate(s.Snapshot.Time, t.initial.Time)+" · "+s.Step.Do) + "\n")
+	picked := 0
+	if q := s.Text.Quiz; q != nil {
+		picked = t.answered[t.cur]
 	}
-	if q := s.Step.Quiz; q != nil {
-		picked := t.answered[t.cur]
-		head := iconQuiz + " Predict"
-		if picked == 0 {
-			// Said first as well as last: on a short screen the end of
-			// the tab is below the fold.
-			head += fmt.Sprintf(": press 1–%d to answer", len(q.Options))
-		}
-		b.WriteString("\n" + st.Quiz.Render(head) + "\n")
-		b.WriteString(wrap(q.Question, w) + "\n")
-		for i, o := range q.Options {
-			mark := "  "
-			switch {
-			case picked != 0 && i+1 == q.Answer:
-				mark = st.OK.Render(iconOK + " ")
-			case picked == i+1:
-				mark = st.Bad.Render(iconBad + " ")
-			}
-			b.WriteString(mark + hang(fmt.Sprintf("%d. %s", i+1, o), w-2, "     ") + "\n")
-		}
-		if picked == 0 {
-			b.WriteString("\n" + st.Quiz.Render(fmt.Sprintf("Press 1–%d to answer; the outcome shows after you do.", len(q.Options))) + "\n")
+	d, differs := t.changed[t.cur]
+	if differs {
+		return divergedStep(&b, t, s, d, picked, st, w)
+	}
+	if n := t.run.SameNote(s); n != "" {
+		b.WriteString("\n" + st.Changed.Render(wrap(iconChanged+" "+n+".", w)) + "\n")
+	}
+	if s.Text.Narration != "" { // the sandbox's steps have none
+		b.WriteString("\n" + wrap(s.Text.Narration, w) + "\n")
+	}
+	if q := s.Text.Quiz; q != nil {
+		if !quizBlock(&b, q, picked, false, st, w) {
 			return b.String()
 		}
-		verdict := st.OK.Render(iconOK + " Right.")
-		if picked != q.Answer {
-			verdict = st.Bad.Render(fmt.Sprintf("%s Not quite: the answer is %d.", iconBad, q.Answer))
-		}
-		b.WriteString("\n" + verdict + "\n" + wrap(q.Explain, w) + "\n")
-		if _, changed := t.changed[t.cur]; changed {
-			// The quiz was written for the lesson's policy; the outcome
-			// below is the what-if's, and may say otherwise.
-			b.WriteString(st.Changed.Render(wrap(iconChanged+" The quiz and its answer describe the lesson's own policy; under the what-if this step turned out differently (below).", w)) + "\n")
+	}
+	outcomeBlock(&b, s, st, w)
+	verdictBlock(&b, t, s, st, w)
+	return b.String()
+}
+
+// divergedStep is a step whose outcome differs from the lesson's own run:
+// the engine's account first (what happened here and why, and what
+// differs), then the lesson's narration and quiz, marked as written for
+// the lesson's own policy (architecture.md, invariant 8). Before the quiz
+// is answered only the question shows, marked the same way: predict
+// first, then reveal.
+func divergedStep(b *strings.Builder, t *timeline, s scenarios.StepResult, d scenarios.Difference, picked int, st *Styles, w int) string {
+	note := st.Changed.Render(wrap(iconChanged+" "+t.run.LessonNote()+":", w)) + "\n"
+	if q := s.Text.Quiz; q != nil && picked == 0 {
+		b.WriteString("\n" + note)
+		quizBlock(b, q, 0, true, st, w)
+		return b.String()
+	}
+	b.WriteString("\n" + st.Changed.Render(wrap(iconChanged+" This step differs from the lesson's own run. What happened here:", w)) + "\n")
+	outcomeBlock(b, s, st, w)
+	for _, e := range s.Events {
+		if e.Kind != sim.KindExchange && e.Kind != sim.KindClock && e.Summary != "" {
+			b.WriteString(hang("• "+e.Summary, w, "  ") + "\n")
 		}
 	}
-	o := s.Outcome
-	if o.Status != 0 || o.Error != "" {
-		res := fmt.Sprintf("%d %s", o.Status, o.Error)
-		if o.Status == 0 {
-			res = o.Error
+	for _, what := range d.What {
+		b.WriteString(st.Changed.Render(hang("≠ "+what, w, "  ")) + "\n")
+	}
+	b.WriteString("\n" + note)
+	if s.Text.Narration != "" {
+		b.WriteString(st.Subtle.Render(wrap(s.Text.Narration, w)) + "\n")
+	}
+	if q := s.Text.Quiz; q != nil {
+		quizBlock(b, q, picked, true, st, w)
+	}
+	verdictBlock(b, t, s, st, w)
+	return b.String()
+}
+
+// quizBlock writes the quiz: the question and options, and once answered
+// the verdict and the explanation. lessons marks a quiz shown on a step
+// that differs: its answer is the lesson's, for its own policy, so the
+// verdict says so rather than "Right." It reports whether the quiz was
+// answered (the outcome may show).
+func quizBlock(b *strings.Builder, q *scenarios.Quiz, picked int, lessons bool, st *Styles, w int) bool {
+	head := iconQuiz + " Predict"
+	if picked == 0 {
+		// Said first as well as last: on a short screen the end of
+		// the tab is below the fold.
+		head += fmt.Sprintf(": press 1–%d to answer", len(q.Options))
+	}
+	b.WriteString("\n" + st.Quiz.Render(head) + "\n")
+	b.WriteString(wrap(q.Question, w) + "\n")
+	for i, o := range q.Options {
+		mark := "  "
+		switch {
+		case picked != 0 && i+1 == q.Answer:
+			mark = st.OK.Render(iconOK + " ")
+		case picked == i+1:
+			mark = st.Bad.Render(iconBad + " ")
 		}
+		b.WriteString(mark + hang(fmt.Sprintf("%d. %s", i+1, o), w-2, "     ") + "\n")
+	}
+	if picked == 0 {
+		b.WriteString("\n" + st.Quiz.Render(fmt.Sprintf("Press 1–%d to answer; the outcome shows after you do.", len(q.Options))) + "\n")
+		return false
+	}
+	verdict := st.OK.Render(iconOK + " Right.")
+	if picked != q.Answer {
+		verdict = st.Bad.Render(fmt.Sprintf("%s Not quite: the answer is %d.", iconBad, q.Answer))
+	}
+	if lessons {
+		verdict = st.Changed.Render(wrap(fmt.Sprintf("%s Under the lesson's own policy the answer is %d (you chose %d); this run turned out otherwise (above).", iconChanged, q.Answer, picked), w))
+	}
+	b.WriteString("\n" + verdict + "\n" + wrap(q.Explain, w) + "\n")
+	return true
+}
+
+// outcomeBlock writes the step's outcome and the engine's reason.
+func outcomeBlock(b *strings.Builder, s scenarios.StepResult, st *Styles, w int) {
+	o := s.Outcome
+	if o.Status == 0 && o.Error == "" {
+		return
+	}
+	style := st.OK
+	if !o.OK() {
+		style = st.Bad
+	}
+	b.WriteString("\n" + st.Bold.Render("Outcome: ") + style.Render(scenarios.OutcomeText(o)) + "\n")
+	if o.Reason != "" {
+		b.WriteString(wrap("Why: "+o.Reason, w) + "\n")
+	}
+}
+
+// verdictBlock writes the step's expectations. Under a what-if or a
+// preset each line says what it compares against (Run.Verdict).
+func verdictBlock(b *strings.Builder, t *timeline, s scenarios.StepResult, st *Styles, w int) {
+	if lines := t.run.Verdict(s); lines != nil {
 		style := st.OK
-		if !o.OK() {
+		if len(s.Failures) > 0 {
 			style = st.Bad
 		}
-		b.WriteString("\n" + st.Bold.Render("Outcome: ") + style.Render(strings.TrimSpace(res)) + "\n")
-		if o.Reason != "" {
-			b.WriteString(wrap("Why: "+o.Reason, w) + "\n")
+		for _, l := range lines {
+			b.WriteString(style.Render(wrap(l, w)) + "\n")
 		}
-	}
-	if was, ok := t.changed[t.cur]; ok {
-		b.WriteString(st.Changed.Render(wrap(iconChanged+" What-if: under the original policy this step gave "+was, w)) + "\n")
+		return
 	}
 	switch {
 	case len(s.Failures) > 0:
@@ -101,7 +174,6 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 	case s.Step.Expect != nil:
 		b.WriteString(st.OK.Render(iconOK+" as the lesson expects") + "\n")
 	}
-	return b.String()
 }
 
 // sandboxIntro is the sandbox's first screen: the world it plays in and

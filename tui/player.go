@@ -414,7 +414,7 @@ func (p *player) header() string {
 		fmt.Sprintf("step %d/%d", t.cur+1, len(t.steps)),
 		// Time since the run began: Epoch for lessons, the start of
 		// `tokensim serve` for its live view (whose clock is wall time).
-		fmt.Sprintf("%s %s (+%s)", iconTime, clockLabel(now), sim.FormatDuration(now.Sub(t.initial.Time).Truncate(time.Second))),
+		fmt.Sprintf("%s %s (+%s)", iconTime, sim.FormatTime(now, t.initial.Time), sim.FormatDuration(now.Sub(t.initial.Time).Truncate(time.Second))),
 		"preset " + t.preset,
 	}
 	if right, answered, total := t.score(); total > 0 {
@@ -423,8 +423,25 @@ func (p *player) header() string {
 	if p.auto {
 		parts = append(parts, fmt.Sprintf("▶ autoplay %s", speeds[p.speed]))
 	}
+	// A run that departs from the lesson's own says so for as long as it
+	// is shown, and names the steps (the count `run` and the exports
+	// give: scenarios.Run.Differences).
+	mark := ""
 	if p.whatIf != "" {
-		parts = append(parts, p.st.Changed.Render(iconChanged+" what-if"))
+		mark = " what-if"
+	}
+	if ds := t.run.Differences(); len(ds) > 0 {
+		if mark != "" {
+			mark += ":"
+		}
+		if len(ds) == 1 {
+			mark += " step " + scenarios.DifferingSteps(ds) + " differs"
+		} else {
+			mark += " steps " + scenarios.DifferingSteps(ds) + " differ"
+		}
+	}
+	if mark != "" {
+		parts = append(parts, p.st.Changed.Render(iconChanged+mark))
 	}
 	if p.status != "" {
 		parts = append(parts, p.st.Status.Render(p.status))
@@ -449,13 +466,4 @@ func (p *player) header() string {
 		parts = slices.Concat(parts[:1], parts[3:], parts[1:3])
 	}
 	return strings.Join(append(parts, title), " · ")
-}
-
-// clockLabel is the virtual time of day, with the date once the world has
-// left its first day (a multi-day lesson would be ambiguous otherwise).
-func clockLabel(t time.Time) string {
-	if t.YearDay() == sim.Epoch().YearDay() && t.Year() == sim.Epoch().Year() {
-		return t.Format("15:04:05")
-	}
-	return t.Format("Jan 2 15:04:05")
 }

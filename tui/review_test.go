@@ -203,7 +203,7 @@ func TestReviewSandboxRestart(t *testing.T) {
 			a.press("i")
 			btDid(t, a, 0, "log in")
 			if o := p.tl.steps[0].Outcome; !o.OK() {
-				t.Errorf("log in: %s", outcomeText(o))
+				t.Errorf("log in: %s", scenarios.OutcomeText(o))
 			}
 			// The menu marks the world in force.
 			a.press("w")
@@ -250,7 +250,7 @@ func TestReviewRideNeedsFirstParty(t *testing.T) {
 	a.press("i", "P")
 	p = a.pl()
 	if o := p.tl.steps[1].Outcome; !o.OK() || p.status == rideNeeds {
-		t.Errorf("P in the first-party world: %s, status %q", outcomeText(o), p.status)
+		t.Errorf("P in the first-party world: %s, status %q", scenarios.OutcomeText(o), p.status)
 	}
 	if !p.tl.snapshot().Attacker.HoldsAccess {
 		t.Errorf("after riding the session the attacker holds no access token")

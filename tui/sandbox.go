@@ -183,6 +183,6 @@ func (p *player) do(action string, params map[string]string) (scenarios.StepResu
 	}
 	p.tl.steps = p.live.Steps
 	p.tl.cur = len(p.tl.steps) - 1
-	p.status = res.Step.Title + ": " + outcomeText(res.Outcome)
+	p.status = res.Step.Title + ": " + scenarios.OutcomeText(res.Outcome)
 	return res, true
 }

@@ -18,9 +18,9 @@ func serverTab(t *timeline, st *Styles, w int) string {
 		b.WriteString(st.Subtle.Render("none yet: a family starts at login") + "\n")
 	}
 	for _, f := range snap.Families {
-		head := fmt.Sprintf("%s · %s via %s · since %s", f.Label, f.Sub, f.ClientID, f.AuthTime.Format("15:04"))
+		head := fmt.Sprintf("%s · %s via %s · since %s", f.Label, f.Sub, f.ClientID, sim.FormatTime(f.AuthTime, t.initial.Time))
 		if !f.RevokedAt.IsZero() {
-			head += "\n" + st.Bad.Render(hang(iconBad+" revoked at "+f.RevokedAt.Format("15:04:05")+": "+f.RevokedWhy, w-4, "  "))
+			head += "\n" + st.Bad.Render(hang(iconBad+" revoked at "+sim.FormatTime(f.RevokedAt, t.initial.Time)+": "+f.RevokedWhy, w-4, "  "))
 		}
 		root := tree.Root(head)
 		nodes := map[string]*tree.Tree{}
@@ -62,7 +62,20 @@ func serverTab(t *timeline, st *Styles, w int) string {
 		t.preset, sim.FormatDuration(pol.AccessTTL), refresh, pol.DescribeRotation(), pol.APIMode, sim.FormatDuration(pol.Leeway)), w) + "\n\n")
 	c := snap.Counts
 	b.WriteString(st.Title.Render("Counters") + "\n")
-	b.WriteString(wrap(fmt.Sprintf("exchanges %d · signatures %d · verifications %d · introspections %d · JWKS fetches %d · denylist %d",
-		c.Exchanges, c.Signatures, c.Verifications, c.Introspections, c.JWKSFetches, snap.Denylist), w) + "\n")
+	b.WriteString(wrap(fmt.Sprintf("exchanges %d · signatures %d · verifications %d · introspections %d · JWKS fetches %d",
+		c.Exchanges, c.Signatures, c.Verifications, c.Introspections, c.JWKSFetches)+denylistNote(pol.APIMode, snap.Denylist), w) + "\n")
 	return b.String()
+}
+
+// denylistNote is the denylist's size where the API consults it (denylist
+// mode); in another mode a count would suggest it protects something, so
+// entries left from an earlier mode are said not to be consulted.
+func denylistNote(mode sim.APIMode, n int) string {
+	switch {
+	case mode == sim.ModeDenylist:
+		return fmt.Sprintf(" · denylist %d", n)
+	case n > 0:
+		return fmt.Sprintf(" · denylist %d (not consulted: the API is in %s mode)", n, mode)
+	}
+	return ""
 }

@@ -14,9 +14,10 @@ type timeline struct {
 	initial           sim.Snapshot
 	cur               int         // index of the current step; -1 before the first
 	answered          map[int]int // step index → the option chosen (1-based)
-	// changed marks, after a what-if, the steps whose outcome differs from
-	// the run it was compared with: index → that run's outcome.
-	changed map[int]string
+	// changed marks the steps whose outcome differs from the lesson's own
+	// run (under a what-if or a preset): index → how it differs. The
+	// engine's one definition (scenarios.Run.Differences).
+	changed map[int]scenarios.Difference
 	// run is the run shown: what export writes, and part of every cached
 	// frame's key (two runs with no step yet, before and after the
 	// sandbox restarts with another app, look alike otherwise).
@@ -29,8 +30,12 @@ type timeline struct {
 }
 
 func newTimeline(r *scenarios.Run) timeline {
-	return timeline{id: r.Scenario.ID, title: r.Scenario.Title, preset: r.Preset, steps: r.Steps,
-		initial: r.Initial, cur: -1, answered: map[int]int{}, run: r}
+	t := timeline{id: r.Scenario.ID, title: r.Scenario.Title, preset: r.Preset, steps: r.Steps,
+		initial: r.Initial, cur: -1, answered: map[int]int{}, run: r, changed: map[int]scenarios.Difference{}}
+	for _, d := range r.Differences() {
+		t.changed[d.Step-1] = d
+	}
+	return t
 }
 
 // hidden reports whether step i's outcome is still behind an unanswered
@@ -94,4 +99,11 @@ func (t *timeline) involves(actor sim.Actor) bool {
 		}
 	}
 	return false
+}
+
+// differs reports whether step i's outcome differs from the lesson's own
+// run.
+func (t *timeline) differs(i int) bool {
+	_, ok := t.changed[i]
+	return ok
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -30,6 +29,10 @@ var knobChoices = []struct {
 	{"api_mode", "API mode (how it learns of revocation)", []string{"stateless", "introspect", "denylist"}},
 	{"dpop", "DPoP-bound tokens", []string{"true", "false"}},
 }
+
+// storageChoices are where the what-if can make a browser app keep its
+// tokens.
+var storageChoices = []sim.Storage{sim.StorageMemory, sim.StorageLocal, sim.StorageCookie}
 
 // whatIfMenu offers the knobs; in the player each choice replays the lesson
 // under the change, in the sandbox it changes the policy from now on (and
@@ -68,10 +71,10 @@ func (p *player) whatIfMenu() *menu {
 		}
 		return sub
 	}})
-	if p.sc.Topology != string(sim.TopologyFirstParty) && p.sc.Client != string(sim.KindWeb) {
+	if offersStorage(p.sc) {
 		m.choices = append(m.choices, choice{label: "where the app keeps tokens", note: orDefault(p.sc.Storage, string(sim.StorageLocal)), sub: func() *menu {
 			sub := &menu{title: "Token storage"}
-			for _, s := range []sim.Storage{sim.StorageMemory, sim.StorageLocal, sim.StorageCookie} {
+			for _, s := range storageChoices {
 				sub.choices = append(sub.choices, choice{label: string(s), pick: func() tea.Cmd {
 					p.applyWhatIf(func(w *whatIf) { w.storage = string(s) }, "storage "+string(s))
 					return nil
@@ -85,6 +88,12 @@ func (p *player) whatIfMenu() *menu {
 		return nil
 	}})
 	return m
+}
+
+// offersStorage reports whether the what-if may move the app's tokens:
+// only a browser app of the OAuth topology chooses where it keeps them.
+func offersStorage(sc *scenarios.Scenario) bool {
+	return sc.Topology != string(sim.TopologyFirstParty) && sc.Client != string(sim.KindWeb)
 }
 
 func (p *player) applyKnob(key, value string) {
@@ -103,38 +112,35 @@ func (p *player) applyKnob(key, value string) {
 func (p *player) applyWhatIf(change func(*whatIf), what string) {
 	wi := p.current()
 	change(&wi)
-	sc := *p.sc
-	if wi.storage != "" {
-		sc.Storage = wi.storage
-	}
 	opts := p.opts
 	opts.Set = append(slices.Clone(p.opts.Set), wi.set...)
 	if wi.preset != "" {
 		opts.Preset = wi.preset
 	}
-	r, err := scenarios.Execute(&sc, opts)
+	if wi.storage != "" {
+		opts.Storage = wi.storage
+	}
+	r, err := scenarios.Execute(p.sc, opts)
 	if err != nil {
 		p.status = "what-if refused: " + err.Error()
 		return
 	}
 	cur, answered := p.tl.cur, p.tl.answered
 	p.tl = newTimeline(r)
-	p.tl.cur, p.tl.answered, p.tl.changed = cur, answered, map[int]string{}
-	var changed []string
-	for i := range r.Steps {
-		if a, b := stepEffects(p.base.Steps[i]), stepEffects(r.Steps[i]); a != b {
-			p.tl.changed[i] = a
-			changed = append(changed, strconv.Itoa(i+1))
-		}
-	}
+	p.tl.cur, p.tl.answered = cur, answered
 	p.applied = wi
 	p.whatIf = describe(wi)
-	switch len(changed) {
-	case 0:
-		p.status = what + ": no step's outcome changes"
-	default:
-		p.status = fmt.Sprintf("%s: step %s change%s", what, strings.Join(changed, ", "), map[bool]string{true: "s", false: ""}[len(changed) == 1])
+	p.status = what + ": " + divergence(r)
+}
+
+// divergence says how many steps, and which, differ from the lesson's own
+// run: the count `run` prints and the exports name.
+func divergence(r *scenarios.Run) string {
+	ds := r.Differences()
+	if len(ds) == 0 {
+		return "no step differs from the lesson's own run"
 	}
+	return fmt.Sprintf("%d of %d steps differ from the lesson's own run", len(ds), len(r.Steps))
 }
 
 func (p *player) resetWhatIf() {
@@ -142,6 +148,9 @@ func (p *player) resetWhatIf() {
 	p.tl = newTimeline(p.base)
 	p.tl.cur, p.tl.answered = cur, answered
 	p.applied, p.whatIf, p.status = whatIf{}, "", "back to the lesson's own policy"
+	if p.base.Lesson != nil {
+		p.status = "back to the policy the player started with: " + divergence(p.base)
+	}
 }
 
 func (p *player) current() whatIf {
@@ -160,39 +169,6 @@ func describe(w whatIf) string {
 		parts = append(parts, s.Key+"="+s.Value)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// outcomeText is an outcome as the learner compares it: "200",
-// "400 invalid_grant", "no_token".
-func outcomeText(o sim.Outcome) string {
-	switch {
-	case o.Status == 0 && o.Error == "":
-		return "nothing sent"
-	case o.Status == 0:
-		return o.Error
-	}
-	return strings.TrimSpace(fmt.Sprintf("%d %s", o.Status, o.Error))
-}
-
-// stepEffects is what a what-if compares: the step's outcome and the
-// consequences that change a session without changing a status (a reuse
-// detected, a family revoked, the app logged out). Turning reuse detection
-// off leaves the racing tab's 400 as it was, but not the family's fate.
-func stepEffects(s scenarios.StepResult) string {
-	out := outcomeText(s.Outcome)
-	seen := map[sim.EventKind]bool{}
-	for _, e := range s.Events {
-		seen[e.Kind] = true
-	}
-	for _, k := range []struct {
-		kind sim.EventKind
-		says string
-	}{{sim.KindReuse, "reuse detected"}, {sim.KindFamilyRevoked, "family revoked"}, {sim.KindSessionEnded, "the app logged out"}} {
-		if seen[k.kind] {
-			out += ", " + k.says
-		}
-	}
-	return out
 }
 
 func orDefault(s, def string) string {

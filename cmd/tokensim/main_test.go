@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -159,8 +160,15 @@ func TestReviewFixes(t *testing.T) {
 	})
 	t.Run("a what-if from the command line is not a failure", func(t *testing.T) {
 		code, out, errs := cli(t, "", "run", "refresh-theft-rotation", "--preset", "keycloak")
-		if code != 0 || out == "" || !strings.Contains(errs, "differ from what the lesson expects") {
+		// Steps, not expectations: the lesson has 11 steps, and each one
+		// counted is named on its own line (issue 12: "13 step(s) differ").
+		if code != 0 || out == "" || !strings.Contains(errs, "8 of 11 steps differ from the lesson's own run (preset tokensim): steps 4–11") {
 			t.Fatalf("exit %d, stderr:\n%s", code, errs)
+		}
+		for i := 4; i <= 11; i++ {
+			if !strings.Contains(errs, fmt.Sprintf("refresh-theft-rotation: step %d (", i)) {
+				t.Errorf("step %d is counted but not named:\n%s", i, errs)
+			}
 		}
 		if code, _, _ := cli(t, "", "run", "refresh-theft-rotation"); code != 0 {
 			t.Fatal("the lesson under its own policy must hold")
