@@ -15,6 +15,10 @@ type Preset struct {
 	Summary string
 	Source  string // where the figures come from
 	Policy  Policy
+	// Session says where the AS-session figures (session_idle,
+	// session_max, logout_revokes_refresh) come from, with "unverified" or
+	// "not modelled" where that is the truth: `tokensim presets` shows it.
+	Session string
 }
 
 // base carries what every preset shares unless it says otherwise: the
@@ -38,6 +42,12 @@ func Presets() []Preset {
 	tokensim.RefreshAbsolute = 30 * day
 	tokensim.RefreshIdle = 7 * day
 	tokensim.Rotation, tokensim.ReuseDetection, tokensim.RevokeAccessOnReuse = true, true, true
+	// The AS session: our choice, modelled on Keycloak's realm defaults
+	// (SSO Session Idle 30 min, SSO Session Max 10 h). Logging out at the AS
+	// ends what was granted under the session, as Keycloak does for its
+	// session-bound refresh tokens.
+	tokensim.SessionIdle, tokensim.SessionMax = 30*time.Minute, 10*time.Hour
+	tokensim.LogoutRevokesRefresh = true
 
 	// Auth0: access-token lifetime 86,400 s is the default API setting
 	// (docs: update-access-token-lifetime). Rotating refresh tokens have an
@@ -52,6 +62,15 @@ func Presets() []Preset {
 	auth0.AccessTTL = 24 * time.Hour
 	auth0.RefreshAbsolute = 30 * day
 	auth0.Rotation, auth0.ReuseDetection = true, true
+	// Auth0's session (auth0.com/docs/manage-users/sessions/session-lifecycle,
+	// configure-session-lifetime-settings): an idle timeout reset by every
+	// visit to /authorize (silent authentication included) and an absolute
+	// one. UNVERIFIED: the tenant defaults of 3 d inactivity and 7 d
+	// absolute (the docs we could check give only the plan limits: 3 d / 30
+	// d on Essential and Professional). Logging out of Auth0 ends the
+	// session; we found no documented revocation of refresh tokens with it
+	// (UNVERIFIED), so logout_revokes_refresh is off.
+	auth0.SessionIdle, auth0.SessionMax = 3*day, 7*day
 
 	// Okta (org authorization server): access token 1 h; refresh token 90 d
 	// with no idle window; a rotated token keeps its predecessor's expiry
@@ -64,6 +83,12 @@ func Presets() []Preset {
 	okta.RefreshAbsolute = 90 * day
 	okta.Rotation, okta.ReuseDetection, okta.RevokeAccessOnReuse = true, true, true
 	okta.ReuseGrace = 30 * time.Second
+	// Okta's default global session policy: "the default session lifetime
+	// is two hours", an idle time (help.okta.com, HealthInsight "Enforce a
+	// limited session lifetime"). UNVERIFIED: the default maximum lifetime
+	// (the policy offers "No time limit"; we model none) and whether
+	// signing out revokes refresh tokens (modelled: it does not).
+	okta.SessionIdle = 2 * time.Hour
 
 	// Keycloak realm defaults: access token 300 s; refresh tokens bounded by
 	// SSO Session Idle (1,800 s) and SSO Session Max (36,000 s);
@@ -72,6 +97,14 @@ func Presets() []Preset {
 	keycloak.AccessTTL = 300 * time.Second
 	keycloak.RefreshIdle = 1800 * time.Second
 	keycloak.RefreshAbsolute = 36000 * time.Second
+	// The same SSO session bounds the AS session: SSO Session Idle 30 min,
+	// SSO Session Max 10 h (Server Administration Guide, "Session and
+	// token timeouts"). Keycloak also resets the idle timer on a refresh;
+	// tokensim resets it only at /authorize (not modelled). Logout ends the
+	// user session and with it its session-bound refresh tokens ("offline"
+	// tokens survive; the offline distinction is not modelled here).
+	keycloak.SessionIdle, keycloak.SessionMax = 30*time.Minute, 10*time.Hour
+	keycloak.LogoutRevokesRefresh = true
 
 	// Spring Authorization Server TokenSettings defaults: access token 5 min,
 	// self-contained (JWT); refresh token 60 min; reuseRefreshTokens true,
@@ -85,6 +118,8 @@ func Presets() []Preset {
 	spring.AccessTTL = 5 * time.Minute
 	spring.RefreshAbsolute = 60 * time.Minute
 	spring.PublicRefresh = false
+	// Its sign-in session is Spring Security's HTTP session, whose lifetime
+	// the servlet container sets: not modelled (no limit here).
 
 	// ORY Hydra / fosite: access token 1 h; rotating refresh tokens with a
 	// grace period of 0; reuse revokes the whole chain, access tokens
@@ -95,6 +130,8 @@ func Presets() []Preset {
 	hydra.AccessTTL = time.Hour
 	hydra.RefreshAbsolute = 30 * day
 	hydra.Rotation, hydra.ReuseDetection, hydra.RevokeAccessOnReuse = true, true, true
+	// Hydra's login session is remembered as the login app decides
+	// (remember, remember_for): not modelled (no limit here).
 
 	// Google (developers.google.com/identity/protocols/oauth2): access
 	// token 3,600 s; refresh tokens have no fixed expiry, die after six
@@ -103,22 +140,33 @@ func Presets() []Preset {
 	google := base()
 	google.AccessTTL = 3600 * time.Second
 	google.RefreshIdle = 183 * day
+	// The Google Account session: no published lifetime; not modelled (no
+	// limit here).
 
 	// naive: a deliberately weak setup for demos. Day-long access tokens,
 	// 90-day refresh tokens, no rotation, a stateless API.
 	naive := base()
 	naive.AccessTTL = 24 * time.Hour
 	naive.RefreshAbsolute = 90 * day
+	// Its AS session never ends on its own: no idle, no maximum.
 
 	return []Preset{
-		{"tokensim", "teaching default: 15 min access, rotation with reuse detection", "tokensim's own choice", tokensim},
-		{"auth0", "24 h access, rotating refresh with breach detection, 30 d absolute", "Auth0 docs", auth0},
-		{"okta", "1 h access, rotation with a 30 s grace, 90 d refresh", "Okta docs", okta},
-		{"keycloak", "5 min access, no rotation, 30 min idle / 10 h max session", "Keycloak realm defaults", keycloak},
-		{"spring", "5 min access, 60 min refresh, no rotation", "Spring Authorization Server TokenSettings", spring},
-		{"hydra", "1 h access, rotation with grace 0, reuse revokes the chain", "ORY Hydra / fosite", hydra},
-		{"google", "1 h access, refresh dies after 6 months unused, no rotation", "Google OAuth 2.0 docs", google},
-		{"naive", "a weak demo setup: 24 h access, 90 d refresh, no rotation", "deliberately weak", naive},
+		{"tokensim", "teaching default: 15 min access, rotation with reuse detection", "tokensim's own choice", tokensim,
+			"30m idle, 10h max, logout revokes refresh tokens: tokensim's choice, after Keycloak's defaults"},
+		{"auth0", "24 h access, rotating refresh with breach detection, 30 d absolute", "Auth0 docs", auth0,
+			"3d idle, 7d max (tenant defaults, unverified); logout leaves refresh tokens (unverified)"},
+		{"okta", "1 h access, rotation with a 30 s grace, 90 d refresh", "Okta docs", okta,
+			"2h idle (default global session policy); max not modelled (unverified); logout leaves refresh tokens (unverified)"},
+		{"keycloak", "5 min access, no rotation, 30 min idle / 10 h max session", "Keycloak realm defaults", keycloak,
+			"SSO Session Idle 30m, SSO Session Max 10h; logout ends session-bound refresh tokens"},
+		{"spring", "5 min access, 60 min refresh, no rotation", "Spring Authorization Server TokenSettings", spring,
+			"not modelled (the servlet container's HTTP session): no limit"},
+		{"hydra", "1 h access, rotation with grace 0, reuse revokes the chain", "ORY Hydra / fosite", hydra,
+			"not modelled (the login app's remember_for): no limit"},
+		{"google", "1 h access, refresh dies after 6 months unused, no rotation", "Google OAuth 2.0 docs", google,
+			"not modelled (no published Google Account session lifetime): no limit"},
+		{"naive", "a weak demo setup: 24 h access, 90 d refresh, no rotation", "deliberately weak", naive,
+			"no limit: deliberately weak"},
 	}
 }
 
