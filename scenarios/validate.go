@@ -263,6 +263,16 @@ func (v *validator) feasibility() {
 				v.errAt(st.Pos, "step %d: attacker.ride needs topology: first-party", n)
 			}
 			atk["access"] = true
+		case "end-session", "attacker.silent-login":
+			// The engine's rule: only a world with an AS has its session.
+			if err := sim.ASSessionIn(sim.Topology(orDefault(sc.Topology, string(sim.TopologyOAuth)))); err != nil {
+				v.errAt(st.Pos, "step %d: %s: %v", n, st.Do, err)
+			}
+			if st.Do == "attacker.silent-login" {
+				// It may fail (no session, a confidential client); when it
+				// works the attacker holds fresh tokens.
+				atk["access"], atk["refresh"] = true, true
+			}
 		}
 	}
 }

@@ -139,7 +139,7 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		case sess != nil:
 			sess.lastSeen = now // Auth0: every /authorize, silent ones included, resets the idle timer
 			as.env.emit(Event{Kind: KindASSessionUsed, From: ActorAS, To: ActorUser,
-				Summary: "the browser's cookie names live AS session " + sess.label + " (" + sess.sub + ", signed in at " + when(sess.authTime) + "): the AS issues a code without showing the form"})
+				Summary: "the browser's cookie names live AS session " + sess.label + " (" + sess.sub + ", signed in at " + when(sess.authTime) + "): the AS issues a code without showing the form; " + sess.limits(as.env.policy())})
 			as.issueCode(w, r, client, q, sess, redirect, redirectSent, challenge, scope, state)
 			return
 		}
@@ -166,9 +166,9 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail(ErrAccessDenied, "the user denied the request")
 		return
 	}
-	sess := as.startSession(w, r, u.sub)
 	as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS,
 		Summary: u.sub + " proved who they are at the AS; the password goes no further"})
+	sess := as.startSession(w, r, u.sub)
 	as.issueCode(w, r, client, q, sess, redirect, redirectSent, challenge, scope, state)
 }
 

@@ -32,7 +32,7 @@ func (s *asSession) expiry(pol Policy) (time.Time, string) {
 	var at time.Time
 	var why string
 	if pol.SessionIdle > 0 {
-		at, why = s.lastSeen.Add(pol.SessionIdle), "its idle limit ("+FormatDuration(pol.SessionIdle)+" without a visit to the AS, the last at "+when(s.lastSeen)+")"
+		at, why = s.lastSeen.Add(pol.SessionIdle), "its idle limit ("+FormatDuration(pol.SessionIdle)+" without a visit to /authorize since "+when(s.lastSeen)+")"
 	}
 	if pol.SessionMax > 0 {
 		if m := s.authTime.Add(pol.SessionMax); at.IsZero() || m.Before(at) {
@@ -40,6 +40,21 @@ func (s *asSession) expiry(pol Policy) (time.Time, string) {
 		}
 	}
 	return at, why
+}
+
+// limits describes, for the learner, how long a session just started or
+// used lasts under pol.
+func (s *asSession) limits(pol Policy) string {
+	switch {
+	case pol.SessionIdle > 0 && pol.SessionMax > 0:
+		return fmt.Sprintf("it lasts until %s without a visit to /authorize (session_idle %s), %s at the latest (session_max %s)",
+			when(s.lastSeen.Add(pol.SessionIdle)), FormatDuration(pol.SessionIdle), when(s.authTime.Add(pol.SessionMax)), FormatDuration(pol.SessionMax))
+	case pol.SessionIdle > 0:
+		return fmt.Sprintf("it lasts until %s without a visit to /authorize (session_idle %s); no maximum", when(s.lastSeen.Add(pol.SessionIdle)), FormatDuration(pol.SessionIdle))
+	case pol.SessionMax > 0:
+		return fmt.Sprintf("it lasts until %s (session_max %s); no idle limit", when(s.authTime.Add(pol.SessionMax)), FormatDuration(pol.SessionMax))
+	}
+	return "this policy sets no idle or maximum lifetime"
 }
 
 // sessionOf returns the live session the request's cookie names, or nil and
@@ -60,7 +75,7 @@ func (as *AuthServer) sessionOf(r *http.Request) (*asSession, string) {
 	if at, why := s.expiry(as.env.policy()); !at.IsZero() && !now.Before(at) {
 		s.endedAt, s.endedWhy = at, "it reached "+why
 		as.env.emit(Event{Kind: KindASSessionEnded, From: ActorAS, Reason: "AS session " + s.label + " ended at " + when(at) + ": it reached " + why,
-			Summary: "AS session " + s.label + " of " + s.sub + " is over; the next login shows the form"})
+			Summary: "the AS shows the login form again"})
 		return nil, "AS session " + s.label + " ended at " + when(at) + ": it reached " + why
 	}
 	return s, ""
@@ -82,12 +97,8 @@ func (as *AuthServer) startSession(w http.ResponseWriter, r *http.Request, sub s
 	as.sessions[s.hash] = s
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: v, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || isHTTPS(as.issuer)})
-	limits := "no idle or maximum lifetime"
-	if at, why := s.expiry(as.env.policy()); !at.IsZero() {
-		limits = "it ends at " + when(at) + " unless used, by " + why
-	}
 	as.env.emit(Event{Kind: KindASSession, From: ActorAS, To: ActorUser,
-		Summary: fmt.Sprintf("the AS starts session %s for %s and sets it in an httpOnly cookie (%s); %s", s.label, sub, SessionCookie, limits)})
+		Summary: fmt.Sprintf("the AS starts sign-in session %s for %s in an httpOnly cookie (%s): while it lives, the next login needs no password; %s", s.label, sub, SessionCookie, s.limits(as.env.policy()))})
 	return s
 }
 

@@ -53,6 +53,7 @@ func TestExitCodes(t *testing.T) {
 		{"compare one preset", []string{"compare", "login", "--presets", "okta"}, 2, "", "at least two"},
 		{"compare unknown preset", []string{"compare", "login", "--presets", "okta,nope"}, 2, "", "unknown preset"},
 		{"presets", []string{"presets"}, 0, "keycloak", ""},
+		{"presets session", []string{"presets"}, 0, "3d idle, 7d max (tenant defaults, unverified)", ""},
 		{"list", []string{"list"}, 0, "refresh-theft-rotation", ""},
 		{"list extra arg", []string{"list", "x"}, 2, "", "unexpected argument"},
 		{"decode garbage", []string{"decode", "not-a-token"}, 2, "", "not a JWT"},

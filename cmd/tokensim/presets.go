@@ -29,6 +29,18 @@ func (e *env) presets(args []string) int {
 	if err := tw.Flush(); err != nil {
 		return 1
 	}
+	// The AS's sign-in session, a layer the token columns do not show
+	// (curriculum idea 10), with each preset's source or its "unverified"
+	// and "not modelled" labels, as sim states them.
+	fmt.Fprintln(e.stdout, "\nAS session (session_idle / session_max / logout_revokes_refresh):")
+	tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	for _, p := range sim.Presets() {
+		pol := p.Policy
+		fmt.Fprintf(tw, "  %s\t%s / %s / %v\t%s\n", p.Name, orNone(pol.SessionIdle), orNone(pol.SessionMax), pol.LogoutRevokesRefresh, p.Session)
+	}
+	if err := tw.Flush(); err != nil {
+		return 1
+	}
 	return 0
 }
 
