@@ -177,6 +177,9 @@ func (v *validator) expect(i int, st *Step) {
 			v.errAt(e.At["tokens."+label], "step %d: token %s: state %q is not one of %s%s", i, label, state, strings.Join(states, ", "), didYouMean(state, states))
 		}
 	}
+	if e.ASSession != "" && !slices.Contains(sim.SessionStates(), e.ASSession) {
+		v.errAt(e.At["as_session"], "step %d: as_session %q is not one of %s%s", i, e.ASSession, strings.Join(sim.SessionStates(), ", "), didYouMean(e.ASSession, sim.SessionStates()))
+	}
 	for _, h := range e.AttackerHolds {
 		if h != "access" && h != "refresh" {
 			v.errAt(e.At["attacker_holds"], "step %d: attacker_holds lists access and/or refresh, not %q", i, h)

@@ -155,7 +155,11 @@ func (c *Client) LoginWith(o LoginOptions) Outcome {
 	if o := outcomeSince(c.env.log, start, ActorApp); o.Status != 0 && !o.OK() {
 		return o
 	}
-	return outcomeSince(c.env.log, start, ActorUser)
+	out := outcomeSince(c.env.log, start, ActorUser)
+	if e, ok := firstSince(c.env.log, start, KindASSessionUsed); ok && out.OK() && out.Reason == "" {
+		out.Reason = "signed in without the form: " + e.Summary
+	}
+	return out
 }
 
 // ServeHTTP is the app's own web endpoint: the redirect URI.
@@ -461,12 +465,18 @@ func (c *Client) EndSession() Outcome {
 
 // endedSince returns the reason of the first AS-session end after event n.
 func endedSince(l *Log, n int) string {
+	e, _ := firstSince(l, n, KindASSessionEnded)
+	return e.Reason
+}
+
+// firstSince returns the first event of kind k after event n.
+func firstSince(l *Log, n int, k EventKind) (Event, bool) {
 	for _, e := range l.Since(n) {
-		if e.Kind == KindASSessionEnded {
-			return e.Reason
+		if e.Kind == k {
+			return e, true
 		}
 	}
-	return ""
+	return Event{}, false
 }
 
 // topology is the world shape this client lives in.

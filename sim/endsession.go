@@ -104,7 +104,7 @@ func (as *AuthServer) serveEndSession(w http.ResponseWriter, r *http.Request) {
 		// sent on as asked.
 		n.summary = "no AS session to end (" + why + ")"
 	case hintSub == sess.sub || q.get("confirm") == "yes":
-		as.endSession(sess, "the user logged out at the AS (RP-initiated logout from client "+orUnknown(clientID)+")")
+		as.endSession(sess, "RP-initiated logout from client "+orUnknown(clientID))
 		n.summary = "AS session " + sess.label + " ended"
 	default:
 		// §2: without a hint that names the signed-in user, the OP must

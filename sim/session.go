@@ -111,7 +111,7 @@ func (as *AuthServer) endSession(s *asSession, why string) {
 	if as.env.policy().LogoutRevokesRefresh {
 		for _, f := range as.families {
 			if f.session == s && !f.revoked() {
-				as.revokeFamily(f, "AS session "+s.label+" ended ("+why+")", true)
+				as.revokeFamily(f, "AS session "+s.label+" ended: "+why, true)
 				revoked++
 			}
 		}
@@ -122,5 +122,24 @@ func (as *AuthServer) endSession(s *asSession, why string) {
 	}
 	as.env.emit(Event{Kind: KindASSessionEnded, From: ActorAS,
 		Reason:  "AS session " + s.label + " ended at " + when(now) + ": " + why,
-		Summary: "AS session " + s.label + " of " + s.sub + " ended; " + left + "; access tokens already issued live until exp at an API that does not ask the AS"})
+		Summary: left + "; an API that checks access tokens only locally accepts those already issued until exp"})
 }
+
+// IsLoginForm reports whether e is the AS showing its sign-in form: an
+// answered /authorize with 200 (every other answer is a redirect or an
+// error page). Lessons check it to tell a silent login from a typed one.
+func IsLoginForm(e Event) bool {
+	return e.Kind == KindExchange && e.To == ActorAS && e.Path == "/authorize" && e.Status == http.StatusOK
+}
+
+// The states an AS session can be in, as SessionView.State and a lesson's
+// `as_session` expectation name them; SessionNone is a browser without a
+// session cookie.
+const (
+	SessionActive = "active"
+	SessionEnded  = "ended"
+	SessionNone   = "none"
+)
+
+// SessionStates lists the names a lesson may expect (a fresh slice).
+func SessionStates() []string { return []string{SessionActive, SessionEnded, SessionNone} }
