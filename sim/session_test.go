@@ -473,3 +473,38 @@ func TestAttackerSilentLogin(t *testing.T) {
 		t.Errorf("first-party end session: %+v, want a refusal", o)
 	}
 }
+
+// The presets' AS-session figures and their sources (preset.go): Keycloak's
+// SSO Session Idle 30 min / Max 10 h and session-bound logout; Auth0's
+// tenant defaults 3 d / 7 d (unverified); Okta's default global session
+// policy, 2 h idle; the rest not modelled (no limit), and every preset says
+// so in Session.
+func TestPresetSessionFigures(t *testing.T) {
+	want := map[string]struct {
+		idle, max time.Duration
+		revokes   bool
+		note      string
+	}{
+		"tokensim": {30 * time.Minute, 10 * time.Hour, true, "Keycloak"},
+		"keycloak": {30 * time.Minute, 10 * time.Hour, true, "SSO Session"},
+		"auth0":    {3 * day, 7 * day, false, "unverified"},
+		"okta":     {2 * time.Hour, 0, false, "unverified"},
+		"spring":   {0, 0, false, "not modelled"},
+		"hydra":    {0, 0, false, "not modelled"},
+		"google":   {0, 0, false, "not modelled"},
+		"naive":    {0, 0, false, "no limit"},
+	}
+	for _, p := range Presets() {
+		w, ok := want[p.Name]
+		if !ok {
+			if p.Session == "" {
+				t.Errorf("preset %s says nothing about its AS session", p.Name)
+			}
+			continue
+		}
+		pol := p.Policy
+		if pol.SessionIdle != w.idle || pol.SessionMax != w.max || pol.LogoutRevokesRefresh != w.revokes || !strings.Contains(p.Session, w.note) {
+			t.Errorf("%s: %v/%v/%v %q, want %v/%v/%v and a note with %q", p.Name, pol.SessionIdle, pol.SessionMax, pol.LogoutRevokesRefresh, p.Session, w.idle, w.max, w.revokes, w.note)
+		}
+	}
+}
