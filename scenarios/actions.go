@@ -207,7 +207,7 @@ var actions = map[string]*action{
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
 			n := w.AdminRevoke(p["user"])
 			// An administrator's action at the AS, not an HTTP request: no status.
-			return sim.Outcome{Reason: fmt.Sprintf("%d session(s) revoked", n)}
+			return sim.Outcome{Reason: fmt.Sprintf("%d grant(s) revoked with their tokens; %s's sign-in sessions at the AS ended", n, p["user"])}
 		}},
 	"set": {name: "set", doc: "change a policy knob mid-scenario (what-if in the middle of a story)",
 		params: []param{

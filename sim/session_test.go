@@ -508,3 +508,20 @@ func TestPresetSessionFigures(t *testing.T) {
 		}
 	}
 }
+
+// An administrator's "sign out everywhere" also ends the AS session: the
+// next login shows the form.
+func TestAdminRevokeEndsASSession(t *testing.T) {
+	w := newTestWorld(t)
+	sessLogin(t, w, LoginOptions{})
+	n := w.Log().Len()
+	w.AdminRevoke(DemoUser)
+	if len(sessKinds(w, n, KindASSessionEnded)) != 1 {
+		t.Fatal("no as_session.ended event")
+	}
+	n = w.Log().Len()
+	sessLogin(t, w, LoginOptions{})
+	if sessFormPosts(w, n) != 1 {
+		t.Error("after an admin sign-out the next login was silent")
+	}
+}
