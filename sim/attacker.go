@@ -283,10 +283,13 @@ func jsonField(body, field string) string {
 // SilentLogin is what injected script does with the AS's session cookie:
 // it cannot read the cookie (HttpOnly), but while it runs in the app's page
 // it can drive the browser through a silent authorization request
-// (prompt=none, in a hidden iframe), and the browser attaches the cookie
-// itself. The AS answers with a code, the script reads it from the frame
-// (same origin as the app once the AS redirects back), and redeems it with
-// a PKCE verifier of its own. For a public client that is a fresh grant:
+// (prompt=none), and the browser attaches the cookie itself. A hidden
+// iframe carries a SameSite=Lax cookie only when the AS is same-site with
+// the app, as here (app. and auth.tokensim.test share the site
+// tokensim.test); otherwise a popup does, since Lax cookies go with
+// top-level GET navigations. The AS answers with a code, the script reads
+// it from the frame or popup once it is back on the app's origin, and
+// redeems it with a PKCE verifier of its own. For a public client that is a fresh grant:
 // new tokens, a new family, nothing reuse detection can see. A
 // confidential client's code is worthless without the client secret. The
 // defence is the script's absence (CSP, no injection) and a short AS
@@ -304,7 +307,7 @@ func (a *Attacker) SilentLogin() Outcome {
 		"state": {state}, "code_challenge": {S256Challenge(verifier)}, "code_challenge_method": {"S256"}, "prompt": {"none"},
 	}
 	a.env.emit(Event{Kind: KindClientNote, From: ActorAttacker, To: ActorUser,
-		Summary: "injected script opens a hidden iframe in Alice's page: a silent authorization request (prompt=none) with its own PKCE challenge; the browser attaches the AS session cookie, which the script itself cannot read"})
+		Summary: "injected script opens a hidden iframe in Alice's page (the AS is same-site with the app, so the SameSite=Lax cookie goes along; elsewhere a popup would do): a silent authorization request (prompt=none) with its own PKCE challenge; the browser attaches the AS session cookie, which the script itself cannot read"})
 	resp, err := v.browser.Get(Issuer + "/authorize?" + q.Encode())
 	if err != nil {
 		return Outcome{Error: "transport", Reason: err.Error()}
