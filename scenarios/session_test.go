@@ -18,6 +18,7 @@ func TestASSessionActionsValidated(t *testing.T) {
 	}{
 		{"end-session first-party", "topology: first-party\nsteps:\n  - do: login\n    narration: x\n  - do: end-session\n    narration: x\n", "no authorization server"},
 		{"silent-login first-party", "topology: first-party\nsteps:\n  - do: login\n    narration: x\n  - do: attacker.silent-login\n    narration: x\n", "no authorization server"},
+		{"prompt first-party", "topology: first-party\nsteps:\n  - do: login\n    prompt: login\n    narration: x\n", "no authorization server"},
 		{"bad prompt", "steps:\n  - do: login\n    prompt: consent\n    narration: x\n", "prompt"},
 		{"bad max_age", "steps:\n  - do: login\n    max_age: 5m\n    narration: x\n", "max_age"},
 		{"ok", "steps:\n  - do: login\n    narration: x\n  - do: forget\n    narration: x\n  - do: login\n    prompt: none\n    max_age: \"0\"\n    narration: x\n  - do: attacker.silent-login\n    narration: x\n  - do: attacker.call\n    path: /api/orders\n    narration: x\n  - do: end-session\n    narration: x\n", ""},

@@ -226,6 +226,13 @@ func (v *validator) feasibility() {
 		switch st.Do {
 		case "login":
 			loggedIn = true
+			if st.Params["prompt"] != "" || st.Params["max_age"] != "" {
+				// prompt and max_age talk to the AS's session (OIDC Core
+				// §3.1.2.1): the engine says where there is one.
+				if err := sim.ASSessionIn(sim.Topology(orDefault(sc.Topology, string(sim.TopologyOAuth)))); err != nil {
+					v.errAt(st.Pos, "step %d: login with prompt or max_age: %v", n, err)
+				}
+			}
 		case "call", "refresh", "present", "refresh-with", "race":
 			if st.Do == "race" && sc.Topology == string(sim.TopologyFirstParty) {
 				v.errAt(st.Pos, "step %d: race needs the oauth topology: a first-party app's refresh cookie is attached by the browser at send time", n)
