@@ -525,3 +525,17 @@ func TestAdminRevokeEndsASSession(t *testing.T) {
 		t.Error("after an admin sign-out the next login was silent")
 	}
 }
+
+// A second tab is the same browser: it carries the AS session cookie too.
+func TestNewTabSharesASSession(t *testing.T) {
+	w := newTestWorld(t)
+	sessLogin(t, w, LoginOptions{})
+	tab := w.NewTab()
+	n := w.Log().Len()
+	if o := tab.LoginWith(LoginOptions{Prompt: "none"}); !o.OK() {
+		t.Fatalf("a second tab's silent login: %+v, want a code from the shared session", o)
+	}
+	if sessFormPosts(w, n) != 0 {
+		t.Error("the second tab showed the form")
+	}
+}

@@ -273,6 +273,8 @@ func (w *World) explain(raw string) explanation {
 // sharing the first one's token store.
 func (w *World) NewTab() *Client {
 	tab := newClient(w.env, w.wire, w.app.kind, w.app.storage, w.app.store)
+	// Same browser, same cookies: the AS's session cookie included.
+	tab.browser.Jar = w.app.browser.Jar
 	if w.app.fp {
 		// A first-party tab talks to the same backend and, being in the
 		// same browser, shares its cookie jar (the refresh cookie).
