@@ -205,6 +205,9 @@ func authnParams(q form) (map[string]bool, int, string) {
 			// consent and select_account change nothing here.
 			prompts[p] = true
 		default:
+			// Sim policy: §3.1.2.1 defines these four and says nothing of
+			// others; refusing an unknown one says so instead of silently
+			// ignoring a request the client thought it made.
 			return nil, 0, "unknown prompt value " + quoteID(p) + " (OIDC Core section 3.1.2.1 defines none, login, consent, select_account)"
 		}
 	}
