@@ -75,6 +75,15 @@ func checkUser(v string) error {
 	return nil
 }
 
+// checkMaxAge accepts what OIDC Core §3.1.2.1 allows for max_age: a
+// non-negative whole number of seconds.
+func checkMaxAge(v string) error {
+	if n, err := strconv.Atoi(v); err != nil || n < 0 {
+		return fmt.Errorf("max_age is a whole number of seconds, 0 or more, got %q", v)
+	}
+	return nil
+}
+
 func checkDuration(v string) error {
 	d, err := sim.ParseDuration(v)
 	if err != nil {
@@ -102,22 +111,30 @@ var (
 
 // actions is the catalogue of step actions, by name.
 var actions = map[string]*action{
-	"login": {name: "login", doc: "the user logs in through the app (authorization code + PKCE; first-party: POST /auth/login)",
+	"login": {name: "login", doc: "the user logs in through the app (authorization code + PKCE; first-party: POST /auth/login); with a live AS session, without the form",
 		params: []param{
 			{name: "user", def: sim.DemoUser, doc: "username"},
 			{name: "password", def: sim.DemoPassword, doc: "password"},
 			{name: "scope", doc: "requested scope; default " + sim.DefaultScope},
+			{name: "prompt", values: []string{"none", "login"}, doc: "OIDC prompt: none (no page: login_required without an AS session) or login (the form, session or not)"},
+			{name: "max_age", check: checkMaxAge, doc: "OIDC max_age in seconds: a sign-in older than this shows the form"},
 		},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
-			return w.App().Login(p["user"], p["password"], p["scope"])
+			return w.App().LoginWith(sim.LoginOptions{User: p["user"], Password: p["password"], Scope: p["scope"], Prompt: p["prompt"], MaxAge: p["max_age"]})
 		}},
 	"call": {name: "call", doc: "the app calls the API with its access token (refreshing silently when it must)",
 		params: []param{pMethod, pPath},
 		run:    func(w *sim.World, p map[string]string) sim.Outcome { return w.App().Call(p["method"], p["path"]) }},
 	"refresh": {name: "refresh", doc: "the app refreshes now",
 		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.App().Refresh() }},
-	"logout": {name: "logout", doc: "the app revokes its refresh token (RFC 7009) and forgets its tokens",
+	"logout": {name: "logout", doc: "the app revokes its refresh token (RFC 7009) and forgets its tokens; the AS session lives on",
 		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.App().Logout() }},
+	"forget": {name: "forget", doc: "the app's own logout: it forgets its tokens and tells nobody",
+		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.App().Forget() }},
+	"end-session": {name: "end-session", doc: "RP-initiated logout: the app forgets its tokens and sends the browser to the AS's end_session_endpoint, which ends the AS session (oauth topology only)",
+		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.App().EndSession() }},
+	"attacker.silent-login": {name: "attacker.silent-login", doc: "injected script drives a silent authorization (prompt=none) from the page, riding the AS session cookie it cannot read, and redeems the code for tokens of its own (oauth topology only)",
+		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.Attacker().SilentLogin() }},
 	"advance": {name: "advance", doc: "the virtual clock moves forward",
 		params: []param{
 			{name: "by", check: checkDuration, doc: "how far: 90s, 15m, 1h, 30d"},
@@ -190,7 +207,7 @@ var actions = map[string]*action{
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
 			n := w.AdminRevoke(p["user"])
 			// An administrator's action at the AS, not an HTTP request: no status.
-			return sim.Outcome{Reason: fmt.Sprintf("%d session(s) revoked", n)}
+			return sim.Outcome{Reason: fmt.Sprintf("%d grant(s) revoked with their tokens; %s's sign-in sessions at the AS ended", n, p["user"])}
 		}},
 	"set": {name: "set", doc: "change a policy knob mid-scenario (what-if in the middle of a story)",
 		params: []param{

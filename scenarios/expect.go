@@ -60,6 +60,16 @@ func check(sc *Scenario, r StepResult) []Failure {
 	boolCheck("reuse_detected", e.ReuseDetected, has(r.Events, func(ev sim.Event) bool { return ev.Kind == sim.KindReuse }))
 	boolCheck("family_revoked", e.FamilyRevoked, has(r.Events, func(ev sim.Event) bool { return ev.Kind == sim.KindFamilyRevoked }))
 	boolCheck("as_contacted", e.ASContacted, has(r.Events, func(ev sim.Event) bool { return ev.Kind == sim.KindExchange && ev.To == sim.ActorAS }))
+	boolCheck("login_form", e.LoginForm, has(r.Events, sim.IsLoginForm))
+	if e.ASSession != "" {
+		got := sim.SessionNone
+		if v := r.Snapshot.ASSession; v != nil {
+			got = v.State
+		}
+		if got != e.ASSession {
+			fail("as_session", e.ASSession, got)
+		}
+	}
 	if e.Introspections != nil {
 		n := 0
 		for _, ev := range r.Events {

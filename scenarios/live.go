@@ -66,6 +66,8 @@ func liveTitle(action string, p map[string]string) string {
 	if t, ok := map[string]string{
 		"login": "log in", "refresh": "the app refreshes", "logout": "log out",
 		"attacker.refresh": "the attacker refreshes", "attacker.ride": "injected script rides the session",
+		"forget": "the app forgets its tokens", "end-session": "log out at the AS (RP-initiated)",
+		"attacker.silent-login": "injected script logs in silently",
 	}[action]; ok {
 		return t
 	}

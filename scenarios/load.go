@@ -200,6 +200,8 @@ func (d *decoder) expect(n *yaml.Node, what string) *Expect {
 		"reuse_detected": func(v *yaml.Node) { e.ReuseDetected = d.boolPtr(v, what+": reuse_detected") },
 		"family_revoked": func(v *yaml.Node) { e.FamilyRevoked = d.boolPtr(v, what+": family_revoked") },
 		"as_contacted":   func(v *yaml.Node) { e.ASContacted = d.boolPtr(v, what+": as_contacted") },
+		"login_form":     func(v *yaml.Node) { e.LoginForm = d.boolPtr(v, what+": login_form") },
+		"as_session":     d.str(&e.ASSession),
 		"introspections": func(v *yaml.Node) { e.Introspections = d.intPtr(v, what+": introspections") },
 		"attacker_holds": d.strList("attacker_holds", &e.AttackerHolds),
 		"tokens": func(v *yaml.Node) {

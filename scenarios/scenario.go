@@ -56,6 +56,8 @@ type Expect struct {
 	ReuseDetected  *bool
 	FamilyRevoked  *bool
 	ASContacted    *bool             // any exchange to the AS during the step
+	LoginForm      *bool             // the AS showed its sign-in form during the step (sim.IsLoginForm)
+	ASSession      string            // the browser's AS session after the step: active, ended or none
 	Introspections *int              // introspection calls during the step
 	Tokens         map[string]string // label → state after the step
 	AttackerHolds  []string          // access, refresh: what the attacker holds after the step

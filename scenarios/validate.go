@@ -177,6 +177,9 @@ func (v *validator) expect(i int, st *Step) {
 			v.errAt(e.At["tokens."+label], "step %d: token %s: state %q is not one of %s%s", i, label, state, strings.Join(states, ", "), didYouMean(state, states))
 		}
 	}
+	if e.ASSession != "" && !slices.Contains(sim.SessionStates(), e.ASSession) {
+		v.errAt(e.At["as_session"], "step %d: as_session %q is not one of %s%s", i, e.ASSession, strings.Join(sim.SessionStates(), ", "), didYouMean(e.ASSession, sim.SessionStates()))
+	}
 	for _, h := range e.AttackerHolds {
 		if h != "access" && h != "refresh" {
 			v.errAt(e.At["attacker_holds"], "step %d: attacker_holds lists access and/or refresh, not %q", i, h)
@@ -223,6 +226,13 @@ func (v *validator) feasibility() {
 		switch st.Do {
 		case "login":
 			loggedIn = true
+			if st.Params["prompt"] != "" || st.Params["max_age"] != "" {
+				// prompt and max_age talk to the AS's session (OIDC Core
+				// §3.1.2.1): the engine says where there is one.
+				if err := sim.ASSessionIn(sim.Topology(orDefault(sc.Topology, string(sim.TopologyOAuth)))); err != nil {
+					v.errAt(st.Pos, "step %d: login with prompt or max_age: %v", n, err)
+				}
+			}
 		case "call", "refresh", "present", "refresh-with", "race":
 			if st.Do == "race" && sc.Topology == string(sim.TopologyFirstParty) {
 				v.errAt(st.Pos, "step %d: race needs the oauth topology: a first-party app's refresh cookie is attached by the browser at send time", n)
@@ -263,6 +273,16 @@ func (v *validator) feasibility() {
 				v.errAt(st.Pos, "step %d: attacker.ride needs topology: first-party", n)
 			}
 			atk["access"] = true
+		case "end-session", "attacker.silent-login":
+			// The engine's rule: only a world with an AS has its session.
+			if err := sim.ASSessionIn(sim.Topology(orDefault(sc.Topology, string(sim.TopologyOAuth)))); err != nil {
+				v.errAt(st.Pos, "step %d: %s: %v", n, st.Do, err)
+			}
+			if st.Do == "attacker.silent-login" {
+				// It may fail (no session, a confidential client); when it
+				// works the attacker holds fresh tokens.
+				atk["access"], atk["refresh"] = true, true
+			}
 		}
 	}
 }

@@ -28,6 +28,7 @@ type AuthServer struct {
 	// instead of decoding it on every API call.
 	issued   map[string]*accessRecord
 	families []*family
+	sessions map[[32]byte]*asSession // sign-in sessions, by the cookie's hash (session.go)
 
 	// onAccessRevoked is told of every access token the AS revokes, so that
 	// a denylisting API can refuse it before it expires. It models the push
@@ -45,6 +46,7 @@ func newAuthServer(e *env, issuer, audience string) *AuthServer {
 		env: e, issuer: issuer, audience: audience, clients: defaultClients(), users: defaultUsers(),
 		labels: map[string]int{}, codes: map[[32]byte]*codeRecord{},
 		refresh: map[[32]byte]*refreshRecord{}, access: map[string]*accessRecord{}, issued: map[string]*accessRecord{},
+		sessions:  map[[32]byte]*asSession{},
 		dpopNonce: &dpopNonce{},
 	}
 	m := http.NewServeMux()
@@ -53,6 +55,7 @@ func newAuthServer(e *env, issuer, audience string) *AuthServer {
 	m.HandleFunc("/revoke", as.locked(as.serveRevoke))
 	m.HandleFunc("/introspect", as.locked(as.serveIntrospect))
 	m.HandleFunc("/jwks.json", as.locked(as.serveJWKS))
+	m.HandleFunc("/end_session", as.locked(as.serveEndSession))
 	m.HandleFunc("/.well-known/openid-configuration", as.serveDiscovery)
 	m.HandleFunc("/.well-known/oauth-authorization-server", as.serveDiscovery)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // serveAuthorize is the authorization endpoint (RFC 6749 §4.1.1). A GET, or
@@ -113,9 +115,42 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	prompts, maxAge, perr := authnParams(q)
+	if perr != "" {
+		fail(ErrInvalidRequest, perr)
+		return
+	}
 	username, password := q.get("username"), q.get("password")
 	if r.Method == http.MethodGet || (username == "" && password == "" && q.get("consent") == "") {
-		noteOf(r).summary = "login page for client " + client.id
+		// No credentials: the AS session decides whether the user must
+		// see the form (OIDC Core §3.1.2.3, §3.1.2.6; checklist items
+		// 103-104).
+		sess, why := as.sessionOf(r)
+		now := as.env.clock.Now()
+		switch {
+		case prompts["login"]:
+			why = "prompt=login: the AS must ask the user to sign in again, session or not (OIDC Core section 3.1.2.1)"
+		case sess != nil && maxAge >= 0 && (maxAge == 0 || now.Sub(sess.authTime) > time.Duration(maxAge)*time.Second):
+			// §3.1.2.1: max_age is the allowable elapsed time since the
+			// user last actively authenticated; max_age=0 forces a sign-in
+			// like prompt=login.
+			why = fmt.Sprintf("max_age=%d: AS session %s signed in at %s, %s ago, longer than the client allows (OIDC Core section 3.1.2.1)",
+				maxAge, sess.label, when(sess.authTime), FormatDuration(now.Sub(sess.authTime)))
+		case sess != nil:
+			sess.lastSeen = now // Auth0: every /authorize, silent ones included, resets the idle timer
+			as.env.emit(Event{Kind: KindASSessionUsed, From: ActorAS, To: ActorUser,
+				Summary: "the browser's cookie names live AS session " + sess.label + " (" + sess.sub + ", signed in at " + when(sess.authTime) + "): the AS issues a code without showing the form; " + sess.limits(as.env.policy())})
+			as.issueCode(w, r, client, q, sess, redirect, redirectSent, challenge, scope, state)
+			return
+		}
+		if prompts["none"] {
+			// §3.1.2.6: prompt=none must not show any page; the AS
+			// answers login_required through the redirect instead.
+			fail(ErrLoginRequired, "prompt=none and the user would have to sign in: "+why+" (OIDC Core section 3.1.2.6)")
+			return
+		}
+		n := noteOf(r)
+		n.summary, n.reason = "login page for client "+client.id, why
 		as.loginPage(w, q, "")
 		return
 	}
@@ -131,20 +166,63 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail(ErrAccessDenied, "the user denied the request")
 		return
 	}
+	as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS,
+		Summary: u.sub + " proved who they are at the AS; the password goes no further"})
+	sess := as.startSession(w, r, u.sub)
+	as.issueCode(w, r, client, q, sess, redirect, redirectSent, challenge, scope, state)
+}
+
+// issueCode redirects back to the client with a new authorization code for
+// the user of sess. The code carries the session's sign-in time, so that
+// the ID token's auth_time is when the user authenticated, not when the
+// code was issued (OIDC Core §2; checklist item 103).
+func (as *AuthServer) issueCode(w http.ResponseWriter, r *http.Request, client *clientReg, q form, sess *asSession, redirect string, redirectSent bool, challenge, scope, state string) {
 	now := as.env.clock.Now()
 	code := as.env.rand.token(32)
 	rec := &codeRecord{
 		label: as.nextLabel("code"), hash: hashToken(code), clientID: client.id,
 		redirectURI: redirect, redirectSent: redirectSent, challenge: challenge, method: "S256",
-		scope: scope, nonce: q.get("nonce"), sub: u.sub, authTime: now, exp: now.Add(as.env.policy().CodeTTL),
+		scope: scope, nonce: q.get("nonce"), sub: sess.sub, authTime: sess.authTime, issued: now, session: sess,
+		exp: now.Add(as.env.policy().CodeTTL),
 	}
 	as.codes[rec.hash] = rec
-	as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS, Token: rec.label,
-		Summary: u.sub + " proved who they are at the AS; the password goes no further. Authorization code " + rec.label +
-			" is single-use and lives " + FormatDuration(as.env.policy().CodeTTL)})
+	as.env.emit(Event{Kind: KindIssued, From: ActorAS, To: ActorUser, Token: rec.label,
+		Summary: "authorization code " + rec.label + " for " + sess.sub + " is single-use and lives " + FormatDuration(as.env.policy().CodeTTL)})
 	noteOf(r).token = rec.label
 	// RFC 9207: iss in the response lets the client detect mix-up attacks.
 	as.redirect(w, redirect, url.Values{"code": {code}, "iss": {as.issuer}}, state)
+}
+
+// authnParams reads prompt and max_age (OIDC Core §3.1.2.1). prompt is a
+// space-delimited list; none with any other value is an error. maxAge is
+// -1 when absent.
+func authnParams(q form) (map[string]bool, int, string) {
+	prompts := map[string]bool{}
+	for _, p := range strings.Fields(q.get("prompt")) {
+		switch p {
+		case "none", "login", "consent", "select_account":
+			// consent is implied and there is one account per browser, so
+			// consent and select_account change nothing here.
+			prompts[p] = true
+		default:
+			// Sim policy: §3.1.2.1 defines these four and says nothing of
+			// others; refusing an unknown one says so instead of silently
+			// ignoring a request the client thought it made.
+			return nil, 0, "unknown prompt value " + quoteID(p) + " (OIDC Core section 3.1.2.1 defines none, login, consent, select_account)"
+		}
+	}
+	if prompts["none"] && len(prompts) > 1 {
+		return nil, 0, "prompt=none cannot be combined with other values (OIDC Core section 3.1.2.1)"
+	}
+	maxAge := -1
+	if v := q.get("max_age"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil, 0, "max_age must be a non-negative number of seconds, got " + quoteID(v)
+		}
+		maxAge = n
+	}
+	return prompts, maxAge, ""
 }
 
 // checkChallenge applies RFC 7636 §4.2–4.4.1. tokensim supports only S256:

@@ -2,9 +2,11 @@ package sim
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"sync"
@@ -60,6 +62,9 @@ type pendingLogin struct {
 func newClient(e *env, w *Wire, kind ClientKind, storage Storage, store *TokenStore) *Client {
 	c := &Client{env: e, kind: kind, storage: storage, store: store,
 		http: w.Client(ActorApp), browser: w.Client(ActorUser), apiBase: APIAudience, pending: map[string]pendingLogin{}}
+	// The user's browser keeps cookies: the AS's session cookie is what
+	// makes the next login silent (session.go).
+	c.browser.Jar, _ = cookiejar.New(nil) // never fails without options
 	c.id = ClientSPA
 	if kind == KindWeb {
 		c.id, c.secret = ClientWeb, webSecret
@@ -71,17 +76,33 @@ func (c *Client) note(format string, args ...any) {
 	c.env.emit(Event{Kind: KindClientNote, From: ActorApp, Summary: fmt.Sprintf(format, args...)})
 }
 
+// LoginOptions are the OpenID Connect parameters a login may add to the
+// authorization request (OIDC Core §3.1.2.1).
+type LoginOptions struct {
+	User, Password, Scope string
+	Prompt                string // "", "none" or "login"
+	MaxAge                string // max_age in seconds; "" for none
+}
+
 // Login runs the authorization code flow with PKCE (RFC 6749 §4.1, RFC 7636)
 // through the user's browser: the app redirects to /authorize, the user
 // signs in, the AS redirects back with a code, and the app's callback
 // exchanges code and verifier at /token. The code travels through the
 // browser; the tokens do not.
 func (c *Client) Login(username, password, scope string) Outcome {
+	return c.LoginWith(LoginOptions{User: username, Password: password, Scope: scope})
+}
+
+// LoginWith is Login with prompt and max_age. When the browser holds a live
+// AS session (and neither forces a sign-in), the AS answers the first
+// request with the code at once: the user sees no form and types nothing.
+func (c *Client) LoginWith(o LoginOptions) Outcome {
 	if c.fp {
-		b, _ := json.Marshal(map[string]string{"username": username, "password": password})
+		b, _ := json.Marshal(map[string]string{"username": o.User, "password": o.Password})
 		return c.fpPost("/auth/login", string(b))
 	}
 	start := c.env.log.Len()
+	scope := o.Scope
 	if scope == "" {
 		scope = DefaultScope
 	}
@@ -93,26 +114,37 @@ func (c *Client) Login(username, password, scope string) Outcome {
 		"response_type": {"code"}, "client_id": {c.id}, "redirect_uri": {RedirectURI}, "scope": {scope},
 		"state": {state}, "code_challenge": {S256Challenge(verifier)}, "code_challenge_method": {"S256"}, "nonce": {nonce},
 	}
-	c.note("the app sends the browser to the AS with a PKCE challenge (S256 of a secret verifier it keeps) and a random state")
+	extra := ""
+	if o.Prompt != "" {
+		q.Set("prompt", o.Prompt)
+		extra += ", prompt=" + o.Prompt
+	}
+	if o.MaxAge != "" {
+		q.Set("max_age", o.MaxAge)
+		extra += ", max_age=" + o.MaxAge
+	}
+	c.note("the app sends the browser to the AS with a PKCE challenge (S256 of a secret verifier it keeps) and a random state%s", extra)
 	page, err := c.browser.Get(Issuer + "/authorize?" + q.Encode())
 	if err != nil {
 		return Outcome{Error: "transport", Reason: err.Error()}
 	}
 	readAll(page)
-	if page.StatusCode != http.StatusOK {
-		return outcomeSince(c.env.log, start, ActorUser)
+	resp := page
+	if page.StatusCode == http.StatusOK {
+		// The login form: the user types her password.
+		q.Del("prompt")
+		q.Del("max_age")
+		q.Set("username", o.User)
+		q.Set("password", o.Password)
+		if resp, err = c.browser.PostForm(Issuer+"/authorize", q); err != nil {
+			return Outcome{Error: "transport", Reason: err.Error()}
+		}
+		readAll(resp)
 	}
-	q.Set("username", username)
-	q.Set("password", password)
-	resp, err := c.browser.PostForm(Issuer+"/authorize", q)
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
-	}
-	readAll(resp)
 	loc := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusFound || loc == "" {
 		o := outcomeSince(c.env.log, start, ActorUser)
-		if o.Error == "" {
+		if o.Error == "" && page.StatusCode == http.StatusOK {
 			o.Error = ErrAccessDenied
 		}
 		return o
@@ -125,11 +157,22 @@ func (c *Client) Login(username, password, scope string) Outcome {
 	if o := outcomeSince(c.env.log, start, ActorApp); o.Status != 0 && !o.OK() {
 		return o
 	}
-	return outcomeSince(c.env.log, start, ActorUser)
+	out := outcomeSince(c.env.log, start, ActorUser)
+	if e, ok := firstSince(c.env.log, start, KindASSessionUsed); ok && out.OK() && out.Reason == "" {
+		out.Reason = "signed in without the form: " + e.Summary
+	}
+	return out
 }
 
 // ServeHTTP is the app's own web endpoint: the redirect URI.
 func (c *Client) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/logged-out" {
+		// The post_logout_redirect_uri (RP-Initiated Logout 1.0 §3).
+		noteOf(r).summary = "the AS sent the browser back to the app after logout"
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "Signed out.\n")
+		return
+	}
 	if r.URL.Path != "/callback" {
 		http.NotFound(w, r)
 		return
@@ -359,6 +402,105 @@ func (c *Client) Logout() Outcome {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	_, _, o := c.env.send(c.http, req)
 	return o
+}
+
+// Forget is the app's own logout and nothing more: it drops every token it
+// holds and tells nobody. The AS session in the browser lives on, so the
+// next login is silent; the refresh token stays valid at the AS for whoever
+// copied it; an access token stays valid at a stateless API until exp
+// (curriculum idea 10: three layers of "logged in").
+func (c *Client) Forget() Outcome {
+	c.store.clear()
+	if c.fp {
+		c.note("logout in the app only: the page forgets its access token; the refresh cookie stays in the browser")
+		return Outcome{}
+	}
+	c.note("logout in the app only: the app forgets its tokens and tells neither the AS nor the API")
+	return Outcome{} // no request was made: no status
+}
+
+// EndSession is RP-initiated logout (OpenID Connect RP-Initiated Logout
+// 1.0): the app forgets its tokens and sends the browser to the AS's
+// end_session_endpoint with its ID token as id_token_hint, its registered
+// post_logout_redirect_uri and a fresh state (§2, §3). The AS ends its
+// session (and, by policy, the session's refresh tokens); access tokens
+// already issued are not recalled.
+func (c *Client) EndSession() Outcome {
+	if err := ASSessionIn(c.topology()); err != nil {
+		return Outcome{Error: ErrBadRequest, Reason: err.Error()}
+	}
+	start := c.env.log.Len()
+	_, _, _, id := c.store.snapshot()
+	c.store.clear()
+	state := c.env.rand.token(16)
+	q := url.Values{"post_logout_redirect_uri": {PostLogoutRedirectURI}, "state": {state}}
+	if id != "" {
+		q.Set("id_token_hint", id)
+	} else {
+		q.Set("client_id", c.id) // §2: without a hint, client_id says whose redirect URI it is
+	}
+	c.note("the app forgets its tokens and sends the browser to the AS's end_session_endpoint (RP-initiated logout)")
+	resp, err := c.browser.Get(Issuer + "/end_session?" + q.Encode())
+	if err != nil {
+		return Outcome{Error: "transport", Reason: err.Error()}
+	}
+	readAll(resp)
+	if loc := resp.Header.Get("Location"); resp.StatusCode == http.StatusFound && loc != "" {
+		u, err := url.Parse(loc)
+		if err != nil || u.Query().Get("state") != state {
+			// §3: the RP checks the state it sent came back.
+			return Outcome{Status: resp.StatusCode, Error: ErrStateMismatch, Reason: "the logout redirect did not carry back the app's state (RP-Initiated Logout 1.0 section 3)"}
+		}
+		back, err := c.browser.Get(loc)
+		if err != nil {
+			return Outcome{Error: "transport", Reason: err.Error()}
+		}
+		readAll(back)
+		o := outcomeSince(c.env.log, start, ActorUser)
+		if ended := endedSince(c.env.log, start); ended != "" {
+			o.Reason = ended
+		}
+		return o
+	}
+	return outcomeSince(c.env.log, start, ActorUser)
+}
+
+// endedSince returns the reason of the first AS-session end after event n.
+func endedSince(l *Log, n int) string {
+	e, _ := firstSince(l, n, KindASSessionEnded)
+	return e.Reason
+}
+
+// firstSince returns the first event of kind k after event n.
+func firstSince(l *Log, n int, k EventKind) (Event, bool) {
+	for _, e := range l.Since(n) {
+		if e.Kind == k {
+			return e, true
+		}
+	}
+	return Event{}, false
+}
+
+// topology is the world shape this client lives in.
+func (c *Client) topology() Topology {
+	if c.fp {
+		return TopologyFirstParty
+	}
+	return TopologyOAuth
+}
+
+// ErrNoASSession is why an action about the AS's session cannot run in a
+// world without an AS.
+var ErrNoASSession = errors.New("no authorization server session")
+
+// ASSessionIn says whether a world of topology t has an AS session to log
+// out of or to ride: the one rule the engine and the scenario validator
+// share.
+func ASSessionIn(t Topology) error {
+	if t == TopologyFirstParty {
+		return fmt.Errorf("%w: in the first-party topology the app's own backend signs the user in; there is no authorization server, so no AS session and no end_session endpoint", ErrNoASSession)
+	}
+	return nil
 }
 
 // Kind returns the client's kind; ID its client_id; Storage where it keeps

@@ -31,7 +31,7 @@ func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenR
 	}
 	if !now.Before(rec.exp) {
 		return nil, newErr(400, ErrInvalidGrant, "authorization code expired").
-			because(fmt.Sprintf("authorization code %s expired at %s: codes live %s (RFC 6749 section 4.1.2)", rec.label, when(rec.exp), FormatDuration(rec.exp.Sub(rec.authTime)))).about(rec.label, "")
+			because(fmt.Sprintf("authorization code %s expired at %s: codes live %s (RFC 6749 section 4.1.2)", rec.label, when(rec.exp), FormatDuration(rec.exp.Sub(rec.issued)))).about(rec.label, "")
 	}
 	if rec.clientID != client.id {
 		return nil, newErr(400, ErrInvalidGrant, "code was issued to another client").
@@ -49,8 +49,8 @@ func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenR
 	}
 	rec.usedAt = now
 
-	fam := as.startFamily(client.id, rec.sub, rec.scope, rec.authTime)
-	fam.code, rec.fam = rec, fam
+	fam := as.startFamily(client.id, rec.sub, rec.scope, rec.issued, rec.authTime)
+	fam.code, rec.fam, fam.session = rec, fam, rec.session
 	if client.public {
 		// RFC 9449 §5: a public client's refresh tokens are bound to its
 		// DPoP key (a confidential client's are bound by its secret).
@@ -100,12 +100,14 @@ func (p Policy) IssuesRefresh(kind ClientKind, offlineAccess bool) (issue, offli
 	return p.issuesRefresh(kind == KindSPA, kind == KindSPA, offlineAccess)
 }
 
-// startFamily opens the grant of one login. Its absolute lifetime is
-// stamped now: rotation never extends it.
-func (as *AuthServer) startFamily(clientID, sub, scope string, authTime time.Time) *family {
-	fam := &family{label: as.nextLabel("f"), clientID: clientID, sub: sub, scope: scope, authTime: authTime}
+// startFamily opens the grant of one login, begun at start by a user who
+// signed in at authTime (earlier, when the login was answered from the AS
+// session). Its absolute lifetime counts from start: rotation never
+// extends it.
+func (as *AuthServer) startFamily(clientID, sub, scope string, start, authTime time.Time) *family {
+	fam := &family{label: as.nextLabel("f"), clientID: clientID, sub: sub, scope: scope, authTime: authTime, start: start}
 	if abs := as.env.policy().RefreshAbsolute; abs > 0 {
-		fam.absExpiry = authTime.Add(abs)
+		fam.absExpiry = start.Add(abs)
 	}
 	as.families = append(as.families, fam)
 	return fam

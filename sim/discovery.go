@@ -7,12 +7,15 @@ import (
 
 // discovery is the metadata document of OIDC Discovery §3 and RFC 8414 §2.
 type discovery struct {
-	Issuer                           string   `json:"issuer"`
-	AuthorizationEndpoint            string   `json:"authorization_endpoint"`
-	TokenEndpoint                    string   `json:"token_endpoint"`
-	JWKSURI                          string   `json:"jwks_uri"`
-	RevocationEndpoint               string   `json:"revocation_endpoint"`
-	IntrospectionEndpoint            string   `json:"introspection_endpoint"`
+	Issuer                string `json:"issuer"`
+	AuthorizationEndpoint string `json:"authorization_endpoint"`
+	TokenEndpoint         string `json:"token_endpoint"`
+	JWKSURI               string `json:"jwks_uri"`
+	RevocationEndpoint    string `json:"revocation_endpoint"`
+	IntrospectionEndpoint string `json:"introspection_endpoint"`
+	// RP-Initiated Logout 1.0 §2.1: where an RP sends the browser to log
+	// the user out of the AS.
+	EndSessionEndpoint               string   `json:"end_session_endpoint"`
 	ResponseTypesSupported           []string `json:"response_types_supported"`
 	SubjectTypesSupported            []string `json:"subject_types_supported"`
 	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
@@ -50,6 +53,7 @@ func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		JWKSURI:                           iss + "/jwks.json",
 		RevocationEndpoint:                iss + "/revoke",
 		IntrospectionEndpoint:             iss + "/introspect",
+		EndSessionEndpoint:                iss + "/end_session",
 		ResponseTypesSupported:            []string{"code"},
 		SubjectTypesSupported:             []string{"public"},
 		IDTokenSigningAlgValuesSupported:  []string{string(RS256), string(ES256), string(EdDSA)}, // must include RS256

@@ -24,9 +24,11 @@ type family struct {
 	label     string // f-1
 	clientID  string
 	sub       string
-	scope     string // the scope granted at login; refresh never widens it
-	authTime  time.Time
-	absExpiry time.Time // zero: no absolute lifetime. Stamped at login: rotation does not extend it.
+	scope     string     // the scope granted at login; refresh never widens it
+	authTime  time.Time  // when the user signed in: auth_time, which a silent login carries over from the AS session
+	start     time.Time  // when this grant began (the login that made the code): its absolute lifetime counts from here
+	absExpiry time.Time  // zero: no absolute lifetime. Stamped at login: rotation does not extend it.
+	session   *asSession // the AS session the grant was made under; nil in the first-party topology
 	code      *codeRecord
 	jkt       string // the DPoP key its refresh tokens are bound to (RFC 9449 §5); "" = unbound
 	offline   bool   // its refresh tokens are offline tokens (Policy.OfflineTokens): the offline_* lifetimes bound them
@@ -110,7 +112,9 @@ type codeRecord struct {
 	scope        string
 	nonce        string
 	sub          string
-	authTime     time.Time
+	authTime     time.Time  // the sign-in's time, from the AS session: the ID token's auth_time (OIDC Core §2)
+	issued       time.Time  // when the code was issued
+	session      *asSession // the sign-in session it was issued under
 	exp          time.Time
 	usedAt       time.Time
 	fam          *family // the grant its redemption created, revoked on replay

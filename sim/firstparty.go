@@ -77,7 +77,7 @@ func (fp *FirstParty) login(w http.ResponseWriter, r *http.Request) {
 	}
 	now := fp.as.env.clock.Now()
 	fp.as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS, Summary: u.sub + " signed in with a password at the app's own backend"})
-	fam := fp.as.startFamily(fp.client.id, u.sub, firstPartyScope, now)
+	fam := fp.as.startFamily(fp.client.id, u.sub, firstPartyScope, now, now)
 	rt, _ := fp.as.newRefresh(fam, nil, false)
 	resp, e := fp.as.issue(fam, firstPartyScope, "", rt, "")
 	if e != nil {

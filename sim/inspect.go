@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -24,6 +25,21 @@ type Snapshot struct {
 	// DPoPKey is the thumbprint of the app's DPoP key pair, "" when it
 	// holds none (RFC 9449; the private half never leaves the app).
 	DPoPKey string `json:"dpop_key,omitempty"`
+	// ASSession is the AS sign-in session the user's browser holds a
+	// cookie for; nil when it holds none (session.go).
+	ASSession *SessionView `json:"as_session,omitempty"`
+}
+
+// SessionView is the AS's sign-in session as the inspector shows it.
+type SessionView struct {
+	Label    string    `json:"label"` // s-1
+	Sub      string    `json:"sub"`
+	AuthTime time.Time `json:"auth_time"`
+	// State is "active" or "ended"; Why says why it ended, or until when
+	// it lasts.
+	State     string    `json:"state"`
+	Why       string    `json:"why,omitempty"`
+	ExpiresAt time.Time `json:"expires_at,omitzero"` // zero: no limit, or already ended
 }
 
 // TokenView is one token as a holder has it, decoded where it is a JWT.
@@ -148,6 +164,7 @@ func (w *World) Inspect() Snapshot {
 	for _, f := range w.as.families {
 		s.Families = append(s.Families, w.as.familyView(f, now))
 	}
+	s.ASSession = w.as.sessionView(w.app, now)
 	w.as.mu.Unlock()
 
 	w.api.mu.Lock()
@@ -315,4 +332,37 @@ func SortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// sessionView reads, without changing anything, the AS session the
+// client's browser holds a cookie for.
+func (as *AuthServer) sessionView(c *Client, now time.Time) *SessionView {
+	if c.fp || c.browser.Jar == nil {
+		return nil
+	}
+	u, err := url.Parse(as.issuer + "/authorize")
+	if err != nil {
+		return nil
+	}
+	for _, k := range c.browser.Jar.Cookies(u) {
+		if k.Name != SessionCookie {
+			continue
+		}
+		sess, ok := as.sessions[hashToken(k.Value)]
+		if !ok {
+			return nil
+		}
+		v := &SessionView{Label: sess.label, Sub: sess.sub, AuthTime: sess.authTime, State: SessionActive}
+		at, why := sess.expiry(as.env.policy())
+		switch {
+		case !sess.endedAt.IsZero():
+			v.State, v.Why = SessionEnded, "ended at "+when(sess.endedAt)+": "+sess.endedWhy
+		case !at.IsZero() && !now.Before(at):
+			v.State, v.Why = SessionEnded, "ended at "+when(at)+": it reached "+why
+		default:
+			v.ExpiresAt, v.Why = at, sess.limits(as.env.policy())
+		}
+		return v
+	}
+	return nil
 }

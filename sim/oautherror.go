@@ -17,6 +17,8 @@ const (
 	ErrAccessDenied            = "access_denied"
 	ErrUnsupportedResponseType = "unsupported_response_type"
 	ErrUnsupportedTokenType    = "unsupported_token_type"
+	// OIDC Core §3.1.2.6: prompt=none and the user would have to sign in.
+	ErrLoginRequired = "login_required"
 	// RFC 6750 §3.1
 	ErrInvalidToken      = "invalid_token"
 	ErrInsufficientScope = "insufficient_scope"

@@ -72,6 +72,11 @@ type Policy struct {
 	Validation       Flaws // the API's validation profile: hardened (none) or the flaws of a vulnerable one
 	DPoP             bool  // the app proves possession of a key pair; the AS binds tokens to it, the API checks proofs (RFC 9449)
 	DPoPNonce        bool  // AS and API require their DPoP nonce in every proof (RFC 9449 §8, §9)
+	// The AS's own sign-in session (session.go): the cookie that makes the
+	// next login silent (OIDC Core §3.1.2.3 lets the AS skip the form).
+	SessionIdle          time.Duration // the AS session ends after this long without activity at /authorize; 0 = none
+	SessionMax           time.Duration // the AS session ends this long after sign-in, whatever the activity; 0 = none
+	LogoutRevokesRefresh bool          // RP-initiated logout also revokes the refresh tokens granted under the ended session
 }
 
 // knob describes one settable policy field.
@@ -129,6 +134,9 @@ var knobs = map[string]knob{
 	"rotation_keeps_old":      boolKnob("with rotation, the refresh token presented stays valid beside the new one (no reuse can be detected)", func(p *Policy) *bool { return &p.RotationKeepsOld }),
 	"dpop":                    boolKnob("DPoP (RFC 9449): the app signs a proof per request and tokens are bound to its key", func(p *Policy) *bool { return &p.DPoP }),
 	"dpop_nonce":              boolKnob("AS and API require a server-issued nonce in DPoP proofs (RFC 9449 section 8)", func(p *Policy) *bool { return &p.DPoPNonce }),
+	"session_idle":            durationKnob("the AS's sign-in session ends after this long without a visit to /authorize (0 = none)", func(p *Policy) *time.Duration { return &p.SessionIdle }),
+	"session_max":             durationKnob("the AS's sign-in session ends this long after sign-in (0 = none)", func(p *Policy) *time.Duration { return &p.SessionMax }),
+	"logout_revokes_refresh":  boolKnob("RP-initiated logout (end_session) also revokes the refresh tokens of the ended session", func(p *Policy) *bool { return &p.LogoutRevokesRefresh }),
 	"api_clock_skew":          durationKnob("the API's clock offset from the AS's (may be negative)", func(p *Policy) *time.Duration { return &p.APIClockSkew }),
 	"api_mode": {"how the API checks tokens: stateless, introspect or denylist",
 		func(p *Policy) string { return string(p.APIMode) },
@@ -209,7 +217,8 @@ func (p *Policy) Validate() error {
 	}
 	for name, d := range map[string]time.Duration{"refresh_absolute": p.RefreshAbsolute, "refresh_idle": p.RefreshIdle,
 		"reuse_grace": p.ReuseGrace, "leeway": p.Leeway, "refresh_skew": p.RefreshSkew,
-		"offline_idle": p.OfflineIdle, "offline_absolute": p.OfflineAbsolute} {
+		"offline_idle": p.OfflineIdle, "offline_absolute": p.OfflineAbsolute,
+		"session_idle": p.SessionIdle, "session_max": p.SessionMax} {
 		if d < 0 {
 			errs = append(errs, fmt.Errorf("%s must not be negative", name))
 		}

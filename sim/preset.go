@@ -20,6 +20,10 @@ type Preset struct {
 	// figures could not be verified; `tokensim presets` prints them. Each
 	// begins "approximated:", "unverified:" or "not modelled:".
 	Notes []string
+	// Session says where the AS-session figures (session_idle,
+	// session_max, logout_revokes_refresh) come from, with "unverified" or
+	// "not modelled" where that is the truth: `tokensim presets` shows it.
+	Session string
 }
 
 // base carries what every preset shares unless it says otherwise: the
@@ -44,6 +48,12 @@ func Presets() []Preset {
 	tokensim.RefreshAbsolute = 30 * day
 	tokensim.RefreshIdle = 7 * day
 	tokensim.Rotation, tokensim.ReuseDetection, tokensim.RevokeAccessOnReuse = true, true, true
+	// The AS session: our choice, modelled on Keycloak's realm defaults
+	// (SSO Session Idle 30 min, SSO Session Max 10 h). Logging out at the AS
+	// ends what was granted under the session, as Keycloak does for its
+	// session-bound refresh tokens.
+	tokensim.SessionIdle, tokensim.SessionMax = 30*time.Minute, 10*time.Hour
+	tokensim.LogoutRevokesRefresh = true
 
 	// Auth0: access-token lifetime 86,400 s is the default API setting
 	// (docs: update-access-token-lifetime). Rotating refresh tokens have an
@@ -58,6 +68,15 @@ func Presets() []Preset {
 	auth0.AccessTTL = 24 * time.Hour
 	auth0.RefreshAbsolute = 30 * day
 	auth0.Rotation, auth0.ReuseDetection = true, true
+	// Auth0's session (auth0.com/docs/manage-users/sessions/session-lifecycle,
+	// configure-session-lifetime-settings): an idle timeout reset by every
+	// visit to /authorize (silent authentication included) and an absolute
+	// one. UNVERIFIED: the tenant defaults of 3 d inactivity and 7 d
+	// absolute (the docs we could check give only the plan limits: 3 d / 30
+	// d on Essential and Professional). Logging out of Auth0 ends the
+	// session; we found no documented revocation of refresh tokens with it
+	// (UNVERIFIED), so logout_revokes_refresh is off.
+	auth0.SessionIdle, auth0.SessionMax = 3*day, 7*day
 
 	// Okta (org authorization server): access token 1 h; refresh token 90 d
 	// with no idle window; a rotated token keeps its predecessor's expiry
@@ -70,6 +89,12 @@ func Presets() []Preset {
 	okta.RefreshAbsolute = 90 * day
 	okta.Rotation, okta.ReuseDetection, okta.RevokeAccessOnReuse = true, true, true
 	okta.ReuseGrace = 30 * time.Second
+	// Okta's default global session policy: "the default session lifetime
+	// is two hours", an idle time (help.okta.com, HealthInsight "Enforce a
+	// limited session lifetime"). UNVERIFIED: the default maximum lifetime
+	// (the policy offers "No time limit"; we model none) and whether
+	// signing out revokes refresh tokens (modelled: it does not).
+	okta.SessionIdle = 2 * time.Hour
 
 	// Keycloak realm defaults (Constants.java: DEFAULT_ACCESS_TOKEN_LIFESPAN
 	// 300, DEFAULT_SESSION_IDLE_TIMEOUT 1800, DEFAULT_SESSION_MAX_LIFESPAN
@@ -88,6 +113,14 @@ func Presets() []Preset {
 	keycloak.RefreshWithoutOffline = true
 	keycloak.OfflineTokens = true
 	keycloak.OfflineIdle = 30 * day
+	// The same SSO session bounds the AS session: SSO Session Idle 30 min,
+	// SSO Session Max 10 h (Server Administration Guide, "Session and
+	// token timeouts"). Keycloak also resets the idle timer on a refresh;
+	// tokensim resets it only at /authorize (not modelled). Logout ends the
+	// user session and with it its session-bound refresh tokens ("offline"
+	// tokens survive; the offline distinction is not modelled here).
+	keycloak.SessionIdle, keycloak.SessionMax = 30*time.Minute, 10*time.Hour
+	keycloak.LogoutRevokesRefresh = true
 
 	// Spring Authorization Server TokenSettings defaults: access token 5 min,
 	// self-contained (JWT); refresh token 60 min; reuseRefreshTokens true,
@@ -101,6 +134,8 @@ func Presets() []Preset {
 	spring.AccessTTL = 5 * time.Minute
 	spring.RefreshAbsolute = 60 * time.Minute
 	spring.PublicRefresh = false
+	// Its sign-in session is Spring Security's HTTP session, whose lifetime
+	// the servlet container sets: not modelled (no limit here).
 
 	// ORY Hydra / fosite: access token 1 h; rotating refresh tokens with a
 	// grace period of 0; reuse revokes the whole chain, access tokens
@@ -111,6 +146,8 @@ func Presets() []Preset {
 	hydra.AccessTTL = time.Hour
 	hydra.RefreshAbsolute = 30 * day
 	hydra.Rotation, hydra.ReuseDetection, hydra.RevokeAccessOnReuse = true, true, true
+	// Hydra's login session is remembered as the login app decides
+	// (remember, remember_for): not modelled (no limit here).
 
 	// Google (developers.google.com/identity/protocols/oauth2, "Refresh
 	// token expiration"): access token 3,600 s; refresh tokens have no
@@ -128,6 +165,8 @@ func Presets() []Preset {
 	google.AccessTTL = 3600 * time.Second
 	google.RefreshIdle = 183 * day
 	google.BrowserRefresh = false
+	// The Google Account session: no published lifetime; not modelled (no
+	// limit here).
 
 	// Microsoft Entra ID (learn.microsoft.com/entra/identity-platform/
 	// access-tokens#token-lifetime): an access token's default lifetime is
@@ -204,38 +243,39 @@ func Presets() []Preset {
 	naive := base()
 	naive.AccessTTL = 24 * time.Hour
 	naive.RefreshAbsolute = 90 * day
+	// Its AS session never ends on its own: no idle, no maximum.
 
 	return []Preset{
-		{Name: "tokensim", Summary: "teaching default: 15 min access, rotation with reuse detection", Source: "tokensim's own choice", Policy: tokensim},
-		{Name: "auth0", Summary: "24 h access, rotating refresh with breach detection, 30 d absolute", Source: "Auth0 docs", Policy: auth0,
+		{Name: "tokensim", Session: "30m idle, 10h max, logout revokes refresh tokens: tokensim's choice, after Keycloak's defaults", Summary: "teaching default: 15 min access, rotation with reuse detection", Source: "tokensim's own choice", Policy: tokensim},
+		{Name: "auth0", Session: "3d idle, 7d max (tenant defaults, unverified); logout leaves refresh tokens (unverified)", Summary: "24 h access, rotating refresh with breach detection, 30 d absolute", Source: "Auth0 docs", Policy: auth0,
 			Notes: []string{"not modelled: Auth0's inactivity (idle) lifetime; its default is unverified, so idle is off"}},
-		{Name: "okta", Summary: "org AS: 1 h access, rotation with a 30 s grace, 90 d refresh", Source: "Okta docs (org authorization server)", Policy: okta,
+		{Name: "okta", Session: "2h idle (default global session policy); max not modelled (unverified); logout leaves refresh tokens (unverified)", Summary: "org AS: 1 h access, rotation with a 30 s grace, 90 d refresh", Source: "Okta docs (org authorization server)", Policy: okta,
 			Notes: []string{"unverified: the maximum grace period"}},
-		{Name: "keycloak", Summary: "5 min access, no rotation, offline token 30 d idle (else 30 min / 10 h)", Source: "Keycloak realm defaults", Policy: keycloak,
+		{Name: "keycloak", Session: "SSO Session Idle 30m, SSO Session Max 10h; logout ends session-bound refresh tokens", Summary: "5 min access, no rotation, offline token 30 d idle (else 30 min / 10 h)", Source: "Keycloak realm defaults", Policy: keycloak,
 			Notes: []string{"approximated: a session-bound refresh token dies with the SSO session (idle 30 min, max 10 h); modelled as the token's own idle and absolute lifetimes"}},
-		{Name: "spring", Summary: "5 min access, 60 min refresh, no rotation, none to a public client", Source: "Spring Authorization Server TokenSettings", Policy: spring},
-		{Name: "hydra", Summary: "1 h access, rotation with grace 0, reuse revokes the chain", Source: "ORY Hydra / fosite", Policy: hydra},
-		{Name: "google", Summary: "1 h access, none to a browser app, others die 6 months unused", Source: "Google OAuth 2.0 docs", Policy: google,
+		{Name: "spring", Session: "not modelled (the servlet container's HTTP session): no limit", Summary: "5 min access, 60 min refresh, no rotation, none to a public client", Source: "Spring Authorization Server TokenSettings", Policy: spring},
+		{Name: "hydra", Session: "not modelled (the login app's remember_for): no limit", Summary: "1 h access, rotation with grace 0, reuse revokes the chain", Source: "ORY Hydra / fosite", Policy: hydra},
+		{Name: "google", Session: "not modelled (no published Google Account session lifetime): no limit", Summary: "1 h access, none to a browser app, others die 6 months unused", Source: "Google OAuth 2.0 docs", Policy: google,
 			Notes: []string{
 				"approximated: Google gives refresh tokens to web-server and installed apps that send access_type=offline; the app's offline_access scope stands for it",
 				"approximated: six months unused is modelled as 183 days",
 				"not modelled: at most 100 live refresh tokens per Google Account and client (the oldest dies silently), and 7-day refresh tokens for external apps in testing status"}},
-		{Name: "entra", Summary: "75 min access, 24 h refresh, a new one each use, the old still valid", Source: "Microsoft identity platform docs", Policy: entra,
+		{Name: "entra", Session: "not modelled (Conditional Access sign-in frequency; no default verified): no limit", Summary: "75 min access, 24 h refresh, a new one each use, the old still valid", Source: "Microsoft identity platform docs", Policy: entra,
 			Notes: []string{
 				"approximated: access tokens live a random 60-90 min; modelled as the 75 min average",
 				"approximated: the 24 h is counted from login; Entra counts it from the first refresh token, which follows login by the code's lifetime",
 				"not modelled: other apps (the web app too) get 90 d refresh tokens; this preset gives every app the single-page app's 24 h"}},
-		{Name: "cognito", Summary: "1 h access, 30 d refresh from sign-in, rotation opt-in (off)", Source: "Amazon Cognito developer guide and API reference", Policy: cognito,
+		{Name: "cognito", Session: "not modelled (the hosted UI's session cookie; no default verified): no limit", Summary: "1 h access, 30 d refresh from sign-in, rotation opt-in (off)", Source: "Amazon Cognito developer guide and API reference", Policy: cognito,
 			Notes: []string{
 				"unverified: the 1 h access-token default (AWS's reference gives only the unit, hours, and the range, 5 min to 1 day)",
 				"unverified: the grace period when rotation is turned on (RetryGracePeriodSeconds 0-60, no documented default; shown as 0)"}},
-		{Name: "dex", Summary: "24 h access, no refresh expiry, rotation, a replay refused, no revocation", Source: "dexidp/dex server code", Policy: dex,
+		{Name: "dex", Session: "not modelled (Dex keeps no login session by default): no limit", Summary: "24 h access, no refresh expiry, rotation, a replay refused, no revocation", Source: "dexidp/dex server code", Policy: dex,
 			Notes: []string{"approximated: Dex answers a replayed refresh token with 400 invalid_request; the simulator answers invalid_grant (RFC 6749 section 5.2)"}},
-		{Name: "duende", Summary: "1 h access, 30 d absolute refresh, no rotation (ReUse)", Source: "Duende IdentityServer Client defaults", Policy: duende,
+		{Name: "duende", Session: "not modelled (the host's authentication cookie): no limit", Summary: "1 h access, 30 d absolute refresh, no rotation (ReUse)", Source: "Duende IdentityServer Client defaults", Policy: duende,
 			Notes: []string{"unverified: ReUse has been the default since v7 (OneTimeOnly before); the current source says ReUse"}},
-		{Name: "node-oidc-provider", Summary: "1 h access, 14 d refresh, public clients rotate, reuse revokes the grant", Source: "panva/node-oidc-provider defaults", Policy: nodeOIDC,
+		{Name: "node-oidc-provider", Session: "not modelled (the Session TTL; no default verified): no limit", Summary: "1 h access, 14 d refresh, public clients rotate, reuse revokes the grant", Source: "panva/node-oidc-provider defaults", Policy: nodeOIDC,
 			Notes: []string{"approximated: it rotates only public clients without sender-constraint; a confidential or DPoP-bound client's token rotates past 70 % of its 14 d, and then gets a fresh 14 d; modelled as rotating always within 14 d"}},
-		{Name: "naive", Summary: "a weak demo setup: 24 h access, 90 d refresh, no rotation", Source: "deliberately weak", Policy: naive},
+		{Name: "naive", Session: "no limit: deliberately weak", Summary: "a weak demo setup: 24 h access, 90 d refresh, no rotation", Source: "deliberately weak", Policy: naive},
 	}
 }
 

@@ -20,6 +20,10 @@ const (
 	APIBAudience = "https://" + HostAPIB
 	AppOrigin    = "https://" + HostApp
 	RedirectURI  = AppOrigin + "/callback"
+	// PostLogoutRedirectURI is where the AS sends the browser after
+	// RP-initiated logout: registered for the app's clients, compared by
+	// exact match (OpenID Connect RP-Initiated Logout 1.0 §3).
+	PostLogoutRedirectURI = AppOrigin + "/logged-out"
 )
 
 // Client IDs registered at the AS.
@@ -53,9 +57,12 @@ type clientReg struct {
 	redirectURIs []string
 	anyLoopback  bool // serve mode's native client: any loopback port (RFC 8252 §7.3, see allowsRedirect)
 	browser      bool // a public client that runs in a browser (a single-page app), not an installed app
-	grants       []string
-	scopes       []string
-	resource     bool // a resource server: may introspect, may not obtain tokens
+	// postLogoutURIs are its registered post_logout_redirect_uris
+	// (RP-Initiated Logout 1.0 §3; see allowsPostLogout).
+	postLogoutURIs []string
+	grants         []string
+	scopes         []string
+	resource       bool // a resource server: may introspect, may not obtain tokens
 }
 
 func (c *clientReg) checkSecret(secret string) bool {
@@ -79,8 +86,10 @@ func (c *clientReg) allowsScope(s string) bool {
 func defaultClients() map[string]*clientReg {
 	grants := []string{"authorization_code", "refresh_token"}
 	return map[string]*clientReg{
-		ClientSPA:        {id: ClientSPA, public: true, browser: true, redirectURIs: []string{RedirectURI}, grants: grants, scopes: ScopesSupported()},
-		ClientWeb:        {id: ClientWeb, secretHash: sha256.Sum256([]byte(webSecret)), redirectURIs: []string{RedirectURI}, grants: grants, scopes: ScopesSupported()},
+		ClientSPA: {id: ClientSPA, public: true, browser: true, redirectURIs: []string{RedirectURI}, postLogoutURIs: []string{PostLogoutRedirectURI},
+			grants: grants, scopes: ScopesSupported()},
+		ClientWeb: {id: ClientWeb, secretHash: sha256.Sum256([]byte(webSecret)), redirectURIs: []string{RedirectURI},
+			postLogoutURIs: []string{PostLogoutRedirectURI}, grants: grants, scopes: ScopesSupported()},
 		ClientAPI:        {id: ClientAPI, secretHash: sha256.Sum256([]byte(apiSecret)), resource: true},
 		ClientFirstParty: {id: ClientFirstParty, public: true, grants: []string{"refresh_token"}, scopes: ScopesSupported()},
 	}
@@ -117,5 +126,9 @@ func scopeSubset(want, have string) bool {
 	}
 	return true
 }
+
+// isHTTPS reports whether origin is reached over TLS: the AS then marks its
+// session cookie Secure (checklist item 103).
+func isHTTPS(origin string) bool { return strings.HasPrefix(origin, "https://") }
 
 func hasScope(list, s string) bool { return slices.Contains(strings.Fields(list), s) }

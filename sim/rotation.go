@@ -58,7 +58,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 		}
 		return deny("refresh token expired (absolute lifetime)",
 			fmt.Sprintf("family %s reached its absolute lifetime at %s (%s after login at %s%s): the session is over and the user must log in again",
-				fam.label, whenDay(fam.absExpiry), FormatDuration(fam.absExpiry.Sub(fam.authTime)), whenDay(fam.authTime), extend))
+				fam.label, whenDay(fam.absExpiry), FormatDuration(fam.absExpiry.Sub(fam.start)), whenDay(fam.start), extend))
 	}
 	if rt.state == StateRotated {
 		if pol.Rotation && pol.ReuseGrace > 0 && rt == fam.prev && now.Sub(rt.changedAt) <= pol.ReuseGrace {

@@ -44,6 +44,7 @@ func ServeEndpoints() []ServeEndpoint {
 		{"GET", "/authorize", "login page; then a redirect with the code (RFC 6749 4.1)"},
 		{"POST", "/token", "authorization_code, refresh_token (RFC 6749 4.1.3, 6)"},
 		{"POST", "/revoke", "token revocation (RFC 7009)"},
+		{"GET", "/end_session", "RP-initiated logout: ends the AS session (OpenID Connect RP-Initiated Logout 1.0)"},
 		{"POST", "/introspect", "token introspection (RFC 7662), as client api / " + DemoAPISecret},
 		{"GET", "/api/profile", "the API; scope profile"},
 		{"GET", "/api/orders", "the API; scope orders:read"},
@@ -123,8 +124,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/api/"):
 		to, h = ActorAPI, s.w.api
-	case r.URL.Path == "/authorize":
-		from = ActorUser // a browser: the user logs in at the AS
+	case r.URL.Path == "/authorize" || r.URL.Path == "/end_session":
+		from = ActorUser // a browser: the user logs in, or out, at the AS
 	case r.URL.Path == ServeCallbackPath:
 		from, to, h = ActorUser, ActorApp, http.HandlerFunc(s.serveCallback)
 	}

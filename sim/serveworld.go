@@ -155,6 +155,7 @@ func (w *World) serveSetup(o *ServeOptions) {
 	as.clients[ClientCLI] = &clientReg{id: ClientCLI, public: true, anyLoopback: true, grants: grants, scopes: ScopesSupported()}
 	web := *as.clients[ClientWeb]
 	web.redirectURIs = []string{as.issuer + ServeCallbackPath}
+	web.postLogoutURIs = []string{as.issuer + "/"} // the index page (RP-Initiated Logout 1.0 §3: registered, exact)
 	as.clients[ClientWeb] = &web
 	delete(as.clients, ClientSPA) // its redirect URI is a simulated host no browser can reach
 	if len(o.Users) > 0 {

@@ -3,6 +3,8 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -224,7 +226,10 @@ func (w *World) Set(knob, value string) error {
 }
 
 // AdminRevoke revokes every live refresh-token family of the user (an
-// administrator's "sign out everywhere"), access tokens included.
+// administrator's "sign out everywhere"), access tokens included, and ends
+// the user's sign-in sessions at the AS, so that no browser logs in again
+// silently (Keycloak's admin "Sign out" ends the user's sessions the same
+// way). It returns the number of families revoked.
 func (w *World) AdminRevoke(sub string) int {
 	w.as.mu.Lock()
 	defer w.as.mu.Unlock()
@@ -234,6 +239,20 @@ func (w *World) AdminRevoke(sub string) int {
 			w.as.revokeFamily(f, "an administrator revoked "+sub+"'s sessions", true)
 			n++
 		}
+	}
+	var live []*asSession
+	for _, s := range w.as.sessions {
+		if s.sub == sub && s.endedAt.IsZero() {
+			live = append(live, s)
+		}
+	}
+	// Map order is random; events must not be (one seed, one transcript).
+	slices.SortFunc(live, func(a, b *asSession) int { return a.authTime.Compare(b.authTime)*2 + strings.Compare(a.label, b.label) })
+	now := w.env.clock.Now()
+	for _, s := range live {
+		s.endedAt, s.endedWhy = now, "an administrator signed "+sub+" out everywhere"
+		w.env.emit(Event{Kind: KindASSessionEnded, From: ActorAS, Reason: "AS session " + s.label + " ended at " + when(now) + ": " + s.endedWhy,
+			Summary: "the next login shows the form"})
 	}
 	return n
 }
@@ -254,6 +273,8 @@ func (w *World) explain(raw string) explanation {
 // sharing the first one's token store.
 func (w *World) NewTab() *Client {
 	tab := newClient(w.env, w.wire, w.app.kind, w.app.storage, w.app.store)
+	// Same browser, same cookies: the AS's session cookie included.
+	tab.browser.Jar = w.app.browser.Jar
 	if w.app.fp {
 		// A first-party tab talks to the same backend and, being in the
 		// same browser, shares its cookie jar (the refresh cookie).

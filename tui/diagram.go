@@ -301,16 +301,17 @@ func (d *diagram) noteRows(e sim.Event, step int, col map[sim.Actor]int, blank f
 		put(&r, 2, " "+iconTime+" "+e.Summary+" ")
 		r.plain, r.style = false, st.Subtle
 		return []drow{r}
-	case sim.KindReuse, sim.KindFamilyRevoked, sim.KindStolen, sim.KindStealFailed, sim.KindSessionEnded, sim.KindDenylisted:
+	case sim.KindReuse, sim.KindFamilyRevoked, sim.KindStolen, sim.KindStealFailed, sim.KindSessionEnded, sim.KindDenylisted, sim.KindASSessionEnded:
 		r := blank(step)
 		at := col[sim.ActorAS]
 		text := map[sim.EventKind]string{
-			sim.KindReuse:         "! reuse detected",
-			sim.KindFamilyRevoked: "! family " + e.Family + " revoked",
-			sim.KindStolen:        iconSteal + " attacker copies a token",
-			sim.KindStealFailed:   iconBad + " the attacker cannot reach that token",
-			sim.KindSessionEnded:  "! the app's session ended: log in again",
-			sim.KindDenylisted:    "! jti denylisted at the API",
+			sim.KindReuse:          "! reuse detected",
+			sim.KindFamilyRevoked:  "! family " + e.Family + " revoked",
+			sim.KindStolen:         iconSteal + " attacker copies a token",
+			sim.KindStealFailed:    iconBad + " the attacker cannot reach that token",
+			sim.KindSessionEnded:   "! the app's session ended: log in again",
+			sim.KindDenylisted:     "! jti denylisted at the API",
+			sim.KindASSessionEnded: "! the AS session ended: the next login shows the form",
 		}[e.Kind]
 		switch e.Kind {
 		case sim.KindStolen, sim.KindStealFailed:

@@ -25,6 +25,8 @@ type KeyMap struct {
 	Advance, Steal                       key.Binding
 	AttackCall, AttackRefresh, Ride      key.Binding
 	Forge, Race, Validation              key.Binding
+	// the AS session's layers (curriculum idea 10)
+	Forget, EndSession, SilentLogin key.Binding
 
 	// workshop over SSH (tokensim ssh): an attendee steps away from the
 	// instructor and follows again; the instructor leads and releases
@@ -82,6 +84,9 @@ func DefaultKeyMap() KeyMap {
 		Forge:         b([]string{"J"}, "J", "attacker forges a JWT"),
 		Race:          b([]string{"T"}, "T", "two tabs refresh at once"),
 		Validation:    b([]string{"V"}, "V", "API validation profile"),
+		Forget:        b([]string{"u"}, "u", "app forgets its tokens"),
+		EndSession:    b([]string{"O"}, "O", "log out at the AS"),
+		SilentLogin:   b([]string{"L"}, "L", "script logs in silently"),
 
 		StepAway: b([]string{"x"}, "x", "step away from the instructor"),
 		Rejoin:   b([]string{"f"}, "f", "follow the instructor again"),
@@ -158,6 +163,7 @@ func (h sandboxHelp) FullHelp() [][]key.Binding {
 		{h.k.Login, h.k.Call, h.k.Refresh, h.k.Logout, h.k.Revoke},
 		{h.k.Advance, h.k.Steal, h.k.AttackCall, h.k.AttackRefresh, h.k.Ride},
 		{h.k.Forge, h.k.Race, h.k.Validation},
+		{h.k.Forget, h.k.EndSession, h.k.SilentLogin},
 		{h.k.Prev, h.k.Next, h.k.NextTab, h.k.Tab1, sandboxWhatIf(h.k), h.k.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}

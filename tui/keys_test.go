@@ -299,6 +299,7 @@ var btBindingTests = map[string]func(t *testing.T, k string){
 	"AttackCall": btTestSandboxAction, "AttackRefresh": btTestSandboxAction, "Ride": btTestSandboxAction,
 	"Advance": btTestAdvance, "Steal": btTestSteal,
 	"Forge": btTestForge, "Race": btTestRace, "Validation": btTestValidation,
+	"Forget": btTestSandboxAction, "EndSession": btTestSandboxAction, "SilentLogin": btTestSandboxAction,
 }
 
 func TestEveryBinding(t *testing.T) {
@@ -980,6 +981,7 @@ func btTestAnswer(t *testing.T, k string) {
 var btActions = map[string]string{
 	"i": "log in", "c": "the app calls GET /api/orders", "r": "the app refreshes", "o": "log out", "v": "an administrator revokes alice's sessions",
 	"A": "the attacker calls GET /api/orders", "R": "the attacker refreshes", "P": "injected script rides the session",
+	"u": "the app forgets its tokens", "O": "log out at the AS (RP-initiated)", "L": "injected script logs in silently",
 }
 
 // btDid checks that the last key added one step with the title and an

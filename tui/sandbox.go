@@ -103,6 +103,12 @@ func (p *player) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		p.do("logout", nil)
 	case key.Matches(msg, k.Revoke):
 		p.do("admin-revoke", nil)
+	case key.Matches(msg, k.Forget):
+		p.do("forget", nil)
+	case key.Matches(msg, k.EndSession):
+		p.do("end-session", nil)
+	case key.Matches(msg, k.SilentLogin):
+		p.do("attacker.silent-login", nil)
 	case key.Matches(msg, k.AttackCall):
 		p.do("attacker.call", orders)
 	case key.Matches(msg, k.AttackRefresh):

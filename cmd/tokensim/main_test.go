@@ -56,6 +56,7 @@ func TestExitCodes(t *testing.T) {
 		{"presets", []string{"presets"}, 0, "keycloak", ""},
 		// Auth0 has an inactivity lifetime we do not model: not "none" (issue 12).
 		{"presets auth0 idle", []string{"presets"}, 0, "not modelled", ""},
+		{"presets session", []string{"presets"}, 0, "3d idle, 7d max (tenant defaults, unverified)", ""},
 		{"list", []string{"list"}, 0, "refresh-theft-rotation", ""},
 		{"list extra arg", []string{"list", "x"}, 2, "", "unexpected argument"},
 		{"decode garbage", []string{"decode", "not-a-token"}, 2, "", "not a JWT"},

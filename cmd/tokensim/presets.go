@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/tokensim/tokensim/sim"
 )
@@ -51,5 +52,25 @@ func (e *env) presets(args []string) int {
 		}
 	}
 	fmt.Fprintln(e.stdout, "\nEach figure's source is cited in sim/preset.go and the README's preset table.")
+	// The AS's sign-in session, a layer the token columns do not show
+	// (curriculum idea 10), with each preset's source or its "unverified"
+	// and "not modelled" labels, as sim states them.
+	fmt.Fprintln(e.stdout, "\nAS session (session_idle / session_max / logout_revokes_refresh):")
+	tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	for _, p := range sim.Presets() {
+		pol := p.Policy
+		fmt.Fprintf(tw, "  %s\t%s / %s / %v\t%s\n", p.Name, noLimit(pol.SessionIdle), noLimit(pol.SessionMax), pol.LogoutRevokesRefresh, p.Session)
+	}
+	if err := tw.Flush(); err != nil {
+		return 1
+	}
 	return 0
+}
+
+// noLimit is a session lifetime, or "no limit" for 0 (the knob's meaning).
+func noLimit(d time.Duration) string {
+	if d == 0 {
+		return "no limit"
+	}
+	return sim.FormatDuration(d)
 }

@@ -367,6 +367,7 @@ func serveGuide(w *sim.World, o serveOpts) string {
 	p("       http://[::1]:PORT/... (RFC 8252 7.3); localhost is refused (RFC 8252 8.3)")
 	p("  web  confidential, secret %s (client_secret_basic or client_secret_post);", sim.DemoWebSecret)
 	p("       redirect_uri %s", iss+sim.ServeCallbackPath)
+	p("       post_logout_redirect_uri %s/", iss)
 	p("")
 	p("Users")
 	user, password := sim.DemoUser, sim.DemoPassword
@@ -419,7 +420,27 @@ func serveGuide(w *sim.World, o serveOpts) string {
 	p("     curl -s -u web:%s %s/token -d grant_type=refresh_token -d refresh_token=OLD_REFRESH_TOKEN", sim.DemoWebSecret, iss)
 	p("  7. Log out: revoke the refresh token")
 	p("     curl -s -u web:%s %s/revoke -d token=REFRESH_TOKEN", sim.DemoWebSecret, iss)
+	// The AS session outlives step 7 (curriculum idea 10): open step 1's
+	// URL again and the code comes without the form.
+	p("  8. The browser is still signed in at the AS: step 1's URL now gives a code without the form,")
+	p("     unless prompt=login (the session ends %s).", serveSessionLimit(pol, o.speed))
+	p("     End the AS session too (RP-initiated logout), in the browser:")
+	p("     %s/end_session?id_token_hint=ID_TOKEN&post_logout_redirect_uri=%s&state=xyz", iss, url.QueryEscape(iss+"/"))
 	return b.String()
+}
+
+// serveSessionLimit says how long the AS session lasts under pol, in the
+// walk-through's words.
+func serveSessionLimit(pol sim.Policy, speed int) string {
+	switch {
+	case pol.SessionIdle > 0 && pol.SessionMax > 0:
+		return "after " + serveLifetime(pol.SessionIdle, speed) + " without a visit, or " + serveLifetime(pol.SessionMax, speed) + " after sign-in"
+	case pol.SessionIdle > 0:
+		return "after " + serveLifetime(pol.SessionIdle, speed) + " without a visit"
+	case pol.SessionMax > 0:
+		return serveLifetime(pol.SessionMax, speed) + " after sign-in"
+	}
+	return "when the browser closes: this preset sets no session limit"
 }
 
 // serveLifetime is a virtual lifetime as the walk-through states it, with
