@@ -77,9 +77,29 @@ func (d Difference) String() string {
 // label, whether the app is logged in, what the attacker holds, or the
 // lesson's expectations for it differ between the two runs.
 func (r *Run) Differences() []Difference {
-	if r.Lesson == nil {
+	switch {
+	case r.Lesson == nil:
 		return nil
+	case r.diffs != nil && sameSteps(r.diffs.steps, r.Steps):
+		return r.diffs.list
 	}
+	return r.differences()
+}
+
+// diffCache holds a run's Differences, computed once when Execute
+// finishes: every front end asks for them step by step.
+type diffCache struct {
+	steps []StepResult // the steps they were computed for
+	list  []Difference
+}
+
+// sameSteps reports whether b is the very slice a was (not merely as
+// long): a caller may give a Run other steps.
+func sameSteps(a, b []StepResult) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+func (r *Run) differences() []Difference {
 	var out []Difference
 	for i, s := range r.Steps {
 		if i >= len(r.Lesson.Steps) {

@@ -15,6 +15,10 @@ type Options struct {
 	// (the player's "where the app keeps tokens" what-if).
 	Storage string
 	Seed    uint64
+	// Lesson is the lesson's own run, when the caller already has it (the
+	// player keeps one): Execute compares with it rather than run the
+	// lesson again. It is used only if it is sc's own run with this Seed.
+	Lesson *Run
 }
 
 // departs reports whether o changes anything the lesson fixes: its preset,
@@ -35,6 +39,7 @@ type Run struct {
 	// the same seed) when Options depart from it, for Differences; nil
 	// when this run is the lesson's own.
 	Lesson *Run
+	diffs  *diffCache
 }
 
 // StepResult is one step's outcome, events, snapshot and failed
@@ -122,9 +127,12 @@ func Execute(sc *Scenario, opts Options) (*Run, error) {
 	if opts.departs() && len(sc.Steps) > 0 {
 		// What the lesson's text describes: the same steps under its own
 		// policy, to compare each step with (Differences).
-		if r.Lesson, err = Execute(sc, Options{Seed: opts.Seed}); err != nil {
+		if l := opts.Lesson; l != nil && l.Scenario == sc && l.Lesson == nil && !l.Options.departs() && l.Options.Seed == opts.Seed {
+			r.Lesson = l
+		} else if r.Lesson, err = Execute(sc, Options{Seed: opts.Seed}); err != nil {
 			return nil, fmt.Errorf("%s under its own policy: %w", sc.ID, err)
 		}
+		r.diffs = &diffCache{steps: r.Steps, list: r.differences()}
 	}
 	return r, nil
 }

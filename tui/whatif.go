@@ -120,6 +120,10 @@ func (p *player) applyWhatIf(change func(*whatIf), what string) {
 	if wi.storage != "" {
 		opts.Storage = wi.storage
 	}
+	opts.Lesson = p.base
+	if p.base.Lesson != nil {
+		opts.Lesson = p.base.Lesson
+	}
 	r, err := scenarios.Execute(p.sc, opts)
 	if err != nil {
 		p.status = "what-if refused: " + err.Error()
