@@ -148,6 +148,8 @@ func TestLessonTextCorrected(t *testing.T) {
 		// (RFC 9068 §4; sim/validate.go).
 		{"logout", 8, []string{"checks the token locally (signature, typ, iss, aud, exp)"},
 			[]string{"checks only the signature and exp"}, "RFC 9068 §4"},
+		{"logout-layers", 8, []string{"checks it locally (signature, typ, iss, aud, exp)", "servers differ here: see tokensim presets"},
+			[]string{"checks its signature and exp and never", "other servers do not"}, "RFC 9068 §4; the presets' logout_revokes_refresh, most unverified"},
 		// offline_access is for access while the user is absent and needs
 		// consent (OIDC Core §11); many ASs issue session-bound refresh
 		// tokens without it.
