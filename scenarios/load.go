@@ -137,8 +137,8 @@ func (d *decoder) decode(data []byte) *Scenario {
 // this rare path goccy/go-yaml parses the file again, since its errors carry
 // the exact line and column. Both libraries stay because each wins where it
 // is used (measured 2026-12-05, 2 cores): on six malformed files v3 named a
-// wrong line for four (an over-indented key on line 4 reported as line 2;
-// testdata/bad/indent.yaml and syntax.yaml hold two) and never a column,
+// wrong line for four (testdata/bad/indent.yaml: an over-indented key at
+// 5:4 that v3 reports on line 2; syntax.yaml is another) and no column,
 // while goccy parses a 17-step lesson in 1.56 ms and 597 KB against v3's
 // 0.56 ms and 109 KB, so it would slow every load to position errors.
 func syntaxError(data []byte, err error) (Pos, string) {
