@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 )
 
 // DefaultAddr is where tokensim ssh listens: this machine only.
@@ -17,9 +18,12 @@ var ErrRemote = errors.New("reachable from other machines")
 // (a loopback address or "localhost"); any other, including an empty host
 // (every interface), needs allowRemote. It reports whether addr is remote.
 func CheckAddr(addr string, allowRemote bool) (remote bool, err error) {
-	host, _, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return false, fmt.Errorf("address %q: %w", addr, err)
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil && port != "" || n > 65535 {
+		return false, fmt.Errorf("address %q: the port must be a number from 0 to 65535 (0: any free port)", addr)
 	}
 	ip := net.ParseIP(host)
 	remote = !(host == "localhost" || (ip != nil && ip.IsLoopback()))

@@ -38,6 +38,12 @@ func TestCheckAddr(t *testing.T) {
 	if _, err := CheckAddr("2222", false); err == nil || err.Error() != `address "2222": address 2222: missing port in address` {
 		t.Errorf("an address without a port: %v", err)
 	}
+	for _, bad := range []string{"127.0.0.1:99999", "127.0.0.1:ssh", "127.0.0.1:-1"} {
+		_, err := CheckAddr(bad, false)
+		if want := "address \"" + bad + "\": the port must be a number from 0 to 65535 (0: any free port)"; err == nil || err.Error() != want {
+			t.Errorf("CheckAddr(%q): %v, want %q", bad, err, want)
+		}
+	}
 	_, err := CheckAddr(":2222", false)
 	if want := `address ":2222" (every interface) is reachable from other machines: add --allow-remote to serve the room on the network`; err == nil || err.Error() != want {
 		t.Errorf("every interface: %v, want %q", err, want)

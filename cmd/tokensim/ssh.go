@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -44,14 +45,15 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	idle, maxAge := durationFlag(30*time.Minute), durationFlag(0)
 	fs.Var(&idle, "idle-timeout", "close a connection idle this long (a `duration`, e.g. 30m or 1h; 0: never)")
 	fs.Var(&maxAge, "max-duration", "close any connection this old (a `duration`, e.g. 2h; 0: never)")
-	maxSessions := fs.Int("max-sessions", 200, "players running at once (0: no limit)")
-	perAddr := fs.Int("max-per-addr", 10, "logged-in connections from one address at once (0: no limit)")
+	maxSessions, perAddr := new(200), new(10)
+	fs.Var((*countFlag)(maxSessions), "max-sessions", "players running at once (a `count`; 0: no limit)")
+	fs.Var((*countFlag)(perAddr), "max-per-addr", "logged-in connections from one address at once (a `count`; 0: no limit)")
 	login := workshop.DefaultLoginLimits()
 	loginTimeout := durationFlag(login.Timeout)
 	fs.Var(&loginTimeout, "login-timeout", "close a connection not logged in this long after it connects (a `duration`; 0: never)")
-	fs.IntVar(&login.MaxPending, "max-pending", login.MaxPending, "connections not yet logged in, from all addresses (0: no limit)")
-	fs.IntVar(&login.MaxPendingPerAddr, "max-pending-per-addr", login.MaxPendingPerAddr, "connections not yet logged in, from one address (0: no limit)")
-	fs.IntVar(&login.MaxFailures, "max-login-failures", login.MaxFailures, "wrong passwords from one address within a minute before its passwords are refused for a minute (0: no limit)")
+	fs.Var((*countFlag)(&login.MaxPending), "max-pending", "connections not yet logged in, from all addresses (a `count`; 0: no limit)")
+	fs.Var((*countFlag)(&login.MaxPendingPerAddr), "max-pending-per-addr", "connections not yet logged in, from one address (a `count`; 0: no limit)")
+	fs.Var((*countFlag)(&login.MaxFailures), "max-login-failures", "wrong passwords (a `count`) from one address within a minute before its passwords are refused for a minute (0: no limit)")
 	password := fs.String("password", "", "attendees' shared password (default: anyone gets in)")
 	authKeys := fs.String("authorized-keys", "", "attendees' public keys, an authorized_keys file (default: anyone gets in)")
 	instrKey := fs.String("instructor-key", "", "the instructor's public keys (a .pub or authorized_keys file)")
@@ -190,6 +192,21 @@ func (d *durationFlag) Set(v string) error {
 		return fmt.Errorf("not a duration: write a number and a unit, e.g. 30m, 1h30m or 45s (0 for never)")
 	}
 	*d = durationFlag(t)
+	return nil
+}
+
+// countFlag is a limit flag whose error says what it takes: the flag
+// package's own says only "parse error".
+type countFlag int
+
+func (c *countFlag) String() string { return strconv.Itoa(int(*c)) }
+
+func (c *countFlag) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return fmt.Errorf("not a whole number: write a count such as 10 (0 for no limit)")
+	}
+	*c = countFlag(n)
 	return nil
 }
 

@@ -22,7 +22,7 @@ func TestSSHUsage(t *testing.T) {
 		code int
 	}{
 		{"help", []string{"ssh", "--help"}, "--allow-remote", "", 0},
-		{"help names the login limits", []string{"ssh", "--help"}, "-max-login-failures int", "", 0},
+		{"help names the login limits", []string{"ssh", "--help"}, "-max-login-failures count", "", 0},
 		{"remote without --allow-remote", []string{"ssh", "--addr", "0.0.0.0:2222"}, "", "--allow-remote", 2},
 		{"every interface", []string{"ssh", "--addr", ":2222"}, "", "every interface", 2},
 		{"no port", []string{"ssh", "--addr", "localhost"}, "", "missing port", 2},
@@ -35,6 +35,8 @@ func TestSSHUsage(t *testing.T) {
 		{"bad duration", []string{"ssh", "--idle-timeout", "abc"}, "", "-idle-timeout: not a duration: write a number and a unit, e.g. 30m", 2},
 		{"negative login timeout", []string{"ssh", "--login-timeout", "-1s"}, "", "cannot be negative", 2},
 		{"negative pending", []string{"ssh", "--max-pending", "-1"}, "", "cannot be negative", 2},
+		{"not a number", []string{"ssh", "--max-pending", "abc"}, "", `invalid value "abc" for flag -max-pending: not a whole number: write a count such as 10 (0 for no limit)`, 2},
+		{"bad port", []string{"ssh", "--addr", "127.0.0.1:99999"}, "", `address "127.0.0.1:99999": the port must be a number from 0 to 65535`, 2},
 		{"private key as instructor key", []string{"ssh", "--instructor-key", "testdata/id_ed25519"}, "", "tokensim ssh: --instructor-key: testdata/id_ed25519:1:1: this is a private key: it stays with its owner; name its public half (testdata/id_ed25519.pub)", 2},
 		{"private key as authorized keys", []string{"ssh", "--authorized-keys", "testdata/id_ed25519"}, "", "--authorized-keys: testdata/id_ed25519:1:1: this is a private key", 2},
 		{"unwritable host key", []string{"ssh", "--host-key", "testdata/bad_keys/host_key"}, "", "--host-key: host key file testdata/bad_keys/host_key: ", 2},
