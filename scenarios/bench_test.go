@@ -1,4 +1,4 @@
-package scenarios
+package scenarios_test
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/render"
+	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -17,13 +19,13 @@ import (
 // the run's cost divided by what those would cost as bare golang-jwt calls
 // (target: at most 1.5).
 func BenchmarkRunAllJSON(b *testing.B) {
-	all, err := Catalogue()
+	all, err := scenarios.Catalogue()
 	if err != nil {
 		b.Fatal(err)
 	}
 	sigs, vers := 0, 0
 	for _, sc := range all {
-		r, err := Execute(sc, Options{Seed: 1})
+		r, err := scenarios.Execute(sc, scenarios.Options{Seed: 1})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -35,11 +37,11 @@ func BenchmarkRunAllJSON(b *testing.B) {
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
 		for _, sc := range all {
-			r, err := Execute(sc, Options{Seed: uint64(i)})
+			r, err := scenarios.Execute(sc, scenarios.Options{Seed: uint64(i)})
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := WriteJSON(io.Discard, r); err != nil {
+			if err := render.WriteJSON(io.Discard, r); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -110,13 +112,13 @@ func longScenario(n int) []byte {
 // under 5 ms).
 func BenchmarkLoad200Steps(b *testing.B) {
 	data := longScenario(200)
-	if _, err := Load("long.yaml", data); err != nil {
+	if _, err := scenarios.Load("long.yaml", data); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := Load("long.yaml", data); err != nil {
+		if _, err := scenarios.Load("long.yaml", data); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -149,7 +149,7 @@ func DifferingSteps(ds []Difference) string {
 }
 
 func compareStep(lesson, here StepResult) (Difference, bool) {
-	d := Difference{Step: here.Index, Title: stepTitle(here.Step), Lesson: lesson.Effects(), Here: here.Effects()}
+	d := Difference{Step: here.Index, Title: here.Step.Heading(), Lesson: lesson.Effects(), Here: here.Effects()}
 	if d.Lesson != d.Here {
 		d.What = append(d.What, "the outcome: "+d.Lesson+" in the lesson's run, "+d.Here+" here")
 	}
@@ -269,9 +269,9 @@ func (r *Run) LessonPolicy() string {
 	return s
 }
 
-// departures names what the run's options change besides the preset
+// Departures names what the run's options change besides the preset
 // (settings, storage), after sep; "" when nothing.
-func (r *Run) departures(sep string) string {
+func (r *Run) Departures(sep string) string {
 	var parts []string
 	for _, set := range r.Options.Set {
 		parts = append(parts, set.Key+"="+set.Value)
