@@ -13,14 +13,14 @@ import (
 // that s begins with (an abbreviation: "val" for "validate"). The name is
 // quoted as Go's %q quotes it.
 func DidYouMean(s string, candidates []string) string {
-	if c := Closest(s, candidates); c != "" {
+	if c := closest(s, candidates); c != "" {
 		return " (did you mean " + strconv.Quote(c) + "?)"
 	}
 	return ""
 }
 
-// Closest is the candidate DidYouMean suggests, or "".
-func Closest(s string, candidates []string) string {
+// closest is the candidate DidYouMean suggests, or "".
+func closest(s string, candidates []string) string {
 	best, bestD := "", len(s)/3+2
 	for _, c := range candidates {
 		if d := editDistance(s, c); d < bestD {
