@@ -111,11 +111,7 @@ func (v *validator) world() {
 		}
 	}
 	v.oneOf(v.at("client"), "client", sc.Client, []string{string(sim.KindSPA), string(sim.KindWeb)}, false)
-	var storages []string
-	for _, s := range sim.Storages() {
-		storages = append(storages, string(s))
-	}
-	v.oneOf(v.at("storage"), "storage", sc.Storage, storages, false)
+	v.oneOf(v.at("storage"), "storage", sc.Storage, text.Names(sim.Storages()), false)
 	v.oneOf(v.at("topology"), "topology", sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
 	if len(v.probs) == 0 {
 		if _, err := sim.New(worldConfig(sc, Options{}, &pol)); err != nil {
