@@ -122,7 +122,7 @@ func (p *printer) events(s scenarios.StepResult) {
 
 // verdict writes the step's expectations: held, or each one that failed.
 // Under a preset or a what-if they are the lesson's, written for its own
-// policy, and the line says so (Verdict).
+// policy, and the line says so (scenarios.Run.Verdict).
 func (p *printer) verdict(r *scenarios.Run, s scenarios.StepResult) {
 	if s.Step.Expect == nil {
 		return
