@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -36,22 +37,6 @@ var (
 	apiNames = []string{"api", "billing"}
 )
 
-func sourceNames() []string {
-	var out []string
-	for _, s := range sim.Sources() {
-		out = append(out, string(s))
-	}
-	return out
-}
-
-func presentationNames() []string {
-	var out []string
-	for _, p := range sim.Presentations() {
-		out = append(out, string(p))
-	}
-	return out
-}
-
 // checkPath accepts the paths the demo API serves, written as a request
 // target: a malformed one would only fail later, when the step runs.
 func checkPath(v string) error {
@@ -63,7 +48,7 @@ func checkPath(v string) error {
 		return fmt.Errorf("%q is not a valid request path", v)
 	}
 	if !slices.Contains(sim.APIPaths(), u.Path) {
-		return fmt.Errorf("the API has no endpoint %s%s (it serves %s)", u.Path, didYouMean(u.Path, sim.APIPaths()), strings.Join(sim.APIPaths(), ", "))
+		return fmt.Errorf("the API has no endpoint %s%s (it serves %s)", u.Path, text.DidYouMean(u.Path, sim.APIPaths()), strings.Join(sim.APIPaths(), ", "))
 	}
 	return nil
 }
@@ -101,7 +86,7 @@ func checkKnob(v string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown policy key %q%s", v, didYouMean(v, sim.Knobs()))
+	return fmt.Errorf("unknown policy key %q%s", v, text.DidYouMean(v, sim.Knobs()))
 }
 
 var (
@@ -150,7 +135,7 @@ var actions = map[string]*action{
 		}},
 	"steal": {name: "steal", doc: "the attacker copies one of the app's tokens from a position",
 		params: []param{
-			{name: "from", required: true, values: sourceNames(), doc: "where the attacker is"},
+			{name: "from", required: true, values: text.Names(sim.Sources()), doc: "where the attacker is"},
 			{name: "token", required: true, values: []string{"access", "refresh"}, doc: "which token"},
 		},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
@@ -158,13 +143,13 @@ var actions = map[string]*action{
 		}},
 	"attacker.call": {name: "attacker.call", doc: "the attacker calls the API with the access token it holds",
 		params: []param{pMethod, pPath,
-			{name: "scheme", def: string(sim.PresentAuto), values: presentationNames(), doc: "how it presents a DPoP-bound token: auto, bearer (downgrade), dpop (its own key), replay (a captured proof)"}},
+			{name: "scheme", def: string(sim.PresentAuto), values: text.Names(sim.Presentations()), doc: "how it presents a DPoP-bound token: auto, bearer (downgrade), dpop (its own key), replay (a captured proof)"}},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
 			return w.Attacker().CallAPIAs(p["method"], p["path"], sim.Presentation(p["scheme"]))
 		}},
 	"attacker.forge": {name: "attacker.forge", doc: "the attacker forges an access token without the AS's key and calls the API with it",
 		params: []param{
-			{name: "forgery", required: true, values: forgeryNames(), doc: "how the token is forged"},
+			{name: "forgery", required: true, values: text.Names(sim.Forgeries()), doc: "how the token is forged"},
 			pMethod, pPath,
 		},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
@@ -220,14 +205,6 @@ var actions = map[string]*action{
 			}
 			return sim.Outcome{}
 		}},
-}
-
-func forgeryNames() []string {
-	var out []string
-	for _, f := range sim.Forgeries() {
-		out = append(out, string(f))
-	}
-	return out
 }
 
 func checkTabs(v string) error {
@@ -317,7 +294,7 @@ func (a *action) checkParams(params map[string]string, extra ...string) (map[str
 		val := params[k]
 		p, ok := known[k]
 		if !ok {
-			hint := didYouMean(k, append(slices.Clone(names), extra...))
+			hint := text.DidYouMean(k, append(slices.Clone(names), extra...))
 			if len(names) == 0 {
 				bad(k, true, "action %s takes no parameter %q%s", a.name, k, hint)
 			} else {
@@ -327,7 +304,7 @@ func (a *action) checkParams(params map[string]string, extra ...string) (map[str
 		}
 		out[k] = val
 		if p.values != nil && !slices.Contains(p.values, val) {
-			bad(k, false, "%s %q is not one of %s%s", k, val, strings.Join(p.values, ", "), didYouMean(val, p.values))
+			bad(k, false, "%s %q is not one of %s%s", k, val, strings.Join(p.values, ", "), text.DidYouMean(val, p.values))
 		}
 		if p.check != nil {
 			if err := p.check(val); err != nil {

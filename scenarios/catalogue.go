@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"io/fs"
 	"path"
 	"slices"
@@ -87,7 +88,7 @@ func Lookup(id string) (*Scenario, error) {
 		}
 		ids = append(ids, sc.ID)
 	}
-	return nil, fmt.Errorf("%w %q%s", ErrUnknownScenario, id, didYouMean(id, ids))
+	return nil, fmt.Errorf("%w %q%s", ErrUnknownScenario, id, text.DidYouMean(id, ids))
 }
 
 // BuiltinIDs lists the catalogue's IDs in teaching order.

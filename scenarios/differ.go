@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -66,7 +67,7 @@ type Difference struct {
 func (d Difference) String() string {
 	s := fmt.Sprintf("step %d (%s): %s", d.Step, d.Title, d.What[0])
 	if n := len(d.What) - 1; n > 0 {
-		s += fmt.Sprintf(" (and %d more %s)", n, plural(n, "difference", "differences"))
+		s += fmt.Sprintf(" (and %d more %s)", n, text.Plural(n, "difference", "differences"))
 	}
 	return s
 }
@@ -148,7 +149,7 @@ func DifferingSteps(ds []Difference) string {
 }
 
 func compareStep(lesson, here StepResult) (Difference, bool) {
-	d := Difference{Step: here.Index, Title: stepTitle(here.Step), Lesson: lesson.Effects(), Here: here.Effects()}
+	d := Difference{Step: here.Index, Title: here.Step.Heading(), Lesson: lesson.Effects(), Here: here.Effects()}
 	if d.Lesson != d.Here {
 		d.What = append(d.What, "the outcome: "+d.Lesson+" in the lesson's run, "+d.Here+" here")
 	}
@@ -268,9 +269,9 @@ func (r *Run) LessonPolicy() string {
 	return s
 }
 
-// departures names what the run's options change besides the preset
+// Departures names what the run's options change besides the preset
 // (settings, storage), after sep; "" when nothing.
-func (r *Run) departures(sep string) string {
+func (r *Run) Departures(sep string) string {
 	var parts []string
 	for _, set := range r.Options.Set {
 		parts = append(parts, set.Key+"="+set.Value)
@@ -308,7 +309,7 @@ func (r *Run) SameNote(s StepResult) string {
 // every front end prints: steps, not expectations.
 func (r *Run) DivergenceSummary(ds []Difference) string {
 	return fmt.Sprintf("Under this policy %d of %d steps differ from the lesson's own run (%s): %s",
-		len(ds), len(r.Steps), r.LessonPolicy(), plural(len(ds), "step ", "steps ")+DifferingSteps(ds))
+		len(ds), len(r.Steps), r.LessonPolicy(), text.Plural(len(ds), "step ", "steps ")+DifferingSteps(ds))
 }
 
 // Verdict is a step's expectations as a run other than the lesson's own
@@ -332,11 +333,4 @@ func (r *Run) Verdict(s StepResult) []string {
 		out = append(out, "✗ the lesson expects, for its own policy, "+f.Key+": "+f.Expected+"; here "+f.Got)
 	}
 	return out
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

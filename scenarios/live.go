@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // Live is a run built one action at a time: the sandbox's free play. Each
@@ -28,7 +29,7 @@ func NewLive(client, storage, topology string, opts Options) (*Live, error) {
 func (l *Live) Do(action string, params map[string]string) (StepResult, error) {
 	a, ok := actions[action]
 	if !ok {
-		return StepResult{}, fmt.Errorf("unknown action %q%s", action, didYouMean(action, Actions()))
+		return StepResult{}, fmt.Errorf("unknown action %q%s", action, text.DidYouMean(action, Actions()))
 	}
 	p, probs := a.checkParams(params)
 	if len(probs) > 0 {

@@ -10,6 +10,7 @@ import (
 
 	goccyyaml "github.com/goccy/go-yaml"
 	goccy "github.com/goccy/go-yaml/parser"
+	"github.com/tokensim/tokensim/internal/text"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -264,7 +265,7 @@ func (d *decoder) object(n *yaml.Node, what string, fs fields, extra func(string
 		} else if extra != nil {
 			extra(k, kp, kv.value)
 		} else {
-			d.errAt(kp, "%s: unknown key %q%s", what, k, didYouMean(k, keys(fs)))
+			d.errAt(kp, "%s: unknown key %q%s", what, k, text.DidYouMean(k, keys(fs)))
 		}
 	}
 }

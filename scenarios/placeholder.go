@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -65,7 +66,7 @@ func checkPlaceholder(in string) string {
 	case len(f) == 1 && slices.Contains(tokenFacts, f[0]):
 		return fmt.Sprintf("{{%s}} names no token: write {{%s at-1}} or {{%s app.access}}", f[0], f[0], f[0])
 	case len(f) == 1:
-		return fmt.Sprintf("unknown placeholder {{%s}}%s: use preset, now, a policy knob such as access_ttl (tokensim run --help lists them), or %s with a token", f[0], didYouMean(f[0], append(append([]string{"preset", "now"}, sim.Knobs()...), tokenFacts...)), strings.Join(tokenFacts, "/"))
+		return fmt.Sprintf("unknown placeholder {{%s}}%s: use preset, now, a policy knob such as access_ttl (tokensim run --help lists them), or %s with a token", f[0], text.DidYouMean(f[0], append(append([]string{"preset", "now"}, sim.Knobs()...), tokenFacts...)), strings.Join(tokenFacts, "/"))
 	case len(f) > 2 || !slices.Contains(tokenFacts, f[0]):
 		return fmt.Sprintf("unknown placeholder {{%s}}: a token fact is one of %s followed by a token (at-1, app.refresh)", in, strings.Join(tokenFacts, ", "))
 	}

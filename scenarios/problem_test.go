@@ -60,20 +60,6 @@ func TestTypoSuggestions(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"login", "login", 0}, {"lgoin", "login", 2}, {"titel", "title", 2}, {"pth", "path", 1}, {"", "abc", 3}} {
-		if got := editDistance(c.a, c.b); got != c.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
-		}
-	}
-	if s := didYouMean("zzzzzz", []string{"login", "call"}); s != "" {
-		t.Errorf("far-off words get no suggestion, got %q", s)
-	}
-}
-
 // FuzzLoad feeds arbitrary bytes to the loader: it never panics, and it
 // returns either a scenario or positioned problems, never both, never
 // neither.

@@ -1,9 +1,11 @@
 package scenarios
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -71,7 +73,7 @@ func (r *Run) Failures() []Failure {
 // Policy resolves the policy a scenario starts with under opts: the
 // preset's, then the scenario's settings, then the options'.
 func Policy(sc *Scenario, opts Options) (string, sim.Policy, error) {
-	name := orDefault(opts.Preset, orDefault(sc.Preset, sim.DefaultPreset))
+	name := cmp.Or(opts.Preset, sc.Preset, sim.DefaultPreset)
 	p, err := sim.LookupPreset(name)
 	if err != nil {
 		return "", sim.Policy{}, err
@@ -94,7 +96,7 @@ func ApplySetting(pol *sim.Policy, s Setting) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, sim.ErrUnknownKnob):
-		return fmt.Errorf("set %s=%s: %w%s", s.Key, s.Value, err, didYouMean(s.Key, sim.Knobs()))
+		return fmt.Errorf("set %s=%s: %w%s", s.Key, s.Value, err, text.DidYouMean(s.Key, sim.Knobs()))
 	}
 	return fmt.Errorf("set %s=%s: %w", s.Key, s.Value, err)
 }
@@ -102,7 +104,7 @@ func ApplySetting(pol *sim.Policy, s Setting) error {
 func worldConfig(sc *Scenario, opts Options, pol *sim.Policy) sim.Config {
 	return sim.Config{
 		Seed: opts.Seed, Preset: sc.Preset, Policy: pol,
-		Client: sim.ClientKind(sc.Client), Storage: sim.Storage(orDefault(opts.Storage, sc.Storage)), Topology: sim.Topology(sc.Topology),
+		Client: sim.ClientKind(sc.Client), Storage: sim.Storage(cmp.Or(opts.Storage, sc.Storage)), Topology: sim.Topology(sc.Topology),
 	}
 }
 

@@ -77,3 +77,12 @@ type Quiz struct {
 type Pos struct {
 	Line, Col int
 }
+
+// Heading is what every front end calls a step: its title, or its action
+// when it has none.
+func (st *Step) Heading() string {
+	if st.Title != "" {
+		return st.Title
+	}
+	return st.Do
+}

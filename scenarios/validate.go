@@ -1,11 +1,13 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -83,7 +85,7 @@ func (v *validator) oneOf(p Pos, key, val string, allowed []string, required boo
 		return
 	}
 	if !slices.Contains(allowed, val) {
-		v.errAt(p, "%s %q is not one of %s%s", key, val, strings.Join(allowed, ", "), didYouMean(val, allowed))
+		v.errAt(p, "%s %q is not one of %s%s", key, val, strings.Join(allowed, ", "), text.DidYouMean(val, allowed))
 	}
 }
 
@@ -96,7 +98,7 @@ func (v *validator) world() {
 		v.oneOf(v.at("preset"), "preset", sc.Preset, names, false)
 	}
 	pol := sim.DefaultPolicy()
-	if p, err := sim.LookupPreset(orDefault(sc.Preset, sim.DefaultPreset)); err == nil {
+	if p, err := sim.LookupPreset(cmp.Or(sc.Preset, sim.DefaultPreset)); err == nil {
 		pol = p.Policy
 	}
 	for _, s := range sc.Set {
@@ -109,11 +111,7 @@ func (v *validator) world() {
 		}
 	}
 	v.oneOf(v.at("client"), "client", sc.Client, []string{string(sim.KindSPA), string(sim.KindWeb)}, false)
-	var storages []string
-	for _, s := range sim.Storages() {
-		storages = append(storages, string(s))
-	}
-	v.oneOf(v.at("storage"), "storage", sc.Storage, storages, false)
+	v.oneOf(v.at("storage"), "storage", sc.Storage, text.Names(sim.Storages()), false)
 	v.oneOf(v.at("topology"), "topology", sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
 	if len(v.probs) == 0 {
 		if _, err := sim.New(worldConfig(sc, Options{}, &pol)); err != nil {
@@ -135,7 +133,7 @@ func (v *validator) step(i int, st *Step) {
 	}
 	a, ok := actions[st.Do]
 	if !ok {
-		v.errAt(at("do"), "step %d: unknown action %q%s", i, st.Do, didYouMean(st.Do, Actions()))
+		v.errAt(at("do"), "step %d: unknown action %q%s", i, st.Do, text.DidYouMean(st.Do, Actions()))
 		return
 	}
 	if strings.TrimSpace(st.Narration) == "" {
@@ -174,11 +172,11 @@ func (v *validator) expect(i int, st *Step) {
 	states := []string{string(sim.StateActive), string(sim.StateExpired), string(sim.StateRotated), string(sim.StateRevoked)}
 	for label, state := range e.Tokens {
 		if !slices.Contains(states, state) {
-			v.errAt(e.At["tokens."+label], "step %d: token %s: state %q is not one of %s%s", i, label, state, strings.Join(states, ", "), didYouMean(state, states))
+			v.errAt(e.At["tokens."+label], "step %d: token %s: state %q is not one of %s%s", i, label, state, strings.Join(states, ", "), text.DidYouMean(state, states))
 		}
 	}
 	if e.ASSession != "" && !slices.Contains(sim.SessionStates(), e.ASSession) {
-		v.errAt(e.At["as_session"], "step %d: as_session %q is not one of %s%s", i, e.ASSession, strings.Join(sim.SessionStates(), ", "), didYouMean(e.ASSession, sim.SessionStates()))
+		v.errAt(e.At["as_session"], "step %d: as_session %q is not one of %s%s", i, e.ASSession, strings.Join(sim.SessionStates(), ", "), text.DidYouMean(e.ASSession, sim.SessionStates()))
 	}
 	for _, h := range e.AttackerHolds {
 		if h != "access" && h != "refresh" {
@@ -229,7 +227,7 @@ func (v *validator) feasibility() {
 			if st.Params["prompt"] != "" || st.Params["max_age"] != "" {
 				// prompt and max_age talk to the AS's session (OIDC Core
 				// §3.1.2.1): the engine says where there is one.
-				if err := sim.ASSessionIn(sim.Topology(orDefault(sc.Topology, string(sim.TopologyOAuth)))); err != nil {
+				if err := sim.ASSessionIn(sim.Topology(cmp.Or(sc.Topology, string(sim.TopologyOAuth)))); err != nil {
 					v.errAt(st.Pos, "step %d: login with prompt or max_age: %v", n, err)
 				}
 			}
@@ -275,7 +273,7 @@ func (v *validator) feasibility() {
 			atk["access"] = true
 		case "end-session", "attacker.silent-login":
 			// The engine's rule: only a world with an AS has its session.
-			if err := sim.ASSessionIn(sim.Topology(orDefault(sc.Topology, string(sim.TopologyOAuth)))); err != nil {
+			if err := sim.ASSessionIn(sim.Topology(cmp.Or(sc.Topology, string(sim.TopologyOAuth)))); err != nil {
 				v.errAt(st.Pos, "step %d: %s: %v", n, st.Do, err)
 			}
 			if st.Do == "attacker.silent-login" {
@@ -304,11 +302,4 @@ func presetNames() []string {
 		out = append(out, p.Name)
 	}
 	return out
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

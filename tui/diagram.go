@@ -7,6 +7,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
@@ -167,7 +168,7 @@ func (d *diagram) draw(t *timeline, st *Styles) string {
 		// An exchange during which another one happened (the API fetching
 		// keys while it answers) is drawn as its request, the nested
 		// exchanges, then its response, as a sequence diagram should.
-		var nest sim.Nesting
+		var nest rendering.Nesting
 		split := map[int]bool{} // exchanges drawn as request now, response later
 		respond := func(evs []sim.Event) {
 			for _, e := range evs {

@@ -15,6 +15,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
@@ -280,7 +281,7 @@ func (p *player) export() tea.Cmd {
 	dir := p.exportDir
 	return func() tea.Msg {
 		var b bytes.Buffer
-		if err := scenarios.WriteMarkdown(&b, &run); err != nil {
+		if err := rendering.WriteMarkdown(&b, &run); err != nil {
 			return exportedMsg{err: err}
 		}
 		path, err := writeNew(dir, name, ".md", withNote(b.Bytes(), note))

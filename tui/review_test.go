@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
@@ -355,7 +356,7 @@ func TestReviewClaimExplanations(t *testing.T) {
 		flat := strings.Join(strings.Fields(tab), " ")
 		for _, tok := range a.pl().tl.snapshot().Tokens {
 			for k := range tok.Claims {
-				if m := sim.ClaimMeaningFor(tok.Kind, k); m != "" && !strings.Contains(flat, strings.Join(strings.Fields(m), " ")) {
+				if m := rendering.ClaimMeaningFor(tok.Kind, k); m != "" && !strings.Contains(flat, strings.Join(strings.Fields(m), " ")) {
 					t.Errorf("width %d: the meaning of %s is missing: %q", w, k, m)
 				}
 			}
@@ -372,7 +373,7 @@ func TestReviewClaimExplanations(t *testing.T) {
 	// Long values are elided by cells, never inside a rune.
 	st := NewStyles(true)
 	val := strings.Repeat("é", 30) + strings.Repeat("字", 30)
-	line := ansi.Strip(claimLine(st, "   ", "name", val, sim.ClaimMeaning("name"), 80))
+	line := ansi.Strip(claimLine(st, "   ", "name", val, rendering.ClaimMeaning("name"), 80))
 	if !utf8.ValidString(line) || !strings.Contains(line, "…") {
 		t.Errorf("elided value: %q", line)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -32,10 +33,10 @@ func tokensTab(t *timeline, st *Styles, w int) string {
 			b.WriteString(lifeBar(st, tok, snap.Time, min(w-20, 30)) + "\n")
 		}
 		for _, k := range sim.SortedKeys(tok.Header) {
-			b.WriteString(claimLine(st, "hdr", k, tok.Header[k], sim.ClaimMeaningFor(tok.Kind, k), w) + "\n")
+			b.WriteString(claimLine(st, "hdr", k, tok.Header[k], rendering.ClaimMeaningFor(tok.Kind, k), w) + "\n")
 		}
 		for _, k := range sim.SortedKeys(tok.Claims) {
-			b.WriteString(claimLine(st, "   ", k, tok.Claims[k], sim.ClaimMeaningFor(tok.Kind, k), w) + "\n")
+			b.WriteString(claimLine(st, "   ", k, tok.Claims[k], rendering.ClaimMeaningFor(tok.Kind, k), w) + "\n")
 		}
 		if tok.Header == nil {
 			b.WriteString(st.Subtle.Render(wrap(sim.OpaqueMeaning(), w)) + "\n")

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
@@ -124,7 +125,7 @@ func TestWhatIfNeverPresentsFalseNarration(t *testing.T) {
 func truthText(t *testing.T, where string, r *scenarios.Run, note, summary string) {
 	t.Helper()
 	var b bytes.Buffer
-	if err := scenarios.WriteText(&b, r, scenarios.TextOptions{Width: 80}); err != nil {
+	if err := rendering.WriteText(&b, r, rendering.TextOptions{Width: 80}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -153,7 +154,7 @@ func truthText(t *testing.T, where string, r *scenarios.Run, note, summary strin
 func truthMarkdown(t *testing.T, where string, r *scenarios.Run, note, summary string) {
 	t.Helper()
 	var b bytes.Buffer
-	if err := scenarios.WriteMarkdown(&b, r); err != nil {
+	if err := rendering.WriteMarkdown(&b, r); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -181,7 +182,7 @@ func truthMarkdown(t *testing.T, where string, r *scenarios.Run, note, summary s
 func truthJSON(t *testing.T, where string, r *scenarios.Run) {
 	t.Helper()
 	var b bytes.Buffer
-	if err := scenarios.WriteJSON(&b, r); err != nil {
+	if err := rendering.WriteJSON(&b, r); err != nil {
 		t.Fatal(err)
 	}
 	var marked, finished []int

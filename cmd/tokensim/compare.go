@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tokensim/tokensim/render"
 	"github.com/tokensim/tokensim/scenarios"
 )
 
@@ -50,7 +51,7 @@ func (e *env) compare(args []string) int {
 		return exitUsage
 	}
 	var out bytes.Buffer
-	if err := scenarios.WriteComparison(&out, c); err != nil {
+	if err := render.WriteComparison(&out, c); err != nil {
 		return exitFailed
 	}
 	_, _ = e.stdout.Write(out.Bytes())

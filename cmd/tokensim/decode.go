@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/tokensim/tokensim/render"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -54,7 +55,7 @@ func (e *env) decode(args []string) int {
 	section := func(title string, m map[string]any) {
 		fmt.Fprintf(tw, "%s\n", title)
 		for _, k := range sim.SortedKeys(m) {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", k, sim.ClaimValue(k, m[k]), sim.ClaimMeaningFor(kind, k))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", k, sim.ClaimValue(k, m[k]), render.ClaimMeaningFor(kind, k))
 		}
 	}
 	if alg, _ := d.Header["alg"].(string); strings.EqualFold(alg, "none") {

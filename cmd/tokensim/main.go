@@ -4,10 +4,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/tui"
 	"io"
 	"os"
-	"strings"
+
+	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/tui"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
@@ -114,20 +115,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "ssh":
 		return e.ssh(rest)
 	}
-	fmt.Fprintf(stderr, "tokensim: unknown command %q%s\nRun 'tokensim --help' for usage.\n", cmd, suggestCommand(cmd))
+	fmt.Fprintf(stderr, "tokensim: unknown command %q%s\nRun 'tokensim --help' for usage.\n", cmd, text.DidYouMean(cmd, commands))
 	return exitUsage
 }
 
 var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "serve", "ssh", "version", "help"}
-
-func suggestCommand(cmd string) string {
-	for _, c := range commands {
-		if strings.HasPrefix(c, cmd) || strings.HasPrefix(cmd, c) {
-			return fmt.Sprintf(" (did you mean %q?)", c)
-		}
-	}
-	return ""
-}
 
 // wantColor reports whether w is a terminal that should get colour:
 // never with NO_COLOR set (https://no-color.org) or TERM=dumb.

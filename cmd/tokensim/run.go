@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tokensim/tokensim/render"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
@@ -81,11 +82,11 @@ func (e *env) render(cmd string, list []*scenarios.Scenario, opts scenarios.Opti
 		}
 		switch format {
 		case "json":
-			err = scenarios.WriteJSON(&out, r)
+			err = render.WriteJSON(&out, r)
 		case "markdown":
-			err = scenarios.WriteMarkdown(&out, r)
+			err = render.WriteMarkdown(&out, r)
 		default:
-			err = scenarios.WriteText(&out, r, scenarios.TextOptions{Color: e.color})
+			err = render.WriteText(&out, r, render.TextOptions{Color: e.color})
 		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "tokensim %s: %v\n", cmd, err)

@@ -1,10 +1,11 @@
-package scenarios
+package render
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -16,11 +17,11 @@ var mermaidIDs = map[sim.Actor]string{
 // WriteMarkdown writes the run as Markdown: summary and goals, a Mermaid
 // sequenceDiagram of every exchange, each step's narration and results, and
 // the tokens decoded claim by claim. Ready to paste into slides or docs.
-func WriteMarkdown(w io.Writer, r *Run) error {
+func WriteMarkdown(w io.Writer, r *scenarios.Run) error {
 	var b strings.Builder
 	sc := r.Scenario
 	fmt.Fprintf(&b, "# %s\n\n> %s\n\n", sc.Title, sc.Summary)
-	fmt.Fprintf(&b, "Scenario `%s` · level %s · preset `%s` · seed %d%s\n\n", sc.ID, sc.Level, r.Preset, r.Options.Seed, r.departures(" · "))
+	fmt.Fprintf(&b, "Scenario `%s` · level %s · preset `%s` · seed %d%s\n\n", sc.ID, sc.Level, r.Preset, r.Options.Seed, r.Departures(" · "))
 	b.WriteString("**Goals**\n\n")
 	for _, g := range sc.Goals {
 		fmt.Fprintf(&b, "- %s\n", g)
@@ -33,7 +34,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 	}
 	b.WriteString("\n## Steps\n")
 	for _, s := range r.Steps {
-		fmt.Fprintf(&b, "\n### %d. %s\n\n", s.Index, stepTitle(s.Step))
+		fmt.Fprintf(&b, "\n### %d. %s\n\n", s.Index, s.Step.Heading())
 		fmt.Fprintf(&b, "*%s, +%s*\n\n", sim.FormatDate(s.Snapshot.Time, sim.Epoch()), sim.FormatDuration(s.Snapshot.Time.Sub(sim.Epoch())))
 		if d, differs := r.Difference(s.Index); differs {
 			// The engine's account first: what happened here and why.
@@ -67,7 +68,7 @@ func WriteMarkdown(w io.Writer, r *Run) error {
 
 // writeQuiz writes a step's quiz and its answer, each line after prefix
 // (a differing step's lesson text is quoted).
-func writeQuiz(b *strings.Builder, s StepResult, prefix string) {
+func writeQuiz(b *strings.Builder, s scenarios.StepResult, prefix string) {
 	q := s.Text.Quiz
 	if q == nil {
 		return
@@ -87,7 +88,7 @@ func writeQuiz(b *strings.Builder, s StepResult, prefix string) {
 
 // writeStepEvents writes what a step did: its exchanges as a table, its
 // state changes as a list, and a refusal made before anything was sent.
-func writeStepEvents(b *strings.Builder, s StepResult) {
+func writeStepEvents(b *strings.Builder, s scenarios.StepResult) {
 	var rows []string
 	for _, e := range s.Events {
 		if e.Kind == sim.KindExchange {
@@ -100,7 +101,7 @@ func writeStepEvents(b *strings.Builder, s StepResult) {
 	}
 	for _, e := range s.Events {
 		if e.Kind != sim.KindExchange && e.Kind != sim.KindClock && (e.Reason != "" || e.Summary != "") {
-			fmt.Fprintf(b, "- `%s` %s\n", e.Kind, mdCell(eventText(e)))
+			fmt.Fprintf(b, "- `%s` %s\n", e.Kind, mdCell(Account(e)))
 		}
 	}
 	if l := localOutcome(s); l != "" {
@@ -117,7 +118,7 @@ func quoteMD(text string) string {
 	return strings.Join(lines, "\n")
 }
 
-func writeMermaid(b *strings.Builder, r *Run) {
+func writeMermaid(b *strings.Builder, r *scenarios.Run) {
 	used := map[sim.Actor]bool{sim.ActorUser: true, sim.ActorApp: true, sim.ActorAS: true, sim.ActorAPI: true}
 	for _, s := range r.Steps {
 		for _, e := range s.Events {
@@ -138,11 +139,11 @@ func writeMermaid(b *strings.Builder, r *Run) {
 		}
 	}
 	for _, s := range r.Steps {
-		fmt.Fprintf(b, "    Note over %s,%s: %d. %s\n", first, last, s.Index, mermaidText(stepTitle(s.Step)))
+		fmt.Fprintf(b, "    Note over %s,%s: %d. %s\n", first, last, s.Index, mermaidText(s.Step.Heading()))
 		// A response is drawn once the events that happened while its
 		// request was handled are: the API's key fetch sits inside the
 		// call that caused it.
-		var nest sim.Nesting
+		var nest Nesting
 		respond := func(evs []sim.Event) {
 			for _, e := range evs {
 				res := fmt.Sprint(e.Status)
@@ -172,7 +173,7 @@ func writeMermaid(b *strings.Builder, r *Run) {
 }
 
 // writeTokens decodes every token anyone held during the run, once each.
-func writeTokens(b *strings.Builder, r *Run) {
+func writeTokens(b *strings.Builder, r *scenarios.Run) {
 	seen := map[string]bool{}
 	var views []sim.TokenView
 	for _, s := range r.Steps {
@@ -195,10 +196,10 @@ func writeTokens(b *strings.Builder, r *Run) {
 		}
 		fmt.Fprintf(b, "\n### %s, held by %s\n\n| | claim | value | meaning |\n|---|---|---|---|\n", title, t.Holder.Title())
 		for _, k := range sim.SortedKeys(t.Header) {
-			fmt.Fprintf(b, "| header | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Header[k])), mdCell(sim.ClaimMeaningFor(t.Kind, k)))
+			fmt.Fprintf(b, "| header | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Header[k])), mdCell(ClaimMeaningFor(t.Kind, k)))
 		}
 		for _, k := range sim.SortedKeys(t.Claims) {
-			fmt.Fprintf(b, "| payload | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Claims[k])), mdCell(sim.ClaimMeaningFor(t.Kind, k)))
+			fmt.Fprintf(b, "| payload | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Claims[k])), mdCell(ClaimMeaningFor(t.Kind, k)))
 		}
 	}
 }

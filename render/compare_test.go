@@ -1,4 +1,4 @@
-package scenarios
+package render
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -17,7 +18,7 @@ import (
 // family (dex), it is never stopped; spring and google give a single-page
 // app no refresh token to steal. The whole comparison is a golden file.
 func TestPresetsLesson(t *testing.T) {
-	sc, err := Lookup("presets")
+	sc, err := scenarios.Lookup("presets")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +26,7 @@ func TestPresetsLesson(t *testing.T) {
 	for _, p := range sim.Presets() {
 		names = append(names, p.Name)
 	}
-	c, err := Compare(sc, names, Options{Seed: 1})
+	c, err := scenarios.Compare(sc, names, scenarios.Options{Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +58,11 @@ func TestPresetsLesson(t *testing.T) {
 // refresh token, and lets three of its ten forgeries in (the vulnerable
 // API's alg none, key confusion and jku) whatever the preset.
 func TestCompareSummaryWords(t *testing.T) {
-	sc, err := Lookup("forged-tokens")
+	sc, err := scenarios.Lookup("forged-tokens")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := Compare(sc, []string{"tokensim", "okta"}, Options{Seed: 1})
+	c, err := scenarios.Compare(sc, []string{"tokensim", "okta"}, scenarios.Options{Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

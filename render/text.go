@@ -1,23 +1,25 @@
-package scenarios
+package render
 
 import (
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
 
 // TextOptions shapes the text transcript.
 type TextOptions struct {
 	Color bool // ANSI colour; only for terminals, never with NO_COLOR
-	Width int  // wrap narration at this width; 0 means 80
+	Width int  // wrap narration at this many terminal cells (text.Wrap); 0 means 80
 }
 
 // WriteText writes a readable transcript for terminals and projectors.
 // Nothing depends on colour: statuses are spelled out and marks are
 // characters.
-func WriteText(w io.Writer, r *Run, opt TextOptions) error {
+func WriteText(w io.Writer, r *scenarios.Run, opt TextOptions) error {
 	if opt.Width <= 0 {
 		opt.Width = 80
 	}
@@ -25,17 +27,17 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 	sc := r.Scenario
 	p.line(p.bold(sc.ID+" — "+sc.Title), "")
 	p.line(sc.Summary)
-	p.line(fmt.Sprintf("preset %s · %s client · seed %d", r.Preset, clientName(sc), r.Options.Seed) + r.departures(" · "))
+	p.line(fmt.Sprintf("preset %s · %s client · seed %d", r.Preset, clientName(sc), r.Options.Seed) + r.Departures(" · "))
 	diffs := r.Differences()
 	if len(diffs) > 0 {
-		for _, l := range wrap(r.DivergenceSummary(diffs)+". On those steps the run's account comes first; the lesson's narration and quiz follow, marked as written for its own policy.", opt.Width) {
+		for _, l := range text.Lines(r.DivergenceSummary(diffs)+". On those steps the run's account comes first; the lesson's narration and quiz follow, marked as written for its own policy.", opt.Width) {
 			p.line(p.red(l))
 		}
 	}
 	for _, s := range r.Steps {
 		p.line()
 		t := s.Snapshot.Time
-		p.line(p.bold(fmt.Sprintf("Step %d/%d  %s", s.Index, len(r.Steps), stepTitle(s.Step))) +
+		p.line(p.bold(fmt.Sprintf("Step %d/%d  %s", s.Index, len(r.Steps), s.Step.Heading())) +
 			fmt.Sprintf("   [%s, +%s]", sim.FormatDate(t, sim.Epoch()), sim.FormatDuration(t.Sub(sim.Epoch()))))
 		d, differs := r.Difference(s.Index)
 		if differs {
@@ -43,7 +45,7 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 			p.events(s)
 			p.hanging("  ≠ ", "    ", "This step differs from the lesson's own run: "+strings.Join(d.What, "; ")+".", opt.Width)
 			p.hanging("  ", "  ", r.LessonNote()+":", opt.Width)
-			for _, l := range wrap(s.Text.Narration, opt.Width-4) {
+			for _, l := range text.Lines(s.Text.Narration, opt.Width-4) {
 				p.line("    " + l)
 			}
 			p.quiz(s, opt.Width, "    ")
@@ -51,7 +53,7 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 			if n := r.SameNote(s); n != "" {
 				p.hanging("  ", "  ", "("+n+".)", opt.Width)
 			}
-			for _, l := range wrap(s.Text.Narration, opt.Width-2) {
+			for _, l := range text.Lines(s.Text.Narration, opt.Width-2) {
 				p.line("  " + l)
 			}
 			p.quiz(s, opt.Width, "")
@@ -75,7 +77,7 @@ func WriteText(w io.Writer, r *Run, opt TextOptions) error {
 
 // quiz writes a step's quiz with its answer marked; indent is added to
 // every line (a differing step's lesson text is indented under its note).
-func (p *printer) quiz(s StepResult, width int, indent string) {
+func (p *printer) quiz(s scenarios.StepResult, width int, indent string) {
 	q := s.Text.Quiz
 	if q == nil {
 		return
@@ -88,18 +90,18 @@ func (p *printer) quiz(s StepResult, width int, indent string) {
 		}
 		p.hanging(fmt.Sprintf("%s    %s %d. ", indent, mark, i+1), indent+"         ", o, width)
 	}
-	for _, l := range wrap(q.Explain, width-4-len(indent)) {
+	for _, l := range text.Lines(q.Explain, width-4-len(indent)) {
 		p.line(indent + "    " + l)
 	}
 }
 
 // events writes what the step did: its exchanges and state changes, and a
 // refusal made before anything was sent.
-func (p *printer) events(s StepResult) {
+func (p *printer) events(s scenarios.StepResult) {
 	// An exchange made while another was being answered (the API
 	// fetching keys during a call) is indented under it with ↳: it
 	// happened before that call's response, whatever the line order.
-	var nest sim.Nesting
+	var nest Nesting
 	for _, e := range s.Events {
 		_, depth := nest.Next(e)
 		l := p.event(e)
@@ -120,8 +122,8 @@ func (p *printer) events(s StepResult) {
 
 // verdict writes the step's expectations: held, or each one that failed.
 // Under a preset or a what-if they are the lesson's, written for its own
-// policy, and the line says so (Verdict).
-func (p *printer) verdict(r *Run, s StepResult) {
+// policy, and the line says so (scenarios.Run.Verdict).
+func (p *printer) verdict(r *scenarios.Run, s scenarios.StepResult) {
 	if s.Step.Expect == nil {
 		return
 	}
@@ -144,7 +146,7 @@ func (p *printer) verdict(r *Run, s StepResult) {
 	}
 }
 
-func clientName(sc *Scenario) string {
+func clientName(sc *scenarios.Scenario) string {
 	if sc.Topology == string(sim.TopologyFirstParty) {
 		return "first-party"
 	}
@@ -152,13 +154,6 @@ func clientName(sc *Scenario) string {
 		return "confidential web"
 	}
 	return "single-page app"
-}
-
-func stepTitle(st *Step) string {
-	if st.Title != "" {
-		return st.Title
-	}
-	return st.Do
 }
 
 // event renders one event as a line; exchanges as arrows with their result.
@@ -173,22 +168,11 @@ func (p *printer) event(e sim.Event) string {
 	case sim.KindClock:
 		return "⏱ " + e.Summary
 	}
-	return "• " + string(e.Kind) + ": " + eventText(e)
-}
-
-// eventText is a state change in words: the cause first, then what it did.
-func eventText(e sim.Event) string {
-	switch {
-	case e.Reason == "":
-		return e.Summary
-	case e.Summary == "":
-		return e.Reason
-	}
-	return e.Reason + "; " + e.Summary
+	return "• " + string(e.Kind) + ": " + Account(e)
 }
 
 func (p *printer) status(code int, errCode string) string {
-	s := fmt.Sprintf("%d %s", code, statusWord(code))
+	s := fmt.Sprintf("%d %s", code, StatusWord(code))
 	if errCode != "" {
 		s += " " + errCode
 	}
@@ -199,32 +183,6 @@ func (p *printer) status(code int, errCode string) string {
 		return p.red(s)
 	}
 	return s
-}
-
-func statusWord(code int) string {
-	switch code {
-	case 200:
-		return "OK"
-	case 201:
-		return "Created"
-	case 204:
-		return "No Content"
-	case 302:
-		return "Found"
-	case 400:
-		return "Bad Request"
-	case 401:
-		return "Unauthorized"
-	case 403:
-		return "Forbidden"
-	case 404:
-		return "Not Found"
-	case 405:
-		return "Method Not Allowed"
-	case 413:
-		return "Content Too Large"
-	}
-	return ""
 }
 
 type printer struct {
@@ -242,8 +200,8 @@ func (p *printer) line(parts ...string) {
 
 // hanging writes text wrapped to width, the first line after first and the
 // others indented by rest.
-func (p *printer) hanging(first, rest, text string, width int) {
-	for i, l := range wrap(text, width-len([]rune(rest))) {
+func (p *printer) hanging(first, rest, s string, width int) {
+	for i, l := range text.Lines(s, width-len([]rune(rest))) {
 		if i == 0 {
 			p.line(first + l)
 		} else {
@@ -263,38 +221,11 @@ func (p *printer) bold(s string) string  { return p.ansi("1", s) }
 func (p *printer) green(s string) string { return p.ansi("32", s) }
 func (p *printer) red(s string) string   { return p.ansi("31", s) }
 
-// wrap breaks text into lines of at most width runes, keeping paragraphs.
-func wrap(text string, width int) []string {
-	var out []string
-	for _, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		words := strings.Fields(para)
-		line := ""
-		for _, w := range words {
-			if line != "" && len([]rune(line))+1+len([]rune(w)) > width {
-				out = append(out, line)
-				line = ""
-			}
-			if line != "" {
-				line += " "
-			}
-			line += w
-		}
-		if line != "" {
-			out = append(out, line)
-		}
-		out = append(out, "")
-	}
-	if len(out) > 0 {
-		out = out[:len(out)-1]
-	}
-	return out
-}
-
 // localOutcome describes a refusal that happened without any exchange (the
 // app had no token, the attacker's position did not reach one), which the
 // events alone would leave unsaid. It is "" when the step made a request or
 // the refusal was already told as an event.
-func localOutcome(s StepResult) string {
+func localOutcome(s scenarios.StepResult) string {
 	o := s.Outcome
 	if o.Error == "" || o.Status != 0 {
 		return ""

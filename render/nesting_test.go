@@ -1,23 +1,30 @@
-package sim
+package render
 
 import (
 	"net/http"
 	"testing"
+
+	"github.com/tokensim/tokensim/sim"
 )
 
 // TestNesting: the API's first call fetches the AS's keys while it is
 // being answered (Event.End), so the fetch has depth 1, the call is
 // answered before the next step's events, and nothing is left open.
 func TestNesting(t *testing.T) {
-	w := lifeWorld(t, "tokensim")
-	lifeLogin(t, w, "")
+	w, err := sim.New(sim.Config{Seed: 1, Preset: "tokensim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := w.App().Login(sim.DemoUser, sim.DemoPassword, ""); !o.OK() {
+		t.Fatalf("login: %+v", o)
+	}
 	n := w.Log().Len()
 	w.App().Call(http.MethodGet, "/api/orders")
 	var nest Nesting
 	var depths []int
 	var paths []string
 	for _, e := range w.Log().Since(n) {
-		if e.Kind != KindExchange {
+		if e.Kind != sim.KindExchange {
 			continue
 		}
 		_, d := nest.Next(e)
@@ -36,7 +43,7 @@ func TestNesting(t *testing.T) {
 	for _, e := range evs {
 		again.Next(e)
 	}
-	answered, depth := again.Next(Event{Seq: evs[len(evs)-1].Seq + 1, Kind: KindClock})
+	answered, depth := again.Next(sim.Event{Seq: evs[len(evs)-1].Seq + 1, Kind: sim.KindClock})
 	if depth != 0 || len(answered) != 2 || answered[0].Path != "/jwks.json" {
 		t.Fatalf("after the step: answered %v, depth %d", answered, depth)
 	}

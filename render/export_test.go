@@ -1,4 +1,4 @@
-package scenarios
+package render
 
 import (
 	"bytes"
@@ -7,19 +7,20 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/tokensim/tokensim/scenarios"
 )
 
 // goldenScenarios are the transcripts kept as golden files, in every format.
 // Refresh deliberately: go test ./scenarios -run TestTranscripts -update
 var goldenScenarios = []string{"login", "refresh-theft-rotation", "logout"}
 
-func runBuiltin(t *testing.T, id string, seed uint64) *Run {
+func runBuiltin(t *testing.T, id string, seed uint64) *scenarios.Run {
 	t.Helper()
-	sc, err := Lookup(id)
+	sc, err := scenarios.Lookup(id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := Execute(sc, Options{Seed: seed})
+	r, err := scenarios.Execute(sc, scenarios.Options{Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestJSONSchema(t *testing.T) {
 		}
 		last = m
 	}
-	if last["kind"] != KindScenarioFinished || last["ok"] != true {
+	if last["kind"] != scenarios.KindScenarioFinished || last["ok"] != true {
 		t.Errorf("the stream must end with a successful scenario.finished, got %v", last)
 	}
 	if !strings.Contains(b.String(), `"kind":"reuse.detected"`) || !strings.Contains(b.String(), `"error":"invalid_grant"`) {
