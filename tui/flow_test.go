@@ -5,6 +5,7 @@ package tui
 // renderer writes cell diffs whose shape depends on timing).
 
 import (
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -33,7 +34,7 @@ func btProgram(t *testing.T, m tea.Model, w, h int) *teatest.TestModel {
 // btSendKeys sends the keys in order, as a terminal would.
 func btSendKeys(tm *teatest.TestModel, keys ...string) {
 	for _, k := range keys {
-		tm.Send(btKey(k))
+		tm.Send(tuitest.Key(k))
 	}
 }
 
@@ -82,10 +83,7 @@ func btQuizIn(tb testing.TB, sc *scenarios.Scenario) (int, int) {
 // TestFlowLessonQuiz opens a lesson directly (tokensim play), steps to the
 // quiz, is refused past it, answers, steps on, switches a tab and quits.
 func TestFlowLessonQuiz(t *testing.T) {
-	sc, err := scenarios.Lookup(btLessonID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := tuitest.Lookup(t, btLessonID)
 	m, err := New(Options{Open: sc, ExportDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +118,7 @@ func TestFlowLessonQuiz(t *testing.T) {
 // TestFlowPickerToSandbox starts on the picker, opens the second lesson,
 // goes back, opens the sandbox, plays the attacker and quits with ctrl+c.
 func TestFlowPickerToSandbox(t *testing.T) {
-	m, err := New(Options{Catalogue: btCatalogue(t), ExportDir: t.TempDir()})
+	m, err := New(Options{Catalogue: tuitest.Catalogue(t), ExportDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,10 +148,7 @@ func TestFlowPickerToSandbox(t *testing.T) {
 // TestFlowAutoplayAndExport lets the runtime's timer play the lesson to
 // its quiz, answers it and exports, ending when the export is reported.
 func TestFlowAutoplayAndExport(t *testing.T) {
-	sc, err := scenarios.Lookup(btLessonID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := tuitest.Lookup(t, btLessonID)
 	dir := t.TempDir()
 	m, err := New(Options{Open: sc, ExportDir: dir})
 	if err != nil {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"strings"
 	"testing"
 
@@ -14,10 +15,7 @@ import (
 // exactly what the viewport's View draws. It ran at every offset, light
 // and dark and four sizes (330,000 frames) before it was cut to this.
 func TestInspectorVisibleIsViewportView(t *testing.T) {
-	cat, err := scenarios.Catalogue()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := tuitest.Catalogue(t)
 	keys := DefaultKeyMap()
 	compared, fast := 0, 0
 	for _, sc := range cat {

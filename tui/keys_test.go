@@ -9,6 +9,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -32,28 +33,6 @@ import (
 // changes outcomes.
 const btLessonID = "refresh-theft-rotation"
 
-// btKey is the KeyPressMsg a terminal sends for a key as keys.go names it.
-func btKey(s string) tea.KeyPressMsg {
-	special := map[string]tea.KeyPressMsg{
-		"right": {Code: tea.KeyRight}, "left": {Code: tea.KeyLeft},
-		"up": {Code: tea.KeyUp}, "down": {Code: tea.KeyDown},
-		"home": {Code: tea.KeyHome}, "end": {Code: tea.KeyEnd},
-		"pgup": {Code: tea.KeyPgUp}, "pgdown": {Code: tea.KeyPgDown},
-		"enter": {Code: tea.KeyEnter}, "tab": {Code: tea.KeyTab},
-		"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
-		"esc":       {Code: tea.KeyEscape},
-		"space":     {Code: tea.KeySpace, Text: " "},
-		"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
-	}
-	if k, ok := special[s]; ok {
-		return k
-	}
-	if r := []rune(s); len(r) == 1 {
-		return tea.KeyPressMsg{Code: r[0], Text: s}
-	}
-	panic("btKey: no key " + s)
-}
-
 // btApp is the root model under test and the terminal size it was given.
 type btApp struct {
 	tb   testing.TB
@@ -75,32 +54,20 @@ func btNewApp(tb testing.TB, opts Options, w, h int) *btApp {
 	return a
 }
 
-func btCatalogue(tb testing.TB) []*scenarios.Scenario {
-	tb.Helper()
-	cat, err := scenarios.Catalogue()
-	if err != nil {
-		tb.Fatalf("Catalogue: %v", err)
-	}
-	return cat
-}
-
 func btPicker(tb testing.TB, w, h int) *btApp {
 	tb.Helper()
-	return btNewApp(tb, Options{Catalogue: btCatalogue(tb)}, w, h)
+	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb)}, w, h)
 }
 
 func btLesson(tb testing.TB, id string, w, h int) *btApp {
 	tb.Helper()
-	sc, err := scenarios.Lookup(id)
-	if err != nil {
-		tb.Fatalf("Lookup(%q): %v", id, err)
-	}
-	return btNewApp(tb, Options{Catalogue: btCatalogue(tb), Open: sc}, w, h)
+	sc := tuitest.Lookup(tb, id)
+	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb), Open: sc}, w, h)
 }
 
 func btSandbox(tb testing.TB, w, h int) *btApp {
 	tb.Helper()
-	return btNewApp(tb, Options{Catalogue: btCatalogue(tb), Sandbox: true}, w, h)
+	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb), Sandbox: true}, w, h)
 }
 
 // send updates the model and renders it, as the runtime does (View also
@@ -122,7 +89,7 @@ func (a *btApp) press(keys ...string) tea.Cmd {
 	a.tb.Helper()
 	var cmd tea.Cmd
 	for _, k := range keys {
-		cmd = a.send(btKey(k))
+		cmd = a.send(tuitest.Key(k))
 	}
 	return cmd
 }
@@ -324,7 +291,7 @@ func TestEveryBinding(t *testing.T) {
 			t.Run(name+"/"+k, func(t *testing.T) {
 				// A key the terminal can never send (" " instead of "space")
 				// would make the binding dead.
-				if got := btKey(k).String(); got != k {
+				if got := tuitest.Key(k).String(); got != k {
 					t.Fatalf("the terminal sends %q for %q: the binding never matches", got, k)
 				}
 				test(t, k)
@@ -496,7 +463,7 @@ func btTestFilter(t *testing.T, k string) {
 	if sc := a.pk().selected(); sc == nil || sc.ID != "wrong-audience" {
 		t.Fatalf("the filter selected %v", sc)
 	}
-	if n := len(a.pk().list.VisibleItems()); n >= len(btCatalogue(t)) {
+	if n := len(a.pk().list.VisibleItems()); n >= len(tuitest.Catalogue(t)) {
 		t.Errorf("the filter left %d lessons", n)
 	}
 	a.press("enter")
@@ -855,7 +822,7 @@ func btTestExport(t *testing.T, k string) {
 		}
 	}
 	// A failed write is reported, not fatal.
-	a := btNewApp(t, Options{Catalogue: btCatalogue(t), Sandbox: true, ExportDir: filepath.Join(t.TempDir(), "missing")}, 100, 30)
+	a := btNewApp(t, Options{Catalogue: tuitest.Catalogue(t), Sandbox: true, ExportDir: filepath.Join(t.TempDir(), "missing")}, 100, 30)
 	a.send(a.press(k)())
 	if !strings.HasPrefix(a.pl().status, "export failed: ") {
 		t.Errorf("status after a failed export: %q", a.pl().status)

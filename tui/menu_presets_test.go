@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"strings"
 	"testing"
 
@@ -51,10 +52,7 @@ func TestServerTabRefreshWords(t *testing.T) {
 		{"presets", "keycloak", "refresh token: offline token: 30d idle, no maximum; without offline_access: 10h absolute, 30m idle", ""},
 		{"presets", "entra", "a new refresh token each use; the old one stays valid", ""},
 	} {
-		sc, err := scenarios.Lookup(c.lesson)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sc := tuitest.Lookup(t, c.lesson)
 		r, err := scenarios.Execute(sc, scenarios.Options{Preset: c.preset, Seed: 1})
 		if err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -41,7 +42,7 @@ var btPrintable = []rune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 func btRandomMsg(rng *rand.Rand, keys []string, m tea.Model) tea.Msg {
 	switch n := rng.IntN(100); {
 	case n < 60:
-		return btKey(keys[rng.IntN(len(keys))])
+		return tuitest.Key(keys[rng.IntN(len(keys))])
 	case n < 80:
 		r := btPrintable[rng.IntN(len(btPrintable))]
 		return tea.KeyPressMsg{Code: r, Text: string(r)}

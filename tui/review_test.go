@@ -6,6 +6,7 @@ package tui
 // Tokens tab's claim explanations.
 
 import (
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -35,7 +36,7 @@ func TestReviewFilterTitleWords(t *testing.T) {
 	a.press("/")
 	a.typeFilter("rotat")
 	got := rvVisible(a)
-	if len(got) == 0 || len(got) == len(btCatalogue(t)) {
+	if len(got) == 0 || len(got) == len(tuitest.Catalogue(t)) {
 		t.Fatalf("rotat: %d lessons visible", len(got))
 	}
 	for _, sc := range got {
@@ -43,7 +44,7 @@ func TestReviewFilterTitleWords(t *testing.T) {
 			t.Errorf("rotat shows %s (%q), which has no rotat in its id or title", sc.ID, sc.Title)
 		}
 	}
-	for _, sc := range btCatalogue(t) {
+	for _, sc := range tuitest.Catalogue(t) {
 		if strings.Contains(strings.ToLower(sc.Title), "rotat") && !containsLesson(got, sc.ID) {
 			t.Errorf("rotat hides %s (%q)", sc.ID, sc.Title)
 		}
@@ -64,7 +65,7 @@ func TestReviewFilterTitleWords(t *testing.T) {
 	}
 
 	// A word of the summary alone finds nothing it is not in the title of.
-	cat := btCatalogue(t)
+	cat := tuitest.Catalogue(t)
 	var targets []string
 	for _, sc := range cat {
 		targets = append(targets, item{sc}.FilterValue())

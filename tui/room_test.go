@@ -1,11 +1,11 @@
 package tui
 
 import (
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/tokensim/tokensim/scenarios"
 )
 
 // sshTestRoom is a Room that records what the model told it.
@@ -42,12 +42,9 @@ func init() {
 func sshTestApp(tb testing.TB, instructor bool, open string) (*btApp, *sshTestRoom) {
 	tb.Helper()
 	room := &sshTestRoom{status: RoomStatus{Attendees: 3}}
-	opts := Options{Catalogue: btCatalogue(tb), Room: room, Instructor: instructor, NoExport: true, NoCommandHints: true}
+	opts := Options{Catalogue: tuitest.Catalogue(tb), Room: room, Instructor: instructor, NoExport: true, NoCommandHints: true}
 	if open != "" {
-		sc, err := scenarios.Lookup(open)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		sc := tuitest.Lookup(tb, open)
 		opts.Open = sc
 	}
 	return btNewApp(tb, opts, 100, 30), room
