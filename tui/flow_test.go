@@ -171,13 +171,15 @@ func TestFlowAutoplayAndExport(t *testing.T) {
 		t.Fatal("autoplay never stopped")
 	}
 	q, answer := btQuizIn(t, sc)
-	btSendKeys(tm, strconv.Itoa(answer), "e")
+	// A what-if before the export: API mode introspect, which changes
+	// outcomes after the quiz. The export must be the run shown.
+	btSendKeys(tm, strconv.Itoa(answer), "w", "5", "2", "e")
 	fm := btFinal(t, tm)
 	p := fm.player
 	if p.auto || p.tl.cur != q || p.tl.answered[q] != answer {
 		t.Errorf("autoplay %v stopped at %d (answer %d), want the quiz at %d", p.auto, p.tl.cur, p.tl.answered[q], q)
 	}
-	path := filepath.Join(dir, btLessonID+".md")
+	path := filepath.Join(dir, btLessonID+"-whatif.md")
 	if p.status != "exported to "+path {
 		t.Errorf("status %q", p.status)
 	}
@@ -185,4 +187,5 @@ func TestFlowAutoplayAndExport(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), "```mermaid") {
 		t.Errorf("export: %v, mermaid %v", err, strings.Contains(string(b), "```mermaid"))
 	}
+	rvExportedWhatIf(t, p, string(b))
 }

@@ -817,6 +817,9 @@ func btTestExport(t *testing.T, k string) {
 		if !strings.Contains(string(b), "```mermaid") {
 			t.Errorf("%s: %s has no mermaid diagram", c.name, path)
 		}
+		if c.name == "what-if" {
+			rvExportedWhatIf(t, c.a.pl(), string(b))
+		}
 		if got := c.a.pl().status; got != "exported to "+path {
 			t.Errorf("%s: status %q", c.name, got)
 		}
