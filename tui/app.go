@@ -102,8 +102,26 @@ func New(opts Options) (Model, error) {
 // styles.
 func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 
-// update routes messages: sizes and colours to everyone, keys to the
-// screen in front. Update (follow.go) wraps it with the workshop's room.
+// Update routes messages: sizes and colours to everyone, keys to the
+// screen in front. In a workshop (Options.Room) the room sees them first
+// (its messages, its keys, and the keys it refuses a follower) and hears
+// afterwards what changed (follow.go).
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.opts.Room == nil {
+		return m.update(msg)
+	}
+	lines := m.roomLines()
+	if m.roomMsg(msg) {
+		return m.relayout(lines), nil
+	}
+	before := m.where()
+	next, cmd := m.update(msg)
+	m = next.(Model)
+	m.roomAfter(before)
+	return m.relayout(lines), cmd
+}
+
+// update routes a message to the screens, the room aside.
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:

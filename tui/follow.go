@@ -47,15 +47,10 @@ func (m *Model) where() where {
 	return where{scenario: t.id, step: t.cur + 1, answer: t.answered[t.cur], ok: true}
 }
 
-// Update routes messages. Outside a workshop it is update. In one it also
-// handles the room's messages and keys, and tells the room what changed:
-// an attendee's quiz answer, the step of an instructor who leads.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	room := m.opts.Room
-	if room == nil {
-		return m.update(msg)
-	}
-	lines := m.roomLines()
+// roomMsg handles the room's own messages and keys (follow.go is the
+// workshop's half of the root model's Update). It reports whether msg was
+// consumed.
+func (m *Model) roomMsg(msg tea.Msg) bool {
 	switch msg := msg.(type) {
 	case FollowMsg:
 		m.room.led, m.room.target = true, msg
@@ -66,7 +61,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.jump(msg)
 		}
 		m.syncFollowing()
-		return m.relayout(lines), nil
+		return true
 	case ReleaseMsg:
 		m.room.led, m.room.away = false, false
 		m.room.note = "the instructor released the room: explore on your own"
@@ -74,22 +69,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.room.note = "the instructor left: you explore alone"
 		}
 		m.syncFollowing()
-		return m.relayout(lines), nil
+		return true
 	case RoomChangedMsg:
 		m.refreshStatus()
-		return m.relayout(lines), nil
+		return true
 	case tea.KeyPressMsg:
 		if !m.typing() {
 			if handled := m.roomKey(msg); handled {
 				m.syncFollowing()
-				return m.relayout(lines), nil
+				return true
 			}
 		}
 		m.room.note = ""
 	}
-	before := m.where()
-	next, cmd := m.update(msg)
-	m = next.(Model)
+	return false
+}
+
+// roomAfter tells the room what a message changed, given where the session
+// was before it: an attendee's quiz answer, the step of an instructor who
+// leads.
+func (m *Model) roomAfter(before where) {
+	room := m.opts.Room
 	after := m.where()
 	switch {
 	case m.opts.Instructor:
@@ -106,7 +106,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		room.Answer(after.scenario, after.step, after.answer)
 	}
 	m.syncFollowing()
-	return m.relayout(lines), cmd
 }
 
 // syncFollowing tells the player whether its screen is the instructor's,
