@@ -97,10 +97,10 @@ func TestFlowLessonQuiz(t *testing.T) {
 	btSendKeys(tm, "n") // refused: predict first
 	btSendKeys(tm, strconv.Itoa(answer), "n", "3", "q")
 	fm := btFinal(t, tm)
-	p := fm.player
-	if fm.screen != screenPlayer || p == nil {
+	if fm.screen != screenPlayer || fm.player == nil {
 		t.Fatalf("final screen %d", fm.screen)
 	}
+	p := fm.player.steps()
 	if p.tl.cur != q+1 || p.tl.answered[q] != answer || p.insp.tab != tabTokens {
 		t.Errorf("cur %d, answer %d, tab %d; want %d, %d, %d", p.tl.cur, p.tl.answered[q], p.insp.tab, q+1, answer, tabTokens)
 	}
@@ -126,9 +126,9 @@ func TestFlowPickerToSandbox(t *testing.T) {
 	btSendKeys(tm, "j", "enter", "l", "l", "esc") // a lesson, two steps, back
 	btSendKeys(tm, "s", "i", "c", "s", "2", "d", "8", "R", "P", "ctrl+c")
 	fm := btFinal(t, tm)
-	p := fm.player
-	if fm.screen != screenPlayer || p == nil || p.live == nil {
-		t.Fatalf("final screen %d, sandbox %v", fm.screen, p != nil && p.live != nil)
+	p, ok := fm.player.(*sandbox)
+	if fm.screen != screenPlayer || !ok {
+		t.Fatalf("final screen %d, %T", fm.screen, fm.player)
 	}
 	var titles []string
 	for _, s := range p.tl.steps {
@@ -158,7 +158,7 @@ func TestFlowAutoplayAndExport(t *testing.T) {
 	stopped := make(chan struct{})
 	var once sync.Once
 	atQuiz := func(m Model, msg tea.Msg) bool {
-		if _, ok := msg.(autoplayMsg); ok && !m.player.auto {
+		if _, ok := msg.(autoplayMsg); ok && !m.player.steps().auto {
 			once.Do(func() { close(stopped) })
 		}
 		return exported(m, msg)
@@ -175,7 +175,7 @@ func TestFlowAutoplayAndExport(t *testing.T) {
 	// outcomes after the quiz. The export must be the run shown.
 	btSendKeys(tm, strconv.Itoa(answer), "w", "5", "2", "e")
 	fm := btFinal(t, tm)
-	p := fm.player
+	p := fm.player.(*lesson)
 	if p.auto || p.tl.cur != q || p.tl.answered[q] != answer {
 		t.Errorf("autoplay %v stopped at %d (answer %d), want the quiz at %d", p.auto, p.tl.cur, p.tl.answered[q], q)
 	}

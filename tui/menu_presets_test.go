@@ -35,9 +35,11 @@ func TestMenuBeyondNine(t *testing.T) {
 		}
 	}
 	keys := DefaultKeyMap()
-	m, _, _ = m.update(tea.KeyPressMsg{Code: tea.KeyUp}, &keys)
-	if _, res, _ := m.update(tea.KeyPressMsg{Code: tea.KeyEnter}, &keys); res != menuPicked || picked != sim.Presets()[len(sim.Presets())-1].Name {
-		t.Fatalf("up, enter picked %q (%v)", picked, res)
+	m.keys = &keys
+	m.Update(tea.KeyPressMsg{Code: tea.KeyUp})
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !m.closed() || picked != sim.Presets()[len(sim.Presets())-1].Name {
+		t.Fatalf("up, enter picked %q (closed %v)", picked, m.closed())
 	}
 }
 

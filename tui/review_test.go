@@ -61,7 +61,7 @@ func TestReviewFilterTitleWords(t *testing.T) {
 	}
 	// Enter keeps the filter; the lesson opens with a second enter.
 	a.press("enter", "enter")
-	if p := a.pl(); p.sc.ID != got[0].ID {
+	if p := a.lesson(); p.sc.ID != got[0].ID {
 		t.Errorf("opened %s, want %s", p.sc.ID, got[0].ID)
 	}
 
@@ -167,11 +167,11 @@ func rvRestart(a *btApp, i int) {
 	a.tb.Helper()
 	a.press("w")
 	p := a.pl()
-	last := p.menu.choices[len(p.menu.choices)-1]
+	last := p.menu().choices[len(p.menu().choices)-1]
 	if last.label != "restart with…" {
 		a.tb.Fatalf("the sandbox's what-if menu ends with %q", last.label)
 	}
-	a.press(strconv.Itoa(len(p.menu.choices)))
+	a.press(strconv.Itoa(len(p.menu().choices)))
 	if !strings.Contains(a.text(), "Restart with…") {
 		a.tb.Fatalf("no restart menu:\n%s", a.text())
 	}
@@ -186,13 +186,13 @@ func TestReviewSandboxRestart(t *testing.T) {
 			a := btSandbox(t, 100, 30)
 			a.press("i", "c")
 			rvRestart(a, i)
-			p := a.pl()
+			p := a.sb()
 			world := p.live.World
 			if world.App().Kind() != w.client || world.App().Storage() != w.storage || world.Topology() != w.topology {
 				t.Errorf("restarted with %s/%s/%s, want %s/%s/%s", world.App().Kind(), world.App().Storage(), world.Topology(), w.client, w.storage, w.topology)
 			}
-			if p.menu != nil || len(p.tl.steps) != 0 || p.tl.cur != -1 || p.base != &p.live.Run || p.sc != p.live.Scenario {
-				t.Errorf("after the restart: menu %v, %d steps, cur %d", p.menu != nil, len(p.tl.steps), p.tl.cur)
+			if p.menu() != nil || len(p.tl.steps) != 0 || p.tl.cur != -1 || p.tl.run != &p.live.Run {
+				t.Errorf("after the restart: menu %v, %d steps, cur %d", p.menu() != nil, len(p.tl.steps), p.tl.cur)
 			}
 			if want := "restarted: " + w.label; p.status != want || !strings.Contains(a.header(), want) {
 				t.Errorf("status %q, header %q, want %q", p.status, a.header(), want)
@@ -209,7 +209,7 @@ func TestReviewSandboxRestart(t *testing.T) {
 			}
 			// The menu marks the world in force.
 			a.press("w")
-			if note := p.menu.choices[len(p.menu.choices)-1].note; note != w.short {
+			if note := p.menu().choices[len(p.menu().choices)-1].note; note != w.short {
 				t.Errorf("restart with…'s note %q, want %q", note, w.short)
 			}
 		})
@@ -217,7 +217,7 @@ func TestReviewSandboxRestart(t *testing.T) {
 	// A lesson's what-if replays it; it does not offer a restart.
 	l := btLesson(t, btLessonID, 100, 30)
 	l.press("w")
-	for _, c := range l.pl().menu.choices {
+	for _, c := range l.pl().menu().choices {
 		if strings.HasPrefix(c.label, "restart") {
 			t.Errorf("a lesson's what-if offers %q", c.label)
 		}
@@ -282,7 +282,7 @@ func rvExport(a *btApp) string {
 // what-if changed is marked as differing and shows the what-if's status and
 // error. Writing the lesson's own steps under the what-if banner (the
 // mistake this guards against) shows the lesson's status there instead.
-func rvExportedWhatIf(tb testing.TB, p *player, md string) {
+func rvExportedWhatIf(tb testing.TB, p *lesson, md string) {
 	tb.Helper()
 	if len(p.tl.changed) == 0 {
 		tb.Fatalf("the what-if %q changed no step: the export cannot be told from the lesson's", p.whatIf)
@@ -345,7 +345,7 @@ func TestReviewExportRunShown(t *testing.T) {
 		t.Errorf("the export does not say api_mode=introspect:\n%s", md)
 	}
 	// Its outcomes are the what-if's, step by step.
-	rvExportedWhatIf(t, a.pl(), string(md))
+	rvExportedWhatIf(t, a.lesson(), string(md))
 	if second := rvExport(a); second != filepath.Join(dir, btLessonID+"-whatif-3.md") {
 		t.Errorf("the second export went to %s", second)
 	}
@@ -356,7 +356,7 @@ func TestReviewExportRunShown(t *testing.T) {
 	b.press("w", strconv.Itoa(len(knobChoices)+1))
 	// The preset menu has more than nine choices: the last is reached with
 	// the arrows (up wraps to it) and enter, as its missing number says.
-	if m := b.pl().menu; m.choices[len(m.choices)-1].label != preset {
+	if m := b.pl().menu(); m.choices[len(m.choices)-1].label != preset {
 		t.Fatalf("the preset menu does not end with %s", preset)
 	}
 	b.press("up", "enter")
@@ -498,7 +498,7 @@ func TestReviewSandboxRefusalsSayWhy(t *testing.T) {
 
 	// A refused value: no step, and the engine's reason in the status.
 	a := btSandbox(t, 100, 30)
-	if _, ok := a.pl().do("set", map[string]string{"key": "access_ttl", "value": "banana"}); ok {
+	if _, ok := a.sb().do("set", map[string]string{"key": "access_ttl", "value": "banana"}); ok {
 		t.Fatal("access_ttl=banana was taken")
 	}
 	if p := a.pl(); len(p.tl.steps) != 0 || !strings.Contains(p.status, "access_ttl") || !strings.Contains(p.status, `bad duration "banana"`) {
@@ -507,11 +507,11 @@ func TestReviewSandboxRefusalsSayWhy(t *testing.T) {
 
 	// The prompt refuses a zero duration and stays open, saying why.
 	a.press("d", "9")
-	if a.pl().prompt == nil {
+	if a.pl().openPrompt() == nil {
 		t.Fatal("custom… opened no prompt")
 	}
 	a.press("0", "s", "enter")
-	if pr := a.pl().prompt; pr == nil {
+	if pr := a.pl().openPrompt(); pr == nil {
 		t.Error("a zero duration closed the prompt")
 	} else if pr.err != "the clock only moves forward: give a positive duration" {
 		t.Errorf("a zero duration: the prompt says %q", pr.err)

@@ -32,10 +32,10 @@ func (r *sshTestRoom) Status(string, int) RoomStatus {
 
 func init() {
 	// TestEveryBinding runs a test per binding; the workshop's are here.
-	btBindingTests["StepAway"] = sshTestStepAway
-	btBindingTests["Rejoin"] = sshTestRejoin
-	btBindingTests["Lead"] = sshTestLead
-	btBindingTests["Release"] = sshTestRelease
+	btBindingTests["Room.StepAway"] = sshTestStepAway
+	btBindingTests["Room.Rejoin"] = sshTestRejoin
+	btBindingTests["Room.Lead"] = sshTestLead
+	btBindingTests["Room.Release"] = sshTestRelease
 }
 
 // sshTestApp is a session in a workshop, at the picker.
@@ -225,8 +225,8 @@ func TestRoomFollowerKeys(t *testing.T) {
 		t.Errorf("following, the first step's text:\n%s", txt)
 	}
 	a.press("w")
-	if a.pl().menu != nil || !strings.Contains(a.header(), "you follow the instructor") {
-		t.Fatalf("w while following: menu %v, header %q", a.pl().menu != nil, a.header())
+	if a.pl().menu() != nil || !strings.Contains(a.header(), "you follow the instructor") {
+		t.Fatalf("w while following: menu %v, header %q", a.pl().menu() != nil, a.header())
 	}
 	if cmd := a.press("e"); cmd != nil {
 		t.Fatal("e while following returned a command")

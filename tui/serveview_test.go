@@ -90,7 +90,7 @@ func TestServeViewLive(t *testing.T) {
 
 	serveViewTestLogin(t, srv)
 	m, _ = m.Update(ServeEventsMsg{Events: w.Log().Events()})
-	steps := m.(ServeModel).player.tl.steps
+	steps := m.(ServeModel).player.steps().tl.steps
 	if len(steps) != 2 {
 		t.Fatalf("%d steps, want 2 (authorize, token)", len(steps))
 	}
@@ -106,7 +106,7 @@ func TestServeViewLive(t *testing.T) {
 	if issued < 2 {
 		t.Fatalf("the token step carries %d token.issued events, want its refresh, access and ID tokens", issued)
 	}
-	if cur := m.(ServeModel).player.tl.cur; cur != 1 {
+	if cur := m.(ServeModel).player.steps().tl.cur; cur != 1 {
 		t.Fatalf("the view is on step %d, want the newest (1)", cur)
 	}
 	frame := screen()
@@ -121,12 +121,12 @@ func TestServeViewLive(t *testing.T) {
 	n := w.Log().Len()
 	serveViewTestPost(t, srv, sim.ServeClockPath, url.Values{"by": {"20m"}})
 	m, _ = m.Update(ServeEventsMsg{Events: w.Log().Since(n)})
-	p := m.(ServeModel).player
+	p := m.(ServeModel).player.steps()
 	if len(p.tl.steps) != 3 || p.tl.cur != 0 || p.tl.steps[2].Step.Title != string(sim.KindClock) {
 		t.Fatalf("after a clock jump while looking back: %d steps, on %d", len(p.tl.steps), p.tl.cur)
 	}
 	m, _ = m.Update(tuitest.Key("end"))
-	if p := m.(ServeModel).player; p.tl.cur != 2 {
+	if p := m.(ServeModel).player.steps(); p.tl.cur != 2 {
 		t.Fatalf("end: on step %d", p.tl.cur)
 	}
 	// The header counts time from the server's start, not from the lessons'
@@ -137,9 +137,9 @@ func TestServeViewLive(t *testing.T) {
 
 	for _, k := range []string{"w", "e", "esc"} {
 		m, _ = m.Update(tuitest.Key(k))
-		p := m.(ServeModel).player
-		if p.menu != nil || m.(ServeModel).screen != screenPlayer || !strings.Contains(p.status, "live view") {
-			t.Fatalf("key %s: menu %v, screen %v, status %q", k, p.menu != nil, m.(ServeModel).screen, p.status)
+		p := m.(ServeModel).player.steps()
+		if p.menu() != nil || m.(ServeModel).screen != screenPlayer || !strings.Contains(p.status, "live view") {
+			t.Fatalf("key %s: menu %v, screen %v, status %q", k, p.menu() != nil, m.(ServeModel).screen, p.status)
 		}
 	}
 	if _, cmd := m.Update(tuitest.Key("q")); cmd == nil {
