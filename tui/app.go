@@ -154,7 +154,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	filtering := (m.screen == screenPicker && m.picker.filtering()) || (open != nil && open.text())
 	switch {
-	case key.Matches(msg, m.keys.Filter.Quit):
+	case key.Matches(msg, m.keys.Filter.Quit): // ctrl+c, which quits even while typing
 		return m, tea.Quit
 	case !filtering && key.Matches(msg, m.keys.Quit) && open == nil:
 		return m, tea.Quit

@@ -55,6 +55,7 @@ func (s *stepper) show(t timeline) {
 	s.insp.t, s.insp.st = &s.tl, s.st
 }
 
+// steps is the stepper itself: a screen that embeds it has it promoted.
 func (s *stepper) steps() *stepper { return s }
 
 // autoplayMsg advances autoplay; gen discards ticks of a stopped timer.
