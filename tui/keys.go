@@ -151,10 +151,11 @@ func DefaultKeyMap() KeyMap {
 // answers a quiz, picks a tab or a menu's choice: the bindings that name
 // each number (Tab1…, Answer1…) are for the help and the tests.
 func (k *KeyMap) digit(msg tea.KeyPressMsg) (int, bool) {
-	if !key.Matches(msg, k.Menu.Pick) {
+	if !k.Menu.Pick.Enabled() {
 		return 0, false
 	}
-	return slices.Index(k.Menu.Pick.Keys(), msg.String()) + 1, true
+	i := slices.Index(k.Menu.Pick.Keys(), msg.String())
+	return i + 1, i >= 0
 }
 
 // pickerHelp is the picker's help.
