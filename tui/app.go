@@ -20,10 +20,11 @@ const (
 	MinHeight = 16
 )
 
-type screen int
+// page is which screen is in front.
+type page int
 
 const (
-	screenPicker screen = iota
+	screenPicker page = iota
 	screenPlayer
 )
 
@@ -58,9 +59,9 @@ type Model struct {
 	help   *help.Model
 	opts   Options
 
-	screen screen
+	screen page
 	picker *picker
-	player *player
+	player screen // a lesson, the sandbox or the live view; nil at the picker
 	w, h   int
 	err    string
 	room   roomState // the workshop's view of this session (follow.go)
@@ -77,13 +78,13 @@ func New(opts Options) (Model, error) {
 	keys, hm := DefaultKeyMap(), help.New()
 	m := Model{keys: &keys, styles: NewStyles(true), help: &hm, opts: opts, footers: &footerMemo{}}
 	m.help.Styles = m.styles.helpStyles()
-	m.keys.Export.SetEnabled(!opts.NoExport)
-	pk := newPicker(opts.Catalogue, m.styles)
+	m.keys.Player.Export.SetEnabled(!opts.NoExport)
+	pk := newPicker(opts.Catalogue, m.keys, m.styles)
 	pk.noCommand = opts.NoCommandHints
 	m.picker = &pk
 	switch {
 	case opts.Open != nil:
-		p, err := newPlayer(m.keys, m.styles, opts.Open, opts.Run, opts.ExportDir)
+		p, err := newLesson(m.keys, m.styles, opts.Open, opts.Run, opts.ExportDir)
 		if err != nil {
 			return m, err
 		}
@@ -102,8 +103,26 @@ func New(opts Options) (Model, error) {
 // styles.
 func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 
-// update routes messages: sizes and colours to everyone, keys to the
-// screen in front. Update (follow.go) wraps it with the workshop's room.
+// Update routes messages: sizes and colours to everyone, keys to the
+// screen in front. In a workshop (Options.Room) the room sees them first
+// (its messages, its keys, and the keys it refuses a follower) and hears
+// afterwards what changed (follow.go).
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.opts.Room == nil {
+		return m.update(msg)
+	}
+	lines := m.roomLines()
+	if m.roomMsg(msg) {
+		return m.relayout(lines), nil
+	}
+	before := m.where()
+	next, cmd := m.update(msg)
+	m = next.(Model)
+	m.roomAfter(before)
+	return m.relayout(lines), cmd
+}
+
+// update routes a message to the screens, the room aside.
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -120,21 +139,24 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.key(msg)
 	}
 	if m.screen == screenPlayer {
-		cmd, _ := m.player.Update(msg)
-		return m, cmd
+		return m, m.player.Update(msg)
 	}
 	return m, m.picker.Update(msg)
 }
 
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	// While the learner types (a picker filter, the sandbox's duration
-	// prompt) letters are text, not commands.
-	filtering := (m.screen == screenPicker && m.picker.filtering()) ||
-		(m.screen == screenPlayer && m.player.prompt != nil)
+	// prompt) letters are text, not commands. An open menu takes q and esc
+	// as its own.
+	var open modal
+	if m.screen == screenPlayer {
+		open = m.player.steps().modal
+	}
+	filtering := (m.screen == screenPicker && m.picker.filtering()) || (open != nil && open.text())
 	switch {
-	case msg.String() == "ctrl+c":
+	case key.Matches(msg, m.keys.Filter.Quit): // ctrl+c, which quits even while typing
 		return m, tea.Quit
-	case !filtering && key.Matches(msg, m.keys.Quit) && (m.screen != screenPlayer || m.player.menu == nil):
+	case !filtering && key.Matches(msg, m.keys.Quit) && open == nil:
 		return m, tea.Quit
 	case !filtering && key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
@@ -143,27 +165,27 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	m.err = ""
 	if m.screen == screenPlayer {
-		cmd, stay := m.player.Update(msg)
-		if !stay {
+		if open == nil && key.Matches(msg, m.keys.Back) {
 			m.screen, m.player = screenPicker, nil
 			m.layout()
+			return m, nil
 		}
-		return m, cmd
+		return m, m.player.Update(msg)
 	}
 	if !filtering {
 		switch {
-		case key.Matches(msg, m.keys.Open):
+		case key.Matches(msg, m.keys.Picker.Open):
 			if sc := m.picker.selected(); sc != nil {
-				return m.open(func() (*player, error) { return newPlayer(m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir) })
+				return m.open(func() (screen, error) { return newLesson(m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir) })
 			}
-		case key.Matches(msg, m.keys.Sandbox):
-			return m.open(func() (*player, error) { return newSandbox(m.keys, m.styles, m.opts.Run, m.opts.ExportDir) })
+		case key.Matches(msg, m.keys.Picker.Sandbox):
+			return m.open(func() (screen, error) { return newSandbox(m.keys, m.styles, m.opts.Run, m.opts.ExportDir) })
 		}
 	}
 	return m, m.picker.Update(msg)
 }
 
-func (m Model) open(mk func() (*player, error)) (tea.Model, tea.Cmd) {
+func (m Model) open(mk func() (screen, error)) (tea.Model, tea.Cmd) {
 	p, err := mk()
 	if err != nil {
 		m.err = err.Error()
@@ -185,12 +207,9 @@ func (m *Model) layout() {
 }
 
 func (m Model) footer() string {
-	var km help.KeyMap = pickerHelp{m.keys}
-	switch {
-	case m.screen == screenPlayer && m.player != nil:
-		km = m.player.helpKeys()
-	case m.picker.filtering():
-		km = filterHelp{m.keys}
+	var km help.KeyMap = m.picker
+	if m.screen == screenPlayer && m.player != nil {
+		km = m.player
 	}
 	km = m.withRoomKeys(km)
 	render := func() string {

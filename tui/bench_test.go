@@ -3,6 +3,7 @@ package tui_test
 import (
 	"bufio"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"os"
 	"os/exec"
 	"strings"
@@ -61,7 +62,7 @@ func gtFirstFrame(w, h int) (string, error) {
 func gtLongest(tb testing.TB) *scenarios.Scenario {
 	tb.Helper()
 	var best *scenarios.Scenario
-	for _, sc := range gtCatalogue(tb) {
+	for _, sc := range tuitest.Catalogue(tb) {
 		if best == nil || len(sc.Steps) > len(best.Steps) {
 			best = sc
 		}
@@ -84,7 +85,7 @@ func BenchmarkPlayerView200x60(b *testing.B) {
 		{"refresh-theft-rotation", "3"},
 	} {
 		b.Run(tc.id+"/tab"+tc.tab, func(b *testing.B) {
-			sc := gtLookup(b, tc.id)
+			sc := tuitest.Lookup(b, tc.id)
 			m := gtToLast(b, gtNew(b, sc, false, scenarios.Options{}, 200, 60), sc)
 			m = gtPress(b, m, tc.tab)
 			b.ReportAllocs()
@@ -99,7 +100,7 @@ func BenchmarkStepForward(b *testing.B) {
 	sc := gtLongest(b)
 	m := gtToLast(b, gtNew(b, sc, false, scenarios.Options{}, 140, 45), sc) // answers the quizzes
 	m = gtPress(b, m, "g")
-	right := gtKey("right")
+	right := tuitest.Key("right")
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
@@ -122,7 +123,7 @@ func BenchmarkStepBackLongest(b *testing.B) {
 			run := scenarios.Options{Set: []scenarios.Setting{{Key: "alg", Value: alg}}}
 			m := gtToLast(b, gtNew(b, sc, false, run, 140, 45), sc)
 			gtHasAlg(b, m, sc, alg)
-			left := gtKey("left")
+			left := tuitest.Key("left")
 			b.ReportAllocs()
 			n := 0
 			for b.Loop() {

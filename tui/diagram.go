@@ -16,6 +16,8 @@ import (
 // exchange labelled with method, path and result, gaps in time, notes for
 // state changes, the current step highlighted and kept in view.
 type diagram struct {
+	t    *timeline // the stepper's
+	st   *Styles
 	w, h int
 
 	// The last frame and what it was drawn from: redrawing an unchanged
@@ -90,8 +92,10 @@ func (d *diagram) lanes(t *timeline) ([]sim.Actor, map[sim.Actor]int) {
 	return actors, col
 }
 
-// View renders the diagram for the timeline.
-func (d *diagram) View(t *timeline, st *Styles) string {
+// View renders the diagram of its timeline.
+func (d *diagram) View() string { return d.render(d.t, d.st) }
+
+func (d *diagram) render(t *timeline, st *Styles) string {
 	if d.w < 20 || d.h < 3 {
 		return ""
 	}

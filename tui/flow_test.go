@@ -5,6 +5,7 @@ package tui
 // renderer writes cell diffs whose shape depends on timing).
 
 import (
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -33,7 +34,7 @@ func btProgram(t *testing.T, m tea.Model, w, h int) *teatest.TestModel {
 // btSendKeys sends the keys in order, as a terminal would.
 func btSendKeys(tm *teatest.TestModel, keys ...string) {
 	for _, k := range keys {
-		tm.Send(btKey(k))
+		tm.Send(tuitest.Key(k))
 	}
 }
 
@@ -82,10 +83,7 @@ func btQuizIn(tb testing.TB, sc *scenarios.Scenario) (int, int) {
 // TestFlowLessonQuiz opens a lesson directly (tokensim play), steps to the
 // quiz, is refused past it, answers, steps on, switches a tab and quits.
 func TestFlowLessonQuiz(t *testing.T) {
-	sc, err := scenarios.Lookup(btLessonID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := tuitest.Lookup(t, btLessonID)
 	m, err := New(Options{Open: sc, ExportDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -99,10 +97,10 @@ func TestFlowLessonQuiz(t *testing.T) {
 	btSendKeys(tm, "n") // refused: predict first
 	btSendKeys(tm, strconv.Itoa(answer), "n", "3", "q")
 	fm := btFinal(t, tm)
-	p := fm.player
-	if fm.screen != screenPlayer || p == nil {
+	if fm.screen != screenPlayer || fm.player == nil {
 		t.Fatalf("final screen %d", fm.screen)
 	}
+	p := fm.player.steps()
 	if p.tl.cur != q+1 || p.tl.answered[q] != answer || p.insp.tab != tabTokens {
 		t.Errorf("cur %d, answer %d, tab %d; want %d, %d, %d", p.tl.cur, p.tl.answered[q], p.insp.tab, q+1, answer, tabTokens)
 	}
@@ -120,7 +118,7 @@ func TestFlowLessonQuiz(t *testing.T) {
 // TestFlowPickerToSandbox starts on the picker, opens the second lesson,
 // goes back, opens the sandbox, plays the attacker and quits with ctrl+c.
 func TestFlowPickerToSandbox(t *testing.T) {
-	m, err := New(Options{Catalogue: btCatalogue(t), ExportDir: t.TempDir()})
+	m, err := New(Options{Catalogue: tuitest.Catalogue(t), ExportDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,9 +126,9 @@ func TestFlowPickerToSandbox(t *testing.T) {
 	btSendKeys(tm, "j", "enter", "l", "l", "esc") // a lesson, two steps, back
 	btSendKeys(tm, "s", "i", "c", "s", "2", "d", "8", "R", "P", "ctrl+c")
 	fm := btFinal(t, tm)
-	p := fm.player
-	if fm.screen != screenPlayer || p == nil || p.live == nil {
-		t.Fatalf("final screen %d, sandbox %v", fm.screen, p != nil && p.live != nil)
+	p, ok := fm.player.(*sandbox)
+	if fm.screen != screenPlayer || !ok {
+		t.Fatalf("final screen %d, %T", fm.screen, fm.player)
 	}
 	var titles []string
 	for _, s := range p.tl.steps {
@@ -150,10 +148,7 @@ func TestFlowPickerToSandbox(t *testing.T) {
 // TestFlowAutoplayAndExport lets the runtime's timer play the lesson to
 // its quiz, answers it and exports, ending when the export is reported.
 func TestFlowAutoplayAndExport(t *testing.T) {
-	sc, err := scenarios.Lookup(btLessonID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := tuitest.Lookup(t, btLessonID)
 	dir := t.TempDir()
 	m, err := New(Options{Open: sc, ExportDir: dir})
 	if err != nil {
@@ -163,7 +158,7 @@ func TestFlowAutoplayAndExport(t *testing.T) {
 	stopped := make(chan struct{})
 	var once sync.Once
 	atQuiz := func(m Model, msg tea.Msg) bool {
-		if _, ok := msg.(autoplayMsg); ok && !m.player.auto {
+		if _, ok := msg.(autoplayMsg); ok && !m.player.steps().auto {
 			once.Do(func() { close(stopped) })
 		}
 		return exported(m, msg)
@@ -176,13 +171,15 @@ func TestFlowAutoplayAndExport(t *testing.T) {
 		t.Fatal("autoplay never stopped")
 	}
 	q, answer := btQuizIn(t, sc)
-	btSendKeys(tm, strconv.Itoa(answer), "e")
+	// A what-if before the export: API mode introspect, which changes
+	// outcomes after the quiz. The export must be the run shown.
+	btSendKeys(tm, strconv.Itoa(answer), "w", "5", "2", "e")
 	fm := btFinal(t, tm)
-	p := fm.player
+	p := fm.player.(*lesson)
 	if p.auto || p.tl.cur != q || p.tl.answered[q] != answer {
 		t.Errorf("autoplay %v stopped at %d (answer %d), want the quiz at %d", p.auto, p.tl.cur, p.tl.answered[q], q)
 	}
-	path := filepath.Join(dir, btLessonID+".md")
+	path := filepath.Join(dir, btLessonID+"-whatif.md")
 	if p.status != "exported to "+path {
 		t.Errorf("status %q", p.status)
 	}
@@ -190,4 +187,5 @@ func TestFlowAutoplayAndExport(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), "```mermaid") {
 		t.Errorf("export: %v, mermaid %v", err, strings.Contains(string(b), "```mermaid"))
 	}
+	rvExportedWhatIf(t, p, string(b))
 }

@@ -40,22 +40,18 @@ type where struct {
 }
 
 func (m *Model) where() where {
-	if m.screen != screenPlayer || m.player == nil || m.player.live != nil {
+	l, ok := m.player.(*lesson)
+	if m.screen != screenPlayer || !ok {
 		return where{}
 	}
-	t := &m.player.tl
+	t := &l.tl
 	return where{scenario: t.id, step: t.cur + 1, answer: t.answered[t.cur], ok: true}
 }
 
-// Update routes messages. Outside a workshop it is update. In one it also
-// handles the room's messages and keys, and tells the room what changed:
-// an attendee's quiz answer, the step of an instructor who leads.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	room := m.opts.Room
-	if room == nil {
-		return m.update(msg)
-	}
-	lines := m.roomLines()
+// roomMsg handles the room's own messages and keys (follow.go is the
+// workshop's half of the root model's Update). It reports whether msg was
+// consumed.
+func (m *Model) roomMsg(msg tea.Msg) bool {
 	switch msg := msg.(type) {
 	case FollowMsg:
 		m.room.led, m.room.target = true, msg
@@ -66,7 +62,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.jump(msg)
 		}
 		m.syncFollowing()
-		return m.relayout(lines), nil
+		return true
 	case ReleaseMsg:
 		m.room.led, m.room.away = false, false
 		m.room.note = "the instructor released the room: explore on your own"
@@ -74,22 +70,27 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.room.note = "the instructor left: you explore alone"
 		}
 		m.syncFollowing()
-		return m.relayout(lines), nil
+		return true
 	case RoomChangedMsg:
 		m.refreshStatus()
-		return m.relayout(lines), nil
+		return true
 	case tea.KeyPressMsg:
 		if !m.typing() {
 			if handled := m.roomKey(msg); handled {
 				m.syncFollowing()
-				return m.relayout(lines), nil
+				return true
 			}
 		}
 		m.room.note = ""
 	}
-	before := m.where()
-	next, cmd := m.update(msg)
-	m = next.(Model)
+	return false
+}
+
+// roomAfter tells the room what a message changed, given where the session
+// was before it: an attendee's quiz answer, the step of an instructor who
+// leads.
+func (m *Model) roomAfter(before where) {
+	room := m.opts.Room
 	after := m.where()
 	switch {
 	case m.opts.Instructor:
@@ -106,16 +107,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		room.Answer(after.scenario, after.step, after.answer)
 	}
 	m.syncFollowing()
-	return m.relayout(lines), cmd
 }
 
 // syncFollowing tells the player whether its screen is the instructor's,
 // for the narration's opening words (followIntro).
 func (m *Model) syncFollowing() {
 	if m.player != nil {
-		m.player.insp.following = ""
+		s := m.player.steps()
+		s.insp.following = ""
 		if m.room.following() {
-			m.player.insp.following = m.keys.StepAway.Help().Key
+			s.insp.following = m.keys.Room.StepAway.Help().Key
 		}
 	}
 }
@@ -137,7 +138,7 @@ func (m *Model) typing() bool {
 	if m.screen == screenPicker {
 		return m.picker.filtering()
 	}
-	return m.player != nil && (m.player.prompt != nil || m.player.menu != nil)
+	return m.player != nil && m.player.steps().modal != nil
 }
 
 // roomKey handles the workshop's keys, and refuses the keys that would
@@ -147,7 +148,7 @@ func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 	k, r := m.keys, &m.room
 	if m.opts.Instructor {
 		switch {
-		case key.Matches(msg, k.Lead):
+		case key.Matches(msg, k.Room.Lead):
 			r.leading = true
 			r.pushed = FollowMsg{}
 			if w := m.where(); w.ok {
@@ -156,7 +157,7 @@ func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 			}
 			m.refreshStatus()
 			return true
-		case key.Matches(msg, k.Release):
+		case key.Matches(msg, k.Room.Release):
 			r.leading = false
 			m.opts.Room.Release()
 			m.refreshStatus()
@@ -165,14 +166,14 @@ func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 		return false
 	}
 	switch {
-	case key.Matches(msg, k.StepAway):
+	case key.Matches(msg, k.Room.StepAway):
 		if r.following() {
 			r.away, r.note = true, ""
 		} else {
 			r.note = "no instructor is leading the room"
 		}
 		return true
-	case key.Matches(msg, k.Rejoin):
+	case key.Matches(msg, k.Room.Rejoin):
 		switch {
 		case r.following():
 			r.note = "you already follow the instructor"
@@ -183,7 +184,7 @@ func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 			r.note = "no instructor is leading the room"
 		}
 		return true
-	case r.following() && key.Matches(msg, k.Next, k.Prev, k.First, k.Last, k.Autoplay, k.Back, k.Open, k.Sandbox, k.WhatIf, k.Export):
+	case r.following() && key.Matches(msg, k.Player.Next, k.Player.Prev, k.Player.First, k.Player.Last, k.Player.Autoplay, k.Back, k.Picker.Open, k.Picker.Sandbox, k.Player.WhatIf, k.Player.Export):
 		// what-if and export would change or leave the instructor's
 		// screen as surely as a step does.
 		r.note = "you follow the instructor: the steps are theirs"
@@ -201,7 +202,7 @@ func (m *Model) jump(t FollowMsg) {
 			if sc.ID != t.Scenario {
 				continue
 			}
-			p, err := newPlayer(m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir)
+			p, err := newLesson(m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir)
 			if err != nil {
 				m.err = err.Error()
 				return
@@ -214,12 +215,7 @@ func (m *Model) jump(t FollowMsg) {
 			return
 		}
 	}
-	p := &m.player.tl
-	m.player.tl.cur = min(max(t.Step-1, -1), len(p.steps)-1)
-	m.player.auto = false
-	if p.hidden(p.cur) {
-		m.player.insp.setTab(tabNarration) // the question, as when stepping onto it
-	}
+	m.player.steps().goTo(t.Step)
 	m.layout()
 }
 
@@ -272,9 +268,9 @@ func (m *Model) roomLine() string {
 	} else {
 		switch {
 		case r.following():
-			parts = append(parts, iconCurrent+" following the instructor · "+k.StepAway.Help().Key+" step away")
+			parts = append(parts, iconCurrent+" following the instructor · "+k.Room.StepAway.Help().Key+" step away")
 		case r.led:
-			parts = append(parts, "stepped away from the instructor · "+k.Rejoin.Help().Key+" follow again")
+			parts = append(parts, "stepped away from the instructor · "+k.Room.Rejoin.Help().Key+" follow again")
 		}
 		if r.note != "" {
 			parts = append(parts, r.note)
@@ -296,7 +292,7 @@ func (m *Model) quizCounts() string {
 	if !w.ok || w.step < 1 {
 		return ""
 	}
-	q := m.player.tl.steps[w.step-1].Step.Quiz
+	q := m.player.steps().tl.steps[w.step-1].Step.Quiz
 	if q == nil {
 		return ""
 	}
@@ -348,15 +344,16 @@ func (m *Model) withRoomKeys(km help.KeyMap) help.KeyMap {
 	// The instructor's keys first: a lesson's help line is cut short at
 	// common widths, and these are the keys a workshop is run with.
 	case m.opts.Instructor && m.room.leading:
-		return roomHelp{km, []key.Binding{m.keys.Release}, true}
+		return roomHelp{km, []key.Binding{m.keys.Room.Release}, true}
 	case m.opts.Instructor:
-		return roomHelp{km, []key.Binding{m.keys.Lead}, true}
-	case m.room.following() && m.screen == screenPlayer && m.player != nil && m.player.menu == nil && m.player.prompt == nil:
-		return followHelp{m.keys, m.player.tl.hidden(m.player.tl.cur)}
+		return roomHelp{km, []key.Binding{m.keys.Room.Lead}, true}
+	case m.room.following() && m.screen == screenPlayer && m.player != nil && m.player.steps().modal == nil:
+		t := &m.player.steps().tl
+		return followHelp{m.keys, t.hidden(t.cur)}
 	case m.room.following():
-		return roomHelp{km, []key.Binding{m.keys.StepAway}, true}
+		return roomHelp{km, []key.Binding{m.keys.Room.StepAway}, true}
 	case m.room.led:
-		return roomHelp{km, []key.Binding{m.keys.Rejoin}, true}
+		return roomHelp{km, []key.Binding{m.keys.Room.Rejoin}, true}
 	}
 	return km
 }
@@ -371,18 +368,18 @@ type followHelp struct {
 
 func (h followHelp) digits() key.Binding {
 	if h.quiz {
-		return h.k.Answer1
+		return h.k.Player.Answer1
 	}
-	return h.k.Tab1
+	return h.k.Player.Tab1
 }
 
 func (h followHelp) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.StepAway, h.digits(), h.k.NextTab, h.k.Help, h.k.Quit}
+	return []key.Binding{h.k.Room.StepAway, h.digits(), h.k.Player.NextTab, h.k.Help, h.k.Quit}
 }
 func (h followHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{h.k.StepAway},
-		{h.k.NextTab, h.k.PrevTab, h.digits(), h.k.ScrollUp, h.k.ScrollDown},
+		{h.k.Room.StepAway},
+		{h.k.Player.NextTab, h.k.Player.PrevTab, h.digits(), h.k.Player.ScrollUp, h.k.Player.ScrollDown},
 		{h.k.Help, h.k.Quit},
 	}
 }

@@ -44,9 +44,9 @@ func TestFooterMemoFollowsWhatItShows(t *testing.T) {
 	if again := m.footer(); again != f {
 		t.Fatalf("unchanged footer drawn differently: %q, then %q", f, again)
 	}
-	m.keys.Sandbox.SetEnabled(false)
+	m.keys.Picker.Sandbox.SetEnabled(false)
 	f = check("sandbox key disabled", f)
-	m.keys.Sandbox.SetEnabled(true)
+	m.keys.Picker.Sandbox.SetEnabled(true)
 	m.help.ShowAll = true
 	f = check("full help", f)
 	m.help.ShowAll = false

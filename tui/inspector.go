@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,6 +26,10 @@ var tabNames = [tabCount]string{"Narration", "HTTP", "Tokens", "Server", "Attack
 // inspector shows one tab of detail about the current step in a
 // scrollable viewport.
 type inspector struct {
+	keys *KeyMap
+	t    *timeline // the stepper's
+	st   *Styles
+	note string // the what-if in force, in words, for the Narration tab
 	tab  int
 	w, h int
 	vp   viewport.Model
@@ -44,9 +50,40 @@ type inspector struct {
 	following string
 }
 
-func newInspector() inspector {
-	return inspector{vp: viewport.New()}
+func newInspector(k *KeyMap) inspector {
+	return inspector{keys: k, vp: viewport.New()}
 }
+
+// Update handles the inspector's keys: the next and previous tab, and
+// scrolling. (The digits that pick a tab are the stepper's: while a quiz
+// waits they answer it.)
+func (in *inspector) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	k := in.keys.Player
+	switch {
+	case key.Matches(km, k.NextTab):
+		in.setTab(in.tab + 1)
+	case key.Matches(km, k.PrevTab):
+		in.setTab(in.tab - 1)
+	case key.Matches(km, k.ScrollUp):
+		in.scroll(-3)
+	case key.Matches(km, k.ScrollDown):
+		in.scroll(3)
+	}
+	return nil
+}
+
+// ShortHelp is the inspector's keys.
+func (in *inspector) ShortHelp() []key.Binding {
+	k := in.keys.Player
+	return []key.Binding{k.NextTab, k.PrevTab, k.Tab1, k.ScrollUp, k.ScrollDown}
+}
+
+// FullHelp is the inspector's keys.
+func (in *inspector) FullHelp() [][]key.Binding { return [][]key.Binding{in.ShortHelp()} }
 
 // SetSize sets the inspector's size in cells, tab bar included.
 func (in *inspector) SetSize(w, h int) {
@@ -66,7 +103,9 @@ func (in *inspector) scroll(lines int) {
 }
 
 // View renders the tab bar and the current tab's content.
-func (in *inspector) View(t *timeline, st *Styles, note string) string {
+func (in *inspector) View() string { return in.render(in.t, in.st, in.note) }
+
+func (in *inspector) render(t *timeline, st *Styles, note string) string {
 	if in.w < 10 || in.h < 3 {
 		return ""
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"strings"
 	"testing"
 
@@ -14,16 +15,13 @@ import (
 // exactly what the viewport's View draws. It ran at every offset, light
 // and dark and four sizes (330,000 frames) before it was cut to this.
 func TestInspectorVisibleIsViewportView(t *testing.T) {
-	cat, err := scenarios.Catalogue()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := tuitest.Catalogue(t)
 	keys := DefaultKeyMap()
 	compared, fast := 0, 0
 	for _, sc := range cat {
 		{
 			st := NewStyles(true)
-			p, err := newPlayer(&keys, st, sc, scenarios.Options{}, t.TempDir())
+			p, err := newLesson(&keys, st, sc, scenarios.Options{}, t.TempDir())
 			if err != nil {
 				t.Fatalf("%s: %v", sc.ID, err)
 			}
@@ -45,7 +43,7 @@ func TestInspectorVisibleIsViewportView(t *testing.T) {
 						for tab := range tabCount {
 							in := &p.insp
 							in.setTab(tab)
-							in.View(&p.tl, st, "")
+							in.render(&p.tl, st, "")
 							for {
 								if got, want := in.visible(), in.vp.View(); got != want {
 									t.Fatalf("%s step %d tab %d %dx%d offset %d: visible\n%q\nviewport\n%q", sc.ID, cur, tab, size[0], size[1], in.vp.YOffset(), got, want)
@@ -89,7 +87,8 @@ func TestInspectorVisibleFallsBack(t *testing.T) {
 		"empty":         "",
 		"blank lines":   "\n\n\nlast",
 	} {
-		in := newInspector()
+		keys := DefaultKeyMap()
+		in := newInspector(&keys)
 		in.SetSize(30, 5)
 		in.setBody(body)
 		for {

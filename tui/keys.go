@@ -1,16 +1,37 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"slices"
 
-// KeyMap is every key binding, grouped by screen. The keys are the ones
-// users of terminal players expect (issue 4 lists them); keep them.
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// KeyMap is every key binding, nested by the context it works in. The keys
+// are the ones users of terminal players expect (issue 4 lists them); keep
+// them. No key is named outside this file: code matches bindings.
 type KeyMap struct {
-	Quit, Help, Back key.Binding
+	Quit, Help, Back key.Binding // everywhere
 
-	// picker
-	Open, Sandbox, Filter key.Binding
+	Picker  PickerKeys
+	Filter  FilterKeys // while a picker filter is typed
+	Player  PlayerKeys // a lesson, the sandbox and the live view (the stepper)
+	Sandbox SandboxKeys
+	Menu    MenuKeys   // an open menu
+	Prompt  PromptKeys // the sandbox's duration prompt
+	Room    RoomKeys   // workshop over SSH (tokensim ssh)
+}
 
-	// player and sandbox
+// PickerKeys are the lesson picker's.
+type PickerKeys struct{ Open, Sandbox, Filter key.Binding }
+
+// FilterKeys are shown while a filter is typed: enter keeps the filter (it
+// does not open a lesson), esc drops it, and letters are text (q does not
+// quit). The list itself handles them.
+type FilterKeys struct{ Apply, Cancel, Quit key.Binding }
+
+// PlayerKeys move through a run's steps and its inspector.
+type PlayerKeys struct {
 	Next, Prev, First, Last      key.Binding
 	Autoplay, Faster, Slower     key.Binding
 	NextTab, PrevTab             key.Binding
@@ -19,19 +40,29 @@ type KeyMap struct {
 	ScrollUp, ScrollDown         key.Binding
 	Answer1, Answer2, Answer3    key.Binding
 	Answer4, Answer5             key.Binding
+}
 
-	// sandbox actions
+// SandboxKeys are the sandbox's actions.
+type SandboxKeys struct {
 	Login, Call, Refresh, Logout, Revoke key.Binding
 	Advance, Steal                       key.Binding
 	AttackCall, AttackRefresh, Ride      key.Binding
 	Forge, Race, Validation              key.Binding
 	// the AS session's layers (curriculum idea 10)
 	Forget, EndSession, SilentLogin key.Binding
-
-	// workshop over SSH (tokensim ssh): an attendee steps away from the
-	// instructor and follows again; the instructor leads and releases
-	StepAway, Rejoin, Lead, Release key.Binding
 }
+
+// MenuKeys are an open menu's: a digit picks a choice, the arrows move,
+// enter picks the selected one, esc closes it. Pick and Move are what the
+// help shows for the digits and for Up and Down.
+type MenuKeys struct{ Pick, Move, Up, Down, Choose, Cancel key.Binding }
+
+// PromptKeys are the duration prompt's; every other key is text.
+type PromptKeys struct{ Enter key.Binding }
+
+// RoomKeys are the workshop's: an attendee steps away from the instructor
+// and follows again; the instructor leads and releases.
+type RoomKeys struct{ StepAway, Rejoin, Lead, Release key.Binding }
 
 // DefaultKeyMap returns the bindings.
 func DefaultKeyMap() KeyMap {
@@ -43,81 +74,105 @@ func DefaultKeyMap() KeyMap {
 		Help: b([]string{"?"}, "?", "help"),
 		Back: b([]string{"esc"}, "esc", "back"),
 
-		Open:    b([]string{"enter"}, "enter", "open"),
-		Sandbox: b([]string{"s"}, "s", "sandbox"),
-		Filter:  b([]string{"/"}, "/", "filter"),
-
-		Next:       b([]string{"right", "l", "space", "n"}, "→/l/space", "next step"),
-		Prev:       b([]string{"left", "h", "p"}, "←/h", "previous step"),
-		First:      b([]string{"g", "home"}, "g", "first"),
-		Last:       b([]string{"G", "end"}, "G", "last"),
-		Autoplay:   b([]string{"a"}, "a", "autoplay"),
-		Faster:     b([]string{"+", "="}, "+", "faster"),
-		Slower:     b([]string{"-"}, "-", "slower"),
-		NextTab:    b([]string{"tab"}, "tab", "next tab"),
-		PrevTab:    b([]string{"shift+tab"}, "shift+tab", "previous tab"),
-		Tab1:       b([]string{"1"}, "1-5", "tabs"),
-		Tab2:       b([]string{"2"}, "2", "HTTP"),
-		Tab3:       b([]string{"3"}, "3", "tokens"),
-		Tab4:       b([]string{"4"}, "4", "server"),
-		Tab5:       b([]string{"5"}, "5", "attacker"),
-		WhatIf:     b([]string{"w"}, "w", "what-if"),
-		Export:     b([]string{"e"}, "e", "export markdown"),
-		ScrollUp:   b([]string{"up", "k", "pgup"}, "↑/k", "scroll up"),
-		ScrollDown: b([]string{"down", "j", "pgdown"}, "↓/j", "scroll down"),
-		Answer1:    b([]string{"1"}, "1-5", "answer"),
-		Answer2:    b([]string{"2"}, "2", "answer 2"),
-		Answer3:    b([]string{"3"}, "3", "answer 3"),
-		Answer4:    b([]string{"4"}, "4", "answer 4"),
-		Answer5:    b([]string{"5"}, "5", "answer 5"),
-
-		Login:         b([]string{"i"}, "i", "log in"),
-		Call:          b([]string{"c"}, "c", "call the API"),
-		Refresh:       b([]string{"r"}, "r", "refresh"),
-		Logout:        b([]string{"o"}, "o", "log out"),
-		Revoke:        b([]string{"v"}, "v", "admin revoke"),
-		Advance:       b([]string{"d"}, "d", "advance time"),
-		Steal:         b([]string{"s"}, "s", "steal a token"),
-		AttackCall:    b([]string{"A"}, "A", "attacker calls"),
-		AttackRefresh: b([]string{"R"}, "R", "attacker refreshes"),
-		Ride:          b([]string{"P"}, "P", "attacker rides the session"),
-		Forge:         b([]string{"J"}, "J", "attacker forges a JWT"),
-		Race:          b([]string{"T"}, "T", "two tabs refresh at once"),
-		Validation:    b([]string{"V"}, "V", "API validation profile"),
-		Forget:        b([]string{"u"}, "u", "app forgets its tokens"),
-		EndSession:    b([]string{"O"}, "O", "log out at the AS"),
-		SilentLogin:   b([]string{"L"}, "L", "script logs in silently"),
-
-		StepAway: b([]string{"x"}, "x", "step away from the instructor"),
-		Rejoin:   b([]string{"f"}, "f", "follow the instructor again"),
-		Lead:     b([]string{"F"}, "F", "follow me: lead the room"),
-		Release:  b([]string{"X"}, "X", "release the room"),
+		Picker: PickerKeys{
+			Open:    b([]string{"enter"}, "enter", "open"),
+			Sandbox: b([]string{"s"}, "s", "sandbox"),
+			Filter:  b([]string{"/"}, "/", "filter"),
+		},
+		Filter: FilterKeys{
+			Apply:  b([]string{"enter"}, "enter", "apply filter"),
+			Cancel: b([]string{"esc"}, "esc", "cancel filter"),
+			Quit:   b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		},
+		Player: PlayerKeys{
+			Next:       b([]string{"right", "l", "space", "n"}, "→/l/space", "next step"),
+			Prev:       b([]string{"left", "h", "p"}, "←/h", "previous step"),
+			First:      b([]string{"g", "home"}, "g", "first"),
+			Last:       b([]string{"G", "end"}, "G", "last"),
+			Autoplay:   b([]string{"a"}, "a", "autoplay"),
+			Faster:     b([]string{"+", "="}, "+", "faster"),
+			Slower:     b([]string{"-"}, "-", "slower"),
+			NextTab:    b([]string{"tab"}, "tab", "next tab"),
+			PrevTab:    b([]string{"shift+tab"}, "shift+tab", "previous tab"),
+			Tab1:       b([]string{"1"}, "1-5", "tabs"),
+			Tab2:       b([]string{"2"}, "2", "HTTP"),
+			Tab3:       b([]string{"3"}, "3", "tokens"),
+			Tab4:       b([]string{"4"}, "4", "server"),
+			Tab5:       b([]string{"5"}, "5", "attacker"),
+			WhatIf:     b([]string{"w"}, "w", "what-if"),
+			Export:     b([]string{"e"}, "e", "export markdown"),
+			ScrollUp:   b([]string{"up", "k", "pgup"}, "↑/k", "scroll up"),
+			ScrollDown: b([]string{"down", "j", "pgdown"}, "↓/j", "scroll down"),
+			Answer1:    b([]string{"1"}, "1-5", "answer"),
+			Answer2:    b([]string{"2"}, "2", "answer 2"),
+			Answer3:    b([]string{"3"}, "3", "answer 3"),
+			Answer4:    b([]string{"4"}, "4", "answer 4"),
+			Answer5:    b([]string{"5"}, "5", "answer 5"),
+		},
+		Sandbox: SandboxKeys{
+			Login:         b([]string{"i"}, "i", "log in"),
+			Call:          b([]string{"c"}, "c", "call the API"),
+			Refresh:       b([]string{"r"}, "r", "refresh"),
+			Logout:        b([]string{"o"}, "o", "log out"),
+			Revoke:        b([]string{"v"}, "v", "admin revoke"),
+			Advance:       b([]string{"d"}, "d", "advance time"),
+			Steal:         b([]string{"s"}, "s", "steal a token"),
+			AttackCall:    b([]string{"A"}, "A", "attacker calls"),
+			AttackRefresh: b([]string{"R"}, "R", "attacker refreshes"),
+			Ride:          b([]string{"P"}, "P", "attacker rides the session"),
+			Forge:         b([]string{"J"}, "J", "attacker forges a JWT"),
+			Race:          b([]string{"T"}, "T", "two tabs refresh at once"),
+			Validation:    b([]string{"V"}, "V", "API validation profile"),
+			Forget:        b([]string{"u"}, "u", "app forgets its tokens"),
+			EndSession:    b([]string{"O"}, "O", "log out at the AS"),
+			SilentLogin:   b([]string{"L"}, "L", "script logs in silently"),
+		},
+		Menu: MenuKeys{
+			Pick:   b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "choose"),
+			Move:   b([]string{"up", "down"}, "↑/↓", "move"),
+			Up:     b([]string{"up", "k"}, "↑/k", "previous choice"),
+			Down:   b([]string{"down", "j"}, "↓/j", "next choice"),
+			Choose: b([]string{"enter"}, "enter", "choose"),
+			Cancel: b([]string{"esc"}, "esc", "cancel"),
+		},
+		Prompt: PromptKeys{
+			Enter: b([]string{"enter"}, "enter", "advance"),
+		},
+		Room: RoomKeys{
+			StepAway: b([]string{"x"}, "x", "step away from the instructor"),
+			Rejoin:   b([]string{"f"}, "f", "follow the instructor again"),
+			Lead:     b([]string{"F"}, "F", "follow me: lead the room"),
+			Release:  b([]string{"X"}, "X", "release the room"),
+		},
 	}
+}
+
+// digit is the number of a digit key, 1 to 9 (Menu.Pick's keys), which
+// answers a quiz, picks a tab or a menu's choice: the bindings that name
+// each number (Tab1…, Answer1…) are for the help and the tests.
+func (k *KeyMap) digit(msg tea.KeyPressMsg) (int, bool) {
+	if !k.Menu.Pick.Enabled() {
+		return 0, false
+	}
+	i := slices.Index(k.Menu.Pick.Keys(), msg.String())
+	return i + 1, i >= 0
 }
 
 // pickerHelp is the picker's help.
 type pickerHelp struct{ k *KeyMap }
 
 func (h pickerHelp) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Open, h.k.Filter, h.k.Sandbox, h.k.Help, h.k.Quit}
+	return []key.Binding{h.k.Picker.Open, h.k.Picker.Filter, h.k.Picker.Sandbox, h.k.Help, h.k.Quit}
 }
 func (h pickerHelp) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{h.k.Open, h.k.Filter, h.k.Sandbox}, {h.k.ScrollUp, h.k.ScrollDown}, {h.k.Help, h.k.Quit}}
+	return [][]key.Binding{{h.k.Picker.Open, h.k.Picker.Filter, h.k.Picker.Sandbox}, {h.k.Player.ScrollUp, h.k.Player.ScrollDown}, {h.k.Help, h.k.Quit}}
 }
 
-// filterHelp is the picker's help while a filter is typed: enter keeps
-// the filter (it does not open a lesson), esc drops it, and letters are
-// text (q does not quit).
+// filterHelp is the picker's help while a filter is typed (FilterKeys).
 type filterHelp struct{ k *KeyMap }
 
-var (
-	filterApply  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter"))
-	filterCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel filter"))
-	filterQuit   = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
-)
-
 func (h filterHelp) ShortHelp() []key.Binding {
-	return []key.Binding{filterApply, filterCancel, filterQuit}
+	return []key.Binding{h.k.Filter.Apply, h.k.Filter.Cancel, h.k.Filter.Quit}
 }
 func (h filterHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
 
@@ -125,14 +180,14 @@ func (h filterHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortH
 type playerHelp struct{ k *KeyMap }
 
 func (h playerHelp) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Next, h.k.Prev, h.k.NextTab, h.k.WhatIf, h.k.Help, h.k.Back}
+	return []key.Binding{h.k.Player.Next, h.k.Player.Prev, h.k.Player.NextTab, h.k.Player.WhatIf, h.k.Help, h.k.Back}
 }
 func (h playerHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{h.k.Next, h.k.Prev, h.k.First, h.k.Last},
-		{h.k.Autoplay, h.k.Faster, h.k.Slower},
-		{h.k.NextTab, h.k.PrevTab, h.k.Tab1, h.k.ScrollUp, h.k.ScrollDown},
-		{h.k.Answer1, h.k.WhatIf, h.k.Export},
+		{h.k.Player.Next, h.k.Player.Prev, h.k.Player.First, h.k.Player.Last},
+		{h.k.Player.Autoplay, h.k.Player.Faster, h.k.Player.Slower},
+		{h.k.Player.NextTab, h.k.Player.PrevTab, h.k.Player.Tab1, h.k.Player.ScrollUp, h.k.Player.ScrollDown},
+		{h.k.Player.Answer1, h.k.Player.WhatIf, h.k.Player.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}
 }
@@ -142,12 +197,12 @@ func (h playerHelp) FullHelp() [][]key.Binding {
 type serveHelp struct{ k *KeyMap }
 
 func (h serveHelp) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Next, h.k.Prev, h.k.Last, h.k.NextTab, h.k.Help, h.k.Quit}
+	return []key.Binding{h.k.Player.Next, h.k.Player.Prev, h.k.Player.Last, h.k.Player.NextTab, h.k.Help, h.k.Quit}
 }
 func (h serveHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{h.k.Next, h.k.Prev, h.k.First, h.k.Last},
-		{h.k.NextTab, h.k.PrevTab, h.k.Tab1, h.k.ScrollUp, h.k.ScrollDown},
+		{h.k.Player.Next, h.k.Player.Prev, h.k.Player.First, h.k.Player.Last},
+		{h.k.Player.NextTab, h.k.Player.PrevTab, h.k.Player.Tab1, h.k.Player.ScrollUp, h.k.Player.ScrollDown},
 		{h.k.Help, h.k.Quit},
 	}
 }
@@ -156,15 +211,15 @@ func (h serveHelp) FullHelp() [][]key.Binding {
 type sandboxHelp struct{ k *KeyMap }
 
 func (h sandboxHelp) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Login, h.k.Call, h.k.Advance, h.k.Steal, h.k.AttackRefresh, h.k.Help, h.k.Back}
+	return []key.Binding{h.k.Sandbox.Login, h.k.Sandbox.Call, h.k.Sandbox.Advance, h.k.Sandbox.Steal, h.k.Sandbox.AttackRefresh, h.k.Help, h.k.Back}
 }
 func (h sandboxHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{h.k.Login, h.k.Call, h.k.Refresh, h.k.Logout, h.k.Revoke},
-		{h.k.Advance, h.k.Steal, h.k.AttackCall, h.k.AttackRefresh, h.k.Ride},
-		{h.k.Forge, h.k.Race, h.k.Validation},
-		{h.k.Forget, h.k.EndSession, h.k.SilentLogin},
-		{h.k.Prev, h.k.Next, h.k.NextTab, h.k.Tab1, sandboxWhatIf(h.k), h.k.Export},
+		{h.k.Sandbox.Login, h.k.Sandbox.Call, h.k.Sandbox.Refresh, h.k.Sandbox.Logout, h.k.Sandbox.Revoke},
+		{h.k.Sandbox.Advance, h.k.Sandbox.Steal, h.k.Sandbox.AttackCall, h.k.Sandbox.AttackRefresh, h.k.Sandbox.Ride},
+		{h.k.Sandbox.Forge, h.k.Sandbox.Race, h.k.Sandbox.Validation},
+		{h.k.Sandbox.Forget, h.k.Sandbox.EndSession, h.k.Sandbox.SilentLogin},
+		{h.k.Player.Prev, h.k.Player.Next, h.k.Player.NextTab, h.k.Player.Tab1, sandboxWhatIf(h.k), h.k.Player.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}
 }
@@ -172,31 +227,5 @@ func (h sandboxHelp) FullHelp() [][]key.Binding {
 // sandboxWhatIf is w as the sandbox's help names it: there it changes the
 // policy from now on or restarts with another app; nothing is replayed.
 func sandboxWhatIf(k *KeyMap) key.Binding {
-	return key.NewBinding(key.WithKeys(k.WhatIf.Keys()...), key.WithHelp(k.WhatIf.Help().Key, "policy, restart"))
+	return key.NewBinding(key.WithKeys(k.Player.WhatIf.Keys()...), key.WithHelp(k.Player.WhatIf.Help().Key, "policy, restart"))
 }
-
-// menuHelp is the help of an open menu. Its keys are the menu's own (a
-// digit picks a choice, enter the selected one, esc closes it): the quiz's
-// "1-5 answer" and the picker's "enter open" said the wrong thing there.
-type menuHelp struct{ k *KeyMap }
-
-var (
-	menuPick   = key.NewBinding(key.WithKeys("1"), key.WithHelp("1-9", "choose"))
-	menuMove   = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move"))
-	menuEnter  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
-	menuCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-)
-
-func (h menuHelp) ShortHelp() []key.Binding {
-	return []key.Binding{menuPick, menuMove, menuEnter, menuCancel}
-}
-func (h menuHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
-
-// promptHelp is the help of the sandbox's duration prompt, where every
-// other key is text.
-type promptHelp struct{ k *KeyMap }
-
-var promptEnter = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "advance"))
-
-func (h promptHelp) ShortHelp() []key.Binding  { return []key.Binding{promptEnter, menuCancel} }
-func (h promptHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }

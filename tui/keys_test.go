@@ -9,6 +9,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -32,28 +33,6 @@ import (
 // changes outcomes.
 const btLessonID = "refresh-theft-rotation"
 
-// btKey is the KeyPressMsg a terminal sends for a key as keys.go names it.
-func btKey(s string) tea.KeyPressMsg {
-	special := map[string]tea.KeyPressMsg{
-		"right": {Code: tea.KeyRight}, "left": {Code: tea.KeyLeft},
-		"up": {Code: tea.KeyUp}, "down": {Code: tea.KeyDown},
-		"home": {Code: tea.KeyHome}, "end": {Code: tea.KeyEnd},
-		"pgup": {Code: tea.KeyPgUp}, "pgdown": {Code: tea.KeyPgDown},
-		"enter": {Code: tea.KeyEnter}, "tab": {Code: tea.KeyTab},
-		"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
-		"esc":       {Code: tea.KeyEscape},
-		"space":     {Code: tea.KeySpace, Text: " "},
-		"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
-	}
-	if k, ok := special[s]; ok {
-		return k
-	}
-	if r := []rune(s); len(r) == 1 {
-		return tea.KeyPressMsg{Code: r[0], Text: s}
-	}
-	panic("btKey: no key " + s)
-}
-
 // btApp is the root model under test and the terminal size it was given.
 type btApp struct {
 	tb   testing.TB
@@ -75,32 +54,20 @@ func btNewApp(tb testing.TB, opts Options, w, h int) *btApp {
 	return a
 }
 
-func btCatalogue(tb testing.TB) []*scenarios.Scenario {
-	tb.Helper()
-	cat, err := scenarios.Catalogue()
-	if err != nil {
-		tb.Fatalf("Catalogue: %v", err)
-	}
-	return cat
-}
-
 func btPicker(tb testing.TB, w, h int) *btApp {
 	tb.Helper()
-	return btNewApp(tb, Options{Catalogue: btCatalogue(tb)}, w, h)
+	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb)}, w, h)
 }
 
 func btLesson(tb testing.TB, id string, w, h int) *btApp {
 	tb.Helper()
-	sc, err := scenarios.Lookup(id)
-	if err != nil {
-		tb.Fatalf("Lookup(%q): %v", id, err)
-	}
-	return btNewApp(tb, Options{Catalogue: btCatalogue(tb), Open: sc}, w, h)
+	sc := tuitest.Lookup(tb, id)
+	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb), Open: sc}, w, h)
 }
 
 func btSandbox(tb testing.TB, w, h int) *btApp {
 	tb.Helper()
-	return btNewApp(tb, Options{Catalogue: btCatalogue(tb), Sandbox: true}, w, h)
+	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb), Sandbox: true}, w, h)
 }
 
 // send updates the model and renders it, as the runtime does (View also
@@ -122,7 +89,7 @@ func (a *btApp) press(keys ...string) tea.Cmd {
 	a.tb.Helper()
 	var cmd tea.Cmd
 	for _, k := range keys {
-		cmd = a.send(btKey(k))
+		cmd = a.send(tuitest.Key(k))
 	}
 	return cmd
 }
@@ -144,13 +111,42 @@ func (a *btApp) root() Model { return a.m.(Model) }
 // pk is the picker, for its accessors.
 func (a *btApp) pk() *picker { return a.root().picker }
 
-func (a *btApp) pl() *player {
+// pl is the stepper of the screen in front: a lesson's or the sandbox's.
+func (a *btApp) pl() *stepper {
 	a.tb.Helper()
 	r := a.root()
 	if r.screen != screenPlayer || r.player == nil {
 		a.tb.Fatalf("not in the player (screen %d)", r.screen)
 	}
-	return r.player
+	return r.player.steps()
+}
+
+// lesson is the lesson in front.
+func (a *btApp) lesson() *lesson {
+	a.tb.Helper()
+	a.pl()
+	l, ok := a.root().player.(*lesson)
+	if !ok {
+		a.tb.Fatalf("not in a lesson: %T", a.root().player)
+	}
+	return l
+}
+
+// sb is the sandbox in front.
+func (a *btApp) sb() *sandbox {
+	a.tb.Helper()
+	a.pl()
+	s, ok := a.root().player.(*sandbox)
+	if !ok {
+		a.tb.Fatalf("not in the sandbox: %T", a.root().player)
+	}
+	return s
+}
+
+// openPrompt is the open duration prompt, or nil.
+func (s *stepper) openPrompt() *prompt {
+	p, _ := s.modal.(*prompt)
+	return p
 }
 
 func (a *btApp) header() string {
@@ -258,7 +254,7 @@ func (a *btApp) typeFilter(s string) {
 }
 
 // btQuizAt is the index of the first step with a quiz.
-func btQuizAt(tb testing.TB, p *player) int {
+func btQuizAt(tb testing.TB, p *stepper) int {
 	tb.Helper()
 	for i, s := range p.tl.steps {
 		if s.Step.Quiz != nil {
@@ -282,35 +278,62 @@ func (a *btApp) toQuiz() int {
 	return q
 }
 
-// btBindingTests holds, for each field of KeyMap, a test run once for
-// every key of that binding.
+// btBinding is a binding of KeyMap and its name: the field's, after its
+// group's ("Player.Next").
+type btBinding struct {
+	name string
+	b    key.Binding
+}
+
+// btBindings is every binding of DefaultKeyMap, groups walked.
+func btBindings() []btBinding {
+	var out []btBinding
+	var walk func(v reflect.Value, prefix string)
+	walk = func(v reflect.Value, prefix string) {
+		for i := range v.NumField() {
+			name := prefix + v.Type().Field(i).Name
+			switch f := v.Field(i); f.Interface().(type) {
+			case key.Binding:
+				out = append(out, btBinding{name, f.Interface().(key.Binding)})
+			default:
+				if f.Kind() == reflect.Struct {
+					walk(f, name+".")
+				}
+			}
+		}
+	}
+	walk(reflect.ValueOf(DefaultKeyMap()), "")
+	return out
+}
+
+// btBindingTests holds, for each binding of KeyMap (btBindings), a test
+// run once for every key of that binding.
 var btBindingTests = map[string]func(t *testing.T, k string){
 	"Quit": btTestQuit, "Help": btTestHelp, "Back": btTestBack,
-	"Open": btTestOpen, "Sandbox": btTestSandbox, "Filter": btTestFilter,
-	"Next": btTestNext, "Prev": btTestPrev, "First": btTestFirst, "Last": btTestLast,
-	"Autoplay": btTestAutoplay, "Faster": btTestFaster, "Slower": btTestSlower,
-	"NextTab": btTestNextTab, "PrevTab": btTestPrevTab,
-	"Tab1": btTestTabDigit, "Tab2": btTestTabDigit, "Tab3": btTestTabDigit, "Tab4": btTestTabDigit, "Tab5": btTestTabDigit,
-	"WhatIf": btTestWhatIf, "Export": btTestExport,
-	"ScrollUp": btTestScrollUp, "ScrollDown": btTestScrollDown,
-	"Answer1": btTestAnswer, "Answer2": btTestAnswer, "Answer3": btTestAnswer, "Answer4": btTestAnswer, "Answer5": btTestAnswer,
-	"Login": btTestSandboxAction, "Call": btTestSandboxAction, "Refresh": btTestSandboxAction,
-	"Logout": btTestSandboxAction, "Revoke": btTestSandboxAction,
-	"AttackCall": btTestSandboxAction, "AttackRefresh": btTestSandboxAction, "Ride": btTestSandboxAction,
-	"Advance": btTestAdvance, "Steal": btTestSteal,
-	"Forge": btTestForge, "Race": btTestRace, "Validation": btTestValidation,
-	"Forget": btTestSandboxAction, "EndSession": btTestSandboxAction, "SilentLogin": btTestSandboxAction,
+	"Picker.Open": btTestOpen, "Picker.Sandbox": btTestSandbox, "Picker.Filter": btTestFilter,
+	"Player.Next": btTestNext, "Player.Prev": btTestPrev, "Player.First": btTestFirst, "Player.Last": btTestLast,
+	"Player.Autoplay": btTestAutoplay, "Player.Faster": btTestFaster, "Player.Slower": btTestSlower,
+	"Player.NextTab": btTestNextTab, "Player.PrevTab": btTestPrevTab,
+	"Player.Tab1": btTestTabDigit, "Player.Tab2": btTestTabDigit, "Player.Tab3": btTestTabDigit, "Player.Tab4": btTestTabDigit, "Player.Tab5": btTestTabDigit,
+	"Player.WhatIf": btTestWhatIf, "Player.Export": btTestExport,
+	"Player.ScrollUp": btTestScrollUp, "Player.ScrollDown": btTestScrollDown,
+	"Player.Answer1": btTestAnswer, "Player.Answer2": btTestAnswer, "Player.Answer3": btTestAnswer, "Player.Answer4": btTestAnswer, "Player.Answer5": btTestAnswer,
+	"Sandbox.Login": btTestSandboxAction, "Sandbox.Call": btTestSandboxAction, "Sandbox.Refresh": btTestSandboxAction,
+	"Sandbox.Logout": btTestSandboxAction, "Sandbox.Revoke": btTestSandboxAction,
+	"Sandbox.AttackCall": btTestSandboxAction, "Sandbox.AttackRefresh": btTestSandboxAction, "Sandbox.Ride": btTestSandboxAction,
+	"Sandbox.Advance": btTestAdvance, "Sandbox.Steal": btTestSteal,
+	"Sandbox.Forge": btTestForge, "Sandbox.Race": btTestRace, "Sandbox.Validation": btTestValidation,
+	"Sandbox.Forget": btTestSandboxAction, "Sandbox.EndSession": btTestSandboxAction, "Sandbox.SilentLogin": btTestSandboxAction,
+	"Filter.Apply": btTestFilterKeys, "Filter.Cancel": btTestFilterKeys, "Filter.Quit": btTestFilterKeys,
+	"Menu.Pick": btTestMenuKeys, "Menu.Move": btTestMenuKeys, "Menu.Up": btTestMenuKeys, "Menu.Down": btTestMenuKeys,
+	"Menu.Choose": btTestMenuKeys, "Menu.Cancel": btTestMenuKeys,
+	"Prompt.Enter": btTestPromptEnter,
 }
 
 func TestEveryBinding(t *testing.T) {
-	km := reflect.ValueOf(DefaultKeyMap())
 	seen := map[string]bool{}
-	for i := range km.NumField() {
-		name := km.Type().Field(i).Name
-		b, ok := km.Field(i).Interface().(key.Binding)
-		if !ok {
-			continue
-		}
+	for _, kb := range btBindings() {
+		name, b := kb.name, kb.b
 		seen[name] = true
 		test, ok := btBindingTests[name]
 		if !ok {
@@ -324,7 +347,7 @@ func TestEveryBinding(t *testing.T) {
 			t.Run(name+"/"+k, func(t *testing.T) {
 				// A key the terminal can never send (" " instead of "space")
 				// would make the binding dead.
-				if got := btKey(k).String(); got != k {
+				if got := tuitest.Key(k).String(); got != k {
 					t.Fatalf("the terminal sends %q for %q: the binding never matches", got, k)
 				}
 				test(t, k)
@@ -356,8 +379,8 @@ func btTestQuit(t *testing.T, k string) {
 			t.Error("ctrl+c does not quit while a menu is open")
 		}
 	default:
-		if quit || a.pl().menu == nil {
-			t.Errorf("%s in an open menu: quit %v, menu still open %v", k, quit, a.pl().menu != nil)
+		if quit || a.pl().menu() == nil {
+			t.Errorf("%s in an open menu: quit %v, menu still open %v", k, quit, a.pl().menu() != nil)
 		}
 	}
 	// While the picker's filter is being typed, q is a letter.
@@ -425,7 +448,7 @@ func btTestBack(t *testing.T, k string) {
 		t.Fatalf("no what-if menu:\n%s", a.text())
 	}
 	a.press(k)
-	if a.pl().menu != nil || strings.Contains(a.text(), "What if") {
+	if a.pl().menu() != nil || strings.Contains(a.text(), "What if") {
 		t.Errorf("%s did not close the menu", k)
 	}
 	// On the picker, esc is not a way out of the program.
@@ -457,19 +480,19 @@ func btTestOpen(t *testing.T, k string) {
 	// In a menu, enter takes the highlighted choice.
 	a = btLesson(t, btLessonID, 100, 30)
 	a.press("w", k)
-	if m := a.pl().menu; m == nil || m.title != "refresh-token rotation" {
+	if m := a.pl().menu(); m == nil || m.title != "refresh-token rotation" {
 		t.Fatalf("%s in the what-if menu did not open the first knob", k)
 	}
 	a.press("j", k)
-	if p := a.pl(); p.menu != nil || p.whatIf != "rotation=false" {
-		t.Errorf("%s did not choose rotation=false: menu %v, what-if %q", k, p.menu != nil, p.whatIf)
+	if p := a.pl(); p.menu() != nil || p.whatIf != "rotation=false" {
+		t.Errorf("%s did not choose rotation=false: menu %v, what-if %q", k, p.menu() != nil, p.whatIf)
 	}
 }
 
 func btTestSandbox(t *testing.T, k string) {
 	a := btPicker(t, 100, 30)
 	a.press(k)
-	if a.pl().live == nil {
+	if _, ok := a.root().player.(*sandbox); !ok {
 		t.Fatalf("%s did not open the sandbox", k)
 	}
 	if !strings.Contains(a.text(), "press i to log in") {
@@ -496,7 +519,7 @@ func btTestFilter(t *testing.T, k string) {
 	if sc := a.pk().selected(); sc == nil || sc.ID != "wrong-audience" {
 		t.Fatalf("the filter selected %v", sc)
 	}
-	if n := len(a.pk().list.VisibleItems()); n >= len(btCatalogue(t)) {
+	if n := len(a.pk().list.VisibleItems()); n >= len(tuitest.Catalogue(t)) {
 		t.Errorf("the filter left %d lessons", n)
 	}
 	a.press("enter")
@@ -764,7 +787,7 @@ func btTestWhatIf(t *testing.T, k string) {
 	a.press("n", "n", "n")
 	cur := a.pl().tl.cur
 	a.press(k)
-	if a.pl().menu == nil || !strings.Contains(a.text(), "What if") {
+	if a.pl().menu() == nil || !strings.Contains(a.text(), "What if") {
 		t.Fatalf("%s did not open the what-if menu:\n%s", k, a.text())
 	}
 	a.press("1") // refresh-token rotation
@@ -773,8 +796,8 @@ func btTestWhatIf(t *testing.T, k string) {
 	}
 	a.press("2") // false
 	p := a.pl()
-	if p.menu != nil || p.whatIf != "rotation=false" || p.tl.cur != cur {
-		t.Fatalf("what-if: menu %v, what-if %q, cur %d (was %d)", p.menu != nil, p.whatIf, p.tl.cur, cur)
+	if p.menu() != nil || p.whatIf != "rotation=false" || p.tl.cur != cur {
+		t.Fatalf("what-if: menu %v, what-if %q, cur %d (was %d)", p.menu() != nil, p.whatIf, p.tl.cur, cur)
 	}
 	var changed []int
 	for i := range p.tl.changed {
@@ -801,7 +824,7 @@ func btTestWhatIf(t *testing.T, k string) {
 	}
 	// The lesson's own policy again.
 	a.press(k)
-	a.press(strconv.Itoa(len(p.menu.choices)))
+	a.press(strconv.Itoa(len(p.menu().choices)))
 	if p = a.pl(); p.whatIf != "" || len(p.tl.changed) != 0 || strings.Contains(a.header(), "what-if") {
 		t.Errorf("reset: what-if %q, %d changed", p.whatIf, len(p.tl.changed))
 	}
@@ -850,12 +873,15 @@ func btTestExport(t *testing.T, k string) {
 		if !strings.Contains(string(b), "```mermaid") {
 			t.Errorf("%s: %s has no mermaid diagram", c.name, path)
 		}
+		if c.name == "what-if" {
+			rvExportedWhatIf(t, c.a.lesson(), string(b))
+		}
 		if got := c.a.pl().status; got != "exported to "+path {
 			t.Errorf("%s: status %q", c.name, got)
 		}
 	}
 	// A failed write is reported, not fatal.
-	a := btNewApp(t, Options{Catalogue: btCatalogue(t), Sandbox: true, ExportDir: filepath.Join(t.TempDir(), "missing")}, 100, 30)
+	a := btNewApp(t, Options{Catalogue: tuitest.Catalogue(t), Sandbox: true, ExportDir: filepath.Join(t.TempDir(), "missing")}, 100, 30)
 	a.send(a.press(k)())
 	if !strings.HasPrefix(a.pl().status, "export failed: ") {
 		t.Errorf("status after a failed export: %q", a.pl().status)
@@ -887,8 +913,8 @@ func btTestScrollDown(t *testing.T, k string) {
 	}
 	if k == "down" || k == "j" { // the menu's own keys
 		a.press("w", k)
-		if a.pl().menu.sel != 1 {
-			t.Errorf("%s in a menu: selection %d, want 1", k, a.pl().menu.sel)
+		if a.pl().menu().sel != 1 {
+			t.Errorf("%s in a menu: selection %d, want 1", k, a.pl().menu().sel)
 		}
 	}
 }
@@ -911,7 +937,7 @@ func btTestScrollUp(t *testing.T, k string) {
 	}
 	if k == "up" || k == "k" {
 		a.press("w", k) // wraps to the last choice
-		if m := a.pl().menu; m.sel != len(m.choices)-1 {
+		if m := a.pl().menu(); m.sel != len(m.choices)-1 {
 			t.Errorf("%s in a menu: selection %d, want %d", k, m.sel, len(m.choices)-1)
 		}
 	}
@@ -1024,7 +1050,7 @@ func btTestSandboxAction(t *testing.T, k string) {
 	l := btLesson(t, btLessonID, 100, 30)
 	before := l.view()
 	l.press(k)
-	if l.pl().tl.cur != -1 || len(l.pl().tl.steps) != len(l.pl().base.Steps) || l.view() != before {
+	if l.pl().tl.cur != -1 || len(l.pl().tl.steps) != len(l.lesson().base.Steps) || l.view() != before {
 		t.Errorf("%s changed a lesson", k)
 	}
 }
@@ -1034,7 +1060,7 @@ func btTestAdvance(t *testing.T, k string) {
 	a.press("i")
 	start := a.pl().tl.snapshot().Time
 	a.press(k)
-	if m := a.pl().menu; m == nil || !strings.Contains(a.text(), "Advance the clock by") {
+	if m := a.pl().menu(); m == nil || !strings.Contains(a.text(), "Advance the clock by") {
 		t.Fatalf("%s opened no menu:\n%s", k, a.text())
 	}
 	a.press("2") // 5m
@@ -1052,8 +1078,8 @@ func btTestAdvance(t *testing.T, k string) {
 	}
 	// esc closes the menu without a step.
 	a.press(k, "esc")
-	if a.pl().menu != nil || len(a.pl().tl.steps) != 3 {
-		t.Errorf("esc: menu %v, %d steps", a.pl().menu != nil, len(a.pl().tl.steps))
+	if a.pl().menu() != nil || len(a.pl().tl.steps) != 3 {
+		t.Errorf("esc: menu %v, %d steps", a.pl().menu() != nil, len(a.pl().tl.steps))
 	}
 }
 
@@ -1062,7 +1088,7 @@ func btTestAdvance(t *testing.T, k string) {
 func btTestForge(t *testing.T, k string) {
 	a := btSandbox(t, 100, 30)
 	a.press("i", k)
-	if a.pl().menu == nil || !strings.Contains(a.text(), "The attacker forges a token") {
+	if a.pl().menu() == nil || !strings.Contains(a.text(), "The attacker forges a token") {
 		t.Fatalf("%s opened no menu:\n%s", k, a.text())
 	}
 	a.press("1") // alg-none
@@ -1092,7 +1118,7 @@ func btTestRace(t *testing.T, k string) {
 func btTestValidation(t *testing.T, k string) {
 	a := btSandbox(t, 100, 30)
 	a.press("i", k)
-	if a.pl().menu == nil || !strings.Contains(a.text(), "The API validates tokens") {
+	if a.pl().menu() == nil || !strings.Contains(a.text(), "The API validates tokens") {
 		t.Fatalf("%s opened no menu:\n%s", k, a.text())
 	}
 	a.press("2")
@@ -1106,7 +1132,7 @@ func btTestValidation(t *testing.T, k string) {
 func btTestSteal(t *testing.T, k string) {
 	a := btSandbox(t, 100, 30)
 	a.press("i", k)
-	if a.pl().menu == nil || !strings.Contains(a.text(), "The attacker steals") {
+	if a.pl().menu() == nil || !strings.Contains(a.text(), "The attacker steals") {
 		t.Fatalf("%s opened no menu:\n%s", k, a.text())
 	}
 	a.press("2")
@@ -1198,7 +1224,7 @@ func TestBackgroundColour(t *testing.T) {
 		if r.styles.isDark || r.picker.st.isDark {
 			t.Errorf("%s: a white background left dark styles", name)
 		}
-		if r.player != nil && r.player.st != r.styles {
+		if r.player != nil && r.player.steps().st != r.styles {
 			t.Errorf("%s: the player does not share the root's styles", name)
 		}
 		if r.styles.Title.GetForeground() == NewStyles(true).Title.GetForeground() {
@@ -1269,25 +1295,25 @@ func TestSandboxCustomAdvance(t *testing.T) {
 	}
 	send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	typeText("d9") // the advance menu, then its 9th choice: custom…
-	p := tm.(Model).player
-	if p.prompt == nil {
+	p := tm.(Model).player.steps()
+	if p.openPrompt() == nil {
 		t.Fatal("custom… opened no prompt")
 	}
 	typeText("q?x")
-	if _, ok := tm.(Model); !ok || tm.(Model).player.prompt == nil {
+	if _, ok := tm.(Model); !ok || tm.(Model).player.steps().openPrompt() == nil {
 		t.Fatal("q or ? left the prompt")
 	}
 	send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	if p.prompt == nil || !strings.Contains(p.prompt.err, "bad duration") {
-		t.Fatalf("a bad duration was accepted: %+v", p.prompt)
+	if p.openPrompt() == nil || !strings.Contains(p.openPrompt().err, "bad duration") {
+		t.Fatalf("a bad duration was accepted: %+v", p.openPrompt())
 	}
 	for range 3 {
 		send(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
 	typeText("2h30m")
 	send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	if p.prompt != nil {
-		t.Fatalf("the prompt stayed open: %q", p.prompt.err)
+	if p.openPrompt() != nil {
+		t.Fatalf("the prompt stayed open: %q", p.openPrompt().err)
 	}
 	if n := len(p.tl.steps); n != 1 || p.tl.steps[0].Step.Title != "advance 2h30m" {
 		t.Fatalf("want one step 'advance 2h30m', got %d steps", n)
@@ -1312,5 +1338,93 @@ func TestWhatIfSeesConsequences(t *testing.T) {
 	}
 	if got := p.tl.steps[2].Effects(); strings.Contains(got, "family revoked") || !strings.HasPrefix(got, "400 invalid_grant") {
 		t.Fatalf("under the what-if step 3 gave %q", got)
+	}
+}
+
+// btTestFilterKeys: while a filter is typed, enter keeps it (and opens no
+// lesson), esc drops it, ctrl+c quits.
+func btTestFilterKeys(t *testing.T, k string) {
+	a := btPicker(t, 100, 30)
+	a.press("/")
+	a.typeFilter("rot")
+	if !a.pk().filtering() {
+		t.Fatal("/ started no filter")
+	}
+	cmd := a.press(k)
+	switch k {
+	case "enter":
+		if st := a.pk().list.FilterState(); st != list.FilterApplied || a.root().screen != screenPicker {
+			t.Errorf("enter: filter state %v, screen %d", st, a.root().screen)
+		}
+	case "esc":
+		if st := a.pk().list.FilterState(); st != list.Unfiltered || a.root().screen != screenPicker {
+			t.Errorf("esc: filter state %v, screen %d", st, a.root().screen)
+		}
+	case "ctrl+c":
+		if !btIsQuit(cmd) {
+			t.Error("ctrl+c does not quit while filtering")
+		}
+	default:
+		t.Fatalf("no check for %s", k)
+	}
+}
+
+// btTestMenuKeys: in an open menu a digit picks its choice, the arrows
+// (and k, j) move the selection, enter picks the selected one and esc
+// closes the menu without leaving the lesson.
+func btTestMenuKeys(t *testing.T, k string) {
+	a := btLesson(t, btLessonID, 100, 30)
+	a.press("w")
+	m := a.pl().menu()
+	if m == nil {
+		t.Fatal("w opened no menu")
+	}
+	n := len(m.choices)
+	if n < 9 {
+		t.Fatalf("the what-if menu has %d choices; the digit test needs 9", n)
+	}
+	title := m.title
+	a.press(k)
+	m = a.pl().menu()
+	switch {
+	case k >= "1" && k <= "9":
+		if i, _ := strconv.Atoi(k); m != nil && m.title == title {
+			t.Errorf("%s left the menu at %q, want choice %d picked", k, m.title, i)
+		}
+	case k == "up" || k == "k":
+		if m == nil || m.sel != n-1 {
+			t.Errorf("%s: selection %v, want the last choice (wraps)", k, m)
+		}
+	case k == "down" || k == "j":
+		if m == nil || m.sel != 1 {
+			t.Errorf("%s: selection %v, want the second choice", k, m)
+		}
+	case k == "enter":
+		if m == nil || m.title != knobChoices[0].label {
+			t.Errorf("enter: menu %v, want %q's values", m, knobChoices[0].label)
+		}
+	case k == "esc":
+		if m != nil || a.root().screen != screenPlayer {
+			t.Errorf("esc: menu %v, screen %d: want the menu closed, the lesson still open", m, a.root().screen)
+		}
+	default:
+		t.Fatalf("no check for %s", k)
+	}
+}
+
+// btTestPromptEnter: enter in the duration prompt advances the clock by
+// what was typed and closes the prompt.
+func btTestPromptEnter(t *testing.T, k string) {
+	a := btSandbox(t, 100, 30)
+	a.press("d", "9")
+	if a.pl().openPrompt() == nil {
+		t.Fatal("custom… opened no prompt")
+	}
+	a.press("5", "m", k)
+	if a.pl().openPrompt() != nil {
+		t.Fatalf("%s left the prompt open: %q", k, a.pl().openPrompt().err)
+	}
+	if s := a.pl().tl.steps; len(s) != 1 || s[0].Step.Title != "advance 5m" {
+		t.Errorf("%s: %d steps, want one 'advance 5m'", k, len(s))
 	}
 }

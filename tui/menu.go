@@ -11,11 +11,16 @@ import (
 
 // menu is a small modal list of numbered choices: the sandbox's "advance
 // by" and "steal" menus and the what-if knobs. A choice either runs pick or
-// opens a sub-menu.
+// opens a sub-menu, which takes the menu's place.
 type menu struct {
 	title   string
 	choices []choice
 	sel     int
+
+	keys *KeyMap
+	st   *Styles
+	w, h int
+	done bool // closed: cancelled, or a choice was picked
 }
 
 type choice struct {
@@ -25,47 +30,58 @@ type choice struct {
 	sub   func() *menu
 }
 
-// menuResult tells the owner what happened to the menu.
-type menuResult int
+func (m *menu) SetSize(w, h int) { m.w, m.h = w, h }
+func (m *menu) closed() bool     { return m.done }
+func (m *menu) text() bool       { return false }
 
-const (
-	menuOpen menuResult = iota
-	menuClosed
-	menuPicked
-)
-
-func (m *menu) update(msg tea.KeyPressMsg, k *KeyMap) (*menu, menuResult, tea.Cmd) {
+// Update handles a key: move, choose, or cancel.
+func (m *menu) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	k := m.keys
 	switch {
-	case key.Matches(msg, k.Back):
-		return nil, menuClosed, nil
-	case msg.String() == "up" || msg.String() == "k":
+	case key.Matches(km, k.Menu.Cancel):
+		m.done = true
+	case key.Matches(km, k.Menu.Up):
 		m.sel = (m.sel + len(m.choices) - 1) % len(m.choices)
-	case msg.String() == "down" || msg.String() == "j":
+	case key.Matches(km, k.Menu.Down):
 		m.sel = (m.sel + 1) % len(m.choices)
-	case key.Matches(msg, k.Open):
+	case key.Matches(km, k.Menu.Choose):
 		return m.choose(m.sel)
 	default:
-		s := msg.String()
-		if len(s) == 1 && s[0] >= '1' && s[0] <= '9' {
-			if i := int(s[0] - '1'); i < len(m.choices) {
-				return m.choose(i)
-			}
+		if n, ok := k.digit(km); ok && n <= len(m.choices) {
+			return m.choose(n - 1)
 		}
 	}
-	return m, menuOpen, nil
+	return nil
 }
 
-func (m *menu) choose(i int) (*menu, menuResult, tea.Cmd) {
+func (m *menu) choose(i int) tea.Cmd {
 	c := m.choices[i]
 	if c.sub != nil {
-		return c.sub(), menuOpen, nil
+		sub := c.sub()
+		*m = menu{title: sub.title, choices: sub.choices, keys: m.keys, st: m.st, w: m.w, h: m.h}
+		return nil
 	}
-	var cmd tea.Cmd
+	m.done = true
 	if c.pick != nil {
-		cmd = c.pick()
+		return c.pick()
 	}
-	return nil, menuPicked, cmd
+	return nil
 }
+
+// ShortHelp is the menu's own keys (a digit picks a choice, enter the
+// selected one, esc closes it): the quiz's "1-5 answer" and the picker's
+// "enter open" said the wrong thing there.
+func (m *menu) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.Menu.Pick, m.keys.Menu.Move, m.keys.Menu.Choose, m.keys.Menu.Cancel}
+}
+func (m *menu) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// View draws the menu in its size.
+func (m *menu) View() string { return m.view(m.st, m.w, m.h) }
 
 // view draws the menu at most width cells wide and height lines high.
 // A menu taller than that (the advance menu at 80×24, any menu at 60×16)

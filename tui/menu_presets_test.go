@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"strings"
 	"testing"
 
@@ -34,9 +35,11 @@ func TestMenuBeyondNine(t *testing.T) {
 		}
 	}
 	keys := DefaultKeyMap()
-	m, _, _ = m.update(tea.KeyPressMsg{Code: tea.KeyUp}, &keys)
-	if _, res, _ := m.update(tea.KeyPressMsg{Code: tea.KeyEnter}, &keys); res != menuPicked || picked != sim.Presets()[len(sim.Presets())-1].Name {
-		t.Fatalf("up, enter picked %q (%v)", picked, res)
+	m.keys = &keys
+	m.Update(tea.KeyPressMsg{Code: tea.KeyUp})
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !m.closed() || picked != sim.Presets()[len(sim.Presets())-1].Name {
+		t.Fatalf("up, enter picked %q (closed %v)", picked, m.closed())
 	}
 }
 
@@ -51,10 +54,7 @@ func TestServerTabRefreshWords(t *testing.T) {
 		{"presets", "keycloak", "refresh token: offline token: 30d idle, no maximum; without offline_access: 10h absolute, 30m idle", ""},
 		{"presets", "entra", "a new refresh token each use; the old one stays valid", ""},
 	} {
-		sc, err := scenarios.Lookup(c.lesson)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sc := tuitest.Lookup(t, c.lesson)
 		r, err := scenarios.Execute(sc, scenarios.Options{Preset: c.preset, Seed: 1})
 		if err != nil {
 			t.Fatal(err)

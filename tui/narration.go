@@ -20,7 +20,7 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 	switch {
 	case !ok && t.world != "":
 		return sandboxIntro(&b, t, st, w)
-	case !ok && t.run.Scenario.Source == serveSource:
+	case !ok && t.served:
 		b.WriteString(st.Title.Render(t.title) + "\n\n")
 		b.WriteString(wrap("Waiting for the first request. Each request a client sends (curl, a browser, your app) becomes a step here, with everything it caused; the diagram follows the newest step unless you step back.", w))
 		if t.intro != "" {

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"fmt"
 	"slices"
 	"strings"
@@ -132,13 +134,14 @@ const previewRows = 10
 // selected lesson's summary and goals.
 type picker struct {
 	list list.Model
+	keys *KeyMap
 	st   *Styles
 	w, h int
 	// noCommand hides the "tokensim play <id>" hint (Options.NoCommandHints).
 	noCommand bool
 }
 
-func newPicker(cat []*scenarios.Scenario, st *Styles) picker {
+func newPicker(cat []*scenarios.Scenario, k *KeyMap, st *Styles) picker {
 	sorted := slices.Clone(cat)
 	slices.SortStableFunc(sorted, func(a, b *scenarios.Scenario) int {
 		return slices.Index(scenarios.Themes, a.Theme) - slices.Index(scenarios.Themes, b.Theme)
@@ -155,7 +158,7 @@ func newPicker(cat []*scenarios.Scenario, st *Styles) picker {
 	l.DisableQuitKeybindings()
 	l.SetStatusBarItemName("lesson", "lessons")
 	l.Filter = lessonFilter
-	p := picker{list: l, st: st}
+	p := picker{list: l, keys: k, st: st}
 	p.setStyles(st)
 	return p
 }
@@ -193,6 +196,19 @@ func (p *picker) selected() *scenarios.Scenario {
 // filtering reports whether the user is typing a filter, when keys belong
 // to the filter rather than to commands.
 func (p *picker) filtering() bool { return p.list.SettingFilter() }
+
+// ShortHelp is the picker's keys, or the filter's while one is typed.
+func (p *picker) ShortHelp() []key.Binding { return p.helpKeys().ShortHelp() }
+
+// FullHelp is the picker's keys, or the filter's while one is typed.
+func (p *picker) FullHelp() [][]key.Binding { return p.helpKeys().FullHelp() }
+
+func (p *picker) helpKeys() help.KeyMap {
+	if p.filtering() {
+		return filterHelp{p.keys}
+	}
+	return pickerHelp{p.keys}
+}
 
 func (p *picker) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd

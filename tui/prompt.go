@@ -10,27 +10,42 @@ import (
 )
 
 // prompt asks the sandbox user for a custom duration to advance the clock
-// by. Enter submits; a bad duration keeps the prompt open with the reason.
+// by. Enter submits it to done; a bad duration keeps the prompt open with
+// the reason.
 type prompt struct {
-	in  textinput.Model
-	err string
+	in   textinput.Model
+	err  string
+	keys *KeyMap
+	st   *Styles
+	w, h int
+	done func(by string) // what a good duration does
+	shut bool
 }
 
-func newPrompt(st *Styles) (*prompt, tea.Cmd) {
+func newPrompt(k *KeyMap, st *Styles, done func(by string)) (*prompt, tea.Cmd) {
 	in := textinput.New()
 	in.Placeholder = "90s, 45m, 2h30m, 10d"
 	in.CharLimit = 16
 	in.SetWidth(24)
 	in.SetStyles(textinput.DefaultStyles(st.isDark))
-	return &prompt{in: in}, in.Focus()
+	return &prompt{in: in, keys: k, st: st, done: done}, in.Focus()
 }
 
-// update handles a key; it returns the duration once one is submitted.
-func (pr *prompt) update(msg tea.KeyPressMsg, k *KeyMap) (value string, done, closed bool, cmd tea.Cmd) {
+func (pr *prompt) SetSize(w, h int) { pr.w, pr.h = w, h }
+func (pr *prompt) closed() bool     { return pr.shut }
+func (pr *prompt) text() bool       { return true }
+
+// Update handles a key: text, enter to submit, esc to cancel.
+func (pr *prompt) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Back):
-		return "", false, true, nil
-	case key.Matches(msg, k.Open):
+	case key.Matches(km, pr.keys.Menu.Cancel):
+		pr.shut = true
+		return nil
+	case key.Matches(km, pr.keys.Prompt.Enter):
 		v := strings.TrimSpace(pr.in.Value())
 		d, err := sim.ParseDuration(v)
 		switch {
@@ -39,14 +54,25 @@ func (pr *prompt) update(msg tea.KeyPressMsg, k *KeyMap) (value string, done, cl
 		case d <= 0:
 			pr.err = "the clock only moves forward: give a positive duration"
 		default:
-			return v, true, true, nil
+			pr.shut = true
+			pr.done(v)
 		}
-		return "", false, false, nil
+		return nil
 	}
 	pr.err = ""
-	pr.in, cmd = pr.in.Update(msg)
-	return "", false, false, cmd
+	var cmd tea.Cmd
+	pr.in, cmd = pr.in.Update(km)
+	return cmd
 }
+
+// ShortHelp is the prompt's keys, where every other key is text.
+func (pr *prompt) ShortHelp() []key.Binding {
+	return []key.Binding{pr.keys.Prompt.Enter, pr.keys.Menu.Cancel}
+}
+func (pr *prompt) FullHelp() [][]key.Binding { return [][]key.Binding{pr.ShortHelp()} }
+
+// View draws the prompt at most its width.
+func (pr *prompt) View() string { return pr.view(pr.st, pr.w) }
 
 func (pr *prompt) view(st *Styles, width int) string {
 	var b strings.Builder

@@ -2,12 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"math/rand/v2"
-	"reflect"
 	"strings"
 	"testing"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -23,11 +22,8 @@ var btSizes = []tea.WindowSizeMsg{
 // btAllKeys is every key of every binding in keys.go.
 func btAllKeys() []string {
 	var keys []string
-	km := reflect.ValueOf(DefaultKeyMap())
-	for i := range km.NumField() {
-		if b, ok := km.Field(i).Interface().(key.Binding); ok {
-			keys = append(keys, b.Keys()...)
-		}
+	for _, b := range btBindings() {
+		keys = append(keys, b.b.Keys()...)
 	}
 	return keys
 }
@@ -41,7 +37,7 @@ var btPrintable = []rune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 func btRandomMsg(rng *rand.Rand, keys []string, m tea.Model) tea.Msg {
 	switch n := rng.IntN(100); {
 	case n < 60:
-		return btKey(keys[rng.IntN(len(keys))])
+		return tuitest.Key(keys[rng.IntN(len(keys))])
 	case n < 80:
 		r := btPrintable[rng.IntN(len(btPrintable))]
 		return tea.KeyPressMsg{Code: r, Text: string(r)}
@@ -51,11 +47,13 @@ func btRandomMsg(rng *rand.Rand, keys []string, m tea.Model) tea.Msg {
 		}
 		return btSizes[rng.IntN(len(btSizes))]
 	case n < 97:
-		p, gen := m.(Model).player, 0
-		if p != nil {
-			gen = p.tick - rng.IntN(2) // the live timer, or a stale one
+		var s *stepper
+		gen := 0
+		if p := m.(Model).player; p != nil {
+			s = p.steps()
+			gen = s.tick - rng.IntN(2) // the live timer, or a stale one
 		}
-		return autoplayMsg{p, gen}
+		return autoplayMsg{s, gen}
 	default:
 		return tea.BackgroundColorMsg{Color: [...]btRGB{{0, 0, 0}, {255, 255, 255}}[rng.IntN(2)]}
 	}
@@ -108,11 +106,11 @@ func TestRandomKeysAndResizes(t *testing.T) {
 					seen["filtering"]++
 				case r.screen == screenPicker:
 					seen["picker"]++
-				case r.player.menu != nil:
+				case r.player.steps().menu() != nil:
 					seen["menu"]++
-				case r.player.live != nil:
+				case isSandbox(r.player):
 					seen["sandbox"]++
-				case r.player.tl.hidden(r.player.tl.cur):
+				case r.player.steps().tl.hidden(r.player.steps().tl.cur):
 					seen["quiz"]++
 				default:
 					seen["player"]++
@@ -141,3 +139,5 @@ func TestRandomKeysAndResizes(t *testing.T) {
 		})
 	}
 }
+
+func isSandbox(s screen) bool { _, ok := s.(*sandbox); return ok }

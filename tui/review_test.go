@@ -6,6 +6,8 @@ package tui
 // Tokens tab's claim explanations.
 
 import (
+	"fmt"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -36,7 +38,7 @@ func TestReviewFilterTitleWords(t *testing.T) {
 	a.press("/")
 	a.typeFilter("rotat")
 	got := rvVisible(a)
-	if len(got) == 0 || len(got) == len(btCatalogue(t)) {
+	if len(got) == 0 || len(got) == len(tuitest.Catalogue(t)) {
 		t.Fatalf("rotat: %d lessons visible", len(got))
 	}
 	for _, sc := range got {
@@ -44,7 +46,7 @@ func TestReviewFilterTitleWords(t *testing.T) {
 			t.Errorf("rotat shows %s (%q), which has no rotat in its id or title", sc.ID, sc.Title)
 		}
 	}
-	for _, sc := range btCatalogue(t) {
+	for _, sc := range tuitest.Catalogue(t) {
 		if strings.Contains(strings.ToLower(sc.Title), "rotat") && !containsLesson(got, sc.ID) {
 			t.Errorf("rotat hides %s (%q)", sc.ID, sc.Title)
 		}
@@ -60,12 +62,12 @@ func TestReviewFilterTitleWords(t *testing.T) {
 	}
 	// Enter keeps the filter; the lesson opens with a second enter.
 	a.press("enter", "enter")
-	if p := a.pl(); p.sc.ID != got[0].ID {
+	if p := a.lesson(); p.sc.ID != got[0].ID {
 		t.Errorf("opened %s, want %s", p.sc.ID, got[0].ID)
 	}
 
 	// A word of the summary alone finds nothing it is not in the title of.
-	cat := btCatalogue(t)
+	cat := tuitest.Catalogue(t)
 	var targets []string
 	for _, sc := range cat {
 		targets = append(targets, item{sc}.FilterValue())
@@ -166,11 +168,11 @@ func rvRestart(a *btApp, i int) {
 	a.tb.Helper()
 	a.press("w")
 	p := a.pl()
-	last := p.menu.choices[len(p.menu.choices)-1]
+	last := p.menu().choices[len(p.menu().choices)-1]
 	if last.label != "restart with…" {
 		a.tb.Fatalf("the sandbox's what-if menu ends with %q", last.label)
 	}
-	a.press(strconv.Itoa(len(p.menu.choices)))
+	a.press(strconv.Itoa(len(p.menu().choices)))
 	if !strings.Contains(a.text(), "Restart with…") {
 		a.tb.Fatalf("no restart menu:\n%s", a.text())
 	}
@@ -185,13 +187,13 @@ func TestReviewSandboxRestart(t *testing.T) {
 			a := btSandbox(t, 100, 30)
 			a.press("i", "c")
 			rvRestart(a, i)
-			p := a.pl()
+			p := a.sb()
 			world := p.live.World
 			if world.App().Kind() != w.client || world.App().Storage() != w.storage || world.Topology() != w.topology {
 				t.Errorf("restarted with %s/%s/%s, want %s/%s/%s", world.App().Kind(), world.App().Storage(), world.Topology(), w.client, w.storage, w.topology)
 			}
-			if p.menu != nil || len(p.tl.steps) != 0 || p.tl.cur != -1 || p.base != &p.live.Run || p.sc != p.live.Scenario {
-				t.Errorf("after the restart: menu %v, %d steps, cur %d", p.menu != nil, len(p.tl.steps), p.tl.cur)
+			if p.menu() != nil || len(p.tl.steps) != 0 || p.tl.cur != -1 || p.tl.run != &p.live.Run {
+				t.Errorf("after the restart: menu %v, %d steps, cur %d", p.menu() != nil, len(p.tl.steps), p.tl.cur)
 			}
 			if want := "restarted: " + w.label; p.status != want || !strings.Contains(a.header(), want) {
 				t.Errorf("status %q, header %q, want %q", p.status, a.header(), want)
@@ -208,7 +210,7 @@ func TestReviewSandboxRestart(t *testing.T) {
 			}
 			// The menu marks the world in force.
 			a.press("w")
-			if note := p.menu.choices[len(p.menu.choices)-1].note; note != w.short {
+			if note := p.menu().choices[len(p.menu().choices)-1].note; note != w.short {
 				t.Errorf("restart with…'s note %q, want %q", note, w.short)
 			}
 		})
@@ -216,7 +218,7 @@ func TestReviewSandboxRestart(t *testing.T) {
 	// A lesson's what-if replays it; it does not offer a restart.
 	l := btLesson(t, btLessonID, 100, 30)
 	l.press("w")
-	for _, c := range l.pl().menu.choices {
+	for _, c := range l.pl().menu().choices {
 		if strings.HasPrefix(c.label, "restart") {
 			t.Errorf("a lesson's what-if offers %q", c.label)
 		}
@@ -276,6 +278,45 @@ func rvExport(a *btApp) string {
 	return msg.path
 }
 
+// rvExportedWhatIf fails unless md, a Markdown export made under a what-if,
+// holds the what-if's outcomes and not the lesson's own: every step the
+// what-if changed is marked as differing and shows the what-if's status and
+// error. Writing the lesson's own steps under the what-if banner (the
+// mistake this guards against) shows the lesson's status there instead.
+func rvExportedWhatIf(tb testing.TB, p *lesson, md string) {
+	tb.Helper()
+	if len(p.tl.changed) == 0 {
+		tb.Fatalf("the what-if %q changed no step: the export cannot be told from the lesson's", p.whatIf)
+	}
+	checked := 0
+	for i := range p.tl.changed {
+		shown, own := p.tl.steps[i].Outcome, p.base.Steps[i].Outcome
+		head := fmt.Sprintf("\n### %d. ", i+1)
+		at := strings.Index(md, head)
+		if at < 0 {
+			tb.Errorf("step %d is missing from the export", i+1)
+			continue
+		}
+		sec := md[at+len(head):]
+		if end := strings.Index(sec, "\n### "); end >= 0 {
+			sec = sec[:end]
+		}
+		if !strings.Contains(sec, "This step differs from the lesson's own run") {
+			tb.Errorf("step %d is not marked as differing:\n%s", i+1, sec)
+		}
+		if shown.Status == own.Status && shown.Error == own.Error {
+			continue // it differs in its events, not its outcome
+		}
+		checked++
+		if row := fmt.Sprintf("| %d | %s |", shown.Status, shown.Error); !strings.Contains(sec, row) {
+			tb.Errorf("step %d: the export lacks the what-if's outcome %q (the lesson's own is %d %s):\n%s", i+1, row, own.Status, own.Error, sec)
+		}
+	}
+	if checked == 0 {
+		tb.Fatalf("the what-if %q changed no step's status", p.whatIf)
+	}
+}
+
 // TestReviewExportRunShown: the export is the run on screen (after a
 // what-if, with its preset and settings), and never overwrites a file.
 func TestReviewExportRunShown(t *testing.T) {
@@ -305,11 +346,7 @@ func TestReviewExportRunShown(t *testing.T) {
 		t.Errorf("the export does not say api_mode=introspect:\n%s", md)
 	}
 	// Its outcomes are the what-if's, step by step.
-	for _, s := range a.pl().tl.steps {
-		if _, changed := a.pl().tl.changed[s.Index-1]; changed && !strings.Contains(string(md), "### "+strconv.Itoa(s.Index)+". ") {
-			t.Errorf("step %d is missing", s.Index)
-		}
-	}
+	rvExportedWhatIf(t, a.lesson(), string(md))
 	if second := rvExport(a); second != filepath.Join(dir, btLessonID+"-whatif-3.md") {
 		t.Errorf("the second export went to %s", second)
 	}
@@ -320,7 +357,7 @@ func TestReviewExportRunShown(t *testing.T) {
 	b.press("w", strconv.Itoa(len(knobChoices)+1))
 	// The preset menu has more than nine choices: the last is reached with
 	// the arrows (up wraps to it) and enter, as its missing number says.
-	if m := b.pl().menu; m.choices[len(m.choices)-1].label != preset {
+	if m := b.pl().menu(); m.choices[len(m.choices)-1].label != preset {
 		t.Fatalf("the preset menu does not end with %s", preset)
 	}
 	b.press("up", "enter")
@@ -422,5 +459,65 @@ func TestReviewMenuFits(t *testing.T) {
 	b.press("d")
 	if txt := b.text(); !strings.Contains(txt, "9. custom…") || !strings.Contains(txt, "esc to cancel") || strings.Contains(txt, "of 9)") {
 		t.Errorf("the advance menu at 100×30:\n%s", txt)
+	}
+}
+
+// TestReviewSandboxRefusalsSayWhy: an action the sandbox's world refuses
+// stays as a step whose code is in the header and whose reason, in the
+// engine's words, is on the Narration tab; a refused parameter adds no
+// step and the status says what was wrong with it; the duration prompt
+// refuses a clock that goes backwards, saying so.
+func TestReviewSandboxRefusalsSayWhy(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		world int // 0-based index into sandboxWorlds; -1 for the default
+		keys  []string
+		code  string
+		why   string
+	}{
+		{"race in the first-party world", 4, []string{"T"}, "bad_request", "race tabs in the OAuth topology"},
+		{"a call before logging in", -1, []string{"c"}, "no_token", "the user must log in"},
+		{"stealing from a server-side app", 3, []string{"s", "2"}, "unreachable", "keeps its tokens on the server"},
+	} {
+		a := btSandbox(t, 100, 30)
+		if c.world >= 0 {
+			rvRestart(a, c.world)
+		}
+		a.press(c.keys...)
+		p := a.pl()
+		if len(p.tl.steps) != 1 || p.tl.steps[0].Outcome.Error != c.code {
+			t.Errorf("%s: %d steps, want one refused with %s", c.name, len(p.tl.steps), c.code)
+			continue
+		}
+		if !strings.HasSuffix(p.status, ": "+c.code) || !strings.Contains(a.header(), c.code) {
+			t.Errorf("%s: status %q, header %q, want the code %s", c.name, p.status, a.header(), c.code)
+		}
+		if txt := sshTestSquash(a.text()); !strings.Contains(txt, "Why: ") || !strings.Contains(txt, c.why) {
+			t.Errorf("%s: the Narration tab does not say why (%q):\n%s", c.name, c.why, a.text())
+		}
+	}
+
+	// A refused value: no step, and the engine's reason in the status.
+	a := btSandbox(t, 100, 30)
+	if _, ok := a.sb().do("set", map[string]string{"key": "access_ttl", "value": "banana"}); ok {
+		t.Fatal("access_ttl=banana was taken")
+	}
+	if p := a.pl(); len(p.tl.steps) != 0 || !strings.Contains(p.status, "access_ttl") || !strings.Contains(p.status, `bad duration "banana"`) {
+		t.Errorf("a refused value: %d steps, status %q", len(p.tl.steps), p.status)
+	}
+
+	// The prompt refuses a zero duration and stays open, saying why.
+	a.press("d", "9")
+	if a.pl().openPrompt() == nil {
+		t.Fatal("custom… opened no prompt")
+	}
+	a.press("0", "s", "enter")
+	if pr := a.pl().openPrompt(); pr == nil {
+		t.Error("a zero duration closed the prompt")
+	} else if pr.err != "the clock only moves forward: give a positive duration" {
+		t.Errorf("a zero duration: the prompt says %q", pr.err)
+	}
+	if !strings.Contains(a.text(), "the clock only moves forward") {
+		t.Errorf("the refusal is not on screen:\n%s", a.text())
 	}
 }

@@ -1,11 +1,11 @@
 package tui
 
 import (
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/tokensim/tokensim/scenarios"
 )
 
 // sshTestRoom is a Room that records what the model told it.
@@ -32,22 +32,19 @@ func (r *sshTestRoom) Status(string, int) RoomStatus {
 
 func init() {
 	// TestEveryBinding runs a test per binding; the workshop's are here.
-	btBindingTests["StepAway"] = sshTestStepAway
-	btBindingTests["Rejoin"] = sshTestRejoin
-	btBindingTests["Lead"] = sshTestLead
-	btBindingTests["Release"] = sshTestRelease
+	btBindingTests["Room.StepAway"] = sshTestStepAway
+	btBindingTests["Room.Rejoin"] = sshTestRejoin
+	btBindingTests["Room.Lead"] = sshTestLead
+	btBindingTests["Room.Release"] = sshTestRelease
 }
 
 // sshTestApp is a session in a workshop, at the picker.
 func sshTestApp(tb testing.TB, instructor bool, open string) (*btApp, *sshTestRoom) {
 	tb.Helper()
 	room := &sshTestRoom{status: RoomStatus{Attendees: 3}}
-	opts := Options{Catalogue: btCatalogue(tb), Room: room, Instructor: instructor, NoExport: true, NoCommandHints: true}
+	opts := Options{Catalogue: tuitest.Catalogue(tb), Room: room, Instructor: instructor, NoExport: true, NoCommandHints: true}
 	if open != "" {
-		sc, err := scenarios.Lookup(open)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		sc := tuitest.Lookup(tb, open)
 		opts.Open = sc
 	}
 	return btNewApp(tb, opts, 100, 30), room
@@ -228,8 +225,8 @@ func TestRoomFollowerKeys(t *testing.T) {
 		t.Errorf("following, the first step's text:\n%s", txt)
 	}
 	a.press("w")
-	if a.pl().menu != nil || !strings.Contains(a.header(), "you follow the instructor") {
-		t.Fatalf("w while following: menu %v, header %q", a.pl().menu != nil, a.header())
+	if a.pl().menu() != nil || !strings.Contains(a.header(), "you follow the instructor") {
+		t.Fatalf("w while following: menu %v, header %q", a.pl().menu() != nil, a.header())
 	}
 	if cmd := a.press("e"); cmd != nil {
 		t.Fatal("e while following returned a command")

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/tokensim/tokensim/scenarios"
@@ -38,44 +40,55 @@ func worldOf(w *sim.World) sandboxWorld {
 	return sandboxWorld{name, name, w.App().Kind(), w.App().Storage(), w.Topology()}
 }
 
+// sandbox is free play: a stepper over a live world that grows a step
+// with each action the learner takes (the keys of sandboxKey), whose
+// what-if changes the policy from now on or restarts with another app.
+type sandbox struct {
+	*stepper
+	opts      scenarios.Options
+	live      *scenarios.Live // the sandbox's world
+	exportDir string
+}
+
 // newSandbox starts free play on a fresh world, with the player's panels.
-func newSandbox(k *KeyMap, st *Styles, opts scenarios.Options, exportDir string) (*player, error) {
+func newSandbox(k *KeyMap, st *Styles, opts scenarios.Options, exportDir string) (*sandbox, error) {
 	live, err := scenarios.NewLive("", "", "", opts)
 	if err != nil {
 		return nil, err
 	}
-	p := &player{keys: k, st: st, opts: opts, insp: newInspector(), speed: 2, exportDir: exportDir}
-	p.start(live)
-	p.status = "press i to log in, ? for every key"
-	return p, nil
+	s := &sandbox{stepper: &stepper{keys: k, st: st, insp: newInspector(k), speed: 2}, opts: opts, exportDir: exportDir}
+	s.start(live)
+	s.status = "press " + k.Sandbox.Login.Help().Key + " to log in, " + k.Help.Help().Key + " for every key"
+	return s, nil
 }
 
 // start shows a fresh live world.
-func (p *player) start(live *scenarios.Live) {
-	p.live, p.sc, p.base = live, live.Scenario, &live.Run
-	p.tl = newTimeline(&live.Run)
-	p.tl.world = worldOf(live.World).label
+func (s *sandbox) start(live *scenarios.Live) {
+	s.live = live
+	t := newTimeline(&live.Run)
+	t.world = worldOf(live.World).label
+	s.show(t)
 }
 
 // restart replaces the sandbox's world with a fresh one of another kind:
 // the steps so far, and any policy set with w, are gone.
-func (p *player) restart(w sandboxWorld) {
-	live, err := scenarios.NewLive(string(w.client), string(w.storage), string(w.topology), p.opts)
+func (s *sandbox) restart(w sandboxWorld) {
+	live, err := scenarios.NewLive(string(w.client), string(w.storage), string(w.topology), s.opts)
 	if err != nil {
-		p.status = "restart refused: " + err.Error()
+		s.status = "restart refused: " + err.Error()
 		return
 	}
-	p.start(live)
-	p.auto = false
-	p.status = "restarted: " + w.label
+	s.start(live)
+	s.auto = false
+	s.status = "restarted: " + w.label
 }
 
 // restartMenu offers the sandbox's worlds.
-func (p *player) restartMenu() *menu {
+func (s *sandbox) restartMenu() *menu {
 	m := &menu{title: "Restart with… (drops the steps so far)"}
 	for _, w := range sandboxWorlds {
-		c := choice{label: w.label, pick: func() tea.Cmd { p.restart(w); return nil }}
-		if w.label == p.tl.world {
+		c := choice{label: w.label, pick: func() tea.Cmd { s.restart(w); return nil }}
+		if w.label == s.tl.world {
 			c.note = "now"
 		}
 		m.choices = append(m.choices, c)
@@ -83,72 +96,110 @@ func (p *player) restartMenu() *menu {
 	return m
 }
 
+// whatIfMenu changes the policy from now on; the sandbox cannot replay
+// under another app, so "restart with…" starts afresh.
+func (s *sandbox) whatIfMenu() *menu {
+	m := knobMenu("Change the policy from now on", s.tl.snapshot().Policy, func(key, value string) {
+		s.do("set", map[string]string{"key": key, "value": value})
+	})
+	m.choices = append(m.choices, choice{label: "restart with…", note: worldOf(s.live.World).short, sub: s.restartMenu})
+	return m
+}
+
+// Update adds the sandbox's actions, what-if and export to the stepper's
+// keys.
+func (s *sandbox) Update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok && s.modal == nil {
+		if cmd, handled := s.sandboxKey(k); handled {
+			s.SetSize(s.w, s.h)
+			return cmd
+		}
+		switch {
+		case key.Matches(k, s.keys.Player.WhatIf):
+			s.status = ""
+			s.openMenu(s.whatIfMenu())
+			return nil
+		case key.Matches(k, s.keys.Player.Export):
+			s.status = ""
+			return s.export(s.exportDir, s.tl.id, func(run *scenarios.Run) string {
+				app := s.live.World.App()
+				return exportNote(run, fmt.Sprintf("World: %s (client `%s`, storage `%s`, topology `%s`).",
+					s.tl.world, app.Kind(), app.Storage(), s.live.World.Topology()))
+			})
+		}
+	}
+	return s.stepper.Update(msg)
+}
+
+func (s *sandbox) ShortHelp() []key.Binding  { return s.helpFor(sandboxHelp{s.keys}).ShortHelp() }
+func (s *sandbox) FullHelp() [][]key.Binding { return s.helpFor(sandboxHelp{s.keys}).FullHelp() }
+
 // rideNeeds is the status when P fails outside the first-party world: it
 // says how to get there (short, to fit the header at 80 columns).
 const rideNeeds = "P needs the first-party world: w, restart with…, first-party backend"
 
 // sandboxKey performs the sandbox's actions. It reports whether it
 // handled the key.
-func (p *player) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	k := p.keys
+func (s *sandbox) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := s.keys
 	orders := map[string]string{"path": "/api/orders"}
 	switch {
-	case key.Matches(msg, k.Login):
-		p.do("login", nil)
-	case key.Matches(msg, k.Call):
-		p.do("call", orders)
-	case key.Matches(msg, k.Refresh):
-		p.do("refresh", nil)
-	case key.Matches(msg, k.Logout):
-		p.do("logout", nil)
-	case key.Matches(msg, k.Revoke):
-		p.do("admin-revoke", nil)
-	case key.Matches(msg, k.Forget):
-		p.do("forget", nil)
-	case key.Matches(msg, k.EndSession):
-		p.do("end-session", nil)
-	case key.Matches(msg, k.SilentLogin):
-		p.do("attacker.silent-login", nil)
-	case key.Matches(msg, k.AttackCall):
-		p.do("attacker.call", orders)
-	case key.Matches(msg, k.AttackRefresh):
-		p.do("attacker.refresh", nil)
-	case key.Matches(msg, k.Ride):
+	case key.Matches(msg, k.Sandbox.Login):
+		s.do("login", nil)
+	case key.Matches(msg, k.Sandbox.Call):
+		s.do("call", orders)
+	case key.Matches(msg, k.Sandbox.Refresh):
+		s.do("refresh", nil)
+	case key.Matches(msg, k.Sandbox.Logout):
+		s.do("logout", nil)
+	case key.Matches(msg, k.Sandbox.Revoke):
+		s.do("admin-revoke", nil)
+	case key.Matches(msg, k.Sandbox.Forget):
+		s.do("forget", nil)
+	case key.Matches(msg, k.Sandbox.EndSession):
+		s.do("end-session", nil)
+	case key.Matches(msg, k.Sandbox.SilentLogin):
+		s.do("attacker.silent-login", nil)
+	case key.Matches(msg, k.Sandbox.AttackCall):
+		s.do("attacker.call", orders)
+	case key.Matches(msg, k.Sandbox.AttackRefresh):
+		s.do("attacker.refresh", nil)
+	case key.Matches(msg, k.Sandbox.Ride):
 		// Outside the first-party world the step stays, with the engine's
 		// reason on the Narration tab; the status says how to get a world
 		// where the attack works.
-		if res, ok := p.do("attacker.ride", nil); ok && !res.Outcome.OK() && p.live.World.Topology() != sim.TopologyFirstParty {
-			p.status = rideNeeds
+		if res, ok := s.do("attacker.ride", nil); ok && !res.Outcome.OK() && s.live.World.Topology() != sim.TopologyFirstParty {
+			s.status = rideNeeds
 		}
-	case key.Matches(msg, k.Advance):
+	case key.Matches(msg, k.Sandbox.Advance):
 		m := &menu{title: "Advance the clock by"}
 		for _, d := range []string{"1m", "5m", "15m", "1h", "1d", "7d", "30d"} {
-			m.choices = append(m.choices, choice{label: d, pick: func() tea.Cmd { p.do("advance", map[string]string{"by": d}); return nil }})
+			m.choices = append(m.choices, choice{label: d, pick: func() tea.Cmd { s.do("advance", map[string]string{"by": d}); return nil }})
 		}
 		m.choices = append(m.choices, choice{label: "until the access token has expired", pick: func() tea.Cmd {
-			p.do("advance", map[string]string{"until": "access-expiry"})
+			s.do("advance", map[string]string{"until": "access-expiry"})
 			return nil
 		}}, choice{label: "custom…", pick: func() tea.Cmd {
-			pr, cmd := newPrompt(p.st)
-			p.prompt = pr
+			pr, cmd := newPrompt(s.keys, s.st, func(by string) { s.do("advance", map[string]string{"by": by}) })
+			s.open(pr)
 			return cmd
 		}})
-		p.menu = m
-	case key.Matches(msg, k.Forge):
+		s.openMenu(m)
+	case key.Matches(msg, k.Sandbox.Forge):
 		m := &menu{title: "The attacker forges a token and calls POST /api/orders…"}
 		for _, f := range sim.Forgeries() {
 			m.choices = append(m.choices, choice{label: string(f), pick: func() tea.Cmd {
-				p.do("attacker.forge", map[string]string{"forgery": string(f), "method": "POST", "path": "/api/orders"})
+				s.do("attacker.forge", map[string]string{"forgery": string(f), "method": "POST", "path": "/api/orders"})
 				return nil
 			}})
 		}
-		p.menu = m
-	case key.Matches(msg, k.Race):
-		p.do("race", map[string]string{"tabs": "2"})
-	case key.Matches(msg, k.Validation):
-		m := &menu{title: "The API validates tokens… (now " + p.tl.snapshot().Policy.Validation.String() + ")"}
+		s.openMenu(m)
+	case key.Matches(msg, k.Sandbox.Race):
+		s.do("race", map[string]string{"tabs": "2"})
+	case key.Matches(msg, k.Sandbox.Validation):
+		m := &menu{title: "The API validates tokens… (now " + s.tl.snapshot().Policy.Validation.String() + ")"}
 		set := func(v string) func() tea.Cmd {
-			return func() tea.Cmd { p.do("set", map[string]string{"key": "api_validation", "value": v}); return nil }
+			return func() tea.Cmd { s.do("set", map[string]string{"key": "api_validation", "value": v}); return nil }
 		}
 		m.choices = append(m.choices,
 			choice{label: "hardened: every check (RFC 8725)", pick: set(sim.ProfileHardened)},
@@ -156,8 +207,8 @@ func (p *player) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		for _, f := range sim.FlawList() {
 			m.choices = append(m.choices, choice{label: "only " + f.String() + ": " + f.Doc(), pick: set(f.String())})
 		}
-		p.menu = m
-	case key.Matches(msg, k.Steal):
+		s.openMenu(m)
+	case key.Matches(msg, k.Sandbox.Steal):
 		m := &menu{title: "The attacker steals…"}
 		for _, c := range []struct{ label, from, token string }{
 			{"the access token, with injected script", "script-injection", "access"},
@@ -167,11 +218,11 @@ func (p *player) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			{"the refresh token, on the network", "network", "refresh"},
 		} {
 			m.choices = append(m.choices, choice{label: c.label, pick: func() tea.Cmd {
-				p.do("steal", map[string]string{"from": c.from, "token": c.token})
+				s.do("steal", map[string]string{"from": c.from, "token": c.token})
 				return nil
 			}})
 		}
-		p.menu = m
+		s.openMenu(m)
 	default:
 		return nil, false
 	}
@@ -181,14 +232,14 @@ func (p *player) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 // do performs one sandbox action and moves to it. It reports whether the
 // action was taken (a refused one, with bad parameters, says why in the
 // status).
-func (p *player) do(action string, params map[string]string) (scenarios.StepResult, bool) {
-	res, err := p.live.Do(action, params)
+func (s *sandbox) do(action string, params map[string]string) (scenarios.StepResult, bool) {
+	res, err := s.live.Do(action, params)
 	if err != nil {
-		p.status = err.Error()
+		s.status = err.Error()
 		return res, false
 	}
-	p.tl.steps = p.live.Steps
-	p.tl.cur = len(p.tl.steps) - 1
-	p.status = res.Step.Title + ": " + scenarios.OutcomeText(res.Outcome)
+	s.tl.steps = s.live.Steps
+	s.tl.cur = len(s.tl.steps) - 1
+	s.status = res.Step.Title + ": " + scenarios.OutcomeText(res.Outcome)
 	return res, true
 }

@@ -53,7 +53,7 @@ func serverTab(t *timeline, st *Styles, w int) string {
 		kind := sim.KindSPA
 		// serve registers no single-page app: its clients are the web app
 		// and an installed CLI.
-		if t.run != nil && (t.run.Scenario.Client == string(sim.KindWeb) || t.run.Scenario.Source == serveSource) {
+		if t.run != nil && (t.run.Scenario.Client == string(sim.KindWeb) || t.served) {
 			kind = sim.KindWeb
 		}
 		refresh = pol.DescribeRefresh(kind)

@@ -9,9 +9,6 @@ import (
 	"github.com/tokensim/tokensim/sim"
 )
 
-// serveSource marks the live view's scenario, which has no file.
-const serveSource = "serve"
-
 // ServeEventsMsg carries a batch of serve mode's events (sim.Server.Follow)
 // to the live view.
 type ServeEventsMsg struct{ Events []sim.Event }
@@ -23,8 +20,18 @@ type ServeEventsMsg struct{ Events []sim.Event }
 // while the viewer is on it, and stays put while they look back.
 type ServeModel struct {
 	Model
+	live *liveView
+}
+
+// liveView is the live view's screen: a stepper over the served world's
+// traffic, which grows a step with each request (add).
+type liveView struct {
+	*stepper
 	world *sim.World
 }
+
+func (v *liveView) ShortHelp() []key.Binding  { return serveHelp{v.keys}.ShortHelp() }
+func (v *liveView) FullHelp() [][]key.Binding { return serveHelp{v.keys}.FullHelp() }
 
 // NewServe makes the live view of w, served at origin. guide is what the
 // banner tells a newcomer (the issuer's endpoints, the clients and users,
@@ -35,29 +42,28 @@ func NewServe(w *sim.World, origin, guide string) (ServeModel, error) {
 	if err != nil {
 		return ServeModel{}, err
 	}
-	sc := &scenarios.Scenario{ID: "serve", Title: "tokensim serve " + origin, Source: serveSource,
+	sc := &scenarios.Scenario{ID: "serve", Title: "tokensim serve " + origin,
 		Summary: "Live traffic from real clients."}
 	run := &scenarios.Run{Scenario: sc, Preset: w.PresetName(), Policy: w.Policy(), World: w, Initial: w.Inspect()}
-	p := &player{keys: m.keys, st: m.styles, sc: sc, base: run, tl: newTimeline(run), insp: newInspector(), speed: 2, exportDir: "."}
-	p.tl.intro = guide
-	p.status = "waiting for requests at " + origin + "; q stops the server"
-	m.player, m.screen = p, screenPlayer
-	return ServeModel{Model: m, world: w}, nil
+	v := &liveView{stepper: newStepper(m.keys, m.styles, run), world: w}
+	v.tl.served, v.tl.intro = true, guide
+	v.status = "waiting for requests at " + origin + "; q stops the server"
+	m.player, m.screen = v, screenPlayer
+	return ServeModel{Model: m, live: v}, nil
 }
 
 // Update adds served events as steps, keeps the lesson-only keys (what-if,
 // export, back to the picker) out of the live view, and passes the rest to
 // the player.
 func (s ServeModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	p := s.player
 	switch msg := msg.(type) {
 	case ServeEventsMsg:
-		s.add(msg.Events)
+		s.live.add(msg.Events)
 		return s, nil
 	case tea.KeyPressMsg:
 		k := s.keys
-		if p.prompt == nil && p.menu == nil && (key.Matches(msg, k.WhatIf) || key.Matches(msg, k.Export) || key.Matches(msg, k.Back)) {
-			p.status = "live view: what-if, export and the lesson picker are for lessons; q stops the server"
+		if key.Matches(msg, k.Player.WhatIf, k.Player.Export, k.Back) {
+			s.live.status = "live view: what-if, export and the lesson picker are for lessons; q stops the server"
 			return s, nil
 		}
 	}
@@ -70,36 +76,35 @@ func (s ServeModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // user's browser or an app) starts one, and the events that follow it in
 // the batch (what its handler caused, the API's own calls to the AS) belong
 // to it.
-func (s *ServeModel) add(evs []sim.Event) {
-	p := s.player
-	follow := p.tl.cur == len(p.tl.steps)-1
-	start := len(p.tl.steps)
+func (v *liveView) add(evs []sim.Event) {
+	follow := v.tl.cur == len(v.tl.steps)-1
+	start := len(v.tl.steps)
 	var cur *scenarios.StepResult
 	for _, e := range evs {
 		if cur == nil || serveStarts(e) {
 			if cur != nil {
-				p.tl.steps = append(p.tl.steps, *cur)
+				v.tl.steps = append(v.tl.steps, *cur)
 			}
-			cur = &scenarios.StepResult{Index: len(p.tl.steps) + 1, Step: serveStep(e), Outcome: serveOutcome(e)}
+			cur = &scenarios.StepResult{Index: len(v.tl.steps) + 1, Step: serveStep(e), Outcome: serveOutcome(e)}
 		}
 		cur.Events = append(cur.Events, e)
 	}
 	if cur == nil {
 		return
 	}
-	p.tl.steps = append(p.tl.steps, *cur)
+	v.tl.steps = append(v.tl.steps, *cur)
 	// Every step of the batch shows the state after it: the world has no
 	// snapshot of the moments in between, and serving goes on meanwhile.
-	snap := s.world.Inspect()
-	for i := start; i < len(p.tl.steps); i++ {
-		p.tl.steps[i].Snapshot = snap
+	snap := v.world.Inspect()
+	for i := start; i < len(v.tl.steps); i++ {
+		v.tl.steps[i].Snapshot = snap
 	}
-	p.base.Steps = p.tl.steps
+	v.tl.run.Steps = v.tl.steps
 	if follow {
-		p.tl.cur = len(p.tl.steps) - 1
+		v.tl.cur = len(v.tl.steps) - 1
 	}
-	p.status = fmt.Sprintf("%d requests so far", s.world.Counts().Exchanges)
-	p.SetSize(p.w, p.h)
+	v.status = fmt.Sprintf("%d requests so far", v.world.Counts().Exchanges)
+	v.SetSize(v.w, v.h)
 }
 
 // serveStarts reports whether e starts a step: a client's request, or an

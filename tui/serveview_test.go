@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,8 +22,8 @@ const serveViewTestOrigin = "http://127.0.0.1:8080"
 // serveViewTestWorld is a serve world with a stopped clock and its handler.
 func serveViewTestWorld(t *testing.T) (*sim.World, *sim.Server) {
 	t.Helper()
-	start := time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)
-	w, err := sim.New(sim.Config{Serve: &sim.ServeOptions{Origin: serveViewTestOrigin, Now: func() time.Time { return start }}})
+	clock := tuitest.NewClock(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC))
+	w, err := sim.New(sim.Config{Serve: &sim.ServeOptions{Origin: serveViewTestOrigin, Now: clock.Now}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestServeViewLive(t *testing.T) {
 
 	serveViewTestLogin(t, srv)
 	m, _ = m.Update(ServeEventsMsg{Events: w.Log().Events()})
-	steps := m.(ServeModel).player.tl.steps
+	steps := m.(ServeModel).player.steps().tl.steps
 	if len(steps) != 2 {
 		t.Fatalf("%d steps, want 2 (authorize, token)", len(steps))
 	}
@@ -105,7 +106,7 @@ func TestServeViewLive(t *testing.T) {
 	if issued < 2 {
 		t.Fatalf("the token step carries %d token.issued events, want its refresh, access and ID tokens", issued)
 	}
-	if cur := m.(ServeModel).player.tl.cur; cur != 1 {
+	if cur := m.(ServeModel).player.steps().tl.cur; cur != 1 {
 		t.Fatalf("the view is on step %d, want the newest (1)", cur)
 	}
 	frame := screen()
@@ -116,16 +117,16 @@ func TestServeViewLive(t *testing.T) {
 	}
 
 	// Looking back: new traffic does not pull the view forward.
-	m, _ = m.Update(serveViewTestKey("left"))
+	m, _ = m.Update(tuitest.Key("left"))
 	n := w.Log().Len()
 	serveViewTestPost(t, srv, sim.ServeClockPath, url.Values{"by": {"20m"}})
 	m, _ = m.Update(ServeEventsMsg{Events: w.Log().Since(n)})
-	p := m.(ServeModel).player
+	p := m.(ServeModel).player.steps()
 	if len(p.tl.steps) != 3 || p.tl.cur != 0 || p.tl.steps[2].Step.Title != string(sim.KindClock) {
 		t.Fatalf("after a clock jump while looking back: %d steps, on %d", len(p.tl.steps), p.tl.cur)
 	}
-	m, _ = m.Update(serveViewTestKey("end"))
-	if p := m.(ServeModel).player; p.tl.cur != 2 {
+	m, _ = m.Update(tuitest.Key("end"))
+	if p := m.(ServeModel).player.steps(); p.tl.cur != 2 {
 		t.Fatalf("end: on step %d", p.tl.cur)
 	}
 	// The header counts time from the server's start, not from the lessons'
@@ -135,28 +136,15 @@ func TestServeViewLive(t *testing.T) {
 	}
 
 	for _, k := range []string{"w", "e", "esc"} {
-		m, _ = m.Update(serveViewTestKey(k))
-		p := m.(ServeModel).player
-		if p.menu != nil || m.(ServeModel).screen != screenPlayer || !strings.Contains(p.status, "live view") {
-			t.Fatalf("key %s: menu %v, screen %v, status %q", k, p.menu != nil, m.(ServeModel).screen, p.status)
+		m, _ = m.Update(tuitest.Key(k))
+		p := m.(ServeModel).player.steps()
+		if p.menu() != nil || m.(ServeModel).screen != screenPlayer || !strings.Contains(p.status, "live view") {
+			t.Fatalf("key %s: menu %v, screen %v, status %q", k, p.menu() != nil, m.(ServeModel).screen, p.status)
 		}
 	}
-	if _, cmd := m.Update(serveViewTestKey("q")); cmd == nil {
+	if _, cmd := m.Update(tuitest.Key("q")); cmd == nil {
 		t.Fatal("q does not quit")
 	}
-}
-
-// serveViewTestKey is a key press by name: "left", "end", "esc" or a letter.
-func serveViewTestKey(name string) tea.KeyPressMsg {
-	switch name {
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "end":
-		return tea.KeyPressMsg{Code: tea.KeyEnd}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	}
-	return tea.KeyPressMsg{Code: []rune(name)[0], Text: name}
 }
 
 // TestServeViewGuide: the live view hides the banner, so its empty

@@ -24,9 +24,11 @@ type timeline struct {
 	run *scenarios.Run
 	// world names the sandbox's world in words; "" in a lesson.
 	world string
-	// intro is what the serve view's Narration tab shows before the first
-	// request (the banner's essentials); "" elsewhere.
-	intro string
+	// served marks the live view's timeline (tokensim serve --tui): real
+	// clients' traffic, not a lesson's steps. intro is what its Narration
+	// tab shows before the first request (the banner's essentials).
+	served bool
+	intro  string
 }
 
 func newTimeline(r *scenarios.Run) timeline {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -79,10 +80,7 @@ func markedBefore(t *testing.T, where, text, mark, lesson string) {
 // appears in a diverged run without saying what it compares against; and
 // every summary counts steps, the same ones.
 func TestWhatIfNeverPresentsFalseNarration(t *testing.T) {
-	cat, err := scenarios.Catalogue()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := tuitest.Catalogue(t)
 	var diverged atomic.Int64
 	t.Run("lessons", func(t *testing.T) {
 		for _, sc := range cat {

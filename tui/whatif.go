@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,49 +35,48 @@ var knobChoices = []struct {
 // tokens.
 var storageChoices = []sim.Storage{sim.StorageMemory, sim.StorageLocal, sim.StorageCookie}
 
-// whatIfMenu offers the knobs; in the player each choice replays the lesson
-// under the change, in the sandbox it changes the policy from now on (and
-// "restart with…" starts the sandbox again with another kind of app).
-func (p *player) whatIfMenu() *menu {
-	pol := p.tl.snapshot().Policy
-	m := &menu{title: "What if… (the outcome of every step is recomputed)"}
-	if p.live != nil {
-		m.title = "Change the policy from now on"
-	}
+// knobMenu is the what-if's knobs, each with its current value under pol
+// and a sub-menu of the values offered; apply sets one.
+func knobMenu(title string, pol sim.Policy, apply func(key, value string)) *menu {
+	m := &menu{title: title}
 	for _, kc := range knobChoices {
 		cur, _ := pol.Get(kc.key)
 		m.choices = append(m.choices, choice{label: kc.label, note: cur, sub: func() *menu {
 			sub := &menu{title: kc.label}
 			for _, v := range kc.values {
 				sub.choices = append(sub.choices, choice{label: v, pick: func() tea.Cmd {
-					p.applyKnob(kc.key, v)
+					apply(kc.key, v)
 					return nil
 				}})
 			}
 			return sub
 		}})
 	}
-	if p.live != nil {
-		// The sandbox cannot replay under another app: it starts afresh.
-		m.choices = append(m.choices, choice{label: "restart with…", note: worldOf(p.live.World).short, sub: p.restartMenu})
-		return m
-	}
-	m.choices = append(m.choices, choice{label: "preset", note: p.tl.preset, sub: func() *menu {
+	return m
+}
+
+// whatIfMenu offers the knobs, the preset and (for a browser app) where
+// the app keeps its tokens: each choice replays the lesson under the
+// change. (The sandbox's what-if menu changes its policy from now on
+// instead: sandbox.go.)
+func (l *lesson) whatIfMenu() *menu {
+	m := knobMenu("What if… (the outcome of every step is recomputed)", l.tl.snapshot().Policy, l.applyKnob)
+	m.choices = append(m.choices, choice{label: "preset", note: l.tl.preset, sub: func() *menu {
 		sub := &menu{title: "Preset"}
 		for _, pr := range sim.Presets() {
 			sub.choices = append(sub.choices, choice{label: pr.Name, note: pr.Summary, pick: func() tea.Cmd {
-				p.applyWhatIf(func(w *whatIf) { w.preset, w.set = pr.Name, nil }, "preset "+pr.Name)
+				l.applyWhatIf(func(w *whatIf) { w.preset, w.set = pr.Name, nil }, "preset "+pr.Name)
 				return nil
 			}})
 		}
 		return sub
 	}})
-	if offersStorage(p.sc) {
-		m.choices = append(m.choices, choice{label: "where the app keeps tokens", note: orDefault(p.sc.Storage, string(sim.StorageLocal)), sub: func() *menu {
+	if offersStorage(l.sc) {
+		m.choices = append(m.choices, choice{label: "where the app keeps tokens", note: cmp.Or(l.sc.Storage, string(sim.StorageLocal)), sub: func() *menu {
 			sub := &menu{title: "Token storage"}
 			for _, s := range storageChoices {
 				sub.choices = append(sub.choices, choice{label: string(s), pick: func() tea.Cmd {
-					p.applyWhatIf(func(w *whatIf) { w.storage = string(s) }, "storage "+string(s))
+					l.applyWhatIf(func(w *whatIf) { w.storage = string(s) }, "storage "+string(s))
 					return nil
 				}})
 			}
@@ -84,7 +84,7 @@ func (p *player) whatIfMenu() *menu {
 		}})
 	}
 	m.choices = append(m.choices, choice{label: "back to the lesson's own policy", pick: func() tea.Cmd {
-		p.resetWhatIf()
+		l.resetWhatIf()
 		return nil
 	}})
 	return m
@@ -96,12 +96,8 @@ func offersStorage(sc *scenarios.Scenario) bool {
 	return sc.Topology != string(sim.TopologyFirstParty) && sc.Client != string(sim.KindWeb)
 }
 
-func (p *player) applyKnob(key, value string) {
-	if p.live != nil {
-		p.do("set", map[string]string{"key": key, "value": value})
-		return
-	}
-	p.applyWhatIf(func(w *whatIf) {
+func (l *lesson) applyKnob(key, value string) {
+	l.applyWhatIf(func(w *whatIf) {
 		w.set = slices.DeleteFunc(w.set, func(s scenarios.Setting) bool { return s.Key == key })
 		w.set = append(w.set, scenarios.Setting{Key: key, Value: value})
 	}, key+"="+value)
@@ -109,32 +105,30 @@ func (p *player) applyKnob(key, value string) {
 
 // applyWhatIf replays the lesson under the changed policy and marks the
 // steps whose outcome differs from the lesson's own run.
-func (p *player) applyWhatIf(change func(*whatIf), what string) {
-	wi := p.current()
+func (l *lesson) applyWhatIf(change func(*whatIf), what string) {
+	wi := l.current()
 	change(&wi)
-	opts := p.opts
-	opts.Set = append(slices.Clone(p.opts.Set), wi.set...)
+	opts := l.opts
+	opts.Set = append(slices.Clone(l.opts.Set), wi.set...)
 	if wi.preset != "" {
 		opts.Preset = wi.preset
 	}
 	if wi.storage != "" {
 		opts.Storage = wi.storage
 	}
-	opts.Lesson = p.base
-	if p.base.Lesson != nil {
-		opts.Lesson = p.base.Lesson
+	opts.Lesson = l.base
+	if l.base.Lesson != nil {
+		opts.Lesson = l.base.Lesson
 	}
-	r, err := scenarios.Execute(p.sc, opts)
+	r, err := scenarios.Execute(l.sc, opts)
 	if err != nil {
-		p.status = "what-if refused: " + err.Error()
+		l.status = "what-if refused: " + err.Error()
 		return
 	}
-	cur, answered := p.tl.cur, p.tl.answered
-	p.tl = newTimeline(r)
-	p.tl.cur, p.tl.answered = cur, answered
-	p.applied = wi
-	p.whatIf = describe(wi)
-	p.status = what + ": " + divergence(r)
+	l.replay(newTimeline(r))
+	l.applied = wi
+	l.whatIf = describe(wi)
+	l.status = what + ": " + divergence(r)
 }
 
 // divergence says how many steps, and which, differ from the lesson's own
@@ -147,18 +141,23 @@ func divergence(r *scenarios.Run) string {
 	return fmt.Sprintf("%d of %d steps differ from the lesson's own run", len(ds), len(r.Steps))
 }
 
-func (p *player) resetWhatIf() {
-	cur, answered := p.tl.cur, p.tl.answered
-	p.tl = newTimeline(p.base)
-	p.tl.cur, p.tl.answered = cur, answered
-	p.applied, p.whatIf, p.status = whatIf{}, "", "back to the lesson's own policy"
-	if p.base.Lesson != nil {
-		p.status = "back to the policy the player started with: " + divergence(p.base)
+func (l *lesson) resetWhatIf() {
+	l.replay(newTimeline(l.base))
+	l.applied, l.whatIf, l.status = whatIf{}, "", "back to the lesson's own policy"
+	if l.base.Lesson != nil {
+		l.status = "back to the policy the player started with: " + divergence(l.base)
 	}
 }
 
-func (p *player) current() whatIf {
-	return whatIf{preset: p.applied.preset, storage: p.applied.storage, set: slices.Clone(p.applied.set)}
+func (l *lesson) current() whatIf {
+	return whatIf{preset: l.applied.preset, storage: l.applied.storage, set: slices.Clone(l.applied.set)}
+}
+
+// replay shows t, another run of the lesson, at the same step and with
+// the same answers.
+func (l *lesson) replay(t timeline) {
+	t.cur, t.answered = l.tl.cur, l.tl.answered
+	l.show(t)
 }
 
 func describe(w whatIf) string {
@@ -173,11 +172,4 @@ func describe(w whatIf) string {
 		parts = append(parts, s.Key+"="+s.Value)
 	}
 	return strings.Join(parts, ", ")
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

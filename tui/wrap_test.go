@@ -1,11 +1,11 @@
 package tui
 
 import (
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/tokensim/tokensim/scenarios"
 )
 
 // perfTestWrapReference is wrap as it was before it kept a line's width as
@@ -38,10 +38,7 @@ func perfTestWrapReference(text string, width int) string {
 // emoji, escape sequences, empty paragraphs), wraps as the reference does
 // at every width from 1 to 120.
 func TestWrapMatchesReference(t *testing.T) {
-	cat, err := scenarios.Catalogue()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := tuitest.Catalogue(t)
 	texts := []string{
 		"",
 		"   ",
