@@ -205,18 +205,21 @@ func TestSSHLimits(t *testing.T) {
 
 // sshTestBusy presses keys that redraw the picker every period until
 // stop is closed: activity, as the server's timers see it (gliderlabs
-// moves the deadline on every read and write).
-func sshTestBusy(term *sshTestTerm, period time.Duration, stop <-chan struct{}) {
+// moves the deadline on every read and write). It returns when the last
+// key was written: the server read it later, so its idle deadline is at
+// least that plus the timeout.
+func sshTestBusy(term *sshTestTerm, period time.Duration, stop <-chan struct{}) (last time.Time) {
 	tick := time.NewTicker(period)
 	defer tick.Stop()
 	for i := 0; ; i++ {
 		select {
 		case <-stop:
-			return
+			return last
 		case <-tick.C:
 			if _, err := io.WriteString(term.in, []string{"j", "k"}[i%2]); err != nil {
-				return
+				return last
 			}
+			last = time.Now()
 		}
 	}
 }
@@ -233,19 +236,18 @@ func TestSSHIdleTimeout(t *testing.T) {
 	term := sshTestOpen(t, sshTestDial(t, srv, addr, "a"), 80, 24)
 	term.waitFor(ctx, "pick a lesson")
 	stop := make(chan struct{})
-	busy := make(chan struct{})
-	go func() { sshTestBusy(term, idle/5, stop); close(busy) }()
+	busy := make(chan time.Time, 1)
+	go func() { busy <- sshTestBusy(term, idle/5, stop) }()
 	select {
 	case err := <-term.done:
 		t.Fatalf("a busy session was closed (%v): activity does not reset the idle timeout", err)
 	case <-time.After(3 * idle):
 	}
 	close(stop)
-	<-busy
-	silent := time.Now()
+	last := <-busy
 	term.wait(ctx)
-	if d := time.Since(silent); d < idle-idle/5 { // the last key may have been one period before stop
-		t.Fatalf("closed %v after the last activity, before the idle timeout of %v", d, idle)
+	if d := time.Since(last); d < idle {
+		t.Fatalf("closed %v after the last key, before the idle timeout of %v", d, idle)
 	}
 }
 
