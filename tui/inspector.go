@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"slices"
 	"strings"
 
@@ -246,12 +247,7 @@ func (in *inspector) rule(st *Styles) string {
 	return strings.Repeat("─", in.w-n-2) + st.Status.Render(hint) + "──"
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
+func plural(n int, one, many string) string { return text.Plural(n, one, many) }
 
 // styleRunsOn reports whether a line ends inside a style: its last SGR
 // sequence is not a reset, or it has an OSC sequence (a hyperlink) at all.
@@ -261,7 +257,7 @@ func styleRunsOn(line string) bool {
 		if line[i+1] == ']' {
 			return true
 		}
-		j := skipEscape(line, i)
+		j := text.SkipEscape(line, i)
 		if j < 0 {
 			return true // not a sequence cellWidth knows: leave it to lipgloss
 		}

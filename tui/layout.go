@@ -1,11 +1,9 @@
 package tui
 
 import (
+	"github.com/tokensim/tokensim/internal/text"
 	"regexp"
 	"strings"
-	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -52,150 +50,14 @@ func fits(s string, w, h int) bool {
 	return true
 }
 
-// cellWidth is ansi.StringWidth(s) for one line, fast for what the TUI
-// draws: printable ASCII, escape sequences, and runes from the symbol
-// blocks it uses (box drawing, arrows, ✓ ✗ ▶ ◆ ⏱ ☠ · …) that are one cell
-// and always a grapheme cluster of their own. Anything else goes to
-// ansi.StringWidth, which segments graphemes and is some ten times slower.
-func cellWidth(s string) int {
-	if n, ok := simpleWidth(s); ok {
-		return n
-	}
-	return ansi.StringWidth(s)
-}
+// cellWidth, wrap and hang are internal/text's Width, Wrap and Hang: one
+// implementation for every front end, named here as the TUI's code has
+// always called them.
+func cellWidth(s string) int { return text.Width(s) }
 
-// simpleWidth is cellWidth's fast path: the width of s, and true, when s
-// holds only printable ASCII, CSI and OSC sequences and narrowTable's
-// runes, each a one-cell grapheme cluster of its own (so that the widths of
-// such strings add up when they are joined).
-func simpleWidth(s string) (int, bool) {
-	narrow := narrowTable()
-	n := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c >= 0x20 && c < 0x7f:
-			n++
-			i++
-			continue
-		case c == 0x1b:
-			j := skipEscape(s, i)
-			if j < 0 {
-				return 0, false
-			}
-			i = j
-			continue
-		case c < 0x80:
-			return 0, false
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if int(r) >= len(narrow) || !narrow[r] {
-			return 0, false
-		}
-		n++
-		i += size
-	}
-	return n, true
-}
+func wrap(s string, width int) string { return text.Wrap(s, width) }
 
-// skipEscape returns the index after the CSI or OSC sequence at s[i], or
-// -1 for any other sequence.
-func skipEscape(s string, i int) int {
-	if i+1 >= len(s) {
-		return -1
-	}
-	switch s[i+1] {
-	case '[': // CSI: parameters and intermediates, then a final byte
-		for j := i + 2; j < len(s); j++ {
-			switch c := s[j]; {
-			case c >= 0x40 && c <= 0x7e:
-				return j + 1
-			case c < 0x20 || c > 0x7e:
-				return -1
-			}
-		}
-	case ']': // OSC: up to BEL or ST
-		for j := i + 2; j < len(s); j++ {
-			switch {
-			case s[j] == 0x07:
-				return j + 1
-			case s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\':
-				return j + 2
-			}
-		}
-	}
-	return -1
-}
-
-// narrowTable marks the runes below U+27C0 that cellWidth counts as one
-// cell without segmenting: Latin-1 and the symbol blocks from General
-// Punctuation to Dingbats, less marks, format characters and anything
-// ansi.StringWidth does not measure as exactly one cell (wide emoji).
-var narrowTable = sync.OnceValue(func() []bool {
-	t := make([]bool, 0x27C0)
-	for r := rune(0xA0); r < 0x27C0; r++ {
-		if r >= 0x100 && r < 0x2010 || r >= 0x2028 && r <= 0x202F || r >= 0x2060 && r <= 0x206F {
-			continue
-		}
-		if unicode.In(r, unicode.M, unicode.Cf, unicode.Cc, unicode.Zl, unicode.Zp) || !unicode.IsPrint(r) {
-			continue
-		}
-		t[r] = ansi.StringWidth(string(r)) == 1
-	}
-	return t
-})
-
-// wrap breaks text into lines of at most width cells, keeping paragraphs.
-// A line's width is kept as words are added, not measured again for every
-// word (that was quadratic in the line's length, and wrapping a step's
-// narration was a tenth of a frame); a line with a word simpleWidth does
-// not know is measured whole, as before.
-func wrap(text string, width int) string {
-	if width < 10 {
-		width = 10
-	}
-	var b strings.Builder
-	for i, para := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		if i > 0 {
-			b.WriteString("\n\n")
-		}
-		start := b.Len() // where the line begins in b
-		n, simple := 0, true
-		for _, w := range strings.Fields(para) {
-			ww, ok := simpleWidth(w)
-			if b.Len() > start {
-				var fit bool
-				if simple && ok {
-					fit = n+1+ww <= width
-				} else {
-					fit = ansi.StringWidth(b.String()[start:])+1+ansi.StringWidth(w) <= width
-				}
-				if !fit {
-					b.WriteByte('\n')
-					start, n, simple = b.Len(), 0, true
-				}
-			}
-			if b.Len() > start {
-				b.WriteByte(' ')
-				n++
-			}
-			b.WriteString(w)
-			n += ww
-			simple = simple && ok
-		}
-	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
-// hang wraps text to width, indenting every line after the first by
-// indent: numbered options and list items.
-func hang(text string, width int, indent string) string {
-	lines := strings.Split(wrap(text, width-len(indent)), "\n")
-	for i := 1; i < len(lines); i++ {
-		lines[i] = indent + lines[i]
-	}
-	return strings.Join(lines, "\n")
-}
+func hang(s string, width int, indent string) string { return text.Hang(s, width, indent) }
 
 // wrapRaw breaks every line of a raw message (HTTP, JSON) to at most width
 // cells: after a space, a comma or an ampersand when it can, mid-run when a

@@ -117,7 +117,7 @@ func simpleWidth(s string) (int, bool) {
 			i++
 			continue
 		case c == 0x1b:
-			j := skipEscape(s, i)
+			j := SkipEscape(s, i)
 			if j < 0 {
 				return 0, false
 			}
@@ -136,9 +136,9 @@ func simpleWidth(s string) (int, bool) {
 	return n, true
 }
 
-// skipEscape returns the index after the CSI or OSC sequence at s[i], or
+// SkipEscape returns the index after the CSI or OSC sequence at s[i], or
 // -1 for any other sequence (ECMA-48 §5.4 for CSI; OSC ends at BEL or ST).
-func skipEscape(s string, i int) int {
+func SkipEscape(s string, i int) int {
 	if i+1 >= len(s) {
 		return -1
 	}
