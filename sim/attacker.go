@@ -80,21 +80,18 @@ func (a *Attacker) Steal(src Source, kind TokenKind) Outcome {
 	return Outcome{Reason: why} // no HTTP request was made: no status
 }
 
-// reach returns the token src can get, or why it cannot.
-func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
-	at, _, rt, _ := a.victim.store.snapshot()
-	held := at
-	if kind == TokenRefresh {
-		held = rt
-	}
-	switch src {
+// Reaches says whether position s can ever get a token of kind from an
+// app keeping its tokens in storage, in a world of topology t, and when it
+// cannot, why. It is the one reach rule: the attacker asks it before
+// looking, and the scenario validator asks it to reject a steal that can
+// never succeed. When it says yes, whether a token is there to take
+// depends on the run (an empty store, no exchange yet).
+func (s Source) Reaches(kind TokenKind, storage Storage, t Topology) (bool, string) {
+	switch s {
 	case SourceScript:
-		switch a.victim.storage {
+		switch storage {
 		case StorageLocal:
-			if held == "" {
-				return "", "the app's localStorage holds no " + string(kind) + " token right now"
-			}
-			return held, "an injected script read the " + string(kind) + " token from localStorage: any script on the page can"
+			return true, ""
 		case StorageMemory:
 			// draft-ietf-oauth-browser-based-apps (in-memory token storage):
 			// a variable is out of reach of storage APIs only; script in the
@@ -102,19 +99,43 @@ func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
 			// script reads storage, so it finds nothing here, and the
 			// reason says that this is a limit of the position, not a
 			// defence.
-			return "", "the tokens live in a JavaScript variable, which no storage API lists, so reading storage finds nothing. That is not a defence: an injected script runs in the same page and can still reach them, by hooking fetch to see the Authorization header and the /token response, or by running a silent login of its own (draft-ietf-oauth-browser-based-apps, in-memory storage); this position models only reading storage"
+			return false, "the tokens live in a JavaScript variable, which no storage API lists, so reading storage finds nothing. That is not a defence: an injected script runs in the same page and can still reach them, by hooking fetch to see the Authorization header and the /token response, or by running a silent login of its own (draft-ietf-oauth-browser-based-apps, in-memory storage); this position models only reading storage"
 		case StorageCookie:
-			if a.victim.fp {
-				return "", "the refresh token is in an httpOnly cookie, which scripts cannot read, and the access token lives in a variable of the page, which reading storage does not find, though a script in the page can intercept it (it can also make the page call /auth/refresh: session riding)"
+			if t == TopologyFirstParty {
+				return false, "the refresh token is in an httpOnly cookie, which scripts cannot read, and the access token lives in a variable of the page, which reading storage does not find, though a script in the page can intercept it (it can also make the page call /auth/refresh: session riding)"
 			}
-			return "", "the tokens stay on the app's backend; the browser holds only an httpOnly cookie, which scripts cannot read"
+			return false, "the tokens stay on the app's backend; the browser holds only an httpOnly cookie, which scripts cannot read"
 		default:
-			return "", "a server-side web app keeps its tokens on the server: the page never sees them"
+			return false, "a server-side web app keeps its tokens on the server: the page never sees them"
 		}
 	case SourceLog:
 		if kind == TokenRefresh {
-			return "", "refresh tokens never go to the API, so API logs never see them: only the token endpoint does"
+			return false, "refresh tokens never go to the API, so API logs never see them: only the token endpoint does"
 		}
+		return true, ""
+	case SourceNetwork:
+		return true, ""
+	}
+	return false, fmt.Sprintf("unknown position %q", s)
+}
+
+// reach returns the token src can get, or why it cannot.
+func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
+	if ok, why := src.Reaches(kind, a.victim.storage, a.victim.topology()); !ok {
+		return "", why
+	}
+	at, _, rt, _ := a.victim.store.snapshot()
+	held := at
+	if kind == TokenRefresh {
+		held = rt
+	}
+	switch src {
+	case SourceScript: // localStorage: Reaches allows no other storage
+		if held == "" {
+			return "", "the app's localStorage holds no " + string(kind) + " token right now"
+		}
+		return held, "an injected script read the " + string(kind) + " token from localStorage: any script on the page can"
+	case SourceLog:
 		if v := a.lastSeen(func(e Event) string {
 			if e.To != ActorAPI || e.From != ActorApp {
 				return ""

@@ -6,10 +6,34 @@ import (
 )
 
 // ErrRaceTabs is returned by RaceRefresh for a tab count it cannot race.
-var ErrRaceTabs = fmt.Errorf("a race needs 2 to %d tabs", MaxRaceTabs)
+var ErrRaceTabs = fmt.Errorf("a race needs %d to %d tabs", MinRaceTabs, MaxRaceTabs)
 
-// MaxRaceTabs bounds RaceRefresh: enough for any lesson, few enough to read.
-const MaxRaceTabs = 8
+// MinRaceTabs and MaxRaceTabs bound RaceRefresh: a race needs two tabs;
+// eight are enough for any lesson and few enough to read.
+const (
+	MinRaceTabs = 2
+	MaxRaceTabs = 8
+)
+
+// RaceTabs says whether RaceRefresh can race n tabs: the one tab limit,
+// which the scenario validator asks too.
+func RaceTabs(n int) error {
+	if n < MinRaceTabs || n > MaxRaceTabs {
+		return fmt.Errorf("%w, got %d", ErrRaceTabs, n)
+	}
+	return nil
+}
+
+// RaceIn says whether a world of topology t can race tabs: a first-party
+// app's tabs carry the refresh token in a cookie the browser attaches at
+// send time, so only the OAuth topology can. RaceRefresh and the scenario
+// validator both ask it.
+func RaceIn(t Topology) error {
+	if t == TopologyFirstParty {
+		return errors.New("a first-party app's refresh token is a cookie the browser sends itself: race tabs in the OAuth topology")
+	}
+	return nil
+}
 
 // RaceRefresh makes n tabs of the app (the app itself and n−1 new tabs
 // sharing its token store, as tabs of one browser share localStorage)
@@ -28,11 +52,11 @@ const MaxRaceTabs = 8
 // refresh token in a cookie the browser attaches at send time, so this
 // race needs the OAuth topology.
 func (w *World) RaceRefresh(n int) ([]Outcome, error) {
-	if n < 2 || n > MaxRaceTabs {
-		return nil, fmt.Errorf("%w, got %d", ErrRaceTabs, n)
+	if err := RaceTabs(n); err != nil {
+		return nil, err
 	}
-	if w.app.fp {
-		return nil, errors.New("a first-party app's refresh token is a cookie the browser sends itself: race tabs in the OAuth topology")
+	if err := RaceIn(w.app.topology()); err != nil {
+		return nil, err
 	}
 	tabs := []*Client{w.app}
 	for len(tabs) < n {

@@ -1,40 +1,11 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 )
-
-// Topology is how the tokens are issued.
-type Topology string
-
-const (
-	// TopologyOAuth: an authorization server issues the tokens to a client
-	// application, which calls a separate API.
-	TopologyOAuth Topology = "oauth"
-	// TopologyFirstParty: the app's own backend issues the tokens
-	// (POST /auth/login, /auth/refresh, /auth/logout) and keeps the
-	// refresh token in an httpOnly cookie — the shape most tutorials build.
-	TopologyFirstParty Topology = "first-party"
-)
-
-// Config describes a world to make. The zero value is a valid world: seed
-// 0, the default preset, a single-page app keeping its tokens in
-// localStorage.
-type Config struct {
-	Seed     uint64
-	Preset   string  // "" means DefaultPreset
-	Policy   *Policy // when set, replaces the preset's policy
-	Client   ClientKind
-	Storage  Storage
-	Topology Topology
-	// Serve, when set, makes a world for real HTTP clients: see
-	// ServeOptions. Only the OAuth topology can be served.
-	Serve *ServeOptions
-}
 
 // World is one simulation: its clock, wire, servers and actors.
 type World struct {
@@ -52,40 +23,13 @@ type World struct {
 	serveUsers []string // serve worlds: who can log in
 }
 
-// ErrBadConfig wraps every reason New refuses a Config.
-var ErrBadConfig = errors.New("bad world config")
-
-// New makes a world from cfg.
+// New makes a world from cfg, resolved by Config.Resolve.
 func New(cfg Config) (*World, error) {
-	if cfg.Preset == "" {
-		cfg.Preset = DefaultPreset
-	}
-	preset, err := LookupPreset(cfg.Preset)
+	cfg, err := cfg.Resolve()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
+		return nil, err
 	}
-	pol := preset.Policy
-	if cfg.Policy != nil {
-		pol = *cfg.Policy
-	}
-	if err := pol.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: policy: %w", ErrBadConfig, err)
-	}
-	if cfg.Client == "" {
-		cfg.Client = KindSPA
-	}
-	if cfg.Topology == "" {
-		cfg.Topology = TopologyOAuth
-	}
-	if cfg.Storage == "" {
-		cfg.Storage = map[ClientKind]Storage{KindSPA: StorageLocal, KindWeb: StorageServer}[cfg.Client]
-		if cfg.Topology == TopologyFirstParty {
-			cfg.Storage = StorageCookie
-		}
-	}
-	if err := checkConfig(cfg); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
-	}
+	pol := *cfg.Policy
 
 	se := serveEnv{clock: NewClock(Epoch()), rand: newEntropy(cfg.Seed), issuer: Issuer, audience: APIAudience}
 	if cfg.Serve != nil {
@@ -98,7 +42,7 @@ func New(cfg Config) (*World, error) {
 	}
 	clock := se.clock
 	e := &env{clock: clock, log: newLog(clock), rand: se.rand, keys: se.keys, serve: cfg.Serve != nil, counters: &Counters{}, pol: pol}
-	w := &World{env: e, preset: preset.Name, topology: cfg.Topology}
+	w := &World{env: e, preset: cfg.Preset, topology: cfg.Topology}
 	w.wire = newWire(e.log, e.counters)
 	if cfg.Topology == TopologyFirstParty {
 		// The backend is issuer and audience at once: its /auth/ issues,
@@ -136,33 +80,6 @@ func New(cfg Config) (*World, error) {
 		w.serveSetup(cfg.Serve)
 	}
 	return w, nil
-}
-
-func checkConfig(cfg Config) error {
-	switch cfg.Client {
-	case KindSPA, KindWeb:
-	default:
-		return fmt.Errorf("client %q is not spa or web", cfg.Client)
-	}
-	switch cfg.Topology {
-	case TopologyOAuth, TopologyFirstParty:
-	default:
-		return fmt.Errorf("topology %q is not oauth or first-party", cfg.Topology)
-	}
-	switch {
-	case cfg.Client == KindWeb && cfg.Storage != StorageServer:
-		return fmt.Errorf("a server-side web app keeps its tokens on the server, not in %q", cfg.Storage)
-	case cfg.Client == KindSPA && cfg.Storage == StorageServer:
-		return errors.New("a single-page app has no server-side session store: use memory, local-storage or cookie")
-	case cfg.Topology == TopologyFirstParty && (cfg.Client != KindSPA || cfg.Storage != StorageCookie):
-		return errors.New("the first-party topology is a single-page app whose refresh token lives in an httpOnly cookie")
-	}
-	for _, s := range Storages() {
-		if s == cfg.Storage {
-			return nil
-		}
-	}
-	return fmt.Errorf("storage %q is not one of %v", cfg.Storage, Storages())
 }
 
 // Clock returns the world's clock. Advance it with World.Advance, which

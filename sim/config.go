@@ -1,0 +1,116 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Topology is how the tokens are issued.
+type Topology string
+
+const (
+	// TopologyOAuth: an authorization server issues the tokens to a client
+	// application, which calls a separate API.
+	TopologyOAuth Topology = "oauth"
+	// TopologyFirstParty: the app's own backend issues the tokens
+	// (POST /auth/login, /auth/refresh, /auth/logout) and keeps the
+	// refresh token in an httpOnly cookie — the shape most tutorials build.
+	TopologyFirstParty Topology = "first-party"
+)
+
+// Config describes a world to make. The zero value is a valid world: seed
+// 0, the default preset, a single-page app keeping its tokens in
+// localStorage.
+type Config struct {
+	Seed     uint64
+	Preset   string  // "" means DefaultPreset
+	Policy   *Policy // when set, replaces the preset's policy
+	Client   ClientKind
+	Storage  Storage
+	Topology Topology
+	// Serve, when set, makes a world for real HTTP clients: see
+	// ServeOptions. Only the OAuth topology can be served.
+	Serve *ServeOptions
+}
+
+// ErrBadConfig wraps every reason New refuses a Config.
+var ErrBadConfig = errors.New("bad world config")
+
+// Resolve returns the configuration a world made from c runs with: the
+// preset named (DefaultPreset when empty), the policy in force (the
+// preset's unless c.Policy replaces it, validated), the client kind,
+// topology and storage defaulted, and the combination checked. New uses
+// it, and so does the scenario validator, so that a file that validates
+// is a world that runs. Every error wraps ErrBadConfig.
+func (c Config) Resolve() (Config, error) {
+	if c.Preset == "" {
+		c.Preset = DefaultPreset
+	}
+	preset, err := LookupPreset(c.Preset)
+	if err != nil {
+		return c, fmt.Errorf("%w: %w", ErrBadConfig, err)
+	}
+	c.Preset = preset.Name
+	pol := preset.Policy
+	if c.Policy != nil {
+		pol = *c.Policy
+	}
+	if err := pol.Validate(); err != nil {
+		return c, fmt.Errorf("%w: policy: %w", ErrBadConfig, err)
+	}
+	c.Policy = &pol
+	if c.Client == "" {
+		c.Client = KindSPA
+	}
+	if c.Topology == "" {
+		c.Topology = TopologyOAuth
+	}
+	if c.Storage == "" {
+		c.Storage = DefaultStorage(c.Client, c.Topology)
+	}
+	if err := checkConfig(c); err != nil {
+		return c, fmt.Errorf("%w: %w", ErrBadConfig, err)
+	}
+	return c, nil
+}
+
+// DefaultStorage is where an app of kind k keeps its tokens when a
+// configuration does not say: a first-party app's refresh token in an
+// httpOnly cookie, a server-side web app's tokens on its server, a
+// single-page app's in localStorage (the shape most tutorials build).
+func DefaultStorage(k ClientKind, t Topology) Storage {
+	switch {
+	case t == TopologyFirstParty:
+		return StorageCookie
+	case k == KindWeb:
+		return StorageServer
+	}
+	return StorageLocal
+}
+
+func checkConfig(cfg Config) error {
+	switch cfg.Client {
+	case KindSPA, KindWeb:
+	default:
+		return fmt.Errorf("client %q is not spa or web", cfg.Client)
+	}
+	switch cfg.Topology {
+	case TopologyOAuth, TopologyFirstParty:
+	default:
+		return fmt.Errorf("topology %q is not oauth or first-party", cfg.Topology)
+	}
+	switch {
+	case cfg.Client == KindWeb && cfg.Storage != StorageServer:
+		return fmt.Errorf("a server-side web app keeps its tokens on the server, not in %q", cfg.Storage)
+	case cfg.Client == KindSPA && cfg.Storage == StorageServer:
+		return errors.New("a single-page app has no server-side session store: use memory, local-storage or cookie")
+	case cfg.Topology == TopologyFirstParty && (cfg.Client != KindSPA || cfg.Storage != StorageCookie):
+		return errors.New("the first-party topology is a single-page app whose refresh token lives in an httpOnly cookie")
+	}
+	for _, s := range Storages() {
+		if s == cfg.Storage {
+			return nil
+		}
+	}
+	return fmt.Errorf("storage %q is not one of %v", cfg.Storage, Storages())
+}
