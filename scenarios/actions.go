@@ -176,7 +176,7 @@ var actions = map[string]*action{
 			n, _ := strconv.Atoi(p["tabs"]) // validated
 			outs, err := w.RaceRefresh(n)
 			if err != nil {
-				return sim.Outcome{Error: sim.ErrBadRequest, Reason: err.Error()}
+				return sim.Outcome{Error: sim.CodeBadRequest, Reason: err.Error()}
 			}
 			return raceOutcome(outs)
 		}},

@@ -122,7 +122,7 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err != nil {
-			api.refuse(w, r, 400, challenge{realm: api.realm, err: ErrInvalidRequest, desc: err.Error()}, err.Error(), "")
+			api.refuse(w, r, 400, challenge{realm: api.realm, err: CodeInvalidRequest, desc: err.Error()}, err.Error(), "")
 			return
 		}
 	} else if r.Body != nil {
@@ -147,7 +147,7 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	label := ex.label
 	claims, bad, flaws := api.check(raw, ex)
 	if bad != nil {
-		api.answerRefusal(w, r, 401, api.challengeFor(cred, challenge{realm: api.realm, err: ErrInvalidToken, desc: bad.desc}), ErrInvalidToken, bad.desc, bad.reason, label)
+		api.answerRefusal(w, r, 401, api.challengeFor(cred, challenge{realm: api.realm, err: CodeInvalidToken, desc: bad.desc}), CodeInvalidToken, bad.desc, bad.reason, label)
 		return
 	}
 	if ref := api.checkBinding(cred, claims, ex.name); ref != nil {
@@ -155,7 +155,7 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !hasScope(claims.Scope, rt.scope) {
-		api.answerRefusal(w, r, 403, api.challengeFor(cred, challenge{realm: api.realm, err: ErrInsufficientScope, scope: rt.scope}), ErrInsufficientScope, "",
+		api.answerRefusal(w, r, 403, api.challengeFor(cred, challenge{realm: api.realm, err: CodeInsufficientScope, scope: rt.scope}), CodeInsufficientScope, "",
 			fmt.Sprintf("%s is valid but its scope (%s) lacks %s, which %s %s needs; refreshing will not help (RFC 6750 section 3.1)",
 				orName(ex.name), claims.Scope, rt.scope, rt.method, rt.path), label)
 		return

@@ -65,8 +65,8 @@ func newAttacker(e *env, w *Wire, victim *Client, issuer, audience string) *Atta
 func (a *Attacker) Steal(src Source, kind TokenKind) Outcome {
 	tok, why := a.reach(src, kind)
 	if tok == "" {
-		a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorApp, Error: ErrUnreachable, Reason: why})
-		return Outcome{Error: ErrUnreachable, Reason: why}
+		a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorApp, Error: CodeUnreachable, Reason: why})
+		return Outcome{Error: CodeUnreachable, Reason: why}
 	}
 	a.mu.Lock()
 	if kind == TokenAccess {
@@ -207,7 +207,7 @@ func (a *Attacker) CallAPIAs(method, path string, how Presentation) Outcome {
 	at := a.access
 	a.mu.Unlock()
 	if at == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no access token"}
+		return Outcome{Error: CodeNoToken, Reason: "the attacker holds no access token"}
 	}
 	return a.callWith(at, method, path, how)
 }
@@ -216,7 +216,7 @@ func (a *Attacker) CallAPIAs(method, path string, how Presentation) Outcome {
 func (a *Attacker) callWith(at, method, path string, how Presentation) Outcome {
 	req, err := http.NewRequest(method, a.victim.apiBase+path, nil)
 	if err != nil {
-		return Outcome{Error: ErrBadRequest, Reason: "the request cannot be built: " + err.Error()}
+		return Outcome{Error: CodeBadRequest, Reason: "the request cannot be built: " + err.Error()}
 	}
 	return a.sendStolen(req, at, how)
 }
@@ -229,7 +229,7 @@ func (a *Attacker) Refresh() Outcome {
 	rt := a.refresh
 	a.mu.Unlock()
 	if rt == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no refresh token"}
+		return Outcome{Error: CodeNoToken, Reason: "the attacker holds no refresh token"}
 	}
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {a.victim.id}}
 	req, _ := http.NewRequest(http.MethodPost, Issuer+"/token", strings.NewReader(form.Encode()))
@@ -325,7 +325,7 @@ func jsonField(body, field string) string {
 func (a *Attacker) SilentLogin() Outcome {
 	v := a.victim
 	if err := ASSessionIn(v.topology()); err != nil {
-		return Outcome{Error: ErrUnreachable, Reason: err.Error() + " (injected script can still ride the page's session: attacker.ride)"}
+		return Outcome{Error: CodeUnreachable, Reason: err.Error() + " (injected script can still ride the page's session: attacker.ride)"}
 	}
 	start := a.env.log.Len()
 	state, verifier := a.env.rand.token(16), a.env.rand.token(32)

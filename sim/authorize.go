@@ -88,21 +88,21 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		as.redirect(w, redirect, url.Values{"error": {code}, "error_description": {errorDescription(reason)}, "iss": {as.issuer}}, state)
 	}
 	if err != nil {
-		fail(ErrInvalidRequest, err.Error())
+		fail(CodeInvalidRequest, err.Error())
 		return
 	}
 	switch rt := q.get("response_type"); {
 	case rt == "":
-		fail(ErrInvalidRequest, "response_type is missing")
+		fail(CodeInvalidRequest, "response_type is missing")
 		return
 	case rt != "code":
-		fail(ErrUnsupportedResponseType, "only response_type=code is supported (the implicit flow is deprecated, RFC 9700 section 2.1.2)")
+		fail(CodeUnsupportedResponseType, "only response_type=code is supported (the implicit flow is deprecated, RFC 9700 section 2.1.2)")
 		return
 	}
 	challenge, method := q.get("code_challenge"), q.get("code_challenge_method")
 	if challenge != "" || client.public {
 		if e := checkChallenge(challenge, method, client.public); e != "" {
-			fail(ErrInvalidRequest, e)
+			fail(CodeInvalidRequest, e)
 			return
 		}
 	}
@@ -111,13 +111,13 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		scope = "openid profile"
 	}
 	if !client.allowsScope(scope) {
-		fail(ErrInvalidScope, "scope "+quoteID(scope)+" includes a scope this client may not request")
+		fail(CodeInvalidScope, "scope "+quoteID(scope)+" includes a scope this client may not request")
 		return
 	}
 
 	prompts, maxAge, perr := authnParams(q)
 	if perr != "" {
-		fail(ErrInvalidRequest, perr)
+		fail(CodeInvalidRequest, perr)
 		return
 	}
 	username, password := q.get("username"), q.get("password")
@@ -146,7 +146,7 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		if prompts["none"] {
 			// §3.1.2.6: prompt=none must not show any page; the AS
 			// answers login_required through the redirect instead.
-			fail(ErrLoginRequired, "prompt=none and the user would have to sign in: "+why+" (OIDC Core section 3.1.2.6)")
+			fail(CodeLoginRequired, "prompt=none and the user would have to sign in: "+why+" (OIDC Core section 3.1.2.6)")
 			return
 		}
 		n := noteOf(r)
@@ -163,7 +163,7 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.get("consent") == "deny" {
-		fail(ErrAccessDenied, "the user denied the request")
+		fail(CodeAccessDenied, "the user denied the request")
 		return
 	}
 	as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS,
@@ -281,7 +281,7 @@ func (as *AuthServer) redirect(w http.ResponseWriter, to string, params url.Valu
 // errorPage is shown to the user when the AS must not redirect.
 func (as *AuthServer) errorPage(w http.ResponseWriter, r *http.Request, reason string) {
 	n := noteOf(r)
-	n.err, n.reason = ErrInvalidRequest, reason+": the AS shows an error page and does not redirect"
+	n.err, n.reason = CodeInvalidRequest, reason+": the AS shows an error page and does not redirect"
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusBadRequest)

@@ -121,21 +121,21 @@ func TestAuthorizeErrorRedirects_RFC6749_4_1_2_1(t *testing.T) {
 		login bool // the error shows only after the user signs in
 		code  string
 	}{
-		{"response_type token", func(q url.Values) { q.Set("response_type", "token") }, false, ErrUnsupportedResponseType},
-		{"response_type id_token", func(q url.Values) { q.Set("response_type", "code id_token") }, false, ErrUnsupportedResponseType},
-		{"response_type missing", func(q url.Values) { q.Del("response_type") }, false, ErrInvalidRequest},
-		{"PKCE required: no challenge (RFC 7636 4.4.1)", func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") }, false, ErrInvalidRequest},
-		{"missing method means plain (RFC 7636 4.3)", func(q url.Values) { q.Del("code_challenge_method") }, false, ErrInvalidRequest},
-		{"plain method", func(q url.Values) { q.Set("code_challenge_method", "plain") }, false, ErrInvalidRequest},
-		{"unknown method", func(q url.Values) { q.Set("code_challenge_method", "S512") }, false, ErrInvalidRequest},
-		{"lowercase s256", func(q url.Values) { q.Set("code_challenge_method", "s256") }, false, ErrInvalidRequest},
-		{"challenge of 42 characters (RFC 7636 4.2)", func(q url.Values) { q.Set("code_challenge", strings.Repeat("a", 42)) }, false, ErrInvalidRequest},
-		{"challenge of 129 characters", func(q url.Values) { q.Set("code_challenge", strings.Repeat("a", 129)) }, false, ErrInvalidRequest},
-		{"challenge with an illegal character", func(q url.Values) { q.Set("code_challenge", strings.Repeat("a", 42)+"=") }, false, ErrInvalidRequest},
-		{"challenge with padding", func(q url.Values) { q.Set("code_challenge", S256Challenge(testVerifier)+"=") }, false, ErrInvalidRequest},
-		{"repeated parameter (3.1)", func(q url.Values) { q.Add("scope", "openid") }, false, ErrInvalidRequest},
-		{"unknown scope", func(q url.Values) { q.Set("scope", "openid admin") }, false, ErrInvalidScope},
-		{"user denies consent", func(q url.Values) { q.Set("consent", "deny") }, true, ErrAccessDenied},
+		{"response_type token", func(q url.Values) { q.Set("response_type", "token") }, false, CodeUnsupportedResponseType},
+		{"response_type id_token", func(q url.Values) { q.Set("response_type", "code id_token") }, false, CodeUnsupportedResponseType},
+		{"response_type missing", func(q url.Values) { q.Del("response_type") }, false, CodeInvalidRequest},
+		{"PKCE required: no challenge (RFC 7636 4.4.1)", func(q url.Values) { q.Del("code_challenge"); q.Del("code_challenge_method") }, false, CodeInvalidRequest},
+		{"missing method means plain (RFC 7636 4.3)", func(q url.Values) { q.Del("code_challenge_method") }, false, CodeInvalidRequest},
+		{"plain method", func(q url.Values) { q.Set("code_challenge_method", "plain") }, false, CodeInvalidRequest},
+		{"unknown method", func(q url.Values) { q.Set("code_challenge_method", "S512") }, false, CodeInvalidRequest},
+		{"lowercase s256", func(q url.Values) { q.Set("code_challenge_method", "s256") }, false, CodeInvalidRequest},
+		{"challenge of 42 characters (RFC 7636 4.2)", func(q url.Values) { q.Set("code_challenge", strings.Repeat("a", 42)) }, false, CodeInvalidRequest},
+		{"challenge of 129 characters", func(q url.Values) { q.Set("code_challenge", strings.Repeat("a", 129)) }, false, CodeInvalidRequest},
+		{"challenge with an illegal character", func(q url.Values) { q.Set("code_challenge", strings.Repeat("a", 42)+"=") }, false, CodeInvalidRequest},
+		{"challenge with padding", func(q url.Values) { q.Set("code_challenge", S256Challenge(testVerifier)+"=") }, false, CodeInvalidRequest},
+		{"repeated parameter (3.1)", func(q url.Values) { q.Add("scope", "openid") }, false, CodeInvalidRequest},
+		{"unknown scope", func(q url.Values) { q.Set("scope", "openid admin") }, false, CodeInvalidScope},
+		{"user denies consent", func(q url.Values) { q.Set("consent", "deny") }, true, CodeAccessDenied},
 	}
 	states := []string{"st-1", "a b+c/d?e=f&g%h~é", strings.Repeat("x", 200)}
 	for _, tc := range cases {
@@ -265,7 +265,7 @@ func TestAuthorizeMethods_RFC6749_3_1(t *testing.T) {
 	r = send(t, w, ActorUser, http.MethodPost, Issuer+"/authorize?"+q.Encode(),
 		asWithLogin(url.Values{"scope": {"openid"}}).Encode(),
 		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
-	if p := asRedirectParams(t, r); p.Get("error") != ErrInvalidRequest {
+	if p := asRedirectParams(t, r); p.Get("error") != CodeInvalidRequest {
 		t.Errorf("scope in query and body: error %q, want invalid_request", p.Get("error"))
 	}
 	r = send(t, w, ActorUser, http.MethodPut, Issuer+"/authorize?"+q.Encode(), "", nil)
@@ -327,7 +327,7 @@ func TestAuthorizeConfidentialClientPKCE_RFC7636_4_4_1(t *testing.T) {
 	}
 	q = asWithLogin(asAuthzQuery(ClientWeb))
 	q.Set("code_challenge_method", "plain")
-	if p := asRedirectParams(t, asAuthzPost(t, w, q)); p.Get("error") != ErrInvalidRequest {
+	if p := asRedirectParams(t, asAuthzPost(t, w, q)); p.Get("error") != CodeInvalidRequest {
 		t.Errorf("web with plain PKCE: %v", p)
 	}
 }
@@ -347,8 +347,8 @@ func TestClientAbortsOnStateMismatch_RFC6749_10_12(t *testing.T) {
 			t.Fatal("the app sent a token request despite the state mismatch")
 		}
 	}
-	if e := asLastExchange(t, w, "/callback"); e.Error != ErrStateMismatch {
-		t.Errorf("callback event error %q, want %q", e.Error, ErrStateMismatch)
+	if e := asLastExchange(t, w, "/callback"); e.Error != CodeStateMismatch {
+		t.Errorf("callback event error %q, want %q", e.Error, CodeStateMismatch)
 	}
 	if rec := w.as.codes[hashToken(code)]; rec == nil || !rec.usedAt.IsZero() {
 		t.Error("the code was redeemed")

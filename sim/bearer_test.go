@@ -144,14 +144,14 @@ func TestBearerMalformed(t *testing.T) {
 				t.Errorf("description %q does not mention %q", params["error_description"], tc.desc)
 			}
 			var body map[string]string
-			if err := json.Unmarshal([]byte(r.body), &body); err != nil || body["error"] != ErrInvalidRequest || body["error_description"] != params["error_description"] {
+			if err := json.Unmarshal([]byte(r.body), &body); err != nil || body["error"] != CodeInvalidRequest || body["error_description"] != params["error_description"] {
 				t.Errorf("body %q does not match the challenge", r.body)
 			}
 			wantWhy := "malformed"
 			if tc.desc == "URL query" {
 				wantWhy = "RFC 9700 section 4.3.2 says clients must not send access tokens there"
 			}
-			if ev := apiLastAPIEvent(t, w); ev.Error != ErrInvalidRequest || !strings.Contains(ev.Reason, wantWhy) {
+			if ev := apiLastAPIEvent(t, w); ev.Error != CodeInvalidRequest || !strings.Contains(ev.Reason, wantWhy) {
 				t.Errorf("event error %q reason %q", ev.Error, ev.Reason)
 			}
 		})
@@ -200,11 +200,11 @@ func TestChallengeString(t *testing.T) {
 		want string
 	}{
 		{challenge{realm: "api"}, `Bearer realm="api"`},
-		{challenge{realm: "api", err: ErrInvalidToken, desc: "The access token expired"},
+		{challenge{realm: "api", err: CodeInvalidToken, desc: "The access token expired"},
 			`Bearer realm="api", error="invalid_token", error_description="The access token expired"`},
-		{challenge{realm: "api", err: ErrInsufficientScope, scope: "orders:write"},
+		{challenge{realm: "api", err: CodeInsufficientScope, scope: "orders:write"},
 			`Bearer realm="api", error="insufficient_scope", scope="orders:write"`},
-		{challenge{realm: "billing", err: ErrInvalidRequest, desc: `say "hi" \ bye` + "\n\x7fé"},
+		{challenge{realm: "billing", err: CodeInvalidRequest, desc: `say "hi" \ bye` + "\n\x7fé"},
 			`Bearer realm="billing", error="invalid_request", error_description="say 'hi' ' bye"`},
 	} {
 		got := tc.c.String()

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -145,7 +144,7 @@ func (c *Client) LoginWith(o LoginOptions) Outcome {
 	if resp.StatusCode != http.StatusFound || loc == "" {
 		o := outcomeSince(c.env.log, start, ActorUser)
 		if o.Error == "" && page.StatusCode == http.StatusOK {
-			o.Error = ErrAccessDenied
+			o.Error = CodeAccessDenied
 		}
 		return o
 	}
@@ -187,7 +186,7 @@ func (c *Client) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		// RFC 6749 §10.12: a callback whose state the app did not issue is
 		// a forged login (CSRF); the app aborts before any token request.
-		n.err, n.reason = ErrStateMismatch, "the callback's state is not one the app issued: the app aborts (RFC 6749 section 10.12)"
+		n.err, n.reason = CodeStateMismatch, "the callback's state is not one the app issued: the app aborts (RFC 6749 section 10.12)"
 		http.Error(w, "state mismatch", http.StatusBadRequest)
 		return
 	}
@@ -258,7 +257,7 @@ func (c *Client) Call(method, path string) Outcome {
 	at, exp, _, _ := c.store.snapshot()
 	rt := c.refreshHandle()
 	if at == "" && rt == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the app holds no tokens: the user must log in"}
+		return Outcome{Error: CodeNoToken, Reason: "the app holds no tokens: the user must log in"}
 	}
 	skew := c.env.policy().RefreshSkew
 	if rt != "" && (at == "" || (skew > 0 && !c.env.clock.Now().Before(exp.Add(-skew)))) {
@@ -272,7 +271,7 @@ func (c *Client) Call(method, path string) Outcome {
 		}
 	}
 	o := c.callOnce(method, path)
-	if o.Status == http.StatusUnauthorized && o.Error == ErrInvalidToken {
+	if o.Status == http.StatusUnauthorized && o.Error == CodeInvalidToken {
 		if c.refreshHandle() != "" {
 			c.note("401 invalid_token: the app refreshes silently and retries once")
 			if r := c.Refresh(); !r.OK() {
@@ -301,7 +300,7 @@ func (c *Client) callOnce(method, path string) Outcome {
 func (c *Client) bearer(rawURL, method, v string) Outcome {
 	req, err := http.NewRequest(method, rawURL, nil)
 	if err != nil {
-		return Outcome{Error: ErrBadRequest, Reason: "the request cannot be built: " + err.Error()}
+		return Outcome{Error: CodeBadRequest, Reason: "the request cannot be built: " + err.Error()}
 	}
 	if h := c.apiHolder(); h != nil {
 		// A DPoP-bound token: the DPoP scheme and a proof for this very
@@ -347,7 +346,7 @@ func (c *Client) startRefresh() (f *flight, rt string, leader bool) {
 func (c *Client) finishRefresh(f *flight, rt string) Outcome {
 	if c.fp {
 		f.out = c.fpPost("/auth/refresh", "")
-		if f.out.Error == ErrInvalidGrant {
+		if f.out.Error == CodeInvalidGrant {
 			c.store.clear()
 			c.env.emit(Event{Kind: KindSessionEnded, From: ActorApp, Reason: f.out.Reason,
 				Summary: "the backend refused the refresh cookie: the page shows the login screen"})
@@ -366,10 +365,10 @@ func (c *Client) finishRefresh(f *flight, rt string) Outcome {
 
 func (c *Client) refreshWith(rt string) Outcome {
 	if rt == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the app holds no refresh token"}
+		return Outcome{Error: CodeNoToken, Reason: "the app holds no refresh token"}
 	}
 	o := c.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}})
-	if o.Error == ErrInvalidGrant {
+	if o.Error == CodeInvalidGrant {
 		c.store.clear()
 		c.env.emit(Event{Kind: KindSessionEnded, From: ActorApp, Reason: o.Reason,
 			Summary: "the refresh failed with invalid_grant: the app forgets its tokens and sends the user to log in again"})
@@ -427,7 +426,7 @@ func (c *Client) Forget() Outcome {
 // already issued are not recalled.
 func (c *Client) EndSession() Outcome {
 	if err := ASSessionIn(c.topology()); err != nil {
-		return Outcome{Error: ErrBadRequest, Reason: err.Error()}
+		return Outcome{Error: CodeBadRequest, Reason: err.Error()}
 	}
 	start := c.env.log.Len()
 	_, _, _, id := c.store.snapshot()
@@ -449,7 +448,7 @@ func (c *Client) EndSession() Outcome {
 		u, err := url.Parse(loc)
 		if err != nil || u.Query().Get("state") != state {
 			// §3: the RP checks the state it sent came back.
-			return Outcome{Status: resp.StatusCode, Error: ErrStateMismatch, Reason: "the logout redirect did not carry back the app's state (RP-Initiated Logout 1.0 section 3)"}
+			return Outcome{Status: resp.StatusCode, Error: CodeStateMismatch, Reason: "the logout redirect did not carry back the app's state (RP-Initiated Logout 1.0 section 3)"}
 		}
 		back, err := c.browser.Get(loc)
 		if err != nil {
@@ -488,10 +487,6 @@ func (c *Client) topology() Topology {
 	}
 	return TopologyOAuth
 }
-
-// ErrNoASSession is why an action about the AS's session cannot run in a
-// world without an AS.
-var ErrNoASSession = errors.New("no authorization server session")
 
 // ASSessionIn says whether a world of topology t has an AS session to log
 // out of or to ride: the one rule the engine and the scenario validator
@@ -535,7 +530,7 @@ const TokenID TokenKind = "id"
 func (c *Client) Present(origin, method, path string, which TokenKind) Outcome {
 	v := c.held(which)
 	if v == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the app holds no " + string(which) + " token"}
+		return Outcome{Error: CodeNoToken, Reason: "the app holds no " + string(which) + " token"}
 	}
 	return c.bearer(origin+path, method, v)
 }
@@ -545,7 +540,7 @@ func (c *Client) Present(origin, method, path string, which TokenKind) Outcome {
 func (c *Client) RefreshUsing(which TokenKind) Outcome {
 	v := c.held(which)
 	if v == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the app holds no " + string(which) + " token"}
+		return Outcome{Error: CodeNoToken, Reason: "the app holds no " + string(which) + " token"}
 	}
 	return c.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {v}})
 }

@@ -19,16 +19,16 @@ import (
 func (as *AuthServer) authenticateClient(r *http.Request, f form) (*clientReg, *oauthError) {
 	basicID, basicSecret, hasBasic, err := basicCredentials(r)
 	if err != nil {
-		return nil, newErr(401, ErrInvalidClient, "malformed Basic credentials").because(err.Error())
+		return nil, newErr(401, CodeInvalidClient, "malformed Basic credentials").because(err.Error())
 	}
 	bodyID, bodySecret := f.get("client_id"), f.get("client_secret")
 	if hasBasic {
 		if bodySecret != "" || (bodyID != "" && bodyID != basicID) {
-			return nil, newErr(400, ErrInvalidRequest, "the client used more than one authentication method (RFC 6749 section 2.3)")
+			return nil, newErr(400, CodeInvalidRequest, "the client used more than one authentication method (RFC 6749 section 2.3)")
 		}
 		c, ok := as.clients[basicID]
 		if !ok {
-			return nil, newErr(401, ErrInvalidClient, "unknown client").because("client " + quoteID(basicID) + " is not registered at the AS")
+			return nil, newErr(401, CodeInvalidClient, "unknown client").because("client " + quoteID(basicID) + " is not registered at the AS")
 		}
 		if c.public && basicSecret == "" {
 			// golang.org/x/oauth2 with AuthStyleInHeader sends "id:" for
@@ -37,29 +37,29 @@ func (as *AuthServer) authenticateClient(r *http.Request, f form) (*clientReg, *
 			return c, nil
 		}
 		if !c.checkSecret(basicSecret) {
-			return nil, newErr(401, ErrInvalidClient, "client authentication failed").because("the secret sent for client " + c.id + " is wrong")
+			return nil, newErr(401, CodeInvalidClient, "client authentication failed").because("the secret sent for client " + c.id + " is wrong")
 		}
 		return c, nil
 	}
 	if bodyID == "" {
-		return nil, newErr(401, ErrInvalidClient, "client authentication failed").because("the request names no client: no Basic credentials and no client_id")
+		return nil, newErr(401, CodeInvalidClient, "client authentication failed").because("the request names no client: no Basic credentials and no client_id")
 	}
 	c, ok := as.clients[bodyID]
 	if !ok {
-		return nil, newErr(401, ErrInvalidClient, "unknown client").because("client " + quoteID(bodyID) + " is not registered at the AS")
+		return nil, newErr(401, CodeInvalidClient, "unknown client").because("client " + quoteID(bodyID) + " is not registered at the AS")
 	}
 	if c.public {
 		if bodySecret != "" {
-			return nil, newErr(401, ErrInvalidClient, "public clients have no secret").because("client " + c.id + " is public but sent a secret")
+			return nil, newErr(401, CodeInvalidClient, "public clients have no secret").because("client " + c.id + " is public but sent a secret")
 		}
 		return c, nil
 	}
 	if bodySecret == "" {
-		return nil, newErr(401, ErrInvalidClient, "client authentication failed").
+		return nil, newErr(401, CodeInvalidClient, "client authentication failed").
 			because("client " + c.id + " is confidential and sent no secret: whoever holds its refresh token also needs its secret (RFC 6749 section 10.4)")
 	}
 	if !c.checkSecret(bodySecret) {
-		return nil, newErr(401, ErrInvalidClient, "client authentication failed").because("the secret sent for client " + c.id + " is wrong")
+		return nil, newErr(401, CodeInvalidClient, "client authentication failed").because("the secret sent for client " + c.id + " is wrong")
 	}
 	return c, nil
 }

@@ -13,11 +13,11 @@ import (
 func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenResponse, *oauthError) {
 	code := f.get("code")
 	if code == "" {
-		return nil, newErr(400, ErrInvalidRequest, "code is missing")
+		return nil, newErr(400, CodeInvalidRequest, "code is missing")
 	}
 	rec, ok := as.codes[hashToken(code)]
 	if !ok {
-		return nil, newErr(400, ErrInvalidGrant, "unknown authorization code").because("the AS never issued this authorization code")
+		return nil, newErr(400, CodeInvalidGrant, "unknown authorization code").because("the AS never issued this authorization code")
 	}
 	now := as.env.clock.Now()
 	if !rec.usedAt.IsZero() {
@@ -27,22 +27,22 @@ func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenR
 		if rec.fam != nil && !rec.fam.revoked() {
 			as.revokeFamily(rec.fam, "code "+rec.label+" was replayed", true)
 		}
-		return nil, newErr(400, ErrInvalidGrant, "authorization code already used").because(why).about(rec.label, famLabel(rec.fam))
+		return nil, newErr(400, CodeInvalidGrant, "authorization code already used").because(why).about(rec.label, famLabel(rec.fam))
 	}
 	if !now.Before(rec.exp) {
-		return nil, newErr(400, ErrInvalidGrant, "authorization code expired").
+		return nil, newErr(400, CodeInvalidGrant, "authorization code expired").
 			because(fmt.Sprintf("authorization code %s expired at %s: codes live %s (RFC 6749 section 4.1.2)", rec.label, when(rec.exp), FormatDuration(rec.exp.Sub(rec.issued)))).about(rec.label, "")
 	}
 	if rec.clientID != client.id {
-		return nil, newErr(400, ErrInvalidGrant, "code was issued to another client").
+		return nil, newErr(400, CodeInvalidGrant, "code was issued to another client").
 			because("authorization code "+rec.label+" was issued to client "+rec.clientID+", not "+client.id).about(rec.label, "")
 	}
 	redirect := f.get("redirect_uri")
 	if rec.redirectSent && redirect == "" {
-		return nil, newErr(400, ErrInvalidRequest, "redirect_uri is required: it was in the authorization request (RFC 6749 section 4.1.3)")
+		return nil, newErr(400, CodeInvalidRequest, "redirect_uri is required: it was in the authorization request (RFC 6749 section 4.1.3)")
 	}
 	if redirect != "" && redirect != rec.redirectURI {
-		return nil, newErr(400, ErrInvalidGrant, "redirect_uri does not match the authorization request").about(rec.label, "")
+		return nil, newErr(400, CodeInvalidGrant, "redirect_uri does not match the authorization request").about(rec.label, "")
 	}
 	if e := checkVerifier(rec, f.get("code_verifier")); e != nil {
 		return nil, e.about(rec.label, "")
@@ -121,14 +121,14 @@ func checkVerifier(rec *codeRecord, verifier string) *oauthError {
 	case rec.challenge == "" && verifier == "":
 		return nil
 	case rec.challenge == "":
-		return newErr(400, ErrInvalidGrant, "code_verifier sent but no code_challenge was (PKCE downgrade)").
+		return newErr(400, CodeInvalidGrant, "code_verifier sent but no code_challenge was (PKCE downgrade)").
 			because("a code_verifier came with code " + rec.label + " but its authorization request had no code_challenge: a PKCE downgrade (RFC 9700 section 4.8.2)")
 	case verifier == "":
-		return newErr(400, ErrInvalidGrant, "code_verifier is missing").
+		return newErr(400, CodeInvalidGrant, "code_verifier is missing").
 			because("code " + rec.label + " was issued against a PKCE challenge, and the request has no code_verifier: whoever sent it may have intercepted the code")
 	}
 	if subtle.ConstantTimeCompare([]byte(S256Challenge(verifier)), []byte(rec.challenge)) != 1 {
-		return newErr(400, ErrInvalidGrant, "code_verifier does not match the code_challenge").
+		return newErr(400, CodeInvalidGrant, "code_verifier does not match the code_challenge").
 			because("BASE64URL(SHA256(code_verifier)) differs from code " + rec.label + "'s challenge: the verifier stays with the app that started the login and never travels in a URL (RFC 7636 section 4.6)")
 	}
 	return nil

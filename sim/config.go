@@ -33,9 +33,6 @@ type Config struct {
 	Serve *ServeOptions
 }
 
-// ErrBadConfig wraps every reason New refuses a Config.
-var ErrBadConfig = errors.New("bad world config")
-
 // Resolve returns the configuration a world made from c runs with: the
 // preset named (DefaultPreset when empty), the policy in force (the
 // preset's unless c.Policy replaces it, validated), the client kind,

@@ -73,7 +73,7 @@ func TestReachesIsTheStealRule(t *testing.T) {
 				}
 				o := w.Attacker().Steal(src, kind)
 				switch {
-				case !ok && (o.Error != ErrUnreachable || o.Reason != why):
+				case !ok && (o.Error != CodeUnreachable || o.Reason != why):
 					t.Errorf("%+v %s %s: rule says no (%q), steal gave %+v", cfg, src, kind, why, o)
 				case ok && o.Error != "":
 					t.Errorf("%+v %s %s: rule says yes, steal gave %+v", cfg, src, kind, o)

@@ -32,10 +32,6 @@ const (
 	TypDPoP = "dpop+jwt"
 	// TokenTypeDPoP is the token_type of a DPoP-bound access token (§5).
 	TokenTypeDPoP = "DPoP"
-	// ErrInvalidDPoPProof and ErrUseDPoPNonce are RFC 9449's error codes
-	// (§5, §7.1, §8, §9).
-	ErrInvalidDPoPProof = "invalid_dpop_proof"
-	ErrUseDPoPNonce     = "use_dpop_nonce"
 	// DPoPWindow is how old a proof may be (RFC 9449 §11.1: "a relatively
 	// brief period", seconds to minutes; sim policy). The policy's leeway
 	// is added both ways for clock skew. With MaxLeeway it bounds how long
@@ -311,7 +307,7 @@ type dpopFailure struct {
 }
 
 func badProof(desc, reason string) *dpopFailure {
-	return &dpopFailure{code: ErrInvalidDPoPProof, desc: desc, reason: reason}
+	return &dpopFailure{code: CodeInvalidDPoPProof, desc: desc, reason: reason}
 }
 
 // dpopHeader holds the proof's JOSE header members read before verifying.
@@ -438,7 +434,7 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 		if c.Nonce != "" {
 			why = "the proof's nonce is not the server's current one"
 		}
-		return nil, &dpopFailure{code: ErrUseDPoPNonce, desc: "DPoP nonce required",
+		return nil, &dpopFailure{code: CodeUseDPoPNonce, desc: "DPoP nonce required",
 			reason: why + ": this server requires its nonce in every proof, so that a proof cannot be made ahead of time; it sends the nonce in the DPoP-Nonce header (RFC 9449 section 8)"}
 	}
 	// 11. iat within the window: a proof is good for moments, not for as

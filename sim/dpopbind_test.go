@@ -20,7 +20,7 @@ func TestDPoPBindsFamilyAtFirstProof(t *testing.T) {
 	if got := w.Attacker().Steal(SourceScript, TokenRefresh); got.Error != "" {
 		t.Fatalf("steal: %+v", got)
 	}
-	lifeFail(t, "the attacker's refresh with its own key", w.Attacker().Refresh(), http.StatusBadRequest, ErrInvalidGrant, "bound")
+	lifeFail(t, "the attacker's refresh with its own key", w.Attacker().Refresh(), http.StatusBadRequest, CodeInvalidGrant, "bound")
 	lifeAdvance(t, w, 16*time.Minute)
 	lifeOK(t, "the app carries on", w.App().Refresh(), http.StatusOK)
 }

@@ -73,7 +73,7 @@ func (e *env) sendWithProof(hc *http.Client, from Actor, h *dpopHolder, req *htt
 		if n != "" {
 			h.setNonce(origin, n)
 		}
-		if attempt > 0 || o.Error != ErrUseDPoPNonce || n == "" {
+		if attempt > 0 || o.Error != CodeUseDPoPNonce || n == "" {
 			return resp, body, o
 		}
 		e.emit(Event{Kind: KindClientNote, From: from, Summary: "use_dpop_nonce: the server handed out its nonce (DPoP-Nonce); a new proof carrying it is signed and the request retried once (RFC 9449 section 8)"})
@@ -195,7 +195,7 @@ func (a *Attacker) sendStolen(req *http.Request, at string, how Presentation) Ou
 		proof := a.proof
 		a.mu.Unlock()
 		if proof == "" {
-			return Outcome{Error: ErrNoToken, Reason: "the attacker captured no DPoP proof to replay (only a log line or an intercepted exchange carries one)"}
+			return Outcome{Error: CodeNoToken, Reason: "the attacker captured no DPoP proof to replay (only a log line or an intercepted exchange carries one)"}
 		}
 		note("the attacker replays the app's DPoP proof it captured together with the token")
 		req.Header.Set("Authorization", "DPoP "+at)

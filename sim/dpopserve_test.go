@@ -112,20 +112,20 @@ func TestDPoPServeIatIsWallClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The proof passes, so the bogus token is what is refused.
-	dpopServeTestAPI(t, "a fresh wall-clock proof after a clock jump", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", p), http.StatusUnauthorized, ErrInvalidToken)
+	dpopServeTestAPI(t, "a fresh wall-clock proof after a clock jump", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", p), http.StatusUnauthorized, CodeInvalidToken)
 	// A proof that is old on the wall clock is still refused.
 	old, err := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-old", src.now().Add(-DPoPWindow-w.Policy().Leeway-time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dpopServeTestAPI(t, "a proof older than the window on the wall clock", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", old), http.StatusUnauthorized, ErrInvalidDPoPProof)
+	dpopServeTestAPI(t, "a proof older than the window on the wall clock", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", old), http.StatusUnauthorized, CodeInvalidDPoPProof)
 	// The AS too.
 	tp, err := k.proof("POST", dpopServeTestOrigin+"/token", "", "", "jti-as", src.now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The proof passes, so the bogus refresh token is what is refused.
-	dpopServeTestAS(t, "the AS, a fresh wall-clock proof", dpopServeTestToken(srv, tp), http.StatusBadRequest, ErrInvalidGrant)
+	dpopServeTestAS(t, "the AS, a fresh wall-clock proof", dpopServeTestToken(srv, tp), http.StatusBadRequest, CodeInvalidGrant)
 }
 
 // RFC 9449 §8, §9: a client keeps one nonce per origin, so serve mode's AS
@@ -138,17 +138,17 @@ func TestDPoPServeSharedNonce(t *testing.T) {
 	asRec := dpopServeTestToken(srv, tp)
 	ap, _ := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-2", src.now())
 	apiRec := dpopServeTestCall(srv, "127.0.0.1:8080", "tok", ap)
-	dpopServeTestAS(t, "the AS without a nonce", asRec, http.StatusBadRequest, ErrUseDPoPNonce)
-	dpopServeTestAPI(t, "the API without a nonce", apiRec, http.StatusUnauthorized, ErrUseDPoPNonce)
+	dpopServeTestAS(t, "the AS without a nonce", asRec, http.StatusBadRequest, CodeUseDPoPNonce)
+	dpopServeTestAPI(t, "the API without a nonce", apiRec, http.StatusUnauthorized, CodeUseDPoPNonce)
 	asN, apiN := asRec.Header().Get("DPoP-Nonce"), apiRec.Header().Get("DPoP-Nonce")
 	if asN == "" || apiN == "" || asN != apiN {
 		t.Fatalf("AS nonce %q (%d), API nonce %q (%d): want one nonce for the one origin", asN, asRec.Code, apiN, apiRec.Code)
 	}
 	// With that nonce, a proof passes at both.
 	tp, _ = k.proof("POST", dpopServeTestOrigin+"/token", "", asN, "jti-3", src.now())
-	dpopServeTestAS(t, "the AS with the shared nonce", dpopServeTestToken(srv, tp), http.StatusBadRequest, ErrInvalidGrant)
+	dpopServeTestAS(t, "the AS with the shared nonce", dpopServeTestToken(srv, tp), http.StatusBadRequest, CodeInvalidGrant)
 	ap, _ = k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", asN, "jti-4", src.now())
-	dpopServeTestAPI(t, "the API with the shared nonce", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", ap), http.StatusUnauthorized, ErrInvalidToken)
+	dpopServeTestAPI(t, "the API with the shared nonce", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", ap), http.StatusUnauthorized, CodeInvalidToken)
 	lesson := dpopTestWorld(t, "dpop_nonce", "true")
 	if lesson.as.dpopNonce == lesson.api.dpopNonce {
 		t.Fatal("a lesson world's AS and API share a nonce, yet they are separate origins")
@@ -161,9 +161,9 @@ func TestDPoPServeHTUIsConfiguredOrigin(t *testing.T) {
 	_, srv, src := dpopServeTestWorld(t)
 	k := dpopTestKey(t, 1)
 	evil, _ := k.proof("GET", "http://evil.example/api/orders", "tok", "", "jti-1", src.now())
-	dpopServeTestAPI(t, "a proof for another host, with a matching Host header", dpopServeTestCall(srv, "evil.example", "tok", evil), http.StatusUnauthorized, ErrInvalidDPoPProof)
+	dpopServeTestAPI(t, "a proof for another host, with a matching Host header", dpopServeTestCall(srv, "evil.example", "tok", evil), http.StatusUnauthorized, CodeInvalidDPoPProof)
 	good, _ := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-2", src.now())
-	dpopServeTestAPI(t, "a proof for the configured origin under another Host", dpopServeTestCall(srv, "evil.example", "tok", good), http.StatusUnauthorized, ErrInvalidToken)
+	dpopServeTestAPI(t, "a proof for the configured origin under another Host", dpopServeTestCall(srv, "evil.example", "tok", good), http.StatusUnauthorized, CodeInvalidToken)
 }
 
 // RFC 9449 §11.1: the replay cache is keyed by key and jti (two clients may

@@ -50,13 +50,13 @@ func (as *AuthServer) tokenProof(w http.ResponseWriter, r *http.Request) (string
 	}
 	p, f := checkDPoP(vals, req)
 	if f != nil {
-		if f.code == ErrUseDPoPNonce {
+		if f.code == CodeUseDPoPNonce {
 			w.Header().Set("DPoP-Nonce", req.nonce)
 		}
 		return "", newErr(http.StatusBadRequest, f.code, f.desc).because("the AS refuses the DPoP proof: " + f.reason)
 	}
 	if ok, until := as.dpopSeen.first(p.jkt, p.jti, p.iat, req.now); !ok {
-		return "", newErr(http.StatusBadRequest, ErrInvalidDPoPProof, "DPoP proof replayed").
+		return "", newErr(http.StatusBadRequest, CodeInvalidDPoPProof, "DPoP proof replayed").
 			because(fmt.Sprintf("the AS already accepted a proof with jti %s and remembers it until %s: a proof is good once (RFC 9449 section 11.1)", p.jti, when(until)))
 	}
 	return p.jkt, nil
@@ -170,8 +170,8 @@ func (api *API) credentials(r *http.Request, body form) (apiCredential, *apiRefu
 		if bf.why != "" {
 			why = bf.why
 		}
-		return apiCredential{}, &apiRefusal{status: 400, code: ErrInvalidRequest, desc: bf.desc,
-			challenge: api.bearerChallenge(challenge{realm: api.realm, err: ErrInvalidRequest, desc: bf.desc}), reason: why}
+		return apiCredential{}, &apiRefusal{status: 400, code: CodeInvalidRequest, desc: bf.desc,
+			challenge: api.bearerChallenge(challenge{realm: api.realm, err: CodeInvalidRequest, desc: bf.desc}), reason: why}
 	}
 	return apiCredential{token: raw}, nil
 }
@@ -179,8 +179,8 @@ func (api *API) credentials(r *http.Request, body form) (apiCredential, *apiRefu
 // dpopCredential reads `Authorization: DPoP <token>` and checks its proof.
 func (api *API) dpopCredential(r *http.Request, body form, tok string) (apiCredential, *apiRefusal) {
 	malformed := func(desc string) (apiCredential, *apiRefusal) {
-		return apiCredential{}, &apiRefusal{status: 400, code: ErrInvalidRequest, desc: desc,
-			challenge: dpopChallenge(ErrInvalidRequest, desc, ""), reason: "malformed request: " + desc}
+		return apiCredential{}, &apiRefusal{status: 400, code: CodeInvalidRequest, desc: desc,
+			challenge: dpopChallenge(CodeInvalidRequest, desc, ""), reason: "malformed request: " + desc}
 	}
 	switch {
 	case tok == "":
@@ -201,7 +201,7 @@ func (api *API) dpopCredential(r *http.Request, body form, tok string) (apiCrede
 	}
 	ref := &apiRefusal{status: 401, code: f.code, desc: f.desc, reason: "the API refuses the DPoP proof: " + f.reason,
 		challenge: dpopChallenge(f.code, "", "")}
-	if f.code == ErrUseDPoPNonce {
+	if f.code == CodeUseDPoPNonce {
 		// RFC 9449 §9's example challenge, word for word.
 		ref.challenge = dpopChallenge(f.code, "Resource server requires nonce in DPoP proof", "")
 		ref.nonce = req.nonce
@@ -226,18 +226,18 @@ func (api *API) checkBinding(cred apiCredential, claims *AccessClaims, name stri
 		return nil
 	case !cred.dpop:
 		desc := "The access token is DPoP-bound and needs a DPoP proof"
-		return &apiRefusal{status: 401, code: ErrInvalidToken, desc: desc,
-			challenge: api.bearerChallenge(challenge{realm: api.realm, err: ErrInvalidToken, desc: desc}),
+		return &apiRefusal{status: 401, code: CodeInvalidToken, desc: desc,
+			challenge: api.bearerChallenge(challenge{realm: api.realm, err: CodeInvalidToken, desc: desc}),
 			reason:    fmt.Sprintf("%s is DPoP-bound (cnf.jkt %s) but came as a plain Bearer token, with no proof: a bound token is good only with a proof signed by its key, so presenting it as Bearer (a downgrade) fails (RFC 9449 section 7.2)", name, shortJKT(bound))}
 	case bound == "":
-		return &apiRefusal{status: 401, code: ErrInvalidToken, desc: binding, challenge: dpopChallenge(ErrInvalidToken, binding, ""),
+		return &apiRefusal{status: 401, code: CodeInvalidToken, desc: binding, challenge: dpopChallenge(CodeInvalidToken, binding, ""),
 			reason: name + " is a bearer token, bound to no key (it has no cnf.jkt), yet it came with the DPoP scheme: there is no binding for the proof to confirm (RFC 9449 section 7.1)"}
 	case bound != cred.proof.jkt:
-		return &apiRefusal{status: 401, code: ErrInvalidToken, desc: binding, challenge: dpopChallenge(ErrInvalidToken, binding, ""),
+		return &apiRefusal{status: 401, code: CodeInvalidToken, desc: binding, challenge: dpopChallenge(CodeInvalidToken, binding, ""),
 			reason: fmt.Sprintf("%s is bound to key %s (cnf.jkt), but the proof was signed by key %s: the proof is genuine, just made with a key that is not the one the token was issued to, so the sender does not hold the token's private key (RFC 9449 section 7.1)", name, shortJKT(bound), shortJKT(cred.proof.jkt))}
 	}
 	if ok, until := api.dpopSeen.first(cred.proof.jkt, cred.proof.jti, cred.proof.iat, api.proofNow()); !ok {
-		return &apiRefusal{status: 401, code: ErrInvalidDPoPProof, desc: "DPoP proof replayed", challenge: dpopChallenge(ErrInvalidDPoPProof, "", ""),
+		return &apiRefusal{status: 401, code: CodeInvalidDPoPProof, desc: "DPoP proof replayed", challenge: dpopChallenge(CodeInvalidDPoPProof, "", ""),
 			reason: fmt.Sprintf("a proof with jti %s was already accepted, and the API remembers it until %s: this is a copy of a proof already used, replayed with %s (RFC 9449 section 11.1)", cred.proof.jti, when(until), name)}
 	}
 	return nil

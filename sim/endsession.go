@@ -167,7 +167,7 @@ func (as *AuthServer) logoutPage(w http.ResponseWriter, q form, confirm bool) {
 // reason §3 requires registration).
 func (as *AuthServer) logoutError(w http.ResponseWriter, r *http.Request, reason string) {
 	n := noteOf(r)
-	n.err, n.reason = ErrInvalidRequest, reason+": the AS shows an error page and does not redirect"
+	n.err, n.reason = CodeInvalidRequest, reason+": the AS shows an error page and does not redirect"
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusBadRequest)

@@ -67,7 +67,7 @@ func (fp *FirstParty) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if json.Unmarshal(body, &creds) != nil {
-		fp.fail(w, r, newErr(400, ErrInvalidRequest, "the body must be JSON with username and password"))
+		fp.fail(w, r, newErr(400, CodeInvalidRequest, "the body must be JSON with username and password"))
 		return
 	}
 	u, ok := fp.as.users[creds.Username]
@@ -90,7 +90,7 @@ func (fp *FirstParty) login(w http.ResponseWriter, r *http.Request) {
 func (fp *FirstParty) refresh(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(RefreshCookie)
 	if err != nil || c.Value == "" {
-		fp.fail(w, r, newErr(401, ErrInvalidGrant, "no refresh cookie").because("the request carries no refresh cookie: the user must log in"))
+		fp.fail(w, r, newErr(401, CodeInvalidGrant, "no refresh cookie").because("the request carries no refresh cookie: the user must log in"))
 		return
 	}
 	resp, e := fp.as.refreshGrant(fp.client, form{"refresh_token": c.Value}, "")
@@ -132,7 +132,7 @@ func (fp *FirstParty) respond(w http.ResponseWriter, r *http.Request, resp *toke
 }
 
 func (fp *FirstParty) fail(w http.ResponseWriter, r *http.Request, e *oauthError) {
-	if e.code == ErrInvalidGrant {
+	if e.code == CodeInvalidGrant {
 		fp.setCookie(w, "", -1) // the session is over: the browser may drop the cookie
 	}
 	writeOAuthError(w, r, e)
@@ -206,7 +206,7 @@ func (c *Client) fpPost(path string, body string) Outcome {
 func (a *Attacker) RideSession() Outcome {
 	v := a.victim
 	if !v.fp {
-		return Outcome{Error: ErrUnreachable, Reason: "session riding needs a first-party backend that refreshes from a cookie"}
+		return Outcome{Error: CodeUnreachable, Reason: "session riding needs a first-party backend that refreshes from a cookie"}
 	}
 	rider := &http.Client{Transport: v.http.Transport, Jar: v.jar}
 	req, _ := http.NewRequest(http.MethodPost, AppOrigin+"/auth/refresh", nil)

@@ -110,7 +110,7 @@ func TestLifeFirstPartyLifecycle(t *testing.T) {
 	if !strings.Contains(f.RevokedWhy, "logged out") {
 		t.Fatalf("family after logout: %+v", f)
 	}
-	lifeFail(t, "refresh after logout", w.App().Refresh(), 401, ErrInvalidGrant, "no refresh cookie")
+	lifeFail(t, "refresh after logout", w.App().Refresh(), 401, CodeInvalidGrant, "no refresh cookie")
 	// The stolen access token still works at the stateless API (item 90).
 	lifeOK(t, "stolen access token after logout", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), http.StatusOK)
 }
@@ -123,7 +123,7 @@ func TestLifeFirstPartyScriptInjection(t *testing.T) {
 	w := lifeFPWorld(t)
 	lifeOK(t, "login", w.App().Login(DemoUser, DemoPassword, ""), http.StatusOK)
 	o := w.Attacker().Steal(SourceScript, TokenRefresh)
-	if o.Error != ErrUnreachable || !strings.Contains(o.Reason, "httpOnly") {
+	if o.Error != CodeUnreachable || !strings.Contains(o.Reason, "httpOnly") {
 		t.Fatalf("script vs httpOnly cookie: %+v", o)
 	}
 	// A page variable is no defence against script in the page
@@ -164,7 +164,7 @@ func TestLifeFirstPartyScriptInjection(t *testing.T) {
 	// The ride is useless against an OAuth app.
 	w2 := lifeWorld(t, "")
 	lifeLogin(t, w2, "")
-	if o := w2.Attacker().RideSession(); o.Error != ErrUnreachable {
+	if o := w2.Attacker().RideSession(); o.Error != CodeUnreachable {
 		t.Fatalf("RideSession in OAuth topology: %+v", o)
 	}
 }
@@ -179,7 +179,7 @@ func TestLifeFirstPartyCookieReuse(t *testing.T) {
 	lifeOK(t, "refresh", w.App().Refresh(), http.StatusOK)
 	r := send(t, w, ActorAttacker, http.MethodPost, AppOrigin+"/auth/refresh", "",
 		http.Header{"Cookie": {RefreshCookie + "=" + old}, "Content-Type": {"application/json"}})
-	if r.status != 401 || !strings.Contains(r.body, ErrInvalidGrant) {
+	if r.status != 401 || !strings.Contains(r.body, CodeInvalidGrant) {
 		t.Fatalf("old cookie: %d %s", r.status, r.body)
 	}
 	last := lifeExchanges(w, 0, ActorAttacker, "/auth/refresh")
@@ -190,7 +190,7 @@ func TestLifeFirstPartyCookieReuse(t *testing.T) {
 		t.Fatalf("family: %+v", f)
 	}
 	n := w.Log().Len()
-	lifeFail(t, "victim refresh", w.App().Refresh(), 401, ErrInvalidGrant, "revoked", "rt-1 was reused")
+	lifeFail(t, "victim refresh", w.App().Refresh(), 401, CodeInvalidGrant, "revoked", "rt-1 was reused")
 	if len(lifeEvents(w, n, KindSessionEnded)) != 1 || w.App().LoggedIn() {
 		t.Fatal("the victim's session did not end")
 	}
@@ -215,8 +215,8 @@ func TestLifeFirstPartyNetworkTheft(t *testing.T) {
 	}
 	lifeOK(t, "thief calls", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), http.StatusOK)
 	lifeAdvance(t, w, time.Minute)
-	lifeFail(t, "victim presents rt-2", w.App().Refresh(), 401, ErrInvalidGrant, "reuse detected")
-	lifeFail(t, "thief's rt-3 died too", w.Attacker().Refresh(), 401, ErrInvalidGrant, "revoked")
+	lifeFail(t, "victim presents rt-2", w.App().Refresh(), 401, CodeInvalidGrant, "reuse detected")
+	lifeFail(t, "thief's rt-3 died too", w.Attacker().Refresh(), 401, CodeInvalidGrant, "revoked")
 }
 
 // TestLifeFirstPartyNewTab: a second tab of a first-party app shares the

@@ -121,13 +121,13 @@ func (a *Attacker) forge(f Forgery) (raw, how string, _ Outcome) {
 	case ForgeKeyConfusion:
 		pub, kid, why := a.fetchASKey()
 		if pub == nil {
-			return "", "", Outcome{Error: ErrUnreachable, Reason: why}
+			return "", "", Outcome{Error: CodeUnreachable, Reason: why}
 		}
 		raw, err = hs(publicPEM(pub), kid)
 		how = "HS256 keyed with the AS's public key in PEM, downloaded from its JWKS: an API that hands the library that key as bytes computes the same HMAC"
 	case ForgeTampered:
 		if stolen == "" {
-			return "", "", Outcome{Error: ErrNoToken, Reason: "tampering needs a real token to edit: the attacker holds no access token"}
+			return "", "", Outcome{Error: CodeNoToken, Reason: "tampering needs a real token to edit: the attacker holds no access token"}
 		}
 		raw = tamper(stolen, claims)
 		how = "the stolen token's payload rewritten, its header and signature kept: the signature no longer matches what it signs"
@@ -151,10 +151,10 @@ func (a *Attacker) forge(f Forgery) (raw, how string, _ Outcome) {
 		raw, err = own(map[string]any{"jwk": key.JWK()})
 		how = "signed with the attacker's key, which the header carries itself as jwk"
 	default:
-		return "", "", Outcome{Error: ErrBadRequest, Reason: fmt.Sprintf("unknown forgery %q", f)}
+		return "", "", Outcome{Error: CodeBadRequest, Reason: fmt.Sprintf("unknown forgery %q", f)}
 	}
 	if err != nil {
-		return "", "", Outcome{Error: ErrBadRequest, Reason: "the forgery failed: " + err.Error()}
+		return "", "", Outcome{Error: CodeBadRequest, Reason: "the forgery failed: " + err.Error()}
 	}
 	return raw, how + "; its claims were " + from, Outcome{}
 }

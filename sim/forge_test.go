@@ -51,7 +51,7 @@ func TestForgeriesHardened(t *testing.T) {
 		t.Run(string(f), func(t *testing.T) {
 			w := forgeWorld(t, "hardened")
 			o := w.Attacker().Forge(f, http.MethodPost, "/api/orders")
-			lifeFail(t, string(f), o, http.StatusUnauthorized, ErrInvalidToken, "forged-1", words[f])
+			lifeFail(t, string(f), o, http.StatusUnauthorized, CodeInvalidToken, "forged-1", words[f])
 			c := w.Counts()
 			if c.HeaderKeyFetches != 0 || c.KidStoreReads != 0 || forgeAttackerRequests(w) != 0 {
 				t.Fatalf("the hardened API fetched a key a token named or read kid as a path/query: %+v, %d requests to the attacker", c, forgeAttackerRequests(w))
@@ -98,7 +98,7 @@ func TestForgeriesFlawed(t *testing.T) {
 			}
 			t.Run(string(f)+"/without-"+missing.String(), func(t *testing.T) {
 				w := forgeWorld(t, (fs &^ Flaws(missing)).String())
-				if o := w.Attacker().Forge(f, http.MethodGet, "/api/orders"); o.Status != http.StatusUnauthorized || o.Error != ErrInvalidToken {
+				if o := w.Attacker().Forge(f, http.MethodGet, "/api/orders"); o.Status != http.StatusUnauthorized || o.Error != CodeInvalidToken {
 					t.Fatalf("with %s missing: %+v", missing, o)
 				}
 			})
@@ -147,7 +147,7 @@ func TestForgeryTamperedNeedsToken(t *testing.T) {
 	lifeLogin(t, w, "")
 	n := w.Log().Len()
 	o := w.Attacker().Forge(ForgeTampered, http.MethodGet, "/api/orders")
-	if o.Error != ErrNoToken || o.Status != 0 || !strings.Contains(o.Reason, "no access token") {
+	if o.Error != CodeNoToken || o.Status != 0 || !strings.Contains(o.Reason, "no access token") {
 		t.Fatalf("got %+v", o)
 	}
 	if len(lifeExchanges(w, n, ActorAttacker, "")) != 0 || len(lifeEvents(w, n, KindForgeFailed)) != 1 {
@@ -162,7 +162,7 @@ func TestForgeryIntrospectionImmune(t *testing.T) {
 	w := forgeWorld(t, "vulnerable")
 	lifeSet(t, w, "api_mode", "introspect")
 	lifeFail(t, "alg none at an introspecting API", w.Attacker().Forge(ForgeAlgNone, http.MethodGet, "/api/orders"),
-		http.StatusUnauthorized, ErrInvalidToken, "not active")
+		http.StatusUnauthorized, CodeInvalidToken, "not active")
 }
 
 // TestFlawedAPIStillAcceptsRealTokens: flaws add doors; the front door

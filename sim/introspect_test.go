@@ -39,7 +39,7 @@ func TestIntrospectRequiresAuthentication_RFC7662_2_1(t *testing.T) {
 			tk := asLogin(t, w, nil)
 			tc.form.Set("token", tk.AccessToken)
 			r := postForm(t, w, "/introspect", tc.form, tc.hdr)
-			asWantError(t, r, http.StatusUnauthorized, ErrInvalidClient)
+			asWantError(t, r, http.StatusUnauthorized, CodeInvalidClient)
 			if strings.Contains(r.body, "active") {
 				t.Errorf("an unauthenticated caller learned something: %s", r.body)
 			}
@@ -170,5 +170,5 @@ func TestIntrospectExpiryBoundary_RFC7662_2_2(t *testing.T) {
 // RFC 7662 §2.1: the token parameter is required.
 func TestIntrospectMissingToken_RFC7662_2_1(t *testing.T) {
 	w := newTestWorld(t)
-	asWantError(t, postForm(t, w, "/introspect", url.Values{"token_type_hint": {"access_token"}}, asAPIAuth()), 400, ErrInvalidRequest)
+	asWantError(t, postForm(t, w, "/introspect", url.Values{"token_type_hint": {"access_token"}}, asAPIAuth()), 400, CodeInvalidRequest)
 }

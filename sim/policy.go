@@ -171,9 +171,6 @@ var knobs = map[string]knob{
 		}},
 }
 
-// ErrUnknownKnob is returned by Set for a name that is not a policy knob.
-var ErrUnknownKnob = errors.New("unknown policy key")
-
 // Knobs lists the names Set accepts, sorted, for help and suggestions.
 func Knobs() []string {
 	names := make([]string, 0, len(knobs))

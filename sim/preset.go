@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"time"
 )
@@ -291,9 +290,6 @@ func LookupPreset(name string) (Preset, error) {
 	}
 	return Preset{}, fmt.Errorf("%w %q (have %s)", ErrUnknownPreset, name, presetNames())
 }
-
-// ErrUnknownPreset is returned by LookupPreset.
-var ErrUnknownPreset = errors.New("unknown preset")
 
 func presetNames() string {
 	s := ""

@@ -5,9 +5,6 @@ import (
 	"fmt"
 )
 
-// ErrRaceTabs is returned by RaceRefresh for a tab count it cannot race.
-var ErrRaceTabs = fmt.Errorf("a race needs %d to %d tabs", MinRaceTabs, MaxRaceTabs)
-
 // MinRaceTabs and MaxRaceTabs bound RaceRefresh: a race needs two tabs;
 // eight are enough for any lesson and few enough to read.
 const (

@@ -34,7 +34,7 @@ func TestRaceRefreshReuse(t *testing.T) {
 		t.Fatal(err)
 	}
 	lifeOK(t, "tab 1", outs[0], http.StatusOK)
-	lifeFail(t, "tab 2", outs[1], http.StatusBadRequest, ErrInvalidGrant, "rt-1", "reuse")
+	lifeFail(t, "tab 2", outs[1], http.StatusBadRequest, CodeInvalidGrant, "rt-1", "reuse")
 	reqs := lifeExchanges(w, n, ActorApp, "/token")
 	if len(reqs) != 2 || reqs[0].Exchange.Request.Body != reqs[1].Exchange.Request.Body {
 		t.Fatalf("want two /token requests with the same refresh token, got %d", len(reqs))

@@ -58,8 +58,8 @@ func TestRefreshScope_RFC6749_6(t *testing.T) {
 		{"same scope", DefaultScope, DefaultScope, ""},
 		{"subset narrows", "openid orders:read", "openid orders:read", ""},
 		{"single scope", "orders:read", "orders:read", ""},
-		{"wider: a scope never granted", "orders:read orders:write", "", ErrInvalidScope},
-		{"unknown scope", "admin", "", ErrInvalidScope},
+		{"wider: a scope never granted", "orders:read orders:write", "", CodeInvalidScope},
+		{"unknown scope", "admin", "", CodeInvalidScope},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,7 +127,7 @@ func TestRefreshRotation_RFC9700_4_14_2(t *testing.T) {
 	if next.AccessToken == tk.AccessToken {
 		t.Error("refresh returned the same access token")
 	}
-	asWantError(t, asRefresh(t, w, tk.RefreshToken, ""), 400, ErrInvalidGrant)
+	asWantError(t, asRefresh(t, w, tk.RefreshToken, ""), 400, CodeInvalidGrant)
 }
 
 // RFC 6749 §6 / checklist item 29: without rotation the response omits
@@ -154,7 +154,7 @@ func TestRefreshReuseRevokesFamily_RFC9700_4_14_2(t *testing.T) {
 			next := asWantTokens(t, asRefresh(t, w, tk.RefreshToken, ""))
 			other := asLogin(t, w, nil)
 
-			asWantError(t, asRefresh(t, w, tk.RefreshToken, ""), 400, ErrInvalidGrant)
+			asWantError(t, asRefresh(t, w, tk.RefreshToken, ""), 400, CodeInvalidGrant)
 			if e := asLastExchange(t, w, "/token"); !strings.Contains(e.Reason, "reuse") {
 				t.Errorf("reason = %q, want it to name the reuse", e.Reason)
 			}
@@ -163,7 +163,7 @@ func TestRefreshReuseRevokesFamily_RFC9700_4_14_2(t *testing.T) {
 					asCountEvents(w, KindReuse), asCountEvents(w, KindFamilyRevoked))
 			}
 			// The active refresh token of the family is dead too.
-			asWantError(t, asRefresh(t, w, next.RefreshToken, ""), 400, ErrInvalidGrant)
+			asWantError(t, asRefresh(t, w, next.RefreshToken, ""), 400, CodeInvalidGrant)
 			for _, at := range []string{tk.AccessToken, next.AccessToken} {
 				r := asIntrospect(t, w, at)
 				if revokeAccess == "true" && r.body != `{"active":false}` {
@@ -185,7 +185,7 @@ func TestRefreshReuseWithoutDetection_RFC9700_4_14_2(t *testing.T) {
 	w := asWorldWith(t, "reuse_detection", "false")
 	tk := asLogin(t, w, nil)
 	next := asWantTokens(t, asRefresh(t, w, tk.RefreshToken, ""))
-	asWantError(t, asRefresh(t, w, tk.RefreshToken, ""), 400, ErrInvalidGrant)
+	asWantError(t, asRefresh(t, w, tk.RefreshToken, ""), 400, CodeInvalidGrant)
 	if n := asCountEvents(w, KindFamilyRevoked); n != 0 {
 		t.Errorf("%d family revocations with reuse detection off", n)
 	}
@@ -224,11 +224,11 @@ func TestRefreshReuseGraceInterval(t *testing.T) {
 			asAdvance(t, w, tc.wait)
 			r := asRefresh(t, w, rts[tc.reuse], "")
 			if !tc.wantOK {
-				asWantError(t, r, 400, ErrInvalidGrant)
+				asWantError(t, r, 400, CodeInvalidGrant)
 				if asCountEvents(w, KindFamilyRevoked) != 1 {
 					t.Error("reuse outside the grace interval did not revoke the family")
 				}
-				asWantError(t, asRefresh(t, w, rts[len(rts)-1], ""), 400, ErrInvalidGrant)
+				asWantError(t, asRefresh(t, w, rts[len(rts)-1], ""), 400, CodeInvalidGrant)
 				return
 			}
 			got := asWantTokens(t, r)
@@ -259,7 +259,7 @@ func TestRefreshIdleVsAbsoluteExpiry_RFC9700_4_14_2(t *testing.T) {
 		next := asWantTokens(t, asRefresh(t, w, tk.RefreshToken, ""))
 		// The idle clock restarts with the new token.
 		asAdvance(t, w, time.Hour)
-		asWantError(t, asRefresh(t, w, next.RefreshToken, ""), 400, ErrInvalidGrant)
+		asWantError(t, asRefresh(t, w, next.RefreshToken, ""), 400, CodeInvalidGrant)
 		e := asLastExchange(t, w, "/token")
 		if !strings.Contains(e.Reason, "idle") || strings.Contains(e.Reason, "absolute") {
 			t.Errorf("reason = %q, want the idle lifetime named, not the absolute one", e.Reason)
@@ -277,7 +277,7 @@ func TestRefreshIdleVsAbsoluteExpiry_RFC9700_4_14_2(t *testing.T) {
 			rt = asWantTokens(t, asRefresh(t, w, rt, "")).RefreshToken
 		}
 		asAdvance(t, w, 30*time.Minute) // 3h after login, 30 min after the last use
-		asWantError(t, asRefresh(t, w, rt, ""), 400, ErrInvalidGrant)
+		asWantError(t, asRefresh(t, w, rt, ""), 400, CodeInvalidGrant)
 		e := asLastExchange(t, w, "/token")
 		if !strings.Contains(e.Reason, "absolute") || strings.Contains(e.Reason, "idle") {
 			t.Errorf("reason = %q, want the absolute lifetime named, not the idle one", e.Reason)
@@ -298,13 +298,13 @@ func TestRefreshClientBinding_RFC6749_10_4(t *testing.T) {
 		return url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}
 	}
 	// The spa presents web's refresh token.
-	asWantError(t, asRefresh(t, w, web.RefreshToken, ""), 400, ErrInvalidGrant)
+	asWantError(t, asRefresh(t, w, web.RefreshToken, ""), 400, CodeInvalidGrant)
 	// web presents the spa's.
-	asWantError(t, postForm(t, w, "/token", grant(spa.RefreshToken), asBasic(ClientWeb, webSecret)), 400, ErrInvalidGrant)
+	asWantError(t, postForm(t, w, "/token", grant(spa.RefreshToken), asBasic(ClientWeb, webSecret)), 400, CodeInvalidGrant)
 	// web without its secret (a thief with only the refresh token).
 	f := grant(web.RefreshToken)
 	f.Set("client_id", ClientWeb)
-	asWantError(t, postForm(t, w, "/token", f, nil), 401, ErrInvalidClient)
+	asWantError(t, postForm(t, w, "/token", f, nil), 401, CodeInvalidClient)
 	// None of that burned the tokens.
 	asWantTokens(t, postForm(t, w, "/token", grant(web.RefreshToken), asBasic(ClientWeb, webSecret)))
 	asWantTokens(t, asRefresh(t, w, spa.RefreshToken, ""))
@@ -360,7 +360,7 @@ func TestRefreshResponseHeaders_RFC6749_5_1(t *testing.T) {
 	}
 	// Errors too.
 	r = asRefresh(t, w, tk.RefreshToken, "")
-	asWantError(t, r, http.StatusBadRequest, ErrInvalidGrant)
+	asWantError(t, r, http.StatusBadRequest, CodeInvalidGrant)
 }
 
 // TestRefreshWithAJWTSaysWhereTokensGo: an access token posted as a refresh
@@ -372,7 +372,7 @@ func TestRefreshWithAJWTSaysWhereTokensGo(t *testing.T) {
 	w := newTestWorld(t)
 	login(t, w)
 	o := w.App().RefreshUsing(TokenAccess)
-	if o.Status != 400 || o.Error != ErrInvalidGrant {
+	if o.Status != 400 || o.Error != CodeInvalidGrant {
 		t.Fatalf("access token as a refresh token: %+v", o)
 	}
 	for _, want := range []string{"the APIs their aud names", "its token and revocation endpoints", "RFC 7009 section 2.1"} {

@@ -20,7 +20,7 @@ func (as *AuthServer) serveRevoke(w http.ResponseWriter, r *http.Request) {
 		if rt.fam.clientID != client.id {
 			// §2.1: the AS verifies the token was issued to the caller;
 			// fosite answers unauthorized_client (checklist item 33).
-			writeOAuthError(w, r, newErr(400, ErrUnauthorizedClient, "the token was issued to another client").
+			writeOAuthError(w, r, newErr(400, CodeUnauthorizedClient, "the token was issued to another client").
 				because("client "+client.id+" tried to revoke "+rt.label+", which belongs to client "+rt.fam.clientID+": refused, nothing revoked").about(rt.label, rt.fam.label))
 			return
 		}
@@ -36,7 +36,7 @@ func (as *AuthServer) serveRevoke(w http.ResponseWriter, r *http.Request) {
 		}
 	} else if at := as.findAccess(v); at != nil {
 		if at.clientID != client.id {
-			writeOAuthError(w, r, newErr(400, ErrUnauthorizedClient, "the token was issued to another client").about(at.label, famLabel(at.fam)))
+			writeOAuthError(w, r, newErr(400, CodeUnauthorizedClient, "the token was issued to another client").about(at.label, famLabel(at.fam)))
 			return
 		}
 		n.token, n.family = at.label, famLabel(at.fam)
@@ -66,11 +66,11 @@ func (as *AuthServer) tokenCall(w http.ResponseWriter, r *http.Request, confiden
 	}
 	caller, e := as.authenticateClient(r, f)
 	if e == nil && confidential && caller.public {
-		e = newErr(401, ErrInvalidClient, "this endpoint needs an authenticated caller").
+		e = newErr(401, CodeInvalidClient, "this endpoint needs an authenticated caller").
 			because("public client " + caller.id + " cannot authenticate, so it may not introspect")
 	}
 	if e == nil && f.get("token") == "" {
-		e = newErr(400, ErrInvalidRequest, "token is missing")
+		e = newErr(400, CodeInvalidRequest, "token is missing")
 	}
 	if e != nil {
 		writeOAuthError(w, r, e)

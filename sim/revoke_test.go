@@ -57,7 +57,7 @@ func TestRevokeHintIsOnlyAHint_RFC7009_2_1(t *testing.T) {
 					t.Errorf("access token still active after revoking the %s: %s", kind, r.body)
 				}
 				if kind == "refresh_token" {
-					asWantError(t, asRefresh(t, w, tk.RefreshToken, ""), 400, ErrInvalidGrant)
+					asWantError(t, asRefresh(t, w, tk.RefreshToken, ""), 400, CodeInvalidGrant)
 				}
 			})
 		}
@@ -76,7 +76,7 @@ func TestRevokeOtherClientsTokenRefused_RFC7009_2_1(t *testing.T) {
 				tok = web.AccessToken
 			}
 			r := asRevoke(t, w, tok, kind) // the spa tries to revoke web's token
-			asWantError(t, r, 400, ErrUnauthorizedClient)
+			asWantError(t, r, 400, CodeUnauthorizedClient)
 			if r := asIntrospect(t, w, web.AccessToken); !strings.Contains(r.body, `"active":true`) {
 				t.Errorf("web's access token was revoked by the spa: %s", r.body)
 			}
@@ -100,7 +100,7 @@ func TestRevokeRefreshTokenRevokesFamily_RFC7009_2_1(t *testing.T) {
 			t.Errorf("an access token of the revoked family is still active: %s", r.body)
 		}
 	}
-	asWantError(t, asRefresh(t, w, r2.RefreshToken, ""), 400, ErrInvalidGrant)
+	asWantError(t, asRefresh(t, w, r2.RefreshToken, ""), 400, CodeInvalidGrant)
 	if r := asIntrospect(t, w, other.AccessToken); !strings.Contains(r.body, `"active":true`) {
 		t.Errorf("another family's access token was revoked: %s", r.body)
 	}
@@ -125,13 +125,13 @@ func TestRevokeRequestErrors_RFC7009_2_2_1(t *testing.T) {
 	w := newTestWorld(t)
 	web := asLoginWeb(t, w, nil)
 	r := postForm(t, w, "/revoke", url.Values{"token": {web.RefreshToken}}, asBasic(ClientWeb, "nope"))
-	asWantError(t, r, 401, ErrInvalidClient)
+	asWantError(t, r, 401, CodeInvalidClient)
 	if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), `Basic realm="`) {
 		t.Errorf("WWW-Authenticate = %q, want a Basic challenge", r.header.Get("WWW-Authenticate"))
 	}
-	asWantError(t, postForm(t, w, "/revoke", url.Values{"token": {web.RefreshToken}, "client_id": {ClientWeb}}, nil), 401, ErrInvalidClient)
-	asWantError(t, postForm(t, w, "/revoke", url.Values{"token": {web.RefreshToken}}, nil), 401, ErrInvalidClient)
-	asWantError(t, postForm(t, w, "/revoke", url.Values{}, asBasic(ClientWeb, webSecret)), 400, ErrInvalidRequest)
+	asWantError(t, postForm(t, w, "/revoke", url.Values{"token": {web.RefreshToken}, "client_id": {ClientWeb}}, nil), 401, CodeInvalidClient)
+	asWantError(t, postForm(t, w, "/revoke", url.Values{"token": {web.RefreshToken}}, nil), 401, CodeInvalidClient)
+	asWantError(t, postForm(t, w, "/revoke", url.Values{}, asBasic(ClientWeb, webSecret)), 400, CodeInvalidRequest)
 	if r := send(t, w, ActorApp, http.MethodGet, Issuer+"/revoke?token=x&client_id=spa", "", nil); r.status != http.StatusMethodNotAllowed {
 		t.Errorf("GET /revoke: %d, want 405", r.status)
 	}
@@ -140,5 +140,5 @@ func TestRevokeRequestErrors_RFC7009_2_2_1(t *testing.T) {
 	next := asWantTokens(t, postForm(t, w, "/token", f, asBasic(ClientWeb, webSecret)))
 	asWantRevoked200(t, postForm(t, w, "/revoke", url.Values{"token": {next.RefreshToken}}, asBasic(ClientWeb, webSecret)))
 	f.Set("refresh_token", next.RefreshToken)
-	asWantError(t, postForm(t, w, "/token", f, asBasic(ClientWeb, webSecret)), 400, ErrInvalidGrant)
+	asWantError(t, postForm(t, w, "/token", f, asBasic(ClientWeb, webSecret)), 400, CodeInvalidGrant)
 }

@@ -22,7 +22,7 @@ import (
 func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*tokenResponse, *oauthError) {
 	v := f.get("refresh_token")
 	if v == "" {
-		return nil, newErr(400, ErrInvalidRequest, "refresh_token is missing")
+		return nil, newErr(400, CodeInvalidRequest, "refresh_token is missing")
 	}
 	rt, ok := as.refresh[hashToken(v)]
 	if !ok {
@@ -31,13 +31,13 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 			// A JWT: an access or ID token sent where a refresh token belongs.
 			why += ": it is a JWT, an access or ID token, not one of this AS's refresh tokens (which here are opaque random strings); access tokens go to the APIs their aud names, ID tokens stay with the app, refresh tokens go only to the auth server (its token and revocation endpoints: RFC 6749 section 1.5, RFC 7009 section 2.1)"
 		}
-		return nil, newErr(400, ErrInvalidGrant, "unknown refresh token").because(why)
+		return nil, newErr(400, CodeInvalidGrant, "unknown refresh token").because(why)
 	}
 	fam := rt.fam
 	now := as.env.clock.Now()
 	pol := as.env.policy()
 	deny := func(desc, reason string) (*tokenResponse, *oauthError) {
-		return nil, newErr(400, ErrInvalidGrant, desc).because(reason).about(rt.label, fam.label)
+		return nil, newErr(400, CodeInvalidGrant, desc).because(reason).about(rt.label, fam.label)
 	}
 	if fam.clientID != client.id {
 		// §6 / §10.4: a refresh token is bound to the client it was issued to.
@@ -156,7 +156,7 @@ func narrowScope(fam *family, requested string) (string, *oauthError) {
 		return fam.scope, nil
 	}
 	if !scopeSubset(requested, fam.scope) {
-		return "", newErr(400, ErrInvalidScope, "the requested scope exceeds the original grant").
+		return "", newErr(400, CodeInvalidScope, "the requested scope exceeds the original grant").
 			because(fmt.Sprintf("scope %s asks for more than the login granted (%s): a refresh can narrow, never widen (RFC 6749 section 6)", quoteID(requested), fam.scope))
 	}
 	return requested, nil

@@ -171,7 +171,7 @@ func TestPromptLoginShowsForm_OIDCCore_3_1_2_1(t *testing.T) {
 	for _, bad := range []string{"none login", "sometimes"} {
 		q.Set("prompt", bad)
 		p := asRedirectParams(t, sessBrowser(t, w, http.MethodGet, Issuer+"/authorize?"+q.Encode(), nil))
-		if p.Get("error") != ErrInvalidRequest {
+		if p.Get("error") != CodeInvalidRequest {
 			t.Errorf("prompt=%q: %v, want invalid_request", bad, p)
 		}
 	}
@@ -185,11 +185,11 @@ func TestPromptNone_OIDCCore_3_1_2_6(t *testing.T) {
 	q := asAuthzQuery(ClientSPA)
 	q.Set("prompt", "none")
 	p := asRedirectParams(t, sessBrowser(t, w, http.MethodGet, Issuer+"/authorize?"+q.Encode(), nil))
-	if p.Get("error") != ErrLoginRequired || p.Get("state") != "st-1" || p.Get("iss") != Issuer || p.Get("code") != "" {
+	if p.Get("error") != CodeLoginRequired || p.Get("state") != "st-1" || p.Get("iss") != Issuer || p.Get("code") != "" {
 		t.Fatalf("prompt=none without a session: %v, want error=login_required with state and iss", p)
 	}
 	out := w.App().LoginWith(LoginOptions{User: DemoUser, Password: DemoPassword, Prompt: "none"})
-	if out.Error != ErrLoginRequired || w.App().LoggedIn() {
+	if out.Error != CodeLoginRequired || w.App().LoggedIn() {
 		t.Fatalf("the app's silent login without a session: %+v, want login_required", out)
 	}
 	sessLogin(t, w, LoginOptions{})
@@ -236,7 +236,7 @@ func TestMaxAge_OIDCCore_3_1_2_1(t *testing.T) {
 	}
 	q := asAuthzQuery(ClientSPA)
 	q.Set("max_age", "soon")
-	if p := asRedirectParams(t, sessBrowser(t, w, http.MethodGet, Issuer+"/authorize?"+q.Encode(), nil)); p.Get("error") != ErrInvalidRequest {
+	if p := asRedirectParams(t, sessBrowser(t, w, http.MethodGet, Issuer+"/authorize?"+q.Encode(), nil)); p.Get("error") != CodeInvalidRequest {
 		t.Errorf("max_age=soon: %v, want invalid_request", p)
 	}
 	// prompt=none with a session too old for max_age: login_required.
@@ -245,7 +245,7 @@ func TestMaxAge_OIDCCore_3_1_2_1(t *testing.T) {
 	}
 	q.Set("max_age", "30")
 	q.Set("prompt", "none")
-	if p := asRedirectParams(t, sessBrowser(t, w, http.MethodGet, Issuer+"/authorize?"+q.Encode(), nil)); p.Get("error") != ErrLoginRequired {
+	if p := asRedirectParams(t, sessBrowser(t, w, http.MethodGet, Issuer+"/authorize?"+q.Encode(), nil)); p.Get("error") != CodeLoginRequired {
 		t.Errorf("prompt=none, max_age exceeded: %v, want login_required", p)
 	}
 }
@@ -362,7 +362,7 @@ func TestEndSession_RPInitiatedLogout_2_3(t *testing.T) {
 			t.Fatal("no as_session.ended event")
 		}
 		ref := w.Attacker().Refresh()
-		if revokes && ref.Error != ErrInvalidGrant {
+		if revokes && ref.Error != CodeInvalidGrant {
 			t.Errorf("logout_revokes_refresh=true: the thief's refresh %+v, want invalid_grant", ref)
 		}
 		if !revokes && !ref.OK() {
@@ -424,7 +424,7 @@ func TestEndSessionChecks_RPInitiatedLogout_2_3(t *testing.T) {
 	if r.status != http.StatusOK || !strings.Contains(r.body, "signed out") {
 		t.Fatalf("confirmed logout without a redirect URI: %d %q, want the logout page", r.status, r.body)
 	}
-	if p := asRedirectParams(t, sessBrowser(t, w, http.MethodGet, Issuer+"/authorize?"+q.Encode(), nil)); p.Get("error") != ErrLoginRequired {
+	if p := asRedirectParams(t, sessBrowser(t, w, http.MethodGet, Issuer+"/authorize?"+q.Encode(), nil)); p.Get("error") != CodeLoginRequired {
 		t.Fatalf("after logout prompt=none: %v, want login_required", p)
 	}
 }
@@ -437,7 +437,7 @@ func TestEndSessionChecks_RPInitiatedLogout_2_3(t *testing.T) {
 func TestAttackerSilentLogin(t *testing.T) {
 	w := newTestWorld(t, func(c *Config) { c.Storage = StorageMemory })
 	sessLogin(t, w, LoginOptions{})
-	if o := w.Attacker().Steal(SourceScript, TokenRefresh); o.Error != ErrUnreachable {
+	if o := w.Attacker().Steal(SourceScript, TokenRefresh); o.Error != CodeUnreachable {
 		t.Fatalf("memory storage: steal %+v, want unreachable", o)
 	}
 	n := w.Log().Len()
@@ -454,19 +454,19 @@ func TestAttackerSilentLogin(t *testing.T) {
 	w.App().EndSession()
 	w.Attacker().refresh, w.Attacker().access = "", ""
 	o = w.Attacker().SilentLogin()
-	if o.Error != ErrLoginRequired || w.Attacker().Holds(TokenAccess) {
+	if o.Error != CodeLoginRequired || w.Attacker().Holds(TokenAccess) {
 		t.Errorf("after RP-initiated logout: %+v, want login_required", o)
 	}
 
 	web := newTestWorld(t, func(c *Config) { c.Client = KindWeb })
 	sessLogin(t, web, LoginOptions{})
-	if o := web.Attacker().SilentLogin(); o.Error != ErrInvalidClient || web.Attacker().Holds(TokenAccess) {
+	if o := web.Attacker().SilentLogin(); o.Error != CodeInvalidClient || web.Attacker().Holds(TokenAccess) {
 		t.Errorf("confidential client: %+v, want invalid_client", o)
 	}
 
 	fp := newTestWorld(t, func(c *Config) { c.Topology = TopologyFirstParty })
 	fp.App().Login(DemoUser, DemoPassword, "")
-	if o := fp.Attacker().SilentLogin(); o.Error != ErrUnreachable {
+	if o := fp.Attacker().SilentLogin(); o.Error != CodeUnreachable {
 		t.Errorf("first-party: %+v, want unreachable", o)
 	}
 	if o := fp.App().EndSession(); o.OK() {

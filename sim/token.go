@@ -23,7 +23,7 @@ func (as *AuthServer) serveToken(w http.ResponseWriter, r *http.Request) {
 	}
 	grant := f.get("grant_type")
 	if grant == "" {
-		writeOAuthError(w, r, newErr(400, ErrInvalidRequest, "grant_type is missing"))
+		writeOAuthError(w, r, newErr(400, CodeInvalidRequest, "grant_type is missing"))
 		return
 	}
 	client, e := as.authenticateClient(r, f)
@@ -41,7 +41,7 @@ func (as *AuthServer) serveToken(w http.ResponseWriter, r *http.Request) {
 	switch grant {
 	case "authorization_code", "refresh_token":
 		if !client.allowsGrant(grant) {
-			e = newErr(400, ErrUnauthorizedClient, "client "+client.id+" may not use the "+grant+" grant")
+			e = newErr(400, CodeUnauthorizedClient, "client "+client.id+" may not use the "+grant+" grant")
 			break
 		}
 		if grant == "authorization_code" {
@@ -50,7 +50,7 @@ func (as *AuthServer) serveToken(w http.ResponseWriter, r *http.Request) {
 			resp, e = as.refreshGrant(client, f, jkt)
 		}
 	default:
-		e = newErr(400, ErrUnsupportedGrantType, "grant_type "+quoteID(grant)+" is not supported")
+		e = newErr(400, CodeUnsupportedGrantType, "grant_type "+quoteID(grant)+" is not supported")
 	}
 	if e != nil {
 		writeOAuthError(w, r, e)

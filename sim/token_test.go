@@ -253,30 +253,30 @@ func TestTokenErrorResponses_RFC6749_5_2(t *testing.T) {
 		code      string
 		challenge bool // WWW-Authenticate: Basic realm=…
 	}{
-		{"missing grant_type", spa("code", "x").Encode(), nil, 400, ErrInvalidRequest, false},
-		{"empty grant_type counts as omitted (3.1)", "grant_type=&client_id=spa", nil, 400, ErrInvalidRequest, false},
-		{"missing code", spa("grant_type", "authorization_code").Encode(), nil, 400, ErrInvalidRequest, false},
-		{"missing refresh_token", spa("grant_type", "refresh_token").Encode(), nil, 400, ErrInvalidRequest, false},
-		{"repeated parameter (3.2)", "grant_type=refresh_token&client_id=spa&refresh_token=a&refresh_token=b", nil, 400, ErrInvalidRequest, false},
+		{"missing grant_type", spa("code", "x").Encode(), nil, 400, CodeInvalidRequest, false},
+		{"empty grant_type counts as omitted (3.1)", "grant_type=&client_id=spa", nil, 400, CodeInvalidRequest, false},
+		{"missing code", spa("grant_type", "authorization_code").Encode(), nil, 400, CodeInvalidRequest, false},
+		{"missing refresh_token", spa("grant_type", "refresh_token").Encode(), nil, 400, CodeInvalidRequest, false},
+		{"repeated parameter (3.2)", "grant_type=refresh_token&client_id=spa&refresh_token=a&refresh_token=b", nil, 400, CodeInvalidRequest, false},
 		{"two auth methods: Basic and client_secret (2.3)", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"x"}, "client_secret": {webSecret}}.Encode(),
-			asBasic(ClientWeb, webSecret), 400, ErrInvalidRequest, false},
+			asBasic(ClientWeb, webSecret), 400, CodeInvalidRequest, false},
 		{"Basic and a different body client_id (2.3)", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"x"}, "client_id": {ClientSPA}}.Encode(),
-			asBasic(ClientWeb, webSecret), 400, ErrInvalidRequest, false},
-		{"wrong secret via Basic", "grant_type=refresh_token&refresh_token=x", asBasic(ClientWeb, "nope"), 401, ErrInvalidClient, true},
-		{"empty secret via Basic for a confidential client", "grant_type=refresh_token&refresh_token=x", asBasic(ClientWeb, ""), 401, ErrInvalidClient, true},
-		{"unknown client via Basic", "grant_type=refresh_token&refresh_token=x", asBasic("mallory", "x"), 401, ErrInvalidClient, true},
-		{"Basic credentials not base64", "grant_type=refresh_token&refresh_token=x", http.Header{"Authorization": {"Basic !!!"}}, 401, ErrInvalidClient, true},
-		{"wrong secret in the body", "grant_type=refresh_token&refresh_token=x&client_id=web&client_secret=nope", nil, 401, ErrInvalidClient, false},
-		{"confidential client without a secret", "grant_type=refresh_token&refresh_token=x&client_id=web", nil, 401, ErrInvalidClient, false},
-		{"no client at all", "grant_type=refresh_token&refresh_token=x", nil, 401, ErrInvalidClient, false},
-		{"unknown client in the body", "grant_type=refresh_token&refresh_token=x&client_id=mallory", nil, 401, ErrInvalidClient, false},
-		{"public client sending a secret", "grant_type=refresh_token&refresh_token=x&client_id=spa&client_secret=s", nil, 401, ErrInvalidClient, false},
-		{"unknown code", spa("grant_type", "authorization_code", "code", "never-issued", "code_verifier", testVerifier).Encode(), nil, 400, ErrInvalidGrant, false},
-		{"unknown refresh token", spa("grant_type", "refresh_token", "refresh_token", "never-issued").Encode(), nil, 400, ErrInvalidGrant, false},
-		{"client not allowed the code grant", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}, "client_id": {ClientFirstParty}}.Encode(), nil, 400, ErrUnauthorizedClient, false},
-		{"resource server may not obtain tokens", "grant_type=refresh_token&refresh_token=x", asAPIAuth(), 400, ErrUnauthorizedClient, false},
-		{"password grant", spa("grant_type", "password", "username", DemoUser, "password", DemoPassword).Encode(), nil, 400, ErrUnsupportedGrantType, false},
-		{"client_credentials grant", "grant_type=client_credentials", asBasic(ClientWeb, webSecret), 400, ErrUnsupportedGrantType, false},
+			asBasic(ClientWeb, webSecret), 400, CodeInvalidRequest, false},
+		{"wrong secret via Basic", "grant_type=refresh_token&refresh_token=x", asBasic(ClientWeb, "nope"), 401, CodeInvalidClient, true},
+		{"empty secret via Basic for a confidential client", "grant_type=refresh_token&refresh_token=x", asBasic(ClientWeb, ""), 401, CodeInvalidClient, true},
+		{"unknown client via Basic", "grant_type=refresh_token&refresh_token=x", asBasic("mallory", "x"), 401, CodeInvalidClient, true},
+		{"Basic credentials not base64", "grant_type=refresh_token&refresh_token=x", http.Header{"Authorization": {"Basic !!!"}}, 401, CodeInvalidClient, true},
+		{"wrong secret in the body", "grant_type=refresh_token&refresh_token=x&client_id=web&client_secret=nope", nil, 401, CodeInvalidClient, false},
+		{"confidential client without a secret", "grant_type=refresh_token&refresh_token=x&client_id=web", nil, 401, CodeInvalidClient, false},
+		{"no client at all", "grant_type=refresh_token&refresh_token=x", nil, 401, CodeInvalidClient, false},
+		{"unknown client in the body", "grant_type=refresh_token&refresh_token=x&client_id=mallory", nil, 401, CodeInvalidClient, false},
+		{"public client sending a secret", "grant_type=refresh_token&refresh_token=x&client_id=spa&client_secret=s", nil, 401, CodeInvalidClient, false},
+		{"unknown code", spa("grant_type", "authorization_code", "code", "never-issued", "code_verifier", testVerifier).Encode(), nil, 400, CodeInvalidGrant, false},
+		{"unknown refresh token", spa("grant_type", "refresh_token", "refresh_token", "never-issued").Encode(), nil, 400, CodeInvalidGrant, false},
+		{"client not allowed the code grant", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}, "client_id": {ClientFirstParty}}.Encode(), nil, 400, CodeUnauthorizedClient, false},
+		{"resource server may not obtain tokens", "grant_type=refresh_token&refresh_token=x", asAPIAuth(), 400, CodeUnauthorizedClient, false},
+		{"password grant", spa("grant_type", "password", "username", DemoUser, "password", DemoPassword).Encode(), nil, 400, CodeUnsupportedGrantType, false},
+		{"client_credentials grant", "grant_type=client_credentials", asBasic(ClientWeb, webSecret), 400, CodeUnsupportedGrantType, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -308,7 +308,7 @@ func TestTokenRequestShape_RFC6749_3_2(t *testing.T) {
 	asNoStore(t, r)
 	r = send(t, w, ActorApp, http.MethodPost, Issuer+"/token", `{"grant_type":"refresh_token","refresh_token":"x","client_id":"spa"}`,
 		http.Header{"Content-Type": {"application/json"}})
-	asWantError(t, r, 400, ErrInvalidRequest)
+	asWantError(t, r, 400, CodeInvalidRequest)
 	// A charset parameter on the media type is fine.
 	code := authCode(t, w, ClientSPA, nil)
 	r = send(t, w, ActorApp, http.MethodPost, Issuer+"/token", asCodeForm(ClientSPA, code).Encode(),
@@ -352,7 +352,7 @@ func TestTokenClientSecretBasicIsFormURLDecoded_RFC6749_2_3_1(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
 			}
 			if tc.status == 401 {
-				asWantError(t, r, 401, ErrInvalidClient)
+				asWantError(t, r, 401, CodeInvalidClient)
 			}
 		})
 	}
@@ -377,7 +377,7 @@ func TestTokenPublicClientBasicEmptySecret_xoauth2(t *testing.T) {
 	// A confidential client cannot do the same (RFC 6749 §2.3.1).
 	code = authCode(t, w, ClientWeb, nil)
 	r := postForm(t, w, "/token", asCodeForm("", code), asBasic(ClientWeb, ""))
-	asWantError(t, r, 401, ErrInvalidClient)
+	asWantError(t, r, 401, CodeInvalidClient)
 }
 
 // RFC 6749 §4.1.3: the code is bound to the client it was issued to.
@@ -385,7 +385,7 @@ func TestTokenCodeBoundToClient_RFC6749_4_1_3(t *testing.T) {
 	w := newTestWorld(t)
 	code := authCode(t, w, ClientSPA, nil)
 	r := postForm(t, w, "/token", asCodeForm("", code), asBasic(ClientWeb, webSecret))
-	asWantError(t, r, 400, ErrInvalidGrant)
+	asWantError(t, r, 400, CodeInvalidGrant)
 	// The rightful client can still redeem it.
 	asWantTokens(t, postForm(t, w, "/token", asCodeForm(ClientSPA, code), nil))
 }
@@ -435,7 +435,7 @@ func TestTokenPKCEVerification_RFC7636_4_6(t *testing.T) {
 				asWantTokens(t, r)
 				return
 			}
-			asWantError(t, r, 400, ErrInvalidGrant)
+			asWantError(t, r, 400, CodeInvalidGrant)
 		})
 	}
 }
@@ -451,7 +451,7 @@ func TestTokenCodeReplayRevokesFirstTokens_RFC6749_4_1_2(t *testing.T) {
 	}
 
 	r := postForm(t, w, "/token", asCodeForm(ClientSPA, code), nil)
-	asWantError(t, r, 400, ErrInvalidGrant)
+	asWantError(t, r, 400, CodeInvalidGrant)
 	if e := asLastExchange(t, w, "/token"); !strings.Contains(e.Reason, "already redeemed") {
 		t.Errorf("replay reason = %q, want it to say the code was already redeemed", e.Reason)
 	}
@@ -459,7 +459,7 @@ func TestTokenCodeReplayRevokesFirstTokens_RFC6749_4_1_2(t *testing.T) {
 	if r := asIntrospect(t, w, first.AccessToken); r.body != `{"active":false}` {
 		t.Errorf("introspection of the first access token after replay = %s, want {\"active\":false}", r.body)
 	}
-	asWantError(t, asRefresh(t, w, first.RefreshToken, ""), 400, ErrInvalidGrant)
+	asWantError(t, asRefresh(t, w, first.RefreshToken, ""), 400, CodeInvalidGrant)
 }
 
 // RFC 6749 §4.1.2: the code lives CodeTTL (sim: 60 s) on the virtual clock.
@@ -491,7 +491,7 @@ func TestTokenCodeExpiry_RFC6749_4_1_2(t *testing.T) {
 				asWantTokens(t, r)
 				return
 			}
-			asWantError(t, r, 400, ErrInvalidGrant)
+			asWantError(t, r, 400, CodeInvalidGrant)
 			if e := asLastExchange(t, w, "/token"); !strings.Contains(e.Reason, "expired") {
 				t.Errorf("reason = %q, want it to say the code expired", e.Reason)
 			}
@@ -510,12 +510,12 @@ func TestTokenRedirectURIBinding_RFC6749_4_1_3(t *testing.T) {
 		code     string
 	}{
 		{"same", RedirectURI, RedirectURI, 200, ""},
-		{"missing at token endpoint", RedirectURI, "", 400, ErrInvalidRequest},
-		{"different", RedirectURI, AppOrigin + "/other", 400, ErrInvalidGrant},
-		{"trailing slash differs", RedirectURI, RedirectURI + "/", 400, ErrInvalidGrant},
+		{"missing at token endpoint", RedirectURI, "", 400, CodeInvalidRequest},
+		{"different", RedirectURI, AppOrigin + "/other", 400, CodeInvalidGrant},
+		{"trailing slash differs", RedirectURI, RedirectURI + "/", 400, CodeInvalidGrant},
 		{"implied at authorize, omitted at token", "", "", 200, ""},
 		{"implied at authorize, same at token", "", RedirectURI, 200, ""},
-		{"implied at authorize, different at token", "", AppOrigin + "/other", 400, ErrInvalidGrant},
+		{"implied at authorize, different at token", "", AppOrigin + "/other", 400, CodeInvalidGrant},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

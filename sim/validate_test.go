@@ -67,7 +67,7 @@ func TestValidateTyp(t *testing.T) {
 	w := newTestWorld(t)
 	login(t, w)
 	o := w.App().Present(APIAudience, http.MethodGet, "/api/profile", TokenID)
-	if o.Status != http.StatusUnauthorized || o.Error != ErrInvalidToken {
+	if o.Status != http.StatusUnauthorized || o.Error != CodeInvalidToken {
 		t.Fatalf("ID token at the API: %+v", o)
 	}
 	ev := apiLastAPIEvent(t, w)
@@ -268,7 +268,7 @@ func TestValidateAudience(t *testing.T) {
 	w := newTestWorld(t)
 	at, _ := login(t, w)
 	o := w.App().Present(APIBAudience, http.MethodGet, "/api/profile", TokenAccess)
-	if o.Status != http.StatusUnauthorized || o.Error != ErrInvalidToken || !strings.Contains(o.Reason, "audience") {
+	if o.Status != http.StatusUnauthorized || o.Error != CodeInvalidToken || !strings.Contains(o.Reason, "audience") {
 		t.Fatalf("token for A at B: %+v", o)
 	}
 	apiWant401(t, w, apiCall(t, w, ActorApp, http.MethodGet, apiProfileB, at), "billing", apiDescAud, "audience", APIBAudience)
