@@ -22,7 +22,7 @@ type API struct {
 	audience string // its own resource identifier: tokens must carry it in aud
 	realm    string
 	keys     *keySet
-	sigs     *sigCache    // serve mode only: signatures already verified (sigcache.go)
+	sigs     *sigCache    // hosted worlds only: signatures already verified (sigcache.go)
 	http     *http.Client // to the AS: JWKS and introspection
 
 	// explain names a presented token for the learner (at-2, rt-1, "an ID
@@ -36,7 +36,7 @@ type API struct {
 	orders   int
 
 	dpopSeen  dpopReplay // jti of accepted DPoP proofs (RFC 9449 §11.1)
-	dpopNonce *dpopNonce // its DPoP nonce, when the policy requires one (§9); shared with the AS on one origin (serve)
+	dpopNonce *dpopNonce // its DPoP nonce, when the policy requires one (§9); shared with the AS on one origin (Hosting)
 }
 
 type denied struct {
@@ -70,15 +70,6 @@ func APIPaths() []string {
 		if !slices.Contains(out, r.path) {
 			out = append(out, r.path)
 		}
-	}
-	return out
-}
-
-// Routes lists the API's endpoints as "METHOD /path (scope)".
-func Routes() []string {
-	var out []string
-	for _, r := range apiRoutes {
-		out = append(out, r.method+" "+r.path+" ("+r.scope+")")
 	}
 	return out
 }

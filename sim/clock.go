@@ -19,7 +19,7 @@ func Epoch() time.Time { return time.Date(2026, time.January, 15, 9, 0, 0, 0, ti
 type Clock struct {
 	mu  sync.Mutex
 	now time.Time
-	// run, when set, makes the clock move by itself (serve mode, see
+	// run, when set, makes the clock move by itself (a hosted world, see
 	// NewRunningClock): Now is now plus the time src has run since
 	// srcStart, times factor.
 	run *running

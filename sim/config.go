@@ -28,9 +28,9 @@ type Config struct {
 	Client   ClientKind
 	Storage  Storage
 	Topology Topology
-	// Serve, when set, makes a world for real HTTP clients: see
-	// ServeOptions. Only the OAuth topology can be served.
-	Serve *ServeOptions
+	// Hosting, when set, publishes the world at one real origin for real
+	// HTTP clients: see Hosting. Only the OAuth topology can be hosted.
+	Hosting *Hosting
 }
 
 // Resolve returns the configuration a world made from c runs with: the

@@ -58,7 +58,7 @@ type dpopKey struct {
 // newDPoPKey derives a P-256 key from r: the world's seeded entropy, so
 // that a seed always yields the same key and the same proofs. (Go's
 // ecdsa.GenerateKey ignores its reader since Go 1.26, so the scalar is drawn
-// here and rejected when out of range.) Serve mode must use crypto/rand.
+// here and rejected when out of range.) A hosted world must use crypto/rand.
 func newDPoPKey(r io.Reader) (*dpopKey, error) {
 	b := make([]byte, 32)
 	for range 64 {
@@ -553,7 +553,7 @@ func (r *dpopReplay) size() int {
 // dpopNonce is a server's current DPoP nonce (RFC 9449 §8, §9), drawn from
 // the world's entropy and renewed after dpopNonceLife. A client keeps one
 // nonce per origin, so servers that share an origin must share one
-// dpopNonce (serve mode's AS and API do; see serveSetup).
+// dpopNonce (a hosted world's AS and API do; see World.host).
 type dpopNonce struct {
 	mu     sync.Mutex
 	value  string

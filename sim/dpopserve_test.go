@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// DPoP in serve worlds, where real clients stamp proofs with their own
-// wall clock and reach the AS and the API at one configured origin.
+// DPoP in hosted worlds (Config.Hosting), where real clients stamp proofs
+// with their own wall clock and reach the AS and the API at one configured
+// origin.
 
 const dpopServeTestOrigin = "http://127.0.0.1:8080"
 
@@ -34,20 +35,21 @@ func (s *dpopServeTestSrc) add(d time.Duration) {
 	s.mu.Unlock()
 }
 
-// dpopServeTestWorld is a serve world at x60 with DPoP on and knobs set.
-func dpopServeTestWorld(t *testing.T, knobs ...string) (*World, *Server, *dpopServeTestSrc) {
+// dpopServeTestWorld is a hosted world at x60 with DPoP on and knobs set,
+// and its one origin as a handler: the API under /api/, the AS elsewhere,
+// each recorded as a host records it (World.Record).
+func dpopServeTestWorld(t *testing.T, knobs ...string) (*World, http.Handler, *dpopServeTestSrc) {
 	t.Helper()
 	src := &dpopServeTestSrc{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}
-	w, err := New(Config{Serve: &ServeOptions{Origin: dpopServeTestOrigin, Now: src.now, Speed: 60}})
+	w, err := New(Config{Hosting: &Hosting{Origin: dpopServeTestOrigin, Now: src.now, Speed: 60}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dpopTestSet(t, w, append([]string{"dpop", "true"}, knobs...)...)
-	srv, err := w.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w, srv, src
+	mux := http.NewServeMux()
+	mux.Handle("/", w.Record(ActorApp, ActorAS, w.AuthServer()))
+	mux.Handle("/api/", w.Record(ActorApp, ActorAPI, w.API()))
+	return w, mux, src
 }
 
 // dpopServeTestCall sends GET /api/orders with `Authorization: DPoP tok`

@@ -13,7 +13,7 @@ import (
 // and refuses a bound token without a proof from its key (§7).
 
 // serverURI is the URI of r as the server at origin sees it, for comparing
-// with a proof's htu (RFC 9449 §4.3 step 9). A serve world (fixed) knows
+// with a proof's htu (RFC 9449 §4.3 step 9). A hosted world (fixed) knows
 // the origin it is published at and compares against it: the Host header
 // is the client's to write, and a server that builds htu from it checks the
 // proof against whatever the sender claims (§11.1 wants proofs usable only
@@ -43,8 +43,8 @@ func (as *AuthServer) tokenProof(w http.ResponseWriter, r *http.Request) (string
 	}
 	// The proof's iat is the client's wall-clock time (§4.2), so it is
 	// checked against the clock's source, not the virtual time, which in a
-	// serve world runs xN and jumps (§4.3 step 11); in a lesson they are one.
-	req := dpopRequest{method: r.Method, uri: serverURI(as.issuer, as.env.serve, r), now: as.env.clock.Wall(), leeway: pol.Leeway}
+	// hosted world runs xN and jumps (§4.3 step 11); in a lesson they are one.
+	req := dpopRequest{method: r.Method, uri: serverURI(as.issuer, as.env.oneOrigin, r), now: as.env.clock.Wall(), leeway: pol.Leeway}
 	if pol.DPoPNonce {
 		req.nonce = as.dpopNonce.current(as.env, req.now)
 	}
@@ -191,7 +191,7 @@ func (api *API) dpopCredential(r *http.Request, body form, tok string) (apiCrede
 		return malformed("the token was sent by more than one method")
 	}
 	pol := api.env.policy()
-	req := dpopRequest{method: r.Method, uri: serverURI(api.issuer, api.env.serve, r), accessToken: tok, now: api.proofNow(), leeway: pol.Leeway}
+	req := dpopRequest{method: r.Method, uri: serverURI(api.issuer, api.env.oneOrigin, r), accessToken: tok, now: api.proofNow(), leeway: pol.Leeway}
 	if pol.DPoPNonce {
 		req.nonce = api.dpopNonce.current(api.env, req.now)
 	}

@@ -175,7 +175,7 @@ func (as *AuthServer) logoutError(w http.ResponseWriter, r *http.Request, reason
 }
 
 // allowsPostLogout reports whether uri is registered as one of the client's
-// post_logout_redirect_uris (exact match, §3), or, for serve mode's native
+// post_logout_redirect_uris (exact match, §3), or, for a hosted world's native
 // client, any loopback URI (RFC 8252 §7.3, as for its redirect URIs).
 func (c *clientReg) allowsPostLogout(uri string) bool {
 	if slices.Contains(c.postLogoutURIs, uri) {

@@ -61,3 +61,6 @@ var ErrUnknownPreset = errors.New("unknown preset")
 
 // ErrRaceTabs is returned by RaceRefresh for a tab count it cannot race.
 var ErrRaceTabs = fmt.Errorf("a race needs %d to %d tabs", MinRaceTabs, MaxRaceTabs)
+
+// ErrNotLoopback is why a client allowed any loopback redirect refuses one.
+var ErrNotLoopback = errors.New("not a loopback redirect URI")

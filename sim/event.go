@@ -65,7 +65,7 @@ type Log struct {
 	clock  *Clock
 	events []Event
 	// limit, when positive, bounds what the log keeps to about the last
-	// limit events (serve mode, which runs for hours: see keepLast);
+	// limit events (a hosted world, which runs for hours: see keepLast);
 	// dropped counts the events let go, so sequence numbers never repeat.
 	limit, dropped int
 }

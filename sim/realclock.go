@@ -40,10 +40,10 @@ func (r *running) advance(t time.Time) time.Time {
 	return t.Add(time.Duration(n) * time.Hour)
 }
 
-// Wall returns the time of the clock's source: for a running clock (serve
-// mode) the real time its factor and the jumps of Advance do not touch, for
+// Wall returns the time of the clock's source: for a running clock (a
+// hosted world) the real time its factor and the jumps of Advance do not touch, for
 // a manual clock (every lesson) the virtual time itself. Real clients stamp
-// DPoP proofs with their own wall clock (RFC 9449 §4.2 iat), so a serve
+// DPoP proofs with their own wall clock (RFC 9449 §4.2 iat), so a hosted
 // world checks proofs against Wall, not against a virtual time that runs
 // xN and jumps; a lesson's in-process client stamps them with the virtual
 // time, which Wall then is.
@@ -56,7 +56,7 @@ func (c *Clock) Wall() time.Time {
 	return c.now
 }
 
-// NewRunningClock returns a clock that moves by itself, for serve mode,
+// NewRunningClock returns a clock that moves by itself, for a hosted world,
 // where real clients expect time to pass: it starts at src() and runs
 // factor times as fast as src (1 is wall time when src is time.Now).
 // Advance still jumps it forward, which is what the admin endpoint does in

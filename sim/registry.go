@@ -55,7 +55,7 @@ type clientReg struct {
 	public       bool
 	secretHash   [32]byte // confidential clients only; compared in constant time
 	redirectURIs []string
-	anyLoopback  bool // serve mode's native client: any loopback port (RFC 8252 §7.3, see allowsRedirect)
+	anyLoopback  bool // a hosted world's native client: any loopback port (RFC 8252 §7.3, see allowsRedirect)
 	browser      bool // a public client that runs in a browser (a single-page app), not an installed app
 	// postLogoutURIs are its registered post_logout_redirect_uris
 	// (RP-Initiated Logout 1.0 §3; see allowsPostLogout).

@@ -15,7 +15,7 @@ import (
 // alg, the key's presence in the JWKS, iss, aud, exp, nbf and iat, the
 // denylist and any DPoP binding are checked on every request.
 //
-// Serve mode uses it, where real clients send thousands of requests.
+// A hosted world uses it (Hosting.CacheSignatures), where real clients send thousands of requests.
 // Lesson worlds do not, so that each call the learner watches performs
 // every check, the signature included.
 type sigCache struct {

@@ -19,8 +19,6 @@ type World struct {
 	app      *Client
 	fp       *FirstParty
 	attacker *Attacker
-
-	serveUsers []string // serve worlds: who can log in
 }
 
 // New makes a world from cfg, resolved by Config.Resolve.
@@ -31,17 +29,17 @@ func New(cfg Config) (*World, error) {
 	}
 	pol := *cfg.Policy
 
-	se := serveEnv{clock: NewClock(Epoch()), rand: newEntropy(cfg.Seed), issuer: Issuer, audience: APIAudience}
-	if cfg.Serve != nil {
+	se := hostedEnv{clock: NewClock(Epoch()), rand: newEntropy(cfg.Seed), issuer: Issuer, audience: APIAudience}
+	if cfg.Hosting != nil {
 		if cfg.Topology != TopologyOAuth {
-			return nil, fmt.Errorf("%w: only the oauth topology can be served", ErrBadConfig)
+			return nil, fmt.Errorf("%w: only the oauth topology can be hosted", ErrBadConfig)
 		}
-		if se, err = cfg.Serve.prepare(); err != nil {
+		if se, err = cfg.Hosting.prepare(); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
 		}
 	}
 	clock := se.clock
-	e := &env{clock: clock, log: newLog(clock), rand: se.rand, keys: se.keys, serve: cfg.Serve != nil, counters: &Counters{}, pol: pol}
+	e := &env{clock: clock, log: newLog(clock), rand: se.rand, keys: se.keys, oneOrigin: cfg.Hosting != nil, counters: &Counters{}, pol: pol}
 	w := &World{env: e, preset: cfg.Preset, topology: cfg.Topology}
 	w.wire = newWire(e.log, e.counters)
 	if cfg.Topology == TopologyFirstParty {
@@ -76,8 +74,8 @@ func New(cfg Config) (*World, error) {
 	for _, api := range []*API{w.api, w.apiB} {
 		api.explain = w.explain
 	}
-	if cfg.Serve != nil {
-		w.serveSetup(cfg.Serve)
+	if cfg.Hosting != nil {
+		w.host(cfg.Hosting)
 	}
 	return w, nil
 }

@@ -1,4 +1,4 @@
-package sim_test
+package serve_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -41,7 +42,7 @@ func (s *serveTestTime) add(d time.Duration) {
 
 type serveTestEnv struct {
 	world  *sim.World
-	srv    *sim.Server
+	srv    *serve.Server
 	origin string
 	time   *serveTestTime
 	plain  *http.Client // follows no redirects, like a test-driven browser
@@ -51,12 +52,12 @@ type serveTestEnv struct {
 // shuts it down gracefully when the test ends.
 func serveTestStart(t testing.TB, sets ...string) *serveTestEnv {
 	t.Helper()
-	return serveTestStartWith(t, sim.ServeOptions{}, sets...)
+	return serveTestStartWith(t, serve.Options{}, sets...)
 }
 
 // serveTestStartWith is serveTestStart with serve options (Origin and Now
 // are set here).
-func serveTestStartWith(t testing.TB, opts sim.ServeOptions, sets ...string) *serveTestEnv {
+func serveTestStartWith(t testing.TB, opts serve.Options, sets ...string) *serveTestEnv {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -65,19 +66,16 @@ func serveTestStartWith(t testing.TB, opts sim.ServeOptions, sets ...string) *se
 	origin := "http://" + l.Addr().String()
 	clk := &serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}
 	opts.Origin, opts.Now = origin, clk.Now
-	w, err := sim.New(sim.Config{Serve: &opts})
+	srv, err := serve.New(opts)
 	if err != nil {
-		t.Fatalf("sim.New: %v", err)
+		t.Fatalf("serve.New: %v", err)
 	}
+	w := srv.World()
 	for _, kv := range sets {
 		k, v, _ := strings.Cut(kv, "=")
 		if err := w.Set(k, v); err != nil {
 			t.Fatalf("Set(%s): %v", kv, err)
 		}
-	}
-	srv, err := w.NewServer()
-	if err != nil {
-		t.Fatal(err)
 	}
 	hs := srv.HTTPServer(nil)
 	done := make(chan error, 1)
@@ -144,7 +142,7 @@ func serveTestLogin(t *testing.T, e *serveTestEnv, authURL, username, password s
 
 func (e *serveTestEnv) advance(t *testing.T, by string) {
 	t.Helper()
-	resp, err := e.plain.PostForm(e.origin+sim.ServeClockPath, url.Values{"by": {by}})
+	resp, err := e.plain.PostForm(e.origin+serve.ClockPath, url.Values{"by": {by}})
 	if err != nil {
 		t.Fatalf("advance: %v", err)
 	}
@@ -198,7 +196,7 @@ func TestServeLibrariesEndToEnd(t *testing.T) {
 		t.Fatalf("token endpoint %q", provider.Endpoint().TokenURL)
 	}
 	cfg := &oauth2.Config{
-		ClientID:    sim.ClientCLI,
+		ClientID:    serve.ClientCLI,
 		Endpoint:    provider.Endpoint(),
 		RedirectURL: "http://127.0.0.1:49152/callback", // RFC 8252 §7.3: any port
 		Scopes:      []string{oidc.ScopeOpenID, "profile", "offline_access"},
@@ -248,7 +246,7 @@ func TestServeLibrariesEndToEnd(t *testing.T) {
 	if raw == "" {
 		t.Fatal("no id_token in the token response to an openid request")
 	}
-	idv := provider.Verifier(&oidc.Config{ClientID: sim.ClientCLI, Now: e.world.Clock().Now})
+	idv := provider.Verifier(&oidc.Config{ClientID: serve.ClientCLI, Now: e.world.Clock().Now})
 	idt, err := idv.Verify(ctx, raw)
 	if err != nil {
 		t.Fatalf("ID token verification: %v", err)
@@ -322,7 +320,7 @@ func TestServeLibrariesEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Exchange 3: %v", err)
 	}
-	resp, err := e.plain.PostForm(e.origin+"/revoke", url.Values{"token": {tok3.RefreshToken}, "token_type_hint": {"refresh_token"}, "client_id": {sim.ClientCLI}})
+	resp, err := e.plain.PostForm(e.origin+"/revoke", url.Values{"token": {tok3.RefreshToken}, "token_type_hint": {"refresh_token"}, "client_id": {serve.ClientCLI}})
 	if err != nil {
 		t.Fatalf("revoke: %v", err)
 	}
@@ -346,7 +344,7 @@ func TestServeConfidentialClient(t *testing.T) {
 	cfg := &oauth2.Config{
 		ClientID: sim.ClientWeb, ClientSecret: sim.DemoWebSecret,
 		Endpoint:    oauth2.Endpoint{AuthURL: e.origin + "/authorize", TokenURL: e.origin + "/token", AuthStyle: oauth2.AuthStyleInHeader},
-		RedirectURL: e.origin + sim.ServeCallbackPath,
+		RedirectURL: e.origin + serve.CallbackPath,
 		Scopes:      []string{"openid", "orders:read", "offline_access"},
 	}
 	loc, page := serveTestLogin(t, e, cfg.AuthCodeURL("s"), sim.DemoUser, sim.DemoPassword)
@@ -398,7 +396,7 @@ func TestServeIDTokenAlgs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cfg := &oauth2.Config{ClientID: sim.ClientCLI, Endpoint: provider.Endpoint(), RedirectURL: "http://[::1]:8765/cb",
+			cfg := &oauth2.Config{ClientID: serve.ClientCLI, Endpoint: provider.Endpoint(), RedirectURL: "http://[::1]:8765/cb",
 				Scopes: []string{oidc.ScopeOpenID, "profile"}}
 			verifier := oauth2.GenerateVerifier()
 			loc, page := serveTestLogin(t, e, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier), oidc.Nonce("n")), sim.DemoUser, sim.DemoPassword)
@@ -410,7 +408,7 @@ func TestServeIDTokenAlgs(t *testing.T) {
 				t.Fatal(err)
 			}
 			raw, _ := tok.Extra("id_token").(string)
-			idt, err := provider.Verifier(&oidc.Config{ClientID: sim.ClientCLI, Now: e.world.Clock().Now}).Verify(ctx, raw)
+			idt, err := provider.Verifier(&oidc.Config{ClientID: serve.ClientCLI, Now: e.world.Clock().Now}).Verify(ctx, raw)
 			if err != nil {
 				t.Fatalf("%s ID token: %v", alg, err)
 			}

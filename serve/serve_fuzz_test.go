@@ -1,4 +1,4 @@
-package sim_test
+package serve_test
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -17,13 +18,13 @@ import (
 // caller's POST to the admin endpoint.
 func FuzzServeHandler(f *testing.F) {
 	// A stopped time source: only the admin endpoint may move this clock.
-	w, srv := serveTestWorld(f, sim.ServeOptions{Now: (&serveTestTime{t: sim.Epoch()}).Now})
+	w, srv := serveTestWorld(f, serve.Options{Now: (&serveTestTime{t: sim.Epoch()}).Now})
 	form := "application/x-www-form-urlencoded"
 	f.Add("POST", "/authorize", "client_id=cli&redirect_uri=http://127.0.0.1:1/&response_type=code&code_challenge_method=S256&code_challenge=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", form, "username=alice&password=wonderland", false)
 	f.Add("POST", "/authorize", "", form, "client_id=cli&username=alice&password=x", false)
 	f.Add("GET", "/callback", "code=<script>&state=\"'", "", "", false)
-	f.Add("POST", sim.ServeClockPath, "by=1h", form, "by=2h", true)
-	f.Add("POST", sim.ServeClockPath, "", form, "by=99999999d", false)
+	f.Add("POST", serve.ClockPath, "by=1h", form, "by=2h", true)
+	f.Add("POST", serve.ClockPath, "", form, "by=99999999d", false)
 	f.Add("POST", "/token", "", form, "grant_type=refresh_token&refresh_token=x&client_id=cli", false)
 	f.Add("DELETE", "/api/orders", "access_token=x", "text/plain", "\x00\xff", false)
 	f.Add("GET", "/.well-known/openid-configuration", "", "", "", true)
@@ -56,7 +57,7 @@ func FuzzServeHandler(f *testing.F) {
 			}
 		}
 		moved := w.Clock().Now().After(t0)
-		if moved && (remote || r.URL.Path != sim.ServeClockPath || method != http.MethodPost) {
+		if moved && (remote || r.URL.Path != serve.ClockPath || method != http.MethodPost) {
 			t.Fatalf("%s %s from remote=%v moved the clock", method, path, remote)
 		}
 	})

@@ -1,8 +1,8 @@
-package sim
+package serve
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -13,31 +13,33 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tokensim/tokensim/sim"
 )
 
 // Paths serve mode adds to the AS's and API's own.
 const (
-	// ServeCallbackPath shows the authorization response to a person, for
+	// CallbackPath shows the authorization response to a person, for
 	// curl walk-throughs: the web client's registered redirect URI.
-	ServeCallbackPath = "/callback"
-	// ServeClockPath advances the virtual clock (POST, loopback callers
+	CallbackPath = "/callback"
+	// ClockPath advances the virtual clock (POST, loopback callers
 	// only), so that a demo can expire tokens without waiting.
-	ServeClockPath = "/sim/clock/advance"
-	// ServeClockNowPath reads the virtual clock (GET, loopback callers
+	ClockPath = "/sim/clock/advance"
+	// ClockNowPath reads the virtual clock (GET, loopback callers
 	// only), so that a script can tell how far a demo has jumped.
-	ServeClockNowPath = "/sim/clock"
+	ClockNowPath = "/sim/clock"
 )
 
-// ServeEndpoint is one endpoint a serve world answers at: what the banner
-// and the index page at / list.
-type ServeEndpoint struct {
+// Endpoint is one endpoint a server answers at: what the banner and the
+// index page at / list.
+type Endpoint struct {
 	Method, Path, What string
 }
 
-// ServeEndpoints lists serve mode's endpoints, in the order a walk-through
+// Endpoints lists the server's endpoints, in the order a walk-through
 // meets them.
-func ServeEndpoints() []ServeEndpoint {
-	return []ServeEndpoint{
+func Endpoints() []Endpoint {
+	return []Endpoint{
 		{"GET", "/.well-known/openid-configuration", "discovery (OpenID Connect Discovery 1.0)"},
 		{"GET", "/.well-known/oauth-authorization-server", "metadata (RFC 8414)"},
 		{"GET", "/jwks.json", "the AS's public keys (RFC 7517)"},
@@ -45,20 +47,20 @@ func ServeEndpoints() []ServeEndpoint {
 		{"POST", "/token", "authorization_code, refresh_token (RFC 6749 4.1.3, 6)"},
 		{"POST", "/revoke", "token revocation (RFC 7009)"},
 		{"GET", "/end_session", "RP-initiated logout: ends the AS session (OpenID Connect RP-Initiated Logout 1.0)"},
-		{"POST", "/introspect", "token introspection (RFC 7662), as client api / " + DemoAPISecret},
+		{"POST", "/introspect", "token introspection (RFC 7662), as client api / " + sim.DemoAPISecret},
 		{"GET", "/api/profile", "the API; scope profile"},
 		{"GET", "/api/orders", "the API; scope orders:read"},
 		{"POST", "/api/orders", "the API; scope orders:write"},
-		{"GET", ServeCallbackPath, "shows the authorization response (web's redirect URI)"},
-		{"GET", ServeClockNowPath, "the virtual time, as JSON (loopback callers only)"},
-		{"POST", ServeClockPath, "by=<duration>: advance the clock (loopback callers only)"},
+		{"GET", CallbackPath, "shows the authorization response (web's redirect URI)"},
+		{"GET", ClockNowPath, "the virtual time, as JSON (loopback callers only)"},
+		{"POST", ClockPath, "by=<duration>: advance the clock (loopback callers only)"},
 	}
 }
 
-// ServeEndpointList is ServeEndpoints as aligned lines, each with the
-// issuer's full URL and indent in front: the banner's and the index's list.
-func ServeEndpointList(issuer, indent string) string {
-	eps := ServeEndpoints()
+// EndpointList is Endpoints as aligned lines, each with the issuer's full
+// URL and indent in front: the banner's and the index's list.
+func EndpointList(issuer, indent string) string {
+	eps := Endpoints()
 	width := 0
 	for _, ep := range eps {
 		width = max(width, len(issuer+ep.Path))
@@ -70,28 +72,100 @@ func ServeEndpointList(issuer, indent string) string {
 	return b.String()
 }
 
-// Server serves a serve world (Config.Serve) over real HTTP: the AS at the
+// Server serves a hosted world (sim.Hosting) over real HTTP: the AS at the
 // origin's root, the API under /api/, and the demo pages. Every request is
 // recorded in the world's log as the same exchange event the in-memory
-// wire records, so the live view, `--format json` and the player read real
-// traffic exactly as they read a lesson.
+// wire records (sim.World.Record), so the live view, `--format json` and
+// the player read real traffic exactly as they read a lesson.
 type Server struct {
-	w       *World
+	w       *sim.World
+	opts    Options
+	as, api http.Handler  // the world's AS and API, recorded
+	browser http.Handler  // the AS, reached by a person's browser
+	page    http.Handler  // the callback page, recorded
 	changed chan struct{} // signalled when the log may have grown
 }
 
-// NewServer returns the world's HTTP handler. The world must have been made
-// with Config.Serve.
-func (w *World) NewServer() (*Server, error) {
-	if w.serveUsers == nil {
-		return nil, errors.New("serve: this world was not made for serving (Config.Serve is nil)")
-	}
-	return &Server{w: w, changed: make(chan struct{}, 1)}, nil
+// ClientCLI is the public native client a server registers: it may
+// redirect to any loopback IP literal on any port (RFC 8252 §7.3), which is
+// what command-line tools and OAuth libraries listening on an ephemeral
+// port need.
+const ClientCLI = "cli"
+
+// DefaultLogLimit keeps the last 10,000 events (tens of MB at most): far
+// more than a live view scrolls back through.
+const DefaultLogLimit = 10_000
+
+// User is one account that can log in; its name becomes the sub claim.
+type User struct{ Name, Password string }
+
+// Options configure a Server.
+type Options struct {
+	// Origin is "http://host:port", no trailing slash: the issuer, byte for
+	// byte (OIDC Discovery §4.3). The API lives on the same origin under
+	// /api/.
+	Origin string
+	// Preset is the policy preset; "" means sim.DefaultPreset.
+	Preset string
+	// Users can log in, listed in this order; empty means the demo user
+	// alice/wonderland.
+	Users []User
+	// Now is the clock's time source; nil means time.Now. Tests inject one.
+	Now func() time.Time
+	// Speed runs the clock this many times as fast as Now (0 means 1).
+	Speed int
+	// LogLimit bounds the event log to about the last LogLimit events
+	// (0 means DefaultLogLimit): a server runs for hours.
+	LogLimit int
+	// VerifyEveryRequest turns off the API's signature cache, so that every
+	// request pays for its RS256 verification, as in a lesson world: what
+	// the benchmarks compare against.
+	VerifyEveryRequest bool
 }
+
+// New makes a hosted world for o and its server. The world differs from a
+// lesson's as sim.Hosting says: real origin, running clock, crypto/rand
+// entropy, fresh keys.
+func New(o Options) (*Server, error) {
+	if o.Speed == 0 {
+		o.Speed = 1
+	}
+	if o.LogLimit <= 0 {
+		o.LogLimit = DefaultLogLimit
+	}
+	var users map[string]string
+	if len(o.Users) > 0 {
+		users = map[string]string{}
+		for _, u := range o.Users {
+			users[u.Name] = u.Password
+		}
+	}
+	w, err := sim.New(sim.Config{Preset: o.Preset, Hosting: &sim.Hosting{
+		Origin: o.Origin, Now: o.Now, Speed: o.Speed, Users: users,
+		LoopbackClient: ClientCLI,
+		WebRedirectURI: o.Origin + CallbackPath,
+		// The index page (RP-Initiated Logout 1.0 §3: registered, exact).
+		WebPostLogoutURI: o.Origin + "/",
+		LogLimit:         o.LogLimit,
+		CacheSignatures:  !o.VerifyEveryRequest, // real clients repeat their token with every call
+	}})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{w: w, opts: o, changed: make(chan struct{}, 1)}
+	s.as = w.Record(sim.ActorApp, sim.ActorAS, w.AuthServer())
+	s.api = w.Record(sim.ActorApp, sim.ActorAPI, w.API())
+	s.browser = w.Record(sim.ActorUser, sim.ActorAS, w.AuthServer())
+	s.page = w.Record(sim.ActorUser, sim.ActorApp, http.HandlerFunc(s.serveCallback))
+	return s, nil
+}
+
+// World is the world the server serves.
+func (s *Server) World() *sim.World { return s.w }
 
 // HTTPServer wraps s in an http.Server with serve mode's limits: every
 // timeout set (a slow or idle client cannot hold a connection forever:
-// Slowloris) and request headers capped. Bodies are capped at MaxBodyBytes
+// Slowloris) and request headers capped. Bodies are capped at sim.MaxBodyBytes
 // by ServeHTTP.
 func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
 	return &http.Server{
@@ -109,64 +183,28 @@ func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
 // the API or a demo page.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
-	case ServeClockPath:
+	case ClockPath:
 		s.serveClock(rw, r)
 		s.notify()
 		return
-	case ServeClockNowPath:
+	case ClockNowPath:
 		s.serveClockNow(rw, r)
 		return
 	case "/":
 		s.serveIndex(rw, r)
 		return
 	}
-	from, to, h := ActorApp, ActorAS, http.Handler(s.w.as)
+	h := s.as
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/api/"):
-		to, h = ActorAPI, s.w.api
+		h = s.api
 	case r.URL.Path == "/authorize" || r.URL.Path == "/end_session":
-		from = ActorUser // a browser: the user logs in, or out, at the AS
-	case r.URL.Path == ServeCallbackPath:
-		from, to, h = ActorUser, ActorApp, http.HandlerFunc(s.serveCallback)
+		h = s.browser // a browser: the user logs in, or out, at the AS
+	case r.URL.Path == CallbackPath:
+		h = s.page
 	}
-	var body []byte
-	tooLarge := false
-	if r.Body != nil {
-		var err error
-		body, err = io.ReadAll(http.MaxBytesReader(rw, r.Body, MaxBodyBytes))
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.As(err, &mbe):
-			tooLarge = true
-		case err != nil:
-			// The client went away mid-body: nothing to answer.
-			return
-		}
-	}
-	note := &annotation{}
-	r = r.WithContext(context.WithValue(r.Context(), annotationKey{}, note))
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	seq := s.w.wire.begin(from, to, r.Method, r.Host, r.URL.Path, r.URL.RequestURI(), r.Header, body)
-	cw := &captureWriter{rw: rw}
-	defer func() {
-		// A handler bug must not take the server down nor leave the
-		// exchange open (the live view waits for it): answer 500, record
-		// it, and keep serving.
-		if p := recover(); p != nil {
-			note.reason = fmt.Sprintf("internal error: %v", p)
-			if !cw.wrote {
-				http.Error(cw, "internal server error", http.StatusInternalServerError)
-			}
-		}
-		s.w.wire.finish(seq, note, cw.statusCode(), cw.recorded(), cw.body.Bytes())
-		s.notify()
-	}()
-	if tooLarge {
-		note.reason = "the request body is larger than 1 MiB"
-		http.Error(cw, "request body too large", http.StatusRequestEntityTooLarge)
-		return
-	}
-	h.ServeHTTP(cw, r)
+	h.ServeHTTP(rw, r)
+	s.notify()
 }
 
 func (s *Server) notify() {
@@ -182,14 +220,14 @@ func (s *Server) notify() {
 // delivered once its response is recorded, and the events its handler
 // caused (token.issued, reuse.detected…) come in the same batch, right
 // after it, unless a concurrent request still in flight holds them back.
-func (s *Server) Follow(ctx context.Context, fn func([]Event)) {
+func (s *Server) Follow(ctx context.Context, fn func([]sim.Event)) {
 	next := 0
 	deliver := func(final bool) {
 		evs := s.w.Log().Since(next)
 		n := len(evs)
 		if !final {
 			for i, e := range evs {
-				if e.Kind == KindExchange && e.Status == 0 {
+				if e.Kind == sim.KindExchange && e.Status == 0 {
 					n = i // still in flight: later events wait for it
 					break
 				}
@@ -212,47 +250,6 @@ func (s *Server) Follow(ctx context.Context, fn func([]Event)) {
 	}
 }
 
-// captureWriter passes the response through and keeps a copy for the log.
-type captureWriter struct {
-	rw     http.ResponseWriter
-	status int
-	header http.Header // a copy taken when the header was written
-	wrote  bool
-	body   bytes.Buffer
-}
-
-func (c *captureWriter) Header() http.Header { return c.rw.Header() }
-
-func (c *captureWriter) WriteHeader(code int) {
-	if c.wrote {
-		return
-	}
-	c.wrote, c.status, c.header = true, code, c.rw.Header().Clone()
-	c.rw.WriteHeader(code)
-}
-
-func (c *captureWriter) Write(p []byte) (int, error) {
-	c.WriteHeader(http.StatusOK)
-	if c.body.Len() < maxRecordedBody+1 {
-		c.body.Write(p[:min(len(p), maxRecordedBody+1-c.body.Len())])
-	}
-	return c.rw.Write(p)
-}
-
-func (c *captureWriter) statusCode() int {
-	if !c.wrote {
-		return http.StatusOK
-	}
-	return c.status
-}
-
-func (c *captureWriter) recorded() http.Header {
-	if !c.wrote {
-		return c.rw.Header().Clone()
-	}
-	return c.header
-}
-
 // serveClock is the admin endpoint: POST by=<duration> (form body or query)
 // jumps the virtual clock forward. It answers loopback callers only, even
 // when the server listens on another interface: moving the clock ends every
@@ -268,7 +265,7 @@ func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
 	if !s.loopbackOnly(rw, r) {
 		return
 	}
-	if o := r.Header.Get("Origin"); o != "" && o != s.w.as.issuer {
+	if o := r.Header.Get("Origin"); o != "" && o != s.w.Issuer() {
 		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "cross-origin request from " + o + ": the clock answers this server's own pages and command-line clients only"})
 		return
 	}
@@ -281,21 +278,12 @@ func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed", "error_description": "use POST"})
 		return
 	}
-	vals := r.URL.Query()
-	if body, err := readValues(rw, r); err == nil {
-		for k, vs := range body {
-			vals[k] = append(vals[k], vs...)
-		}
-	} else {
-		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": err.Error()})
-		return
-	}
-	f, err := singleValued(vals)
+	by, err := sim.SingleValue(rw, r, "by")
 	if err != nil {
 		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": err.Error()})
 		return
 	}
-	d, err := ParseDuration(f.get("by"))
+	d, err := sim.ParseDuration(by)
 	if err == nil && d <= 0 {
 		err = errors.New("by must be a positive duration")
 	}
@@ -306,7 +294,7 @@ func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "by=<duration> (90s, 15m, 1h, 2d): " + err.Error()})
 		return
 	}
-	writeJSON(rw, http.StatusOK, map[string]string{"advanced": FormatDuration(d), "now": s.w.Clock().Now().Format(time.RFC3339)})
+	writeJSON(rw, http.StatusOK, map[string]string{"advanced": sim.FormatDuration(d), "now": s.w.Clock().Now().Format(time.RFC3339)})
 }
 
 // loopbackOnly refuses, with 403, a caller that is not on this machine:
@@ -343,11 +331,11 @@ func (s *Server) serveIndex(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "use GET", http.StatusMethodNotAllowed)
 		return
 	}
-	iss := s.w.as.issuer
+	iss := s.w.Issuer()
 	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	rw.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = io.WriteString(rw, "tokensim serve: the simulator's authorization server and API, over real HTTP.\n\nIssuer   "+iss+
-		"\nAudience "+ServeAudience(iss)+"\n\nEndpoints\n"+ServeEndpointList(iss, "  "))
+		"\nAudience "+s.w.Audience()+"\n\nEndpoints\n"+EndpointList(iss, "  "))
 }
 
 var callbackTemplate = template.Must(template.New("callback").Parse(`<!doctype html>
@@ -370,17 +358,27 @@ var callbackTemplate = template.Must(template.New("callback").Parse(`<!doctype h
 // in, so that a curl walk-through can copy the code. A real client's
 // redirect URI is its own; this page stands in for the web client's.
 func (s *Server) serveCallback(rw http.ResponseWriter, r *http.Request) {
-	if !getOnly(rw, r) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		rw.Header().Set("Allow", "GET, HEAD")
+		sim.Note(r, r.Method+" is not allowed here", "")
+		http.Error(rw, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
 	q := r.URL.Query()
-	noteOf(r).summary = "the browser brings the authorization response back to the client's redirect URI"
+	sim.Note(r, "", "the browser brings the authorization response back to the client's redirect URI")
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.Header().Set("Referrer-Policy", "no-referrer") // the code must not leak in a Referer (RFC 9700 §4.2.4)
 	_ = callbackTemplate.Execute(rw, map[string]any{
 		"Code": q.Get("code"), "State": q.Get("state"), "Iss": q.Get("iss"),
 		"Error": q.Get("error"), "Description": q.Get("error_description"),
-		"Secret": DemoWebSecret, "Issuer": s.w.as.issuer, "Redirect": url.QueryEscape(s.w.as.issuer + ServeCallbackPath),
+		"Secret": sim.DemoWebSecret, "Issuer": s.w.Issuer(), "Redirect": url.QueryEscape(s.w.Issuer() + CallbackPath),
 	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	b, _ := json.Marshal(v)
+	_, _ = w.Write(b)
 }

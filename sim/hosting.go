@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -8,7 +9,6 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -16,48 +16,64 @@ import (
 	"time"
 )
 
-// ClientCLI is serve mode's public native client: it may redirect to any
-// loopback IP literal on any port (RFC 8252 §7.3), which is what command-
-// line tools and OAuth libraries listening on an ephemeral port need.
-const ClientCLI = "cli"
-
 // DemoWebSecret is the secret of the confidential demo client "web". It is
-// printed on purpose (serve mode's banner, the README): nothing here is real.
+// printed on purpose (a host's banner, the README): nothing here is real.
 const DemoWebSecret = webSecret
 
 // DemoAPISecret is the resource server's own secret, for the introspection
 // endpoint (RFC 7662 §2.1), printed for the same reason.
 const DemoAPISecret = apiSecret
 
-// ServeOptions makes a world that faces real clients over HTTP
-// (`tokensim serve`). Such a world differs from a lesson's in four ways, each
-// deliberate: its issuer is the real origin it listens on, its clock runs,
-// its entropy is crypto/rand and its signing keys are freshly generated,
-// because the committed demo keys' private halves are public. It is
-// therefore not a deterministic replay, and Config.Seed is ignored.
-type ServeOptions struct {
+// Hosting publishes a world at one real origin, for real HTTP clients
+// (`tokensim serve` is built on it). Such a world differs from
+// a lesson's in four ways, each deliberate: its issuer is the real origin
+// it is reached at, its clock is the host's (a running clock), its entropy
+// is crypto/rand and its signing keys are freshly generated, because the
+// committed demo keys' private halves are public. It is therefore not a
+// deterministic replay, and Config.Seed is ignored. Only the OAuth
+// topology can be hosted.
+type Hosting struct {
 	// Origin is "http://host:port", no trailing slash: the issuer, byte for
 	// byte (OIDC Discovery §4.3). The API lives on the same origin under
-	// /api/, and its audience is Origin+"/api".
+	// /api/, and its audience is Origin+"/api". DPoP proofs' htu is
+	// compared with it (RFC 9449 §4.3), and the AS and the API share one
+	// DPoP nonce, as a client keeps one per origin (§8, §9).
 	Origin string
-	// Users maps username to password; empty means the demo user
-	// alice/wonderland.
-	Users map[string]string
-	// Now is the clock's time source; nil means time.Now. Tests inject one.
+	// Now is the wall clock the world's clock runs from (NewRunningClock);
+	// nil means time.Now. DPoP proofs' iat is checked against it (RFC 9449
+	// §4.3 step 11): it is the clients' own clock, while the world's
+	// virtual time may run faster and jump.
 	Now func() time.Time
-	// Speed runs the clock this many times as fast as Now (0 means 1).
+	// Speed runs the world's clock this many times as fast as Now (0 means
+	// 1), so that lifetimes of minutes pass in seconds; at most
+	// MaxClockFactor.
 	Speed int
-	// LogLimit bounds the event log to about the last LogLimit events
-	// (0 means DefaultServeLogLimit): a server runs for hours, and a
-	// lesson's unbounded log would grow with every request.
+	// Users maps username to password; empty means the demo user
+	// alice/wonderland. Each name must pass CheckUserName.
+	Users map[string]string
+	// LoopbackClient, when set, registers a public native client with this
+	// client_id that may redirect to any loopback IP literal on any port
+	// (RFC 8252 §7.3): what command-line tools and OAuth libraries
+	// listening on an ephemeral port need.
+	LoopbackClient string
+	// WebRedirectURI and WebPostLogoutURI, when set, replace the
+	// confidential client web's registered redirect and post-logout
+	// redirect URIs (matched exactly: RFC 9700 §2.1, RP-Initiated Logout
+	// 1.0 §3) with pages the host serves. The single-page app client is
+	// not registered: its redirect URI is a simulated host no browser can
+	// reach.
+	WebRedirectURI, WebPostLogoutURI string
+	// LogLimit, when positive, bounds the event log to about the last
+	// LogLimit events: a server runs for hours, and a lesson's unbounded
+	// log would grow with every request.
 	LogLimit int
-	// VerifyEveryRequest turns off the API's signature cache (sigcache.go),
-	// so that every request pays for its RS256 verification, as in a
-	// lesson world: what the benchmarks compare against.
-	VerifyEveryRequest bool
+	// CacheSignatures makes the APIs remember the signatures they have
+	// verified (sigcache.go): real clients repeat their token with every
+	// call. A lesson world verifies every request.
+	CacheSignatures bool
 }
 
-// CheckUserName accepts a serve-mode user name: it becomes the sub claim
+// CheckUserName accepts a name for Hosting.Users: it becomes the sub claim
 // of the user's tokens, which OpenID Connect Core 1.0 §2 limits to 255
 // ASCII characters. Printable ones only, with no space (a name is typed on
 // a login form and printed in reasons) and no colon (--user name:password).
@@ -73,47 +89,36 @@ func CheckUserName(name string) error {
 	return nil
 }
 
-// DefaultServeLogLimit keeps the last 10,000 events (tens of MB at most):
-// far more than a live view scrolls back through.
-const DefaultServeLogLimit = 10_000
-
-// ServeAudience is the API's resource identifier in a serve world.
-func ServeAudience(origin string) string { return origin + "/api" }
-
-// serveEnv is what a serve world replaces in a lesson world's env.
-type serveEnv struct {
+// hostedEnv is what a hosted world replaces in a lesson world's env.
+type hostedEnv struct {
 	clock            *Clock
 	rand             *entropy
 	keys             map[Alg]SigningKey
 	issuer, audience string
 }
 
-func (o *ServeOptions) prepare() (serveEnv, error) {
-	u, err := url.Parse(o.Origin)
+func (h *Hosting) prepare() (hostedEnv, error) {
+	u, err := url.Parse(h.Origin)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
-		return serveEnv{}, fmt.Errorf("serve origin %q is not scheme://host:port with no path", o.Origin)
+		return hostedEnv{}, fmt.Errorf("origin %q is not scheme://host:port with no path", h.Origin)
 	}
-	for name, pw := range o.Users {
+	for name, pw := range h.Users {
 		if err := CheckUserName(name); err != nil {
-			return serveEnv{}, err
+			return hostedEnv{}, err
 		}
 		if pw == "" {
-			return serveEnv{}, fmt.Errorf("user %q: a user needs a non-empty password", name)
+			return hostedEnv{}, fmt.Errorf("user %q: a user needs a non-empty password", name)
 		}
 	}
-	speed := o.Speed
-	if speed == 0 {
-		speed = 1
-	}
-	clock, err := NewRunningClock(o.Now, speed)
+	clock, err := NewRunningClock(h.Now, cmp.Or(h.Speed, 1))
 	if err != nil {
-		return serveEnv{}, err
+		return hostedEnv{}, err
 	}
 	keys, err := freshKeys()
 	if err != nil {
-		return serveEnv{}, err
+		return hostedEnv{}, err
 	}
-	return serveEnv{clock: clock, rand: newCryptoEntropy(), keys: keys, issuer: o.Origin, audience: ServeAudience(o.Origin)}, nil
+	return hostedEnv{clock: clock, rand: newCryptoEntropy(), keys: keys, issuer: h.Origin, audience: h.Origin + "/api"}, nil
 }
 
 // freshKeys generates one key per algorithm from crypto/rand: an explicit
@@ -146,32 +151,36 @@ func freshKeys() (map[Alg]SigningKey, error) {
 	}, nil
 }
 
-// serveSetup registers serve mode's clients and users, and routes the
-// origin's host on the wire so that the API's own calls to the AS (JWKS,
+// host registers the host's clients and users, and routes the origin's
+// host on the wire so that the API's own calls to the AS (JWKS,
 // introspection) stay in-process and are recorded like any exchange.
-func (w *World) serveSetup(o *ServeOptions) {
+func (w *World) host(h *Hosting) {
 	as := w.as
-	grants := []string{"authorization_code", "refresh_token"}
-	as.clients[ClientCLI] = &clientReg{id: ClientCLI, public: true, anyLoopback: true, grants: grants, scopes: ScopesSupported()}
+	if h.LoopbackClient != "" {
+		grants := []string{"authorization_code", "refresh_token"}
+		as.clients[h.LoopbackClient] = &clientReg{id: h.LoopbackClient, public: true, anyLoopback: true, grants: grants, scopes: ScopesSupported()}
+	}
 	web := *as.clients[ClientWeb]
-	web.redirectURIs = []string{as.issuer + ServeCallbackPath}
-	web.postLogoutURIs = []string{as.issuer + "/"} // the index page (RP-Initiated Logout 1.0 §3: registered, exact)
+	if h.WebRedirectURI != "" {
+		web.redirectURIs = []string{h.WebRedirectURI}
+	}
+	if h.WebPostLogoutURI != "" {
+		web.postLogoutURIs = []string{h.WebPostLogoutURI}
+	}
 	as.clients[ClientWeb] = &web
 	delete(as.clients, ClientSPA) // its redirect URI is a simulated host no browser can reach
-	if len(o.Users) > 0 {
+	if len(h.Users) > 0 {
 		as.users = map[string]user{}
-		for name, pw := range o.Users {
-			h := sha256.Sum256([]byte(pw))
-			as.users[name] = user{sub: name, name: name, passwordHash: string(h[:])}
+		for name, pw := range h.Users {
+			sum := sha256.Sum256([]byte(pw))
+			as.users[name] = user{sub: name, name: name, passwordHash: string(sum[:])}
 		}
 	}
-	limit := o.LogLimit
-	if limit <= 0 {
-		limit = DefaultServeLogLimit
+	if h.LogLimit > 0 {
+		w.env.log.keepLast(h.LogLimit)
 	}
-	w.env.log.keepLast(limit)
-	if !o.VerifyEveryRequest {
-		w.api.sigs = newSigCache() // real clients repeat their token with every call
+	if h.CacheSignatures {
+		w.api.sigs = newSigCache()
 	}
 	// One origin, one nonce: a client keeps the last DPoP-Nonce per origin
 	// (RFC 9449 §8, §9), so an AS and an API with nonces of their own on the
@@ -179,8 +188,14 @@ func (w *World) serveSetup(o *ServeOptions) {
 	w.api.dpopNonce = as.dpopNonce
 	u, _ := url.Parse(as.issuer) // checked by prepare
 	w.wire.Handle(u.Host, ActorAS, as)
-	w.serveUsers = slices.Sorted(func(yield func(string) bool) {
-		for name := range as.users {
+}
+
+// Users lists the usernames that can log in, sorted.
+func (w *World) Users() []string {
+	w.as.mu.Lock()
+	defer w.as.mu.Unlock()
+	return slices.Sorted(func(yield func(string) bool) {
+		for name := range w.as.users {
 			if !yield(name) {
 				return
 			}
@@ -188,14 +203,11 @@ func (w *World) serveSetup(o *ServeOptions) {
 	})
 }
 
-// ServeUsers lists the usernames that can log in, sorted (serve worlds).
-func (w *World) ServeUsers() []string { return slices.Clone(w.serveUsers) }
-
 // Issuer is the world's issuer identifier.
 func (w *World) Issuer() string { return w.as.issuer }
 
-// ErrNotLoopback is why a client allowed any loopback redirect refuses one.
-var ErrNotLoopback = errors.New("not a loopback redirect URI")
+// Audience is the API's resource identifier: the aud its tokens carry.
+func (w *World) Audience() string { return w.api.audience }
 
 // checkLoopbackRedirect applies RFC 8252 §7.3 and §8.3: http, a loopback IP
 // literal (127.0.0.1 or [::1]), any port, any path, no fragment (RFC 6749

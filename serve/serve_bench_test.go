@@ -1,4 +1,4 @@
-package sim_test
+package serve_test
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/tokensim/tokensim/sim"
+	"github.com/tokensim/tokensim/serve"
 )
 
 // serveBenchGet runs GET url with the header set, in parallel, over
@@ -51,7 +51,7 @@ func BenchmarkServeAPI(b *testing.B) {
 // BenchmarkServeAPIVerifyEvery is BenchmarkServeAPI with the signature
 // cache off: every request verifies its RS256 signature, as in a lesson.
 func BenchmarkServeAPIVerifyEvery(b *testing.B) {
-	e := serveTestStartWith(b, sim.ServeOptions{VerifyEveryRequest: true})
+	e := serveTestStartWith(b, serve.Options{VerifyEveryRequest: true})
 	at, _ := serveTestTokens(b, e)
 	serveBenchGet(b, e.origin+"/api/orders", "Bearer "+at)
 }

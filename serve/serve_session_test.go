@@ -1,4 +1,4 @@
-package sim_test
+package serve_test
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -33,7 +34,7 @@ func TestServeASSession(t *testing.T) {
 	const verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 	redirect := "http://127.0.0.1:9/cb"
 	authURL := func(extra ...string) string {
-		q := url.Values{"response_type": {"code"}, "client_id": {sim.ClientCLI}, "redirect_uri": {redirect},
+		q := url.Values{"response_type": {"code"}, "client_id": {serve.ClientCLI}, "redirect_uri": {redirect},
 			"scope": {"openid profile"}, "state": {"st"}, "code_challenge": {sim.S256Challenge(verifier)}, "code_challenge_method": {"S256"}}
 		for i := 0; i+1 < len(extra); i += 2 {
 			q.Set(extra[i], extra[i+1])
@@ -64,7 +65,7 @@ func TestServeASSession(t *testing.T) {
 		t.Fatalf("first visit: %d, want the form", r.StatusCode)
 	}
 	signIn := e.time.Now()
-	form := url.Values{"response_type": {"code"}, "client_id": {sim.ClientCLI}, "redirect_uri": {redirect}, "scope": {"openid profile"},
+	form := url.Values{"response_type": {"code"}, "client_id": {serve.ClientCLI}, "redirect_uri": {redirect}, "scope": {"openid profile"},
 		"state": {"st"}, "code_challenge": {sim.S256Challenge(verifier)}, "code_challenge_method": {"S256"},
 		"username": {sim.DemoUser}, "password": {sim.DemoPassword}}
 	resp, err := browser.PostForm(e.origin+"/authorize", form)
@@ -90,7 +91,7 @@ func TestServeASSession(t *testing.T) {
 		t.Fatal("a live session: no code without the form")
 	}
 	tr, err := http.PostForm(e.origin+"/token", url.Values{"grant_type": {"authorization_code"}, "code": {code},
-		"redirect_uri": {redirect}, "code_verifier": {verifier}, "client_id": {sim.ClientCLI}})
+		"redirect_uri": {redirect}, "code_verifier": {verifier}, "client_id": {serve.ClientCLI}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sim_test
+package serve_test
 
 import (
 	"encoding/base64"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -58,7 +59,7 @@ func TestServeSignatureCache(t *testing.T) {
 	}
 
 	// With the cache off, each request verifies.
-	e = serveTestStartWith(t, sim.ServeOptions{VerifyEveryRequest: true})
+	e = serveTestStartWith(t, serve.Options{VerifyEveryRequest: true})
 	at, _ = serveTestTokens(t, e)
 	before = e.world.Counts().Verifications
 	for range 3 {

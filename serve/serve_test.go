@@ -1,4 +1,4 @@
-package sim_test
+package serve_test
 
 import (
 	"context"
@@ -16,24 +16,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
 )
 
 // serveTestWorld makes a serve world for handler-level tests (no socket).
-func serveTestWorld(t testing.TB, opts sim.ServeOptions) (*sim.World, *sim.Server) {
+func serveTestWorld(t testing.TB, opts serve.Options) (*sim.World, *serve.Server) {
 	t.Helper()
 	if opts.Origin == "" {
 		opts.Origin = "http://127.0.0.1:8080"
 	}
-	w, err := sim.New(sim.Config{Serve: &opts})
+	srv, err := serve.New(opts)
 	if err != nil {
-		t.Fatalf("sim.New: %v", err)
+		t.Fatalf("serve.New: %v", err)
 	}
-	srv, err := w.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w, srv
+	return srv.World(), srv
 }
 
 // serveTestDo sends one request straight to the handler, from remote.
@@ -80,10 +77,11 @@ func TestServeRunningClock(t *testing.T) {
 			t.Errorf("factor %d accepted", f)
 		}
 	}
-	w, err := sim.New(sim.Config{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:1", Now: src.Now, Speed: 10}})
+	srv, err := serve.New(serve.Options{Origin: "http://127.0.0.1:1", Now: src.Now, Speed: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
+	w := srv.World()
 	t0 := w.Clock().Now()
 	src.add(time.Minute)
 	if got := w.Clock().Elapsed(t0); got != 10*time.Minute {
@@ -91,30 +89,32 @@ func TestServeRunningClock(t *testing.T) {
 	}
 }
 
-// TestServeBadOptions: a serve world refuses an origin it could not be the
-// issuer of, bad users, and the first-party topology.
+// TestServeBadOptions: a hosted world refuses an origin it could not be the
+// issuer of, bad users, a bad speed, and the first-party topology.
 func TestServeBadOptions(t *testing.T) {
 	for _, c := range []sim.Config{
-		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080/"}},
-		{Serve: &sim.ServeOptions{Origin: "127.0.0.1:8080"}},
-		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080/x"}},
-		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{"bob": ""}}},
-		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{"a:b": "x"}}},
-		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{"bøb": "x"}}},
-		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: map[string]string{strings.Repeat("b", 256): "x"}}},
-		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Speed: -2}},
-		{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080"}, Topology: sim.TopologyFirstParty},
+		{Hosting: &sim.Hosting{Origin: "http://127.0.0.1:8080/"}},
+		{Hosting: &sim.Hosting{Origin: "127.0.0.1:8080"}},
+		{Hosting: &sim.Hosting{Origin: "http://127.0.0.1:8080/x"}},
+		{Hosting: &sim.Hosting{Origin: "http://127.0.0.1:8080", Users: map[string]string{"bob": ""}}},
+		{Hosting: &sim.Hosting{Origin: "http://127.0.0.1:8080", Users: map[string]string{"a:b": "x"}}},
+		{Hosting: &sim.Hosting{Origin: "http://127.0.0.1:8080", Users: map[string]string{"bøb": "x"}}},
+		{Hosting: &sim.Hosting{Origin: "http://127.0.0.1:8080", Users: map[string]string{strings.Repeat("b", 256): "x"}}},
+		{Hosting: &sim.Hosting{Origin: "http://127.0.0.1:8080", Speed: -2}},
+		{Hosting: &sim.Hosting{Origin: "http://127.0.0.1:8080"}, Topology: sim.TopologyFirstParty},
 	} {
 		if _, err := sim.New(c); !errors.Is(err, sim.ErrBadConfig) {
-			t.Errorf("%+v: err %v, want ErrBadConfig", *c.Serve, err)
+			t.Errorf("%+v: err %v, want ErrBadConfig", *c.Hosting, err)
 		}
 	}
-	w, err := sim.New(sim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.NewServer(); err == nil {
-		t.Fatal("a lesson world agreed to be served")
+	for _, o := range []serve.Options{
+		{Origin: "127.0.0.1:8080"},
+		{Origin: "http://127.0.0.1:8080", Users: []serve.User{{"bob", ""}}},
+		{Origin: "http://127.0.0.1:8080", Speed: -2},
+	} {
+		if _, err := serve.New(o); !errors.Is(err, sim.ErrBadConfig) {
+			t.Errorf("serve.New(%+v): err %v, want ErrBadConfig", o, err)
+		}
 	}
 }
 
@@ -135,8 +135,8 @@ func TestServeFreshKeys(t *testing.T) {
 		}
 		return out
 	}
-	_, a := serveTestWorld(t, sim.ServeOptions{})
-	_, b := serveTestWorld(t, sim.ServeOptions{})
+	_, a := serveTestWorld(t, serve.Options{})
+	_, b := serveTestWorld(t, serve.Options{})
 	ka, kb := jwks(a), jwks(b)
 	for _, alg := range sim.Algs() {
 		demo, err := sim.DemoKey(alg)
@@ -158,7 +158,7 @@ func TestServeFreshKeys(t *testing.T) {
 // (§8.3 NOT RECOMMENDED), and so is anything else, with an error page
 // rather than a redirect (RFC 6749 §4.1.2.1).
 func TestServeLoopbackRedirects(t *testing.T) {
-	_, srv := serveTestWorld(t, sim.ServeOptions{})
+	_, srv := serveTestWorld(t, serve.Options{})
 	challenge := strings.Repeat("a", 43)
 	try := func(redirect string) *httptest.ResponseRecorder {
 		q := url.Values{"response_type": {"code"}, "client_id": {"cli"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
@@ -202,8 +202,8 @@ func TestServeLoopbackRedirects(t *testing.T) {
 // TestServeClockEndpoint: POST by=<duration> advances the clock for
 // loopback callers only.
 func TestServeClockEndpoint(t *testing.T) {
-	w, srv := serveTestWorld(t, sim.ServeOptions{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
-	const target = "http://127.0.0.1:8080" + sim.ServeClockPath
+	w, srv := serveTestWorld(t, serve.Options{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
+	const target = "http://127.0.0.1:8080" + serve.ClockPath
 	form := "application/x-www-form-urlencoded"
 	t0 := w.Clock().Now()
 	for _, c := range []struct {
@@ -247,7 +247,7 @@ func TestServeClockEndpoint(t *testing.T) {
 // events the wire records, with the handler's reasons; a body over the
 // cap is refused with 413 before any handler reads it.
 func TestServeRecordsExchanges(t *testing.T) {
-	w, srv := serveTestWorld(t, sim.ServeOptions{})
+	w, srv := serveTestWorld(t, serve.Options{})
 	form := "application/x-www-form-urlencoded"
 	serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080/api/profile", serveTestLoopback, "", "")
 	serveTestDo(srv, http.MethodPost, "http://127.0.0.1:8080/token", serveTestLoopback, form, "grant_type=refresh_token&refresh_token=nope&client_id=cli")
@@ -448,7 +448,7 @@ func serveTestTokens(t testing.TB, e *serveTestEnv) (string, string) {
 // events, while sequence numbers and Len keep counting every event, so a
 // long-running server's memory does not grow with its traffic.
 func TestServeLogLimit(t *testing.T) {
-	w, srv := serveTestWorld(t, sim.ServeOptions{LogLimit: 100})
+	w, srv := serveTestWorld(t, serve.Options{LogLimit: 100})
 	for range 300 {
 		serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080/api/orders", serveTestLoopback, "", "")
 	}
@@ -484,7 +484,7 @@ func TestServeLogLimit(t *testing.T) {
 // connection (Slowloris); bodies are capped by the handler
 // (TestServeRecordsExchanges).
 func TestServeHTTPServerLimits(t *testing.T) {
-	_, srv := serveTestWorld(t, sim.ServeOptions{})
+	_, srv := serveTestWorld(t, serve.Options{})
 	hs := srv.HTTPServer(nil)
 	if hs.ReadHeaderTimeout <= 0 || hs.ReadTimeout <= 0 || hs.WriteTimeout <= 0 || hs.IdleTimeout <= 0 {
 		t.Fatalf("timeouts: read-header %s, read %s, write %s, idle %s", hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout, hs.IdleTimeout)
@@ -526,10 +526,10 @@ func TestServeRunningClockNoOverflow(t *testing.T) {
 // the server's or whose Sec-Fetch-Site is not same-origin/none (CSRF),
 // and still answers curl, which sends neither.
 func TestServeClockRefusesCrossSite(t *testing.T) {
-	w, srv := serveTestWorld(t, sim.ServeOptions{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
+	w, srv := serveTestWorld(t, serve.Options{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
 	t0 := w.Clock().Now()
 	post := func(hdr map[string]string) *httptest.ResponseRecorder {
-		r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:8080"+sim.ServeClockPath, strings.NewReader("by=1h"))
+		r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:8080"+serve.ClockPath, strings.NewReader("by=1h"))
 		r.RemoteAddr = serveTestLoopback
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		for k, v := range hdr {
@@ -571,12 +571,12 @@ func TestServeClockRefusesCrossSite(t *testing.T) {
 // TestServeIndexAndClockNow: GET / lists the issuer and the endpoints;
 // GET /sim/clock reads the virtual time, for loopback callers only.
 func TestServeIndexAndClockNow(t *testing.T) {
-	w, srv := serveTestWorld(t, sim.ServeOptions{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
+	w, srv := serveTestWorld(t, serve.Options{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
 	rec := serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080/", "203.0.113.7:5000", "", "")
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain") {
 		t.Fatalf("GET /: %d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
-	for _, want := range []string{"Issuer   http://127.0.0.1:8080\n", "POST  http://127.0.0.1:8080/token ", "GET   http://127.0.0.1:8080/api/orders ", sim.ServeClockPath} {
+	for _, want := range []string{"Issuer   http://127.0.0.1:8080\n", "POST  http://127.0.0.1:8080/token ", "GET   http://127.0.0.1:8080/api/orders ", serve.ClockPath} {
 		if !strings.Contains(rec.Body.String(), want) {
 			t.Errorf("GET / lacks %q:\n%s", want, rec.Body)
 		}
@@ -590,15 +590,15 @@ func TestServeIndexAndClockNow(t *testing.T) {
 	if err := w.Advance(90 * time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	rec = serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080"+sim.ServeClockNowPath, serveTestLoopback, "", "")
+	rec = serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080"+serve.ClockNowPath, serveTestLoopback, "", "")
 	var got struct{ Now time.Time }
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); rec.Code != http.StatusOK || err != nil || !got.Now.Equal(w.Clock().Now().Truncate(time.Second)) {
-		t.Fatalf("GET %s: %d %s (%v), want now %s", sim.ServeClockNowPath, rec.Code, rec.Body, err, w.Clock().Now())
+		t.Fatalf("GET %s: %d %s (%v), want now %s", serve.ClockNowPath, rec.Code, rec.Body, err, w.Clock().Now())
 	}
-	if rec := serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080"+sim.ServeClockNowPath, "203.0.113.7:5000", "", ""); rec.Code != http.StatusForbidden {
-		t.Errorf("GET %s from afar: %d, want 403", sim.ServeClockNowPath, rec.Code)
+	if rec := serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080"+serve.ClockNowPath, "203.0.113.7:5000", "", ""); rec.Code != http.StatusForbidden {
+		t.Errorf("GET %s from afar: %d, want 403", serve.ClockNowPath, rec.Code)
 	}
-	if rec := serveTestDo(srv, http.MethodPost, "http://127.0.0.1:8080"+sim.ServeClockNowPath, serveTestLoopback, "", ""); rec.Code != http.StatusMethodNotAllowed {
-		t.Errorf("POST %s: %d, want 405", sim.ServeClockNowPath, rec.Code)
+	if rec := serveTestDo(srv, http.MethodPost, "http://127.0.0.1:8080"+serve.ClockNowPath, serveTestLoopback, "", ""); rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST %s: %d, want 405", serve.ClockNowPath, rec.Code)
 	}
 }
