@@ -20,13 +20,16 @@ const RefreshCookie = "refresh_token"
 // POST /auth/refresh trades the cookie for a new access token (rotating the
 // cookie); POST /auth/logout revokes it. It runs on the same token store,
 // policies, events and reasons as the AS — only the vocabulary differs.
+//
+// The backend holds no token state of its own: it asks the AS (the methods
+// at the end of this file), which takes its own lock.
 type FirstParty struct {
-	as     *AuthServer
-	client *clientReg
+	env *env
+	as  *AuthServer
 }
 
-func newFirstParty(as *AuthServer) *FirstParty {
-	return &FirstParty{as: as, client: as.clients[ClientFirstParty]}
+func newFirstParty(e *env, as *AuthServer) *FirstParty {
+	return &FirstParty{env: e, as: as}
 }
 
 // firstPartyScope is what a first-party login grants: the app is its own
@@ -53,8 +56,6 @@ func (fp *FirstParty) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Body == nil {
 		r.Body = http.NoBody // handlers called directly, not through a server, may have none
 	}
-	fp.as.mu.Lock()
-	defer fp.as.mu.Unlock()
 	h(w, r)
 }
 
@@ -70,16 +71,7 @@ func (fp *FirstParty) login(w http.ResponseWriter, r *http.Request) {
 		fp.fail(w, r, newErr(400, CodeInvalidRequest, "the body must be JSON with username and password"))
 		return
 	}
-	u, ok := fp.as.users[creds.Username]
-	if !ok || !u.checkPassword(creds.Password) {
-		fp.fail(w, r, newErr(401, "invalid_credentials", "wrong username or password"))
-		return
-	}
-	now := fp.as.env.clock.Now()
-	fp.as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS, Summary: u.sub + " signed in with a password at the app's own backend"})
-	fam := fp.as.startFamily(fp.client.id, u.sub, firstPartyScope, now, now)
-	rt, _ := fp.as.newRefresh(fam, nil, false)
-	resp, e := fp.as.issue(fam, firstPartyScope, "", rt, "")
+	resp, e := fp.as.passwordLogin(creds.Username, creds.Password)
 	if e != nil {
 		fp.fail(w, r, e)
 		return
@@ -93,7 +85,7 @@ func (fp *FirstParty) refresh(w http.ResponseWriter, r *http.Request) {
 		fp.fail(w, r, newErr(401, CodeInvalidGrant, "no refresh cookie").because("the request carries no refresh cookie: the user must log in"))
 		return
 	}
-	resp, e := fp.as.refreshGrant(fp.client, form{"refresh_token": c.Value}, "")
+	resp, e := fp.as.cookieRefresh(c.Value)
 	if e != nil {
 		if e.status == http.StatusBadRequest {
 			e.status = http.StatusUnauthorized // the tutorial shape: 401 sends the page to the login screen
@@ -107,10 +99,7 @@ func (fp *FirstParty) refresh(w http.ResponseWriter, r *http.Request) {
 func (fp *FirstParty) logout(w http.ResponseWriter, r *http.Request) {
 	n := noteOf(r)
 	if c, err := r.Cookie(RefreshCookie); err == nil {
-		if rt, ok := fp.as.refresh[hashToken(c.Value)]; ok && !rt.fam.revoked() {
-			fp.as.revokeFamily(rt.fam, "the user logged out", true)
-			n.token, n.family = rt.label, rt.fam.label
-		}
+		n.token, n.family = fp.as.logoutRefresh(c.Value)
 	}
 	fp.setCookie(w, "", -1)
 	w.WriteHeader(http.StatusNoContent)
@@ -141,7 +130,7 @@ func (fp *FirstParty) fail(w http.ResponseWriter, r *http.Request, e *oauthError
 // cookieAge is how long the browser keeps the cookie: the policy's
 // longest refresh lifetime, so the AS, not the browser, decides expiry.
 func (fp *FirstParty) cookieAge() int {
-	pol := fp.as.env.policy()
+	pol := fp.env.policy()
 	d := pol.RefreshAbsolute
 	if d == 0 {
 		d = pol.RefreshIdle
@@ -223,4 +212,43 @@ func (a *Attacker) RideSession() Outcome {
 		}
 	}
 	return o
+}
+
+// The AS's side of the first-party backend: each method takes the AS's
+// lock, so that the backend never touches the AS's state itself.
+
+// passwordLogin signs a user in with a password at the app's own backend
+// and issues a family to the first-party client.
+func (as *AuthServer) passwordLogin(username, password string) (*tokenResponse, *oauthError) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	u, ok := as.users[username]
+	if !ok || !u.checkPassword(password) {
+		return nil, newErr(401, "invalid_credentials", "wrong username or password")
+	}
+	now := as.env.clock.Now()
+	as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS, Summary: u.sub + " signed in with a password at the app's own backend"})
+	fam := as.startFamily(ClientFirstParty, u.sub, firstPartyScope, now, now)
+	rt, _ := as.newRefresh(fam, nil, false)
+	return as.issue(fam, firstPartyScope, "", rt, "")
+}
+
+// cookieRefresh is the refresh grant for the refresh token a first-party
+// backend's cookie carries.
+func (as *AuthServer) cookieRefresh(rt string) (*tokenResponse, *oauthError) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	return as.refreshGrant(as.clients[ClientFirstParty], form{"refresh_token": rt}, "")
+}
+
+// logoutRefresh revokes the live family of refresh token v, access tokens
+// included, and returns the labels of the token and family it revoked.
+func (as *AuthServer) logoutRefresh(v string) (token, family string) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	if rt, ok := as.refresh[hashToken(v)]; ok && !rt.fam.revoked() {
+		as.revokeFamily(rt.fam, "the user logged out", true)
+		return rt.label, rt.fam.label
+	}
+	return "", ""
 }

@@ -156,6 +156,26 @@ func freshKeys() (map[Alg]SigningKey, error) {
 // introspection) stay in-process and are recorded like any exchange.
 func (w *World) host(h *Hosting) {
 	as := w.as
+	as.register(h)
+	if h.LogLimit > 0 {
+		w.env.log.keepLast(h.LogLimit)
+	}
+	if h.CacheSignatures {
+		w.api.sigs = newSigCache()
+	}
+	// One origin, one nonce: a client keeps the last DPoP-Nonce per origin
+	// (RFC 9449 §8, §9), so an AS and an API with nonces of their own on the
+	// same origin would each invalidate the other's on every response.
+	w.api.dpopNonce = as.dpopNonce
+	u, _ := url.Parse(as.issuer) // checked by prepare
+	w.wire.Handle(u.Host, ActorAS, as)
+}
+
+// register makes the AS's registrations a hosted world needs: its
+// clients, and its users. It runs before the world serves any request.
+func (as *AuthServer) register(h *Hosting) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
 	if h.LoopbackClient != "" {
 		grants := []string{"authorization_code", "refresh_token"}
 		as.clients[h.LoopbackClient] = &clientReg{id: h.LoopbackClient, public: true, anyLoopback: true, grants: grants, scopes: ScopesSupported()}
@@ -176,26 +196,17 @@ func (w *World) host(h *Hosting) {
 			as.users[name] = user{sub: name, name: name, passwordHash: string(sum[:])}
 		}
 	}
-	if h.LogLimit > 0 {
-		w.env.log.keepLast(h.LogLimit)
-	}
-	if h.CacheSignatures {
-		w.api.sigs = newSigCache()
-	}
-	// One origin, one nonce: a client keeps the last DPoP-Nonce per origin
-	// (RFC 9449 §8, §9), so an AS and an API with nonces of their own on the
-	// same origin would each invalidate the other's on every response.
-	w.api.dpopNonce = as.dpopNonce
-	u, _ := url.Parse(as.issuer) // checked by prepare
-	w.wire.Handle(u.Host, ActorAS, as)
 }
 
 // Users lists the usernames that can log in, sorted.
-func (w *World) Users() []string {
-	w.as.mu.Lock()
-	defer w.as.mu.Unlock()
+func (w *World) Users() []string { return w.as.userNames() }
+
+// userNames lists the usernames that can log in, sorted.
+func (as *AuthServer) userNames() []string {
+	as.mu.Lock()
+	defer as.mu.Unlock()
 	return slices.Sorted(func(yield func(string) bool) {
-		for name := range w.as.users {
+		for name := range as.users {
 			if !yield(name) {
 				return
 			}

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -143,3 +145,31 @@ const (
 
 // SessionStates lists the names a lesson may expect (a fresh slice).
 func SessionStates() []string { return []string{SessionActive, SessionEnded, SessionNone} }
+
+// adminRevoke is World.AdminRevoke, under the AS's lock.
+func (as *AuthServer) adminRevoke(sub string) int {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	n := 0
+	for _, f := range as.families {
+		if f.sub == sub && !f.revoked() {
+			as.revokeFamily(f, "an administrator revoked "+sub+"'s sessions", true)
+			n++
+		}
+	}
+	var live []*asSession
+	for _, s := range as.sessions {
+		if s.sub == sub && s.endedAt.IsZero() {
+			live = append(live, s)
+		}
+	}
+	// Map order is random; events must not be (one seed, one transcript).
+	slices.SortFunc(live, func(a, b *asSession) int { return a.authTime.Compare(b.authTime)*2 + strings.Compare(a.label, b.label) })
+	now := as.env.clock.Now()
+	for _, s := range live {
+		s.endedAt, s.endedWhy = now, "an administrator signed "+sub+" out everywhere"
+		as.env.emit(Event{Kind: KindASSessionEnded, From: ActorAS, Reason: "AS session " + s.label + " ended at " + when(now) + ": " + s.endedWhy,
+			Summary: "the next login shows the form"})
+	}
+	return n
+}

@@ -2,8 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -58,7 +56,7 @@ func New(cfg Config) (*World, error) {
 	}
 	w.app = newClient(e, w.wire, cfg.Client, cfg.Storage, &TokenStore{})
 	if cfg.Topology == TopologyFirstParty {
-		w.fp = newFirstParty(w.as)
+		w.fp = newFirstParty(e, w.as)
 		w.wire.HandlePrefix(HostApp, "/auth/", ActorAS, w.fp)
 		w.wire.HandlePrefix(HostApp, "/jwks.json", ActorAS, w.as)
 		w.wire.HandlePrefix(HostApp, "/api/", ActorAPI, w.api)
@@ -145,32 +143,7 @@ func (w *World) Set(knob, value string) error {
 // the user's sign-in sessions at the AS, so that no browser logs in again
 // silently (Keycloak's admin "Sign out" ends the user's sessions the same
 // way). It returns the number of families revoked.
-func (w *World) AdminRevoke(sub string) int {
-	w.as.mu.Lock()
-	defer w.as.mu.Unlock()
-	n := 0
-	for _, f := range w.as.families {
-		if f.sub == sub && !f.revoked() {
-			w.as.revokeFamily(f, "an administrator revoked "+sub+"'s sessions", true)
-			n++
-		}
-	}
-	var live []*asSession
-	for _, s := range w.as.sessions {
-		if s.sub == sub && s.endedAt.IsZero() {
-			live = append(live, s)
-		}
-	}
-	// Map order is random; events must not be (one seed, one transcript).
-	slices.SortFunc(live, func(a, b *asSession) int { return a.authTime.Compare(b.authTime)*2 + strings.Compare(a.label, b.label) })
-	now := w.env.clock.Now()
-	for _, s := range live {
-		s.endedAt, s.endedWhy = now, "an administrator signed "+sub+" out everywhere"
-		w.env.emit(Event{Kind: KindASSessionEnded, From: ActorAS, Reason: "AS session " + s.label + " ended at " + when(now) + ": " + s.endedWhy,
-			Summary: "the next login shows the form"})
-	}
-	return n
-}
+func (w *World) AdminRevoke(sub string) int { return w.as.adminRevoke(sub) }
 
 // explain names a token for reasons: one the AS issued, or one the
 // attacker forged.
