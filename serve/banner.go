@@ -160,7 +160,7 @@ func (s *Server) Guide() string {
 	p("  4. Let the access token expire (lifetime %s, so jump %s)", lifetime(pol.AccessTTL, speed), sim.FormatDuration(ttl))
 	p("     curl -s -X POST %s%s -d by=%s", iss, ClockPath, sim.FormatDuration(ttl))
 	// Steps 5 and 6 follow the policy: a response without rotation carries
-	// no refresh token (sim/rotation.go), and Entra's rotation leaves the
+	// no refresh token (sim/as_rotation.go), and Entra's rotation leaves the
 	// old one valid (Policy.RotationKeepsOld).
 	switch {
 	case !pol.Rotation:

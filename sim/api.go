@@ -22,7 +22,7 @@ type API struct {
 	audience string // its own resource identifier: tokens must carry it in aud
 	realm    string
 	keys     *keySet
-	sigs     *sigCache    // hosted worlds only: signatures already verified (sigcache.go)
+	sigs     *sigCache    // hosted worlds only: signatures already verified (api_sigcache.go)
 	http     *http.Client // to the AS: JWKS and introspection
 
 	// explain names a presented token for the learner (at-2, rt-1, "an ID

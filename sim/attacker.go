@@ -50,7 +50,7 @@ type Attacker struct {
 	access  string
 	refresh string
 	forged  []string    // the tokens it made, in order: forged-1, forged-2…
-	proof   string      // a DPoP proof captured with the access token (dpopclient.go)
+	proof   string      // a DPoP proof captured with the access token (dpop_client.go)
 	dpop    *dpopHolder // its own DPoP key, made on first use
 }
 

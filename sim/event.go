@@ -26,7 +26,7 @@ const (
 	KindForgeFailed   EventKind = "forge.failed"
 	KindClientNote    EventKind = "client.decision" // what the app decided and why (refresh now, give up, …)
 	KindSessionEnded  EventKind = "session.ended"   // the app lost its tokens: the user must log in again
-	// The AS's own sign-in session (session.go), the layer between the
+	// The AS's own sign-in session (as_session.go), the layer between the
 	// app's state and the tokens.
 	KindASSession      EventKind = "as_session.started" // the AS set its session cookie at sign-in
 	KindASSessionUsed  EventKind = "as_session.used"    // /authorize answered from the session, without the form

@@ -68,7 +68,7 @@ type Hosting struct {
 	// log would grow with every request.
 	LogLimit int
 	// CacheSignatures makes the APIs remember the signatures they have
-	// verified (sigcache.go): real clients repeat their token with every
+	// verified (api_sigcache.go): real clients repeat their token with every
 	// call. A lesson world verifies every request.
 	CacheSignatures bool
 }

@@ -26,7 +26,7 @@ type Snapshot struct {
 	// holds none (RFC 9449; the private half never leaves the app).
 	DPoPKey string `json:"dpop_key,omitempty"`
 	// ASSession is the AS sign-in session the user's browser holds a
-	// cookie for; nil when it holds none (session.go).
+	// cookie for; nil when it holds none (as_session.go).
 	ASSession *SessionView `json:"as_session,omitempty"`
 }
 

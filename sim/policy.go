@@ -72,7 +72,7 @@ type Policy struct {
 	Validation       Flaws // the API's validation profile: hardened (none) or the flaws of a vulnerable one
 	DPoP             bool  // the app proves possession of a key pair; the AS binds tokens to it, the API checks proofs (RFC 9449)
 	DPoPNonce        bool  // AS and API require their DPoP nonce in every proof (RFC 9449 §8, §9)
-	// The AS's own sign-in session (session.go): the cookie that makes the
+	// The AS's own sign-in session (as_session.go): the cookie that makes the
 	// next login silent (OIDC Core §3.1.2.3 lets the AS skip the form).
 	SessionIdle          time.Duration // the AS session ends after this long without activity at /authorize; 0 = none
 	SessionMax           time.Duration // the AS session ends this long after sign-in, whatever the activity; 0 = none

@@ -226,7 +226,7 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // begin records a request as it reaches its server: the exchange event is
 // emitted now, so that it sorts before the state changes the request
 // causes, and completed by finish. The wire and the socket recorder
-// (World.Record, socket.go) share it, so both record exchanges identically.
+// (World.Record, hosting_record.go) share it, so both record exchanges identically.
 func (w *Wire) begin(from, to Actor, method, host, path, target string, header http.Header, body []byte) int {
 	seq := w.log.emit(Event{
 		Kind: KindExchange, From: from, To: to,

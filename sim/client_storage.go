@@ -42,7 +42,7 @@ type TokenStore struct {
 	refresh   string
 	id        string
 	tokenType string      // the access token's token_type: Bearer, or DPoP when it is bound (RFC 9449 §5)
-	dpop      *dpopHolder // the app's DPoP key; it outlives the tokens (dpopclient.go)
+	dpop      *dpopHolder // the app's DPoP key; it outlives the tokens (dpop_client.go)
 	flight    *flight     // a refresh in progress, for single-flight
 }
 
