@@ -216,7 +216,7 @@ func (v *validator) feasibility() {
 	topology := sim.Topology(orDefault(sc.Topology, string(sim.TopologyOAuth)))
 	storage := sim.Storage(sc.Storage)
 	if storage == "" {
-		storage = sim.DefaultStorage(sim.ClientKind(orDefault(sc.Client, string(sim.KindSPA))), topology)
+		storage = topology.DefaultStorage(sim.ClientKind(orDefault(sc.Client, string(sim.KindSPA))))
 	}
 	for i, st := range sc.Steps {
 		n := i + 1
@@ -226,13 +226,13 @@ func (v *validator) feasibility() {
 			if st.Params["prompt"] != "" || st.Params["max_age"] != "" {
 				// prompt and max_age talk to the AS's session (OIDC Core
 				// §3.1.2.1): the engine says where there is one.
-				if err := sim.ASSessionIn(topology); err != nil {
+				if err := topology.CheckASSession(); err != nil {
 					v.errAt(st.Pos, "step %d: login with prompt or max_age: %v", n, err)
 				}
 			}
 		case "call", "refresh", "present", "refresh-with", "race":
 			if st.Do == "race" {
-				if err := sim.RaceIn(topology); err != nil {
+				if err := topology.CheckRace(); err != nil {
 					v.errAt(st.Pos, "step %d: race: %v", n, err)
 				}
 			}
@@ -276,7 +276,7 @@ func (v *validator) feasibility() {
 			atk["access"] = true
 		case "end-session", "attacker.silent-login":
 			// The engine's rule: only a world with an AS has its session.
-			if err := sim.ASSessionIn(topology); err != nil {
+			if err := topology.CheckASSession(); err != nil {
 				v.errAt(st.Pos, "step %d: %s: %v", n, st.Do, err)
 			}
 			if st.Do == "attacker.silent-login" {

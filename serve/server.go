@@ -278,7 +278,7 @@ func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed", "error_description": "use POST"})
 		return
 	}
-	by, err := sim.SingleValue(rw, r, "by")
+	by, err := s.w.SingleValue(rw, r, "by")
 	if err != nil {
 		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": err.Error()})
 		return
@@ -360,12 +360,12 @@ var callbackTemplate = template.Must(template.New("callback").Parse(`<!doctype h
 func (s *Server) serveCallback(rw http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		rw.Header().Set("Allow", "GET, HEAD")
-		sim.Note(r, r.Method+" is not allowed here", "")
+		s.w.Note(r, r.Method+" is not allowed here", "")
 		http.Error(rw, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
 	q := r.URL.Query()
-	sim.Note(r, "", "the browser brings the authorization response back to the client's redirect URI")
+	s.w.Note(r, "", "the browser brings the authorization response back to the client's redirect URI")
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.Header().Set("Referrer-Policy", "no-referrer") // the code must not leak in a Referer (RFC 9700 §4.2.4)

@@ -58,10 +58,10 @@ const (
 	ProfileVulnerable = "vulnerable"
 )
 
-// VulnerableFlaws is the vulnerable profile: every flaw but
+// vulnerableFlaws is the vulnerable profile: every flaw but
 // FlawNoSignatureCheck. That one lets any token in and would hide what the
 // others teach, so it is switched on by name only.
-func VulnerableFlaws() Flaws { return Flaws(flawEnd-1) &^ Flaws(FlawNoSignatureCheck) }
+func vulnerableFlaws() Flaws { return Flaws(flawEnd-1) &^ Flaws(FlawNoSignatureCheck) }
 
 var flawNames = map[Flaw]string{
 	FlawNoAlgAllowlist:   "no-alg-allowlist",
@@ -119,12 +119,12 @@ func (fs Flaws) Has(f Flaw) bool { return fs&Flaws(f) != 0 }
 func (fs Flaws) Hardened() bool { return fs == 0 }
 
 // String writes the profile as the knob accepts it: "hardened",
-// "vulnerable" (VulnerableFlaws), or the flaws' names joined by commas.
+// "vulnerable" (vulnerableFlaws), or the flaws' names joined by commas.
 func (fs Flaws) String() string {
 	switch fs {
 	case 0:
 		return ProfileHardened
-	case VulnerableFlaws():
+	case vulnerableFlaws():
 		return ProfileVulnerable
 	}
 	var names []string
@@ -139,14 +139,14 @@ func (fs Flaws) String() string {
 // Len is the number of flaws in the profile.
 func (fs Flaws) Len() int { return bits.OnesCount16(uint16(fs)) }
 
-// ParseFlaws reads a profile: "hardened", "vulnerable", or flaw names
+// parseFlaws reads a profile: "hardened", "vulnerable", or flaw names
 // separated by commas ("no-alg-allowlist,key-as-bytes").
-func ParseFlaws(s string) (Flaws, error) {
+func parseFlaws(s string) (Flaws, error) {
 	switch strings.TrimSpace(s) {
 	case ProfileHardened:
 		return 0, nil
 	case ProfileVulnerable:
-		return VulnerableFlaws(), nil
+		return vulnerableFlaws(), nil
 	}
 	var fs Flaws
 	for part := range strings.SplitSeq(s, ",") {

@@ -16,27 +16,22 @@ type AccessClaims struct {
 	ClientID string           `json:"client_id"`
 	Scope    string           `json:"scope,omitempty"` // space-delimited (RFC 9068 §2.2.3)
 	AuthTime *jwt.NumericDate `json:"auth_time,omitempty"`
-	Cnf      *Confirmation    `json:"cnf,omitempty"`
+	Cnf      *cnfClaim        `json:"cnf,omitempty"`
 }
 
-// Confirmation binds a token to a key (RFC 9449 §6.1).
-type Confirmation struct {
+// cnfClaim binds a token to a key (RFC 9449 §6.1).
+type cnfClaim struct {
 	JKT string `json:"jkt"`
 }
 
-// IDClaims are an OpenID Connect ID token's claims (OIDC Core §2).
-type IDClaims struct {
+// idClaims are an OpenID Connect ID token's claims (OIDC Core §2).
+type idClaims struct {
 	jwt.RegisteredClaims
 	AuthTime *jwt.NumericDate `json:"auth_time,omitempty"`
 	Nonce    string           `json:"nonce,omitempty"`
 	AtHash   string           `json:"at_hash,omitempty"`
 	Name     string           `json:"name,omitempty"`
 }
-
-// TypAccessToken is the JWT typ of an access token (RFC 9068 §2.1); resource
-// servers must refuse any other, which is what stops an ID token being used
-// as an access token (RFC 8725 §3.11).
-const TypAccessToken = "at+jwt"
 
 // signingKey returns the key for the algorithm in force.
 func (as *AuthServer) signingKey() (SigningKey, error) {
@@ -85,7 +80,7 @@ func (as *AuthServer) mintAccess(fam *family, scope, jkt string) (string, *acces
 	}
 	bound := ""
 	if jkt != "" {
-		claims.Cnf = &Confirmation{JKT: jkt}
+		claims.Cnf = &cnfClaim{JKT: jkt}
 		bound = ", bound to DPoP key " + shortJKT(jkt) + " (cnf.jkt)"
 	}
 	s, err := as.sign(claims, TypAccessToken)
@@ -105,7 +100,7 @@ func (as *AuthServer) mintAccess(fam *family, scope, jkt string) (string, *acces
 // and leaves nonce out.
 func (as *AuthServer) mintID(fam *family, nonce, accessToken string) (string, error) {
 	now := as.env.clock.Now()
-	claims := IDClaims{
+	claims := idClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    as.issuer,
 			Subject:   fam.sub,

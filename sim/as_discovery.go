@@ -57,7 +57,7 @@ func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		ResponseTypesSupported:            []string{"code"},
 		SubjectTypesSupported:             []string{"public"},
 		IDTokenSigningAlgValuesSupported:  []string{string(RS256), string(ES256), string(EdDSA)}, // must include RS256
-		ScopesSupported:                   ScopesSupported(),
+		ScopesSupported:                   scopesSupported(),
 		ClaimsSupported:                   []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name"},
 		GrantTypesSupported:               []string{"authorization_code", "refresh_token"},
 		TokenEndpointAuthMethods:          []string{"client_secret_basic", "client_secret_post", "none"},

@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// RefreshCookie is the name of the first-party backend's refresh-token
+// refreshCookieName is the name of the first-party backend's refresh-token
 // cookie.
-const RefreshCookie = "refresh_token"
+const refreshCookieName = "refresh_token"
 
 // FirstParty is an app's own token backend, the shape most tutorials build:
 // POST /auth/login with username and password returns an access token and
@@ -80,7 +80,7 @@ func (fp *FirstParty) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (fp *FirstParty) refresh(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(RefreshCookie)
+	c, err := r.Cookie(refreshCookieName)
 	if err != nil || c.Value == "" {
 		fp.fail(w, r, newErr(401, CodeInvalidGrant, "no refresh cookie").because("the request carries no refresh cookie: the user must log in"))
 		return
@@ -98,7 +98,7 @@ func (fp *FirstParty) refresh(w http.ResponseWriter, r *http.Request) {
 
 func (fp *FirstParty) logout(w http.ResponseWriter, r *http.Request) {
 	n := noteOf(r)
-	if c, err := r.Cookie(RefreshCookie); err == nil {
+	if c, err := r.Cookie(refreshCookieName); err == nil {
 		n.token, n.family = fp.as.logoutRefresh(c.Value)
 	}
 	fp.setCookie(w, "", -1)
@@ -145,7 +145,7 @@ func (fp *FirstParty) cookieAge() int {
 // Secure (HTTPS only), SameSite=Strict (not sent on cross-site requests),
 // scoped to /auth so that API requests never carry it.
 func (fp *FirstParty) setCookie(w http.ResponseWriter, v string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: RefreshCookie, Value: v, Path: "/auth", MaxAge: maxAge,
+	http.SetCookie(w, &http.Cookie{Name: refreshCookieName, Value: v, Path: "/auth", MaxAge: maxAge,
 		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
 }
 
@@ -162,7 +162,7 @@ func (c *Client) firstParty() {
 func (c *Client) refreshCookie() string {
 	u, _ := url.Parse(AppOrigin + "/auth/refresh")
 	for _, k := range c.jar.Cookies(u) {
-		if k.Name == RefreshCookie {
+		if k.Name == refreshCookieName {
 			return k.Value
 		}
 	}

@@ -7,17 +7,17 @@ import (
 // introspection is an RFC 7662 §2.2 response. Inactive responses carry
 // "active":false and nothing else (§2.2), hence the omitempty everywhere.
 type introspection struct {
-	Active    bool          `json:"active"`
-	Scope     string        `json:"scope,omitempty"`
-	ClientID  string        `json:"client_id,omitempty"`
-	TokenType string        `json:"token_type,omitempty"`
-	Exp       int64         `json:"exp,omitempty"`
-	Iat       int64         `json:"iat,omitempty"`
-	Sub       string        `json:"sub,omitempty"`
-	Aud       string        `json:"aud,omitempty"`
-	Iss       string        `json:"iss,omitempty"`
-	Jti       string        `json:"jti,omitempty"`
-	Cnf       *Confirmation `json:"cnf,omitempty"`
+	Active    bool      `json:"active"`
+	Scope     string    `json:"scope,omitempty"`
+	ClientID  string    `json:"client_id,omitempty"`
+	TokenType string    `json:"token_type,omitempty"`
+	Exp       int64     `json:"exp,omitempty"`
+	Iat       int64     `json:"iat,omitempty"`
+	Sub       string    `json:"sub,omitempty"`
+	Aud       string    `json:"aud,omitempty"`
+	Iss       string    `json:"iss,omitempty"`
+	Jti       string    `json:"jti,omitempty"`
+	Cnf       *cnfClaim `json:"cnf,omitempty"`
 }
 
 // serveIntrospect is the introspection endpoint (RFC 7662 §2). Callers must
@@ -68,7 +68,7 @@ func (as *AuthServer) introspect(caller *clientReg, v string) (introspection, st
 	}
 	if at.jkt != "" {
 		// RFC 9449 §6.2: the resource server learns the binding here.
-		in.TokenType, in.Cnf = TokenTypeDPoP, &Confirmation{JKT: at.jkt}
+		in.TokenType, in.Cnf = TokenTypeDPoP, &cnfClaim{JKT: at.jkt}
 	}
 	return in, "", at.label
 }

@@ -44,8 +44,8 @@ const (
 	apiSecret = "api-secret"
 )
 
-// ScopesSupported lists every scope the AS knows (a fresh slice each call).
-func ScopesSupported() []string {
+// scopesSupported lists every scope the AS knows (a fresh slice each call).
+func scopesSupported() []string {
 	return []string{"openid", "profile", "email", "orders:read", "orders:write", "offline_access"}
 }
 
@@ -87,11 +87,11 @@ func defaultClients() map[string]*clientReg {
 	grants := []string{"authorization_code", "refresh_token"}
 	return map[string]*clientReg{
 		ClientSPA: {id: ClientSPA, public: true, browser: true, redirectURIs: []string{RedirectURI}, postLogoutURIs: []string{PostLogoutRedirectURI},
-			grants: grants, scopes: ScopesSupported()},
+			grants: grants, scopes: scopesSupported()},
 		ClientWeb: {id: ClientWeb, secretHash: sha256.Sum256([]byte(webSecret)), redirectURIs: []string{RedirectURI},
-			postLogoutURIs: []string{PostLogoutRedirectURI}, grants: grants, scopes: ScopesSupported()},
+			postLogoutURIs: []string{PostLogoutRedirectURI}, grants: grants, scopes: scopesSupported()},
 		ClientAPI:        {id: ClientAPI, secretHash: sha256.Sum256([]byte(apiSecret)), resource: true},
-		ClientFirstParty: {id: ClientFirstParty, public: true, grants: []string{"refresh_token"}, scopes: ScopesSupported()},
+		ClientFirstParty: {id: ClientFirstParty, public: true, grants: []string{"refresh_token"}, scopes: scopesSupported()},
 	}
 }
 
@@ -100,10 +100,16 @@ type user struct {
 	sub, name, passwordHash string
 }
 
-// Demo users: documented credentials, nothing real.
+// Demo credentials: documented, printed on purpose (a host's banner, the
+// README), nothing real.
 const (
 	DemoUser     = "alice"
 	DemoPassword = "wonderland"
+	// DemoWebSecret is the secret of the confidential demo client "web".
+	DemoWebSecret = webSecret
+	// DemoAPISecret is the resource server's own secret, for the
+	// introspection endpoint (RFC 7662 §2.1).
+	DemoAPISecret = apiSecret
 )
 
 func defaultUsers() map[string]user {

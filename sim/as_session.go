@@ -8,13 +8,6 @@ import (
 	"time"
 )
 
-// SessionCookie names the AS's sign-in session cookie. It is the second
-// layer of "logged in" (curriculum idea 10): the app's own state, the AS's
-// session in the browser, and the tokens. While it lives, /authorize issues
-// a code without showing the form (OIDC Core §3.1.2.3), which is what makes
-// the next login silent after the app forgot its tokens.
-const SessionCookie = "as_session"
-
 // asSession is what the AS keeps of one sign-in: the cookie's value only as
 // a hash, like every other credential it stores.
 type asSession struct {
@@ -134,10 +127,18 @@ func IsLoginForm(e Event) bool {
 	return e.Kind == KindExchange && e.To == ActorAS && e.Path == "/authorize" && e.Status == http.StatusOK
 }
 
-// The states an AS session can be in, as SessionView.State and a lesson's
-// `as_session` expectation name them; SessionNone is a browser without a
-// session cookie.
+// The AS's sign-in session: its cookie, and the states it can be in.
 const (
+	// SessionCookie names the AS's sign-in session cookie. It is the second
+	// layer of "logged in" (curriculum idea 10): the app's own state, the AS's
+	// session in the browser, and the tokens. While it lives, /authorize issues
+	// a code without showing the form (OIDC Core §3.1.2.3), which is what makes
+	// the next login silent after the app forgot its tokens.
+	SessionCookie = "as_session"
+
+	// The states an AS session can be in, as SessionView.State and a
+	// lesson's `as_session` expectation name them; SessionNone is a browser
+	// without a session cookie.
 	SessionActive = "active"
 	SessionEnded  = "ended"
 	SessionNone   = "none"

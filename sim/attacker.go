@@ -35,6 +35,8 @@ type TokenKind string
 const (
 	TokenAccess  TokenKind = "access"
 	TokenRefresh TokenKind = "refresh"
+	// TokenID names the ID token in Present and RefreshUsing.
+	TokenID TokenKind = "id"
 )
 
 // Attacker holds what it stole and uses it from its own machine.
@@ -239,7 +241,7 @@ func (a *Attacker) Refresh() Outcome {
 		// goes to /auth/refresh, from the attacker's own machine.
 		req, _ = http.NewRequest(http.MethodPost, AppOrigin+"/auth/refresh", nil)
 		req.Header.Set("Content-Type", "application/json")
-		req.AddCookie(&http.Cookie{Name: RefreshCookie, Value: rt})
+		req.AddCookie(&http.Cookie{Name: refreshCookieName, Value: rt})
 	}
 	resp, body, o := a.sendRefresh(req)
 	if resp == nil {
@@ -283,7 +285,7 @@ func (a *Attacker) tokens() (access, refresh string) {
 // cookieValue returns the non-empty refresh cookie among cs, if any.
 func cookieValue(cs []*http.Cookie) string {
 	for _, c := range cs {
-		if c.Name == RefreshCookie && c.Value != "" {
+		if c.Name == refreshCookieName && c.Value != "" {
 			return c.Value
 		}
 	}
@@ -324,7 +326,7 @@ func jsonField(body, field string) string {
 // script binds the new grant to its own key).
 func (a *Attacker) SilentLogin() Outcome {
 	v := a.victim
-	if err := ASSessionIn(v.topology()); err != nil {
+	if err := v.topology().CheckASSession(); err != nil {
 		return Outcome{Error: CodeUnreachable, Reason: err.Error() + " (injected script can still ride the page's session: attacker.ride)"}
 	}
 	start := a.env.log.Len()

@@ -271,9 +271,6 @@ func (c *Client) refreshHandle() string {
 	return rt
 }
 
-// TokenID names the ID token in Present and RefreshUsing.
-const TokenID TokenKind = "id"
-
 // Present sends the app's token of kind which as a bearer token to the API
 // at origin (APIAudience, APIBAudience): a misuse the audience lessons need
 // — a refresh token or an ID token at an API, a token at the wrong API.

@@ -57,7 +57,7 @@ func (c *Client) Forget() Outcome {
 // session (and, by policy, the session's refresh tokens); access tokens
 // already issued are not recalled.
 func (c *Client) EndSession() Outcome {
-	if err := ASSessionIn(c.topology()); err != nil {
+	if err := c.topology().CheckASSession(); err != nil {
 		return Outcome{Error: CodeBadRequest, Reason: err.Error()}
 	}
 	start := c.env.log.Len()
@@ -120,10 +120,10 @@ func (c *Client) topology() Topology {
 	return TopologyOAuth
 }
 
-// ASSessionIn says whether a world of topology t has an AS session to log
+// CheckASSession says whether a world of topology t has an AS session to log
 // out of or to ride: the one rule the engine and the scenario validator
 // share.
-func ASSessionIn(t Topology) error {
+func (t Topology) CheckASSession() error {
 	if t == TopologyFirstParty {
 		return fmt.Errorf("%w: in the first-party topology the app's own backend signs the user in; there is no authorization server, so no AS session and no end_session endpoint", ErrNoASSession)
 	}

@@ -21,11 +21,11 @@ func RaceTabs(n int) error {
 	return nil
 }
 
-// RaceIn says whether a world of topology t can race tabs: a first-party
+// CheckRace says whether a world of topology t can race tabs: a first-party
 // app's tabs carry the refresh token in a cookie the browser attaches at
 // send time, so only the OAuth topology can. RaceRefresh and the scenario
 // validator both ask it.
-func RaceIn(t Topology) error {
+func (t Topology) CheckRace() error {
 	if t == TopologyFirstParty {
 		return errors.New("a first-party app's refresh token is a cookie the browser sends itself: race tabs in the OAuth topology")
 	}
@@ -52,7 +52,7 @@ func (w *World) RaceRefresh(n int) ([]Outcome, error) {
 	if err := RaceTabs(n); err != nil {
 		return nil, err
 	}
-	if err := RaceIn(w.app.topology()); err != nil {
+	if err := w.app.topology().CheckRace(); err != nil {
 		return nil, err
 	}
 	tabs := []*Client{w.app}

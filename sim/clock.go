@@ -25,8 +25,8 @@ type Clock struct {
 	run *running
 }
 
-// NewClock returns a clock set to start.
-func NewClock(start time.Time) *Clock { return &Clock{now: start} }
+// newClock returns a clock set to start.
+func newClock(start time.Time) *Clock { return &Clock{now: start} }
 
 // Now returns the virtual time.
 func (c *Clock) Now() time.Time {

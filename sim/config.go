@@ -63,7 +63,7 @@ func (c Config) Resolve() (Config, error) {
 		c.Topology = TopologyOAuth
 	}
 	if c.Storage == "" {
-		c.Storage = DefaultStorage(c.Client, c.Topology)
+		c.Storage = c.Topology.DefaultStorage(c.Client)
 	}
 	if err := checkConfig(c); err != nil {
 		return c, fmt.Errorf("%w: %w", ErrBadConfig, err)
@@ -71,11 +71,12 @@ func (c Config) Resolve() (Config, error) {
 	return c, nil
 }
 
-// DefaultStorage is where an app of kind k keeps its tokens when a
-// configuration does not say: a first-party app's refresh token in an
-// httpOnly cookie, a server-side web app's tokens on its server, a
-// single-page app's in localStorage (the shape most tutorials build).
-func DefaultStorage(k ClientKind, t Topology) Storage {
+// DefaultStorage is where an app of kind k keeps its tokens, in a world of
+// topology t, when a configuration does not say: a first-party app's
+// refresh token in an httpOnly cookie, a server-side web app's tokens on
+// its server, a single-page app's in localStorage (the shape most
+// tutorials build).
+func (t Topology) DefaultStorage(k ClientKind) Storage {
 	switch {
 	case t == TopologyFirstParty:
 		return StorageCookie

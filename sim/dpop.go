@@ -25,13 +25,17 @@ import (
 // dpop_client.go.
 
 const (
+	// TypAccessToken is the JWT typ of an access token (RFC 9068 §2.1); resource
+	// servers must refuse any other, which is what stops an ID token being used
+	// as an access token (RFC 8725 §3.11).
+	TypAccessToken = "at+jwt"
 	// TypDPoP is the typ of a DPoP proof (RFC 9449 §4.2).
 	TypDPoP = "dpop+jwt"
 	// TokenTypeDPoP is the token_type of a DPoP-bound access token (§5).
 	TokenTypeDPoP = "DPoP"
 	// DPoPWindow is how old a proof may be (RFC 9449 §11.1: "a relatively
 	// brief period", seconds to minutes; sim policy). The policy's leeway
-	// is added both ways for clock skew. With MaxLeeway it bounds how long
+	// is added both ways for clock skew. With maxLeeway it bounds how long
 	// each server remembers a proof, and so its replay cache.
 	DPoPWindow = time.Minute
 	// dpopNonceLife is how long a server's DPoP nonce stays current (sim
@@ -95,10 +99,10 @@ func dpopATH(accessToken string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
-// DPoPClaims are a proof's claims (RFC 9449 §4.2): jti and iat in the
+// dpopClaims are a proof's claims (RFC 9449 §4.2): jti and iat in the
 // registered claims, plus the request it was made for (htm, htu), the hash
 // of the access token it accompanies (ath) and the server's nonce.
-type DPoPClaims struct {
+type dpopClaims struct {
 	jwt.RegisteredClaims
 	HTM   string `json:"htm"`
 	HTU   string `json:"htu"`
@@ -144,7 +148,7 @@ func (dpopSigner) Sign(signingString string, key any) ([]byte, error) {
 // proof makes a DPoP proof for one request (RFC 9449 §4.2). accessToken is
 // "" at the token endpoint; nonce is "" until a server has issued one.
 func (k *dpopKey) proof(htm, htu, accessToken, nonce, jti string, now time.Time) (string, error) {
-	c := DPoPClaims{
+	c := dpopClaims{
 		RegisteredClaims: jwt.RegisteredClaims{ID: jti, IssuedAt: jwt.NewNumericDate(now)},
 		HTM:              htm, HTU: dpopHTU(htu), Nonce: nonce,
 	}

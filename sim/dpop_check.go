@@ -137,7 +137,7 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 	if err != nil {
 		return nil, badProof("DPoP proof jwk is not a usable P-256 key", "the proof's jwk is not a P-256 public key: "+err.Error())
 	}
-	var c DPoPClaims
+	var c dpopClaims
 	_, err = jwt.NewParser(jwt.WithValidMethods(dpopAlgs), jwt.WithoutClaimsValidation()).
 		ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return pub, nil })
 	switch {

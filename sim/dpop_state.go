@@ -10,7 +10,7 @@ import (
 // under any policy (RFC 9449 §11.1): memory is bounded by the proofs of one
 // window. Keying by jkt as well as jti keeps one client's jti from
 // shadowing another's (§11.1 only asks jti to be unique per key), and
-// sizing the memory by the largest leeway a policy may set (MaxLeeway), not
+// sizing the memory by the largest leeway a policy may set (maxLeeway), not
 // the current one, keeps a proof from being forgotten and then accepted
 // again after the leeway is raised. Expired entries are swept when the
 // oldest of them is due, not on every request.
@@ -25,7 +25,7 @@ type dpopSeenKey struct{ jkt, jti string }
 
 // dpopRemember is how long after its iat a proof is remembered: the
 // longest it could pass the iat check, whatever leeway is set later.
-const dpopRemember = DPoPWindow + MaxLeeway
+const dpopRemember = DPoPWindow + maxLeeway
 
 // first records the proof (jkt, jti) and reports whether it is new, and
 // until when it is remembered. A proof seen before within its window is a

@@ -190,7 +190,7 @@ func TestDPoPReplayKeyAndWindow(t *testing.T) {
 	if ok, _ := r.first("key-a", "j", iat, later); ok {
 		t.Fatal("the proof was forgotten while a raised leeway would still let it pass")
 	}
-	if ok, _ := r.first("key-a", "j", iat, iat.Add(DPoPWindow+MaxLeeway+time.Second)); !ok {
+	if ok, _ := r.first("key-a", "j", iat, iat.Add(DPoPWindow+maxLeeway+time.Second)); !ok {
 		t.Fatal("the proof is remembered beyond any window it could pass in")
 	}
 	if n := r.size(); n != 1 {

@@ -20,7 +20,7 @@ func lifeFPWorld(t testing.TB) *World {
 func lifeSetCookie(t testing.TB, e Event) *http.Cookie {
 	t.Helper()
 	for _, c := range (&http.Response{Header: e.Exchange.Response.Header}).Cookies() {
-		if c.Name == RefreshCookie {
+		if c.Name == refreshCookieName {
 			return c
 		}
 	}
@@ -69,7 +69,7 @@ func TestLifeFirstPartyLifecycle(t *testing.T) {
 	n = w.Log().Len()
 	lifeOK(t, "refresh", w.App().Refresh(), http.StatusOK)
 	rf := lifeExchanges(w, n, ActorApp, "/auth/refresh")
-	if len(rf) != 1 || !strings.Contains(rf[0].Exchange.Request.Header.Get("Cookie"), RefreshCookie+"="+rt1) {
+	if len(rf) != 1 || !strings.Contains(rf[0].Exchange.Request.Header.Get("Cookie"), refreshCookieName+"="+rt1) {
 		t.Fatalf("refresh exchange: %+v", rf)
 	}
 	c2 := lifeSetCookie(t, rf[0])
@@ -143,7 +143,7 @@ func TestLifeFirstPartyScriptInjection(t *testing.T) {
 		t.Fatal("the ride's request is drawn from the attacker")
 	}
 	ride := lifeExchanges(w, n, ActorApp, "/auth/refresh")
-	if len(ride) != 1 || !strings.Contains(ride[0].Exchange.Request.Header.Get("Cookie"), RefreshCookie+"=") {
+	if len(ride) != 1 || !strings.Contains(ride[0].Exchange.Request.Header.Get("Cookie"), refreshCookieName+"=") {
 		t.Fatal("the ride did not go through the browser's cookie")
 	}
 	st := lifeEvents(w, n, KindStolen)
@@ -178,7 +178,7 @@ func TestLifeFirstPartyCookieReuse(t *testing.T) {
 	_, old := lifeHeld(w)
 	lifeOK(t, "refresh", w.App().Refresh(), http.StatusOK)
 	r := send(t, w, ActorAttacker, http.MethodPost, AppOrigin+"/auth/refresh", "",
-		http.Header{"Cookie": {RefreshCookie + "=" + old}, "Content-Type": {"application/json"}})
+		http.Header{"Cookie": {refreshCookieName + "=" + old}, "Content-Type": {"application/json"}})
 	if r.status != 401 || !strings.Contains(r.body, CodeInvalidGrant) {
 		t.Fatalf("old cookie: %d %s", r.status, r.body)
 	}

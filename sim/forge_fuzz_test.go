@@ -28,7 +28,7 @@ func FuzzAPIValidationProfiles(f *testing.F) {
 	}
 	f.Add("eyJhbGciOiJIUzI1NiIsImprdSI6Imh0dHA6Ly8xMjcuMC4wLjE6MS94In0.e30.", uint8(1))
 	f.Add("eyJhbGciOiJFZERTQSIsImp3ayI6eyJrdHkiOiJPS1AifX0.e30.", uint8(1))
-	profiles := []Flaws{0, VulnerableFlaws(), Flaws(FlawNoSignatureCheck)}
+	profiles := []Flaws{0, vulnerableFlaws(), Flaws(FlawNoSignatureCheck)}
 	f.Fuzz(func(t *testing.T, raw string, profile uint8) {
 		fs := profiles[int(profile)%len(profiles)]
 		pol := w.Policy()

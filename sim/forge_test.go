@@ -182,18 +182,18 @@ func TestFlawedAPIStillAcceptsRealTokens(t *testing.T) {
 // TestParseFlaws: the knob's syntax round-trips and refuses typos.
 func TestParseFlaws(t *testing.T) {
 	for _, s := range []string{"hardened", "vulnerable", "no-alg-allowlist", "no-alg-allowlist,key-as-bytes", "trust-jku,skip-typ"} {
-		fs, err := ParseFlaws(s)
+		fs, err := parseFlaws(s)
 		if err != nil || fs.String() != s {
-			t.Errorf("ParseFlaws(%q) = %v, %v; String %q", s, fs, err, fs.String())
+			t.Errorf("parseFlaws(%q) = %v, %v; String %q", s, fs, err, fs.String())
 		}
 	}
-	if fs, _ := ParseFlaws("key-as-bytes, no-alg-allowlist"); fs.String() != "no-alg-allowlist,key-as-bytes" {
+	if fs, _ := parseFlaws("key-as-bytes, no-alg-allowlist"); fs.String() != "no-alg-allowlist,key-as-bytes" {
 		t.Errorf("order/space: %q", fs.String())
 	}
-	if _, err := ParseFlaws("trust-jkw"); err == nil || !strings.Contains(err.Error(), "trust-jku") {
+	if _, err := parseFlaws("trust-jkw"); err == nil || !strings.Contains(err.Error(), "trust-jku") {
 		t.Errorf("typo: %v", err)
 	}
-	if VulnerableFlaws().Len() != len(FlawList())-1 || VulnerableFlaws().Has(FlawNoSignatureCheck) {
+	if vulnerableFlaws().Len() != len(FlawList())-1 || vulnerableFlaws().Has(FlawNoSignatureCheck) {
 		t.Error("the vulnerable profile is every flaw but no-signature-check")
 	}
 }

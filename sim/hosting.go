@@ -16,14 +16,6 @@ import (
 	"time"
 )
 
-// DemoWebSecret is the secret of the confidential demo client "web". It is
-// printed on purpose (a host's banner, the README): nothing here is real.
-const DemoWebSecret = webSecret
-
-// DemoAPISecret is the resource server's own secret, for the introspection
-// endpoint (RFC 7662 §2.1), printed for the same reason.
-const DemoAPISecret = apiSecret
-
 // Hosting publishes a world at one real origin, for real HTTP clients
 // (`tokensim serve` is built on it). Such a world differs from
 // a lesson's in four ways, each deliberate: its issuer is the real origin
@@ -178,7 +170,7 @@ func (as *AuthServer) register(h *Hosting) {
 	defer as.mu.Unlock()
 	if h.LoopbackClient != "" {
 		grants := []string{"authorization_code", "refresh_token"}
-		as.clients[h.LoopbackClient] = &clientReg{id: h.LoopbackClient, public: true, anyLoopback: true, grants: grants, scopes: ScopesSupported()}
+		as.clients[h.LoopbackClient] = &clientReg{id: h.LoopbackClient, public: true, anyLoopback: true, grants: grants, scopes: scopesSupported()}
 	}
 	web := *as.clients[ClientWeb]
 	if h.WebRedirectURI != "" {
@@ -196,22 +188,6 @@ func (as *AuthServer) register(h *Hosting) {
 			as.users[name] = user{sub: name, name: name, passwordHash: string(sum[:])}
 		}
 	}
-}
-
-// Users lists the usernames that can log in, sorted.
-func (w *World) Users() []string { return w.as.userNames() }
-
-// userNames lists the usernames that can log in, sorted.
-func (as *AuthServer) userNames() []string {
-	as.mu.Lock()
-	defer as.mu.Unlock()
-	return slices.Sorted(func(yield func(string) bool) {
-		for name := range as.users {
-			if !yield(name) {
-				return
-			}
-		}
-	})
 }
 
 // Issuer is the world's issuer identifier.

@@ -60,7 +60,7 @@ func (w *World) Record(from, to Actor, h http.Handler) http.Handler {
 // Note gives the exchange r is recorded as (see Record) a reason and a
 // summary, where not empty: for pages a host serves beside the world's
 // own handlers.
-func Note(r *http.Request, reason, summary string) {
+func (w *World) Note(r *http.Request, reason, summary string) {
 	n := noteOf(r)
 	if reason != "" {
 		n.reason = reason
@@ -73,7 +73,7 @@ func Note(r *http.Request, reason, summary string) {
 // SingleValue reads r's query and form body as the AS reads a request (at
 // most MaxBodyBytes, an empty value treated as omitted, a repeated
 // parameter refused: RFC 6749 §3.1) and returns the value of name.
-func SingleValue(rw http.ResponseWriter, r *http.Request, name string) (string, error) {
+func (w *World) SingleValue(rw http.ResponseWriter, r *http.Request, name string) (string, error) {
 	vals := r.URL.Query()
 	body, err := readValues(rw, r)
 	if err != nil {

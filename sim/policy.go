@@ -25,10 +25,10 @@ const (
 	ModeDenylist APIMode = "denylist"
 )
 
-// MaxLeeway is the largest leeway a policy may set: RFC 7519 §4.1.4 says
+// maxLeeway is the largest leeway a policy may set: RFC 7519 §4.1.4 says
 // "usually no more than a few minutes". The DPoP replay cache remembers
 // proofs for as long as this leeway would let them pass (dpopReplay).
-const MaxLeeway = 5 * time.Minute
+const maxLeeway = 5 * time.Minute
 
 // Policy is every knob of the world that a scenario, a preset or a what-if
 // replay can turn. The zero value of a duration means "none" where the doc
@@ -151,7 +151,7 @@ var knobs = map[string]knob{
 	"api_validation": {"the API's token validation: hardened, vulnerable, or flaws joined by commas (" + strings.Join(flawNameList(), ", ") + ")",
 		func(p *Policy) string { return p.Validation.String() },
 		func(p *Policy, v string) error {
-			fs, err := ParseFlaws(v)
+			fs, err := parseFlaws(v)
 			if err != nil {
 				return err
 			}
@@ -181,8 +181,8 @@ func Knobs() []string {
 	return names
 }
 
-// KnobDoc describes a knob in a few words.
-func KnobDoc(name string) string { return knobs[name].doc }
+// knobDoc describes a knob in a few words.
+func knobDoc(name string) string { return knobs[name].doc }
 
 // Set changes the knob called name. Durations accept Go syntax ("15m",
 // "1h30m") plus days ("30d").
@@ -223,7 +223,7 @@ func (p *Policy) Validate() error {
 	if p.CodeTTL <= 0 {
 		errs = append(errs, errors.New("code_ttl must be positive"))
 	}
-	if p.Leeway > MaxLeeway {
+	if p.Leeway > maxLeeway {
 		// RFC 7519 §4.1.4: "usually no more than a few minutes".
 		errs = append(errs, errors.New("leeway above 5m defeats expiry (RFC 7519 §4.1.4: usually no more than a few minutes)"))
 	}

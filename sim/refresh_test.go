@@ -322,7 +322,7 @@ func TestRefreshIDTokenClaims_OIDCCore_12_2(t *testing.T) {
 			if r.IDToken == "" {
 				t.Fatal("no id_token on refresh")
 			}
-			var first, again IDClaims
+			var first, again idClaims
 			asVerify(t, alg, tk.IDToken, &first)
 			asVerify(t, alg, r.IDToken, &again)
 			if first.Nonce != "n-42" {

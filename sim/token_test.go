@@ -344,7 +344,7 @@ func TestTokenClientSecretBasicIsFormURLDecoded_RFC6749_2_3_1(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newTestWorld(t)
 			w.as.clients[id] = &clientReg{id: id, secretHash: sha256.Sum256([]byte(secret)), redirectURIs: []string{RedirectURI},
-				grants: []string{"authorization_code"}, scopes: ScopesSupported()}
+				grants: []string{"authorization_code"}, scopes: scopesSupported()}
 			code := authCode(t, w, id, nil)
 			basic := base64.StdEncoding.EncodeToString([]byte(tc.rawID + ":" + tc.rawSec))
 			r := postForm(t, w, "/token", asCodeForm("", code), http.Header{"Authorization": {"Basic " + basic}})
@@ -552,7 +552,7 @@ func TestIDTokenClaims_OIDCCore_2(t *testing.T) {
 				t.Fatal(err)
 			}
 			tk := asWantTokens(t, postForm(t, w, "/token", asCodeForm(ClientSPA, code), nil))
-			var c IDClaims
+			var c idClaims
 			tok := asVerify(t, alg, tk.IDToken, &c)
 			key, _ := DemoKey(alg)
 			if tok.Header["kid"] != key.KID {

@@ -27,7 +27,7 @@ func New(cfg Config) (*World, error) {
 	}
 	pol := *cfg.Policy
 
-	se := hostedEnv{clock: NewClock(Epoch()), rand: newEntropy(cfg.Seed), issuer: Issuer, audience: APIAudience}
+	se := hostedEnv{clock: newClock(Epoch()), rand: newEntropy(cfg.Seed), issuer: Issuer, audience: APIAudience}
 	if cfg.Hosting != nil {
 		if cfg.Topology != TopologyOAuth {
 			return nil, fmt.Errorf("%w: only the oauth topology can be hosted", ErrBadConfig)
