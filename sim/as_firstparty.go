@@ -14,7 +14,7 @@ import (
 // cookie.
 const refreshCookieName = "refresh_token"
 
-// FirstParty is an app's own token backend, the shape most tutorials build:
+// fpBackend is an app's own token backend, the shape most tutorials build:
 // POST /auth/login with username and password returns an access token and
 // sets the refresh token as an httpOnly, Secure, SameSite cookie;
 // POST /auth/refresh trades the cookie for a new access token (rotating the
@@ -23,13 +23,13 @@ const refreshCookieName = "refresh_token"
 //
 // The backend holds no token state of its own: it asks the AS (the methods
 // at the end of this file), which takes its own lock.
-type FirstParty struct {
+type fpBackend struct {
 	env *env
 	as  *AuthServer
 }
 
-func newFirstParty(e *env, as *AuthServer) *FirstParty {
-	return &FirstParty{env: e, as: as}
+func newFirstParty(e *env, as *AuthServer) *fpBackend {
+	return &fpBackend{env: e, as: as}
 }
 
 // firstPartyScope is what a first-party login grants: the app is its own
@@ -37,7 +37,7 @@ func newFirstParty(e *env, as *AuthServer) *FirstParty {
 const firstPartyScope = "profile orders:read orders:write"
 
 // ServeHTTP implements http.Handler.
-func (fp *FirstParty) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (fp *fpBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	handlers := map[string]func(http.ResponseWriter, *http.Request){
 		"/auth/login": fp.login, "/auth/refresh": fp.refresh, "/auth/logout": fp.logout,
 	}
@@ -59,7 +59,7 @@ func (fp *FirstParty) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h(w, r)
 }
 
-func (fp *FirstParty) login(w http.ResponseWriter, r *http.Request) {
+func (fp *fpBackend) login(w http.ResponseWriter, r *http.Request) {
 	var creds struct{ Username, Password string }
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
@@ -79,7 +79,7 @@ func (fp *FirstParty) login(w http.ResponseWriter, r *http.Request) {
 	fp.respond(w, r, resp)
 }
 
-func (fp *FirstParty) refresh(w http.ResponseWriter, r *http.Request) {
+func (fp *fpBackend) refresh(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(refreshCookieName)
 	if err != nil || c.Value == "" {
 		fp.fail(w, r, newErr(401, CodeInvalidGrant, "no refresh cookie").because("the request carries no refresh cookie: the user must log in"))
@@ -96,7 +96,7 @@ func (fp *FirstParty) refresh(w http.ResponseWriter, r *http.Request) {
 	fp.respond(w, r, resp)
 }
 
-func (fp *FirstParty) logout(w http.ResponseWriter, r *http.Request) {
+func (fp *fpBackend) logout(w http.ResponseWriter, r *http.Request) {
 	n := noteOf(r)
 	if c, err := r.Cookie(refreshCookieName); err == nil {
 		n.token, n.family = fp.as.logoutRefresh(c.Value)
@@ -108,7 +108,7 @@ func (fp *FirstParty) logout(w http.ResponseWriter, r *http.Request) {
 // respond returns the access token in the body and the refresh token, if
 // any, in the cookie: scripts on the page can use the first, never read the
 // second.
-func (fp *FirstParty) respond(w http.ResponseWriter, r *http.Request, resp *tokenResponse) {
+func (fp *fpBackend) respond(w http.ResponseWriter, r *http.Request, resp *tokenResponse) {
 	if resp.RefreshToken != "" {
 		fp.setCookie(w, resp.RefreshToken, fp.cookieAge())
 	}
@@ -120,7 +120,7 @@ func (fp *FirstParty) respond(w http.ResponseWriter, r *http.Request, resp *toke
 	}{resp.AccessToken, resp.TokenType, resp.ExpiresIn})
 }
 
-func (fp *FirstParty) fail(w http.ResponseWriter, r *http.Request, e *oauthError) {
+func (fp *fpBackend) fail(w http.ResponseWriter, r *http.Request, e *oauthError) {
 	if e.code == CodeInvalidGrant {
 		fp.setCookie(w, "", -1) // the session is over: the browser may drop the cookie
 	}
@@ -129,7 +129,7 @@ func (fp *FirstParty) fail(w http.ResponseWriter, r *http.Request, e *oauthError
 
 // cookieAge is how long the browser keeps the cookie: the policy's
 // longest refresh lifetime, so the AS, not the browser, decides expiry.
-func (fp *FirstParty) cookieAge() int {
+func (fp *fpBackend) cookieAge() int {
 	pol := fp.env.policy()
 	d := pol.RefreshAbsolute
 	if d == 0 {
@@ -144,7 +144,7 @@ func (fp *FirstParty) cookieAge() int {
 // setCookie writes the refresh cookie: httpOnly (scripts cannot read it),
 // Secure (HTTPS only), SameSite=Strict (not sent on cross-site requests),
 // scoped to /auth so that API requests never carry it.
-func (fp *FirstParty) setCookie(w http.ResponseWriter, v string, maxAge int) {
+func (fp *fpBackend) setCookie(w http.ResponseWriter, v string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: refreshCookieName, Value: v, Path: "/auth", MaxAge: maxAge,
 		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
 }

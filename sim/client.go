@@ -25,12 +25,6 @@ const (
 	KindWeb ClientKind = "web"
 )
 
-// DefaultScope is what the app asks for at login. offline_access asks for a
-// refresh token that works while the user is absent, with her consent (OIDC
-// Core §11). This simulator's AS issues none without it; that is its policy,
-// not a rule of OIDC: many ASs issue a session-bound refresh token without it.
-const DefaultScope = "openid profile orders:read offline_access"
-
 // Client is the client application. It logs the user in through the
 // browser, keeps the tokens in its store, calls the API with the access
 // token, and refreshes silently: proactively shortly before exp, and
@@ -42,7 +36,7 @@ type Client struct {
 	id      string
 	secret  string
 	storage Storage
-	store   *TokenStore
+	store   *tokenStore
 	http    *http.Client // from the app (for an SPA: the page's JavaScript)
 	browser *http.Client // the user's browser
 	apiBase string       // the API's origin
@@ -58,7 +52,7 @@ type pendingLogin struct {
 	verifier, nonce string
 }
 
-func newClient(e *env, w *Wire, kind ClientKind, storage Storage, store *TokenStore) *Client {
+func newClient(e *env, w *Wire, kind ClientKind, storage Storage, store *tokenStore) *Client {
 	c := &Client{env: e, kind: kind, storage: storage, store: store,
 		http: w.Client(ActorApp), browser: w.Client(ActorUser), apiBase: APIAudience, pending: map[string]pendingLogin{}}
 	// The user's browser keeps cookies: the AS's session cookie is what
@@ -250,10 +244,9 @@ func (c *Client) tokenRequest(form url.Values) Outcome {
 
 // Kind returns the client's kind; ID its client_id; Storage where it keeps
 // its tokens.
-func (c *Client) Kind() ClientKind   { return c.kind }
-func (c *Client) ID() string         { return c.id }
-func (c *Client) Storage() Storage   { return c.storage }
-func (c *Client) Store() *TokenStore { return c.store }
+func (c *Client) Kind() ClientKind { return c.kind }
+func (c *Client) ID() string       { return c.id }
+func (c *Client) Storage() Storage { return c.storage }
 
 // LoggedIn reports whether the app holds any token.
 func (c *Client) LoggedIn() bool {

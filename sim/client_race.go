@@ -5,13 +5,6 @@ import (
 	"fmt"
 )
 
-// MinRaceTabs and MaxRaceTabs bound RaceRefresh: a race needs two tabs;
-// eight are enough for any lesson and few enough to read.
-const (
-	MinRaceTabs = 2
-	MaxRaceTabs = 8
-)
-
 // RaceTabs says whether RaceRefresh can race n tabs: the one tab limit,
 // which the scenario validator asks too.
 func RaceTabs(n int) error {

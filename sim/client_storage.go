@@ -33,9 +33,9 @@ func Storages() []Storage {
 	return []Storage{StorageMemory, StorageLocal, StorageCookie, StorageServer}
 }
 
-// TokenStore holds an app's tokens. Several Clients (browser tabs) may share
+// tokenStore holds an app's tokens. Several Clients (browser tabs) may share
 // one store, which is how refresh races arise.
-type TokenStore struct {
+type tokenStore struct {
 	mu        sync.Mutex
 	access    string
 	accessExp time.Time // from expires_in: clients treat access tokens as opaque (RFC 9068 §6)
@@ -52,13 +52,13 @@ type flight struct {
 	out  Outcome
 }
 
-func (s *TokenStore) snapshot() (access string, exp time.Time, refresh, id string) {
+func (s *tokenStore) snapshot() (access string, exp time.Time, refresh, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.access, s.accessExp, s.refresh, s.id
 }
 
-func (s *TokenStore) clear() {
+func (s *tokenStore) clear() {
 	s.mu.Lock()
 	s.access, s.refresh, s.id, s.accessExp, s.tokenType = "", "", "", time.Time{}, ""
 	s.mu.Unlock()

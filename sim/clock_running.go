@@ -6,13 +6,6 @@ import (
 	"time"
 )
 
-// MaxClockFactor bounds an accelerated clock: at x3600 an hour passes every
-// second, already faster than a demo can follow. The product of factor and
-// elapsed time does not fit time.Duration for long (292 years of virtual
-// time is 29.7 days of wall time at x3600), so it is never formed: see
-// running.advance.
-const MaxClockFactor = 3600
-
 // running is what makes a clock move by itself: a time source and a speed.
 type running struct {
 	src      func() time.Time

@@ -18,6 +18,34 @@ const (
 	TopologyFirstParty Topology = "first-party"
 )
 
+// The engine's defaults and limits.
+const (
+	// DefaultPreset is the preset a world uses when none is named.
+	DefaultPreset = "tokensim"
+
+	// DefaultScope is what the app asks for at login. offline_access asks for a
+	// refresh token that works while the user is absent, with her consent (OIDC
+	// Core §11). This simulator's AS issues none without it; that is its policy,
+	// not a rule of OIDC: many ASs issue a session-bound refresh token without it.
+	DefaultScope = "openid profile orders:read offline_access"
+
+	// MaxBodyBytes caps every request body the servers read. Larger bodies get
+	// 413 and are not parsed.
+	MaxBodyBytes = 1 << 20
+
+	// MaxClockFactor bounds an accelerated clock: at x3600 an hour passes every
+	// second, already faster than a demo can follow. The product of factor and
+	// elapsed time does not fit time.Duration for long (292 years of virtual
+	// time is 29.7 days of wall time at x3600), so it is never formed: see
+	// running.advance.
+	MaxClockFactor = 3600
+
+	// MinRaceTabs and MaxRaceTabs bound RaceRefresh: a race needs two tabs;
+	// eight are enough for any lesson and few enough to read.
+	MinRaceTabs = 2
+	MaxRaceTabs = 8
+)
+
 // Config describes a world to make. The zero value is a valid world: seed
 // 0, the default preset, a single-page app keeping its tokens in
 // localStorage.

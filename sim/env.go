@@ -12,7 +12,7 @@ type env struct {
 	clock    *Clock
 	log      *Log
 	rand     *entropy
-	counters *Counters
+	counters *counterSet
 	// keys, when set, replace the committed demo keys (a hosted world
 	// generates fresh ones: the demo keys' private halves are public).
 	keys map[Alg]SigningKey

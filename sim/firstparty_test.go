@@ -33,8 +33,8 @@ func lifeSetCookie(t testing.TB, e Event) *http.Cookie {
 // logout revoking the family.
 func TestLifeFirstPartyLifecycle(t *testing.T) {
 	w := lifeFPWorld(t)
-	if w.FirstParty() == nil || w.App().Storage() != StorageCookie || w.App().ID() != ClientFirstParty {
-		t.Fatalf("first-party world: fp %v storage %s id %s", w.FirstParty() != nil, w.App().Storage(), w.App().ID())
+	if w.fpBackend() == nil || w.App().Storage() != StorageCookie || w.App().ID() != ClientFirstParty {
+		t.Fatalf("first-party world: fp %v storage %s id %s", w.fpBackend() != nil, w.App().Storage(), w.App().ID())
 	}
 	n := w.Log().Len()
 	lifeOK(t, "login", w.App().Login(DemoUser, DemoPassword, ""), http.StatusOK)

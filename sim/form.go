@@ -11,10 +11,6 @@ import (
 	"strings"
 )
 
-// MaxBodyBytes caps every request body the servers read. Larger bodies get
-// 413 and are not parsed.
-const MaxBodyBytes = 1 << 20
-
 // form is a parsed application/x-www-form-urlencoded body in which every
 // parameter appears at most once (RFC 6749 §3.1, §3.2).
 type form map[string]string

@@ -278,9 +278,6 @@ func Presets() []Preset {
 	}
 }
 
-// DefaultPreset is the preset a world uses when none is named.
-const DefaultPreset = "tokensim"
-
 // LookupPreset returns the preset called name.
 func LookupPreset(name string) (Preset, error) {
 	for _, p := range Presets() {

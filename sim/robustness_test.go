@@ -450,7 +450,7 @@ func TestHandlersNeverPanicUnknownPaths(t *testing.T) {
 	} {
 		for _, m := range []string{"GET", "POST"} {
 			if m != "POST" && strings.HasPrefix(c.url, AppOrigin+"/auth/") && c.w == fp {
-				// FirstParty.ServeHTTP checks the method before the path,
+				// fpBackend.ServeHTTP checks the method before the path,
 				// so GET /auth/nope is 405, not 404 (firstparty.go, not
 				// this file's to fix).
 				continue
@@ -480,7 +480,7 @@ func TestHandlersNeverPanicNilAndEmptyBodies(t *testing.T) {
 						}
 						for _, body := range []io.Reader{nil, http.NoBody, strings.NewReader("")} {
 							if body == nil && topo.name == "first-party" && ep.path == "/auth/login" {
-								// FirstParty.login reads r.Body without a nil
+								// fpBackend.login reads r.Body without a nil
 								// check (firstparty.go, not this file's to fix):
 								// covered below through the wire and with
 								// http.NoBody only.

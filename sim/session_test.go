@@ -77,7 +77,7 @@ func sessKinds(w *World, n int, k EventKind) []Event {
 // sessAuthTime reads auth_time from the app's ID token.
 func sessAuthTime(t testing.TB, w *World) time.Time {
 	t.Helper()
-	_, _, _, id := w.App().Store().snapshot()
+	_, _, _, id := w.App().store.snapshot()
 	var c struct {
 		AuthTime *jwt.NumericDate `json:"auth_time"`
 	}
@@ -397,7 +397,7 @@ func TestEndSession_RPInitiatedLogout_2_3(t *testing.T) {
 func TestEndSessionChecks_RPInitiatedLogout_2_3(t *testing.T) {
 	w := newTestWorld(t)
 	sessLogin(t, w, LoginOptions{})
-	_, _, _, id := w.App().Store().snapshot()
+	_, _, _, id := w.App().store.snapshot()
 	for name, q := range map[string]url.Values{
 		"unregistered": {"id_token_hint": {id}, "post_logout_redirect_uri": {"https://evil.example/"}, "state": {"s"}},
 		"near miss":    {"id_token_hint": {id}, "post_logout_redirect_uri": {PostLogoutRedirectURI + "/"}},

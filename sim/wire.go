@@ -83,7 +83,7 @@ const maxRecordedBody = 64 << 10
 // the token endpoint) work: the wire holds no lock while a handler runs.
 type Wire struct {
 	log      *Log
-	counters *Counters
+	counters *counterSet
 	mu       sync.Mutex
 	routes   map[string][]route // by host
 }
@@ -94,7 +94,7 @@ type route struct {
 	handler http.Handler
 }
 
-func newWire(log *Log, counters *Counters) *Wire {
+func newWire(log *Log, counters *counterSet) *Wire {
 	return &Wire{log: log, counters: counters, routes: map[string][]route{}}
 }
 

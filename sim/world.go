@@ -15,7 +15,7 @@ type World struct {
 	api      *API
 	apiB     *API
 	app      *Client
-	fp       *FirstParty
+	fp       *fpBackend
 	attacker *Attacker
 }
 
@@ -37,7 +37,7 @@ func New(cfg Config) (*World, error) {
 		}
 	}
 	clock := se.clock
-	e := &env{clock: clock, log: newLog(clock), rand: se.rand, keys: se.keys, oneOrigin: cfg.Hosting != nil, counters: &Counters{}, pol: pol}
+	e := &env{clock: clock, log: newLog(clock), rand: se.rand, keys: se.keys, oneOrigin: cfg.Hosting != nil, counters: &counterSet{}, pol: pol}
 	w := &World{env: e, preset: cfg.Preset, topology: cfg.Topology}
 	w.wire = newWire(e.log, e.counters)
 	if cfg.Topology == TopologyFirstParty {
@@ -54,7 +54,7 @@ func New(cfg Config) (*World, error) {
 		w.api.deny(jti, exp, why, true)
 		w.apiB.deny(jti, exp, why, false) // one event for the learner, not one per API
 	}
-	w.app = newClient(e, w.wire, cfg.Client, cfg.Storage, &TokenStore{})
+	w.app = newClient(e, w.wire, cfg.Client, cfg.Storage, &tokenStore{})
 	if cfg.Topology == TopologyFirstParty {
 		w.fp = newFirstParty(e, w.as)
 		w.wire.HandlePrefix(HostApp, "/auth/", ActorAS, w.fp)
@@ -104,8 +104,8 @@ func (w *World) App() *Client { return w.app }
 // Attacker is the world's attacker.
 func (w *World) Attacker() *Attacker { return w.attacker }
 
-// FirstParty is the app's own token backend, nil in the OAuth topology.
-func (w *World) FirstParty() *FirstParty { return w.fp }
+// fpBackend is the app's own token backend, nil in the OAuth topology.
+func (w *World) fpBackend() *fpBackend { return w.fp }
 
 // AuthServer is the AS as an http.Handler.
 func (w *World) AuthServer() *AuthServer { return w.as }
