@@ -8,6 +8,7 @@ import (
 // TokenState is where a token stands, in words the learner reads.
 type TokenState string
 
+// The states a token can be in.
 const (
 	StateActive  TokenState = "active"
 	StateExpired TokenState = "expired"

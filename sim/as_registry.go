@@ -24,6 +24,11 @@ const (
 	// RP-initiated logout: registered for the app's clients, compared by
 	// exact match (OpenID Connect RP-Initiated Logout 1.0 §3).
 	PostLogoutRedirectURI = AppOrigin + "/logged-out"
+
+	// HostAttacker is the attacker's own web server, where forged tokens'
+	// jku and x5u headers point (attacker_host.go).
+	HostAttacker   = "attacker.tokensim.test"
+	AttackerOrigin = "https://" + HostAttacker
 )
 
 // Client IDs registered at the AS.

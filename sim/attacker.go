@@ -32,6 +32,7 @@ func Sources() []Source { return []Source{SourceScript, SourceLog, SourceNetwork
 // TokenKind names the kind of token an action concerns.
 type TokenKind string
 
+// The kinds of token.
 const (
 	TokenAccess  TokenKind = "access"
 	TokenRefresh TokenKind = "refresh"

@@ -15,11 +15,9 @@ import (
 // The attacker's own web server, where forged tokens' jku and x5u headers
 // point. A hardened API never contacts it (RFC 8725 §3.10): the tests count
 // its requests.
-const (
-	HostAttacker   = "attacker.tokensim.test"
-	AttackerOrigin = "https://" + HostAttacker
-	attackerKID    = "attacker-key-1"
-)
+// (HostAttacker and AttackerOrigin are with the other hosts, in
+// as_registry.go.)
+const attackerKID = "attacker-key-1"
 
 // attackerKey is the attacker's signing key: Ed25519, because EdDSA is on
 // every allowlist a real API would have, and its signatures are

@@ -242,10 +242,13 @@ func (c *Client) tokenRequest(form url.Values) Outcome {
 	return out
 }
 
-// Kind returns the client's kind; ID its client_id; Storage where it keeps
-// its tokens.
+// Kind returns the client's kind.
 func (c *Client) Kind() ClientKind { return c.kind }
-func (c *Client) ID() string       { return c.id }
+
+// ID returns the client's client_id.
+func (c *Client) ID() string { return c.id }
+
+// Storage returns where the client keeps its tokens.
 func (c *Client) Storage() Storage { return c.storage }
 
 // LoggedIn reports whether the app holds any token.

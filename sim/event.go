@@ -9,6 +9,7 @@ import (
 // schema: add kinds, never rename them.
 type EventKind string
 
+// The kinds of event, as the JSON export names them.
 const (
 	KindExchange      EventKind = "exchange"       // one HTTP request and its response
 	KindClock         EventKind = "clock.advanced" // the virtual clock moved

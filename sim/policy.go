@@ -238,6 +238,9 @@ func (p *Policy) Validate() error {
 	return errors.Join(errs...)
 }
 
+// maxDays keeps a day count inside time.Duration (about 292 years).
+const maxDays = 100_000
+
 // ParseDuration reads a Go duration, also accepting a whole number of days
 // ("30d"), which token lifetimes are usually quoted in.
 //
@@ -245,9 +248,6 @@ func (p *Policy) Validate() error {
 // is how FormatDuration writes lifetimes of two days and more: without it
 // Get's answer for, say, a 50-hour idle lifetime ("2d2h") would not be one
 // Set accepts, though Get promises exactly that.
-// maxDays keeps a day count inside time.Duration (about 292 years).
-const maxDays = 100_000
-
 func ParseDuration(s string) (time.Duration, error) {
 	if i := strings.IndexByte(s, 'd'); i > 0 {
 		days, err := strconv.Atoi(s[:i])

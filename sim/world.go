@@ -110,8 +110,10 @@ func (w *World) fpBackend() *fpBackend { return w.fp }
 // AuthServer is the AS as an http.Handler.
 func (w *World) AuthServer() *AuthServer { return w.as }
 
-// API is the resource server; APIB a second one with another audience.
-func (w *World) API() *API  { return w.api }
+// API is the resource server.
+func (w *World) API() *API { return w.api }
+
+// APIB is a second resource server, with another audience (billing).
 func (w *World) APIB() *API { return w.apiB }
 
 // Wire is the in-memory network.
