@@ -36,7 +36,7 @@ func TestPresetsLesson(t *testing.T) {
 		if got := n > 0; got != stopped[c.Presets[i]] {
 			t.Errorf("%s: attacker's refresh stopped = %v, want %v", c.Presets[i], got, stopped[c.Presets[i]])
 		}
-		if p := c.Presets[i]; (p == "spring" || p == "google") && r.Steps[1].Outcome.Error != sim.ErrUnreachable {
+		if p := c.Presets[i]; (p == "spring" || p == "google") && r.Steps[1].Outcome.Error != sim.CodeUnreachable {
 			t.Errorf("%s: the steal found a refresh token: %+v", p, r.Steps[1].Outcome)
 		}
 	}

@@ -83,7 +83,7 @@ func TestJSONSchema(t *testing.T) {
 		}
 		last = m
 	}
-	if last["kind"] != scenarios.KindScenarioFinished || last["ok"] != true {
+	if last["kind"] != KindScenarioFinished || last["ok"] != true {
 		t.Errorf("the stream must end with a successful scenario.finished, got %v", last)
 	}
 	if !strings.Contains(b.String(), `"kind":"reuse.detected"`) || !strings.Contains(b.String(), `"error":"invalid_grant"`) {

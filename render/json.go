@@ -16,7 +16,7 @@ func WriteJSON(w io.Writer, r *scenarios.Run) error {
 	id := r.Scenario.ID
 	now := sim.Epoch()
 	for _, s := range r.Steps {
-		start := scenarios.JSONEvent{Scenario: id, Step: s.Index, Time: now, Kind: scenarios.KindStepStarted,
+		start := JSONEvent{Scenario: id, Step: s.Index, Time: now, Kind: KindStepStarted,
 			Title: s.Step.Title, Action: s.Step.Do, Narration: s.Text.Narration}
 		if d, ok := r.Difference(s.Index); ok {
 			start.Differs, start.NarrationFor = d.What, "the lesson's own policy ("+r.LessonPolicy()+"), not this run"
@@ -34,7 +34,7 @@ func WriteJSON(w io.Writer, r *scenarios.Run) error {
 		now = s.Snapshot.Time
 	}
 	ok := r.OK()
-	fin := scenarios.JSONEvent{Scenario: id, Time: now, Kind: scenarios.KindScenarioFinished, OK: &ok}
+	fin := JSONEvent{Scenario: id, Time: now, Kind: KindScenarioFinished, OK: &ok}
 	for _, f := range r.Failures() {
 		fin.Failures = append(fin.Failures, f.String())
 	}
@@ -49,8 +49,8 @@ func WriteJSON(w io.Writer, r *scenarios.Run) error {
 // the scenario's id and the step it belongs to (1-based). Serve's live
 // JSON log is the same stream with scenario "serve" and step 0, so it
 // calls EventJSON("serve", 0, e) rather than copying the fields itself.
-func EventJSON(scenario string, step int, e sim.Event) scenarios.JSONEvent {
-	return scenarios.JSONEvent{Scenario: scenario, Step: step, Seq: e.Seq, Time: e.Time, Kind: string(e.Kind),
+func EventJSON(scenario string, step int, e sim.Event) JSONEvent {
+	return JSONEvent{Scenario: scenario, Step: step, Seq: e.Seq, Time: e.Time, Kind: string(e.Kind),
 		From: string(e.From), To: string(e.To), Method: e.Method, Path: e.Path, Status: e.Status,
 		Error: e.Error, Reason: e.Reason, Token: e.Token, Family: e.Family, Summary: e.Summary}
 }

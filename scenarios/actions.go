@@ -156,12 +156,12 @@ var actions = map[string]*action{
 			return w.Attacker().Forge(sim.Forgery(p["forgery"]), p["method"], p["path"])
 		}},
 	"race": {name: "race", doc: "several tabs of the app, sharing one token store, refresh at the same moment",
-		params: []param{{name: "tabs", def: "2", check: checkTabs, doc: "how many tabs, 2 to " + strconv.Itoa(sim.MaxRaceTabs)}},
+		params: []param{{name: "tabs", def: "2", check: checkTabs, doc: "how many tabs, " + strconv.Itoa(sim.MinRaceTabs) + " to " + strconv.Itoa(sim.MaxRaceTabs)}},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
 			n, _ := strconv.Atoi(p["tabs"]) // validated
 			outs, err := w.RaceRefresh(n)
 			if err != nil {
-				return sim.Outcome{Error: sim.ErrBadRequest, Reason: err.Error()}
+				return sim.Outcome{Error: sim.CodeBadRequest, Reason: err.Error()}
 			}
 			return raceOutcome(outs)
 		}},
@@ -209,8 +209,8 @@ var actions = map[string]*action{
 
 func checkTabs(v string) error {
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 2 || n > sim.MaxRaceTabs {
-		return fmt.Errorf("want a number of tabs from 2 to %d, got %q", sim.MaxRaceTabs, v)
+	if err != nil || sim.RaceTabs(n) != nil {
+		return fmt.Errorf("want a number of tabs from %d to %d, got %q", sim.MinRaceTabs, sim.MaxRaceTabs, v)
 	}
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // The AS-session actions run only where there is an AS: the validator asks
-// the engine (sim.ASSessionIn), so a first-party lesson with end-session or
+// the engine (sim.Topology.CheckASSession), so a first-party lesson with end-session or
 // attacker.silent-login is refused before it runs. login's prompt and
 // max_age are checked against OIDC Core §3.1.2.1.
 func TestASSessionActionsValidated(t *testing.T) {

@@ -114,7 +114,8 @@ func (v *validator) world() {
 	v.oneOf(v.at("storage"), "storage", sc.Storage, text.Names(sim.Storages()), false)
 	v.oneOf(v.at("topology"), "topology", sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
 	if len(v.probs) == 0 {
-		if _, err := sim.New(worldConfig(sc, Options{}, &pol)); err != nil {
+		// The engine's own rules, without building a world.
+		if _, err := worldConfig(sc, Options{}, &pol).Resolve(); err != nil {
 			v.errAt(sc.Pos, "%v", err)
 		}
 	}
@@ -210,14 +211,10 @@ func (v *validator) quiz(i int, st *Step) {
 func (v *validator) feasibility() {
 	sc := v.sc
 	loggedIn, atk := false, map[string]bool{}
-	storage := sc.Storage
+	topology := sim.Topology(cmp.Or(sc.Topology, string(sim.TopologyOAuth)))
+	storage := sim.Storage(sc.Storage)
 	if storage == "" {
-		storage = map[string]string{"web": string(sim.StorageServer)}[sc.Client]
-		if sc.Topology == string(sim.TopologyFirstParty) {
-			storage = string(sim.StorageCookie)
-		} else if storage == "" {
-			storage = string(sim.StorageLocal)
-		}
+		storage = topology.DefaultStorage(sim.ClientKind(cmp.Or(sc.Client, string(sim.KindSPA))))
 	}
 	for i, st := range sc.Steps {
 		n := i + 1
@@ -227,13 +224,15 @@ func (v *validator) feasibility() {
 			if st.Params["prompt"] != "" || st.Params["max_age"] != "" {
 				// prompt and max_age talk to the AS's session (OIDC Core
 				// §3.1.2.1): the engine says where there is one.
-				if err := sim.ASSessionIn(sim.Topology(cmp.Or(sc.Topology, string(sim.TopologyOAuth)))); err != nil {
+				if err := topology.CheckASSession(); err != nil {
 					v.errAt(st.Pos, "step %d: login with prompt or max_age: %v", n, err)
 				}
 			}
 		case "call", "refresh", "present", "refresh-with", "race":
-			if st.Do == "race" && sc.Topology == string(sim.TopologyFirstParty) {
-				v.errAt(st.Pos, "step %d: race needs the oauth topology: a first-party app's refresh cookie is attached by the browser at send time", n)
+			if st.Do == "race" {
+				if err := topology.CheckRace(); err != nil {
+					v.errAt(st.Pos, "step %d: race: %v", n, err)
+				}
 			}
 			if !loggedIn {
 				v.errAt(st.Pos, "step %d: %s before any login: the app has no token yet", n, st.Do)
@@ -242,7 +241,9 @@ func (v *validator) feasibility() {
 			if !loggedIn {
 				v.errAt(st.Pos, "step %d: steal before any login: there is nothing to steal", n)
 			}
-			if why := unreachable(st.Params["from"], st.Params["token"], storage); why == "" {
+			// The engine's reach rule: a position that can never get the
+			// token gives the attacker nothing to use later.
+			if ok, _ := sim.Source(st.Params["from"]).Reaches(sim.TokenKind(st.Params["token"]), storage, topology); ok {
 				atk[st.Params["token"]] = true
 				// A proof travels with the access token in a request, never
 				// in storage: only a log line or the wire has one.
@@ -273,7 +274,7 @@ func (v *validator) feasibility() {
 			atk["access"] = true
 		case "end-session", "attacker.silent-login":
 			// The engine's rule: only a world with an AS has its session.
-			if err := sim.ASSessionIn(sim.Topology(cmp.Or(sc.Topology, string(sim.TopologyOAuth)))); err != nil {
+			if err := topology.CheckASSession(); err != nil {
 				v.errAt(st.Pos, "step %d: %s: %v", n, st.Do, err)
 			}
 			if st.Do == "attacker.silent-login" {
@@ -283,17 +284,6 @@ func (v *validator) feasibility() {
 			}
 		}
 	}
-}
-
-// unreachable says why a steal can never succeed, or "" when it may.
-func unreachable(from, token, storage string) string {
-	switch {
-	case from == string(sim.SourceLog) && token == "refresh":
-		return "refresh tokens never reach the API's logs"
-	case from == string(sim.SourceScript) && storage != string(sim.StorageLocal):
-		return "script injection cannot read tokens kept in " + storage
-	}
-	return ""
 }
 
 func presetNames() []string {

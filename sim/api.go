@@ -22,7 +22,7 @@ type API struct {
 	audience string // its own resource identifier: tokens must carry it in aud
 	realm    string
 	keys     *keySet
-	sigs     *sigCache    // serve mode only: signatures already verified (sigcache.go)
+	sigs     *sigCache    // hosted worlds only: signatures already verified (api_sigcache.go)
 	http     *http.Client // to the AS: JWKS and introspection
 
 	// explain names a presented token for the learner (at-2, rt-1, "an ID
@@ -36,7 +36,7 @@ type API struct {
 	orders   int
 
 	dpopSeen  dpopReplay // jti of accepted DPoP proofs (RFC 9449 §11.1)
-	dpopNonce *dpopNonce // its DPoP nonce, when the policy requires one (§9); shared with the AS on one origin (serve)
+	dpopNonce *dpopNonce // its DPoP nonce, when the policy requires one (§9); shared with the AS on one origin (Hosting)
 }
 
 type denied struct {
@@ -70,15 +70,6 @@ func APIPaths() []string {
 		if !slices.Contains(out, r.path) {
 			out = append(out, r.path)
 		}
-	}
-	return out
-}
-
-// Routes lists the API's endpoints as "METHOD /path (scope)".
-func Routes() []string {
-	var out []string
-	for _, r := range apiRoutes {
-		out = append(out, r.method+" "+r.path+" ("+r.scope+")")
 	}
 	return out
 }
@@ -122,7 +113,7 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if err != nil {
-			api.refuse(w, r, 400, challenge{realm: api.realm, err: ErrInvalidRequest, desc: err.Error()}, err.Error(), "")
+			api.refuse(w, r, 400, challenge{realm: api.realm, err: CodeInvalidRequest, desc: err.Error()}, err.Error(), "")
 			return
 		}
 	} else if r.Body != nil {
@@ -147,7 +138,7 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	label := ex.label
 	claims, bad, flaws := api.check(raw, ex)
 	if bad != nil {
-		api.answerRefusal(w, r, 401, api.challengeFor(cred, challenge{realm: api.realm, err: ErrInvalidToken, desc: bad.desc}), ErrInvalidToken, bad.desc, bad.reason, label)
+		api.answerRefusal(w, r, 401, api.challengeFor(cred, challenge{realm: api.realm, err: CodeInvalidToken, desc: bad.desc}), CodeInvalidToken, bad.desc, bad.reason, label)
 		return
 	}
 	if ref := api.checkBinding(cred, claims, ex.name); ref != nil {
@@ -155,7 +146,7 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !hasScope(claims.Scope, rt.scope) {
-		api.answerRefusal(w, r, 403, api.challengeFor(cred, challenge{realm: api.realm, err: ErrInsufficientScope, scope: rt.scope}), ErrInsufficientScope, "",
+		api.answerRefusal(w, r, 403, api.challengeFor(cred, challenge{realm: api.realm, err: CodeInsufficientScope, scope: rt.scope}), CodeInsufficientScope, "",
 			fmt.Sprintf("%s is valid but its scope (%s) lacks %s, which %s %s needs; refreshing will not help (RFC 6750 section 3.1)",
 				orName(ex.name), claims.Scope, rt.scope, rt.method, rt.path), label)
 		return

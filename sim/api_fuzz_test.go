@@ -80,7 +80,7 @@ func FuzzBearerHeader(f *testing.F) {
 			t.Fatalf("%d with challenge %q", status, got)
 		}
 		_, params := apiChallenge(t, rec.Header())
-		want := map[int]string{400: ErrInvalidRequest, 401: ErrInvalidToken, 403: ErrInsufficientScope}[status]
+		want := map[int]string{400: CodeInvalidRequest, 401: CodeInvalidToken, 403: CodeInsufficientScope}[status]
 		switch e, ok := params["error"]; {
 		case !ok && status == 401:
 			if got[0] != `Bearer realm="api"` {

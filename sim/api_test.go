@@ -194,7 +194,7 @@ func apiWant401(t testing.TB, w *World, r reply, realm, desc string, why ...stri
 	}
 	apiChallenge(t, r.header)
 	ev := apiLastAPIEvent(t, w)
-	if ev.Status != http.StatusUnauthorized || ev.Error != ErrInvalidToken {
+	if ev.Status != http.StatusUnauthorized || ev.Error != CodeInvalidToken {
 		t.Fatalf("event: status %d error %q, want 401 invalid_token", ev.Status, ev.Error)
 	}
 	for _, s := range why {
@@ -263,7 +263,7 @@ func TestAPIChallengeExpired(t *testing.T) {
 		t.Errorf("Cache-Control %q, want no-store", cc)
 	}
 	var body map[string]string
-	if err := json.Unmarshal([]byte(r.body), &body); err != nil || body["error"] != ErrInvalidToken {
+	if err := json.Unmarshal([]byte(r.body), &body); err != nil || body["error"] != CodeInvalidToken {
 		t.Errorf("body %q: want JSON error invalid_token", r.body)
 	}
 }
@@ -284,7 +284,7 @@ func TestAPIInsufficientScope(t *testing.T) {
 	}
 	apiChallenge(t, r.header)
 	ev := apiLastAPIEvent(t, w)
-	if ev.Error != ErrInsufficientScope || !strings.Contains(ev.Reason, "orders:write") {
+	if ev.Error != CodeInsufficientScope || !strings.Contains(ev.Reason, "orders:write") {
 		t.Errorf("event error %q reason %q", ev.Error, ev.Reason)
 	}
 	// The same token is fine where its scope suffices.
@@ -293,7 +293,7 @@ func TestAPIInsufficientScope(t *testing.T) {
 	}
 	// The app does not refresh after a 403.
 	before := w.Log().Len()
-	if o := w.App().Call(http.MethodPost, "/api/orders"); o.Status != http.StatusForbidden || o.Error != ErrInsufficientScope {
+	if o := w.App().Call(http.MethodPost, "/api/orders"); o.Status != http.StatusForbidden || o.Error != CodeInsufficientScope {
 		t.Errorf("Call: %+v, want 403 insufficient_scope", o)
 	}
 	for _, e := range w.Log().Since(before) {
@@ -351,7 +351,7 @@ func TestAPIRevocationModes(t *testing.T) {
 				if o.Status != tc.after {
 					t.Fatalf("call %d after logout: %+v, want %d", i, o, tc.after)
 				}
-				if tc.after == http.StatusUnauthorized && (o.Error != ErrInvalidToken || !strings.Contains(o.Reason, tc.why)) {
+				if tc.after == http.StatusUnauthorized && (o.Error != CodeInvalidToken || !strings.Contains(o.Reason, tc.why)) {
 					t.Errorf("call %d: %+v, want invalid_token naming %q", i, o, tc.why)
 				}
 				wantIntros := in0
@@ -442,7 +442,7 @@ func TestAPIRefreshTokenRejected(t *testing.T) {
 				t.Fatal("no refresh token issued")
 			}
 			o := w.App().Present(APIAudience, http.MethodGet, "/api/profile", TokenRefresh)
-			if o.Status != http.StatusUnauthorized || o.Error != ErrInvalidToken {
+			if o.Status != http.StatusUnauthorized || o.Error != CodeInvalidToken {
 				t.Fatalf("Present(refresh): %+v, want 401 invalid_token", o)
 			}
 			if !strings.Contains(o.Reason, "refresh token") {

@@ -28,7 +28,7 @@ type AuthServer struct {
 	// instead of decoding it on every API call.
 	issued   map[string]*accessRecord
 	families []*family
-	sessions map[[32]byte]*asSession // sign-in sessions, by the cookie's hash (session.go)
+	sessions map[[32]byte]*asSession // sign-in sessions, by the cookie's hash (as_session.go)
 
 	// onAccessRevoked is told of every access token the AS revokes, so that
 	// a denylisting API can refuse it before it expires. It models the push

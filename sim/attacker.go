@@ -32,9 +32,12 @@ func Sources() []Source { return []Source{SourceScript, SourceLog, SourceNetwork
 // TokenKind names the kind of token an action concerns.
 type TokenKind string
 
+// The kinds of token.
 const (
 	TokenAccess  TokenKind = "access"
 	TokenRefresh TokenKind = "refresh"
+	// TokenID names the ID token in Present and RefreshUsing.
+	TokenID TokenKind = "id"
 )
 
 // Attacker holds what it stole and uses it from its own machine.
@@ -50,7 +53,7 @@ type Attacker struct {
 	access  string
 	refresh string
 	forged  []string    // the tokens it made, in order: forged-1, forged-2…
-	proof   string      // a DPoP proof captured with the access token (dpopclient.go)
+	proof   string      // a DPoP proof captured with the access token (dpop_client.go)
 	dpop    *dpopHolder // its own DPoP key, made on first use
 }
 
@@ -65,8 +68,8 @@ func newAttacker(e *env, w *Wire, victim *Client, issuer, audience string) *Atta
 func (a *Attacker) Steal(src Source, kind TokenKind) Outcome {
 	tok, why := a.reach(src, kind)
 	if tok == "" {
-		a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorApp, Error: ErrUnreachable, Reason: why})
-		return Outcome{Error: ErrUnreachable, Reason: why}
+		a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorApp, Error: CodeUnreachable, Reason: why})
+		return Outcome{Error: CodeUnreachable, Reason: why}
 	}
 	a.mu.Lock()
 	if kind == TokenAccess {
@@ -80,21 +83,18 @@ func (a *Attacker) Steal(src Source, kind TokenKind) Outcome {
 	return Outcome{Reason: why} // no HTTP request was made: no status
 }
 
-// reach returns the token src can get, or why it cannot.
-func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
-	at, _, rt, _ := a.victim.store.snapshot()
-	held := at
-	if kind == TokenRefresh {
-		held = rt
-	}
-	switch src {
+// Reaches says whether position s can ever get a token of kind from an
+// app keeping its tokens in storage, in a world of topology t, and when it
+// cannot, why. It is the one reach rule: the attacker asks it before
+// looking, and the scenario validator asks it to reject a steal that can
+// never succeed. When it says yes, whether a token is there to take
+// depends on the run (an empty store, no exchange yet).
+func (s Source) Reaches(kind TokenKind, storage Storage, t Topology) (bool, string) {
+	switch s {
 	case SourceScript:
-		switch a.victim.storage {
+		switch storage {
 		case StorageLocal:
-			if held == "" {
-				return "", "the app's localStorage holds no " + string(kind) + " token right now"
-			}
-			return held, "an injected script read the " + string(kind) + " token from localStorage: any script on the page can"
+			return true, ""
 		case StorageMemory:
 			// draft-ietf-oauth-browser-based-apps (in-memory token storage):
 			// a variable is out of reach of storage APIs only; script in the
@@ -102,19 +102,43 @@ func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
 			// script reads storage, so it finds nothing here, and the
 			// reason says that this is a limit of the position, not a
 			// defence.
-			return "", "the tokens live in a JavaScript variable, which no storage API lists, so reading storage finds nothing. That is not a defence: an injected script runs in the same page and can still reach them, by hooking fetch to see the Authorization header and the /token response, or by running a silent login of its own (draft-ietf-oauth-browser-based-apps, in-memory storage); this position models only reading storage"
+			return false, "the tokens live in a JavaScript variable, which no storage API lists, so reading storage finds nothing. That is not a defence: an injected script runs in the same page and can still reach them, by hooking fetch to see the Authorization header and the /token response, or by running a silent login of its own (draft-ietf-oauth-browser-based-apps, in-memory storage); this position models only reading storage"
 		case StorageCookie:
-			if a.victim.fp {
-				return "", "the refresh token is in an httpOnly cookie, which scripts cannot read, and the access token lives in a variable of the page, which reading storage does not find, though a script in the page can intercept it (it can also make the page call /auth/refresh: session riding)"
+			if t == TopologyFirstParty {
+				return false, "the refresh token is in an httpOnly cookie, which scripts cannot read, and the access token lives in a variable of the page, which reading storage does not find, though a script in the page can intercept it (it can also make the page call /auth/refresh: session riding)"
 			}
-			return "", "the tokens stay on the app's backend; the browser holds only an httpOnly cookie, which scripts cannot read"
+			return false, "the tokens stay on the app's backend; the browser holds only an httpOnly cookie, which scripts cannot read"
 		default:
-			return "", "a server-side web app keeps its tokens on the server: the page never sees them"
+			return false, "a server-side web app keeps its tokens on the server: the page never sees them"
 		}
 	case SourceLog:
 		if kind == TokenRefresh {
-			return "", "refresh tokens never go to the API, so API logs never see them: only the token endpoint does"
+			return false, "refresh tokens never go to the API, so API logs never see them: only the token endpoint does"
 		}
+		return true, ""
+	case SourceNetwork:
+		return true, ""
+	}
+	return false, fmt.Sprintf("unknown position %q", s)
+}
+
+// reach returns the token src can get, or why it cannot.
+func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
+	if ok, why := src.Reaches(kind, a.victim.storage, a.victim.topology()); !ok {
+		return "", why
+	}
+	at, _, rt, _ := a.victim.store.snapshot()
+	held := at
+	if kind == TokenRefresh {
+		held = rt
+	}
+	switch src {
+	case SourceScript: // localStorage: Reaches allows no other storage
+		if held == "" {
+			return "", "the app's localStorage holds no " + string(kind) + " token right now"
+		}
+		return held, "an injected script read the " + string(kind) + " token from localStorage: any script on the page can"
+	case SourceLog:
 		if v := a.lastSeen(func(e Event) string {
 			if e.To != ActorAPI || e.From != ActorApp {
 				return ""
@@ -186,7 +210,7 @@ func (a *Attacker) CallAPIAs(method, path string, how Presentation) Outcome {
 	at := a.access
 	a.mu.Unlock()
 	if at == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no access token"}
+		return Outcome{Error: CodeNoToken, Reason: "the attacker holds no access token"}
 	}
 	return a.callWith(at, method, path, how)
 }
@@ -195,7 +219,7 @@ func (a *Attacker) CallAPIAs(method, path string, how Presentation) Outcome {
 func (a *Attacker) callWith(at, method, path string, how Presentation) Outcome {
 	req, err := http.NewRequest(method, a.victim.apiBase+path, nil)
 	if err != nil {
-		return Outcome{Error: ErrBadRequest, Reason: "the request cannot be built: " + err.Error()}
+		return Outcome{Error: CodeBadRequest, Reason: "the request cannot be built: " + err.Error()}
 	}
 	return a.sendStolen(req, at, how)
 }
@@ -208,7 +232,7 @@ func (a *Attacker) Refresh() Outcome {
 	rt := a.refresh
 	a.mu.Unlock()
 	if rt == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the attacker holds no refresh token"}
+		return Outcome{Error: CodeNoToken, Reason: "the attacker holds no refresh token"}
 	}
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {a.victim.id}}
 	req, _ := http.NewRequest(http.MethodPost, Issuer+"/token", strings.NewReader(form.Encode()))
@@ -218,7 +242,7 @@ func (a *Attacker) Refresh() Outcome {
 		// goes to /auth/refresh, from the attacker's own machine.
 		req, _ = http.NewRequest(http.MethodPost, AppOrigin+"/auth/refresh", nil)
 		req.Header.Set("Content-Type", "application/json")
-		req.AddCookie(&http.Cookie{Name: RefreshCookie, Value: rt})
+		req.AddCookie(&http.Cookie{Name: refreshCookieName, Value: rt})
 	}
 	resp, body, o := a.sendRefresh(req)
 	if resp == nil {
@@ -262,7 +286,7 @@ func (a *Attacker) tokens() (access, refresh string) {
 // cookieValue returns the non-empty refresh cookie among cs, if any.
 func cookieValue(cs []*http.Cookie) string {
 	for _, c := range cs {
-		if c.Name == RefreshCookie && c.Value != "" {
+		if c.Name == refreshCookieName && c.Value != "" {
 			return c.Value
 		}
 	}
@@ -303,8 +327,8 @@ func jsonField(body, field string) string {
 // script binds the new grant to its own key).
 func (a *Attacker) SilentLogin() Outcome {
 	v := a.victim
-	if err := ASSessionIn(v.topology()); err != nil {
-		return Outcome{Error: ErrUnreachable, Reason: err.Error() + " (injected script can still ride the page's session: attacker.ride)"}
+	if err := v.topology().CheckASSession(); err != nil {
+		return Outcome{Error: CodeUnreachable, Reason: err.Error() + " (injected script can still ride the page's session: attacker.ride)"}
 	}
 	start := a.env.log.Len()
 	state, verifier := a.env.rand.token(16), a.env.rand.token(32)

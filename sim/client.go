@@ -2,7 +2,6 @@ package sim
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -26,12 +25,6 @@ const (
 	KindWeb ClientKind = "web"
 )
 
-// DefaultScope is what the app asks for at login. offline_access asks for a
-// refresh token that works while the user is absent, with her consent (OIDC
-// Core §11). This simulator's AS issues none without it; that is its policy,
-// not a rule of OIDC: many ASs issue a session-bound refresh token without it.
-const DefaultScope = "openid profile orders:read offline_access"
-
 // Client is the client application. It logs the user in through the
 // browser, keeps the tokens in its store, calls the API with the access
 // token, and refreshes silently: proactively shortly before exp, and
@@ -43,7 +36,7 @@ type Client struct {
 	id      string
 	secret  string
 	storage Storage
-	store   *TokenStore
+	store   *tokenStore
 	http    *http.Client // from the app (for an SPA: the page's JavaScript)
 	browser *http.Client // the user's browser
 	apiBase string       // the API's origin
@@ -59,11 +52,11 @@ type pendingLogin struct {
 	verifier, nonce string
 }
 
-func newClient(e *env, w *Wire, kind ClientKind, storage Storage, store *TokenStore) *Client {
+func newClient(e *env, w *Wire, kind ClientKind, storage Storage, store *tokenStore) *Client {
 	c := &Client{env: e, kind: kind, storage: storage, store: store,
 		http: w.Client(ActorApp), browser: w.Client(ActorUser), apiBase: APIAudience, pending: map[string]pendingLogin{}}
 	// The user's browser keeps cookies: the AS's session cookie is what
-	// makes the next login silent (session.go).
+	// makes the next login silent (as_session.go).
 	c.browser.Jar, _ = cookiejar.New(nil) // never fails without options
 	c.id = ClientSPA
 	if kind == KindWeb {
@@ -145,7 +138,7 @@ func (c *Client) LoginWith(o LoginOptions) Outcome {
 	if resp.StatusCode != http.StatusFound || loc == "" {
 		o := outcomeSince(c.env.log, start, ActorUser)
 		if o.Error == "" && page.StatusCode == http.StatusOK {
-			o.Error = ErrAccessDenied
+			o.Error = CodeAccessDenied
 		}
 		return o
 	}
@@ -187,7 +180,7 @@ func (c *Client) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		// RFC 6749 §10.12: a callback whose state the app did not issue is
 		// a forged login (CSRF); the app aborts before any token request.
-		n.err, n.reason = ErrStateMismatch, "the callback's state is not one the app issued: the app aborts (RFC 6749 section 10.12)"
+		n.err, n.reason = CodeStateMismatch, "the callback's state is not one the app issued: the app aborts (RFC 6749 section 10.12)"
 		http.Error(w, "state mismatch", http.StatusBadRequest)
 		return
 	}
@@ -249,266 +242,14 @@ func (c *Client) tokenRequest(form url.Values) Outcome {
 	return out
 }
 
-// Call calls the API. With a refresh token at hand it refreshes first when
-// the access token is about to expire (policy RefreshSkew), and after a 401
-// invalid_token it refreshes and retries once (RFC 6750 §3.1 lets a client get
-// a new token and retry; once is this app's policy). After a 403 it
-// does not: a new token would carry the same scope.
-func (c *Client) Call(method, path string) Outcome {
-	at, exp, _, _ := c.store.snapshot()
-	rt := c.refreshHandle()
-	if at == "" && rt == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the app holds no tokens: the user must log in"}
-	}
-	skew := c.env.policy().RefreshSkew
-	if rt != "" && (at == "" || (skew > 0 && !c.env.clock.Now().Before(exp.Add(-skew)))) {
-		if now := c.env.clock.Now(); !now.Before(exp) {
-			c.note("the access token expired at %s (%s ago): the app refreshes before calling", when(exp), FormatDuration(now.Sub(exp).Truncate(time.Second)))
-		} else {
-			c.note("the access token expires at %s, within %s: the app refreshes before calling", when(exp), FormatDuration(skew))
-		}
-		if o := c.Refresh(); !o.OK() {
-			return o
-		}
-	}
-	o := c.callOnce(method, path)
-	if o.Status == http.StatusUnauthorized && o.Error == ErrInvalidToken {
-		if c.refreshHandle() != "" {
-			c.note("401 invalid_token: the app refreshes silently and retries once")
-			if r := c.Refresh(); !r.OK() {
-				return r
-			}
-			return c.callOnce(method, path)
-		}
-		// Nothing can renew the dead token: the app drops it and the session
-		// is over, as after a failed refresh.
-		c.store.clear()
-		c.env.emit(Event{Kind: KindSessionEnded, From: ActorApp, Reason: o.Reason,
-			Summary: "401 invalid_token and no refresh token: the app forgets the dead access token and sends the user to log in again"})
-	}
-	if o.Status == http.StatusForbidden {
-		c.note("403 insufficient_scope: refreshing would not add scope, so the app does not retry")
-	}
-	return o
-}
+// Kind returns the client's kind.
+func (c *Client) Kind() ClientKind { return c.kind }
 
-func (c *Client) callOnce(method, path string) Outcome {
-	at, _, _, _ := c.store.snapshot()
-	return c.bearer(c.apiBase+path, method, at)
-}
+// ID returns the client's client_id.
+func (c *Client) ID() string { return c.id }
 
-// bearer sends one API request with the token v as a bearer token.
-func (c *Client) bearer(rawURL, method, v string) Outcome {
-	req, err := http.NewRequest(method, rawURL, nil)
-	if err != nil {
-		return Outcome{Error: ErrBadRequest, Reason: "the request cannot be built: " + err.Error()}
-	}
-	if h := c.apiHolder(); h != nil {
-		// A DPoP-bound token: the DPoP scheme and a proof for this very
-		// request, with ath, the hash of the token (RFC 9449 §7.1).
-		req.Header.Set("Authorization", "DPoP "+v)
-		_, _, o := c.env.sendWithProof(c.http, ActorApp, h, req, v)
-		return o
-	}
-	req.Header.Set("Authorization", "Bearer "+v)
-	_, _, o := c.env.send(c.http, req)
-	return o
-}
-
-// Refresh trades the refresh token for new tokens (RFC 6749 §6). With
-// single-flight on, concurrent callers sharing the store wait for one
-// refresh instead of racing (the fix for multi-tab races). invalid_grant
-// ends the session: the app forgets its tokens and the user must log in.
-func (c *Client) Refresh() Outcome {
-	f, rt, leader := c.startRefresh()
-	if !leader {
-		<-f.done
-		return f.out
-	}
-	return c.finishRefresh(f, rt)
-}
-
-// startRefresh is a refresh's first half: the tab reads its refresh token
-// from the store, or, with single-flight on and a refresh already under
-// way, joins that one (leader false).
-func (c *Client) startRefresh() (f *flight, rt string, leader bool) {
-	c.store.mu.Lock()
-	defer c.store.mu.Unlock()
-	if f := c.store.flight; f != nil && c.env.policy().SingleFlight {
-		return f, "", false
-	}
-	f = &flight{done: make(chan struct{})}
-	c.store.flight = f
-	return f, c.store.refresh, true
-}
-
-// finishRefresh is the second half: the request, with the token read at
-// the start, which may be stale by now if another tab refreshed meanwhile.
-func (c *Client) finishRefresh(f *flight, rt string) Outcome {
-	if c.fp {
-		f.out = c.fpPost("/auth/refresh", "")
-		if f.out.Error == ErrInvalidGrant {
-			c.store.clear()
-			c.env.emit(Event{Kind: KindSessionEnded, From: ActorApp, Reason: f.out.Reason,
-				Summary: "the backend refused the refresh cookie: the page shows the login screen"})
-		}
-	} else {
-		f.out = c.refreshWith(rt)
-	}
-	c.store.mu.Lock()
-	if c.store.flight == f {
-		c.store.flight = nil
-	}
-	c.store.mu.Unlock()
-	close(f.done)
-	return f.out
-}
-
-func (c *Client) refreshWith(rt string) Outcome {
-	if rt == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the app holds no refresh token"}
-	}
-	o := c.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}})
-	if o.Error == ErrInvalidGrant {
-		c.store.clear()
-		c.env.emit(Event{Kind: KindSessionEnded, From: ActorApp, Reason: o.Reason,
-			Summary: "the refresh failed with invalid_grant: the app forgets its tokens and sends the user to log in again"})
-	}
-	return o
-}
-
-// Logout revokes the refresh token at the AS (RFC 7009) and forgets every
-// token. The access token is not recalled: an API that checks it locally
-// accepts it until it expires.
-func (c *Client) Logout() Outcome {
-	if c.fp {
-		c.store.clear()
-		return c.fpPost("/auth/logout", "")
-	}
-	_, _, rt, _ := c.store.snapshot()
-	c.store.clear()
-	if rt == "" {
-		c.note("logout: no refresh token to revoke; the app only forgets its access token")
-		return Outcome{Status: http.StatusOK}
-	}
-	form := url.Values{"token": {rt}, "token_type_hint": {"refresh_token"}}
-	req, _ := http.NewRequest(http.MethodPost, Issuer+"/revoke", nil)
-	if c.secret != "" {
-		req.SetBasicAuth(url.QueryEscape(c.id), url.QueryEscape(c.secret))
-	} else {
-		form.Set("client_id", c.id)
-	}
-	req.Body = io.NopCloser(strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	_, _, o := c.env.send(c.http, req)
-	return o
-}
-
-// Forget is the app's own logout and nothing more: it drops every token it
-// holds and tells nobody. The AS session in the browser lives on, so the
-// next login is silent; the refresh token stays valid at the AS for whoever
-// copied it; an access token stays valid at a stateless API until exp
-// (curriculum idea 10: three layers of "logged in").
-func (c *Client) Forget() Outcome {
-	c.store.clear()
-	if c.fp {
-		c.note("logout in the app only: the page forgets its access token; the refresh cookie stays in the browser")
-		return Outcome{}
-	}
-	c.note("logout in the app only: the app forgets its tokens and tells neither the AS nor the API")
-	return Outcome{} // no request was made: no status
-}
-
-// EndSession is RP-initiated logout (OpenID Connect RP-Initiated Logout
-// 1.0): the app forgets its tokens and sends the browser to the AS's
-// end_session_endpoint with its ID token as id_token_hint, its registered
-// post_logout_redirect_uri and a fresh state (§2, §3). The AS ends its
-// session (and, by policy, the session's refresh tokens); access tokens
-// already issued are not recalled.
-func (c *Client) EndSession() Outcome {
-	if err := ASSessionIn(c.topology()); err != nil {
-		return Outcome{Error: ErrBadRequest, Reason: err.Error()}
-	}
-	start := c.env.log.Len()
-	_, _, _, id := c.store.snapshot()
-	c.store.clear()
-	state := c.env.rand.token(16)
-	q := url.Values{"post_logout_redirect_uri": {PostLogoutRedirectURI}, "state": {state}}
-	if id != "" {
-		q.Set("id_token_hint", id)
-	} else {
-		q.Set("client_id", c.id) // §2: without a hint, client_id says whose redirect URI it is
-	}
-	c.note("the app forgets its tokens and sends the browser to the AS's end_session_endpoint (RP-initiated logout)")
-	resp, err := c.browser.Get(Issuer + "/end_session?" + q.Encode())
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
-	}
-	readAll(resp)
-	if loc := resp.Header.Get("Location"); resp.StatusCode == http.StatusFound && loc != "" {
-		u, err := url.Parse(loc)
-		if err != nil || u.Query().Get("state") != state {
-			// §3: the RP checks the state it sent came back.
-			return Outcome{Status: resp.StatusCode, Error: ErrStateMismatch, Reason: "the logout redirect did not carry back the app's state (RP-Initiated Logout 1.0 section 3)"}
-		}
-		back, err := c.browser.Get(loc)
-		if err != nil {
-			return Outcome{Error: "transport", Reason: err.Error()}
-		}
-		readAll(back)
-		o := outcomeSince(c.env.log, start, ActorUser)
-		if ended := endedSince(c.env.log, start); ended != "" {
-			o.Reason = ended
-		}
-		return o
-	}
-	return outcomeSince(c.env.log, start, ActorUser)
-}
-
-// endedSince returns the reason of the first AS-session end after event n.
-func endedSince(l *Log, n int) string {
-	e, _ := firstSince(l, n, KindASSessionEnded)
-	return e.Reason
-}
-
-// firstSince returns the first event of kind k after event n.
-func firstSince(l *Log, n int, k EventKind) (Event, bool) {
-	for _, e := range l.Since(n) {
-		if e.Kind == k {
-			return e, true
-		}
-	}
-	return Event{}, false
-}
-
-// topology is the world shape this client lives in.
-func (c *Client) topology() Topology {
-	if c.fp {
-		return TopologyFirstParty
-	}
-	return TopologyOAuth
-}
-
-// ErrNoASSession is why an action about the AS's session cannot run in a
-// world without an AS.
-var ErrNoASSession = errors.New("no authorization server session")
-
-// ASSessionIn says whether a world of topology t has an AS session to log
-// out of or to ride: the one rule the engine and the scenario validator
-// share.
-func ASSessionIn(t Topology) error {
-	if t == TopologyFirstParty {
-		return fmt.Errorf("%w: in the first-party topology the app's own backend signs the user in; there is no authorization server, so no AS session and no end_session endpoint", ErrNoASSession)
-	}
-	return nil
-}
-
-// Kind returns the client's kind; ID its client_id; Storage where it keeps
-// its tokens.
-func (c *Client) Kind() ClientKind   { return c.kind }
-func (c *Client) ID() string         { return c.id }
-func (c *Client) Storage() Storage   { return c.storage }
-func (c *Client) Store() *TokenStore { return c.store }
+// Storage returns where the client keeps its tokens.
+func (c *Client) Storage() Storage { return c.storage }
 
 // LoggedIn reports whether the app holds any token.
 func (c *Client) LoggedIn() bool {
@@ -526,16 +267,13 @@ func (c *Client) refreshHandle() string {
 	return rt
 }
 
-// TokenID names the ID token in Present and RefreshUsing.
-const TokenID TokenKind = "id"
-
 // Present sends the app's token of kind which as a bearer token to the API
 // at origin (APIAudience, APIBAudience): a misuse the audience lessons need
 // — a refresh token or an ID token at an API, a token at the wrong API.
 func (c *Client) Present(origin, method, path string, which TokenKind) Outcome {
 	v := c.held(which)
 	if v == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the app holds no " + string(which) + " token"}
+		return Outcome{Error: CodeNoToken, Reason: "the app holds no " + string(which) + " token"}
 	}
 	return c.bearer(origin+path, method, v)
 }
@@ -545,7 +283,7 @@ func (c *Client) Present(origin, method, path string, which TokenKind) Outcome {
 func (c *Client) RefreshUsing(which TokenKind) Outcome {
 	v := c.held(which)
 	if v == "" {
-		return Outcome{Error: ErrNoToken, Reason: "the app holds no " + string(which) + " token"}
+		return Outcome{Error: CodeNoToken, Reason: "the app holds no " + string(which) + " token"}
 	}
 	return c.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {v}})
 }

@@ -19,14 +19,14 @@ func Epoch() time.Time { return time.Date(2026, time.January, 15, 9, 0, 0, 0, ti
 type Clock struct {
 	mu  sync.Mutex
 	now time.Time
-	// run, when set, makes the clock move by itself (serve mode, see
+	// run, when set, makes the clock move by itself (a hosted world, see
 	// NewRunningClock): Now is now plus the time src has run since
 	// srcStart, times factor.
 	run *running
 }
 
-// NewClock returns a clock set to start.
-func NewClock(start time.Time) *Clock { return &Clock{now: start} }
+// newClock returns a clock set to start.
+func newClock(start time.Time) *Clock { return &Clock{now: start} }
 
 // Now returns the virtual time.
 func (c *Clock) Now() time.Time {

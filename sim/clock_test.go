@@ -10,7 +10,7 @@ import (
 // TestLifeClockAdvance: the virtual clock starts at Epoch(), moves only when
 // told, never backwards, and World.Advance records each jump.
 func TestLifeClockAdvance(t *testing.T) {
-	c := NewClock(Epoch())
+	c := newClock(Epoch())
 	if !c.Now().Equal(Epoch()) {
 		t.Fatalf("start %s", c.Now())
 	}

@@ -18,28 +18,28 @@ type Counts struct {
 	KidStoreReads    int `json:"kid_store_reads,omitempty"`
 }
 
-// Counters is the world's running tally.
-type Counters struct {
+// counterSet is the world's running tally.
+type counterSet struct {
 	mu sync.Mutex
 	c  Counts
 }
 
-func (c *Counters) add(field *int) {
+func (c *counterSet) add(field *int) {
 	c.mu.Lock()
 	*field++
 	c.mu.Unlock()
 }
 
-func (c *Counters) sign()       { c.add(&c.c.Signatures) }
-func (c *Counters) verify()     { c.add(&c.c.Verifications) }
-func (c *Counters) introspect() { c.add(&c.c.Introspections) }
-func (c *Counters) jwksFetch()  { c.add(&c.c.JWKSFetches) }
+func (c *counterSet) sign()       { c.add(&c.c.Signatures) }
+func (c *counterSet) verify()     { c.add(&c.c.Verifications) }
+func (c *counterSet) introspect() { c.add(&c.c.Introspections) }
+func (c *counterSet) jwksFetch()  { c.add(&c.c.JWKSFetches) }
 
-func (c *Counters) headerKeyFetch() { c.add(&c.c.HeaderKeyFetches) }
-func (c *Counters) kidStoreRead()   { c.add(&c.c.KidStoreReads) }
+func (c *counterSet) headerKeyFetch() { c.add(&c.c.HeaderKeyFetches) }
+func (c *counterSet) kidStoreRead()   { c.add(&c.c.KidStoreReads) }
 
 // Snapshot returns the current counts.
-func (c *Counters) Snapshot() Counts {
+func (c *counterSet) Snapshot() Counts {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.c

@@ -50,7 +50,7 @@ func FuzzDPoPProof(f *testing.F) {
 			if p != nil {
 				t.Fatal("a proof and a failure at once")
 			}
-			if fail.code != ErrInvalidDPoPProof && fail.code != ErrUseDPoPNonce || fail.desc == "" || fail.reason == "" {
+			if fail.code != CodeInvalidDPoPProof && fail.code != CodeUseDPoPNonce || fail.desc == "" || fail.reason == "" {
 				t.Fatalf("failure %+v", fail)
 			}
 			if strings.ContainsAny(errorDescription(fail.desc), "\"\\") {

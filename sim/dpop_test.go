@@ -107,46 +107,46 @@ func TestDPoPProofChecks(t *testing.T) {
 		reason string
 	}{
 		{name: "valid", values: []string{valid}},
-		{name: "1 missing header", values: nil, code: ErrInvalidDPoPProof, reason: "no DPoP header"},
-		{name: "1 two headers", values: []string{valid, valid}, code: ErrInvalidDPoPProof, reason: "2 DPoP headers"},
-		{name: "2 not a JWT", values: []string{"not-a-jwt"}, code: ErrInvalidDPoPProof, reason: "not a JWT"},
-		{name: "4 typ JWT", values: []string{sign(map[string]any{"typ": "JWT"}, nil)}, code: ErrInvalidDPoPProof, reason: "not dpop+jwt"},
-		{name: "4 typ at+jwt", values: []string{sign(map[string]any{"typ": "at+jwt"}, nil)}, code: ErrInvalidDPoPProof, reason: "not dpop+jwt"},
+		{name: "1 missing header", values: nil, code: CodeInvalidDPoPProof, reason: "no DPoP header"},
+		{name: "1 two headers", values: []string{valid, valid}, code: CodeInvalidDPoPProof, reason: "2 DPoP headers"},
+		{name: "2 not a JWT", values: []string{"not-a-jwt"}, code: CodeInvalidDPoPProof, reason: "not a JWT"},
+		{name: "4 typ JWT", values: []string{sign(map[string]any{"typ": "JWT"}, nil)}, code: CodeInvalidDPoPProof, reason: "not dpop+jwt"},
+		{name: "4 typ at+jwt", values: []string{sign(map[string]any{"typ": "at+jwt"}, nil)}, code: CodeInvalidDPoPProof, reason: "not dpop+jwt"},
 		{name: "4 typ application/dpop+jwt (RFC 7515 4.1.9)", values: []string{sign(map[string]any{"typ": "application/dpop+jwt"}, nil)}},
 		{name: "4 typ case-insensitive", values: []string{sign(map[string]any{"typ": "Application/DPoP+JWT"}, nil)}},
-		{name: "4 typ application/jwt", values: []string{sign(map[string]any{"typ": "application/jwt"}, nil)}, code: ErrInvalidDPoPProof, reason: "not dpop+jwt"},
-		{name: "4 typ application/ alone", values: []string{sign(map[string]any{"typ": "application/"}, nil)}, code: ErrInvalidDPoPProof, reason: "not dpop+jwt"},
-		{name: "crit refused (RFC 7515 4.1.11)", values: []string{sign(map[string]any{"crit": []string{"exp"}}, nil)}, code: ErrInvalidDPoPProof, reason: "crit"},
-		{name: "5 alg none", values: []string{dpopTestProof(t, k, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "alg none"},
-		{name: "5 alg HS256", values: []string{dpopTestProof(t, k, jwt.SigningMethodHS256, []byte("shared"), nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "a MAC"},
-		{name: "5 alg RS256 unsupported", values: []string{dpopTestProof(t, k, jwt.SigningMethodRS256, rs.Private, nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "accept ES256"},
-		{name: "6 no jwk", values: []string{sign(map[string]any{"jwk": nil}, nil)}, code: ErrInvalidDPoPProof, reason: "lacks jwk"},
-		{name: "6 jwk not P-256", values: []string{sign(map[string]any{"jwk": map[string]any{"kty": "RSA", "n": "AQAB", "e": "AQAB"}}, nil)}, code: ErrInvalidDPoPProof, reason: "not a P-256 public key"},
-		{name: "6 bad signature", values: []string{flipped}, code: ErrInvalidDPoPProof, reason: "signature does not verify"},
-		{name: "6 signed by another key", values: []string{dpopTestProof(t, k, dpopES256, other.priv, nil, dpopTestClaims(at))}, code: ErrInvalidDPoPProof, reason: "signature does not verify"},
-		{name: "3 missing jti", values: []string{sign(nil, func(c jwt.MapClaims) { delete(c, "jti") })}, code: ErrInvalidDPoPProof, reason: "lacks jti"},
-		{name: "3 missing htm and iat", values: []string{sign(nil, func(c jwt.MapClaims) { delete(c, "htm"); delete(c, "iat") })}, code: ErrInvalidDPoPProof, reason: "lacks htm, iat"},
-		{name: "3 missing typ", values: []string{sign(map[string]any{"typ": nil}, nil)}, code: ErrInvalidDPoPProof, reason: "lacks typ"},
-		{name: "3 before the signature", values: []string{flipped[:strings.IndexByte(flipped, '.')] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"htm":"GET"}`)) + "." + sig}, code: ErrInvalidDPoPProof, reason: "lacks jti, htu, iat"},
-		{name: "3 iat of the wrong type", values: []string{sign(nil, func(c jwt.MapClaims) { c["iat"] = "yesterday" })}, code: ErrInvalidDPoPProof, reason: "not a well-formed JWT"},
-		{name: "3 jti of the wrong type", values: []string{sign(nil, func(c jwt.MapClaims) { c["jti"] = 7 })}, code: ErrInvalidDPoPProof, reason: "not a well-formed JWT"},
-		{name: "7 private key in jwk", values: []string{sign(map[string]any{"jwk": withD}, nil)}, code: ErrInvalidDPoPProof, reason: "private key (d)"},
-		{name: "8 wrong htm", values: []string{sign(nil, func(c jwt.MapClaims) { c["htm"] = "POST" })}, code: ErrInvalidDPoPProof, reason: "made for method 'POST'"},
-		{name: "8 htm case matters", values: []string{sign(nil, func(c jwt.MapClaims) { c["htm"] = "get" })}, code: ErrInvalidDPoPProof, reason: "method"},
-		{name: "9 wrong htu path", values: []string{sign(nil, func(c jwt.MapClaims) { c["htu"] = APIAudience + "/api/profile" })}, code: ErrInvalidDPoPProof, reason: "/api/profile"},
-		{name: "9 wrong htu host", values: []string{sign(nil, func(c jwt.MapClaims) { c["htu"] = APIBAudience + "/api/orders" })}, code: ErrInvalidDPoPProof, reason: "the request is for"},
+		{name: "4 typ application/jwt", values: []string{sign(map[string]any{"typ": "application/jwt"}, nil)}, code: CodeInvalidDPoPProof, reason: "not dpop+jwt"},
+		{name: "4 typ application/ alone", values: []string{sign(map[string]any{"typ": "application/"}, nil)}, code: CodeInvalidDPoPProof, reason: "not dpop+jwt"},
+		{name: "crit refused (RFC 7515 4.1.11)", values: []string{sign(map[string]any{"crit": []string{"exp"}}, nil)}, code: CodeInvalidDPoPProof, reason: "crit"},
+		{name: "5 alg none", values: []string{dpopTestProof(t, k, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, nil, dpopTestClaims(at))}, code: CodeInvalidDPoPProof, reason: "alg none"},
+		{name: "5 alg HS256", values: []string{dpopTestProof(t, k, jwt.SigningMethodHS256, []byte("shared"), nil, dpopTestClaims(at))}, code: CodeInvalidDPoPProof, reason: "a MAC"},
+		{name: "5 alg RS256 unsupported", values: []string{dpopTestProof(t, k, jwt.SigningMethodRS256, rs.Private, nil, dpopTestClaims(at))}, code: CodeInvalidDPoPProof, reason: "accept ES256"},
+		{name: "6 no jwk", values: []string{sign(map[string]any{"jwk": nil}, nil)}, code: CodeInvalidDPoPProof, reason: "lacks jwk"},
+		{name: "6 jwk not P-256", values: []string{sign(map[string]any{"jwk": map[string]any{"kty": "RSA", "n": "AQAB", "e": "AQAB"}}, nil)}, code: CodeInvalidDPoPProof, reason: "not a P-256 public key"},
+		{name: "6 bad signature", values: []string{flipped}, code: CodeInvalidDPoPProof, reason: "signature does not verify"},
+		{name: "6 signed by another key", values: []string{dpopTestProof(t, k, dpopES256, other.priv, nil, dpopTestClaims(at))}, code: CodeInvalidDPoPProof, reason: "signature does not verify"},
+		{name: "3 missing jti", values: []string{sign(nil, func(c jwt.MapClaims) { delete(c, "jti") })}, code: CodeInvalidDPoPProof, reason: "lacks jti"},
+		{name: "3 missing htm and iat", values: []string{sign(nil, func(c jwt.MapClaims) { delete(c, "htm"); delete(c, "iat") })}, code: CodeInvalidDPoPProof, reason: "lacks htm, iat"},
+		{name: "3 missing typ", values: []string{sign(map[string]any{"typ": nil}, nil)}, code: CodeInvalidDPoPProof, reason: "lacks typ"},
+		{name: "3 before the signature", values: []string{flipped[:strings.IndexByte(flipped, '.')] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"htm":"GET"}`)) + "." + sig}, code: CodeInvalidDPoPProof, reason: "lacks jti, htu, iat"},
+		{name: "3 iat of the wrong type", values: []string{sign(nil, func(c jwt.MapClaims) { c["iat"] = "yesterday" })}, code: CodeInvalidDPoPProof, reason: "not a well-formed JWT"},
+		{name: "3 jti of the wrong type", values: []string{sign(nil, func(c jwt.MapClaims) { c["jti"] = 7 })}, code: CodeInvalidDPoPProof, reason: "not a well-formed JWT"},
+		{name: "7 private key in jwk", values: []string{sign(map[string]any{"jwk": withD}, nil)}, code: CodeInvalidDPoPProof, reason: "private key (d)"},
+		{name: "8 wrong htm", values: []string{sign(nil, func(c jwt.MapClaims) { c["htm"] = "POST" })}, code: CodeInvalidDPoPProof, reason: "made for method 'POST'"},
+		{name: "8 htm case matters", values: []string{sign(nil, func(c jwt.MapClaims) { c["htm"] = "get" })}, code: CodeInvalidDPoPProof, reason: "method"},
+		{name: "9 wrong htu path", values: []string{sign(nil, func(c jwt.MapClaims) { c["htu"] = APIAudience + "/api/profile" })}, code: CodeInvalidDPoPProof, reason: "/api/profile"},
+		{name: "9 wrong htu host", values: []string{sign(nil, func(c jwt.MapClaims) { c["htu"] = APIBAudience + "/api/orders" })}, code: CodeInvalidDPoPProof, reason: "the request is for"},
 		{name: "9 htu query and fragment ignored", values: []string{sign(nil, func(c jwt.MapClaims) { c["htu"] = dpopTestURI + "?page=2#top" })}},
 		{name: "9 request query ignored", values: []string{valid}, req: func(r *dpopRequest) { r.uri += "?page=2" }},
 		{name: "9 htu normalized", values: []string{sign(nil, func(c jwt.MapClaims) { c["htu"] = "HTTPS://API.TokenSim.test:443/api/./x/../%6Frders" })}},
-		{name: "10 nonce required, none sent", values: []string{valid}, req: func(r *dpopRequest) { r.nonce = "n-1" }, code: ErrUseDPoPNonce, reason: "carries no nonce"},
-		{name: "10 stale nonce", values: []string{sign(nil, func(c jwt.MapClaims) { c["nonce"] = "n-0" })}, req: func(r *dpopRequest) { r.nonce = "n-1" }, code: ErrUseDPoPNonce, reason: "not the server's current one"},
+		{name: "10 nonce required, none sent", values: []string{valid}, req: func(r *dpopRequest) { r.nonce = "n-1" }, code: CodeUseDPoPNonce, reason: "carries no nonce"},
+		{name: "10 stale nonce", values: []string{sign(nil, func(c jwt.MapClaims) { c["nonce"] = "n-0" })}, req: func(r *dpopRequest) { r.nonce = "n-1" }, code: CodeUseDPoPNonce, reason: "not the server's current one"},
 		{name: "10 right nonce", values: []string{sign(nil, func(c jwt.MapClaims) { c["nonce"] = "n-1" })}, req: func(r *dpopRequest) { r.nonce = "n-1" }},
-		{name: "11 stale iat", values: []string{valid}, req: func(r *dpopRequest) { r.now = r.now.Add(DPoPWindow + 31*time.Second) }, code: ErrInvalidDPoPProof, reason: "too old"},
+		{name: "11 stale iat", values: []string{valid}, req: func(r *dpopRequest) { r.now = r.now.Add(DPoPWindow + 31*time.Second) }, code: CodeInvalidDPoPProof, reason: "too old"},
 		{name: "11 old but inside window and leeway", values: []string{valid}, req: func(r *dpopRequest) { r.now = r.now.Add(DPoPWindow + 30*time.Second) }},
-		{name: "11 future iat", values: []string{valid}, req: func(r *dpopRequest) { r.now = r.now.Add(-31 * time.Second) }, code: ErrInvalidDPoPProof, reason: "from the future"},
+		{name: "11 future iat", values: []string{valid}, req: func(r *dpopRequest) { r.now = r.now.Add(-31 * time.Second) }, code: CodeInvalidDPoPProof, reason: "from the future"},
 		{name: "11 future iat inside leeway", values: []string{valid}, req: func(r *dpopRequest) { r.now = r.now.Add(-30 * time.Second) }},
-		{name: "12 missing ath", values: []string{sign(nil, func(c jwt.MapClaims) { delete(c, "ath") })}, code: ErrInvalidDPoPProof, reason: "has no ath"},
-		{name: "12 wrong ath", values: []string{sign(nil, func(c jwt.MapClaims) { c["ath"] = dpopATH("another token") })}, code: ErrInvalidDPoPProof, reason: "hash of another access token"},
+		{name: "12 missing ath", values: []string{sign(nil, func(c jwt.MapClaims) { delete(c, "ath") })}, code: CodeInvalidDPoPProof, reason: "has no ath"},
+		{name: "12 wrong ath", values: []string{sign(nil, func(c jwt.MapClaims) { c["ath"] = dpopATH("another token") })}, code: CodeInvalidDPoPProof, reason: "hash of another access token"},
 		{name: "12 no ath needed at the token endpoint", values: []string{sign(nil, func(c jwt.MapClaims) { delete(c, "ath") })}, req: func(r *dpopRequest) { r.accessToken = "" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -336,7 +336,7 @@ func TestDPoPTokenEndpointRefusals(t *testing.T) {
 	}
 	var tr tokenResponse
 	_ = json.Unmarshal([]byte(postForm(t, w, "/token", form, http.Header{"DPoP": {p}}).body), &tr)
-	if ev := dpopTestExchange(t, w, ActorApp, "/token"); ev.Status != 400 || ev.Error != ErrInvalidDPoPProof || !strings.Contains(ev.Reason, "replayed-jti") {
+	if ev := dpopTestExchange(t, w, ActorApp, "/token"); ev.Status != 400 || ev.Error != CodeInvalidDPoPProof || !strings.Contains(ev.Reason, "replayed-jti") {
 		t.Fatalf("replayed proof: %d %s %q", ev.Status, ev.Error, ev.Reason)
 	}
 	// A proof for another endpoint is refused too.
@@ -365,13 +365,13 @@ func TestDPoPRefreshBinding(t *testing.T) {
 		t.Fatal(o)
 	}
 	o := w.Attacker().Refresh()
-	if o.Status != 400 || o.Error != ErrInvalidGrant || !strings.Contains(o.Reason, "proof was signed by key") {
+	if o.Status != 400 || o.Error != CodeInvalidGrant || !strings.Contains(o.Reason, "proof was signed by key") {
 		t.Fatalf("attacker refresh with its own key: %+v", o)
 	}
 	// No proof at all.
 	_, _, rt, _ := w.App().store.snapshot()
 	r := postForm(t, w, "/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {ClientSPA}}, nil)
-	if ev := dpopTestExchange(t, w, ActorApp, "/token"); r.status != 400 || ev.Error != ErrInvalidGrant || !strings.Contains(ev.Reason, "no proof") {
+	if ev := dpopTestExchange(t, w, ActorApp, "/token"); r.status != 400 || ev.Error != CodeInvalidGrant || !strings.Contains(ev.Reason, "no proof") {
 		t.Fatalf("refresh without proof: %d %s %q", r.status, r.body, ev.Reason)
 	}
 	if f := w.Inspect().Families[0]; !f.RevokedAt.IsZero() {
@@ -410,7 +410,7 @@ func TestDPoPAPIChallenges(t *testing.T) {
 			}
 			// Items 70, 75: downgrade.
 			o := w.Attacker().CallAPIAs("GET", "/api/orders", PresentBearer)
-			if o.Status != 401 || o.Error != ErrInvalidToken || !strings.Contains(o.Reason, "downgrade") {
+			if o.Status != 401 || o.Error != CodeInvalidToken || !strings.Contains(o.Reason, "downgrade") {
 				t.Errorf("downgrade: %+v", o)
 			}
 			if got := challengeOf(ActorAttacker); got != `Bearer realm="api", error="invalid_token", error_description="The access token is DPoP-bound and needs a DPoP proof", DPoP algs="ES256"` {
@@ -418,7 +418,7 @@ func TestDPoPAPIChallenges(t *testing.T) {
 			}
 			// Items 68, 75: the attacker's own key.
 			o = w.Attacker().CallAPI("GET", "/api/orders") // auto: the strongest it has
-			if o.Status != 401 || o.Error != ErrInvalidToken || !strings.Contains(o.Reason, "does not hold the token's private key") {
+			if o.Status != 401 || o.Error != CodeInvalidToken || !strings.Contains(o.Reason, "does not hold the token's private key") {
 				t.Errorf("own key: %+v", o)
 			}
 			if got := challengeOf(ActorAttacker); got != `DPoP error="invalid_token", error_description="Invalid DPoP key binding", algs="ES256"` {
@@ -426,16 +426,16 @@ func TestDPoPAPIChallenges(t *testing.T) {
 			}
 			// Item 71: the captured proof, replayed.
 			o = w.Attacker().CallAPIAs("GET", "/api/orders", PresentReplay)
-			if o.Status != 401 || o.Error != ErrInvalidDPoPProof || !strings.Contains(o.Reason, "already accepted") {
+			if o.Status != 401 || o.Error != CodeInvalidDPoPProof || !strings.Contains(o.Reason, "already accepted") {
 				t.Errorf("replay: %+v", o)
 			}
 			// Item 71: the captured proof at another URL and method.
 			o = w.Attacker().CallAPIAs("POST", "/api/orders", PresentReplay)
-			if o.Status != 401 || o.Error != ErrInvalidDPoPProof || !strings.Contains(o.Reason, "made for method 'GET'") {
+			if o.Status != 401 || o.Error != CodeInvalidDPoPProof || !strings.Contains(o.Reason, "made for method 'GET'") {
 				t.Errorf("replay for POST: %+v", o)
 			}
 			o = w.Attacker().CallAPIAs("GET", "/api/profile", PresentReplay)
-			if o.Status != 401 || o.Error != ErrInvalidDPoPProof || !strings.Contains(o.Reason, "/api/profile") {
+			if o.Status != 401 || o.Error != CodeInvalidDPoPProof || !strings.Contains(o.Reason, "/api/profile") {
 				t.Errorf("replay at another URL: %+v", o)
 			}
 			// The app carries on.
@@ -489,7 +489,7 @@ func TestDPoPNonce(t *testing.T) {
 		h := e.Exchange.Response.Header
 		switch {
 		case e.Path == "/token" && e.Status == 400:
-			asNonce = e.Error == ErrUseDPoPNonce && h.Get("DPoP-Nonce") != "" && strings.Contains(e.Exchange.Response.Body, `"error":"use_dpop_nonce"`)
+			asNonce = e.Error == CodeUseDPoPNonce && h.Get("DPoP-Nonce") != "" && strings.Contains(e.Exchange.Response.Body, `"error":"use_dpop_nonce"`)
 		case e.Path == "/token" && e.Status == 200:
 			d, _ := Decode(e.Exchange.Request.Header.Get("DPoP"))
 			asOK = d.Claims["nonce"] != nil
@@ -583,7 +583,7 @@ func TestDPoPTopologies(t *testing.T) {
 	if o := w.Attacker().Steal(SourceScript, TokenAccess); !o.OK() {
 		t.Fatal(o)
 	}
-	if o := w.Attacker().CallAPIAs("GET", "/api/orders", PresentReplay); o.Error != ErrNoToken || o.Status != 0 {
+	if o := w.Attacker().CallAPIAs("GET", "/api/orders", PresentReplay); o.Error != CodeNoToken || o.Status != 0 {
 		t.Fatalf("replay with no captured proof: %+v", o)
 	}
 }

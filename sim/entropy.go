@@ -13,11 +13,11 @@ import (
 // from the world's seed, so that codes, PKCE verifiers, jti values and
 // refresh tokens repeat byte for byte for the same seed.
 //
-// This is simulation entropy and deliberately predictable. Serve mode, which
+// This is simulation entropy and deliberately predictable. A hosted world, which
 // faces real clients, must use crypto/rand instead.
 type entropy struct {
 	mu  sync.Mutex
-	rng *rand.ChaCha8 // nil: crypto/rand (serve mode, see newCryptoEntropy)
+	rng *rand.ChaCha8 // nil: crypto/rand (a hosted world, see newCryptoEntropy)
 }
 
 func newEntropy(seed uint64) *entropy {
@@ -48,8 +48,8 @@ func (e *entropy) token(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// newCryptoEntropy is serve mode's entropy: crypto/rand, because codes and
+// newCryptoEntropy is a hosted world's entropy: crypto/rand, because codes and
 // refresh tokens handed to real clients over a socket must not be
-// predictable from a seed (RFC 6749 §10.10). Serve mode is not a replay, so
+// predictable from a seed (RFC 6749 §10.10). A hosted world is not a replay, so
 // giving up determinism costs nothing there.
 func newCryptoEntropy() *entropy { return &entropy{} }

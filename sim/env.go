@@ -12,13 +12,14 @@ type env struct {
 	clock    *Clock
 	log      *Log
 	rand     *entropy
-	counters *Counters
-	// keys, when set, replace the committed demo keys (serve mode
+	counters *counterSet
+	// keys, when set, replace the committed demo keys (a hosted world
 	// generates fresh ones: the demo keys' private halves are public).
 	keys map[Alg]SigningKey
-	// serve is set in serve worlds: the AS and the API are published at
-	// one configured origin, which DPoP's htu is compared with (serverURI).
-	serve bool
+	// oneOrigin is set in hosted worlds: the AS and the API are published
+	// at one configured origin, which DPoP's htu is compared with
+	// (serverURI).
+	oneOrigin bool
 
 	mu  sync.Mutex
 	pol Policy

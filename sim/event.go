@@ -9,6 +9,7 @@ import (
 // schema: add kinds, never rename them.
 type EventKind string
 
+// The kinds of event, as the JSON export names them.
 const (
 	KindExchange      EventKind = "exchange"       // one HTTP request and its response
 	KindClock         EventKind = "clock.advanced" // the virtual clock moved
@@ -26,7 +27,7 @@ const (
 	KindForgeFailed   EventKind = "forge.failed"
 	KindClientNote    EventKind = "client.decision" // what the app decided and why (refresh now, give up, …)
 	KindSessionEnded  EventKind = "session.ended"   // the app lost its tokens: the user must log in again
-	// The AS's own sign-in session (session.go), the layer between the
+	// The AS's own sign-in session (as_session.go), the layer between the
 	// app's state and the tokens.
 	KindASSession      EventKind = "as_session.started" // the AS set its session cookie at sign-in
 	KindASSessionUsed  EventKind = "as_session.used"    // /authorize answered from the session, without the form
@@ -65,7 +66,7 @@ type Log struct {
 	clock  *Clock
 	events []Event
 	// limit, when positive, bounds what the log keeps to about the last
-	// limit events (serve mode, which runs for hours: see keepLast);
+	// limit events (a hosted world, which runs for hours: see keepLast);
 	// dropped counts the events let go, so sequence numbers never repeat.
 	limit, dropped int
 }

@@ -11,10 +11,6 @@ import (
 	"strings"
 )
 
-// MaxBodyBytes caps every request body the servers read. Larger bodies get
-// 413 and are not parsed.
-const MaxBodyBytes = 1 << 20
-
 // form is a parsed application/x-www-form-urlencoded body in which every
 // parameter appears at most once (RFC 6749 §3.1, §3.2).
 type form map[string]string
@@ -34,23 +30,23 @@ func parsePostForm(w http.ResponseWriter, r *http.Request) (form, bool) {
 		w.Header().Set("Allow", http.MethodPost)
 		noStore(w)
 		noteOf(r).reason = r.Method + " is not allowed here: this endpoint takes POST only"
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": ErrInvalidRequest, "error_description": "use POST"})
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": CodeInvalidRequest, "error_description": "use POST"})
 		return nil, false
 	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
-		writeOAuthError(w, r, newErr(400, ErrInvalidRequest, "the body must be application/x-www-form-urlencoded (RFC 6749 section 3.2)"))
+		writeOAuthError(w, r, newErr(400, CodeInvalidRequest, "the body must be application/x-www-form-urlencoded (RFC 6749 section 3.2)"))
 		return nil, false
 	}
 	f, err := readForm(w, r)
 	if errors.Is(err, errTooLarge) {
 		noStore(w)
 		noteOf(r).reason = "the request body is larger than 1 MiB"
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": ErrInvalidRequest, "error_description": "body too large"})
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": CodeInvalidRequest, "error_description": "body too large"})
 		return nil, false
 	}
 	if err != nil {
-		writeOAuthError(w, r, newErr(400, ErrInvalidRequest, err.Error()))
+		writeOAuthError(w, r, newErr(400, CodeInvalidRequest, err.Error()))
 		return nil, false
 	}
 	return f, true

@@ -26,7 +26,7 @@ type Snapshot struct {
 	// holds none (RFC 9449; the private half never leaves the app).
 	DPoPKey string `json:"dpop_key,omitempty"`
 	// ASSession is the AS sign-in session the user's browser holds a
-	// cookie for; nil when it holds none (session.go).
+	// cookie for; nil when it holds none (as_session.go).
 	ASSession *SessionView `json:"as_session,omitempty"`
 }
 
@@ -133,6 +133,31 @@ func (p Policy) AcceptedUntil(exp time.Time) time.Time {
 	return exp.Add(p.Leeway)
 }
 
+// heldToken is a token someone holds, for inspection.
+type heldToken struct {
+	holder      Actor
+	kind, value string
+	where       string
+}
+
+// inspect views, under the AS's lock and so as one consistent moment, the
+// tokens held (those with a value), every family and app's AS session.
+func (as *AuthServer) inspect(held []heldToken, app *Client, now time.Time) ([]TokenView, []FamilyView, *SessionView) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	var tokens []TokenView
+	for _, h := range held {
+		if h.value != "" {
+			tokens = append(tokens, as.view(h.holder, h.kind, h.value, h.where, now))
+		}
+	}
+	var fams []FamilyView
+	for _, f := range as.families {
+		fams = append(fams, as.familyView(f, now))
+	}
+	return tokens, fams, as.sessionView(app, now)
+}
+
 // Inspect takes a snapshot of the world.
 func (w *World) Inspect() Snapshot {
 	now := w.env.clock.Now()
@@ -143,29 +168,19 @@ func (w *World) Inspect() Snapshot {
 	if w.app.fp {
 		rt = w.app.refreshCookie()
 	}
-	w.as.mu.Lock()
-	add := func(holder Actor, kind, v, where string) {
-		if v != "" {
-			t := w.as.view(holder, kind, v, where, now)
-			t.AcceptedUntil = s.Policy.AcceptedUntil(t.ExpiresAt)
-			s.Tokens = append(s.Tokens, t)
-		}
-	}
-	add(ActorApp, "access", at, where)
+	held := []heldToken{{ActorApp, "access", at, where}}
 	if w.app.fp {
-		add(ActorUser, "refresh", rt, "httpOnly cookie")
+		held = append(held, heldToken{ActorUser, "refresh", rt, "httpOnly cookie"})
 	} else {
-		add(ActorApp, "refresh", rt, where)
+		held = append(held, heldToken{ActorApp, "refresh", rt, where})
 	}
-	add(ActorApp, "id", id, where)
+	held = append(held, heldToken{ActorApp, "id", id, where})
 	aat, art := w.attacker.tokens()
-	add(ActorAttacker, "access", aat, "attacker's machine")
-	add(ActorAttacker, "refresh", art, "attacker's machine")
-	for _, f := range w.as.families {
-		s.Families = append(s.Families, w.as.familyView(f, now))
+	held = append(held, heldToken{ActorAttacker, "access", aat, "attacker's machine"}, heldToken{ActorAttacker, "refresh", art, "attacker's machine"})
+	s.Tokens, s.Families, s.ASSession = w.as.inspect(held, w.app, now)
+	for i := range s.Tokens {
+		s.Tokens[i].AcceptedUntil = s.Policy.AcceptedUntil(s.Tokens[i].ExpiresAt)
 	}
-	s.ASSession = w.as.sessionView(w.app, now)
-	w.as.mu.Unlock()
 
 	w.api.mu.Lock()
 	s.Denylist = len(w.api.denylist)

@@ -105,7 +105,7 @@ func TestLifeInspectFamilies(t *testing.T) {
 	if s := w.Inspect().Attacker; s.Summary != "holds only dead tokens: can do nothing" {
 		t.Fatalf("attacker with a rotated token: %+v", s)
 	}
-	lifeFail(t, "replay", w.Attacker().Refresh(), 400, ErrInvalidGrant, "reuse detected")
+	lifeFail(t, "replay", w.Attacker().Refresh(), 400, CodeInvalidGrant, "reuse detected")
 	f = lifeFamily(t, w, "f-1")
 	if f.RevokedAt.IsZero() || !strings.Contains(f.RevokedWhy, "rt-1 was reused") {
 		t.Fatalf("revoked family: %+v", f)

@@ -233,7 +233,7 @@ func TestLifeSilentRefresh(t *testing.T) {
 	if len(api) != 2 || len(tok) != 1 {
 		t.Fatalf("reactive: want API, /token, API; got %d API calls and %d /token", len(api), len(tok))
 	}
-	if api[0].Status != 401 || api[0].Error != ErrInvalidToken || !strings.Contains(api[0].Reason, "expired") ||
+	if api[0].Status != 401 || api[0].Error != CodeInvalidToken || !strings.Contains(api[0].Reason, "expired") ||
 		!strings.Contains(api[0].Exchange.Response.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
 		t.Fatalf("reactive: first call %d %s %q %v", api[0].Status, api[0].Error, api[0].Reason, api[0].Exchange.Response.Header)
 	}
@@ -264,7 +264,7 @@ func TestLifeRefreshTokenNeverLeavesForAPI(t *testing.T) {
 	w := lifeWorld(t, "")
 	_, rt := lifeLogin(t, w, "")
 	o := w.App().Present(APIAudience, http.MethodGet, "/api/orders", TokenRefresh)
-	lifeFail(t, "refresh token at the API", o, 401, ErrInvalidToken, "not a JWT")
+	lifeFail(t, "refresh token at the API", o, 401, CodeInvalidToken, "not a JWT")
 	ft := &lifeT{TB: t}
 	lifeRefreshOnlyToAS(ft, w, rt)
 	if !ft.failed {
@@ -297,7 +297,7 @@ func TestLifeExpiryWithoutRefreshToken(t *testing.T) {
 	lifeAdvance(t, w, time.Second) // now == exp+leeway: rejected (item 52)
 	n := w.Log().Len()
 	o := w.App().Call(http.MethodGet, "/api/orders")
-	lifeFail(t, "expired call", o, 401, ErrInvalidToken, "expired")
+	lifeFail(t, "expired call", o, 401, CodeInvalidToken, "expired")
 	ex := lifeExchanges(w, n, ActorApp, "")
 	if len(ex) != 1 || ex[0].Path != "/api/orders" {
 		t.Fatalf("the app made %d exchanges after expiry, want one API call and no refresh", len(ex))
@@ -313,7 +313,7 @@ func TestLifeExpiryWithoutRefreshToken(t *testing.T) {
 	if w.App().LoggedIn() {
 		t.Fatal("the app still holds the dead access token")
 	}
-	if o := w.App().Refresh(); o.Error != ErrNoToken {
+	if o := w.App().Refresh(); o.Error != CodeNoToken {
 		t.Fatalf("Refresh without a refresh token: %+v", o)
 	}
 }
@@ -353,7 +353,7 @@ func TestLifeIdleLifetime(t *testing.T) {
 			lifeAdvance(t, w, tc.idle)
 			n := w.Log().Len()
 			o := w.App().Refresh()
-			lifeFail(t, "refresh after idle", o, 400, ErrInvalidGrant, "and "+tc.word+" is", "log in again")
+			lifeFail(t, "refresh after idle", o, 400, CodeInvalidGrant, "and "+tc.word+" is", "log in again")
 			if ended := lifeEvents(w, n, KindSessionEnded); len(ended) != 1 || ended[0].Reason != o.Reason {
 				t.Fatalf("session.ended: %+v", ended)
 			}
@@ -433,7 +433,7 @@ func TestLifeAbsoluteLifetime(t *testing.T) {
 			}
 			lifeAdvance(t, w, tc.gap) // exactly login + abs
 			o := w.App().Refresh()
-			lifeFail(t, "refresh at the absolute lifetime", o, 400, ErrInvalidGrant, "absolute lifetime", "log in again")
+			lifeFail(t, "refresh at the absolute lifetime", o, 400, CodeInvalidGrant, "absolute lifetime", "log in again")
 			if strings.Contains(o.Reason, "rotation does not extend it") != tc.rotation {
 				t.Fatalf("rotation %t, reason %q", tc.rotation, o.Reason)
 			}
@@ -483,18 +483,18 @@ func TestLifeLogout(t *testing.T) {
 
 	// The revoked refresh token is refused at the token endpoint.
 	o := w.Attacker().Refresh()
-	lifeFail(t, "refresh after logout", o, 400, ErrInvalidGrant, "revoked", "logout")
+	lifeFail(t, "refresh after logout", o, 400, CodeInvalidGrant, "revoked", "logout")
 	// The access token, revoked at the AS, still works at a stateless API.
 	lifeOK(t, "stolen access token after logout", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), http.StatusOK)
 	lifeAdvance(t, w, w.Policy().AccessTTL+w.Policy().Leeway)
-	lifeFail(t, "stolen access token after exp", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), 401, ErrInvalidToken, "expired")
+	lifeFail(t, "stolen access token after exp", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), 401, CodeInvalidToken, "expired")
 
 	// Revoking again answers 200 (RFC 7009 §2.2).
 	r := postForm(t, w, "/revoke", map[string][]string{"token": {rt}, "client_id": {ClientSPA}}, nil)
 	if r.status != 200 {
 		t.Fatalf("second revocation: %d %s", r.status, r.body)
 	}
-	if o := w.App().Call(http.MethodGet, "/api/orders"); o.Error != ErrNoToken {
+	if o := w.App().Call(http.MethodGet, "/api/orders"); o.Error != CodeNoToken {
 		t.Fatalf("call after logout: %+v", o)
 	}
 }
@@ -555,7 +555,7 @@ func TestLifeInsufficientScopeNoRefresh(t *testing.T) {
 	lifeLogin(t, w, "")
 	n := w.Log().Len()
 	o := w.App().Call(http.MethodPost, "/api/orders")
-	lifeFail(t, "write without orders:write", o, 403, ErrInsufficientScope, "lacks orders:write", "refreshing will not help")
+	lifeFail(t, "write without orders:write", o, 403, CodeInsufficientScope, "lacks orders:write", "refreshing will not help")
 	ex := lifeExchanges(w, n, ActorApp, "")
 	if len(ex) != 1 || !strings.Contains(ex[0].Exchange.Response.Header.Get("WWW-Authenticate"), `scope="orders:write"`) {
 		t.Fatalf("want one API exchange with a scope challenge, got %+v", ex)
@@ -578,10 +578,10 @@ func TestLifeLoginFailures(t *testing.T) {
 	if o.OK() || w.App().LoggedIn() || len(lifeExchanges(w, 0, ActorApp, "/token")) != 0 {
 		t.Fatalf("wrong password: %+v, logged in %t", o, w.App().LoggedIn())
 	}
-	if o.Error != ErrAccessDenied || !strings.Contains(o.Reason, "wrong username or password") {
+	if o.Error != CodeAccessDenied || !strings.Contains(o.Reason, "wrong username or password") {
 		t.Fatalf("wrong password outcome: %+v", o)
 	}
-	if o := w.App().Call(http.MethodGet, "/api/orders"); o.Error != ErrNoToken {
+	if o := w.App().Call(http.MethodGet, "/api/orders"); o.Error != CodeNoToken {
 		t.Fatalf("call without login: %+v", o)
 	}
 	if o := w.App().Logout(); !o.OK() {

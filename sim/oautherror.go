@@ -6,24 +6,6 @@ import (
 	"strings"
 )
 
-// OAuth 2.0 error codes (RFC 6749 §4.1.2.1, §5.2; RFC 7009 §2.2.1).
-const (
-	ErrInvalidRequest          = "invalid_request"
-	ErrInvalidClient           = "invalid_client"
-	ErrInvalidGrant            = "invalid_grant"
-	ErrUnauthorizedClient      = "unauthorized_client"
-	ErrUnsupportedGrantType    = "unsupported_grant_type"
-	ErrInvalidScope            = "invalid_scope"
-	ErrAccessDenied            = "access_denied"
-	ErrUnsupportedResponseType = "unsupported_response_type"
-	ErrUnsupportedTokenType    = "unsupported_token_type"
-	// OIDC Core §3.1.2.6: prompt=none and the user would have to sign in.
-	ErrLoginRequired = "login_required"
-	// RFC 6750 §3.1
-	ErrInvalidToken      = "invalid_token"
-	ErrInsufficientScope = "insufficient_scope"
-)
-
 // oauthError is a §5.2 error: the code the protocol defines, a short
 // description for the wire, and the causal reason the learner is shown.
 type oauthError struct {

@@ -23,14 +23,6 @@ func (o Outcome) OK() bool {
 	return o.Error == "" && (o.Status == 0 || o.Status >= 200 && o.Status < 300)
 }
 
-// Local refusals: the actor did not even send a request.
-const (
-	ErrNoToken       = "no_token"       // the actor holds no token of the kind the action needs
-	ErrUnreachable   = "unreachable"    // the attacker's position does not reach that token
-	ErrStateMismatch = "state_mismatch" // the callback's state differs from the one the app stored
-	ErrBadRequest    = "bad_request"    // the request could not even be built (a malformed path)
-)
-
 // outcomeSince builds the Outcome of the last exchange actor started after
 // event n.
 func outcomeSince(l *Log, n int, actor Actor) Outcome {

@@ -25,10 +25,10 @@ const (
 	ModeDenylist APIMode = "denylist"
 )
 
-// MaxLeeway is the largest leeway a policy may set: RFC 7519 §4.1.4 says
+// maxLeeway is the largest leeway a policy may set: RFC 7519 §4.1.4 says
 // "usually no more than a few minutes". The DPoP replay cache remembers
 // proofs for as long as this leeway would let them pass (dpopReplay).
-const MaxLeeway = 5 * time.Minute
+const maxLeeway = 5 * time.Minute
 
 // Policy is every knob of the world that a scenario, a preset or a what-if
 // replay can turn. The zero value of a duration means "none" where the doc
@@ -72,7 +72,7 @@ type Policy struct {
 	Validation       Flaws // the API's validation profile: hardened (none) or the flaws of a vulnerable one
 	DPoP             bool  // the app proves possession of a key pair; the AS binds tokens to it, the API checks proofs (RFC 9449)
 	DPoPNonce        bool  // AS and API require their DPoP nonce in every proof (RFC 9449 §8, §9)
-	// The AS's own sign-in session (session.go): the cookie that makes the
+	// The AS's own sign-in session (as_session.go): the cookie that makes the
 	// next login silent (OIDC Core §3.1.2.3 lets the AS skip the form).
 	SessionIdle          time.Duration // the AS session ends after this long without activity at /authorize; 0 = none
 	SessionMax           time.Duration // the AS session ends this long after sign-in, whatever the activity; 0 = none
@@ -151,7 +151,7 @@ var knobs = map[string]knob{
 	"api_validation": {"the API's token validation: hardened, vulnerable, or flaws joined by commas (" + strings.Join(flawNameList(), ", ") + ")",
 		func(p *Policy) string { return p.Validation.String() },
 		func(p *Policy, v string) error {
-			fs, err := ParseFlaws(v)
+			fs, err := parseFlaws(v)
 			if err != nil {
 				return err
 			}
@@ -171,9 +171,6 @@ var knobs = map[string]knob{
 		}},
 }
 
-// ErrUnknownKnob is returned by Set for a name that is not a policy knob.
-var ErrUnknownKnob = errors.New("unknown policy key")
-
 // Knobs lists the names Set accepts, sorted, for help and suggestions.
 func Knobs() []string {
 	names := make([]string, 0, len(knobs))
@@ -184,8 +181,8 @@ func Knobs() []string {
 	return names
 }
 
-// KnobDoc describes a knob in a few words.
-func KnobDoc(name string) string { return knobs[name].doc }
+// knobDoc describes a knob in a few words.
+func knobDoc(name string) string { return knobs[name].doc }
 
 // Set changes the knob called name. Durations accept Go syntax ("15m",
 // "1h30m") plus days ("30d").
@@ -226,7 +223,7 @@ func (p *Policy) Validate() error {
 	if p.CodeTTL <= 0 {
 		errs = append(errs, errors.New("code_ttl must be positive"))
 	}
-	if p.Leeway > MaxLeeway {
+	if p.Leeway > maxLeeway {
 		// RFC 7519 §4.1.4: "usually no more than a few minutes".
 		errs = append(errs, errors.New("leeway above 5m defeats expiry (RFC 7519 §4.1.4: usually no more than a few minutes)"))
 	}
@@ -241,6 +238,9 @@ func (p *Policy) Validate() error {
 	return errors.Join(errs...)
 }
 
+// maxDays keeps a day count inside time.Duration (about 292 years).
+const maxDays = 100_000
+
 // ParseDuration reads a Go duration, also accepting a whole number of days
 // ("30d"), which token lifetimes are usually quoted in.
 //
@@ -248,9 +248,6 @@ func (p *Policy) Validate() error {
 // is how FormatDuration writes lifetimes of two days and more: without it
 // Get's answer for, say, a 50-hour idle lifetime ("2d2h") would not be one
 // Set accepts, though Get promises exactly that.
-// maxDays keeps a day count inside time.Duration (about 292 years).
-const maxDays = 100_000
-
 func ParseDuration(s string) (time.Duration, error) {
 	if i := strings.IndexByte(s, 'd'); i > 0 {
 		days, err := strconv.Atoi(s[:i])

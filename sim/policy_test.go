@@ -51,7 +51,7 @@ func TestLifePolicyKnobRoundTrip(t *testing.T) {
 		if i > 0 && knobs[i-1] >= k {
 			t.Fatalf("Knobs() not sorted: %v", knobs)
 		}
-		if KnobDoc(k) == "" {
+		if knobDoc(k) == "" {
 			t.Errorf("%s has no doc", k)
 		}
 		vals, ok := lifeKnobValues[k]

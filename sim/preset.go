@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"time"
 )
@@ -279,9 +278,6 @@ func Presets() []Preset {
 	}
 }
 
-// DefaultPreset is the preset a world uses when none is named.
-const DefaultPreset = "tokensim"
-
 // LookupPreset returns the preset called name.
 func LookupPreset(name string) (Preset, error) {
 	for _, p := range Presets() {
@@ -291,9 +287,6 @@ func LookupPreset(name string) (Preset, error) {
 	}
 	return Preset{}, fmt.Errorf("%w %q (have %s)", ErrUnknownPreset, name, presetNames())
 }
-
-// ErrUnknownPreset is returned by LookupPreset.
-var ErrUnknownPreset = errors.New("unknown preset")
 
 func presetNames() string {
 	s := ""

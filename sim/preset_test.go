@@ -158,7 +158,7 @@ func TestLifePresetReuseUnderEveryPreset(t *testing.T) {
 			lifeLogin(t, w, "")
 			if !want.spa {
 				// No refresh token in the single-page app: nothing to steal.
-				if o := w.Attacker().Steal(SourceScript, TokenRefresh); o.Error != ErrUnreachable {
+				if o := w.Attacker().Steal(SourceScript, TokenRefresh); o.Error != CodeUnreachable {
 					t.Fatalf("steal from an SPA without a refresh token: %+v", o)
 				}
 				return
@@ -169,7 +169,7 @@ func TestLifePresetReuseUnderEveryPreset(t *testing.T) {
 			o := w.App().Refresh()
 			switch {
 			case want.rotation && want.detection:
-				lifeFail(t, "victim", o, 400, ErrInvalidGrant, "reuse detected")
+				lifeFail(t, "victim", o, 400, CodeInvalidGrant, "reuse detected")
 				if lifeFamily(t, w, "f-1").RevokedWhy == "" {
 					t.Fatal("family not revoked")
 				}
@@ -178,7 +178,7 @@ func TestLifePresetReuseUnderEveryPreset(t *testing.T) {
 					t.Fatalf("thief's access token revoked: %t, want %t", got, want.killAccess)
 				}
 			case want.rotation && !want.keepsOld:
-				lifeFail(t, "victim", o, 400, ErrInvalidGrant, "reuse detection is off", "stays alive")
+				lifeFail(t, "victim", o, 400, CodeInvalidGrant, "reuse detection is off", "stays alive")
 				if f := lifeFamily(t, w, "f-1"); f.RevokedWhy != "" {
 					t.Fatalf("a refused replay revoked the family: %s", f.RevokedWhy)
 				}

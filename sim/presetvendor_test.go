@@ -56,7 +56,7 @@ func TestRotationKeepsOld(t *testing.T) {
 	if resp := postRefresh(t, w, raw); resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("rt-1 after 24 h: %d", resp.StatusCode)
 	}
-	lifeFail(t, "the app after 24 h", w.App().Refresh(), 400, ErrInvalidGrant, "absolute lifetime")
+	lifeFail(t, "the app after 24 h", w.App().Refresh(), 400, CodeInvalidGrant, "absolute lifetime")
 }
 
 // postRefresh sends a refresh_token grant for the single-page app straight
@@ -93,7 +93,7 @@ func TestOfflineTokens(t *testing.T) {
 		lifeOK(t, "offline refresh after 29 days", w.App().Refresh(), http.StatusOK)
 	}
 	lifeAdvance(t, w, 30*day)
-	lifeFail(t, "offline refresh after 30 days idle", w.App().Refresh(), 400, ErrInvalidGrant, "offline idle lifetime is 30d")
+	lifeFail(t, "offline refresh after 30 days idle", w.App().Refresh(), 400, CodeInvalidGrant, "offline idle lifetime is 30d")
 	// Offline Session Max Limited: an absolute lifetime of its own.
 	w = lifeWorld(t, "keycloak")
 	lifeSet(t, w, "offline_absolute", "60d")

@@ -223,7 +223,7 @@ func TestHandlersNeverPanicRepeatedParams(t *testing.T) {
 		{"/introspect", "token=" + at + "&token_type_hint=access_token&token_type_hint=refresh_token", api},
 	} {
 		r := fzSend(t, w, ActorApp, "POST", Issuer+c.path, []byte(c.body), c.hdr)
-		if r.status != http.StatusBadRequest || fzErrorCode(r.body) != ErrInvalidRequest {
+		if r.status != http.StatusBadRequest || fzErrorCode(r.body) != CodeInvalidRequest {
 			t.Errorf("POST %s %.80q: %d %q, want 400 invalid_request", c.path, c.body, r.status, r.body)
 		}
 		if r.header.Get("Cache-Control") != "no-store" {
@@ -245,7 +245,7 @@ func TestHandlersNeverPanicRepeatedParams(t *testing.T) {
 		{"POST", "/api/orders", "access_token=" + at + "&access_token=" + at, fzFormHeader},
 	} {
 		r := fzSend(t, w, ActorApp, c.method, APIAudience+c.target, []byte(c.body), c.hdr)
-		if r.status != http.StatusBadRequest || fzErrorCode(r.body) != ErrInvalidRequest ||
+		if r.status != http.StatusBadRequest || fzErrorCode(r.body) != CodeInvalidRequest ||
 			!strings.Contains(r.header.Get("WWW-Authenticate"), `error="invalid_request"`) {
 			t.Errorf("%s %.60s: %d %q (challenge %q), want 400 invalid_request", c.method, c.target, r.status, r.body, r.header.Get("WWW-Authenticate"))
 		}
@@ -272,7 +272,7 @@ func TestHandlersNeverPanicRepeatedParams(t *testing.T) {
 	} {
 		r := auth(c.query, c.body)
 		loc, _ := url.Parse(r.header.Get("Location"))
-		if r.status != http.StatusFound || loc == nil || loc.Query().Get("error") != ErrInvalidRequest {
+		if r.status != http.StatusFound || loc == nil || loc.Query().Get("error") != CodeInvalidRequest {
 			t.Errorf("%s: %d, Location %q: want a redirect with error=invalid_request", c.name, r.status, r.header.Get("Location"))
 		}
 	}
@@ -304,7 +304,7 @@ func TestHandlersNeverPanicMalformedForms(t *testing.T) {
 				hdr.Set("Content-Type", c.contentType)
 			}
 			r := fzSend(t, w, ActorApp, "POST", Issuer+path, []byte(c.body), hdr)
-			if r.status != http.StatusBadRequest || fzErrorCode(r.body) != ErrInvalidRequest {
+			if r.status != http.StatusBadRequest || fzErrorCode(r.body) != CodeInvalidRequest {
 				t.Errorf("POST %s (%q, %q): %d %q, want 400 invalid_request", path, c.contentType, c.body, r.status, r.body)
 			}
 		}
@@ -313,13 +313,13 @@ func TestHandlersNeverPanicMalformedForms(t *testing.T) {
 	for _, ct := range []string{"APPLICATION/X-WWW-FORM-URLENCODED", form + "; charset=UTF-8", form + " ; charset=\"utf-8\""} {
 		r := fzSend(t, w, ActorApp, "POST", Issuer+"/token", []byte("grant_type=refresh_token&refresh_token=nope&client_id=spa"),
 			http.Header{"Content-Type": {ct}})
-		if r.status != http.StatusBadRequest || fzErrorCode(r.body) != ErrInvalidGrant {
+		if r.status != http.StatusBadRequest || fzErrorCode(r.body) != CodeInvalidGrant {
 			t.Errorf("Content-Type %q: %d %q, want the form read and the unknown token refused (invalid_grant)", ct, r.status, r.body)
 		}
 	}
 	// The API: a malformed form body is invalid_request with a challenge.
 	r := fzSend(t, w, ActorApp, "POST", APIAudience+"/api/orders", []byte("access_token="+at+"&x=%zz"), fzFormHeader)
-	if r.status != http.StatusBadRequest || fzErrorCode(r.body) != ErrInvalidRequest || r.header.Get("WWW-Authenticate") == "" {
+	if r.status != http.StatusBadRequest || fzErrorCode(r.body) != CodeInvalidRequest || r.header.Get("WWW-Authenticate") == "" {
 		t.Errorf("API malformed form: %d %q (challenge %q), want 400 invalid_request", r.status, r.body, r.header.Get("WWW-Authenticate"))
 	}
 	// The authorization endpoint: a malformed body goes back to the client
@@ -327,14 +327,14 @@ func TestHandlersNeverPanicMalformedForms(t *testing.T) {
 	q := url.Values{"response_type": {"code"}, "client_id": {ClientSPA}, "redirect_uri": {RedirectURI},
 		"code_challenge": {S256Challenge(testVerifier)}, "code_challenge_method": {"S256"}}
 	r = fzSend(t, w, ActorUser, "POST", Issuer+"/authorize?"+q.Encode(), []byte("username=alice&password=%zz"), fzFormHeader)
-	if loc, _ := url.Parse(r.header.Get("Location")); r.status != http.StatusFound || loc == nil || loc.Query().Get("error") != ErrInvalidRequest {
+	if loc, _ := url.Parse(r.header.Get("Location")); r.status != http.StatusFound || loc == nil || loc.Query().Get("error") != CodeInvalidRequest {
 		t.Errorf("authorize malformed body: %d, Location %q, want a redirect with error=invalid_request", r.status, r.header.Get("Location"))
 	}
 	// The first-party login takes JSON: anything else is invalid_request.
 	fp := fzFirstPartyWorld(t)
 	for _, body := range []string{"", "{", "username=alice&password=wonderland", "\x00\xff", `["alice"]`} {
 		r := fzSend(t, fp, ActorApp, "POST", AppOrigin+"/auth/login", []byte(body), http.Header{"Content-Type": {"application/json"}})
-		if r.status != http.StatusBadRequest || fzErrorCode(r.body) != ErrInvalidRequest {
+		if r.status != http.StatusBadRequest || fzErrorCode(r.body) != CodeInvalidRequest {
 			t.Errorf("first-party login %q: %d %q, want 400 invalid_request", body, r.status, r.body)
 		}
 	}
@@ -372,7 +372,7 @@ func TestHandlersNeverPanicMalformedHeaders(t *testing.T) {
 			hdr := fzFormHeader.Clone()
 			hdr["Authorization"] = auth
 			r := fzSend(t, w, ActorApp, "POST", Issuer+path, body, hdr)
-			if r.status != http.StatusUnauthorized || fzErrorCode(r.body) != ErrInvalidClient ||
+			if r.status != http.StatusUnauthorized || fzErrorCode(r.body) != CodeInvalidClient ||
 				!strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Basic ") {
 				t.Errorf("POST %s with Authorization %q: %d %q (challenge %q), want 401 invalid_client with a Basic challenge",
 					path, auth, r.status, r.body, r.header.Get("WWW-Authenticate"))
@@ -393,17 +393,17 @@ func TestHandlersNeverPanicMalformedHeaders(t *testing.T) {
 		status int
 		err    string
 	}{
-		{[]string{"Bearer"}, 400, ErrInvalidRequest},
-		{[]string{"Bearer "}, 400, ErrInvalidRequest},
-		{[]string{"Bearer " + at + " extra"}, 400, ErrInvalidRequest},
-		{[]string{"Bearer " + at + "\x00"}, 400, ErrInvalidRequest},
-		{[]string{"Bearer " + at, "Bearer " + at}, 400, ErrInvalidRequest},
-		{[]string{"Bearer ====" + at}, 400, ErrInvalidRequest},
+		{[]string{"Bearer"}, 400, CodeInvalidRequest},
+		{[]string{"Bearer "}, 400, CodeInvalidRequest},
+		{[]string{"Bearer " + at + " extra"}, 400, CodeInvalidRequest},
+		{[]string{"Bearer " + at + "\x00"}, 400, CodeInvalidRequest},
+		{[]string{"Bearer " + at, "Bearer " + at}, 400, CodeInvalidRequest},
+		{[]string{"Bearer ====" + at}, 400, CodeInvalidRequest},
 		{[]string{"Basic " + b64("alice:wonderland")}, 401, ""},
 		{[]string{"Token " + at}, 401, ""},
 		{[]string{""}, 401, ""},
-		{[]string{"Bearer " + strings.Repeat("A", 256<<10)}, 401, ErrInvalidToken},
-		{[]string{"Bearer a.b.c"}, 401, ErrInvalidToken},
+		{[]string{"Bearer " + strings.Repeat("A", 256<<10)}, 401, CodeInvalidToken},
+		{[]string{"Bearer a.b.c"}, 401, CodeInvalidToken},
 		{[]string{"bEaReR    " + at}, 200, ""},
 	} {
 		r := fzSend(t, w, ActorApp, "GET", APIAudience+"/api/orders", nil, http.Header{"Authorization": c.auth})
@@ -450,7 +450,7 @@ func TestHandlersNeverPanicUnknownPaths(t *testing.T) {
 	} {
 		for _, m := range []string{"GET", "POST"} {
 			if m != "POST" && strings.HasPrefix(c.url, AppOrigin+"/auth/") && c.w == fp {
-				// FirstParty.ServeHTTP checks the method before the path,
+				// fpBackend.ServeHTTP checks the method before the path,
 				// so GET /auth/nope is 405, not 404 (firstparty.go, not
 				// this file's to fix).
 				continue
@@ -480,7 +480,7 @@ func TestHandlersNeverPanicNilAndEmptyBodies(t *testing.T) {
 						}
 						for _, body := range []io.Reader{nil, http.NoBody, strings.NewReader("")} {
 							if body == nil && topo.name == "first-party" && ep.path == "/auth/login" {
-								// FirstParty.login reads r.Body without a nil
+								// fpBackend.login reads r.Body without a nil
 								// check (firstparty.go, not this file's to fix):
 								// covered below through the wire and with
 								// http.NoBody only.

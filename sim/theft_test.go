@@ -19,7 +19,7 @@ import (
 func TestLifeAccessTokenTheft(t *testing.T) {
 	w := lifeWorld(t, "")
 	lifeLogin(t, w, "")
-	if o := w.Attacker().Steal(SourceLog, TokenAccess); o.Error != ErrUnreachable || !strings.Contains(o.Reason, "no API request") {
+	if o := w.Attacker().Steal(SourceLog, TokenAccess); o.Error != CodeUnreachable || !strings.Contains(o.Reason, "no API request") {
 		t.Fatalf("steal before any API call: %+v", o)
 	}
 	lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
@@ -32,7 +32,7 @@ func TestLifeAccessTokenTheft(t *testing.T) {
 	lifeAdvance(t, w, w.Policy().AccessTTL+w.Policy().Leeway-time.Second)
 	lifeOK(t, "thief's call at the end of the window", w.Attacker().CallAPI(http.MethodGet, "/api/profile"), http.StatusOK)
 	lifeAdvance(t, w, time.Second)
-	lifeFail(t, "thief's call after exp+leeway", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), 401, ErrInvalidToken, "at-1 expired")
+	lifeFail(t, "thief's call after exp+leeway", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), 401, CodeInvalidToken, "at-1 expired")
 }
 
 // TestLifeReuseAttackerFirst: curriculum `refresh-theft-rotation`, item 78
@@ -55,7 +55,7 @@ func TestLifeReuseAttackerFirst(t *testing.T) {
 	lifeAdvance(t, w, time.Minute)
 	n := w.Log().Len()
 	o := w.App().Refresh()
-	lifeFail(t, "victim presents rt-1", o, 400, ErrInvalidGrant, "rt-1", "reuse detected", "family f-1 revoked")
+	lifeFail(t, "victim presents rt-1", o, 400, CodeInvalidGrant, "rt-1", "reuse detected", "family f-1 revoked")
 	if o.Token != "rt-1" {
 		t.Fatalf("outcome token %q", o.Token)
 	}
@@ -73,7 +73,7 @@ func TestLifeReuseAttackerFirst(t *testing.T) {
 		t.Fatalf("the thief's rt-2: %+v", r)
 	}
 	// The thief's newer refresh token is dead.
-	lifeFail(t, "thief refreshes again", w.Attacker().Refresh(), 400, ErrInvalidGrant, "rt-2", "revoked")
+	lifeFail(t, "thief refreshes again", w.Attacker().Refresh(), 400, CodeInvalidGrant, "rt-2", "revoked")
 	// Its access token is revoked at the AS but a stateless API cannot know.
 	for _, a := range f.Access {
 		if a.State != StateRevoked && a.State != StateExpired {
@@ -82,7 +82,7 @@ func TestLifeReuseAttackerFirst(t *testing.T) {
 	}
 	lifeOK(t, "thief's access token at a stateless API", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), http.StatusOK)
 	lifeAdvance(t, w, thiefExp.Sub(w.Clock().Now())+w.Policy().Leeway)
-	lifeFail(t, "thief's access token after exp", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), 401, ErrInvalidToken, "expired")
+	lifeFail(t, "thief's access token after exp", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), 401, CodeInvalidToken, "expired")
 	// The victim logs in again: a new family.
 	lifeLogin(t, w, "")
 	lifeOK(t, "victim after a fresh login", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
@@ -106,7 +106,7 @@ func TestLifeReuseVictimFirst(t *testing.T) {
 	}
 	n := w.Log().Len()
 	o := w.Attacker().Refresh()
-	lifeFail(t, "thief replays rt-1", o, 400, ErrInvalidGrant, "rt-1", "reuse detected", "revoked")
+	lifeFail(t, "thief replays rt-1", o, 400, CodeInvalidGrant, "rt-1", "reuse detected", "revoked")
 	if len(lifeEvents(w, n, KindReuse)) != 1 || len(lifeEvents(w, n, KindFamilyRevoked)) != 1 {
 		t.Fatal("want one reuse.detected and one family.revoked")
 	}
@@ -118,7 +118,7 @@ func TestLifeReuseVictimFirst(t *testing.T) {
 	}
 	n = w.Log().Len()
 	o = w.App().Refresh()
-	lifeFail(t, "victim's next refresh", o, 400, ErrInvalidGrant, "rt-2", "revoked", "rt-1 was reused")
+	lifeFail(t, "victim's next refresh", o, 400, CodeInvalidGrant, "rt-2", "revoked", "rt-1 was reused")
 	ended := lifeEvents(w, n, KindSessionEnded)
 	if len(ended) != 1 || ended[0].From != ActorApp || ended[0].Reason != o.Reason {
 		t.Fatalf("session.ended: %+v", ended)
@@ -182,7 +182,7 @@ func TestLifeNoRotationStolenRefresh(t *testing.T) {
 				t.Fatal("without rotation nothing should be detected")
 			}
 			lifeAdvance(t, w, loginAt.Add(tc.abs).Sub(w.Clock().Now()))
-			lifeFail(t, "thief at the absolute lifetime", w.Attacker().Refresh(), 400, ErrInvalidGrant, "absolute")
+			lifeFail(t, "thief at the absolute lifetime", w.Attacker().Refresh(), 400, CodeInvalidGrant, "absolute")
 		})
 	}
 }
@@ -232,7 +232,7 @@ func TestLifeOktaGrace(t *testing.T) {
 	lifeOK(t, "steal rt-1", w.Attacker().Steal(SourceScript, TokenRefresh), 0) // a theft sends no request: no status
 	lifeOK(t, "victim rotates rt-1", w.App().Refresh(), http.StatusOK)
 	lifeAdvance(t, w, 31*time.Second)
-	lifeFail(t, "rt-1 reused after the grace", w.Attacker().Refresh(), 400, ErrInvalidGrant, "reuse detected")
+	lifeFail(t, "rt-1 reused after the grace", w.Attacker().Refresh(), 400, CodeInvalidGrant, "reuse detected")
 	if lifeFamily(t, w, "f-1").RevokedWhy == "" {
 		t.Fatal("family not revoked")
 	}
@@ -326,7 +326,7 @@ func TestLifeTwoTabRace(t *testing.T) {
 			if len(ok) != 1 || len(refused) != 1 {
 				t.Fatalf("no grace: want one 200 and one refusal, got %+v", outs)
 			}
-			lifeFail(t, "the losing tab", refused[0], 400, ErrInvalidGrant, "rt-1", "reuse detected")
+			lifeFail(t, "the losing tab", refused[0], 400, CodeInvalidGrant, "rt-1", "reuse detected")
 			if len(lifeEvents(w, n, KindReuse)) != 1 || lifeFamily(t, w, "f-1").RevokedWhy == "" {
 				t.Fatal("no grace: reuse not detected")
 			}
@@ -417,14 +417,14 @@ func TestLifeConfidentialClientTheft(t *testing.T) {
 		t.Fatalf("storage %s", w.App().Storage())
 	}
 	for _, k := range []TokenKind{TokenAccess, TokenRefresh} {
-		if o := w.Attacker().Steal(SourceScript, k); o.Error != ErrUnreachable || !strings.Contains(o.Reason, "server-side web app") {
+		if o := w.Attacker().Steal(SourceScript, k); o.Error != CodeUnreachable || !strings.Contains(o.Reason, "server-side web app") {
 			t.Fatalf("script injection vs a server-side app (%s): %+v", k, o)
 		}
 	}
 	lifeOK(t, "network steal", w.Attacker().Steal(SourceNetwork, TokenRefresh), 0) // a theft sends no request: no status
 	n := w.Log().Len()
 	o := w.Attacker().Refresh()
-	lifeFail(t, "thief refreshes without the secret", o, 401, ErrInvalidClient, "confidential", "secret", "10.4")
+	lifeFail(t, "thief refreshes without the secret", o, 401, CodeInvalidClient, "confidential", "secret", "10.4")
 	if r := lifeExchanges(w, n, ActorAttacker, "/token"); len(r) != 1 || !strings.Contains(r[0].Exchange.Request.Body, "refresh_token="+rt) {
 		t.Fatal("the thief did not present the victim's refresh token")
 	}
@@ -460,7 +460,7 @@ func TestLifeReachMatrix(t *testing.T) {
 				o := w.Attacker().Steal(SourceScript, k)
 				if tc.script == "" {
 					lifeOK(t, "script reads localStorage", o, 0) // a theft sends no request: no status
-				} else if o.Error != ErrUnreachable || !strings.Contains(o.Reason, tc.script) {
+				} else if o.Error != CodeUnreachable || !strings.Contains(o.Reason, tc.script) {
 					t.Fatalf("script vs %s (%s): %+v", tc.storage, k, o)
 				}
 			}
@@ -470,12 +470,12 @@ func TestLifeReachMatrix(t *testing.T) {
 				}
 			}
 			// Log: no API call yet → nothing; refresh never.
-			if o := w.Attacker().Steal(SourceLog, TokenAccess); o.Error != ErrUnreachable {
+			if o := w.Attacker().Steal(SourceLog, TokenAccess); o.Error != CodeUnreachable {
 				t.Fatalf("log before any API call: %+v", o)
 			}
 			lifeOK(t, "call", w.App().Call(http.MethodGet, "/api/orders"), http.StatusOK)
 			lifeOK(t, "log: access", w.Attacker().Steal(SourceLog, TokenAccess), 0) // a theft sends no request: no status
-			if o := w.Attacker().Steal(SourceLog, TokenRefresh); o.Error != ErrUnreachable || !strings.Contains(o.Reason, "never go to the API") {
+			if o := w.Attacker().Steal(SourceLog, TokenRefresh); o.Error != CodeUnreachable || !strings.Contains(o.Reason, "never go to the API") {
 				t.Fatalf("log: refresh %+v", o)
 			}
 			if a, _ := lifeAttackerHolds(w); a != at {
@@ -498,16 +498,16 @@ func TestLifeReachMatrix(t *testing.T) {
 	}
 	// A network interceptor before anything was exchanged gets nothing.
 	w := lifeWorld(t, "")
-	if o := w.Attacker().Steal(SourceNetwork, TokenRefresh); o.Error != ErrUnreachable || !strings.Contains(o.Reason, "no intercepted exchange") {
+	if o := w.Attacker().Steal(SourceNetwork, TokenRefresh); o.Error != CodeUnreachable || !strings.Contains(o.Reason, "no intercepted exchange") {
 		t.Fatalf("network before login: %+v", o)
 	}
-	if o := w.Attacker().Steal("shoulder-surfing", TokenAccess); o.Error != ErrUnreachable {
+	if o := w.Attacker().Steal("shoulder-surfing", TokenAccess); o.Error != CodeUnreachable {
 		t.Fatalf("unknown position: %+v", o)
 	}
-	if o := w.Attacker().CallAPI(http.MethodGet, "/api/orders"); o.Error != ErrNoToken {
+	if o := w.Attacker().CallAPI(http.MethodGet, "/api/orders"); o.Error != CodeNoToken {
 		t.Fatalf("CallAPI with nothing stolen: %+v", o)
 	}
-	if o := w.Attacker().Refresh(); o.Error != ErrNoToken {
+	if o := w.Attacker().Refresh(); o.Error != CodeNoToken {
 		t.Fatalf("Refresh with nothing stolen: %+v", o)
 	}
 }
@@ -564,13 +564,13 @@ func TestLifeAdminRevoke(t *testing.T) {
 		}
 	}
 	before := w.Counts().Introspections
-	lifeFail(t, "stolen token at an introspecting API", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), 401, ErrInvalidToken, "not active", "administrator")
+	lifeFail(t, "stolen token at an introspecting API", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), 401, CodeInvalidToken, "not active", "administrator")
 	if w.Counts().Introspections != before+1 {
 		t.Fatal("the API did not introspect")
 	}
 	// The app: its access token is refused, its refresh fails, the session ends.
 	n := w.Log().Len()
-	lifeFail(t, "app call", w.App().Call(http.MethodGet, "/api/orders"), 400, ErrInvalidGrant, "administrator")
+	lifeFail(t, "app call", w.App().Call(http.MethodGet, "/api/orders"), 400, CodeInvalidGrant, "administrator")
 	if len(lifeEvents(w, n, KindSessionEnded)) != 1 {
 		t.Fatal("no session.ended")
 	}
@@ -578,5 +578,5 @@ func TestLifeAdminRevoke(t *testing.T) {
 	lifeSet(t, w, "api_mode", "stateless")
 	lifeOK(t, "stateless API ignores the revocation", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), http.StatusOK)
 	lifeSet(t, w, "api_mode", "denylist")
-	lifeFail(t, "denylisting API", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), 401, ErrInvalidToken, "denylist")
+	lifeFail(t, "denylisting API", w.Attacker().CallAPI(http.MethodGet, "/api/orders"), 401, CodeInvalidToken, "denylist")
 }

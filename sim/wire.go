@@ -83,7 +83,7 @@ const maxRecordedBody = 64 << 10
 // the token endpoint) work: the wire holds no lock while a handler runs.
 type Wire struct {
 	log      *Log
-	counters *Counters
+	counters *counterSet
 	mu       sync.Mutex
 	routes   map[string][]route // by host
 }
@@ -94,7 +94,7 @@ type route struct {
 	handler http.Handler
 }
 
-func newWire(log *Log, counters *Counters) *Wire {
+func newWire(log *Log, counters *counterSet) *Wire {
 	return &Wire{log: log, counters: counters, routes: map[string][]route{}}
 }
 
@@ -225,8 +225,8 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // begin records a request as it reaches its server: the exchange event is
 // emitted now, so that it sorts before the state changes the request
-// causes, and completed by finish. The wire and serve mode's socket
-// recorder (serve.go) share it, so both record exchanges identically.
+// causes, and completed by finish. The wire and the socket recorder
+// (World.Record, hosting_record.go) share it, so both record exchanges identically.
 func (w *Wire) begin(from, to Actor, method, host, path, target string, header http.Header, body []byte) int {
 	seq := w.log.emit(Event{
 		Kind: KindExchange, From: from, To: to,
@@ -309,7 +309,7 @@ func (r *recorder) finish() {
 
 // annotation is how a handler tells the recorder why it answered as it did.
 // It rides in the request context, so handlers stay plain http.Handlers that
-// also run over TCP (where serve mode installs its own annotation).
+// also run over TCP (where World.Record installs its own annotation).
 type annotation struct {
 	err, reason, token, family, summary string
 }
@@ -326,16 +326,6 @@ func noteOf(r *http.Request) *annotation {
 // receiptKey marks a request whose sender wants to know the sequence number
 // of the exchange event it became (see send).
 type receiptKey struct{}
-
-// WithAnnotation returns a context in which handlers record why they
-// answered as they did, and a function that reports it afterwards. Serve
-// mode uses it to give socket exchanges the same reasons the wire records.
-func WithAnnotation(ctx context.Context) (context.Context, func() (errCode, reason, token, family string)) {
-	a := &annotation{}
-	return context.WithValue(ctx, annotationKey{}, a), func() (string, string, string, string) {
-		return a.err, a.reason, a.token, a.family
-	}
-}
 
 // errorCodeOf extracts the OAuth error code from a JSON error body (RFC 6749
 // §5.2), a WWW-Authenticate challenge (RFC 6750 §3) or an error redirect

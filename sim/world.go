@@ -1,40 +1,9 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 )
-
-// Topology is how the tokens are issued.
-type Topology string
-
-const (
-	// TopologyOAuth: an authorization server issues the tokens to a client
-	// application, which calls a separate API.
-	TopologyOAuth Topology = "oauth"
-	// TopologyFirstParty: the app's own backend issues the tokens
-	// (POST /auth/login, /auth/refresh, /auth/logout) and keeps the
-	// refresh token in an httpOnly cookie — the shape most tutorials build.
-	TopologyFirstParty Topology = "first-party"
-)
-
-// Config describes a world to make. The zero value is a valid world: seed
-// 0, the default preset, a single-page app keeping its tokens in
-// localStorage.
-type Config struct {
-	Seed     uint64
-	Preset   string  // "" means DefaultPreset
-	Policy   *Policy // when set, replaces the preset's policy
-	Client   ClientKind
-	Storage  Storage
-	Topology Topology
-	// Serve, when set, makes a world for real HTTP clients: see
-	// ServeOptions. Only the OAuth topology can be served.
-	Serve *ServeOptions
-}
 
 // World is one simulation: its clock, wire, servers and actors.
 type World struct {
@@ -46,59 +15,30 @@ type World struct {
 	api      *API
 	apiB     *API
 	app      *Client
-	fp       *FirstParty
+	fp       *fpBackend
 	attacker *Attacker
-
-	serveUsers []string // serve worlds: who can log in
 }
 
-// ErrBadConfig wraps every reason New refuses a Config.
-var ErrBadConfig = errors.New("bad world config")
-
-// New makes a world from cfg.
+// New makes a world from cfg, resolved by Config.Resolve.
 func New(cfg Config) (*World, error) {
-	if cfg.Preset == "" {
-		cfg.Preset = DefaultPreset
-	}
-	preset, err := LookupPreset(cfg.Preset)
+	cfg, err := cfg.Resolve()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
+		return nil, err
 	}
-	pol := preset.Policy
-	if cfg.Policy != nil {
-		pol = *cfg.Policy
-	}
-	if err := pol.Validate(); err != nil {
-		return nil, fmt.Errorf("%w: policy: %w", ErrBadConfig, err)
-	}
-	if cfg.Client == "" {
-		cfg.Client = KindSPA
-	}
-	if cfg.Topology == "" {
-		cfg.Topology = TopologyOAuth
-	}
-	if cfg.Storage == "" {
-		cfg.Storage = map[ClientKind]Storage{KindSPA: StorageLocal, KindWeb: StorageServer}[cfg.Client]
-		if cfg.Topology == TopologyFirstParty {
-			cfg.Storage = StorageCookie
-		}
-	}
-	if err := checkConfig(cfg); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
-	}
+	pol := *cfg.Policy
 
-	se := serveEnv{clock: NewClock(Epoch()), rand: newEntropy(cfg.Seed), issuer: Issuer, audience: APIAudience}
-	if cfg.Serve != nil {
+	se := hostedEnv{clock: newClock(Epoch()), rand: newEntropy(cfg.Seed), issuer: Issuer, audience: APIAudience}
+	if cfg.Hosting != nil {
 		if cfg.Topology != TopologyOAuth {
-			return nil, fmt.Errorf("%w: only the oauth topology can be served", ErrBadConfig)
+			return nil, fmt.Errorf("%w: only the oauth topology can be hosted", ErrBadConfig)
 		}
-		if se, err = cfg.Serve.prepare(); err != nil {
+		if se, err = cfg.Hosting.prepare(); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrBadConfig, err)
 		}
 	}
 	clock := se.clock
-	e := &env{clock: clock, log: newLog(clock), rand: se.rand, keys: se.keys, serve: cfg.Serve != nil, counters: &Counters{}, pol: pol}
-	w := &World{env: e, preset: preset.Name, topology: cfg.Topology}
+	e := &env{clock: clock, log: newLog(clock), rand: se.rand, keys: se.keys, oneOrigin: cfg.Hosting != nil, counters: &counterSet{}, pol: pol}
+	w := &World{env: e, preset: cfg.Preset, topology: cfg.Topology}
 	w.wire = newWire(e.log, e.counters)
 	if cfg.Topology == TopologyFirstParty {
 		// The backend is issuer and audience at once: its /auth/ issues,
@@ -114,9 +54,9 @@ func New(cfg Config) (*World, error) {
 		w.api.deny(jti, exp, why, true)
 		w.apiB.deny(jti, exp, why, false) // one event for the learner, not one per API
 	}
-	w.app = newClient(e, w.wire, cfg.Client, cfg.Storage, &TokenStore{})
+	w.app = newClient(e, w.wire, cfg.Client, cfg.Storage, &tokenStore{})
 	if cfg.Topology == TopologyFirstParty {
-		w.fp = newFirstParty(w.as)
+		w.fp = newFirstParty(e, w.as)
 		w.wire.HandlePrefix(HostApp, "/auth/", ActorAS, w.fp)
 		w.wire.HandlePrefix(HostApp, "/jwks.json", ActorAS, w.as)
 		w.wire.HandlePrefix(HostApp, "/api/", ActorAPI, w.api)
@@ -132,37 +72,10 @@ func New(cfg Config) (*World, error) {
 	for _, api := range []*API{w.api, w.apiB} {
 		api.explain = w.explain
 	}
-	if cfg.Serve != nil {
-		w.serveSetup(cfg.Serve)
+	if cfg.Hosting != nil {
+		w.host(cfg.Hosting)
 	}
 	return w, nil
-}
-
-func checkConfig(cfg Config) error {
-	switch cfg.Client {
-	case KindSPA, KindWeb:
-	default:
-		return fmt.Errorf("client %q is not spa or web", cfg.Client)
-	}
-	switch cfg.Topology {
-	case TopologyOAuth, TopologyFirstParty:
-	default:
-		return fmt.Errorf("topology %q is not oauth or first-party", cfg.Topology)
-	}
-	switch {
-	case cfg.Client == KindWeb && cfg.Storage != StorageServer:
-		return fmt.Errorf("a server-side web app keeps its tokens on the server, not in %q", cfg.Storage)
-	case cfg.Client == KindSPA && cfg.Storage == StorageServer:
-		return errors.New("a single-page app has no server-side session store: use memory, local-storage or cookie")
-	case cfg.Topology == TopologyFirstParty && (cfg.Client != KindSPA || cfg.Storage != StorageCookie):
-		return errors.New("the first-party topology is a single-page app whose refresh token lives in an httpOnly cookie")
-	}
-	for _, s := range Storages() {
-		if s == cfg.Storage {
-			return nil
-		}
-	}
-	return fmt.Errorf("storage %q is not one of %v", cfg.Storage, Storages())
 }
 
 // Clock returns the world's clock. Advance it with World.Advance, which
@@ -191,14 +104,16 @@ func (w *World) App() *Client { return w.app }
 // Attacker is the world's attacker.
 func (w *World) Attacker() *Attacker { return w.attacker }
 
-// FirstParty is the app's own token backend, nil in the OAuth topology.
-func (w *World) FirstParty() *FirstParty { return w.fp }
+// fpBackend is the app's own token backend, nil in the OAuth topology.
+func (w *World) fpBackend() *fpBackend { return w.fp }
 
 // AuthServer is the AS as an http.Handler.
 func (w *World) AuthServer() *AuthServer { return w.as }
 
-// API is the resource server; APIB a second one with another audience.
-func (w *World) API() *API  { return w.api }
+// API is the resource server.
+func (w *World) API() *API { return w.api }
+
+// APIB is a second resource server, with another audience (billing).
 func (w *World) APIB() *API { return w.apiB }
 
 // Wire is the in-memory network.
@@ -230,32 +145,7 @@ func (w *World) Set(knob, value string) error {
 // the user's sign-in sessions at the AS, so that no browser logs in again
 // silently (Keycloak's admin "Sign out" ends the user's sessions the same
 // way). It returns the number of families revoked.
-func (w *World) AdminRevoke(sub string) int {
-	w.as.mu.Lock()
-	defer w.as.mu.Unlock()
-	n := 0
-	for _, f := range w.as.families {
-		if f.sub == sub && !f.revoked() {
-			w.as.revokeFamily(f, "an administrator revoked "+sub+"'s sessions", true)
-			n++
-		}
-	}
-	var live []*asSession
-	for _, s := range w.as.sessions {
-		if s.sub == sub && s.endedAt.IsZero() {
-			live = append(live, s)
-		}
-	}
-	// Map order is random; events must not be (one seed, one transcript).
-	slices.SortFunc(live, func(a, b *asSession) int { return a.authTime.Compare(b.authTime)*2 + strings.Compare(a.label, b.label) })
-	now := w.env.clock.Now()
-	for _, s := range live {
-		s.endedAt, s.endedWhy = now, "an administrator signed "+sub+" out everywhere"
-		w.env.emit(Event{Kind: KindASSessionEnded, From: ActorAS, Reason: "AS session " + s.label + " ended at " + when(now) + ": " + s.endedWhy,
-			Summary: "the next login shows the form"})
-	}
-	return n
-}
+func (w *World) AdminRevoke(sub string) int { return w.as.adminRevoke(sub) }
 
 // explain names a token for reasons: one the AS issued, or one the
 // attacker forged.

@@ -14,24 +14,21 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
 )
 
 const serveViewTestOrigin = "http://127.0.0.1:8080"
 
 // serveViewTestWorld is a serve world with a stopped clock and its handler.
-func serveViewTestWorld(t *testing.T) (*sim.World, *sim.Server) {
+func serveViewTestWorld(t *testing.T) (*sim.World, *serve.Server) {
 	t.Helper()
 	clock := tuitest.NewClock(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC))
-	w, err := sim.New(sim.Config{Serve: &sim.ServeOptions{Origin: serveViewTestOrigin, Now: clock.Now}})
+	srv, err := serve.New(serve.Options{Origin: serveViewTestOrigin, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := w.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return w, srv
+	return srv.World(), srv
 }
 
 func serveViewTestPost(t *testing.T, srv http.Handler, path string, form url.Values) *httptest.ResponseRecorder {
@@ -119,7 +116,7 @@ func TestServeViewLive(t *testing.T) {
 	// Looking back: new traffic does not pull the view forward.
 	m, _ = m.Update(tuitest.Key("left"))
 	n := w.Log().Len()
-	serveViewTestPost(t, srv, sim.ServeClockPath, url.Values{"by": {"20m"}})
+	serveViewTestPost(t, srv, serve.ClockPath, url.Values{"by": {"20m"}})
 	m, _ = m.Update(ServeEventsMsg{Events: w.Log().Since(n)})
 	p := m.(ServeModel).player.steps()
 	if len(p.tl.steps) != 3 || p.tl.cur != 0 || p.tl.steps[2].Step.Title != string(sim.KindClock) {

@@ -185,16 +185,16 @@ func truthJSON(t *testing.T, where string, r *scenarios.Run) {
 	}
 	var marked, finished []int
 	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
-		var e scenarios.JSONEvent
+		var e rendering.JSONEvent
 		if err := json.Unmarshal([]byte(line), &e); err != nil {
 			t.Fatal(err)
 		}
 		switch {
-		case e.Kind == scenarios.KindStepStarted && e.NarrationFor == "":
+		case e.Kind == rendering.KindStepStarted && e.NarrationFor == "":
 			t.Errorf("%s (json): step %d's narration does not say which policy it was written for", where, e.Step)
-		case e.Kind == scenarios.KindStepStarted && len(e.Differs) > 0:
+		case e.Kind == rendering.KindStepStarted && len(e.Differs) > 0:
 			marked = append(marked, e.Step)
-		case e.Kind == scenarios.KindScenarioFinished:
+		case e.Kind == rendering.KindScenarioFinished:
 			finished = e.DifferingSteps
 		}
 	}

@@ -97,11 +97,11 @@ func TestServeBannerFollowsPreset(t *testing.T) {
 		"entra":    {"the one you sent stays valid too", "6. Replay the old refresh token: it still works"},
 		"dex":      {"keep it (rotation)", "invalid_grant; reuse detection is off, so the family lives on"},
 	} {
-		w, err := sim.New(sim.Config{Preset: preset, Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080"}})
+		srv, err := serveOpts{preset: preset, speed: 1, format: "text"}.server("http://127.0.0.1:8080")
 		if err != nil {
 			t.Fatal(err)
 		}
-		g := serveGuide(w, serveOpts{speed: 1, format: "text"})
+		g := srv.Guide()
 		for _, s := range want {
 			if !strings.Contains(g, s) {
 				t.Errorf("%s: the walk-through lacks %q:\n%s", preset, s, g)

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/tokensim/tokensim/sim"
+	"github.com/tokensim/tokensim/serve"
 )
 
 // TestServeBadInput: bad flags are exit 2 with a clear message, before any
@@ -83,17 +83,14 @@ func TestServeBanner(t *testing.T) {
 			if !ok {
 				t.Fatalf("flags %v refused", args)
 			}
-			w, err := sim.New(sim.Config{Preset: o.preset, Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080", Users: o.users, Speed: o.speed}})
+			// The command's own wiring, not a world built here: what
+			// `tokensim serve` would print at this address.
+			srv, err := o.server("http://127.0.0.1:8080")
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range o.sets {
-				if err := w.Set(s.Key, s.Value); err != nil {
-					t.Fatal(err)
-				}
-			}
 			var b bytes.Buffer
-			writeServeBanner(&b, w, o)
+			srv.Banner(&b, o.follow())
 			golden.RequireEqual(t, b.String())
 		})
 	}
@@ -163,7 +160,7 @@ func TestServeCommandLive(t *testing.T) {
 func TestServeCommandJSON(t *testing.T) {
 	code, out, errs := serveCmdTestRun(t, []string{"--format", "json"}, func(origin string) {
 		serveCmdTestGet(t, origin+"/jwks.json")
-		resp, err := http.PostForm(origin+sim.ServeClockPath, url.Values{"by": {"5m"}})
+		resp, err := http.PostForm(origin+serve.ClockPath, url.Values{"by": {"5m"}})
 		if err == nil {
 			resp.Body.Close()
 		}
@@ -196,12 +193,13 @@ func TestServeCommandJSON(t *testing.T) {
 // TestServeBannerTUI: with --tui the view owns the terminal, so the banner
 // (printed again when the view closes) does not promise a live log.
 func TestServeBannerTUI(t *testing.T) {
-	w, err := sim.New(sim.Config{Serve: &sim.ServeOptions{Origin: "http://127.0.0.1:8080"}})
+	o := serveOpts{tui: true, speed: 1, format: "text"}
+	srv, err := o.server("http://127.0.0.1:8080")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	writeServeBanner(&b, w, serveOpts{tui: true, speed: 1, format: "text"})
+	srv.Banner(&b, o.follow())
 	if strings.Contains(b.String(), "Live traffic follows") || !strings.Contains(b.String(), "The live view follows") {
 		t.Fatalf("--tui banner:\n%s", b.String())
 	}

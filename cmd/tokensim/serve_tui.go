@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
 	"github.com/tokensim/tokensim/tui"
 )
@@ -12,7 +13,7 @@ import (
 // serveTUI returns the --tui view: the player over the live traffic, fed
 // by the server's Follow, until the user quits (which stops the server)
 // or ctx ends.
-func (e *env) serveTUI(w *sim.World, srv *sim.Server, origin, guide string) func(context.Context) error {
+func (e *env) serveTUI(w *sim.World, srv *serve.Server, origin, guide string) func(context.Context) error {
 	return func(ctx context.Context) error {
 		m, err := tui.NewServe(w, origin, guide)
 		if err != nil {

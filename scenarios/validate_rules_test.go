@@ -1,0 +1,43 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+)
+
+// The validator asks the engine's rules (sim.Config.Resolve,
+// sim.Source.Reaches, sim.Topology.CheckRace) instead of keeping copies, so
+// a file is refused in the engine's own words, and accepted exactly when
+// the world would run it.
+func TestValidatorAsksEngineRules(t *testing.T) {
+	head := "id: x\ntitle: x\nsummary: x\nlevel: beginner\ntheme: basics\ngoals: [x]\n"
+	steal := func(from string) string {
+		return "steps:\n  - do: login\n    narration: x\n  - do: call\n    path: /api/orders\n    narration: x\n" +
+			"  - do: steal\n    from: " + from + "\n    token: access\n    narration: x\n" +
+			"  - do: attacker.call\n    path: /api/orders\n    narration: x\n"
+	}
+	for _, tc := range []struct {
+		name, body, want string
+	}{
+		{"race first-party", "topology: first-party\nsteps:\n  - do: login\n    narration: x\n  - do: race\n    narration: x\n",
+			"race: a first-party app's refresh token is a cookie the browser sends itself"},
+		{"race oauth", "steps:\n  - do: login\n    narration: x\n  - do: race\n    narration: x\n", ""},
+		{"config the engine refuses", "client: web\nstorage: local-storage\nsteps:\n  - do: login\n    narration: x\n",
+			"bad world config: a server-side web app keeps its tokens on the server"},
+		// Default storage: a single-page app keeps tokens in localStorage,
+		// which script injection reads; a first-party app's in a cookie
+		// and a variable, which it does not.
+		{"script reaches localStorage", steal("script-injection"), ""},
+		{"script misses first-party", "topology: first-party\n" + steal("script-injection"), "no earlier step gives it an access token"},
+		{"script misses web", "client: web\n" + steal("script-injection"), "no earlier step gives it an access token"},
+		{"log reaches access", "client: web\n" + steal("log"), ""},
+	} {
+		_, err := Load(tc.name+".yaml", []byte(head+tc.body))
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,65 @@
+package sim
+
+import (
+	"sync"
+	"time"
+)
+
+// Storage is where the app keeps its tokens. It decides what an attacker
+// in a given position can reach.
+type Storage string
+
+const (
+	// StorageMemory: a JavaScript variable in the single-page app. An
+	// injected script cannot enumerate it the way it reads localStorage,
+	// but it runs in the same page and can intercept it (hooking fetch, a
+	// silent login of its own: draft-ietf-oauth-browser-based-apps); the
+	// script position here models reading storage only, and says so.
+	StorageMemory Storage = "memory"
+	// StorageLocal: window.localStorage. Any script on the page, injected
+	// ones included, can read it.
+	StorageLocal Storage = "local-storage"
+	// StorageCookie: the app's backend keeps the tokens (a
+	// backend-for-frontend) and the browser holds only an httpOnly, Secure,
+	// SameSite session cookie that scripts cannot read.
+	StorageCookie Storage = "cookie"
+	// StorageServer: a server-side web app (confidential client) keeps the
+	// tokens in its own session store; the browser never sees them.
+	StorageServer Storage = "server"
+)
+
+// Storages lists every storage location (a fresh slice each call).
+func Storages() []Storage {
+	return []Storage{StorageMemory, StorageLocal, StorageCookie, StorageServer}
+}
+
+// tokenStore holds an app's tokens. Several Clients (browser tabs) may share
+// one store, which is how refresh races arise.
+type tokenStore struct {
+	mu        sync.Mutex
+	access    string
+	accessExp time.Time // from expires_in: clients treat access tokens as opaque (RFC 9068 §6)
+	refresh   string
+	id        string
+	tokenType string      // the access token's token_type: Bearer, or DPoP when it is bound (RFC 9449 §5)
+	dpop      *dpopHolder // the app's DPoP key; it outlives the tokens (dpop_client.go)
+	flight    *flight     // a refresh in progress, for single-flight
+}
+
+// flight is one refresh that concurrent callers may share.
+type flight struct {
+	done chan struct{}
+	out  Outcome
+}
+
+func (s *tokenStore) snapshot() (access string, exp time.Time, refresh, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.access, s.accessExp, s.refresh, s.id
+}
+
+func (s *tokenStore) clear() {
+	s.mu.Lock()
+	s.access, s.refresh, s.id, s.accessExp, s.tokenType = "", "", "", time.Time{}, ""
+	s.mu.Unlock()
+}

@@ -1,0 +1,70 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// running is what makes a clock move by itself: a time source and a speed.
+type running struct {
+	src      func() time.Time
+	srcStart time.Time
+	factor   int64
+}
+
+// advance returns t moved on by factor times the time src has run. The
+// product is split into whole hours and the rest, and the hours are added
+// in chunks that fit time.Duration, so that a server left running for
+// months at x3600 keeps a clock that moves forward instead of overflowing
+// into the past.
+func (r *running) advance(t time.Time) time.Time {
+	d := r.src().Sub(r.srcStart)
+	hours, rest := int64(d/time.Hour), d%time.Hour
+	t = t.Add(time.Duration(r.factor) * rest) // |rest| < 1h, factor ≤ 3600: fits
+	n := hours * r.factor                     // ≤ 2.6e6 h × 3600: fits int64
+	const chunk = int64(math.MaxInt64 / int64(time.Hour))
+	for n > chunk {
+		t, n = t.Add(time.Duration(chunk)*time.Hour), n-chunk
+	}
+	for n < -chunk {
+		t, n = t.Add(-time.Duration(chunk)*time.Hour), n+chunk
+	}
+	return t.Add(time.Duration(n) * time.Hour)
+}
+
+// Wall returns the time of the clock's source: for a running clock (a
+// hosted world) the real time its factor and the jumps of Advance do not touch, for
+// a manual clock (every lesson) the virtual time itself. Real clients stamp
+// DPoP proofs with their own wall clock (RFC 9449 §4.2 iat), so a hosted
+// world checks proofs against Wall, not against a virtual time that runs
+// xN and jumps; a lesson's in-process client stamps them with the virtual
+// time, which Wall then is.
+func (c *Clock) Wall() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.run != nil {
+		return c.run.src()
+	}
+	return c.now
+}
+
+// NewRunningClock returns a clock that moves by itself, for a hosted world,
+// where real clients expect time to pass: it starts at src() and runs
+// factor times as fast as src (1 is wall time when src is time.Now).
+// Advance still jumps it forward, which is what the admin endpoint does in
+// demos. Every other world keeps the manual clock of newClock: lessons must
+// replay identically. Tests inject src instead of sleeping.
+func NewRunningClock(src func() time.Time, factor int) (*Clock, error) {
+	if src == nil {
+		src = time.Now
+	}
+	if factor < 1 || factor > MaxClockFactor {
+		return nil, fmt.Errorf("clock: speed x%d is outside x1..x%d", factor, MaxClockFactor)
+	}
+	start := src()
+	// The virtual time is wall time (or src's) at the start, without the
+	// monotonic reading, so that it prints and serializes as plain UTC;
+	// elapsed time is still measured on src's monotonic clock.
+	return &Clock{now: start.Round(0).UTC(), run: &running{src: src, srcStart: start, factor: int64(factor)}}, nil
+}
