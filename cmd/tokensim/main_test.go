@@ -50,8 +50,8 @@ func TestExitCodes(t *testing.T) {
 		{"nothing to run", []string{"run"}, 2, "", "tokensim run: name one scenario (see 'tokensim list') or a file, or use --all"},
 		{"bad file", []string{"run", "testdata/bad.yaml"}, 2, "", "testdata/bad.yaml:8:9: step 1: unknown action"},
 		{"missing file", []string{"run", "testdata/nope.yaml"}, 2, "", "tokensim run: stat testdata/nope.yaml: no such file or directory"},
-		{"race refusals", []string{"run", "testdata/race.yaml"}, 2, "", "testdata/race.yaml:11:5: step 2: race needs the oauth topology: a first-party app's refresh cookie is attached by the browser at send time\n" +
-			"testdata/race.yaml:13:5: step 3: race needs the oauth topology: a first-party app's refresh cookie is attached by the browser at send time\n" +
+		{"race refusals", []string{"run", "testdata/race.yaml"}, 2, "", "testdata/race.yaml:11:5: step 2: race: a first-party app's refresh token is a cookie the browser sends itself: race tabs in the OAuth topology\n" +
+			"testdata/race.yaml:13:5: step 3: race: a first-party app's refresh token is a cookie the browser sends itself: race tabs in the OAuth topology\n" +
 			fmt.Sprintf("testdata/race.yaml:14:11: step 3: tabs: want a number of tabs from 2 to %d, got \"9\"\n", sim.MaxRaceTabs)},
 		{"sandbox off a terminal", []string{"sandbox"}, 2, "", "tokensim sandbox: the sandbox is interactive; run it in a terminal\n"},
 		{"failed expectation", []string{"run", "testdata/failing.yaml"}, 1, "expected 418", "testdata/failing.yaml:12:15: step 1 (login): status: expected 418, got 200"},
