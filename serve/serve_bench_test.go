@@ -1,12 +1,16 @@
 package serve_test
 
 import (
+	"cmp"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/tokensim/tokensim/serve"
 )
@@ -115,4 +119,101 @@ func BenchmarkServeRefresh(b *testing.B) {
 		rt = out.RefreshToken
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "refresh/s")
+}
+
+// serveBenchMint returns n access tokens of the logged-in user: the
+// login's and n-1 more from refresh grants (rotation hands back a new
+// refresh token each time).
+func serveBenchMint(b *testing.B, e *serveTestEnv, n int) []string {
+	at, rt := serveTestTokens(b, e)
+	tokens := []string{at}
+	c := &http.Client{}
+	for len(tokens) < n {
+		resp, err := c.PostForm(e.origin+"/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {"cli"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out struct {
+			AccessToken  string `json:"access_token"`
+			RefreshToken string `json:"refresh_token"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if err != nil || out.AccessToken == "" {
+			b.Fatalf("refresh: %d %v", resp.StatusCode, err)
+		}
+		tokens = append(tokens, out.AccessToken)
+		rt = cmp.Or(out.RefreshToken, rt)
+	}
+	return tokens
+}
+
+// serveBenchBatch sends n GETs to target from four goroutines, cycling
+// through tokens (Authorization: Bearer), and returns how long they took.
+func serveBenchBatch(b *testing.B, c *http.Client, target string, tokens []string, n int) time.Duration {
+	var wg sync.WaitGroup
+	start := time.Now()
+	for g := range 4 {
+		wg.Go(func() {
+			for i := g; i < n; i += 4 {
+				req, _ := http.NewRequest(http.MethodGet, target, nil)
+				req.Header.Set("Authorization", "Bearer "+tokens[i%len(tokens)])
+				resp, err := c.Do(req)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Errorf("status %d", resp.StatusCode)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+// BenchmarkServeAPIRatio is the README's "API with JWT validation / bare
+// handler" measured as a ratio: each iteration sends a batch to the API and
+// then the same batch to a bare net/http handler writing a small JSON body,
+// timing each, so that load that comes and goes on a shared machine falls
+// on both halves alike (as BenchmarkWorldRunCryptoRatio does for the
+// engine). With one token every API request after the first is a hit of
+// the signature cache; with 512 distinct tokens (512 users, say) each
+// token's first request verifies its signature. api-req/s and bare-req/s
+// are the two rates; ratio is api/bare (README goal ≥ 0.5).
+func BenchmarkServeAPIRatio(b *testing.B) {
+	for _, n := range []int{1, 512} {
+		b.Run(fmt.Sprintf("tokens=%d", n), func(b *testing.B) {
+			e := serveTestStart(b)
+			tokens := serveBenchMint(b, e, n)
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, `{"orders":[]}`)
+			})}
+			go func() { _ = hs.Serve(l) }()
+			defer hs.Close()
+			tr := &http.Transport{MaxIdleConnsPerHost: 64}
+			defer tr.CloseIdleConnections()
+			c := &http.Client{Transport: tr}
+			const batch = 256
+			var api, bare time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				api += serveBenchBatch(b, c, e.origin+"/api/orders", tokens, batch)
+				bare += serveBenchBatch(b, c, "http://"+l.Addr().String()+"/api/orders", tokens, batch)
+			}
+			reqs := float64(b.N * batch)
+			b.ReportMetric(reqs/api.Seconds(), "api-req/s")
+			b.ReportMetric(reqs/bare.Seconds(), "bare-req/s")
+			b.ReportMetric(bare.Seconds()/api.Seconds(), "ratio")
+		})
+	}
 }
