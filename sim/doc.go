@@ -7,7 +7,7 @@
 // changes are [Event]s with a causal reason, and [World.Inspect] reports each
 // actor's tokens, the AS's refresh-token families and the counters. The AS and
 // the API are ordinary [net/http.Handler]s, so the same code can be served over
-// TCP; in-process they are reached through the [Wire], which records every
+// TCP; in-process they are reached through the [wire], which records every
 // exchange.
 //
 // A world is a value: make as many as you like. Given the same [Config] (seed
