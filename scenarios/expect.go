@@ -60,7 +60,7 @@ func check(sc *Scenario, r StepResult) []Failure {
 	boolCheck("reuse_detected", e.ReuseDetected, has(r.Events, func(ev sim.Event) bool { return ev.Kind == sim.KindReuse }))
 	boolCheck("family_revoked", e.FamilyRevoked, has(r.Events, func(ev sim.Event) bool { return ev.Kind == sim.KindFamilyRevoked }))
 	boolCheck("as_contacted", e.ASContacted, has(r.Events, func(ev sim.Event) bool { return ev.Kind == sim.KindExchange && ev.To == sim.ActorAS }))
-	boolCheck("login_form", e.LoginForm, has(r.Events, sim.IsLoginForm))
+	boolCheck("login_form", e.LoginForm, has(r.Events, sim.Event.IsLoginForm))
 	if e.ASSession != "" {
 		got := sim.SessionNone
 		if v := r.Snapshot.ASSession; v != nil {

@@ -56,7 +56,7 @@ type Expect struct {
 	ReuseDetected  *bool
 	FamilyRevoked  *bool
 	ASContacted    *bool             // any exchange to the AS during the step
-	LoginForm      *bool             // the AS showed its sign-in form during the step (sim.IsLoginForm)
+	LoginForm      *bool             // the AS showed its sign-in form during the step (sim.Event.IsLoginForm)
 	ASSession      string            // the browser's AS session after the step: active, ended or none
 	Introspections *int              // introspection calls during the step
 	Tokens         map[string]string // label → state after the step

@@ -34,7 +34,7 @@ func TestASSessionActionsValidated(t *testing.T) {
 }
 
 // The expectations login_form and as_session read what the engine reports
-// (sim.IsLoginForm, the snapshot's AS session): a silent login, a forced
+// (sim.Event.IsLoginForm, the snapshot's AS session): a silent login, a forced
 // form and an ended session each fail the wrong expectation.
 func TestLoginFormAndASSessionExpectations(t *testing.T) {
 	head := "id: x\ntitle: x\nsummary: x\nlevel: beginner\ntheme: basics\ngoals: [x]\nsteps:\n"

@@ -665,7 +665,7 @@ func TestAPIJWKSRefetchSingleFlight(t *testing.T) {
 			<-start
 			req, _ := http.NewRequest(http.MethodGet, APIAudience+"/api/profile", nil)
 			req.Header.Set("Authorization", "Bearer "+forged[i])
-			resp, err := w.Wire().Client(ActorAttacker).Do(req)
+			resp, err := w.wire.Client(ActorAttacker).Do(req)
 			if err != nil {
 				t.Error(err)
 				return
@@ -693,7 +693,7 @@ func TestAPIJWKSRefetchSingleFlight(t *testing.T) {
 			<-start2
 			req, _ := http.NewRequest(http.MethodGet, APIAudience+"/api/profile", nil)
 			req.Header.Set("Authorization", "Bearer "+at2)
-			resp, err := w2.Wire().Client(ActorApp).Do(req)
+			resp, err := w2.wire.Client(ActorApp).Do(req)
 			if err != nil {
 				t.Error(err)
 				return

@@ -15,7 +15,7 @@ import (
 func asAuthzQuery(client string) url.Values {
 	return url.Values{
 		"response_type": {"code"}, "client_id": {client}, "redirect_uri": {RedirectURI},
-		"scope": {DefaultScope}, "state": {"st-1"}, "code_challenge": {S256Challenge(testVerifier)},
+		"scope": {DefaultScope}, "state": {"st-1"}, "code_challenge": {s256Challenge(testVerifier)},
 		"code_challenge_method": {"S256"}, "nonce": {"n-1"},
 	}
 }
@@ -132,7 +132,7 @@ func TestAuthorizeErrorRedirects_RFC6749_4_1_2_1(t *testing.T) {
 		{"challenge of 42 characters (RFC 7636 4.2)", func(q url.Values) { q.Set("code_challenge", strings.Repeat("a", 42)) }, false, CodeInvalidRequest},
 		{"challenge of 129 characters", func(q url.Values) { q.Set("code_challenge", strings.Repeat("a", 129)) }, false, CodeInvalidRequest},
 		{"challenge with an illegal character", func(q url.Values) { q.Set("code_challenge", strings.Repeat("a", 42)+"=") }, false, CodeInvalidRequest},
-		{"challenge with padding", func(q url.Values) { q.Set("code_challenge", S256Challenge(testVerifier)+"=") }, false, CodeInvalidRequest},
+		{"challenge with padding", func(q url.Values) { q.Set("code_challenge", s256Challenge(testVerifier)+"=") }, false, CodeInvalidRequest},
 		{"repeated parameter (3.1)", func(q url.Values) { q.Add("scope", "openid") }, false, CodeInvalidRequest},
 		{"unknown scope", func(q url.Values) { q.Set("scope", "openid admin") }, false, CodeInvalidScope},
 		{"user denies consent", func(q url.Values) { q.Set("consent", "deny") }, true, CodeAccessDenied},
@@ -221,7 +221,7 @@ func TestAuthorizeSuccessRedirect_RFC6749_4_1_2(t *testing.T) {
 			if rec == nil {
 				t.Fatal("the AS does not know its own code")
 			}
-			if rec.clientID != ClientSPA || rec.redirectURI != RedirectURI || rec.challenge != S256Challenge(testVerifier) ||
+			if rec.clientID != ClientSPA || rec.redirectURI != RedirectURI || rec.challenge != s256Challenge(testVerifier) ||
 				rec.method != "S256" || rec.scope != DefaultScope || rec.nonce != "n-1" || rec.sub != DemoUser ||
 				!rec.authTime.Equal(w.Clock().Now()) || rec.exp.Sub(rec.authTime) != w.Policy().CodeTTL {
 				t.Errorf("code record %+v does not carry the request's bindings", *rec)
@@ -240,7 +240,7 @@ func TestAuthorizeMethods_RFC6749_3_1(t *testing.T) {
 		t.Fatalf("GET: %d %q, want the 200 sign-in page", r.status, r.header.Get("Content-Type"))
 	}
 	// The page carries the request, so its POST is self-contained.
-	for _, v := range []string{`name="code_challenge" value="` + S256Challenge(testVerifier) + `"`, `name="state" value="st-1"`, `name="nonce" value="n-1"`} {
+	for _, v := range []string{`name="code_challenge" value="` + s256Challenge(testVerifier) + `"`, `name="state" value="st-1"`, `name="nonce" value="n-1"`} {
 		if !strings.Contains(r.body, v) {
 			t.Errorf("sign-in page lacks %s", v)
 		}

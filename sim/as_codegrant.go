@@ -127,15 +127,15 @@ func checkVerifier(rec *codeRecord, verifier string) *oauthError {
 		return newErr(400, CodeInvalidGrant, "code_verifier is missing").
 			because("code " + rec.label + " was issued against a PKCE challenge, and the request has no code_verifier: whoever sent it may have intercepted the code")
 	}
-	if subtle.ConstantTimeCompare([]byte(S256Challenge(verifier)), []byte(rec.challenge)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(s256Challenge(verifier)), []byte(rec.challenge)) != 1 {
 		return newErr(400, CodeInvalidGrant, "code_verifier does not match the code_challenge").
 			because("BASE64URL(SHA256(code_verifier)) differs from code " + rec.label + "'s challenge: the verifier stays with the app that started the login and never travels in a URL (RFC 7636 section 4.6)")
 	}
 	return nil
 }
 
-// S256Challenge derives the PKCE challenge of a verifier (RFC 7636 §4.2).
-func S256Challenge(verifier string) string {
+// s256Challenge derives the PKCE challenge of a verifier (RFC 7636 §4.2).
+func s256Challenge(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }

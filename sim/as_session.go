@@ -123,7 +123,7 @@ func (as *AuthServer) endSession(s *asSession, why string) {
 // IsLoginForm reports whether e is the AS showing its sign-in form: an
 // answered /authorize with 200 (every other answer is a redirect or an
 // error page). Lessons check it to tell a silent login from a typed one.
-func IsLoginForm(e Event) bool {
+func (e Event) IsLoginForm() bool {
 	return e.Kind == KindExchange && e.To == ActorAS && e.Path == "/authorize" && e.Status == http.StatusOK
 }
 

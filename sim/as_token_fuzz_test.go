@@ -89,7 +89,7 @@ func fzTokenEndpoint(t *testing.T, sel byte, contentType, authorization string, 
 			t.Fatalf("NewRequest: %v", err)
 		}
 		req.Header = hdr
-		resp, err := w.Wire().Client(ActorApp).Do(req)
+		resp, err := w.wire.Client(ActorApp).Do(req)
 		if err != nil {
 			t.Fatalf("wire: %v", err)
 		}

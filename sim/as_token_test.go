@@ -392,8 +392,8 @@ func TestTokenCodeBoundToClient_RFC6749_4_1_3(t *testing.T) {
 
 // RFC 7636 Appendix B: the S256 test vector.
 func TestPKCES256Vector_RFC7636_AppendixB(t *testing.T) {
-	if got, want := S256Challenge(testVerifier), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"; got != want {
-		t.Errorf("S256Challenge(%q) = %q, want %q", testVerifier, got, want)
+	if got, want := s256Challenge(testVerifier), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"; got != want {
+		t.Errorf("s256Challenge(%q) = %q, want %q", testVerifier, got, want)
 	}
 }
 
@@ -408,13 +408,13 @@ func TestTokenPKCEVerification_RFC7636_4_6(t *testing.T) {
 		verifier  string // "" = none in the token request
 		wantOK    bool
 	}{
-		{"right verifier", ClientSPA, S256Challenge(testVerifier), testVerifier, true},
-		{"wrong verifier", ClientSPA, S256Challenge(testVerifier), other, false},
-		{"challenge itself as verifier", ClientSPA, S256Challenge(testVerifier), S256Challenge(testVerifier), false},
-		{"missing verifier", ClientSPA, S256Challenge(testVerifier), "", false},
+		{"right verifier", ClientSPA, s256Challenge(testVerifier), testVerifier, true},
+		{"wrong verifier", ClientSPA, s256Challenge(testVerifier), other, false},
+		{"challenge itself as verifier", ClientSPA, s256Challenge(testVerifier), s256Challenge(testVerifier), false},
+		{"missing verifier", ClientSPA, s256Challenge(testVerifier), "", false},
 		{"downgrade: verifier without challenge", ClientWeb, "", testVerifier, false},
 		{"confidential client without PKCE", ClientWeb, "", "", true},
-		{"confidential client with PKCE", ClientWeb, S256Challenge(testVerifier), testVerifier, true},
+		{"confidential client with PKCE", ClientWeb, s256Challenge(testVerifier), testVerifier, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -57,7 +57,7 @@ type Attacker struct {
 	dpop    *dpopHolder // its own DPoP key, made on first use
 }
 
-func newAttacker(e *env, w *Wire, victim *Client, issuer, audience string) *Attacker {
+func newAttacker(e *env, w *wire, victim *Client, issuer, audience string) *Attacker {
 	return &Attacker{env: e, http: w.Client(ActorAttacker), victim: victim,
 		issuer: issuer, audience: audience, key: &attackerKey{env: e}}
 }
@@ -334,7 +334,7 @@ func (a *Attacker) SilentLogin() Outcome {
 	state, verifier := a.env.rand.token(16), a.env.rand.token(32)
 	q := url.Values{
 		"response_type": {"code"}, "client_id": {v.id}, "redirect_uri": {RedirectURI}, "scope": {DefaultScope},
-		"state": {state}, "code_challenge": {S256Challenge(verifier)}, "code_challenge_method": {"S256"}, "prompt": {"none"},
+		"state": {state}, "code_challenge": {s256Challenge(verifier)}, "code_challenge_method": {"S256"}, "prompt": {"none"},
 	}
 	a.env.emit(Event{Kind: KindClientNote, From: ActorAttacker, To: ActorUser,
 		Summary: "injected script opens a hidden iframe in Alice's page (the AS is same-site with the app, so the SameSite=Lax cookie goes along; elsewhere a popup would do): a silent authorization request (prompt=none) with its own PKCE challenge; the browser attaches the AS session cookie, which the script itself cannot read"})

@@ -318,11 +318,11 @@ func TestWorldMemoryUnder1MB(t *testing.T) {
 func BenchmarkWireExchange(b *testing.B) {
 	w := newTestWorld(b)
 	const host = "bench.tokensim.test"
-	w.Wire().Handle(host, ActorAPI, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	w.wire.Handle(host, ActorAPI, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		writeJSON(rw, http.StatusOK, map[string]string{"ok": "yes"})
 	}))
-	c := w.Wire().Client(ActorApp)
+	c := w.wire.Client(ActorApp)
 	body := "grant_type=refresh_token&refresh_token=q1w2e3r4t5y6u7i8o9p0aAq1w2e3r4t5y6u7i8o9p0a&client_id=spa"
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
@@ -338,11 +338,11 @@ func BenchmarkWireExchange(b *testing.B) {
 			// Keep the log the size of a world's, not b.N events.
 			b.StopTimer()
 			w = newTestWorld(b)
-			w.Wire().Handle(host, ActorAPI, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			w.wire.Handle(host, ActorAPI, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 				_, _ = io.Copy(io.Discard, r.Body)
 				writeJSON(rw, http.StatusOK, map[string]string{"ok": "yes"})
 			}))
-			c = w.Wire().Client(ActorApp)
+			c = w.wire.Client(ActorApp)
 			b.StartTimer()
 		}
 	}

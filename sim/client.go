@@ -52,7 +52,7 @@ type pendingLogin struct {
 	verifier, nonce string
 }
 
-func newClient(e *env, w *Wire, kind ClientKind, storage Storage, store *tokenStore) *Client {
+func newClient(e *env, w *wire, kind ClientKind, storage Storage, store *tokenStore) *Client {
 	c := &Client{env: e, kind: kind, storage: storage, store: store,
 		http: w.Client(ActorApp), browser: w.Client(ActorUser), apiBase: APIAudience, pending: map[string]pendingLogin{}}
 	// The user's browser keeps cookies: the AS's session cookie is what
@@ -105,7 +105,7 @@ func (c *Client) LoginWith(o LoginOptions) Outcome {
 	c.mu.Unlock()
 	q := url.Values{
 		"response_type": {"code"}, "client_id": {c.id}, "redirect_uri": {RedirectURI}, "scope": {scope},
-		"state": {state}, "code_challenge": {S256Challenge(verifier)}, "code_challenge_method": {"S256"}, "nonce": {nonce},
+		"state": {state}, "code_challenge": {s256Challenge(verifier)}, "code_challenge_method": {"S256"}, "nonce": {nonce},
 	}
 	extra := ""
 	if o.Prompt != "" {

@@ -63,7 +63,7 @@ func TestRotationKeepsOld(t *testing.T) {
 // to the AS, as anyone holding raw could.
 func postRefresh(t *testing.T, w *World, raw string) *http.Response {
 	t.Helper()
-	c := w.Wire().Client(ActorAttacker)
+	c := w.wire.Client(ActorAttacker)
 	resp, err := c.PostForm(Issuer+"/token", map[string][]string{
 		"grant_type": {"refresh_token"}, "refresh_token": {raw}, "client_id": {ClientSPA}})
 	if err != nil {

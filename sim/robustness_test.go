@@ -71,7 +71,7 @@ func fzSend(t testing.TB, w *World, from Actor, method, rawURL string, body []by
 	for k, vs := range hdr {
 		req.Header[k] = vs
 	}
-	resp, err := w.Wire().Client(from).Do(req)
+	resp, err := w.wire.Client(from).Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, rawURL, err)
 	}
@@ -84,7 +84,7 @@ func fzSend(t testing.TB, w *World, from Actor, method, rawURL string, body []by
 // in between, and recovers nothing: a panic fails the test.
 func fzServe(t testing.TB, w *World, req *http.Request) *httptest.ResponseRecorder {
 	t.Helper()
-	rt, ok := w.Wire().lookup(req.URL.Host, req.URL.Path)
+	rt, ok := w.wire.lookup(req.URL.Host, req.URL.Path)
 	if !ok {
 		t.Fatalf("no route for %s", req.URL)
 	}
@@ -253,7 +253,7 @@ func TestHandlersNeverPanicRepeatedParams(t *testing.T) {
 
 	// The authorization endpoint.
 	q := url.Values{"response_type": {"code"}, "client_id": {ClientSPA}, "redirect_uri": {RedirectURI}, "state": {"s1"},
-		"code_challenge": {S256Challenge(testVerifier)}, "code_challenge_method": {"S256"}}
+		"code_challenge": {s256Challenge(testVerifier)}, "code_challenge_method": {"S256"}}
 	auth := func(extraQuery, body string) reply {
 		return fzSend(t, w, ActorUser, "POST", Issuer+"/authorize?"+q.Encode()+extraQuery, []byte(body), fzFormHeader)
 	}
@@ -325,7 +325,7 @@ func TestHandlersNeverPanicMalformedForms(t *testing.T) {
 	// The authorization endpoint: a malformed body goes back to the client
 	// as invalid_request once client_id and redirect_uri are known good.
 	q := url.Values{"response_type": {"code"}, "client_id": {ClientSPA}, "redirect_uri": {RedirectURI},
-		"code_challenge": {S256Challenge(testVerifier)}, "code_challenge_method": {"S256"}}
+		"code_challenge": {s256Challenge(testVerifier)}, "code_challenge_method": {"S256"}}
 	r = fzSend(t, w, ActorUser, "POST", Issuer+"/authorize?"+q.Encode(), []byte("username=alice&password=%zz"), fzFormHeader)
 	if loc, _ := url.Parse(r.header.Get("Location")); r.status != http.StatusFound || loc == nil || loc.Query().Get("error") != CodeInvalidRequest {
 		t.Errorf("authorize malformed body: %d, Location %q, want a redirect with error=invalid_request", r.status, r.header.Get("Location"))
@@ -528,7 +528,7 @@ func TestWireUnknownHostErrors(t *testing.T) {
 		"https://evil.auth.tokensim.test/token",
 		"https://auth.tokensim.test.evil.com/token",
 	} {
-		resp, err := w.Wire().Client(ActorAttacker).Get(u)
+		resp, err := w.wire.Client(ActorAttacker).Get(u)
 		if err == nil {
 			resp.Body.Close()
 			t.Errorf("GET %s: status %d, want a transport error", u, resp.StatusCode)
@@ -550,7 +550,7 @@ func TestWireClipsLargeBodies(t *testing.T) {
 	w := newTestWorld(t)
 	const host = "echo.tokensim.test"
 	var got int
-	w.Wire().Handle(host, ActorAPI, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	w.wire.Handle(host, ActorAPI, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		got = len(b)
 		rw.Header().Set("Content-Type", "text/plain; charset=utf-8")

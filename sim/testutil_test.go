@@ -44,7 +44,7 @@ func send(t testing.TB, w *World, from Actor, method, rawURL, body string, hdr h
 			req.Header.Add(k, v)
 		}
 	}
-	resp, err := w.Wire().Client(from).Do(req)
+	resp, err := w.wire.Client(from).Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, rawURL, err)
 	}
@@ -73,7 +73,7 @@ func authCode(t testing.TB, w *World, client string, extra url.Values) string {
 	t.Helper()
 	q := url.Values{
 		"response_type": {"code"}, "client_id": {client}, "redirect_uri": {RedirectURI},
-		"scope": {DefaultScope}, "state": {"st-1"}, "code_challenge": {S256Challenge(testVerifier)},
+		"scope": {DefaultScope}, "state": {"st-1"}, "code_challenge": {s256Challenge(testVerifier)},
 		"code_challenge_method": {"S256"}, "nonce": {"n-1"}, "username": {DemoUser}, "password": {DemoPassword},
 	}
 	for k, v := range extra {

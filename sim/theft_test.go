@@ -252,7 +252,7 @@ func lifeBarrier(w *World, n int) *int {
 	var mu sync.Mutex
 	arrived := 0
 	all := make(chan struct{})
-	w.Wire().HandlePrefix(HostAS, "/token", ActorAS, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	w.wire.HandlePrefix(HostAS, "/token", ActorAS, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		arrived++
 		if arrived == n {
@@ -356,7 +356,7 @@ func TestLifeSingleFlight(t *testing.T) {
 		var mu sync.Mutex
 		arrived := 0
 		release := make(chan struct{})
-		w.Wire().HandlePrefix(HostAS, "/token", ActorAS, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w.wire.HandlePrefix(HostAS, "/token", ActorAS, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			mu.Lock()
 			arrived++
 			mu.Unlock()

@@ -77,11 +77,11 @@ func writeHeaders(b *strings.Builder, h http.Header) {
 // read at 1 MiB themselves (see limitBody); this only bounds the event log.
 const maxRecordedBody = 64 << 10
 
-// Wire connects actors to the servers without sockets: an http.RoundTripper
+// wire connects actors to the servers without sockets: an http.RoundTripper
 // that calls the destination's http.Handler directly and records the
 // exchange as an Event. Nested exchanges (the app's callback handler calling
 // the token endpoint) work: the wire holds no lock while a handler runs.
-type Wire struct {
+type wire struct {
 	log      *Log
 	counters *counterSet
 	mu       sync.Mutex
@@ -94,24 +94,24 @@ type route struct {
 	handler http.Handler
 }
 
-func newWire(log *Log, counters *counterSet) *Wire {
-	return &Wire{log: log, counters: counters, routes: map[string][]route{}}
+func newWire(log *Log, counters *counterSet) *wire {
+	return &wire{log: log, counters: counters, routes: map[string][]route{}}
 }
 
 // Handle routes requests for host to h, drawn in the diagram as actor.
-func (w *Wire) Handle(host string, actor Actor, h http.Handler) { w.HandlePrefix(host, "/", actor, h) }
+func (w *wire) Handle(host string, actor Actor, h http.Handler) { w.HandlePrefix(host, "/", actor, h) }
 
 // HandlePrefix routes requests for host whose path starts with prefix to
 // h; the longest matching prefix wins. One host can so play two roles, as a
 // first-party backend does (its /auth/ is the token issuer, its /api/ the
 // resource server).
-func (w *Wire) HandlePrefix(host, prefix string, actor Actor, h http.Handler) {
+func (w *wire) HandlePrefix(host, prefix string, actor Actor, h http.Handler) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.routes[host] = append(w.routes[host], route{prefix, actor, h})
 }
 
-func (w *Wire) lookup(host, path string) (route, bool) {
+func (w *wire) lookup(host, path string) (route, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var best route
@@ -141,7 +141,7 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 // Client returns an http.Client whose requests leave from actor. It never
 // follows redirects (the browser model follows them explicitly, so that
 // each hop is its own recorded exchange) and keeps no cookies.
-func (w *Wire) Client(from Actor) *http.Client {
+func (w *wire) Client(from Actor) *http.Client {
 	return &http.Client{
 		Transport:     transport{w, from},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -160,7 +160,7 @@ var remoteAddrs = map[Actor]string{
 }
 
 type transport struct {
-	w    *Wire
+	w    *wire
 	from Actor
 }
 
@@ -227,7 +227,7 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // emitted now, so that it sorts before the state changes the request
 // causes, and completed by finish. The wire and the socket recorder
 // (World.Record, hosting_record.go) share it, so both record exchanges identically.
-func (w *Wire) begin(from, to Actor, method, host, path, target string, header http.Header, body []byte) int {
+func (w *wire) begin(from, to Actor, method, host, path, target string, header http.Header, body []byte) int {
 	seq := w.log.emit(Event{
 		Kind: KindExchange, From: from, To: to,
 		Method: method, Path: path,
@@ -242,7 +242,7 @@ func (w *Wire) begin(from, to Actor, method, host, path, target string, header h
 
 // finish completes the exchange event seq with the response and the
 // handler's annotation.
-func (w *Wire) finish(seq int, note *annotation, status int, header http.Header, body []byte) {
+func (w *wire) finish(seq int, note *annotation, status int, header http.Header, body []byte) {
 	end := w.log.Len() // events up to here happened while the request was handled
 	w.log.update(seq, func(e *Event) {
 		e.End = end

@@ -10,7 +10,7 @@ type World struct {
 	env      *env
 	preset   string
 	topology Topology
-	wire     *Wire
+	wire     *wire
 	as       *AuthServer
 	api      *API
 	apiB     *API
@@ -115,9 +115,6 @@ func (w *World) API() *API { return w.api }
 
 // APIB is a second resource server, with another audience (billing).
 func (w *World) APIB() *API { return w.apiB }
-
-// Wire is the in-memory network.
-func (w *World) Wire() *Wire { return w.wire }
 
 // Advance moves the clock forward and records it.
 func (w *World) Advance(d time.Duration) error {
