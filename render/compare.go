@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -108,7 +109,7 @@ func WriteComparison(w io.Writer, c *scenarios.Comparison) error {
 		case !held:
 			fmt.Fprintf(w, "  %-*s never held a refresh token (the preset gave the app none, or it stayed out of reach); at the end it %s\n", width, c.Presets[j], end.Attacker.Summary)
 		case n > 0:
-			fmt.Fprintf(w, "  %-*s refresh token stopped at step %d (+%s): %s; at the end it %s\n", width, c.Presets[j], n, sim.FormatDuration(at.Sub(sim.Epoch())), what, end.Attacker.Summary)
+			fmt.Fprintf(w, "  %-*s refresh token stopped at step %d (+%s): %s; at the end it %s\n", width, c.Presets[j], n, text.FormatDuration(at.Sub(sim.Epoch())), what, end.Attacker.Summary)
 		default:
 			fmt.Fprintf(w, "  %-*s never stopped by the AS; at the end it %s\n", width, c.Presets[j], end.Attacker.Summary)
 		}

@@ -2,7 +2,10 @@ package render
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/tokensim/tokensim/scenarios"
@@ -35,7 +38,7 @@ func WriteMarkdown(w io.Writer, r *scenarios.Run) error {
 	b.WriteString("\n## Steps\n")
 	for _, s := range r.Steps {
 		fmt.Fprintf(&b, "\n### %d. %s\n\n", s.Index, s.Step.Heading())
-		fmt.Fprintf(&b, "*%s, +%s*\n\n", sim.FormatDate(s.Snapshot.Time, sim.Epoch()), sim.FormatDuration(s.Snapshot.Time.Sub(sim.Epoch())))
+		fmt.Fprintf(&b, "*%s, +%s*\n\n", text.FormatDate(s.Snapshot.Time, sim.Epoch()), text.FormatDuration(s.Snapshot.Time.Sub(sim.Epoch())))
 		if d, differs := r.Difference(s.Index); differs {
 			// The engine's account first: what happened here and why.
 			writeStepEvents(&b, s)
@@ -195,11 +198,11 @@ func writeTokens(b *strings.Builder, r *scenarios.Run) {
 			title = t.Label + ", " + kind
 		}
 		fmt.Fprintf(b, "\n### %s, held by %s\n\n| | claim | value | meaning |\n|---|---|---|---|\n", title, t.Holder.Title())
-		for _, k := range sim.SortedKeys(t.Header) {
-			fmt.Fprintf(b, "| header | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Header[k])), mdCell(ClaimMeaningFor(t.Kind, k)))
+		for _, k := range slices.Sorted(maps.Keys(t.Header)) {
+			fmt.Fprintf(b, "| header | `%s` | %s | %s |\n", k, mdCell(ClaimValue(k, t.Header[k])), mdCell(ClaimMeaningFor(t.Kind, k)))
 		}
-		for _, k := range sim.SortedKeys(t.Claims) {
-			fmt.Fprintf(b, "| payload | `%s` | %s | %s |\n", k, mdCell(sim.ClaimValue(k, t.Claims[k])), mdCell(ClaimMeaningFor(t.Kind, k)))
+		for _, k := range slices.Sorted(maps.Keys(t.Claims)) {
+			fmt.Fprintf(b, "| payload | `%s` | %s | %s |\n", k, mdCell(ClaimValue(k, t.Claims[k])), mdCell(ClaimMeaningFor(t.Kind, k)))
 		}
 	}
 }

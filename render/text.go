@@ -38,7 +38,7 @@ func WriteText(w io.Writer, r *scenarios.Run, opt TextOptions) error {
 		p.line()
 		t := s.Snapshot.Time
 		p.line(p.bold(fmt.Sprintf("Step %d/%d  %s", s.Index, len(r.Steps), s.Step.Heading())) +
-			fmt.Sprintf("   [%s, +%s]", sim.FormatDate(t, sim.Epoch()), sim.FormatDuration(t.Sub(sim.Epoch()))))
+			fmt.Sprintf("   [%s, +%s]", text.FormatDate(t, sim.Epoch()), text.FormatDuration(t.Sub(sim.Epoch()))))
 		d, differs := r.Difference(s.Index)
 		if differs {
 			// The engine's account first: what happened here and why.

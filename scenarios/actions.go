@@ -70,7 +70,7 @@ func checkMaxAge(v string) error {
 }
 
 func checkDuration(v string) error {
-	d, err := sim.ParseDuration(v)
+	d, err := text.ParseDuration(v)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ var actions = map[string]*action{
 			{name: "until", values: []string{untilAccessExpiry}, doc: "access-expiry: just past the app's access token's exp plus leeway, whatever the preset"},
 		},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
-			d, _ := sim.ParseDuration(p["by"]) // validated
+			d, _ := text.ParseDuration(p["by"]) // validated
 			if p["until"] == untilAccessExpiry {
 				d = untilExpiry(w)
 			}

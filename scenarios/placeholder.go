@@ -156,7 +156,7 @@ func resolve(in, preset string, snap sim.Snapshot) (string, bool) {
 	case len(f) == 1 && f[0] == "preset":
 		return preset, true
 	case len(f) == 1 && f[0] == "now":
-		return sim.FormatTime(snap.Time, sim.Epoch()), true
+		return text.FormatTime(snap.Time, sim.Epoch()), true
 	case len(f) == 1:
 		v, err := snap.Policy.Get(f[0])
 		if err != nil {
@@ -180,27 +180,27 @@ func resolve(in, preset string, snap sim.Snapshot) (string, bool) {
 		if tok.exp.IsZero() {
 			return "[" + tok.label + " has no expiry]", false
 		}
-		return sim.FormatTime(tok.exp, start), true
+		return text.FormatTime(tok.exp, start), true
 	case "until":
 		if tok.exp.IsZero() {
 			return "[" + tok.label + " has no expiry]", false
 		}
-		return sim.FormatTime(snap.Policy.AcceptedUntil(tok.exp), start), true
+		return text.FormatTime(snap.Policy.AcceptedUntil(tok.exp), start), true
 	case "issued":
 		if tok.iat.IsZero() {
 			return "[" + tok.label + " has no issue time]", false
 		}
-		return sim.FormatTime(tok.iat, start), true
+		return text.FormatTime(tok.iat, start), true
 	case "left":
 		if tok.exp.IsZero() {
 			return "[" + tok.label + " has no expiry]", false
 		}
-		return sim.FormatDuration(max(tok.exp.Sub(snap.Time), 0).Truncate(time.Second)), true
+		return text.FormatDuration(max(tok.exp.Sub(snap.Time), 0).Truncate(time.Second)), true
 	case "lifetime":
 		if tok.exp.IsZero() || tok.iat.IsZero() {
 			return "[" + tok.label + " has no fixed lifetime]", false
 		}
-		return sim.FormatDuration(tok.exp.Sub(tok.iat)), true
+		return text.FormatDuration(tok.exp.Sub(tok.iat)), true
 	}
 	return "[unknown " + in + "]", false
 }

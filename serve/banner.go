@@ -2,6 +2,7 @@ package serve
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"io"
 	"net/url"
 	"slices"
@@ -66,7 +67,7 @@ func realLifetimes(pol sim.Policy, speed int) string {
 	// Below half a minute of wall time, a person cannot paste a code or a
 	// token into curl in time; a minute of wall time is speed minutes.
 	var fix []string
-	minute := sim.FormatDuration(time.Duration(speed) * time.Minute)
+	minute := text.FormatDuration(time.Duration(speed) * time.Minute)
 	if pol.CodeTTL/time.Duration(speed) < 30*time.Second {
 		fix = append(fix, "--set code_ttl="+minute)
 	}
@@ -157,8 +158,8 @@ func (s *Server) Guide() string {
 	p("     curl -s -u web:%s %s/token -d grant_type=authorization_code -d code=CODE -d redirect_uri=%s", sim.DemoWebSecret, iss, url.QueryEscape(redirect))
 	p("  3. Call the API")
 	p("     curl -s -H 'Authorization: Bearer ACCESS_TOKEN' %s/api/orders", iss)
-	p("  4. Let the access token expire (lifetime %s, so jump %s)", lifetime(pol.AccessTTL, speed), sim.FormatDuration(ttl))
-	p("     curl -s -X POST %s%s -d by=%s", iss, ClockPath, sim.FormatDuration(ttl))
+	p("  4. Let the access token expire (lifetime %s, so jump %s)", lifetime(pol.AccessTTL, speed), text.FormatDuration(ttl))
+	p("     curl -s -X POST %s%s -d by=%s", iss, ClockPath, text.FormatDuration(ttl))
 	// Steps 5 and 6 follow the policy: a response without rotation carries
 	// no refresh token (sim/as_rotation.go), and Entra's rotation leaves the
 	// old one valid (Policy.RotationKeepsOld).
@@ -179,7 +180,7 @@ func (s *Server) Guide() string {
 	case !pol.ReuseDetection:
 		p("  6. Replay the old refresh token: invalid_grant; reuse detection is off, so the family lives on")
 	case pol.ReuseGrace > 0:
-		p("  6. Replay the old refresh token more than %s after the refresh (the grace interval; jump the clock): invalid_grant, and its whole family is revoked (reuse detection); within %s it is forgiven", sim.FormatDuration(pol.ReuseGrace), sim.FormatDuration(pol.ReuseGrace))
+		p("  6. Replay the old refresh token more than %s after the refresh (the grace interval; jump the clock): invalid_grant, and its whole family is revoked (reuse detection); within %s it is forgiven", text.FormatDuration(pol.ReuseGrace), text.FormatDuration(pol.ReuseGrace))
 	default:
 		p("  6. Replay the old refresh token: invalid_grant, and its whole family is revoked (reuse detection)")
 	}
@@ -213,9 +214,9 @@ func sessionLimit(pol sim.Policy, speed int) string {
 // its wall time when the clock runs faster than that.
 func lifetime(d time.Duration, speed int) string {
 	if speed <= 1 {
-		return sim.FormatDuration(d)
+		return text.FormatDuration(d)
 	}
-	return fmt.Sprintf("%s, %s of wall time at x%d", sim.FormatDuration(d), wallTime(d, speed), speed)
+	return fmt.Sprintf("%s, %s of wall time at x%d", text.FormatDuration(d), wallTime(d, speed), speed)
 }
 
 // wallTime is how long a virtual d lasts on the wall at xspeed, rounded
@@ -227,5 +228,5 @@ func wallTime(d time.Duration, speed int) string {
 	} else {
 		r = r.Round(time.Millisecond)
 	}
-	return sim.FormatDuration(r)
+	return text.FormatDuration(r)
 }

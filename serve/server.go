@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"html/template"
 	"io"
 	"log"
@@ -283,7 +284,7 @@ func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": err.Error()})
 		return
 	}
-	d, err := sim.ParseDuration(by)
+	d, err := text.ParseDuration(by)
 	if err == nil && d <= 0 {
 		err = errors.New("by must be a positive duration")
 	}
@@ -294,7 +295,7 @@ func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "by=<duration> (90s, 15m, 1h, 2d): " + err.Error()})
 		return
 	}
-	writeJSON(rw, http.StatusOK, map[string]string{"advanced": sim.FormatDuration(d), "now": s.w.Clock().Now().Format(time.RFC3339)})
+	writeJSON(rw, http.StatusOK, map[string]string{"advanced": text.FormatDuration(d), "now": s.w.Clock().Now().Format(time.RFC3339)})
 }
 
 // loopbackOnly refuses, with 403, a caller that is not on this machine:

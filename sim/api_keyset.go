@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"encoding/json"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"io"
 	"net/http"
 	"sync"
@@ -57,7 +58,7 @@ func (ks *keySet) lookup(kid string) (jwkKey, error) {
 	if ks.fetched && ks.env.clock.Now().Sub(ks.lastFetch) < refetchInterval {
 		defer ks.mu.Unlock()
 		return jwkKey{}, fmt.Errorf("kid %s is not in the AS's key set (fetched at %s; next re-fetch allowed after %s)",
-			quoteID(kid), when(ks.lastFetch), FormatDuration(refetchInterval))
+			quoteID(kid), when(ks.lastFetch), text.FormatDuration(refetchInterval))
 	}
 	ch := make(chan struct{})
 	ks.inflight, ks.fetched, ks.lastFetch = ch, true, ks.env.clock.Now()

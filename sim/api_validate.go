@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"slices"
 	"strings"
 	"time"
@@ -120,7 +121,7 @@ func (api *API) jwtFailure(err error, hdr joseHeader, claims *AccessClaims, name
 		}
 		return when(d.Time)
 	}
-	clk := fmt.Sprintf("API clock %s, leeway %s", when(now), FormatDuration(leeway))
+	clk := fmt.Sprintf("API clock %s, leeway %s", when(now), text.FormatDuration(leeway))
 	switch {
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return &invalidToken{"The access token is malformed", name + " is not a well-formed JWT"}

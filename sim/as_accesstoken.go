@@ -5,6 +5,7 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -91,7 +92,7 @@ func (as *AuthServer) mintAccess(fam *family, scope, jkt string) (string, *acces
 	as.access[rec.jti] = rec
 	as.issued[s] = rec
 	as.env.emit(Event{Kind: KindIssued, From: ActorAS, Token: rec.label, Family: fam.label,
-		Summary: fmt.Sprintf("access token %s for %s, scope %q, expires %s (%s)%s", rec.label, fam.sub, scope, when(rec.exp), FormatDuration(pol.AccessTTL), bound)})
+		Summary: fmt.Sprintf("access token %s for %s, scope %q, expires %s (%s)%s", rec.label, fam.sub, scope, when(rec.exp), text.FormatDuration(pol.AccessTTL), bound)})
 	return s, rec, nil
 }
 

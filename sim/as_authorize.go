@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"html/template"
 	"mime"
 	"net/http"
@@ -135,7 +136,7 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 			// user last actively authenticated; max_age=0 forces a sign-in
 			// like prompt=login.
 			why = fmt.Sprintf("max_age=%d: AS session %s signed in at %s, %s ago, longer than the client allows (OIDC Core section 3.1.2.1)",
-				maxAge, sess.label, when(sess.authTime), FormatDuration(now.Sub(sess.authTime)))
+				maxAge, sess.label, when(sess.authTime), text.FormatDuration(now.Sub(sess.authTime)))
 		case sess != nil:
 			sess.lastSeen = now // Auth0: every /authorize, silent ones included, resets the idle timer
 			as.env.emit(Event{Kind: KindASSessionUsed, From: ActorAS, To: ActorUser,
@@ -187,7 +188,7 @@ func (as *AuthServer) issueCode(w http.ResponseWriter, r *http.Request, client *
 	}
 	as.codes[rec.hash] = rec
 	as.env.emit(Event{Kind: KindIssued, From: ActorAS, To: ActorUser, Token: rec.label,
-		Summary: "authorization code " + rec.label + " for " + sess.sub + " is single-use and lives " + FormatDuration(as.env.policy().CodeTTL)})
+		Summary: "authorization code " + rec.label + " for " + sess.sub + " is single-use and lives " + text.FormatDuration(as.env.policy().CodeTTL)})
 	noteOf(r).token = rec.label
 	// RFC 9207: iss in the response lets the client detect mix-up attacks.
 	as.redirect(w, redirect, url.Values{"code": {code}, "iss": {as.issuer}}, state)

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"time"
 )
 
@@ -31,7 +32,7 @@ func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenR
 	}
 	if !now.Before(rec.exp) {
 		return nil, newErr(400, CodeInvalidGrant, "authorization code expired").
-			because(fmt.Sprintf("authorization code %s expired at %s: codes live %s (RFC 6749 section 4.1.2)", rec.label, when(rec.exp), FormatDuration(rec.exp.Sub(rec.issued)))).about(rec.label, "")
+			because(fmt.Sprintf("authorization code %s expired at %s: codes live %s (RFC 6749 section 4.1.2)", rec.label, when(rec.exp), text.FormatDuration(rec.exp.Sub(rec.issued)))).about(rec.label, "")
 	}
 	if rec.clientID != client.id {
 		return nil, newErr(400, CodeInvalidGrant, "code was issued to another client").

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"crypto/sha256"
+	"github.com/tokensim/tokensim/internal/text"
 	"time"
 )
 
@@ -127,36 +128,10 @@ func hashToken(v string) [32]byte { return sha256.Sum256([]byte(v)) }
 // world, which is what a learner watching the clock sees.
 func clockTime(t time.Time) string { return t.UTC().Format("15:04:05") }
 
-// FormatTime is the one way a time reaches a learner: the time of day
-// when t falls on the run's first day (the day of start), with the date
-// otherwise, and with the year too once t is in another year than start.
-// A bare "09:00" for a family begun days later, or "Jan 2" years on,
-// would say something false.
-func FormatTime(t, start time.Time) string {
-	t, start = t.UTC(), start.UTC()
-	switch {
-	case t.Year() == start.Year() && t.YearDay() == start.YearDay():
-		return clockTime(t)
-	case t.Year() == start.Year():
-		return t.Format("Jan 2 15:04:05")
-	}
-	return t.Format("Jan 2 2006 15:04:05")
-}
-
-// FormatDate is a time with its date always, for stamps that head a step
-// (a transcript, the narration tab), with the year once t is in another
-// year than start.
-func FormatDate(t, start time.Time) string {
-	if t.UTC().Year() != start.UTC().Year() {
-		return t.UTC().Format("Jan 2 2006 15:04:05")
-	}
-	return t.UTC().Format("Jan 2 15:04:05")
-}
-
 // when formats a time in reasons, with the date when it is not the day the
 // world started (FormatTime from Epoch).
-func when(t time.Time) string { return FormatTime(t, Epoch()) }
+func when(t time.Time) string { return text.FormatTime(t, Epoch()) }
 
 // whenDay formats a time with its date, for reasons that span days (idle
 // and absolute lifetimes), where a bare time of day would be ambiguous.
-func whenDay(t time.Time) string { return FormatDate(t, Epoch()) }
+func whenDay(t time.Time) string { return text.FormatDate(t, Epoch()) }

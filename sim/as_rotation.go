@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"strings"
 	"time"
 )
@@ -58,7 +59,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 		}
 		return deny("refresh token expired (absolute lifetime)",
 			fmt.Sprintf("family %s reached its absolute lifetime at %s (%s after login at %s%s): the session is over and the user must log in again",
-				fam.label, whenDay(fam.absExpiry), FormatDuration(fam.absExpiry.Sub(fam.start)), whenDay(fam.start), extend))
+				fam.label, whenDay(fam.absExpiry), text.FormatDuration(fam.absExpiry.Sub(fam.start)), whenDay(fam.start), extend))
 	}
 	if rt.state == StateRotated {
 		if pol.Rotation && pol.ReuseGrace > 0 && rt == fam.prev && now.Sub(rt.changedAt) <= pol.ReuseGrace {
@@ -82,7 +83,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 	if idle, name := fam.idle(pol); idle > 0 && !now.Before(rt.lastUsed.Add(idle)) {
 		return deny("refresh token expired (idle lifetime)",
 			fmt.Sprintf("refresh token %s was last used at %s and %s is %s: it expired at %s; the session is over and the user must log in again",
-				rt.label, whenDay(rt.lastUsed), name, FormatDuration(idle), whenDay(rt.lastUsed.Add(idle))))
+				rt.label, whenDay(rt.lastUsed), name, text.FormatDuration(idle), whenDay(rt.lastUsed.Add(idle))))
 	}
 	scope, e := narrowScope(fam, f.get("scope"))
 	if e != nil {
@@ -135,7 +136,7 @@ func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam, jkt string) (*to
 	}
 	pol := as.env.policy()
 	newRT, _ := as.newRefresh(fam, rt, false)
-	after := FormatDuration(as.env.clock.Now().Sub(rt.changedAt)) + " after its rotation"
+	after := text.FormatDuration(as.env.clock.Now().Sub(rt.changedAt)) + " after its rotation"
 	switch d := as.env.clock.Now().Sub(rt.changedAt); {
 	case d <= 0:
 		after = "at the very moment of its rotation"
@@ -144,7 +145,7 @@ func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam, jkt string) (*to
 	}
 	as.env.emit(Event{Kind: KindRotated, From: ActorAS, Token: rt.label, Family: fam.label,
 		Reason: fmt.Sprintf("refresh token %s was reused %s, inside the %s grace interval: forgiven, no revocation",
-			rt.label, after, FormatDuration(pol.ReuseGrace))})
+			rt.label, after, text.FormatDuration(pol.ReuseGrace))})
 	return as.issue(fam, scope, "", newRT, jkt)
 }
 

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"net/http"
 	"slices"
 	"strings"
@@ -27,11 +28,11 @@ func (s *asSession) expiry(pol Policy) (time.Time, string) {
 	var at time.Time
 	var why string
 	if pol.SessionIdle > 0 {
-		at, why = s.lastSeen.Add(pol.SessionIdle), "its idle limit ("+FormatDuration(pol.SessionIdle)+" without a visit to /authorize since "+when(s.lastSeen)+")"
+		at, why = s.lastSeen.Add(pol.SessionIdle), "its idle limit ("+text.FormatDuration(pol.SessionIdle)+" without a visit to /authorize since "+when(s.lastSeen)+")"
 	}
 	if pol.SessionMax > 0 {
 		if m := s.authTime.Add(pol.SessionMax); at.IsZero() || m.Before(at) {
-			at, why = m, "its maximum lifetime ("+FormatDuration(pol.SessionMax)+" after sign-in at "+when(s.authTime)+")"
+			at, why = m, "its maximum lifetime ("+text.FormatDuration(pol.SessionMax)+" after sign-in at "+when(s.authTime)+")"
 		}
 	}
 	return at, why
@@ -43,11 +44,11 @@ func (s *asSession) limits(pol Policy) string {
 	switch {
 	case pol.SessionIdle > 0 && pol.SessionMax > 0:
 		return fmt.Sprintf("it lasts until %s without a visit to /authorize (session_idle %s), %s at the latest (session_max %s)",
-			when(s.lastSeen.Add(pol.SessionIdle)), FormatDuration(pol.SessionIdle), when(s.authTime.Add(pol.SessionMax)), FormatDuration(pol.SessionMax))
+			when(s.lastSeen.Add(pol.SessionIdle)), text.FormatDuration(pol.SessionIdle), when(s.authTime.Add(pol.SessionMax)), text.FormatDuration(pol.SessionMax))
 	case pol.SessionIdle > 0:
-		return fmt.Sprintf("it lasts until %s without a visit to /authorize (session_idle %s); no maximum", when(s.lastSeen.Add(pol.SessionIdle)), FormatDuration(pol.SessionIdle))
+		return fmt.Sprintf("it lasts until %s without a visit to /authorize (session_idle %s); no maximum", when(s.lastSeen.Add(pol.SessionIdle)), text.FormatDuration(pol.SessionIdle))
 	case pol.SessionMax > 0:
-		return fmt.Sprintf("it lasts until %s (session_max %s); no idle limit", when(s.authTime.Add(pol.SessionMax)), FormatDuration(pol.SessionMax))
+		return fmt.Sprintf("it lasts until %s (session_max %s); no idle limit", when(s.authTime.Add(pol.SessionMax)), text.FormatDuration(pol.SessionMax))
 	}
 	return "this policy sets no idle or maximum lifetime"
 }

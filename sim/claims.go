@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // JWTKind guesses a decoded JWT's kind from its header and claims, for
@@ -30,8 +29,6 @@ func JWTKind(d Decoded) string {
 	return ""
 }
 
-// timeClaims are the NumericDate claims shown as times.
-var timeClaims = map[string]bool{"exp": true, "nbf": true, "iat": true, "auth_time": true}
 
 // Decoded is a JWT split into its parts, unverified.
 type Decoded struct {
@@ -81,33 +78,3 @@ func whyNotObject(seg string) string {
 	return "is JSON but not an object"
 }
 
-// maxTime is the last NumericDate a person can read (9999-12-31).
-const maxTime = 253402300799
-
-// ClaimValue renders a decoded value for people: NumericDate claims as UTC
-// times, lists joined, numbers without exponents.
-func ClaimValue(name string, v any) string {
-	switch x := v.(type) {
-	case float64:
-		if timeClaims[name] {
-			if x < 0 || x > maxTime {
-				return fmt.Sprintf("%v (not a plausible time)", x)
-			}
-			return fmt.Sprintf("%.0f (%s)", x, time.Unix(int64(x), 0).UTC().Format(time.RFC3339))
-		}
-		return fmt.Sprintf("%v", x)
-	case []any:
-		var s []string
-		for _, e := range x {
-			s = append(s, fmt.Sprint(e))
-		}
-		return strings.Join(s, ", ")
-	case map[string]any:
-		var s []string
-		for _, k := range SortedKeys(x) {
-			s = append(s, k+"="+fmt.Sprint(x[k]))
-		}
-		return "{" + strings.Join(s, ", ") + "}"
-	}
-	return fmt.Sprint(v)
-}

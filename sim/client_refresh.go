@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"github.com/tokensim/tokensim/internal/text"
 	"net/http"
 	"net/url"
 	"time"
@@ -20,9 +21,9 @@ func (c *Client) Call(method, path string) Outcome {
 	skew := c.env.policy().RefreshSkew
 	if rt != "" && (at == "" || (skew > 0 && !c.env.clock.Now().Before(exp.Add(-skew)))) {
 		if now := c.env.clock.Now(); !now.Before(exp) {
-			c.note("the access token expired at %s (%s ago): the app refreshes before calling", when(exp), FormatDuration(now.Sub(exp).Truncate(time.Second)))
+			c.note("the access token expired at %s (%s ago): the app refreshes before calling", when(exp), text.FormatDuration(now.Sub(exp).Truncate(time.Second)))
 		} else {
-			c.note("the access token expires at %s, within %s: the app refreshes before calling", when(exp), FormatDuration(skew))
+			c.note("the access token expires at %s, within %s: the app refreshes before calling", when(exp), text.FormatDuration(skew))
 		}
 		if o := c.Refresh(); !o.OK() {
 			return o

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"strings"
 	"time"
 
@@ -177,10 +178,10 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 	switch {
 	case req.now.Sub(iat) > DPoPWindow+req.leeway:
 		return nil, badProof("DPoP proof is too old", fmt.Sprintf("the proof is too old: it was made at %s, %s before the server's %s, and proofs are accepted for %s (plus %s leeway)",
-			when(iat), FormatDuration(req.now.Sub(iat)), when(req.now), FormatDuration(DPoPWindow), FormatDuration(req.leeway)))
+			when(iat), text.FormatDuration(req.now.Sub(iat)), when(req.now), text.FormatDuration(DPoPWindow), text.FormatDuration(req.leeway)))
 	case iat.Sub(req.now) > req.leeway:
 		return nil, badProof("DPoP proof is from the future", fmt.Sprintf("the proof is from the future: it claims it was made at %s, %s after the server's %s, beyond the %s leeway",
-			when(iat), FormatDuration(iat.Sub(req.now)), when(req.now), FormatDuration(req.leeway)))
+			when(iat), text.FormatDuration(iat.Sub(req.now)), when(req.now), text.FormatDuration(req.leeway)))
 	}
 	// 12 (first half). ath ties the proof to the access token it travels with.
 	if req.accessToken != "" {

@@ -3,8 +3,8 @@ package sim
 import (
 	"encoding/base64"
 	"encoding/json"
+	"github.com/tokensim/tokensim/internal/text"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 )
@@ -240,7 +240,7 @@ func (as *AuthServer) refreshState(rt *refreshRecord, now time.Time) (TokenState
 		return StateExpired, "family " + rt.fam.label + " reached its absolute lifetime at " + whenDay(rt.fam.absExpiry)
 	}
 	if idle, name := rt.fam.idle(pol); idle > 0 && !now.Before(rt.lastUsed.Add(idle)) {
-		return StateExpired, "unused since " + whenDay(rt.lastUsed) + "; " + name + " " + FormatDuration(idle)
+		return StateExpired, "unused since " + whenDay(rt.lastUsed) + "; " + name + " " + text.FormatDuration(idle)
 	}
 	why := "usable at the token endpoint"
 	if !rt.fam.absExpiry.IsZero() {
@@ -339,15 +339,6 @@ func decodeJWT(v string) (map[string]any, map[string]any) {
 	return dec(parts[0]), dec(parts[1])
 }
 
-// SortedKeys returns a decoded map's keys in a stable order, for renderers.
-func SortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // sessionView reads, without changing anything, the AS session the
 // client's browser holds a cookie for.

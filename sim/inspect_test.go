@@ -201,33 +201,3 @@ func TestLifeAcceptedUntilIsOneFact(t *testing.T) {
 		}
 	}
 }
-
-// TestFormatTimeKeepsTheDate: a time on the run's first day reads as a
-// time of day; on a later day it carries the date, and in a later year
-// the year too.
-func TestFormatTimeKeepsTheDate(t *testing.T) {
-	start := Epoch()
-	for _, c := range []struct {
-		t    time.Time
-		want string
-	}{
-		{start.Add(15 * time.Minute), "09:15:00"},
-		{start.Add(3 * 24 * time.Hour), "Jan 18 09:00:00"},
-		{start.Add(3 * 365 * 24 * time.Hour), "Jan 14 2029 09:00:00"},
-	} {
-		if got := FormatTime(c.t, start); got != c.want {
-			t.Errorf("FormatTime(%v) = %q, want %q", c.t, got, c.want)
-		}
-	}
-}
-
-// TestFormatDateCarriesTheYear: a step's stamp always has its date, and
-// the year once it is in another year than the run's start.
-func TestFormatDateCarriesTheYear(t *testing.T) {
-	if got := FormatDate(Epoch(), Epoch()); got != "Jan 15 09:00:00" {
-		t.Errorf("first day: %q", got)
-	}
-	if got := FormatDate(Epoch().Add(800*24*time.Hour), Epoch()); got != "Mar 25 2028 09:00:00" {
-		t.Errorf("800 days on: %q", got)
-	}
-}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"time"
 )
 
@@ -336,11 +337,11 @@ func Lifetimes(abs, idle time.Duration) string {
 	case abs == 0 && idle == 0:
 		return "no expiry"
 	case abs == 0:
-		return FormatDuration(idle) + " idle, no maximum"
+		return text.FormatDuration(idle) + " idle, no maximum"
 	case idle == 0:
-		return FormatDuration(abs) + " absolute"
+		return text.FormatDuration(abs) + " absolute"
 	}
-	return FormatDuration(abs) + " absolute, " + FormatDuration(idle) + " idle"
+	return text.FormatDuration(abs) + " absolute, " + text.FormatDuration(idle) + " idle"
 }
 
 // DescribeRotation says in words what a refresh does to the refresh token
@@ -348,7 +349,7 @@ func Lifetimes(abs, idle time.Duration) string {
 func (p Policy) DescribeRotation() string {
 	grace := ""
 	if p.ReuseGrace > 0 {
-		grace = " (grace " + FormatDuration(p.ReuseGrace) + ")"
+		grace = " (grace " + text.FormatDuration(p.ReuseGrace) + ")"
 	}
 	switch {
 	case !p.Rotation:

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"time"
 )
 
@@ -121,7 +122,7 @@ func (w *World) Advance(d time.Duration) error {
 	if err := w.env.clock.Advance(d); err != nil {
 		return err
 	}
-	w.env.emit(Event{Kind: KindClock, Summary: "+" + FormatDuration(d) + ": now " + when(w.env.clock.Now())})
+	w.env.emit(Event{Kind: KindClock, Summary: "+" + text.FormatDuration(d) + ": now " + when(w.env.clock.Now())})
 	return nil
 }
 

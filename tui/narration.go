@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"strings"
 
 	"github.com/tokensim/tokensim/scenarios"
@@ -39,7 +40,7 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 		return b.String()
 	}
 	b.WriteString(st.Title.Render(fmt.Sprintf("%d. %s", s.Index, stepTitle(s.Step.Title, s.Step.Do))) + "\n")
-	b.WriteString(st.Subtle.Render(sim.FormatDate(s.Snapshot.Time, t.initial.Time)+" · "+s.Step.Do) + "\n")
+	b.WriteString(st.Subtle.Render(text.FormatDate(s.Snapshot.Time, t.initial.Time)+" · "+s.Step.Do) + "\n")
 	picked := 0
 	if q := s.Text.Quiz; q != nil {
 		picked = t.answered[t.cur]

@@ -1,12 +1,12 @@
 package tui
 
 import (
+	"github.com/tokensim/tokensim/internal/text"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/tokensim/tokensim/sim"
 )
 
 // prompt asks the sandbox user for a custom duration to advance the clock
@@ -47,7 +47,7 @@ func (pr *prompt) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case key.Matches(km, pr.keys.Prompt.Enter):
 		v := strings.TrimSpace(pr.in.Value())
-		d, err := sim.ParseDuration(v)
+		d, err := text.ParseDuration(v)
 		switch {
 		case err != nil:
 			pr.err = err.Error()

@@ -397,7 +397,7 @@ func TestReviewClaimExplanations(t *testing.T) {
 					t.Errorf("width %d: the meaning of %s is missing: %q", w, k, m)
 				}
 			}
-			if tok.Header == nil && !strings.Contains(flat, sim.OpaqueMeaning()) {
+			if tok.Header == nil && !strings.Contains(flat, rendering.OpaqueMeaning()) {
 				t.Errorf("width %d: an opaque token without sim's description", w)
 			}
 		}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"strings"
 
 	"charm.land/lipgloss/v2/tree"
@@ -18,9 +19,9 @@ func serverTab(t *timeline, st *Styles, w int) string {
 		b.WriteString(st.Subtle.Render("none yet: a family starts at login") + "\n")
 	}
 	for _, f := range snap.Families {
-		head := fmt.Sprintf("%s · %s via %s · since %s", f.Label, f.Sub, f.ClientID, sim.FormatTime(f.AuthTime, t.initial.Time))
+		head := fmt.Sprintf("%s · %s via %s · since %s", f.Label, f.Sub, f.ClientID, text.FormatTime(f.AuthTime, t.initial.Time))
 		if !f.RevokedAt.IsZero() {
-			head += "\n" + st.Bad.Render(hang(iconBad+" revoked at "+sim.FormatTime(f.RevokedAt, t.initial.Time)+": "+f.RevokedWhy, w-4, "  "))
+			head += "\n" + st.Bad.Render(hang(iconBad+" revoked at "+text.FormatTime(f.RevokedAt, t.initial.Time)+": "+f.RevokedWhy, w-4, "  "))
 		}
 		root := tree.Root(head)
 		nodes := map[string]*tree.Tree{}
@@ -59,7 +60,7 @@ func serverTab(t *timeline, st *Styles, w int) string {
 		refresh = pol.DescribeRefresh(kind)
 	}
 	b.WriteString(wrap(fmt.Sprintf("preset %s · access %s · refresh token: %s · %s · API %s · leeway %s",
-		t.preset, sim.FormatDuration(pol.AccessTTL), refresh, pol.DescribeRotation(), pol.APIMode, sim.FormatDuration(pol.Leeway)), w) + "\n\n")
+		t.preset, text.FormatDuration(pol.AccessTTL), refresh, pol.DescribeRotation(), pol.APIMode, text.FormatDuration(pol.Leeway)), w) + "\n\n")
 	c := snap.Counts
 	b.WriteString(st.Title.Render("Counters") + "\n")
 	b.WriteString(wrap(fmt.Sprintf("exchanges %d · signatures %d · verifications %d · introspections %d · JWKS fetches %d",

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"slices"
 	"strings"
 	"time"
@@ -11,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tokensim/tokensim/scenarios"
-	"github.com/tokensim/tokensim/sim"
 )
 
 // Autoplay speeds, slowest last.
@@ -307,7 +307,7 @@ func (s *stepper) header() string {
 		fmt.Sprintf("step %d/%d", t.cur+1, len(t.steps)),
 		// Time since the run began: Epoch for lessons, the start of
 		// `tokensim serve` for its live view (whose clock is wall time).
-		fmt.Sprintf("%s %s (+%s)", iconTime, sim.FormatTime(now, t.initial.Time), sim.FormatDuration(now.Sub(t.initial.Time).Truncate(time.Second))),
+		fmt.Sprintf("%s %s (+%s)", iconTime, text.FormatTime(now, t.initial.Time), text.FormatDuration(now.Sub(t.initial.Time).Truncate(time.Second))),
 		"preset " + t.preset,
 	}
 	if right, answered, total := t.score(); total > 0 {

@@ -2,6 +2,9 @@ package tui
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,14 +35,14 @@ func tokensTab(t *timeline, st *Styles, w int) string {
 		if !tok.ExpiresAt.IsZero() && !tok.IssuedAt.IsZero() {
 			b.WriteString(lifeBar(st, tok, snap.Time, min(w-20, 30)) + "\n")
 		}
-		for _, k := range sim.SortedKeys(tok.Header) {
+		for _, k := range slices.Sorted(maps.Keys(tok.Header)) {
 			b.WriteString(claimLine(st, "hdr", k, tok.Header[k], rendering.ClaimMeaningFor(tok.Kind, k), w) + "\n")
 		}
-		for _, k := range sim.SortedKeys(tok.Claims) {
+		for _, k := range slices.Sorted(maps.Keys(tok.Claims)) {
 			b.WriteString(claimLine(st, "   ", k, tok.Claims[k], rendering.ClaimMeaningFor(tok.Kind, k), w) + "\n")
 		}
 		if tok.Header == nil {
-			b.WriteString(st.Subtle.Render(wrap(sim.OpaqueMeaning(), w)) + "\n")
+			b.WriteString(st.Subtle.Render(wrap(rendering.OpaqueMeaning(), w)) + "\n")
 		}
 		b.WriteString("\n")
 	}
@@ -55,7 +58,7 @@ const claimIndent = 15
 // the sense of this kind of token), on the same line when it fits and
 // wrapped under the value when it does not.
 func claimLine(st *Styles, prefix, k string, v any, m string, w int) string {
-	val := sim.ClaimValue(k, v)
+	val := rendering.ClaimValue(k, v)
 	limit := min(48, max(w-claimIndent, 20))
 	if n := ansi.StringWidth(val); n > limit {
 		val = ansi.Truncate(val, limit/2, "") + "…" + ansi.TruncateLeft(val, n-limit/4, "")
@@ -92,7 +95,7 @@ func lifeBar(st *Styles, tok sim.TokenView, now time.Time, width int) string {
 	bar := st.BarFull.Render(strings.Repeat("█", full)) + st.BarEmpty.Render(strings.Repeat("░", width-full))
 	label := "expired"
 	if left > 0 {
-		label = sim.FormatDuration(left.Truncate(time.Second)) + " left of " + sim.FormatDuration(total)
+		label = text.FormatDuration(left.Truncate(time.Second)) + " left of " + text.FormatDuration(total)
 	}
 	return bar + " " + label
 }

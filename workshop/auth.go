@@ -5,12 +5,12 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/gliderlabs/ssh"
-	"github.com/tokensim/tokensim/sim"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -137,15 +137,15 @@ var errRefused = errors.New("refused by the room's limits")
 func (s *Server) password(ctx ssh.Context, pw string) bool {
 	v := visitorOf(ctx)
 	if left := s.guesses.lockedFor(v.host); left > 0 {
-		v.banner(fmt.Sprintf(msgLockedOut, sim.FormatDuration(roundUp(left))))
+		v.banner(fmt.Sprintf(msgLockedOut, text.FormatDuration(roundUp(left))))
 		return false
 	}
 	ok, instructor := s.cfg.Auth.checkPassword(ctx.User(), pw)
 	if !ok {
 		if s.guesses.fail(v.host) {
 			lim := s.cfg.Login
-			s.cfg.Logf("locked out %s: %d failed passwords within a minute; its passwords are refused for %s", v.host, lim.MaxFailures, sim.FormatDuration(lim.Lockout))
-			v.banner(fmt.Sprintf(msgLockedOut, sim.FormatDuration(lim.Lockout)))
+			s.cfg.Logf("locked out %s: %d failed passwords within a minute; its passwords are refused for %s", v.host, lim.MaxFailures, text.FormatDuration(lim.Lockout))
+			v.banner(fmt.Sprintf(msgLockedOut, text.FormatDuration(lim.Lockout)))
 		}
 		s.cfg.pause(ctx, s.cfg.Login.FailDelay)
 		return false

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -54,8 +56,8 @@ func (e *env) decode(args []string) int {
 	kind := sim.JWTKind(d)
 	section := func(title string, m map[string]any) {
 		fmt.Fprintf(tw, "%s\n", title)
-		for _, k := range sim.SortedKeys(m) {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", k, sim.ClaimValue(k, m[k]), render.ClaimMeaningFor(kind, k))
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", k, render.ClaimValue(k, m[k]), render.ClaimMeaningFor(kind, k))
 		}
 	}
 	if alg, _ := d.Header["alg"].(string); strings.EqualFold(alg, "none") {

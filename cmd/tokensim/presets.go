@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"text/tabwriter"
 	"time"
 
@@ -31,7 +32,7 @@ func (e *env) presets(args []string) int {
 		if issue, _ := pol.IssuesRefresh(sim.KindSPA, true); !issue {
 			refresh = "none to a single-page app; web app: " + pol.DescribeRefresh(sim.KindWeb)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, sim.FormatDuration(pol.AccessTTL), refresh, pol.DescribeRotation())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, text.FormatDuration(pol.AccessTTL), refresh, pol.DescribeRotation())
 	}
 	if err := tw.Flush(); err != nil {
 		return 1
@@ -72,5 +73,5 @@ func noLimit(d time.Duration) string {
 	if d == 0 {
 		return "no limit"
 	}
-	return sim.FormatDuration(d)
+	return text.FormatDuration(d)
 }
