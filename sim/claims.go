@@ -3,15 +3,14 @@ package sim
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 )
 
-// JWTKind guesses a decoded JWT's kind from its header and claims, for
+// Kind guesses a decoded JWT's kind from its header and claims, for
 // the meanings a front end gives each claim (render.ClaimMeaningFor): "access" for typ at+jwt, "dpop" for dpop+jwt, "id" for a
 // JWT carrying OIDC's at_hash, nonce or auth_time without a scope, else "".
-func JWTKind(d Decoded) string {
+func (d Decoded) Kind() string {
 	typ, _ := d.Header["typ"].(string)
 	switch {
 	case strings.EqualFold(typ, "at+jwt") || strings.EqualFold(typ, "application/at+jwt"):
@@ -29,16 +28,12 @@ func JWTKind(d Decoded) string {
 	return ""
 }
 
-
 // Decoded is a JWT split into its parts, unverified.
 type Decoded struct {
 	Header    map[string]any
 	Claims    map[string]any
 	Signature string // base64url, as sent
 }
-
-// ErrNotJWT is wrapped by every Decode error.
-var ErrNotJWT = errors.New("not a JWT")
 
 // Decode splits a compact JWS and decodes header and claims without
 // verifying anything. Use it to look, never to trust.
@@ -77,4 +72,3 @@ func whyNotObject(seg string) string {
 	}
 	return "is JSON but not an object"
 }
-

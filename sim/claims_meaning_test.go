@@ -3,7 +3,7 @@ package sim
 import "testing"
 
 // TestJWTKind: decode tells meanings by the token's kind.
-func TestJWTKind(t *testing.T) {
+func TestDecodedKind(t *testing.T) {
 	for _, tc := range []struct {
 		d    Decoded
 		want string
@@ -15,8 +15,8 @@ func TestJWTKind(t *testing.T) {
 		{Decoded{Header: map[string]any{"typ": "JWT"}, Claims: map[string]any{"scope": "a", "auth_time": 1.0}}, ""},
 		{Decoded{Header: map[string]any{}}, ""},
 	} {
-		if got := JWTKind(tc.d); got != tc.want {
-			t.Errorf("JWTKind(%v %v) = %q, want %q", tc.d.Header, tc.d.Claims, got, tc.want)
+		if got := tc.d.Kind(); got != tc.want {
+			t.Errorf("Kind(%v %v) = %q, want %q", tc.d.Header, tc.d.Claims, got, tc.want)
 		}
 	}
 }

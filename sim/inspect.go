@@ -339,7 +339,6 @@ func decodeJWT(v string) (map[string]any, map[string]any) {
 	return dec(parts[0]), dec(parts[1])
 }
 
-
 // sessionView reads, without changing anything, the AS session the
 // client's browser holds a cookie for.
 func (as *AuthServer) sessionView(c *Client, now time.Time) *SessionView {

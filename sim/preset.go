@@ -317,22 +317,26 @@ func (p Policy) DescribeRefresh(kind ClientKind) string {
 	if !issue {
 		return "none"
 	}
-	s := Lifetimes(p.RefreshAbsolute, p.RefreshIdle)
+	s := lifetimes(p.RefreshAbsolute, p.RefreshIdle)
 	if offline {
-		s = "offline token: " + Lifetimes(p.OfflineAbsolute, p.OfflineIdle)
+		s = "offline token: " + lifetimes(p.OfflineAbsolute, p.OfflineIdle)
 	}
 	switch issue, offline := p.IssuesRefresh(kind, false); {
 	case issue && !offline && p.OfflineTokens:
-		s += "; without offline_access: " + Lifetimes(p.RefreshAbsolute, p.RefreshIdle)
+		s += "; without offline_access: " + lifetimes(p.RefreshAbsolute, p.RefreshIdle)
 	case issue:
 		s += "; issued without offline_access too"
 	}
 	return s
 }
 
-// Lifetimes writes an absolute and an idle lifetime ("30d absolute, 7d
-// idle", "30d idle, no maximum", "no expiry").
-func Lifetimes(abs, idle time.Duration) string {
+// RefreshLifetimes says p's refresh-token lifetimes in words ("30d
+// absolute, 7d idle", "30d idle, no maximum", "no expiry"), whatever client
+// the tokens go to: what the first-party backend's cookie lives.
+func (p Policy) RefreshLifetimes() string { return lifetimes(p.RefreshAbsolute, p.RefreshIdle) }
+
+// lifetimes writes an absolute and an idle lifetime.
+func lifetimes(abs, idle time.Duration) string {
 	switch {
 	case abs == 0 && idle == 0:
 		return "no expiry"

@@ -49,7 +49,7 @@ func serverTab(t *timeline, st *Styles, w int) string {
 	// where it gets none (spring, google and a single-page app), and both
 	// of Keycloak's kinds. The first-party backend sets its cookie whatever
 	// the client rules.
-	refresh := sim.Lifetimes(pol.RefreshAbsolute, pol.RefreshIdle)
+	refresh := pol.RefreshLifetimes()
 	if t.run == nil || t.run.Scenario.Topology != string(sim.TopologyFirstParty) {
 		kind := sim.KindSPA
 		// serve registers no single-page app: its clients are the web app

@@ -53,7 +53,7 @@ func (e *env) decode(args []string) int {
 	}
 	var out bytes.Buffer
 	tw := tabwriter.NewWriter(&out, 0, 0, 2, ' ', 0)
-	kind := sim.JWTKind(d)
+	kind := d.Kind()
 	section := func(title string, m map[string]any) {
 		fmt.Fprintf(tw, "%s\n", title)
 		for _, k := range slices.Sorted(maps.Keys(m)) {
