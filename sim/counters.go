@@ -33,9 +33,11 @@ type CryptoOps struct {
 	Signed AlgCounts
 	// Verified are the JWT signature checks by the API (hardened or flawed)
 	// and the AS, by the alg the token's header named; their total is
-	// Counts.Verifications. A flawed API checks forged HS256 and EdDSA
-	// tokens too; an alg none token it lets through does no cryptography
-	// and counts under None.
+	// Counts.Verifications. Each is counted when the key is handed to the
+	// library, whether the signature then holds or not. A flawed API checks
+	// forged HS256 and EdDSA tokens too; an alg none token that gets as far
+	// as its key lookup costs no cryptography (RFC 7518 §3.6) and counts
+	// under None.
 	Verified AlgCounts
 	// Forged are the attacker's forgeries, by alg. A tampered token keeps
 	// the stolen token's signature, so nothing is signed and it is not
