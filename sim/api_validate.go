@@ -60,7 +60,7 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 			keyErr = fmt.Sprintf("key %s is for %s, the token says %s", quoteID(kid), k.alg, t.Method.Alg())
 			return nil, errors.New(keyErr)
 		}
-		api.env.counters.verify()
+		api.env.counters.verify(t.Method.Alg())
 		usedKey = k.key
 		return k.key, nil
 	}, append(api.claimChecks(now, leeway), jwt.WithValidMethods(allowedAlgs))...) // 2. alg allowlist

@@ -81,7 +81,7 @@ func (api *API) validateFlawed(raw, name string, now time.Time, leeway time.Dura
 			if !slices.Contains(allowedAlgs, t.Method.Alg()) {
 				use(FlawNoAlgAllowlist)
 			}
-			api.env.counters.verify()
+			api.env.counters.verify(t.Method.Alg())
 			return k, nil
 		}, opts...)
 	}

@@ -52,7 +52,7 @@ func (as *AuthServer) sign(claims jwt.Claims, typ string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("signing %s: %w", typ, err)
 	}
-	as.env.counters.sign()
+	as.env.counters.sign(k.Alg)
 	return s, nil
 }
 

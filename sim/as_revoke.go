@@ -98,7 +98,7 @@ func (as *AuthServer) ownKey(t *jwt.Token) (any, error) {
 	for _, alg := range Algs() {
 		k, err := as.env.key(alg)
 		if err == nil && k.KID == kid && t.Method.Alg() == string(alg) {
-			as.env.counters.verify()
+			as.env.counters.verify(string(alg))
 			return k.Public(), nil
 		}
 	}

@@ -97,13 +97,16 @@ func (a *Attacker) forgedLabel(raw string) string {
 func (a *Attacker) forge(f Forgery) (raw, how string, _ Outcome) {
 	stolen, _ := a.tokens()
 	claims, from := a.forgedClaims(stolen)
+	var signed jwt.SigningMethod // how the forgery was signed, for CryptoOps; nil when nothing was
 	hs := func(key []byte, kid string) (string, error) {
+		signed = jwt.SigningMethodHS256
 		t := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
 		t.Header["typ"], t.Header["kid"] = "at+jwt", kid
 		return t.SignedString(key)
 	}
 	own := func(extra map[string]any) (string, error) {
 		key, _ := a.key.get()
+		signed = jwt.SigningMethodEdDSA
 		t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims)
 		t.Header["typ"], t.Header["kid"] = "at+jwt", key.KID
 		for k, v := range extra {
@@ -114,6 +117,7 @@ func (a *Attacker) forge(f Forgery) (raw, how string, _ Outcome) {
 	var err error
 	switch f {
 	case ForgeAlgNone:
+		signed = jwt.SigningMethodNone
 		t := jwt.NewWithClaims(jwt.SigningMethodNone, claims)
 		t.Header["typ"] = "at+jwt"
 		raw, err = t.SignedString(jwt.UnsafeAllowNoneSignatureType)
@@ -155,6 +159,9 @@ func (a *Attacker) forge(f Forgery) (raw, how string, _ Outcome) {
 	}
 	if err != nil {
 		return "", "", Outcome{Error: CodeBadRequest, Reason: "the forgery failed: " + err.Error()}
+	}
+	if signed != nil {
+		a.env.counters.forge(signed.Alg())
 	}
 	return raw, how + "; its claims were " + from, Outcome{}
 }

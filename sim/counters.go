@@ -18,10 +18,80 @@ type Counts struct {
 	KidStoreReads    int `json:"kid_store_reads,omitempty"`
 }
 
+// CryptoOps is the world's public-key and MAC work by kind: every JWS the
+// world signed or checked, by algorithm, DPoP proofs included. It is what a
+// benchmark prices a run against, each kind at its own cost.
+//
+// It is kept out of Counts on purpose: Counts is learner-facing and is
+// written into every JSON export (and so every golden file), while this
+// breakdown serves measurement. A method of its own (World.CryptoOps)
+// leaves the exports unchanged by construction and lets the breakdown grow
+// without anyone having to remember a json:"-" tag.
+type CryptoOps struct {
+	// Signed are the JWTs the AS or the first-party backend signed, by the
+	// world's alg; their total is Counts.Signatures.
+	Signed AlgCounts
+	// Verified are the JWT signature checks by the API (hardened or flawed)
+	// and the AS, by the alg the token's header named; their total is
+	// Counts.Verifications. Each is counted when the key is handed to the
+	// library, whether the signature then holds or not. A flawed API checks
+	// forged HS256 and EdDSA tokens too; an alg none token that gets as far
+	// as its key lookup costs no cryptography (RFC 7518 §3.6) and counts
+	// under None.
+	Verified AlgCounts
+	// Forged are the attacker's forgeries, by alg. A tampered token keeps
+	// the stolen token's signature, so nothing is signed and it is not
+	// counted.
+	Forged AlgCounts
+	// ProofsSigned are the DPoP proofs the app and the attacker signed
+	// (ES256 with a P-256 key, RFC 9449 §4.2); a replayed proof is not
+	// signed again and is not counted.
+	ProofsSigned int
+	// ProofsVerified are the DPoP proof signatures the AS and the API
+	// checked (RFC 9449 §4.3 step 6); a proof refused before that step is
+	// not counted.
+	ProofsVerified int
+}
+
+// AlgCounts is a number of JWS operations by the header's alg (RFC 7518
+// §3.1).
+type AlgCounts struct {
+	RS256 int
+	ES256 int
+	EdDSA int
+	HS256 int // HMAC: only the attacker's forgeries use it
+	None  int // alg none: no cryptography at all (RFC 7518 §3.6)
+	Other int // any other alg, named by a hand-made token a flawed API tries
+}
+
+// Total is the sum over all algorithms.
+func (a AlgCounts) Total() int { return a.RS256 + a.ES256 + a.EdDSA + a.HS256 + a.None + a.Other }
+
+func (a *AlgCounts) add(alg string) {
+	switch alg {
+	case string(RS256):
+		a.RS256++
+	case string(ES256):
+		a.ES256++
+	case string(EdDSA):
+		a.EdDSA++
+	case "HS256":
+		a.HS256++
+	case "none":
+		a.None++
+	default:
+		a.Other++
+	}
+}
+
+// CryptoOps returns the world's cryptography so far, by kind.
+func (w *World) CryptoOps() CryptoOps { return w.env.counters.cryptoOps() }
+
 // counterSet is the world's running tally.
 type counterSet struct {
-	mu sync.Mutex
-	c  Counts
+	mu  sync.Mutex
+	c   Counts
+	ops CryptoOps
 }
 
 func (c *counterSet) add(field *int) {
@@ -30,8 +100,31 @@ func (c *counterSet) add(field *int) {
 	c.mu.Unlock()
 }
 
-func (c *counterSet) sign()       { c.add(&c.c.Signatures) }
-func (c *counterSet) verify()     { c.add(&c.c.Verifications) }
+// sign and verify count in Counts and, by alg, in CryptoOps, under one
+// lock, so that the two always agree.
+func (c *counterSet) sign(alg Alg) {
+	c.mu.Lock()
+	c.c.Signatures++
+	c.ops.Signed.add(string(alg))
+	c.mu.Unlock()
+}
+
+func (c *counterSet) verify(alg string) {
+	c.mu.Lock()
+	c.c.Verifications++
+	c.ops.Verified.add(alg)
+	c.mu.Unlock()
+}
+
+func (c *counterSet) forge(alg string) {
+	c.mu.Lock()
+	c.ops.Forged.add(alg)
+	c.mu.Unlock()
+}
+
+func (c *counterSet) proofSign()   { c.add(&c.ops.ProofsSigned) }
+func (c *counterSet) proofVerify() { c.add(&c.ops.ProofsVerified) }
+
 func (c *counterSet) introspect() { c.add(&c.c.Introspections) }
 func (c *counterSet) jwksFetch()  { c.add(&c.c.JWKSFetches) }
 
@@ -43,4 +136,10 @@ func (c *counterSet) Snapshot() Counts {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.c
+}
+
+func (c *counterSet) cryptoOps() CryptoOps {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ops
 }

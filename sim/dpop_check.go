@@ -22,6 +22,7 @@ type dpopRequest struct {
 	nonce       string // the nonce the server requires; "" when it requires none
 	now         time.Time
 	leeway      time.Duration
+	counters    *counterSet // counts the signature check (step 6); nil where a test checks a proof alone
 }
 
 // dpopProof is a proof that passed every check of RFC 9449 §4.3 save the
@@ -140,7 +141,12 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 	}
 	var c dpopClaims
 	_, err = jwt.NewParser(jwt.WithValidMethods(dpopAlgs), jwt.WithoutClaimsValidation()).
-		ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return pub, nil })
+		ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) {
+			if req.counters != nil {
+				req.counters.proofVerify() // the key is handed over only to verify with it
+			}
+			return pub, nil
+		})
 	switch {
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		// Claims of the wrong JSON type (an iat that is no number) land here.

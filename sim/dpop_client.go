@@ -64,6 +64,7 @@ func (e *env) sendWithProof(hc *http.Client, from Actor, h *dpopHolder, req *htt
 		if err != nil {
 			return nil, nil, Outcome{Error: "dpop", Reason: "the DPoP proof cannot be signed: " + err.Error()}
 		}
+		e.counters.proofSign()
 		r.Header.Set("DPoP", p)
 		resp, body, o := e.send(hc, r)
 		if resp == nil {

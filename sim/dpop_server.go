@@ -44,7 +44,7 @@ func (as *AuthServer) tokenProof(w http.ResponseWriter, r *http.Request) (string
 	// The proof's iat is the client's wall-clock time (§4.2), so it is
 	// checked against the clock's source, not the virtual time, which in a
 	// hosted world runs xN and jumps (§4.3 step 11); in a lesson they are one.
-	req := dpopRequest{method: r.Method, uri: serverURI(as.issuer, as.env.oneOrigin, r), now: as.env.clock.Wall(), leeway: pol.Leeway}
+	req := dpopRequest{method: r.Method, uri: serverURI(as.issuer, as.env.oneOrigin, r), now: as.env.clock.Wall(), leeway: pol.Leeway, counters: as.env.counters}
 	if pol.DPoPNonce {
 		req.nonce = as.dpopNonce.current(as.env, req.now)
 	}
@@ -191,7 +191,7 @@ func (api *API) dpopCredential(r *http.Request, body form, tok string) (apiCrede
 		return malformed("the token was sent by more than one method")
 	}
 	pol := api.env.policy()
-	req := dpopRequest{method: r.Method, uri: serverURI(api.issuer, api.env.oneOrigin, r), accessToken: tok, now: api.proofNow(), leeway: pol.Leeway}
+	req := dpopRequest{method: r.Method, uri: serverURI(api.issuer, api.env.oneOrigin, r), accessToken: tok, now: api.proofNow(), leeway: pol.Leeway, counters: api.env.counters}
 	if pol.DPoPNonce {
 		req.nonce = api.dpopNonce.current(api.env, req.now)
 	}
