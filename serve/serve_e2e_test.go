@@ -3,6 +3,7 @@ package serve_test
 import (
 	"context"
 	"errors"
+	"github.com/tokensim/tokensim/internal/testclock"
 	"html"
 	"io"
 	"net"
@@ -10,7 +11,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,30 +21,11 @@ import (
 	"github.com/tokensim/tokensim/sim"
 )
 
-// serveTestTime is an injected time source: the running clock reads it, the
-// test moves it, nothing sleeps.
-type serveTestTime struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (s *serveTestTime) Now() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.t
-}
-
-func (s *serveTestTime) add(d time.Duration) {
-	s.mu.Lock()
-	s.t = s.t.Add(d)
-	s.mu.Unlock()
-}
-
 type serveTestEnv struct {
 	world  *sim.World
 	srv    *serve.Server
 	origin string
-	time   *serveTestTime
+	time   *testclock.Clock
 	plain  *http.Client // follows no redirects, like a test-driven browser
 }
 
@@ -64,7 +45,7 @@ func serveTestStartWith(t testing.TB, opts serve.Options, sets ...string) *serve
 		t.Fatalf("listen: %v", err)
 	}
 	origin := "http://" + l.Addr().String()
-	clk := &serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC))
 	opts.Origin, opts.Now = origin, clk.Now
 	srv, err := serve.New(opts)
 	if err != nil {

@@ -1,6 +1,7 @@
 package serve_test
 
 import (
+	"github.com/tokensim/tokensim/internal/testclock"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,7 +19,7 @@ import (
 // caller's POST to the admin endpoint.
 func FuzzServeHandler(f *testing.F) {
 	// A stopped time source: only the admin endpoint may move this clock.
-	w, srv := serveTestWorld(f, serve.Options{Now: (&serveTestTime{t: sim.Epoch()}).Now})
+	w, srv := serveTestWorld(f, serve.Options{Now: testclock.New(sim.Epoch()).Now})
 	form := "application/x-www-form-urlencoded"
 	f.Add("POST", "/authorize", "client_id=cli&redirect_uri=http://127.0.0.1:1/&response_type=code&code_challenge_method=S256&code_challenge=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", form, "username=alice&password=wonderland", false)
 	f.Add("POST", "/authorize", "", form, "client_id=cli&username=alice&password=x", false)

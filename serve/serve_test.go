@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/tokensim/tokensim/internal/testclock"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -50,7 +51,7 @@ const serveTestLoopback = "127.0.0.1:40000"
 // TestServeRunningClock: the serve clock runs with its source, xN times as
 // fast, and Advance still jumps it; lesson clocks do not run.
 func TestServeRunningClock(t *testing.T) {
-	src := &serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}
+	src := testclock.New(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC))
 	c, err := sim.NewRunningClock(src.Now, 60)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +60,7 @@ func TestServeRunningClock(t *testing.T) {
 	if !start.Equal(src.Now()) {
 		t.Fatalf("start %s, want %s", start, src.Now())
 	}
-	src.add(2 * time.Second)
+	src.Advance(2 * time.Second)
 	if got := c.Elapsed(start); got != 2*time.Minute {
 		t.Fatalf("x60 after 2s: %s, want 2m", got)
 	}
@@ -83,7 +84,7 @@ func TestServeRunningClock(t *testing.T) {
 	}
 	w := srv.World()
 	t0 := w.Clock().Now()
-	src.add(time.Minute)
+	src.Advance(time.Minute)
 	if got := w.Clock().Elapsed(t0); got != 10*time.Minute {
 		t.Fatalf("serve world at x10 after 1m: %s", got)
 	}
@@ -202,7 +203,7 @@ func TestServeLoopbackRedirects(t *testing.T) {
 // TestServeClockEndpoint: POST by=<duration> advances the clock for
 // loopback callers only.
 func TestServeClockEndpoint(t *testing.T) {
-	w, srv := serveTestWorld(t, serve.Options{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
+	w, srv := serveTestWorld(t, serve.Options{Now: testclock.New(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)).Now})
 	const target = "http://127.0.0.1:8080" + serve.ClockPath
 	form := "application/x-www-form-urlencoded"
 	t0 := w.Clock().Now()
@@ -501,14 +502,14 @@ func TestServeHTTPServerLimits(t *testing.T) {
 // passes time.Duration's 292 years after 29.7 days of wall time; the clock
 // must keep moving forward, not wrap into the past.
 func TestServeRunningClockNoOverflow(t *testing.T) {
-	src := &serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}
+	src := testclock.New(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC))
 	c, err := sim.NewRunningClock(src.Now, sim.MaxClockFactor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := c.Now()
 	for _, days := range []int64{29, 30, 365} {
-		src.t = start.Add(time.Duration(days)*24*time.Hour + 1500*time.Millisecond)
+		src.Advance(start.Add(time.Duration(days)*24*time.Hour + 1500*time.Millisecond).Sub(src.Now()))
 		got := c.Now()
 		// days×24h×3600 of virtual time, plus 1.5 s × 3600 = 90 min.
 		want := start.Unix() + days*24*3600*sim.MaxClockFactor + 90*60
@@ -526,7 +527,7 @@ func TestServeRunningClockNoOverflow(t *testing.T) {
 // the server's or whose Sec-Fetch-Site is not same-origin/none (CSRF),
 // and still answers curl, which sends neither.
 func TestServeClockRefusesCrossSite(t *testing.T) {
-	w, srv := serveTestWorld(t, serve.Options{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
+	w, srv := serveTestWorld(t, serve.Options{Now: testclock.New(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)).Now})
 	t0 := w.Clock().Now()
 	post := func(hdr map[string]string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:8080"+serve.ClockPath, strings.NewReader("by=1h"))
@@ -571,7 +572,7 @@ func TestServeClockRefusesCrossSite(t *testing.T) {
 // TestServeIndexAndClockNow: GET / lists the issuer and the endpoints;
 // GET /sim/clock reads the virtual time, for loopback callers only.
 func TestServeIndexAndClockNow(t *testing.T) {
-	w, srv := serveTestWorld(t, serve.Options{Now: (&serveTestTime{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}).Now})
+	w, srv := serveTestWorld(t, serve.Options{Now: testclock.New(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)).Now})
 	rec := serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080/", "203.0.113.7:5000", "", "")
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain") {
 		t.Fatalf("GET /: %d %s", rec.Code, rec.Header().Get("Content-Type"))

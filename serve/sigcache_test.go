@@ -51,9 +51,7 @@ func TestServeSignatureCache(t *testing.T) {
 		t.Fatalf("a tampered token after its original was cached: %d", got)
 	}
 	// Expiry is checked on every request, cached signature or not.
-	e.time.mu.Lock()
-	e.time.t = e.time.t.Add(16 * time.Minute)
-	e.time.mu.Unlock()
+	e.time.Advance(16 * time.Minute)
 	if got := sigCacheTestCall(t, e, "Bearer "+at); got != http.StatusUnauthorized {
 		t.Fatalf("an expired token with a cached signature: %d", got)
 	}

@@ -2,11 +2,11 @@ package sim
 
 import (
 	"encoding/json"
+	"github.com/tokensim/tokensim/internal/testclock"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -17,31 +17,13 @@ import (
 
 const dpopServeTestOrigin = "http://127.0.0.1:8080"
 
-// dpopServeTestSrc is an injected wall clock: tests move it, nothing sleeps.
-type dpopServeTestSrc struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (s *dpopServeTestSrc) now() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.t
-}
-
-func (s *dpopServeTestSrc) add(d time.Duration) {
-	s.mu.Lock()
-	s.t = s.t.Add(d)
-	s.mu.Unlock()
-}
-
 // dpopServeTestWorld is a hosted world at x60 with DPoP on and knobs set,
 // and its one origin as a handler: the API under /api/, the AS elsewhere,
 // each recorded as a host records it (World.Record).
-func dpopServeTestWorld(t *testing.T, knobs ...string) (*World, http.Handler, *dpopServeTestSrc) {
+func dpopServeTestWorld(t *testing.T, knobs ...string) (*World, http.Handler, *testclock.Clock) {
 	t.Helper()
-	src := &dpopServeTestSrc{t: time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC)}
-	w, err := New(Config{Hosting: &Hosting{Origin: dpopServeTestOrigin, Now: src.now, Speed: 60}})
+	src := testclock.New(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC))
+	w, err := New(Config{Hosting: &Hosting{Origin: dpopServeTestOrigin, Now: src.Now, Speed: 60}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,24 +87,24 @@ func dpopServeTestAS(t *testing.T, what string, rec *httptest.ResponseRecorder, 
 func TestDPoPServeIatIsWallClock(t *testing.T) {
 	w, srv, src := dpopServeTestWorld(t)
 	k := dpopTestKey(t, 1)
-	src.add(5 * time.Second) // 5 minutes of virtual time at x60
+	src.Advance(5 * time.Second) // 5 minutes of virtual time at x60
 	if err := w.Advance(time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	p, err := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-wall", src.now())
+	p, err := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-wall", src.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The proof passes, so the bogus token is what is refused.
 	dpopServeTestAPI(t, "a fresh wall-clock proof after a clock jump", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", p), http.StatusUnauthorized, CodeInvalidToken)
 	// A proof that is old on the wall clock is still refused.
-	old, err := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-old", src.now().Add(-DPoPWindow-w.Policy().Leeway-time.Second))
+	old, err := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-old", src.Now().Add(-DPoPWindow-w.Policy().Leeway-time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
 	dpopServeTestAPI(t, "a proof older than the window on the wall clock", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", old), http.StatusUnauthorized, CodeInvalidDPoPProof)
 	// The AS too.
-	tp, err := k.proof("POST", dpopServeTestOrigin+"/token", "", "", "jti-as", src.now())
+	tp, err := k.proof("POST", dpopServeTestOrigin+"/token", "", "", "jti-as", src.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,9 +118,9 @@ func TestDPoPServeIatIsWallClock(t *testing.T) {
 func TestDPoPServeSharedNonce(t *testing.T) {
 	_, srv, src := dpopServeTestWorld(t, "dpop_nonce", "true")
 	k := dpopTestKey(t, 1)
-	tp, _ := k.proof("POST", dpopServeTestOrigin+"/token", "", "", "jti-1", src.now())
+	tp, _ := k.proof("POST", dpopServeTestOrigin+"/token", "", "", "jti-1", src.Now())
 	asRec := dpopServeTestToken(srv, tp)
-	ap, _ := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-2", src.now())
+	ap, _ := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-2", src.Now())
 	apiRec := dpopServeTestCall(srv, "127.0.0.1:8080", "tok", ap)
 	dpopServeTestAS(t, "the AS without a nonce", asRec, http.StatusBadRequest, CodeUseDPoPNonce)
 	dpopServeTestAPI(t, "the API without a nonce", apiRec, http.StatusUnauthorized, CodeUseDPoPNonce)
@@ -147,9 +129,9 @@ func TestDPoPServeSharedNonce(t *testing.T) {
 		t.Fatalf("AS nonce %q (%d), API nonce %q (%d): want one nonce for the one origin", asN, asRec.Code, apiN, apiRec.Code)
 	}
 	// With that nonce, a proof passes at both.
-	tp, _ = k.proof("POST", dpopServeTestOrigin+"/token", "", asN, "jti-3", src.now())
+	tp, _ = k.proof("POST", dpopServeTestOrigin+"/token", "", asN, "jti-3", src.Now())
 	dpopServeTestAS(t, "the AS with the shared nonce", dpopServeTestToken(srv, tp), http.StatusBadRequest, CodeInvalidGrant)
-	ap, _ = k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", asN, "jti-4", src.now())
+	ap, _ = k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", asN, "jti-4", src.Now())
 	dpopServeTestAPI(t, "the API with the shared nonce", dpopServeTestCall(srv, "127.0.0.1:8080", "tok", ap), http.StatusUnauthorized, CodeInvalidToken)
 	lesson := dpopTestWorld(t, "dpop_nonce", "true")
 	if lesson.as.dpopNonce == lesson.api.dpopNonce {
@@ -162,9 +144,9 @@ func TestDPoPServeSharedNonce(t *testing.T) {
 func TestDPoPServeHTUIsConfiguredOrigin(t *testing.T) {
 	_, srv, src := dpopServeTestWorld(t)
 	k := dpopTestKey(t, 1)
-	evil, _ := k.proof("GET", "http://evil.example/api/orders", "tok", "", "jti-1", src.now())
+	evil, _ := k.proof("GET", "http://evil.example/api/orders", "tok", "", "jti-1", src.Now())
 	dpopServeTestAPI(t, "a proof for another host, with a matching Host header", dpopServeTestCall(srv, "evil.example", "tok", evil), http.StatusUnauthorized, CodeInvalidDPoPProof)
-	good, _ := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-2", src.now())
+	good, _ := k.proof("GET", dpopServeTestOrigin+"/api/orders", "tok", "", "jti-2", src.Now())
 	dpopServeTestAPI(t, "a proof for the configured origin under another Host", dpopServeTestCall(srv, "evil.example", "tok", good), http.StatusUnauthorized, CodeInvalidToken)
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/tokensim/tokensim/internal/testclock"
 	"github.com/tokensim/tokensim/internal/tuitest"
 	"net/http"
 	"net/http/httptest"
@@ -23,7 +24,7 @@ const serveViewTestOrigin = "http://127.0.0.1:8080"
 // serveViewTestWorld is a serve world with a stopped clock and its handler.
 func serveViewTestWorld(t *testing.T) (*sim.World, *serve.Server) {
 	t.Helper()
-	clock := tuitest.NewClock(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC))
+	clock := testclock.New(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC))
 	srv, err := serve.New(serve.Options{Origin: serveViewTestOrigin, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/testclock"
 	"io"
 	"net"
 	"os"
@@ -177,24 +178,6 @@ func TestSSHInstructorKeyQueryWithoutSignature(t *testing.T) {
 	}
 }
 
-// sshTestClock is a wall clock the test moves.
-type sshTestClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *sshTestClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *sshTestClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // sshTestDialBanner dials like sshTestTryDial and returns what the server
 // said in banners (RFC 4252 §5.4) on the way.
 func sshTestDialBanner(srv *Server, addr, user string, auth ...gossh.AuthMethod) (string, error) {
@@ -318,7 +301,7 @@ func TestSSHPendingLimits(t *testing.T) {
 // guesser learns nothing) and a banner saying why; keys still work; the
 // lockout ends.
 func TestSSHPasswordGuessing(t *testing.T) {
-	clock := &sshTestClock{t: time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC))
 	var (
 		mu     sync.Mutex
 		pauses []time.Duration
@@ -348,7 +331,7 @@ func TestSSHPasswordGuessing(t *testing.T) {
 	if _, err := sshTestDialBanner(srv, addr, "ada", gossh.PublicKeys(key)); err != nil {
 		t.Fatalf("a key was refused during a password lockout: %v", err)
 	}
-	clock.advance(time.Minute)
+	clock.Advance(time.Minute)
 	if _, err := sshTestDialBanner(srv, addr, "ada", gossh.Password("room42")); err != nil {
 		t.Fatalf("the right password after the lockout: %v", err)
 	}

@@ -4,9 +4,7 @@
 package tuitest
 
 import (
-	"sync"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/tokensim/tokensim/scenarios"
@@ -64,28 +62,4 @@ func Lookup(tb testing.TB, id string) *scenarios.Scenario {
 		tb.Fatalf("lookup %s: %v", id, err)
 	}
 	return sc
-}
-
-// Clock is a wall clock the test moves: Now returns the same instant until
-// Advance. It is safe for concurrent use (a server's handlers read it).
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// NewClock returns a clock stopped at t.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now is the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
