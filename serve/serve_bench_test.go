@@ -25,22 +25,31 @@ func serveBenchGet(b *testing.B, target, auth string) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			req, _ := http.NewRequest(http.MethodGet, target, nil)
-			req.Header.Set("Authorization", auth)
-			resp, err := c.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				b.Errorf("status %d", resp.StatusCode)
+			if !serveBenchDo(b, c, target, auth) {
 				return
 			}
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}
+
+// serveBenchDo sends one GET with the Authorization header auth and reads
+// the answer; false (the benchmark failed) for an error or a non-200.
+func serveBenchDo(b *testing.B, c *http.Client, target, auth string) bool {
+	req, _ := http.NewRequest(http.MethodGet, target, nil)
+	req.Header.Set("Authorization", auth)
+	resp, err := c.Do(req)
+	if err != nil {
+		b.Error(err)
+		return false
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b.Errorf("status %d", resp.StatusCode)
+		return false
+	}
+	return true
 }
 
 // BenchmarkServeAPI: GET /api/orders over loopback, each call validating an
@@ -156,17 +165,7 @@ func serveBenchBatch(b *testing.B, c *http.Client, target string, tokens []strin
 	for g := range 4 {
 		wg.Go(func() {
 			for i := g; i < n; i += 4 {
-				req, _ := http.NewRequest(http.MethodGet, target, nil)
-				req.Header.Set("Authorization", "Bearer "+tokens[i%len(tokens)])
-				resp, err := c.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					b.Errorf("status %d", resp.StatusCode)
+				if !serveBenchDo(b, c, target, "Bearer "+tokens[i%len(tokens)]) {
 					return
 				}
 			}
