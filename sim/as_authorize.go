@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"github.com/tokensim/tokensim/internal/text"
 	"html/template"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,28 +18,11 @@ import (
 // password authenticates the user and redirects back to the client with a
 // code. Consent is implied unless the form says consent=deny.
 func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		noteOf(r).reason = "the authorization endpoint takes GET and POST only (RFC 6749 section 3.1)"
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !getOrPost(w, r, "the authorization endpoint takes GET and POST only (RFC 6749 section 3.1)") {
 		return
 	}
-	// Query and body parameters are pooled before the repetition check, so
-	// that a parameter sent in both counts as repeated (RFC 6749 §3.1).
-	vals := r.URL.Query()
-	var bodyErr error
-	if r.Method == http.MethodPost {
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
-			var body url.Values
-			body, bodyErr = readValues(w, r)
-			for k, vs := range body {
-				vals[k] = append(vals[k], vs...)
-			}
-		}
-	}
-	if errors.Is(bodyErr, errTooLarge) {
-		noteOf(r).reason = "the request body is larger than 1 MiB"
-		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+	vals, bodyErr, ok := pooledParams(w, r)
+	if !ok {
 		return
 	}
 	// On a repeated parameter q still holds the others, so that the error

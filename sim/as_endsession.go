@@ -1,9 +1,7 @@
 package sim
 
 import (
-	"errors"
 	"html/template"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -28,25 +26,14 @@ import (
 // to tokens is policy (logout_revokes_refresh); access tokens already issued
 // stay valid at an API that checks them locally, until exp.
 func (as *AuthServer) serveEndSession(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		noteOf(r).reason = "the end_session endpoint takes GET and POST only (RP-Initiated Logout 1.0 section 2)"
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !getOrPost(w, r, "the end_session endpoint takes GET and POST only (RP-Initiated Logout 1.0 section 2)") {
 		return
 	}
-	vals := r.URL.Query()
-	if r.Method == http.MethodPost {
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
-			body, err := readValues(w, r)
-			if errors.Is(err, errTooLarge) {
-				noteOf(r).reason = "the request body is larger than 1 MiB"
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			for k, vs := range body {
-				vals[k] = append(vals[k], vs...)
-			}
-		}
+	// A body that is not valid form encoding adds nothing; the parameters
+	// the query carries still count.
+	vals, _, ok := pooledParams(w, r)
+	if !ok {
+		return
 	}
 	q, err := singleValued(vals)
 	if err != nil {

@@ -124,3 +124,40 @@ func singleValued(vals url.Values) (form, error) {
 	}
 	return f, nil
 }
+
+// getOrPost answers 405 with an Allow header, and the reason given, unless
+// r is a GET or a POST: the endpoints a browser reaches both ways
+// (/authorize, RFC 6749 §3.1; /end_session, RP-Initiated Logout 1.0 §2).
+func getOrPost(w http.ResponseWriter, r *http.Request, reason string) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodPost {
+		return true
+	}
+	w.Header().Set("Allow", "GET, POST")
+	noteOf(r).reason = reason
+	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	return false
+}
+
+// pooledParams is the query's parameters and, for a form POST, the body's,
+// in one set: pooled before the repetition check, so that a parameter sent
+// in both counts as repeated (RFC 6749 §3.1). A body over the limit is
+// answered 413 here (ok false); any other body error is returned for the
+// caller to report or ignore.
+func pooledParams(w http.ResponseWriter, r *http.Request) (vals url.Values, bodyErr error, ok bool) {
+	vals = r.URL.Query()
+	if r.Method == http.MethodPost {
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
+			var body url.Values
+			body, bodyErr = readValues(w, r)
+			for k, vs := range body {
+				vals[k] = append(vals[k], vs...)
+			}
+		}
+	}
+	if errors.Is(bodyErr, errTooLarge) {
+		noteOf(r).reason = "the request body is larger than 1 MiB"
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return nil, bodyErr, false
+	}
+	return vals, bodyErr, true
+}
