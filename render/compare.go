@@ -2,12 +2,12 @@ package render
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )

@@ -4,12 +4,13 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"io/fs"
 	"path"
 	"slices"
 	"sort"
 	"sync"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 //go:embed catalogue/*.yaml

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+
 	"github.com/tokensim/tokensim/internal/text"
 )
 

@@ -2,13 +2,13 @@ package serve
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"io"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
 

@@ -3,7 +3,6 @@ package serve_test
 import (
 	"context"
 	"errors"
-	"github.com/tokensim/tokensim/internal/testclock"
 	"html"
 	"io"
 	"net"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/tokensim/tokensim/internal/testclock"
 	"golang.org/x/oauth2"
 
 	"github.com/tokensim/tokensim/serve"

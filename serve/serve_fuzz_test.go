@@ -1,13 +1,13 @@
 package serve_test
 
 import (
-	"github.com/tokensim/tokensim/internal/testclock"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/tokensim/tokensim/internal/testclock"
 	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
 )

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"github.com/tokensim/tokensim/internal/testclock"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokensim/tokensim/internal/testclock"
 	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
 )

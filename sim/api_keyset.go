@@ -4,11 +4,12 @@ import (
 	"crypto"
 	"encoding/json"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"io"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // keySet is the resource server's cache of the AS's public keys. Keys come

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // allowedAlgs is the resource server's algorithm allowlist: asymmetric

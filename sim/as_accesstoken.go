@@ -5,9 +5,9 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // AccessClaims are the claims of an RFC 9068 JWT access token (§2.2). The

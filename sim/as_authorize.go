@@ -3,7 +3,6 @@ package sim
 import (
 	"errors"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // serveAuthorize is the authorization endpoint (RFC 6749 §4.1.1). A GET, or

@@ -5,8 +5,9 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // redeemCode is the authorization_code grant (RFC 6749 §4.1.3, RFC 7636

@@ -2,8 +2,9 @@ package sim
 
 import (
 	"crypto/sha256"
-	"github.com/tokensim/tokensim/internal/text"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // TokenState is where a token stands, in words the learner reads.

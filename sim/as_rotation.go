@@ -2,9 +2,10 @@ package sim
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"strings"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // refreshGrant is the refresh_token grant (RFC 6749 §6) with the rotation,

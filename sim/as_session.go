@@ -2,11 +2,12 @@ package sim
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // asSession is what the AS keeps of one sign-in: the cookie's value only as

@@ -1,10 +1,11 @@
 package sim
 
 import (
-	"github.com/tokensim/tokensim/internal/text"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // Call calls the API. With a refresh token at hand it refreshes first when

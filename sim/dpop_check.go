@@ -7,11 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // dpopRequest is what a server checks a proof against (RFC 9449 §4.3).

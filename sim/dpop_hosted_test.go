@@ -2,13 +2,14 @@ package sim
 
 import (
 	"encoding/json"
-	"github.com/tokensim/tokensim/internal/testclock"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/testclock"
 )
 
 // DPoP in hosted worlds (Config.Hosting), where real clients stamp proofs

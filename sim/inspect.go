@@ -3,10 +3,11 @@ package sim
 import (
 	"encoding/base64"
 	"encoding/json"
-	"github.com/tokensim/tokensim/internal/text"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // Snapshot is everything the inspector shows at one moment. It is a deep

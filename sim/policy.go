@@ -3,11 +3,12 @@ package sim
 import (
 	"errors"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // APIMode is how the resource server decides whether an access token is

@@ -2,8 +2,9 @@ package sim
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 const day = 24 * time.Hour

@@ -2,8 +2,9 @@ package sim
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // World is one simulation: its clock, wire, servers and actors.

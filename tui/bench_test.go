@@ -3,13 +3,13 @@ package tui_test
 import (
 	"bufio"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/tuitest"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/tui"
 )

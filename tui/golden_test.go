@@ -2,7 +2,6 @@ package tui_test
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/tuitest"
 	"image/color"
 	"math"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/tui"
 )

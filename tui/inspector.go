@@ -1,15 +1,15 @@
 package tui
 
 import (
-	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // Inspector tabs, in the order of the 1–5 keys.

@@ -1,10 +1,10 @@
 package tui
 
 import (
-	"github.com/tokensim/tokensim/internal/tuitest"
 	"strings"
 	"testing"
 
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"github.com/tokensim/tokensim/scenarios"
 )
 

@@ -9,7 +9,6 @@ package tui
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/tuitest"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -25,6 +24,7 @@ import (
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"github.com/tokensim/tokensim/scenarios"
 )
 

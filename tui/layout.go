@@ -1,11 +1,11 @@
 package tui
 
 import (
-	"github.com/tokensim/tokensim/internal/text"
 	"regexp"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // clampBlock cuts s to at most w cells wide and h lines high, padding short

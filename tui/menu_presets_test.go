@@ -1,12 +1,12 @@
 package tui
 
 import (
-	"github.com/tokensim/tokensim/internal/tuitest"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )

@@ -2,9 +2,9 @@ package tui
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"strings"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )

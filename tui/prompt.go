@@ -1,12 +1,12 @@
 package tui
 
 import (
-	"github.com/tokensim/tokensim/internal/text"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // prompt asks the sandbox user for a custom duration to advance the clock

@@ -2,13 +2,13 @@ package tui
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/tuitest"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/internal/tuitest"
 )
 
 // btSizes are the terminal sizes the property test resizes to: nothing,

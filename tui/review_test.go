@@ -7,7 +7,6 @@ package tui
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/tuitest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"

@@ -1,11 +1,11 @@
 package tui
 
 import (
-	"github.com/tokensim/tokensim/internal/tuitest"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/internal/tuitest"
 )
 
 // sshTestRoom is a Room that records what the model told it.

@@ -2,10 +2,10 @@ package tui
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"strings"
 
 	"charm.land/lipgloss/v2/tree"
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
 

@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"github.com/tokensim/tokensim/internal/testclock"
-	"github.com/tokensim/tokensim/internal/tuitest"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +13,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/internal/testclock"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
 )

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/scenarios"
 )
 

@@ -1,9 +1,9 @@
 package tui
 
 import (
-	"charm.land/bubbles/v2/help"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 )
 

@@ -2,13 +2,13 @@ package tui
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/internal/text"
 	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
 	"github.com/tokensim/tokensim/sim"
 )

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/tuitest"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tokensim/tokensim/internal/tuitest"
 	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"

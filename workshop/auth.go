@@ -5,12 +5,12 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/gliderlabs/ssh"
+	"github.com/tokensim/tokensim/internal/text"
 	gossh "golang.org/x/crypto/ssh"
 )
 

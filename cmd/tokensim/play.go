@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"github.com/charmbracelet/x/term"
 	"os"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 	"github.com/tokensim/tokensim/tui"

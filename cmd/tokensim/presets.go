@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"github.com/tokensim/tokensim/internal/text"
 	"text/tabwriter"
 	"time"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
 
