@@ -88,6 +88,13 @@ func BenchmarkServeAPIUnrecorded(b *testing.B) {
 // BenchmarkServeBareHandler is the baseline: a bare net/http handler that
 // writes a small JSON body, on the same machine, over loopback.
 func BenchmarkServeBareHandler(b *testing.B) {
+	serveBenchGet(b, serveBenchBare(b), "Bearer x")
+}
+
+// serveBenchBare starts the baseline, a bare net/http handler writing a
+// small JSON body, on a loopback port until the benchmark ends, and returns
+// its URL.
+func serveBenchBare(b *testing.B) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -97,8 +104,8 @@ func BenchmarkServeBareHandler(b *testing.B) {
 		_, _ = io.WriteString(w, `{"orders":[]}`)
 	})}
 	go func() { _ = hs.Serve(l) }()
-	defer hs.Close()
-	serveBenchGet(b, "http://"+l.Addr().String()+"/api/orders", "Bearer x")
+	b.Cleanup(func() { hs.Close() })
+	return "http://" + l.Addr().String() + "/api/orders"
 }
 
 // BenchmarkServeRefresh: refresh-token grants with rotation over loopback,
@@ -189,16 +196,7 @@ func BenchmarkServeAPIRatio(b *testing.B) {
 		b.Run(fmt.Sprintf("tokens=%d", n), func(b *testing.B) {
 			e := serveTestStart(b)
 			tokens := serveBenchMint(b, e, n)
-			l, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				b.Fatal(err)
-			}
-			hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				_, _ = io.WriteString(w, `{"orders":[]}`)
-			})}
-			go func() { _ = hs.Serve(l) }()
-			defer hs.Close()
+			bareURL := serveBenchBare(b)
 			tr := &http.Transport{MaxIdleConnsPerHost: 64}
 			defer tr.CloseIdleConnections()
 			c := &http.Client{Transport: tr}
@@ -207,7 +205,7 @@ func BenchmarkServeAPIRatio(b *testing.B) {
 			b.ResetTimer()
 			for b.Loop() {
 				api += serveBenchBatch(b, c, e.origin+"/api/orders", tokens, batch)
-				bare += serveBenchBatch(b, c, "http://"+l.Addr().String()+"/api/orders", tokens, batch)
+				bare += serveBenchBatch(b, c, bareURL, tokens, batch)
 			}
 			reqs := float64(b.N * batch)
 			b.ReportMetric(reqs/api.Seconds(), "api-req/s")
