@@ -49,15 +49,7 @@ func TestLinesAsBefore(t *testing.T) {
 	}
 	var texts []string
 	for _, sc := range cat {
-		texts = append(texts, sc.Title, sc.Summary)
-		texts = append(texts, sc.Goals...)
-		for _, st := range sc.Steps {
-			texts = append(texts, st.Title, st.Narration)
-			if q := st.Quiz; q != nil {
-				texts = append(texts, q.Question, q.Explain)
-				texts = append(texts, q.Options...)
-			}
-		}
+		texts = append(texts, sc.Texts()...)
 	}
 	for _, s := range texts {
 		for width := text.MinWidth; width <= 120; width++ {

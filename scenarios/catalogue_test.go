@@ -61,3 +61,16 @@ func TestCatalogueComplete(t *testing.T) {
 		}
 	}
 }
+
+// Texts lists everything a learner reads, once each, in reading order: a
+// check that walks it (placeholders, wrapping) sees every quiz option and
+// every goal.
+func TestScenarioTexts(t *testing.T) {
+	sc := &Scenario{Title: "T", Summary: "S", Goals: []string{"G1", "G2"}, Steps: []*Step{
+		{Title: "one", Narration: "N1"},
+		{Title: "two", Narration: "N2", Quiz: &Quiz{Question: "Q", Options: []string{"a", "b"}, Explain: "E"}},
+	}}
+	if got, want := strings.Join(sc.Texts(), "|"), "T|S|G1|G2|one|N1|two|N2|Q|a|b|E"; got != want {
+		t.Fatalf("Texts() = %q, want %q", got, want)
+	}
+}

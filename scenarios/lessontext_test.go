@@ -24,8 +24,7 @@ func lessonText(t *testing.T, id string, step int) string {
 		st := sc.Steps[step-1]
 		parts = append(parts, st.Title, st.Narration)
 		if q := st.Quiz; q != nil {
-			parts = append(append(parts, q.Question), q.Options...)
-			parts = append(parts, q.Explain)
+			parts = append(parts, q.Texts()...)
 		}
 	}
 	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")

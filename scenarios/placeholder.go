@@ -257,7 +257,7 @@ func checkPlaceholders(sc *Scenario, data []byte) Problems {
 		}
 		out = append(out, placeholderProblems(sc.Source, data, from, st.Narration)...)
 		if q := st.Quiz; q != nil {
-			for _, s := range append([]string{q.Question, q.Explain}, q.Options...) {
+			for _, s := range q.Texts() {
 				out = append(out, placeholderProblems(sc.Source, data, q.Pos, s)...)
 			}
 		}

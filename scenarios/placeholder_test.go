@@ -21,7 +21,7 @@ func TestCataloguePlaceholdersResolve(t *testing.T) {
 		for _, s := range r.Steps {
 			texts := []string{s.Text.Narration}
 			if q := s.Text.Quiz; q != nil {
-				texts = append(append(texts, q.Question, q.Explain), q.Options...)
+				texts = append(texts, q.Texts()...)
 			}
 			for _, txt := range texts {
 				if strings.Contains(txt, "{{") || strings.Contains(txt, "}}") {

@@ -86,3 +86,24 @@ func (st *Step) Heading() string {
 	}
 	return st.Do
 }
+
+// Texts is what a quiz shows a learner, in reading order: the question, the
+// options, then the explanation revealed after an answer.
+func (q *Quiz) Texts() []string {
+	return append(append([]string{q.Question}, q.Options...), q.Explain)
+}
+
+// Texts is every text of the lesson a learner reads, in reading order: the
+// title, summary and goals, then each step's title, narration and quiz.
+// Checks that must hold for all of them (placeholders, wrapping, search)
+// walk this list instead of the format's fields.
+func (sc *Scenario) Texts() []string {
+	texts := append([]string{sc.Title, sc.Summary}, sc.Goals...)
+	for _, st := range sc.Steps {
+		texts = append(texts, st.Title, st.Narration)
+		if st.Quiz != nil {
+			texts = append(texts, st.Quiz.Texts()...)
+		}
+	}
+	return texts
+}

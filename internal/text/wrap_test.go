@@ -59,15 +59,7 @@ func catalogueTexts(t *testing.T) []string {
 	}
 	var texts []string
 	for _, sc := range cat {
-		texts = append(texts, sc.Title, sc.Summary)
-		texts = append(texts, sc.Goals...)
-		for _, st := range sc.Steps {
-			texts = append(texts, st.Title, st.Narration)
-			if q := st.Quiz; q != nil {
-				texts = append(texts, q.Question, q.Explain)
-				texts = append(texts, q.Options...)
-			}
-		}
+		texts = append(texts, sc.Texts()...)
 	}
 	return texts
 }
