@@ -254,15 +254,7 @@ func (a *Attacker) Refresh() Outcome {
 		a.mu.Unlock()
 	}
 	if resp.StatusCode == http.StatusOK {
-		var tr tokenResponse
-		if json.Unmarshal(body, &tr) == nil {
-			a.mu.Lock()
-			a.access = tr.AccessToken
-			if tr.RefreshToken != "" {
-				a.refresh = tr.RefreshToken
-			}
-			a.mu.Unlock()
-		}
+		a.keepTokens(body)
 	}
 	return o
 }
@@ -372,15 +364,7 @@ func (a *Attacker) SilentLogin() Outcome {
 		a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorAS, Error: o.Error, Reason: o.Reason})
 		return o
 	}
-	var tr tokenResponse
-	if json.Unmarshal(body, &tr) == nil {
-		a.mu.Lock()
-		a.access = tr.AccessToken
-		if tr.RefreshToken != "" {
-			a.refresh = tr.RefreshToken
-		}
-		a.mu.Unlock()
-	}
+	tr := a.keepTokens(body)
 	why := "injected script used the AS session without reading its cookie: a silent login gave the attacker a fresh grant of its own"
 	if tr.RefreshToken != "" {
 		why += ", refresh token included,"
@@ -389,4 +373,22 @@ func (a *Attacker) SilentLogin() Outcome {
 	a.env.emit(Event{Kind: KindStolen, From: ActorAttacker, To: ActorApp, Reason: why})
 	o.Reason = why
 	return o
+}
+
+// keepTokens takes the tokens of a successful token response (RFC 6749
+// §5.1) as the attacker's own: the access token, and the refresh token when
+// one came (a grant without rotation sends none, and the old one stays
+// good). It returns the response, or its zero value when body is not one.
+func (a *Attacker) keepTokens(body []byte) tokenResponse {
+	var tr tokenResponse
+	if json.Unmarshal(body, &tr) != nil {
+		return tokenResponse{}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.access = tr.AccessToken
+	if tr.RefreshToken != "" {
+		a.refresh = tr.RefreshToken
+	}
+	return tr
 }
