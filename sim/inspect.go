@@ -29,6 +29,12 @@ type Snapshot struct {
 	// ASSession is the AS sign-in session the user's browser holds a
 	// cookie for; nil when it holds none (as_session.go).
 	ASSession *SessionView `json:"as_session,omitempty"`
+	// Refresh is, in words, the refresh token this world's app gets at
+	// login under Policy (Policy.DescribeRefresh): no lifetime where it
+	// gets none. The first-party backend's cookie lives the policy's
+	// refresh lifetimes whatever the client rules; a hosted world's clients
+	// are the web app and an installed CLI, so it is said for the web app.
+	Refresh string `json:"refresh"`
 }
 
 // SessionView is the AS's sign-in session as the inspector shows it.
@@ -187,6 +193,14 @@ func (w *World) Inspect() Snapshot {
 	s.Denylist = len(w.api.denylist)
 	w.api.mu.Unlock()
 	s.Attacker = attackerView(s.Tokens, now, s.Policy)
+	switch {
+	case w.app.fp:
+		s.Refresh = s.Policy.RefreshLifetimes()
+	case w.env.oneOrigin:
+		s.Refresh = s.Policy.DescribeRefresh(KindWeb)
+	default:
+		s.Refresh = s.Policy.DescribeRefresh(w.app.kind)
+	}
 	return s
 }
 

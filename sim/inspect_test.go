@@ -201,3 +201,30 @@ func TestLifeAcceptedUntilIsOneFact(t *testing.T) {
 		}
 	}
 }
+
+// The snapshot says what refresh token this world's app gets, so that no
+// front end works it out from the lesson's settings: none to Google's
+// single-page app, one to its web app (Google's JavaScript flow page), and
+// the first-party backend's cookie lifetimes whatever the client rules.
+func TestSnapshotRefresh(t *testing.T) {
+	spa := lifeWorld(t, "google")
+	web := lifeWorld(t, "google", func(c *Config) { c.Client = KindWeb })
+	fp := lifeWorld(t, "google", func(c *Config) { c.Topology = TopologyFirstParty })
+	pol := spa.Policy()
+	for _, tc := range []struct {
+		name string
+		w    *World
+		want string
+	}{
+		{"single-page app", spa, "none"},
+		{"web app", web, pol.DescribeRefresh(KindWeb)},
+		{"first-party", fp, pol.RefreshLifetimes()},
+	} {
+		if got := tc.w.Inspect().Refresh; got != tc.want {
+			t.Errorf("%s: Refresh = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	if pol.DescribeRefresh(KindWeb) == "none" {
+		t.Fatal("google's web app gets no refresh token: the test cannot tell the clients apart")
+	}
+}

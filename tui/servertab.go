@@ -45,22 +45,8 @@ func serverTab(t *timeline, st *Styles, w int) string {
 	}
 	pol := snap.Policy
 	b.WriteString(st.Title.Render("Policy") + "\n")
-	// The engine's words for the refresh token this app gets: no lifetime
-	// where it gets none (spring, google and a single-page app), and both
-	// of Keycloak's kinds. The first-party backend sets its cookie whatever
-	// the client rules.
-	refresh := pol.RefreshLifetimes()
-	if t.run == nil || t.run.Scenario.Topology != string(sim.TopologyFirstParty) {
-		kind := sim.KindSPA
-		// serve registers no single-page app: its clients are the web app
-		// and an installed CLI.
-		if t.run != nil && (t.run.Scenario.Client == string(sim.KindWeb) || t.served) {
-			kind = sim.KindWeb
-		}
-		refresh = pol.DescribeRefresh(kind)
-	}
 	b.WriteString(wrap(fmt.Sprintf("preset %s · access %s · refresh token: %s · %s · API %s · leeway %s",
-		t.preset, text.FormatDuration(pol.AccessTTL), refresh, pol.DescribeRotation(), pol.APIMode, text.FormatDuration(pol.Leeway)), w) + "\n\n")
+		t.preset, text.FormatDuration(pol.AccessTTL), snap.Refresh, pol.DescribeRotation(), pol.APIMode, text.FormatDuration(pol.Leeway)), w) + "\n\n")
 	c := snap.Counts
 	b.WriteString(st.Title.Render("Counters") + "\n")
 	b.WriteString(wrap(fmt.Sprintf("exchanges %d · signatures %d · verifications %d · introspections %d · JWKS fetches %d",
