@@ -17,6 +17,7 @@ import (
 	"github.com/tokensim/tokensim/render"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // BenchmarkRunAllJSON is `tokensim run --all --format json` without the
@@ -157,29 +158,29 @@ func bareKinds(b *testing.B) []bareKind {
 	access := func() jwt.Claims { return &sim.AccessClaims{} }
 	atOpts := []jwt.ParserOption{jwt.WithTimeFunc(func() time.Time { return now })}
 	var kinds []bareKind
-	for _, alg := range sim.Algs() {
-		k, err := sim.DemoKey(alg)
+	for _, alg := range jose.Algs() {
+		k, err := jose.DemoKey(alg)
 		if err != nil {
 			b.Fatal(err)
 		}
 		of := func(a sim.AlgCounts) int {
 			switch alg {
-			case sim.ES256:
+			case jose.ES256:
 				return a.ES256
-			case sim.EdDSA:
+			case jose.EdDSA:
 				return a.EdDSA
 			}
 			return a.RS256
 		}
 		method := jwt.GetSigningMethod(string(alg))
-		sign, verify := jws(method, k.Private, k.Public(), map[string]any{"typ": sim.TypAccessToken, "kid": k.KID}, claims, access, atOpts...)
+		sign, verify := jws(method, k.Private, k.Public(), map[string]any{"typ": jose.TypAccessToken, "kid": k.KID}, claims, access, atOpts...)
 		name := strings.ToLower(string(alg))
 		kinds = append(kinds,
 			bareKind{name + "-sign", func(o sim.CryptoOps) int { return of(o.Signed) + of(o.Forged) }, sign},
 			bareKind{name + "-verify", func(o sim.CryptoOps) int { return of(o.Verified) }, verify})
 	}
 	// HS256: the forgeries' MAC, keyed as key confusion keys it.
-	rsa, err := sim.DemoKey(sim.RS256)
+	rsa, err := jose.DemoKey(jose.RS256)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func bareKinds(b *testing.B) []bareKind {
 		b.Fatal(err)
 	}
 	secret := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
-	sign, verify := jws(jwt.SigningMethodHS256, secret, secret, map[string]any{"typ": sim.TypAccessToken, "kid": rsa.KID}, claims, access, atOpts...)
+	sign, verify := jws(jwt.SigningMethodHS256, secret, secret, map[string]any{"typ": jose.TypAccessToken, "kid": rsa.KID}, claims, access, atOpts...)
 	kinds = append(kinds,
 		bareKind{"hs256-sign", func(o sim.CryptoOps) int { return o.Signed.HS256 + o.Forged.HS256 }, sign},
 		bareKind{"hs256-verify", func(o sim.CryptoOps) int { return o.Verified.HS256 }, verify})
@@ -209,7 +210,7 @@ func bareKinds(b *testing.B) []bareKind {
 		RegisteredClaims: jwt.RegisteredClaims{ID: "0123456789abcdef0123456789abcdef", IssuedAt: jwt.NewNumericDate(now)},
 		HTM:              "GET", HTU: sim.APIAudience + "/api/orders", ATH: "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo",
 	}
-	sign, verify = jws(jwt.SigningMethodES256, p256, &p256.PublicKey, map[string]any{"typ": sim.TypDPoP, "jwk": jwk}, proof,
+	sign, verify = jws(jwt.SigningMethodES256, p256, &p256.PublicKey, map[string]any{"typ": jose.TypDPoP, "jwk": jwk}, proof,
 		func() jwt.Claims { return &bareProofClaims{} }, jwt.WithoutClaimsValidation())
 	return append(kinds,
 		bareKind{"proof-sign", func(o sim.CryptoOps) int { return o.ProofsSigned }, sign},

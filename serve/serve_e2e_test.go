@@ -19,6 +19,7 @@ import (
 
 	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 type serveTestEnv struct {
@@ -368,7 +369,7 @@ func TestServeConfidentialClient(t *testing.T) {
 // algorithm the AS offers, keys from the JWKS, including at_hash (OIDC
 // Core §3.1.3.6; for EdDSA go-oidc hashes with SHA-512, checklist item 45).
 func TestServeIDTokenAlgs(t *testing.T) {
-	for _, alg := range sim.Algs() {
+	for _, alg := range jose.Algs() {
 		t.Run(string(alg), func(t *testing.T) {
 			e := serveTestStart(t, "alg="+string(alg))
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

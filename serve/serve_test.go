@@ -19,6 +19,7 @@ import (
 	"github.com/tokensim/tokensim/internal/testclock"
 	"github.com/tokensim/tokensim/serve"
 	"github.com/tokensim/tokensim/sim"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // serveTestWorld makes a serve world for handler-level tests (no socket).
@@ -125,7 +126,7 @@ func TestServeFreshKeys(t *testing.T) {
 	jwks := func(srv http.Handler) map[string]string {
 		rec := serveTestDo(srv, http.MethodGet, "http://127.0.0.1:8080/jwks.json", serveTestLoopback, "", "")
 		var doc struct {
-			Keys []sim.JWK `json:"keys"`
+			Keys []jose.JWK `json:"keys"`
 		}
 		if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || len(doc.Keys) != 3 {
 			t.Fatalf("jwks: %v, %s", err, rec.Body)
@@ -139,8 +140,8 @@ func TestServeFreshKeys(t *testing.T) {
 	_, a := serveTestWorld(t, serve.Options{})
 	_, b := serveTestWorld(t, serve.Options{})
 	ka, kb := jwks(a), jwks(b)
-	for _, alg := range sim.Algs() {
-		demo, err := sim.DemoKey(alg)
+	for _, alg := range jose.Algs() {
+		demo, err := jose.DemoKey(alg)
 		if err != nil {
 			t.Fatal(err)
 		}

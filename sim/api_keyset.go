@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // keySet is the resource server's cache of the AS's public keys. Keys come
@@ -102,7 +103,7 @@ func (ks *keySet) fetch() error {
 		return fmt.Errorf("fetching the AS's keys: status %d", resp.StatusCode)
 	}
 	var doc struct {
-		Keys []JWK `json:"keys"`
+		Keys []jose.JWK `json:"keys"`
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, MaxBodyBytes)).Decode(&doc); err != nil {
 		return fmt.Errorf("decoding the AS's keys: %w", err)

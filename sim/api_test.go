@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Resource-server tests: the API's behaviour as RFC 6750 (bearer usage),
@@ -19,9 +20,9 @@ import (
 // the prefix api.
 
 // apiDemo returns the committed demo key for alg.
-func apiDemo(t testing.TB, alg Alg) SigningKey {
+func apiDemo(t testing.TB, alg jose.Alg) jose.SigningKey {
 	t.Helper()
-	k, err := DemoKey(alg)
+	k, err := jose.DemoKey(alg)
 	if err != nil {
 		t.Fatalf("DemoKey(%s): %v", alg, err)
 	}
@@ -48,7 +49,7 @@ func apiClaims(now time.Time) jwt.MapClaims {
 func apiForge(t testing.TB, method jwt.SigningMethod, key any, kid string, hdr map[string]any, claims jwt.MapClaims) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(method, claims)
-	tok.Header["typ"] = TypAccessToken
+	tok.Header["typ"] = jose.TypAccessToken
 	tok.Header["kid"] = kid
 	for k, v := range hdr {
 		if v == nil {
@@ -77,7 +78,7 @@ func apiGood(t testing.TB, w *World, hdr map[string]any, mod jwt.MapClaims) stri
 			c[n] = v
 		}
 	}
-	return apiForge(t, k.Alg.method(), k.Private, k.KID, hdr, c)
+	return apiForge(t, k.Alg.Method(), k.Private, k.KID, hdr, c)
 }
 
 // apiSegments hand-crafts a compact JWS from a header, a payload and a raw

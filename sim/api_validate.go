@@ -12,11 +12,12 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // allowedAlgs is the resource server's algorithm allowlist: asymmetric
 // only. "none" and HS* are never accepted (RFC 8725 §3.1, RFC 9068 §4).
-var allowedAlgs = []string{string(RS256), string(ES256), string(EdDSA)}
+var allowedAlgs = []string{string(jose.RS256), string(jose.ES256), string(jose.EdDSA)}
 
 // invalidToken is a failed validation: desc goes on the wire in
 // error_description, reason to the learner.
@@ -173,7 +174,7 @@ func readHeader(raw, name string) (joseHeader, *invalidToken) {
 // that is not at+jwt, refused or skipped.
 func headerFailure(hdr joseHeader, name string, skipTyp bool) (bad *invalidToken, typWrong bool) {
 	typ, _ := hdr.Typ.(string)
-	if t := strings.ToLower(typ); t != "at+jwt" && t != "application/at+jwt" {
+	if !jose.TypIs(typ, jose.TypAccessToken) {
 		if !skipTyp {
 			return &invalidToken{"The token is not an access token", fmt.Sprintf("%s has typ %s, not at+jwt: it is not an access token (an ID token is for the app, not for APIs; RFC 9068 section 4)", name, quoteID(typ))}, true
 		}

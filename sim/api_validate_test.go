@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Resource-server validation of JWT access tokens: RFC 9068 §4 and RFC
@@ -111,7 +112,7 @@ func TestValidateAlgNone(t *testing.T) {
 // API refuses it at the allowlist.
 func TestValidateKeyConfusion(t *testing.T) {
 	w := newTestWorld(t)
-	der, err := x509.MarshalPKIXPublicKey(apiDemo(t, RS256).Public())
+	der, err := x509.MarshalPKIXPublicKey(apiDemo(t, jose.RS256).Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,12 +293,12 @@ func TestValidateMissingExp(t *testing.T) {
 // its kid names is refused, even when signed with a real demo key.
 func TestValidateKeyAlgMismatch(t *testing.T) {
 	for _, tc := range []struct {
-		world, alg Alg // world's signing alg; the token's alg
+		world, alg jose.Alg // world's signing alg; the token's alg
 	}{
-		{ES256, RS256}, // RS256 header with the EC kid
-		{RS256, ES256}, // ES256 header with the RSA kid
-		{RS256, EdDSA},
-		{EdDSA, ES256},
+		{jose.ES256, jose.RS256}, // RS256 header with the EC kid
+		{jose.RS256, jose.ES256}, // ES256 header with the RSA kid
+		{jose.RS256, jose.EdDSA},
+		{jose.EdDSA, jose.ES256},
 	} {
 		t.Run(string(tc.alg)+" with "+string(tc.world)+" kid", func(t *testing.T) {
 			w := newTestWorld(t)
@@ -306,7 +307,7 @@ func TestValidateKeyAlgMismatch(t *testing.T) {
 			}
 			apiWant200(t, apiGet(t, w, apiGood(t, w, nil, nil)), "own alg")
 			k := apiDemo(t, tc.alg)
-			tok := apiForge(t, tc.alg.method(), k.Private, "demo-"+string(tc.world), nil, apiClaims(w.Clock().Now()))
+			tok := apiForge(t, tc.alg.Method(), k.Private, "demo-"+string(tc.world), nil, apiClaims(w.Clock().Now()))
 			apiWant401(t, w, apiGet(t, w, tok), "api", apiDescKey, "is for "+string(tc.world))
 		})
 	}

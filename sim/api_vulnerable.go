@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // validateFlawed is the token validation of an API with the flaws fs: the
@@ -115,7 +116,7 @@ func (api *API) flawedKey(t *jwt.Token, fs Flaws) (any, Flaw, error) {
 		return nil, 0, nil
 	case t.Header["jwk"] != nil && fs.Has(FlawTrustJWK):
 		b, _ := json.Marshal(t.Header["jwk"])
-		var j JWK
+		var j jose.JWK
 		if err := json.Unmarshal(b, &j); err != nil {
 			return nil, 0, fmt.Errorf("the embedded jwk is unreadable: %w", err)
 		}
@@ -124,7 +125,7 @@ func (api *API) flawedKey(t *jwt.Token, fs Flaws) (any, Flaw, error) {
 	case t.Header["jku"] != nil && fs.Has(FlawTrustJKU):
 		u, _ := t.Header["jku"].(string)
 		k, err := api.fetchHeaderKey(u, func(body []byte) (crypto.PublicKey, error) {
-			var doc struct{ Keys []JWK }
+			var doc struct{ Keys []jose.JWK }
 			if err := json.Unmarshal(body, &doc); err != nil {
 				return nil, err
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // AccessClaims are the claims of an RFC 9068 JWT access token (§2.2). The
@@ -35,7 +36,7 @@ type idClaims struct {
 }
 
 // signingKey returns the key for the algorithm in force.
-func (as *AuthServer) signingKey() (SigningKey, error) {
+func (as *AuthServer) signingKey() (jose.SigningKey, error) {
 	return as.env.key(as.env.policy().Alg)
 }
 
@@ -45,7 +46,7 @@ func (as *AuthServer) sign(claims jwt.Claims, typ string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t := jwt.NewWithClaims(k.Alg.method(), claims)
+	t := jwt.NewWithClaims(k.Alg.Method(), claims)
 	t.Header["typ"] = typ // golang-jwt writes "JWT"; RFC 9068 §2.1 needs at+jwt
 	t.Header["kid"] = k.KID
 	s, err := t.SignedString(k.Private)
@@ -84,7 +85,7 @@ func (as *AuthServer) mintAccess(fam *family, scope, jkt string) (string, *acces
 		claims.Cnf = &cnfClaim{JKT: jkt}
 		bound = ", bound to DPoP key " + shortJKT(jkt) + " (cnf.jkt)"
 	}
-	s, err := as.sign(claims, TypAccessToken)
+	s, err := as.sign(claims, jose.TypAccessToken)
 	if err != nil {
 		return "", nil, err
 	}
@@ -127,8 +128,8 @@ func (as *AuthServer) mintID(fam *family, nonce, accessToken string) (string, er
 // atHash is the base64url left half of the hash of the access token (OIDC
 // Core §3.1.3.6): SHA-256 for RS256 and ES256, SHA-512 for EdDSA, as go-oidc
 // computes it (checklist item 45).
-func atHash(alg Alg, at string) string {
-	if alg == EdDSA {
+func atHash(alg jose.Alg, at string) string {
+	if alg == jose.EdDSA {
 		sum := sha512.Sum512([]byte(at))
 		return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
 	}

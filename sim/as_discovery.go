@@ -3,6 +3,8 @@ package sim
 import (
 	"net/http"
 	"slices"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // discovery is the metadata document of OIDC Discovery §3 and RFC 8414 §2.
@@ -56,7 +58,7 @@ func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		EndSessionEndpoint:                iss + "/end_session",
 		ResponseTypesSupported:            []string{"code"},
 		SubjectTypesSupported:             []string{"public"},
-		IDTokenSigningAlgValuesSupported:  []string{string(RS256), string(ES256), string(EdDSA)}, // must include RS256
+		IDTokenSigningAlgValuesSupported:  []string{string(jose.RS256), string(jose.ES256), string(jose.EdDSA)}, // must include RS256
 		ScopesSupported:                   scopesSupported(),
 		ClaimsSupported:                   []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name"},
 		GrantTypesSupported:               []string{"authorization_code", "refresh_token"},
@@ -78,17 +80,17 @@ func (as *AuthServer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cur := as.env.policy().Alg
-	keys := make([]JWK, 0, len(Algs()))
-	for _, alg := range append([]Alg{cur}, Algs()...) {
+	keys := make([]jose.JWK, 0, len(jose.Algs()))
+	for _, alg := range append([]jose.Alg{cur}, jose.Algs()...) {
 		k, err := as.env.key(alg)
-		if err != nil || (alg == cur && len(keys) > 0) || (alg != cur && slices.ContainsFunc(keys, func(j JWK) bool { return j.KID == k.KID })) {
+		if err != nil || (alg == cur && len(keys) > 0) || (alg != cur && slices.ContainsFunc(keys, func(j jose.JWK) bool { return j.KID == k.KID })) {
 			continue
 		}
 		keys = append(keys, k.JWK())
 	}
 	w.Header().Set("Cache-Control", "max-age=300")
 	writeJSON(w, http.StatusOK, struct {
-		Keys []JWK `json:"keys"`
+		Keys []jose.JWK `json:"keys"`
 	}{keys})
 }
 

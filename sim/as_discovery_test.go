@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Discovery and JWKS tests (OIDC Discovery §3–4, RFC 8414, RFC 7517/7518):
@@ -169,7 +170,7 @@ func TestDiscoveryIssuerAndEndpoints_OIDCDiscovery_4_3(t *testing.T) {
 // alg; EC coordinates are full 32 bytes; there are no private members; and
 // the published key verifies the AS's tokens.
 func TestJWKSPublicKeys_RFC7517_4(t *testing.T) {
-	for _, alg := range Algs() {
+	for _, alg := range jose.Algs() {
 		t.Run(string(alg), func(t *testing.T) {
 			w := asWorldWith(t, "alg", string(alg))
 			tk := asLogin(t, w, nil)
@@ -199,29 +200,29 @@ func TestJWKSPublicKeys_RFC7517_4(t *testing.T) {
 					t.Errorf("use = %s, want sig", k["use"])
 				}
 			}
-			var jwk JWK
+			var jwk jose.JWK
 			b, _ := json.Marshal(keys[0])
 			if err := json.Unmarshal(b, &jwk); err != nil {
 				t.Fatal(err)
 			}
-			demo, _ := DemoKey(alg)
+			demo, _ := jose.DemoKey(alg)
 			if jwk.KID != demo.KID || jwk.Alg != string(alg) {
 				t.Errorf("first key kid %q alg %q, want the signing key %s", jwk.KID, jwk.Alg, demo.KID)
 			}
 			dec := base64.RawURLEncoding.DecodeString
 			switch alg {
-			case ES256:
+			case jose.ES256:
 				x, errX := dec(jwk.X)
 				y, errY := dec(jwk.Y)
 				if jwk.Kty != "EC" || jwk.Crv != "P-256" || errX != nil || errY != nil || len(x) != 32 || len(y) != 32 {
 					t.Errorf("EC key kty %q crv %q: x %d bytes, y %d bytes; want EC P-256 with 32 each", jwk.Kty, jwk.Crv, len(x), len(y))
 				}
-			case EdDSA:
+			case jose.EdDSA:
 				x, err := dec(jwk.X)
 				if jwk.Kty != "OKP" || jwk.Crv != "Ed25519" || err != nil || len(x) != ed25519.PublicKeySize {
 					t.Errorf("OKP key kty %q crv %q x %d bytes", jwk.Kty, jwk.Crv, len(x))
 				}
-			case RS256:
+			case jose.RS256:
 				n, err := dec(jwk.N)
 				if jwk.Kty != "RSA" || err != nil || len(n) < 256 || jwk.E == "" {
 					t.Errorf("RSA key kty %q: n %d bytes", jwk.Kty, len(n))
@@ -274,7 +275,7 @@ func TestJWKSPublishesKeysBeforeSigning_OIDCCore_10_1_1(t *testing.T) {
 	if o := w.App().Call("GET", "/api/orders"); !o.OK() { // the API fetches the set once
 		t.Fatalf("call: %+v", o)
 	}
-	if err := w.Set("alg", string(ES256)); err != nil {
+	if err := w.Set("alg", string(jose.ES256)); err != nil {
 		t.Fatal(err)
 	}
 	if got := kids(); got[0] != "demo-ES256" || !slices.Contains(got, "demo-RS256") {
@@ -289,5 +290,5 @@ func TestJWKSPublishesKeysBeforeSigning_OIDCCore_10_1_1(t *testing.T) {
 		t.Errorf("the API re-fetched the JWKS (%d → %d): the new key was not published before use", fetches, got)
 	}
 	var c AccessClaims
-	asVerify(t, RS256, old.AccessToken, &c)
+	asVerify(t, jose.RS256, old.AccessToken, &c)
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Introspection endpoint tests (RFC 7662): checklist items 36–39.
@@ -66,7 +68,7 @@ func TestIntrospectActiveToken_RFC7662_2_2(t *testing.T) {
 		t.Fatal(err)
 	}
 	var c AccessClaims
-	asVerify(t, RS256, tk.AccessToken, &c)
+	asVerify(t, jose.RS256, tk.AccessToken, &c)
 	want := map[string]any{
 		"active": true, "scope": DefaultScope, "client_id": ClientSPA, "token_type": "Bearer",
 		"exp": float64(c.ExpiresAt.Unix()), "iat": float64(c.IssuedAt.Unix()), "sub": DemoUser,

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // serveRevoke is the revocation endpoint (RFC 7009 §2). It authenticates
@@ -83,7 +84,7 @@ func (as *AuthServer) tokenCall(w http.ResponseWriter, r *http.Request, confiden
 // record, whatever its expiry.
 func (as *AuthServer) findAccess(v string) *accessRecord {
 	var c AccessClaims
-	_, err := jwt.ParseWithClaims(v, &c, as.ownKey, jwt.WithValidMethods([]string{string(RS256), string(ES256), string(EdDSA)}),
+	_, err := jwt.ParseWithClaims(v, &c, as.ownKey, jwt.WithValidMethods([]string{string(jose.RS256), string(jose.ES256), string(jose.EdDSA)}),
 		jwt.WithoutClaimsValidation())
 	if err != nil {
 		return nil
@@ -95,7 +96,7 @@ func (as *AuthServer) findAccess(v string) *accessRecord {
 // up among the world's keys and insists the key fits the alg (RFC 8725 §3.1).
 func (as *AuthServer) ownKey(t *jwt.Token) (any, error) {
 	kid, _ := t.Header["kid"].(string)
-	for _, alg := range Algs() {
+	for _, alg := range jose.Algs() {
 		k, err := as.env.key(alg)
 		if err == nil && k.KID == kid && t.Method.Alg() == string(alg) {
 			as.env.counters.verify(string(alg))

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Refresh grant tests (RFC 6749 §6; RFC 9700 §4.14.2; OIDC Core §12):
@@ -313,7 +315,7 @@ func TestRefreshClientBinding_RFC6749_10_4(t *testing.T) {
 // OIDC Core §12.2: a refreshed ID token keeps iss, sub, aud and auth_time,
 // has a new iat and no nonce; its at_hash matches the new access token.
 func TestRefreshIDTokenClaims_OIDCCore_12_2(t *testing.T) {
-	for _, alg := range Algs() {
+	for _, alg := range jose.Algs() {
 		t.Run(string(alg), func(t *testing.T) {
 			w := asWorldWith(t, "alg", string(alg))
 			tk := asLogin(t, w, url.Values{"nonce": {"n-42"}})

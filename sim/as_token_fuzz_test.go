@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // FuzzTokenEndpoint posts arbitrary bodies, Content-Type and Authorization
@@ -146,7 +148,7 @@ func fzTokenEndpoint(t *testing.T, sel byte, contentType, authorization string, 
 // fuzzer's logins cost microseconds, not milliseconds.
 func fzFastPolicy() *Policy {
 	p := DefaultPolicy()
-	p.Alg = EdDSA
+	p.Alg = jose.EdDSA
 	return &p
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Authorization Server tests: the token endpoint (RFC 6749 §3.2, §4.1.3,
@@ -146,9 +147,9 @@ func asLastExchange(t testing.TB, w *World, path string) Event {
 
 // asVerify verifies a JWT the AS signed with the demo key of alg and
 // returns its header and claims.
-func asVerify(t testing.TB, alg Alg, tok string, claims jwt.Claims) *jwt.Token {
+func asVerify(t testing.TB, alg jose.Alg, tok string, claims jwt.Claims) *jwt.Token {
 	t.Helper()
-	k, err := DemoKey(alg)
+	k, err := jose.DemoKey(alg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,9 +163,9 @@ func asVerify(t testing.TB, alg Alg, tok string, claims jwt.Claims) *jwt.Token {
 
 // asAtHash computes OIDC Core §3.1.3.6 at_hash independently: the left half
 // of SHA-256 (RS256, ES256) or SHA-512 (EdDSA, as go-oidc does).
-func asAtHash(alg Alg, at string) string {
+func asAtHash(alg jose.Alg, at string) string {
 	var sum []byte
-	if alg == EdDSA {
+	if alg == jose.EdDSA {
 		s := sha512.Sum512([]byte(at))
 		sum = s[:]
 	} else {
@@ -370,7 +371,7 @@ func TestTokenPublicClientBasicEmptySecret_xoauth2(t *testing.T) {
 	code := authCode(t, w, ClientSPA, nil)
 	tk := asWantTokens(t, postForm(t, w, "/token", asCodeForm("", code), asBasic(ClientSPA, "")))
 	var c AccessClaims
-	asVerify(t, RS256, tk.AccessToken, &c)
+	asVerify(t, jose.RS256, tk.AccessToken, &c)
 	if c.ClientID != ClientSPA {
 		t.Errorf("client_id = %q, want spa", c.ClientID)
 	}
@@ -540,7 +541,7 @@ func TestTokenRedirectURIBinding_RFC6749_4_1_3(t *testing.T) {
 // OIDC Core §2, §3.1.3.6, checklist items 44–46: ID token claims and
 // at_hash, for every signing algorithm.
 func TestIDTokenClaims_OIDCCore_2(t *testing.T) {
-	for _, alg := range Algs() {
+	for _, alg := range jose.Algs() {
 		t.Run(string(alg), func(t *testing.T) {
 			w := newTestWorld(t)
 			if err := w.Set("alg", string(alg)); err != nil {
@@ -554,11 +555,11 @@ func TestIDTokenClaims_OIDCCore_2(t *testing.T) {
 			tk := asWantTokens(t, postForm(t, w, "/token", asCodeForm(ClientSPA, code), nil))
 			var c idClaims
 			tok := asVerify(t, alg, tk.IDToken, &c)
-			key, _ := DemoKey(alg)
+			key, _ := jose.DemoKey(alg)
 			if tok.Header["kid"] != key.KID {
 				t.Errorf("kid = %v, want %s", tok.Header["kid"], key.KID)
 			}
-			if typ, _ := tok.Header["typ"].(string); strings.EqualFold(typ, TypAccessToken) || strings.EqualFold(typ, "application/at+jwt") {
+			if typ, _ := tok.Header["typ"].(string); strings.EqualFold(typ, jose.TypAccessToken) || strings.EqualFold(typ, "application/at+jwt") {
 				t.Errorf("ID token typ = %q: it must not pass as an access token (RFC 9068 section 5)", typ)
 			}
 			if c.Issuer != Issuer {
@@ -592,7 +593,7 @@ func TestIDTokenClaims_OIDCCore_2(t *testing.T) {
 
 // RFC 9068 §2.1–2.2: the JWT access token's header and claims.
 func TestAccessTokenJWT_RFC9068_2(t *testing.T) {
-	for _, alg := range Algs() {
+	for _, alg := range jose.Algs() {
 		t.Run(string(alg), func(t *testing.T) {
 			w := newTestWorld(t)
 			if err := w.Set("alg", string(alg)); err != nil {
@@ -603,8 +604,8 @@ func TestAccessTokenJWT_RFC9068_2(t *testing.T) {
 			second := asLogin(t, w, nil)
 			var c AccessClaims
 			tok := asVerify(t, alg, tk.AccessToken, &c)
-			key, _ := DemoKey(alg)
-			if tok.Header["typ"] != TypAccessToken || tok.Header["kid"] != key.KID || tok.Header["alg"] != string(alg) {
+			key, _ := jose.DemoKey(alg)
+			if tok.Header["typ"] != jose.TypAccessToken || tok.Header["kid"] != key.KID || tok.Header["alg"] != string(alg) {
 				t.Errorf("header = %v, want typ at+jwt, kid %s, alg %s", tok.Header, key.KID, alg)
 			}
 			if c.Issuer != Issuer || c.Subject != DemoUser || c.ClientID != ClientSPA {
@@ -679,7 +680,7 @@ func TestTokenClientAuthMethods_RFC6749_2_3_1(t *testing.T) {
 			}
 			tk := asWantTokens(t, postForm(t, w, "/token", f, tc.hdr))
 			var c AccessClaims
-			asVerify(t, RS256, tk.AccessToken, &c)
+			asVerify(t, jose.RS256, tk.AccessToken, &c)
 			if c.ClientID != tc.client {
 				t.Errorf("client_id claim = %q, want %q", c.ClientID, tc.client)
 			}

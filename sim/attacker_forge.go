@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Forgery is a way to make an access token without the AS's private key.
@@ -177,7 +178,7 @@ func (a *Attacker) forgedClaims(stolen string) (jwt.MapClaims, string) {
 	}
 	from := "made up from the shape every access token shows"
 	if stolen != "" {
-		if d, err := Decode(stolen); err == nil {
+		if d, err := jose.Decode(stolen); err == nil {
 			c, from = jwt.MapClaims(d.Claims), "copied from the stolen token"
 		}
 	}
@@ -215,7 +216,7 @@ func (a *Attacker) fetchASKey() (pub any, kid, why string) {
 	if resp == nil || resp.StatusCode != http.StatusOK {
 		return nil, "", "the attacker could not download the AS's public keys: " + o.Reason
 	}
-	var doc struct{ Keys []JWK }
+	var doc struct{ Keys []jose.JWK }
 	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Keys) == 0 {
 		return nil, "", "the AS's key set is unreadable"
 	}

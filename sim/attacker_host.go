@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // The attacker's own web server, where forged tokens' jku and x5u headers
@@ -25,18 +27,18 @@ const attackerKID = "attacker-key-1"
 type attackerKey struct {
 	once sync.Once
 	env  *env
-	key  SigningKey
+	key  jose.SigningKey
 	cert []byte // a self-signed certificate for the key, PEM, served for x5u
 }
 
-func (k *attackerKey) get() (SigningKey, []byte) {
+func (k *attackerKey) get() (jose.SigningKey, []byte) {
 	k.once.Do(func() {
 		// Drawn from the world's entropy on first use only, so that worlds
 		// that never forge draw exactly what they drew before.
 		seed := make([]byte, ed25519.SeedSize)
 		_, _ = k.env.rand.Read(seed)
 		priv := ed25519.NewKeyFromSeed(seed)
-		k.key = SigningKey{Alg: EdDSA, KID: attackerKID, Private: priv}
+		k.key = jose.SigningKey{Alg: jose.EdDSA, KID: attackerKID, Private: priv}
 		tmpl := &x509.Certificate{
 			SerialNumber: big.NewInt(1),
 			Subject:      pkix.Name{CommonName: "auth.tokensim.test (not really)"},
@@ -62,7 +64,7 @@ func (s attackerSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/jwks.json":
 		noteOf(r).reason = "the attacker's server hands out the attacker's own public key"
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string][]JWK{"keys": {key.JWK()}})
+		_ = json.NewEncoder(w).Encode(map[string][]jose.JWK{"keys": {key.JWK()}})
 	case "/cert.pem":
 		noteOf(r).reason = "the attacker's server hands out a self-signed certificate for the attacker's key"
 		w.Header().Set("Content-Type", "application/x-pem-file")

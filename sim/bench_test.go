@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // The performance requirement: a world doing a login, ten API calls and five
@@ -32,7 +33,7 @@ const (
 )
 
 // fzPolicy is the default preset's policy signing with alg.
-func fzPolicy(tb testing.TB, alg Alg) Policy {
+func fzPolicy(tb testing.TB, alg jose.Alg) Policy {
 	tb.Helper()
 	p, err := LookupPreset(DefaultPreset)
 	if err != nil {
@@ -46,7 +47,7 @@ func fzPolicy(tb testing.TB, alg Alg) Policy {
 // scenario: a login, fzRunCalls API calls, fzRunRefreshes of which are
 // preceded by a jump past the access token's lifetime, so that the app
 // refreshes proactively before calling. Every step must succeed.
-func fzRunWorld(tb testing.TB, seed uint64, alg Alg) *World {
+func fzRunWorld(tb testing.TB, seed uint64, alg jose.Alg) *World {
 	tb.Helper()
 	pol := fzPolicy(tb, alg)
 	w, err := New(Config{Seed: seed, Policy: &pol})
@@ -108,16 +109,16 @@ func fzClaims() AccessClaims {
 
 // fzBareSign signs fzClaims with the demo key of alg, headers as the AS
 // writes them.
-func fzBareSign(k SigningKey) (string, error) {
-	t := jwt.NewWithClaims(k.Alg.method(), fzClaims())
-	t.Header["typ"] = TypAccessToken
+func fzBareSign(k jose.SigningKey) (string, error) {
+	t := jwt.NewWithClaims(k.Alg.Method(), fzClaims())
+	t.Header["typ"] = jose.TypAccessToken
 	t.Header["kid"] = k.KID
 	return t.SignedString(k.Private)
 }
 
 // fzBareVerify verifies tok the way golang-jwt is used by the API, without
 // the world: allowlisted alg, iss, aud, exp required, iat, virtual time.
-func fzBareVerify(k SigningKey, tok string) error {
+func fzBareVerify(k jose.SigningKey, tok string) error {
 	pub := k.Public()
 	var c AccessClaims
 	_, err := jwt.ParseWithClaims(tok, &c, func(*jwt.Token) (any, error) { return pub, nil },
@@ -132,9 +133,9 @@ func fzBareVerify(k SigningKey, tok string) error {
 	return err
 }
 
-func fzDemoKey(tb testing.TB, alg Alg) SigningKey {
+func fzDemoKey(tb testing.TB, alg jose.Alg) jose.SigningKey {
 	tb.Helper()
-	k, err := DemoKey(alg)
+	k, err := jose.DemoKey(alg)
 	if err != nil {
 		tb.Fatalf("DemoKey(%s): %v", alg, err)
 	}
@@ -142,7 +143,7 @@ func fzDemoKey(tb testing.TB, alg Alg) SigningKey {
 }
 
 func BenchmarkWorldRun(b *testing.B) {
-	for _, alg := range Algs() {
+	for _, alg := range jose.Algs() {
 		b.Run(string(alg), func(b *testing.B) {
 			retained := fzRetainedCached(b, alg)
 			b.ReportAllocs()
@@ -161,18 +162,18 @@ func BenchmarkWorldRun(b *testing.B) {
 }
 
 func BenchmarkBareSign(b *testing.B) {
-	for _, alg := range Algs() {
+	for _, alg := range jose.Algs() {
 		b.Run(string(alg), func(b *testing.B) { fzBenchSign(b, fzDemoKey(b, alg)) })
 	}
 }
 
 func BenchmarkBareVerify(b *testing.B) {
-	for _, alg := range Algs() {
+	for _, alg := range jose.Algs() {
 		b.Run(string(alg), func(b *testing.B) { fzBenchVerify(b, fzDemoKey(b, alg)) })
 	}
 }
 
-func fzBenchSign(b *testing.B, k SigningKey) {
+func fzBenchSign(b *testing.B, k jose.SigningKey) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		if _, err := fzBareSign(k); err != nil {
@@ -181,7 +182,7 @@ func fzBenchSign(b *testing.B, k SigningKey) {
 	}
 }
 
-func fzBenchVerify(b *testing.B, k SigningKey) {
+func fzBenchVerify(b *testing.B, k jose.SigningKey) {
 	tok, err := fzBareSign(k)
 	if err != nil {
 		b.Fatal(err)
@@ -209,7 +210,7 @@ func fzBenchVerify(b *testing.B, k SigningKey) {
 //
 // The requirement is ratio ≤ 1.5 for the default algorithm, RS256.
 func BenchmarkWorldRunCryptoRatio(b *testing.B) {
-	for _, alg := range Algs() {
+	for _, alg := range jose.Algs() {
 		b.Run(string(alg), func(b *testing.B) {
 			k := fzDemoKey(b, alg)
 			tok, err := fzBareSign(k)
@@ -259,7 +260,7 @@ func BenchmarkWorldRunCryptoRatio(b *testing.B) {
 // HeapAlloc before it was made. It takes the least of three attempts, after
 // a warm-up run that pays the process's one-time costs (demo keys, lazily
 // built tables in net/http and encoding/json).
-func fzRetained(tb testing.TB, alg Alg) int64 {
+func fzRetained(tb testing.TB, alg jose.Alg) int64 {
 	tb.Helper()
 	runtime.KeepAlive(fzRunWorld(tb, 0, alg))
 	best := int64(-1)
@@ -291,7 +292,7 @@ func fzFullGC() {
 
 var fzRetainedCache sync.Map // Alg → int64
 
-func fzRetainedCached(tb testing.TB, alg Alg) int64 {
+func fzRetainedCached(tb testing.TB, alg jose.Alg) int64 {
 	if v, ok := fzRetainedCache.Load(alg); ok {
 		return v.(int64)
 	}
@@ -303,9 +304,9 @@ func fzRetainedCached(tb testing.TB, alg Alg) int64 {
 // TestWorldMemoryUnder1MB: a world that logged in, called the API ten times
 // and refreshed five times retains less than 1 MiB, event log included.
 func TestWorldMemoryUnder1MB(t *testing.T) {
-	fzCheckCounts(t, fzRunWorld(t, 1, RS256).Counts())
+	fzCheckCounts(t, fzRunWorld(t, 1, jose.RS256).Counts())
 	const limit = 1 << 20
-	if got := fzRetained(t, RS256); got >= limit {
+	if got := fzRetained(t, jose.RS256); got >= limit {
 		t.Fatalf("one world retains %d bytes after login + %d calls + %d refreshes, want < %d", got, fzRunCalls, fzRunRefreshes, limit)
 	} else {
 		t.Logf("retained %d bytes", got)

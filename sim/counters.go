@@ -1,6 +1,10 @@
 package sim
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/tokensim/tokensim/sim/jose"
+)
 
 // Counts is a snapshot of the world's counters. They make costs visible to
 // the learner (an introspecting API pays an AS round trip per call) and make
@@ -69,11 +73,11 @@ func (a AlgCounts) Total() int { return a.RS256 + a.ES256 + a.EdDSA + a.HS256 + 
 
 func (a *AlgCounts) add(alg string) {
 	switch alg {
-	case string(RS256):
+	case string(jose.RS256):
 		a.RS256++
-	case string(ES256):
+	case string(jose.ES256):
 		a.ES256++
-	case string(EdDSA):
+	case string(jose.EdDSA):
 		a.EdDSA++
 	case "HS256":
 		a.HS256++
@@ -102,7 +106,7 @@ func (c *counterSet) add(field *int) {
 
 // sign and verify count in Counts and, by alg, in CryptoOps, under one
 // lock, so that the two always agree.
-func (c *counterSet) sign(alg Alg) {
+func (c *counterSet) sign(alg jose.Alg) {
 	c.mu.Lock()
 	c.c.Signatures++
 	c.ops.Signed.add(string(alg))

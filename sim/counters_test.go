@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // cryptoAgrees fails unless CryptoOps' per-alg signatures and
@@ -126,7 +128,7 @@ func TestCryptoOpsForgedTokens(t *testing.T) {
 // TestCryptoOpsWorldAlg: the AS's signatures and the API's verifications
 // are counted under the alg the world signs with.
 func TestCryptoOpsWorldAlg(t *testing.T) {
-	for _, alg := range Algs() {
+	for _, alg := range jose.Algs() {
 		t.Run(string(alg), func(t *testing.T) {
 			w := lifeWorld(t, "tokensim")
 			lifeSet(t, w, "alg", string(alg))

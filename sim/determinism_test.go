@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Determinism (package doc): the same Config, seed included, gives
@@ -85,7 +87,7 @@ func lifeSnapJSON(t testing.TB, w *World) []byte {
 	return b
 }
 
-func lifeSeedWorld(t testing.TB, seed uint64, alg Alg) *World {
+func lifeSeedWorld(t testing.TB, seed uint64, alg jose.Alg) *World {
 	t.Helper()
 	p := DefaultPolicy()
 	p.Alg = alg
@@ -100,7 +102,7 @@ func lifeSeedWorld(t testing.TB, seed uint64, alg Alg) *World {
 // byte-identical event logs, tokens and snapshots (RS256 and EdDSA sign
 // deterministically).
 func TestLifeDeterminismSameSeed(t *testing.T) {
-	for _, alg := range []Alg{RS256, EdDSA} {
+	for _, alg := range []jose.Alg{jose.RS256, jose.EdDSA} {
 		t.Run(string(alg), func(t *testing.T) {
 			a, b := lifeSeedWorld(t, 42, alg), lifeSeedWorld(t, 42, alg)
 			ta, tb := lifeScript(t, a), lifeScript(t, b)
@@ -147,7 +149,7 @@ func TestLifeDeterminismSameSeed(t *testing.T) {
 // TestLifeDeterminismDifferentSeed: another seed gives other tokens and
 // another log, though the same story.
 func TestLifeDeterminismDifferentSeed(t *testing.T) {
-	a, b := lifeSeedWorld(t, 42, RS256), lifeSeedWorld(t, 43, RS256)
+	a, b := lifeSeedWorld(t, 42, jose.RS256), lifeSeedWorld(t, 43, jose.RS256)
 	ta, tb := lifeScript(t, a), lifeScript(t, b)
 	for i := range ta {
 		if ta[i] != "" && ta[i] == tb[i] {
@@ -171,7 +173,7 @@ func TestLifeDeterminismDifferentSeed(t *testing.T) {
 // TestLifeDeterminismES256: ES256 worlds agree once signatures (and at_hash)
 // are set aside, and differ before — the reason RS256 is the default.
 func TestLifeDeterminismES256(t *testing.T) {
-	a, b := lifeSeedWorld(t, 42, ES256), lifeSeedWorld(t, 42, ES256)
+	a, b := lifeSeedWorld(t, 42, jose.ES256), lifeSeedWorld(t, 42, jose.ES256)
 	lifeScript(t, a)
 	lifeScript(t, b)
 	ea, eb := lifeEventsJSON(t, a), lifeEventsJSON(t, b)
@@ -193,7 +195,7 @@ var lifeJWT = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0
 // the signature and at_hash.
 func lifeNormalizeJWTs(t testing.TB, b []byte) []byte {
 	return lifeJWT.ReplaceAllFunc(b, func(m []byte) []byte {
-		h, c := decodeJWT(string(m))
+		h, c := jose.Parts(string(m))
 		if h == nil || c == nil {
 			t.Fatalf("not a JWT: %s", m)
 		}

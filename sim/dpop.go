@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // DPoP (RFC 9449) sender-constrains tokens: the client holds a key pair
@@ -25,12 +26,6 @@ import (
 // dpop_client.go.
 
 const (
-	// TypAccessToken is the JWT typ of an access token (RFC 9068 §2.1); resource
-	// servers must refuse any other, which is what stops an ID token being used
-	// as an access token (RFC 8725 §3.11).
-	TypAccessToken = "at+jwt"
-	// TypDPoP is the typ of a DPoP proof (RFC 9449 §4.2).
-	TypDPoP = "dpop+jwt"
 	// TokenTypeDPoP is the token_type of a DPoP-bound access token (§5).
 	TokenTypeDPoP = "DPoP"
 	// DPoPWindow is how old a proof may be (RFC 9449 §11.1: "a relatively
@@ -45,7 +40,7 @@ const (
 
 // dpopAlgs are the proof algorithms the servers accept, as discovery
 // advertises them (dpop_signing_alg_values_supported, RFC 9449 §5.1).
-var dpopAlgs = []string{string(ES256)}
+var dpopAlgs = []string{string(jose.ES256)}
 
 // dpopKey is a DPoP key pair: an ES256 private key, its public JWK as the
 // proof header carries it, and its RFC 7638 thumbprint (the jkt a bound
@@ -119,7 +114,7 @@ type dpopSigner struct{}
 
 var dpopES256 jwt.SigningMethod = dpopSigner{}
 
-func (dpopSigner) Alg() string { return string(ES256) }
+func (dpopSigner) Alg() string { return string(jose.ES256) }
 
 func (dpopSigner) Verify(signingString string, sig []byte, key any) error {
 	return jwt.SigningMethodES256.Verify(signingString, sig, key)
@@ -156,7 +151,7 @@ func (k *dpopKey) proof(htm, htu, accessToken, nonce, jti string, now time.Time)
 		c.ATH = dpopATH(accessToken)
 	}
 	t := jwt.NewWithClaims(dpopES256, c)
-	t.Header["typ"] = TypDPoP
+	t.Header["typ"] = jose.TypDPoP
 	t.Header["jwk"] = k.jwk
 	s, err := t.SignedString(k.priv)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // dpopRequest is what a server checks a proof against (RFC 9449 §4.3).
@@ -108,7 +109,7 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 	}
 	// 4. typ: explicit typing keeps other JWTs (an ID token, an access
 	// token) from passing as proofs (RFC 8725 §3.11).
-	if typ, _ := hdr.Typ.(string); !isDPoPTyp(typ) {
+	if typ, _ := hdr.Typ.(string); !jose.TypIs(typ, jose.TypDPoP) {
 		return nil, badProof("DPoP proof typ is not dpop+jwt", fmt.Sprintf("the proof's typ is %s, not dpop+jwt: only a JWT typed as a DPoP proof is one", quoteID(fmt.Sprint(hdr.Typ))))
 	}
 	// crit (RFC 7515 §4.1.11): a recipient that does not understand every
@@ -126,7 +127,7 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 		return nil, badProof("DPoP proof is unsigned", "the proof has alg none: an unsigned proof proves possession of nothing"+rfc)
 	case strings.HasPrefix(strings.ToUpper(alg), "HS"):
 		return nil, badProof("DPoP proof alg is symmetric", fmt.Sprintf("the proof has alg %s, a MAC: a proof must be signed with a private key, whose public half is in the header"+rfc, quoteID(alg)))
-	case alg != string(ES256):
+	case alg != string(jose.ES256):
 		return nil, badProof("DPoP proof alg is not supported", fmt.Sprintf("the proof has alg %s; the servers accept %s (dpop_signing_alg_values_supported)", quoteID(alg), strings.Join(dpopAlgs, " ")))
 	}
 	// 6. The signature, with the key the proof carries. The key proves
@@ -199,16 +200,6 @@ func checkDPoP(values []string, req dpopRequest) (*dpopProof, *dpopFailure) {
 		}
 	}
 	return &dpopProof{jkt: ecThumbprint(jwk.Crv, jwk.X, jwk.Y), jti: c.ID, iat: iat}, nil
-}
-
-// isDPoPTyp reports whether typ names a DPoP proof. typ is a media type
-// (RFC 7515 §4.1.9): compared case-insensitively, with "application/"
-// optional, so that dpop+jwt and application/dpop+jwt are the same type.
-func isDPoPTyp(typ string) bool {
-	if len(typ) > len("application/") && strings.EqualFold(typ[:len("application/")], "application/") {
-		typ = typ[len("application/"):]
-	}
-	return strings.EqualFold(typ, TypDPoP)
 }
 
 // public turns the JWK into the key golang-jwt verifies ES256 with. x and y

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // The senders' side of DPoP (RFC 9449): the app signs a proof for each
@@ -165,7 +167,7 @@ func Presentations() []Presentation {
 // boundJKT is the cnf.jkt of a JWT access token, read without verifying:
 // the attacker can decode what it stole, like anyone.
 func boundJKT(token string) string {
-	_, c := decodeJWT(token)
+	_, c := jose.Parts(token)
 	cnf, _ := c["cnf"].(map[string]any)
 	jkt, _ := cnf["jkt"].(string)
 	return jkt

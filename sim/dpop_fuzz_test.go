@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // FuzzDPoPProof feeds arbitrary DPoP header values (several when the input
@@ -61,8 +63,8 @@ func FuzzDPoPProof(f *testing.F) {
 		if len(values) != 1 || p == nil || p.jkt == "" || p.jti == "" {
 			t.Fatalf("accepted %d values: %+v", len(values), p)
 		}
-		d, err := Decode(values[0])
-		if err != nil || !strings.EqualFold(d.Header["typ"].(string), TypDPoP) || d.Header["alg"] != "ES256" {
+		d, err := jose.Decode(values[0])
+		if err != nil || !strings.EqualFold(d.Header["typ"].(string), jose.TypDPoP) || d.Header["alg"] != "ES256" {
 			t.Fatalf("accepted a proof with header %v (%v)", d.Header, err)
 		}
 		if wrong := proofCheck(values[0], p.jkt, "GET", dpopTestURI, at); wrong != "" {

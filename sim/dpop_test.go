@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Checklist item 73 / RFC 7638 §3 / RFC 9449 §6.1, §7: the thumbprint of
@@ -51,7 +52,7 @@ const dpopTestURI = APIAudience + "/api/orders"
 func dpopTestProof(t testing.TB, k *dpopKey, method jwt.SigningMethod, key any, hdr map[string]any, claims jwt.MapClaims) string {
 	t.Helper()
 	tok := jwt.NewWithClaims(method, claims)
-	tok.Header["typ"] = TypDPoP
+	tok.Header["typ"] = jose.TypDPoP
 	tok.Header["jwk"] = k.jwk
 	for h, v := range hdr {
 		if v == nil {
@@ -86,7 +87,7 @@ func TestDPoPProofChecks(t *testing.T) {
 		}
 		return dpopTestProof(t, k, dpopES256, k.priv, hdr, c)
 	}
-	rs, err := DemoKey(RS256)
+	rs, err := jose.DemoKey(jose.RS256)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +271,7 @@ func TestDPoPTokenBinding(t *testing.T) {
 	if tr.TokenType != "DPoP" {
 		t.Errorf("token_type %q, want DPoP", tr.TokenType)
 	}
-	if d, err := Decode("DPoP " + tr.AccessToken); err != nil || d.Claims["cnf"].(map[string]any)["jkt"] != jkt {
+	if d, err := jose.Decode("DPoP " + tr.AccessToken); err != nil || d.Claims["cnf"].(map[string]any)["jkt"] != jkt {
 		t.Errorf("Decode with the DPoP scheme: %v, %v", d.Claims, err)
 	}
 	if got := boundJKT(tr.AccessToken); got != jkt {
@@ -300,8 +301,8 @@ func TestDPoPTokenBinding(t *testing.T) {
 	if a := call.Exchange.Request.Header.Get("Authorization"); !strings.HasPrefix(a, "DPoP ") {
 		t.Errorf("Authorization %q", a)
 	}
-	d, err := Decode(call.Exchange.Request.Header.Get("DPoP"))
-	if err != nil || d.Header["typ"] != TypDPoP || d.Claims["htm"] != "GET" || d.Claims["htu"] != dpopTestURI || d.Claims["ath"] != dpopATH(tr.AccessToken) {
+	d, err := jose.Decode(call.Exchange.Request.Header.Get("DPoP"))
+	if err != nil || d.Header["typ"] != jose.TypDPoP || d.Claims["htm"] != "GET" || d.Claims["htu"] != dpopTestURI || d.Claims["ath"] != dpopATH(tr.AccessToken) {
 		t.Errorf("proof %+v, %v", d, err)
 	}
 	if _, ok := d.Header["jwk"].(map[string]any)["d"]; ok {
@@ -491,12 +492,12 @@ func TestDPoPNonce(t *testing.T) {
 		case e.Path == "/token" && e.Status == 400:
 			asNonce = e.Error == CodeUseDPoPNonce && h.Get("DPoP-Nonce") != "" && strings.Contains(e.Exchange.Response.Body, `"error":"use_dpop_nonce"`)
 		case e.Path == "/token" && e.Status == 200:
-			d, _ := Decode(e.Exchange.Request.Header.Get("DPoP"))
+			d, _ := jose.Decode(e.Exchange.Request.Header.Get("DPoP"))
 			asOK = d.Claims["nonce"] != nil
 		case e.Path == "/api/orders" && e.Status == 401:
 			apiNonce = strings.HasPrefix(h.Get("WWW-Authenticate"), `DPoP error="use_dpop_nonce"`) && h.Get("DPoP-Nonce") != ""
 		case e.Path == "/api/orders" && e.Status == 200:
-			d, _ := Decode(e.Exchange.Request.Header.Get("DPoP"))
+			d, _ := jose.Decode(e.Exchange.Request.Header.Get("DPoP"))
 			apiOK = d.Claims["nonce"] != nil
 		}
 	}

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"sync"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // env is what every part of one world shares: its clock, log, entropy,
@@ -15,7 +17,7 @@ type env struct {
 	counters *counterSet
 	// keys, when set, replace the committed demo keys (a hosted world
 	// generates fresh ones: the demo keys' private halves are public).
-	keys map[Alg]SigningKey
+	keys map[jose.Alg]jose.SigningKey
 	// oneOrigin is set in hosted worlds: the AS and the API are published
 	// at one configured origin, which DPoP's htu is compared with
 	// (serverURI).
@@ -42,12 +44,12 @@ func (e *env) emit(ev Event) int { return e.log.emit(ev) }
 
 // key returns the world's signing key for alg: its own when it has them,
 // else the committed demo key.
-func (e *env) key(alg Alg) (SigningKey, error) {
+func (e *env) key(alg jose.Alg) (jose.SigningKey, error) {
 	if e.keys == nil {
-		return DemoKey(alg)
+		return jose.DemoKey(alg)
 	}
 	if k, ok := e.keys[alg]; ok {
 		return k, nil
 	}
-	return SigningKey{}, fmt.Errorf("no signing key for algorithm %q", alg)
+	return jose.SigningKey{}, fmt.Errorf("no signing key for algorithm %q", alg)
 }

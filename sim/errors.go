@@ -47,8 +47,6 @@ const (
 
 // Error values, compared with errors.Is.
 var (
-	// ErrNotJWT is wrapped by every Decode error.
-	ErrNotJWT = errors.New("not a JWT")
 	// ErrBadConfig wraps every reason New (Config.Resolve) refuses a Config.
 	ErrBadConfig = errors.New("bad world config")
 	// ErrNoASSession is why an action about the AS's session cannot run in a

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Hosting publishes a world at one real origin, for real HTTP clients
@@ -85,7 +87,7 @@ func CheckUserName(name string) error {
 type hostedEnv struct {
 	clock            *Clock
 	rand             *entropy
-	keys             map[Alg]SigningKey
+	keys             map[jose.Alg]jose.SigningKey
 	issuer, audience string
 }
 
@@ -118,7 +120,7 @@ func (h *Hosting) prepare() (hostedEnv, error) {
 // committed demo keys could be forged by anyone who has read the source.
 // The kid carries a random suffix so that a client caching an earlier
 // run's JWKS looks the new keys up instead of using stale ones.
-func freshKeys() (map[Alg]SigningKey, error) {
+func freshKeys() (map[jose.Alg]jose.SigningKey, error) {
 	var suffix [4]byte
 	if _, err := rand.Read(suffix[:]); err != nil {
 		return nil, fmt.Errorf("generating key ids: %w", err)
@@ -135,11 +137,13 @@ func freshKeys() (map[Alg]SigningKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generating the EdDSA key: %w", err)
 	}
-	kid := func(a Alg) string { return "serve-" + strings.ToLower(string(a)) + "-" + hex.EncodeToString(suffix[:]) }
-	return map[Alg]SigningKey{
-		RS256: {Alg: RS256, KID: kid(RS256), Private: rsaKey},
-		ES256: {Alg: ES256, KID: kid(ES256), Private: ecKey},
-		EdDSA: {Alg: EdDSA, KID: kid(EdDSA), Private: edKey},
+	kid := func(a jose.Alg) string {
+		return "serve-" + strings.ToLower(string(a)) + "-" + hex.EncodeToString(suffix[:])
+	}
+	return map[jose.Alg]jose.SigningKey{
+		jose.RS256: {Alg: jose.RS256, KID: kid(jose.RS256), Private: rsaKey},
+		jose.ES256: {Alg: jose.ES256, KID: kid(jose.ES256), Private: ecKey},
+		jose.EdDSA: {Alg: jose.EdDSA, KID: kid(jose.EdDSA), Private: edKey},
 	}, nil
 }
 

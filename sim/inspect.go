@@ -1,13 +1,12 @@
 package sim
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // Snapshot is everything the inspector shows at one moment. It is a deep
@@ -212,7 +211,7 @@ func (as *AuthServer) view(holder Actor, kind, v, where string, now time.Time) T
 		t.State, t.Why = as.refreshState(rt, now)
 		return t
 	}
-	t.Header, t.Claims = decodeJWT(v)
+	t.Header, t.Claims = jose.Parts(v)
 	t.Bound = boundJKT(v)
 	if jti, _ := t.Claims["jti"].(string); jti != "" {
 		if rec, ok := as.access[jti]; ok {
@@ -331,27 +330,6 @@ func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 		v.Summary = "can " + strings.Join(can, "; and ")
 	}
 	return v
-}
-
-// decodeJWT decodes a JWT's header and claims without verifying them, for
-// display. Anything that is not a JWT decodes to nothing.
-func decodeJWT(v string) (map[string]any, map[string]any) {
-	parts := strings.Split(v, ".")
-	if len(parts) != 3 {
-		return nil, nil
-	}
-	dec := func(s string) map[string]any {
-		b, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil {
-			return nil
-		}
-		var m map[string]any
-		if json.Unmarshal(b, &m) != nil {
-			return nil
-		}
-		return m
-	}
-	return dec(parts[0]), dec(parts[1])
 }
 
 // sessionView reads, without changing anything, the AS session the

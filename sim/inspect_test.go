@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // lifeView returns holder's token of kind from s.
@@ -39,7 +41,7 @@ func TestLifeInspectTokens(t *testing.T) {
 	if at.Label != "at-1" || at.Where != string(StorageLocal) || at.State != StateActive || !strings.Contains(at.Why, "valid until 09:15:00") {
 		t.Fatalf("access view: %+v", at)
 	}
-	if at.Header["typ"] != TypAccessToken || at.Header["alg"] != "RS256" || at.Claims["sub"] != DemoUser ||
+	if at.Header["typ"] != jose.TypAccessToken || at.Header["alg"] != "RS256" || at.Claims["sub"] != DemoUser ||
 		at.Claims["client_id"] != ClientSPA || at.Claims["scope"] != DefaultScope {
 		t.Fatalf("decoded access token: %v %v", at.Header, at.Claims)
 	}

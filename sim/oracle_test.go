@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // The oracles below answer a security question without the engine's code,
@@ -22,7 +23,7 @@ import (
 // committed demo key of the world's algorithm; claims are not checked.
 func signedByAS(tb testing.TB, w *World, raw string) bool {
 	tb.Helper()
-	k, err := DemoKey(w.Policy().Alg)
+	k, err := jose.DemoKey(w.Policy().Alg)
 	if err != nil {
 		tb.Fatalf("DemoKey: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // APIMode is how the resource server decides whether an access token is
@@ -46,7 +47,7 @@ type Policy struct {
 	Leeway              time.Duration // clock-skew allowance for exp/nbf/iat (RFC 7519 §4.1.4)
 	CodeTTL             time.Duration // authorization-code lifetime (RFC 6749 §4.1.2: ≤10 min)
 	APIMode             APIMode       // how the API checks tokens
-	Alg                 Alg           // the AS's signing algorithm
+	Alg                 jose.Alg      // the AS's signing algorithm
 	RefreshSkew         time.Duration // the app refreshes proactively this long before exp; 0 = only reactively
 	SingleFlight        bool          // concurrent calls in the app share one refresh
 	APIClockSkew        time.Duration // the API's clock runs this far ahead (negative: behind) of the AS's
@@ -163,7 +164,7 @@ var knobs = map[string]knob{
 	"alg": {"signing algorithm: RS256, ES256 or EdDSA",
 		func(p *Policy) string { return string(p.Alg) },
 		func(p *Policy, v string) error {
-			for _, a := range Algs() {
+			for _, a := range jose.Algs() {
 				if strings.EqualFold(v, string(a)) {
 					p.Alg = a
 					return nil
@@ -234,7 +235,7 @@ func (p *Policy) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("api_mode %q is not stateless, introspect or denylist", p.APIMode))
 	}
-	if _, err := DemoKey(p.Alg); err != nil {
+	if _, err := jose.DemoKey(p.Alg); err != nil {
 		errs = append(errs, fmt.Errorf("alg: %w", err))
 	}
 	return errors.Join(errs...)

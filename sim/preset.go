@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 const day = 24 * time.Hour
@@ -34,7 +35,7 @@ func base() Policy {
 		Leeway:         30 * time.Second, // sim policy: checklist item 52
 		CodeTTL:        60 * time.Second, // sim policy: checklist item 9 (RFC 6749 §4.1.2 allows up to 10 min)
 		APIMode:        ModeStateless,
-		Alg:            RS256,
+		Alg:            jose.RS256,
 		RefreshSkew:    30 * time.Second,
 		PublicRefresh:  true,
 		BrowserRefresh: true,

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // lifePresetFigures is curriculum.md's preset table: the documented
@@ -98,7 +100,7 @@ func TestLifePresets(t *testing.T) {
 				}
 			}
 			if pol.Leeway != 30*time.Second || pol.CodeTTL != 60*time.Second || pol.APIMode != ModeStateless ||
-				pol.Alg != RS256 || pol.RefreshSkew != 30*time.Second || pol.SingleFlight || pol.APIClockSkew != 0 {
+				pol.Alg != jose.RS256 || pol.RefreshSkew != 30*time.Second || pol.SingleFlight || pol.APIClockSkew != 0 {
 				t.Fatalf("shared settings changed: %+v", pol)
 			}
 			if err := pol.Validate(); err != nil {

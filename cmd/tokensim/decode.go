@@ -11,6 +11,7 @@ import (
 
 	"github.com/tokensim/tokensim/render"
 	"github.com/tokensim/tokensim/sim"
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 func (e *env) decode(args []string) int {
@@ -46,7 +47,7 @@ func (e *env) decode(args []string) int {
 		}
 		raw = string(b)
 	}
-	d, err := sim.Decode(raw)
+	d, err := jose.Decode(raw)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "tokensim decode: %v\n", err)
 		return exitUsage

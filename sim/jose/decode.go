@@ -1,8 +1,9 @@
-package sim
+package jose
 
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -13,9 +14,9 @@ import (
 func (d Decoded) Kind() string {
 	typ, _ := d.Header["typ"].(string)
 	switch {
-	case strings.EqualFold(typ, "at+jwt") || strings.EqualFold(typ, "application/at+jwt"):
+	case TypIs(typ, TypAccessToken):
 		return "access"
-	case isDPoPTyp(typ):
+	case TypIs(typ, TypDPoP):
 		return "dpop"
 	}
 	if _, scoped := d.Claims["scope"]; !scoped {
@@ -27,6 +28,9 @@ func (d Decoded) Kind() string {
 	}
 	return ""
 }
+
+// ErrNotJWT is wrapped by every Decode error.
+var ErrNotJWT = errors.New("not a JWT")
 
 // Decoded is a JWT split into its parts, unverified.
 type Decoded struct {
@@ -51,7 +55,7 @@ func Decode(raw string) (Decoded, error) {
 	case len(parts) != 3:
 		return Decoded{}, fmt.Errorf("%w: a JWT has three dot-separated parts, this has %d (an opaque token, such as a refresh token, cannot be decoded)", ErrNotJWT, len(parts))
 	}
-	h, c := decodeJWT(raw)
+	h, c := Parts(raw)
 	if h == nil {
 		return Decoded{}, fmt.Errorf("%w: the header (part 1) %s", ErrNotJWT, whyNotObject(parts[0]))
 	}
@@ -71,4 +75,26 @@ func whyNotObject(seg string) string {
 		return "is base64url but not JSON"
 	}
 	return "is JSON but not an object"
+}
+
+// Parts decodes a compact JWS's header and claims without verifying
+// anything, for display: a part that is not a base64url JSON object, or a
+// value that is not three dot-separated parts, decodes to nil.
+func Parts(v string) (map[string]any, map[string]any) {
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 {
+		return nil, nil
+	}
+	dec := func(s string) map[string]any {
+		b, err := base64.RawURLEncoding.DecodeString(s)
+		if err != nil {
+			return nil
+		}
+		var m map[string]any
+		if json.Unmarshal(b, &m) != nil {
+			return nil
+		}
+		return m
+	}
+	return dec(parts[0]), dec(parts[1])
 }

@@ -1,4 +1,4 @@
-package sim
+package jose
 
 import (
 	"crypto"
@@ -29,8 +29,8 @@ const (
 // Algs lists the algorithms a world can sign with (a fresh slice each call).
 func Algs() []Alg { return []Alg{RS256, ES256, EdDSA} }
 
-// method returns golang-jwt's signing method for a.
-func (a Alg) method() jwt.SigningMethod {
+// Method returns golang-jwt's signing method for a.
+func (a Alg) Method() jwt.SigningMethod {
 	switch a {
 	case ES256:
 		return jwt.SigningMethodES256
