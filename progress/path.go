@@ -6,18 +6,15 @@ import (
 	"github.com/tokensim/tokensim/scenarios"
 )
 
-// Levels are the course's levels, in the order the path takes them.
-var Levels = []string{"beginner", "intermediate", "advanced"}
-
-// Path orders the catalogue as the course: beginner, then intermediate,
-// then advanced, and within a level in the catalogue's teaching order
+// Path orders the catalogue as the course: by level in the order of
+// scenarios.Levels (beginner, intermediate, advanced), and within a level in the catalogue's teaching order
 // (the README's lesson table). A lesson of no known level comes last.
 func Path(cat []*scenarios.Scenario) []*scenarios.Scenario {
 	rank := func(sc *scenarios.Scenario) int {
-		if i := slices.Index(Levels, sc.Level); i >= 0 {
+		if i := slices.Index(scenarios.Levels, sc.Level); i >= 0 {
 			return i
 		}
-		return len(Levels)
+		return len(scenarios.Levels)
 	}
 	out := slices.Clone(cat)
 	slices.SortStableFunc(out, func(a, b *scenarios.Scenario) int { return rank(a) - rank(b) })
