@@ -1,0 +1,184 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/progress"
+	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
+)
+
+// recapHint is the status on the last step, once its outcome is shown.
+const recapHint = "the last step: → for your recap"
+
+// nextLessonMsg asks the root model to open the lesson after id on the
+// path (the recap's enter).
+type nextLessonMsg struct{ after string }
+
+// courseKey handles the course's keys in a lesson, before the stepper: on
+// the last step, next opens the recap; in the recap, enter (or next)
+// opens the next lesson and previous returns to the last step. esc is the
+// root model's: back to the picker, the lesson selected (leaveLesson).
+func (l *lesson) courseKey(msg tea.Msg) (tea.Cmd, bool) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok || l.modal != nil {
+		return nil, false
+	}
+	if l.course.recap {
+		switch {
+		case key.Matches(k, l.keys.Picker.Open), key.Matches(k, l.keys.Player.Next):
+			if l.course.next == nil {
+				l.course.recap = false
+				l.status = "that was the last lesson on the path"
+				return nil, true
+			}
+			id := l.sc.ID
+			return func() tea.Msg { return nextLessonMsg{after: id} }, true
+		case key.Matches(k, l.keys.Player.Prev):
+			l.course.recap = false
+		}
+		return nil, true // the recap takes no other key: nothing behind it moves
+	}
+	if l.finished() && (key.Matches(k, l.keys.Player.Next) || key.Matches(k, l.keys.Picker.Open)) {
+		l.course.recap, l.status = true, ""
+		return nil, true
+	}
+	return nil, false
+}
+
+// View is the recap once open, else the stepper's.
+func (l *lesson) View() string {
+	if !l.course.recap {
+		return l.stepper.View()
+	}
+	return clampBlock(l.recapView(), l.w, l.h)
+}
+
+// recapView is the lesson's ending: its goals, now ticked; the learner's
+// quiz score; the engine's key moments of the run shown; and where enter
+// goes next.
+func (l *lesson) recapView() string {
+	st, w := l.st, max(l.w-2, 20)
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Recap · "+l.sc.Title) + "\n\n")
+	b.WriteString(st.Bold.Render("What this lesson showed") + "\n")
+	for _, g := range l.sc.Goals {
+		b.WriteString(wrap(st.OK.Render(iconOK)+" "+g, w) + "\n")
+	}
+	right, _, total := l.tl.score()
+	b.WriteString("\n" + st.Bold.Render("Your quiz: ") + progress.Score(progress.Record{Right: right, Quizzes: total}) + "\n")
+	if moments := keyMoments(l.tl.steps); len(moments) > 0 {
+		head := "Key moments in this run"
+		if l.whatIf != "" {
+			head += " (what-if: " + l.whatIf + ")"
+		}
+		b.WriteString("\n" + st.Bold.Render(head) + "\n")
+		for _, m := range moments {
+			b.WriteString(wrap("• "+m, w) + "\n")
+		}
+	}
+	b.WriteString("\n")
+	if n := l.course.next; n != nil {
+		b.WriteString(wrap(fmt.Sprintf("Next on your path: %s (%s) · enter to open it", n.Title, n.Level), w) + "\n")
+	} else {
+		b.WriteString("This was the last lesson on the path.\n")
+	}
+	b.WriteString(st.Subtle.Render("esc back to the lessons · ← back to the last step"))
+	return b.String()
+}
+
+// momentWords names the kinds of event a recap lists, in the words of
+// their kind (sim.EventKind): the state changes a lesson is about.
+var momentWords = map[sim.EventKind]string{
+	sim.KindStolen:         "token stolen",
+	sim.KindStealFailed:    "theft failed",
+	sim.KindForged:         "token forged",
+	sim.KindForgeFailed:    "forgery failed",
+	sim.KindReuse:          "reuse detected",
+	sim.KindFamilyRevoked:  "family revoked",
+	sim.KindRevoked:        "token revoked",
+	sim.KindDenylisted:     "token denylisted",
+	sim.KindSessionEnded:   "the app's session ended",
+	sim.KindASSessionEnded: "the auth server's session ended",
+}
+
+// maxMoments bounds the recap's list; the export has the whole run.
+const maxMoments = 8
+
+// keyMoments are the run's key moments, from the engine's events only:
+// the state changes of momentWords and what each of the attacker's
+// requests got ("reuse detected at step 6 · rt-1, family f-1"; "step 4 ·
+// the attacker's GET /api/orders: 200 OK").
+func keyMoments(steps []scenarios.StepResult) []string {
+	var out []string
+	more := 0
+	add := func(s string) {
+		if len(out) < maxMoments {
+			out = append(out, s)
+		} else {
+			more++
+		}
+	}
+	for _, s := range steps {
+		for _, e := range s.Events {
+			var ids []string
+			if e.Token != "" {
+				ids = append(ids, e.Token)
+			}
+			if e.Family != "" {
+				ids = append(ids, "family "+e.Family)
+			}
+			what := ""
+			if len(ids) > 0 {
+				what = " · " + strings.Join(ids, ", ")
+			}
+			if w, ok := momentWords[e.Kind]; ok {
+				add(fmt.Sprintf("%s at step %d%s", w, s.Index, what))
+				continue
+			}
+			if e.Kind == sim.KindExchange && e.From == sim.ActorAttacker && e.Status != 0 {
+				got := fmt.Sprintf("%d", e.Status)
+				if word := rendering.StatusWord(e.Status); word != "" {
+					got += " " + word
+				}
+				if e.Error != "" {
+					got += " (" + e.Error + ")"
+				}
+				add(fmt.Sprintf("step %d · the attacker's %s %s: %s", s.Index, e.Method, e.Path, got))
+			}
+		}
+	}
+	if more > 0 {
+		out = append(out, fmt.Sprintf("… and %d more in the run", more))
+	}
+	return out
+}
+
+// courseHelp is the recap's keys while it is shown, else own.
+func (l *lesson) courseHelp(own help.KeyMap) help.KeyMap {
+	if l.course.recap {
+		return recapHelp{l.keys, l.course.next != nil}
+	}
+	return own
+}
+
+// recapHelp is the recap's help: enter for the next lesson, ← back to
+// the last step, esc to the picker.
+type recapHelp struct {
+	k    *KeyMap
+	next bool
+}
+
+func (h recapHelp) ShortHelp() []key.Binding {
+	var out []key.Binding
+	if h.next {
+		out = append(out, key.NewBinding(key.WithKeys(h.k.Picker.Open.Keys()...), key.WithHelp(h.k.Picker.Open.Help().Key, "next lesson")))
+	}
+	return append(out, h.k.Player.Prev, h.k.Back, h.k.Help, h.k.Quit)
+}
+func (h recapHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }
