@@ -7,7 +7,6 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/tokensim/tokensim/progress"
 	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
@@ -71,7 +70,11 @@ func (l *lesson) recapView() string {
 		b.WriteString(wrap(st.OK.Render(iconOK)+" "+g, w) + "\n")
 	}
 	right, _, total := l.tl.score()
-	b.WriteString("\n" + st.Bold.Render("Your quiz: ") + progress.Score(progress.Record{Right: right, Quizzes: total}) + "\n")
+	score := "no quiz in this lesson"
+	if total > 0 {
+		score = fmt.Sprintf("%d of %d right", right, total)
+	}
+	b.WriteString("\n" + st.Bold.Render("Your quiz: ") + score + "\n")
 	if moments := keyMoments(l.tl.steps); len(moments) > 0 {
 		head := "Key moments in this run"
 		if l.whatIf != "" {
@@ -107,14 +110,33 @@ var momentWords = map[sim.EventKind]string{
 	sim.KindASSessionEnded: "the auth server's session ended",
 }
 
+// minorWords are the kinds a recap lists when the run has none of
+// momentWords (a lesson about signing in and calling the API).
+var minorWords = map[sim.EventKind]string{
+	sim.KindLogin:         "user signed in",
+	sim.KindIssued:        "token issued",
+	sim.KindRotated:       "refresh token rotated",
+	sim.KindASSession:     "auth server session started",
+	sim.KindASSessionUsed: "auth server session used, no password asked",
+}
+
 // maxMoments bounds the recap's list; the export has the whole run.
 const maxMoments = 8
 
 // keyMoments are the run's key moments, from the engine's events only:
 // the state changes of momentWords and what each of the attacker's
-// requests got ("reuse detected at step 6 · rt-1, family f-1"; "step 4 ·
+// requests got, or if there are none the milestones of minorWords ("reuse detected at step 6 · rt-1, family f-1"; "step 4 ·
 // the attacker's GET /api/orders: 200 OK").
 func keyMoments(steps []scenarios.StepResult) []string {
+	if out := moments(steps, momentWords, true); len(out) > 0 {
+		return out
+	}
+	return moments(steps, minorWords, false)
+}
+
+// moments lists the events of the kinds in names, and with attacker the
+// attacker's requests, at most maxMoments of them.
+func moments(steps []scenarios.StepResult, names map[sim.EventKind]string, attacker bool) []string {
 	var out []string
 	more := 0
 	add := func(s string) {
@@ -137,11 +159,11 @@ func keyMoments(steps []scenarios.StepResult) []string {
 			if len(ids) > 0 {
 				what = " · " + strings.Join(ids, ", ")
 			}
-			if w, ok := momentWords[e.Kind]; ok {
+			if w, ok := names[e.Kind]; ok {
 				add(fmt.Sprintf("%s at step %d%s", w, s.Index, what))
 				continue
 			}
-			if e.Kind == sim.KindExchange && e.From == sim.ActorAttacker && e.Status != 0 {
+			if attacker && e.Kind == sim.KindExchange && e.From == sim.ActorAttacker && e.Status != 0 {
 				got := fmt.Sprintf("%d", e.Status)
 				if word := rendering.StatusWord(e.Status); word != "" {
 					got += " " + word
