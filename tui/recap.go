@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	rendering "github.com/tokensim/tokensim/render" // tui has a render func of its own
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
@@ -59,40 +60,65 @@ func (l *lesson) View() string {
 }
 
 // recapView is the lesson's ending: its goals, now ticked; the learner's
-// quiz score; the engine's key moments of the run shown; and where enter
-// goes next.
+// quiz score; the engine's key moments of the run shown, as many as the
+// screen holds; and where enter goes next.
 func (l *lesson) recapView() string {
 	st, w := l.st, max(l.w-2, 20)
-	var b strings.Builder
-	b.WriteString(st.Title.Render("Recap · "+l.sc.Title) + "\n\n")
-	b.WriteString(st.Bold.Render("What this lesson showed") + "\n")
+	var top strings.Builder
+	top.WriteString(st.Title.Render("Recap · "+l.sc.Title) + "\n\n")
+	top.WriteString(st.Bold.Render("What this lesson showed") + "\n")
 	for _, g := range l.sc.Goals {
-		b.WriteString(wrap(st.OK.Render(iconOK)+" "+g, w) + "\n")
+		top.WriteString(wrap(st.OK.Render(iconOK)+" "+g, w) + "\n")
 	}
 	right, _, total := l.tl.score()
 	score := "no quiz in this lesson"
 	if total > 0 {
 		score = fmt.Sprintf("%d of %d right", right, total)
 	}
-	b.WriteString("\n" + st.Bold.Render("Your quiz: ") + score + "\n")
-	if moments := keyMoments(l.tl.steps); len(moments) > 0 {
+	top.WriteString("\n" + st.Bold.Render("Your quiz: ") + score + "\n")
+
+	var end strings.Builder
+	if n := l.course.next; n != nil {
+		end.WriteString(wrap(fmt.Sprintf("Next on your path: %s (%s) · enter to open it", n.Title, n.Level), w) + "\n")
+	} else {
+		end.WriteString("This was the last lesson on the path.\n")
+	}
+	end.WriteString(st.Subtle.Render(wrap("esc back to the lessons · ← back to the last step", w)))
+
+	// The moments get the lines the rest leaves: a heading and a blank
+	// line above it, and one above what comes next.
+	var mid strings.Builder
+	room := l.h - lipgloss.Height(top.String()) - lipgloss.Height(end.String()) - 3
+	if moments := keyMoments(l.tl.steps); len(moments) > 0 && room >= 2 {
 		head := "Key moments in this run"
 		if l.whatIf != "" {
 			head += " (what-if: " + l.whatIf + ")"
 		}
-		b.WriteString("\n" + st.Bold.Render(head) + "\n")
+		mid.WriteString("\n" + st.Bold.Render(head) + "\n")
+		var lines []string
 		for _, m := range moments {
-			b.WriteString(wrap("• "+m, w) + "\n")
+			lines = append(lines, strings.Split(wrap("• "+m, w), "\n")...)
 		}
+		if len(lines) > room {
+			// Whole moments only, and a line saying how many are left out.
+			shown, used := 0, 0
+			for _, m := range moments {
+				h := strings.Count(wrap("• "+m, w), "\n") + 1
+				if used+h > room-1 {
+					break
+				}
+				used += h
+				shown++
+			}
+			lines = nil
+			for _, m := range moments[:shown] {
+				lines = append(lines, wrap("• "+m, w))
+			}
+			lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %d more in the run", len(moments)-shown)))
+		}
+		mid.WriteString(strings.Join(lines, "\n") + "\n")
 	}
-	b.WriteString("\n")
-	if n := l.course.next; n != nil {
-		b.WriteString(wrap(fmt.Sprintf("Next on your path: %s (%s) · enter to open it", n.Title, n.Level), w) + "\n")
-	} else {
-		b.WriteString("This was the last lesson on the path.\n")
-	}
-	b.WriteString(st.Subtle.Render("esc back to the lessons · ← back to the last step"))
-	return b.String()
+	return top.String() + mid.String() + "\n" + end.String()
 }
 
 // momentWords names the kinds of event a recap lists, in the words of
@@ -120,13 +146,11 @@ var minorWords = map[sim.EventKind]string{
 	sim.KindASSessionUsed: "auth server session used, no password asked",
 }
 
-// maxMoments bounds the recap's list; the export has the whole run.
-const maxMoments = 8
-
 // keyMoments are the run's key moments, from the engine's events only:
 // the state changes of momentWords and what each of the attacker's
-// requests got, or if there are none the milestones of minorWords ("reuse detected at step 6 · rt-1, family f-1"; "step 4 ·
-// the attacker's GET /api/orders: 200 OK").
+// requests got ("reuse detected at step 6 · rt-1, family f-1", "the
+// attacker's GET /api/orders got 200 OK at step 8"), or if there are none
+// the milestones of minorWords.
 func keyMoments(steps []scenarios.StepResult) []string {
 	if out := moments(steps, momentWords, true); len(out) > 0 {
 		return out
@@ -135,17 +159,10 @@ func keyMoments(steps []scenarios.StepResult) []string {
 }
 
 // moments lists the events of the kinds in names, and with attacker the
-// attacker's requests, at most maxMoments of them.
+// attacker's requests, in the order they happened.
 func moments(steps []scenarios.StepResult, names map[sim.EventKind]string, attacker bool) []string {
 	var out []string
-	more := 0
-	add := func(s string) {
-		if len(out) < maxMoments {
-			out = append(out, s)
-		} else {
-			more++
-		}
-	}
+	add := func(s string) { out = append(out, s) }
 	for _, s := range steps {
 		for _, e := range s.Events {
 			var ids []string
@@ -171,12 +188,9 @@ func moments(steps []scenarios.StepResult, names map[sim.EventKind]string, attac
 				if e.Error != "" {
 					got += " (" + e.Error + ")"
 				}
-				add(fmt.Sprintf("step %d · the attacker's %s %s: %s", s.Index, e.Method, e.Path, got))
+				add(fmt.Sprintf("the attacker's %s %s got %s at step %d", e.Method, e.Path, got, s.Index))
 			}
 		}
-	}
-	if more > 0 {
-		out = append(out, fmt.Sprintf("… and %d more in the run", more))
 	}
 	return out
 }
