@@ -104,6 +104,7 @@ func (d *decoder) decode(data []byte) *Scenario {
 		"level":    d.str(&sc.Level),
 		"theme":    d.str(&sc.Theme),
 		"goals":    d.strList("goals", &sc.Goals),
+		"tags":     d.strList("tags", &sc.Tags),
 		"preset":   d.str(&sc.Preset),
 		"client":   d.str(&sc.Client),
 		"storage":  d.str(&sc.Storage),

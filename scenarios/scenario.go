@@ -16,6 +16,7 @@ type Scenario struct {
 	Level    string // beginner, intermediate, advanced
 	Theme    string // basics, refresh, theft, revocation, attacks
 	Goals    []string
+	Tags     []string  // search words, lower-case (xss, jku, logout): the picker's / finds them
 	Preset   string    // "" means the engine's default
 	Set      []Setting // policy knobs, applied after the preset
 	Client   string    // spa (default) or web

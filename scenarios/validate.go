@@ -75,6 +75,23 @@ func (v *validator) header() {
 	if _, written := sc.At["goals"]; !written {
 		v.errAt(sc.Pos, "goals: list at least one learning goal")
 	}
+	v.tags()
+}
+
+// tags checks the search words: each one lower-case word (letters and
+// digits, joined by - at most), each once. A search matches whole words,
+// so "Refresh Token" or "jku," would never be found as written.
+func (v *validator) tags() {
+	seen := map[string]bool{}
+	for _, t := range v.sc.Tags {
+		switch {
+		case !idPattern.MatchString(t):
+			v.errAt(v.at("tags"), "tag %q must be one lower-case word (letters and digits, joined by - at most), e.g. xss", t)
+		case seen[t]:
+			v.errAt(v.at("tags"), "tag %q is listed twice", t)
+		}
+		seen[t] = true
+	}
 }
 
 func (v *validator) oneOf(p Pos, key, val string, allowed []string, required bool) {

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/tokensim/tokensim/progress"
 	"github.com/tokensim/tokensim/scenarios"
 )
 
@@ -45,6 +46,13 @@ type Options struct {
 	// NoCommandHints hides hints that name tokensim commands ("tokensim
 	// play login"): an attendee over SSH has no tokensim binary to run.
 	NoCommandHints bool
+
+	// Progress is the learner's progress (package progress): a file in
+	// the state directory, a workshop attendee's memory, or nil to keep
+	// none (--no-progress). ProgressWarning is the one line Opening it
+	// gave, shown until the first key.
+	Progress        progress.Store
+	ProgressWarning string
 }
 
 // Model is the root model: the only one that returns a tea.View.
@@ -79,12 +87,13 @@ func New(opts Options) (Model, error) {
 	m := Model{keys: &keys, styles: NewStyles(true), help: &hm, opts: opts, footers: &footerMemo{}}
 	m.help.Styles = m.styles.helpStyles()
 	m.keys.Player.Export.SetEnabled(!opts.NoExport)
-	pk := newPicker(opts.Catalogue, m.keys, m.styles)
+	pk := newPicker(opts.Catalogue, m.keys, m.styles, opts.Progress)
 	pk.noCommand = opts.NoCommandHints
 	m.picker = &pk
+	m.err = opts.ProgressWarning
 	switch {
 	case opts.Open != nil:
-		p, err := newLesson(m.keys, m.styles, opts.Open, opts.Run, opts.ExportDir)
+		p, err := m.courseLesson(opts.Open)
 		if err != nil {
 			return m, err
 		}
@@ -137,6 +146,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
+	case nextLessonMsg:
+		return m.openNext(msg)
 	}
 	if m.screen == screenPlayer {
 		return m, m.player.Update(msg)
@@ -166,6 +177,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	m.err = ""
 	if m.screen == screenPlayer {
 		if open == nil && key.Matches(msg, m.keys.Back) {
+			m.leaveLesson()
 			m.screen, m.player = screenPicker, nil
 			m.layout()
 			return m, nil
@@ -176,7 +188,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, m.keys.Picker.Open):
 			if sc := m.picker.selected(); sc != nil {
-				return m.open(func() (screen, error) { return newLesson(m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir) })
+				return m.open(func() (screen, error) { return m.courseLesson(sc) })
 			}
 		case key.Matches(msg, m.keys.Picker.Sandbox):
 			return m.open(func() (screen, error) { return newSandbox(m.keys, m.styles, m.opts.Run, m.opts.ExportDir) })

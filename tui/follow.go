@@ -207,6 +207,7 @@ func (m *Model) jump(t FollowMsg) {
 				m.err = err.Error()
 				return
 			}
+			m.joinCourse(p, false) // the instructor leads: no resume offer
 			m.player, m.screen, found = p, screenPlayer, true
 			break
 		}

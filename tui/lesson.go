@@ -15,6 +15,7 @@ type lesson struct {
 	base      *scenarios.Run // the run as the lesson defines it
 	applied   whatIf         // the what-if in force
 	exportDir string
+	course    course // the learner's progress and the path (resume.go, recap.go)
 }
 
 func newLesson(k *KeyMap, st *Styles, sc *scenarios.Scenario, opts scenarios.Options, exportDir string) (*lesson, error) {
@@ -27,6 +28,9 @@ func newLesson(k *KeyMap, st *Styles, sc *scenarios.Scenario, opts scenarios.Opt
 
 // Update adds the lesson's keys (what-if, export) to the stepper's.
 func (l *lesson) Update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := l.courseKey(msg); ok {
+		return cmd
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && l.modal == nil {
 		switch {
 		case key.Matches(k, l.keys.Player.WhatIf):
@@ -38,7 +42,7 @@ func (l *lesson) Update(msg tea.Msg) tea.Cmd {
 			return l.export()
 		}
 	}
-	return l.stepper.Update(msg)
+	return l.saveProgress(l.stepper.Update(msg))
 }
 
 // export writes the run shown, under its what-if if one is in force.
@@ -55,5 +59,9 @@ func (l *lesson) export() tea.Cmd {
 	})
 }
 
-func (l *lesson) ShortHelp() []key.Binding  { return l.helpFor(playerHelp{l.keys}).ShortHelp() }
-func (l *lesson) FullHelp() [][]key.Binding { return l.helpFor(playerHelp{l.keys}).FullHelp() }
+func (l *lesson) ShortHelp() []key.Binding {
+	return l.helpFor(l.courseHelp(playerHelp{l.keys})).ShortHelp()
+}
+func (l *lesson) FullHelp() [][]key.Binding {
+	return l.helpFor(l.courseHelp(playerHelp{l.keys})).FullHelp()
+}

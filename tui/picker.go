@@ -5,46 +5,75 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
+	"charm.land/bubbles/v2/paginator"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/tokensim/tokensim/progress"
 	"github.com/tokensim/tokensim/scenarios"
 )
 
-// item is one lesson in the picker.
-type item struct{ sc *scenarios.Scenario }
+// item is one lesson in the picker: its place on the path and the
+// learner's progress in it.
+type item struct {
+	sc  *scenarios.Scenario
+	n   int             // 1-based place on the path
+	rec progress.Record // the learner's progress
+	ok  bool            // whether there is a record
+	// kept is whether progress is kept at all: without it (--no-progress)
+	// no lesson is marked, rather than all "not started".
+	kept bool
+}
 
 func (i item) Title() string { return i.sc.Title }
+
+// Description is the lesson's place on the path, its level and its mark,
+// in words after a symbol (progress.Mark): never told by colour alone.
+// Without progress kept, the lesson's id takes the mark's place.
 func (i item) Description() string {
-	return fmt.Sprintf("%s · %s · %s", i.sc.Theme, i.sc.Level, i.sc.ID)
+	if !i.kept {
+		return fmt.Sprintf("%d · %s · %s", i.n, i.sc.Level, i.sc.ID)
+	}
+	return fmt.Sprintf("%d · %s · %s", i.n, i.sc.Level, progress.Mark(i.rec, i.ok))
 }
 
-// FilterValue is what the filter matches: the lesson's title, id, theme
-// and level, which the list shows. Not the summary: over a paragraph of
-// prose almost any few letters match, so "rotat" matched all sixteen
-// lessons and ranked an unrelated one first. The title comes first, alone
-// on its line, because the list highlights the matched runes in the title
-// by their index in this string (with the id first, it highlighted the
-// wrong letters).
+// FilterValue is what the search reads: the title alone on the first
+// line (the list highlights matched runes by their index in it), then the
+// id and the tags, then every text the lesson shows (scenarios.Texts:
+// summary, goals, narration, quizzes). The search matches words, so prose
+// does not make every few letters match, as a fuzzy match over it did.
 func (i item) FilterValue() string {
-	return i.sc.Title + "\n" + i.sc.ID + " " + i.sc.Theme + " " + i.sc.Level
+	var b strings.Builder
+	b.WriteString(i.sc.Title + "\n" + i.sc.ID + " " + strings.Join(i.sc.Tags, " ") + "\n")
+	for _, t := range i.sc.Texts()[1:] {
+		b.WriteString(t + "\n")
+	}
+	return b.String()
 }
 
-// lessonFilter is the picker's filter. Lessons that contain every word
-// typed (in any case) come first and alone: typing a word of a title finds
-// that lesson, and only the lessons that have the word. Title matches rank
-// above id, theme and level matches, a word's start above its middle. Only
-// when no lesson contains the words does it fall back to the list's fuzzy
-// match, for abbreviations ("rfrsh"). Matched indexes are runes of the
-// title, which is what the list highlights.
+// lessonFilter is the picker's search, by words: every word typed must
+// begin a word of the lesson (so "rotat" finds rotation, "jku" the
+// lesson tagged jku, and "xss" never "expiry", whose letters a fuzzy
+// match found in order). A word found in the title ranks above one in the
+// id or tags, which ranks above one in the lesson's text; a whole word
+// above a word's beginning. Matched indexes are runes of the title, which
+// is what the list highlights. There is no fuzzy fallback: a search that
+// finds nothing shows nothing.
 func lessonFilter(term string, targets []string) []list.Rank {
-	words := strings.Fields(strings.ToLower(term))
-	if len(words) == 0 {
-		return list.DefaultFilter(term, targets)
+	qr := []rune(lowerRunes(term))
+	var query [][]rune
+	for _, w := range words(qr) {
+		query = append(query, qr[w[0]:w[1]])
+	}
+	if len(query) == 0 {
+		out := make([]list.Rank, len(targets))
+		for i := range targets {
+			out[i] = list.Rank{Index: i}
+		}
+		return out
 	}
 	type ranked struct {
 		list.Rank
@@ -52,52 +81,58 @@ func lessonFilter(term string, targets []string) []list.Rank {
 	}
 	var found []ranked
 	for i, t := range targets {
-		// Every index is into lower (ToLower keeps the runes, not always
-		// the bytes, of the string).
-		lower := strings.ToLower(t)
-		title, _, _ := strings.Cut(lower, "\n")
+		rs := []rune(lowerRunes(t))
+		// The sections of the filter value: title, then id and tags, then
+		// text.
+		titleEnd := slices.Index(rs, '\n')
+		if titleEnd < 0 {
+			titleEnd = len(rs)
+		}
+		tagsEnd := titleEnd + 1
+		if j := slices.Index(rs[min(titleEnd+1, len(rs)):], '\n'); j >= 0 {
+			tagsEnd = titleEnd + 1 + j
+		} else {
+			tagsEnd = len(rs)
+		}
+		ws := words(rs)
 		score, ok := 0, true
 		var matched []int
-		for _, w := range words {
-			at := strings.Index(lower, w)
-			if at < 0 {
+		for _, q := range query {
+			best, bestScore := -1, 0
+			for _, w := range ws {
+				word := rs[w[0]:w[1]]
+				if !hasPrefix(word, q) {
+					continue
+				}
+				s := 0
+				switch {
+				case w[0] >= tagsEnd:
+					s = 4
+				case w[0] > titleEnd:
+					s = 2
+				}
+				if len(word) != len(q) {
+					s++ // a word's beginning, not the whole word
+				}
+				if best < 0 || s < bestScore {
+					best, bestScore = w[0], s
+				}
+			}
+			if best < 0 {
 				ok = false
 				break
 			}
-			// Prefer an occurrence at the start of a word.
-			for j := at; !wordStart(lower, at); {
-				next := strings.Index(lower[j+1:], w)
-				if next < 0 {
-					break
+			score += bestScore
+			if best < titleEnd {
+				for k := range len(q) {
+					matched = append(matched, best+k)
 				}
-				j += 1 + next
-				if wordStart(lower, j) {
-					at = j
-				}
-			}
-			if !wordStart(lower, at) {
-				score++ // mid-word
-			}
-			if at >= len(title) {
-				score += 2 // not in the title
-				continue
-			}
-			start := utf8.RuneCountInString(lower[:at])
-			for k := range utf8.RuneCountInString(w) {
-				matched = append(matched, start+k)
 			}
 		}
 		if ok {
 			slices.Sort(matched)
 			found = append(found, ranked{list.Rank{Index: i, MatchedIndexes: slices.Compact(matched)}, score})
 		}
-	}
-	if len(found) == 0 {
-		ranks := list.DefaultFilter(term, targets)
-		for i, r := range ranks {
-			ranks[i].MatchedIndexes = titleRunes(targets[r.Index], r.MatchedIndexes)
-		}
-		return ranks
 	}
 	slices.SortStableFunc(found, func(a, b ranked) int { return a.score - b.score })
 	out := make([]list.Rank, len(found))
@@ -107,31 +142,45 @@ func lessonFilter(term string, targets []string) []list.Rank {
 	return out
 }
 
-// titleRunes turns the fuzzy matcher's byte indexes into rune indexes of
-// the title (the first line of the filter value), dropping the rest.
-func titleRunes(target string, bytesAt []int) []int {
-	title, _, _ := strings.Cut(target, "\n")
-	var out []int
-	for _, b := range bytesAt {
-		if b < len(title) {
-			out = append(out, utf8.RuneCountInString(title[:b]))
+// lowerRunes lowers s rune by rune, so that rune i of the result is rune i
+// of s (strings.ToLower may change the number of runes, as for "İ").
+func lowerRunes(s string) string {
+	return strings.Map(unicode.ToLower, s)
+}
+
+// words are the [start, end) rune spans of rs's words: runs of letters
+// and digits ("alg-none" is two words, as typing it is).
+func words(rs []rune) [][2]int {
+	var out [][2]int
+	start := -1
+	for i, r := range rs {
+		in := unicode.IsLetter(r) || unicode.IsDigit(r)
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			out = append(out, [2]int{start, i})
+			start = -1
 		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(rs)})
 	}
 	return out
 }
 
-// wordStart reports whether s[at:] starts a word.
-func wordStart(s string, at int) bool {
-	r, _ := utf8.DecodeLastRuneInString(s[:at])
-	return at == 0 || !unicode.IsLetter(r) && !unicode.IsDigit(r)
+// hasPrefix reports whether word begins with q.
+func hasPrefix(word []rune, q []rune) bool {
+	return len(word) >= len(q) && slices.Equal(word[:len(q)], q)
 }
 
 // previewRows is the preview's height below the list on narrow screens:
 // enough for the summary and the goals.
 const previewRows = 10
 
-// picker lists the catalogue grouped by theme, with a preview of the
-// selected lesson's summary and goals.
+// picker lists the catalogue as a path, beginner to advanced
+// (progress.Path), each lesson marked with the learner's progress, and
+// previews the selected lesson's summary and goals.
 type picker struct {
 	list list.Model
 	keys *KeyMap
@@ -139,28 +188,62 @@ type picker struct {
 	w, h int
 	// noCommand hides the "tokensim play <id>" hint (Options.NoCommandHints).
 	noCommand bool
+	// path is the catalogue in the course's order; store is the
+	// learner's progress (nil: none kept).
+	path  []*scenarios.Scenario
+	store progress.Store
 }
 
-func newPicker(cat []*scenarios.Scenario, k *KeyMap, st *Styles) picker {
-	sorted := slices.Clone(cat)
-	slices.SortStableFunc(sorted, func(a, b *scenarios.Scenario) int {
-		return slices.Index(scenarios.Themes, a.Theme) - slices.Index(scenarios.Themes, b.Theme)
-	})
-	items := make([]list.Item, len(sorted))
-	for i, sc := range sorted {
-		items[i] = item{sc}
-	}
-	l := list.New(items, list.NewDefaultDelegate(), 0, 0)
-	l.Title = "tokensim — pick a lesson"
+func newPicker(cat []*scenarios.Scenario, k *KeyMap, st *Styles, store progress.Store) picker {
+	l := list.New(nil, list.NewDefaultDelegate(), 0, 0)
 	l.SetShowHelp(false) // the root renders one help line for every screen
 	// The root owns quitting (q, ctrl+c). The list's own quit key ("v" in
 	// bubbles v2.2.1's list.DefaultKeyMap) ended the program from the picker.
 	l.DisableQuitKeybindings()
 	l.SetStatusBarItemName("lesson", "lessons")
 	l.Filter = lessonFilter
-	p := picker{list: l, keys: k, st: st}
+	p := picker{list: l, keys: k, st: st, path: progress.Path(cat), store: store}
 	p.setStyles(st)
+	p.refresh()
 	return p
+}
+
+// refresh reads the learner's progress again (after a lesson) into the
+// items and the title, keeping the selection.
+func (p *picker) refresh() {
+	items := make([]list.Item, len(p.path))
+	done := 0
+	for i, sc := range p.path {
+		it := item{sc: sc, n: i + 1, kept: p.store != nil}
+		if p.store != nil {
+			it.rec, it.ok = p.store.Load(sc.ID)
+		}
+		if it.ok && it.rec.Done {
+			done++
+		}
+		items[i] = it
+	}
+	p.list.SetItems(items)
+	p.list.Title = "tokensim — pick a lesson"
+	if p.store != nil {
+		p.list.Title += fmt.Sprintf(" · %d of %d done", done, len(p.path))
+	}
+}
+
+// selectID selects the lesson id, as it was left: in the filtered list if
+// it is there, else in the whole path with the filter dropped.
+func (p *picker) selectID(id string) {
+	find := func(items []list.Item) int {
+		return slices.IndexFunc(items, func(it list.Item) bool { return it.(item).sc.ID == id })
+	}
+	if i := find(p.list.VisibleItems()); i >= 0 {
+		p.list.Select(i)
+		return
+	}
+	if i := find(p.list.Items()); i >= 0 {
+		p.list.ResetFilter()
+		p.list.Select(i)
+	}
 }
 
 func (p *picker) setStyles(st *Styles) {
@@ -170,6 +253,11 @@ func (p *picker) setStyles(st *Styles) {
 	d := list.NewDefaultDelegate()
 	d.Styles = list.NewDefaultItemStyles(st.isDark)
 	p.list.SetDelegate(d)
+	// The page indicator in words: the list's dots told the current page
+	// by colour alone, invisible under NO_COLOR (https://no-color.org).
+	p.list.Paginator.Type = paginator.Arabic
+	p.list.Paginator.ArabicFormat = "page %d of %d"
+	p.list.Styles.ArabicPagination = st.Subtle
 }
 
 // SetSize gives the list the room the preview leaves.
@@ -222,14 +310,23 @@ func (p *picker) View() string {
 	}
 	left := p.list.View()
 	var prev string
-	if sc := p.selected(); sc != nil {
+	if it, ok := p.list.SelectedItem().(item); ok {
+		sc := it.sc
 		var b strings.Builder
 		b.WriteString(p.st.Title.Render(sc.Title) + "\n")
 		facts := fmt.Sprintf("%s · %s · %d steps", sc.Theme, sc.Level, len(sc.Steps))
 		if !p.noCommand {
 			facts += " · tokensim play " + sc.ID
 		}
-		b.WriteString(p.st.Subtle.Render(facts) + "\n\n")
+		b.WriteString(p.st.Subtle.Render(facts) + "\n")
+		if p.store != nil {
+			mark := progress.Mark(it.rec, it.ok)
+			if it.ok && it.rec.Started() && !it.rec.Done {
+				mark += " · enter to resume or start over"
+			}
+			b.WriteString(mark + "\n")
+		}
+		b.WriteString("\n")
 		width := p.w - 4
 		if p.w >= 100 {
 			width = p.w/2 - 4

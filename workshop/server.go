@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gliderlabs/ssh"
+	"github.com/tokensim/tokensim/progress"
 	"github.com/tokensim/tokensim/scenarios"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -49,6 +50,9 @@ type Server struct {
 	pendingAt perAddr // the same, per address
 	guesses   *guesses
 	quiet     quietLog
+	// progress is each SSH user's progress, in memory for the server's
+	// life: never a file on the server.
+	progress progress.Users
 
 	ctx    context.Context // ends every session at shutdown
 	cancel context.CancelFunc

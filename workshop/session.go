@@ -67,7 +67,8 @@ func (s *Server) handle(sess ssh.Session) {
 	s.cfg.Logf("%s %q joined from %s", who, sess.User(), sess.RemoteAddr())
 	member := s.room.Join(instructor)
 	defer member.Leave()
-	m, err := tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: instructor, NoExport: true, NoCommandHints: true})
+	m, err := tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: instructor, NoExport: true, NoCommandHints: true,
+		Progress: s.progress.For(sess.User())})
 	if err != nil {
 		refuse("tokensim: " + err.Error())
 		return

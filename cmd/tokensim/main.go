@@ -28,7 +28,8 @@ const usage = `tokensim — see how access tokens and refresh tokens really work
 Usage:
   tokensim <command> [arguments]
 
-With no command, in a terminal, tokensim opens the lesson picker.
+With no command, in a terminal, tokensim opens the lesson picker
+(tokensim --no-progress: without remembering your progress).
 
 Commands:
   play        open a lesson in the interactive player
@@ -39,6 +40,7 @@ Commands:
   compare     run one scenario under several presets, side by side
   decode      decode a JWT, claim by claim
   presets     list the policy presets and their figures
+  progress    show your way through the lessons (--reset forgets it)
   serve       run the authorization server and API over real HTTP on loopback
   ssh         serve the player to a workshop room over SSH
   version     print the version
@@ -59,6 +61,7 @@ type env struct {
 	stdout, stderr io.Writer
 	color          bool
 	interactive    bool // stdin and stdout are a terminal: the TUI may run
+	noProgress     bool // --no-progress: the player keeps no progress this time
 }
 
 // run is main without the process: it returns the exit status so that
@@ -74,6 +77,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stdout, usage) // not a terminal: the plain answer is the help
 		return exitOK
+	}
+	if len(args) == 1 && args[0] == "--no-progress" && e.interactive {
+		e.noProgress = true // the picker, remembering nothing this time
+		return e.tui(tui.Options{})
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
@@ -110,6 +117,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return e.decode(rest)
 	case "presets":
 		return e.presets(rest)
+	case "progress":
+		return e.progressCmd(rest)
 	case "serve":
 		return e.serve(rest)
 	case "ssh":
@@ -119,7 +128,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "serve", "ssh", "version", "help"}
+var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "progress", "serve", "ssh", "version", "help"}
 
 // wantColor reports whether w is a terminal that should get colour:
 // never with NO_COLOR set (https://no-color.org) or TERM=dumb.

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
+	"github.com/tokensim/tokensim/progress"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 	"github.com/tokensim/tokensim/tui"
@@ -15,17 +16,19 @@ import (
 const playExamples = `  tokensim play refresh-theft-rotation
   tokensim play logout --preset auth0
   tokensim play my-lesson.yaml --plain     # the linear transcript, for screen readers and pipes
+  tokensim play login --no-progress        # remember nothing of this session
 `
 
 // play opens one lesson in the player, or prints its transcript with
 // --plain (automatic when stdout is not a terminal).
 func (e *env) play(args []string) int {
-	fs := newFlags("play", "play <id|file.yaml> [--preset P] [--set key=value …] [--seed N] [--plain]", playExamples, e.stderr)
+	fs := newFlags("play", "play <id|file.yaml> [--preset P] [--set key=value …] [--seed N] [--plain] [--no-progress]", playExamples, e.stderr)
 	preset := fs.String("preset", "", "play under this preset instead of the lesson's")
 	var sets settings
 	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
 	seed := fs.Uint64("seed", 1, "seed")
 	plain := fs.Bool("plain", false, "print the linear transcript instead of the interactive player")
+	noProgress := fs.Bool("no-progress", false, "keep no progress this time (as "+progress.EnvDisable+"=1)")
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
@@ -47,6 +50,7 @@ func (e *env) play(args []string) int {
 		fmt.Fprintf(e.stderr, "tokensim play: %v\n", err)
 		return exitUsage
 	}
+	e.noProgress = *noProgress
 	return e.tui(tui.Options{Open: sc, Run: opts})
 }
 
@@ -58,6 +62,18 @@ func (e *env) tui(opts tui.Options) int {
 		return exitFailed
 	}
 	opts.Catalogue = cat
+	if !opts.Sandbox {
+		f, warn := openProgress(e.noProgress)
+		if f != nil {
+			opts.Progress = f
+			defer func() {
+				if err := f.Close(); err != nil {
+					fmt.Fprintf(e.stderr, "tokensim: progress not saved: %v\n", err)
+				}
+			}()
+		}
+		opts.ProgressWarning = warn
+	}
 	m, err := tui.New(opts)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "tokensim: %v\n", err)
