@@ -158,7 +158,10 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case !filtering && key.Matches(msg, m.keys.Quit) && open == nil:
 		return m, tea.Quit
-	case !filtering && key.Matches(msg, m.keys.Help):
+	case !filtering && key.Matches(msg, m.keys.Help),
+		// esc closes the help first, as it closes a menu: it went back to
+		// the picker from under the help, leaving the lesson or the sandbox.
+		!filtering && open == nil && m.help.ShowAll && key.Matches(msg, m.keys.Back):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 		return m, nil
