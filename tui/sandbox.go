@@ -118,9 +118,11 @@ func (s *sandbox) restartMenu() *menu {
 // presetMenu offers every preset of the engine, for a fresh world of the
 // same kind.
 func (s *sandbox) presetMenu() *menu {
-	m := &menu{title: "Restart under the preset… (drops the steps so far)"}
+	// Names only: with each summary, four of thirteen fitted at 80×24
+	// ('tokensim presets' has the figures).
+	m := &menu{title: "Restart under the preset… (drops the steps)"}
 	for _, pr := range sim.Presets() {
-		c := choice{label: pr.Name, note: pr.Summary, pick: func() tea.Cmd { s.restartPreset(pr.Name); return nil }}
+		c := choice{label: pr.Name, pick: func() tea.Cmd { s.restartPreset(pr.Name); return nil }}
 		if pr.Name == s.tl.preset {
 			c.note = "now"
 		}
@@ -293,15 +295,16 @@ func (s *sandbox) do(action string, params map[string]string) (scenarios.StepRes
 }
 
 // branchNote says where a branch starts, after from steps of last, and
-// what it discards.
+// what it discards; short, since at 80 columns the outcome follows it in
+// the header.
 func branchNote(from, last int) string {
 	at := fmt.Sprintf("from step %d", from)
 	if from == 0 {
 		at = "from the start"
 	}
-	gone := fmt.Sprintf("step %d", last)
+	gone := fmt.Sprintf("%d", last)
 	if last-from > 1 {
-		gone = fmt.Sprintf("steps %d–%d", from+1, last)
+		gone = fmt.Sprintf("%d–%d", from+1, last)
 	}
-	return "branched " + at + ": " + gone + " discarded · "
+	return "branched " + at + " (" + gone + " discarded) · "
 }

@@ -81,8 +81,8 @@ func TestSandboxBranch(t *testing.T) {
 	if len(s.tl.steps) != 3 || s.tl.cur != 2 || len(s.live.Steps) != 3 {
 		t.Fatalf("after the branch: %d steps (live %d), cur %d; want 3", len(s.tl.steps), len(s.live.Steps), s.tl.cur)
 	}
-	want := "branched from step 2: steps 3–5 discarded"
-	if !strings.Contains(s.status, want) || !strings.Contains(a.header(), "branched") {
+	want := "branched from step 2 (3–5 discarded) · the attacker refreshes: 200"
+	if s.status != want || !strings.Contains(a.header(), want) {
 		t.Errorf("status %q, want it to say %q", s.status, want)
 	}
 	// The same three actions on a fresh sandbox.
@@ -105,7 +105,7 @@ func TestSandboxBranch(t *testing.T) {
 	}
 	// Back before the first step: the branch starts from the start.
 	a.press("home", "i")
-	if s := a.sb(); len(s.tl.steps) != 1 || !strings.HasPrefix(s.status, "branched from the start: steps 1–4 discarded") {
+	if s := a.sb(); len(s.tl.steps) != 1 || !strings.HasPrefix(s.status, "branched from the start (1–4 discarded)") {
 		t.Errorf("from the start: %d steps, status %q", len(s.tl.steps), s.status)
 	}
 	// A refused action discards nothing.
@@ -132,6 +132,22 @@ func TestSandboxHelpEsc(t *testing.T) {
 		a.press("esc")
 		if r := a.root(); r.screen != screenPicker {
 			t.Errorf("%s: the second esc did not go back to the picker", name)
+		}
+	}
+}
+
+// TestBranchNote: one step discarded is named alone.
+func TestBranchNote(t *testing.T) {
+	for _, c := range []struct {
+		from, last int
+		want       string
+	}{
+		{4, 5, "branched from step 4 (5 discarded) · "},
+		{2, 5, "branched from step 2 (3–5 discarded) · "},
+		{0, 1, "branched from the start (1 discarded) · "},
+	} {
+		if got := branchNote(c.from, c.last); got != c.want {
+			t.Errorf("branchNote(%d, %d) = %q, want %q", c.from, c.last, got, c.want)
 		}
 	}
 }
