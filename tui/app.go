@@ -36,6 +36,10 @@ type Options struct {
 	Run       scenarios.Options     // preset, settings and seed for every run
 	ExportDir string                // where e writes Markdown; "" means the current directory
 
+	// Watch opens a lesson file that its author is writing (tokensim play
+	// --watch): its first load; each Reload message replaces it.
+	Watch *Reload
+
 	// A workshop (tokensim ssh): the room this session plays in, whether
 	// it is the instructor's, and no export (it would write files on the
 	// server, not on the attendee's machine).
@@ -85,6 +89,12 @@ func New(opts Options) (Model, error) {
 	switch {
 	case opts.Open != nil:
 		p, err := newLesson(m.keys, m.styles, opts.Open, opts.Run, opts.ExportDir)
+		if err != nil {
+			return m, err
+		}
+		m.player, m.screen = p, screenPlayer
+	case opts.Watch != nil:
+		p, err := newWatched(m.keys, m.styles, *opts.Watch, opts.Run, opts.ExportDir)
 		if err != nil {
 			return m, err
 		}
