@@ -121,10 +121,23 @@ func TestWatchReload(t *testing.T) {
 
 // TestWatchFirstLoadBroken: a file that does not load when the player
 // opens shows its problems over an empty player, which a good save fills.
+// Every frame fits the terminal (btApp checks), the smallest included,
+// where the problems take at most a third of the height and say how many
+// lines more there are.
 func TestWatchFirstLoadBroken(t *testing.T) {
 	first := watchReload(t, "id: my-lesson\ntitle: [a, b]\nsteps:\n  - do: lgoin\n")
 	if first.Err == nil {
 		t.Fatal("the broken lesson loaded")
+	}
+	for _, size := range []struct{ w, h int }{{60, 16}, {200, 60}} {
+		a := btNewApp(t, Options{Catalogue: tuitest.Catalogue(t), Watch: &first}, size.w, size.h)
+		txt := a.text()
+		if !strings.Contains(txt, "my-lesson.yaml:1:1:") || !strings.Contains(txt, "step 0/0") {
+			t.Errorf("%dx%d: the problems or the player are not shown:\n%s", size.w, size.h, txt)
+		}
+		if size.h == 16 && !strings.Contains(txt, "more lines: tokensim validate my-lesson.yaml") {
+			t.Errorf("60x16: the problems cut do not say so:\n%s", txt)
+		}
 	}
 	a := btNewApp(t, Options{Catalogue: tuitest.Catalogue(t), Watch: &first}, 80, 24)
 	txt := a.text()
@@ -143,5 +156,25 @@ func TestWatchFirstLoadBroken(t *testing.T) {
 	a.send(Reload{Path: "my-lesson.yaml", Err: os.ErrNotExist})
 	if txt := a.text(); !strings.Contains(txt, "my-lesson.yaml: file does not exist") {
 		t.Errorf("a missing file is not named:\n%s", txt)
+	}
+}
+
+// TestWatchFailedExpectation: a lesson that loads but whose expectation
+// fails in its own run shows the failure in place, as `tokensim run`
+// prints it, and the next save that holds clears it.
+func TestWatchFailedExpectation(t *testing.T) {
+	src := watchLesson("Time moves on.", 4)
+	failing := strings.Replace(src, "    narration: With the access token.\n", "    narration: With the access token.\n    expect:\n      status: 418\n", 1)
+	first := watchReload(t, failing)
+	if first.Err != nil {
+		t.Fatal(first.Err)
+	}
+	a := btNewApp(t, Options{Catalogue: tuitest.Catalogue(t), Watch: &first}, 80, 24)
+	if txt := a.text(); !strings.Contains(txt, "my-lesson.yaml: 1 expectation failed") || !strings.Contains(txt, "step 2 (call): status: expected 418, got 200") {
+		t.Errorf("the failed expectation is not shown:\n%s", txt)
+	}
+	a.send(watchReload(t, src))
+	if txt := a.text(); strings.Contains(txt, "expectation failed") {
+		t.Errorf("the failure stayed after a save that holds:\n%s", txt)
 	}
 }
