@@ -34,6 +34,7 @@ type watched struct {
 	// file loaded and its expectations held.
 	head     string
 	problems []string
+	lists    string // the command that lists every problem: validate, or run for failures
 	w, h     int
 }
 
@@ -152,13 +153,14 @@ func (w *watched) showProblems(err error, shown string) {
 		w.problems = []string{w.path + ": " + err.Error()}
 	}
 	n := len(w.problems)
+	w.lists = "validate"
 	w.head = fmt.Sprintf("%s %s does not load: %d %s; %s", iconBad, filepath.Base(w.path), n, text.Plural(n, "problem", "problems"), shown)
 }
 
 // showFailures shows the expectations that failed in the lesson's own
 // run, as `tokensim run` prints them; none, and the problems are gone.
 func (w *watched) showFailures(run *scenarios.Run) {
-	w.problems, w.head = nil, ""
+	w.problems, w.head, w.lists = nil, "", "run"
 	fs := run.Failures()
 	for _, f := range fs {
 		w.problems = append(w.problems, f.String())
@@ -176,18 +178,23 @@ func (w *watched) SetSize(width, h int) {
 }
 
 // problemLines are the problems as drawn: the head, then each problem
-// wrapped, cut to a third of the height with a line saying how many more.
+// wrapped, as many whole problems as fit in a third of the height, and a
+// line saying how many more there are and which command lists them all.
 func (w *watched) problemLines() []string {
 	if w.head == "" || w.w <= 0 {
 		return nil
 	}
 	lines := strings.Split(wrap(w.head, w.w), "\n")
-	for _, p := range w.problems {
-		lines = append(lines, strings.Split(hang(p, w.w, "    "), "\n")...)
-	}
-	if limit := max(w.h/3, 2); len(lines) > limit {
-		more := len(lines) - (limit - 1)
-		lines = append(lines[:limit-1], fmt.Sprintf("  … %d more %s: tokensim validate %s", more, text.Plural(more, "line", "lines"), w.path))
+	limit := max(w.h/3, len(lines)+1)
+	for i, p := range w.problems {
+		pl := strings.Split(hang(p, w.w, "    "), "\n")
+		last := i == len(w.problems)-1
+		if room := limit - len(lines); len(pl) > room || (!last && len(pl) == room) {
+			more := len(w.problems) - i
+			lines = append(lines, fmt.Sprintf("  … %d more: tokensim %s %s", more, w.lists, w.path))
+			break
+		}
+		lines = append(lines, pl...)
 	}
 	return lines
 }

@@ -135,7 +135,7 @@ func TestWatchFirstLoadBroken(t *testing.T) {
 		if !strings.Contains(txt, "my-lesson.yaml:1:1:") || !strings.Contains(txt, "step 0/0") {
 			t.Errorf("%dx%d: the problems or the player are not shown:\n%s", size.w, size.h, txt)
 		}
-		if size.h == 16 && !strings.Contains(txt, "more lines: tokensim validate my-lesson.yaml") {
+		if size.h == 16 && !strings.Contains(txt, "more: tokensim validate my-lesson.yaml") {
 			t.Errorf("60x16: the problems cut do not say so:\n%s", txt)
 		}
 	}
