@@ -42,6 +42,27 @@ func (l *Live) Do(action string, params map[string]string) (StepResult, error) {
 	return res, nil
 }
 
+// Branch returns free play replayed on a fresh world through its first n
+// steps, to go on from there: the world as it was after step n, as a value
+// of its own, without the steps after it. A world is deterministic (one
+// seeded source of entropy, one virtual clock), so the same options and
+// the same actions give the same events, tokens and snapshots as the
+// steps it replays. l is unchanged.
+func (l *Live) Branch(n int) (*Live, error) {
+	if n < 0 || n > len(l.Steps) {
+		return nil, fmt.Errorf("no step %d to branch from (have %d)", n, len(l.Steps))
+	}
+	sc := l.Scenario
+	b, err := NewLive(sc.Client, sc.Storage, sc.Topology, l.Options)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range l.Steps[:n] {
+		b.Steps = append(b.Steps, b.step(len(b.Steps)+1, res.Step))
+	}
+	return b, nil
+}
+
 // liveTitle names a sandbox step the way a scenario author would.
 func liveTitle(action string, p map[string]string) string {
 	switch action {

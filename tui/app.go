@@ -37,6 +37,10 @@ type Options struct {
 	Run       scenarios.Options     // preset, settings and seed for every run
 	ExportDir string                // where e writes Markdown; "" means the current directory
 
+	// Watch opens a lesson file that its author is writing (tokensim play
+	// --watch): its first load; each Reload message replaces it.
+	Watch *Reload
+
 	// A workshop (tokensim ssh): the room this session plays in, whether
 	// it is the instructor's, and no export (it would write files on the
 	// server, not on the attendee's machine).
@@ -94,6 +98,12 @@ func New(opts Options) (Model, error) {
 	switch {
 	case opts.Open != nil:
 		p, err := m.courseLesson(opts.Open)
+		if err != nil {
+			return m, err
+		}
+		m.player, m.screen = p, screenPlayer
+	case opts.Watch != nil:
+		p, err := newWatched(m.keys, m.styles, *opts.Watch, opts.Run, opts.ExportDir)
 		if err != nil {
 			return m, err
 		}
@@ -169,7 +179,10 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case !filtering && key.Matches(msg, m.keys.Quit) && open == nil:
 		return m, tea.Quit
-	case !filtering && key.Matches(msg, m.keys.Help):
+	case !filtering && key.Matches(msg, m.keys.Help),
+		// esc closes the help first, as it closes a menu: it went back to
+		// the picker from under the help, leaving the lesson or the sandbox.
+		!filtering && open == nil && m.help.ShowAll && key.Matches(msg, m.keys.Back):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 		return m, nil

@@ -83,12 +83,47 @@ func (s *sandbox) restart(w sandboxWorld) {
 	s.status = "restarted: " + w.label
 }
 
-// restartMenu offers the sandbox's worlds.
+// restartPreset replaces the sandbox's world with a fresh one of the same
+// kind under another preset (any of the engine's, the vendors' included):
+// the steps so far, and any policy set with w or --set, are gone.
+func (s *sandbox) restartPreset(name string) {
+	opts := s.opts
+	opts.Preset, opts.Set = name, nil
+	w := worldOf(s.live.World)
+	live, err := scenarios.NewLive(string(w.client), string(w.storage), string(w.topology), opts)
+	if err != nil {
+		s.status = "restart refused: " + err.Error()
+		return
+	}
+	s.opts = opts
+	s.start(live)
+	s.auto = false
+	s.status = "restarted under preset " + name
+}
+
+// restartMenu offers the sandbox's worlds, then every preset.
 func (s *sandbox) restartMenu() *menu {
 	m := &menu{title: "Restart with… (drops the steps so far)"}
 	for _, w := range sandboxWorlds {
 		c := choice{label: w.label, pick: func() tea.Cmd { s.restart(w); return nil }}
 		if w.label == s.tl.world {
+			c.note = "now"
+		}
+		m.choices = append(m.choices, c)
+	}
+	m.choices = append(m.choices, choice{label: "another preset…", note: s.tl.preset, sub: s.presetMenu})
+	return m
+}
+
+// presetMenu offers every preset of the engine, for a fresh world of the
+// same kind.
+func (s *sandbox) presetMenu() *menu {
+	// Names only: with each summary, four of thirteen fitted at 80×24
+	// ('tokensim presets' has the figures).
+	m := &menu{title: "Restart under the preset… (drops the steps)"}
+	for _, pr := range sim.Presets() {
+		c := choice{label: pr.Name, pick: func() tea.Cmd { s.restartPreset(pr.Name); return nil }}
+		if pr.Name == s.tl.preset {
 			c.note = "now"
 		}
 		m.choices = append(m.choices, c)
@@ -231,15 +266,45 @@ func (s *sandbox) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 
 // do performs one sandbox action and moves to it. It reports whether the
 // action was taken (a refused one, with bad parameters, says why in the
-// status).
+// status). Taken after stepping back, the action starts a new branch from
+// the step shown, and the status says which steps it discards: the world
+// is replayed to that step (scenarios.Live.Branch), so that what follows
+// holds for the steps on screen, not for the ones discarded.
 func (s *sandbox) do(action string, params map[string]string) (scenarios.StepResult, bool) {
-	res, err := s.live.Do(action, params)
+	live, branched := s.live, ""
+	if from, last := s.tl.cur+1, len(s.live.Steps); from < last {
+		b, err := s.live.Branch(from)
+		if err != nil {
+			s.status = "branch refused: " + err.Error()
+			return scenarios.StepResult{}, false
+		}
+		live, branched = b, branchNote(from, last)
+	}
+	res, err := live.Do(action, params)
 	if err != nil {
-		s.status = err.Error()
+		s.status = err.Error() // nothing is discarded: the steps so far stay
 		return res, false
+	}
+	if live != s.live {
+		s.start(live)
 	}
 	s.tl.steps = s.live.Steps
 	s.tl.cur = len(s.tl.steps) - 1
-	s.status = res.Step.Title + ": " + scenarios.OutcomeText(res.Outcome)
+	s.status = branched + res.Step.Title + ": " + scenarios.OutcomeText(res.Outcome)
 	return res, true
+}
+
+// branchNote says where a branch starts, after from steps of last, and
+// what it discards; short, since at 80 columns the outcome follows it in
+// the header.
+func branchNote(from, last int) string {
+	at := fmt.Sprintf("from step %d", from)
+	if from == 0 {
+		at = "from the start"
+	}
+	gone := fmt.Sprintf("%d", last)
+	if last-from > 1 {
+		gone = fmt.Sprintf("%d–%d", from+1, last)
+	}
+	return "branched " + at + " (" + gone + " discarded) · "
 }

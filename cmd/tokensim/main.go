@@ -98,15 +98,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "play":
 		return e.play(rest)
 	case "sandbox":
-		fs := newFlags("sandbox", "sandbox", "  tokensim sandbox\n", stderr)
-		if _, code, ok := fs.parse(rest, stdout); !ok {
-			return code
-		}
-		if !e.interactive {
-			fmt.Fprintln(stderr, "tokensim sandbox: the sandbox is interactive; run it in a terminal")
-			return exitUsage
-		}
-		return e.tui(tui.Options{Sandbox: true})
+		return e.sandbox(rest)
 	case "run":
 		return e.run(rest)
 	case "validate":

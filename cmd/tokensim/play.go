@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -17,18 +18,20 @@ const playExamples = `  tokensim play refresh-theft-rotation
   tokensim play logout --preset auth0
   tokensim play my-lesson.yaml --plain     # the linear transcript, for screen readers and pipes
   tokensim play login --no-progress        # remember nothing of this session
+  tokensim play my-lesson.yaml --watch     # reload on each save while you write it
 `
 
 // play opens one lesson in the player, or prints its transcript with
 // --plain (automatic when stdout is not a terminal).
 func (e *env) play(args []string) int {
-	fs := newFlags("play", "play <id|file.yaml> [--preset P] [--set key=value …] [--seed N] [--plain] [--no-progress]", playExamples, e.stderr)
+	fs := newFlags("play", "play <id|file.yaml> [--preset P] [--set key=value …] [--seed N] [--plain] [--no-progress] [--watch]", playExamples, e.stderr)
 	preset := fs.String("preset", "", "play under this preset instead of the lesson's")
 	var sets settings
 	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
 	seed := fs.Uint64("seed", 1, "seed")
 	plain := fs.Bool("plain", false, "print the linear transcript instead of the interactive player")
 	noProgress := fs.Bool("no-progress", false, "keep no progress this time (as "+progress.EnvDisable+"=1)")
+	watch := fs.Bool("watch", false, "reload the lesson file each time it is saved, with its problems shown in place (for authors)")
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
@@ -36,6 +39,10 @@ func (e *env) play(args []string) int {
 	if len(pos) != 1 {
 		fmt.Fprintln(e.stderr, "tokensim play: name one lesson (see 'tokensim list') or a file")
 		return exitUsage
+	}
+	e.noProgress = *noProgress
+	if *watch {
+		return e.playWatch(pos[0], scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}, *plain)
 	}
 	sc, err := loadScenario(pos[0])
 	if err != nil {
@@ -50,12 +57,12 @@ func (e *env) play(args []string) int {
 		fmt.Fprintf(e.stderr, "tokensim play: %v\n", err)
 		return exitUsage
 	}
-	e.noProgress = *noProgress
 	return e.tui(tui.Options{Open: sc, Run: opts})
 }
 
-// tui runs the interactive program until the learner quits.
-func (e *env) tui(opts tui.Options) int {
+// tui runs the interactive program until the learner quits, and beside
+// it (a file watcher) each of beside, until it quits.
+func (e *env) tui(opts tui.Options, beside ...func(context.Context, *tea.Program)) int {
 	cat, err := scenarios.Catalogue()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "tokensim: the built-in catalogue is broken: %v\n", err)
@@ -79,7 +86,13 @@ func (e *env) tui(opts tui.Options) int {
 		fmt.Fprintf(e.stderr, "tokensim: %v\n", err)
 		return exitUsage
 	}
-	if _, err := tea.NewProgram(m).Run(); err != nil {
+	p := tea.NewProgram(m)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, run := range beside {
+		go run(ctx, p)
+	}
+	if _, err := p.Run(); err != nil {
 		fmt.Fprintf(e.stderr, "tokensim: %v\n", err)
 		return exitFailed
 	}

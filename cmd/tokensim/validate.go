@@ -8,10 +8,14 @@ import (
 )
 
 func (e *env) validate(args []string) int {
-	fs := newFlags("validate", "validate <file.yaml|id>…", "  tokensim validate my-lesson.yaml\n  tokensim validate lessons/*.yaml\n  tokensim validate login\n", e.stderr)
+	fs := newFlags("validate", "validate <file.yaml|id>…", "  tokensim validate my-lesson.yaml\n  tokensim validate --watch my-lesson.yaml\n  tokensim validate lessons/*.yaml\n  tokensim validate login\n", e.stderr)
+	watch := fs.Bool("watch", false, "validate again each time a file changes, until interrupted")
 	files, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
+	}
+	if *watch {
+		return e.validateWatching(files)
 	}
 	if len(files) == 0 {
 		fmt.Fprintln(e.stderr, "tokensim validate: name at least one scenario file")
