@@ -223,7 +223,12 @@ func (p *picker) refresh() {
 		}
 		items[i] = it
 	}
-	p.list.SetItems(items)
+	// A filter in force is run again over the new items at once: the
+	// command SetItems returns for it would leave the list empty until it
+	// ran.
+	if cmd := p.list.SetItems(items); cmd != nil {
+		p.list, _ = p.list.Update(cmd())
+	}
 	p.list.Title = "tokensim — pick a lesson"
 	if p.store != nil {
 		p.list.Title += fmt.Sprintf(" · %d of %d done", done, len(p.path))
