@@ -25,8 +25,11 @@ const FileName = "progress.json"
 
 // DefaultPath is where the progress file lives: on Linux and the other
 // Unixes but macOS, $XDG_STATE_HOME/tokensim, else ~/.local/state/tokensim
-// (the XDG Base Directory Specification, 0.8: state data "that should
-// persist between (application) restarts" such as history); elsewhere the
+// (the XDG Base Directory Specification 0.8, section 3,
+// https://specifications.freedesktop.org/basedir-spec/0.8/ar01s03.html:
+// state data "that should persist between (application) restarts", such
+// as the "current state of the application that can be reused on a
+// restart"); elsewhere the
 // user configuration directory's tokensim (os.UserConfigDir: Application
 // Support on macOS, %AppData% on Windows). getenv is os.Getenv outside
 // tests.
@@ -39,7 +42,8 @@ func DefaultPath(getenv func(string) string) (string, error) {
 		}
 		return filepath.Join(dir, "tokensim", FileName), nil
 	}
-	// The specification: a relative $XDG_STATE_HOME is invalid and ignored.
+	// The specification, section 2: "All paths set in these environment
+	// variables must be absolute"; a relative one is to be ignored.
 	if d := getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
 		return filepath.Join(d, "tokensim", FileName), nil
 	}

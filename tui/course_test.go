@@ -393,3 +393,24 @@ func TestCourseEscSelectsLesson(t *testing.T) {
 		t.Errorf("the picker does not show the step just made:\n%s", a.text())
 	}
 }
+
+// Back from a lesson opened from a search, the search still shows its
+// lessons, the one left selected and marked.
+func TestCourseBackToSearch(t *testing.T) {
+	var store progress.Memory
+	a := csPicker(t, &store, 100, 30)
+	a.press("/")
+	a.typeFilter("jku")
+	a.press("enter", "enter")
+	if got := a.lesson().sc.ID; got != "forged-tokens" {
+		t.Fatalf("opened %s", got)
+	}
+	a.press("l", "esc")
+	vis := rvVisible(a)
+	if len(vis) == 0 || vis[0].ID != "forged-tokens" || a.pk().selected() == nil || a.pk().selected().ID != "forged-tokens" {
+		t.Fatalf("back to the search: visible %d lessons, selected %v", len(vis), a.pk().list.Index())
+	}
+	if !strings.Contains(a.text(), "◐ in progress: step 1 of") {
+		t.Errorf("the lesson left is not marked:\n%s", a.text())
+	}
+}

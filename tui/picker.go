@@ -175,8 +175,22 @@ func hasPrefix(word []rune, q []rune) bool {
 }
 
 // previewRows is the preview's height below the list on narrow screens:
-// enough for the summary and the goals.
-const previewRows = 10
+// enough for the summary and the goals; on short ones (under
+// shortPicker rows) the title, facts, mark and summary, so that the list
+// keeps room for four lessons of the path at 80×24, not two.
+const (
+	previewRows      = 10
+	previewRowsShort = 8
+	shortPicker      = 30
+)
+
+// previewHeight is the preview's height under the list at height h.
+func previewHeight(h int) int {
+	if h < shortPicker {
+		return previewRowsShort
+	}
+	return previewRows
+}
 
 // picker lists the catalogue as a path, beginner to advanced
 // (progress.Path), each lesson marked with the learner's progress, and
@@ -223,7 +237,12 @@ func (p *picker) refresh() {
 		}
 		items[i] = it
 	}
-	p.list.SetItems(items)
+	// A filter in force is run again over the new items at once: the
+	// command SetItems returns for it would leave the list empty until it
+	// ran.
+	if cmd := p.list.SetItems(items); cmd != nil {
+		p.list, _ = p.list.Update(cmd())
+	}
 	p.list.Title = "tokensim — pick a lesson"
 	if p.store != nil {
 		p.list.Title += fmt.Sprintf(" · %d of %d done", done, len(p.path))
@@ -250,9 +269,7 @@ func (p *picker) setStyles(st *Styles) {
 	p.st = st
 	p.list.Styles = list.DefaultStyles(st.isDark)
 	p.list.Styles.Title = st.Title
-	d := list.NewDefaultDelegate()
-	d.Styles = list.NewDefaultItemStyles(st.isDark)
-	p.list.SetDelegate(d)
+	p.setDelegate()
 	// The page indicator in words: the list's dots told the current page
 	// by colour alone, invisible under NO_COLOR (https://no-color.org).
 	p.list.Paginator.Type = paginator.Arabic
@@ -260,13 +277,28 @@ func (p *picker) setStyles(st *Styles) {
 	p.list.Styles.ArabicPagination = st.Subtle
 }
 
+// setDelegate draws each lesson on two lines, with a blank line between
+// lessons unless the screen is short.
+func (p *picker) setDelegate() {
+	d := list.NewDefaultDelegate()
+	d.Styles = list.NewDefaultItemStyles(p.st.isDark)
+	if p.h > 0 && p.h < shortPicker {
+		d.SetSpacing(0)
+	}
+	p.list.SetDelegate(d)
+}
+
 // SetSize gives the list the room the preview leaves.
 func (p *picker) SetSize(w, h int) {
+	short := (p.h > 0 && p.h < shortPicker) != (h > 0 && h < shortPicker)
 	p.w, p.h = w, h
+	if short {
+		p.setDelegate()
+	}
 	if w >= 100 {
 		p.list.SetSize(w/2, h)
 	} else {
-		p.list.SetSize(w, max(h-previewRows, 3))
+		p.list.SetSize(w, max(h-previewHeight(h), 3))
 	}
 	// The list gives its filter input its width less the prompt, but not
 	// less the title bar's padding: while filtering, the list was two cells
@@ -341,5 +373,6 @@ func (p *picker) View() string {
 	if p.w >= 100 {
 		return lipgloss.JoinHorizontal(lipgloss.Top, clampBlock(left, p.w/2, p.h), "  ", clampBlock(prev, p.w-p.w/2-2, p.h))
 	}
-	return clampBlock(left, p.w, max(p.h-previewRows, 3)) + "\n" + clampBlock(prev, p.w, previewRows)
+	ph := previewHeight(p.h)
+	return clampBlock(left, p.w, max(p.h-ph, 3)) + "\n" + clampBlock(prev, p.w, ph)
 }

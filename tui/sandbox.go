@@ -163,7 +163,14 @@ func (s *sandbox) Update(msg tea.Msg) tea.Cmd {
 			})
 		}
 	}
-	return s.stepper.Update(msg)
+	cmd := s.stepper.Update(msg)
+	if _, ok := msg.(tea.KeyPressMsg); ok && s.modal == nil && s.status == "" {
+		// Stepped back: say, before it happens, what an action would do.
+		if from, last := s.tl.cur+1, len(s.tl.steps); from < last {
+			s.status = "an action here branches " + branchWhere(from, last)
+		}
+	}
+	return cmd
 }
 
 func (s *sandbox) ShortHelp() []key.Binding  { return s.helpFor(sandboxHelp{s.keys}).ShortHelp() }
@@ -297,7 +304,11 @@ func (s *sandbox) do(action string, params map[string]string) (scenarios.StepRes
 // branchNote says where a branch starts, after from steps of last, and
 // what it discards; short, since at 80 columns the outcome follows it in
 // the header.
-func branchNote(from, last int) string {
+func branchNote(from, last int) string { return "branched " + branchWhere(from, last) + " · " }
+
+// branchWhere is where a branch after from steps of last starts, and what
+// it discards: "from step 2 (3–5 discarded)".
+func branchWhere(from, last int) string {
 	at := fmt.Sprintf("from step %d", from)
 	if from == 0 {
 		at = "from the start"
@@ -306,5 +317,5 @@ func branchNote(from, last int) string {
 	if last-from > 1 {
 		gone = fmt.Sprintf("%d–%d", from+1, last)
 	}
-	return "branched " + at + " (" + gone + " discarded) · "
+	return at + " (" + gone + " discarded)"
 }

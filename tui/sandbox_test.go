@@ -76,7 +76,10 @@ func TestSandboxBranch(t *testing.T) {
 		t.Fatalf("%d steps, want 5", n)
 	}
 	a.press("left", "left", "left") // back to step 2: logged in, the token stolen
-	a.press("R")                    // the attacker refreshes
+	if s := a.sb(); s.status != "an action here branches from step 2 (3–5 discarded)" {
+		t.Errorf("stepped back, the status is %q", s.status)
+	}
+	a.press("R") // the attacker refreshes
 	s := a.sb()
 	if len(s.tl.steps) != 3 || s.tl.cur != 2 || len(s.live.Steps) != 3 {
 		t.Fatalf("after the branch: %d steps (live %d), cur %d; want 3", len(s.tl.steps), len(s.live.Steps), s.tl.cur)

@@ -178,3 +178,23 @@ func TestWatchFailedExpectation(t *testing.T) {
 		t.Errorf("the failure stayed after a save that holds:\n%s", txt)
 	}
 }
+
+// TestWatchKeepsWhatIf: a reload replays the new lesson under the what-if
+// in force, which the header goes on naming.
+func TestWatchKeepsWhatIf(t *testing.T) {
+	first := watchReload(t, watchLesson("Time moves on.", 4))
+	a := btNewApp(t, Options{Catalogue: tuitest.Catalogue(t), Watch: &first}, 80, 24)
+	a.press("w", "4", "1") // access-token lifetime: 5m
+	l := a.pl()
+	if l.whatIf != "access_ttl=5m" {
+		t.Fatalf("what-if %q", l.whatIf)
+	}
+	a.send(watchReload(t, watchLesson("Sixty minutes pass.", 4)))
+	w := a.root().player.(*watched)
+	if w.whatIf != "access_ttl=5m" || w.tl.run == w.base || w.tl.snapshot().Policy.AccessTTL.Minutes() != 5 {
+		t.Errorf("after a reload: what-if %q, run is the base %v, access %v", w.whatIf, w.tl.run == w.base, w.tl.snapshot().Policy.AccessTTL)
+	}
+	if w.base.Scenario.Steps[2].Narration != "Sixty minutes pass." {
+		t.Errorf("the base is not the new lesson: %q", w.base.Scenario.Steps[2].Narration)
+	}
+}

@@ -267,7 +267,9 @@ func sshTestOneSession(ctx context.Context, t *testing.T, srv *Server, addr stri
 			err = errors.New(sub.msg)
 		}
 	}()
-	c, derr := sshTestTryDial(srv, addr, "attendee")
+	// Each its own user: progress is per SSH user, and a second session
+	// of one user is offered to resume where the first left the lesson.
+	c, derr := sshTestTryDial(srv, addr, fmt.Sprintf("attendee-%d", i))
 	if derr != nil {
 		return derr
 	}
