@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 
 	"charm.land/bubbles/v2/key"
@@ -228,4 +229,14 @@ func (h sandboxHelp) FullHelp() [][]key.Binding {
 // policy from now on or restarts with another app; nothing is replayed.
 func sandboxWhatIf(k *KeyMap) key.Binding {
 	return key.NewBinding(key.WithKeys(k.Player.WhatIf.Keys()...), key.WithHelp(k.Player.WhatIf.Help().Key, "policy, restart"))
+}
+
+// digitRange names the digits 1 to n as a help or a status says them:
+// "1" for one, "1–4" for four. Menus and quizzes name the keys they
+// accept, not the "1-9" a KeyMap binding holds.
+func digitRange(n int) string {
+	if n <= 1 {
+		return "1"
+	}
+	return fmt.Sprintf("1–%d", n)
 }

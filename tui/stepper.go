@@ -167,16 +167,26 @@ func (s *stepper) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
-	if s.tl.hidden(s.tl.cur) {
-		if n, ok := k.digit(msg); ok {
+	// A digit answers a waiting quiz only while its question is on screen
+	// (the Narration tab); on any other tab it picks a tab, as it always
+	// does. Answering from another tab spent the digit a learner pressed
+	// to get back to the question on an answer they never chose.
+	if n, ok := k.digit(msg); ok {
+		if s.tl.hidden(s.tl.cur) && s.insp.tab == tabNarration {
 			if q := s.tl.steps[s.tl.cur].Step.Quiz; n <= len(q.Options) {
 				s.tl.answered[s.tl.cur] = n
 				s.status = ""
-				return nil
+			} else {
+				s.status = fmt.Sprintf("no option %d: press %s to answer", n, digitRange(len(q.Options)))
 			}
+			return nil
 		}
-	} else if n, ok := k.digit(msg); ok && n <= tabCount {
-		s.insp.setTab(n - 1)
+		if n <= tabCount {
+			s.insp.setTab(n - 1)
+			s.status = ""
+		} else {
+			s.status = fmt.Sprintf("no tab %d: press %s for a tab", n, digitRange(tabCount))
+		}
 		return nil
 	}
 	s.status = ""
