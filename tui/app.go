@@ -67,6 +67,8 @@ type Model struct {
 	room   roomState // the workshop's view of this session (follow.go)
 
 	footers *footerMemo // the last footer (footer.go)
+
+	quitArmed bool // q asked "q again to quit" (input.go)
 }
 
 // New makes the root model. It starts with dark styles; the terminal's
@@ -108,6 +110,12 @@ func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 // (its messages, its keys, and the keys it refuses a follower) and hears
 // afterwards what changed (follow.go).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if drop, cmd := m.guard(msg); drop {
+		return m, cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && !key.Matches(k, m.keys.Quit) {
+		m.quitArmed = false
+	}
 	if m.opts.Room == nil {
 		return m.update(msg)
 	}
@@ -157,7 +165,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Filter.Quit): // ctrl+c, which quits even while typing
 		return m, tea.Quit
 	case !filtering && key.Matches(msg, m.keys.Quit) && open == nil:
-		return m, tea.Quit
+		return m.quit()
 	case !filtering && key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
@@ -232,7 +240,7 @@ func (m Model) View() tea.View {
 	case m.w == 0 || m.h == 0:
 		s = ""
 	case m.w < MinWidth || m.h < MinHeight:
-		msg := fmt.Sprintf("Make the terminal larger: tokensim needs %d×%d, this is %d×%d.", MinWidth, MinHeight, m.w, m.h)
+		msg := fmt.Sprintf("Make the terminal larger: tokensim needs %d×%d, this is %d×%d. (%s quits.)", MinWidth, MinHeight, m.w, m.h, m.keys.Quit.Help().Key)
 		s = clampBlock(lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, wrap(msg, max(m.w-2, 10))), m.w, m.h)
 	default:
 		var body string

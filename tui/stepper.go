@@ -39,6 +39,8 @@ type stepper struct {
 	modal  modal  // an open menu or prompt; nil for none
 	status string // the answer to the last key, in the header
 	whatIf string // the what-if in force, in words; "" for none
+
+	exported exportMark // what the last export wrote (input.go)
 }
 
 // newStepper shows the run r.
@@ -70,6 +72,7 @@ type autoplayMsg struct {
 type exportedMsg struct {
 	path string
 	err  error
+	mark exportMark // what was written, for the sandbox's unsaved steps (input.go)
 }
 
 // SetSize lays the panels out: side by side from 120 columns, stacked
@@ -149,6 +152,7 @@ func (s *stepper) Update(msg tea.Msg) tea.Cmd {
 			s.status = "export failed: " + msg.err.Error()
 		} else {
 			s.status = "exported to " + msg.path
+			s.exported = msg.mark
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -182,8 +186,7 @@ func (s *stepper) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if n <= tabCount {
-			s.insp.setTab(n - 1)
-			s.status = ""
+			s.insp.setTab(n - 1) // the status stays: it answers the last action, not a tab
 		} else {
 			s.status = fmt.Sprintf("no tab %d: press %s for a tab", n, digitRange(tabCount))
 		}
