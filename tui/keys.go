@@ -56,7 +56,13 @@ type SandboxKeys struct {
 // MenuKeys are an open menu's: a digit picks a choice, the arrows move,
 // enter picks the selected one, esc closes it. Pick and Move are what the
 // help shows for the digits and for Up and Down.
-type MenuKeys struct{ Pick, Move, Up, Down, Choose, Cancel key.Binding }
+// NextPage and PrevPage turn the pages of a menu of more than nine
+// choices (or more than fit): each page numbers its choices 1 to 9, so
+// that every choice has a key.
+type MenuKeys struct {
+	Pick, Move, Up, Down, Choose, Cancel key.Binding
+	NextPage, PrevPage                   key.Binding
+}
 
 // PromptKeys are the duration prompt's; every other key is text.
 type PromptKeys struct{ Enter key.Binding }
@@ -129,12 +135,14 @@ func DefaultKeyMap() KeyMap {
 			SilentLogin:   b([]string{"L"}, "L", "script logs in silently"),
 		},
 		Menu: MenuKeys{
-			Pick:   b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "choose"),
-			Move:   b([]string{"up", "down"}, "↑/↓", "move"),
-			Up:     b([]string{"up", "k"}, "↑/k", "previous choice"),
-			Down:   b([]string{"down", "j"}, "↓/j", "next choice"),
-			Choose: b([]string{"enter"}, "enter", "choose"),
-			Cancel: b([]string{"esc"}, "esc", "cancel"),
+			Pick:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "choose"),
+			Move:     b([]string{"up", "down"}, "↑/↓", "move"),
+			Up:       b([]string{"up", "k"}, "↑/k", "previous choice"),
+			Down:     b([]string{"down", "j"}, "↓/j", "next choice"),
+			Choose:   b([]string{"enter"}, "enter", "choose"),
+			Cancel:   b([]string{"esc"}, "esc", "cancel"),
+			NextPage: b([]string{"pgdown"}, "PgDn", "next page"),
+			PrevPage: b([]string{"pgup"}, "PgUp", "previous page"),
 		},
 		Prompt: PromptKeys{
 			Enter: b([]string{"enter"}, "enter", "advance"),

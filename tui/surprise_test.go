@@ -149,3 +149,74 @@ func TestQuitAsksOnceWhileFollowing(t *testing.T) {
 		t.Fatal("q after stepping away asks")
 	}
 }
+
+// btTestMenuPage: PgDn and PgUp turn a menu's pages (the what-if preset
+// menu has more than nine choices), and say so at the last and the first.
+func btTestMenuPage(t *testing.T, k string) {
+	a := btLesson(t, btLessonID, 80, 24)
+	a.press("w")
+	m := a.pl().menu()
+	for i, c := range m.choices {
+		if c.label == "preset" {
+			m.sel = i
+			break
+		}
+	}
+	a.press("enter")
+	m = a.pl().menu()
+	if m == nil || len(m.choices) <= 9 {
+		t.Fatalf("no preset menu of more than nine choices: %v", m)
+	}
+	per := m.perPage()
+	switch k {
+	case "pgdown":
+		a.press(k)
+		if m.sel != per || !strings.Contains(a.text(), "(page 2 of") {
+			t.Fatalf("%s: selection %d, want %d, the second page shown:\n%s", k, m.sel, per, a.text())
+		}
+		for m.sel/per+1 < (len(m.choices)+per-1)/per {
+			a.press(k)
+		}
+		a.press(k)
+		if !strings.Contains(a.text(), "this is the last page") {
+			t.Errorf("%s on the last page does not say so:\n%s", k, a.text())
+		}
+	case "pgup":
+		a.press("pgdown", "down", k)
+		if m.sel != 0 || !strings.Contains(a.text(), "(page 1 of") {
+			t.Fatalf("%s: selection %d, want 0:\n%s", k, m.sel, a.text())
+		}
+		a.press(k)
+		if !strings.Contains(a.text(), "this is the first page") {
+			t.Errorf("%s on the first page does not say so:\n%s", k, a.text())
+		}
+	default:
+		t.Fatalf("no check for %s", k)
+	}
+}
+
+// TestMenuNamesItsKeys: a menu's help and its hint name the digits it
+// takes ("1–4"), not the "1-9" of the binding; a digit beyond them says so
+// and picks nothing.
+func TestMenuNamesItsKeys(t *testing.T) {
+	a := btSandbox(t, 80, 24)
+	a.press("i", "s") // log in, then the steal menu
+	m := a.pl().menu()
+	if m == nil {
+		t.Fatal("s opened no menu")
+	}
+	n := len(m.choices)
+	if n >= 9 {
+		t.Fatalf("the steal menu has %d choices: this test needs fewer than nine", n)
+	}
+	want := digitRange(n)
+	txt := a.text()
+	if strings.Contains(txt, "1-9") || !strings.Contains(txt, want+" choose") || !strings.Contains(txt, want+" or enter to choose") {
+		t.Fatalf("the menu does not name its keys %s:\n%s", want, txt)
+	}
+	steps := len(a.pl().tl.steps)
+	a.press("9")
+	if a.pl().menu() == nil || len(a.pl().tl.steps) != steps || !strings.Contains(a.text(), "no choice 9: press "+want) {
+		t.Fatalf("9 in a menu of %d:\n%s", n, a.text())
+	}
+}
