@@ -49,6 +49,9 @@ type inspector struct {
 	// following is, while an attendee follows the instructor (tokensim
 	// ssh), the key that steps away; "" otherwise.
 	following string
+	// hop is the Seq of the exchange selected with ] and [ (hop.go), 0
+	// for none; hopN of hopOf is its place among the step's exchanges.
+	hop, hopN, hopOf int
 }
 
 func newInspector(k *KeyMap) inspector {
@@ -112,7 +115,7 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 	}
 	width := in.w - 1
 	bk := keyOf(t, st, width, 0)
-	bk.tab, bk.note, bk.following = in.tab, note, in.following
+	bk.tab, bk.note, bk.following, bk.hop = in.tab, note, in.following, in.hop
 	if t.cur >= 0 {
 		bk.answer = t.answered[t.cur]
 	}
@@ -126,6 +129,9 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 			}
 		case tabHTTP:
 			body = httpTab(t, st, width)
+			if in.hop != 0 {
+				body = hopTab(t, st, width, in.hop, in.hopN, in.hopOf, in.keys)
+			}
 		case tabTokens:
 			body = tokensTab(t, st, width)
 		case tabServer:
@@ -135,7 +141,7 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 		}
 		in.bodyKey = bk
 		in.setBody(strings.TrimRight(body, "\n")) // no blank line to scroll to
-		key := fmt.Sprintf("%d/%d/%d", in.tab, t.cur, bk.answer)
+		key := fmt.Sprintf("%d/%d/%d/%d", in.tab, t.cur, bk.answer, in.hop)
 		if key != in.key {
 			in.key = key
 			in.vp.GotoTop()

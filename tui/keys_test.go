@@ -327,6 +327,7 @@ var btBindingTests = map[string]func(t *testing.T, k string){
 	"Filter.Apply": btTestFilterKeys, "Filter.Cancel": btTestFilterKeys, "Filter.Quit": btTestFilterKeys,
 	"Menu.Pick": btTestMenuKeys, "Menu.Move": btTestMenuKeys, "Menu.Up": btTestMenuKeys, "Menu.Down": btTestMenuKeys,
 	"Menu.Choose": btTestMenuKeys, "Menu.Cancel": btTestMenuKeys,
+	"Player.NextHop": btTestHop, "Player.PrevHop": btTestHop,
 	"Menu.NextPage": btTestMenuPage, "Menu.PrevPage": btTestMenuPage,
 	"Prompt.Enter": btTestPromptEnter,
 }

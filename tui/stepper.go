@@ -41,6 +41,7 @@ type stepper struct {
 	whatIf string // the what-if in force, in words; "" for none
 
 	exported exportMark // what the last export wrote (input.go)
+	hop      hopSel     // the exchange selected with ] and [ (hop.go)
 }
 
 // newStepper shows the run r.
@@ -227,6 +228,10 @@ func (s *stepper) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.speed = max(s.speed-1, 0)
 	case key.Matches(msg, k.Player.Slower):
 		s.speed = min(s.speed+1, len(speeds)-1)
+	case key.Matches(msg, k.Player.NextHop):
+		s.moveHop(+1)
+	case key.Matches(msg, k.Player.PrevHop):
+		s.moveHop(-1)
 	default:
 		return s.insp.Update(msg) // its tabs and scrolling
 	}
@@ -272,6 +277,7 @@ func (s *stepper) View() string {
 	if s.w <= 0 || s.h <= 0 {
 		return ""
 	}
+	s.syncHop() // a step moved since: the selection is gone
 	header := clampBlock(s.header(), s.w, 1)
 	rule := s.st.Subtle.Render(strings.Repeat("─", s.w))
 	var right string
