@@ -44,7 +44,7 @@ type viewKey struct {
 	tab, answer, offset     int  // the inspector's own
 	note                    string
 	following               string // the inspector's following
-	hop                     int    // the exchange selected (hop.go)
+	hop, token              int    // the exchange and the token selected (hop.go, clipboard.go)
 }
 
 // keyOf is the part of a frame's key that comes from the timeline.

@@ -52,6 +52,7 @@ type inspector struct {
 	// hop is the Seq of the exchange selected with ] and [ (hop.go), 0
 	// for none; hopN of hopOf is its place among the step's exchanges.
 	hop, hopN, hopOf int
+	tok              int // the token selected on the Tokens tab, 1-based; 0 for none
 }
 
 func newInspector(k *KeyMap) inspector {
@@ -115,7 +116,7 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 	}
 	width := in.w - 1
 	bk := keyOf(t, st, width, 0)
-	bk.tab, bk.note, bk.following, bk.hop = in.tab, note, in.following, in.hop
+	bk.tab, bk.note, bk.following, bk.hop, bk.token = in.tab, note, in.following, in.hop, in.tok
 	if t.cur >= 0 {
 		bk.answer = t.answered[t.cur]
 	}
@@ -133,7 +134,7 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 				body = hopTab(t, st, width, in.hop, in.hopN, in.hopOf, in.keys)
 			}
 		case tabTokens:
-			body = tokensTab(t, st, width)
+			body = tokensTab(t, st, width, in.tok)
 		case tabServer:
 			body = serverTab(t, st, width)
 		case tabAttacker:

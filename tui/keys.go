@@ -38,7 +38,8 @@ type PlayerKeys struct {
 	NextTab, PrevTab             key.Binding
 	Tab1, Tab2, Tab3, Tab4, Tab5 key.Binding
 	WhatIf, Export               key.Binding
-	NextHop, PrevHop             key.Binding // exchange by exchange (hop.go)
+	NextHop, PrevHop             key.Binding // exchange by exchange (hop.go); a token on the Tokens tab
+	Copy                         key.Binding // the selected token or exchange (clipboard.go)
 	ScrollUp, ScrollDown         key.Binding
 	Answer1, Answer2, Answer3    key.Binding
 	Answer4, Answer5             key.Binding
@@ -111,6 +112,7 @@ func DefaultKeyMap() KeyMap {
 			Export:     b([]string{"e"}, "e", "export markdown"),
 			NextHop:    b([]string{"]"}, "]", "next exchange"),
 			PrevHop:    b([]string{"["}, "[", "previous exchange"),
+			Copy:       b([]string{"y"}, "y", "copy token/curl"),
 			ScrollUp:   b([]string{"up", "k", "pgup"}, "↑/k", "scroll up"),
 			ScrollDown: b([]string{"down", "j", "pgdown"}, "↓/j", "scroll down"),
 			Answer1:    b([]string{"1"}, "1-5", "answer"),
@@ -199,7 +201,7 @@ func (h playerHelp) FullHelp() [][]key.Binding {
 		{h.k.Player.Next, h.k.Player.Prev, h.k.Player.First, h.k.Player.Last},
 		{h.k.Player.Autoplay, h.k.Player.Faster, h.k.Player.Slower},
 		{h.k.Player.NextTab, h.k.Player.PrevTab, h.k.Player.Tab1, h.k.Player.ScrollUp, h.k.Player.ScrollDown},
-		{h.k.Player.Answer1, h.k.Player.NextHop, h.k.Player.PrevHop, h.k.Player.WhatIf, h.k.Player.Export},
+		{h.k.Player.Answer1, h.k.Player.NextHop, h.k.Player.PrevHop, h.k.Player.Copy, h.k.Player.WhatIf, h.k.Player.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}
 }
@@ -215,7 +217,7 @@ func (h serveHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.k.Player.Next, h.k.Player.Prev, h.k.Player.First, h.k.Player.Last},
 		{h.k.Player.NextTab, h.k.Player.PrevTab, h.k.Player.Tab1, h.k.Player.ScrollUp, h.k.Player.ScrollDown},
-		{h.k.Player.NextHop, h.k.Player.PrevHop},
+		{h.k.Player.NextHop, h.k.Player.PrevHop, h.k.Player.Copy},
 		{h.k.Help, h.k.Quit},
 	}
 }
@@ -232,7 +234,7 @@ func (h sandboxHelp) FullHelp() [][]key.Binding {
 		{h.k.Sandbox.Advance, h.k.Sandbox.Steal, h.k.Sandbox.AttackCall, h.k.Sandbox.AttackRefresh, h.k.Sandbox.Ride},
 		{h.k.Sandbox.Forge, h.k.Sandbox.Race, h.k.Sandbox.Validation},
 		{h.k.Sandbox.Forget, h.k.Sandbox.EndSession, h.k.Sandbox.SilentLogin},
-		{h.k.Player.Prev, h.k.Player.Next, h.k.Player.NextTab, h.k.Player.Tab1, h.k.Player.NextHop, sandboxWhatIf(h.k), h.k.Player.Export},
+		{h.k.Player.Prev, h.k.Player.Next, h.k.Player.NextTab, h.k.Player.Tab1, h.k.Player.NextHop, h.k.Player.Copy, sandboxWhatIf(h.k), h.k.Player.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}
 }

@@ -389,7 +389,7 @@ func TestReviewClaimExplanations(t *testing.T) {
 	for _, w := range []int{59, 80, 120} { // 59: the inspector at 60 columns
 		a := btLesson(t, btLessonID, 100, 30)
 		a.press("n", "n", "n", "n")
-		tab := ansi.Strip(tokensTab(&a.pl().tl, a.pl().st, w))
+		tab := ansi.Strip(tokensTab(&a.pl().tl, a.pl().st, w, 0))
 		flat := strings.Join(strings.Fields(tab), " ")
 		for _, tok := range a.pl().tl.snapshot().Tokens {
 			for k := range tok.Claims {

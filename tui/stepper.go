@@ -42,6 +42,8 @@ type stepper struct {
 
 	exported exportMark // what the last export wrote (input.go)
 	hop      hopSel     // the exchange selected with ] and [ (hop.go)
+	tok      hopSel     // the token selected on the Tokens tab (clipboard.go)
+	scheme   string     // the origins' scheme for curl; "" is https (clipboard.go)
 }
 
 // newStepper shows the run r.
@@ -228,10 +230,18 @@ func (s *stepper) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.speed = max(s.speed-1, 0)
 	case key.Matches(msg, k.Player.Slower):
 		s.speed = min(s.speed+1, len(speeds)-1)
-	case key.Matches(msg, k.Player.NextHop):
-		s.moveHop(+1)
-	case key.Matches(msg, k.Player.PrevHop):
-		s.moveHop(-1)
+	case key.Matches(msg, k.Player.NextHop, k.Player.PrevHop):
+		by := 1
+		if key.Matches(msg, k.Player.PrevHop) {
+			by = -1
+		}
+		if s.insp.tab == tabTokens {
+			s.moveToken(by) // on the Tokens tab, ] and [ pick the token y copies
+		} else {
+			s.moveHop(by)
+		}
+	case key.Matches(msg, k.Player.Copy):
+		return s.copySelected()
 	default:
 		return s.insp.Update(msg) // its tabs and scrolling
 	}
@@ -278,6 +288,7 @@ func (s *stepper) View() string {
 		return ""
 	}
 	s.syncHop() // a step moved since: the selection is gone
+	s.insp.tok = s.selectedToken()
 	header := clampBlock(s.header(), s.w, 1)
 	rule := s.st.Subtle.Render(strings.Repeat("─", s.w))
 	var right string
