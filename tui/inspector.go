@@ -212,6 +212,14 @@ func (in *inspector) bar(st *Styles) string {
 	if in.barFor == [2]int{in.tab + 1, boolInt(st.isDark)} {
 		return in.barText
 	}
+	in.barFor = [2]int{in.tab + 1, boolInt(st.isDark)}
+	in.barText = lipgloss.JoinHorizontal(lipgloss.Top, in.barLabels(st)...)
+	return in.barText
+}
+
+// barLabels are the tab bar's labels, in order, as drawn: the mouse finds
+// a clicked tab by their widths (mouse.go).
+func (in *inspector) barLabels(st *Styles) []string {
 	var tabs []string
 	for i, n := range tabNames {
 		label := fmt.Sprintf("%d %s", i+1, n)
@@ -221,9 +229,7 @@ func (in *inspector) bar(st *Styles) string {
 			tabs = append(tabs, st.Tab.Render(label))
 		}
 	}
-	in.barFor = [2]int{in.tab + 1, boolInt(st.isDark)}
-	in.barText = lipgloss.JoinHorizontal(lipgloss.Top, tabs...)
-	return in.barText
+	return tabs
 }
 
 func boolInt(b bool) int {

@@ -43,6 +43,7 @@ type stepper struct {
 	exported exportMark // what the last export wrote (input.go)
 	hop      hopSel     // the exchange selected with ] and [ (hop.go)
 	tok      hopSel     // the token selected on the Tokens tab (clipboard.go)
+	at       at         // where View last drew the panels (mouse.go)
 	scheme   string     // the origins' scheme for curl; "" is https (clipboard.go)
 }
 
@@ -303,6 +304,12 @@ func (s *stepper) View() string {
 	}
 	left := clampBlock(s.dia.View(), s.dia.w, s.dia.h)
 	var body string
+	// Below the header and its rule: the diagram, then the inspector to
+	// its right (a rule and a space between) or under it (a rule between).
+	s.at = at{diaY: 2, inspY: 2, inspX: s.dia.w + 2}
+	if s.w < 120 {
+		s.at.inspX, s.at.inspY = 0, 2+s.dia.h+1
+	}
 	if s.w >= 120 {
 		// Both panels are clamped to exactly their size: join them line by
 		// line, without measuring every line again as JoinHorizontal does.
