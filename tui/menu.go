@@ -122,11 +122,11 @@ func (m *menu) ShortHelp() []key.Binding {
 	_, n := m.page(per)
 	k := m.keys.Menu
 	pick := key.NewBinding(key.WithKeys(k.Pick.Keys()[:n]...), key.WithHelp(digitRange(n), k.Pick.Help().Desc))
-	out := []key.Binding{pick, k.Move, k.Choose, k.Cancel}
 	if len(m.choices) > per {
-		out = append(out, k.NextPage, k.PrevPage)
+		// the pages before the arrows: a footer cut at 80 columns keeps them
+		return []key.Binding{pick, k.Choose, k.NextPage, k.PrevPage, k.Cancel, k.Move}
 	}
-	return out
+	return []key.Binding{pick, k.Move, k.Choose, k.Cancel}
 }
 func (m *menu) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
