@@ -48,9 +48,9 @@ func (m *menu) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Menu.Cancel):
 		m.done = true
 	case key.Matches(km, k.Menu.Up):
-		m.sel = (m.sel + len(m.choices) - 1) % len(m.choices)
+		m.move(-1)
 	case key.Matches(km, k.Menu.Down):
-		m.sel = (m.sel + 1) % len(m.choices)
+		m.move(+1)
 	case key.Matches(km, k.Menu.NextPage):
 		if p := m.sel/per + 1; p*per < len(m.choices) {
 			m.sel = p * per
@@ -75,6 +75,15 @@ func (m *menu) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// move moves the selection by one choice, up (-1) or down (+1), round
+// from the last to the first.
+func (m *menu) move(by int) {
+	if len(m.choices) > 0 {
+		m.note = ""
+		m.sel = (m.sel + by + len(m.choices)) % len(m.choices)
+	}
 }
 
 // perPage is how many choices a page shows: nine at most, one per digit

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 )
@@ -73,11 +72,7 @@ func (s *stepper) wheel(ev tea.Mouse) {
 		return
 	}
 	if mn := s.menu(); mn != nil {
-		k := s.keys.Menu.Down
-		if by < 0 {
-			k = s.keys.Menu.Up
-		}
-		mn.Update(keyOfBinding(k))
+		mn.move(by / wheelLines) // a notch is one choice
 		return
 	}
 	if s.modal == nil {
@@ -85,19 +80,11 @@ func (s *stepper) wheel(ev tea.Mouse) {
 	}
 }
 
-// keyOfBinding is a press of a binding's first key (only the arrows are
-// used here: Menu.Up and Menu.Down).
-func keyOfBinding(b key.Binding) tea.KeyPressMsg {
-	if b.Keys()[0] == "up" {
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	}
-	return tea.KeyPressMsg{Code: tea.KeyDown}
-}
-
-// stepAt is the step whose line of the diagram is at x, y.
+// stepAt is the step whose line of the diagram is at x, y; none while a
+// menu or a prompt waits (it has the keys, and the mouse too).
 func (s *stepper) stepAt(x, y int) (int, bool) {
 	dx, dy := x-s.at.diaX, y-s.at.diaY
-	if dx < 0 || dx >= s.dia.w || dy < 0 || dy >= len(s.dia.steps) {
+	if s.modal != nil || dx < 0 || dx >= s.dia.w || dy < 0 || dy >= len(s.dia.steps) {
 		return 0, false
 	}
 	step := s.dia.steps[dy]

@@ -74,6 +74,14 @@ func TestMouseClicksAStep(t *testing.T) {
 	if a.pl().tl.cur != 0 {
 		t.Fatalf("a click on step 1's arrow: at step %d\n%s", a.pl().tl.cur+1, a.text())
 	}
+	// While a menu is open it has the mouse too.
+	a.press("n", "w")
+	x, y = btFind(t, a, "POST /authorize → 302")
+	btClick(a, x, y)
+	if a.pl().tl.cur != 1 || a.pl().menu() == nil {
+		t.Errorf("a click on step 1 under an open menu: at step %d, menu %v", a.pl().tl.cur+1, a.pl().menu() != nil)
+	}
+	a.press("esc")
 	// Before the first step the diagram's lines are no step's.
 	a.press("g")
 	btClick(a, 2, 10)
