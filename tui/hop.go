@@ -39,8 +39,11 @@ type hopSel struct{ step, n int }
 // selectedExchange is the exchange selected at the current step, its
 // number and how many the step has; ok is false when none is selected.
 func (s *stepper) selectedExchange() (e sim.Event, n, of int, ok bool) {
+	if s.hop.n == 0 || s.hop.step != s.tl.cur { // every frame asks: the cheap test first
+		return sim.Event{}, 0, 0, false
+	}
 	st, found := s.tl.current()
-	if !found || s.hop.n == 0 || s.hop.step != s.tl.cur || s.tl.hidden(s.tl.cur) {
+	if !found || s.tl.hidden(s.tl.cur) {
 		return sim.Event{}, 0, 0, false
 	}
 	xs := exchanges(st.Events)
