@@ -79,6 +79,8 @@ type Model struct {
 	room   roomState // the workshop's view of this session (follow.go)
 
 	footers *footerMemo // the last footer (footer.go)
+
+	quitArmed bool // q asked "q again to quit" (input.go)
 }
 
 // New makes the root model. It starts with dark styles; the terminal's
@@ -127,6 +129,12 @@ func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
 // (its messages, its keys, and the keys it refuses a follower) and hears
 // afterwards what changed (follow.go).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if drop, cmd := m.guard(msg); drop {
+		return m, cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && !key.Matches(k, m.keys.Quit) {
+		m.quitArmed = false
+	}
 	if m.opts.Room == nil {
 		return m.update(msg)
 	}
@@ -158,6 +166,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.key(msg)
 	case nextLessonMsg:
 		return m.openNext(msg)
+	case tea.MouseClickMsg, tea.MouseWheelMsg:
+		return m.mouse(msg.(tea.MouseMsg))
 	}
 	if m.screen == screenPlayer {
 		return m, m.player.Update(msg)
@@ -178,7 +188,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Filter.Quit): // ctrl+c, which quits even while typing
 		return m, tea.Quit
 	case !filtering && key.Matches(msg, m.keys.Quit) && open == nil:
-		return m, tea.Quit
+		return m.quit()
 	case !filtering && key.Matches(msg, m.keys.Help),
 		// esc closes the help first, as it closes a menu: it went back to
 		// the picker from under the help, leaving the lesson or the sandbox.
@@ -257,7 +267,7 @@ func (m Model) View() tea.View {
 	case m.w == 0 || m.h == 0:
 		s = ""
 	case m.w < MinWidth || m.h < MinHeight:
-		msg := fmt.Sprintf("Make the terminal larger: tokensim needs %d×%d, this is %d×%d.", MinWidth, MinHeight, m.w, m.h)
+		msg := fmt.Sprintf("Make the terminal larger: tokensim needs %d×%d, this is %d×%d. (%s quits.)", MinWidth, MinHeight, m.w, m.h, m.keys.Quit.Help().Key)
 		s = clampBlock(lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, wrap(msg, max(m.w-2, 10))), m.w, m.h)
 	default:
 		var body string
@@ -275,6 +285,7 @@ func (m Model) View() tea.View {
 	}
 	v := tea.NewView(s)
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion // clicks and the wheel (mouse.go)
 	v.WindowTitle = "tokensim"
 	return v
 }

@@ -24,6 +24,9 @@ type diagram struct {
 	// diagram on every frame would be most of the cost of a frame.
 	key   viewKey
 	frame string
+
+	hop   int   // the Seq of the exchange selected with ] and [, 0 for none (hop.go)
+	steps []int // the step of each line of the last frame, -1 for none (mouse.go)
 }
 
 // viewKey is what a panel's frame depends on. A timeline's steps are
@@ -41,6 +44,7 @@ type viewKey struct {
 	tab, answer, offset     int  // the inspector's own
 	note                    string
 	following               string // the inspector's following
+	hop, token              int    // the exchange and the token selected (hop.go, clipboard.go)
 }
 
 // keyOf is the part of a frame's key that comes from the timeline.
@@ -99,7 +103,9 @@ func (d *diagram) render(t *timeline, st *Styles) string {
 	if d.w < 20 || d.h < 3 {
 		return ""
 	}
-	if k := keyOf(t, st, d.w, d.h); k != d.key || d.frame == "" {
+	k := keyOf(t, st, d.w, d.h)
+	k.hop = d.hop
+	if k != d.key || d.frame == "" {
 		d.key, d.frame = k, d.draw(t, st)
 	}
 	return d.frame
@@ -177,7 +183,7 @@ func (d *diagram) draw(t *timeline, st *Styles) string {
 		respond := func(evs []sim.Event) {
 			for _, e := range evs {
 				if split[e.Seq] {
-					rows = append(rows, d.responseRows(e, i, col, blank, put, st, i == t.cur)...)
+					rows = append(rows, d.hopRows(e, d.responseRows(e, i, col, blank, put, st, i == t.cur), st)...)
 				}
 			}
 		}
@@ -186,10 +192,10 @@ func (d *diagram) draw(t *timeline, st *Styles) string {
 			respond(answered)
 			if e.Kind == sim.KindExchange && nestsExchange(e, s.Events[k+1:]) {
 				split[e.Seq] = true
-				rows = append(rows, d.arrowRows(e.From, e.To, requestLabel(e), e.Status >= 400, i, col, blank, put, st, i == t.cur)...)
+				rows = append(rows, d.hopRows(e, d.arrowRows(e.From, e.To, requestLabel(e), e.Status >= 400, i, col, blank, put, st, i == t.cur), st)...)
 				continue
 			}
-			rows = append(rows, d.eventRows(e, i, col, blank, put, st, i == t.cur)...)
+			rows = append(rows, d.hopRows(e, d.eventRows(e, i, col, blank, put, st, i == t.cur), st)...)
 		}
 		respond(nest.Rest())
 	}
@@ -212,12 +218,16 @@ func (d *diagram) draw(t *timeline, st *Styles) string {
 			break
 		}
 	}
+	start = hopInView(rows, start, room)
 	out := []string{render(head)}
+	d.steps = append(d.steps[:0], -1)
 	for _, r := range rows[start:min(len(rows), start+room)] {
 		out = append(out, render(r))
+		d.steps = append(d.steps, r.step)
 	}
 	for len(out) < d.h {
 		out = append(out, render(blank(-3))) // the lanes run on below the last row
+		d.steps = append(d.steps, -1)
 	}
 	return strings.Join(out, "\n")
 }

@@ -24,13 +24,14 @@ func (s *stepper) export(dir, name string, note func(*scenarios.Run) string) tea
 	run := *s.tl.run
 	run.Steps = s.tl.steps
 	text := note(&run)
+	mark := exportMark{s.tl.run, len(s.tl.steps)}
 	return func() tea.Msg {
 		var b bytes.Buffer
 		if err := rendering.WriteMarkdown(&b, &run); err != nil {
 			return exportedMsg{err: err}
 		}
 		path, err := writeNew(dir, name, ".md", withNote(b.Bytes(), text))
-		return exportedMsg{path: path, err: err}
+		return exportedMsg{path: path, err: err, mark: mark}
 	}
 }
 

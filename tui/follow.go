@@ -349,8 +349,9 @@ func (m *Model) withRoomKeys(km help.KeyMap) help.KeyMap {
 	case m.opts.Instructor:
 		return roomHelp{km, []key.Binding{m.keys.Room.Lead}, true}
 	case m.room.following() && m.screen == screenPlayer && m.player != nil && m.player.steps().modal == nil:
-		t := &m.player.steps().tl
-		return followHelp{m.keys, t.hidden(t.cur)}
+		s := m.player.steps()
+		// The digits answer only while the question is on screen.
+		return followHelp{m.keys, s.tl.hidden(s.tl.cur) && s.insp.tab == tabNarration}
 	case m.room.following():
 		return roomHelp{km, []key.Binding{m.keys.Room.StepAway}, true}
 	case m.room.led:
@@ -364,7 +365,7 @@ func (m *Model) withRoomKeys(km help.KeyMap) help.KeyMap {
 // first so that it stays visible on a narrow terminal.
 type followHelp struct {
 	k    *KeyMap
-	quiz bool // a quiz waits for an answer: the digits answer it
+	quiz bool // a quiz waits for an answer, its question on screen: the digits answer it
 }
 
 func (h followHelp) digits() key.Binding {

@@ -49,6 +49,10 @@ type inspector struct {
 	// following is, while an attendee follows the instructor (tokensim
 	// ssh), the key that steps away; "" otherwise.
 	following string
+	// hop is the Seq of the exchange selected with ] and [ (hop.go), 0
+	// for none; hopN of hopOf is its place among the step's exchanges.
+	hop, hopN, hopOf int
+	tok              int // the token selected on the Tokens tab, 1-based; 0 for none
 }
 
 func newInspector(k *KeyMap) inspector {
@@ -112,7 +116,7 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 	}
 	width := in.w - 1
 	bk := keyOf(t, st, width, 0)
-	bk.tab, bk.note, bk.following = in.tab, note, in.following
+	bk.tab, bk.note, bk.following, bk.hop, bk.token = in.tab, note, in.following, in.hop, in.tok
 	if t.cur >= 0 {
 		bk.answer = t.answered[t.cur]
 	}
@@ -126,8 +130,11 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 			}
 		case tabHTTP:
 			body = httpTab(t, st, width)
+			if in.hop != 0 {
+				body = hopTab(t, st, width, in.hop, in.hopN, in.hopOf, in.keys)
+			}
 		case tabTokens:
-			body = tokensTab(t, st, width)
+			body = tokensTab(t, st, width, in.tok)
 		case tabServer:
 			body = serverTab(t, st, width)
 		case tabAttacker:
@@ -135,7 +142,7 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 		}
 		in.bodyKey = bk
 		in.setBody(strings.TrimRight(body, "\n")) // no blank line to scroll to
-		key := fmt.Sprintf("%d/%d/%d", in.tab, t.cur, bk.answer)
+		key := fmt.Sprintf("%d/%d/%d/%d", in.tab, t.cur, bk.answer, in.hop)
 		if key != in.key {
 			in.key = key
 			in.vp.GotoTop()
@@ -205,6 +212,14 @@ func (in *inspector) bar(st *Styles) string {
 	if in.barFor == [2]int{in.tab + 1, boolInt(st.isDark)} {
 		return in.barText
 	}
+	in.barFor = [2]int{in.tab + 1, boolInt(st.isDark)}
+	in.barText = lipgloss.JoinHorizontal(lipgloss.Top, in.barLabels(st)...)
+	return in.barText
+}
+
+// barLabels are the tab bar's labels, in order, as drawn: the mouse finds
+// a clicked tab by their widths (mouse.go).
+func (in *inspector) barLabels(st *Styles) []string {
 	var tabs []string
 	for i, n := range tabNames {
 		label := fmt.Sprintf("%d %s", i+1, n)
@@ -214,9 +229,7 @@ func (in *inspector) bar(st *Styles) string {
 			tabs = append(tabs, st.Tab.Render(label))
 		}
 	}
-	in.barFor = [2]int{in.tab + 1, boolInt(st.isDark)}
-	in.barText = lipgloss.JoinHorizontal(lipgloss.Top, tabs...)
-	return in.barText
+	return tabs
 }
 
 func boolInt(b bool) int {

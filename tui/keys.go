@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 
 	"charm.land/bubbles/v2/key"
@@ -37,6 +38,8 @@ type PlayerKeys struct {
 	NextTab, PrevTab             key.Binding
 	Tab1, Tab2, Tab3, Tab4, Tab5 key.Binding
 	WhatIf, Export               key.Binding
+	NextHop, PrevHop             key.Binding // exchange by exchange (hop.go); a token on the Tokens tab
+	Copy                         key.Binding // the selected token or exchange (clipboard.go)
 	ScrollUp, ScrollDown         key.Binding
 	Answer1, Answer2, Answer3    key.Binding
 	Answer4, Answer5             key.Binding
@@ -55,7 +58,13 @@ type SandboxKeys struct {
 // MenuKeys are an open menu's: a digit picks a choice, the arrows move,
 // enter picks the selected one, esc closes it. Pick and Move are what the
 // help shows for the digits and for Up and Down.
-type MenuKeys struct{ Pick, Move, Up, Down, Choose, Cancel key.Binding }
+// NextPage and PrevPage turn the pages of a menu of more than nine
+// choices (or more than fit): each page numbers its choices 1 to 9, so
+// that every choice has a key.
+type MenuKeys struct {
+	Pick, Move, Up, Down, Choose, Cancel key.Binding
+	NextPage, PrevPage                   key.Binding
+}
 
 // PromptKeys are the duration prompt's; every other key is text.
 type PromptKeys struct{ Enter key.Binding }
@@ -101,6 +110,9 @@ func DefaultKeyMap() KeyMap {
 			Tab5:       b([]string{"5"}, "5", "attacker"),
 			WhatIf:     b([]string{"w"}, "w", "what-if"),
 			Export:     b([]string{"e"}, "e", "export markdown"),
+			NextHop:    b([]string{"]"}, "]", "next exchange"),
+			PrevHop:    b([]string{"["}, "[", "previous exchange"),
+			Copy:       b([]string{"y"}, "y", "copy token/curl"),
 			ScrollUp:   b([]string{"up", "k", "pgup"}, "↑/k", "scroll up"),
 			ScrollDown: b([]string{"down", "j", "pgdown"}, "↓/j", "scroll down"),
 			Answer1:    b([]string{"1"}, "1-5", "answer"),
@@ -128,12 +140,14 @@ func DefaultKeyMap() KeyMap {
 			SilentLogin:   b([]string{"L"}, "L", "script logs in silently"),
 		},
 		Menu: MenuKeys{
-			Pick:   b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "choose"),
-			Move:   b([]string{"up", "down"}, "↑/↓", "move"),
-			Up:     b([]string{"up", "k"}, "↑/k", "previous choice"),
-			Down:   b([]string{"down", "j"}, "↓/j", "next choice"),
-			Choose: b([]string{"enter"}, "enter", "choose"),
-			Cancel: b([]string{"esc"}, "esc", "cancel"),
+			Pick:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1-9", "choose"),
+			Move:     b([]string{"up", "down"}, "↑/↓", "move"),
+			Up:       b([]string{"up", "k"}, "↑/k", "previous choice"),
+			Down:     b([]string{"down", "j"}, "↓/j", "next choice"),
+			Choose:   b([]string{"enter"}, "enter", "choose"),
+			Cancel:   b([]string{"esc"}, "esc", "cancel"),
+			NextPage: b([]string{"pgdown"}, "PgDn", "next page"),
+			PrevPage: b([]string{"pgup"}, "PgUp", "previous page"),
 		},
 		Prompt: PromptKeys{
 			Enter: b([]string{"enter"}, "enter", "advance"),
@@ -187,7 +201,7 @@ func (h playerHelp) FullHelp() [][]key.Binding {
 		{h.k.Player.Next, h.k.Player.Prev, h.k.Player.First, h.k.Player.Last},
 		{h.k.Player.Autoplay, h.k.Player.Faster, h.k.Player.Slower},
 		{h.k.Player.NextTab, h.k.Player.PrevTab, h.k.Player.Tab1, h.k.Player.ScrollUp, h.k.Player.ScrollDown},
-		{h.k.Player.Answer1, h.k.Player.WhatIf, h.k.Player.Export},
+		{h.k.Player.Answer1, h.k.Player.NextHop, h.k.Player.PrevHop, h.k.Player.Copy, h.k.Player.WhatIf, h.k.Player.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}
 }
@@ -203,6 +217,7 @@ func (h serveHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.k.Player.Next, h.k.Player.Prev, h.k.Player.First, h.k.Player.Last},
 		{h.k.Player.NextTab, h.k.Player.PrevTab, h.k.Player.Tab1, h.k.Player.ScrollUp, h.k.Player.ScrollDown},
+		{h.k.Player.NextHop, h.k.Player.PrevHop, h.k.Player.Copy},
 		{h.k.Help, h.k.Quit},
 	}
 }
@@ -219,7 +234,7 @@ func (h sandboxHelp) FullHelp() [][]key.Binding {
 		{h.k.Sandbox.Advance, h.k.Sandbox.Steal, h.k.Sandbox.AttackCall, h.k.Sandbox.AttackRefresh, h.k.Sandbox.Ride},
 		{h.k.Sandbox.Forge, h.k.Sandbox.Race, h.k.Sandbox.Validation},
 		{h.k.Sandbox.Forget, h.k.Sandbox.EndSession, h.k.Sandbox.SilentLogin},
-		{h.k.Player.Prev, h.k.Player.Next, h.k.Player.NextTab, h.k.Player.Tab1, sandboxWhatIf(h.k), h.k.Player.Export},
+		{h.k.Player.Prev, h.k.Player.Next, h.k.Player.NextTab, h.k.Player.Tab1, h.k.Player.NextHop, h.k.Player.Copy, sandboxWhatIf(h.k), h.k.Player.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}
 }
@@ -228,4 +243,14 @@ func (h sandboxHelp) FullHelp() [][]key.Binding {
 // policy from now on or restarts with another app; nothing is replayed.
 func sandboxWhatIf(k *KeyMap) key.Binding {
 	return key.NewBinding(key.WithKeys(k.Player.WhatIf.Keys()...), key.WithHelp(k.Player.WhatIf.Help().Key, "policy, restart"))
+}
+
+// digitRange names the digits 1 to n as a help or a status says them:
+// "1" for one, "1–4" for four. Menus and quizzes name the keys they
+// accept, not the "1-9" a KeyMap binding holds.
+func digitRange(n int) string {
+	if n <= 1 {
+		return "1"
+	}
+	return fmt.Sprintf("1–%d", n)
 }

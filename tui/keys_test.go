@@ -327,6 +327,8 @@ var btBindingTests = map[string]func(t *testing.T, k string){
 	"Filter.Apply": btTestFilterKeys, "Filter.Cancel": btTestFilterKeys, "Filter.Quit": btTestFilterKeys,
 	"Menu.Pick": btTestMenuKeys, "Menu.Move": btTestMenuKeys, "Menu.Up": btTestMenuKeys, "Menu.Down": btTestMenuKeys,
 	"Menu.Choose": btTestMenuKeys, "Menu.Cancel": btTestMenuKeys,
+	"Player.Copy": btTestCopy, "Player.NextHop": btTestHop, "Player.PrevHop": btTestHop,
+	"Menu.NextPage": btTestMenuPage, "Menu.PrevPage": btTestMenuPage,
 	"Prompt.Enter": btTestPromptEnter,
 }
 
@@ -894,7 +896,7 @@ func btScrollable(t *testing.T) *btApp {
 	t.Helper()
 	a := btLesson(t, btLessonID, 80, 24)
 	a.press("n", "3")
-	if lines := strings.Count(tokensTab(&a.pl().tl, a.pl().st, a.pl().insp.w-1), "\n"); lines <= a.pl().insp.vp.Height() {
+	if lines := strings.Count(tokensTab(&a.pl().tl, a.pl().st, a.pl().insp.w-1, 0), "\n"); lines <= a.pl().insp.vp.Height() {
 		t.Fatalf("the Tokens tab (%d lines) fits the inspector (%d): nothing to scroll", lines, a.pl().insp.vp.Height())
 	}
 	return a

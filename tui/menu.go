@@ -20,7 +20,8 @@ type menu struct {
 	keys *KeyMap
 	st   *Styles
 	w, h int
-	done bool // closed: cancelled, or a choice was picked
+	done bool   // closed: cancelled, or a choice was picked
+	note string // the answer to the last key (an out-of-range digit), until the next
 }
 
 type choice struct {
@@ -34,28 +35,77 @@ func (m *menu) SetSize(w, h int) { m.w, m.h = w, h }
 func (m *menu) closed() bool     { return m.done }
 func (m *menu) text() bool       { return false }
 
-// Update handles a key: move, choose, or cancel.
+// Update handles a key: move, page, choose, or cancel.
 func (m *menu) Update(msg tea.Msg) tea.Cmd {
 	km, ok := msg.(tea.KeyPressMsg)
-	if !ok {
+	if !ok || len(m.choices) == 0 {
 		return nil
 	}
 	k := m.keys
+	m.note = ""
+	per := m.perPage()
 	switch {
 	case key.Matches(km, k.Menu.Cancel):
 		m.done = true
 	case key.Matches(km, k.Menu.Up):
-		m.sel = (m.sel + len(m.choices) - 1) % len(m.choices)
+		m.move(-1)
 	case key.Matches(km, k.Menu.Down):
-		m.sel = (m.sel + 1) % len(m.choices)
+		m.move(+1)
+	case key.Matches(km, k.Menu.NextPage):
+		if p := m.sel/per + 1; p*per < len(m.choices) {
+			m.sel = p * per
+		} else {
+			m.note = "this is the last page"
+		}
+	case key.Matches(km, k.Menu.PrevPage):
+		if p := m.sel / per; p > 0 {
+			m.sel = (p - 1) * per
+		} else {
+			m.note = "this is the first page"
+		}
 	case key.Matches(km, k.Menu.Choose):
 		return m.choose(m.sel)
 	default:
-		if n, ok := k.digit(km); ok && n <= len(m.choices) {
-			return m.choose(n - 1)
+		if n, ok := k.digit(km); ok {
+			start, count := m.page(per)
+			if n <= count {
+				return m.choose(start + n - 1)
+			}
+			m.note = fmt.Sprintf("no choice %d: press %s", n, digitRange(count))
 		}
 	}
 	return nil
+}
+
+// move moves the selection by one choice, up (-1) or down (+1), round
+// from the last to the first.
+func (m *menu) move(by int) {
+	if len(m.choices) > 0 {
+		m.note = ""
+		m.sel = (m.sel + by + len(m.choices)) % len(m.choices)
+	}
+}
+
+// perPage is how many choices a page shows: nine at most, one per digit
+// key, so that every choice has a key; fewer when the menu's room holds
+// fewer, so that every choice with a key is in sight.
+func (m *menu) perPage() int {
+	if m.st == nil || m.h <= 0 {
+		return 9
+	}
+	for n := min(9, len(m.choices)); n > 1; n-- {
+		if lipgloss.Height(m.render(m.st, m.w, 0, n, n)) <= m.h {
+			return n
+		}
+	}
+	return 1
+}
+
+// page is the first choice of the selected one's page and how many
+// choices the page holds.
+func (m *menu) page(per int) (start, n int) {
+	start = m.sel / per * per
+	return start, min(per, len(m.choices)-start)
 }
 
 func (m *menu) choose(i int) tea.Cmd {
@@ -72,63 +122,69 @@ func (m *menu) choose(i int) tea.Cmd {
 	return nil
 }
 
-// ShortHelp is the menu's own keys (a digit picks a choice, enter the
-// selected one, esc closes it): the quiz's "1-5 answer" and the picker's
-// "enter open" said the wrong thing there.
+// ShortHelp is the menu's own keys (the digits of the page shown, enter
+// the selected one, esc closes it; PgDn and PgUp when it has pages): the
+// quiz's "1-5 answer" and the picker's "enter open" said the wrong thing
+// there, and "1-9" for four choices named keys that do nothing.
 func (m *menu) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Menu.Pick, m.keys.Menu.Move, m.keys.Menu.Choose, m.keys.Menu.Cancel}
+	per := m.perPage()
+	_, n := m.page(per)
+	k := m.keys.Menu
+	pick := key.NewBinding(key.WithKeys(k.Pick.Keys()[:n]...), key.WithHelp(digitRange(n), k.Pick.Help().Desc))
+	if len(m.choices) > per {
+		// the pages before the arrows: a footer cut at 80 columns keeps them
+		return []key.Binding{pick, k.Choose, k.NextPage, k.PrevPage, k.Cancel, k.Move}
+	}
+	return []key.Binding{pick, k.Move, k.Choose, k.Cancel}
 }
 func (m *menu) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
 
 // View draws the menu in its size.
 func (m *menu) View() string { return m.view(m.st, m.w, m.h) }
 
-// view draws the menu at most width cells wide and height lines high.
-// A menu taller than that (the advance menu at 80×24, any menu at 60×16)
-// drops its hint line, then shows a window of choices around the selected
-// one, saying which: clipped, its last choices were out of sight.
+// view draws the selected choice's page at most width cells wide and
+// height lines high (perPage fits it).
 func (m *menu) view(st *Styles, width, height int) string {
-	panel := st.Panel.Width(min(width, 60)).Padding(0, 1)
-	render := func(start, n int, hint bool) string {
-		var b strings.Builder
-		title := m.title
-		if n < len(m.choices) {
-			title += fmt.Sprintf(" (%d–%d of %d)", start+1, start+n, len(m.choices))
-		}
-		b.WriteString(st.Title.Render(title))
-		for i := start; i < start+n; i++ {
-			c := m.choices[i]
-			mark := "  "
-			// Only choices 1 to 9 have a key; the rest (the preset menu has
-			// thirteen) are reached with the arrows and enter, so they show
-			// no number that typing could not choose.
-			line := fmt.Sprintf("%d. %s", i+1, c.label)
-			if i >= 9 {
-				line = "   " + c.label
-			}
-			if c.note != "" {
-				line += st.Subtle.Render("  (" + c.note + ")")
-			}
-			if i == m.sel {
-				mark = iconCurrent + " "
-				line = st.Selected.Render(line)
-			}
-			b.WriteString("\n" + mark + line)
-		}
-		if hint {
-			b.WriteString("\n" + st.Subtle.Render("number or enter to choose · esc to cancel"))
-		}
-		return panel.Render(b.String())
+	m.st, m.w, m.h = st, width, height
+	per := m.perPage()
+	start, n := m.page(per)
+	return m.render(st, width, start, n, per)
+}
+
+// render draws n choices from start (a page of per), numbered 1 to n: the digits that
+// pick them. A menu of more than one page says which page it shows and
+// how to reach the others; the last line names the keys that work, or
+// answers the last key (an out-of-range digit).
+func (m *menu) render(st *Styles, width, start, n, per int) string {
+	panel := st.Panel.Width(min(max(width, 20), 60)).Padding(0, 1)
+	var b strings.Builder
+	title := m.title
+	pages := (len(m.choices) + per - 1) / per
+	if pages > 1 {
+		title += fmt.Sprintf(" (page %d of %d)", start/per+1, pages)
 	}
-	out := render(0, len(m.choices), true)
-	if height <= 0 || lipgloss.Height(out) <= height {
-		return out
-	}
-	for n := len(m.choices); n >= 1; n-- {
-		start := min(max(m.sel-n/2, 0), len(m.choices)-n)
-		if out = render(start, n, false); lipgloss.Height(out) <= height {
-			return out
+	b.WriteString(st.Title.Render(title))
+	for i := start; i < start+n && i < len(m.choices); i++ {
+		c := m.choices[i]
+		mark := "  "
+		line := fmt.Sprintf("%d. %s", i-start+1, c.label)
+		if c.note != "" {
+			line += st.Subtle.Render("  (" + c.note + ")")
 		}
+		if i == m.sel {
+			mark = iconCurrent + " "
+			line = st.Selected.Render(line)
+		}
+		b.WriteString("\n" + mark + line)
 	}
-	return out
+	hint := digitRange(n) + " or enter to choose · esc to cancel"
+	if pages > 1 {
+		hint = digitRange(n) + " or enter · PgDn/PgUp: more · esc"
+	}
+	if m.note != "" {
+		b.WriteString("\n" + st.Status.Render(m.note))
+	} else {
+		b.WriteString("\n" + st.Subtle.Render(hint))
+	}
+	return panel.Render(b.String())
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -13,9 +14,8 @@ import (
 
 // TestMenuBeyondNine: the what-if preset menu lists every preset of the
 // engine (thirteen since issue 12 added entra, cognito, dex, duende and
-// node-oidc-provider). Only choices 1 to 9 have a key, so the later ones
-// show no number that typing could not choose, and the arrows and enter
-// reach them.
+// node-oidc-provider). Every choice has a key (issue 14 §4): a page shows
+// nine, numbered 1 to 9, and PgDn shows the rest, numbered from 1 again.
 func TestMenuBeyondNine(t *testing.T) {
 	picked := ""
 	m := &menu{title: "Preset"}
@@ -25,17 +25,32 @@ func TestMenuBeyondNine(t *testing.T) {
 	if len(m.choices) <= 9 {
 		t.Fatal("fewer than ten presets: this test guards nothing")
 	}
-	view := ansi.Strip(m.view(NewStyles(true), 80, 0))
-	if !strings.Contains(view, "9. "+m.choices[8].label) || strings.Contains(view, "10.") {
-		t.Errorf("numbers in the menu:\n%s", view)
-	}
-	for _, c := range m.choices[9:] {
-		if !strings.Contains(view, c.label) {
-			t.Errorf("%s is not shown:\n%s", c.label, view)
-		}
-	}
 	keys := DefaultKeyMap()
 	m.keys = &keys
+	view := ansi.Strip(m.view(NewStyles(true), 80, 0))
+	if !strings.Contains(view, "9. "+m.choices[8].label) || strings.Contains(view, "10.") || strings.Contains(view, m.choices[9].label) {
+		t.Errorf("the first page:\n%s", view)
+	}
+	if !strings.Contains(view, "(page 1 of 2)") || !strings.Contains(view, "PgDn") {
+		t.Errorf("the first page does not say there is another:\n%s", view)
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	view = ansi.Strip(m.view(NewStyles(true), 80, 0))
+	for i, c := range m.choices[9:] {
+		if !strings.Contains(view, fmt.Sprintf("%d. %s", i+1, c.label)) {
+			t.Errorf("%s is not shown as %d on the second page:\n%s", c.label, i+1, view)
+		}
+	}
+	m.Update(tea.KeyPressMsg{Code: '9', Text: "9"})
+	if m.closed() || !strings.Contains(ansi.Strip(m.View()), fmt.Sprintf("no choice 9: press 1–%d", len(m.choices)-9)) {
+		t.Fatalf("9 on a page of %d: closed %v\n%s", len(m.choices)-9, m.closed(), ansi.Strip(m.View()))
+	}
+	m.Update(tea.KeyPressMsg{Code: '2', Text: "2"})
+	if !m.closed() || picked != m.choices[10].label {
+		t.Fatalf("2 on the second page picked %q (closed %v), want %q", picked, m.closed(), m.choices[10].label)
+	}
+	// The arrows and enter reach every choice too, across pages.
+	m.done, picked, m.sel = false, "", 0
 	m.Update(tea.KeyPressMsg{Code: tea.KeyUp})
 	m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	if !m.closed() || picked != sim.Presets()[len(sim.Presets())-1].Name {

@@ -390,7 +390,7 @@ func TestReviewClaimExplanations(t *testing.T) {
 	for _, w := range []int{59, 80, 120} { // 59: the inspector at 60 columns
 		a := btLesson(t, btLessonID, 100, 30)
 		a.press("n", "n", "n", "n")
-		tab := ansi.Strip(tokensTab(&a.pl().tl, a.pl().st, w))
+		tab := ansi.Strip(tokensTab(&a.pl().tl, a.pl().st, w, 0))
 		flat := strings.Join(strings.Fields(tab), " ")
 		for _, tok := range a.pl().tl.snapshot().Tokens {
 			for k := range tok.Claims {
@@ -440,25 +440,26 @@ func TestReviewMenuHelp(t *testing.T) {
 	}
 }
 
-// TestReviewMenuFits: a menu taller than its panel shows a window of
-// choices around the selected one, and says so, rather than losing its
-// last choices below the panel.
+// TestReviewMenuFits: a menu taller than its panel shows a page of
+// choices, the selected one's, and says so, rather than losing its last
+// choices below the panel (issue 14: pages, numbered 1 on each, so that
+// every choice keeps a key).
 func TestReviewMenuFits(t *testing.T) {
 	a := btSandbox(t, 60, 16)
 	a.press("d")
-	if txt := a.text(); !strings.Contains(txt, "1. 1m") || !strings.Contains(txt, "of 9)") {
+	if txt := a.text(); !strings.Contains(txt, "1. 1m") || !strings.Contains(txt, "(page 1 of") {
 		t.Fatalf("the advance menu at 60×16:\n%s", txt)
 	}
 	for range 8 {
 		a.press("down")
 	}
-	if txt := a.text(); !strings.Contains(txt, "9. custom…") || strings.Contains(txt, "1. 1m") {
+	if txt := a.text(); !strings.Contains(txt, ". custom…") || strings.Contains(txt, "1. 1m") {
 		t.Errorf("the selected last choice is not in sight:\n%s", txt)
 	}
 	// Where it fits, the whole menu shows with its hint.
 	b := btSandbox(t, 100, 30)
 	b.press("d")
-	if txt := b.text(); !strings.Contains(txt, "9. custom…") || !strings.Contains(txt, "esc to cancel") || strings.Contains(txt, "of 9)") {
+	if txt := b.text(); !strings.Contains(txt, "9. custom…") || !strings.Contains(txt, "esc to cancel") || strings.Contains(txt, "(page") {
 		t.Errorf("the advance menu at 100×30:\n%s", txt)
 	}
 }

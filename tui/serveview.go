@@ -47,6 +47,7 @@ func NewServe(w *sim.World, origin, guide string) (ServeModel, error) {
 	run := &scenarios.Run{Scenario: sc, Preset: w.PresetName(), Policy: w.Policy(), World: w, Initial: w.Inspect()}
 	v := &liveView{stepper: newStepper(m.keys, m.styles, run), world: w}
 	v.tl.served, v.tl.intro = true, guide
+	v.scheme = originScheme(origin) // what curl uses for y (clipboard.go)
 	v.status = "waiting for requests at " + origin + "; q stops the server"
 	m.player, m.screen = v, screenPlayer
 	return ServeModel{Model: m, live: v}, nil

@@ -39,6 +39,12 @@ type stepper struct {
 	modal  modal  // an open menu or prompt; nil for none
 	status string // the answer to the last key, in the header
 	whatIf string // the what-if in force, in words; "" for none
+
+	exported exportMark // what the last export wrote (input.go)
+	hop      hopSel     // the exchange selected with ] and [ (hop.go)
+	tok      hopSel     // the token selected on the Tokens tab (clipboard.go)
+	at       at         // where View last drew the panels (mouse.go)
+	scheme   string     // the origins' scheme for curl; "" is https (clipboard.go)
 }
 
 // newStepper shows the run r.
@@ -70,6 +76,7 @@ type autoplayMsg struct {
 type exportedMsg struct {
 	path string
 	err  error
+	mark exportMark // what was written, for the sandbox's unsaved steps (input.go)
 }
 
 // SetSize lays the panels out: side by side from 120 columns, stacked
@@ -149,6 +156,7 @@ func (s *stepper) Update(msg tea.Msg) tea.Cmd {
 			s.status = "export failed: " + msg.err.Error()
 		} else {
 			s.status = "exported to " + msg.path
+			s.exported = msg.mark
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -167,16 +175,25 @@ func (s *stepper) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
-	if s.tl.hidden(s.tl.cur) {
-		if n, ok := k.digit(msg); ok {
+	// A digit answers a waiting quiz only while its question is on screen
+	// (the Narration tab); on any other tab it picks a tab, as it always
+	// does. Answering from another tab spent the digit a learner pressed
+	// to get back to the question on an answer they never chose.
+	if n, ok := k.digit(msg); ok {
+		if s.tl.hidden(s.tl.cur) && s.insp.tab == tabNarration {
 			if q := s.tl.steps[s.tl.cur].Step.Quiz; n <= len(q.Options) {
 				s.tl.answered[s.tl.cur] = n
 				s.status = ""
-				return nil
+			} else {
+				s.status = fmt.Sprintf("no option %d: press %s to answer", n, digitRange(len(q.Options)))
 			}
+			return nil
 		}
-	} else if n, ok := k.digit(msg); ok && n <= tabCount {
-		s.insp.setTab(n - 1)
+		if n <= tabCount {
+			s.insp.setTab(n - 1) // the status stays: it answers the last action, not a tab
+		} else {
+			s.status = fmt.Sprintf("no tab %d: press %s for a tab", n, digitRange(tabCount))
+		}
 		return nil
 	}
 	s.status = ""
@@ -214,6 +231,18 @@ func (s *stepper) key(msg tea.KeyPressMsg) tea.Cmd {
 		s.speed = max(s.speed-1, 0)
 	case key.Matches(msg, k.Player.Slower):
 		s.speed = min(s.speed+1, len(speeds)-1)
+	case key.Matches(msg, k.Player.NextHop, k.Player.PrevHop):
+		by := 1
+		if key.Matches(msg, k.Player.PrevHop) {
+			by = -1
+		}
+		if s.insp.tab == tabTokens {
+			s.moveToken(by) // on the Tokens tab, ] and [ pick the token y copies
+		} else {
+			s.moveHop(by)
+		}
+	case key.Matches(msg, k.Player.Copy):
+		return s.copySelected()
 	default:
 		return s.insp.Update(msg) // its tabs and scrolling
 	}
@@ -259,6 +288,8 @@ func (s *stepper) View() string {
 	if s.w <= 0 || s.h <= 0 {
 		return ""
 	}
+	s.syncHop() // a step moved since: the selection is gone
+	s.insp.tok = s.selectedToken()
 	header := clampBlock(s.header(), s.w, 1)
 	rule := s.st.Subtle.Render(strings.Repeat("─", s.w))
 	var right string
@@ -273,6 +304,12 @@ func (s *stepper) View() string {
 	}
 	left := clampBlock(s.dia.View(), s.dia.w, s.dia.h)
 	var body string
+	// Below the header and its rule: the diagram, then the inspector to
+	// its right (a rule and a space between) or under it (a rule between).
+	s.at = at{diaY: 2, inspY: 2, inspX: s.dia.w + 2}
+	if s.w < 120 {
+		s.at.inspX, s.at.inspY = 0, 2+s.dia.h+1
+	}
 	if s.w >= 120 {
 		// Both panels are clamped to exactly their size: join them line by
 		// line, without measuring every line again as JoinHorizontal does.

@@ -14,20 +14,25 @@ import (
 )
 
 // tokensTab shows every token each actor holds, decoded, with its state in
-// words and a bar of its remaining life against the virtual clock.
-func tokensTab(t *timeline, st *Styles, w int) string {
+// words and a bar of its remaining life against the virtual clock. The
+// token numbered sel (1-based; 0 for none), which y copies, is marked.
+func tokensTab(t *timeline, st *Styles, w int, sel int) string {
 	snap := t.snapshot()
 	if len(snap.Tokens) == 0 {
 		return st.Subtle.Render("Nobody holds a token yet.")
 	}
 	var b strings.Builder
-	for _, tok := range snap.Tokens {
+	for i, tok := range snap.Tokens {
 		name := map[string]string{"access": "access token", "refresh": "refresh token", "id": "ID token"}[tok.Kind]
 		if tok.Label != "" {
 			name = tok.Label + " · " + name
 		}
 		state := stateStyle(st, tok.State).Render(stateWord(tok.State))
-		b.WriteString(st.Title.Render(tok.Holder.Title()+" holds "+name) + "  " + state + "\n")
+		title := st.Title.Render(tok.Holder.Title()+" holds "+name) + "  " + state
+		if i+1 == sel {
+			title = st.Selected.Reverse(true).Render(iconHop) + " " + title
+		}
+		b.WriteString(title + "\n")
 		b.WriteString(st.Subtle.Render("in "+tok.Where) + "\n")
 		if tok.Why != "" {
 			b.WriteString(wrap(tok.Why, w) + "\n")
