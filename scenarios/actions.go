@@ -302,10 +302,16 @@ func (a *action) checkParams(params map[string]string, extra ...string) (map[str
 			}
 			continue
 		}
-		out[k] = val
-		if p.values != nil && !slices.Contains(p.values, val) {
-			bad(k, false, "%s %q is not one of %s%s", k, val, strings.Join(p.values, ", "), text.DidYouMean(val, p.values))
+		if p.values != nil {
+			// Enum values are read case-insensitively everywhere
+			// (text.Choose) and kept as the action spells them.
+			if c, err := text.Choose(val, p.values); err == nil {
+				val = c
+			} else {
+				bad(k, false, "%s %q is not one of %s%s", k, val, strings.Join(p.values, ", "), text.DidYouMean(val, p.values))
+			}
 		}
+		out[k] = val
 		if p.check != nil {
 			if err := p.check(val); err != nil {
 				bad(k, false, "%s: %v", k, err)

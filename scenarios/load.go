@@ -316,16 +316,12 @@ func (d *decoder) boolPtr(n *yaml.Node, what string) *bool {
 	if !ok {
 		return nil
 	}
-	switch strings.ToLower(s) {
-	case "true", "yes":
-		b := true
-		return &b
-	case "false", "no":
-		b := false
-		return &b
+	b, err := text.ParseBool(s) // the one reading of a boolean, as --set's
+	if err != nil {
+		d.errAt(posOf(n), "%s must be true or false, got %q", what, s)
+		return nil
 	}
-	d.errAt(posOf(n), "%s must be true or false, got %q", what, s)
-	return nil
+	return &b
 }
 
 // scalar returns a scalar's text. Lists and mappings where a single value

@@ -70,23 +70,29 @@ func (v *validator) header() {
 	if sc.Summary == "" {
 		v.errAt(v.at("summary"), "summary is required: one line saying what the learner will see")
 	}
-	v.oneOf(v.at("level"), "level", sc.Level, Levels, true)
-	v.oneOf(v.at("theme"), "theme", sc.Theme, Themes, true)
+	v.oneOf(v.at("level"), "level", &sc.Level, Levels, true)
+	v.oneOf(v.at("theme"), "theme", &sc.Theme, Themes, true)
 	if _, written := sc.At["goals"]; !written {
 		v.errAt(sc.Pos, "goals: list at least one learning goal")
 	}
 }
 
-func (v *validator) oneOf(p Pos, key, val string, allowed []string, required bool) {
-	if val == "" {
+// oneOf checks an enum value, case-insensitively as every enum value is
+// read (text.Choose), and rewrites it as allowed spells it, so that the
+// runner and the picker see one spelling.
+func (v *validator) oneOf(p Pos, key string, val *string, allowed []string, required bool) {
+	if *val == "" {
 		if required {
 			v.errAt(p, "%s is required: one of %s", key, strings.Join(allowed, ", "))
 		}
 		return
 	}
-	if !slices.Contains(allowed, val) {
-		v.errAt(p, "%s %q is not one of %s%s", key, val, strings.Join(allowed, ", "), text.DidYouMean(val, allowed))
+	c, err := text.Choose(*val, allowed)
+	if err != nil {
+		v.errAt(p, "%s %q is not one of %s%s", key, *val, strings.Join(allowed, ", "), text.DidYouMean(*val, allowed))
+		return
 	}
+	*val = c
 }
 
 // world checks the preset, the settings and the topology by building the
@@ -95,7 +101,7 @@ func (v *validator) world() {
 	sc := v.sc
 	if sc.Preset != "" {
 		names := presetNames()
-		v.oneOf(v.at("preset"), "preset", sc.Preset, names, false)
+		v.oneOf(v.at("preset"), "preset", &sc.Preset, names, false)
 	}
 	pol := sim.DefaultPolicy()
 	if p, err := sim.LookupPreset(cmp.Or(sc.Preset, sim.DefaultPreset)); err == nil {
@@ -110,9 +116,9 @@ func (v *validator) world() {
 			v.errAt(s.Pos, "set: %v", err)
 		}
 	}
-	v.oneOf(v.at("client"), "client", sc.Client, []string{string(sim.KindSPA), string(sim.KindWeb)}, false)
-	v.oneOf(v.at("storage"), "storage", sc.Storage, text.Names(sim.Storages()), false)
-	v.oneOf(v.at("topology"), "topology", sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
+	v.oneOf(v.at("client"), "client", &sc.Client, []string{string(sim.KindSPA), string(sim.KindWeb)}, false)
+	v.oneOf(v.at("storage"), "storage", &sc.Storage, text.Names(sim.Storages()), false)
+	v.oneOf(v.at("topology"), "topology", &sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
 	if len(v.probs) == 0 {
 		// The engine's own rules, without building a world.
 		if _, err := worldConfig(sc, Options{}, &pol).Resolve(); err != nil {

@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/tokensim/tokensim/render"
 	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
 )
 
 func (e *env) compare(args []string) int {
@@ -35,11 +35,12 @@ func (e *env) compare(args []string) int {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
 		}
-		if !slices.Contains(presetNames(), p) {
-			fmt.Fprintf(e.stderr, "tokensim compare: unknown preset %q (have %s)\n", p, strings.Join(presetNames(), ", "))
+		pr, err := sim.LookupPreset(p) // the engine's one lookup: any case, did you mean
+		if err != nil {
+			fmt.Fprintf(e.stderr, "tokensim compare: %v\n", err)
 			return exitUsage
 		}
-		names = append(names, p)
+		names = append(names, pr.Name)
 	}
 	if len(names) < 2 {
 		fmt.Fprintln(e.stderr, "tokensim compare: name at least two presets")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/tui"
@@ -114,6 +115,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return e.serve(rest)
 	case "ssh":
 		return e.ssh(rest)
+	}
+	if strings.HasPrefix(cmd, "-") {
+		// A flag before any command: tokensim itself takes only --help and
+		// --version; every other flag belongs to a command.
+		fmt.Fprintf(stderr, "tokensim: unknown flag %s%s\nFlags go after a command: 'tokensim <command> --help' lists them.\n", cmd, text.DidYouMean(cmd, []string{"--help", "--version"}))
+		return exitUsage
 	}
 	fmt.Fprintf(stderr, "tokensim: unknown command %q%s\nRun 'tokensim --help' for usage.\n", cmd, text.DidYouMean(cmd, commands))
 	return exitUsage
