@@ -273,6 +273,11 @@ type paramProblem struct {
 // parameters with defaults filled in. Scenario files (validate) and the
 // sandbox (Live.Do) share it, so that both refuse the same things in the
 // same words.
+// takes reports whether the action has a parameter called name.
+func (a *action) takes(name string) bool {
+	return slices.ContainsFunc(a.params, func(p param) bool { return p.name == name })
+}
+
 func (a *action) checkParams(params map[string]string, extra ...string) (map[string]string, []paramProblem) {
 	var probs []paramProblem
 	bad := func(key string, onKey bool, format string, args ...any) {
@@ -295,6 +300,11 @@ func (a *action) checkParams(params map[string]string, extra ...string) (map[str
 		p, ok := known[k]
 		if !ok {
 			hint := text.DidYouMean(k, append(slices.Clone(names), extra...))
+			if text.DidYouMean(k, names) == "" && text.DidYouMean(k, extra) != "" {
+				// A misspelt step key (narraton:), not a parameter.
+				bad(k, true, "unknown key %q%s", k, hint)
+				continue
+			}
 			if len(names) == 0 {
 				bad(k, true, "action %s takes no parameter %q%s", a.name, k, hint)
 			} else {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -66,7 +68,9 @@ func TestExitCodes(t *testing.T) {
 		{"failed expectation", []string{"run", "testdata/failing.yaml"}, 1, "expected 418", "testdata/failing.yaml:12:15: step 1 (login): status: expected 418, got 200"},
 		{"validate good", []string{"validate", "../../scenarios/catalogue/login.yaml"}, 0, "ok (login", ""},
 		{"validate bad", []string{"validate", "testdata/bad.yaml"}, 2, "", `did you mean "login"?`},
-		{"validate nothing", []string{"validate"}, 2, "", "tokensim validate: name at least one scenario file"},
+		{"validate nothing", []string{"validate"}, 2, "", "tokensim validate: name at least one scenario file or directory"},
+		{"run a directory", []string{"run", "."}, 2, "", "tokensim run: . is a directory: name one scenario file or built-in id"},
+		{"validate an empty directory", []string{"validate", "testdata/TestServeBanner"}, 2, "", "testdata/TestServeBanner: no .yaml or .yml files in this directory\n"},
 		{"compare", []string{"compare", "refresh-theft-rotation", "--presets", "tokensim,naive"}, 0, "The attacker, per preset:", ""},
 		{"compare one preset", []string{"compare", "login", "--presets", "okta"}, 2, "", "tokensim compare: name at least two presets"},
 		{"compare unknown preset", []string{"compare", "login", "--presets", "okta,nope"}, 2, "", `tokensim compare: unknown preset "nope" (have tokensim, auth0, okta,`},
@@ -95,6 +99,39 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("bad input must produce no output on stdout, got:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestValidateDir validates every .yaml and .yml file of a directory, "."
+// included, in name order, and fails when one of them is bad.
+func TestValidateDir(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../../scenarios/catalogue/login.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := []byte("id: x\ntitle: y\n\tsummary: z\n")
+	for name, data := range map[string][]byte{"b-login.yaml": good, "a-tab.yml": bad, "notes.txt": []byte("not a lesson")} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := cli(t, "", "validate", dir)
+	if code != 2 {
+		t.Errorf("exit %d, want 2 (one file is bad)", code)
+	}
+	if want := filepath.Join(dir, "b-login.yaml") + ": ok (login,"; !strings.Contains(out, want) {
+		t.Errorf("stdout lacks %q:\n%s", want, out)
+	}
+	if want := filepath.Join(dir, "a-tab.yml") + ":3:1: YAML syntax: a tab in the indentation"; !strings.Contains(errs, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errs)
+	}
+	if strings.Contains(errs+out, "notes.txt") || strings.Contains(errs, "\t") {
+		t.Errorf("a non-YAML file was read, or a raw tab printed:\n%s%s", out, errs)
+	}
+	t.Chdir("../../scenarios/catalogue")
+	if code, out, errs := cli(t, "", "validate", "."); code != 0 || !strings.Contains(out, "login.yaml: ok (login,") {
+		t.Errorf("validate . in the catalogue: exit %d\n%s%s", code, out, errs)
 	}
 }
 
