@@ -54,7 +54,7 @@ type said struct {
 	meant map[string]bool // a top-level key an unknown key was suggested for ("titel")
 }
 
-func (s *said) value(p Pos) bool { return s != nil && s.at[p] }
+func (s *said) value(p Pos) bool  { return s != nil && s.at[p] }
 func (s *said) key(k string) bool { return s != nil && s.meant[k] }
 
 func (d *decoder) errAt(p Pos, format string, args ...any) {
@@ -172,7 +172,6 @@ func (d *decoder) meant(k string) {
 	}
 	d.said.meant[k] = true
 }
-
 
 // syntaxError positions a YAML syntax error. go.yaml.in/yaml/v3, which
 // parses every file, names only a line, and not always the right one; on
