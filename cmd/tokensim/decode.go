@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -15,7 +16,7 @@ import (
 )
 
 func (e *env) decode(args []string) int {
-	fs := newFlags("decode", "decode [token|-] | decode --sample", "  tokensim decode --sample            # a fresh access token from a simulated login\n  tokensim decode eyJhbGciOi…\n  pbpaste | tokensim decode -\n", e.stderr)
+	fs := newFlags("decode", "decode [token|-] | decode --sample", "  tokensim decode --sample            # a fresh access token from a simulated login\n  tokensim decode eyJhbGciOi…\n  tokensim decode                     # in a terminal: asks you to paste one\n  pbpaste | tokensim decode -\n", e.stderr)
 	sample := fs.Bool("sample", false, "decode the access token of a fresh simulated login (and print it, to paste elsewhere)")
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
@@ -39,6 +40,16 @@ func (e *env) decode(args []string) int {
 		return exitUsage
 	case len(pos) == 1 && pos[0] != "-":
 		raw = pos[0]
+	case len(pos) == 0 && e.stdinTerminal:
+		// Nothing given and a person at the keyboard: ask, and read one
+		// line, rather than wait silently for end of input (Ctrl-D).
+		fmt.Fprint(e.stderr, "Paste a JWT and press enter: ")
+		line, err := bufio.NewReader(io.LimitReader(e.stdin, 1<<20)).ReadString('\n')
+		if err != nil && line == "" {
+			fmt.Fprintf(e.stderr, "\ntokensim decode: no token read: %v\n", err)
+			return exitUsage
+		}
+		raw = line
 	default:
 		b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<20))
 		if err != nil {
@@ -66,12 +77,21 @@ func (e *env) decode(args []string) int {
 	} else if strings.HasPrefix(strings.ToUpper(alg), "HS") {
 		fmt.Fprintln(tw, "Warning: "+alg+" is a shared-secret MAC: an API that expects the issuer's public key must refuse it (key confusion, RFC 8725 section 3.1)")
 	}
+	for _, k := range slices.Sorted(maps.Keys(d.Claims)) {
+		if render.NotNumericDate(k, d.Claims[k]) {
+			fmt.Fprintf(tw, "Warning: %s is not a number; RFC 7519 section 2 makes it a NumericDate (seconds since 1970), so a validator cannot compare it with the time\n", k)
+		}
+	}
 	section("Header", d.Header)
 	section("Payload", d.Claims)
 	tw.Flush()
-	if d.Signature == "" {
+	_, sigErr := d.SignatureBytes()
+	switch {
+	case d.Signature == "":
 		out.WriteString("Signature\n  none: the token is unsigned\n")
-	} else {
+	case sigErr != nil:
+		fmt.Fprintf(&out, "Signature\n  %q (%d characters) is not base64url (RFC 7515 section 2): no key can verify it, the token is malformed\n", head(d.Signature, 16), len(d.Signature))
+	default:
 		fmt.Fprintf(&out, "Signature\n  %s… (%d characters)\n", head(d.Signature, 16), len(d.Signature))
 	}
 	out.WriteString("\nDecoding is not verifying: anyone can write these claims. Only the signature,\nchecked with the issuer's key, makes them trustworthy.\n")

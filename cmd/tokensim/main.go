@@ -60,6 +60,7 @@ type env struct {
 	stdout, stderr io.Writer
 	color          bool
 	interactive    bool // stdin and stdout are a terminal: the TUI may run
+	stdinTerminal  bool // stdin is a terminal: a person can be asked to type
 }
 
 // run is main without the process: it returns the exit status so that
@@ -68,7 +69,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, color: wantColor(stdout)}
 	in, inOK := stdin.(*os.File)
 	out, outOK := stdout.(*os.File)
-	e.interactive = inOK && outOK && isTerminal(in) && isTerminal(out)
+	e.stdinTerminal = inOK && isTerminal(in)
+	e.interactive = e.stdinTerminal && outOK && isTerminal(out)
 	if len(args) == 0 {
 		if e.interactive {
 			return e.tui(tui.Options{})

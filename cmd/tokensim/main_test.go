@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -255,6 +256,50 @@ func TestReviewFixes(t *testing.T) {
 			t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 		}
 	})
+}
+
+// TestDecodeShapes: nested claims print as the JSON they are, a time claim
+// that is not a number is flagged, and a signature that is not base64url
+// is named as such (issue 14, polish).
+func TestDecodeShapes(t *testing.T) {
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	tok := b64(`{"alg":"ES256","typ":"at+jwt"}`) + "." + b64(`{"exp":"soon","nbf":true,"cnf":{"jkt":"abc"},"x":[{"a":1}],"scope":["a","b"]}`) + ".!!!"
+	code, out, errs := cli(t, "", "decode", tok)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		`{"jkt":"abc"}`, `[{"a":1}]`, "a, b",
+		"Warning: exp is not a number", "Warning: nbf is not a number",
+		`"soon" (not a NumericDate`,
+		`"!!!" (3 characters) is not base64url`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "jkt=") || strings.Contains(out, "map[") {
+		t.Errorf("a nested claim printed as Go prints a map:\n%s", out)
+	}
+}
+
+// TestDecodePrompt: with no argument and a person at the terminal, decode
+// asks for a token and reads one line (it does not wait for end of input).
+func TestDecodePrompt(t *testing.T) {
+	tok := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none"}`)) + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"alice"}`)) + "."
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(tok + "\nnot read\n"), stdout: &out, stderr: &errb, stdinTerminal: true}
+	if code := e.decode(nil); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "Paste a JWT and press enter: ") || !strings.Contains(out.String(), "alice") {
+		t.Errorf("stderr %q, stdout:\n%s", errb.String(), out.String())
+	}
+	// Off a terminal, standard input is read to its end, with no prompt.
+	code, _, errs := cli(t, tok, "decode")
+	if code != 0 || strings.Contains(errs, "Paste") {
+		t.Errorf("off a terminal: exit %d, stderr %q", code, errs)
+	}
 }
 
 func TestDecodeWarnings(t *testing.T) {
