@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/render"
 	"github.com/tokensim/tokensim/tui"
 )
 
@@ -59,8 +60,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	color          bool
-	interactive    bool // stdin and stdout are a terminal: the TUI may run
-	stdinTerminal  bool // stdin is a terminal: a person can be asked to type
+	interactive    bool               // stdin and stdout are a terminal: the TUI may run
+	stdinTerminal  bool               // stdin is a terminal: a person can be asked to type
+	jsonOpts       render.JSONOptions // run --format json's options (--exchanges)
 }
 
 // run is main without the process: it returns the exit status so that
