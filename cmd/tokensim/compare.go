@@ -12,7 +12,10 @@ import (
 
 func (e *env) compare(args []string) int {
 	fs := newFlags("compare", "compare <id|file.yaml> [--presets a,b,…] [--set key=value …] [--seed N]",
-		"  tokensim compare refresh-theft-rotation --presets auth0,okta,keycloak\n  tokensim compare access-token-theft\n", e.stderr)
+		"  tokensim compare refresh-theft-rotation --presets auth0,okta,keycloak\n  tokensim compare access-token-theft\n"+
+			"\nIn a terminal narrower than the table (a column per preset), each step's outcomes are\n"+
+			"listed one per line with the presets that had them. Off a terminal the wide table is\n"+
+			"printed whatever its width; COLUMNS=80 asks for the layout that fits 80 columns.\n", e.stderr)
 	presets := fs.String("presets", strings.Join(presetNames(), ","), "comma-separated presets to compare")
 	var sets settings
 	fs.Var(&sets, "set", "change a policy knob in every run, key=value (repeatable)")
@@ -52,7 +55,7 @@ func (e *env) compare(args []string) int {
 		return exitUsage
 	}
 	var out bytes.Buffer
-	if err := render.WriteComparison(&out, c); err != nil {
+	if err := render.WriteComparisonWidth(&out, c, e.width); err != nil {
 		return exitFailed
 	}
 	_, _ = e.stdout.Write(out.Bytes())

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+
+	"github.com/charmbracelet/x/term"
 
 	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/render"
@@ -63,12 +66,13 @@ type env struct {
 	interactive    bool               // stdin and stdout are a terminal: the TUI may run
 	stdinTerminal  bool               // stdin is a terminal: a person can be asked to type
 	jsonOpts       render.JSONOptions // run --format json's options (--exchanges)
+	width          int                // the terminal's columns for tables; 0: no limit (see outputWidth)
 }
 
 // run is main without the process: it returns the exit status so that
 // tests can drive every command.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, color: wantColor(stdout)}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, color: wantColor(stdout), width: outputWidth(stdout)}
 	in, inOK := stdin.(*os.File)
 	out, outOK := stdout.(*os.File)
 	e.stdinTerminal = inOK && isTerminal(in)
@@ -131,6 +135,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "serve", "ssh", "version", "help"}
+
+// outputWidth is the width the tables of list and compare fit: $COLUMNS
+// when set to a number (so that a pipe can ask for a width), else the
+// terminal's columns, else 0 off a terminal: no limit, the wide table and
+// full lines, the same whatever the window (documented in their --help).
+func outputWidth(w io.Writer) int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(f) {
+		return 0
+	}
+	if cols, _, err := term.GetSize(f.Fd()); err == nil && cols > 0 {
+		return cols
+	}
+	return 0
+}
 
 // wantColor reports whether w is a terminal that should get colour:
 // never with NO_COLOR set (https://no-color.org) or TERM=dumb.

@@ -10,8 +10,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
+
+// TestMain clears COLUMNS, which sets the width of list and compare, so
+// that the tests see the output a pipe gets whatever shell runs them.
+func TestMain(m *testing.M) {
+	os.Unsetenv("COLUMNS")
+	os.Exit(m.Run())
+}
 
 // cli runs the command line in-process.
 func cli(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -136,6 +144,34 @@ func TestValidateDir(t *testing.T) {
 	t.Chdir("../../scenarios/catalogue")
 	if code, out, errs := cli(t, "", "validate", "."); code != 0 || !strings.Contains(out, "login.yaml: ok (login,") {
 		t.Errorf("validate . in the catalogue: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestTablesFit: off a terminal list and compare print their wide tables,
+// the same whatever the window; with a width (COLUMNS, or a terminal's),
+// every line fits it.
+func TestTablesFit(t *testing.T) {
+	_, list, _ := cli(t, "", "list")
+	_, cmp, _ := cli(t, "", "compare", "refresh-theft-rotation")
+	if !strings.HasPrefix(list, "ID  ") || widest(list) <= 80 {
+		t.Errorf("off a terminal, list is the table (%d wide):\n%s", widest(list), list)
+	}
+	if !strings.Contains(cmp, "step  ") || widest(cmp) <= 160 {
+		t.Errorf("off a terminal, compare is the wide table (%d wide)", widest(cmp))
+	}
+	for _, cols := range []int{80, 60} {
+		t.Setenv("COLUMNS", fmt.Sprint(cols))
+		for _, args := range [][]string{{"list"}, {"compare", "refresh-theft-rotation"}} {
+			code, out, errs := cli(t, "", args...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, errs)
+			}
+			for l := range strings.SplitSeq(out, "\n") {
+				if text.Width(l) > cols {
+					t.Errorf("%v at %d columns: %d wide: %q", args, cols, text.Width(l), l)
+				}
+			}
+		}
 	}
 }
 
