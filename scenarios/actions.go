@@ -225,7 +225,11 @@ func raceOutcome(outs []sim.Outcome) sim.Outcome {
 		}
 	}
 	o := outs[len(outs)-1]
-	o.Reason = fmt.Sprintf("all %d tabs got new tokens", len(outs))
+	if len(outs) == 2 {
+		o.Reason = "both tabs got new tokens" // not "all 2 tabs"
+	} else {
+		o.Reason = fmt.Sprintf("all %d tabs got new tokens", len(outs))
+	}
 	return o
 }
 
