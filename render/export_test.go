@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -194,6 +195,33 @@ func TestJSONExchanges(t *testing.T) {
 		}
 		if exchanges == 0 {
 			t.Fatal("no exchanges")
+		}
+	}
+}
+
+// TestSandboxMarkdown: the sandbox's export leaves out what the sandbox
+// does not have (a level, goals) and records the seed its world ran with.
+func TestSandboxMarkdown(t *testing.T) {
+	for _, seed := range []uint64{0, 7} {
+		l, err := scenarios.NewLive("", "", "", scenarios.Options{Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Do("login", nil); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := WriteMarkdown(&b, &l.Run); err != nil {
+			t.Fatal(err)
+		}
+		md := b.String()
+		for _, bad := range []string{"level  ·", "level ·", "**Goals**\n\n\n", "**Goals**\n\n##"} {
+			if strings.Contains(md, bad) {
+				t.Errorf("seed %d: the export has %q:\n%s", seed, bad, md[:min(len(md), 400)])
+			}
+		}
+		if want := fmt.Sprintf("Scenario `sandbox` · preset `tokensim` · seed %d\n", seed); !strings.Contains(md, want) {
+			t.Errorf("lacks %q:\n%s", want, md[:min(len(md), 400)])
 		}
 	}
 }
