@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/render"
 	"github.com/tokensim/tokensim/sim"
 	"github.com/tokensim/tokensim/sim/jose"
@@ -63,38 +64,74 @@ func (e *env) decode(args []string) int {
 		fmt.Fprintf(e.stderr, "tokensim decode: %v\n", err)
 		return exitUsage
 	}
-	var out bytes.Buffer
-	tw := tabwriter.NewWriter(&out, 0, 0, 2, ' ', 0)
 	kind := d.Kind()
-	section := func(title string, m map[string]any) {
-		fmt.Fprintf(tw, "%s\n", title)
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", k, render.ClaimValue(k, m[k]), render.ClaimMeaningFor(kind, k))
-		}
-	}
+	var warnings []string
 	if alg, _ := d.Header["alg"].(string); strings.EqualFold(alg, "none") {
-		fmt.Fprintln(tw, "Warning: alg none means the token is not signed at all: an API must refuse it (RFC 8725 section 3.2)")
+		warnings = append(warnings, "Warning: alg none means the token is not signed at all: an API must refuse it (RFC 8725 section 3.2)")
 	} else if strings.HasPrefix(strings.ToUpper(alg), "HS") {
-		fmt.Fprintln(tw, "Warning: "+alg+" is a shared-secret MAC: an API that expects the issuer's public key must refuse it (key confusion, RFC 8725 section 3.1)")
+		warnings = append(warnings, "Warning: "+alg+" is a shared-secret MAC: an API that expects the issuer's public key must refuse it (key confusion, RFC 8725 section 3.1)")
 	}
 	for _, k := range slices.Sorted(maps.Keys(d.Claims)) {
 		if render.NotNumericDate(k, d.Claims[k]) {
-			fmt.Fprintf(tw, "Warning: %s is not a number; RFC 7519 section 2 makes it a NumericDate (seconds since 1970), so a validator cannot compare it with the time\n", k)
+			warnings = append(warnings, fmt.Sprintf("Warning: %s is not a number; RFC 7519 section 2 makes it a NumericDate (seconds since 1970), so a validator cannot compare it with the time", k))
 		}
 	}
-	section("Header", d.Header)
-	section("Payload", d.Claims)
-	tw.Flush()
+	// table writes the claims: key, value and meaning in columns, or, with
+	// narrow set, each meaning wrapped on the lines under its claim.
+	table := func(narrow bool) string {
+		var b bytes.Buffer
+		for _, w := range warnings {
+			if narrow {
+				w = text.Hang(w, e.width, "  ")
+			}
+			b.WriteString(w + "\n")
+		}
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for _, sec := range []struct {
+			title string
+			m     map[string]any
+		}{{"Header", d.Header}, {"Payload", d.Claims}} {
+			fmt.Fprintf(tw, "%s\n", sec.title)
+			for _, k := range slices.Sorted(maps.Keys(sec.m)) {
+				v, meaning := render.ClaimValue(k, sec.m[k]), render.ClaimMeaningFor(kind, k)
+				if !narrow {
+					fmt.Fprintf(tw, "  %s\t%s\t%s\n", k, v, meaning)
+					continue
+				}
+				fmt.Fprintf(tw, "  %s\n", text.Hang(k+": "+v, e.width-2, "      "))
+				for _, l := range text.Lines(meaning, e.width-6) {
+					fmt.Fprintf(tw, "      %s\n", l)
+				}
+			}
+		}
+		tw.Flush()
+		return b.String()
+	}
+	var out bytes.Buffer
+	claims := table(false)
+	if e.width > 0 && widest(claims) > e.width {
+		claims = table(true) // the terminal is narrower than the columns
+	}
+	out.WriteString(claims)
 	_, sigErr := d.SignatureBytes()
 	switch {
 	case d.Signature == "":
 		out.WriteString("Signature\n  none: the token is unsigned\n")
 	case sigErr != nil:
-		fmt.Fprintf(&out, "Signature\n  %q (%d characters) is not base64url (RFC 7515 section 2): no key can verify it, the token is malformed\n", head(d.Signature, 16), len(d.Signature))
+		msg := fmt.Sprintf("%q (%d characters) is not base64url (RFC 7515 section 2): no key can verify it, the token is malformed", head(d.Signature, 16), len(d.Signature))
+		if e.width > 0 {
+			msg = text.Hang(msg, e.width-2, "  ")
+		}
+		fmt.Fprintf(&out, "Signature\n  %s\n", msg)
 	default:
 		fmt.Fprintf(&out, "Signature\n  %s… (%d characters)\n", head(d.Signature, 16), len(d.Signature))
 	}
-	out.WriteString("\nDecoding is not verifying: anyone can write these claims. Only the signature,\nchecked with the issuer's key, makes them trustworthy.\n")
+	const notVerifying = "Decoding is not verifying: anyone can write these claims. Only the signature,\nchecked with the issuer's key, makes them trustworthy."
+	if e.width > 0 && e.width < 80 {
+		out.WriteString("\n" + text.Wrap(notVerifying, e.width) + "\n")
+	} else {
+		out.WriteString("\n" + notVerifying + "\n")
+	}
 	_, _ = e.stdout.Write(out.Bytes())
 	return exitOK
 }

@@ -161,13 +161,13 @@ func TestTablesFit(t *testing.T) {
 	}
 	for _, cols := range []int{80, 60} {
 		t.Setenv("COLUMNS", fmt.Sprint(cols))
-		for _, args := range [][]string{{"list"}, {"compare", "refresh-theft-rotation"}} {
+		for _, args := range [][]string{{"list"}, {"compare", "refresh-theft-rotation"}, {"decode", "--sample"}} {
 			code, out, errs := cli(t, "", args...)
 			if code != 0 {
 				t.Fatalf("%v: exit %d: %s", args, code, errs)
 			}
 			for l := range strings.SplitSeq(out, "\n") {
-				if text.Width(l) > cols {
+				if text.Width(l) > cols && !strings.HasPrefix(l, "  eyJ") { // the token itself, to copy whole
 					t.Errorf("%v at %d columns: %d wide: %q", args, cols, text.Width(l), l)
 				}
 			}
