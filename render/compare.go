@@ -42,21 +42,87 @@ func refreshStopped(r *scenarios.Run) (int, string, time.Time) {
 
 // WriteComparison prints the steps side by side, marking with * the steps
 // whose outcome differs between presets, then says where each preset stopped
-// the attacker.
+// the attacker. It is WriteComparisonWidth with no width limit.
 func WriteComparison(w io.Writer, c *scenarios.Comparison) error {
+	return writeWide(w, c)
+}
+
+// WriteComparisonWidth prints the comparison to fit width terminal cells:
+// the wide table (a column per preset) when it fits, else a layout that
+// fits any width from 40: each step on its own line with its outcomes,
+// each outcome followed by the presets that had it, wrapped, and the
+// attacker's summaries wrapped too. width 0 means no limit (the wide
+// table).
+func WriteComparisonWidth(w io.Writer, c *scenarios.Comparison, width int) error {
+	var wide strings.Builder
+	if err := writeWide(&wide, c); err != nil {
+		return err
+	}
+	if width <= 0 || maxWidth(wide.String()) <= width {
+		_, err := io.WriteString(w, wide.String())
+		return err
+	}
+	return writeNarrow(w, c, width)
+}
+
+// maxWidth is the width of the widest line of s, in cells.
+func maxWidth(s string) int {
+	n := 0
+	for l := range strings.SplitSeq(s, "\n") {
+		n = max(n, text.Width(l))
+	}
+	return n
+}
+
+// writeNarrow is the comparison grouped by outcome, for a narrow terminal.
+func writeNarrow(w io.Writer, c *scenarios.Comparison, width int) error {
+	var b strings.Builder
+	b.WriteString(text.Wrap(c.Scenario.ID+" under "+strings.Join(c.Presets, ", "), width) + "\n\n")
+	anyDiffer := false
+	for i, st := range c.Scenario.Steps {
+		var order []string
+		by := map[string][]string{}
+		for j, r := range c.Runs {
+			cell := outcomeCell(r.Steps[i])
+			if _, seen := by[cell]; !seen {
+				order = append(order, cell)
+			}
+			by[cell] = append(by[cell], c.Presets[j])
+		}
+		mark := " "
+		if len(order) > 1 {
+			mark, anyDiffer = "*", true
+		}
+		fmt.Fprintf(&b, "%2d %s %s\n", i+1, mark, st.Do)
+		switch {
+		case len(order) == 1 && order[0] == "—":
+			// advance, set: nothing to compare
+		case len(order) == 1:
+			b.WriteString("     " + text.Hang(order[0]+" under every preset", width-5, "       ") + "\n")
+		default:
+			for _, cell := range order {
+				b.WriteString("     " + text.Hang(cell+": "+strings.Join(by[cell], ", "), width-5, "       ") + "\n")
+			}
+		}
+	}
+	if anyDiffer {
+		b.WriteString("\n" + text.Wrap("* the outcome differs between presets", width) + "\n")
+	} else {
+		b.WriteString("\n" + text.Wrap("Every step has the same outcome under every preset.", width) + "\n")
+	}
+	b.WriteString("\nThe attacker, per preset:\n")
+	for j, r := range c.Runs {
+		b.WriteString("  " + text.Hang(c.Presets[j]+": "+attackerSummary(c, r), width-2, "    ") + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeWide(w io.Writer, c *scenarios.Comparison) error {
 	fmt.Fprintf(w, "%s under %s\n\n", c.Scenario.ID, strings.Join(c.Presets, ", "))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "step\t\taction\t%s\n", strings.Join(c.Presets, "\t"))
 	anyDiffer := false
-	triesRefresh, forges := false, 0
-	for _, st := range c.Scenario.Steps {
-		switch {
-		case st.Do == "attacker.refresh" || (st.Do == "steal" && st.Params["token"] == "refresh"):
-			triesRefresh = true
-		case st.Do == "attacker.forge":
-			forges++
-		}
-	}
 	for i, st := range c.Scenario.Steps {
 		cells := make([]string, len(c.Runs))
 		differ := false
@@ -88,31 +154,45 @@ func WriteComparison(w io.Writer, c *scenarios.Comparison) error {
 		width = max(width, len(p)+1)
 	}
 	for j, r := range c.Runs {
-		end := r.Steps[len(r.Steps)-1].Snapshot
-		held := false
-		for _, s := range r.Steps {
-			held = held || s.Snapshot.Attacker.HoldsRefresh
-		}
-		forged := ""
-		if forges > 0 {
-			in := 0
-			for i, st := range c.Scenario.Steps {
-				if st.Do == "attacker.forge" && r.Steps[i].Outcome.OK() {
-					in++
-				}
-			}
-			forged = fmt.Sprintf("; %d of %d forged tokens got in", in, forges)
-		}
-		switch n, what, at := refreshStopped(r); {
-		case !held && !triesRefresh:
-			fmt.Fprintf(w, "  %-*s tried no refresh token in this lesson%s; at the end it %s\n", width, c.Presets[j], forged, end.Attacker.Summary)
-		case !held:
-			fmt.Fprintf(w, "  %-*s never held a refresh token (the preset gave the app none, or it stayed out of reach); at the end it %s\n", width, c.Presets[j], end.Attacker.Summary)
-		case n > 0:
-			fmt.Fprintf(w, "  %-*s refresh token stopped at step %d (+%s): %s; at the end it %s\n", width, c.Presets[j], n, text.FormatDuration(at.Sub(sim.Epoch())), what, end.Attacker.Summary)
-		default:
-			fmt.Fprintf(w, "  %-*s never stopped by the AS; at the end it %s\n", width, c.Presets[j], end.Attacker.Summary)
-		}
+		fmt.Fprintf(w, "  %-*s %s\n", width, c.Presets[j], attackerSummary(c, r))
 	}
 	return nil
+}
+
+// attackerSummary says where the preset's run stopped the attacker, and
+// what the attacker holds at the end (the engine's summary).
+func attackerSummary(c *scenarios.Comparison, r *scenarios.Run) string {
+	triesRefresh, forges := false, 0
+	for _, st := range c.Scenario.Steps {
+		switch {
+		case st.Do == "attacker.refresh" || (st.Do == "steal" && st.Params["token"] == "refresh"):
+			triesRefresh = true
+		case st.Do == "attacker.forge":
+			forges++
+		}
+	}
+	end := r.Steps[len(r.Steps)-1].Snapshot
+	held := false
+	for _, s := range r.Steps {
+		held = held || s.Snapshot.Attacker.HoldsRefresh
+	}
+	forged := ""
+	if forges > 0 {
+		in := 0
+		for i, st := range c.Scenario.Steps {
+			if st.Do == "attacker.forge" && r.Steps[i].Outcome.OK() {
+				in++
+			}
+		}
+		forged = fmt.Sprintf("; %d of %d forged tokens got in", in, forges)
+	}
+	switch n, what, at := refreshStopped(r); {
+	case !held && !triesRefresh:
+		return fmt.Sprintf("tried no refresh token in this lesson%s; at the end it %s", forged, end.Attacker.Summary)
+	case !held:
+		return fmt.Sprintf("never held a refresh token (the preset gave the app none, or it stayed out of reach); at the end it %s", end.Attacker.Summary)
+	case n > 0:
+		return fmt.Sprintf("refresh token stopped at step %d (+%s): %s; at the end it %s", n, text.FormatDuration(at.Sub(sim.Epoch())), what, end.Attacker.Summary)
+	}
+	return fmt.Sprintf("never stopped by the AS; at the end it %s", end.Attacker.Summary)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
@@ -78,5 +79,58 @@ func TestCompareSummaryWords(t *testing.T) {
 	}
 	if strings.Contains(out, "* the outcome differs") || strings.Contains(out, "never held a refresh token") {
 		t.Errorf("comparison claims what did not happen:\n%s", out)
+	}
+}
+
+// TestComparisonWidth: the wide table when it fits; otherwise every line of
+// the comparison fits the width (80, and 40), for every lesson under every
+// preset, and the narrow layout of the presets lesson is a golden file.
+// Refresh deliberately: go test ./render -run TestComparisonWidth -update
+func TestComparisonWidth(t *testing.T) {
+	var names []string
+	for _, p := range sim.Presets() {
+		names = append(names, p.Name)
+	}
+	all, err := scenarios.Catalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range all {
+		c, err := scenarios.Compare(sc, names, scenarios.Options{Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wide, unlimited bytes.Buffer
+		if err := WriteComparison(&wide, c); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteComparisonWidth(&unlimited, c, 0); err != nil || unlimited.String() != wide.String() {
+			t.Errorf("%s: width 0 is not the wide table", sc.ID)
+		}
+		for _, width := range []int{80, 40} {
+			var b bytes.Buffer
+			if err := WriteComparisonWidth(&b, c, width); err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range strings.Split(b.String(), "\n") {
+				if text.Width(l) > width {
+					t.Errorf("%s at %d columns: line %d is %d wide: %q", sc.ID, width, i+1, text.Width(l), l)
+				}
+			}
+			if sc.ID == "presets" && width == 80 {
+				golden.RequireEqual(t, b.String())
+			}
+		}
+	}
+	sc, _ := scenarios.Lookup("login")
+	c, err := scenarios.Compare(sc, []string{"okta", "auth0"}, scenarios.Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wide, fits bytes.Buffer
+	_ = WriteComparison(&wide, c)
+	_ = WriteComparisonWidth(&fits, c, 80)
+	if wide.String() != fits.String() {
+		t.Errorf("two presets fit 80 columns: want the wide table, got:\n%s", fits.String())
 	}
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -139,5 +140,88 @@ func TestMarkdownMermaid(t *testing.T) {
 	_ = WriteMarkdown(&b, login)
 	if strings.Contains(b.String(), "Attacker") {
 		t.Error("a scenario without an attacker declares the Attacker participant")
+	}
+}
+
+// TestJSONExchanges: with Exchanges every exchange line carries its full
+// request and response, the same messages the wire recorded; without, no
+// line does. Narration is unfolded: no line break inside a paragraph.
+func TestJSONExchanges(t *testing.T) {
+	r := runBuiltin(t, "login", 1)
+	for _, with := range []bool{false, true} {
+		var b bytes.Buffer
+		if err := WriteJSONWith(&b, r, JSONOptions{Exchanges: with}); err != nil {
+			t.Fatal(err)
+		}
+		exchanges := 0
+		for l := range strings.SplitSeq(strings.TrimSpace(b.String()), "\n") {
+			var ev JSONEvent
+			if err := json.Unmarshal([]byte(l), &ev); err != nil {
+				t.Fatal(err)
+			}
+			if ev.Kind == KindStepStarted {
+				for p := range strings.SplitSeq(ev.Narration, "\n\n") {
+					if strings.Contains(p, "\n") || p != strings.TrimSpace(p) {
+						t.Errorf("narration keeps the file's line breaks: %q", p)
+					}
+				}
+			}
+			if ev.Kind != "exchange" {
+				if ev.Request != nil || ev.Response != nil {
+					t.Errorf("a %s line has a request or response", ev.Kind)
+				}
+				continue
+			}
+			exchanges++
+			if !with {
+				if ev.Request != nil || ev.Response != nil || strings.Contains(l, `"request"`) {
+					t.Errorf("without --exchanges: %s", l)
+				}
+				continue
+			}
+			if ev.Request == nil || ev.Response == nil {
+				t.Fatalf("with --exchanges, an exchange without its messages: %s", l)
+			}
+			if ev.Request.Method != ev.Method || !strings.HasPrefix(ev.Request.URL, "https://") || !strings.Contains(ev.Request.URL, ev.Path) ||
+				ev.Response.Status != ev.Status || ev.Request.Headers == nil || ev.Response.Headers == nil {
+				t.Errorf("messages disagree with the line: %s", l)
+			}
+			if ev.Path == "/token" && !strings.Contains(ev.Request.Body, "grant_type=") {
+				t.Errorf("the token request's body is missing: %q", ev.Request.Body)
+			}
+			if ev.Path == "/token" && !strings.Contains(ev.Response.Body, `"access_token"`) {
+				t.Errorf("the token response's body is missing: %q", ev.Response.Body)
+			}
+		}
+		if exchanges == 0 {
+			t.Fatal("no exchanges")
+		}
+	}
+}
+
+// TestSandboxMarkdown: the sandbox's export leaves out what the sandbox
+// does not have (a level, goals) and records the seed its world ran with.
+func TestSandboxMarkdown(t *testing.T) {
+	for _, seed := range []uint64{0, 7} {
+		l, err := scenarios.NewLive("", "", "", scenarios.Options{Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Do("login", nil); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := WriteMarkdown(&b, &l.Run); err != nil {
+			t.Fatal(err)
+		}
+		md := b.String()
+		for _, bad := range []string{"level  ·", "level ·", "**Goals**\n\n\n", "**Goals**\n\n##"} {
+			if strings.Contains(md, bad) {
+				t.Errorf("seed %d: the export has %q:\n%s", seed, bad, md[:min(len(md), 400)])
+			}
+		}
+		if want := fmt.Sprintf("Scenario `sandbox` · preset `tokensim` · seed %d\n", seed); !strings.Contains(md, want) {
+			t.Errorf("lacks %q:\n%s", want, md[:min(len(md), 400)])
+		}
 	}
 }

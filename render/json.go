@@ -3,6 +3,9 @@ package render
 import (
 	"encoding/json"
 	"io"
+	"net/http"
+
+	"github.com/tokensim/tokensim/internal/text"
 
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
@@ -10,14 +13,24 @@ import (
 
 // WriteJSON writes the run as JSON lines: a step.started line before each
 // step's events, each engine event, and a closing scenario.finished line.
-func WriteJSON(w io.Writer, r *scenarios.Run) error {
+func WriteJSON(w io.Writer, r *scenarios.Run) error { return WriteJSONWith(w, r, JSONOptions{}) }
+
+// JSONOptions are the choices of `run --format json`.
+type JSONOptions struct {
+	// Exchanges adds each exchange's full request and response (headers
+	// and bodies) to its line (`--exchanges`; docs/json-schema.md).
+	Exchanges bool
+}
+
+// WriteJSONWith is WriteJSON with options.
+func WriteJSONWith(w io.Writer, r *scenarios.Run, opt JSONOptions) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	id := r.Scenario.ID
 	now := sim.Epoch()
 	for _, s := range r.Steps {
 		start := JSONEvent{Scenario: id, Step: s.Index, Time: now, Kind: KindStepStarted,
-			Title: s.Step.Title, Action: s.Step.Do, Narration: s.Text.Narration}
+			Title: s.Step.Title, Action: s.Step.Do, Narration: text.Unfold(s.Text.Narration)}
 		if d, ok := r.Difference(s.Index); ok {
 			start.Differs, start.NarrationFor = d.What, "the lesson's own policy ("+r.LessonPolicy()+"), not this run"
 		} else if r.Lesson != nil {
@@ -27,7 +40,11 @@ func WriteJSON(w io.Writer, r *scenarios.Run) error {
 			return err
 		}
 		for _, e := range s.Events {
-			if err := enc.Encode(EventJSON(id, s.Index, e)); err != nil {
+			line := EventJSON(id, s.Index, e)
+			if opt.Exchanges && e.Exchange != nil {
+				line.Request, line.Response = exchangeJSON(*e.Exchange)
+			}
+			if err := enc.Encode(line); err != nil {
 				return err
 			}
 		}
@@ -42,6 +59,24 @@ func WriteJSON(w io.Writer, r *scenarios.Run) error {
 		fin.DifferingSteps = append(fin.DifferingSteps, d.Step)
 	}
 	return enc.Encode(fin)
+}
+
+// exchangeJSON is an exchange's request and response as --exchanges
+// writes them. The URL is https: the world's hosts are served over https
+// (sim.Issuer, sim.AppOrigin), as in the HAR export.
+func exchangeJSON(x sim.Exchange) (*JSONRequest, *JSONResponse) {
+	req := &JSONRequest{Method: x.Request.Method, URL: "https://" + x.Request.Host + x.Request.Target,
+		Headers: headersJSON(x.Request.Header), Body: x.Request.Body}
+	resp := &JSONResponse{Status: x.Response.Status, Headers: headersJSON(x.Response.Header), Body: x.Response.Body}
+	return req, resp
+}
+
+// headersJSON is a header map that encodes as {} when empty, never null.
+func headersJSON(h http.Header) http.Header {
+	if h == nil {
+		return http.Header{}
+	}
+	return h
 }
 
 // EventJSON is the one JSON form of an engine event: the line `run

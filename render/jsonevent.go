@@ -36,6 +36,26 @@ type JSONEvent struct {
 	// DifferingSteps are the steps that differ from the lesson's own run,
 	// the count every front end reports (steps, not expectations).
 	DifferingSteps []int `json:"differing_steps,omitempty"`
+	// Only on kind "exchange", with --exchanges: the full messages.
+	Request  *JSONRequest  `json:"request,omitempty"`
+	Response *JSONResponse `json:"response,omitempty"`
+}
+
+// JSONRequest is an exchange's request as it crossed the wire: headers by
+// canonical name, each with its values in order; the body as sent (cut
+// after 64 KiB with "…(truncated)").
+type JSONRequest struct {
+	Method  string              `json:"method"`
+	URL     string              `json:"url"`
+	Headers map[string][]string `json:"headers"`
+	Body    string              `json:"body"`
+}
+
+// JSONResponse is an exchange's response, as JSONRequest.
+type JSONResponse struct {
+	Status  int                 `json:"status"`
+	Headers map[string][]string `json:"headers"`
+	Body    string              `json:"body"`
 }
 
 // Kinds the exporter adds to the engine's own.

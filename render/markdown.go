@@ -23,13 +23,27 @@ var mermaidIDs = map[sim.Actor]string{
 func WriteMarkdown(w io.Writer, r *scenarios.Run) error {
 	var b strings.Builder
 	sc := r.Scenario
-	fmt.Fprintf(&b, "# %s\n\n> %s\n\n", sc.Title, sc.Summary)
-	fmt.Fprintf(&b, "Scenario `%s` · level %s · preset `%s` · seed %d%s\n\n", sc.ID, sc.Level, r.Preset, r.Options.Seed, r.Departures(" · "))
-	b.WriteString("**Goals**\n\n")
-	for _, g := range sc.Goals {
-		fmt.Fprintf(&b, "- %s\n", g)
+	fmt.Fprintf(&b, "# %s\n\n", sc.Title)
+	if sc.Summary != "" {
+		fmt.Fprintf(&b, "> %s\n\n", sc.Summary)
 	}
-	b.WriteString("\n## Sequence\n\n")
+	// What is empty is left out (the sandbox has no level and no goals):
+	// no "level  ·", no Goals heading over nothing. The seed is always
+	// written: 0 is a seed like any other (the sandbox's), the one the
+	// world's entropy was keyed with (sim.newEntropy).
+	fmt.Fprintf(&b, "Scenario `%s`", sc.ID)
+	if sc.Level != "" {
+		fmt.Fprintf(&b, " · level %s", sc.Level)
+	}
+	fmt.Fprintf(&b, " · preset `%s` · seed %d%s\n\n", r.Preset, r.Options.Seed, r.Departures(" · "))
+	if len(sc.Goals) > 0 {
+		b.WriteString("**Goals**\n\n")
+		for _, g := range sc.Goals {
+			fmt.Fprintf(&b, "- %s\n", g)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("## Sequence\n\n")
 	writeMermaid(&b, r)
 	diffs := r.Differences()
 	if len(diffs) > 0 {

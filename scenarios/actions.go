@@ -225,7 +225,11 @@ func raceOutcome(outs []sim.Outcome) sim.Outcome {
 		}
 	}
 	o := outs[len(outs)-1]
-	o.Reason = fmt.Sprintf("all %d tabs got new tokens", len(outs))
+	if len(outs) == 2 {
+		o.Reason = "both tabs got new tokens" // not "all 2 tabs"
+	} else {
+		o.Reason = fmt.Sprintf("all %d tabs got new tokens", len(outs))
+	}
 	return o
 }
 
@@ -273,6 +277,11 @@ type paramProblem struct {
 // parameters with defaults filled in. Scenario files (validate) and the
 // sandbox (Live.Do) share it, so that both refuse the same things in the
 // same words.
+// takes reports whether the action has a parameter called name.
+func (a *action) takes(name string) bool {
+	return slices.ContainsFunc(a.params, func(p param) bool { return p.name == name })
+}
+
 func (a *action) checkParams(params map[string]string, extra ...string) (map[string]string, []paramProblem) {
 	var probs []paramProblem
 	bad := func(key string, onKey bool, format string, args ...any) {
@@ -295,6 +304,11 @@ func (a *action) checkParams(params map[string]string, extra ...string) (map[str
 		p, ok := known[k]
 		if !ok {
 			hint := text.DidYouMean(k, append(slices.Clone(names), extra...))
+			if text.DidYouMean(k, names) == "" && text.DidYouMean(k, extra) != "" {
+				// A misspelt step key (narraton:), not a parameter.
+				bad(k, true, "unknown key %q%s", k, hint)
+				continue
+			}
 			if len(names) == 0 {
 				bad(k, true, "action %s takes no parameter %q%s", a.name, k, hint)
 			} else {
@@ -302,10 +316,16 @@ func (a *action) checkParams(params map[string]string, extra ...string) (map[str
 			}
 			continue
 		}
-		out[k] = val
-		if p.values != nil && !slices.Contains(p.values, val) {
-			bad(k, false, "%s %q is not one of %s%s", k, val, strings.Join(p.values, ", "), text.DidYouMean(val, p.values))
+		if p.values != nil {
+			// Enum values are read case-insensitively everywhere
+			// (text.Choose) and kept as the action spells them.
+			if c, err := text.Choose(val, p.values); err == nil {
+				val = c
+			} else {
+				bad(k, false, "%s %q is not one of %s%s", k, val, strings.Join(p.values, ", "), text.DidYouMean(val, p.values))
+			}
 		}
+		out[k] = val
 		if p.check != nil {
 			if err := p.check(val); err != nil {
 				bad(k, false, "%s: %v", k, err)

@@ -27,7 +27,7 @@ func Load(name string, data []byte) (*Scenario, error) {
 	if !d.unreadable {
 		// Validate what could be read even when some keys were wrong, so
 		// that an author sees every problem in one pass.
-		d.probs = append(d.probs, validate(sc)...)
+		d.probs = append(d.probs, validate(sc, &d.said)...)
 		d.probs = append(d.probs, checkPlaceholders(sc, data)...)
 	}
 	if len(d.probs) > 0 {
@@ -42,9 +42,26 @@ type decoder struct {
 	file       string
 	probs      Problems
 	unreadable bool // no scenario could be read at all: nothing to validate
+	said       said
 }
 
+// said is what the decoder has already reported, so that the validator
+// says nothing more of the same problem (one message per problem): a
+// list-valued title is "title must be a single value", not that and
+// "title is required" too.
+type said struct {
+	at    map[Pos]bool    // a value the decoder found unreadable
+	meant map[string]bool // a top-level key an unknown key was suggested for ("titel")
+}
+
+func (s *said) value(p Pos) bool  { return s != nil && s.at[p] }
+func (s *said) key(k string) bool { return s != nil && s.meant[k] }
+
 func (d *decoder) errAt(p Pos, format string, args ...any) {
+	if d.said.at == nil {
+		d.said.at = map[Pos]bool{}
+	}
+	d.said.at[p] = true
 	d.probs = append(d.probs, Problem{File: d.file, Pos: p, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -98,17 +115,17 @@ func (d *decoder) decode(data []byte) *Scenario {
 		sc.At[kv.key.Value] = posOf(kv.value)
 	}
 	d.object(body, "the scenario", fields{
-		"id":       d.str(&sc.ID),
-		"title":    d.str(&sc.Title),
-		"summary":  d.str(&sc.Summary),
-		"level":    d.str(&sc.Level),
-		"theme":    d.str(&sc.Theme),
+		"id":       d.str("id", &sc.ID),
+		"title":    d.str("title", &sc.Title),
+		"summary":  d.str("summary", &sc.Summary),
+		"level":    d.str("level", &sc.Level),
+		"theme":    d.str("theme", &sc.Theme),
 		"goals":    d.strList("goals", &sc.Goals),
 		"tags":     d.strList("tags", &sc.Tags),
-		"preset":   d.str(&sc.Preset),
-		"client":   d.str(&sc.Client),
-		"storage":  d.str(&sc.Storage),
-		"topology": d.str(&sc.Topology),
+		"preset":   d.str("preset", &sc.Preset),
+		"client":   d.str("client", &sc.Client),
+		"storage":  d.str("storage", &sc.Storage),
+		"topology": d.str("topology", &sc.Topology),
 		"set": func(n *yaml.Node) {
 			d.eachPair(n, "set", func(k string, kp Pos, v *yaml.Node) {
 				s, ok := d.scalar(v, "set."+k)
@@ -130,8 +147,31 @@ func (d *decoder) decode(data []byte) *Scenario {
 				sc.Steps = append(sc.Steps, d.step(v, i+1))
 			}
 		},
-	}, nil)
+	}, func(k string, kp Pos, _ *yaml.Node) {
+		if hint := text.DidYouMean(k, topKeys); hint != "" {
+			d.meant(text.Closest(k, topKeys))
+			d.errAt(kp, "the scenario: unknown key %q%s", k, hint)
+			return
+		}
+		if hint := text.DidYouMean(k, stepKeys); hint != "" {
+			// quizz: at the top: a step's key written at the lesson's level.
+			d.errAt(kp, "the scenario: unknown key %q%s: that key belongs to a step, under steps:", k, hint)
+			return
+		}
+		d.errAt(kp, "the scenario: unknown key %q; a scenario has %s", k, strings.Join(topKeys, ", "))
+	})
 	return sc
+}
+
+// topKeys are the keys of a scenario file, for suggestions.
+var topKeys = []string{"id", "title", "summary", "level", "theme", "goals", "preset", "client", "storage", "topology", "set", "steps"}
+
+// meant records that an unknown key was suggested as k.
+func (d *decoder) meant(k string) {
+	if d.said.meant == nil {
+		d.said.meant = map[string]bool{}
+	}
+	d.said.meant[k] = true
 }
 
 // syntaxError positions a YAML syntax error. go.yaml.in/yaml/v3, which
@@ -144,6 +184,40 @@ func (d *decoder) decode(data []byte) *Scenario {
 // while goccy parses a 17-step lesson in 1.56 ms and 597 KB against v3's
 // 0.56 ms and 109 KB, so it would slow every load to position errors.
 func syntaxError(data []byte, err error) (Pos, string) {
+	p, msg := parserError(data, err)
+	// A tab in the indentation: both parsers name the raw character, which
+	// a terminal shows as blank space ("found character '	' that cannot
+	// start any token"). YAML 1.2 §6.1: "tab characters must not be used
+	// in indentation".
+	if line, col, ok := tabIndent(data, p.Line); ok {
+		return Pos{line, col}, "a tab in the indentation: YAML indents with spaces only (YAML 1.2 section 6.1); replace the tab with spaces"
+	}
+	// Any other control character is named, never printed raw.
+	return p, strings.Map(func(r rune) rune {
+		if r < ' ' {
+			return '?'
+		}
+		return r
+	}, strings.ReplaceAll(msg, "\t", "<tab>"))
+}
+
+// tabIndent finds a tab in the leading whitespace of the line the parser
+// stopped at; ok is false when it has none.
+func tabIndent(data []byte, line int) (int, int, bool) {
+	lines := strings.Split(string(data), "\n")
+	if line < 1 || line > len(lines) {
+		return 0, 0, false
+	}
+	text := lines[line-1]
+	indent := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+	if i := strings.IndexByte(indent, '\t'); i >= 0 {
+		return line, i + 1, true
+	}
+	return 0, 0, false
+}
+
+// parserError is the parser's position and message for a syntax error.
+func parserError(data []byte, err error) (Pos, string) {
 	if _, gerr := goccy.ParseBytes(data, 0); gerr != nil {
 		var ye goccyyaml.Error
 		if errors.As(gerr, &ye) && ye.GetToken() != nil {
@@ -170,15 +244,24 @@ func (d *decoder) step(n *yaml.Node, index int) *Step {
 	st := &Step{Params: map[string]string{}, At: map[string]Pos{}, keyAt: map[string]Pos{}, Pos: posOf(n)}
 	what := fmt.Sprintf("step %d", index)
 	fs := fields{
-		"do":        d.str(&st.Do),
-		"title":     d.str(&st.Title),
-		"narration": d.str(&st.Narration),
+		"do":        d.str("do", &st.Do),
+		"title":     d.str("title", &st.Title),
+		"narration": d.str("narration", &st.Narration),
 		"expect":    func(v *yaml.Node) { st.Expect = d.expect(v, what) },
 		"quiz":      func(v *yaml.Node) { st.Quiz = d.quiz(v, what) },
 	}
 	// Parameters are checked against the action once it is known, so that
 	// "did you mean" can suggest the action's own parameter names.
 	d.object(n, what, fs, func(k string, kp Pos, v *yaml.Node) {
+		if kind := unwrap(v).Kind; kind == yaml.MappingNode || kind == yaml.SequenceNode {
+			// A parameter is a single value: a key holding a mapping or a
+			// list is a misspelt step key (exepct:, quizz:), not a
+			// parameter with the wrong shape.
+			if !actionTakes(n, k) {
+				d.errAt(kp, "%s: unknown key %q%s", what, k, text.DidYouMean(k, stepKeys))
+				return
+			}
+		}
 		if s, ok := d.scalar(v, what+"."+k); ok {
 			st.Params[k] = s
 		}
@@ -202,13 +285,13 @@ func (d *decoder) expect(n *yaml.Node, what string) *Expect {
 				e.Error = &s
 			}
 		},
-		"reason":         d.str(&e.Reason),
+		"reason":         d.str("reason", &e.Reason),
 		"logged_in":      func(v *yaml.Node) { e.LoggedIn = d.boolPtr(v, what+": logged_in") },
 		"reuse_detected": func(v *yaml.Node) { e.ReuseDetected = d.boolPtr(v, what+": reuse_detected") },
 		"family_revoked": func(v *yaml.Node) { e.FamilyRevoked = d.boolPtr(v, what+": family_revoked") },
 		"as_contacted":   func(v *yaml.Node) { e.ASContacted = d.boolPtr(v, what+": as_contacted") },
 		"login_form":     func(v *yaml.Node) { e.LoginForm = d.boolPtr(v, what+": login_form") },
-		"as_session":     d.str(&e.ASSession),
+		"as_session":     d.str("as_session", &e.ASSession),
 		"introspections": func(v *yaml.Node) { e.Introspections = d.intPtr(v, what+": introspections") },
 		"attacker_holds": d.strList("attacker_holds", &e.AttackerHolds),
 		"tokens": func(v *yaml.Node) {
@@ -228,18 +311,37 @@ func (d *decoder) expect(n *yaml.Node, what string) *Expect {
 }
 
 func (d *decoder) quiz(n *yaml.Node, what string) *Quiz {
-	q := &Quiz{Pos: posOf(n)}
+	q := &Quiz{Pos: posOf(n), at: map[string]Pos{}}
+	if unwrap(n).Kind != yaml.MappingNode {
+		d.errAt(posOf(n), "%s: quiz must be a mapping with question, options, answer and explain", what)
+		return nil // said once: the validator has no quiz to check
+	}
+	for _, kv := range pairs(n) {
+		q.at[kv.key.Value] = posOf(kv.value)
+	}
 	d.object(n, what+" quiz", fields{
-		"question": d.str(&q.Question),
-		"options":  d.strList("options", &q.Options),
+		"question": d.str("question", &q.Question),
+		"options":  d.strList(what+": quiz: options", &q.Options),
 		"answer": func(v *yaml.Node) {
-			if p := d.intPtr(v, "answer"); p != nil {
+			if p := d.intPtr(v, what+": quiz: answer"); p != nil {
 				q.Answer = *p
 			}
 		},
-		"explain": d.str(&q.Explain),
+		"explain": d.str("explain", &q.Explain),
 	}, nil)
 	return q
+}
+
+// actionTakes reports whether the action a step names (its do:) has a
+// parameter called key; false when the action is unknown.
+func actionTakes(step *yaml.Node, key string) bool {
+	for _, kv := range pairs(step) {
+		if kv.key.Value == "do" {
+			a, ok := actions[kv.value.Value]
+			return ok && a.takes(key)
+		}
+	}
+	return false
 }
 
 // fields maps the keys of a mapping to what decodes each value.
@@ -276,9 +378,9 @@ func (d *decoder) eachPair(n *yaml.Node, what string, f func(string, Pos, *yaml.
 	d.object(n, what, fields{}, f)
 }
 
-func (d *decoder) str(dst *string) func(*yaml.Node) {
+func (d *decoder) str(key string, dst *string) func(*yaml.Node) {
 	return func(n *yaml.Node) {
-		if s, ok := d.scalar(n, ""); ok {
+		if s, ok := d.scalar(n, key); ok {
 			*dst = s
 		}
 	}
@@ -317,16 +419,12 @@ func (d *decoder) boolPtr(n *yaml.Node, what string) *bool {
 	if !ok {
 		return nil
 	}
-	switch strings.ToLower(s) {
-	case "true", "yes":
-		b := true
-		return &b
-	case "false", "no":
-		b := false
-		return &b
+	b, err := text.ParseBool(s) // the one reading of a boolean, as --set's
+	if err != nil {
+		d.errAt(posOf(n), "%s must be true or false, got %q", what, s)
+		return nil
 	}
-	d.errAt(posOf(n), "%s must be true or false, got %q", what, s)
-	return nil
+	return &b
 }
 
 // scalar returns a scalar's text. Lists and mappings where a single value

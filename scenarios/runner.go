@@ -84,7 +84,7 @@ func Policy(sc *Scenario, opts Options) (string, sim.Policy, error) {
 			return "", sim.Policy{}, err
 		}
 	}
-	return name, pol, nil
+	return p.Name, pol, nil
 }
 
 // ApplySetting sets one knob of pol, as --set and a scenario's set: do. A

@@ -72,6 +72,7 @@ type Quiz struct {
 	Answer   int // 1-based index into Options
 	Explain  string
 	Pos      Pos
+	at       map[string]Pos // where each value of the quiz was written
 }
 
 // Pos is a place in a scenario file, 1-based.

@@ -24,11 +24,14 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // each action's parameters, expectations, quizzes, and steps that cannot
 // happen (the attacker replays a token it never stole). It returns every
 // problem, so that an author fixes a file in one pass.
-func validate(sc *Scenario) Problems {
-	v := &validator{sc: sc}
+//
+// said is what the decoder already reported (nil: nothing): a value it
+// could not read is not reported again as missing.
+func validate(sc *Scenario, said *said) Problems {
+	v := &validator{sc: sc, said: said}
 	v.header()
 	v.world()
-	if _, written := sc.At["steps"]; !written {
+	if _, written := sc.At["steps"]; !written && v.missing("steps") {
 		v.errAt(sc.Pos, "steps: a scenario needs at least one step")
 	}
 	for i, st := range sc.Steps {
@@ -40,7 +43,15 @@ func validate(sc *Scenario) Problems {
 
 type validator struct {
 	sc    *Scenario
+	said  *said
 	probs Problems
+}
+
+// missing reports whether a top-level key needs a "required" message: it
+// was not written readably and no misspelling of it was already reported.
+func (v *validator) missing(key string) bool {
+	p, written := v.sc.At[key]
+	return !v.said.key(key) && !(written && v.said.value(p))
 }
 
 func (v *validator) errAt(p Pos, format string, args ...any) {
@@ -59,20 +70,21 @@ func (v *validator) at(key string) Pos {
 func (v *validator) header() {
 	sc := v.sc
 	switch {
+	case sc.ID == "" && !v.missing("id"):
 	case sc.ID == "":
 		v.errAt(v.at("id"), "id is required (lower-case words joined by -, e.g. my-lesson)")
 	case !idPattern.MatchString(sc.ID):
 		v.errAt(v.at("id"), "id %q must be lower-case letters and digits joined by -", sc.ID)
 	}
-	if sc.Title == "" {
+	if sc.Title == "" && v.missing("title") {
 		v.errAt(v.at("title"), "title is required")
 	}
-	if sc.Summary == "" {
+	if sc.Summary == "" && v.missing("summary") {
 		v.errAt(v.at("summary"), "summary is required: one line saying what the learner will see")
 	}
-	v.oneOf(v.at("level"), "level", sc.Level, Levels, true)
-	v.oneOf(v.at("theme"), "theme", sc.Theme, Themes, true)
-	if _, written := sc.At["goals"]; !written {
+	v.oneOf(v.at("level"), "level", &sc.Level, Levels, true)
+	v.oneOf(v.at("theme"), "theme", &sc.Theme, Themes, true)
+	if _, written := sc.At["goals"]; !written && v.missing("goals") {
 		v.errAt(sc.Pos, "goals: list at least one learning goal")
 	}
 	v.tags()
@@ -94,16 +106,22 @@ func (v *validator) tags() {
 	}
 }
 
-func (v *validator) oneOf(p Pos, key, val string, allowed []string, required bool) {
-	if val == "" {
-		if required {
+// oneOf checks an enum value, case-insensitively as every enum value is
+// read (text.Choose), and rewrites it as allowed spells it, so that the
+// runner and the picker see one spelling.
+func (v *validator) oneOf(p Pos, key string, val *string, allowed []string, required bool) {
+	if *val == "" {
+		if required && v.missing(key) {
 			v.errAt(p, "%s is required: one of %s", key, strings.Join(allowed, ", "))
 		}
 		return
 	}
-	if !slices.Contains(allowed, val) {
-		v.errAt(p, "%s %q is not one of %s%s", key, val, strings.Join(allowed, ", "), text.DidYouMean(val, allowed))
+	c, err := text.Choose(*val, allowed)
+	if err != nil {
+		v.errAt(p, "%s %q is not one of %s%s", key, *val, strings.Join(allowed, ", "), text.DidYouMean(*val, allowed))
+		return
 	}
+	*val = c
 }
 
 // world checks the preset, the settings and the topology by building the
@@ -112,7 +130,7 @@ func (v *validator) world() {
 	sc := v.sc
 	if sc.Preset != "" {
 		names := presetNames()
-		v.oneOf(v.at("preset"), "preset", sc.Preset, names, false)
+		v.oneOf(v.at("preset"), "preset", &sc.Preset, names, false)
 	}
 	pol := sim.DefaultPolicy()
 	if p, err := sim.LookupPreset(cmp.Or(sc.Preset, sim.DefaultPreset)); err == nil {
@@ -127,9 +145,9 @@ func (v *validator) world() {
 			v.errAt(s.Pos, "set: %v", err)
 		}
 	}
-	v.oneOf(v.at("client"), "client", sc.Client, []string{string(sim.KindSPA), string(sim.KindWeb)}, false)
-	v.oneOf(v.at("storage"), "storage", sc.Storage, text.Names(sim.Storages()), false)
-	v.oneOf(v.at("topology"), "topology", sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
+	v.oneOf(v.at("client"), "client", &sc.Client, []string{string(sim.KindSPA), string(sim.KindWeb)}, false)
+	v.oneOf(v.at("storage"), "storage", &sc.Storage, text.Names(sim.Storages()), false)
+	v.oneOf(v.at("topology"), "topology", &sc.Topology, []string{string(sim.TopologyOAuth), string(sim.TopologyFirstParty)}, false)
 	if len(v.probs) == 0 {
 		// The engine's own rules, without building a world.
 		if _, err := worldConfig(sc, Options{}, &pol).Resolve(); err != nil {
@@ -145,8 +163,29 @@ func (v *validator) step(i int, st *Step) {
 		}
 		return st.Pos
 	}
+	// A misspelt step key holding a single value reads as a parameter
+	// (narraton: …): it is reported once, by checkParams, as an unknown
+	// key, and the key it was meant for is not also reported missing.
+	meant := map[string]bool{}
+	for k := range st.Params {
+		if c := text.Closest(k, stepKeys); c != "" && k != c {
+			if a, ok := actions[st.Do]; !ok || !a.takes(k) {
+				meant[c] = true
+			}
+		}
+	}
+	if st.Do == "" && meant["do"] {
+		for k := range st.Params {
+			if text.Closest(k, stepKeys) == "do" {
+				v.errAt(st.keyAt[k], "step %d: unknown key %q (did you mean \"do\"?)", i, k)
+			}
+		}
+		return
+	}
 	if st.Do == "" {
-		v.errAt(st.Pos, "step %d: do is required: one of %s", i, strings.Join(Actions(), ", "))
+		if p, ok := st.At["do"]; !ok || !v.said.value(p) {
+			v.errAt(st.Pos, "step %d: do is required: one of %s", i, strings.Join(Actions(), ", "))
+		}
 		return
 	}
 	a, ok := actions[st.Do]
@@ -154,7 +193,7 @@ func (v *validator) step(i int, st *Step) {
 		v.errAt(at("do"), "step %d: unknown action %q%s", i, st.Do, text.DidYouMean(st.Do, Actions()))
 		return
 	}
-	if strings.TrimSpace(st.Narration) == "" {
+	if strings.TrimSpace(st.Narration) == "" && !meant["narration"] {
 		v.errAt(st.Pos, "step %d (%s): narration is required: say why this step matters", i, st.Do)
 	}
 	keyAt := func(k string) Pos {
@@ -208,17 +247,41 @@ func (v *validator) quiz(i int, st *Step) {
 	if q == nil {
 		return
 	}
+	// Each problem once, where it is, saying what is wrong: a quiz with
+	// one option is not also told that its answer must be "1 to 1".
+	at := func(k string) (Pos, bool) {
+		p, ok := q.at[k]
+		if !ok {
+			return q.Pos, false
+		}
+		return p, true
+	}
 	if q.Question == "" {
-		v.errAt(q.Pos, "step %d: quiz: question is required", i)
+		if p, ok := at("question"); !ok || !v.said.value(p) {
+			v.errAt(p, "step %d: quiz: question is required", i)
+		}
 	}
-	if len(q.Options) < 2 {
-		v.errAt(q.Pos, "step %d: quiz: give at least two options", i)
+	p, written := at("options")
+	switch {
+	case written && v.said.value(p):
+	case len(q.Options) == 0:
+		v.errAt(p, "step %d: quiz: options is required: a list of at least two choices", i)
+	case len(q.Options) == 1:
+		v.errAt(p, "step %d: quiz: options has one choice; a quiz needs at least two", i)
 	}
-	if q.Answer < 1 || q.Answer > len(q.Options) {
-		v.errAt(q.Pos, "step %d: quiz: answer must be the number of the right option, 1 to %d", i, len(q.Options))
+	switch p, written := at("answer"); {
+	case written && v.said.value(p):
+	case !written:
+		v.errAt(p, "step %d: quiz: answer is required: the number of the right option, counting from 1", i)
+	case len(q.Options) < 2:
+		// The options are the problem, said above.
+	case q.Answer < 1 || q.Answer > len(q.Options):
+		v.errAt(p, "step %d: quiz: answer %d is not an option: there are %d options, so the answer is a number from 1 to %d", i, q.Answer, len(q.Options), len(q.Options))
 	}
 	if q.Explain == "" {
-		v.errAt(q.Pos, "step %d: quiz: explain is required: say why the answer is right", i)
+		if p, ok := at("explain"); !ok || !v.said.value(p) {
+			v.errAt(p, "step %d: quiz: explain is required: say why the answer is right", i)
+		}
 	}
 }
 

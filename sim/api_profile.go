@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 	"strings"
+
+	"github.com/tokensim/tokensim/internal/text"
 )
 
 // Flaw is one mistake a resource server's token validation can make. Each
@@ -142,24 +144,31 @@ func (fs Flaws) Len() int { return bits.OnesCount16(uint16(fs)) }
 // parseFlaws reads a profile: "hardened", "vulnerable", or flaw names
 // separated by commas ("no-alg-allowlist,key-as-bytes").
 func parseFlaws(s string) (Flaws, error) {
-	switch strings.TrimSpace(s) {
-	case ProfileHardened:
+	if strings.EqualFold(strings.TrimSpace(s), ProfileHardened) {
 		return 0, nil
-	case ProfileVulnerable:
-		return vulnerableFlaws(), nil
 	}
+	// "vulnerable" may be joined with flaw names (it is a set of flaws);
+	// "hardened", no flaw at all, may not. Each part is checked on its own,
+	// so that an error names the part that is wrong, not the first.
+	names := append([]string{ProfileVulnerable}, flawNameList()...)
 	var fs Flaws
 	for part := range strings.SplitSeq(s, ",") {
 		part = strings.TrimSpace(part)
-		found := false
-		for _, f := range FlawList() {
-			if f.String() == part {
-				fs |= Flaws(f)
-				found = true
-			}
+		if strings.EqualFold(part, ProfileHardened) {
+			return 0, fmt.Errorf("%s means no flaw at all: it cannot be joined with others (got %q)", ProfileHardened, s)
 		}
-		if !found {
-			return 0, fmt.Errorf("want hardened, vulnerable, or flaws separated by commas (%s), got %q", strings.Join(flawNameList(), ", "), part)
+		name, err := text.Choose(part, names)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a flaw: want hardened, vulnerable, or flaws separated by commas (%s)%s", part, strings.Join(flawNameList(), ", "), text.DidYouMean(part, names))
+		}
+		if name == ProfileVulnerable {
+			fs |= vulnerableFlaws()
+			continue
+		}
+		for _, f := range FlawList() {
+			if f.String() == name {
+				fs |= Flaws(f)
+			}
 		}
 	}
 	return fs, nil

@@ -137,7 +137,7 @@ func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
 		if held == "" {
 			return "", "the app's localStorage holds no " + string(kind) + " token right now"
 		}
-		return held, "an injected script read the " + string(kind) + " token from localStorage: any script on the page can"
+		return held, "an injected script read the " + string(kind) + " token from localStorage, which any script on the page can read"
 	case SourceLog:
 		if v := a.lastSeen(func(e Event) string {
 			if e.To != ActorAPI || e.From != ActorApp {

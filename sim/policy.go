@@ -28,6 +28,9 @@ const (
 	ModeDenylist APIMode = "denylist"
 )
 
+// APIModes lists the API modes, in the order help text names them.
+func APIModes() []APIMode { return []APIMode{ModeStateless, ModeIntrospect, ModeDenylist} }
+
 // maxLeeway is the largest leeway a policy may set: RFC 7519 §4.1.4 says
 // "usually no more than a few minutes". The DPoP replay cache remembers
 // proofs for as long as this leeway would let them pass (dpopReplay).
@@ -106,9 +109,9 @@ func boolKnob(doc string, f func(*Policy) *bool) knob {
 	return knob{doc,
 		func(p *Policy) string { return strconv.FormatBool(*f(p)) },
 		func(p *Policy, v string) error {
-			b, err := strconv.ParseBool(v)
+			b, err := text.ParseBool(v) // true/false, yes/no, on/off, 1/0: the one rule
 			if err != nil {
-				return fmt.Errorf("want true or false, got %q", v)
+				return err
 			}
 			*f(p) = b
 			return nil
@@ -144,12 +147,12 @@ var knobs = map[string]knob{
 	"api_mode": {"how the API checks tokens: stateless, introspect or denylist",
 		func(p *Policy) string { return string(p.APIMode) },
 		func(p *Policy, v string) error {
-			switch m := APIMode(v); m {
-			case ModeStateless, ModeIntrospect, ModeDenylist:
-				p.APIMode = m
-				return nil
+			m, err := text.Choose(v, text.Names(APIModes()))
+			if err != nil {
+				return err
 			}
-			return fmt.Errorf("want stateless, introspect or denylist, got %q", v)
+			p.APIMode = APIMode(m)
+			return nil
 		}},
 	"api_validation": {"the API's token validation: hardened, vulnerable, or flaws joined by commas (" + strings.Join(flawNameList(), ", ") + ")",
 		func(p *Policy) string { return p.Validation.String() },
@@ -164,13 +167,14 @@ var knobs = map[string]knob{
 	"alg": {"signing algorithm: RS256, ES256 or EdDSA",
 		func(p *Policy) string { return string(p.Alg) },
 		func(p *Policy, v string) error {
-			for _, a := range jose.Algs() {
-				if strings.EqualFold(v, string(a)) {
-					p.Alg = a
-					return nil
-				}
+			a, err := text.Choose(v, text.Names(jose.Algs()))
+			if err != nil {
+				// No "did you mean": HS256 is not a typo for RS256 but
+				// another kind of algorithm (a MAC), which the AS refuses.
+				return fmt.Errorf("want %s, got %q", text.OneOf(text.Names(jose.Algs())), v)
 			}
-			return fmt.Errorf("want RS256, ES256 or EdDSA, got %q", v)
+			p.Alg = jose.Alg(a)
+			return nil
 		}},
 }
 

@@ -119,9 +119,12 @@ func TestLifePolicyBadValues(t *testing.T) {
 		{"leeway", "-1s", "leeway must not be negative"},
 		{"code_ttl", "0", "code_ttl must be positive"},
 		{"refresh_skew", "-30s", "refresh_skew must not be negative"},
-		{"rotation", "yes", `rotation: want true or false, got "yes"`},
+		{"rotation", "maybe", `rotation: want true or false, got "maybe"`},
 		{"single_flight", "", `single_flight: want true or false, got ""`},
 		{"api_mode", "magic", `api_mode: want stateless, introspect or denylist, got "magic"`},
+		{"api_mode", "introspekt", `api_mode: want stateless, introspect or denylist, got "introspekt" (did you mean "introspect"?)`},
+		{"api_validation", "vulnerable,foo", `api_validation: "foo" is not a flaw: want hardened, vulnerable, or flaws separated by commas (no-alg-allowlist, allow-none, key-as-bytes, kid-lookup, trust-jku, trust-x5u, trust-jwk, no-signature-check, skip-aud, skip-typ)`},
+		{"api_validation", "skip-aud,trust-jkw", `api_validation: "trust-jkw" is not a flaw: want hardened, vulnerable, or flaws separated by commas (no-alg-allowlist, allow-none, key-as-bytes, kid-lookup, trust-jku, trust-x5u, trust-jwk, no-signature-check, skip-aud, skip-typ) (did you mean "trust-jku"?)`},
 		{"alg", "HS256", `alg: want RS256, ES256 or EdDSA, got "HS256"`},
 		{"alg", "none", `alg: want RS256, ES256 or EdDSA, got "none"`},
 	} {
@@ -142,6 +145,42 @@ func TestLifePolicyBadValues(t *testing.T) {
 	w := lifeWorld(t, "")
 	if err := w.Set("nope", "1"); !errors.Is(err, ErrUnknownKnob) {
 		t.Errorf("World.Set(nope): %v", err)
+	}
+}
+
+// TestPolicyValuesAnyCase: enum values are read case-insensitively and kept
+// in the knob's spelling; booleans as true/false, yes/no, on/off, 1/0 (one
+// rule, text.ParseBool and text.Choose, for --set, lesson files and the
+// sandbox).
+func TestPolicyValuesAnyCase(t *testing.T) {
+	for _, tc := range []struct{ knob, value, want string }{
+		{"api_mode", "Introspect", "introspect"},
+		{"api_mode", "DENYLIST", "denylist"},
+		{"alg", "rs256", "RS256"},
+		{"alg", "eddsa", "EdDSA"},
+		{"api_validation", "Vulnerable", "vulnerable"},
+		{"api_validation", "Skip-Aud,skip-typ", "skip-aud,skip-typ"},
+		{"dpop", "yes", "true"},
+		{"dpop", "On", "true"},
+		{"dpop", "1", "true"},
+		{"rotation", "no", "false"},
+		{"rotation", "OFF", "false"},
+		{"rotation", "0", "false"},
+	} {
+		p := DefaultPolicy()
+		if err := p.Set(tc.knob, tc.value); err != nil {
+			t.Errorf("Set(%s, %q): %v", tc.knob, tc.value, err)
+			continue
+		}
+		if got, _ := p.Get(tc.knob); got != tc.want {
+			t.Errorf("Set(%s, %q) then Get = %q, want %q", tc.knob, tc.value, got, tc.want)
+		}
+	}
+	if _, err := LookupPreset("Okta"); err != nil {
+		t.Errorf("LookupPreset(Okta): %v", err)
+	}
+	if _, err := LookupPreset("okt"); err == nil || !strings.Contains(err.Error(), `unknown preset "okt" (did you mean "okta"?)`) {
+		t.Errorf("LookupPreset(okt): %v", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tokensim/tokensim/internal/text"
@@ -281,14 +282,18 @@ func Presets() []Preset {
 	}
 }
 
-// LookupPreset returns the preset called name.
+// LookupPreset returns the preset called name, compared case-insensitively
+// as every enum value is ("Okta" is okta); an unknown name's error suggests
+// the closest.
 func LookupPreset(name string) (Preset, error) {
+	var names []string
 	for _, p := range Presets() {
-		if p.Name == name {
+		if strings.EqualFold(p.Name, strings.TrimSpace(name)) {
 			return p, nil
 		}
+		names = append(names, p.Name)
 	}
-	return Preset{}, fmt.Errorf("%w %q (have %s)", ErrUnknownPreset, name, presetNames())
+	return Preset{}, fmt.Errorf("%w %q%s (have %s)", ErrUnknownPreset, name, text.DidYouMean(name, names), presetNames())
 }
 
 func presetNames() string {

@@ -196,7 +196,10 @@ func TestLifePresetReuseUnderEveryPreset(t *testing.T) {
 // TestLifeLookupPresetUnknown: an unknown name is ErrUnknownPreset and the
 // message lists the presets.
 func TestLifeLookupPresetUnknown(t *testing.T) {
-	_, err := LookupPreset("Auth0 ") // names are exact
+	if p, err := LookupPreset("Auth0 "); err != nil || p.Name != "auth0" {
+		t.Fatalf("LookupPreset(%q) = %q, %v: names are read in any case, as every enum value", "Auth0 ", p.Name, err)
+	}
+	_, err := LookupPreset("auth1")
 	if !errors.Is(err, ErrUnknownPreset) {
 		t.Fatalf("LookupPreset: %v", err)
 	}

@@ -27,10 +27,18 @@ func newFlags(name, synopsis, examples string, stderr io.Writer) *flags {
 }
 
 func (f *flags) usage(w io.Writer) {
-	fmt.Fprintf(w, "Usage:\n  tokensim %s\n\nFlags:\n", f.synopsis)
-	f.SetOutput(w)
-	f.PrintDefaults()
-	f.SetOutput(io.Discard)
+	fmt.Fprintf(w, "Usage:\n  tokensim %s\n\n", f.synopsis)
+	n := 0
+	f.VisitAll(func(*flag.Flag) { n++ })
+	if n == 0 {
+		// An empty "Flags:" heading reads as if the list failed to print.
+		fmt.Fprintf(w, "Flags: none (only --help)\n")
+	} else {
+		fmt.Fprintf(w, "Flags:\n")
+		f.SetOutput(w)
+		f.PrintDefaults()
+		f.SetOutput(io.Discard)
+	}
 	if f.examples != "" {
 		fmt.Fprintf(w, "\nExamples:\n%s", f.examples)
 	}

@@ -1,15 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
+
+	"github.com/tokensim/tokensim/internal/text"
 
 	"github.com/tokensim/tokensim/scenarios"
 )
 
 func (e *env) list(args []string) int {
-	fs := newFlags("list", "list [--json]", "  tokensim list\n  tokensim list --json | jq -r '.[].id'\n", e.stderr)
+	fs := newFlags("list", "list [--json]", "  tokensim list\n  tokensim list --json | jq -r '.[].id'\n"+
+		"\nIn a terminal narrower than the table, each lesson takes a few lines (id and level,\n"+
+		"then its title and summary, wrapped). Off a terminal the table is printed with full\n"+
+		"lines whatever their width; COLUMNS=80 asks for the layout that fits 80 columns.\n", e.stderr)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
@@ -45,7 +52,8 @@ func (e *env) list(args []string) int {
 		}
 		return exitOK
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tLEVEL\tTITLE\tSUMMARY")
 	for _, sc := range all {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sc.ID, sc.Level, sc.Title, sc.Summary)
@@ -53,5 +61,33 @@ func (e *env) list(args []string) int {
 	if tw.Flush() != nil {
 		return exitFailed
 	}
+	if e.width > 0 && widest(table.String()) > e.width {
+		// Too wide for the terminal: a block per lesson, wrapped.
+		table.Reset()
+		for i, sc := range all {
+			if i > 0 {
+				table.WriteString("\n")
+			}
+			table.WriteString(text.Wrap(sc.ID+" ("+sc.Level+")", e.width) + "\n")
+			for _, l := range text.Lines(sc.Title, e.width-2) {
+				table.WriteString("  " + l + "\n")
+			}
+			for _, l := range text.Lines(sc.Summary, e.width-2) {
+				table.WriteString("  " + l + "\n")
+			}
+		}
+	}
+	if _, err := e.stdout.Write(table.Bytes()); err != nil {
+		return exitFailed
+	}
 	return exitOK
+}
+
+// widest is the width of the widest line of s, in terminal cells.
+func widest(s string) int {
+	n := 0
+	for l := range strings.SplitSeq(s, "\n") {
+		n = max(n, text.Width(l))
+	}
+	return n
 }

@@ -6,8 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
 
 	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/render"
 	"github.com/tokensim/tokensim/tui"
 )
 
@@ -60,17 +65,21 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	color          bool
-	interactive    bool // stdin and stdout are a terminal: the TUI may run
-	noProgress     bool // --no-progress: the player keeps no progress this time
+	interactive    bool               // stdin and stdout are a terminal: the TUI may run
+	stdinTerminal  bool               // stdin is a terminal: a person can be asked to type
+	jsonOpts       render.JSONOptions // run --format json's options (--exchanges)
+	width          int                // the terminal's columns for tables; 0: no limit (see outputWidth)
+	noProgress     bool               // --no-progress: the player keeps no progress this time
 }
 
 // run is main without the process: it returns the exit status so that
 // tests can drive every command.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, color: wantColor(stdout)}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, color: wantColor(stdout), width: outputWidth(stdout)}
 	in, inOK := stdin.(*os.File)
 	out, outOK := stdout.(*os.File)
-	e.interactive = inOK && outOK && isTerminal(in) && isTerminal(out)
+	e.stdinTerminal = inOK && isTerminal(in)
+	e.interactive = e.stdinTerminal && outOK && isTerminal(out)
 	if len(args) == 0 {
 		if e.interactive {
 			return e.tui(tui.Options{})
@@ -116,11 +125,35 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "ssh":
 		return e.ssh(rest)
 	}
+	if strings.HasPrefix(cmd, "-") {
+		// A flag before any command: tokensim itself takes only --help and
+		// --version; every other flag belongs to a command.
+		fmt.Fprintf(stderr, "tokensim: unknown flag %s%s\nFlags go after a command: 'tokensim <command> --help' lists them.\n", cmd, text.DidYouMean(cmd, []string{"--help", "--version"}))
+		return exitUsage
+	}
 	fmt.Fprintf(stderr, "tokensim: unknown command %q%s\nRun 'tokensim --help' for usage.\n", cmd, text.DidYouMean(cmd, commands))
 	return exitUsage
 }
 
 var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "progress", "serve", "ssh", "version", "help"}
+
+// outputWidth is the width the tables of list and compare fit: $COLUMNS
+// when set to a number (so that a pipe can ask for a width), else the
+// terminal's columns, else 0 off a terminal: no limit, the wide table and
+// full lines, the same whatever the window (documented in their --help).
+func outputWidth(w io.Writer) int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(f) {
+		return 0
+	}
+	if cols, _, err := term.GetSize(f.Fd()); err == nil && cols > 0 {
+		return cols
+	}
+	return 0
+}
 
 // wantColor reports whether w is a terminal that should get colour:
 // never with NO_COLOR set (https://no-color.org) or TERM=dumb.

@@ -2,13 +2,24 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
+
+// TestMain clears COLUMNS, which sets the width of list and compare, so
+// that the tests see the output a pipe gets whatever shell runs them.
+func TestMain(m *testing.M) {
+	os.Unsetenv("COLUMNS")
+	os.Exit(m.Run())
+}
 
 // cli runs the command line in-process.
 func cli(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -32,12 +43,24 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"prefix suggests", []string{"val"}, 2, "", `tokensim: unknown command "val" (did you mean "validate"?)`},
 		{"typo suggests", []string{"comapre"}, 2, "", `tokensim: unknown command "comapre" (did you mean "compare"?)`},
+		{"unknown flag", []string{"--bogus"}, 2, "", "tokensim: unknown flag --bogus\n"},
+		{"misspelt help", []string{"--hlep"}, 2, "", `tokensim: unknown flag --hlep (did you mean "--help"?)`},
+		{"sandbox help", []string{"sandbox", "--help"}, 0, "Flags: none (only --help)\n", ""},
+		{"presets help", []string{"presets", "--help"}, 0, "Flags: none (only --help)\n", ""},
+		{"set enum any case", []string{"run", "logout", "--set", "api_mode=Introspect"}, 0, "", ""},
+		{"set bool yes", []string{"run", "login", "--set", "dpop=yes"}, 0, "", ""},
+		{"set names the bad flaw", []string{"run", "login", "--set", "api_validation=vulnerable,foo"}, 2, "", `api_validation: "foo" is not a flaw`},
+		{"preset suggests", []string{"run", "login", "--preset", "okt"}, 2, "", `unknown preset "okt" (did you mean "okta"?)`},
+		{"preset any case", []string{"compare", "login", "--presets", "Okta,AUTH0"}, 0, "login under okta, auth0", ""},
 		{"run help", []string{"run", "--help"}, 0, "--preset", ""},
 		{"help run", []string{"help", "run"}, 0, "--format", ""},
 		{"run ok", []string{"run", "login"}, 0, "All expectations held.", ""},
 		{"flags after the id", []string{"run", "login", "--seed", "7", "--format", "json"}, 0, `"kind":"scenario.finished"`, ""},
 		{"unknown scenario", []string{"run", "logn"}, 2, "", `did you mean "login"?`},
-		{"bad format", []string{"run", "login", "--format", "pdf"}, 2, "", `tokensim run: --format "pdf" is not text, markdown or json`},
+		{"bad format", []string{"run", "login", "--format", "pdf"}, 2, "", `tokensim run: --format "pdf" is not text, markdown, json or har`},
+		{"har", []string{"run", "login", "--format", "har"}, 0, `"version": "1.2"`, ""},
+		{"json exchanges", []string{"run", "login", "--format", "json", "--exchanges"}, 0, `"request":{"method":"POST","url":"https://auth.tokensim.test/token"`, ""},
+		{"exchanges without json", []string{"run", "login", "--exchanges"}, 2, "", "tokensim run: --exchanges goes with --format json"},
 		{"bad flag", []string{"run", "login", "--sed", "1"}, 2, "", "flag provided but not defined"},
 		{"bad set", []string{"run", "login", "--set", "rotation=maybe"}, 2, "", `tokensim run: set rotation=maybe: rotation: want true or false, got "maybe"`},
 		{"bad set enum", []string{"run", "login", "--set", "api_mode=x"}, 2, "", `tokensim run: set api_mode=x: api_mode: want stateless, introspect or denylist, got "x"`},
@@ -45,7 +68,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad set under --all", []string{"run", "--all", "--set", "dpop=maybe"}, 2, "", `tokensim run: set dpop=maybe: dpop: want true or false, got "maybe"`},
 		{"unknown knob", []string{"run", "login", "--set", "acess_ttl=5m"}, 2, "", `unknown policy key "acess_ttl" (did you mean "access_ttl"?)`},
 		{"set without =", []string{"run", "login", "--set", "rotation"}, 2, "", `tokensim run: invalid value "rotation" for flag -set: want key=value, got "rotation"`},
-		{"unknown preset", []string{"run", "login", "--preset", "auth1"}, 2, "", `tokensim run: unknown preset "auth1" (have tokensim, auth0, okta,`},
+		{"unknown preset", []string{"run", "login", "--preset", "auth1"}, 2, "", `tokensim run: unknown preset "auth1" (did you mean "auth0"?) (have tokensim, auth0, okta,`},
 		{"id and --all", []string{"run", "login", "--all"}, 2, "", "tokensim run: give a scenario or --all, not both"},
 		{"nothing to run", []string{"run"}, 2, "", "tokensim run: name one scenario (see 'tokensim list') or a file, or use --all"},
 		{"bad file", []string{"run", "testdata/bad.yaml"}, 2, "", "testdata/bad.yaml:8:9: step 1: unknown action"},
@@ -57,7 +80,9 @@ func TestExitCodes(t *testing.T) {
 		{"failed expectation", []string{"run", "testdata/failing.yaml"}, 1, "expected 418", "testdata/failing.yaml:12:15: step 1 (login): status: expected 418, got 200"},
 		{"validate good", []string{"validate", "../../scenarios/catalogue/login.yaml"}, 0, "ok (login", ""},
 		{"validate bad", []string{"validate", "testdata/bad.yaml"}, 2, "", `did you mean "login"?`},
-		{"validate nothing", []string{"validate"}, 2, "", "tokensim validate: name at least one scenario file"},
+		{"validate nothing", []string{"validate"}, 2, "", "tokensim validate: name at least one scenario file or directory"},
+		{"run a directory", []string{"run", "."}, 2, "", "tokensim run: . is a directory: name one scenario file or built-in id"},
+		{"validate an empty directory", []string{"validate", "testdata/TestServeBanner"}, 2, "", "testdata/TestServeBanner: no .yaml or .yml files in this directory\n"},
 		{"compare", []string{"compare", "refresh-theft-rotation", "--presets", "tokensim,naive"}, 0, "The attacker, per preset:", ""},
 		{"compare one preset", []string{"compare", "login", "--presets", "okta"}, 2, "", "tokensim compare: name at least two presets"},
 		{"compare unknown preset", []string{"compare", "login", "--presets", "okta,nope"}, 2, "", `tokensim compare: unknown preset "nope" (have tokensim, auth0, okta,`},
@@ -86,6 +111,67 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("bad input must produce no output on stdout, got:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestValidateDir validates every .yaml and .yml file of a directory, "."
+// included, in name order, and fails when one of them is bad.
+func TestValidateDir(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../../scenarios/catalogue/login.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := []byte("id: x\ntitle: y\n\tsummary: z\n")
+	for name, data := range map[string][]byte{"b-login.yaml": good, "a-tab.yml": bad, "notes.txt": []byte("not a lesson")} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := cli(t, "", "validate", dir)
+	if code != 2 {
+		t.Errorf("exit %d, want 2 (one file is bad)", code)
+	}
+	if want := filepath.Join(dir, "b-login.yaml") + ": ok (login,"; !strings.Contains(out, want) {
+		t.Errorf("stdout lacks %q:\n%s", want, out)
+	}
+	if want := filepath.Join(dir, "a-tab.yml") + ":3:1: YAML syntax: a tab in the indentation"; !strings.Contains(errs, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errs)
+	}
+	if strings.Contains(errs+out, "notes.txt") || strings.Contains(errs, "\t") {
+		t.Errorf("a non-YAML file was read, or a raw tab printed:\n%s%s", out, errs)
+	}
+	t.Chdir("../../scenarios/catalogue")
+	if code, out, errs := cli(t, "", "validate", "."); code != 0 || !strings.Contains(out, "login.yaml: ok (login,") {
+		t.Errorf("validate . in the catalogue: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestTablesFit: off a terminal list and compare print their wide tables,
+// the same whatever the window; with a width (COLUMNS, or a terminal's),
+// every line fits it.
+func TestTablesFit(t *testing.T) {
+	_, list, _ := cli(t, "", "list")
+	_, cmp, _ := cli(t, "", "compare", "refresh-theft-rotation")
+	if !strings.HasPrefix(list, "ID  ") || widest(list) <= 80 {
+		t.Errorf("off a terminal, list is the table (%d wide):\n%s", widest(list), list)
+	}
+	if !strings.Contains(cmp, "step  ") || widest(cmp) <= 160 {
+		t.Errorf("off a terminal, compare is the wide table (%d wide)", widest(cmp))
+	}
+	for _, cols := range []int{80, 60} {
+		t.Setenv("COLUMNS", fmt.Sprint(cols))
+		for _, args := range [][]string{{"list"}, {"compare", "refresh-theft-rotation"}, {"decode", "--sample"}} {
+			code, out, errs := cli(t, "", args...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, errs)
+			}
+			for l := range strings.SplitSeq(out, "\n") {
+				if text.Width(l) > cols && !strings.HasPrefix(l, "  eyJ") { // the token itself, to copy whole
+					t.Errorf("%v at %d columns: %d wide: %q", args, cols, text.Width(l), l)
+				}
+			}
+		}
 	}
 }
 
@@ -209,6 +295,50 @@ func TestReviewFixes(t *testing.T) {
 			t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 		}
 	})
+}
+
+// TestDecodeShapes: nested claims print as the JSON they are, a time claim
+// that is not a number is flagged, and a signature that is not base64url
+// is named as such (issue 14, polish).
+func TestDecodeShapes(t *testing.T) {
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	tok := b64(`{"alg":"ES256","typ":"at+jwt"}`) + "." + b64(`{"exp":"soon","nbf":true,"cnf":{"jkt":"abc"},"x":[{"a":1}],"scope":["a","b"]}`) + ".!!!"
+	code, out, errs := cli(t, "", "decode", tok)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{
+		`{"jkt":"abc"}`, `[{"a":1}]`, "a, b",
+		"Warning: exp is not a number", "Warning: nbf is not a number",
+		`"soon" (not a NumericDate`,
+		`"!!!" (3 characters) is not base64url`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "jkt=") || strings.Contains(out, "map[") {
+		t.Errorf("a nested claim printed as Go prints a map:\n%s", out)
+	}
+}
+
+// TestDecodePrompt: with no argument and a person at the terminal, decode
+// asks for a token and reads one line (it does not wait for end of input).
+func TestDecodePrompt(t *testing.T) {
+	tok := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none"}`)) + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"alice"}`)) + "."
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(tok + "\nnot read\n"), stdout: &out, stderr: &errb, stdinTerminal: true}
+	if code := e.decode(nil); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "Paste a JWT and press enter: ") || !strings.Contains(out.String(), "alice") {
+		t.Errorf("stderr %q, stdout:\n%s", errb.String(), out.String())
+	}
+	// Off a terminal, standard input is read to its end, with no prompt.
+	code, _, errs := cli(t, tok, "decode")
+	if code != 0 || strings.Contains(errs, "Paste") {
+		t.Errorf("off a terminal: exit %d, stderr %q", code, errs)
+	}
 }
 
 func TestDecodeWarnings(t *testing.T) {

@@ -17,22 +17,29 @@ const runExamples = `  (with --preset or --set, the steps that differ from the l
   tokensim run logout --set api_mode=introspect --set access_ttl=5m
   tokensim run my-lesson.yaml --format markdown > my-lesson.md
   tokensim run --all --format json > catalogue.jsonl
+  tokensim run login --format json --exchanges   # with each request and response
+  tokensim run login --format har > login.har    # open in a browser's network panel
 `
 
 func (e *env) run(args []string) int {
-	fs := newFlags("run", "run <id|file.yaml> [--preset P] [--set key=value …] [--seed N] [--format text|markdown|json]\n  tokensim run --all [flags]", runExamples, e.stderr)
+	fs := newFlags("run", "run <id|file.yaml> [--preset P] [--set key=value …] [--seed N] [--format text|markdown|json|har] [--exchanges]\n  tokensim run --all [flags]", runExamples, e.stderr)
 	preset := fs.String("preset", "", "run under this preset instead of the scenario's ("+strings.Join(presetNames(), ", ")+")")
 	var sets settings
 	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
 	seed := fs.Uint64("seed", 1, "seed for codes, verifiers, jti values and refresh tokens")
-	format := fs.String("format", "text", "output: text, markdown or json (one event per line)")
+	format := fs.String("format", "text", "output: text, markdown, json (one event per line, docs/json-schema.md) or har (the HTTP exchanges as a HAR 1.2 file, virtual-clock times)")
+	exchanges := fs.Bool("exchanges", false, "with --format json: add each exchange's full request and response")
 	all := fs.Bool("all", false, "run the whole built-in catalogue")
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
 	}
-	if *format != "text" && *format != "markdown" && *format != "json" {
-		fmt.Fprintf(e.stderr, "tokensim run: --format %q is not text, markdown or json\n", *format)
+	if *format != "text" && *format != "markdown" && *format != "json" && *format != "har" {
+		fmt.Fprintf(e.stderr, "tokensim run: --format %q is not text, markdown, json or har\n", *format)
+		return exitUsage
+	}
+	if *exchanges && *format != "json" {
+		fmt.Fprintln(e.stderr, "tokensim run: --exchanges goes with --format json (a HAR file always has the full exchanges)")
 		return exitUsage
 	}
 	var list []*scenarios.Scenario
@@ -58,6 +65,7 @@ func (e *env) run(args []string) int {
 		fmt.Fprintln(e.stderr, "tokensim run: name one scenario (see 'tokensim list') or a file, or use --all")
 		return exitUsage
 	}
+	e.jsonOpts = render.JSONOptions{Exchanges: *exchanges}
 	return e.render("run", list, scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}, *format)
 }
 
@@ -71,18 +79,21 @@ func (e *env) render(cmd string, list []*scenarios.Scenario, opts scenarios.Opti
 	whatIf := opts.Preset != "" || len(opts.Set) > 0
 	var out bytes.Buffer
 	failed := 0
+	var runs []*scenarios.Run // for har: one file for every run
 	for i, sc := range list {
 		r, err := scenarios.Execute(sc, opts)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "tokensim %s: %v\n", cmd, err)
 			return exitUsage
 		}
-		if i > 0 && format != "json" {
+		if i > 0 && format != "json" && format != "har" {
 			out.WriteString("\n")
 		}
 		switch format {
+		case "har":
+			runs = append(runs, r)
 		case "json":
-			err = render.WriteJSON(&out, r)
+			err = render.WriteJSONWith(&out, r, e.jsonOpts)
 		case "markdown":
 			err = render.WriteMarkdown(&out, r)
 		default:
@@ -107,6 +118,12 @@ func (e *env) render(cmd string, list []*scenarios.Scenario, opts scenarios.Opti
 		for _, f := range r.Failures() {
 			fmt.Fprintf(e.stderr, "%s\n", f)
 			failed++
+		}
+	}
+	if format == "har" {
+		if err := render.WriteHAR(&out, runs, version); err != nil {
+			fmt.Fprintf(e.stderr, "tokensim %s: %v\n", cmd, err)
+			return exitFailed
 		}
 	}
 	if _, err := e.stdout.Write(out.Bytes()); err != nil {

@@ -17,6 +17,8 @@ func loadScenario(arg string) (*scenarios.Scenario, error) {
 	}
 	if st, err := os.Stat(arg); err == nil && st.Mode().IsRegular() {
 		return loadFile(arg)
+	} else if err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory: name one scenario file or built-in id (validate takes a directory)", arg)
 	}
 	return scenarios.Lookup(arg)
 }

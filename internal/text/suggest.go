@@ -19,6 +19,9 @@ func DidYouMean(s string, candidates []string) string {
 	return ""
 }
 
+// Closest is the candidate DidYouMean suggests, unquoted, or "".
+func Closest(s string, candidates []string) string { return closest(s, candidates) }
+
 // closest is the candidate DidYouMean suggests, or "".
 func closest(s string, candidates []string) string {
 	best, bestD := "", len(s)/3+2

@@ -67,6 +67,21 @@ func Wrap(text string, width int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// Unfold is text as Wrap reads it, with no width: each paragraph's line
+// breaks (a YAML block's, written to fit the author's editor) become
+// spaces, and paragraphs stay apart, joined by one empty line. It is what
+// a reader that wraps for itself gets (the JSON export).
+func Unfold(text string) string {
+	paras := strings.Split(strings.TrimSpace(text), "\n\n")
+	out := paras[:0]
+	for _, p := range paras {
+		if p = strings.Join(strings.Fields(p), " "); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "\n\n")
+}
+
 // Lines is Wrap's result as lines, for writers that prefix or colour each
 // line: nil for text with no words, where splitting "" would give one
 // empty line.

@@ -126,3 +126,13 @@ func BenchmarkWrap(b *testing.B) {
 		text.Wrap(s, 72)
 	}
 }
+
+func TestUnfold(t *testing.T) {
+	in := "The app calls\nthe API.\n\n\n  A second\n  paragraph.  \n\n   \n"
+	if got, want := text.Unfold(in), "The app calls the API.\n\nA second paragraph."; got != want {
+		t.Errorf("Unfold = %q, want %q", got, want)
+	}
+	if got := text.Unfold(""); got != "" {
+		t.Errorf("Unfold(\"\") = %q", got)
+	}
+}

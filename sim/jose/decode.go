@@ -65,6 +65,17 @@ func Decode(raw string) (Decoded, error) {
 	return Decoded{Header: h, Claims: c, Signature: parts[2]}, nil
 }
 
+// SignatureBytes decodes the signature part. A JWS signature is
+// BASE64URL without padding (RFC 7515 section 2 and 7.1); an error means
+// the part is not that, so no key could verify it.
+func (d Decoded) SignatureBytes() ([]byte, error) {
+	b, err := base64.RawURLEncoding.DecodeString(d.Signature)
+	if err != nil {
+		return nil, fmt.Errorf("the signature (part 3) is not base64url: %w", err)
+	}
+	return b, nil
+}
+
 // whyNotObject says why a JWT segment does not decode to a JSON object.
 func whyNotObject(seg string) string {
 	b, err := base64.RawURLEncoding.DecodeString(seg)
