@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/tokensim/tokensim/internal/text"
 )
 
@@ -142,10 +143,13 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 		}
 		in.bodyKey = bk
 		in.setBody(strings.TrimRight(body, "\n")) // no blank line to scroll to
-		key := fmt.Sprintf("%d/%d/%d/%d", in.tab, t.cur, bk.answer, in.hop)
+		key := fmt.Sprintf("%d/%d/%d/%d/%d", in.tab, t.cur, bk.answer, in.hop, in.tok)
 		if key != in.key {
 			in.key = key
 			in.vp.GotoTop()
+			if in.tab == tabTokens && in.tok > 0 {
+				in.vp.SetYOffset(markedLine(in.lines)) // the token y copies, in sight
+			}
 		}
 	}
 	fk := bk
@@ -155,6 +159,17 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 		in.frame = clampBlock(in.bar(st), in.w, 1) + "\n" + in.rule(st) + "\n" + in.visible()
 	}
 	return in.frame
+}
+
+// markedLine is the first of lines that starts with the selection's mark
+// (iconHop, clipboard.go), 0 if none does.
+func markedLine(lines []string) int {
+	for i, l := range lines {
+		if strings.HasPrefix(ansi.Strip(l), iconHop) {
+			return i
+		}
+	}
+	return 0
 }
 
 // setBody puts body in the viewport, and its lines where visible finds
