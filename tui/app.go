@@ -250,7 +250,7 @@ func (m Model) footer() string {
 	render := func() string {
 		f := m.help.View(km)
 		if m.err != "" {
-			f = m.styles.Bad.Render(m.err) + "\n" + f
+			f = m.styles.Bad.Render(wrap(m.err, max(m.w, 1))) + "\n" + f // wrapped: a warning cut with "…" lost its end
 		}
 		return f
 	}
