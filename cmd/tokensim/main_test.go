@@ -161,7 +161,7 @@ func TestTablesFit(t *testing.T) {
 	}
 	for _, cols := range []int{80, 60} {
 		t.Setenv("COLUMNS", fmt.Sprint(cols))
-		for _, args := range [][]string{{"list"}, {"compare", "refresh-theft-rotation"}, {"decode", "--sample"}} {
+		for _, args := range [][]string{{"list"}, {"compare", "refresh-theft-rotation"}, {"decode", "--sample"}, {"presets"}} {
 			code, out, errs := cli(t, "", args...)
 			if code != 0 {
 				t.Fatalf("%v: exit %d: %s", args, code, errs)
