@@ -103,9 +103,15 @@ type harCookie struct {
 	Secure   bool   `json:"secure"`
 }
 
+// harPostData is a request body. The spec calls text and params
+// "mutually exclusive"; Chrome's and Firefox's own exports write both for
+// a form (application/x-www-form-urlencoded), and their importers show the
+// body from text, so a form gets both, as the browsers write it, and any
+// other body text alone (an empty params list makes some viewers show an
+// empty body: ahmadnassri/node-har#58).
 type harPostData struct {
 	MimeType string  `json:"mimeType"`
-	Params   []harNV `json:"params"`
+	Params   []harNV `json:"params,omitempty"`
 	Text     string  `json:"text"`
 }
 
@@ -187,7 +193,7 @@ func harEntryOf(page string, e sim.Event) harEntry {
 	}
 	if req.Body != "" {
 		mt := req.Header.Get("Content-Type")
-		pd := &harPostData{MimeType: mt, Params: []harNV{}, Text: req.Body}
+		pd := &harPostData{MimeType: mt, Text: req.Body}
 		if strings.HasPrefix(mt, "application/x-www-form-urlencoded") {
 			pd.Params = harPairs(req.Body)
 		}

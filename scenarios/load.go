@@ -43,6 +43,7 @@ type decoder struct {
 	probs      Problems
 	unreadable bool // no scenario could be read at all: nothing to validate
 	said       said
+	key        string // the key object is decoding, for messages about its value
 }
 
 // said is what the decoder has already reported, so that the validator
@@ -114,18 +115,18 @@ func (d *decoder) decode(data []byte) *Scenario {
 	for _, kv := range pairs(body) {
 		sc.At[kv.key.Value] = posOf(kv.value)
 	}
-	d.object(body, "the scenario", fields{
-		"id":       d.str("id", &sc.ID),
-		"title":    d.str("title", &sc.Title),
-		"summary":  d.str("summary", &sc.Summary),
-		"level":    d.str("level", &sc.Level),
-		"theme":    d.str("theme", &sc.Theme),
+	top := fields{
+		"id":       d.str(&sc.ID),
+		"title":    d.str(&sc.Title),
+		"summary":  d.str(&sc.Summary),
+		"level":    d.str(&sc.Level),
+		"theme":    d.str(&sc.Theme),
 		"goals":    d.strList("goals", &sc.Goals),
 		"tags":     d.strList("tags", &sc.Tags),
-		"preset":   d.str("preset", &sc.Preset),
-		"client":   d.str("client", &sc.Client),
-		"storage":  d.str("storage", &sc.Storage),
-		"topology": d.str("topology", &sc.Topology),
+		"preset":   d.str(&sc.Preset),
+		"client":   d.str(&sc.Client),
+		"storage":  d.str(&sc.Storage),
+		"topology": d.str(&sc.Topology),
 		"set": func(n *yaml.Node) {
 			d.eachPair(n, "set", func(k string, kp Pos, v *yaml.Node) {
 				s, ok := d.scalar(v, "set."+k)
@@ -147,7 +148,9 @@ func (d *decoder) decode(data []byte) *Scenario {
 				sc.Steps = append(sc.Steps, d.step(v, i+1))
 			}
 		},
-	}, func(k string, kp Pos, _ *yaml.Node) {
+	}
+	topKeys := keys(top)
+	d.object(body, "the scenario", top, func(k string, kp Pos, _ *yaml.Node) {
 		if hint := text.DidYouMean(k, topKeys); hint != "" {
 			d.meant(text.Closest(k, topKeys))
 			d.errAt(kp, "the scenario: unknown key %q%s", k, hint)
@@ -162,9 +165,6 @@ func (d *decoder) decode(data []byte) *Scenario {
 	})
 	return sc
 }
-
-// topKeys are the keys of a scenario file, for suggestions.
-var topKeys = []string{"id", "title", "summary", "level", "theme", "goals", "preset", "client", "storage", "topology", "set", "steps"}
 
 // meant records that an unknown key was suggested as k.
 func (d *decoder) meant(k string) {
@@ -186,7 +186,7 @@ func (d *decoder) meant(k string) {
 func syntaxError(data []byte, err error) (Pos, string) {
 	p, msg := parserError(data, err)
 	// A tab in the indentation: both parsers name the raw character, which
-	// a terminal shows as blank space ("found character '	' that cannot
+	// a terminal shows as blank space ("found character '\t' that cannot
 	// start any token"). YAML 1.2 §6.1: "tab characters must not be used
 	// in indentation".
 	if line, col, ok := tabIndent(data, p.Line); ok {
@@ -244,9 +244,9 @@ func (d *decoder) step(n *yaml.Node, index int) *Step {
 	st := &Step{Params: map[string]string{}, At: map[string]Pos{}, keyAt: map[string]Pos{}, Pos: posOf(n)}
 	what := fmt.Sprintf("step %d", index)
 	fs := fields{
-		"do":        d.str("do", &st.Do),
-		"title":     d.str("title", &st.Title),
-		"narration": d.str("narration", &st.Narration),
+		"do":        d.str(&st.Do),
+		"title":     d.str(&st.Title),
+		"narration": d.str(&st.Narration),
 		"expect":    func(v *yaml.Node) { st.Expect = d.expect(v, what) },
 		"quiz":      func(v *yaml.Node) { st.Quiz = d.quiz(v, what) },
 	}
@@ -285,13 +285,13 @@ func (d *decoder) expect(n *yaml.Node, what string) *Expect {
 				e.Error = &s
 			}
 		},
-		"reason":         d.str("reason", &e.Reason),
+		"reason":         d.str(&e.Reason),
 		"logged_in":      func(v *yaml.Node) { e.LoggedIn = d.boolPtr(v, what+": logged_in") },
 		"reuse_detected": func(v *yaml.Node) { e.ReuseDetected = d.boolPtr(v, what+": reuse_detected") },
 		"family_revoked": func(v *yaml.Node) { e.FamilyRevoked = d.boolPtr(v, what+": family_revoked") },
 		"as_contacted":   func(v *yaml.Node) { e.ASContacted = d.boolPtr(v, what+": as_contacted") },
 		"login_form":     func(v *yaml.Node) { e.LoginForm = d.boolPtr(v, what+": login_form") },
-		"as_session":     d.str("as_session", &e.ASSession),
+		"as_session":     d.str(&e.ASSession),
 		"introspections": func(v *yaml.Node) { e.Introspections = d.intPtr(v, what+": introspections") },
 		"attacker_holds": d.strList("attacker_holds", &e.AttackerHolds),
 		"tokens": func(v *yaml.Node) {
@@ -320,14 +320,14 @@ func (d *decoder) quiz(n *yaml.Node, what string) *Quiz {
 		q.at[kv.key.Value] = posOf(kv.value)
 	}
 	d.object(n, what+" quiz", fields{
-		"question": d.str("question", &q.Question),
+		"question": d.str(&q.Question),
 		"options":  d.strList(what+": quiz: options", &q.Options),
 		"answer": func(v *yaml.Node) {
 			if p := d.intPtr(v, what+": quiz: answer"); p != nil {
 				q.Answer = *p
 			}
 		},
-		"explain": d.str("explain", &q.Explain),
+		"explain": d.str(&q.Explain),
 	}, nil)
 	return q
 }
@@ -364,6 +364,7 @@ func (d *decoder) object(n *yaml.Node, what string, fs fields, extra func(string
 		}
 		seen[k] = true
 		if f, ok := fs[k]; ok {
+			d.key = k
 			f(kv.value)
 		} else if extra != nil {
 			extra(k, kp, kv.value)
@@ -378,9 +379,9 @@ func (d *decoder) eachPair(n *yaml.Node, what string, f func(string, Pos, *yaml.
 	d.object(n, what, fields{}, f)
 }
 
-func (d *decoder) str(key string, dst *string) func(*yaml.Node) {
+func (d *decoder) str(dst *string) func(*yaml.Node) {
 	return func(n *yaml.Node) {
-		if s, ok := d.scalar(n, key); ok {
+		if s, ok := d.scalar(n, d.key); ok { // named by its key: "title must be a single value"
 			*dst = s
 		}
 	}

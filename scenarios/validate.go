@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/tokensim/tokensim/internal/text"
@@ -227,16 +226,25 @@ func (v *validator) expect(i int, st *Step) {
 		v.errAt(e.At["status"], "step %d: status %d is not an HTTP status", i, *e.Status)
 	}
 	states := []string{string(sim.StateActive), string(sim.StateExpired), string(sim.StateRotated), string(sim.StateRevoked)}
+	// Enum values in any case, kept as the engine spells them (text.Choose).
 	for label, state := range e.Tokens {
-		if !slices.Contains(states, state) {
+		if c, err := text.Choose(state, states); err == nil {
+			e.Tokens[label] = c
+		} else {
 			v.errAt(e.At["tokens."+label], "step %d: token %s: state %q is not one of %s%s", i, label, state, strings.Join(states, ", "), text.DidYouMean(state, states))
 		}
 	}
-	if e.ASSession != "" && !slices.Contains(sim.SessionStates(), e.ASSession) {
-		v.errAt(e.At["as_session"], "step %d: as_session %q is not one of %s%s", i, e.ASSession, strings.Join(sim.SessionStates(), ", "), text.DidYouMean(e.ASSession, sim.SessionStates()))
+	if e.ASSession != "" {
+		if c, err := text.Choose(e.ASSession, sim.SessionStates()); err == nil {
+			e.ASSession = c
+		} else {
+			v.errAt(e.At["as_session"], "step %d: as_session %q is not one of %s%s", i, e.ASSession, strings.Join(sim.SessionStates(), ", "), text.DidYouMean(e.ASSession, sim.SessionStates()))
+		}
 	}
-	for _, h := range e.AttackerHolds {
-		if h != "access" && h != "refresh" {
+	for j, h := range e.AttackerHolds {
+		if c, err := text.Choose(h, []string{"access", "refresh"}); err == nil {
+			e.AttackerHolds[j] = c
+		} else {
 			v.errAt(e.At["attacker_holds"], "step %d: attacker_holds lists access and/or refresh, not %q", i, h)
 		}
 	}

@@ -45,7 +45,7 @@ func TestExitCodes(t *testing.T) {
 		{"typo suggests", []string{"comapre"}, 2, "", `tokensim: unknown command "comapre" (did you mean "compare"?)`},
 		{"unknown flag", []string{"--bogus"}, 2, "", "tokensim: unknown flag --bogus\n"},
 		{"misspelt help", []string{"--hlep"}, 2, "", `tokensim: unknown flag --hlep (did you mean "--help"?)`},
-		{"sandbox help", []string{"sandbox", "--help"}, 0, "Flags: none (only --help)\n", ""},
+		{"sandbox help", []string{"sandbox", "--help"}, 0, "  -preset string\n", ""},
 		{"presets help", []string{"presets", "--help"}, 0, "Flags: none (only --help)\n", ""},
 		{"set enum any case", []string{"run", "logout", "--set", "api_mode=Introspect"}, 0, "", ""},
 		{"set bool yes", []string{"run", "login", "--set", "dpop=yes"}, 0, "", ""},
@@ -161,7 +161,7 @@ func TestTablesFit(t *testing.T) {
 	}
 	for _, cols := range []int{80, 60} {
 		t.Setenv("COLUMNS", fmt.Sprint(cols))
-		for _, args := range [][]string{{"list"}, {"compare", "refresh-theft-rotation"}, {"decode", "--sample"}} {
+		for _, args := range [][]string{{"list"}, {"compare", "refresh-theft-rotation"}, {"decode", "--sample"}, {"presets"}} {
 			code, out, errs := cli(t, "", args...)
 			if code != 0 {
 				t.Fatalf("%v: exit %d: %s", args, code, errs)

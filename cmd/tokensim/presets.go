@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"text/tabwriter"
 	"time"
 
@@ -15,7 +17,9 @@ import (
 // Preset.Notes): a refresh lifetime is shown only for an app that gets a
 // refresh token.
 func (e *env) presets(args []string) int {
-	fs := newFlags("presets", "presets", "  tokensim presets\n", e.stderr)
+	fs := newFlags("presets", "presets", "  tokensim presets\n"+
+		"\nIn a terminal narrower than the tables, each preset takes a block of wrapped lines.\n"+
+		"Off a terminal the tables are printed whatever their width; COLUMNS=80 asks for the blocks.\n", e.stderr)
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
@@ -24,21 +28,31 @@ func (e *env) presets(args []string) int {
 		fmt.Fprintf(e.stderr, "tokensim presets: unexpected argument %q\n", pos[0])
 		return exitUsage
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	var wide bytes.Buffer
+	if err := presetsWide(&wide); err != nil {
+		return 1
+	}
+	if e.width > 0 && widest(wide.String()) > e.width {
+		presetsNarrow(e.stdout, e.width)
+		return 0
+	}
+	_, _ = e.stdout.Write(wide.Bytes())
+	return 0
+}
+
+// presetsWide is the presets as tables, a column per figure.
+func presetsWide(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PRESET\tACCESS\tREFRESH TOKEN\tROTATION")
 	for _, p := range sim.Presets() {
 		pol := p.Policy
-		refresh := pol.DescribeRefresh(sim.KindSPA)
-		if issue, _ := pol.IssuesRefresh(sim.KindSPA, true); !issue {
-			refresh = "none to a single-page app; web app: " + pol.DescribeRefresh(sim.KindWeb)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, text.FormatDuration(pol.AccessTTL), refresh, pol.DescribeRotation())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, text.FormatDuration(pol.AccessTTL), presetRefresh(pol), pol.DescribeRotation())
 	}
 	if err := tw.Flush(); err != nil {
-		return 1
+		return err
 	}
-	fmt.Fprintln(e.stdout, "\nREFRESH TOKEN is what the lessons' single-page app gets when it asks for offline_access.")
-	fmt.Fprintln(e.stdout, "\nWhere a preset departs from its vendor, or a figure could not be verified:")
+	fmt.Fprintln(w, "\nREFRESH TOKEN is what the lessons' single-page app gets when it asks for offline_access.")
+	fmt.Fprintln(w, "\nWhere a preset departs from its vendor, or a figure could not be verified:")
 	width := 0
 	for _, p := range sim.Presets() {
 		width = max(width, len(p.Name))
@@ -49,23 +63,60 @@ func (e *env) presets(args []string) int {
 			if i > 0 {
 				name = ""
 			}
-			fmt.Fprintf(e.stdout, "  %-*s  %s\n", width, name, n)
+			fmt.Fprintf(w, "  %-*s  %s\n", width, name, n)
 		}
 	}
-	fmt.Fprintln(e.stdout, "\nEach figure's source is cited in sim/preset.go and the README's preset table.")
+	fmt.Fprintln(w, "\nEach figure's source is cited in sim/preset.go and the README's preset table.")
 	// The AS's sign-in session, a layer the token columns do not show
 	// (curriculum idea 10), with each preset's source or its "unverified"
 	// and "not modelled" labels, as sim states them.
-	fmt.Fprintln(e.stdout, "\nAS session (session_idle / session_max / logout_revokes_refresh):")
-	tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "\nAS session (session_idle / session_max / logout_revokes_refresh):")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, p := range sim.Presets() {
 		pol := p.Policy
 		fmt.Fprintf(tw, "  %s\t%s / %s / %v\t%s\n", p.Name, noLimit(pol.SessionIdle), noLimit(pol.SessionMax), pol.LogoutRevokesRefresh, p.Session)
 	}
 	if err := tw.Flush(); err != nil {
-		return 1
+		return err
 	}
-	return 0
+	return nil
+}
+
+// presetsNarrow is the same facts for a terminal narrower than the
+// tables: a block per preset, every line wrapped to width.
+func presetsNarrow(w io.Writer, width int) {
+	hang := func(s, indent string) { fmt.Fprintln(w, indent+text.Hang(s, width-len(indent), indent+"  ")) }
+	for i, p := range sim.Presets() {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		pol := p.Policy
+		fmt.Fprintln(w, p.Name)
+		hang("access: "+text.FormatDuration(pol.AccessTTL), "  ")
+		hang("refresh token: "+presetRefresh(pol), "  ")
+		hang("rotation: "+pol.DescribeRotation(), "  ")
+		hang(fmt.Sprintf("AS session: %s / %s / %v, %s", noLimit(pol.SessionIdle), noLimit(pol.SessionMax), pol.LogoutRevokesRefresh, p.Session), "  ")
+		for _, n := range p.Notes {
+			hang("note: "+n, "  ")
+		}
+	}
+	fmt.Fprintln(w)
+	for _, l := range []string{
+		"refresh token is what the lessons' single-page app gets when it asks for offline_access.",
+		"AS session is session_idle / session_max / logout_revokes_refresh.",
+		"Each figure's source is cited in sim/preset.go and the README's preset table.",
+	} {
+		fmt.Fprintln(w, text.Wrap(l, width))
+	}
+}
+
+// presetRefresh is the refresh token a preset gives the lessons'
+// single-page app, in the engine's words.
+func presetRefresh(pol sim.Policy) string {
+	if issue, _ := pol.IssuesRefresh(sim.KindSPA, true); !issue {
+		return "none to a single-page app; web app: " + pol.DescribeRefresh(sim.KindWeb)
+	}
+	return pol.DescribeRefresh(sim.KindSPA)
 }
 
 // noLimit is a session lifetime, or "no limit" for 0 (the knob's meaning).
