@@ -21,9 +21,19 @@ type diagram struct {
 	w, h int
 
 	// The last frame and what it was drawn from: redrawing an unchanged
-	// diagram on every frame would be most of the cost of a frame.
-	key   viewKey
-	frame string
+	// diagram on every frame would be most of the cost of a frame. rows
+	// and rowsKey are the same for the rows, which do not depend on the
+	// height: the layout asks for them to size the panel (need).
+	key     viewKey
+	frame   string
+	rowsKey viewKey
+	head    drow
+	rows    []drow
+
+	// up is how many rows the learner scrolled up from where the current
+	// step is kept in view ([ and ]); upAt is the step it was scrolled at:
+	// another step shows it in view again.
+	up, upAt int
 }
 
 // viewKey is what a panel's frame depends on. A timeline's steps are
@@ -99,13 +109,122 @@ func (d *diagram) render(t *timeline, st *Styles) string {
 	if d.w < 20 || d.h < 3 {
 		return ""
 	}
-	if k := keyOf(t, st, d.w, d.h); k != d.key || d.frame == "" {
+	if d.upAt != t.cur {
+		d.up, d.upAt = 0, t.cur
+	}
+	k := keyOf(t, st, d.w, d.h)
+	k.offset = d.up
+	if k != d.key || d.frame == "" {
 		d.key, d.frame = k, d.draw(t, st)
 	}
 	return d.frame
 }
 
+// need is how many rows the diagram needs to show the current step whole
+// (its title, its rows and the lane names above them) and to show every
+// step so far: the stacked layout gives it that much when it can.
+func (d *diagram) need(t *timeline, st *Styles) (cur, all int) {
+	if d.w < 20 {
+		return 0, 0
+	}
+	rows := d.layoutRows(t, st)
+	for _, r := range rows {
+		if r.step == t.cur {
+			cur++
+		}
+	}
+	if cur < len(rows) {
+		cur++ // the row that says what is out of view
+	}
+	return 1 + cur, 1 + len(rows)
+}
+
+// scroll moves the diagram n rows down (up when negative) from where the
+// current step is kept in view; the top of the diagram is as far as it
+// goes, and the current step's end as far down.
+func (d *diagram) scroll(n int) {
+	d.up = max(d.up-n, 0)
+}
+
+// layoutRows is the diagram's rows for the timeline at the panel's width,
+// from a cache: they depend on the width, not the height.
+func (d *diagram) layoutRows(t *timeline, st *Styles) []drow {
+	k := keyOf(t, st, d.w, 0)
+	if k != d.rowsKey || d.rows == nil {
+		d.rowsKey = k
+		d.head, d.rows = d.buildRows(t, st)
+	}
+	return d.rows
+}
+
 func (d *diagram) draw(t *timeline, st *Styles) string {
+	rows := d.layoutRows(t, st)
+	head := d.head
+	actors, col := d.lanes(t)
+	blank := func(step int) drow {
+		r := drow{cells: []rune(strings.Repeat(" ", d.w)), step: step, plain: true}
+		for _, a := range actors {
+			r.cells[col[a]] = '│'
+		}
+		return r
+	}
+
+	// Keep the current step in view: its last row at the bottom, unless
+	// that would push its title off the top. Scrolled up, as many rows
+	// higher as the learner asked, down to the first.
+	room := d.h - 1
+	if len(rows) > room && d.h >= 4 {
+		room-- // the last row says what is out of view
+	}
+	start, end := 0, len(rows)
+	for j, r := range rows {
+		if r.step == t.cur {
+			end = j + 1
+		}
+	}
+	if end > room {
+		start = end - room
+	}
+	for j, r := range rows {
+		if r.step == t.cur && j < start {
+			start = j
+			break
+		}
+	}
+	d.up = min(d.up, start)
+	start -= d.up
+	shown := rows[start:min(len(rows), start+room)]
+	above, below := start, len(rows)-start-len(shown)
+	out := make([]string, 0, d.h)
+	out = append(out, render(head))
+	for _, r := range shown {
+		out = append(out, render(r))
+	}
+	for len(out) < d.h {
+		out = append(out, render(blank(-3))) // the lanes run on below the last row
+	}
+	// Rows out of view are said, with the keys that scroll: hidden rows
+	// must not look like the whole diagram.
+	if (above > 0 || below > 0) && d.h >= 4 {
+		var hint string
+		switch {
+		case above > 0 && below > 0:
+			hint = fmt.Sprintf(" ↑ %d · ↓ %d more rows: [ ] ", above, below)
+		case above > 0:
+			hint = fmt.Sprintf(" ↑ %d more %s: [ ", above, plural(above, "row", "rows"))
+		default:
+			hint = fmt.Sprintf(" ↓ %d more %s: ] ", below, plural(below, "row", "rows"))
+		}
+		if n := ansi.StringWidth(hint); n+2 <= d.w {
+			out[len(out)-1] = strings.Repeat(" ", d.w-n-1) + inline(st.Status, hint) + " "
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// buildRows draws every step so far as rows: the lane names, then each
+// step's title and its exchanges and notes.
+func (d *diagram) buildRows(t *timeline, st *Styles) (drow, []drow) {
 	actors, col := d.lanes(t)
 	blank := func(step int) drow {
 		r := drow{cells: []rune(strings.Repeat(" ", d.w)), step: step, plain: true}
@@ -193,33 +312,10 @@ func (d *diagram) draw(t *timeline, st *Styles) string {
 		}
 		respond(nest.Rest())
 	}
-
-	// Keep the current step in view: its last row at the bottom, unless
-	// that would push its title off the top.
-	room := d.h - 1
-	start, end := 0, len(rows)
-	for j, r := range rows {
-		if r.step == t.cur {
-			end = j + 1
-		}
+	if rows == nil {
+		rows = []drow{} // built, with no step yet
 	}
-	if end > room {
-		start = end - room
-	}
-	for j, r := range rows {
-		if r.step == t.cur && j < start {
-			start = j
-			break
-		}
-	}
-	out := []string{render(head)}
-	for _, r := range rows[start:min(len(rows), start+room)] {
-		out = append(out, render(r))
-	}
-	for len(out) < d.h {
-		out = append(out, render(blank(-3))) // the lanes run on below the last row
-	}
-	return strings.Join(out, "\n")
+	return head, rows
 }
 
 func render(r drow) string {

@@ -38,6 +38,7 @@ type PlayerKeys struct {
 	Tab1, Tab2, Tab3, Tab4, Tab5 key.Binding
 	WhatIf, Export               key.Binding
 	ScrollUp, ScrollDown         key.Binding
+	DiagramUp, DiagramDown       key.Binding // scroll the diagram
 	Answer1, Answer2, Answer3    key.Binding
 	Answer4, Answer5             key.Binding
 }
@@ -85,29 +86,31 @@ func DefaultKeyMap() KeyMap {
 			Quit:   b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 		},
 		Player: PlayerKeys{
-			Next:       b([]string{"right", "l", "space", "n"}, "→/l/space", "next step"),
-			Prev:       b([]string{"left", "h", "p"}, "←/h", "previous step"),
-			First:      b([]string{"g", "home"}, "g", "first"),
-			Last:       b([]string{"G", "end"}, "G", "last"),
-			Autoplay:   b([]string{"a"}, "a", "autoplay"),
-			Faster:     b([]string{"+", "="}, "+", "faster"),
-			Slower:     b([]string{"-"}, "-", "slower"),
-			NextTab:    b([]string{"tab"}, "tab", "next tab"),
-			PrevTab:    b([]string{"shift+tab"}, "shift+tab", "previous tab"),
-			Tab1:       b([]string{"1"}, "1-5", "tabs"),
-			Tab2:       b([]string{"2"}, "2", "HTTP"),
-			Tab3:       b([]string{"3"}, "3", "tokens"),
-			Tab4:       b([]string{"4"}, "4", "server"),
-			Tab5:       b([]string{"5"}, "5", "attacker"),
-			WhatIf:     b([]string{"w"}, "w", "what-if"),
-			Export:     b([]string{"e"}, "e", "export markdown"),
-			ScrollUp:   b([]string{"up", "k", "pgup"}, "↑/k", "scroll up"),
-			ScrollDown: b([]string{"down", "j", "pgdown"}, "↓/j", "scroll down"),
-			Answer1:    b([]string{"1"}, "1-5", "answer"),
-			Answer2:    b([]string{"2"}, "2", "answer 2"),
-			Answer3:    b([]string{"3"}, "3", "answer 3"),
-			Answer4:    b([]string{"4"}, "4", "answer 4"),
-			Answer5:    b([]string{"5"}, "5", "answer 5"),
+			Next:        b([]string{"right", "l", "space", "n"}, "→/l/space", "next step"),
+			Prev:        b([]string{"left", "h", "p"}, "←/h", "previous step"),
+			First:       b([]string{"g", "home"}, "g", "first"),
+			Last:        b([]string{"G", "end"}, "G", "last"),
+			Autoplay:    b([]string{"a"}, "a", "autoplay"),
+			Faster:      b([]string{"+", "="}, "+", "faster"),
+			Slower:      b([]string{"-"}, "-", "slower"),
+			NextTab:     b([]string{"tab"}, "tab", "next tab"),
+			PrevTab:     b([]string{"shift+tab"}, "shift+tab", "previous tab"),
+			Tab1:        b([]string{"1"}, "1-5", "tabs"),
+			Tab2:        b([]string{"2"}, "2", "HTTP"),
+			Tab3:        b([]string{"3"}, "3", "tokens"),
+			Tab4:        b([]string{"4"}, "4", "server"),
+			Tab5:        b([]string{"5"}, "5", "attacker"),
+			WhatIf:      b([]string{"w"}, "w", "what-if"),
+			Export:      b([]string{"e"}, "e", "export markdown"),
+			ScrollUp:    b([]string{"up", "k", "pgup"}, "↑/k", "scroll up"),
+			ScrollDown:  b([]string{"down", "j", "pgdown"}, "↓/j", "scroll down"),
+			DiagramUp:   b([]string{"["}, "[", "diagram up"),
+			DiagramDown: b([]string{"]"}, "]", "diagram down"),
+			Answer1:     b([]string{"1"}, "1-5", "answer"),
+			Answer2:     b([]string{"2"}, "2", "answer 2"),
+			Answer3:     b([]string{"3"}, "3", "answer 3"),
+			Answer4:     b([]string{"4"}, "4", "answer 4"),
+			Answer5:     b([]string{"5"}, "5", "answer 5"),
 		},
 		Sandbox: SandboxKeys{
 			Login:         b([]string{"i"}, "i", "log in"),
@@ -187,7 +190,7 @@ func (h playerHelp) FullHelp() [][]key.Binding {
 		{h.k.Player.Next, h.k.Player.Prev, h.k.Player.First, h.k.Player.Last},
 		{h.k.Player.Autoplay, h.k.Player.Faster, h.k.Player.Slower},
 		{h.k.Player.NextTab, h.k.Player.PrevTab, h.k.Player.Tab1, h.k.Player.ScrollUp, h.k.Player.ScrollDown},
-		{h.k.Player.Answer1, h.k.Player.WhatIf, h.k.Player.Export},
+		{h.k.Player.DiagramUp, h.k.Player.DiagramDown, h.k.Player.Answer1, h.k.Player.WhatIf, h.k.Player.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}
 }
