@@ -112,7 +112,7 @@ func (s *stepper) helpFor(own help.KeyMap) help.KeyMap {
 	if s.modal != nil {
 		return s.modal
 	}
-	return own
+	return stepHelp{own, s} // footer.go: a quiz's keys, autoplay's speed
 }
 
 // Update handles the stepper's keys and timer messages.
@@ -202,10 +202,13 @@ func (s *stepper) key(msg tea.KeyPressMsg) tea.Cmd {
 		if s.auto {
 			return s.scheduleTick()
 		}
-	case key.Matches(msg, k.Player.Faster):
-		s.speed = max(s.speed-1, 0)
-	case key.Matches(msg, k.Player.Slower):
-		s.speed = min(s.speed+1, len(speeds)-1)
+	case key.Matches(msg, k.Player.Faster), key.Matches(msg, k.Player.Slower):
+		if key.Matches(msg, k.Player.Faster) {
+			s.speed = max(s.speed-1, 0)
+		} else {
+			s.speed = min(s.speed+1, len(speeds)-1)
+		}
+		s.status = "autoplay " + text.FormatDuration(speeds[s.speed]) + " a step" // the key's answer, autoplay on or off
 	case key.Matches(msg, k.Player.DiagramUp):
 		s.dia.scroll(-3)
 	case key.Matches(msg, k.Player.DiagramDown):
