@@ -630,14 +630,20 @@ func (d *diagram) labelRows(p place, label string, step int, style lipgloss.Styl
 // lane it happened at.
 func (d *diagram) noteRows(e sim.Event, step int, col map[sim.Actor]int, blank func(int) drow, put func(*drow, int, string), st *Styles) []drow {
 	switch e.Kind {
-	case sim.KindClock:
+	case sim.KindClock, sim.KindPolicy:
+		// A gap in time, or the rules changing between exchanges: across
+		// the lanes, which run on dotted.
 		r := blank(step)
 		for i, c := range r.cells {
 			if c == '│' {
 				r.cells[i] = '┊'
 			}
 		}
-		put(&r, 2, " "+iconTime+" "+e.Summary+" ")
+		what := iconTime + " " + e.Summary
+		if e.Kind == sim.KindPolicy {
+			what = policyWords(e.Summary)
+		}
+		put(&r, 2, " "+ansi.Truncate(what, max(d.w-5, 1), "…")+" ")
 		r.plain, r.style = false, st.Subtle
 		return []drow{r}
 	case sim.KindStolen:
@@ -703,4 +709,27 @@ func stepTitle(title, action string) string {
 		return title
 	}
 	return action
+}
+
+// policyWords says a policy change ("rotation = false", as sim.World.Set
+// reports it) in words: the knob as the what-if menu names it, and on or
+// off for a switch.
+func policyWords(summary string) string {
+	knob, value, ok := strings.Cut(summary, " = ")
+	if !ok {
+		return "policy: " + summary
+	}
+	name := strings.ReplaceAll(knob, "_", " ")
+	for _, kc := range knobChoices {
+		if kc.key == knob {
+			name = kc.label
+		}
+	}
+	switch value {
+	case "true":
+		value = "on"
+	case "false":
+		value = "off"
+	}
+	return "policy: " + name + " " + value
 }

@@ -29,9 +29,10 @@ func dtLesson(t *testing.T, sc *scenarios.Scenario) *lesson {
 // TestDiagramLabelsKeepLanes draws every built-in lesson at the widths the
 // diagram gets (60 and 80 stacked, 77 and 110 beside the inspector) and
 // checks that no label or note writes over a lane: outside an arrow's own
-// span (its label may lie over the lanes the arrow crosses), and on every row that is neither a step's title nor a gap in time
-// nor the quiz's notice (which run across on purpose), every lane's
-// column holds the lane.
+// span (its label may lie over the lanes the arrow crosses), and on every
+// row but a step's title, a gap in time, a policy change and the quiz's
+// notice (which run across on purpose), every lane's column holds the
+// lane.
 func TestDiagramLabelsKeepLanes(t *testing.T) {
 	for _, sc := range tuitest.Catalogue(t) {
 		p := dtLesson(t, sc)
@@ -41,7 +42,7 @@ func TestDiagramLabelsKeepLanes(t *testing.T) {
 			rows := p.dia.layoutRows(&p.tl, p.st)
 			for _, r := range rows {
 				line := string(r.cells)
-				if r.cells[1] == '─' || strings.ContainsAny(line, "┊"+iconQuiz) {
+				if r.cells[1] == '─' || strings.ContainsAny(line, "┊"+iconQuiz+iconTime) || strings.Contains(line, " policy: ") {
 					continue
 				}
 				lo, hi := -1, -1
@@ -90,5 +91,26 @@ func TestDiagramLanesStay(t *testing.T) {
 		if p.tl.cast(sim.ActorAttacker) && len(first) < 5 {
 			t.Errorf("%s: no attacker lane before the attacker's first move: %v", sc.ID, first)
 		}
+	}
+}
+
+// TestDiagramSaysPolicyInWords: a policy change is drawn in words, the
+// knob as the what-if menu names it, not as sim's "rotation = false".
+func TestDiagramSaysPolicyInWords(t *testing.T) {
+	p := dtLesson(t, tuitest.Lookup(t, "multi-tab-race"))
+	p.tl.cur = len(p.tl.steps) - 1
+	p.dia.SetSize(80, 20)
+	var all []string
+	for _, r := range p.dia.layoutRows(&p.tl, p.st) {
+		all = append(all, string(r.cells))
+	}
+	got := strings.Join(all, "\n")
+	for _, want := range []string{"policy: single flight on", "policy: single flight off", "policy: reuse grace interval 30s", "tab 1: POST /token", "tab 2: POST /token"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the diagram lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, " = ") {
+		t.Errorf("a raw policy change:\n%s", got)
 	}
 }
