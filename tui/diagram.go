@@ -33,6 +33,10 @@ type diagram struct {
 
 	// cols are the lanes' columns, left to right, as the rows were built.
 	cols []int
+	// gaps are the widths between lanes, worked out from the whole run
+	// (gapWidths) once per run and width, not on every step.
+	gapsKey viewKey
+	gaps    []int
 
 	// up is how many rows the learner scrolled up from where the current
 	// step is kept in view ([ and ]); upAt is the step it was scrolled at:
@@ -106,7 +110,12 @@ func (d *diagram) lanes(t *timeline) ([]sim.Actor, map[sim.Actor]int) {
 	left := max(3, 1+half(actors[0]))
 	right := d.w - 1 - half(actors[len(actors)-1])
 	col := map[sim.Actor]int{}
-	gaps := d.gapWidths(t, actors, right-left)
+	gk := keyOf(t, d.st, right-left, len(actors))
+	gk.cur, gk.shown = 0, 0 // the whole run, wherever the learner is
+	if gk != d.gapsKey || d.gaps == nil {
+		d.gapsKey, d.gaps = gk, d.gapWidths(t, actors, right-left)
+	}
+	gaps := d.gaps
 	x := left
 	for i, a := range actors {
 		col[a] = x
