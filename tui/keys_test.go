@@ -792,10 +792,10 @@ func btTestWhatIf(t *testing.T, k string) {
 		t.Fatalf("%s did not open the what-if menu:\n%s", k, a.text())
 	}
 	a.press("1") // refresh-token rotation
-	if !strings.Contains(a.text(), "refresh-token rotation") || !strings.Contains(a.text(), "2. false") {
+	if !strings.Contains(a.text(), "refresh-token rotation") || !strings.Contains(a.text(), "2. off") {
 		t.Fatalf("no rotation sub-menu:\n%s", a.text())
 	}
-	a.press("2") // false
+	a.press("2") // off: rotation=false
 	p := a.pl()
 	if p.menu() != nil || p.whatIf != "rotation=false" || p.tl.cur != cur {
 		t.Fatalf("what-if: menu %v, what-if %q, cur %d (was %d)", p.menu() != nil, p.whatIf, p.tl.cur, cur)

@@ -162,8 +162,9 @@ func (s *stepper) stack(w, body int) {
 	s.dia.SetSize(w, rows)
 	curD, allD := s.dia.need(&s.tl, s.st)
 	s.insp.SetSize(w, rows)
-	insp, keep := rows, 0
+	insp, keep := rows, rows*2/3 // a menu: most of its choices at once
 	if s.modal == nil {
+		keep = 0
 		s.insp.note = s.noteText()
 		insp = 2 + s.insp.content(&s.tl, s.st, s.insp.note)
 		if n := quizRoom(s.insp.quiz); n > 0 && s.insp.tab == tabNarration {

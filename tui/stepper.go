@@ -92,7 +92,7 @@ func (s *stepper) SetSize(w, h int) {
 // open shows a modal in the inspector's place.
 func (s *stepper) open(m modal) {
 	s.modal = m
-	m.SetSize(s.insp.w, s.insp.h)
+	s.SetSize(s.w, s.h) // the layout gives a menu its room; sizes m too
 }
 
 // openMenu shows a menu in the inspector's place.
