@@ -617,13 +617,17 @@ func (d *diagram) labelRows(p place, label string, step int, style lipgloss.Styl
 		}
 		lines = append(lines, strings.Split(ansi.Wrap(rest, max(p.width, 1), ""), "\n")...)
 	}
+	widest := 0
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+		widest = max(widest, len([]rune(lines[i])))
+	}
 	rows := make([]drow, 0, len(lines))
 	for _, l := range lines {
-		l = strings.TrimRight(l, " ")
 		n := len([]rune(l))
 		x := p.x
 		if p.right {
-			x = p.x + p.width - n
+			x = p.x + p.width - widest // the block right-aligned, its lines left
 		}
 		r := blank(step)
 		put(&r, x, l)

@@ -183,7 +183,7 @@ func TestGolden(t *testing.T) {
 					gtGolden(t, m, w, h)
 				})
 			}
-			for _, id := range []string{"first-party", "login"} {
+			for _, id := range []string{"first-party", "login", "multi-tab-race"} {
 				t.Run(id+"-last", func(t *testing.T) {
 					sc := tuitest.Lookup(t, id)
 					m := gtToLast(t, gtNew(t, sc, false, scenarios.Options{}, w, h), sc)
