@@ -162,3 +162,44 @@ func TestFooterAtQuiz(t *testing.T) {
 		t.Errorf("after +, the help and the status do not say 1s:\n%s", a.text())
 	}
 }
+
+// TestFullHelpFitsSmallest: at the smallest size the TUI draws, the full
+// help of every screen fits it whole, taking the screen when it must.
+func TestFullHelpFitsSmallest(t *testing.T) {
+	for name, a := range map[string]*btApp{
+		"picker":  btPicker(t, MinWidth, MinHeight),
+		"lesson":  btLesson(t, btLessonID, MinWidth, MinHeight),
+		"sandbox": btSandbox(t, MinWidth, MinHeight),
+	} {
+		want := ftFullHelpLines(a)
+		a.press("?")
+		s := a.text()
+		lines := strings.Split(s, "\n")
+		for _, w := range want {
+			if !strings.Contains(s, w) {
+				t.Errorf("%s at %d×%d: the full help lacks %q:\n%s", name, MinWidth, MinHeight, w, s)
+			}
+		}
+		if len(lines) > MinHeight {
+			t.Errorf("%s: %d lines", name, len(lines))
+		}
+	}
+}
+
+// ftFullHelpLines is the description of every key the full help of the
+// screen in front shows.
+func ftFullHelpLines(a *btApp) []string {
+	var km help.KeyMap = a.root().picker
+	if a.root().screen == screenPlayer {
+		km = a.root().player
+	}
+	var out []string
+	for _, g := range km.FullHelp() {
+		for _, b := range g {
+			if b.Enabled() {
+				out = append(out, b.Help().Desc)
+			}
+		}
+	}
+	return out
+}
