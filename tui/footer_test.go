@@ -164,7 +164,8 @@ func TestFooterAtQuiz(t *testing.T) {
 }
 
 // TestFullHelpFitsSmallest: at the smallest size the TUI draws, the full
-// help of every screen fits it whole, taking the screen when it must.
+// help of every screen fits it whole (bubbles' help cut its columns with
+// "…"), and takes the screen rather than leave a sliver of the player.
 func TestFullHelpFitsSmallest(t *testing.T) {
 	for name, a := range map[string]*btApp{
 		"picker":  btPicker(t, MinWidth, MinHeight),
@@ -182,6 +183,9 @@ func TestFullHelpFitsSmallest(t *testing.T) {
 		}
 		if len(lines) > MinHeight {
 			t.Errorf("%s: %d lines", name, len(lines))
+		}
+		if name != "picker" && strings.Contains(s, "1 Narration") {
+			t.Errorf("%s: the help left a sliver of the player instead of taking the screen:\n%s", name, s)
 		}
 	}
 }
