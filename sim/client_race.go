@@ -77,7 +77,9 @@ func (w *World) RaceRefresh(n int) ([]Outcome, error) {
 	outs := make([]Outcome, n)
 	for i, s := range starts {
 		if s.leader {
+			before := w.env.log.Len()
 			outs[i] = tabs[i].finishRefresh(s.f, s.rt)
+			w.markTab(before, i+1)
 		}
 	}
 	for i, s := range starts {
@@ -87,4 +89,17 @@ func (w *World) RaceRefresh(n int) ([]Outcome, error) {
 		}
 	}
 	return outs, nil
+}
+
+// markTab marks the app's exchanges after the first n events as tab's: the
+// tabs finish their refreshes one after another, so what the app sent
+// while one did is that tab's.
+func (w *World) markTab(n, tab int) {
+	for seq := n + 1; seq <= w.env.log.Len(); seq++ {
+		w.env.log.update(seq, func(e *Event) {
+			if e.Kind == KindExchange && e.From == ActorApp {
+				e.Tab = tab
+			}
+		})
+	}
 }

@@ -39,6 +39,14 @@ func TestRaceRefreshReuse(t *testing.T) {
 	if len(reqs) != 2 || reqs[0].Exchange.Request.Body != reqs[1].Exchange.Request.Body {
 		t.Fatalf("want two /token requests with the same refresh token, got %d", len(reqs))
 	}
+	if reqs[0].Tab != 1 || reqs[1].Tab != 2 {
+		t.Fatalf("the requests are not marked with their tabs: %d, %d", reqs[0].Tab, reqs[1].Tab)
+	}
+	for _, e := range w.Log().Since(0)[:n] {
+		if e.Tab != 0 {
+			t.Fatalf("an event before the race is marked tab %d: %+v", e.Tab, e)
+		}
+	}
 	if lifeFamily(t, w, "f-1").RevokedWhy == "" || w.App().LoggedIn() {
 		t.Fatal("the race did not revoke the family and log the user out")
 	}

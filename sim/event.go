@@ -58,6 +58,9 @@ type Event struct {
 	// request was being handled (the API fetching keys during a call), so
 	// a diagram draws the response after them.
 	End int `json:"end,omitempty"`
+	// Tab is, for an exchange one tab of a race sent (RaceRefresh), that
+	// tab's number from 1; 0 for every other event.
+	Tab int `json:"tab,omitempty"`
 }
 
 // Log is the world's append-only event log.

@@ -248,7 +248,7 @@ func (m Model) footer() string {
 	}
 	km = m.withRoomKeys(km)
 	render := func() string {
-		f := m.help.View(km)
+		f := helpView(m.help, km, m.w) // footer.go: whole keys, never cut
 		if m.err != "" {
 			f = m.styles.Bad.Render(wrap(m.err, max(m.w, 1))) + "\n" + f // wrapped: a warning cut with "…" lost its end
 		}
@@ -277,6 +277,12 @@ func (m Model) View() tea.View {
 			body = m.picker.View()
 		}
 		footer := m.footer()
+		if helpScreen(footer, m.h) {
+			// The full help would leave the screen too few rows: it takes
+			// the screen, whole, until ? closes it.
+			s = clampBlock(footer, m.w, m.h)
+			break
+		}
 		top := m.roomLine() // the workshop's line, if any
 		if top != "" {
 			top += "\n"

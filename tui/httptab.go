@@ -24,7 +24,11 @@ func httpTab(t *timeline, st *Styles, w int) string {
 			continue
 		}
 		n++
-		b.WriteString(st.Title.Render(fmt.Sprintf("%s → %s", e.From.Title(), e.To.Title())) + "\n")
+		from := t.actorTitle(e.From)
+		if e.Tab > 0 {
+			from += fmt.Sprintf(" (tab %d)", e.Tab)
+		}
+		b.WriteString(st.Title.Render(fmt.Sprintf("%s → %s", from, t.actorTitle(e.To))) + "\n")
 		b.WriteString(wrapRaw(elide(strings.TrimRight(e.Exchange.Request.Text(), "\n")), w) + "\n\n")
 		resp := wrapRaw(elide(strings.TrimRight(e.Exchange.Response.Text(), "\n")), w)
 		if e.Status >= 400 {

@@ -54,6 +54,11 @@ type inspector struct {
 	// for none; hopN of hopOf is its place among the step's exchanges.
 	hop, hopN, hopOf int
 	tok              int // the token selected on the Tokens tab, 1-based; 0 for none
+	// quiz is where the Narration tab's quiz is; reanchor asks the next
+	// frame to scroll to it (layout.go: quizOffset), once the layout has
+	// sized the viewport for the new step.
+	quiz     quizLines
+	reanchor bool
 }
 
 func newInspector(k *KeyMap) inspector {
@@ -115,6 +120,23 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 	if in.w < 10 || in.h < 3 {
 		return ""
 	}
+	in.content(t, st, note)
+	if in.reanchor {
+		in.reanchor = false
+		in.vp.SetYOffset(quizOffset(in.quiz, in.vp.Height()))
+	}
+	fk := in.bodyKey
+	fk.w, fk.h, fk.offset = in.w, in.h, in.vp.YOffset()
+	if fk != in.frameKey || in.frame == "" {
+		in.frameKey = fk
+		in.frame = clampBlock(in.bar(st), in.w, 1) + "\n" + in.rule(st) + "\n" + in.visible()
+	}
+	return in.frame
+}
+
+// content makes the current tab's body, if what it shows changed, and
+// reports how many lines it has.
+func (in *inspector) content(t *timeline, st *Styles, note string) int {
 	width := in.w - 1
 	bk := keyOf(t, st, width, 0)
 	bk.tab, bk.note, bk.following, bk.hop, bk.token = in.tab, note, in.following, in.hop, in.tok
@@ -123,9 +145,10 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 	}
 	if bk != in.bodyKey || in.body == "" {
 		var body string
+		in.quiz = quizLines{}
 		switch in.tab {
 		case tabNarration:
-			body = narrationTab(t, st, width, note)
+			body = narrationQuiz(t, st, width, note, &in.quiz)
 			if in.following != "" && t.cur < 0 && t.world == "" {
 				body = followIntro(t, st, width, note, in.following)
 			}
@@ -150,15 +173,10 @@ func (in *inspector) render(t *timeline, st *Styles, note string) string {
 			if in.tab == tabTokens && in.tok > 0 {
 				in.vp.SetYOffset(markedLine(in.lines)) // the token y copies, in sight
 			}
+			in.reanchor = in.quiz.ok
 		}
 	}
-	fk := bk
-	fk.w, fk.h, fk.offset = in.w, in.h, in.vp.YOffset()
-	if fk != in.frameKey || in.frame == "" {
-		in.frameKey = fk
-		in.frame = clampBlock(in.bar(st), in.w, 1) + "\n" + in.rule(st) + "\n" + in.visible()
-	}
-	return in.frame
+	return len(in.lines)
 }
 
 // markedLine is the first of lines that starts with the selection's mark

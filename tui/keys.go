@@ -41,6 +41,7 @@ type PlayerKeys struct {
 	NextHop, PrevHop             key.Binding // exchange by exchange (hop.go); a token on the Tokens tab
 	Copy                         key.Binding // the selected token or exchange (clipboard.go)
 	ScrollUp, ScrollDown         key.Binding
+	DiagramUp, DiagramDown       key.Binding // scroll the diagram
 	Answer1, Answer2, Answer3    key.Binding
 	Answer4, Answer5             key.Binding
 }
@@ -120,6 +121,9 @@ func DefaultKeyMap() KeyMap {
 			Answer3:    b([]string{"3"}, "3", "answer 3"),
 			Answer4:    b([]string{"4"}, "4", "answer 4"),
 			Answer5:    b([]string{"5"}, "5", "answer 5"),
+
+			DiagramUp:   b([]string{"{"}, "{", "diagram up"),
+			DiagramDown: b([]string{"}"}, "}", "diagram down"),
 		},
 		Sandbox: SandboxKeys{
 			Login:         b([]string{"i"}, "i", "log in"),
@@ -201,7 +205,7 @@ func (h playerHelp) FullHelp() [][]key.Binding {
 		{h.k.Player.Next, h.k.Player.Prev, h.k.Player.First, h.k.Player.Last},
 		{h.k.Player.Autoplay, h.k.Player.Faster, h.k.Player.Slower},
 		{h.k.Player.NextTab, h.k.Player.PrevTab, h.k.Player.Tab1, h.k.Player.ScrollUp, h.k.Player.ScrollDown},
-		{h.k.Player.Answer1, h.k.Player.NextHop, h.k.Player.PrevHop, h.k.Player.Copy, h.k.Player.WhatIf, h.k.Player.Export},
+		{h.k.Player.Answer1, h.k.Player.NextHop, h.k.Player.PrevHop, h.k.Player.Copy, h.k.Player.DiagramUp, h.k.Player.DiagramDown, h.k.Player.WhatIf, h.k.Player.Export},
 		{h.k.Help, h.k.Back, h.k.Quit},
 	}
 }

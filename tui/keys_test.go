@@ -317,6 +317,7 @@ var btBindingTests = map[string]func(t *testing.T, k string){
 	"Player.Tab1": btTestTabDigit, "Player.Tab2": btTestTabDigit, "Player.Tab3": btTestTabDigit, "Player.Tab4": btTestTabDigit, "Player.Tab5": btTestTabDigit,
 	"Player.WhatIf": btTestWhatIf, "Player.Export": btTestExport,
 	"Player.ScrollUp": btTestScrollUp, "Player.ScrollDown": btTestScrollDown,
+	"Player.DiagramUp": btTestDiagramScroll, "Player.DiagramDown": btTestDiagramScroll,
 	"Player.Answer1": btTestAnswer, "Player.Answer2": btTestAnswer, "Player.Answer3": btTestAnswer, "Player.Answer4": btTestAnswer, "Player.Answer5": btTestAnswer,
 	"Sandbox.Login": btTestSandboxAction, "Sandbox.Call": btTestSandboxAction, "Sandbox.Refresh": btTestSandboxAction,
 	"Sandbox.Logout": btTestSandboxAction, "Sandbox.Revoke": btTestSandboxAction,
@@ -793,10 +794,10 @@ func btTestWhatIf(t *testing.T, k string) {
 		t.Fatalf("%s did not open the what-if menu:\n%s", k, a.text())
 	}
 	a.press("1") // refresh-token rotation
-	if !strings.Contains(a.text(), "refresh-token rotation") || !strings.Contains(a.text(), "2. false") {
+	if !strings.Contains(a.text(), "refresh-token rotation") || !strings.Contains(a.text(), "2. off") {
 		t.Fatalf("no rotation sub-menu:\n%s", a.text())
 	}
-	a.press("2") // false
+	a.press("2") // off: rotation=false
 	p := a.pl()
 	if p.menu() != nil || p.whatIf != "rotation=false" || p.tl.cur != cur {
 		t.Fatalf("what-if: menu %v, what-if %q, cur %d (was %d)", p.menu() != nil, p.whatIf, p.tl.cur, cur)
@@ -1428,5 +1429,34 @@ func btTestPromptEnter(t *testing.T, k string) {
 	}
 	if s := a.pl().tl.steps; len(s) != 1 || s[0].Step.Title != "advance 5m" {
 		t.Errorf("%s: %d steps, want one 'advance 5m'", k, len(s))
+	}
+}
+
+// btTestDiagramScroll checks { and }: on a diagram taller than its panel
+// (first-party's last step at 80×24) { shows earlier rows and } comes
+// back; the inspector does not move.
+func btTestDiagramScroll(t *testing.T, k string) {
+	a := btLesson(t, "first-party", 80, 24)
+	a.press("G")
+	for a.pl().tl.hidden(a.pl().tl.cur) {
+		a.press("1", "G")
+	}
+	end := a.view()
+	off := a.pl().insp.vp.YOffset()
+	if k == "}" {
+		a.press("{")
+		if a.view() == end {
+			t.Fatal("{ did not scroll the diagram")
+		}
+	}
+	a.press(k)
+	switch got := a.view(); {
+	case k == "{" && (got == end || a.pl().dia.up == 0):
+		t.Errorf("%s did not scroll the diagram up", k)
+	case k == "}" && got != end:
+		t.Errorf("%s did not scroll the diagram back down", k)
+	}
+	if a.pl().insp.vp.YOffset() != off {
+		t.Errorf("%s scrolled the inspector", k)
 	}
 }

@@ -13,6 +13,30 @@ import (
 // (question first, the outcome only once answered), the outcome with the
 // engine's reason, and the expectations.
 func narrationTab(t *timeline, st *Styles, w int, note string) string {
+	return narrationQuiz(t, st, w, note, nil)
+}
+
+// quizLines is where a quiz is in the Narration tab, in lines from its
+// top: its head (the "Predict" line), the line after its options, and once
+// answered the verdict's first line; end is the line after what the
+// learner must see at once (the press-a-number line, or the explanation
+// and the outcome it reveals). The inspector scrolls to them and the
+// layout gives them room: at 80×24 the options and the feedback were
+// below the fold.
+type quizLines struct {
+	ok                          bool
+	head, options, verdict, end int
+}
+
+// lineCount is the index of the next line written to b.
+func lineCount(b *strings.Builder) int { return strings.Count(b.String(), "\n") }
+
+// narrationQuiz is narrationTab, noting in q (when not nil) where the
+// quiz's lines are.
+func narrationQuiz(t *timeline, st *Styles, w int, note string, q *quizLines) string {
+	if q == nil {
+		q = &quizLines{}
+	}
 	var b strings.Builder
 	if note != "" {
 		b.WriteString(st.Changed.Render(iconChanged+" "+note) + "\n\n")
@@ -47,7 +71,7 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 	}
 	d, differs := t.changed[t.cur]
 	if differs {
-		return divergedStep(&b, t, s, d, picked, st, w)
+		return divergedStep(&b, t, s, d, picked, st, w, q)
 	}
 	if n := t.run.SameNote(s); n != "" {
 		b.WriteString("\n" + st.Changed.Render(wrap(iconChanged+" "+n+".", w)) + "\n")
@@ -55,13 +79,16 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 	if s.Text.Narration != "" { // the sandbox's steps have none
 		b.WriteString("\n" + wrap(s.Text.Narration, w) + "\n")
 	}
-	if q := s.Text.Quiz; q != nil {
-		if !quizBlock(&b, q, picked, false, st, w) {
+	if quiz := s.Text.Quiz; quiz != nil {
+		if !quizBlock(&b, quiz, picked, false, st, w, q) {
 			return b.String()
 		}
 	}
 	outcomeBlock(&b, s, st, w)
 	verdictBlock(&b, t, s, st, w)
+	if q.ok {
+		q.end = lineCount(&b) // the reveal: the outcome and the engine's reason
+	}
 	return b.String()
 }
 
@@ -71,11 +98,11 @@ func narrationTab(t *timeline, st *Styles, w int, note string) string {
 // the lesson's own policy (architecture.md, invariant 8). Before the quiz
 // is answered only the question shows, marked the same way: predict
 // first, then reveal.
-func divergedStep(b *strings.Builder, t *timeline, s scenarios.StepResult, d scenarios.Difference, picked int, st *Styles, w int) string {
+func divergedStep(b *strings.Builder, t *timeline, s scenarios.StepResult, d scenarios.Difference, picked int, st *Styles, w int, ql *quizLines) string {
 	note := st.Changed.Render(wrap(iconChanged+" "+t.run.LessonNote()+":", w)) + "\n"
 	if q := s.Text.Quiz; q != nil && picked == 0 {
 		b.WriteString("\n" + note)
-		quizBlock(b, q, 0, true, st, w)
+		quizBlock(b, q, 0, true, st, w, ql)
 		return b.String()
 	}
 	b.WriteString("\n" + st.Changed.Render(wrap(iconChanged+" This step differs from the lesson's own run. What happened here:", w)) + "\n")
@@ -93,9 +120,12 @@ func divergedStep(b *strings.Builder, t *timeline, s scenarios.StepResult, d sce
 		b.WriteString(st.Subtle.Render(wrap(s.Text.Narration, w)) + "\n")
 	}
 	if q := s.Text.Quiz; q != nil {
-		quizBlock(b, q, picked, true, st, w)
+		quizBlock(b, q, picked, true, st, w, ql)
 	}
 	verdictBlock(b, t, s, st, w)
+	if ql.ok {
+		ql.end = lineCount(b)
+	}
 	return b.String()
 }
 
@@ -104,7 +134,7 @@ func divergedStep(b *strings.Builder, t *timeline, s scenarios.StepResult, d sce
 // that differs: its answer is the lesson's, for its own policy, so the
 // verdict says so rather than "Right." It reports whether the quiz was
 // answered (the outcome may show).
-func quizBlock(b *strings.Builder, q *scenarios.Quiz, picked int, lessons bool, st *Styles, w int) bool {
+func quizBlock(b *strings.Builder, q *scenarios.Quiz, picked int, lessons bool, st *Styles, w int, ql *quizLines) bool {
 	head := iconQuiz + " Predict"
 	if picked == 0 {
 		// Said first as well as last: on a short screen the end of
@@ -112,6 +142,7 @@ func quizBlock(b *strings.Builder, q *scenarios.Quiz, picked int, lessons bool, 
 		head += fmt.Sprintf(": press 1–%d to answer", len(q.Options))
 	}
 	b.WriteString("\n" + st.Quiz.Render(head) + "\n")
+	ql.ok, ql.head = true, lineCount(b)-1
 	b.WriteString(wrap(q.Question, w) + "\n")
 	for i, o := range q.Options {
 		mark := "  "
@@ -123,10 +154,13 @@ func quizBlock(b *strings.Builder, q *scenarios.Quiz, picked int, lessons bool, 
 		}
 		b.WriteString(mark + hang(fmt.Sprintf("%d. %s", i+1, o), w-2, "     ") + "\n")
 	}
+	ql.options = lineCount(b)
 	if picked == 0 {
 		b.WriteString("\n" + st.Quiz.Render(fmt.Sprintf("Press 1–%d to answer; the outcome shows after you do.", len(q.Options))) + "\n")
+		ql.end = lineCount(b)
 		return false
 	}
+	ql.verdict = lineCount(b) + 1 // after a blank line
 	verdict := st.OK.Render(iconOK + " Right.")
 	if picked != q.Answer {
 		verdict = st.Bad.Render(fmt.Sprintf("%s Not quite: the answer is %d.", iconBad, q.Answer))

@@ -19,7 +19,7 @@ func serverTab(t *timeline, st *Styles, w int) string {
 		b.WriteString(st.Subtle.Render("none yet: a family starts at login") + "\n")
 	}
 	for _, f := range snap.Families {
-		head := fmt.Sprintf("%s · %s via %s · since %s", f.Label, f.Sub, f.ClientID, text.FormatTime(f.AuthTime, t.initial.Time))
+		head := hang(fmt.Sprintf("%s · %s via %s · since %s", f.Label, f.Sub, f.ClientID, text.FormatTime(f.AuthTime, t.initial.Time)), w, "  ")
 		if !f.RevokedAt.IsZero() {
 			head += "\n" + st.Bad.Render(hang(iconBad+" revoked at "+text.FormatTime(f.RevokedAt, t.initial.Time)+": "+f.RevokedWhy, w-4, "  "))
 		}
@@ -39,7 +39,10 @@ func serverTab(t *timeline, st *Styles, w int) string {
 			ats = append(ats, a.Label+" "+stateWord(a.State))
 		}
 		if len(ats) > 0 {
-			root.Child("access tokens: " + strings.Join(ats, ", "))
+			// Wrapped to the tab, less the tree's "╰── ": a session
+			// with a refresh every 15 minutes has more access tokens
+			// than a line holds, and the last ones were cut.
+			root.Child(hang("access tokens: "+strings.Join(ats, ", "), max(w-4, 20), "  "))
 		}
 		b.WriteString(root.Enumerator(tree.RoundedEnumerator).String() + "\n\n")
 	}

@@ -89,15 +89,7 @@ func (s *stepper) SetSize(w, h int) {
 		s.dia.SetSize(dw, body)
 		s.insp.SetSize(w-dw-2, body) // a rule and a space between the panels
 	} else {
-		// Stacked: while a quiz waits for an answer the question matters
-		// more than the diagram, so the inspector gets the room.
-		share := 40
-		if s.tl.hidden(s.tl.cur) {
-			share = 25
-		}
-		dh := max(body*share/100, 4)
-		s.dia.SetSize(w, dh)
-		s.insp.SetSize(w, max(body-dh-1, 0))
+		s.stack(w, body) // layout.go
 	}
 	if s.modal != nil {
 		s.modal.SetSize(s.insp.w, s.insp.h)
@@ -107,7 +99,7 @@ func (s *stepper) SetSize(w, h int) {
 // open shows a modal in the inspector's place.
 func (s *stepper) open(m modal) {
 	s.modal = m
-	m.SetSize(s.insp.w, s.insp.h)
+	s.SetSize(s.w, s.h) // the layout gives a menu its room; sizes m too
 }
 
 // openMenu shows a menu in the inspector's place.
@@ -127,7 +119,7 @@ func (s *stepper) helpFor(own help.KeyMap) help.KeyMap {
 	if s.modal != nil {
 		return s.modal
 	}
-	return own
+	return stepHelp{own, s} // footer.go: a quiz's keys, autoplay's speed
 }
 
 // Update handles the stepper's keys and timer messages.
@@ -227,10 +219,17 @@ func (s *stepper) key(msg tea.KeyPressMsg) tea.Cmd {
 		if s.auto {
 			return s.scheduleTick()
 		}
-	case key.Matches(msg, k.Player.Faster):
-		s.speed = max(s.speed-1, 0)
-	case key.Matches(msg, k.Player.Slower):
-		s.speed = min(s.speed+1, len(speeds)-1)
+	case key.Matches(msg, k.Player.Faster), key.Matches(msg, k.Player.Slower):
+		if key.Matches(msg, k.Player.Faster) {
+			s.speed = max(s.speed-1, 0)
+		} else {
+			s.speed = min(s.speed+1, len(speeds)-1)
+		}
+		s.status = "autoplay " + text.FormatDuration(speeds[s.speed]) + " a step" // the key's answer, autoplay on or off
+	case key.Matches(msg, k.Player.DiagramUp):
+		s.dia.scroll(-3)
+	case key.Matches(msg, k.Player.DiagramDown):
+		s.dia.scroll(3)
 	case key.Matches(msg, k.Player.NextHop, k.Player.PrevHop):
 		by := 1
 		if key.Matches(msg, k.Player.PrevHop) {
@@ -247,6 +246,14 @@ func (s *stepper) key(msg tea.KeyPressMsg) tea.Cmd {
 		return s.insp.Update(msg) // its tabs and scrolling
 	}
 	return nil
+}
+
+// noteText is the Narration tab's note: the what-if in force.
+func (s *stepper) noteText() string {
+	if s.whatIf != "" {
+		return "what-if: " + s.whatIf
+	}
+	return ""
 }
 
 // predictFirst is the status when a key would step past an unanswered quiz.
@@ -296,10 +303,7 @@ func (s *stepper) View() string {
 	if s.modal != nil {
 		right = clampBlock(s.modal.View(), s.insp.w, s.insp.h)
 	} else {
-		s.insp.note = ""
-		if s.whatIf != "" {
-			s.insp.note = "what-if: " + s.whatIf
-		}
+		s.insp.note = s.noteText()
 		right = clampBlock(s.insp.View(), s.insp.w, s.insp.h)
 	}
 	left := clampBlock(s.dia.View(), s.dia.w, s.dia.h)

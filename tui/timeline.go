@@ -103,6 +103,30 @@ func (t *timeline) involves(actor sim.Actor) bool {
 	return false
 }
 
+// cast reports whether actor takes part anywhere in the run, shown yet
+// or not: the diagram's lanes are laid out once for the whole run. (A
+// lane is no answer to a quiz: the lesson's title names its actors.)
+func (t *timeline) cast(actor sim.Actor) bool {
+	for _, s := range t.steps {
+		for _, e := range s.Events {
+			if e.From == actor || e.To == actor {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// actorTitle is an actor's name as the learner reads it: in the
+// first-party topology the AS is the app's own backend, which issues the
+// tokens (sim/as_firstparty.go), not an authorization server.
+func (t *timeline) actorTitle(a sim.Actor) string {
+	if a == sim.ActorAS && t.run != nil && t.run.World != nil && t.run.World.Topology() == sim.TopologyFirstParty {
+		return "App backend"
+	}
+	return a.Title()
+}
+
 // differs reports whether step i's outcome differs from the lesson's own
 // run.
 func (t *timeline) differs(i int) bool {

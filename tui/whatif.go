@@ -41,10 +41,10 @@ func knobMenu(title string, pol sim.Policy, apply func(key, value string)) *menu
 	m := &menu{title: title}
 	for _, kc := range knobChoices {
 		cur, _ := pol.Get(kc.key)
-		m.choices = append(m.choices, choice{label: kc.label, note: cur, sub: func() *menu {
+		m.choices = append(m.choices, choice{label: kc.label, note: knobWord(cur), sub: func() *menu {
 			sub := &menu{title: kc.label}
 			for _, v := range kc.values {
-				sub.choices = append(sub.choices, choice{label: v, pick: func() tea.Cmd {
+				sub.choices = append(sub.choices, choice{label: knobWord(v), pick: func() tea.Cmd {
 					apply(kc.key, v)
 					return nil
 				}})
@@ -53,6 +53,18 @@ func knobMenu(title string, pol sim.Policy, apply func(key, value string)) *menu
 		}})
 	}
 	return m
+}
+
+// knobWord is a knob's value as a learner reads it: a switch on or off,
+// not Go's "true" (issue 14's trial found "rotation true").
+func knobWord(v string) string {
+	switch v {
+	case "true":
+		return "on"
+	case "false":
+		return "off"
+	}
+	return v
 }
 
 // whatIfMenu offers the knobs, the preset and (for a browser app) where
