@@ -84,26 +84,26 @@ func TestQuizFitsAt80x24(t *testing.T) {
 }
 
 // TestDiagramScrolls checks that a diagram taller than its panel says so
-// and scrolls: [ shows the rows above, ] comes back to the current step.
+// and scrolls: { shows the rows above, } comes back to the current step.
 func TestDiagramScrolls(t *testing.T) {
 	sc := tuitest.Lookup(t, "first-party")
 	m := gtToLast(t, gtNew(t, sc, false, scenarios.Options{}, 80, 24), sc)
 	end := gtScreen(m)
-	if !strings.Contains(end, "more rows: [") {
+	if !strings.Contains(end, "more rows: {") {
 		t.Fatalf("no hint that rows are out of view:\n%s", end)
 	}
-	m = gtPress(t, m, "[")
+	m = gtPress(t, m, "{")
 	up := gtScreen(m)
 	if up == end || !strings.Contains(up, "↓") {
-		t.Fatalf("[ did not scroll the diagram up:\n%s", up)
+		t.Fatalf("{ did not scroll the diagram up:\n%s", up)
 	}
-	if got := gtScreen(gtPress(t, m, "]")); got != end {
-		t.Errorf("] did not come back:\n%s\nwant:\n%s", got, end)
+	if got := gtScreen(gtPress(t, m, "}")); got != end {
+		t.Errorf("} did not come back:\n%s\nwant:\n%s", got, end)
 	}
 	for range 40 {
-		m = gtPress(t, m, "[")
+		m = gtPress(t, m, "{")
 	}
 	if s := gtScreen(m); !strings.Contains(s, "1. Alice") {
-		t.Errorf("[ did not reach the first step:\n%s", s)
+		t.Errorf("{ did not reach the first step:\n%s", s)
 	}
 }

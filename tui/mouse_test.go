@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -36,8 +37,9 @@ func TestMouseClicksATab(t *testing.T) {
 		}
 		a.press("n")
 		for _, tab := range []int{tabTokens, tabAttacker, tabHTTP, tabNarration} {
-			x, y := btFind(t, a, tabNames[tab])
-			btClick(a, x+1, y)
+			// The tab bar's label ("5 Attacker"), not the diagram's lane.
+			x, y := btFind(t, a, fmt.Sprintf("%d %s", tab+1, tabNames[tab]))
+			btClick(a, x+3, y)
 			if got := a.pl().insp.tab; got != tab {
 				t.Errorf("%dx%d: a click on %q shows tab %d", size[0], size[1], tabNames[tab], got+1)
 			}
@@ -76,7 +78,10 @@ func TestMouseClicksAStep(t *testing.T) {
 	}
 	// While a menu is open it has the mouse too.
 	a.press("n", "w")
-	x, y = btFind(t, a, "POST /authorize → 302")
+	x, y = btFind(t, a, "POST /token authorization_code") // step 1's last arrow: the menu leaves the diagram less room
+	if a.pl().dia.steps[y-a.pl().at.diaY] != 0 {
+		t.Fatalf("line %d is not step 1's", y)
+	}
 	btClick(a, x, y)
 	if a.pl().tl.cur != 1 || a.pl().menu() == nil {
 		t.Errorf("a click on step 1 under an open menu: at step %d, menu %v", a.pl().tl.cur+1, a.pl().menu() != nil)
