@@ -198,7 +198,7 @@ func TestGolden(t *testing.T) {
 			t.Run("sandbox", func(t *testing.T) {
 				m := gtNew(t, nil, true, scenarios.Options{}, w, h)
 				m = gtPress(t, m, "i", "c")
-				m = gtPress(t, m, "s", "2")      // steal the refresh token with injected script
+				m = gtPress(t, m, "s", "2") // steal the refresh token with injected script
 				// Advance until the access token has expired: its eighth
 				// choice, by arrows, because a menu numbers each page from 1
 				// and 60×16 pages by four.
