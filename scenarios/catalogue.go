@@ -36,24 +36,45 @@ var catalogue = sync.OnceValues(func() ([]*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The files are parsed and validated side by side: the picker's first
+	// frame waits for the whole catalogue, and the lessons share nothing
+	// (each Load is its own decoder and validator). Results are kept in
+	// file order, so errors read the same on every run.
+	type loaded struct {
+		sc  *Scenario
+		err error // of Load, or the id that does not match the file name
+	}
+	res := make([]loaded, len(entries))
+	var wg sync.WaitGroup
+	for i, e := range entries {
+		wg.Go(func() {
+			name := path.Join("catalogue", e.Name())
+			data, err := catalogueFS.ReadFile(name)
+			if err != nil {
+				res[i].err = err
+				return
+			}
+			sc, err := Load(name, data)
+			if err != nil {
+				res[i].err = err
+				return
+			}
+			res[i].sc = sc
+			if path.Base(name) != sc.ID+".yaml" {
+				res[i].err = fmt.Errorf("%s: id %q does not match the file name", name, sc.ID)
+			}
+		})
+	}
+	wg.Wait()
 	byID := map[string]*Scenario{}
 	var errs []error
-	for _, e := range entries {
-		name := path.Join("catalogue", e.Name())
-		data, err := catalogueFS.ReadFile(name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	for _, r := range res {
+		if r.err != nil {
+			errs = append(errs, r.err)
 		}
-		sc, err := Load(name, data)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+		if r.sc != nil { // loaded, if perhaps misnamed
+			byID[r.sc.ID] = r.sc
 		}
-		if path.Base(name) != sc.ID+".yaml" {
-			errs = append(errs, fmt.Errorf("%s: id %q does not match the file name", name, sc.ID))
-		}
-		byID[sc.ID] = sc
 	}
 	var out []*Scenario
 	for _, id := range builtinIDs {
