@@ -734,24 +734,11 @@ func stepTitle(title, action string) string {
 }
 
 // policyWords says a policy change ("rotation = false", as sim.World.Set
-// reports it) in words: the knob as the what-if menu names it, and on or
-// off for a switch.
+// reports it) in words: knobPhrase's "refresh-token rotation off".
 func policyWords(summary string) string {
 	knob, value, ok := strings.Cut(summary, " = ")
 	if !ok {
 		return "policy: " + summary
 	}
-	name := strings.ReplaceAll(knob, "_", " ")
-	for _, kc := range knobChoices {
-		if kc.key == knob {
-			name = kc.label
-		}
-	}
-	switch value {
-	case "true":
-		value = "on"
-	case "false":
-		value = "off"
-	}
-	return "policy: " + name + " " + value
+	return "policy: " + knobPhrase(knob, value)
 }

@@ -487,7 +487,7 @@ func btTestOpen(t *testing.T, k string) {
 		t.Fatalf("%s in the what-if menu did not open the first knob", k)
 	}
 	a.press("j", k)
-	if p := a.pl(); p.menu() != nil || p.whatIf != "rotation=false" {
+	if p := a.pl(); p.menu() != nil || p.whatIf != "refresh-token rotation off" {
 		t.Errorf("%s did not choose rotation=false: menu %v, what-if %q", k, p.menu() != nil, p.whatIf)
 	}
 }
@@ -799,7 +799,7 @@ func btTestWhatIf(t *testing.T, k string) {
 	}
 	a.press("2") // off: rotation=false
 	p := a.pl()
-	if p.menu() != nil || p.whatIf != "rotation=false" || p.tl.cur != cur {
+	if p.menu() != nil || p.whatIf != "refresh-token rotation off" || p.tl.cur != cur {
 		t.Fatalf("what-if: menu %v, what-if %q, cur %d (was %d)", p.menu() != nil, p.whatIf, p.tl.cur, cur)
 	}
 	var changed []int
@@ -977,7 +977,7 @@ func btTestAnswer(t *testing.T, k string) {
 		t.Fatal(err)
 	}
 	a := btNewApp(t, Options{Open: sc}, 100, 45) // room for the verdict
-	if !strings.Contains(a.header(), "quiz 0 of 0 right") {
+	if !strings.Contains(a.header(), "no quiz answered") {
 		t.Errorf("header before answering: %q", a.header())
 	}
 	a.press("n")

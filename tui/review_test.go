@@ -329,7 +329,7 @@ func TestReviewExportRunShown(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.press("w", "5", "2") // API mode: introspect
-	if a.pl().whatIf != "api_mode=introspect" {
+	if a.pl().whatIf != "API mode (how it learns of revocation) introspect" {
 		t.Fatalf("what-if %q", a.pl().whatIf)
 	}
 	first := rvExport(a)

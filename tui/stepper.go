@@ -351,8 +351,11 @@ func (s *stepper) header() string {
 		fmt.Sprintf("%s %s (+%s)", iconTime, text.FormatTime(now, t.initial.Time), text.FormatDuration(now.Sub(t.initial.Time).Truncate(time.Second))),
 		"preset " + t.preset,
 	}
-	if right, answered, total := t.score(); total > 0 {
+	switch right, answered, total := t.score(); {
+	case answered > 0:
 		parts = append(parts, fmt.Sprintf("quiz %d of %d right", right, answered))
+	case total > 0:
+		parts = append(parts, "no quiz answered") // not "quiz 0 of 0 right"
 	}
 	if s.auto {
 		parts = append(parts, fmt.Sprintf("▶ autoplay %s", speeds[s.speed]))

@@ -186,12 +186,12 @@ func TestWatchKeepsWhatIf(t *testing.T) {
 	a := btNewApp(t, Options{Catalogue: tuitest.Catalogue(t), Watch: &first}, 80, 24)
 	a.press("w", "4", "1") // access-token lifetime: 5m
 	l := a.pl()
-	if l.whatIf != "access_ttl=5m" {
+	if l.whatIf != "access-token lifetime 5m" {
 		t.Fatalf("what-if %q", l.whatIf)
 	}
 	a.send(watchReload(t, watchLesson("Sixty minutes pass.", 4)))
 	w := a.root().player.(*watched)
-	if w.whatIf != "access_ttl=5m" || w.tl.run == w.base || w.tl.snapshot().Policy.AccessTTL.Minutes() != 5 {
+	if w.whatIf != "access-token lifetime 5m" || w.tl.run == w.base || w.tl.snapshot().Policy.AccessTTL.Minutes() != 5 {
 		t.Errorf("after a reload: what-if %q, run is the base %v, access %v", w.whatIf, w.tl.run == w.base, w.tl.snapshot().Policy.AccessTTL)
 	}
 	if w.base.Scenario.Steps[2].Narration != "Sixty minutes pass." {

@@ -67,6 +67,19 @@ func knobWord(v string) string {
 	return v
 }
 
+// knobPhrase says a knob and its value as a learner reads them: the knob
+// as the what-if menu names it (or its key without underscores) and
+// knobWord's value, "refresh-token rotation off" for rotation=false.
+func knobPhrase(key, value string) string {
+	name := strings.ReplaceAll(key, "_", " ")
+	for _, kc := range knobChoices {
+		if kc.key == key {
+			name = kc.label
+		}
+	}
+	return name + " " + knobWord(value)
+}
+
 // whatIfMenu offers the knobs, the preset and (for a browser app) where
 // the app keeps its tokens: each choice replays the lesson under the
 // change. (The sandbox's what-if menu changes its policy from now on
@@ -181,7 +194,7 @@ func describe(w whatIf) string {
 		parts = append(parts, "storage "+w.storage)
 	}
 	for _, s := range w.set {
-		parts = append(parts, s.Key+"="+s.Value)
+		parts = append(parts, knobPhrase(s.Key, s.Value))
 	}
 	return strings.Join(parts, ", ")
 }
