@@ -225,3 +225,39 @@ func TestSandboxMarkdown(t *testing.T) {
 		}
 	}
 }
+
+// TestExportsSpellHeadersAndTabs: the JSON (--exchanges) and HAR exports
+// spell header names as their specifications do (DPoP, RFC 9449 §4.1;
+// DPoP-Nonce, §8; WWW-Authenticate, RFC 9110 §11.6.1), as the HTTP tab
+// does, not as Go canonicalises them; and a race's exchanges carry their
+// tab.
+func TestExportsSpellHeadersAndTabs(t *testing.T) {
+	dpop := runBuiltin(t, "dpop-binding", 1)
+	var js, har bytes.Buffer
+	if err := WriteJSONWith(&js, dpop, JSONOptions{Exchanges: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHAR(&har, []*scenarios.Run{dpop}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"json": js.String(), "har": har.String()} {
+		if !strings.Contains(out, `"DPoP"`) || strings.Contains(out, `"Dpop"`) || strings.Contains(out, `"Www-Authenticate"`) {
+			t.Errorf("%s: header names not as specified (want DPoP, WWW-Authenticate)", name)
+		}
+	}
+	var race bytes.Buffer
+	if err := WriteJSON(&race, runBuiltin(t, "multi-tab-race", 1)); err != nil {
+		t.Fatal(err)
+	}
+	tabs := map[int]bool{}
+	for l := range strings.SplitSeq(strings.TrimSpace(race.String()), "\n") {
+		var ev JSONEvent
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatal(err)
+		}
+		tabs[ev.Tab] = true
+	}
+	if !tabs[1] || !tabs[2] {
+		t.Errorf("multi-tab-race's JSON names tabs %v, want 1 and 2", tabs)
+	}
+}

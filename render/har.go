@@ -222,12 +222,12 @@ func harEntryOf(page string, e sim.Event) harEntry {
 }
 
 // harHeaders lists headers sorted by name, each value once, as the wire's
-// Text rendering orders them.
+// Text rendering orders and spells them (sim.HeaderName).
 func harHeaders(h http.Header) []harNV {
 	out := []harNV{}
 	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
-			out = append(out, harNV{k, v})
+			out = append(out, harNV{sim.HeaderName(k), v})
 		}
 	}
 	return out

@@ -71,12 +71,15 @@ func exchangeJSON(x sim.Exchange) (*JSONRequest, *JSONResponse) {
 	return req, resp
 }
 
-// headersJSON is a header map that encodes as {} when empty, never null.
-func headersJSON(h http.Header) http.Header {
-	if h == nil {
-		return http.Header{}
+// headersJSON is a header map that encodes as {} when empty, never null,
+// each name spelled as its specification spells it (sim.HeaderName: DPoP,
+// not Go's Dpop), as the HTTP tab and the HAR export write them.
+func headersJSON(h http.Header) map[string][]string {
+	out := make(map[string][]string, len(h))
+	for k, v := range h {
+		out[sim.HeaderName(k)] = v
 	}
-	return h
+	return out
 }
 
 // EventJSON is the one JSON form of an engine event: the line `run
@@ -87,5 +90,5 @@ func headersJSON(h http.Header) http.Header {
 func EventJSON(scenario string, step int, e sim.Event) JSONEvent {
 	return JSONEvent{Scenario: scenario, Step: step, Seq: e.Seq, Time: e.Time, Kind: string(e.Kind),
 		From: string(e.From), To: string(e.To), Method: e.Method, Path: e.Path, Status: e.Status,
-		Error: e.Error, Reason: e.Reason, Token: e.Token, Family: e.Family, Summary: e.Summary}
+		Error: e.Error, Reason: e.Reason, Token: e.Token, Family: e.Family, Summary: e.Summary, Tab: e.Tab}
 }

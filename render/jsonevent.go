@@ -21,6 +21,9 @@ type JSONEvent struct {
 	Token    string    `json:"token,omitempty"`
 	Family   string    `json:"family,omitempty"`
 	Summary  string    `json:"summary,omitempty"`
+	// Tab is, on an exchange one tab of a race sent, that tab (1 is the
+	// app itself); absent otherwise.
+	Tab int `json:"tab,omitempty"`
 	// Only on kind "step.started".
 	Title     string `json:"title,omitempty"`
 	Action    string `json:"action,omitempty"`
