@@ -55,8 +55,7 @@ func (as *AuthServer) authenticateClient(r *http.Request, f form) (*clientReg, *
 		return c, nil
 	}
 	if bodySecret == "" {
-		return nil, newErr(401, CodeInvalidClient, "client authentication failed").
-			because("client " + c.id + " is confidential and sent no secret: whoever holds its refresh token also needs its secret (RFC 6749 section 10.4)")
+		return nil, newErr(401, CodeInvalidClient, "client authentication failed").because(noSecretReason(c, f))
 	}
 	if !c.checkSecret(bodySecret) {
 		return nil, newErr(401, CodeInvalidClient, "client authentication failed").because("the secret sent for client " + c.id + " is wrong")
