@@ -1,5 +1,7 @@
 package sim
 
+import "strings"
+
 // noSecretReason says why a confidential client that named itself but sent
 // no secret is refused (RFC 6749 §5.2 invalid_client). On a refresh it says
 // what that means for a stolen refresh token: §6 requires the AS to
@@ -16,4 +18,25 @@ func noSecretReason(c *clientReg, f form) string {
 	}
 	return why + ": RFC 6749 section 6 requires a confidential client to authenticate when it refreshes, and section 10.4 binds the refresh token to that client, so whoever holds its refresh token also needs its secret. " +
 		"The refresh token was not examined: it and its family are unchanged"
+}
+
+// confidentialClient reports whether id names a registered client that
+// authenticates with a secret.
+func (as *AuthServer) confidentialClient(id string) bool {
+	c, ok := as.clients[id]
+	return ok && !c.public
+}
+
+// uselessWithout says which live tokens the attacker holds but cannot use:
+// bound ones without the app's DPoP key (RFC 9449 §5), a confidential
+// client's refresh tokens without its secret (RFC 6749 §6, §10.4).
+func uselessWithout(bound, secret []string) string {
+	var parts []string
+	if len(bound) > 0 {
+		parts = append(parts, strings.Join(bound, " and ")+", bound to the app's DPoP key, which it does not have")
+	}
+	if len(secret) > 0 {
+		parts = append(parts, strings.Join(secret, " and ")+", a confidential client's refresh token, which the token endpoint takes only with the client's secret, which it does not have (RFC 6749 section 6)")
+	}
+	return strings.Join(parts, "; and ")
 }

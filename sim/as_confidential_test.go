@@ -72,3 +72,24 @@ func TestNoSecretReasonOutsideRefreshRFC6749Sec2_3_1(t *testing.T) {
 		t.Fatalf("refresh: %q", why)
 	}
 }
+
+// TestAttackerViewConfidentialRefreshRFC6749Sec6: the snapshot's account of
+// what the attacker can do does not claim that a confidential client's
+// stolen refresh token mints access tokens: without the client's secret it
+// cannot (RFC 6749 §6, §10.4). A public client's can (RFC 9700 §4.14.2).
+func TestAttackerViewConfidentialRefreshRFC6749Sec6(t *testing.T) {
+	for _, tc := range []struct {
+		client ClientKind
+		want   string
+	}{
+		{KindWeb, "rt-1, a confidential client's refresh token, which the token endpoint takes only with the client's secret"},
+		{KindSPA, "mint new access tokens at the token endpoint with rt-1"},
+	} {
+		w := lifeWorld(t, "", func(c *Config) { c.Client = tc.client })
+		lifeLogin(t, w, "")
+		lifeOK(t, "network steal", w.Attacker().Steal(SourceNetwork, TokenRefresh), 0)
+		if got := w.Inspect().Attacker.Summary; !strings.Contains(got, tc.want) {
+			t.Errorf("%s: attacker summary %q, want %q", tc.client, got, tc.want)
+		}
+	}
+}

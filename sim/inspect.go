@@ -68,6 +68,10 @@ type TokenView struct {
 	// (cnf.jkt; for a refresh token, its family's key), "" for a bearer
 	// token. Only the holder of that key can use it.
 	Bound string `json:"bound,omitempty"`
+	// confidential marks a refresh token issued to a confidential client:
+	// the token endpoint takes it only with that client's secret (RFC 6749
+	// §6, §10.4), which the attacker never has (as_confidential.go).
+	confidential bool
 }
 
 // Remaining is the token's remaining life at now (0 once expired or for a
@@ -208,6 +212,7 @@ func (as *AuthServer) view(holder Actor, kind, v, where string, now time.Time) T
 	t := TokenView{Holder: holder, Kind: kind, Where: where, Value: v, State: StateActive}
 	if rt, ok := as.refresh[hashToken(v)]; ok {
 		t.Label, t.IssuedAt, t.Bound = rt.label, rt.issuedAt, rt.fam.jkt
+		t.confidential = as.confidentialClient(rt.fam.clientID)
 		t.State, t.Why = as.refreshState(rt, now)
 		return t
 	}
@@ -289,7 +294,7 @@ func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
 
 func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 	var v AttackerView
-	var can, bound []string
+	var can, bound, secret []string
 	for _, t := range tokens {
 		if t.Holder != ActorAttacker {
 			continue
@@ -312,9 +317,12 @@ func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 			}
 		case "refresh":
 			v.HoldsRefresh = true
-			if t.State == StateActive && t.Bound != "" {
+			switch {
+			case t.State == StateActive && t.Bound != "":
 				bound = append(bound, t.Label)
-			} else if t.State == StateActive {
+			case t.State == StateActive && t.confidential:
+				secret = append(secret, t.Label)
+			case t.State == StateActive:
 				can = append(can, "mint new access tokens at the token endpoint with "+t.Label)
 			}
 		}
@@ -322,8 +330,8 @@ func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 	switch {
 	case !v.HoldsAccess && !v.HoldsRefresh:
 		v.Summary = "holds nothing"
-	case len(can) == 0 && len(bound) > 0:
-		v.Summary = "holds " + strings.Join(bound, " and ") + ", bound to the app's DPoP key, which it does not have: can do nothing with them"
+	case len(can) == 0 && len(bound)+len(secret) > 0:
+		v.Summary = "holds " + uselessWithout(bound, secret) + ": can do nothing with them"
 	case len(can) == 0:
 		v.Summary = "holds only dead tokens: can do nothing"
 	default:
