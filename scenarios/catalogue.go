@@ -19,7 +19,7 @@ var catalogueFS embed.FS
 // builtinIDs fixes the catalogue's order and its IDs, which are part of the
 // command-line interface: keep them.
 var builtinIDs = []string{
-	"login", "bearer-calls", "expiry", "silent-refresh", "session-end",
+	"login", "bearer-calls", "expiry", "silent-refresh", "session-end", "lifetimes",
 	"access-token-theft", "one-token", "refresh-theft-no-rotation", "refresh-theft-rotation",
 	"refresh-theft-victim-first", "confidential-client-theft", "refresh-token-at-api", "logout", "logout-layers", "revocation-modes",
 	"wrong-audience", "clock-skew", "first-party",
