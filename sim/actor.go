@@ -11,11 +11,14 @@ const (
 	ActorAPI      Actor = "api"      // the resource server
 	ActorBilling  Actor = "billing"  // a second resource server, with its own audience
 	ActorAttacker Actor = "attacker" // whoever got hold of a token
+	// ActorService is a machine client: a backend service that gets
+	// tokens for itself, no user involved (RFC 6749 §4.4, service.go).
+	ActorService Actor = "service"
 )
 
 // Actors lists every actor in lane order (a fresh slice each call).
 func Actors() []Actor {
-	return []Actor{ActorUser, ActorApp, ActorAS, ActorAPI, ActorBilling, ActorAttacker}
+	return []Actor{ActorUser, ActorApp, ActorAS, ActorAPI, ActorBilling, ActorAttacker, ActorService}
 }
 
 // Title is the actor's name as a learner reads it.
@@ -33,6 +36,8 @@ func (a Actor) Title() string {
 		return "Billing API"
 	case ActorAttacker:
 		return "Attacker"
+	case ActorService:
+		return "Service"
 	}
 	return string(a)
 }
