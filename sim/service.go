@@ -72,9 +72,6 @@ func (s *Service) TokenWith(scope, secret string) Outcome {
 	// (RFC 6749 §2.3.1).
 	req.SetBasicAuth(url.QueryEscape(ClientService), url.QueryEscape(secret))
 	_, body, o := s.env.send(s.http, req)
-	s.mu.Lock()
-	s.scope = scope
-	s.mu.Unlock()
 	if !o.OK() {
 		return o
 	}
@@ -85,7 +82,9 @@ func (s *Service) TokenWith(scope, secret string) Outcome {
 	now := s.env.clock.Now()
 	exp := now.Add(time.Duration(tr.ExpiresIn) * time.Second)
 	s.mu.Lock()
-	s.token, s.exp = tr.AccessToken, exp
+	// The scope is remembered only when granted: a refused request leaves
+	// the service as it was.
+	s.token, s.exp, s.scope = tr.AccessToken, exp, scope
 	s.mu.Unlock()
 	rt := "and no refresh token, as RFC 6749 section 4.4.3 advises: when this one expires it asks again with its secret"
 	if tr.RefreshToken != "" {
