@@ -7,18 +7,16 @@ type Actor string
 const (
 	ActorUser     Actor = "user"     // the person, through their browser
 	ActorApp      Actor = "app"      // the client application
+	ActorService  Actor = "service"  // a machine client: tokens for itself, no user (RFC 6749 §4.4, service.go)
 	ActorAS       Actor = "as"       // the authorization server
 	ActorAPI      Actor = "api"      // the resource server
 	ActorBilling  Actor = "billing"  // a second resource server, with its own audience
 	ActorAttacker Actor = "attacker" // whoever got hold of a token
-	// ActorService is a machine client: a backend service that gets
-	// tokens for itself, no user involved (RFC 6749 §4.4, service.go).
-	ActorService Actor = "service"
 )
 
 // Actors lists every actor in lane order (a fresh slice each call).
 func Actors() []Actor {
-	return []Actor{ActorUser, ActorApp, ActorAS, ActorAPI, ActorBilling, ActorAttacker, ActorService}
+	return []Actor{ActorUser, ActorApp, ActorService, ActorAS, ActorAPI, ActorBilling, ActorAttacker}
 }
 
 // Title is the actor's name as a learner reads it.
