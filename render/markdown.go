@@ -15,6 +15,7 @@ import (
 // mermaidIDs are the participants' identifiers in the diagram.
 var mermaidIDs = map[sim.Actor]string{
 	sim.ActorUser: "U", sim.ActorApp: "App", sim.ActorAS: "AS", sim.ActorAPI: "API", sim.ActorBilling: "Bill", sim.ActorAttacker: "X",
+	sim.ActorService: "Svc",
 }
 
 // WriteMarkdown writes the run as Markdown: summary and goals, a Mermaid

@@ -194,6 +194,17 @@ var actions = map[string]*action{
 			// An administrator's action at the AS, not an HTTP request: no status.
 			return sim.Outcome{Reason: fmt.Sprintf("%d grant(s) revoked with their tokens; %s's sign-in sessions at the AS ended", n, p["user"])}
 		}},
+	"service.token": {name: "service.token", doc: "a machine client, the service, gets an access token for itself with the client credentials grant: its own id and secret over HTTP Basic, no user, no refresh token (RFC 6749 section 4.4; oauth topology only)",
+		params: []param{
+			{name: "scope", doc: "requested scope; default orders:read, the service's registered default"},
+			{name: "secret", def: sim.DemoServiceSecret, doc: "the secret it sends; a wrong one gets 401 invalid_client"},
+		},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			return w.Service().TokenWith(p["scope"], p["secret"])
+		}},
+	"service.call": {name: "service.call", doc: "the service calls the API with its access token, asking the AS for a new one first when it has none or it expired (there is no refresh token; oauth topology only)",
+		params: []param{pMethod, pPath},
+		run:    func(w *sim.World, p map[string]string) sim.Outcome { return w.Service().Call(p["method"], p["path"]) }},
 	"set": {name: "set", doc: "change a policy knob mid-scenario (what-if in the middle of a story)",
 		params: []param{
 			{name: "key", required: true, check: checkKnob, doc: "policy key, see `tokensim run --help`"},

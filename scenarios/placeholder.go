@@ -31,13 +31,14 @@ import (
 //
 // REF is a token's label (at-1, rt-2) or who holds it and which kind:
 // app.access, app.refresh, app.id, attacker.access, attacker.refresh,
-// user.refresh (the first-party cookie).
+// user.refresh (the first-party cookie), service.access (the machine
+// client's, which holds nothing else).
 
 var placeholderRE = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
 
 var (
 	refLabelRE = regexp.MustCompile(`^(at|rt)-[0-9]+$`)
-	refHolders = []string{"app", "attacker", "user"}
+	refHolders = []string{"app", "attacker", "user", "service"}
 	refKinds   = []string{"access", "refresh", "id"}
 	tokenFacts = []string{"label", "issued", "exp", "until", "lifetime", "left", "state"}
 )

@@ -360,6 +360,11 @@ func (v *validator) feasibility() {
 				v.errAt(st.Pos, "step %d: attacker.ride needs topology: first-party", n)
 			}
 			atk["access"] = true
+		case "service.token", "service.call":
+			// The engine's rule: a machine client needs an AS to ask.
+			if err := topology.CheckClientCredentials(); err != nil {
+				v.errAt(st.Pos, "step %d: %s: %v", n, st.Do, err)
+			}
 		case "end-session", "attacker.silent-login":
 			// The engine's rule: only a world with an AS has its session.
 			if err := topology.CheckASSession(); err != nil {

@@ -7,6 +7,7 @@ type Actor string
 const (
 	ActorUser     Actor = "user"     // the person, through their browser
 	ActorApp      Actor = "app"      // the client application
+	ActorService  Actor = "service"  // a machine client: tokens for itself, no user (RFC 6749 §4.4, service.go)
 	ActorAS       Actor = "as"       // the authorization server
 	ActorAPI      Actor = "api"      // the resource server
 	ActorBilling  Actor = "billing"  // a second resource server, with its own audience
@@ -15,7 +16,7 @@ const (
 
 // Actors lists every actor in lane order (a fresh slice each call).
 func Actors() []Actor {
-	return []Actor{ActorUser, ActorApp, ActorAS, ActorAPI, ActorBilling, ActorAttacker}
+	return []Actor{ActorUser, ActorApp, ActorService, ActorAS, ActorAPI, ActorBilling, ActorAttacker}
 }
 
 // Title is the actor's name as a learner reads it.
@@ -33,6 +34,8 @@ func (a Actor) Title() string {
 		return "Billing API"
 	case ActorAttacker:
 		return "Attacker"
+	case ActorService:
+		return "Service"
 	}
 	return string(a)
 }

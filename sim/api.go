@@ -152,9 +152,11 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := noteOf(r)
-	n.token, n.summary = label, "accepted "+orName(ex.name)+" for "+claims.Subject+" ("+string(api.env.policy().APIMode)+" check)"
+	n.token, n.summary = label, "accepted "+orName(ex.name)+" for "+whoFor(claims)+" ("+string(api.env.policy().APIMode)+" check)"
 	if len(flaws) > 0 {
 		n.reason = flawsLetIn(flaws)
+	} else if machineToken(claims) {
+		n.reason = "the token is the client's own: sub " + claims.Subject + " is its client_id, so no user stands behind this call (RFC 9068 section 2.2, client credentials)"
 	}
 	api.respond(w, r, rt, claims)
 }
@@ -284,6 +286,21 @@ func allowed(path string) string {
 		}
 	}
 	return strings.Join(ms, ", ")
+}
+
+// machineToken reports whether an access token was issued to a client for
+// itself: RFC 9068 §2.2 has sub identify the client application when no
+// resource owner is involved (the client credentials grant), and this AS
+// keeps client ids and user subjects apart (§5), so sub equal to
+// client_id means no user.
+func machineToken(c *AccessClaims) bool { return c.Subject != "" && c.Subject == c.ClientID }
+
+// whoFor names whom a token speaks for, in an acceptance summary.
+func whoFor(c *AccessClaims) string {
+	if machineToken(c) {
+		return "client " + c.Subject + " itself, no user"
+	}
+	return c.Subject
 }
 
 func orName(name string) string {

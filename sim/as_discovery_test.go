@@ -96,7 +96,7 @@ func TestDiscoveryDocument_OIDCDiscovery_3_RFC8414_2(t *testing.T) {
 		"id_token_signing_alg_values_supported": {"RS256", "ES256", "EdDSA"},
 		"scopes_supported":                      {"openid", "offline_access"},
 		"claims_supported":                      {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce"},
-		"grant_types_supported":                 {"authorization_code", "refresh_token"},
+		"grant_types_supported":                 {"authorization_code", "refresh_token", "client_credentials"},
 		"token_endpoint_auth_methods_supported": {"client_secret_basic", "client_secret_post", "none"},
 	}
 	for m, want := range contains {

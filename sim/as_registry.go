@@ -40,6 +40,10 @@ const (
 	ClientAPI = "api"
 	// ClientFirstParty is the first-party backend's own single-page app.
 	ClientFirstParty = "app"
+	// ClientService is a confidential machine client: a backend service
+	// that gets tokens for itself with the client credentials grant, no
+	// user involved (RFC 6749 §4.4, as_clientcreds.go).
+	ClientService = "service"
 )
 
 // Demo secrets. They are printed in transcripts on purpose: nothing here is
@@ -47,6 +51,9 @@ const (
 const (
 	webSecret = "web-secret"
 	apiSecret = "api-secret"
+	// serviceSecret is the machine client's secret (client_secret_basic,
+	// RFC 6749 §2.3.1).
+	serviceSecret = "service-secret"
 )
 
 // scopesSupported lists every scope the AS knows (a fresh slice each call).
@@ -68,6 +75,9 @@ type clientReg struct {
 	grants         []string
 	scopes         []string
 	resource       bool // a resource server: may introspect, may not obtain tokens
+	// defaultScope is what a client credentials request without scope
+	// gets: RFC 6749 §3.3 lets the AS apply "a pre-defined default value".
+	defaultScope string
 }
 
 func (c *clientReg) checkSecret(secret string) bool {
@@ -97,6 +107,11 @@ func defaultClients() map[string]*clientReg {
 			postLogoutURIs: []string{PostLogoutRedirectURI}, grants: grants, scopes: scopesSupported()},
 		ClientAPI:        {id: ClientAPI, secretHash: sha256.Sum256([]byte(apiSecret)), resource: true},
 		ClientFirstParty: {id: ClientFirstParty, public: true, grants: []string{"refresh_token"}, scopes: scopesSupported()},
+		// The machine client acts for itself: only the API's scopes, none
+		// that speak of a user (openid, profile, email, offline_access),
+		// and only the client credentials grant (RFC 6749 §4.4).
+		ClientService: {id: ClientService, secretHash: sha256.Sum256([]byte(serviceSecret)),
+			grants: []string{GrantClientCredentials}, scopes: []string{"orders:read", "orders:write"}, defaultScope: "orders:read"},
 	}
 }
 
@@ -115,6 +130,9 @@ const (
 	// DemoAPISecret is the resource server's own secret, for the
 	// introspection endpoint (RFC 7662 §2.1).
 	DemoAPISecret = apiSecret
+	// DemoServiceSecret is the secret of the machine client "service",
+	// which uses the client credentials grant (RFC 6749 §4.4).
+	DemoServiceSecret = serviceSecret
 )
 
 func defaultUsers() map[string]user {

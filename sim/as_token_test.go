@@ -277,7 +277,7 @@ func TestTokenErrorResponses_RFC6749_5_2(t *testing.T) {
 		{"client not allowed the code grant", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}, "client_id": {ClientFirstParty}}.Encode(), nil, 400, CodeUnauthorizedClient, false},
 		{"resource server may not obtain tokens", "grant_type=refresh_token&refresh_token=x", asAPIAuth(), 400, CodeUnauthorizedClient, false},
 		{"password grant", spa("grant_type", "password", "username", DemoUser, "password", DemoPassword).Encode(), nil, 400, CodeUnsupportedGrantType, false},
-		{"client_credentials grant", "grant_type=client_credentials", asBasic(ClientWeb, webSecret), 400, CodeUnsupportedGrantType, false},
+		{"client_credentials grant, client not registered for it (4.4)", "grant_type=client_credentials", asBasic(ClientWeb, webSecret), 400, CodeUnauthorizedClient, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

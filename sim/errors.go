@@ -52,6 +52,9 @@ var (
 	// ErrNoASSession is why an action about the AS's session cannot run in a
 	// world without an AS.
 	ErrNoASSession = errors.New("no authorization server session")
+	// ErrNoMachineClients is why the service actor cannot run in a world
+	// whose only issuer is the app's own backend.
+	ErrNoMachineClients = errors.New("no authorization server for machine clients")
 	// ErrUnknownKnob is returned by Set for a name that is not a policy knob.
 	ErrUnknownKnob = errors.New("unknown policy key")
 	// ErrUnknownPreset is returned by LookupPreset.

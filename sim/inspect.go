@@ -187,6 +187,7 @@ func (w *World) Inspect() Snapshot {
 	held = append(held, heldToken{ActorApp, "id", id, where})
 	aat, art := w.attacker.tokens()
 	held = append(held, heldToken{ActorAttacker, "access", aat, "attacker's machine"}, heldToken{ActorAttacker, "refresh", art, "attacker's machine"})
+	held = append(held, w.svc.held())
 	s.Tokens, s.Families, s.ASSession = w.as.inspect(held, w.app, now)
 	for i := range s.Tokens {
 		s.Tokens[i].AcceptedUntil = s.Policy.AcceptedUntil(s.Tokens[i].ExpiresAt)

@@ -173,6 +173,7 @@ var remoteAddrs = map[Actor]string{
 	ActorAPI:      "192.0.2.40:50000",
 	ActorBilling:  "192.0.2.50:50000",
 	ActorAttacker: "203.0.113.66:50000",
+	ActorService:  "192.0.2.60:50000",
 }
 
 type transport struct {

@@ -19,6 +19,7 @@ type World struct {
 	app      *Client
 	fp       *fpBackend
 	attacker *Attacker
+	svc      *Service
 }
 
 // New makes a world from cfg, resolved by Config.Resolve.
@@ -71,6 +72,7 @@ func New(cfg Config) (*World, error) {
 	w.wire.Handle(HostAPIB, ActorBilling, w.apiB)
 	w.attacker = newAttacker(e, w.wire, w.app, w.as.issuer, w.api.audience)
 	w.wire.Handle(HostAttacker, ActorAttacker, attackerSite{w.attacker.key})
+	w.svc = newService(e, w.wire, w.as.issuer, w.api.audience, cfg.Topology)
 	for _, api := range []*API{w.api, w.apiB} {
 		api.explain = w.explain
 	}
@@ -102,6 +104,10 @@ func (w *World) Topology() Topology { return w.topology }
 // App is the client application (in the first-party topology, the
 // single-page app whose backend issues the tokens).
 func (w *World) App() *Client { return w.app }
+
+// Service is the world's machine client, which gets tokens with the
+// client credentials grant (service.go).
+func (w *World) Service() *Service { return w.svc }
 
 // Attacker is the world's attacker.
 func (w *World) Attacker() *Attacker { return w.attacker }

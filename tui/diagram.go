@@ -101,7 +101,14 @@ func (d *diagram) lanes(t *timeline) ([]sim.Actor, map[sim.Actor]int) {
 	// is shown so far: a lane that appeared at the attacker's first move
 	// moved every other lane (issue 14). The sandbox reserves the
 	// attacker's from the start: any key may bring it in.
-	actors := []sim.Actor{sim.ActorUser, sim.ActorApp, sim.ActorAS, sim.ActorAPI}
+	actors := []sim.Actor{sim.ActorUser, sim.ActorApp}
+	if t.cast(sim.ActorService) {
+		// A machine client's lane sits beside the app's: both call the
+		// AS and the API. The user's and the app's lanes stay, empty in a
+		// client credentials lesson: no user is part of it.
+		actors = append(actors, sim.ActorService)
+	}
+	actors = append(actors, sim.ActorAS, sim.ActorAPI)
 	if t.cast(sim.ActorBilling) {
 		actors = append(actors, sim.ActorBilling)
 	}

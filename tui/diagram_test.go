@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/tokensim/tokensim/internal/tuitest"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
@@ -112,5 +113,31 @@ func TestDiagramSaysPolicyInWords(t *testing.T) {
 	}
 	if strings.Contains(got, " = ") {
 		t.Errorf("a raw policy change:\n%s", got)
+	}
+}
+
+// TestDiagramServiceLane: the machine client of client-credentials gets a
+// lane of its own beside the app's, named, while the user's and the app's
+// stay (empty: no user takes part); lessons without it get no such lane.
+func TestDiagramServiceLane(t *testing.T) {
+	for _, sc := range tuitest.Catalogue(t) {
+		p := dtLesson(t, sc)
+		p.dia.SetSize(80, 20)
+		actors, _ := p.dia.lanes(&p.tl)
+		has := slices.Contains(actors, sim.ActorService)
+		if has != p.tl.cast(sim.ActorService) {
+			t.Errorf("%s: lanes %v; the service acts: %v", sc.ID, actors, p.tl.cast(sim.ActorService))
+		}
+		if sc.ID != "client-credentials" {
+			continue
+		}
+		want := []sim.Actor{sim.ActorUser, sim.ActorApp, sim.ActorService, sim.ActorAS, sim.ActorAPI}
+		if !slices.Equal(actors, want) {
+			t.Errorf("client-credentials lanes %v, want %v", actors, want)
+		}
+		p.tl.cur = len(p.tl.steps) - 1
+		if v := ansi.Strip(p.dia.render(&p.tl, p.st)); !strings.Contains(strings.SplitN(v, "\n", 2)[0], " Service ") {
+			t.Errorf("no Service lane name on the diagram's first line:\n%s", v)
+		}
 	}
 }
