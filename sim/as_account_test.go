@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +167,25 @@ func TestAccountConsentRevoked_OAuth21Sec4_3_1(t *testing.T) {
 	lifeOK(t, "refresh of the new grant", w.App().Refresh(), http.StatusOK)
 	if err := w.RevokeConsent(DemoUser, "nobody"); !errors.Is(err, ErrUnknownClient) {
 		t.Fatalf("unknown client: %v", err)
+	}
+}
+
+// TestAccountDisabledCodeInvalidGrant_RFC6749Sec4_1_3: a code issued just
+// before the account was disabled grants nothing after: redeeming it is
+// invalid_grant (RFC 6749 §4.1.3, §5.2), the same account check as at
+// refresh, so no new family is made.
+func TestAccountDisabledCodeInvalidGrant_RFC6749Sec4_1_3(t *testing.T) {
+	w := newTestWorld(t)
+	code := authCode(t, w, ClientSPA, nil)
+	if err := w.DisableUser(DemoUser); err != nil {
+		t.Fatal(err)
+	}
+	r := postForm(t, w, "/token", url.Values{"grant_type": {"authorization_code"}, "code": {code},
+		"redirect_uri": {RedirectURI}, "client_id": {ClientSPA}, "code_verifier": {testVerifier}}, nil)
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `"invalid_grant"`) || !strings.Contains(r.body, "disabled") {
+		t.Fatalf("code after disable: %d %s", r.status, r.body)
+	}
+	if len(w.Inspect().Families) != 0 {
+		t.Fatalf("a family was made: %+v", w.Inspect().Families)
 	}
 }
