@@ -28,8 +28,18 @@ type account struct {
 	disabledAt   time.Time
 	passwordHash string    // "" = the registry's password
 	passwordAt   time.Time // when the password last changed: a credential change
-	consentGone  map[string]time.Time
+	// The grants a password change or a withdrawn consent ended, and why:
+	// every family of the user (of the client) and every code not yet
+	// redeemed at that moment. They are recorded as records, not as a time,
+	// because the virtual clock stands still within a step: a sign-in at
+	// the same instant but after the event makes a grant that stands.
+	endedFams  map[*family]endedGrant
+	endedCodes map[*codeRecord]endedGrant
 }
+
+// endedGrant is why an account event ended a grant: the error_description
+// and the reason in words.
+type endedGrant struct{ desc, why string }
 
 // accountOf returns sub's account record, making it on first use. Callers
 // hold as.mu.
@@ -39,7 +49,7 @@ func (as *AuthServer) accountOf(sub string) *account {
 	}
 	a, ok := as.accounts[sub]
 	if !ok {
-		a = &account{consentGone: map[string]time.Time{}}
+		a = &account{endedFams: map[*family]endedGrant{}, endedCodes: map[*codeRecord]endedGrant{}}
 		as.accounts[sub] = a
 	}
 	return a
@@ -62,12 +72,12 @@ func (as *AuthServer) signInRefused(sub string) string {
 	return ""
 }
 
-// grantEnded says whether the account's standing ends a grant of sub to
-// client that began at start with a sign-in at authTime: a short
+// grantEnded says whether the account's standing ends a grant of sub: fam,
+// or a code rec not yet redeemed (either may be nil). It returns a short
 // error_description and the reason in words, or "", "" while the grant
-// stands. The refresh grant (as_rotation.go) and introspection
-// (as_introspect.go) both ask it, so that the two checkpoints agree.
-func (as *AuthServer) grantEnded(sub, client string, start, authTime time.Time) (desc, why string) {
+// stands. Sign-in (by code), refresh (as_rotation.go) and introspection
+// (as_introspect.go) all ask it, so that the checkpoints agree.
+func (as *AuthServer) grantEnded(sub string, fam *family, rec *codeRecord) (desc, why string) {
 	a := as.accounts[sub]
 	switch {
 	case a == nil:
@@ -75,19 +85,31 @@ func (as *AuthServer) grantEnded(sub, client string, start, authTime time.Time) 
 	case !a.disabledAt.IsZero():
 		return "the user's account is disabled",
 			"an administrator disabled " + sub + "'s account at " + when(a.disabledAt)
-	case !a.passwordAt.IsZero() && !authTime.After(a.passwordAt):
-		// OAuth 2.1 draft §4.3.3 and RFC 9700 §4.14.2 name "password
-		// change" as a security event on which an AS MAY revoke refresh
-		// tokens; this AS does, for every grant signed in before it.
-		return "the user's password changed after this grant was made",
-			fmt.Sprintf("%s's password changed at %s, after the sign-in at %s this grant was made under: a credential change is a security event that ends older grants (OAuth 2.1 section 4.3.3, RFC 9700 section 4.14.2)",
-				sub, when(a.passwordAt), when(authTime))
 	}
-	if at, ok := a.consentGone[client]; ok && !start.After(at) {
-		return "the user revoked this client's access",
-			fmt.Sprintf("%s revoked client %s's consent at %s: the grant it made at %s is withdrawn", sub, client, when(at), when(start))
+	e, ok := a.endedFams[fam]
+	if !ok {
+		e = a.endedCodes[rec]
 	}
-	return "", ""
+	return e.desc, e.why
+}
+
+// endGrants records every grant of sub (to client, when client is not "")
+// that exists now as ended, for why: its families and its unredeemed codes.
+func (as *AuthServer) endGrants(a *account, sub, client string, why endedGrant) {
+	for _, f := range as.families {
+		if f.sub == sub && (client == "" || f.clientID == client) {
+			if _, done := a.endedFams[f]; !done {
+				a.endedFams[f] = why
+			}
+		}
+	}
+	for _, c := range as.codes {
+		if c.sub == sub && c.usedAt.IsZero() && (client == "" || c.clientID == client) {
+			if _, done := a.endedCodes[c]; !done {
+				a.endedCodes[c] = why
+			}
+		}
+	}
 }
 
 // refuseEndedGrant is the refresh grant's account check: when the account's
@@ -96,7 +118,7 @@ func (as *AuthServer) grantEnded(sub, client string, start, authTime time.Time) 
 // §5.2). It returns nil while the grant stands.
 func (as *AuthServer) refuseEndedGrant(rt *refreshRecord) *oauthError {
 	fam := rt.fam
-	desc, why := as.grantEnded(fam.sub, fam.clientID, fam.start, fam.authTime)
+	desc, why := as.grantEnded(fam.sub, fam, nil)
 	if desc == "" {
 		return nil
 	}
@@ -172,6 +194,10 @@ func (as *AuthServer) changePassword(sub, password string) error {
 	a := as.accountOf(sub)
 	a.passwordHash = user{}.hashOf(password)
 	a.passwordAt = as.env.clock.Now()
+	// OAuth 2.1 draft §4.3.3 and RFC 9700 §4.14.2 name "password change"
+	// as a security event on which an AS MAY revoke refresh tokens; this AS
+	// ends every grant made before it.
+	as.endGrants(a, sub, "", endedGrant{"the user's password changed after this grant was made", fmt.Sprintf("%s's password changed at %s, after the sign-in this grant was made under: a credential change is a security event that ends older grants (OAuth 2.1 section 4.3.3, RFC 9700 section 4.14.2)", sub, when(a.passwordAt))})
 	as.env.emit(Event{Kind: KindAccount, From: ActorAS,
 		Reason:  sub + "'s password was changed at " + when(a.passwordAt) + ": a credential change, a security event (OAuth 2.1 section 4.3.3)",
 		Summary: "the old password no longer signs in, and grants made under an older sign-in end at their next refresh; " + accountNotice})
@@ -195,7 +221,7 @@ func (as *AuthServer) revokeConsent(sub, clientID string) error {
 	}
 	a := as.accountOf(sub)
 	now := as.env.clock.Now()
-	a.consentGone[clientID] = now
+	as.endGrants(a, sub, clientID, endedGrant{"the user revoked this client's access", fmt.Sprintf("%s revoked client %s's access at %s: the grant is withdrawn", sub, clientID, when(now))})
 	as.env.emit(Event{Kind: KindAccount, From: ActorUser, To: ActorAS,
 		Reason: sub + " revoked client " + clientID + "'s access at the AS at " + when(now),
 		// The AS session is the user's own sign-in, not the app's: it stays.
@@ -229,8 +255,5 @@ func (w *World) RevokeConsent(sub, clientID string) error {
 
 // grantEndedFor is grantEnded for the grant an access token belongs to.
 func (as *AuthServer) grantEndedFor(at *accessRecord) (desc, why string) {
-	if at.fam != nil {
-		return as.grantEnded(at.fam.sub, at.fam.clientID, at.fam.start, at.fam.authTime)
-	}
-	return as.grantEnded(at.sub, at.clientID, at.iat, at.iat)
+	return as.grantEnded(at.sub, at.fam, nil)
 }
