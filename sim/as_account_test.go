@@ -188,3 +188,21 @@ func TestAccountDisabledCodeInvalidGrant_RFC6749Sec4_1_3(t *testing.T) {
 		t.Fatalf("a family was made: %+v", w.Inspect().Families)
 	}
 }
+
+// TestAccountDisabledFirstParty_OAuth21Sec4_3_1: the app's own backend
+// asks the same checkpoint: its cookie refresh fails with invalid_grant
+// once the user is disabled, and its password login refuses the user.
+func TestAccountDisabledFirstParty_OAuth21Sec4_3_1(t *testing.T) {
+	w := lifeWorld(t, "", func(c *Config) { c.Topology = TopologyFirstParty })
+	lifeLogin(t, w, "")
+	if err := w.DisableUser(DemoUser); err != nil {
+		t.Fatal(err)
+	}
+	o := w.App().Refresh()
+	if o.Error != CodeInvalidGrant || !strings.Contains(o.Reason, "disabled") {
+		t.Fatalf("first-party refresh after disable: %+v", o)
+	}
+	if o := w.App().Login(DemoUser, DemoPassword, ""); o.OK() || !strings.Contains(o.Reason, "disabled") {
+		t.Fatalf("first-party login after disable: %+v", o)
+	}
+}

@@ -31,7 +31,8 @@ func BenchmarkFirstFramePTY(b *testing.B) {
 	}
 	state := benchProgressState(b)
 	// The picker's first frame counts what the file says is done.
-	marker := []byte("8 of 22 done") // lessons 0, 3, …, 21 of the file
+	n := len(scenarios.BuiltinIDs())
+	marker := fmt.Appendf(nil, "%d of %d done", (n+2)/3, n) // lessons 0, 3, 6 … of the file
 	var took []time.Duration
 	buf := make([]byte, 64<<10)
 	for b.Loop() {
@@ -63,8 +64,8 @@ func BenchmarkFirstFramePTY(b *testing.B) {
 }
 
 // benchProgressState returns a state directory holding a progress file
-// of 50 lessons (the 22 built-in ones, as the picker marks them, and 28
-// more), as DefaultPath finds it under XDG_STATE_HOME.
+// of 50 lessons (the built-in ones, as the picker marks them, and more),
+// as DefaultPath finds it under XDG_STATE_HOME.
 func benchProgressState(b *testing.B) string {
 	state := b.TempDir()
 	path, err := progress.DefaultPath(func(k string) string {

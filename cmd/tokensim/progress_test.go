@@ -1,12 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tokensim/tokensim/progress"
+	"github.com/tokensim/tokensim/scenarios"
 )
 
 // progressHome points the state directory at a temporary one and returns
@@ -41,7 +43,7 @@ func TestProgressCommand(t *testing.T) {
 		t.Fatalf("progress: %d, %q", code, errOut)
 	}
 	for _, want := range []string{
-		"Your path: 1 of 22 lessons done (" + path + ")",
+		fmt.Sprintf("Your path: 1 of %d lessons done (%s)", len(scenarios.BuiltinIDs()), path),
 		"\nbeginner\n", "\nintermediate\n", "\nadvanced\n",
 		"  1  login                       ✓ done · quiz 1 of 1 right\n",
 		"  3  expiry                      ◐ in progress: step 3 of 7\n",
@@ -65,7 +67,7 @@ func TestProgressCommand(t *testing.T) {
 		t.Errorf("--reset: %d %q", code, out)
 	}
 	_, out, _ = cli(t, "", "progress")
-	if !strings.Contains(out, "0 of 22 lessons done") || strings.Contains(out, "✓") {
+	if !strings.Contains(out, fmt.Sprintf("0 of %d lessons done", len(scenarios.BuiltinIDs()))) || strings.Contains(out, "✓") {
 		t.Errorf("after --reset:\n%s", out)
 	}
 }
@@ -79,7 +81,7 @@ func TestProgressCommandCorrupt(t *testing.T) {
 	if code != exitOK || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "kept as") {
 		t.Errorf("corrupt file: exit %d, stderr %q", code, errOut)
 	}
-	if !strings.Contains(out, "0 of 22 lessons done") {
+	if !strings.Contains(out, fmt.Sprintf("0 of %d lessons done", len(scenarios.BuiltinIDs()))) {
 		t.Errorf("corrupt file: %s", out)
 	}
 	if bad, _ := filepath.Glob(path + ".bad-*"); len(bad) != 1 {
