@@ -205,6 +205,25 @@ var actions = map[string]*action{
 	"service.call": {name: "service.call", doc: "the service calls the API with its access token, asking the AS for a new one first when it has none or it expired (there is no refresh token; oauth topology only)",
 		params: []param{pMethod, pPath},
 		run:    func(w *sim.World, p map[string]string) sim.Outcome { return w.Service().Call(p["method"], p["path"]) }},
+	"admin-disable": {name: "admin-disable", doc: "an administrator disables a user's account at the AS: sign-in refused, AS sessions ended, and the next refresh of any of the user's grants fails; access tokens already issued are not recalled",
+		params: []param{{name: "user", def: sim.DemoUser, check: checkUser, doc: "whose account"}},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			// An administrator's action at the AS, not an HTTP request: no status.
+			return accountOutcome(w.DisableUser(p["user"]), p["user"]+"'s account is disabled at the AS")
+		}},
+	"change-password": {name: "change-password", doc: "the user's password is changed at the AS (a credential change): the old one no longer signs in, the user's AS sessions end, and grants from an earlier sign-in fail at their next refresh",
+		params: []param{
+			{name: "user", def: sim.DemoUser, check: checkUser, doc: "whose password"},
+			{name: "password", def: "looking-glass", doc: "the new password"},
+		},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			return accountOutcome(w.ChangePassword(p["user"], p["password"]), p["user"]+"'s password is changed at the AS")
+		}},
+	"revoke-consent": {name: "revoke-consent", doc: "the user withdraws the app's access at the AS: the app's grants fail at their next refresh; the user stays signed in at the AS",
+		params: []param{{name: "user", def: sim.DemoUser, check: checkUser, doc: "whose consent"}},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			return accountOutcome(w.RevokeConsent(p["user"], w.App().ID()), p["user"]+" withdrew client "+w.App().ID()+"'s access at the AS")
+		}},
 	"set": {name: "set", doc: "change a policy knob mid-scenario (what-if in the middle of a story)",
 		params: []param{
 			{name: "key", required: true, check: checkKnob, doc: "policy key, see `tokensim run --help`"},
@@ -216,6 +235,15 @@ var actions = map[string]*action{
 			}
 			return sim.Outcome{}
 		}},
+}
+
+// accountOutcome is an account action's outcome: what happened, or why it
+// could not (an unknown user, which the validator rules out).
+func accountOutcome(err error, done string) sim.Outcome {
+	if err != nil {
+		return sim.Outcome{Error: sim.CodeBadRequest, Reason: err.Error()}
+	}
+	return sim.Outcome{Reason: done + "; nothing is revoked until the AS next checks a grant (a refresh or an introspection)"}
 }
 
 func checkTabs(v string) error {

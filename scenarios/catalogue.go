@@ -22,6 +22,7 @@ var builtinIDs = []string{
 	"login", "bearer-calls", "expiry", "silent-refresh", "session-end", "lifetimes",
 	"access-token-theft", "one-token", "refresh-theft-no-rotation", "refresh-theft-rotation",
 	"refresh-theft-victim-first", "confidential-client-theft", "refresh-token-at-api", "logout", "logout-layers", "revocation-modes",
+	"refresh-checkpoint",
 	"wrong-audience", "client-credentials", "clock-skew", "first-party",
 	"forged-tokens", "multi-tab-race", "reuse-dos", "presets", "dpop-binding",
 }

@@ -81,6 +81,12 @@ func liveTitle(action string, p map[string]string) string {
 		return "set " + p["key"] + " = " + p["value"]
 	case "admin-revoke":
 		return "an administrator revokes " + p["user"] + "'s sessions"
+	case "admin-disable":
+		return "an administrator disables " + p["user"] + "'s account"
+	case "change-password":
+		return p["user"] + "'s password is changed"
+	case "revoke-consent":
+		return p["user"] + " withdraws the app's access"
 	case "attacker.forge":
 		return "the attacker forges a token (" + p["forgery"] + ") and calls " + p["method"] + " " + p["path"]
 	case "race":

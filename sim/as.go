@@ -29,6 +29,7 @@ type AuthServer struct {
 	issued   map[string]*accessRecord
 	families []*family
 	sessions map[[32]byte]*asSession // sign-in sessions, by the cookie's hash (as_session.go)
+	accounts map[string]*account     // users' standing by sub: disabled, password changed, consent withdrawn (as_account.go)
 
 	// onAccessRevoked is told of every access token the AS revokes, so that
 	// a denylisting API can refuse it before it expires. It models the push

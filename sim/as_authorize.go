@@ -139,11 +139,16 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, known := as.users[username]
-	if !known || !u.checkPassword(password) {
+	if !known || !as.passwordOK(u, password) {
 		// Wrong credentials re-show the page: never a redirect that would
 		// tell the client anything.
 		noteOf(r).reason = "wrong username or password: the login page is shown again"
 		as.loginPage(w, q, "Wrong username or password.")
+		return
+	}
+	if why := as.signInRefused(u.sub); why != "" {
+		noteOf(r).reason = why
+		as.loginPage(w, q, "This account is disabled.")
 		return
 	}
 	if q.get("consent") == "deny" {

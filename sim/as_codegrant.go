@@ -49,6 +49,11 @@ func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenR
 	if e := checkVerifier(rec, f.get("code_verifier")); e != nil {
 		return nil, e.about(rec.label, "")
 	}
+	if desc, why := as.grantEnded(rec.sub, nil, rec); desc != "" {
+		// A code minted before the account changed (as_account.go) grants
+		// nothing after: the same check as at refresh.
+		return nil, newErr(400, CodeInvalidGrant, desc).because("authorization code "+rec.label+" is refused: "+why).about(rec.label, "")
+	}
 	rec.usedAt = now
 
 	fam := as.startFamily(client.id, rec.sub, rec.scope, rec.issued, rec.authTime)

@@ -223,8 +223,11 @@ func (as *AuthServer) passwordLogin(username, password string) (*tokenResponse, 
 	as.mu.Lock()
 	defer as.mu.Unlock()
 	u, ok := as.users[username]
-	if !ok || !u.checkPassword(password) {
+	if !ok || !as.passwordOK(u, password) {
 		return nil, newErr(401, "invalid_credentials", "wrong username or password")
+	}
+	if why := as.signInRefused(u.sub); why != "" { // as_account.go, as at /authorize
+		return nil, newErr(401, "invalid_credentials", "the account is disabled").because(why)
 	}
 	now := as.env.clock.Now()
 	as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS, Summary: u.sub + " signed in with a password at the app's own backend"})

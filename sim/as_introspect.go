@@ -62,6 +62,12 @@ func (as *AuthServer) introspect(caller *clientReg, v string) (introspection, st
 	case !now.Before(at.exp):
 		return inactive, "access token " + at.label + " expired at " + when(at.exp), at.label
 	}
+	if _, why := as.grantEndedFor(at); why != "" {
+		// RFC 7662 §2.2: "active" is the AS's own judgement of the token
+		// now; a grant the account's standing ended (as_account.go) makes
+		// its access tokens inactive before their exp.
+		return inactive, "access token " + at.label + " belongs to a grant that has ended: " + why, at.label
+	}
 	in := introspection{
 		Active: true, Scope: at.scope, ClientID: at.clientID, TokenType: "Bearer",
 		Exp: at.exp.Unix(), Iat: at.iat.Unix(), Sub: at.sub, Aud: at.aud, Iss: as.issuer, Jti: at.jti,

@@ -16,6 +16,8 @@ import (
 //     when its family is DPoP-bound, come with a proof from that key (RFC
 //     9449 §5);
 //  2. a revoked family refuses everything, saying when and why it died;
+//     then the grant must still stand: an account disabled, a password
+//     changed or a consent withdrawn since it began ends it (as_account.go);
 //  3. the family's absolute lifetime (stamped at login, never extended);
 //  4. a rotated token presented again is reuse: forgiven only inside the
 //     grace interval for the immediately previous token, otherwise the whole
@@ -52,6 +54,11 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 	if fam.revoked() {
 		return deny("refresh token revoked",
 			fmt.Sprintf("refresh token %s belongs to family %s, revoked at %s because %s", rt.label, fam.label, when(fam.revokedAt), fam.revokedWhy))
+	}
+	if e := as.refuseEndedGrant(rt); e != nil {
+		// The AS's checkpoint: the account's standing (as_account.go) is
+		// read at every refresh, before lifetimes and reuse.
+		return nil, e
 	}
 	if !fam.absExpiry.IsZero() && !now.Before(fam.absExpiry) {
 		extend := ""

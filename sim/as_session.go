@@ -3,8 +3,6 @@ package sim
 import (
 	"fmt"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/tokensim/tokensim/internal/text"
@@ -160,19 +158,6 @@ func (as *AuthServer) adminRevoke(sub string) int {
 			n++
 		}
 	}
-	var live []*asSession
-	for _, s := range as.sessions {
-		if s.sub == sub && s.endedAt.IsZero() {
-			live = append(live, s)
-		}
-	}
-	// Map order is random; events must not be (one seed, one transcript).
-	slices.SortFunc(live, func(a, b *asSession) int { return a.authTime.Compare(b.authTime)*2 + strings.Compare(a.label, b.label) })
-	now := as.env.clock.Now()
-	for _, s := range live {
-		s.endedAt, s.endedWhy = now, "an administrator signed "+sub+" out everywhere"
-		as.env.emit(Event{Kind: KindASSessionEnded, From: ActorAS, Reason: "AS session " + s.label + " ended at " + when(now) + ": " + s.endedWhy,
-			Summary: "the next login shows the form"})
-	}
+	as.endSessionsOf(sub, "an administrator signed "+sub+" out everywhere")
 	return n
 }

@@ -63,4 +63,11 @@ var (
 	ErrRaceTabs = fmt.Errorf("a race needs %d to %d tabs", MinRaceTabs, MaxRaceTabs)
 	// ErrNotLoopback is why a client allowed any loopback redirect refuses one.
 	ErrNotLoopback = errors.New("not a loopback redirect URI")
+	// ErrUnknownUser is why an account action (as_account.go) names nobody
+	// the AS knows.
+	ErrUnknownUser = errors.New("unknown user")
+	// ErrUnknownClient is why RevokeConsent names no client of the AS.
+	ErrUnknownClient = errors.New("unknown client")
+	// ErrBadPassword is why ChangePassword refuses a new password.
+	ErrBadPassword = errors.New("unusable password")
 )

@@ -703,6 +703,8 @@ func noteAt(e sim.Event) (at sim.Actor, text string, ok bool) {
 		return sim.ActorAPI, "! jti denylisted at the API", true
 	case sim.KindASSessionEnded:
 		return sim.ActorAS, "! the AS session ended: the next login shows the form", true
+	case sim.KindAccount:
+		return sim.ActorAS, "! account changed at the AS", true
 	}
 	return "", "", false
 }

@@ -134,6 +134,7 @@ var momentWords = map[sim.EventKind]string{
 	sim.KindDenylisted:     "token denylisted",
 	sim.KindSessionEnded:   "the app's session ended",
 	sim.KindASSessionEnded: "the auth server's session ended",
+	sim.KindAccount:        "account changed at the auth server",
 }
 
 // minorWords are the kinds a recap lists when the run has none of

@@ -64,8 +64,8 @@ func BenchmarkFirstFramePTY(b *testing.B) {
 }
 
 // benchProgressState returns a state directory holding a progress file
-// of 50 lessons (the 22 built-in ones, as the picker marks them, and 28
-// more), as DefaultPath finds it under XDG_STATE_HOME.
+// of 50 lessons (the built-in ones, as the picker marks them, and more),
+// as DefaultPath finds it under XDG_STATE_HOME.
 func benchProgressState(b *testing.B) string {
 	state := b.TempDir()
 	path, err := progress.DefaultPath(func(k string) string {
