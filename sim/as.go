@@ -15,6 +15,9 @@ type AuthServer struct {
 	env      *env
 	issuer   string // iss of every token; no trailing slash
 	audience string // aud of its access tokens: the API's identifier
+	// resources are the resource servers it issues access tokens for, its
+	// own API first (RFC 8707; as_resource.go).
+	resources []string
 	clients  map[string]*clientReg
 	users    map[string]user // by username
 
@@ -43,7 +46,7 @@ type AuthServer struct {
 
 func newAuthServer(e *env, issuer, audience string) *AuthServer {
 	as := &AuthServer{
-		env: e, issuer: issuer, audience: audience, clients: defaultClients(), users: defaultUsers(),
+		env: e, issuer: issuer, audience: audience, resources: []string{audience}, clients: defaultClients(), users: defaultUsers(),
 		labels: map[string]int{}, codes: map[[32]byte]*codeRecord{},
 		refresh: map[[32]byte]*refreshRecord{}, access: map[string]*accessRecord{}, issued: map[string]*accessRecord{},
 		sessions:  map[[32]byte]*asSession{},

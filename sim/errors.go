@@ -21,6 +21,9 @@ const (
 	CodeUnauthorizedClient      = "unauthorized_client"
 	CodeUnsupportedGrantType    = "unsupported_grant_type"
 	CodeInvalidScope            = "invalid_scope"
+	// CodeInvalidTarget: the resource parameter names a resource that is
+	// invalid, unknown or malformed (RFC 8707 §2).
+	CodeInvalidTarget = "invalid_target"
 	CodeAccessDenied            = "access_denied"
 	CodeUnsupportedResponseType = "unsupported_response_type"
 	CodeUnsupportedTokenType    = "unsupported_token_type"
