@@ -18,8 +18,8 @@ type AuthServer struct {
 	// resources are the resource servers it issues access tokens for, its
 	// own API first (RFC 8707; as_resource.go).
 	resources []string
-	clients  map[string]*clientReg
-	users    map[string]user // by username
+	clients   map[string]*clientReg
+	users     map[string]user // by username
 
 	mu      sync.Mutex
 	labels  map[string]int

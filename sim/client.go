@@ -76,8 +76,8 @@ type LoginOptions struct {
 	// Resource is the API the login asks access for (RFC 8707 §2.1);
 	// "" names none.
 	Resource string
-	Prompt                string // "", "none" or "login"
-	MaxAge                string // max_age in seconds; "" for none
+	Prompt   string // "", "none" or "login"
+	MaxAge   string // max_age in seconds; "" for none
 }
 
 // Login runs the authorization code flow with PKCE (RFC 6749 §4.1, RFC 7636)
