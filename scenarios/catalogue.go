@@ -22,7 +22,7 @@ var builtinIDs = []string{
 	"login", "bearer-calls", "expiry", "silent-refresh", "session-end",
 	"access-token-theft", "one-token", "refresh-theft-no-rotation", "refresh-theft-rotation",
 	"refresh-theft-victim-first", "refresh-token-at-api", "logout", "logout-layers", "revocation-modes",
-	"wrong-audience", "clock-skew", "first-party",
+	"wrong-audience", "second-api", "clock-skew", "first-party",
 	"forged-tokens", "multi-tab-race", "reuse-dos", "presets", "dpop-binding",
 }
 
