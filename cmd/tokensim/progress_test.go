@@ -3,11 +3,23 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/tokensim/tokensim/progress"
+	"github.com/tokensim/tokensim/scenarios"
 )
+
+// lessonCount is the catalogue's size, which the path's header states.
+func lessonCount(t *testing.T) string {
+	t.Helper()
+	cat, err := scenarios.Catalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strconv.Itoa(len(cat))
+}
 
 // progressHome points the state directory at a temporary one and returns
 // the progress file's path there.
@@ -41,7 +53,7 @@ func TestProgressCommand(t *testing.T) {
 		t.Fatalf("progress: %d, %q", code, errOut)
 	}
 	for _, want := range []string{
-		"Your path: 1 of 22 lessons done (" + path + ")",
+		"Your path: 1 of " + lessonCount(t) + " lessons done (" + path + ")",
 		"\nbeginner\n", "\nintermediate\n", "\nadvanced\n",
 		"  1  login                       ✓ done · quiz 1 of 1 right\n",
 		"  3  expiry                      ◐ in progress: step 3 of 7\n",
@@ -65,7 +77,7 @@ func TestProgressCommand(t *testing.T) {
 		t.Errorf("--reset: %d %q", code, out)
 	}
 	_, out, _ = cli(t, "", "progress")
-	if !strings.Contains(out, "0 of 22 lessons done") || strings.Contains(out, "✓") {
+	if !strings.Contains(out, "0 of "+lessonCount(t)+" lessons done") || strings.Contains(out, "✓") {
 		t.Errorf("after --reset:\n%s", out)
 	}
 }
@@ -79,7 +91,7 @@ func TestProgressCommandCorrupt(t *testing.T) {
 	if code != exitOK || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "kept as") {
 		t.Errorf("corrupt file: exit %d, stderr %q", code, errOut)
 	}
-	if !strings.Contains(out, "0 of 22 lessons done") {
+	if !strings.Contains(out, "0 of "+lessonCount(t)+" lessons done") {
 		t.Errorf("corrupt file: %s", out)
 	}
 	if bad, _ := filepath.Glob(path + ".bad-*"); len(bad) != 1 {
