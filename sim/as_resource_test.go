@@ -87,6 +87,20 @@ func TestEachAPIRefusesTheOthersToken_RFC9068_4(t *testing.T) {
 	}
 }
 
+// RFC 7662 §2.2 with RFC 8707 §2: an API that introspects reads the
+// token's own aud from the AS, and refuses the other API's token too.
+func TestIntrospectionReportsTheResource_RFC7662_2_2(t *testing.T) {
+	w := asWorldWith(t, "api_mode", "introspect")
+	tk := asLogin(t, w, nil)
+	b := asWantTokens(t, resRefresh(t, w, tk.RefreshToken, APIBAudience, ""))
+	if r := resCall(t, w, APIBAudience, b.AccessToken); r.status != http.StatusOK {
+		t.Errorf("introspecting billing refused its own token: %d %s", r.status, r.header.Get("WWW-Authenticate"))
+	}
+	if r := resCall(t, w, APIAudience, b.AccessToken); r.status != http.StatusUnauthorized {
+		t.Errorf("introspecting orders API accepted the billing token: %d", r.status)
+	}
+}
+
 // RFC 8707 §2: an unknown, relative or fragment-bearing resource is
 // invalid_target, and the refused request consumes nothing: the refresh
 // token still works.
