@@ -235,3 +235,13 @@ func containsAll(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// The first-party backend is its own issuer with one audience: a login
+// that names a resource is refused rather than silently ignored.
+func TestFirstPartyLoginNamesNoResource(t *testing.T) {
+	w := newTestWorld(t, func(c *Config) { c.Topology = TopologyFirstParty })
+	o := w.App().LoginWith(LoginOptions{User: DemoUser, Password: DemoPassword, Resource: APIBAudience})
+	if o.Error != CodeBadRequest || w.App().LoggedIn() {
+		t.Errorf("first-party login with a resource: %+v, logged in %v; want %s and no tokens", o, w.App().LoggedIn(), CodeBadRequest)
+	}
+}

@@ -93,6 +93,12 @@ func (c *Client) Login(username, password, scope string) Outcome {
 // AS session (and neither forces a sign-in), the AS answers the first
 // request with the code at once: the user sees no form and types nothing.
 func (c *Client) LoginWith(o LoginOptions) Outcome {
+	if c.fp && o.Resource != "" {
+		// The backend is its own issuer and its /api/ its only audience:
+		// no resource parameter to send (RFC 8707 is for an AS with
+		// several resource servers).
+		return Outcome{Error: CodeBadRequest, Reason: "the first-party backend issues tokens for its own API only: a login cannot name a resource"}
+	}
 	if c.fp {
 		b, _ := json.Marshal(map[string]string{"username": o.User, "password": o.Password})
 		return c.fpPost("/auth/login", string(b))
