@@ -89,6 +89,32 @@ func checkKnob(v string) error {
 	return fmt.Errorf("unknown policy key %q%s", v, text.DidYouMean(v, sim.Knobs()))
 }
 
+// apiOrigin is the resource identifier of an API by its name in a step:
+// the aud its tokens carry (RFC 8707 §2); "" for none named.
+func apiOrigin(name string) string {
+	switch name {
+	case "api":
+		return sim.APIAudience
+	case "billing":
+		return sim.APIBAudience
+	}
+	return ""
+}
+
+// otherAPI is apiOrigin for the APIs besides the app's own, "" for its
+// own (which, in the first-party topology, is its backend, not api).
+func otherAPI(name string) string {
+	if name == "api" {
+		return ""
+	}
+	return apiOrigin(name)
+}
+
+// pResource is the resource parameter of RFC 8707, by API name.
+func pResource(doc string) param {
+	return param{name: "resource", values: apiNames, doc: doc}
+}
+
 var (
 	pMethod = param{name: "method", def: http.MethodGet, values: methods, doc: "HTTP method"}
 	pPath   = param{name: "path", required: true, check: checkPath, doc: "API path, e.g. /api/orders"}
@@ -103,15 +129,27 @@ var actions = map[string]*action{
 			{name: "scope", doc: "requested scope; default " + sim.DefaultScope},
 			{name: "prompt", values: []string{"none", "login"}, doc: "OIDC prompt: none (no page: login_required without an AS session) or login (the form, session or not)"},
 			{name: "max_age", check: checkMaxAge, doc: "OIDC max_age in seconds: a sign-in older than this shows the form"},
+			pResource("the API the login asks access for (RFC 8707 resource); default none named"),
 		},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
-			return w.App().LoginWith(sim.LoginOptions{User: p["user"], Password: p["password"], Scope: p["scope"], Prompt: p["prompt"], MaxAge: p["max_age"]})
+			return w.App().LoginWith(sim.LoginOptions{User: p["user"], Password: p["password"], Scope: p["scope"], Prompt: p["prompt"], MaxAge: p["max_age"], Resource: apiOrigin(p["resource"])})
 		}},
-	"call": {name: "call", doc: "the app calls the API with its access token (refreshing silently when it must)",
-		params: []param{pMethod, pPath},
-		run:    func(w *sim.World, p map[string]string) sim.Outcome { return w.App().Call(p["method"], p["path"]) }},
-	"refresh": {name: "refresh", doc: "the app refreshes now",
-		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.App().Refresh() }},
+	"call": {name: "call", doc: "the app calls an API with the access token it holds for it (for its own API, refreshing silently when it must)",
+		params: []param{pMethod, pPath, {name: "api", def: "api", values: apiNames, doc: "which API: api, or billing with the token a refresh for resource billing got"}},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			return w.App().CallAt(otherAPI(p["api"]), p["method"], p["path"])
+		}},
+	"refresh": {name: "refresh", doc: "the app refreshes now; with resource, for a token for that API (RFC 8707), with scope, a narrower one (RFC 6749 section 6)",
+		params: []param{
+			pResource("the API the new access token is for (RFC 8707 resource); the app keeps it beside its own"),
+			{name: "scope", doc: "a narrower scope for the new access token (RFC 6749 section 6); default the grant's"},
+		},
+		run: func(w *sim.World, p map[string]string) sim.Outcome {
+			if p["resource"] == "" && p["scope"] == "" {
+				return w.App().Refresh()
+			}
+			return w.App().RefreshFor(apiOrigin(p["resource"]), p["scope"])
+		}},
 	"logout": {name: "logout", doc: "the app revokes its refresh token (RFC 7009) and forgets its tokens; the AS session lives on",
 		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.App().Logout() }},
 	"forget": {name: "forget", doc: "the app's own logout: it forgets its tokens and tells nobody",
@@ -174,13 +212,13 @@ var actions = map[string]*action{
 			{name: "token", required: true, values: []string{"access", "refresh", "id"}, doc: "which token"},
 			{name: "api", def: "api", values: apiNames, doc: "which API: api, or billing (another audience)"},
 			pMethod, pPath,
+			{name: "for", values: apiNames, doc: "with token access: the access token the app got for this API (api, or billing after a refresh for resource billing)"},
 		},
 		run: func(w *sim.World, p map[string]string) sim.Outcome {
-			origin := sim.APIAudience
-			if p["api"] == "billing" {
-				origin = sim.APIBAudience
+			if p["for"] != "" {
+				return w.App().PresentFor(apiOrigin(p["api"]), p["method"], p["path"], otherAPI(p["for"]))
 			}
-			return w.App().Present(origin, p["method"], p["path"], sim.TokenKind(p["token"]))
+			return w.App().Present(apiOrigin(p["api"]), p["method"], p["path"], sim.TokenKind(p["token"]))
 		}},
 	"refresh-with": {name: "refresh-with", doc: "the app (wrongly) sends another token to the token endpoint as its refresh token",
 		params: []param{{name: "token", required: true, values: []string{"access", "id"}, doc: "which token"}},
@@ -384,6 +422,10 @@ func (a *action) checkParams(params map[string]string, extra ...string) (map[str
 	case "advance":
 		if _, by := params["by"]; by == (params["until"] != "") {
 			bad("", false, "advance needs by (a duration) or until (access-expiry), one of the two")
+		}
+	case "present":
+		if params["for"] != "" && !strings.EqualFold(params["token"], "access") && params["token"] != "" {
+			bad("for", false, "for names the API an access token was obtained for: it goes with token: access")
 		}
 	case "set":
 		pol := sim.DefaultPolicy()

@@ -23,7 +23,7 @@ var builtinIDs = []string{
 	"access-token-theft", "one-token", "refresh-theft-no-rotation", "refresh-theft-rotation",
 	"refresh-theft-victim-first", "confidential-client-theft", "refresh-token-at-api", "logout", "logout-layers", "revocation-modes",
 	"refresh-checkpoint",
-	"wrong-audience", "client-credentials", "clock-skew", "first-party",
+	"wrong-audience", "client-credentials", "second-api", "clock-skew", "first-party",
 	"forged-tokens", "multi-tab-race", "reuse-dos", "presets", "dpop-binding",
 }
 

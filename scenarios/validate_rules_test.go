@@ -31,6 +31,11 @@ func TestValidatorAsksEngineRules(t *testing.T) {
 		{"script misses first-party", "topology: first-party\n" + steal("script-injection"), "no earlier step gives it an access token"},
 		{"script misses web", "client: web\n" + steal("script-injection"), "no earlier step gives it an access token"},
 		{"log reaches access", "client: web\n" + steal("log"), ""},
+		// present's for names the API an access token was obtained for
+		// (RFC 8707): it means nothing with a refresh or ID token.
+		{"present for with an id token", "steps:\n  - do: login\n    narration: x\n  - do: present\n    token: id\n    for: billing\n    path: /api/orders\n    narration: x\n",
+			"for names the API an access token was obtained for"},
+		{"present for with the access token", "steps:\n  - do: login\n    narration: x\n  - do: present\n    token: access\n    for: billing\n    path: /api/orders\n    narration: x\n", ""},
 	} {
 		_, err := Load(tc.name+".yaml", []byte(head+tc.body))
 		switch {

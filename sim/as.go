@@ -15,8 +15,11 @@ type AuthServer struct {
 	env      *env
 	issuer   string // iss of every token; no trailing slash
 	audience string // aud of its access tokens: the API's identifier
-	clients  map[string]*clientReg
-	users    map[string]user // by username
+	// resources are the resource servers it issues access tokens for, its
+	// own API first (RFC 8707; as_resource.go).
+	resources []string
+	clients   map[string]*clientReg
+	users     map[string]user // by username
 
 	mu      sync.Mutex
 	labels  map[string]int
@@ -44,7 +47,7 @@ type AuthServer struct {
 
 func newAuthServer(e *env, issuer, audience string) *AuthServer {
 	as := &AuthServer{
-		env: e, issuer: issuer, audience: audience, clients: defaultClients(), users: defaultUsers(),
+		env: e, issuer: issuer, audience: audience, resources: []string{audience}, clients: defaultClients(), users: defaultUsers(),
 		labels: map[string]int{}, codes: map[[32]byte]*codeRecord{},
 		refresh: map[[32]byte]*refreshRecord{}, access: map[string]*accessRecord{}, issued: map[string]*accessRecord{},
 		sessions:  map[[32]byte]*asSession{},

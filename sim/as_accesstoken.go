@@ -57,14 +57,15 @@ func (as *AuthServer) sign(claims jwt.Claims, typ string) (string, error) {
 	return s, nil
 }
 
-// mintAccess issues an access token for fam with the given scope, bound to
-// the DPoP key jkt when it is not "" (RFC 9449 §6.1, RFC 9068 §2.2).
-func (as *AuthServer) mintAccess(fam *family, scope, jkt string) (string, *accessRecord, error) {
+// mintAccess issues an access token for fam with the given scope and
+// audience (RFC 9068 §2.2, RFC 8707 §2), bound to the DPoP key jkt when it
+// is not "" (RFC 9449 §6.1).
+func (as *AuthServer) mintAccess(fam *family, scope, aud, jkt string) (string, *accessRecord, error) {
 	now := as.env.clock.Now()
 	pol := as.env.policy()
 	rec := &accessRecord{
 		label: as.nextLabel("at"), jti: as.env.rand.token(16), fam: fam,
-		clientID: fam.clientID, sub: fam.sub, scope: scope, aud: as.audience,
+		clientID: fam.clientID, sub: fam.sub, scope: scope, aud: aud,
 		iat: now, exp: now.Add(pol.AccessTTL), jkt: jkt,
 	}
 	claims := AccessClaims{
@@ -81,9 +82,13 @@ func (as *AuthServer) mintAccess(fam *family, scope, jkt string) (string, *acces
 		AuthTime: jwt.NewNumericDate(fam.authTime),
 	}
 	bound := ""
+	if aud != as.audience {
+		// RFC 8707 §2: a token for another resource says so where it is born.
+		bound = ", for " + audienceWords(aud)
+	}
 	if jkt != "" {
 		claims.Cnf = &cnfClaim{JKT: jkt}
-		bound = ", bound to DPoP key " + shortJKT(jkt) + " (cnf.jkt)"
+		bound += ", bound to DPoP key " + shortJKT(jkt) + " (cnf.jkt)"
 	}
 	s, err := as.sign(claims, jose.TypAccessToken)
 	if err != nil {

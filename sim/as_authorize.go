@@ -99,6 +99,13 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// RFC 8707 §2.1: an unknown or malformed resource is refused through
+	// the redirect, like an invalid scope.
+	if e := as.checkResource(q.get(resourceParam)); e != nil {
+		fail(e.code, e.reason)
+		return
+	}
+
 	prompts, maxAge, perr := authnParams(q)
 	if perr != "" {
 		fail(CodeInvalidRequest, perr)
@@ -171,7 +178,7 @@ func (as *AuthServer) issueCode(w http.ResponseWriter, r *http.Request, client *
 	rec := &codeRecord{
 		label: as.nextLabel("code"), hash: hashToken(code), clientID: client.id,
 		redirectURI: redirect, redirectSent: redirectSent, challenge: challenge, method: "S256",
-		scope: scope, nonce: q.get("nonce"), sub: sess.sub, authTime: sess.authTime, issued: now, session: sess,
+		scope: scope, resource: q.get(resourceParam), nonce: q.get("nonce"), sub: sess.sub, authTime: sess.authTime, issued: now, session: sess,
 		exp: now.Add(as.env.policy().CodeTTL),
 	}
 	as.codes[rec.hash] = rec
@@ -295,7 +302,7 @@ var loginTemplate = template.Must(template.New("login").Parse(`<!doctype html>
 func (as *AuthServer) loginPage(w http.ResponseWriter, q form, errMsg string) {
 	type field struct{ Name, Value string }
 	var hidden []field
-	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce"} {
+	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce", resourceParam} {
 		if v := q.get(k); v != "" {
 			hidden = append(hidden, field{k, v})
 		}

@@ -54,10 +54,17 @@ func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenR
 		// nothing after: the same check as at refresh.
 		return nil, newErr(400, CodeInvalidGrant, desc).because("authorization code "+rec.label+" is refused: "+why).about(rec.label, "")
 	}
+	// RFC 8707 §2.2: a resource in the token request must be one the
+	// authorization request allowed; checked before the code is spent.
+	probe := &family{resource: rec.resource}
+	aud, e := as.audienceFor(probe, f.get(resourceParam))
+	if e != nil {
+		return nil, e.about(rec.label, "")
+	}
 	rec.usedAt = now
 
 	fam := as.startFamily(client.id, rec.sub, rec.scope, rec.issued, rec.authTime)
-	fam.code, rec.fam, fam.session = rec, fam, rec.session
+	fam.code, rec.fam, fam.session, fam.resource = rec, fam, rec.session, rec.resource
 	if client.public {
 		// RFC 9449 §5: a public client's refresh tokens are bound to its
 		// DPoP key (a confidential client's are bound by its secret).
@@ -76,7 +83,7 @@ func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenR
 		}
 		rt, _ = as.newRefresh(fam, nil, false)
 	}
-	return as.issue(fam, rec.scope, rec.nonce, rt, jkt)
+	return as.issue(fam, rec.scope, aud, rec.nonce, rt, jkt)
 }
 
 // issuesRefresh is the one rule for whether a code redemption brings a

@@ -35,6 +35,10 @@ type family struct {
 	code      *codeRecord
 	jkt       string // the DPoP key its refresh tokens are bound to (RFC 9449 §5); "" = unbound
 	offline   bool   // its refresh tokens are offline tokens (Policy.OfflineTokens): the offline_* lifetimes bound them
+	// resource is the resource its authorization request named (RFC 8707
+	// §2.1), to which its access tokens are confined; "" when it named
+	// none, and then any resource the AS serves (as_resource.go).
+	resource string
 
 	refresh []*refreshRecord // in issue order
 	access  []*accessRecord
@@ -113,6 +117,7 @@ type codeRecord struct {
 	challenge    string
 	method       string
 	scope        string
+	resource     string // the resource parameter of its authorization request (RFC 8707 §2.1); "" for none
 	nonce        string
 	sub          string
 	authTime     time.Time  // the sign-in's time, from the AS session: the ID token's auth_time (OIDC Core §2)

@@ -233,7 +233,7 @@ func (as *AuthServer) passwordLogin(username, password string) (*tokenResponse, 
 	as.env.emit(Event{Kind: KindLogin, From: ActorUser, To: ActorAS, Summary: u.sub + " signed in with a password at the app's own backend"})
 	fam := as.startFamily(ClientFirstParty, u.sub, firstPartyScope, now, now)
 	rt, _ := as.newRefresh(fam, nil, false)
-	return as.issue(fam, firstPartyScope, "", rt, "")
+	return as.issue(fam, firstPartyScope, as.audience, "", rt, "")
 }
 
 // cookieRefresh is the refresh grant for the refresh token a first-party

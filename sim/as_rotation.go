@@ -71,7 +71,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 	}
 	if rt.state == StateRotated {
 		if pol.Rotation && pol.ReuseGrace > 0 && rt == fam.prev && now.Sub(rt.changedAt) <= pol.ReuseGrace {
-			return as.graceReuse(rt, f.get("scope"), jkt)
+			return as.graceReuse(rt, f.get("scope"), f.get(resourceParam), jkt)
 		}
 		if !pol.ReuseDetection {
 			return deny("refresh token already used",
@@ -94,6 +94,12 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 				rt.label, whenDay(rt.lastUsed), name, text.FormatDuration(idle), whenDay(rt.lastUsed.Add(idle))))
 	}
 	scope, e := narrowScope(fam, f.get("scope"))
+	if e != nil {
+		return nil, e.about(rt.label, fam.label)
+	}
+	// RFC 8707 §2.2: the same refresh token obtains a token for another
+	// resource of the grant; its aud is that resource.
+	aud, e := as.audienceFor(fam, f.get(resourceParam))
 	if e != nil {
 		return nil, e.about(rt.label, fam.label)
 	}
@@ -126,7 +132,7 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 		// among them) read as "keep the one you have" (checklist item 29).
 		rt.lastUsed = now
 	}
-	return as.issue(fam, scope, "", newRT, jkt)
+	return as.issue(fam, scope, aud, "", newRT, jkt)
 }
 
 // graceReuse forgives a reuse of the immediately previous refresh token
@@ -136,9 +142,13 @@ func (as *AuthServer) refreshGrant(client *clientReg, f form, jkt string) (*toke
 // independent token sources racing on one refresh token both keep a working
 // session (checklist item 80); the family briefly has two branches, each
 // bound by the same absolute lifetime.
-func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam, jkt string) (*tokenResponse, *oauthError) {
+func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam, resource, jkt string) (*tokenResponse, *oauthError) {
 	fam := rt.fam
 	scope, e := narrowScope(fam, scopeParam)
+	if e != nil {
+		return nil, e.about(rt.label, fam.label)
+	}
+	aud, e := as.audienceFor(fam, resource)
 	if e != nil {
 		return nil, e.about(rt.label, fam.label)
 	}
@@ -154,7 +164,7 @@ func (as *AuthServer) graceReuse(rt *refreshRecord, scopeParam, jkt string) (*to
 	as.env.emit(Event{Kind: KindRotated, From: ActorAS, Token: rt.label, Family: fam.label,
 		Reason: fmt.Sprintf("refresh token %s was reused %s, inside the %s grace interval: forgiven, no revocation",
 			rt.label, after, text.FormatDuration(pol.ReuseGrace))})
-	return as.issue(fam, scope, "", newRT, jkt)
+	return as.issue(fam, scope, aud, "", newRT, jkt)
 }
 
 // narrowScope applies RFC 6749 §6: an omitted scope means the original

@@ -62,11 +62,12 @@ func (as *AuthServer) serveToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// issue mints the tokens of a successful grant. A non-empty jkt binds the
+// issue mints the tokens of a successful grant, the access token for the
+// audience aud (RFC 8707 §2, as_resource.go). A non-empty jkt binds the
 // access token to that DPoP key: cnf.jkt and token_type DPoP (RFC 9449 §5,
 // §6.1).
-func (as *AuthServer) issue(fam *family, scope, nonce, rt, jkt string) (*tokenResponse, *oauthError) {
-	at, _, err := as.mintAccess(fam, scope, jkt)
+func (as *AuthServer) issue(fam *family, scope, aud, nonce, rt, jkt string) (*tokenResponse, *oauthError) {
+	at, _, err := as.mintAccess(fam, scope, aud, jkt)
 	if err != nil {
 		return nil, newErr(500, "server_error", "signing failed").because(err.Error())
 	}

@@ -73,8 +73,11 @@ func (c *Client) note(format string, args ...any) {
 // authorization request (OIDC Core §3.1.2.1).
 type LoginOptions struct {
 	User, Password, Scope string
-	Prompt                string // "", "none" or "login"
-	MaxAge                string // max_age in seconds; "" for none
+	// Resource is the API the login asks access for (RFC 8707 §2.1);
+	// "" names none.
+	Resource string
+	Prompt   string // "", "none" or "login"
+	MaxAge   string // max_age in seconds; "" for none
 }
 
 // Login runs the authorization code flow with PKCE (RFC 6749 §4.1, RFC 7636)
@@ -90,6 +93,12 @@ func (c *Client) Login(username, password, scope string) Outcome {
 // AS session (and neither forces a sign-in), the AS answers the first
 // request with the code at once: the user sees no form and types nothing.
 func (c *Client) LoginWith(o LoginOptions) Outcome {
+	if c.fp && o.Resource != "" {
+		// The backend is its own issuer and its /api/ its only audience:
+		// no resource parameter to send (RFC 8707 is for an AS with
+		// several resource servers).
+		return Outcome{Error: CodeBadRequest, Reason: "the first-party backend issues tokens for its own API only: a login cannot name a resource"}
+	}
 	if c.fp {
 		b, _ := json.Marshal(map[string]string{"username": o.User, "password": o.Password})
 		return c.fpPost("/auth/login", string(b))
@@ -115,6 +124,10 @@ func (c *Client) LoginWith(o LoginOptions) Outcome {
 	if o.MaxAge != "" {
 		q.Set("max_age", o.MaxAge)
 		extra += ", max_age=" + o.MaxAge
+	}
+	if o.Resource != "" {
+		q.Set(resourceParam, o.Resource)
+		extra += ", resource=" + o.Resource
 	}
 	c.note("the app sends the browser to the AS with a PKCE challenge (S256 of a secret verifier it keeps) and a random state%s", extra)
 	page, err := c.browser.Get(Issuer + "/authorize?" + q.Encode())
@@ -210,6 +223,13 @@ func (c *Client) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // tokenRequest posts form to the token endpoint, authenticating as the
 // client, and stores what comes back.
 func (c *Client) tokenRequest(form url.Values) Outcome {
+	return c.tokenRequestFor(form, "")
+}
+
+// tokenRequestFor is tokenRequest for a token request that named resource
+// (RFC 8707 §2.2): the access token that comes back is kept apart, as the
+// app's token for that API, unless resource is "" or the app's own API.
+func (c *Client) tokenRequestFor(form url.Values, resource string) Outcome {
 	req, _ := http.NewRequest(http.MethodPost, Issuer+"/token", strings.NewReader(""))
 	if c.secret != "" {
 		req.SetBasicAuth(url.QueryEscape(c.id), url.QueryEscape(c.secret)) // RFC 6749 §2.3.1
@@ -229,9 +249,17 @@ func (c *Client) tokenRequest(form url.Values) Outcome {
 		return Outcome{Status: resp.StatusCode, Error: "bad_response", Reason: "the token response is not JSON: " + err.Error()}
 	}
 	c.store.mu.Lock()
-	c.store.access = tr.AccessToken
-	c.store.accessExp = c.env.clock.Now().Add(time.Duration(tr.ExpiresIn) * time.Second)
-	c.store.tokenType = tr.TokenType
+	exp := c.env.clock.Now().Add(time.Duration(tr.ExpiresIn) * time.Second)
+	if resource != "" && resource != c.apiBase {
+		if c.store.other == nil {
+			c.store.other = map[string]heldAccess{}
+		}
+		c.store.other[resource] = heldAccess{value: tr.AccessToken, exp: exp}
+	} else {
+		c.store.access = tr.AccessToken
+		c.store.accessExp = exp
+		c.store.tokenType = tr.TokenType
+	}
 	if tr.RefreshToken != "" {
 		c.store.refresh = tr.RefreshToken
 	} // else: no rotation; keep the one we have (checklist item 29)

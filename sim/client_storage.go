@@ -44,6 +44,9 @@ type tokenStore struct {
 	tokenType string      // the access token's token_type: Bearer, or DPoP when it is bound (RFC 9449 §5)
 	dpop      *dpopHolder // the app's DPoP key; it outlives the tokens (dpop_client.go)
 	flight    *flight     // a refresh in progress, for single-flight
+	// other holds the access tokens the app obtained for other APIs, by
+	// resource (RFC 8707; client_resource.go): one token per audience.
+	other map[string]heldAccess
 }
 
 // flight is one refresh that concurrent callers may share.
@@ -61,5 +64,6 @@ func (s *tokenStore) snapshot() (access string, exp time.Time, refresh, id strin
 func (s *tokenStore) clear() {
 	s.mu.Lock()
 	s.access, s.refresh, s.id, s.accessExp, s.tokenType = "", "", "", time.Time{}, ""
+	s.other = nil
 	s.mu.Unlock()
 }

@@ -15,12 +15,15 @@ import (
 // OpenID Connect, bearer (RFC 6750), DPoP, and the engine's local
 // refusals.
 const (
-	CodeInvalidRequest          = "invalid_request"
-	CodeInvalidClient           = "invalid_client"
-	CodeInvalidGrant            = "invalid_grant"
-	CodeUnauthorizedClient      = "unauthorized_client"
-	CodeUnsupportedGrantType    = "unsupported_grant_type"
-	CodeInvalidScope            = "invalid_scope"
+	CodeInvalidRequest       = "invalid_request"
+	CodeInvalidClient        = "invalid_client"
+	CodeInvalidGrant         = "invalid_grant"
+	CodeUnauthorizedClient   = "unauthorized_client"
+	CodeUnsupportedGrantType = "unsupported_grant_type"
+	CodeInvalidScope         = "invalid_scope"
+	// CodeInvalidTarget: the resource parameter names a resource that is
+	// invalid, unknown or malformed (RFC 8707 §2).
+	CodeInvalidTarget           = "invalid_target"
 	CodeAccessDenied            = "access_denied"
 	CodeUnsupportedResponseType = "unsupported_response_type"
 	CodeUnsupportedTokenType    = "unsupported_token_type"

@@ -185,6 +185,13 @@ func (w *World) Inspect() Snapshot {
 		held = append(held, heldToken{ActorApp, "refresh", rt, where})
 	}
 	held = append(held, heldToken{ActorApp, "id", id, where})
+	// Tokens for other APIs (RFC 8707) come after the app's own, which
+	// stays the first "app access" a lookup finds.
+	for _, res := range w.as.Resources() {
+		if v := w.app.heldFor(res); v != "" && res != w.app.apiBase {
+			held = append(held, heldToken{ActorApp, "access", v, where + ", its token for " + hostOf(res)})
+		}
+	}
 	aat, art := w.attacker.tokens()
 	held = append(held, heldToken{ActorAttacker, "access", aat, "attacker's machine"}, heldToken{ActorAttacker, "refresh", art, "attacker's machine"})
 	held = append(held, w.svc.held())

@@ -53,6 +53,11 @@ func New(cfg Config) (*World, error) {
 		w.api = newAPI(e, se.issuer, se.audience, "api", w.wire.Client(ActorAPI))
 	}
 	w.apiB = newAPI(e, se.issuer, APIBAudience, "billing", w.wire.Client(ActorBilling))
+	if cfg.Topology != TopologyFirstParty {
+		// Billing trusts the AS, not the first-party backend: only the AS
+		// issues tokens for it (RFC 8707 resource, as_resource.go).
+		w.as.resources = append(w.as.resources, APIBAudience)
+	}
 	w.as.onAccessRevoked = func(jti string, exp time.Time, why string) {
 		w.api.deny(jti, exp, why, true)
 		w.apiB.deny(jti, exp, why, false) // one event for the learner, not one per API
