@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
@@ -222,12 +223,12 @@ func harEntryOf(page string, e sim.Event) harEntry {
 }
 
 // harHeaders lists headers sorted by name, each value once, as the wire's
-// Text rendering orders and spells them (sim.HeaderName).
+// Text rendering orders and spells them (text.HeaderName).
 func harHeaders(h http.Header) []harNV {
 	out := []harNV{}
 	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
-			out = append(out, harNV{sim.HeaderName(k), v})
+			out = append(out, harNV{text.HeaderName(k), v})
 		}
 	}
 	return out

@@ -72,12 +72,12 @@ func exchangeJSON(x sim.Exchange) (*JSONRequest, *JSONResponse) {
 }
 
 // headersJSON is a header map that encodes as {} when empty, never null,
-// each name spelled as its specification spells it (sim.HeaderName: DPoP,
+// each name spelled as its specification spells it (text.HeaderName: DPoP,
 // not Go's Dpop), as the HTTP tab and the HAR export write them.
 func headersJSON(h http.Header) map[string][]string {
 	out := make(map[string][]string, len(h))
 	for k, v := range h {
-		out[sim.HeaderName(k)] = v
+		out[text.HeaderName(k)] = v
 	}
 	return out
 }

@@ -7,12 +7,6 @@ import (
 	"time"
 )
 
-// KindAccount is an event at the AS about a user's account: an
-// administrator disabled it, the password changed, or the user withdrew an
-// app's consent. The AS acts on it at its checkpoints (sign-in, refresh,
-// introspection), not by reaching into the APIs.
-const KindAccount EventKind = "account.changed"
-
 // account is what the AS keeps of a user's standing besides the registry
 // (as_registry.go, which never changes): whether the account is disabled,
 // the password and when it last changed, and the consents withdrawn.

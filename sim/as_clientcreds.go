@@ -9,9 +9,9 @@ import (
 	"github.com/tokensim/tokensim/sim/jose"
 )
 
-// GrantClientCredentials is the grant_type of the client credentials grant
+// grantClientCredentials is the grant_type of the client credentials grant
 // (RFC 6749 §4.4.2).
-const GrantClientCredentials = "client_credentials"
+const grantClientCredentials = "client_credentials"
 
 // clientCredentialsGrant is the client credentials grant (RFC 6749 §4.4):
 // a confidential client, already authenticated by serveToken, asks for a
@@ -30,7 +30,7 @@ func (as *AuthServer) clientCredentialsGrant(client *clientReg, f form, jkt stri
 		return nil, newErr(400, CodeUnauthorizedClient, "client "+client.id+" is public and may not use the client_credentials grant").
 			because("client " + client.id + " is a public client: it has no secret, so anyone could send its client_id; the client credentials grant is for confidential clients only (RFC 6749 section 4.4)")
 	}
-	if !client.allowsGrant(GrantClientCredentials) {
+	if !client.allowsGrant(grantClientCredentials) {
 		// §5.2 unauthorized_client: authenticated, but not registered
 		// for this grant.
 		return nil, newErr(400, CodeUnauthorizedClient, "client "+client.id+" may not use the client_credentials grant").

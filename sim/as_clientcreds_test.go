@@ -14,7 +14,7 @@ import (
 
 // ccForm is a client credentials token request; scope "" is omitted.
 func ccForm(scope string) url.Values {
-	f := url.Values{"grant_type": {GrantClientCredentials}}
+	f := url.Values{"grant_type": {grantClientCredentials}}
 	if scope != "" {
 		f.Set("scope", scope)
 	}

@@ -61,7 +61,7 @@ func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		IDTokenSigningAlgValuesSupported:  []string{string(jose.RS256), string(jose.ES256), string(jose.EdDSA)}, // must include RS256
 		ScopesSupported:                   scopesSupported(),
 		ClaimsSupported:                   []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name"},
-		GrantTypesSupported:               []string{"authorization_code", "refresh_token", GrantClientCredentials},
+		GrantTypesSupported:               []string{"authorization_code", "refresh_token", grantClientCredentials},
 		TokenEndpointAuthMethods:          []string{"client_secret_basic", "client_secret_post", "none"},
 		CodeChallengeMethodsSupported:     []string{"S256"},
 		DPoPSigningAlgValuesSupported:     dpopAlgsAdvertised,

@@ -111,7 +111,7 @@ func defaultClients() map[string]*clientReg {
 		// that speak of a user (openid, profile, email, offline_access),
 		// and only the client credentials grant (RFC 6749 §4.4).
 		ClientService: {id: ClientService, secretHash: sha256.Sum256([]byte(serviceSecret)),
-			grants: []string{GrantClientCredentials}, scopes: []string{"orders:read", "orders:write"}, defaultScope: "orders:read"},
+			grants: []string{grantClientCredentials}, scopes: []string{"orders:read", "orders:write"}, defaultScope: "orders:read"},
 	}
 }
 

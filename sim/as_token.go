@@ -49,7 +49,7 @@ func (as *AuthServer) serveToken(w http.ResponseWriter, r *http.Request) {
 		} else {
 			resp, e = as.refreshGrant(client, f, jkt)
 		}
-	case GrantClientCredentials:
+	case grantClientCredentials:
 		resp, e = as.clientCredentialsGrant(client, f, jkt)
 	default:
 		e = newErr(400, CodeUnsupportedGrantType, "grant_type "+quoteID(grant)+" is not supported")

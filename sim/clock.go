@@ -20,7 +20,7 @@ type Clock struct {
 	mu  sync.Mutex
 	now time.Time
 	// run, when set, makes the clock move by itself (a hosted world, see
-	// NewRunningClock): Now is now plus the time src has run since
+	// newRunningClock): Now is now plus the time src has run since
 	// srcStart, times factor.
 	run *running
 }

@@ -49,13 +49,13 @@ func (c *Clock) Wall() time.Time {
 	return c.now
 }
 
-// NewRunningClock returns a clock that moves by itself, for a hosted world,
+// newRunningClock returns a clock that moves by itself, for a hosted world,
 // where real clients expect time to pass: it starts at src() and runs
 // factor times as fast as src (1 is wall time when src is time.Now).
 // Advance still jumps it forward, which is what the admin endpoint does in
 // demos. Every other world keeps the manual clock of newClock: lessons must
 // replay identically. Tests inject src instead of sleeping.
-func NewRunningClock(src func() time.Time, factor int) (*Clock, error) {
+func newRunningClock(src func() time.Time, factor int) (*Clock, error) {
 	if src == nil {
 		src = time.Now
 	}

@@ -32,6 +32,13 @@ const (
 	KindASSession      EventKind = "as_session.started" // the AS set its session cookie at sign-in
 	KindASSessionUsed  EventKind = "as_session.used"    // /authorize answered from the session, without the form
 	KindASSessionEnded EventKind = "as_session.ended"   // the session ended: logout at the AS, or a lifetime
+
+	// KindAccount is an event at the AS about a user's account
+	// (as_account.go): an administrator disabled it, the password changed,
+	// or the user withdrew an app's consent. The AS acts on it at its
+	// checkpoints (sign-in, refresh, introspection), not by reaching into
+	// the APIs.
+	KindAccount EventKind = "account.changed"
 )
 
 // Event is one thing that happened in the world, at a virtual time.

@@ -33,7 +33,7 @@ type Hosting struct {
 	// compared with it (RFC 9449 §4.3), and the AS and the API share one
 	// DPoP nonce, as a client keeps one per origin (§8, §9).
 	Origin string
-	// Now is the wall clock the world's clock runs from (NewRunningClock);
+	// Now is the wall clock the world's clock runs from (newRunningClock);
 	// nil means time.Now. DPoP proofs' iat is checked against it (RFC 9449
 	// §4.3 step 11): it is the clients' own clock, while the world's
 	// virtual time may run faster and jump.
@@ -104,7 +104,7 @@ func (h *Hosting) prepare() (hostedEnv, error) {
 			return hostedEnv{}, fmt.Errorf("user %q: a user needs a non-empty password", name)
 		}
 	}
-	clock, err := NewRunningClock(h.Now, cmp.Or(h.Speed, 1))
+	clock, err := newRunningClock(h.Now, cmp.Or(h.Speed, 1))
 	if err != nil {
 		return hostedEnv{}, err
 	}

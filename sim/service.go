@@ -62,7 +62,7 @@ func (s *Service) TokenWith(scope, secret string) Outcome {
 	if err := s.topology.CheckClientCredentials(); err != nil {
 		return Outcome{Error: CodeBadRequest, Reason: err.Error()}
 	}
-	form := url.Values{"grant_type": {GrantClientCredentials}}
+	form := url.Values{"grant_type": {grantClientCredentials}}
 	if scope != "" {
 		form.Set("scope", scope)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/text"
 	"io"
 	"net/http"
 	"net/url"
@@ -68,25 +69,9 @@ func writeHeaders(b *strings.Builder, h http.Header) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s: %s\n", HeaderName(k), v)
+			fmt.Fprintf(b, "%s: %s\n", text.HeaderName(k), v)
 		}
 	}
-}
-
-// HeaderName is a header name as its specification spells it, for every
-// front end that prints an exchange: Go's canonical form
-// (textproto.CanonicalMIMEHeaderKey) writes "Dpop". Field names are
-// case-insensitive (RFC 9110 §5.1), so only what a reader sees changes.
-func HeaderName(canonical string) string {
-	switch canonical {
-	case "Dpop":
-		return "DPoP" // RFC 9449 §4.1
-	case "Dpop-Nonce":
-		return "DPoP-Nonce" // RFC 9449 §8
-	case "Www-Authenticate":
-		return "WWW-Authenticate" // RFC 9110 §11.6.1
-	}
-	return canonical
 }
 
 // maxRecordedBody caps what the wire keeps of a body. Servers cap what they
