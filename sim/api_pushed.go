@@ -121,8 +121,8 @@ func (as *AuthServer) pushSET(c *http.Client, apiBase string, p pendingPush) err
 			Audience: jwt.ClaimStrings{apiBase},
 			IssuedAt: jwt.NewNumericDate(now),
 			ID:       as.env.rand.token(16),
-			// No exp: RFC 8417 §2.2 has SETs describe a past event; the
-			// API keeps the jti refused until the token's own exp.
+			// No exp: a SET reports an event that has happened, and RFC
+			// 8417 §2.2 does not require one.
 		},
 		Events: map[string]setEvent{setEventSessionRevoked: ev},
 	}
