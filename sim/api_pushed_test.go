@@ -138,6 +138,9 @@ func TestPushedDelayWindow(t *testing.T) {
 	if w.PendingPushes() != 1 {
 		t.Errorf("pending pushes %d, want 1", w.PendingPushes())
 	}
+	if s := w.Inspect().Attacker.Summary; !strings.Contains(s, "until the pushed revocation event reaches it") {
+		t.Errorf("attacker summary before the event: %q, want it to say the token works until the event arrives", s)
+	}
 	if err := w.Advance(time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -146,6 +149,9 @@ func TestPushedDelayWindow(t *testing.T) {
 	}
 	if o := w.Attacker().CallAPI(http.MethodGet, "/api/profile"); o.Status != http.StatusUnauthorized || o.Error != CodeInvalidToken {
 		t.Fatalf("after the event arrived: %+v, want 401 invalid_token", o)
+	}
+	if s := w.Inspect().Attacker.Summary; strings.Contains(s, "call the API") {
+		t.Errorf("attacker summary after the event: %q, want no API access", s)
 	}
 }
 
