@@ -31,6 +31,8 @@ func StatusWord(code int) string {
 		return "OK"
 	case 201:
 		return "Created"
+	case 202:
+		return "Accepted" // RFC 9110 §15.3.3; a pushed SET's receipt (RFC 8935 §2.2)
 	case 204:
 		return "No Content"
 	case 302:

@@ -33,7 +33,12 @@ type API struct {
 
 	mu       sync.Mutex
 	denylist map[string]denied
+	pushed   map[string]string // jti → why, from SETs the AS pushed (api_pushed.go)
 	orders   int
+
+	// beforeCheck delivers the AS's due pushed events before a token is
+	// checked (World.deliverPushes); nil for an API that receives none.
+	beforeCheck func()
 
 	dpopSeen  dpopReplay // jti of accepted DPoP proofs (RFC 9449 §11.1)
 	dpopNonce *dpopNonce // its DPoP nonce, when the policy requires one (§9); shared with the AS on one origin (Hosting)
@@ -48,7 +53,7 @@ func newAPI(e *env, issuer, audience, realm string, toAS *http.Client) *API {
 	return &API{
 		env: e, issuer: issuer, audience: audience, realm: realm, http: toAS,
 		keys:     &keySet{url: issuer + "/jwks.json", client: toAS, env: e},
-		denylist: map[string]denied{}, dpopNonce: &dpopNonce{},
+		denylist: map[string]denied{}, pushed: map[string]string{}, dpopNonce: &dpopNonce{},
 	}
 }
 
@@ -80,6 +85,10 @@ func (api *API) now() time.Time { return api.env.clock.Now().Add(api.env.policy(
 
 // ServeHTTP implements http.Handler.
 func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == pushPath {
+		api.servePush(w, r)
+		return
+	}
 	var rt *apiRoute
 	pathKnown := false
 	for i := range apiRoutes {
@@ -166,6 +175,9 @@ func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // through (none for a hardened API).
 func (api *API) check(raw string, ex explanation) (claims *AccessClaims, bad *invalidToken, flaws []Flaw) {
 	pol := api.env.policy()
+	if pol.APIMode == ModePushed && api.beforeCheck != nil {
+		api.beforeCheck()
+	}
 	now := api.now()
 	if pol.APIMode == ModeIntrospect {
 		// The AS knows what it issued: no local flaw matters.
@@ -186,6 +198,14 @@ func (api *API) check(raw string, ex explanation) (claims *AccessClaims, bad *in
 		api.mu.Unlock()
 		if listed {
 			return nil, &invalidToken{"The access token was revoked", orName(ex.name) + " is on the API's denylist: " + d.reason}, nil
+		}
+	}
+	if pol.APIMode == ModePushed {
+		api.mu.Lock()
+		why, pushed := api.pushed[claims.ID]
+		api.mu.Unlock()
+		if pushed {
+			return nil, &invalidToken{"The access token was revoked", orName(ex.name) + " was revoked: " + why}, nil
 		}
 	}
 	return claims, nil, flaws

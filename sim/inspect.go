@@ -202,8 +202,12 @@ func (w *World) Inspect() Snapshot {
 
 	w.api.mu.Lock()
 	s.Denylist = len(w.api.denylist)
+	pushed := make(map[string]bool, len(w.api.pushed))
+	for jti := range w.api.pushed {
+		pushed[jti] = true
+	}
 	w.api.mu.Unlock()
-	s.Attacker = attackerView(s.Tokens, now, s.Policy)
+	s.Attacker = attackerView(s.Tokens, now, s.Policy, pushed)
 	switch {
 	case w.app.fp:
 		s.Refresh = s.Policy.RefreshLifetimes()
@@ -300,7 +304,9 @@ func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
 	return v
 }
 
-func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
+// pushed holds the jti values the API has received a revocation event for
+// (api_mode=pushed): until its event arrives, a revoked token still works.
+func attackerView(tokens []TokenView, now time.Time, pol Policy, pushed map[string]bool) AttackerView {
 	var v AttackerView
 	var can, bound, secret []string
 	for _, t := range tokens {
@@ -322,6 +328,8 @@ func attackerView(tokens []TokenView, now time.Time, pol Policy) AttackerView {
 				can = append(can, "call the API as the user until "+when(until)+" (exp plus leeway)")
 			case t.State == StateRevoked && now.Before(until) && pol.APIMode == ModeStateless:
 				can = append(can, "call the API as the user until "+when(until)+": it was revoked, but this API checks tokens locally")
+			case t.State == StateRevoked && now.Before(until) && pol.APIMode == ModePushed && !pushed[jtiOf(t)]:
+				can = append(can, "call the API as the user until the pushed revocation event reaches it (push_delay "+text.FormatDuration(pol.PushDelay)+"), at the latest until "+when(until))
 			}
 		case "refresh":
 			v.HoldsRefresh = true
@@ -379,4 +387,10 @@ func (as *AuthServer) sessionView(c *Client, now time.Time) *SessionView {
 		return v
 	}
 	return nil
+}
+
+// jtiOf is a token's jti claim, "" when it has none.
+func jtiOf(t TokenView) string {
+	jti, _ := t.Claims["jti"].(string)
+	return jti
 }

@@ -27,10 +27,17 @@ const (
 	// ModeDenylist checks locally and also refuses jti values the AS has
 	// revoked (RFC 7519 §4.1.7), fed to the API as revocations happen.
 	ModeDenylist APIMode = "denylist"
+	// ModePushed checks locally and also refuses tokens the AS has pushed
+	// a revocation event for (RFC 8417 SET over RFC 8935 push delivery,
+	// OpenID CAEP 1.0 session-revoked): one push per revoked token, which
+	// arrives push_delay after the revocation (api_pushed.go).
+	ModePushed APIMode = "pushed"
 )
 
 // APIModes lists the API modes, in the order help text names them.
-func APIModes() []APIMode { return []APIMode{ModeStateless, ModeIntrospect, ModeDenylist} }
+func APIModes() []APIMode {
+	return []APIMode{ModeStateless, ModeIntrospect, ModeDenylist, ModePushed}
+}
 
 // maxLeeway is the largest leeway a policy may set: RFC 7519 §4.1.4 says
 // "usually no more than a few minutes". The DPoP replay cache remembers
@@ -84,6 +91,7 @@ type Policy struct {
 	SessionIdle          time.Duration // the AS session ends after this long without activity at /authorize; 0 = none
 	SessionMax           time.Duration // the AS session ends this long after sign-in, whatever the activity; 0 = none
 	LogoutRevokesRefresh bool          // RP-initiated logout also revokes the refresh tokens granted under the ended session
+	PushDelay            time.Duration // with api_mode=pushed: how long after a revocation its event reaches the API (api_pushed.go)
 }
 
 // knob describes one settable policy field.
@@ -145,7 +153,8 @@ var knobs = map[string]knob{
 	"session_max":             durationKnob("the AS's sign-in session ends this long after sign-in (0 = none)", func(p *Policy) *time.Duration { return &p.SessionMax }),
 	"logout_revokes_refresh":  boolKnob("RP-initiated logout (end_session) also revokes the refresh tokens of the ended session", func(p *Policy) *bool { return &p.LogoutRevokesRefresh }),
 	"api_clock_skew":          durationKnob("the API's clock offset from the AS's (may be negative)", func(p *Policy) *time.Duration { return &p.APIClockSkew }),
-	"api_mode": {"how the API checks tokens: stateless, introspect or denylist",
+	"push_delay":              durationKnob("with api_mode=pushed, how long a revocation event takes to reach the API", func(p *Policy) *time.Duration { return &p.PushDelay }),
+	"api_mode": {"how the API checks tokens: stateless, introspect, denylist or pushed",
 		func(p *Policy) string { return string(p.APIMode) },
 		func(p *Policy, v string) error {
 			m, err := text.Choose(v, text.Names(APIModes()))
@@ -223,7 +232,7 @@ func (p *Policy) Validate() error {
 	for name, d := range map[string]time.Duration{"refresh_absolute": p.RefreshAbsolute, "refresh_idle": p.RefreshIdle,
 		"reuse_grace": p.ReuseGrace, "leeway": p.Leeway, "refresh_skew": p.RefreshSkew,
 		"offline_idle": p.OfflineIdle, "offline_absolute": p.OfflineAbsolute,
-		"session_idle": p.SessionIdle, "session_max": p.SessionMax} {
+		"session_idle": p.SessionIdle, "session_max": p.SessionMax, "push_delay": p.PushDelay} {
 		if d < 0 {
 			errs = append(errs, fmt.Errorf("%s must not be negative", name))
 		}
@@ -236,9 +245,9 @@ func (p *Policy) Validate() error {
 		errs = append(errs, errors.New("leeway above 5m defeats expiry (RFC 7519 §4.1.4: usually no more than a few minutes)"))
 	}
 	switch p.APIMode {
-	case ModeStateless, ModeIntrospect, ModeDenylist:
+	case ModeStateless, ModeIntrospect, ModeDenylist, ModePushed:
 	default:
-		errs = append(errs, fmt.Errorf("api_mode %q is not stateless, introspect or denylist", p.APIMode))
+		errs = append(errs, fmt.Errorf("api_mode %q is not stateless, introspect, denylist or pushed", p.APIMode))
 	}
 	// Checking the name, not parsing the key: the catalogue's validator
 	// asks this for every lesson before the picker's first frame, and the

@@ -20,6 +20,7 @@ type World struct {
 	fp       *fpBackend
 	attacker *Attacker
 	svc      *Service
+	push     pushQueue // revocation events the AS has yet to push (api_mode=pushed)
 }
 
 // New makes a world from cfg, resolved by Config.Resolve.
@@ -59,6 +60,9 @@ func New(cfg Config) (*World, error) {
 		w.as.resources = append(w.as.resources, APIBAudience)
 	}
 	w.as.onAccessRevoked = func(jti string, exp time.Time, why string) {
+		if w.env.policy().APIMode == ModePushed {
+			w.queuePush(jti, why)
+		}
 		w.api.deny(jti, exp, why, true)
 		w.apiB.deny(jti, exp, why, false) // one event for the learner, not one per API
 	}
@@ -81,6 +85,9 @@ func New(cfg Config) (*World, error) {
 	for _, api := range []*API{w.api, w.apiB} {
 		api.explain = w.explain
 	}
+	// Only the main API subscribes to the AS's pushed events: billing
+	// would need its own stream (one push per receiver).
+	w.api.beforeCheck = w.deliverPushes
 	if cfg.Hosting != nil {
 		w.host(cfg.Hosting)
 	}
@@ -131,10 +138,12 @@ func (w *World) APIB() *API { return w.apiB }
 
 // Advance moves the clock forward and records it.
 func (w *World) Advance(d time.Duration) error {
+	w.deliverPushes() // what was due before the jump goes out at its time
 	if err := w.env.clock.Advance(d); err != nil {
 		return err
 	}
 	w.env.emit(Event{Kind: KindClock, Summary: "+" + text.FormatDuration(d) + ": now " + when(w.env.clock.Now())})
+	w.deliverPushes()
 	return nil
 }
 

@@ -27,7 +27,7 @@ var knobChoices = []struct {
 	{"reuse_detection", "reuse detection", []string{"true", "false"}},
 	{"reuse_grace", "reuse grace interval", []string{"0", "10s", "30s", "60s"}},
 	{"access_ttl", "access-token lifetime", []string{"5m", "15m", "1h", "24h"}},
-	{"api_mode", "API mode (how it learns of revocation)", []string{"stateless", "introspect", "denylist"}},
+	{"api_mode", "API mode (how it learns of revocation)", []string{"stateless", "introspect", "denylist", "pushed"}},
 	{"dpop", "DPoP-bound tokens", []string{"true", "false"}},
 }
 

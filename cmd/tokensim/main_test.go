@@ -63,7 +63,7 @@ func TestExitCodes(t *testing.T) {
 		{"exchanges without json", []string{"run", "login", "--exchanges"}, 2, "", "tokensim run: --exchanges goes with --format json"},
 		{"bad flag", []string{"run", "login", "--sed", "1"}, 2, "", "flag provided but not defined"},
 		{"bad set", []string{"run", "login", "--set", "rotation=maybe"}, 2, "", `tokensim run: set rotation=maybe: rotation: want true or false, got "maybe"`},
-		{"bad set enum", []string{"run", "login", "--set", "api_mode=x"}, 2, "", `tokensim run: set api_mode=x: api_mode: want stateless, introspect or denylist, got "x"`},
+		{"bad set enum", []string{"run", "login", "--set", "api_mode=x"}, 2, "", `tokensim run: set api_mode=x: api_mode: want stateless, introspect, denylist or pushed, got "x"`},
 		{"bad set negative", []string{"run", "login", "--set", "access_ttl=-5m"}, 2, "", "tokensim run: set access_ttl=-5m: access_ttl must be positive"},
 		{"bad set under --all", []string{"run", "--all", "--set", "dpop=maybe"}, 2, "", `tokensim run: set dpop=maybe: dpop: want true or false, got "maybe"`},
 		{"unknown knob", []string{"run", "login", "--set", "acess_ttl=5m"}, 2, "", `unknown policy key "acess_ttl" (did you mean "access_ttl"?)`},
