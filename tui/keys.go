@@ -221,7 +221,7 @@ func (h serveHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.k.Player.Next, h.k.Player.Prev, h.k.Player.First, h.k.Player.Last},
 		{h.k.Player.NextTab, h.k.Player.PrevTab, h.k.Player.Tab1, h.k.Player.ScrollUp, h.k.Player.ScrollDown},
-		{h.k.Player.NextHop, h.k.Player.PrevHop, h.k.Player.Copy},
+		{h.k.Player.NextHop, h.k.Player.PrevHop, h.k.Player.Copy, h.k.Player.DiagramUp, h.k.Player.DiagramDown},
 		{h.k.Help, h.k.Quit},
 	}
 }
