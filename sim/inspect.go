@@ -238,7 +238,7 @@ func (as *AuthServer) view(holder Actor, kind, v, where string, now time.Time) T
 			case rec.revoked() && !now.Before(until):
 				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+", and expired at "+when(rec.exp)+": no API accepts it"
 			case rec.revoked():
-				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+"; an API that checks tokens locally (stateless) still accepts it until "+when(until)+" (exp plus leeway), one that introspects or keeps a denylist refuses it"
+				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+"; an API that checks tokens locally (stateless) still accepts it until "+when(until)+" (exp plus leeway), one that introspects or keeps a denylist refuses it, and one that receives pushed revocation events refuses it once the event has arrived (OpenID CAEP session-revoked)"
 			case !now.Before(rec.exp) && now.Before(until):
 				t.State, t.Why = StateExpired, "expired at "+when(rec.exp)+"; an API still accepts it until "+when(until)+" (the leeway)"
 			case !now.Before(rec.exp):

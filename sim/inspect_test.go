@@ -195,6 +195,13 @@ func TestLifeAcceptedUntilIsOneFact(t *testing.T) {
 	if !strings.Contains(s.Attacker.Summary, "until "+until) {
 		t.Errorf("the attacker's account says %q; want until %s", s.Attacker.Summary, until)
 	}
+	// The account names what each way of checking does with it; pushed
+	// revocation (api_mode=pushed) is one of them.
+	for _, way := range []string{"locally", "introspects", "denylist", "pushed"} {
+		if !strings.Contains(stolen.Why, way) {
+			t.Errorf("the token's account %q leaves out the API that %s", stolen.Why, way)
+		}
+	}
 	for _, f := range s.Families {
 		for _, a := range f.Access {
 			if !a.AcceptedUntil.Equal(a.ExpiresAt.Add(s.Policy.Leeway)) || a.IssuedAt.IsZero() {
