@@ -94,9 +94,13 @@ func (a *Attempt) score() Score {
 	return s
 }
 
-// Stars says a score in words against par, for every front end.
+// String says a score in words, stars included, for every front end.
 func (s Score) String() string {
-	return fmt.Sprintf("%d action(s), %s of virtual time: %s", s.Actions, text.FormatDuration(s.Virtual), strings.Repeat("*", s.Stars))
+	t := "no virtual time"
+	if s.Virtual > 0 {
+		t = text.FormatDuration(s.Virtual) + " of virtual time"
+	}
+	return fmt.Sprintf("%d action(s), %s: %s", s.Actions, t, strings.Repeat("*", s.Stars)+strings.Repeat(".", 3-s.Stars))
 }
 
 // eval checks a condition: whether it holds, why in engine words, and

@@ -7,6 +7,8 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/tokensim/tokensim/sim"
@@ -106,7 +108,7 @@ func attackerProbe(b *Live, snap sim.Snapshot) (bool, string) {
 func (a *Attempt) done(k *Cond) (bool, string) {
 	n := 0
 	for _, st := range a.Learner() {
-		if st.Step.Do == k.Do && st.Outcome.OK() == (k.Want == "true") {
+		if st.Step.Do == k.Do && st.Outcome.OK() == (k.Want == "true") && matches(st.Step.Params, k.Params) {
 			n++
 		}
 	}
@@ -118,7 +120,7 @@ func (a *Attempt) done(k *Cond) (bool, string) {
 	if k.Want != "true" {
 		what = "failed"
 	}
-	why := fmt.Sprintf("%s %s %d time(s)", k.Do, what, n)
+	why := fmt.Sprintf("%s %s %d time(s)", strings.TrimSpace(k.Do+" "+paramWords(k.Params)), what, n)
 	switch {
 	case n < least:
 		return false, fmt.Sprintf("%s; the goal needs at least %d", why, least)
@@ -146,4 +148,24 @@ func outcomeWords(o sim.Outcome) string {
 		s += ": " + o.Reason
 	}
 	return s
+}
+
+// matches reports whether a step's parameters include every one of want.
+func matches(params, want map[string]string) bool {
+	for k, v := range want {
+		if !strings.EqualFold(params[k], v) {
+			return false
+		}
+	}
+	return true
+}
+
+// paramWords writes parameters as a step's YAML would, in a stable order.
+func paramWords(p map[string]string) string {
+	keys := slices.Sorted(maps.Keys(p))
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k+" "+p[k])
+	}
+	return strings.Join(parts, ", ")
 }

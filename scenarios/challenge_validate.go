@@ -172,8 +172,12 @@ func (v *validator) condAction(c *Challenge, k *Cond) {
 		if !slices.Contains(c.Actions, k.Do) && (k.AtMost == nil || *k.AtMost > 0) {
 			v.errAt(k.Pos, "done: %s is not among the learner's actions, so the learner can never do it", k.Do)
 		}
-		if len(k.Params) > 0 {
-			v.errAt(k.Pos, "done counts steps of an action (do, ok, times, at_most); it takes no parameters")
+		for key := range k.Params {
+			// A parameter narrows the steps counted (done: {do: call,
+			// api: billing}); it must be one the action takes.
+			if !a.takes(key) {
+				v.errAt(k.Pos, "done: action %s has no parameter %q%s", k.Do, key, text.DidYouMean(key, append(paramNames(a), "do", "ok", "times", "at_most")))
+			}
 		}
 		if k.Times < 0 || (k.AtMost != nil && (*k.AtMost < 0 || *k.AtMost < k.Times)) {
 			v.errAt(k.Pos, "done: times and at_most must be whole numbers with times <= at_most")
@@ -197,4 +201,12 @@ func attackerEverHolds(c *Challenge) bool {
 		}
 	}
 	return slices.ContainsFunc(c.Actions, func(a string) bool { return slices.Contains(gives, a) })
+}
+
+func paramNames(a *action) []string {
+	var out []string
+	for _, p := range a.params {
+		out = append(out, p.name)
+	}
+	return out
 }
