@@ -111,7 +111,15 @@ func (d *decoder) challenge(data []byte) *Challenge {
 		"setup": func(n *yaml.Node) { w.Steps = d.steps(n, "setup") },
 		"win":   func(n *yaml.Node) { c.Win = d.cond(n, "win") },
 	}
-	d.object(body, "the challenge", top, nil)
+	topKeys := keys(top)
+	d.object(body, "the challenge", top, func(k string, kp Pos, _ *yaml.Node) {
+		if hint := text.DidYouMean(k, topKeys); hint != "" {
+			d.meant(text.Closest(k, topKeys)) // "titel": not also "title is required"
+			d.errAt(kp, "the challenge: unknown key %q%s", k, hint)
+			return
+		}
+		d.errAt(kp, "the challenge: unknown key %q; a challenge has %s", k, strings.Join(topKeys, ", "))
+	})
 	w.ID, w.Title, w.Summary, w.Level, w.Theme = c.ID, c.Title, c.Goal, c.Level, c.Theme
 	return c
 }

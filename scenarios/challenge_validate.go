@@ -26,10 +26,11 @@ func validateChallenge(c *Challenge, said *said) Problems {
 	case !idPattern.MatchString(c.ID):
 		v.errAt(v.at("id"), "id %q must be lower-case letters and digits joined by -", c.ID)
 	}
-	for _, k := range []string{"title", "goal"} {
-		if v.missing(k) && strings.TrimSpace(map[string]string{"title": c.Title, "goal": c.Goal}[k]) == "" {
-			v.errAt(v.at(k), "%s is required", k)
-		}
+	if strings.TrimSpace(c.Title) == "" && v.missing("title") {
+		v.errAt(v.at("title"), "title is required")
+	}
+	if strings.TrimSpace(c.Goal) == "" && v.missing("goal") {
+		v.errAt(v.at("goal"), "goal is required: the goal in words, shown to the learner")
 	}
 	v.oneOf(v.at("level"), "level", &c.Level, Levels, true)
 	v.oneOf(v.at("theme"), "theme", &c.Theme, Themes, true)
@@ -110,7 +111,9 @@ func (v *validator) cond(c *Challenge, k *Cond) {
 	nested := len(k.All) + len(k.Any)
 	switch {
 	case k.Fact == "" && nested == 0:
-		v.errAt(at, "a condition is all:, any: or one of %s", strings.Join(condFacts, ", "))
+		if !v.said.value(at) { // an unknown key there was already reported
+			v.errAt(at, "a condition is all:, any: or one of %s", strings.Join(condFacts, ", "))
+		}
 		return
 	case k.Fact != "" && nested > 0, len(k.All) > 0 && len(k.Any) > 0:
 		v.errAt(at, "a condition is either one fact or all:/any: of conditions, not both")
