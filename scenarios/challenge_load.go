@@ -4,7 +4,6 @@ package scenarios
 // load_nodes.go), its world in lesson syntax, and the win condition.
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 	"time"
@@ -28,46 +27,11 @@ func LoadChallenge(name string, data []byte) (*Challenge, error) {
 	return c, nil
 }
 
-// body parses a one-document YAML file into its top-level mapping, with
-// the problems a lesson's file would have (decode in load.go); nil when
-// there is nothing to read.
-func (d *decoder) body(data []byte, what string) *yaml.Node {
-	d.unreadable = true
-	if len(data) > MaxFileBytes {
-		d.errAt(Pos{1, 1}, "the file is %d bytes; a %s file is at most %d", len(data), what, MaxFileBytes)
-		return nil
-	}
-	if strings.TrimSpace(string(data)) == "" {
-		d.errAt(Pos{1, 1}, "the file is empty: a %s is a mapping of keys", what)
-		return nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		p, msg := syntaxError(data, err)
-		if strings.Contains(msg, "mapping value") {
-			msg += "; text containing \": \" must be quoted or written as a | block"
-		}
-		d.errAt(p, "YAML syntax: %s", msg)
-		return nil
-	}
-	var second yaml.Node
-	if err := dec.Decode(&second); err == nil && len(second.Content) > 0 {
-		d.errAt(posOf(second.Content[0]), "one %s per file: this is a second YAML document", what)
-	}
-	if len(doc.Content) == 0 || len(pairs(doc.Content[0])) == 0 {
-		d.errAt(Pos{1, 1}, "a %s file is a mapping of keys, not a single value or a list", what)
-		return nil
-	}
-	d.unreadable = false
-	return doc.Content[0]
-}
-
 func (d *decoder) challenge(data []byte) *Challenge {
 	c := &Challenge{Source: d.file, Pos: Pos{1, 1}, At: map[string]Pos{}}
 	w := &Scenario{Source: d.file, Pos: Pos{1, 1}, At: map[string]Pos{}}
 	c.World = w
-	body := d.body(data, "challenge")
+	body := d.body(data, "challenge", []string{"id", "title", "goal", "actions", "win"})
 	if body == nil {
 		return c
 	}

@@ -27,7 +27,7 @@ type Solution struct {
 func LoadSolution(name string, data []byte) (*Solution, error) {
 	d := &decoder{file: name}
 	s := &Solution{Source: name, At: map[string]Pos{}}
-	if body := d.body(data, "solution"); body != nil {
+	if body := d.body(data, "solution", []string{"challenge", "steps"}); body != nil {
 		for _, kv := range pairs(body) {
 			s.At[kv.key.Value] = posOf(kv.value)
 		}
