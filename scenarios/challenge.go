@@ -115,3 +115,7 @@ type Score struct {
 
 // Learner returns the learner's own steps: Live.Steps after the setup.
 func (a *Attempt) Learner() []StepResult { return a.Live.Steps[a.setup:] }
+
+// Setup returns the setup's steps, as they ran: Live.Steps before the
+// learner's.
+func (a *Attempt) Setup() []StepResult { return a.Live.Steps[:a.setup] }

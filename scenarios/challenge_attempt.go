@@ -137,8 +137,7 @@ func (a *Attempt) eval(k *Cond) (bool, string, bool) {
 	if k.After != "" {
 		return a.window(k)
 	}
-	m, why := a.fact(k)
-	return m, why, false
+	return a.fact(k)
 }
 
 // window checks a fact within its deadline after the last step of
@@ -157,8 +156,8 @@ func (a *Attempt) window(k *Cond) (bool, string, bool) {
 	if now.After(deadline) {
 		return false, fmt.Sprintf("the deadline, %s after the %s at %s, was %s and it is now %s", text.FormatDuration(k.Within), k.After, clock(from), clock(deadline), clock(now)), true
 	}
-	m, why := a.fact(k)
-	return m, fmt.Sprintf("%s (at %s, within %s of the %s at %s)", why, clock(now), text.FormatDuration(k.Within), k.After, clock(from)), false
+	m, why, stuck := a.fact(k)
+	return m, fmt.Sprintf("%s (at %s, within %s of the %s at %s)", why, clock(now), text.FormatDuration(k.Within), k.After, clock(from)), stuck
 }
 
 // clock is a virtual time as every front end writes it (text.FormatTime).

@@ -17,7 +17,18 @@ import (
 // probePath is the API path every probe calls: the demo API's first.
 const probePath = "/api/orders"
 
-func (a *Attempt) fact(k *Cond) (bool, string) {
+// fact reads one fact: whether it holds, why, and whether it can no
+// longer hold in this attempt (a step done too often cannot be undone).
+func (a *Attempt) fact(k *Cond) (bool, string, bool) {
+	if k.Fact == "done" {
+		return a.done(k)
+	}
+	m, why := a.read(k)
+	return m, why, false
+}
+
+// read reads a fact of the snapshot or of a probe.
+func (a *Attempt) read(k *Cond) (bool, string) {
 	snap := a.Live.Initial
 	if n := len(a.Live.Steps); n > 0 {
 		snap = a.Live.Steps[n-1].Snapshot
@@ -39,8 +50,6 @@ func (a *Attempt) fact(k *Cond) (bool, string) {
 			why += " (" + s.Why + ")"
 		}
 		return got == k.Want, why
-	case "done":
-		return a.done(k)
 	}
 	// A probe: its verdict, its words, and what it cost the API.
 	b, err := a.Live.Branch(len(a.Live.Steps))
@@ -105,7 +114,7 @@ func attackerProbe(b *Live, snap sim.Snapshot) (bool, string) {
 }
 
 // done counts the learner's steps of an action with the wanted outcome.
-func (a *Attempt) done(k *Cond) (bool, string) {
+func (a *Attempt) done(k *Cond) (bool, string, bool) {
 	n := 0
 	for _, st := range a.Learner() {
 		if st.Step.Do == k.Do && st.Outcome.OK() == (k.Want == "true") && matches(st.Step.Params, k.Params) {
@@ -123,11 +132,12 @@ func (a *Attempt) done(k *Cond) (bool, string) {
 	why := fmt.Sprintf("%s %s %d time(s)", strings.TrimSpace(k.Do+" "+paramWords(k.Params)), what, n)
 	switch {
 	case n < least:
-		return false, fmt.Sprintf("%s; the goal needs at least %d", why, least)
+		return false, fmt.Sprintf("%s; the goal needs at least %d", why, least), false
 	case k.AtMost != nil && n > *k.AtMost:
-		return false, fmt.Sprintf("%s; the goal allows at most %d", why, *k.AtMost)
+		// A step done cannot be undone: this attempt is over.
+		return false, fmt.Sprintf("%s; the goal allows at most %d", why, *k.AtMost), true
 	}
-	return true, why
+	return true, why, false
 }
 
 // outcomeWords is an outcome as the engine states it: the status, the

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -245,5 +246,43 @@ func TestSolutionErrors(t *testing.T) {
 	other, _ := ChallengeByID("no-second-login")
 	if _, _, err := other.Solve(sol, Options{Seed: 1}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("another challenge's solution: %v", err)
+	}
+}
+
+// TestChallengeStuckOnceDone: a step the goal allows at most n times,
+// done once more, cannot be undone: the attempt is stuck.
+func TestChallengeStuckOnceDone(t *testing.T) {
+	c, err := ChallengeByID("no-second-login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, v := solve(t, c, "wrong") // logs in again, then calls
+	if v.Met || !v.Stuck || !strings.Contains(v.Why, "login succeeded 1 time(s); the goal allows at most 0") {
+		t.Errorf("a second login: %+v", v)
+	}
+}
+
+// TestChallengeGoalsSayTheirWindows: a goal that states a deadline states
+// the one the engine checks ("within 5 virtual minutes" for within: 5m).
+func TestChallengeGoalsSayTheirWindows(t *testing.T) {
+	all, err := Challenges()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(c *Challenge, k *Cond)
+	walk = func(c *Challenge, k *Cond) {
+		for _, sub := range append(append([]*Cond{}, k.All...), k.Any...) {
+			walk(c, sub)
+		}
+		if k.Within == 0 {
+			return
+		}
+		want := fmt.Sprintf("%d virtual minutes", int(k.Within.Minutes()))
+		if !strings.Contains(strings.Join(strings.Fields(c.Goal), " "), want) {
+			t.Errorf("%s checks within %s but its goal does not say %q", c.ID, k.Within, want)
+		}
+	}
+	for _, c := range all {
+		walk(c, c.Win)
 	}
 }

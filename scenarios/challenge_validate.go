@@ -42,7 +42,9 @@ func validateChallenge(c *Challenge, said *said) Problems {
 		v.errAt(v.at("sources"), "sources: cite at least one RFC section or vendor page the challenge rests on")
 	}
 	v.learnerActions(c)
-	if c.Par.Actions < 1 && v.missing("par") {
+	if p, written := c.At["par"]; written && c.Par.Actions < 1 && !v.said.value(p) {
+		v.errAt(p, "par: actions must be at least 1: the fewest actions of the author's solution")
+	} else if c.Par.Actions < 1 && v.missing("par") {
 		v.errAt(v.at("par"), "par: the fewest actions (actions: N, at least 1) and the least virtual time (time: 5m) of the author's solution")
 	}
 	v.world()
