@@ -54,8 +54,9 @@ type Par struct {
 //     refresh token, refreshes and calls again with what it got.
 //   - app_can_call: true|false — on a copy of the world, the app calls the
 //     API (refreshing silently when it must).
-//   - try: an action and its parameters, performed on a copy of the world;
-//     Want says whether it must succeed (ok: true, the default) or fail.
+//   - try: an action and its parameters, or steps: a sequence of them,
+//     performed on a copy of the world; Want says whether the (last) one
+//     must succeed (ok: true, the default) or fail.
 //   - done: the learner's own steps of an action that succeeded, at least
 //     Times of them (and at most AtMost when it is set).
 //   - as_session: active|ended|none — the browser's AS session.
@@ -70,10 +71,13 @@ type Cond struct {
 	Want     string            // true, false, or a state; ok/fail for try
 	Do       string            // try, done: the action
 	Params   map[string]string // try: the action's parameters
-	Times    int               // done: at least this many (default 1)
-	AtMost   *int              // done: at most this many
-	Within   time.Duration     // with After: the deadline after that step
-	After    string            // an action name
+	// Steps is, for try, a sequence done in order on the copy instead of
+	// one action (call, steal, attacker.call); Want is about the last.
+	Steps  []*Step
+	Times  int           // done: at least this many (default 1)
+	AtMost *int          // done: at most this many
+	Within time.Duration // with After: the deadline after that step
+	After  string        // an action name
 	// Introspections is the most introspection calls a probe may cost.
 	Introspections *int
 	Pos            Pos

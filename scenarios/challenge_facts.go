@@ -66,11 +66,20 @@ func (a *Attempt) read(k *Cond) (bool, string) {
 		res, _ := b.Do("call", map[string]string{"path": probePath})
 		can, why = res.Outcome.OK(), "the app's call to GET "+probePath+" "+outcomeWords(res.Outcome)
 	case "try":
-		res, err := b.Do(k.Do, k.Params)
-		if err != nil {
-			return false, "the engine could not try " + k.Do + ": " + err.Error()
+		steps := k.Steps
+		if len(steps) == 0 {
+			steps = []*Step{{Do: k.Do, Params: k.Params}}
 		}
-		can, why = res.Outcome.OK(), "on a copy of the world, "+res.Step.Heading()+": "+outcomeWords(res.Outcome)
+		var did []string
+		for _, st := range steps {
+			res, err := b.Do(st.Do, st.Params)
+			if err != nil {
+				return false, "the engine could not try " + st.Do + ": " + err.Error()
+			}
+			can = res.Outcome.OK()
+			did = append(did, res.Step.Heading()+": "+outcomeWords(res.Outcome))
+		}
+		why = "on a copy of the world, " + strings.Join(did, "; then ")
 	}
 	met := can == want
 	cost := b.World.Inspect().Counts.Introspections - before

@@ -164,6 +164,8 @@ func (d *decoder) cond(n *yaml.Node, what string) *Cond {
 						}
 					case "at_most":
 						c.AtMost = d.intPtr(val, name+": at_most")
+					case "steps":
+						c.Steps = d.steps(val, name+": steps")
 					default:
 						if s, ok := d.scalar(val, name+"."+k); ok {
 							c.Params[k] = s

@@ -142,6 +142,10 @@ func (v *validator) cond(c *Challenge, k *Cond) {
 			v.errAt(at, "as_session %q is not one of %s", k.Want, strings.Join(sim.SessionStates(), ", "))
 		}
 	case "try", "done":
+		if k.Fact == "try" && len(k.Steps) > 0 {
+			v.trySteps(k)
+			break
+		}
 		v.condAction(c, k)
 	}
 	if k.Fact == "attacker_can_call" && !attackerEverHolds(c) {
@@ -189,11 +193,32 @@ func (v *validator) condAction(c *Challenge, k *Cond) {
 		}
 		return
 	}
-	params, probs := a.checkParams(k.Params, "do", "ok")
+	params, probs := a.checkParams(k.Params, "do", "ok", "steps")
 	for _, p := range probs {
 		v.errAt(k.Pos, "try: %s", p.msg)
 	}
 	k.Params = params
+}
+
+// trySteps checks a try: of several steps: each a known action with good
+// parameters (a probe's steps need no narration: nobody reads them).
+func (v *validator) trySteps(k *Cond) {
+	if k.Do != "" || len(k.Params) > 0 {
+		v.errAt(k.Pos, "try: either do: one action or steps: a sequence, not both")
+		return
+	}
+	for i, st := range k.Steps {
+		a, ok := actions[st.Do]
+		if !ok {
+			v.errAt(st.Pos, "try: step %d: unknown action %q%s", i+1, st.Do, text.DidYouMean(st.Do, Actions()))
+			continue
+		}
+		params, probs := a.checkParams(st.Params, stepKeys...)
+		for _, p := range probs {
+			v.errAt(st.Pos, "try: step %d: %s", i+1, p.msg)
+		}
+		st.Params = params
+	}
 }
 
 // attackerEverHolds reports whether any setup step or learner action can
