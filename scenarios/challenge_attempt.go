@@ -39,7 +39,8 @@ func (a *Attempt) Do(action string, params map[string]string) (StepResult, error
 	if !slices.Contains(c.Actions, action) {
 		return StepResult{}, fmt.Errorf("action %s: %w; you may use %s", action, ErrNotAllowed, strings.Join(c.Actions, ", "))
 	}
-	if action == "set" && !slices.Contains(c.Knobs, params["key"]) {
+	if action == "set" && params["key"] != "" && !slices.Contains(c.Knobs, params["key"]) {
+		// (A set without a key is Live.Do's to refuse: it names the parameter.)
 		return StepResult{}, fmt.Errorf("knob %q: %w; you may set %s", params["key"], ErrNotAllowed, strings.Join(c.Knobs, ", "))
 	}
 	return a.Live.Do(action, params)
