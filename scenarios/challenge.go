@@ -103,9 +103,19 @@ type Verdict struct {
 	// when met or before any action.
 	Hint string
 	// Stuck says the goal can no longer be met in this attempt (a time
-	// window has passed): start again.
+	// window has passed, a step was done too often): start again.
 	Stuck bool
 	Score Score // set when Met
+	// Parts is each condition of a top-level all: on its own, met or not
+	// and why, for a front end that ticks them off (one part when the
+	// win condition is a single fact or an any:).
+	Parts []Part
+}
+
+// Part is one condition of a verdict.
+type Part struct {
+	Met bool
+	Why string
 }
 
 // Score is how well an attempt solved its challenge: the learner's actions

@@ -51,9 +51,18 @@ func (a *Attempt) Do(action string, params map[string]string) (StepResult, error
 // try: the next hint is due (Verdict.Hint), one more each such try, the
 // last one repeated.
 func (a *Attempt) Check() Verdict {
-	met, why, stuck := a.eval(a.Challenge.Win)
-	v := Verdict{Met: met, Why: why, Stuck: stuck && !met}
-	if met {
+	var v Verdict
+	var stuck bool
+	if w := a.Challenge.Win; len(w.All) > 0 {
+		v.Parts, stuck = a.all(w.All)
+		v.Met, v.Why = joinParts(v.Parts)
+	} else {
+		var p Part
+		p.Met, p.Why, stuck = a.eval(w)
+		v.Met, v.Why, v.Parts = p.Met, p.Why, []Part{p}
+	}
+	v.Stuck = stuck && !v.Met
+	if v.Met {
 		v.Score = a.score()
 		return v
 	}
@@ -109,19 +118,9 @@ func (s Score) String() string {
 func (a *Attempt) eval(k *Cond) (bool, string, bool) {
 	switch {
 	case len(k.All) > 0:
-		var whys []string
-		ok, stuck := true, false
-		for _, sub := range k.All {
-			m, why, s := a.eval(sub)
-			if !m {
-				ok = false
-				stuck = stuck || s
-				whys = append(whys, "not yet: "+why)
-			} else {
-				whys = append(whys, "met: "+why)
-			}
-		}
-		return ok, strings.Join(whys, "\n"), stuck
+		parts, stuck := a.all(k.All)
+		met, why := joinParts(parts)
+		return met, why, stuck
 	case len(k.Any) > 0:
 		var whys []string
 		stuck := true
@@ -139,6 +138,35 @@ func (a *Attempt) eval(k *Cond) (bool, string, bool) {
 		return a.window(k)
 	}
 	return a.fact(k)
+}
+
+// all evaluates each condition of an all:, and whether one of them can
+// no longer hold.
+func (a *Attempt) all(subs []*Cond) ([]Part, bool) {
+	var parts []Part
+	stuck := false
+	for _, sub := range subs {
+		m, why, s := a.eval(sub)
+		stuck = stuck || (s && !m)
+		parts = append(parts, Part{Met: m, Why: why})
+	}
+	return parts, stuck
+}
+
+// joinParts is an all: as one verdict: met when every part is, and each
+// part's why on a line of its own, marked met or not yet.
+func joinParts(parts []Part) (bool, string) {
+	met := true
+	var whys []string
+	for _, p := range parts {
+		if p.Met {
+			whys = append(whys, "met: "+p.Why)
+		} else {
+			met = false
+			whys = append(whys, "not yet: "+p.Why)
+		}
+	}
+	return met, strings.Join(whys, "\n")
 }
 
 // window checks a fact within its deadline after the last step of

@@ -88,6 +88,9 @@ func TestChallengeWhyFromEngine(t *testing.T) {
 			t.Errorf("why does not say %q:\n%s", want, v.Why)
 		}
 	}
+	if len(v.Parts) != 2 || !v.Parts[0].Met || v.Parts[1].Met || !strings.Contains(v.Parts[1].Why, "more than the 0 allowed") {
+		t.Errorf("parts: want logout met and the refusal's cost not, got %+v", v.Parts)
+	}
 	// The probe runs on a copy: checking again adds nothing to the
 	// attempt's world.
 	before, introspections := a.Live.World.Log().Len(), a.Live.World.Inspect().Counts.Introspections
