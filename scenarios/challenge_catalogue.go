@@ -19,7 +19,7 @@ var challengesFS embed.FS
 // A file not listed here comes after them, by ID.
 var challengeIDs = []string{
 	"no-second-login", "service-token", "billing-token", "two-tabs", "stop-the-thief",
-	"outrun-the-thief", "silent-login", "laptop-stolen", "revoke-cheaply", "bind-the-token",
+	"outrun-the-thief", "silent-login", "laptop-stolen", "revoke-cheaply", "late-event", "bind-the-token",
 }
 
 // ErrUnknownChallenge is returned by ChallengeByID.
