@@ -46,6 +46,34 @@ func (a *Attempt) Do(action string, params map[string]string) (StepResult, error
 	return a.Live.Do(action, params)
 }
 
+// Branch returns the attempt as it was after its first n steps, setup
+// included (n >= len(Setup())), to go on from there: Live.Branch, with the
+// hints already earned kept. a is unchanged.
+func (a *Attempt) Branch(n int) (*Attempt, error) {
+	if n < a.setup {
+		return nil, fmt.Errorf("step %d is inside the setup (%d steps): the learner's first step is %d", n, a.setup, a.setup+1)
+	}
+	l, err := a.Live.Branch(n)
+	if err != nil {
+		return nil, err
+	}
+	b := *a
+	b.Live = l
+	b.checkedAt = min(a.checkedAt, n-a.setup)
+	return &b, nil
+}
+
+// Restart returns a fresh attempt at the same challenge and seed, after a
+// stuck or abandoned one: the hints already earned are kept.
+func (a *Attempt) Restart() (*Attempt, error) {
+	b, err := a.Challenge.Start(a.Live.Options)
+	if err != nil {
+		return nil, err
+	}
+	b.tries = a.tries
+	return b, nil
+}
+
 // Check asks the engine whether the goal is met now. It may be called
 // after every action. An unmet check after a new action counts as a failed
 // try: the next hint is due (Verdict.Hint), one more each such try, the

@@ -293,3 +293,58 @@ func TestChallengeGoalsSayTheirWindows(t *testing.T) {
 		walk(c, c.Win)
 	}
 }
+
+// TestAttemptBranchAndRestart: stepping back keeps the setup and the
+// hints earned; a restart is the setup's world again, hints kept.
+func TestAttemptBranchAndRestart(t *testing.T) {
+	c, err := ChallengeByID("stop-the-thief")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.Start(Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Do("refresh", nil); err != nil { // rotation is off: not enough
+		t.Fatal(err)
+	}
+	first := a.Check()
+	if first.Met || first.Hint != c.Hints[0] {
+		t.Fatalf("after a refresh without rotation: %+v", first)
+	}
+	setup := len(a.Setup())
+	if _, err := a.Branch(setup - 1); err == nil {
+		t.Error("a branch inside the setup must be refused")
+	}
+	b, err := a.Branch(setup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Learner()) != 0 || len(a.Learner()) != 1 {
+		t.Fatalf("branch: %d learner steps, original %d", len(b.Learner()), len(a.Learner()))
+	}
+	for _, st := range []struct {
+		do string
+		p  map[string]string
+	}{{"set", map[string]string{"key": "rotation", "value": "true"}}, {"refresh", nil}} {
+		if _, err := b.Do(st.do, st.p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := b.Check(); !v.Met || v.Score.Actions != 2 {
+		t.Errorf("the branch solves it in 2 actions: %+v", v)
+	}
+	r, err := a.Restart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Learner()) != 0 || len(r.Live.Steps) != setup {
+		t.Errorf("a restart starts after the setup: %d steps", len(r.Live.Steps))
+	}
+	if _, err := r.Do("advance", map[string]string{"by": "1s"}); err != nil {
+		t.Fatal(err)
+	}
+	if v := r.Check(); v.Hint != c.Hints[1] {
+		t.Errorf("after a restart the next hint is the second: %q", v.Hint)
+	}
+}
