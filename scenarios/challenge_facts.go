@@ -63,8 +63,17 @@ func (a *Attempt) read(k *Cond) (bool, string) {
 	case "attacker_can_call":
 		can, why = attackerProbe(b, snap)
 	case "app_can_call":
+		// A thief uses what it holds: the app must keep working in the
+		// world after the attacker has tried its tokens, not only in one
+		// where it waits. Reuse detection, for one, revokes the whole
+		// family, the app's tokens with the thief's (RFC 9700 §4.14.2).
+		tried := ""
+		if snap.Attacker.HoldsAccess || snap.Attacker.HoldsRefresh {
+			_, words := attackerProbe(b, snap)
+			tried = "after the attacker tried the tokens it holds (" + words + "), "
+		}
 		res, _ := b.Do("call", map[string]string{"path": probePath})
-		can, why = res.Outcome.OK(), "the app's call to GET "+probePath+" "+outcomeWords(res.Outcome)
+		can, why = res.Outcome.OK(), tried+"the app's call to GET "+probePath+" "+outcomeWords(res.Outcome)
 	case "try":
 		steps := k.Steps
 		if len(steps) == 0 {

@@ -359,3 +359,51 @@ func TestAttemptBranchAndRestart(t *testing.T) {
 		t.Errorf("after a restart the next hint is the second: %q", v.Hint)
 	}
 }
+
+// TestAppProbeAfterTheThief: app_can_call asks whether the app still works
+// once the thief has used what it holds. With rotation and reuse
+// detection, the thief's replay of the rotated refresh token revokes the
+// family (RFC 9700 §4.14.2), and an API that introspects refuses the app's
+// access token at once: the app does not keep working, though it would in
+// a world where the thief waited.
+func TestAppProbeAfterTheThief(t *testing.T) {
+	const src = `id: after-the-thief
+title: After the thief
+level: advanced
+theme: theft
+goal: Keep the app working after the thief has tried its token.
+hints: [Reuse detection revokes the whole family.]
+actions: [refresh]
+par: {actions: 1, time: 0s}
+sources: [RFC 9700 section 4.14.2]
+storage: local-storage
+set:
+  api_mode: introspect
+setup:
+  - do: login
+    narration: Alice signs in.
+  - do: steal
+    from: script-injection
+    token: refresh
+    narration: A script copies the refresh token.
+win:
+  all:
+    - attacker_can_call: false
+    - app_can_call: true
+`
+	c, err := LoadChallenge("after-the-thief.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.Start(Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Do("refresh", nil); err != nil {
+		t.Fatal(err)
+	}
+	v := a.Check()
+	if v.Met || !strings.Contains(v.Why, "after the attacker tried") || !strings.Contains(v.Why, "reuse detected") {
+		t.Fatalf("the app's probe must follow the thief's replay, which revokes the family: met %v, why %q", v.Met, v.Why)
+	}
+}
