@@ -309,6 +309,11 @@ func (v *validator) feasibility() {
 		switch st.Do {
 		case "login":
 			loggedIn = true
+			if st.Params["resource"] != "" {
+				if err := topology.CheckResource(); err != nil {
+					v.errAt(st.Pos, "step %d: login with resource: %v", n, err)
+				}
+			}
 			if st.Params["prompt"] != "" || st.Params["max_age"] != "" {
 				// prompt and max_age talk to the AS's session (OIDC Core
 				// §3.1.2.1): the engine says where there is one.
@@ -320,6 +325,11 @@ func (v *validator) feasibility() {
 			if st.Do == "race" {
 				if err := topology.CheckRace(); err != nil {
 					v.errAt(st.Pos, "step %d: race: %v", n, err)
+				}
+			}
+			if st.Do == "refresh" && (st.Params["resource"] != "" || st.Params["scope"] != "") {
+				if err := topology.CheckResource(); err != nil {
+					v.errAt(st.Pos, "step %d: refresh with resource or scope: %v", n, err)
 				}
 			}
 			if !loggedIn {

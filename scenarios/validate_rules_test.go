@@ -35,6 +35,16 @@ func TestValidatorAsksEngineRules(t *testing.T) {
 		// (RFC 8707): it means nothing with a refresh or ID token.
 		{"present for with an id token", "steps:\n  - do: login\n    narration: x\n  - do: present\n    token: id\n    for: billing\n    path: /api/orders\n    narration: x\n",
 			"for names the API an access token was obtained for"},
+		// A token for another API or a narrower scope needs an AS with
+		// several resource servers (RFC 8707); the first-party backend
+		// serves its own API only (sim.Topology.CheckResource).
+		{"refresh resource first-party", "topology: first-party\nsteps:\n  - do: login\n    narration: x\n  - do: refresh\n    resource: billing\n    narration: x\n",
+			"refresh with resource or scope: the issuer serves its own API only"},
+		{"refresh scope first-party", "topology: first-party\nsteps:\n  - do: login\n    narration: x\n  - do: refresh\n    scope: openid\n    narration: x\n",
+			"refresh with resource or scope"},
+		{"login resource first-party", "topology: first-party\nsteps:\n  - do: login\n    resource: api\n    narration: x\n",
+			"login with resource: the issuer serves its own API only"},
+		{"refresh resource oauth", "steps:\n  - do: login\n    narration: x\n  - do: refresh\n    resource: billing\n    narration: x\n", ""},
 		{"present for with the access token", "steps:\n  - do: login\n    narration: x\n  - do: present\n    token: access\n    for: billing\n    path: /api/orders\n    narration: x\n", ""},
 	} {
 		_, err := Load(tc.name+".yaml", []byte(head+tc.body))

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"net/url"
 	"time"
 )
@@ -10,6 +11,19 @@ import (
 type heldAccess struct {
 	value string
 	exp   time.Time // from expires_in: the app treats the token as opaque (RFC 9068 §6)
+}
+
+// CheckResource says whether a world of topology t can ask for a token for
+// another API (RFC 8707 resource) or a narrower scope at refresh: the one
+// rule the app and the scenario validator share. The first-party backend
+// is its own issuer and its /api/ its only audience (RFC 8707 is for an AS
+// with several resource servers), and the app holds no refresh token to
+// send: the backend keeps it in an httpOnly cookie.
+func (t Topology) CheckResource() error {
+	if t == TopologyFirstParty {
+		return fmt.Errorf("%w: in the first-party topology the app's own backend issues tokens for its own API only, and the app holds no refresh token (the backend keeps it in an httpOnly cookie): no resource to name, no scope to narrow", ErrOwnAPIOnly)
+	}
+	return nil
 }
 
 // RefreshFor trades the app's refresh token for an access token for
@@ -22,7 +36,7 @@ type heldAccess struct {
 // It is an explicit step: the app's silent refresh (Call) renews only
 // the token for its own API.
 func (c *Client) RefreshFor(resource, scope string) Outcome {
-	if c.fp {
+	if err := c.topology().CheckResource(); err != nil {
 		return Outcome{Error: CodeNoToken, Reason: "the first-party app holds no refresh token (its backend keeps it in an httpOnly cookie) and its backend issues tokens for itself only"}
 	}
 	_, _, rt, _ := c.store.snapshot()

@@ -58,6 +58,10 @@ var (
 	// ErrNoMachineClients is why the service actor cannot run in a world
 	// whose only issuer is the app's own backend.
 	ErrNoMachineClients = errors.New("no authorization server for machine clients")
+	// ErrOwnAPIOnly is why a login or refresh naming another API (RFC 8707)
+	// or a narrower scope cannot run in a world whose issuer is the app's
+	// own backend.
+	ErrOwnAPIOnly = errors.New("the issuer serves its own API only")
 	// ErrUnknownKnob is returned by Set for a name that is not a policy knob.
 	ErrUnknownKnob = errors.New("unknown policy key")
 	// ErrUnknownPreset is returned by LookupPreset.
