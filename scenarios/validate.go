@@ -356,10 +356,14 @@ func (v *validator) feasibility() {
 				v.errAt(st.Pos, "step %d: a tampered forgery edits a real token, but no earlier step gives the attacker an access token (steal one first)", n)
 			}
 		case "attacker.ride":
-			if sc.Topology != string(sim.TopologyFirstParty) {
-				v.errAt(st.Pos, "step %d: attacker.ride needs topology: first-party", n)
+			// The engine's rule: riding needs a session the browser sends.
+			gives, err := topology.CheckRide(storage)
+			if err != nil {
+				v.errAt(st.Pos, "step %d: attacker.ride: %v", n, err)
 			}
-			atk["access"] = true
+			if gives == sim.TokenAccess {
+				atk["access"] = true
+			}
 		case "service.token", "service.call":
 			// The engine's rule: a machine client needs an AS to ask.
 			if err := topology.CheckClientCredentials(); err != nil {

@@ -52,9 +52,12 @@ type Attacker struct {
 	mu      sync.Mutex
 	access  string
 	refresh string
-	forged  []string    // the tokens it made, in order: forged-1, forged-2…
-	proof   string      // a DPoP proof captured with the access token (dpop_client.go)
-	dpop    *dpopHolder // its own DPoP key, made on first use
+	// ran and gone are its script's life in the victim's page: it has run
+	// (a script action), and it is gone (ScriptGone; attacker_ride.go).
+	ran, gone bool
+	forged    []string    // the tokens it made, in order: forged-1, forged-2…
+	proof     string      // a DPoP proof captured with the access token (dpop_client.go)
+	dpop      *dpopHolder // its own DPoP key, made on first use
 }
 
 func newAttacker(e *env, w *wire, victim *Client, issuer, audience string) *Attacker {
@@ -66,6 +69,12 @@ func newAttacker(e *env, w *wire, victim *Client, issuer, audience string) *Atta
 // succeeds depends on where the app keeps its tokens; a failure says why
 // the position does not reach the token.
 func (a *Attacker) Steal(src Source, kind TokenKind) Outcome {
+	if src == SourceScript {
+		if o, ok := a.inPage(); !ok {
+			a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorApp, Error: o.Error, Reason: o.Reason})
+			return o
+		}
+	}
 	tok, why := a.reach(src, kind)
 	if tok == "" {
 		a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorApp, Error: CodeUnreachable, Reason: why})
@@ -107,7 +116,16 @@ func (s Source) Reaches(kind TokenKind, storage Storage, t Topology) (bool, stri
 			if t == TopologyFirstParty {
 				return false, "the refresh token is in an httpOnly cookie, which scripts cannot read, and the access token lives in a variable of the page, which reading storage does not find, though a script in the page can intercept it (it can also make the page call /auth/refresh: session riding)"
 			}
-			return false, "the tokens stay on the app's backend; the browser holds only an httpOnly cookie, which scripts cannot read"
+			return false, "the tokens stay on the BFF; the browser holds only an httpOnly session cookie, which scripts cannot read (while the script runs it can still make the browser call the API through the BFF: attacker.ride)"
+		case StorageMediated:
+			// The token-mediating backend hands the access token to the
+			// page: a script in the page catches it (hooking fetch, as the
+			// page receives it). The refresh token never leaves the backend
+			// (draft-ietf-oauth-browser-based-apps, token-mediating backend).
+			if kind == TokenAccess {
+				return true, ""
+			}
+			return false, "the refresh token stays on the token-mediating backend; the browser holds only an httpOnly session cookie, which scripts cannot read (while the script runs it can still ask the backend for fresh access tokens: attacker.ride)"
 		default:
 			return false, "a server-side web app keeps its tokens on the server: the page never sees them"
 		}
@@ -133,7 +151,13 @@ func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
 		held = rt
 	}
 	switch src {
-	case SourceScript: // localStorage: Reaches allows no other storage
+	case SourceScript: // localStorage, or a token-mediating page's access token: Reaches allows nothing else
+		if a.victim.storage == StorageMediated {
+			if held == "" {
+				return "", "the page holds no access token right now"
+			}
+			return held, "an injected script hooked the page's fetch and caught the access token the token-mediating backend handed to the page; the refresh token stays on the backend"
+		}
 		if held == "" {
 			return "", "the app's localStorage holds no " + string(kind) + " token right now"
 		}
@@ -318,6 +342,9 @@ func jsonField(body, field string) string {
 // session; rotation and DPoP do not stop it (RFC 9449 §11.4 for DPoP: the
 // script binds the new grant to its own key).
 func (a *Attacker) SilentLogin() Outcome {
+	if o, ok := a.inPage(); !ok {
+		return o
+	}
 	v := a.victim
 	if err := v.topology().CheckASSession(); err != nil {
 		return Outcome{Error: CodeUnreachable, Reason: err.Error() + " (injected script can still ride the page's session: attacker.ride)"}

@@ -129,6 +129,10 @@ type AttackerView struct {
 	HoldsAccess  bool   `json:"holds_access"`
 	HoldsRefresh bool   `json:"holds_refresh"`
 	Summary      string `json:"summary"`
+	// Script is what its injected script can do through the victim's
+	// browser while it runs (ride a session), or that it no longer can;
+	// "" when that does not arise. Summary ends with it.
+	Script string `json:"script,omitempty"`
 }
 
 // AcceptedUntil is the moment an API that checks tokens itself stops
@@ -178,11 +182,20 @@ func (w *World) Inspect() Snapshot {
 	if w.app.fp {
 		rt = w.app.refreshCookie()
 	}
-	held := []heldToken{{ActorApp, "access", at, where}}
+	atWhere, rtWhere := where, where
+	switch {
+	case w.app.bff():
+		where = "the BFF (server-side); the browser holds only a session cookie"
+		atWhere, rtWhere = where, where
+	case w.app.mediated():
+		where = "the backend (server-side)"
+		atWhere, rtWhere = "the page's memory (handed over by the backend)", where
+	}
+	held := []heldToken{{ActorApp, "access", at, atWhere}}
 	if w.app.fp {
 		held = append(held, heldToken{ActorUser, "refresh", rt, "httpOnly cookie"})
 	} else {
-		held = append(held, heldToken{ActorApp, "refresh", rt, where})
+		held = append(held, heldToken{ActorApp, "refresh", rt, rtWhere})
 	}
 	held = append(held, heldToken{ActorApp, "id", id, where})
 	// Tokens for other APIs (RFC 8707) come after the app's own, which
@@ -208,7 +221,12 @@ func (w *World) Inspect() Snapshot {
 	}
 	w.api.mu.Unlock()
 	s.Attacker = attackerView(s.Tokens, now, s.Policy, pushed)
+	if s.Attacker.Script = w.attacker.riding(); s.Attacker.Script != "" {
+		s.Attacker.Summary += "; " + s.Attacker.Script
+	}
 	switch {
+	case w.app.backend(): // a confidential client on the app's server
+		s.Refresh = s.Policy.DescribeRefresh(KindWeb)
 	case w.app.fp:
 		s.Refresh = s.Policy.RefreshLifetimes()
 	case w.env.oneOrigin:
