@@ -43,6 +43,8 @@ func TestValidatorAsksEngineRules(t *testing.T) {
 		{"a BFF ride gives no token", "storage: cookie\nsteps:\n  - do: login\n    narration: x\n  - do: attacker.ride\n    narration: x\n  - do: attacker.call\n    path: /api/orders\n    narration: x\n",
 			"no earlier step gives it an access token"},
 		{"ride a mediated backend", "storage: token-mediating\nsteps:\n  - do: login\n    narration: x\n  - do: attacker.ride\n    narration: x\n  - do: attacker.call\n    path: /api/orders\n    narration: x\n", ""},
+		{"a script gone takes nothing", "steps:\n  - do: login\n    narration: x\n  - do: attacker.script-gone\n    narration: x\n" + strings.TrimPrefix(steal("script-injection"), "steps:\n  - do: login\n    narration: x\n"),
+			"no earlier step gives it an access token"},
 		{"no ride in browser-only", "steps:\n  - do: login\n    narration: x\n  - do: attacker.ride\n    narration: x\n", "session riding needs a session cookie"},
 		// present's for names the API an access token was obtained for
 		// (RFC 8707): it means nothing with a refresh or ID token.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 )
 
 // An injected script acts only while it runs in the victim's page. What it
@@ -15,7 +16,7 @@ import (
 // via the user's browser).
 
 // scriptGoneWhy says why a script action fails once the script is gone.
-const scriptGoneWhy = "the injected script is gone from Alice's page (ScriptGone): nothing of the attacker's runs in her browser any more, so it can neither read the page nor ride her session; only what it already took away is left"
+const scriptGoneWhy = "the injected script is gone from Alice's page: nothing of the attacker's runs in her browser any more, so it can neither read the page nor ride her session; only what it already took away is left"
 
 // inPage reports whether the attacker's script still runs in the victim's
 // page, and marks it as having run; when it is gone, o says so.
@@ -118,4 +119,46 @@ func (a *Attacker) riding() string {
 		return "while its script runs in Alice's page, it can ask the backend for fresh access tokens (the refresh token stays on the backend)"
 	}
 	return "its script still runs in Alice's page, but her browser holds no session to ride"
+}
+
+// CompareArchitectures says, from the engine's own rules (Reaches,
+// CheckRide), what an injected script gets under each browser
+// architecture: what it takes away, what it can do while it runs, and
+// what is left once it is gone. It sends no request and changes nothing:
+// a lesson runs in one world, and this puts the other two beside it.
+func (a *Attacker) CompareArchitectures() Outcome {
+	var parts []string
+	for _, s := range TopologyOAuth.Architectures() {
+		access, _ := SourceScript.Reaches(TokenAccess, s, TopologyOAuth)
+		refresh, _ := SourceScript.Reaches(TokenRefresh, s, TopologyOAuth)
+		p := s.Architecture() + ": "
+		switch {
+		case access && refresh:
+			p += "it can take both the access and the refresh token"
+		case access:
+			p += "it can take the access token, never the refresh token"
+		default:
+			p += "it takes no token"
+		}
+		switch gives, err := TopologyOAuth.CheckRide(s); {
+		case err != nil:
+			p += "; there is no session cookie to ride"
+		case gives == TokenAccess:
+			p += "; while it runs, it rides the session cookie for fresh access tokens"
+		default:
+			p += "; while it runs, it rides the session cookie: the BFF calls the API for it with its own token"
+		}
+		switch {
+		case refresh:
+			p += "; once it is gone, a stolen refresh token still mints access tokens for the attacker until the AS stops it"
+		case access:
+			p += "; once it is gone, what it took works until the access token's exp"
+		default:
+			p += "; once it is gone, the attacker has nothing left"
+		}
+		parts = append(parts, p)
+	}
+	why := "the same injected script under each browser architecture (the engine's reach rule): " + strings.Join(parts, ". ")
+	a.env.emit(Event{Kind: KindClientNote, From: ActorAttacker, To: ActorApp, Summary: why})
+	return Outcome{Reason: why}
 }

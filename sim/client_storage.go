@@ -41,6 +41,33 @@ func Storages() []Storage {
 	return []Storage{StorageMemory, StorageLocal, StorageCookie, StorageMediated, StorageServer}
 }
 
+// Architectures are the browser architectures a single-page app has in a
+// world of topology t, by where its tokens live: in the OAuth topology the
+// three of draft-ietf-oauth-browser-based-apps (RFC 10017), browser-only
+// (local-storage), a token-mediating backend and a backend-for-frontend
+// (cookie); none in the first-party topology, whose backend is its own
+// issuer. A fresh slice each call.
+func (t Topology) Architectures() []Storage {
+	if t != TopologyOAuth {
+		return nil
+	}
+	return []Storage{StorageLocal, StorageMediated, StorageCookie}
+}
+
+// Architecture names the browser architecture an OAuth single-page app
+// keeping its tokens in s has (server: a server-side web app).
+func (s Storage) Architecture() string {
+	switch s {
+	case StorageMediated:
+		return "token-mediating backend"
+	case StorageCookie:
+		return "backend-for-frontend (BFF)"
+	case StorageServer:
+		return "server-side web app"
+	}
+	return "browser-only (" + string(s) + ")"
+}
+
 // tokenStore holds an app's tokens. Several Clients (browser tabs) may share
 // one store, which is how refresh races arise.
 type tokenStore struct {
