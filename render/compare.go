@@ -191,7 +191,7 @@ func archHeading(c *scenarios.Comparison) string {
 	if c.Runs[0].Lesson != nil {
 		own = c.Runs[0].Lesson.World.App().Storage()
 	}
-	return "The attacker, per preset and browser architecture (the same injected script; the lesson itself runs " + own.Architecture() + "):"
+	return "The attacker, per preset and browser architecture (the same injected script; the lesson's own: " + own.Architecture() + "):"
 }
 
 // attackerSummary says where the preset's run stopped the attacker, and

@@ -321,7 +321,7 @@ func (v *validator) feasibility() {
 			}
 		case "call", "refresh", "present", "refresh-with", "race":
 			if st.Do == "race" {
-				if err := topology.CheckRace(); err != nil {
+				if err := topology.CheckRace(storage); err != nil {
 					v.errAt(st.Pos, "step %d: race: %v", n, err)
 				}
 			}

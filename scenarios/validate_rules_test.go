@@ -22,6 +22,8 @@ func TestValidatorAsksEngineRules(t *testing.T) {
 		{"race first-party", "topology: first-party\nsteps:\n  - do: login\n    narration: x\n  - do: race\n    narration: x\n",
 			"race: a first-party app's refresh token is a cookie the browser sends itself"},
 		{"race oauth", "steps:\n  - do: login\n    narration: x\n  - do: race\n    narration: x\n", ""},
+		{"race behind a BFF", "storage: cookie\nsteps:\n  - do: login\n    narration: x\n  - do: race\n    narration: x\n",
+			"race: the tabs of an app with a BFF or a token-mediating backend hold no refresh token"},
 		{"config the engine refuses", "client: web\nstorage: local-storage\nsteps:\n  - do: login\n    narration: x\n",
 			"bad world config: a server-side web app keeps its tokens on the server"},
 		// Default storage: a single-page app keeps tokens in localStorage,

@@ -181,3 +181,17 @@ func TestArchMediatedHandOver(t *testing.T) {
 		t.Fatalf("hops %q, want %q", hops, want)
 	}
 }
+
+// TestArchNoTabRace: behind a BFF or a token-mediating backend the tabs
+// hold no refresh token to race with; the backend refreshes for them.
+func TestArchNoTabRace(t *testing.T) {
+	for _, s := range []Storage{StorageCookie, StorageMediated} {
+		w := archWorld(t, s)
+		if _, err := w.RaceRefresh(2); err == nil || !strings.Contains(err.Error(), "hold no refresh token") {
+			t.Errorf("%s: race %v", s, err)
+		}
+	}
+	if _, err := archWorld(t, StorageLocal).RaceRefresh(2); err != nil {
+		t.Errorf("browser-only race: %v", err)
+	}
+}
