@@ -195,3 +195,15 @@ func TestArchNoTabRace(t *testing.T) {
 		t.Errorf("browser-only race: %v", err)
 	}
 }
+
+// TestArchMediatedSilentLogin: a second login rides the AS session as in
+// any OAuth app; the outcome says so, though the login's last exchange is
+// the page's hand-over from the backend.
+func TestArchMediatedSilentLogin(t *testing.T) {
+	w := archWorld(t, StorageMediated)
+	o := w.App().LoginWith(LoginOptions{User: DemoUser, Password: DemoPassword, Prompt: "none"})
+	lifeOK(t, "silent login", o, http.StatusOK)
+	if !strings.HasPrefix(o.Reason, "signed in without the form") {
+		t.Fatalf("reason %q", o.Reason)
+	}
+}

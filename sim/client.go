@@ -172,7 +172,7 @@ func (c *Client) LoginWith(o LoginOptions) Outcome {
 		}
 	}
 	out := outcomeSince(c.env.log, start, ActorUser)
-	if e, ok := firstSince(c.env.log, start, KindASSessionUsed); ok && out.OK() && out.Reason == "" {
+	if e, ok := firstSince(c.env.log, start, KindASSessionUsed); ok && out.OK() && (out.Reason == "" || c.mediated()) { // a mediated login's last exchange is the hand-over
 		out.Reason = "signed in without the form: " + e.Summary
 	}
 	return out
