@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/tokensim/tokensim/sim"
 )
@@ -32,6 +33,9 @@ func Compare(sc *Scenario, presets []string, opts Options) (*Comparison, error) 
 	}
 	if scriptLesson(sc) && opts.Storage == "" {
 		c.Architectures = sim.TopologyOAuth.Architectures()
+		if s := own.World.App().Storage(); !slices.Contains(c.Architectures, s) {
+			c.Architectures = append([]sim.Storage{s}, c.Architectures...) // memory: the lesson's own comes first
+		}
 	}
 	for _, p := range presets {
 		o := opts
