@@ -207,3 +207,35 @@ func TestArchMediatedSilentLogin(t *testing.T) {
 		t.Fatalf("reason %q", o.Reason)
 	}
 }
+
+// TestArchMediatedNoDPoP: with dpop on, a token-mediating backend still
+// gets bearer tokens, and says why: the page that presents the access
+// token does not hold the backend's key (RFC 9449 §7: only the key's
+// holder can use a bound token).
+func TestArchMediatedNoDPoP(t *testing.T) {
+	w := lifeWorld(t, "tokensim", func(c *Config) { c.Storage = StorageMediated })
+	lifeSet(t, w, "dpop", "true")
+	lifeLogin(t, w, "")
+	if w.App().DPoPKey() != "" {
+		t.Fatal("the token-mediating app made a DPoP key")
+	}
+	for _, tv := range w.Inspect().Tokens {
+		if tv.Holder == ActorApp && tv.Bound != "" {
+			t.Fatalf("%s is bound to %s", tv.Label, tv.Bound)
+		}
+	}
+	if !strings.Contains(archNotes(w), "asked for bearer tokens") {
+		t.Fatal("no note says why the tokens are not bound")
+	}
+}
+
+// archNotes is every client note so far, one a line.
+func archNotes(w *World) string {
+	var b strings.Builder
+	for _, e := range w.Log().Events() {
+		if e.Kind == KindClientNote {
+			b.WriteString(e.Summary + "\n")
+		}
+	}
+	return b.String()
+}

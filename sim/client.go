@@ -234,6 +234,9 @@ func (c *Client) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case c.mediated():
 		c.startSession(w)
 		n.summary = "signed in; the backend keeps the refresh token and gives the browser an httpOnly session cookie, with which the page asks for the access token"
+		if c.env.policy().DPoP {
+			c.note("dpop is on, but this token-mediating backend asked for bearer tokens: the page presents the access token, and it does not hold the backend's DPoP key (this simulator models no key shared between them)")
+		}
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "Signed in.\n")
