@@ -110,6 +110,17 @@ func writeNarrow(w io.Writer, c *scenarios.Comparison, width int) error {
 	} else {
 		b.WriteString("\n" + text.Wrap("Every step has the same outcome under every preset.", width) + "\n")
 	}
+	if c.Architectures != nil {
+		b.WriteString("\n" + text.Wrap(archHeading(c), width) + "\n")
+		for j := range c.Runs {
+			b.WriteString("  " + c.Presets[j] + "\n")
+			for k, s := range c.Architectures {
+				b.WriteString("    " + text.Hang(s.Architecture()+": "+attackerSummary(c, c.ByArchitecture[j][k]), width-4, "      ") + "\n")
+			}
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
 	b.WriteString("\nThe attacker, per preset:\n")
 	for j, r := range c.Runs {
 		b.WriteString("  " + text.Hang(c.Presets[j]+": "+attackerSummary(c, r), width-2, "    ") + "\n")
@@ -146,6 +157,20 @@ func writeWide(w io.Writer, c *scenarios.Comparison) error {
 	} else {
 		fmt.Fprintln(w, "\nEvery step has the same outcome under every preset.")
 	}
+	if c.Architectures != nil {
+		fmt.Fprintln(w, "\n"+archHeading(c))
+		archWidth := 0
+		for _, s := range c.Architectures {
+			archWidth = max(archWidth, len(s.Architecture())+1)
+		}
+		for j := range c.Runs {
+			fmt.Fprintf(w, "  %s\n", c.Presets[j])
+			for k, s := range c.Architectures {
+				fmt.Fprintf(w, "    %-*s %s\n", archWidth, s.Architecture(), attackerSummary(c, c.ByArchitecture[j][k]))
+			}
+		}
+		return nil
+	}
 	fmt.Fprintln(w, "\nThe attacker, per preset:")
 	// Names padded to the longest plus one, so that at least two spaces
 	// part every name from its summary (node-oidc-provider is long).
@@ -159,22 +184,36 @@ func writeWide(w io.Writer, c *scenarios.Comparison) error {
 	return nil
 }
 
+// archHeading introduces the attacker per preset and browser
+// architecture, naming the lesson's own.
+func archHeading(c *scenarios.Comparison) string {
+	own := c.Runs[0].World.App().Storage()
+	if c.Runs[0].Lesson != nil {
+		own = c.Runs[0].Lesson.World.App().Storage()
+	}
+	return "The attacker, per preset and browser architecture (the same injected script; the lesson's own: " + own.Architecture() + "):"
+}
+
 // attackerSummary says where the preset's run stopped the attacker, and
 // what the attacker holds at the end (the engine's summary).
 func attackerSummary(c *scenarios.Comparison, r *scenarios.Run) string {
-	triesRefresh, forges := false, 0
+	triesRefresh, usesRefresh, forges := false, false, 0
 	for _, st := range c.Scenario.Steps {
 		switch {
 		case st.Do == "attacker.refresh" || (st.Do == "steal" && st.Params["token"] == "refresh"):
 			triesRefresh = true
+			usesRefresh = usesRefresh || st.Do == "attacker.refresh"
 		case st.Do == "attacker.forge":
 			forges++
 		}
 	}
 	end := r.Steps[len(r.Steps)-1].Snapshot
-	held := false
+	held, issued := false, false
 	for _, s := range r.Steps {
 		held = held || s.Snapshot.Attacker.HoldsRefresh
+		for _, t := range s.Snapshot.Tokens {
+			issued = issued || t.Kind == "refresh" && t.Holder != sim.ActorAttacker
+		}
 	}
 	forged := ""
 	if forges > 0 {
@@ -189,8 +228,12 @@ func attackerSummary(c *scenarios.Comparison, r *scenarios.Run) string {
 	switch n, what, at := refreshStopped(r); {
 	case !held && !triesRefresh:
 		return fmt.Sprintf("tried no refresh token in this lesson%s; at the end it %s", forged, end.Attacker.Summary)
+	case !held && !issued:
+		return fmt.Sprintf("never held a refresh token: the app was issued none; at the end it %s", end.Attacker.Summary)
 	case !held:
-		return fmt.Sprintf("never held a refresh token (the preset gave the app none, or it stayed out of reach); at the end it %s", end.Attacker.Summary)
+		return fmt.Sprintf("never held a refresh token: the app's stayed out of its reach; at the end it %s", end.Attacker.Summary)
+	case !usesRefresh:
+		return fmt.Sprintf("held a refresh token it never uses in this lesson; at the end it %s", end.Attacker.Summary)
 	case n > 0:
 		return fmt.Sprintf("refresh token stopped at step %d (+%s): %s; at the end it %s", n, text.FormatDuration(at.Sub(sim.Epoch())), what, end.Attacker.Summary)
 	}

@@ -45,10 +45,27 @@ func TestPresetsLesson(t *testing.T) {
 	if err := WriteComparison(&b, c); err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(b.String(), "\n") {
-		if f := strings.Fields(line); len(f) > 1 && (f[0] == "keycloak" || f[0] == "entra" || f[0] == "dex") &&
-			!strings.HasPrefix(strings.Join(f[1:], " "), "never stopped by the AS") {
-			t.Errorf("comparison summary: %q", line)
+	for i, r := range c.Runs {
+		if p := c.Presets[i]; (p == "keycloak" || p == "entra" || p == "dex") && !strings.HasPrefix(attackerSummary(c, r), "never stopped by the AS") {
+			t.Errorf("%s: comparison summary %q", p, attackerSummary(c, r))
+		}
+	}
+	// The lesson's attacker is an injected script: the comparison sets it
+	// against each browser architecture too. Behind a token-mediating
+	// backend or a BFF the refresh token is out of its reach under every
+	// preset; in the browser, spring and google issue the app none.
+	if len(c.Architectures) != 3 || len(c.ByArchitecture) != len(c.Runs) {
+		t.Fatalf("architectures %v, %d rows", c.Architectures, len(c.ByArchitecture))
+	}
+	for i, row := range c.ByArchitecture {
+		for k, r := range row {
+			got, s := attackerSummary(c, r), c.Architectures[k]
+			switch p := c.Presets[i]; {
+			case s != sim.StorageLocal && !strings.HasPrefix(got, "never held a refresh token: the app's stayed out of its reach"),
+				s == sim.StorageLocal && (p == "spring" || p == "google") && !strings.HasPrefix(got, "never held a refresh token: the app was issued none"),
+				s == sim.StorageCookie && !strings.Contains(got, "through the BFF"):
+				t.Errorf("%s under %s: %q", p, s, got)
+			}
 		}
 	}
 	golden.RequireEqual(t, b.Bytes())

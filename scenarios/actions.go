@@ -123,8 +123,12 @@ var actions = map[string]*action{
 		}},
 	"attacker.refresh": {name: "attacker.refresh", doc: "the attacker uses the refresh token it holds at the token endpoint",
 		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.Attacker().Refresh() }},
-	"attacker.ride": {name: "attacker.ride", doc: "injected script makes the page call /auth/refresh and exfiltrates the new access token (first-party only)",
+	"attacker.ride": {name: "attacker.ride", doc: "injected script rides the page's session cookie while it runs: first-party, the page calls /auth/refresh and the script exfiltrates the new access token; BFF (storage cookie), the browser calls the API through the BFF, which adds its own token; token-mediating, the backend hands the script a fresh access token",
 		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.Attacker().RideSession() }},
+	"attacker.compare-architectures": {name: "attacker.compare-architectures", doc: "the engine's reach rule says what the same injected script gets under each browser architecture (browser-only, token-mediating, BFF): what it takes, what it can do while it runs, what is left once it is gone; no request, nothing changes",
+		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.Attacker().CompareArchitectures() }},
+	"attacker.script-gone": {name: "attacker.script-gone", doc: "the injected script no longer runs in the user's page (the tab was closed, or the injection was fixed): what it took away stays, riding and silent logins stop",
+		run: func(w *sim.World, _ map[string]string) sim.Outcome { return w.Attacker().ScriptGone() }},
 	"present": {name: "present", doc: "the app (wrongly) presents one of its tokens as a bearer token at an API",
 		params: []param{
 			{name: "token", required: true, values: []string{"access", "refresh", "id"}, doc: "which token"},

@@ -21,7 +21,7 @@ var catalogueFS embed.FS
 var builtinIDs = []string{
 	"login", "bearer-calls", "expiry", "silent-refresh", "session-end", "lifetimes",
 	"access-token-theft", "one-token", "refresh-theft-no-rotation", "refresh-theft-rotation",
-	"refresh-theft-victim-first", "persistent-xss", "confidential-client-theft", "refresh-token-at-api", "logout", "logout-layers", "revocation-modes", "pushed-revocation",
+	"refresh-theft-victim-first", "browser-architectures", "persistent-xss", "confidential-client-theft", "refresh-token-at-api", "logout", "logout-layers", "revocation-modes", "pushed-revocation",
 	"refresh-checkpoint",
 	"wrong-audience", "client-credentials", "second-api", "clock-skew", "first-party",
 	"forged-tokens", "multi-tab-race", "reuse-dos", "presets", "dpop-binding",

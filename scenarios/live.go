@@ -105,7 +105,9 @@ func liveTitle(action string, p map[string]string) string {
 		"login": "log in", "refresh": "the app refreshes", "logout": "log out",
 		"attacker.refresh": "the attacker refreshes", "attacker.ride": "injected script rides the session",
 		"forget": "the app forgets its tokens", "end-session": "log out at the AS (RP-initiated)",
-		"attacker.silent-login": "injected script logs in silently",
+		"attacker.silent-login":          "injected script logs in silently",
+		"attacker.script-gone":           "the injected script is gone",
+		"attacker.compare-architectures": "the same script under each browser architecture",
 	}[action]; ok {
 		return t
 	}

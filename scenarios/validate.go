@@ -299,6 +299,9 @@ func (v *validator) quiz(i int, st *Step) {
 func (v *validator) feasibility() {
 	sc := v.sc
 	loggedIn, atk := false, map[string]bool{}
+	// gone: an earlier attacker.script-gone ended the injected script, so
+	// a script action may still be shown failing but gives nothing.
+	gone := false
 	topology := sim.Topology(cmp.Or(sc.Topology, string(sim.TopologyOAuth)))
 	storage := sim.Storage(sc.Storage)
 	if storage == "" {
@@ -323,7 +326,7 @@ func (v *validator) feasibility() {
 			}
 		case "call", "refresh", "present", "refresh-with", "race":
 			if st.Do == "race" {
-				if err := topology.CheckRace(); err != nil {
+				if err := topology.CheckRace(storage); err != nil {
 					v.errAt(st.Pos, "step %d: race: %v", n, err)
 				}
 			}
@@ -341,7 +344,8 @@ func (v *validator) feasibility() {
 			}
 			// The engine's reach rule: a position that can never get the
 			// token gives the attacker nothing to use later.
-			if ok, _ := sim.Source(st.Params["from"]).Reaches(sim.TokenKind(st.Params["token"]), storage, topology); ok {
+			script := st.Params["from"] == string(sim.SourceScript)
+			if ok, _ := sim.Source(st.Params["from"]).Reaches(sim.TokenKind(st.Params["token"]), storage, topology); ok && !(script && gone) {
 				atk[st.Params["token"]] = true
 				// A proof travels with the access token in a request, never
 				// in storage: only a log line or the wire has one.
@@ -366,10 +370,16 @@ func (v *validator) feasibility() {
 				v.errAt(st.Pos, "step %d: a tampered forgery edits a real token, but no earlier step gives the attacker an access token (steal one first)", n)
 			}
 		case "attacker.ride":
-			if sc.Topology != string(sim.TopologyFirstParty) {
-				v.errAt(st.Pos, "step %d: attacker.ride needs topology: first-party", n)
+			// The engine's rule: riding needs a session the browser sends.
+			gives, err := topology.CheckRide(storage)
+			if err != nil {
+				v.errAt(st.Pos, "step %d: attacker.ride: %v", n, err)
 			}
-			atk["access"] = true
+			if gives == sim.TokenAccess && !gone {
+				atk["access"] = true
+			}
+		case "attacker.script-gone":
+			gone = true
 		case "service.token", "service.call":
 			// The engine's rule: a machine client needs an AS to ask.
 			if err := topology.CheckClientCredentials(); err != nil {
@@ -380,7 +390,7 @@ func (v *validator) feasibility() {
 			if err := topology.CheckASSession(); err != nil {
 				v.errAt(st.Pos, "step %d: %s: %v", n, st.Do, err)
 			}
-			if st.Do == "attacker.silent-login" {
+			if st.Do == "attacker.silent-login" && !gone {
 				// It may fail (no session, a confidential client); when it
 				// works the attacker holds fresh tokens.
 				atk["access"], atk["refresh"] = true, true

@@ -22,6 +22,8 @@ func TestValidatorAsksEngineRules(t *testing.T) {
 		{"race first-party", "topology: first-party\nsteps:\n  - do: login\n    narration: x\n  - do: race\n    narration: x\n",
 			"race: a first-party app's refresh token is a cookie the browser sends itself"},
 		{"race oauth", "steps:\n  - do: login\n    narration: x\n  - do: race\n    narration: x\n", ""},
+		{"race behind a BFF", "storage: cookie\nsteps:\n  - do: login\n    narration: x\n  - do: race\n    narration: x\n",
+			"race: the tabs of an app with a BFF or a token-mediating backend hold no refresh token"},
 		{"config the engine refuses", "client: web\nstorage: local-storage\nsteps:\n  - do: login\n    narration: x\n",
 			"bad world config: a server-side web app keeps its tokens on the server"},
 		// Default storage: a single-page app keeps tokens in localStorage,
@@ -31,6 +33,21 @@ func TestValidatorAsksEngineRules(t *testing.T) {
 		{"script misses first-party", "topology: first-party\n" + steal("script-injection"), "no earlier step gives it an access token"},
 		{"script misses web", "client: web\n" + steal("script-injection"), "no earlier step gives it an access token"},
 		{"log reaches access", "client: web\n" + steal("log"), ""},
+		// Browser architectures: a token-mediating page holds the access
+		// token, never the refresh token; a BFF's browser holds neither,
+		// but its session can be ridden (sim.Topology.CheckRide), and the
+		// ride hands the attacker no token.
+		{"script reaches a mediated access token", "storage: token-mediating\n" + steal("script-injection"), ""},
+		{"script misses a mediated refresh token", "storage: token-mediating\nsteps:\n  - do: login\n    narration: x\n  - do: steal\n    from: script-injection\n    token: refresh\n    narration: x\n  - do: attacker.refresh\n    narration: x\n",
+			"the attacker refreshes but no earlier step lets it steal a refresh token"},
+		{"script misses the BFF", "storage: cookie\n" + steal("script-injection"), "no earlier step gives it an access token"},
+		{"ride a BFF", "storage: cookie\nsteps:\n  - do: login\n    narration: x\n  - do: attacker.ride\n    narration: x\n", ""},
+		{"a BFF ride gives no token", "storage: cookie\nsteps:\n  - do: login\n    narration: x\n  - do: attacker.ride\n    narration: x\n  - do: attacker.call\n    path: /api/orders\n    narration: x\n",
+			"no earlier step gives it an access token"},
+		{"ride a mediated backend", "storage: token-mediating\nsteps:\n  - do: login\n    narration: x\n  - do: attacker.ride\n    narration: x\n  - do: attacker.call\n    path: /api/orders\n    narration: x\n", ""},
+		{"a script gone takes nothing", "steps:\n  - do: login\n    narration: x\n  - do: attacker.script-gone\n    narration: x\n" + strings.TrimPrefix(steal("script-injection"), "steps:\n  - do: login\n    narration: x\n"),
+			"no earlier step gives it an access token"},
+		{"no ride in browser-only", "steps:\n  - do: login\n    narration: x\n  - do: attacker.ride\n    narration: x\n", "session riding needs a session cookie"},
 		// present's for names the API an access token was obtained for
 		// (RFC 8707): it means nothing with a refresh or ID token.
 		{"present for with an id token", "steps:\n  - do: login\n    narration: x\n  - do: present\n    token: id\n    for: billing\n    path: /api/orders\n    narration: x\n",

@@ -153,7 +153,7 @@ func (fp *fpBackend) setCookie(w http.ResponseWriter, v string, maxAge int) {
 // script with a cookie jar (the browser's).
 func (c *Client) firstParty() {
 	jar, _ := cookiejar.New(nil) // never fails without options
-	c.fp, c.jar, c.id, c.apiBase = true, jar, ClientFirstParty, AppOrigin
+	c.fp, c.jar, c.id, c.secret, c.apiBase = true, jar, ClientFirstParty, "", AppOrigin
 	c.http.Jar = jar
 }
 
@@ -192,10 +192,17 @@ func (c *Client) fpPost(path string, body string) Outcome {
 // on the app's transport and the wire records it as the app's: that is
 // why the backend cannot tell it from a normal refresh. Only the
 // exfiltration (the token.stolen event) involves the attacker.
+//
+// Against a BFF or a token-mediating backend the script rides that
+// backend's session cookie instead (attacker_ride.go). Once the script is
+// gone (ScriptGone), no riding is possible.
 func (a *Attacker) RideSession() Outcome {
+	if o, ok := a.inPage(); !ok {
+		return o
+	}
 	v := a.victim
 	if !v.fp {
-		return Outcome{Error: CodeUnreachable, Reason: "session riding needs a first-party backend that refreshes from a cookie"}
+		return a.rideBackend()
 	}
 	rider := &http.Client{Transport: v.http.Transport, Jar: v.jar}
 	req, _ := http.NewRequest(http.MethodPost, AppOrigin+"/auth/refresh", nil)

@@ -52,9 +52,12 @@ type Attacker struct {
 	mu      sync.Mutex
 	access  string
 	refresh string
-	forged  []string    // the tokens it made, in order: forged-1, forged-2…
-	proof   string      // a DPoP proof captured with the access token (dpop_client.go)
-	dpop    *dpopHolder // its own DPoP key, made on first use
+	// ran and gone are its script's life in the victim's page: it has run
+	// (a script action), and it is gone (ScriptGone; attacker_ride.go).
+	ran, gone bool
+	forged    []string    // the tokens it made, in order: forged-1, forged-2…
+	proof     string      // a DPoP proof captured with the access token (dpop_client.go)
+	dpop      *dpopHolder // its own DPoP key, made on first use
 }
 
 func newAttacker(e *env, w *wire, victim *Client, issuer, audience string) *Attacker {
@@ -66,6 +69,12 @@ func newAttacker(e *env, w *wire, victim *Client, issuer, audience string) *Atta
 // succeeds depends on where the app keeps its tokens; a failure says why
 // the position does not reach the token.
 func (a *Attacker) Steal(src Source, kind TokenKind) Outcome {
+	if src == SourceScript {
+		if o, ok := a.inPage(); !ok {
+			a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorApp, Error: o.Error, Reason: o.Reason})
+			return o
+		}
+	}
 	tok, why := a.reach(src, kind)
 	if tok == "" {
 		a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorApp, Error: CodeUnreachable, Reason: why})
@@ -107,7 +116,16 @@ func (s Source) Reaches(kind TokenKind, storage Storage, t Topology) (bool, stri
 			if t == TopologyFirstParty {
 				return false, "the refresh token is in an httpOnly cookie, which scripts cannot read, and the access token lives in a variable of the page, which reading storage does not find, though a script in the page can intercept it (it can also make the page call /auth/refresh: session riding)"
 			}
-			return false, "the tokens stay on the app's backend; the browser holds only an httpOnly cookie, which scripts cannot read"
+			return false, "the tokens stay on the BFF; the browser holds only an httpOnly session cookie, which scripts cannot read (while the script runs it can still make the browser call the API through the BFF: attacker.ride)"
+		case StorageMediated:
+			// The token-mediating backend hands the access token to the
+			// page: a script in the page catches it (hooking fetch, as the
+			// page receives it). The refresh token never leaves the backend
+			// (draft-ietf-oauth-browser-based-apps, token-mediating backend).
+			if kind == TokenAccess {
+				return true, ""
+			}
+			return false, "the refresh token stays on the token-mediating backend; the browser holds only an httpOnly session cookie, which scripts cannot read (while the script runs it can still ask the backend for fresh access tokens: attacker.ride)"
 		default:
 			return false, "a server-side web app keeps its tokens on the server: the page never sees them"
 		}
@@ -133,7 +151,13 @@ func (a *Attacker) reach(src Source, kind TokenKind) (string, string) {
 		held = rt
 	}
 	switch src {
-	case SourceScript: // localStorage: Reaches allows no other storage
+	case SourceScript: // localStorage, or a token-mediating page's access token: Reaches allows nothing else
+		if a.victim.storage == StorageMediated {
+			if held == "" {
+				return "", "the page holds no access token right now"
+			}
+			return held, "an injected script hooked the page's fetch and caught the access token the token-mediating backend handed to the page; the refresh token stays on the backend"
+		}
 		if held == "" {
 			return "", "the app's localStorage holds no " + string(kind) + " token right now"
 		}
@@ -300,79 +324,6 @@ func jsonField(body, field string) string {
 	}
 	s, _ := m[field].(string)
 	return s
-}
-
-// SilentLogin is what injected script does with the AS's session cookie:
-// it cannot read the cookie (HttpOnly), but while it runs in the app's page
-// it can drive the browser through a silent authorization request
-// (prompt=none), and the browser attaches the cookie itself. A hidden
-// iframe carries a SameSite=Lax cookie only when the AS is same-site with
-// the app, as here (app. and auth.tokensim.test share the site
-// tokensim.test); otherwise a popup does, since Lax cookies go with
-// top-level GET navigations. The AS answers with a code, the script reads
-// it from the frame or popup once it is back on the app's origin, and
-// redeems it with a PKCE verifier of its own. For a public client that is a fresh grant:
-// new tokens, a new family, nothing reuse detection can see. A
-// confidential client's code is worthless without the client secret. The
-// defence is the script's absence (CSP, no injection) and a short AS
-// session; rotation and DPoP do not stop it (RFC 9449 §11.4 for DPoP: the
-// script binds the new grant to its own key).
-func (a *Attacker) SilentLogin() Outcome {
-	v := a.victim
-	if err := v.topology().CheckASSession(); err != nil {
-		return Outcome{Error: CodeUnreachable, Reason: err.Error() + " (injected script can still ride the page's session: attacker.ride)"}
-	}
-	start := a.env.log.Len()
-	state, verifier := a.env.rand.token(16), a.env.rand.token(32)
-	q := url.Values{
-		"response_type": {"code"}, "client_id": {v.id}, "redirect_uri": {RedirectURI}, "scope": {DefaultScope},
-		"state": {state}, "code_challenge": {s256Challenge(verifier)}, "code_challenge_method": {"S256"}, "prompt": {"none"},
-	}
-	a.env.emit(Event{Kind: KindClientNote, From: ActorAttacker, To: ActorUser,
-		Summary: "injected script opens a hidden iframe in Alice's page (the AS is same-site with the app, so the SameSite=Lax cookie goes along; elsewhere a popup would do): a silent authorization request (prompt=none) with its own PKCE challenge; the browser attaches the AS session cookie, which the script itself cannot read"})
-	resp, err := v.browser.Get(Issuer + "/authorize?" + q.Encode())
-	if err != nil {
-		return Outcome{Error: "transport", Reason: err.Error()}
-	}
-	readAll(resp)
-	loc, _ := url.Parse(resp.Header.Get("Location"))
-	code := ""
-	if loc != nil {
-		code = loc.Query().Get("code")
-	}
-	if resp.StatusCode != http.StatusFound || code == "" {
-		o := outcomeSince(a.env.log, start, ActorUser)
-		why := "the silent authorization request got no code"
-		if o.Reason != "" {
-			why += ": " + o.Reason
-		}
-		a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorAS, Error: o.Error, Reason: why})
-		o.Reason = why
-		return o
-	}
-	// The code goes home; the attacker redeems it from its own machine as
-	// the public client, with the verifier only it knows.
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {RedirectURI},
-		"code_verifier": {verifier}, "client_id": {v.id}}
-	req, _ := http.NewRequest(http.MethodPost, Issuer+"/token", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	tresp, body, o := a.sendRefresh(req)
-	if tresp == nil || tresp.StatusCode != http.StatusOK {
-		if v.secret != "" {
-			o.Reason = "the script obtained a code, but client " + v.id + " is confidential: redeeming it needs the secret, which stays on the app's server (" + o.Reason + ")"
-		}
-		a.env.emit(Event{Kind: KindStealFailed, From: ActorAttacker, To: ActorAS, Error: o.Error, Reason: o.Reason})
-		return o
-	}
-	tr := a.keepTokens(body)
-	why := "injected script used the AS session without reading its cookie: a silent login gave the attacker a fresh grant of its own"
-	if tr.RefreshToken != "" {
-		why += ", refresh token included,"
-	}
-	why += " which no theft of Alice's tokens and no reuse detection can see"
-	a.env.emit(Event{Kind: KindStolen, From: ActorAttacker, To: ActorApp, Reason: why})
-	o.Reason = why
-	return o
 }
 
 // keepTokens takes the tokens of a successful token response (RFC 6749

@@ -59,7 +59,9 @@ func newClient(e *env, w *wire, kind ClientKind, storage Storage, store *tokenSt
 	// makes the next login silent (as_session.go).
 	c.browser.Jar, _ = cookiejar.New(nil) // never fails without options
 	c.id = ClientSPA
-	if kind == KindWeb {
+	if kind == KindWeb || c.backend() {
+		// A server-side web app, or the backend of a BFF or a
+		// token-mediating app: a confidential client (client_backend.go).
 		c.id, c.secret = ClientWeb, webSecret
 	}
 	return c
@@ -163,8 +165,14 @@ func (c *Client) LoginWith(o LoginOptions) Outcome {
 	if o := outcomeSince(c.env.log, start, ActorApp); o.Status != 0 && !o.OK() {
 		return o
 	}
+	if c.mediated() && cb.StatusCode == http.StatusOK {
+		// The page asks its backend for the access token it will use.
+		if o := c.fromBackend(http.MethodGet); !o.OK() {
+			return o
+		}
+	}
 	out := outcomeSince(c.env.log, start, ActorUser)
-	if e, ok := firstSince(c.env.log, start, KindASSessionUsed); ok && out.OK() && out.Reason == "" {
+	if e, ok := firstSince(c.env.log, start, KindASSessionUsed); ok && out.OK() && (out.Reason == "" || c.mediated()) { // a mediated login's last exchange is the hand-over
 		out.Reason = "signed in without the form: " + e.Summary
 	}
 	return out
@@ -172,6 +180,9 @@ func (c *Client) LoginWith(o LoginOptions) Outcome {
 
 // ServeHTTP is the app's own web endpoint: the redirect URI.
 func (c *Client) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if c.serveBackend(w, r) {
+		return
+	}
 	if r.URL.Path == "/logged-out" {
 		// The post_logout_redirect_uri (RP-Initiated Logout 1.0 §3).
 		noteOf(r).summary = "the AS sent the browser back to the app after logout"
@@ -216,6 +227,17 @@ func (c *Client) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n.summary = "signed in; the tokens stay with the app (" + string(c.storage) + ")"
+	switch {
+	case c.bff():
+		c.startSession(w)
+		n.summary = "signed in; the BFF keeps every token and gives the browser only an httpOnly session cookie"
+	case c.mediated():
+		c.startSession(w)
+		n.summary = "signed in; the backend keeps the refresh token and gives the browser an httpOnly session cookie, with which the page asks for the access token"
+		if c.env.policy().DPoP {
+			c.note("dpop is on, but this token-mediating backend asked for bearer tokens: the page presents the access token, and it does not hold the backend's DPoP key (this simulator models no key shared between them)")
+		}
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = io.WriteString(w, "Signed in.\n")
 }

@@ -14,13 +14,19 @@ func RaceTabs(n int) error {
 	return nil
 }
 
-// CheckRace says whether a world of topology t can race tabs: a first-party
-// app's tabs carry the refresh token in a cookie the browser attaches at
-// send time, so only the OAuth topology can. RaceRefresh and the scenario
+// CheckRace says whether the tabs of an app keeping its tokens in s, in a
+// world of topology t, can race: a first-party app's tabs carry the
+// refresh token in a cookie the browser attaches at send time, and the
+// tabs of an app with a BFF or a token-mediating backend hold no refresh
+// token at all (the backend refreshes for them), so only a browser-only
+// app's tabs, sharing one store, can. RaceRefresh and the scenario
 // validator both ask it.
-func (t Topology) CheckRace() error {
-	if t == TopologyFirstParty {
+func (t Topology) CheckRace(s Storage) error {
+	switch {
+	case t == TopologyFirstParty:
 		return errors.New("a first-party app's refresh token is a cookie the browser sends itself: race tabs in the OAuth topology")
+	case s == StorageCookie || s == StorageMediated:
+		return errors.New("the tabs of an app with a BFF or a token-mediating backend hold no refresh token: the backend refreshes for them; race tabs of a browser-only app")
 	}
 	return nil
 }
@@ -45,7 +51,7 @@ func (w *World) RaceRefresh(n int) ([]Outcome, error) {
 	if err := RaceTabs(n); err != nil {
 		return nil, err
 	}
-	if err := w.app.topology().CheckRace(); err != nil {
+	if err := w.app.topology().CheckRace(w.app.storage); err != nil {
 		return nil, err
 	}
 	tabs := []*Client{w.app}

@@ -19,10 +19,18 @@ const (
 	// StorageLocal: window.localStorage. Any script on the page, injected
 	// ones included, can read it.
 	StorageLocal Storage = "local-storage"
-	// StorageCookie: the app's backend keeps the tokens (a
-	// backend-for-frontend) and the browser holds only an httpOnly, Secure,
-	// SameSite session cookie that scripts cannot read.
+	// StorageCookie: a backend-for-frontend (BFF). The app's backend is a
+	// confidential client that keeps every token; the browser holds only an
+	// httpOnly, Secure, SameSite session cookie that scripts cannot read,
+	// and the page's API calls go through the BFF, which forwards them
+	// with its own access token (client_backend.go). In the first-party
+	// topology the cookie carries the refresh token instead.
 	StorageCookie Storage = "cookie"
+	// StorageMediated: a token-mediating backend. The backend is a
+	// confidential client that keeps the refresh token and hands the
+	// access token to the page, which keeps it in memory and calls the
+	// API itself (client_backend.go).
+	StorageMediated Storage = "token-mediating"
 	// StorageServer: a server-side web app (confidential client) keeps the
 	// tokens in its own session store; the browser never sees them.
 	StorageServer Storage = "server"
@@ -30,7 +38,34 @@ const (
 
 // Storages lists every storage location (a fresh slice each call).
 func Storages() []Storage {
-	return []Storage{StorageMemory, StorageLocal, StorageCookie, StorageServer}
+	return []Storage{StorageMemory, StorageLocal, StorageCookie, StorageMediated, StorageServer}
+}
+
+// Architectures are the browser architectures a single-page app has in a
+// world of topology t, by where its tokens live: in the OAuth topology the
+// three of draft-ietf-oauth-browser-based-apps (RFC 10017), browser-only
+// (local-storage), a token-mediating backend and a backend-for-frontend
+// (cookie); none in the first-party topology, whose backend is its own
+// issuer. A fresh slice each call.
+func (t Topology) Architectures() []Storage {
+	if t != TopologyOAuth {
+		return nil
+	}
+	return []Storage{StorageLocal, StorageMediated, StorageCookie}
+}
+
+// Architecture names the browser architecture an OAuth single-page app
+// keeping its tokens in s has (server: a server-side web app).
+func (s Storage) Architecture() string {
+	switch s {
+	case StorageMediated:
+		return "token-mediating backend"
+	case StorageCookie:
+		return "backend-for-frontend (BFF)"
+	case StorageServer:
+		return "server-side web app"
+	}
+	return "browser-only (" + string(s) + ")"
 }
 
 // tokenStore holds an app's tokens. Several Clients (browser tabs) may share
@@ -47,6 +82,9 @@ type tokenStore struct {
 	// other holds the access tokens the app obtained for other APIs, by
 	// resource (RFC 8707; client_resource.go): one token per audience.
 	other map[string]heldAccess
+	// session is the backend's session id, the value of the browser's
+	// session cookie (a BFF or token-mediating backend); "" when none.
+	session string
 }
 
 // flight is one refresh that concurrent callers may share.
@@ -65,5 +103,6 @@ func (s *tokenStore) clear() {
 	s.mu.Lock()
 	s.access, s.refresh, s.id, s.accessExp, s.tokenType = "", "", "", time.Time{}, ""
 	s.other = nil
+	s.session = ""
 	s.mu.Unlock()
 }

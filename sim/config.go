@@ -129,7 +129,7 @@ func checkConfig(cfg Config) error {
 	case cfg.Client == KindWeb && cfg.Storage != StorageServer:
 		return fmt.Errorf("a server-side web app keeps its tokens on the server, not in %q", cfg.Storage)
 	case cfg.Client == KindSPA && cfg.Storage == StorageServer:
-		return errors.New("a single-page app has no server-side session store: use memory, local-storage or cookie")
+		return errors.New("a single-page app has no server-side session store: use memory, local-storage, token-mediating or cookie")
 	case cfg.Topology == TopologyFirstParty && (cfg.Client != KindSPA || cfg.Storage != StorageCookie):
 		return errors.New("the first-party topology is a single-page app whose refresh token lives in an httpOnly cookie")
 	}

@@ -111,8 +111,12 @@ func (c *Client) dpop(create bool) *dpopHolder {
 
 // tokenHolder is the key to prove possession with on the token endpoint:
 // whenever the policy has DPoP on.
+//
+// A token-mediating backend binds nothing: the token it obtains is
+// presented by the page, which does not hold the backend's key, and this
+// simulator models no key handed between them (client_backend.go).
 func (c *Client) tokenHolder() *dpopHolder {
-	if !c.env.policy().DPoP {
+	if !c.env.policy().DPoP || c.mediated() {
 		return nil
 	}
 	return c.dpop(true)

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/tokensim/tokensim/internal/text"
@@ -129,6 +128,10 @@ type AttackerView struct {
 	HoldsAccess  bool   `json:"holds_access"`
 	HoldsRefresh bool   `json:"holds_refresh"`
 	Summary      string `json:"summary"`
+	// Script is what its injected script can do through the victim's
+	// browser while it runs (ride a session), or that it no longer can;
+	// "" when that does not arise. Summary ends with it.
+	Script string `json:"script,omitempty"`
 }
 
 // AcceptedUntil is the moment an API that checks tokens itself stops
@@ -178,11 +181,20 @@ func (w *World) Inspect() Snapshot {
 	if w.app.fp {
 		rt = w.app.refreshCookie()
 	}
-	held := []heldToken{{ActorApp, "access", at, where}}
+	atWhere, rtWhere := where, where
+	switch {
+	case w.app.bff():
+		where = "the BFF (server-side); the browser holds only a session cookie"
+		atWhere, rtWhere = where, where
+	case w.app.mediated():
+		where = "the backend (server-side)"
+		atWhere, rtWhere = "the page's memory (handed over by the backend)", where
+	}
+	held := []heldToken{{ActorApp, "access", at, atWhere}}
 	if w.app.fp {
 		held = append(held, heldToken{ActorUser, "refresh", rt, "httpOnly cookie"})
 	} else {
-		held = append(held, heldToken{ActorApp, "refresh", rt, where})
+		held = append(held, heldToken{ActorApp, "refresh", rt, rtWhere})
 	}
 	held = append(held, heldToken{ActorApp, "id", id, where})
 	// Tokens for other APIs (RFC 8707) come after the app's own, which
@@ -208,7 +220,12 @@ func (w *World) Inspect() Snapshot {
 	}
 	w.api.mu.Unlock()
 	s.Attacker = attackerView(s.Tokens, now, s.Policy, pushed)
+	if s.Attacker.Script = w.attacker.riding(); s.Attacker.Script != "" {
+		s.Attacker.Summary += "; " + s.Attacker.Script
+	}
 	switch {
+	case w.app.backend(): // a confidential client on the app's server
+		s.Refresh = s.Policy.DescribeRefresh(KindWeb)
 	case w.app.fp:
 		s.Refresh = s.Policy.RefreshLifetimes()
 	case w.env.oneOrigin:
@@ -300,58 +317,6 @@ func (as *AuthServer) familyView(f *family, now time.Time) FamilyView {
 			av.State = StateExpired
 		}
 		v.Access = append(v.Access, av)
-	}
-	return v
-}
-
-// pushed holds the jti values the API has received a revocation event for
-// (api_mode=pushed): until its event arrives, a revoked token still works.
-func attackerView(tokens []TokenView, now time.Time, pol Policy, pushed map[string]bool) AttackerView {
-	var v AttackerView
-	var can, bound, secret []string
-	for _, t := range tokens {
-		if t.Holder != ActorAttacker {
-			continue
-		}
-		switch t.Kind {
-		case "access":
-			v.HoldsAccess = true
-			// The API accepts a token until exp + leeway; a revoked one only
-			// if it checks locally (stateless): introspection and the
-			// denylist refuse it at once.
-			until := t.AcceptedUntil
-			switch {
-			case t.Bound != "" && (t.State == StateActive || t.State == StateRevoked) && now.Before(until):
-				// RFC 9449 §7: without the app's private key no API accepts it.
-				bound = append(bound, t.Label)
-			case t.State == StateActive && now.Before(until):
-				can = append(can, "call the API as the user until "+when(until)+" (exp plus leeway)")
-			case t.State == StateRevoked && now.Before(until) && pol.APIMode == ModeStateless:
-				can = append(can, "call the API as the user until "+when(until)+": it was revoked, but this API checks tokens locally")
-			case t.State == StateRevoked && now.Before(until) && pol.APIMode == ModePushed && !pushed[jtiOf(t)]:
-				can = append(can, "call the API as the user until the pushed revocation event reaches it (push_delay "+text.FormatDuration(pol.PushDelay)+"), at the latest until "+when(until))
-			}
-		case "refresh":
-			v.HoldsRefresh = true
-			switch {
-			case t.State == StateActive && t.Bound != "":
-				bound = append(bound, t.Label)
-			case t.State == StateActive && t.confidential:
-				secret = append(secret, t.Label)
-			case t.State == StateActive:
-				can = append(can, "mint new access tokens at the token endpoint with "+t.Label)
-			}
-		}
-	}
-	switch {
-	case !v.HoldsAccess && !v.HoldsRefresh:
-		v.Summary = "holds nothing"
-	case len(can) == 0 && len(bound)+len(secret) > 0:
-		v.Summary = "holds " + uselessWithout(bound, secret) + ": can do nothing with them"
-	case len(can) == 0:
-		v.Summary = "holds only dead tokens: can do nothing"
-	default:
-		v.Summary = "can " + strings.Join(can, "; and ")
 	}
 	return v
 }

@@ -450,7 +450,7 @@ func TestLifeReachMatrix(t *testing.T) {
 		// (draft-ietf-oauth-browser-based-apps, in-memory storage): the
 		// reason must say so, not only that storage held nothing.
 		{KindSPA, StorageMemory, "That is not a defence: an injected script runs in the same page and can still reach them"},
-		{KindSPA, StorageCookie, "httpOnly cookie"},
+		{KindSPA, StorageCookie, "httpOnly session cookie"},
 		{KindWeb, StorageServer, "server-side"},
 	} {
 		t.Run(string(tc.storage), func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -238,7 +239,7 @@ func TestReviewRideNeedsFirstParty(t *testing.T) {
 	if p.status != rideNeeds || !strings.Contains(a.header(), rideNeeds) {
 		t.Errorf("status %q, header %q, want %q", p.status, a.header(), rideNeeds)
 	}
-	for _, want := range []string{"first-party world", "w", "restart with…", sandboxWorlds[len(sandboxWorlds)-1].label} {
+	for _, want := range []string{"needs a session", "w", "restart with…", sandboxWorlds[len(sandboxWorlds)-1].label, "BFF"} {
 		if !strings.Contains(rideNeeds, want) {
 			t.Errorf("the failure message does not say %q", want)
 		}
@@ -258,6 +259,14 @@ func TestReviewRideNeedsFirstParty(t *testing.T) {
 	}
 	if !p.tl.snapshot().Attacker.HoldsAccess {
 		t.Errorf("after riding the session the attacker holds no access token")
+	}
+	// Behind a BFF the ride works too, and hands the attacker no token.
+	bff := slices.IndexFunc(sandboxWorlds, func(w sandboxWorld) bool { return w.storage == sim.StorageCookie && w.topology == sim.TopologyOAuth })
+	rvRestart(a, bff)
+	a.press("i", "P")
+	p = a.pl()
+	if o := p.tl.steps[1].Outcome; !o.OK() || p.status == rideNeeds || p.tl.snapshot().Attacker.HoldsAccess {
+		t.Errorf("P behind a BFF: %s, status %q, attacker %+v", scenarios.OutcomeText(o), p.status, p.tl.snapshot().Attacker)
 	}
 }
 
@@ -477,9 +486,9 @@ func TestReviewSandboxRefusalsSayWhy(t *testing.T) {
 		code  string
 		why   string
 	}{
-		{"race in the first-party world", 4, []string{"T"}, "bad_request", "race tabs in the OAuth topology"},
+		{"race in the first-party world", 5, []string{"T"}, "bad_request", "race tabs in the OAuth topology"},
 		{"a call before logging in", -1, []string{"c"}, "no_token", "the user must log in"},
-		{"stealing from a server-side app", 3, []string{"s", "2"}, "unreachable", "keeps its tokens on the server"},
+		{"stealing from a server-side app", 4, []string{"s", "2"}, "unreachable", "keeps its tokens on the server"},
 	} {
 		a := btSandbox(t, 100, 30)
 		if c.world >= 0 {

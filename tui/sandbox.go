@@ -24,6 +24,7 @@ type sandboxWorld struct {
 var sandboxWorlds = []sandboxWorld{
 	{"single-page app, tokens in localStorage", "SPA, localStorage", sim.KindSPA, sim.StorageLocal, sim.TopologyOAuth},
 	{"single-page app, tokens in memory", "SPA, memory", sim.KindSPA, sim.StorageMemory, sim.TopologyOAuth},
+	{"single-page app, token-mediating backend", "SPA, token-mediating", sim.KindSPA, sim.StorageMediated, sim.TopologyOAuth},
 	{"single-page app, cookie backend-for-frontend", "SPA, cookie BFF", sim.KindSPA, sim.StorageCookie, sim.TopologyOAuth},
 	{"confidential web app, tokens on its server", "web app", sim.KindWeb, sim.StorageServer, sim.TopologyOAuth},
 	{"first-party backend", "first-party", sim.KindSPA, sim.StorageCookie, sim.TopologyFirstParty},
@@ -178,7 +179,15 @@ func (s *sandbox) FullHelp() [][]key.Binding { return s.helpFor(sandboxHelp{s.ke
 
 // rideNeeds is the status when P fails outside the first-party world: it
 // says how to get there (short, to fit the header at 80 columns).
-const rideNeeds = "P needs the first-party world: w, restart with…, first-party backend"
+const rideNeeds = "P needs a session: w, restart with…, a BFF or first-party backend"
+
+// canRide reports whether the sandbox's world has a session an injected
+// script can ride (the engine's rule, sim.Topology.CheckRide).
+func (s *sandbox) canRide() bool {
+	w := s.live.World
+	_, err := w.Topology().CheckRide(w.App().Storage())
+	return err == nil
+}
 
 // sandboxKey performs the sandbox's actions. It reports whether it
 // handled the key.
@@ -210,7 +219,7 @@ func (s *sandbox) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		// Outside the first-party world the step stays, with the engine's
 		// reason on the Narration tab; the status says how to get a world
 		// where the attack works.
-		if res, ok := s.do("attacker.ride", nil); ok && !res.Outcome.OK() && s.live.World.Topology() != sim.TopologyFirstParty {
+		if res, ok := s.do("attacker.ride", nil); ok && !res.Outcome.OK() && res.Outcome.Error == sim.CodeUnreachable && !s.canRide() {
 			s.status = rideNeeds
 		}
 	case key.Matches(msg, k.Sandbox.Advance):
@@ -264,6 +273,11 @@ func (s *sandbox) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 				return nil
 			}})
 		}
+		// Appended last, so the numbers of the thefts above stay.
+		m.choices = append(m.choices, choice{label: "nothing more: the injected script is gone (Alice closed the tab)", pick: func() tea.Cmd {
+			s.do("attacker.script-gone", nil)
+			return nil
+		}})
 		s.openMenu(m)
 	default:
 		return nil, false

@@ -33,7 +33,7 @@ var knobChoices = []struct {
 
 // storageChoices are where the what-if can make a browser app keep its
 // tokens.
-var storageChoices = []sim.Storage{sim.StorageMemory, sim.StorageLocal, sim.StorageCookie}
+var storageChoices = []sim.Storage{sim.StorageMemory, sim.StorageLocal, sim.StorageMediated, sim.StorageCookie}
 
 // knobMenu is the what-if's knobs, each with its current value under pol
 // and a sub-menu of the values offered; apply sets one.

@@ -68,16 +68,18 @@ func TestPresetsCommand(t *testing.T) {
 }
 
 // TestCompareNewPresets: the new presets run in `compare`, and the
-// per-preset summary stays aligned for the longest name.
+// per-preset summary, each preset with its three browser architectures
+// (the presets lesson's attacker is an injected script), stays aligned.
 func TestCompareNewPresets(t *testing.T) {
 	code, out, errs := cli(t, "", "compare", "presets", "--presets", "entra,cognito,dex,duende,node-oidc-provider")
 	if code != 0 {
 		t.Fatalf("compare: %d %s", code, errs)
 	}
 	for _, want := range []string{
-		"  entra               never stopped by the AS",
-		"  dex                 never stopped by the AS",
-		"  node-oidc-provider  refresh token stopped at step 7",
+		"  entra\n    browser-only (local-storage)  never stopped by the AS",
+		"  dex\n    browser-only (local-storage)  never stopped by the AS",
+		"  node-oidc-provider\n    browser-only (local-storage)  refresh token stopped at step 7",
+		"\n    backend-for-frontend (BFF)    never held a refresh token: the app's stayed out of its reach",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("compare lacks %q:\n%s", want, out)
