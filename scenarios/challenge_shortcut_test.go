@@ -1,0 +1,56 @@
+package scenarios
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestChallengesRefuseShortcuts plays answers that met an earlier win
+// condition without doing what the goal says (or without the lesson: a
+// knob set to an absurd value, time run out instead of an action), and
+// checks that each is now refused, with the engine's why or, for an action
+// or knob the challenge no longer gives, ErrNotAllowed.
+func TestChallengesRefuseShortcuts(t *testing.T) {
+	for _, tc := range []struct {
+		id, name string
+		steps    string // the solution's steps, YAML flow mappings one a line
+		why      string // in the verdict's why; "" when the steps are refused
+	}{
+		// "Get her orders": another endpoint is not her orders.
+		{"no-second-login", "profile", "{do: call, path: /api/profile}",
+			"call path /api/orders succeeded 0 time(s)"},
+	} {
+		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
+			c, err := ChallengeByID(tc.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			b.WriteString("steps:\n")
+			for _, st := range strings.Split(tc.steps, "\n") {
+				b.WriteString("  - " + st + "\n")
+			}
+			sol, err := LoadSolution(tc.id+"."+tc.name+".yaml", []byte(b.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, v, err := c.Solve(sol, Options{Seed: 1})
+			if tc.why == "" {
+				if !errors.Is(err, ErrNotAllowed) {
+					t.Fatalf("want the steps refused (ErrNotAllowed), got %v; verdict %+v", err, v)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Met {
+				t.Fatalf("the shortcut meets the goal:\n%s", v.Describe())
+			}
+			if !strings.Contains(v.Why, tc.why) {
+				t.Errorf("why does not say %q:\n%s", tc.why, v.Why)
+			}
+		})
+	}
+}
