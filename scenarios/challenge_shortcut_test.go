@@ -20,6 +20,10 @@ func TestChallengesRefuseShortcuts(t *testing.T) {
 		// "Get her orders": another endpoint is not her orders.
 		{"no-second-login", "profile", "{do: call, path: /api/profile}",
 			"call path /api/orders succeeded 0 time(s)"},
+		// Withdrawn consent ends the grant, but the laptop's browser still
+		// holds Alice's live AS session: a login without a password.
+		{"laptop-stolen", "consent", "{do: revoke-consent}\n{do: set, key: api_mode, value: introspect}",
+			"log in: got 200: signed in without the form"},
 	} {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
 			c, err := ChallengeByID(tc.id)
