@@ -24,6 +24,9 @@ func TestChallengesRefuseShortcuts(t *testing.T) {
 		// holds Alice's live AS session: a login without a password.
 		{"laptop-stolen", "consent", "{do: revoke-consent}\n{do: set, key: api_mode, value: introspect}",
 			"log in: got 200: signed in without the form"},
+		// The script runs as soon as Alice is logged out: waiting for the
+		// AS session's idle limit is not logging out.
+		{"silent-login", "wait", "{do: logout}\n{do: advance, by: 31m}", ""},
 	} {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
 			c, err := ChallengeByID(tc.id)
