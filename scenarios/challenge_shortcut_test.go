@@ -27,6 +27,13 @@ func TestChallengesRefuseShortcuts(t *testing.T) {
 		// The script runs as soon as Alice is logged out: waiting for the
 		// AS session's idle limit is not logging out.
 		{"silent-login", "wait", "{do: logout}\n{do: advance, by: 31m}", ""},
+		// An access token that outlives the night answers a call after 12
+		// hours, but the refresh token has died of its 30m idle limit.
+		{"tab-left-open", "long-access", "{do: set, key: access_ttl, value: 13h}\n{do: refresh}",
+			"advance 12h: done; then the app refreshes: got 400 invalid_grant"},
+		// "More than a day" unused: 24h50m of idle lifetime is too long.
+		{"tab-left-open", "idle-too-long", "{do: set, key: refresh_idle, value: 24h50m}",
+			"advance 24h1s: done; then the app refreshes: got 200"},
 	} {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
 			c, err := ChallengeByID(tc.id)
