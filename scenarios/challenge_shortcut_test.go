@@ -34,6 +34,10 @@ func TestChallengesRefuseShortcuts(t *testing.T) {
 		// "More than a day" unused: 24h50m of idle lifetime is too long.
 		{"tab-left-open", "idle-too-long", "{do: set, key: refresh_idle, value: 24h50m}",
 			"advance 24h1s: done; then the app refreshes: got 200"},
+		// A grace interval of 100 days lets the tabs race, and switches
+		// reuse detection off: a thief's replay is forgiven too.
+		{"two-tabs", "endless-grace", "{do: set, key: reuse_grace, value: 100d}\n{do: race}\n{do: race}\n{do: race}",
+			"advance 2m: done; then the attacker refreshes: got 200"},
 	} {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
 			c, err := ChallengeByID(tc.id)
