@@ -20,6 +20,10 @@ func TestChallengesRefuseShortcuts(t *testing.T) {
 		// "Get her orders": another endpoint is not her orders.
 		{"no-second-login", "profile", "{do: call, path: /api/profile}",
 			"call path /api/orders succeeded 0 time(s)"},
+		// With Alice's AS session alive this login asks her nothing, but it
+		// is a new login, which the goal rules out in words.
+		{"no-second-login", "silent", "{do: login}\n{do: call, path: /api/orders}",
+			"login succeeded 1 time(s); the goal allows at most 0"},
 		// Withdrawn consent ends the grant, but the laptop's browser still
 		// holds Alice's live AS session: a login without a password.
 		{"laptop-stolen", "consent", "{do: revoke-consent}\n{do: set, key: api_mode, value: introspect}",
