@@ -76,3 +76,33 @@ func TestChallengesRefuseShortcuts(t *testing.T) {
 		})
 	}
 }
+
+// TestChallengesPinTheirWorld: a goal's words rest on its world's figures
+// (two-tabs: "the auth server rotates refresh tokens"), so every built-in
+// names its preset rather than inherit whatever sim.DefaultPreset becomes,
+// and a caller's preset or settings (the player's what-ifs) do not reach
+// an attempt.
+func TestChallengesPinTheirWorld(t *testing.T) {
+	all, err := Challenges()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range all {
+		if c.World.Preset == "" {
+			t.Errorf("%s names no preset: its goal would change with sim.DefaultPreset", c.ID)
+			continue
+		}
+		own, err := c.Start(Options{Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := c.Start(Options{Seed: 1, Preset: "naive", Set: []Setting{{Key: "rotation", Value: "false"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if own.Live.Preset != c.World.Preset || other.Live.Preset != c.World.Preset || other.Live.Policy != own.Live.Policy {
+			t.Errorf("%s: started with another preset, the attempt runs %s (want %s) with a policy equal to its own: %v",
+				c.ID, other.Live.Preset, c.World.Preset, other.Live.Policy == own.Live.Policy)
+		}
+	}
+}
