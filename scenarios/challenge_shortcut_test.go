@@ -10,38 +10,45 @@ import (
 // condition without doing what the goal says (or without the lesson: a
 // knob set to an absurd value, time run out instead of an action), and
 // checks that each is now refused, with the engine's why or, for an action
-// or knob the challenge no longer gives, ErrNotAllowed.
+// or knob the challenge no longer gives, ErrNotAllowed; and answers that
+// do what the goal says in another way than the author's, which must be
+// met.
 func TestChallengesRefuseShortcuts(t *testing.T) {
 	for _, tc := range []struct {
 		id, name string
 		steps    string // the solution's steps, YAML flow mappings one a line
 		why      string // in the verdict's why; "" when the steps are refused
+		met      bool   // the answer does what the goal says: it must be met
 	}{
+		// The billing token sent with present is the app's call to billing
+		// made by hand: billing accepts it, and so must the verdict.
+		{"billing-token", "present", "{do: refresh, resource: billing}\n{do: present, token: access, api: billing, for: billing, path: /api/orders}",
+			"present api billing, for billing succeeded 1 time(s)", true},
 		// "Get her orders": another endpoint is not her orders.
 		{"no-second-login", "profile", "{do: call, path: /api/profile}",
-			"call path /api/orders succeeded 0 time(s)"},
+			"call path /api/orders succeeded 0 time(s)", false},
 		// With Alice's AS session alive this login asks her nothing, but it
 		// is a new login, which the goal rules out in words.
 		{"no-second-login", "silent", "{do: login}\n{do: call, path: /api/orders}",
-			"login succeeded 1 time(s); the goal allows at most 0"},
+			"login succeeded 1 time(s); the goal allows at most 0", false},
 		// Withdrawn consent ends the grant, but the laptop's browser still
 		// holds Alice's live AS session: a login without a password.
 		{"laptop-stolen", "consent", "{do: revoke-consent}\n{do: set, key: api_mode, value: introspect}",
-			"log in: got 200: signed in without the form"},
+			"log in: got 200: signed in without the form", false},
 		// The script runs as soon as Alice is logged out: waiting for the
 		// AS session's idle limit is not logging out.
-		{"silent-login", "wait", "{do: logout}\n{do: advance, by: 31m}", ""},
+		{"silent-login", "wait", "{do: logout}\n{do: advance, by: 31m}", "", false},
 		// An access token that outlives the night answers a call after 12
 		// hours, but the refresh token has died of its 30m idle limit.
 		{"tab-left-open", "long-access", "{do: set, key: access_ttl, value: 13h}\n{do: refresh}",
-			"advance 12h: done; then the app refreshes: got 400 invalid_grant"},
+			"advance 12h: done; then the app refreshes: got 400 invalid_grant", false},
 		// "More than a day" unused: 24h50m of idle lifetime is too long.
 		{"tab-left-open", "idle-too-long", "{do: set, key: refresh_idle, value: 24h50m}",
-			"advance 24h1s: done; then the app refreshes: got 200"},
+			"advance 24h1s: done; then the app refreshes: got 200", false},
 		// A grace interval of 100 days lets the tabs race, and switches
 		// reuse detection off: a thief's replay is forgiven too.
 		{"two-tabs", "endless-grace", "{do: set, key: reuse_grace, value: 100d}\n{do: race}\n{do: race}\n{do: race}",
-			"advance 2m: done; then the attacker refreshes: got 200"},
+			"advance 2m: done; then the attacker refreshes: got 200", false},
 	} {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
 			c, err := ChallengeByID(tc.id)
@@ -67,8 +74,8 @@ func TestChallengesRefuseShortcuts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v.Met {
-				t.Fatalf("the shortcut meets the goal:\n%s", v.Describe())
+			if v.Met != tc.met {
+				t.Fatalf("met %v, want %v:\n%s", v.Met, tc.met, v.Describe())
 			}
 			if !strings.Contains(v.Why, tc.why) {
 				t.Errorf("why does not say %q:\n%s", tc.why, v.Why)
