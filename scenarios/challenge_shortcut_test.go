@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -111,5 +112,28 @@ func TestChallengesPinTheirWorld(t *testing.T) {
 			t.Errorf("%s: started with another preset, the attempt runs %s (want %s) with a policy equal to its own: %v",
 				c.ID, other.Live.Preset, c.World.Preset, other.Live.Policy == own.Live.Policy)
 		}
+	}
+}
+
+// TestChallengeDeadlinesCannotMove: a window counts from the last step of
+// its after: action, so if the learner could do that action, doing it
+// again would move the deadline (a call in laptop-stolen would restart
+// its 5 minutes). No built-in's after: is an action the learner may use.
+func TestChallengeDeadlinesCannotMove(t *testing.T) {
+	all, err := Challenges()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(c *Challenge, k *Cond)
+	walk = func(c *Challenge, k *Cond) {
+		for _, sub := range append(append([]*Cond{}, k.All...), k.Any...) {
+			walk(c, sub)
+		}
+		if k.After != "" && slices.Contains(c.Actions, k.After) {
+			t.Errorf("%s: its deadline counts from the last %s, which the learner may do again", c.ID, k.After)
+		}
+	}
+	for _, c := range all {
+		walk(c, c.Win)
 	}
 }
