@@ -50,6 +50,10 @@ func TestChallengesRefuseShortcuts(t *testing.T) {
 		// reuse detection off: a thief's replay is forgiven too.
 		{"two-tabs", "endless-grace", "{do: set, key: reuse_grace, value: 100d}\n{do: race}\n{do: race}\n{do: race}",
 			"advance 2m: done; then the attacker refreshes: got 200", false},
+		// Three good races, then a month: the app still holds its tokens,
+		// but the auth server has ended them (refresh_absolute 30d).
+		{"two-tabs", "a-month-later", "{do: set, key: single_flight, value: 'true'}\n{do: race}\n{do: race}\n{do: race}\n{do: advance, by: 31d}",
+			"the app's call to GET /api/orders got 400 invalid_grant", false},
 	} {
 		t.Run(tc.id+"/"+tc.name, func(t *testing.T) {
 			c, err := ChallengeByID(tc.id)
