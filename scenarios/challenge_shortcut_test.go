@@ -141,3 +141,54 @@ func TestChallengeDeadlinesCannotMove(t *testing.T) {
 		walk(c, c.Win)
 	}
 }
+
+// TestAppProbeThiefUsesEverything: a thief holding both tokens uses both.
+// Its stolen access token still works (rotation does not recall it), and
+// the probe once stopped there; but its refresh with the retired refresh
+// token is what reuse detection answers by revoking the family (RFC 9700
+// §4.14.2), and an introspecting API then refuses the app's token too.
+func TestAppProbeThiefUsesEverything(t *testing.T) {
+	const src = `id: thief-uses-everything
+title: The thief uses everything
+level: advanced
+theme: theft
+goal: Keep the app working after the thief has used both tokens it stole.
+hints: [Reuse detection revokes the whole family.]
+actions: [refresh]
+par: {actions: 1, time: 0s}
+sources: [RFC 9700 section 4.14.2]
+storage: local-storage
+set:
+  api_mode: introspect
+setup:
+  - do: login
+    narration: Alice signs in.
+  - do: steal
+    from: script-injection
+    token: access
+    narration: A script copies the access token.
+  - do: steal
+    from: script-injection
+    token: refresh
+    narration: And the refresh token.
+win:
+  all:
+    - done: {do: refresh}
+    - app_can_call: true
+`
+	c, err := LoadChallenge("thief-uses-everything.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.Start(Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Do("refresh", nil); err != nil {
+		t.Fatal(err)
+	}
+	v := a.Check()
+	if v.Met || !strings.Contains(v.Why, "its call with the access token it holds got 200") || !strings.Contains(v.Why, "its refresh got 400 invalid_grant") {
+		t.Fatalf("the thief's access call works, then its refresh must be tried too: met %v, why %q", v.Met, v.Why)
+	}
+}
