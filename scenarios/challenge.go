@@ -52,8 +52,10 @@ type Par struct {
 //   - attacker_can_call: true|false — on a copy of the world, the attacker
 //     calls the API with the access token it holds and, if it holds a
 //     refresh token, refreshes and calls again with what it got.
-//   - app_can_call: true|false — on a copy of the world, the app calls the
-//     API (refreshing silently when it must).
+//   - app_can_call: true|false — on a copy of the world, the attacker
+//     first uses every token it holds (a call with its access token, a
+//     refresh with its refresh token), then the app calls the API
+//     (refreshing silently when it must).
 //   - try: an action and its parameters, or steps: a sequence of them,
 //     performed on a copy of the world; Want says whether the (last) one
 //     must succeed (ok: true, the default) or fail.

@@ -69,8 +69,7 @@ func (a *Attempt) read(k *Cond) (bool, string) {
 		// family, the app's tokens with the thief's (RFC 9700 §4.14.2).
 		tried := ""
 		if snap.Attacker.HoldsAccess || snap.Attacker.HoldsRefresh {
-			_, words := attackerProbe(b, snap)
-			tried = "after the attacker tried the tokens it holds (" + words + "), "
+			tried = "after the attacker tried the tokens it holds (" + thiefUses(b, snap) + "), "
 		}
 		res, _ := b.Do("call", map[string]string{"path": probePath})
 		can, why = res.Outcome.OK(), tried+"the app's call to GET "+probePath+" "+outcomeWords(res.Outcome)
@@ -129,6 +128,24 @@ func attackerProbe(b *Live, snap sim.Snapshot) (bool, string) {
 		}
 	}
 	return false, "the attacker cannot call the API: " + strings.Join(whys, "; ")
+}
+
+// thiefUses has the attacker use every token it holds, as a thief would,
+// and says what each got: unlike attackerProbe, it does not stop once the
+// access token works, for the refresh that follows is what reuse
+// detection answers by revoking the family, the app's tokens with it
+// (RFC 9700 §4.14.2).
+func thiefUses(b *Live, snap sim.Snapshot) string {
+	var did []string
+	if snap.Attacker.HoldsAccess {
+		res, _ := b.Do("attacker.call", map[string]string{"path": probePath})
+		did = append(did, "its call with the access token it holds "+outcomeWords(res.Outcome))
+	}
+	if snap.Attacker.HoldsRefresh {
+		res, _ := b.Do("attacker.refresh", nil)
+		did = append(did, "its refresh "+outcomeWords(res.Outcome))
+	}
+	return strings.Join(did, "; ")
 }
 
 // attackerSays is the engine's own summary of what the attacker can do now
