@@ -105,3 +105,26 @@ func BenchmarkChallengeSolveAll(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkChallengeCheckLongAttempt is a check after 40 of the learner's
+// actions: a probe replays the whole attempt on its copy of the world
+// (Live.Branch), so the cost grows with the attempt's length.
+func BenchmarkChallengeCheckLongAttempt(b *testing.B) {
+	c, err := ChallengeByID("stop-the-thief")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := c.Start(Options{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 40 {
+		if _, err := a.Do("call", map[string]string{"path": "/api/orders"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		a.Check()
+	}
+}
