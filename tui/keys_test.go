@@ -616,7 +616,7 @@ func btTestLast(t *testing.T, k string) {
 	if got := a.pl().tl.cur; got != q {
 		t.Fatalf("%s: cur %d, want the quiz at %d", k, got, q)
 	}
-	question := a.pl().tl.steps[q].Step.Quiz.Question
+	question := a.pl().tl.steps[q].Text.Quiz.Question
 	if !strings.Contains(strings.Join(strings.Fields(a.text()), " "), question[:40]) {
 		t.Errorf("the quiz's question is not on screen:\n%s", a.text())
 	}
@@ -779,7 +779,7 @@ func btTestTabDigit(t *testing.T, k string) {
 	if a.pl().insp.tab != tabNarration {
 		t.Errorf("%s at a waiting quiz switched to tab %d", k, a.pl().insp.tab+1)
 	}
-	options := len(a.pl().tl.steps[q].Step.Quiz.Options)
+	options := len(a.pl().tl.steps[q].Text.Quiz.Options)
 	if answered := a.pl().tl.answered[q]; (n <= options) != (answered == n) {
 		t.Errorf("%s at a quiz with %d options: answered %d", k, options, answered)
 	}

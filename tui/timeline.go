@@ -73,7 +73,7 @@ func (t *timeline) current() (scenarios.StepResult, bool) {
 // score counts right answers among answered quizzes, and quizzes in all.
 func (t *timeline) score() (right, answered, total int) {
 	for i, s := range t.steps {
-		if q := s.Step.Quiz; q != nil {
+		if q := s.Text.Quiz; q != nil {
 			total++
 			if a := t.answered[i]; a != 0 {
 				answered++
