@@ -18,7 +18,15 @@ type Live struct {
 func NewLive(client, storage, topology string, opts Options) (*Live, error) {
 	sc := &Scenario{ID: "sandbox", Title: "Sandbox", Summary: "Free play on a fresh world.",
 		Client: client, Storage: storage, Topology: topology, Source: "sandbox"}
-	r, err := Execute(sc, opts)
+	return liveOn(sc, opts)
+}
+
+// liveOn starts free play on a fresh world as sc describes it (its client,
+// storage, topology, preset and settings), without running its steps.
+func liveOn(sc *Scenario, opts Options) (*Live, error) {
+	world := *sc
+	world.Steps = nil
+	r, err := Execute(&world, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -52,8 +60,9 @@ func (l *Live) Branch(n int) (*Live, error) {
 	if n < 0 || n > len(l.Steps) {
 		return nil, fmt.Errorf("no step %d to branch from (have %d)", n, len(l.Steps))
 	}
-	sc := l.Scenario
-	b, err := NewLive(sc.Client, sc.Storage, sc.Topology, l.Options)
+	// The world as it started, preset and settings included (a
+	// challenge's world has both), before the steps replayed below.
+	b, err := liveOn(l.Scenario, l.Options)
 	if err != nil {
 		return nil, err
 	}

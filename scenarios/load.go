@@ -74,43 +74,11 @@ func posOf(n *yaml.Node) Pos {
 
 func (d *decoder) decode(data []byte) *Scenario {
 	sc := &Scenario{Source: d.file, Pos: Pos{1, 1}, At: map[string]Pos{}}
-	d.unreadable = true // until the document has parsed
-	if len(data) > MaxFileBytes {
-		d.errAt(Pos{1, 1}, "the file is %d bytes; a scenario file is at most %d", len(data), MaxFileBytes)
+	body := d.body(data, "scenario", []string{"id", "title", "steps"})
+	if body == nil {
 		return sc
 	}
-	if strings.TrimSpace(string(data)) == "" {
-		d.errAt(Pos{1, 1}, "the file is empty: a scenario needs at least id, title and steps")
-		return sc
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		p, msg := syntaxError(data, err)
-		if strings.Contains(msg, "mapping value") {
-			// "title: A: B" — the classic trap of unquoted text with ": ".
-			msg += "; text containing \": \" must be quoted or written as a | block"
-		}
-		d.errAt(p, "YAML syntax: %s", msg)
-		return sc
-	}
-	var second yaml.Node
-	if err := dec.Decode(&second); err == nil && len(second.Content) > 0 {
-		d.errAt(posOf(second.Content[0]), "one scenario per file: this is a second YAML document")
-	}
-	if len(doc.Content) == 0 {
-		d.errAt(Pos{1, 1}, "the file has no content: a scenario needs at least id, title and steps")
-		return sc
-	}
-	body := doc.Content[0]
-	sc.Pos = posOf(body)
-	if mv := pairs(body); len(mv) > 0 {
-		sc.Pos = posOf(mv[0].key)
-	} else {
-		d.errAt(sc.Pos, "a scenario file is a mapping of keys (id, title, steps, …), not a single value or a list")
-		return sc
-	}
-	d.unreadable = false
+	sc.Pos = posOf(pairs(body)[0].key)
 	for _, kv := range pairs(body) {
 		sc.At[kv.key.Value] = posOf(kv.value)
 	}
@@ -164,6 +132,49 @@ func (d *decoder) decode(data []byte) *Scenario {
 		d.errAt(kp, "the scenario: unknown key %q; a scenario has %s", k, strings.Join(topKeys, ", "))
 	})
 	return sc
+}
+
+// body parses a one-document YAML file, a lesson's or a challenge's (what
+// it is called in messages), into its top-level mapping, reporting a file
+// too big, empty, unparsable, of two documents or not a mapping; nil when
+// there is nothing to read. needs are the keys every such file has.
+func (d *decoder) body(data []byte, what string, needs []string) *yaml.Node {
+	d.unreadable = true // until the document has parsed
+	least := strings.Join(needs[:len(needs)-1], ", ") + " and " + needs[len(needs)-1]
+	if len(data) > MaxFileBytes {
+		d.errAt(Pos{1, 1}, "the file is %d bytes; a %s file is at most %d", len(data), what, MaxFileBytes)
+		return nil
+	}
+	if strings.TrimSpace(string(data)) == "" {
+		d.errAt(Pos{1, 1}, "the file is empty: a %s needs at least %s", what, least)
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		p, msg := syntaxError(data, err)
+		if strings.Contains(msg, "mapping value") {
+			// "title: A: B" — the classic trap of unquoted text with ": ".
+			msg += "; text containing \": \" must be quoted or written as a | block"
+		}
+		d.errAt(p, "YAML syntax: %s", msg)
+		return nil
+	}
+	var second yaml.Node
+	if err := dec.Decode(&second); err == nil && len(second.Content) > 0 {
+		d.errAt(posOf(second.Content[0]), "one %s per file: this is a second YAML document", what)
+	}
+	if len(doc.Content) == 0 {
+		d.errAt(Pos{1, 1}, "the file has no content: a %s needs at least %s", what, least)
+		return nil
+	}
+	body := doc.Content[0]
+	if len(pairs(body)) == 0 {
+		d.errAt(posOf(body), "a %s file is a mapping of keys (%s, …), not a single value or a list", what, strings.Join(needs, ", "))
+		return nil
+	}
+	d.unreadable = false
+	return body
 }
 
 // meant records that an unknown key was suggested as k.

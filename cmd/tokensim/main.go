@@ -42,6 +42,7 @@ Commands:
   list        list the built-in scenarios
   run         run a scenario headless and print its transcript
   validate    check scenario files
+  challenges  list the challenges (challenge <id> --solution f.yaml checks one)
   compare     run one scenario under several presets, side by side
   decode      decode a JWT, claim by claim
   presets     list the policy presets and their figures
@@ -124,6 +125,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return e.serve(rest)
 	case "ssh":
 		return e.ssh(rest)
+	case "challenges":
+		return e.challenges(rest)
+	case "challenge":
+		return e.challenge(rest)
 	}
 	if strings.HasPrefix(cmd, "-") {
 		// A flag before any command: tokensim itself takes only --help and
@@ -135,7 +140,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "progress", "serve", "ssh", "version", "help"}
+var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "progress", "serve", "ssh", "challenges", "challenge", "version", "help"}
 
 // outputWidth is the width the tables of list and compare fit: $COLUMNS
 // when set to a number (so that a pipe can ask for a width), else the
