@@ -65,6 +65,16 @@ func btLesson(tb testing.TB, id string, w, h int) *btApp {
 	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb), Open: sc}, w, h)
 }
 
+// btChallenge opens challenge id directly, as tokensim play --challenge.
+func btChallenge(tb testing.TB, id string, w, h int) *btApp {
+	tb.Helper()
+	ch, err := scenarios.ChallengeByID(id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb), Challenge: ch}, w, h)
+}
+
 func btSandbox(tb testing.TB, w, h int) *btApp {
 	tb.Helper()
 	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb), Sandbox: true}, w, h)
@@ -311,6 +321,7 @@ func btBindings() []btBinding {
 var btBindingTests = map[string]func(t *testing.T, k string){
 	"Quit": btTestQuit, "Help": btTestHelp, "Back": btTestBack,
 	"Picker.Open": btTestOpen, "Picker.Sandbox": btTestSandbox, "Picker.Filter": btTestFilter,
+	"Picker.Challenges": ctTestChallenges, "Challenge.Actions": ctTestActions, "Challenge.Restart": ctTestRestart,
 	"Player.Next": btTestNext, "Player.Prev": btTestPrev, "Player.First": btTestFirst, "Player.Last": btTestLast,
 	"Player.Autoplay": btTestAutoplay, "Player.Faster": btTestFaster, "Player.Slower": btTestSlower,
 	"Player.NextTab": btTestNextTab, "Player.PrevTab": btTestPrevTab,

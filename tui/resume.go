@@ -178,6 +178,13 @@ func (m *Model) leaveLesson() {
 	if l, ok := m.player.(*lesson); ok {
 		m.picker.selectID(l.sc.ID)
 	}
+	if c, ok := m.player.(*challenge); ok {
+		// Back among the challenges, the one left selected.
+		if !m.picker.showChallenges {
+			m.picker.toggleChallenges()
+		}
+		m.picker.selectID(c.ch.ID)
+	}
 }
 
 // openNext opens the lesson after msg.after on the path (the recap's
