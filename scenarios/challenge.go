@@ -57,8 +57,9 @@ type Par struct {
 //   - try: an action and its parameters, or steps: a sequence of them,
 //     performed on a copy of the world; Want says whether the (last) one
 //     must succeed (ok: true, the default) or fail.
-//   - done: the learner's own steps of an action that succeeded, at least
-//     Times of them (and at most AtMost when it is set).
+//   - done: the learner's own steps of an action that succeeded (failed,
+//     with ok: false) and have the parameters given, at least Times of
+//     them (and at most AtMost when it is set).
 //   - as_session: active|ended|none — the browser's AS session.
 //
 // Within and After bound a leaf in virtual time: it must hold no later
@@ -68,13 +69,13 @@ type Par struct {
 type Cond struct {
 	All, Any []*Cond
 	Fact     string
-	Want     string            // true, false, or a state; ok/fail for try
+	Want     string            // true or false (for try and done: ok), or a session state
 	Do       string            // try, done: the action
-	Params   map[string]string // try: the action's parameters
+	Params   map[string]string // try: the action's parameters; done: those the counted steps have
 	// Steps is, for try, a sequence done in order on the copy instead of
 	// one action (call, steal, attacker.call); Want is about the last.
 	Steps  []*Step
-	Times  int           // done: at least this many (default 1)
+	Times  int           // done: at least this many (default 1; 0 when AtMost is set)
 	AtMost *int          // done: at most this many
 	Within time.Duration // with After: the deadline after that step
 	After  string        // an action name
@@ -103,9 +104,19 @@ type Verdict struct {
 	// when met or before any action.
 	Hint string
 	// Stuck says the goal can no longer be met in this attempt (a time
-	// window has passed): start again.
+	// window has passed, a step was done too often): start again.
 	Stuck bool
 	Score Score // set when Met
+	// Parts is each condition of a top-level all: on its own, met or not
+	// and why, for a front end that ticks them off (one part when the
+	// win condition is a single fact or an any:).
+	Parts []Part
+}
+
+// Part is one condition of a verdict.
+type Part struct {
+	Met bool
+	Why string
 }
 
 // Score is how well an attempt solved its challenge: the learner's actions

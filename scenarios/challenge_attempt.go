@@ -46,14 +46,51 @@ func (a *Attempt) Do(action string, params map[string]string) (StepResult, error
 	return a.Live.Do(action, params)
 }
 
+// Branch returns the attempt as it was after its first n steps, setup
+// included (n >= len(Setup())), to go on from there: Live.Branch, with the
+// hints already earned kept. a is unchanged.
+func (a *Attempt) Branch(n int) (*Attempt, error) {
+	if n < a.setup {
+		return nil, fmt.Errorf("step %d is inside the setup (%d steps): the learner's first step is %d", n, a.setup, a.setup+1)
+	}
+	l, err := a.Live.Branch(n)
+	if err != nil {
+		return nil, err
+	}
+	b := *a
+	b.Live = l
+	b.checkedAt = min(a.checkedAt, n-a.setup)
+	return &b, nil
+}
+
+// Restart returns a fresh attempt at the same challenge and seed, after a
+// stuck or abandoned one: the hints already earned are kept.
+func (a *Attempt) Restart() (*Attempt, error) {
+	b, err := a.Challenge.Start(a.Live.Options)
+	if err != nil {
+		return nil, err
+	}
+	b.tries = a.tries
+	return b, nil
+}
+
 // Check asks the engine whether the goal is met now. It may be called
 // after every action. An unmet check after a new action counts as a failed
 // try: the next hint is due (Verdict.Hint), one more each such try, the
 // last one repeated.
 func (a *Attempt) Check() Verdict {
-	met, why, stuck := a.eval(a.Challenge.Win)
-	v := Verdict{Met: met, Why: why, Stuck: stuck && !met}
-	if met {
+	var v Verdict
+	var stuck bool
+	if w := a.Challenge.Win; len(w.All) > 0 {
+		v.Parts, stuck = a.all(w.All)
+		v.Met, v.Why = joinParts(v.Parts)
+	} else {
+		var p Part
+		p.Met, p.Why, stuck = a.eval(w)
+		v.Met, v.Why, v.Parts = p.Met, p.Why, []Part{p}
+	}
+	v.Stuck = stuck && !v.Met
+	if v.Met {
 		v.Score = a.score()
 		return v
 	}
@@ -109,19 +146,9 @@ func (s Score) String() string {
 func (a *Attempt) eval(k *Cond) (bool, string, bool) {
 	switch {
 	case len(k.All) > 0:
-		var whys []string
-		ok, stuck := true, false
-		for _, sub := range k.All {
-			m, why, s := a.eval(sub)
-			if !m {
-				ok = false
-				stuck = stuck || s
-				whys = append(whys, "not yet: "+why)
-			} else {
-				whys = append(whys, "met: "+why)
-			}
-		}
-		return ok, strings.Join(whys, "\n"), stuck
+		parts, stuck := a.all(k.All)
+		met, why := joinParts(parts)
+		return met, why, stuck
 	case len(k.Any) > 0:
 		var whys []string
 		stuck := true
@@ -139,6 +166,35 @@ func (a *Attempt) eval(k *Cond) (bool, string, bool) {
 		return a.window(k)
 	}
 	return a.fact(k)
+}
+
+// all evaluates each condition of an all:, and whether one of them can
+// no longer hold.
+func (a *Attempt) all(subs []*Cond) ([]Part, bool) {
+	var parts []Part
+	stuck := false
+	for _, sub := range subs {
+		m, why, s := a.eval(sub)
+		stuck = stuck || (s && !m)
+		parts = append(parts, Part{Met: m, Why: why})
+	}
+	return parts, stuck
+}
+
+// joinParts is an all: as one verdict: met when every part is, and each
+// part's why on a line of its own, marked met or not yet.
+func joinParts(parts []Part) (bool, string) {
+	met := true
+	var whys []string
+	for _, p := range parts {
+		if p.Met {
+			whys = append(whys, "met: "+p.Why)
+		} else {
+			met = false
+			whys = append(whys, "not yet: "+p.Why)
+		}
+	}
+	return met, strings.Join(whys, "\n")
 }
 
 // window checks a fact within its deadline after the last step of

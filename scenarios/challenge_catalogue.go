@@ -18,8 +18,8 @@ var challengesFS embed.FS
 // their IDs, which are part of the command-line interface: keep them.
 // A file not listed here comes after them, by ID.
 var challengeIDs = []string{
-	"no-second-login", "service-token", "billing-token", "two-tabs", "stop-the-thief",
-	"outrun-the-thief", "silent-login", "laptop-stolen", "revoke-cheaply", "bind-the-token",
+	"no-second-login", "service-token", "billing-token", "two-tabs", "tab-left-open", "stop-the-thief",
+	"outrun-the-thief", "silent-login", "laptop-stolen", "revoke-cheaply", "late-event", "bind-the-token",
 }
 
 // ErrUnknownChallenge is returned by ChallengeByID.

@@ -103,7 +103,7 @@ func attackerProbe(b *Live, snap sim.Snapshot) (bool, string) {
 	if snap.Attacker.HoldsAccess {
 		res, _ := b.Do("attacker.call", map[string]string{"path": probePath})
 		if res.Outcome.OK() {
-			return true, "the attacker's call to GET " + probePath + " with the access token it holds " + outcomeWords(res.Outcome)
+			return true, "the attacker's call to GET " + probePath + " with the access token it holds " + outcomeWords(res.Outcome) + attackerSays(snap)
 		}
 		whys = append(whys, "its call with the access token it holds "+outcomeWords(res.Outcome))
 	}
@@ -114,12 +114,21 @@ func attackerProbe(b *Live, snap sim.Snapshot) (bool, string) {
 		} else {
 			call, _ := b.Do("attacker.call", map[string]string{"path": probePath})
 			if call.Outcome.OK() {
-				return true, "the attacker refreshed with the refresh token it holds and its call to GET " + probePath + " " + outcomeWords(call.Outcome)
+				return true, "the attacker refreshed with the refresh token it holds and its call to GET " + probePath + " " + outcomeWords(call.Outcome) + attackerSays(snap)
 			}
 			whys = append(whys, "it refreshed, but its call with the new access token "+outcomeWords(call.Outcome))
 		}
 	}
 	return false, "the attacker cannot call the API: " + strings.Join(whys, "; ")
+}
+
+// attackerSays is the engine's own summary of what the attacker can do now
+// (sim.AttackerView), after a probe found that it can.
+func attackerSays(snap sim.Snapshot) string {
+	if s := snap.Attacker.Summary; strings.HasPrefix(s, "can ") {
+		return "; the attacker " + s
+	}
+	return ""
 }
 
 // done counts the learner's steps of an action with the wanted outcome.

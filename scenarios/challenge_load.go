@@ -4,6 +4,7 @@ package scenarios
 // load_nodes.go), its world in lesson syntax, and the win condition.
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -21,10 +22,39 @@ func LoadChallenge(name string, data []byte) (*Challenge, error) {
 	if !d.unreadable {
 		d.probs = append(d.probs, validateChallenge(c, &d.said)...)
 	}
+	if len(d.probs) == 0 {
+		d.probs = append(d.probs, playable(c)...)
+	}
 	if len(d.probs) > 0 {
 		return nil, d.probs.sorted()
 	}
 	return c, nil
+}
+
+// playable asks the engine what no reading of the file can: that the setup
+// runs as written (its expectations hold) and that the goal is not
+// already met before the learner acts, which would make it no challenge.
+func playable(c *Challenge) Problems {
+	r, err := Execute(c.World, Options{Seed: 1})
+	if err != nil {
+		return Problems{{File: c.Source, Pos: c.Pos, Msg: err.Error()}}
+	}
+	var probs Problems
+	for _, f := range r.Failures() {
+		msg := fmt.Sprintf("setup step %d (%s): %s: expected %s, got %s", f.Step, f.Action, f.Key, f.Expected, f.Got)
+		if f.Reason != "" {
+			msg += " (" + f.Reason + ")"
+		}
+		probs = append(probs, Problem{File: c.Source, Pos: f.Pos, Msg: msg})
+	}
+	if len(probs) > 0 {
+		return probs
+	}
+	a := &Attempt{Live: &Live{Run: *r}, Challenge: c, setup: len(r.Steps)}
+	if v := a.Check(); v.Met {
+		return Problems{{File: c.Source, Pos: c.Win.Pos, Msg: "the goal is met before the learner acts: " + strings.ReplaceAll(v.Why, "\n", "; ")}}
+	}
+	return nil
 }
 
 func (d *decoder) challenge(data []byte) *Challenge {

@@ -7,10 +7,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // solve plays a recorded solution file on the built-in challenge c.
 func solve(t *testing.T, c *Challenge, kind string) (*Attempt, Verdict) {
+	t.Helper()
+	return solveSeed(t, c, kind, 1)
+}
+
+// solveSeed is solve in the world of another seed.
+func solveSeed(t *testing.T, c *Challenge, kind string, seed uint64) (*Attempt, Verdict) {
 	t.Helper()
 	f := filepath.Join("challenges", "testdata", c.ID+"."+kind+".yaml")
 	data, err := os.ReadFile(f)
@@ -21,7 +28,7 @@ func solve(t *testing.T, c *Challenge, kind string) (*Attempt, Verdict) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, v, err := c.Solve(sol, Options{Seed: 1})
+	a, v, err := c.Solve(sol, Options{Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +60,11 @@ func TestChallengesSolved(t *testing.T) {
 			}
 			if v.Hint != "" || v.Stuck {
 				t.Errorf("a met goal has no hint and is not stuck: %+v", v)
+			}
+			// Another seed draws other token values, not other times: the
+			// same answer holds.
+			if _, v := solveSeed(t, c, "solution", 42); !v.Met {
+				t.Errorf("with seed 42 the recorded solution fails:\n%s", v.Describe())
 			}
 			_, w := solve(t, c, "wrong")
 			if w.Met {
@@ -87,6 +99,9 @@ func TestChallengeWhyFromEngine(t *testing.T) {
 		if !strings.Contains(v.Why, want) {
 			t.Errorf("why does not say %q:\n%s", want, v.Why)
 		}
+	}
+	if len(v.Parts) != 2 || !v.Parts[0].Met || v.Parts[1].Met || !strings.Contains(v.Parts[1].Why, "more than the 0 allowed") {
+		t.Errorf("parts: want logout met and the refusal's cost not, got %+v", v.Parts)
 	}
 	// The probe runs on a copy: checking again adds nothing to the
 	// attempt's world.
@@ -278,11 +293,69 @@ func TestChallengeGoalsSayTheirWindows(t *testing.T) {
 			return
 		}
 		want := fmt.Sprintf("%d virtual minutes", int(k.Within.Minutes()))
+		if k.Within == time.Minute {
+			want = "1 virtual minute"
+		}
 		if !strings.Contains(strings.Join(strings.Fields(c.Goal), " "), want) {
 			t.Errorf("%s checks within %s but its goal does not say %q", c.ID, k.Within, want)
 		}
 	}
 	for _, c := range all {
 		walk(c, c.Win)
+	}
+}
+
+// TestAttemptBranchAndRestart: stepping back keeps the setup and the
+// hints earned; a restart is the setup's world again, hints kept.
+func TestAttemptBranchAndRestart(t *testing.T) {
+	c, err := ChallengeByID("stop-the-thief")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.Start(Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Do("refresh", nil); err != nil { // rotation is off: not enough
+		t.Fatal(err)
+	}
+	first := a.Check()
+	if first.Met || first.Hint != c.Hints[0] {
+		t.Fatalf("after a refresh without rotation: %+v", first)
+	}
+	setup := len(a.Setup())
+	if _, err := a.Branch(setup - 1); err == nil {
+		t.Error("a branch inside the setup must be refused")
+	}
+	b, err := a.Branch(setup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Learner()) != 0 || len(a.Learner()) != 1 {
+		t.Fatalf("branch: %d learner steps, original %d", len(b.Learner()), len(a.Learner()))
+	}
+	for _, st := range []struct {
+		do string
+		p  map[string]string
+	}{{"set", map[string]string{"key": "rotation", "value": "true"}}, {"refresh", nil}} {
+		if _, err := b.Do(st.do, st.p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := b.Check(); !v.Met || v.Score.Actions != 2 {
+		t.Errorf("the branch solves it in 2 actions: %+v", v)
+	}
+	r, err := a.Restart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Learner()) != 0 || len(r.Live.Steps) != setup {
+		t.Errorf("a restart starts after the setup: %d steps", len(r.Live.Steps))
+	}
+	if _, err := r.Do("advance", map[string]string{"by": "1s"}); err != nil {
+		t.Fatal(err)
+	}
+	if v := r.Check(); v.Hint != c.Hints[1] {
+		t.Errorf("after a restart the next hint is the second: %q", v.Hint)
 	}
 }

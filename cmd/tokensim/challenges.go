@@ -76,9 +76,12 @@ func (e *env) challenges(args []string) int {
 // challenge checks a recorded solution against one challenge and prints
 // the engine's verdict: exit 0 when the goal is met, 1 when not, 2 on bad
 // input (an unknown challenge, a bad file, a step the challenge refuses).
+// A challenge file without --solution is only loaded and validated.
 func (e *env) challenge(args []string) int {
-	fs := newFlags("challenge", "challenge <id> --solution file.yaml [--seed N]",
-		"  tokensim challenge no-second-login --solution answer.yaml\n\n"+
+	fs := newFlags("challenge", "challenge <id|file.yaml> [--solution file.yaml] [--seed N]",
+		"  tokensim challenge no-second-login --solution answer.yaml\n"+
+			"  tokensim challenge my-challenge.yaml                 # validate it: every problem, file:line:col\n"+
+			"  tokensim challenge my-challenge.yaml --solution answer.yaml\n\n"+
 			"A solution file lists the learner's actions as a lesson's steps:\n"+
 			"  challenge: no-second-login\n  steps:\n    - do: call\n      path: /api/orders\n"+
 			"See docs/challenge-format.md. Exit status: 0 goal met, 1 not met, 2 bad input.\n", e.stderr)
@@ -88,14 +91,27 @@ func (e *env) challenge(args []string) int {
 	if !ok {
 		return code
 	}
-	if len(pos) != 1 || *solution == "" {
-		fmt.Fprintln(e.stderr, "tokensim challenge: name one challenge and a --solution file (tokensim challenges lists them)")
+	isFile := len(pos) == 1 && (strings.HasSuffix(pos[0], ".yaml") || strings.HasSuffix(pos[0], ".yml"))
+	if len(pos) != 1 || (*solution == "" && !isFile) {
+		fmt.Fprintln(e.stderr, "tokensim challenge: name one challenge and a --solution file (tokensim challenges lists them), or a challenge file to validate")
 		return exitUsage
 	}
-	c, err := scenarios.ChallengeByID(pos[0])
+	var c *scenarios.Challenge
+	var err error
+	if isFile {
+		var data []byte
+		if data, err = os.ReadFile(pos[0]); err == nil {
+			c, err = scenarios.LoadChallenge(pos[0], data)
+		}
+	} else {
+		c, err = scenarios.ChallengeByID(pos[0])
+	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "tokensim challenge: %v\n", err)
-		return exitUsage
+		return e.challengeProblems(err)
+	}
+	if *solution == "" {
+		fmt.Fprintf(e.stdout, "%s: ok (%s, %d setup steps)\n", pos[0], c.ID, len(c.World.Steps))
+		return exitOK
 	}
 	data, err := os.ReadFile(*solution)
 	if err != nil {
@@ -113,13 +129,19 @@ func (e *env) challenge(args []string) int {
 			return exitFailed
 		}
 	}
+	return e.challengeProblems(err)
+}
+
+// challengeProblems prints a bad input's problems, one a line, each
+// file:line:col: message when it has a place (exit 2).
+func (e *env) challengeProblems(err error) int {
 	var probs scenarios.Problems
 	if errors.As(err, &probs) {
 		for _, p := range probs {
 			fmt.Fprintln(e.stderr, p)
 		}
 	} else {
-		fmt.Fprintln(e.stderr, err)
+		fmt.Fprintf(e.stderr, "tokensim challenge: %v\n", err)
 	}
 	return exitUsage
 }

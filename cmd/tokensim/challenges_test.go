@@ -69,4 +69,16 @@ func TestChallengeSolutionExit(t *testing.T) {
 	if code, _, _ = cli(t, "", "challenge", "stop-the-thief"); code != exitUsage {
 		t.Errorf("no --solution: exit %d", code)
 	}
+	// A challenge file: validated alone, checked with a solution.
+	file := "../../scenarios/challenges/stop-the-thief.yaml"
+	if code, out, _ = cli(t, "", "challenge", file); code != exitOK || !strings.Contains(out, "ok (stop-the-thief, 2 setup steps)") {
+		t.Errorf("validating a file: exit %d, %q", code, out)
+	}
+	if code, _, _ = cli(t, "", "challenge", file, "--solution", dir+"stop-the-thief.solution.yaml"); code != exitOK {
+		t.Errorf("a file and its solution: exit %d", code)
+	}
+	code, _, errs = cli(t, "", "challenge", "../../scenarios/testdata/bad-challenges/keys.yaml")
+	if code != exitUsage || !strings.Contains(errs, `keys.yaml:2:1: the challenge: unknown key "titel" (did you mean "title"?)`) {
+		t.Errorf("a bad file: exit %d, %q", code, errs)
+	}
 }
