@@ -185,20 +185,22 @@ func (c *challenge) panel() string {
 		b.WriteString(wrap("Goal: "+oneLine(c.ch.Goal), w) + "\n")
 		b.WriteString(st.Subtle.Render(wrap(challengeTries, w)) + "\n")
 	case v.Met:
-		b.WriteString(st.OK.Render(iconOK+" Goal met, as the engine checks it:") + "\n")
-		whyLines(&b, v.Why, w, true)
+		b.WriteString(st.OK.Render(iconOK+" Goal met.") + " " + st.Subtle.Render("z plays it again · esc back") + "\n")
 		b.WriteString(st.Bold.Render(wrap(fmt.Sprintf("Score: %d action(s), %s (par %d action(s), %s): %s",
 			v.Score.Actions, virtual(v.Score.Virtual), c.ch.Par.Actions, parTime(c.ch.Par.Virtual), progress.Stars(v.Score.Stars)), w)) + "\n")
-		b.WriteString(st.Subtle.Render("z plays it again · esc back") + "\n")
+		b.WriteString("As the engine checks it:\n")
+		whyLines(&b, v.Why, w, true)
 	case v.Stuck:
 		b.WriteString(st.Bad.Render(wrap(iconBad+" This attempt can no longer meet the goal: "+oneLine(v.Why), w)) + "\n")
 		b.WriteString(st.Subtle.Render("z starts again") + "\n")
 	default:
-		b.WriteString(wrap("Goal: "+oneLine(c.ch.Goal), w) + "\n")
+		// The verdict first: on a short screen the panel keeps its top
+		// rows, and the goal was on screen before the first action.
 		whyLines(&b, v.Why, w, false)
 		if v.Hint != "" {
 			b.WriteString(st.Warn.Render(wrap("Hint: "+v.Hint, w)) + "\n")
 		}
+		b.WriteString(wrap("Goal: "+oneLine(c.ch.Goal), w) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

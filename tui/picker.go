@@ -255,6 +255,9 @@ func (p *picker) refresh() {
 	p.list.Title = "tokensim — pick a lesson"
 	if p.store != nil {
 		p.list.Title += fmt.Sprintf(" · %d of %d done", done, len(p.path))
+		if n := p.solved(); n > 0 {
+			p.list.Title += fmt.Sprintf(" · %d of %d challenges", n, len(p.challenges))
+		}
 	}
 }
 

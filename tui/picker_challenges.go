@@ -80,6 +80,18 @@ func (p *picker) refreshChallenges() {
 	}
 }
 
+// solved counts the challenges the learner has solved, for the lessons'
+// title: the course's progress counts them beside the lessons.
+func (p *picker) solved() int {
+	n := 0
+	for _, ch := range p.challenges {
+		if r, ok := p.store.Load(progress.ChallengeID(ch.ID)); ok && r.Done {
+			n++
+		}
+	}
+	return n
+}
+
 // selectedChallenge is the challenge selected, or nil when the lessons
 // are listed.
 func (p *picker) selectedChallenge() *scenarios.Challenge {
