@@ -146,10 +146,15 @@ func (c *challenge) Update(msg tea.Msg) tea.Cmd {
 // panelRows is the height of the goal-and-verdict panel at height h: its
 // text's, but never so much that the stepper above it has fewer than
 // twelve rows (header, diagram, tabs and a few lines of the inspector at
-// 80×24), nor more than half a large screen.
+// 80×24; eleven on the smallest screens), nor more than half a large one.
 func (c *challenge) panelRows(h int) int {
 	most := max(h-12, 3)
-	if h >= 40 {
+	switch {
+	case h < 20:
+		// The smallest screens: the stepper keeps its header, two rows
+		// of diagram, the tabs and a few lines of the inspector.
+		most = max(h-11, 3)
+	case h >= 40:
 		most = h / 2
 	}
 	return min(strings.Count(c.panel(), "\n")+1, most)
@@ -177,7 +182,9 @@ func (c *challenge) panel() string {
 	var b strings.Builder
 	head := fmt.Sprintf("%s Challenge: %s", iconChallenge, c.ch.Title)
 	par := fmt.Sprintf(" · par %d action(s), %s", c.ch.Par.Actions, virtual(c.ch.Par.Virtual))
-	b.WriteString(st.Subtle.Render(strings.Repeat("─", w)) + "\n")
+	if c.fullH >= 20 {
+		b.WriteString(st.Subtle.Render(strings.Repeat("─", w)) + "\n")
+	}
 	b.WriteString(st.Title.Render(head) + st.Subtle.Render(par) + "\n")
 	v := c.verdict
 	switch {
