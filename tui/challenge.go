@@ -69,6 +69,7 @@ func (c *challenge) begin() error {
 	}
 	c.att, c.verdict = att, nil
 	c.start(att.Live)
+	c.tl.challenge = true
 	c.tl.cur = len(c.tl.steps) - 1
 	c.auto = false
 	c.status = ""

@@ -195,3 +195,19 @@ func ctTestRestart(t *testing.T, k string) {
 		t.Errorf("%s did not start a fresh attempt: %q", k, a.header())
 	}
 }
+
+// TestChallengeStuck: past stop-the-thief's deadline (5 virtual minutes
+// after the theft) the engine says the goal can no longer be met, the
+// panel says so and that z starts again, and actions are refused.
+func TestChallengeStuck(t *testing.T) {
+	a := ctOpen(t, "stop-the-thief", nil, 80, 24)
+	a.press("d", "3") // advance 15m
+	s := oneLine(a.text())
+	if !strings.Contains(s, "✗ This attempt can no longer meet the goal") || !strings.Contains(s, "z starts again") {
+		t.Fatalf("past the deadline, no stuck panel:\n%s", a.text())
+	}
+	a.press("r")
+	if n := len(a.challenge().att.Learner()); n != 1 || !strings.Contains(a.header(), "can no longer meet the goal") {
+		t.Errorf("an action after the deadline was not refused: %d actions, %q", n, a.header())
+	}
+}

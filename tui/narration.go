@@ -206,6 +206,8 @@ func verdictBlock(b *strings.Builder, t *timeline, s scenarios.StepResult, st *S
 		for _, f := range s.Failures {
 			b.WriteString(st.Bad.Render(wrap(fmt.Sprintf("%s expected %s: %s, got %s", iconBad, f.Key, f.Expected, f.Got), w)) + "\n")
 		}
+	case s.Step.Expect != nil && t.challenge:
+		b.WriteString(st.OK.Render(iconOK+" as the challenge's setup expects") + "\n")
 	case s.Step.Expect != nil:
 		b.WriteString(st.OK.Render(iconOK+" as the lesson expects") + "\n")
 	}

@@ -24,6 +24,9 @@ type timeline struct {
 	run *scenarios.Run
 	// world names the sandbox's world in words; "" in a lesson.
 	world string
+	// challenge is set in a challenge, whose expectations are its setup's
+	// (challenge.go), not a lesson's.
+	challenge bool
 	// served marks the live view's timeline (tokensim serve --tui): real
 	// clients' traffic, not a lesson's steps. intro is what its Narration
 	// tab shows before the first request (the banner's essentials).
