@@ -211,3 +211,21 @@ func TestChallengeStuck(t *testing.T) {
 		t.Errorf("an action after the deadline was not refused: %d actions, %q", n, a.header())
 	}
 }
+
+// TestChallengeWithoutSetupIntro: a challenge whose world starts empty
+// (one like stop-the-thief without its setup) says so, not the sandbox's
+// intro, whose keys it may not allow.
+func TestChallengeWithoutSetupIntro(t *testing.T) {
+	base, err := scenarios.ChallengeByID("stop-the-thief")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, world := *base, *base.World
+	world.Steps = nil
+	ch.World = &world
+	a := btNewApp(t, Options{Catalogue: tuitest.Catalogue(t), Challenge: &ch}, 100, 30)
+	s := oneLine(a.text())
+	if !strings.Contains(s, "Nothing has happened yet: the challenge starts from a fresh world") || strings.Contains(s, "Sandbox:") {
+		t.Errorf("an empty challenge shows the sandbox's intro:\n%s", a.text())
+	}
+}

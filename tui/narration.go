@@ -43,6 +43,11 @@ func narrationQuiz(t *timeline, st *Styles, w int, note string, q *quizLines) st
 	}
 	s, ok := t.current()
 	switch {
+	case !ok && t.challenge:
+		// Not the sandbox's intro: its keys are not all allowed here.
+		b.WriteString(st.Title.Render(iconChallenge+" "+t.title) + "\n\n")
+		b.WriteString(wrap("Nothing has happened yet: the challenge starts from a fresh world ("+t.world+"). Its goal is below; m lists the actions it allows, each recorded as a step.", w))
+		return b.String()
 	case !ok && t.world != "":
 		return sandboxIntro(&b, t, st, w)
 	case !ok && t.served:
