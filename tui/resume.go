@@ -37,7 +37,9 @@ func (m *Model) joinCourse(l *lesson, offer bool) {
 		return
 	}
 	l.course.saved = rec
-	l.course.attempt = rec.Attempt
+	// The attempt the run shown is: a workshop's lesson runs on the
+	// room's seed whatever the record says (courseLesson adds it).
+	l.course.attempt = int(l.opts.Seed - m.opts.Run.Seed)
 	if offer && rec.Started() && rec.Step > 0 {
 		l.openMenu(l.resumeMenu(rec))
 	}
