@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
@@ -119,15 +120,11 @@ func (c *challenge) knobsMenu() *menu {
 	m := &menu{title: "Set a policy knob (from now on)"}
 	for _, k := range c.ch.Knobs {
 		cur, _ := pol.Get(k)
-		values := []string{"true", "false"}
-		label := k
+		values, label := knobValues(k, cur), k
 		for _, kc := range knobChoices {
 			if kc.key == k {
 				values, label = kc.values, kc.label
 			}
-		}
-		if k == "api_validation" {
-			values = []string{sim.ProfileHardened, sim.ProfileVulnerable}
 		}
 		m.choices = append(m.choices, choice{label: label, note: knobWord(cur), sub: func() *menu {
 			sm := &menu{title: label}
@@ -141,4 +138,24 @@ func (c *challenge) knobsMenu() *menu {
 		}})
 	}
 	return m
+}
+
+// challengeDurations are the values offered for a duration knob the
+// what-if has no list for (refresh_idle, push_delay, …).
+var challengeDurations = []string{"0s", "10s", "30s", "1m", "5m", "15m", "1h", "24h", "7d", "30d"}
+
+// knobValues are the values offered for knob k, whose value now is cur:
+// on and off for a switch, durations for a duration, the API's
+// validation profiles for api_validation.
+func knobValues(k, cur string) []string {
+	if k == "api_validation" {
+		return []string{sim.ProfileHardened, sim.ProfileVulnerable}
+	}
+	if cur == "true" || cur == "false" {
+		return []string{"true", "false"}
+	}
+	if _, err := text.ParseDuration(cur); err == nil {
+		return challengeDurations
+	}
+	return []string{cur}
 }

@@ -229,3 +229,61 @@ func TestChallengeWithoutSetupIntro(t *testing.T) {
 		t.Errorf("an empty challenge shows the sandbox's intro:\n%s", a.text())
 	}
 }
+
+// menuLeaves picks every leaf of m and its sub-menus.
+func menuLeaves(m *menu) {
+	for _, ch := range m.choices {
+		switch {
+		case ch.sub != nil:
+			menuLeaves(ch.sub())
+		case ch.pick != nil:
+			ch.pick()
+		}
+	}
+}
+
+// TestChallengeMenusOfferEverySolution: every step of every built-in
+// challenge's recorded solution is one a learner can take on the screen:
+// a leaf of the actions menu (m) or of the knobs menu (w), with the same
+// parameters once the action's defaults are filled in.
+func TestChallengeMenusOfferEverySolution(t *testing.T) {
+	cs, err := scenarios.Challenges()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The action's own reading of its parameters, defaults filled in.
+	scratch, err := scenarios.NewLive("", "", "", scenarios.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm := func(action string, p map[string]string) string {
+		if res, err := scratch.Do(action, p); err == nil {
+			p = res.Step.Params
+		}
+		return fmt.Sprintf("%s %v", action, p)
+	}
+	for _, ch := range cs {
+		c := ctOpen(t, ch.ID, nil, 100, 30).challenge()
+		offered := map[string]bool{}
+		c.act = func(action string, p map[string]string) (scenarios.StepResult, error) {
+			offered[norm(action, p)] = true
+			return scenarios.StepResult{}, fmt.Errorf("recorded")
+		}
+		menuLeaves(c.actionsMenu())
+		menuLeaves(c.knobsMenu())
+		path := filepath.Join("..", "scenarios", "challenges", "testdata", ch.ID+".solution.yaml")
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sol, err := scenarios.LoadSolution(path, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range sol.Steps {
+			if want := norm(st.Do, st.Params); !offered[want] {
+				t.Errorf("%s: the solution's step %q is not offered by m or w", ch.ID, want)
+			}
+		}
+	}
+}
