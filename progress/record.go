@@ -22,6 +22,14 @@ type Record struct {
 	Done    bool `json:"done,omitempty"`
 	Right   int  `json:"right,omitempty"`
 	Quizzes int  `json:"quizzes,omitempty"`
+	// Attempt counts the times the learner started the lesson over (0:
+	// the first attempt). The player runs attempt n with the seed it was
+	// given plus n, so a quiz drawn from the seed (draw:) asks anew in each
+	// attempt, and a resumed attempt asks what it asked before.
+	Attempt int `json:"attempt,omitempty"`
+	// Stars is a solved challenge's best score, 1 to 3 (ChallengeMark);
+	// a challenge's record is kept under ChallengeID.
+	Stars int `json:"stars,omitempty"`
 }
 
 // Started reports whether the learner did anything in the lesson.
@@ -30,7 +38,7 @@ func (r Record) Started() bool { return r.Done || r.Step > 0 || len(r.Answers) >
 // Equal reports whether r and o hold the same progress.
 func (r Record) Equal(o Record) bool {
 	return r.Steps == o.Steps && r.Step == o.Step && r.Done == o.Done && r.Right == o.Right &&
-		r.Quizzes == o.Quizzes && maps.Equal(r.Answers, o.Answers)
+		r.Quizzes == o.Quizzes && r.Attempt == o.Attempt && r.Stars == o.Stars && maps.Equal(r.Answers, o.Answers)
 }
 
 // clone is r with its own Answers: a store never shares a map with the

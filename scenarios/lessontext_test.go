@@ -92,14 +92,14 @@ func TestLessonTextCorrected(t *testing.T) {
 		{"refresh-theft-victim-first", 5, []string{"after RFC 7009 section 2.1"}, nil, "RFC 7009 §2.1"},
 		// The 15-minute bound holds for the log-leak vector only: injected
 		// script reaches the refresh token while it runs.
-		{"access-token-theft", 3, []string{"a script in the page reaches the refresh token too"}, nil, "RFC 9700 §4.14"},
-		{"access-token-theft", 9, []string{
+		{"access-token-theft", 4, []string{"a script in the page reaches the refresh token too"}, nil, "RFC 9700 §4.14"},
+		{"access-token-theft", 10, []string{
 			"the log gives it no way to get more",
 			"That bound holds for this leak of the access token alone",
 			"An injected script, the other vector above, also reaches the refresh token while it runs",
 		}, []string{"and has no way to get more"}, "RFC 9700 §4.14"},
 		// mTLS is the other sender-constraining mechanism (RFC 8705 §3).
-		{"access-token-theft", 4, []string{"DPoP (RFC 9449)", "mutual TLS (RFC 8705)"}, nil, "RFC 8705 §3"},
+		{"access-token-theft", 5, []string{"DPoP (RFC 9449)", "mutual TLS (RFC 8705)"}, nil, "RFC 8705 §3"},
 		// DPoP does not stop a live script: it can sign proofs while it runs,
 		// pre-generate proofs with a future iat (RFC 9449 §11.2; server
 		// nonces stop it) and start a new grant bound to its own key (§11.4).

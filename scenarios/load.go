@@ -94,6 +94,7 @@ func (d *decoder) decode(data []byte) *Scenario {
 		"client":   d.str(&sc.Client),
 		"storage":  d.str(&sc.Storage),
 		"topology": d.str(&sc.Topology),
+		"draw":     d.draws(sc),
 		"set": func(n *yaml.Node) {
 			d.eachPair(n, "set", func(k string, kp Pos, v *yaml.Node) {
 				s, ok := d.scalar(v, "set."+k)
@@ -338,6 +339,8 @@ func (d *decoder) quiz(n *yaml.Node, what string) *Quiz {
 			}
 		},
 		"explain": d.str(&q.Explain),
+		"right":   d.str(&q.Right),
+		"wrong":   d.strList(what+": quiz: wrong", &q.Wrong),
 	}, nil)
 	return q
 }

@@ -55,12 +55,12 @@ type StepText struct {
 
 // checkPlaceholder reports what is wrong with one placeholder's inside
 // (the text between {{ and }}), or "" when it is well formed.
-func checkPlaceholder(in string) string {
+func checkPlaceholder(in string, own ...string) string {
 	f := strings.Fields(in)
 	switch {
 	case len(f) == 0:
 		return "an empty placeholder {{}}"
-	case len(f) == 1 && (f[0] == "preset" || f[0] == "now"):
+	case len(f) == 1 && (f[0] == "preset" || f[0] == "now" || slices.Contains(own, f[0])):
 		return ""
 	case len(f) == 1 && slices.Contains(sim.Knobs(), f[0]):
 		return ""
@@ -84,10 +84,10 @@ func checkPlaceholder(in string) string {
 // placeholderProblems checks every placeholder of text, which was written
 // starting at from in the file data, and positions each problem at the
 // placeholder itself when it can find it there.
-func placeholderProblems(file string, data []byte, from Pos, text string) Problems {
+func placeholderProblems(file string, data []byte, from Pos, text string, own ...string) Problems {
 	var out Problems
 	for _, m := range placeholderRE.FindAllStringSubmatch(text, -1) {
-		if msg := checkPlaceholder(m[1]); msg != "" {
+		if msg := checkPlaceholder(m[1], own...); msg != "" {
 			out = append(out, Problem{File: file, Pos: locate(data, from, m[0]), Msg: msg})
 		}
 	}
@@ -125,12 +125,17 @@ func locate(data []byte, from Pos, needle string) Pos {
 }
 
 // resolveText fills a step's placeholders from the run's snapshot after
-// the step.
-func resolveText(st *Step, preset string, snap sim.Snapshot) StepText {
+// the step, and the lesson's own draws from drawn; a computed quiz is
+// computed (quizcalc.go), shuffled by seed and the step's number i.
+func resolveText(st *Step, i int, preset string, snap sim.Snapshot, drawn map[string]string, seed uint64) StepText {
 	var t StepText
 	fill := func(s string) string {
 		return placeholderRE.ReplaceAllStringFunc(s, func(m string) string {
-			v, ok := resolve(strings.TrimSpace(m[2:len(m)-2]), preset, snap)
+			in := strings.TrimSpace(m[2 : len(m)-2])
+			if d, ok := drawn[in]; ok && !isKnob(in) {
+				return d
+			}
+			v, ok := resolve(in, preset, snap)
 			if !ok {
 				t.Unresolved = append(t.Unresolved, m)
 			}
@@ -144,6 +149,11 @@ func resolveText(st *Step, preset string, snap sim.Snapshot) StepText {
 		cp.Options = make([]string, len(q.Options))
 		for i, o := range q.Options {
 			cp.Options[i] = fill(o)
+		}
+		if q.computed() {
+			// Shown as options and an answer, like any quiz.
+			computeQuiz(&cp, preset, snap, drawn, seed, i, &t.Unresolved)
+			cp.Right, cp.Wrong = "", nil
 		}
 		t.Quiz = &cp
 	}
@@ -251,15 +261,16 @@ func findToken(snap sim.Snapshot, ref string) (tokenFact, bool) {
 // quiz, each problem at the placeholder's line and column in data.
 func checkPlaceholders(sc *Scenario, data []byte) Problems {
 	var out Problems
+	own := ownDraws(sc)
 	for _, st := range sc.Steps {
 		from := st.Pos
 		if p, ok := st.At["narration"]; ok {
 			from = p
 		}
-		out = append(out, placeholderProblems(sc.Source, data, from, st.Narration)...)
+		out = append(out, placeholderProblems(sc.Source, data, from, st.Narration, own...)...)
 		if q := st.Quiz; q != nil {
 			for _, s := range q.Texts() {
-				out = append(out, placeholderProblems(sc.Source, data, q.Pos, s)...)
+				out = append(out, placeholderProblems(sc.Source, data, q.Pos, s, own...)...)
 			}
 		}
 	}

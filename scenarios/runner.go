@@ -37,6 +37,9 @@ type Run struct {
 	World    *sim.World
 	Initial  sim.Snapshot
 	Steps    []StepResult
+	// Drawn is what the lesson's draw: drew for this run's seed, name →
+	// value; nil when it draws nothing.
+	Drawn map[string]string
 	// Lesson is the lesson's own run (its preset, settings and storage,
 	// the same seed) when Options depart from it, for Differences; nil
 	// when this run is the lesson's own.
@@ -79,7 +82,13 @@ func Policy(sc *Scenario, opts Options) (string, sim.Policy, error) {
 		return "", sim.Policy{}, err
 	}
 	pol := p.Policy
-	for _, s := range append(append([]Setting{}, sc.Set...), opts.Set...) {
+	set := append([]Setting{}, sc.Set...)
+	if opts.Preset == "" {
+		// A drawn knob is the lesson's own value, as set: is; a what-if
+		// preset brings its own value instead, and --set overrides both.
+		set = append(set, drawnSettings(sc, opts.Seed)...)
+	}
+	for _, s := range append(set, opts.Set...) {
 		if err := ApplySetting(&pol, s); err != nil {
 			return "", sim.Policy{}, err
 		}
@@ -122,7 +131,7 @@ func Execute(sc *Scenario, opts Options) (*Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sc.ID, err)
 	}
-	r := &Run{Scenario: sc, Options: opts, Preset: preset, Policy: pol, World: w, Initial: w.Inspect()}
+	r := &Run{Scenario: sc, Options: opts, Preset: preset, Policy: pol, World: w, Initial: w.Inspect(), Drawn: drawValues(sc, opts.Seed)}
 	for i, st := range sc.Steps {
 		r.Steps = append(r.Steps, r.step(i+1, st))
 	}
@@ -142,9 +151,9 @@ func Execute(sc *Scenario, opts Options) (*Run, error) {
 func (r *Run) step(i int, st *Step) StepResult {
 	w := r.World
 	start := w.Log().Len()
-	out := actions[st.Do].run(w, st.Params)
+	out := actions[st.Do].run(w, fillParams(st.Params, r.Drawn))
 	res := StepResult{Index: i, Step: st, Outcome: out, Events: w.Log().Since(start), Snapshot: w.Inspect()}
-	res.Text = resolveText(st, r.Preset, res.Snapshot)
+	res.Text = resolveText(st, i, r.Preset, res.Snapshot, r.Drawn, r.Options.Seed)
 	res.Failures = check(r.Scenario, res)
 	return res
 }

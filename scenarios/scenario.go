@@ -23,6 +23,7 @@ type Scenario struct {
 	Storage  string    // "" means the client's default
 	Topology string    // oauth (default) or first-party
 	Steps    []*Step
+	Draws    []Draw         // parameters drawn from the run's seed (draw.go)
 	Source   string         // the file it came from, for messages
 	Pos      Pos            // where the document starts
 	At       map[string]Pos // where each top-level value was written
@@ -70,9 +71,14 @@ type Quiz struct {
 	Question string
 	Options  []string
 	Answer   int // 1-based index into Options
-	Explain  string
-	Pos      Pos
-	at       map[string]Pos // where each value of the quiz was written
+	// Right and Wrong replace Options and Answer in a computed quiz
+	// (quizcalc.go): expressions over the engine's facts, filled and
+	// shuffled per run in StepResult.Text.Quiz.
+	Right   string
+	Wrong   []string
+	Explain string
+	Pos     Pos
+	at      map[string]Pos // where each value of the quiz was written
 }
 
 // Pos is a place in a scenario file, 1-based.
@@ -92,7 +98,11 @@ func (st *Step) Heading() string {
 // Texts is what a quiz shows a learner, in reading order: the question, the
 // options, then the explanation revealed after an answer.
 func (q *Quiz) Texts() []string {
-	return append(append([]string{q.Question}, q.Options...), q.Explain)
+	t := append([]string{q.Question}, q.Options...)
+	if q.computed() {
+		t = append(append(t, q.Right), q.Wrong...)
+	}
+	return append(t, q.Explain)
 }
 
 // Texts is every text of the lesson a learner reads, in reading order: the

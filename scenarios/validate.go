@@ -30,6 +30,7 @@ func validate(sc *Scenario, said *said) Problems {
 	v := &validator{sc: sc, said: said}
 	v.header()
 	v.world()
+	v.draws()
 	if _, written := sc.At["steps"]; !written && v.missing("steps") {
 		v.errAt(sc.Pos, "steps: a scenario needs at least one step")
 	}
@@ -201,7 +202,7 @@ func (v *validator) step(i int, st *Step) {
 		}
 		return st.Pos
 	}
-	params, probs := a.checkParams(st.Params, stepKeys...)
+	params, probs := v.checkParams(a, st)
 	for _, p := range probs {
 		pos := st.Pos
 		switch {
@@ -253,6 +254,9 @@ func (v *validator) expect(i int, st *Step) {
 func (v *validator) quiz(i int, st *Step) {
 	q := st.Quiz
 	if q == nil {
+		return
+	} else if q.computed() {
+		v.computedQuiz(i, q)
 		return
 	}
 	// Each problem once, where it is, saying what is wrong: a quiz with

@@ -34,8 +34,13 @@ type Options struct {
 	Catalogue []*scenarios.Scenario // lessons for the picker
 	Open      *scenarios.Scenario   // open this lesson directly (tokensim play)
 	Sandbox   bool                  // open the sandbox directly
-	Run       scenarios.Options     // preset, settings and seed for every run
-	ExportDir string                // where e writes Markdown; "" means the current directory
+	// Challenges are the levels the picker lists beside the lessons (C);
+	// nil means the built-ins (scenarios.Challenges). Challenge opens one
+	// directly (tokensim play --challenge).
+	Challenges []*scenarios.Challenge
+	Challenge  *scenarios.Challenge
+	Run        scenarios.Options // preset, settings and seed for every run
+	ExportDir  string            // where e writes Markdown; "" means the current directory
 
 	// Watch opens a lesson file that its author is writing (tokensim play
 	// --watch): its first load; each Reload message replaces it.
@@ -93,7 +98,16 @@ func New(opts Options) (Model, error) {
 	m := Model{keys: &keys, styles: NewStyles(true), help: &hm, opts: opts, footers: &footerMemo{}}
 	m.help.Styles = m.styles.helpStyles()
 	m.keys.Player.Export.SetEnabled(!opts.NoExport)
+	if opts.Challenges == nil {
+		cs, err := scenarios.Challenges()
+		if err != nil {
+			return m, err
+		}
+		opts.Challenges = cs
+		m.opts.Challenges = cs
+	}
 	pk := newPicker(opts.Catalogue, m.keys, m.styles, opts.Progress)
+	pk.challenges = opts.Challenges
 	pk.noCommand = opts.NoCommandHints
 	m.picker = &pk
 	m.err = opts.ProgressWarning
@@ -106,6 +120,12 @@ func New(opts Options) (Model, error) {
 		m.player, m.screen = p, screenPlayer
 	case opts.Watch != nil:
 		p, err := newWatched(m.keys, m.styles, *opts.Watch, opts.Run, opts.ExportDir)
+		if err != nil {
+			return m, err
+		}
+		m.player, m.screen = p, screenPlayer
+	case opts.Challenge != nil:
+		p, err := newChallenge(m.keys, m.styles, opts.Challenge, opts.Run, opts.Progress)
 		if err != nil {
 			return m, err
 		}
@@ -209,6 +229,14 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if !filtering {
 		switch {
+		case key.Matches(msg, m.keys.Picker.Challenges):
+			m.picker.toggleChallenges()
+			return m, nil
+		case key.Matches(msg, m.keys.Picker.Open) && m.picker.selectedChallenge() != nil:
+			ch := m.picker.selectedChallenge()
+			return m.open(func() (screen, error) {
+				return newChallenge(m.keys, m.styles, ch, m.opts.Run, m.opts.Progress)
+			})
 		case key.Matches(msg, m.keys.Picker.Open):
 			if sc := m.picker.selected(); sc != nil {
 				return m.open(func() (screen, error) { return m.courseLesson(sc) })

@@ -51,7 +51,7 @@ func (a *btApp) csPlayToEnd() {
 	l := a.lesson()
 	for !l.finished() {
 		if l.tl.hidden(l.tl.cur) {
-			a.press(fmt.Sprint(l.tl.steps[l.tl.cur].Step.Quiz.Answer))
+			a.press(fmt.Sprint(l.tl.steps[l.tl.cur].Text.Quiz.Answer))
 			continue
 		}
 		a.press("l")
@@ -97,7 +97,7 @@ func TestCourseRestart(t *testing.T) {
 		a.press("l")
 	}
 	wrong := 1
-	if a.pl().tl.steps[q].Step.Quiz.Answer == 1 {
+	if a.pl().tl.steps[q].Text.Quiz.Answer == 1 {
 		wrong = 2
 	}
 	a.press(fmt.Sprint(wrong), "l")

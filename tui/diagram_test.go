@@ -20,7 +20,7 @@ func dtLesson(t *testing.T, sc *scenarios.Scenario) *lesson {
 		t.Fatalf("%s: %v", sc.ID, err)
 	}
 	for i, s := range p.tl.steps {
-		if q := s.Step.Quiz; q != nil {
+		if q := s.Text.Quiz; q != nil {
 			p.tl.answered[i] = q.Answer
 		}
 	}

@@ -34,9 +34,13 @@ func fitTail(s string, n int) string {
 func TestQuizFitsAt80x24(t *testing.T) {
 	for _, sc := range tuitest.Catalogue(t) {
 		m := gtNew(t, sc, false, scenarios.Options{}, 80, 24)
-		for i, st := range sc.Steps {
+		run, err := scenarios.Execute(sc, scenarios.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range sc.Steps {
 			m = gtPress(t, m, "right")
-			q := st.Quiz
+			q := run.Steps[i].Text.Quiz // as this run shows it: a computed quiz's options are the run's
 			if q == nil {
 				continue
 			}

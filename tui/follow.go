@@ -293,7 +293,7 @@ func (m *Model) quizCounts() string {
 	if !w.ok || w.step < 1 {
 		return ""
 	}
-	q := m.player.steps().tl.steps[w.step-1].Step.Quiz
+	q := m.player.steps().tl.steps[w.step-1].Text.Quiz
 	if q == nil {
 		return ""
 	}

@@ -221,7 +221,7 @@ func (h stepHelp) answerKeys() (key.Binding, bool) {
 	if !t.hidden(t.cur) {
 		return key.Binding{}, false
 	}
-	n := len(t.steps[t.cur].Step.Quiz.Options)
+	n := len(t.steps[t.cur].Text.Quiz.Options)
 	keys := make([]string, n)
 	for i := range keys {
 		keys[i] = string(rune('1' + i))

@@ -145,7 +145,7 @@ func TestFooterAtQuiz(t *testing.T) {
 		a.press("n")
 	}
 	f := ansi.Strip(a.root().footer())
-	n := len(a.pl().tl.steps[a.pl().tl.cur].Step.Quiz.Options)
+	n := len(a.pl().tl.steps[a.pl().tl.cur].Text.Quiz.Options)
 	if strings.Contains(f, "next step") || !strings.Contains(f, fmt.Sprintf("1–%d answer the quiz", n)) {
 		t.Errorf("at a quiz, the footer: %q", f)
 	}

@@ -32,7 +32,7 @@ func TestInspectorVisibleIsViewportView(t *testing.T) {
 					for _, answer := range []bool{false, true} {
 						if cur >= 0 {
 							p.tl.answered[cur] = 0
-							if q := p.tl.steps[cur].Step.Quiz; answer && q != nil {
+							if q := p.tl.steps[cur].Text.Quiz; answer && q != nil {
 								p.tl.answered[cur] = q.Answer
 							} else if answer {
 								continue // no quiz: the same frames again

@@ -18,13 +18,20 @@ type KeyMap struct {
 	Filter  FilterKeys // while a picker filter is typed
 	Player  PlayerKeys // a lesson, the sandbox and the live view (the stepper)
 	Sandbox SandboxKeys
-	Menu    MenuKeys   // an open menu
-	Prompt  PromptKeys // the sandbox's duration prompt
-	Room    RoomKeys   // workshop over SSH (tokensim ssh)
+	// Challenge is a challenge's own (challenge.go); its actions are the
+	// sandbox's keys, those it does not allow switched off.
+	Challenge ChallengeKeys
+	Menu      MenuKeys   // an open menu
+	Prompt    PromptKeys // the sandbox's duration prompt
+	Room      RoomKeys   // workshop over SSH (tokensim ssh)
 }
 
 // PickerKeys are the lesson picker's.
-type PickerKeys struct{ Open, Sandbox, Filter key.Binding }
+type PickerKeys struct{ Open, Sandbox, Filter, Challenges key.Binding }
+
+// ChallengeKeys are a challenge's: a menu of every action it allows (some
+// have no sandbox key), and a fresh attempt.
+type ChallengeKeys struct{ Actions, Restart key.Binding }
 
 // FilterKeys are shown while a filter is typed: enter keeps the filter (it
 // does not open a lesson), esc drops it, and letters are text (q does not
@@ -88,6 +95,12 @@ func DefaultKeyMap() KeyMap {
 			Open:    b([]string{"enter"}, "enter", "open"),
 			Sandbox: b([]string{"s"}, "s", "sandbox"),
 			Filter:  b([]string{"/"}, "/", "filter"),
+			// C: lessons and challenges, one list at a time.
+			Challenges: b([]string{"C"}, "C", "lessons/challenges"),
+		},
+		Challenge: ChallengeKeys{
+			Actions: b([]string{"m"}, "m", "allowed actions"),
+			Restart: b([]string{"z"}, "z", "start the challenge again"),
 		},
 		Filter: FilterKeys{
 			Apply:  b([]string{"enter"}, "enter", "apply filter"),
@@ -180,10 +193,28 @@ func (k *KeyMap) digit(msg tea.KeyPressMsg) (int, bool) {
 type pickerHelp struct{ k *KeyMap }
 
 func (h pickerHelp) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Picker.Open, h.k.Picker.Filter, h.k.Picker.Sandbox, h.k.Help, h.k.Quit}
+	return []key.Binding{h.k.Picker.Open, h.k.Picker.Filter, h.k.Picker.Sandbox, h.k.Picker.Challenges, h.k.Help, h.k.Quit}
 }
 func (h pickerHelp) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{h.k.Picker.Open, h.k.Picker.Filter, h.k.Picker.Sandbox}, {h.k.Player.ScrollUp, h.k.Player.ScrollDown}, {h.k.Help, h.k.Quit}}
+	return [][]key.Binding{{h.k.Picker.Open, h.k.Picker.Filter, h.k.Picker.Sandbox, h.k.Picker.Challenges}, {h.k.Player.ScrollUp, h.k.Player.ScrollDown}, {h.k.Help, h.k.Quit}}
+}
+
+// challengeHelp is a challenge's help: its own keys, then the sandbox's
+// that it allows (the others are switched off, so the help omits them).
+type challengeHelp struct{ k *KeyMap }
+
+func (h challengeHelp) ShortHelp() []key.Binding {
+	return []key.Binding{h.k.Challenge.Actions, h.k.Challenge.Restart, h.k.Player.NextTab, h.k.Help, h.k.Back}
+}
+func (h challengeHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{h.k.Challenge.Actions, h.k.Challenge.Restart, h.k.Player.WhatIf},
+		{h.k.Sandbox.Login, h.k.Sandbox.Call, h.k.Sandbox.Refresh, h.k.Sandbox.Logout, h.k.Sandbox.Revoke},
+		{h.k.Sandbox.Advance, h.k.Sandbox.Steal, h.k.Sandbox.AttackCall, h.k.Sandbox.AttackRefresh, h.k.Sandbox.Ride},
+		{h.k.Sandbox.Forge, h.k.Sandbox.Race, h.k.Sandbox.Validation, h.k.Sandbox.Forget, h.k.Sandbox.EndSession, h.k.Sandbox.SilentLogin},
+		{h.k.Player.Prev, h.k.Player.Next, h.k.Player.NextTab, h.k.Player.Tab1, h.k.Player.NextHop, h.k.Player.Copy},
+		{h.k.Help, h.k.Back, h.k.Quit},
+	}
 }
 
 // filterHelp is the picker's help while a filter is typed (FilterKeys).

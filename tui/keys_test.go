@@ -65,6 +65,16 @@ func btLesson(tb testing.TB, id string, w, h int) *btApp {
 	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb), Open: sc}, w, h)
 }
 
+// btChallenge opens challenge id directly, as tokensim play --challenge.
+func btChallenge(tb testing.TB, id string, w, h int) *btApp {
+	tb.Helper()
+	ch, err := scenarios.ChallengeByID(id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb), Challenge: ch}, w, h)
+}
+
 func btSandbox(tb testing.TB, w, h int) *btApp {
 	tb.Helper()
 	return btNewApp(tb, Options{Catalogue: tuitest.Catalogue(tb), Sandbox: true}, w, h)
@@ -311,6 +321,7 @@ func btBindings() []btBinding {
 var btBindingTests = map[string]func(t *testing.T, k string){
 	"Quit": btTestQuit, "Help": btTestHelp, "Back": btTestBack,
 	"Picker.Open": btTestOpen, "Picker.Sandbox": btTestSandbox, "Picker.Filter": btTestFilter,
+	"Picker.Challenges": ctTestChallenges, "Challenge.Actions": ctTestActions, "Challenge.Restart": ctTestRestart,
 	"Player.Next": btTestNext, "Player.Prev": btTestPrev, "Player.First": btTestFirst, "Player.Last": btTestLast,
 	"Player.Autoplay": btTestAutoplay, "Player.Faster": btTestFaster, "Player.Slower": btTestSlower,
 	"Player.NextTab": btTestNextTab, "Player.PrevTab": btTestPrevTab,
@@ -616,7 +627,7 @@ func btTestLast(t *testing.T, k string) {
 	if got := a.pl().tl.cur; got != q {
 		t.Fatalf("%s: cur %d, want the quiz at %d", k, got, q)
 	}
-	question := a.pl().tl.steps[q].Step.Quiz.Question
+	question := a.pl().tl.steps[q].Text.Quiz.Question
 	if !strings.Contains(strings.Join(strings.Fields(a.text()), " "), question[:40]) {
 		t.Errorf("the quiz's question is not on screen:\n%s", a.text())
 	}
@@ -779,7 +790,7 @@ func btTestTabDigit(t *testing.T, k string) {
 	if a.pl().insp.tab != tabNarration {
 		t.Errorf("%s at a waiting quiz switched to tab %d", k, a.pl().insp.tab+1)
 	}
-	options := len(a.pl().tl.steps[q].Step.Quiz.Options)
+	options := len(a.pl().tl.steps[q].Text.Quiz.Options)
 	if answered := a.pl().tl.answered[q]; (n <= options) != (answered == n) {
 		t.Errorf("%s at a quiz with %d options: answered %d", k, options, answered)
 	}

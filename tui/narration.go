@@ -43,6 +43,11 @@ func narrationQuiz(t *timeline, st *Styles, w int, note string, q *quizLines) st
 	}
 	s, ok := t.current()
 	switch {
+	case !ok && t.challenge:
+		// Not the sandbox's intro: its keys are not all allowed here.
+		b.WriteString(st.Title.Render(iconChallenge+" "+t.title) + "\n\n")
+		b.WriteString(wrap("Nothing has happened yet: the challenge starts from a fresh world ("+t.world+"). Its goal is below; m lists the actions it allows, each recorded as a step.", w))
+		return b.String()
 	case !ok && t.world != "":
 		return sandboxIntro(&b, t, st, w)
 	case !ok && t.served:
@@ -206,6 +211,8 @@ func verdictBlock(b *strings.Builder, t *timeline, s scenarios.StepResult, st *S
 		for _, f := range s.Failures {
 			b.WriteString(st.Bad.Render(wrap(fmt.Sprintf("%s expected %s: %s, got %s", iconBad, f.Key, f.Expected, f.Got), w)) + "\n")
 		}
+	case s.Step.Expect != nil && t.challenge:
+		b.WriteString(st.OK.Render(iconOK+" as the challenge's setup expects") + "\n")
 	case s.Step.Expect != nil:
 		b.WriteString(st.OK.Render(iconOK+" as the lesson expects") + "\n")
 	}

@@ -206,6 +206,10 @@ type picker struct {
 	// learner's progress (nil: none kept).
 	path  []*scenarios.Scenario
 	store progress.Store
+	// challenges are listed instead of the lessons while showChallenges
+	// (C, picker_challenges.go).
+	challenges     []*scenarios.Challenge
+	showChallenges bool
 }
 
 func newPicker(cat []*scenarios.Scenario, k *KeyMap, st *Styles, store progress.Store) picker {
@@ -225,6 +229,10 @@ func newPicker(cat []*scenarios.Scenario, k *KeyMap, st *Styles, store progress.
 // refresh reads the learner's progress again (after a lesson) into the
 // items and the title, keeping the selection.
 func (p *picker) refresh() {
+	if p.showChallenges {
+		p.refreshChallenges()
+		return
+	}
 	items := make([]list.Item, len(p.path))
 	done := 0
 	for i, sc := range p.path {
@@ -243,9 +251,13 @@ func (p *picker) refresh() {
 	if cmd := p.list.SetItems(items); cmd != nil {
 		p.list, _ = p.list.Update(cmd())
 	}
+	p.list.SetStatusBarItemName("lesson", "lessons")
 	p.list.Title = "tokensim — pick a lesson"
 	if p.store != nil {
 		p.list.Title += fmt.Sprintf(" · %d of %d done", done, len(p.path))
+		if n := p.solved(); n > 0 {
+			p.list.Title += fmt.Sprintf(" · %d of %d challenges", n, len(p.challenges))
+		}
 	}
 }
 
@@ -253,7 +265,7 @@ func (p *picker) refresh() {
 // it is there, else in the whole path with the filter dropped.
 func (p *picker) selectID(id string) {
 	find := func(items []list.Item) int {
-		return slices.IndexFunc(items, func(it list.Item) bool { return it.(item).sc.ID == id })
+		return slices.IndexFunc(items, func(it list.Item) bool { return itemID(it) == id })
 	}
 	if i := find(p.list.VisibleItems()); i >= 0 {
 		p.list.Select(i)
@@ -342,6 +354,9 @@ func (p *picker) View() string {
 	}
 	left := p.list.View()
 	var prev string
+	if it, ok := p.list.SelectedItem().(challengeItem); ok {
+		prev = p.challengePreview(it)
+	}
 	if it, ok := p.list.SelectedItem().(item); ok {
 		sc := it.sc
 		var b strings.Builder

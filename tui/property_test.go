@@ -74,6 +74,7 @@ func TestRandomKeysAndResizes(t *testing.T) {
 	}{
 		{"picker", func(tb testing.TB) *btApp { return btPicker(tb, 80, 24) }},
 		{"sandbox", func(tb testing.TB) *btApp { return btSandbox(tb, 80, 24) }},
+		{"challenge", func(tb testing.TB) *btApp { return btChallenge(tb, "stop-the-thief", 80, 24) }},
 	}
 	for _, id := range []string{btLessonID, "login", "session-end", "first-party", "revocation-modes"} {
 		starts = append(starts, struct {
@@ -85,7 +86,7 @@ func TestRandomKeysAndResizes(t *testing.T) {
 	for i, s := range starts {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
-			rng := rand.New(rand.NewPCG(20260101, uint64(i)))
+			rng := rand.New(rand.NewPCG(20261205, uint64(i)))
 			a := s.open(t)
 			var history []string // the last messages, to replay a failure
 			record := func(msg tea.Msg) {
@@ -110,6 +111,8 @@ func TestRandomKeysAndResizes(t *testing.T) {
 					seen["menu"]++
 				case isSandbox(r.player):
 					seen["sandbox"]++
+				case isChallenge(r.player):
+					seen["challenge"]++
 				case r.player.steps().tl.hidden(r.player.steps().tl.cur):
 					seen["quiz"]++
 				default:
@@ -133,7 +136,7 @@ func TestRandomKeysAndResizes(t *testing.T) {
 				}
 			}
 			t.Logf("messages by screen in front: %v", seen)
-			if seen["player"]+seen["quiz"]+seen["sandbox"] < perStart/10 || seen["picker"] == 0 {
+			if seen["player"]+seen["quiz"]+seen["sandbox"]+seen["challenge"] < perStart/10 || seen["picker"] == 0 {
 				t.Errorf("the walk hardly left one screen: %v", seen)
 			}
 		})
@@ -141,3 +144,5 @@ func TestRandomKeysAndResizes(t *testing.T) {
 }
 
 func isSandbox(s screen) bool { _, ok := s.(*sandbox); return ok }
+
+func isChallenge(s screen) bool { _, ok := s.(*challenge); return ok }

@@ -18,6 +18,8 @@ type course struct {
 	recap bool                // the recap is on screen (recap.go)
 	// warned is set once a save's warning was shown: one line, once.
 	warned bool
+	// attempt is the attempt shown (progress.Record.Attempt).
+	attempt int
 }
 
 // joinCourse gives a lesson the learner's progress and its place on the
@@ -35,14 +37,26 @@ func (m *Model) joinCourse(l *lesson, offer bool) {
 		return
 	}
 	l.course.saved = rec
+	// The attempt the run shown is: a workshop's lesson runs on the
+	// room's seed whatever the record says (courseLesson adds it).
+	l.course.attempt = int(l.opts.Seed - m.opts.Run.Seed)
 	if offer && rec.Started() && rec.Step > 0 {
 		l.openMenu(l.resumeMenu(rec))
 	}
 }
 
-// courseLesson opens sc as a lesson of the course.
+// courseLesson opens sc as a lesson of the course, in the learner's
+// current attempt: its seed is the player's plus the attempt's number
+// (progress.Record.Attempt), so a resumed attempt's drawn quizzes ask what
+// they asked before.
 func (m *Model) courseLesson(sc *scenarios.Scenario) (screen, error) {
-	l, err := newLesson(m.keys, m.styles, sc, m.opts.Run, m.opts.ExportDir)
+	opts := m.opts.Run
+	if m.opts.Progress != nil {
+		if rec, ok := m.opts.Progress.Load(sc.ID); ok {
+			opts.Seed += uint64(rec.Attempt)
+		}
+	}
+	l, err := newLesson(m.keys, m.styles, sc, opts, m.opts.ExportDir)
 	if err != nil {
 		return nil, err
 	}
@@ -58,8 +72,27 @@ func (l *lesson) resumeMenu(rec progress.Record) *menu {
 		title: fmt.Sprintf("You left this lesson at step %d of %d", at, len(l.tl.steps)),
 		choices: []choice{
 			{label: fmt.Sprintf("resume at step %d, your answers kept", at), pick: func() tea.Cmd { l.resume(rec); return nil }},
-			{label: "start over from the first step", pick: func() tea.Cmd { return nil }},
+			{label: "start over from the first step, a new attempt", pick: func() tea.Cmd { l.startOver(); return nil }},
 		},
+	}
+}
+
+// startOver begins the next attempt: the lesson runs again with the next
+// seed, so a quiz drawn from the seed is a new question (draw:), and the
+// record counts the attempt from the learner's first step in it.
+func (l *lesson) startOver() {
+	l.course.attempt++
+	opts := l.opts
+	opts.Seed++
+	r, err := scenarios.Execute(l.sc, opts)
+	if err != nil {
+		l.status = "start over: " + err.Error()
+		return
+	}
+	l.opts, l.base = opts, r
+	l.show(newTimeline(r))
+	if len(r.Drawn) > 0 {
+		l.status = "a new attempt: this lesson's quiz draws new values"
 	}
 }
 
@@ -73,7 +106,7 @@ func (l *lesson) resume(rec progress.Record) {
 		if i < 0 || i >= len(t.steps) {
 			continue
 		}
-		if q := t.steps[i].Step.Quiz; q != nil && opt >= 1 && opt <= len(q.Options) {
+		if q := t.steps[i].Text.Quiz; q != nil && opt >= 1 && opt <= len(q.Options) {
 			t.answered[i] = opt
 		}
 	}
@@ -92,7 +125,7 @@ func (l *lesson) resume(rec progress.Record) {
 // a new attempt finishes.
 func (l *lesson) record() progress.Record {
 	t := &l.tl
-	r := progress.Record{Steps: len(t.steps), Step: t.cur + 1}
+	r := progress.Record{Steps: len(t.steps), Step: t.cur + 1, Attempt: l.course.attempt}
 	for i, a := range t.answered {
 		if a != 0 {
 			if r.Answers == nil {
@@ -146,6 +179,13 @@ func (m *Model) leaveLesson() {
 	m.picker.refresh()
 	if l, ok := m.player.(*lesson); ok {
 		m.picker.selectID(l.sc.ID)
+	}
+	if c, ok := m.player.(*challenge); ok {
+		// Back among the challenges, the one left selected.
+		if !m.picker.showChallenges {
+			m.picker.toggleChallenges()
+		}
+		m.picker.selectID(c.ch.ID)
 	}
 }
 

@@ -49,6 +49,10 @@ type sandbox struct {
 	opts      scenarios.Options
 	live      *scenarios.Live // the sandbox's world
 	exportDir string
+	// act, when set, performs an action instead of live.Do: a challenge's
+	// attempt (challenge.go), which refuses what the challenge does not
+	// allow and judges the goal after each action.
+	act func(action string, params map[string]string) (scenarios.StepResult, error)
 }
 
 // newSandbox starts free play on a fresh world, with the player's panels.
@@ -223,19 +227,7 @@ func (s *sandbox) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			s.status = rideNeeds
 		}
 	case key.Matches(msg, k.Sandbox.Advance):
-		m := &menu{title: "Advance the clock by"}
-		for _, d := range []string{"1m", "5m", "15m", "1h", "1d", "7d", "30d"} {
-			m.choices = append(m.choices, choice{label: d, pick: func() tea.Cmd { s.do("advance", map[string]string{"by": d}); return nil }})
-		}
-		m.choices = append(m.choices, choice{label: "until the access token has expired", pick: func() tea.Cmd {
-			s.do("advance", map[string]string{"until": "access-expiry"})
-			return nil
-		}}, choice{label: "custom…", pick: func() tea.Cmd {
-			pr, cmd := newPrompt(s.keys, s.st, func(by string) { s.do("advance", map[string]string{"by": by}) })
-			s.open(pr)
-			return cmd
-		}})
-		s.openMenu(m)
+		s.openMenu(s.advanceMenu())
 	case key.Matches(msg, k.Sandbox.Forge):
 		m := &menu{title: "The attacker forges a token and calls POST /api/orders…"}
 		for _, f := range sim.Forgeries() {
@@ -260,29 +252,56 @@ func (s *sandbox) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		s.openMenu(m)
 	case key.Matches(msg, k.Sandbox.Steal):
-		m := &menu{title: "The attacker steals…"}
-		for _, c := range []struct{ label, from, token string }{
-			{"the access token, with injected script", "script-injection", "access"},
-			{"the refresh token, with injected script", "script-injection", "refresh"},
-			{"the access token, from a log line", "log", "access"},
-			{"the access token, on the network", "network", "access"},
-			{"the refresh token, on the network", "network", "refresh"},
-		} {
-			m.choices = append(m.choices, choice{label: c.label, pick: func() tea.Cmd {
-				s.do("steal", map[string]string{"from": c.from, "token": c.token})
-				return nil
-			}})
-		}
-		// Appended last, so the numbers of the thefts above stay.
-		m.choices = append(m.choices, choice{label: "nothing more: the injected script is gone (Alice closed the tab)", pick: func() tea.Cmd {
-			s.do("attacker.script-gone", nil)
-			return nil
-		}})
-		s.openMenu(m)
+		s.openMenu(s.stealMenu())
 	default:
 		return nil, false
 	}
 	return nil, true
+}
+
+// advanceMenu offers how far to move the virtual clock.
+func (s *sandbox) advanceMenu() *menu {
+	m := &menu{title: "Advance the clock by"}
+	for _, d := range []string{"1m", "5m", "15m", "1h", "1d", "7d", "30d"} {
+		m.choices = append(m.choices, choice{label: d, pick: func() tea.Cmd { s.do("advance", map[string]string{"by": d}); return nil }})
+	}
+	m.choices = append(m.choices, choice{label: "until the access token has expired", pick: func() tea.Cmd {
+		s.do("advance", map[string]string{"until": "access-expiry"})
+		return nil
+	}}, choice{label: "custom…", pick: func() tea.Cmd {
+		pr, cmd := newPrompt(s.keys, s.st, func(by string) { s.do("advance", map[string]string{"by": by}) })
+		s.open(pr)
+		return cmd
+	}})
+	return m
+}
+
+// stealMenu offers what the attacker steals, and how.
+func (s *sandbox) stealMenu() *menu {
+	m := &menu{title: "The attacker steals…"}
+	for _, c := range []struct{ label, from, token string }{
+		{"the access token, with injected script", "script-injection", "access"},
+		{"the refresh token, with injected script", "script-injection", "refresh"},
+		{"the access token, from a log line", "log", "access"},
+		{"the access token, on the network", "network", "access"},
+		{"the refresh token, on the network", "network", "refresh"},
+	} {
+		m.choices = append(m.choices, choice{label: c.label, pick: func() tea.Cmd {
+			s.do("steal", map[string]string{"from": c.from, "token": c.token})
+			return nil
+		}})
+	}
+	if s.act != nil {
+		// A challenge offers the script's end in its own menu, when it
+		// allows it (challenge_menu.go).
+		return m
+	}
+	// Appended last, so the numbers of the thefts above stay.
+	m.choices = append(m.choices, choice{label: "nothing more: the injected script is gone (Alice closed the tab)", pick: func() tea.Cmd {
+		s.do("attacker.script-gone", nil)
+		return nil
+	}})
+	return m
 }
 
 // do performs one sandbox action and moves to it. It reports whether the
@@ -293,6 +312,19 @@ func (s *sandbox) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 // holds for the steps on screen, not for the ones discarded.
 func (s *sandbox) do(action string, params map[string]string) (scenarios.StepResult, bool) {
 	live, branched := s.live, ""
+	if s.act != nil {
+		// A challenge acts through its attempt, always after its last
+		// step: the engine judges the world the attempt built.
+		res, err := s.act(action, params)
+		s.tl.steps = s.live.Steps
+		s.tl.cur = len(s.tl.steps) - 1
+		if err != nil {
+			s.status = err.Error()
+			return res, false
+		}
+		s.status = res.Step.Title + ": " + scenarios.OutcomeText(res.Outcome)
+		return res, true
+	}
 	if from, last := s.tl.cur+1, len(s.live.Steps); from < last {
 		b, err := s.live.Branch(from)
 		if err != nil {

@@ -171,7 +171,7 @@ func (s *stepper) key(msg tea.KeyPressMsg) tea.Cmd {
 	// to get back to the question on an answer they never chose.
 	if n, ok := k.digit(msg); ok {
 		if s.tl.hidden(s.tl.cur) && s.insp.tab == tabNarration {
-			if q := s.tl.steps[s.tl.cur].Step.Quiz; n <= len(q.Options) {
+			if q := s.tl.steps[s.tl.cur].Text.Quiz; n <= len(q.Options) {
 				s.tl.answered[s.tl.cur] = n
 				s.status = ""
 			} else {

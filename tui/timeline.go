@@ -24,6 +24,9 @@ type timeline struct {
 	run *scenarios.Run
 	// world names the sandbox's world in words; "" in a lesson.
 	world string
+	// challenge is set in a challenge, whose expectations are its setup's
+	// (challenge.go), not a lesson's.
+	challenge bool
 	// served marks the live view's timeline (tokensim serve --tui): real
 	// clients' traffic, not a lesson's steps. intro is what its Narration
 	// tab shows before the first request (the banner's essentials).
@@ -73,7 +76,7 @@ func (t *timeline) current() (scenarios.StepResult, bool) {
 // score counts right answers among answered quizzes, and quizzes in all.
 func (t *timeline) score() (right, answered, total int) {
 	for i, s := range t.steps {
-		if q := s.Step.Quiz; q != nil {
+		if q := s.Text.Quiz; q != nil {
 			total++
 			if a := t.answered[i]; a != 0 {
 				answered++

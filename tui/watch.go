@@ -131,7 +131,7 @@ func keptAnswers(old timeline, run *scenarios.Run) map[int]int {
 		if i >= len(run.Steps) || i >= len(old.steps) {
 			continue
 		}
-		q, was := run.Steps[i].Step.Quiz, old.steps[i].Step.Quiz
+		q, was := run.Steps[i].Text.Quiz, old.steps[i].Text.Quiz
 		if q != nil && was != nil && q.Question == was.Question && slices.Equal(q.Options, was.Options) {
 			kept[i] = a
 		}

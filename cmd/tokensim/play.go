@@ -19,12 +19,14 @@ const playExamples = `  tokensim play refresh-theft-rotation
   tokensim play my-lesson.yaml --plain     # the linear transcript, for screen readers and pipes
   tokensim play login --no-progress        # remember nothing of this session
   tokensim play my-lesson.yaml --watch     # reload on each save while you write it
+  tokensim play --challenge stop-the-thief # solve a challenge ('tokensim challenges' lists them)
 `
 
 // play opens one lesson in the player, or prints its transcript with
 // --plain (automatic when stdout is not a terminal).
 func (e *env) play(args []string) int {
-	fs := newFlags("play", "play <id|file.yaml> [--preset P] [--set key=value …] [--seed N] [--plain] [--no-progress] [--watch]", playExamples, e.stderr)
+	fs := newFlags("play", "play <id|file.yaml> [--preset P] [--set key=value …] [--seed N] [--plain] [--no-progress] [--watch] | play --challenge <id>", playExamples, e.stderr)
+	challenge := fs.String("challenge", "", "open this challenge instead of a lesson")
 	preset := fs.String("preset", "", "play under this preset instead of the lesson's")
 	var sets settings
 	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
@@ -35,6 +37,9 @@ func (e *env) play(args []string) int {
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
+	}
+	if *challenge != "" {
+		return e.playChallenge(*challenge, pos, *seed, *noProgress)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(e.stderr, "tokensim play: name one lesson (see 'tokensim list') or a file")
@@ -58,6 +63,26 @@ func (e *env) play(args []string) int {
 		return exitUsage
 	}
 	return e.tui(tui.Options{Open: sc, Run: opts})
+}
+
+// playChallenge opens one challenge in the player. A challenge is played,
+// not read: it needs the interactive player.
+func (e *env) playChallenge(id string, pos []string, seed uint64, noProgress bool) int {
+	if len(pos) > 0 {
+		fmt.Fprintln(e.stderr, "tokensim play: --challenge names the challenge; give no lesson beside it")
+		return exitUsage
+	}
+	ch, err := scenarios.ChallengeByID(id)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "tokensim play: %v (see 'tokensim challenges')\n", err)
+		return exitUsage
+	}
+	if !e.interactive {
+		fmt.Fprintln(e.stderr, "tokensim play: a challenge needs the interactive player (a terminal); 'tokensim challenges' lists them")
+		return exitUsage
+	}
+	e.noProgress = noProgress
+	return e.tui(tui.Options{Challenge: ch, Run: scenarios.Options{Seed: seed}})
 }
 
 // tui runs the interactive program until the learner quits, and beside
