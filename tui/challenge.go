@@ -36,6 +36,9 @@ type challenge struct {
 	// rows, so that the stepper's rows (and its mouse areas) stay where
 	// they are.
 	fullW, fullH int
+	// whole shows the goal and verdict over the whole screen: on a small
+	// one the panel cannot hold every condition the engine explains.
+	whole bool
 }
 
 // errSolved refuses an action once the goal is met: the score stands.
@@ -125,6 +128,9 @@ func (c *challenge) Update(msg tea.Msg) tea.Cmd {
 			}
 			c.SetSize(c.fullW, c.fullH)
 			return nil
+		case key.Matches(k, c.keys.Challenge.Whole):
+			c.whole = !c.whole
+			return nil
 		case key.Matches(k, c.keys.Challenge.Actions):
 			c.openMenu(c.actionsMenu())
 			return nil
@@ -173,7 +179,24 @@ func (c *challenge) View() string {
 	if c.fullW <= 0 || c.fullH <= 0 {
 		return ""
 	}
-	return c.stepper.View() + "\n" + clampBlock(c.panel(), c.fullW, c.panelRows(c.fullH))
+	if c.whole {
+		return c.panelIn(c.fullH)
+	}
+	return c.stepper.View() + "\n" + c.panelIn(c.panelRows(c.fullH))
+}
+
+// panelIn is the panel in h rows. When its text needs more, the last row
+// says how many lines are hidden and which key shows them all, so that no
+// part of the engine's verdict is cut off without a word.
+func (c *challenge) panelIn(h int) string {
+	p := c.panel()
+	lines := strings.Split(p, "\n")
+	if len(lines) > h && h > 0 {
+		more := len(lines) - h + 1
+		lines = append(lines[:h-1], c.st.Subtle.Render(fmt.Sprintf("↓ %d more line(s): %s shows the whole goal and verdict", more, c.keys.Challenge.Whole.Help().Key)))
+		p = strings.Join(lines, "\n")
+	}
+	return clampBlock(p, c.fullW, h)
 }
 
 // panel is the goal and the engine's verdict, in words and symbols:

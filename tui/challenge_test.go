@@ -196,6 +196,28 @@ func ctTestRestart(t *testing.T, k string) {
 	}
 }
 
+// ctTestWhole: at 80×24 the panel cannot hold stop-the-thief's verdict
+// and goal; it says how many lines it hides and which key shows them,
+// and that key shows every line of them, the goal's last words included.
+func ctTestWhole(t *testing.T, k string) {
+	a := ctOpen(t, "stop-the-thief", nil, 80, 24)
+	a.press("r")
+	const last = "past her access token's expiry."
+	s := oneLine(a.text())
+	if !strings.Contains(s, "more line(s): t shows the whole goal and verdict") || strings.Contains(s, last) {
+		t.Fatalf("the panel cut the verdict without saying so:\n%s", a.text())
+	}
+	a.press(k)
+	s = oneLine(a.text())
+	if !strings.Contains(s, last) || strings.Contains(s, "more line(s)") || !strings.Contains(s, "Hint:") {
+		t.Fatalf("%s did not show the whole goal and verdict:\n%s", k, a.text())
+	}
+	a.press(k)
+	if !strings.Contains(oneLine(a.text()), "more line(s)") {
+		t.Errorf("%s again did not return to the stepper", k)
+	}
+}
+
 // TestChallengeStuck: past stop-the-thief's deadline (5 virtual minutes
 // after the theft) the engine says the goal can no longer be met, the
 // panel says so and that z starts again, and actions are refused.

@@ -31,7 +31,7 @@ type PickerKeys struct{ Open, Sandbox, Filter, Challenges key.Binding }
 
 // ChallengeKeys are a challenge's: a menu of every action it allows (some
 // have no sandbox key), and a fresh attempt.
-type ChallengeKeys struct{ Actions, Restart key.Binding }
+type ChallengeKeys struct{ Actions, Restart, Whole key.Binding }
 
 // FilterKeys are shown while a filter is typed: enter keeps the filter (it
 // does not open a lesson), esc drops it, and letters are text (q does not
@@ -101,6 +101,8 @@ func DefaultKeyMap() KeyMap {
 		Challenge: ChallengeKeys{
 			Actions: b([]string{"m"}, "m", "allowed actions"),
 			Restart: b([]string{"z"}, "z", "start the challenge again"),
+			// t: the whole goal and verdict, when the panel cannot hold it.
+			Whole: b([]string{"t"}, "t", "whole goal and verdict"),
 		},
 		Filter: FilterKeys{
 			Apply:  b([]string{"enter"}, "enter", "apply filter"),
@@ -208,7 +210,7 @@ func (h challengeHelp) ShortHelp() []key.Binding {
 }
 func (h challengeHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{h.k.Challenge.Actions, h.k.Challenge.Restart, h.k.Player.WhatIf},
+		{h.k.Challenge.Actions, h.k.Challenge.Restart, h.k.Challenge.Whole, h.k.Player.WhatIf},
 		{h.k.Sandbox.Login, h.k.Sandbox.Call, h.k.Sandbox.Refresh, h.k.Sandbox.Logout, h.k.Sandbox.Revoke},
 		{h.k.Sandbox.Advance, h.k.Sandbox.Steal, h.k.Sandbox.AttackCall, h.k.Sandbox.AttackRefresh, h.k.Sandbox.Ride},
 		{h.k.Sandbox.Forge, h.k.Sandbox.Race, h.k.Sandbox.Validation, h.k.Sandbox.Forget, h.k.Sandbox.EndSession, h.k.Sandbox.SilentLogin},

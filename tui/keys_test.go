@@ -321,7 +321,7 @@ func btBindings() []btBinding {
 var btBindingTests = map[string]func(t *testing.T, k string){
 	"Quit": btTestQuit, "Help": btTestHelp, "Back": btTestBack,
 	"Picker.Open": btTestOpen, "Picker.Sandbox": btTestSandbox, "Picker.Filter": btTestFilter,
-	"Picker.Challenges": ctTestChallenges, "Challenge.Actions": ctTestActions, "Challenge.Restart": ctTestRestart,
+	"Picker.Challenges": ctTestChallenges, "Challenge.Actions": ctTestActions, "Challenge.Restart": ctTestRestart, "Challenge.Whole": ctTestWhole,
 	"Player.Next": btTestNext, "Player.Prev": btTestPrev, "Player.First": btTestFirst, "Player.Last": btTestLast,
 	"Player.Autoplay": btTestAutoplay, "Player.Faster": btTestFaster, "Player.Slower": btTestSlower,
 	"Player.NextTab": btTestNextTab, "Player.PrevTab": btTestPrevTab,
