@@ -98,16 +98,12 @@ func New(opts Options) (Model, error) {
 	m := Model{keys: &keys, styles: NewStyles(true), help: &hm, opts: opts, footers: &footerMemo{}}
 	m.help.Styles = m.styles.helpStyles()
 	m.keys.Player.Export.SetEnabled(!opts.NoExport)
-	if opts.Challenges == nil {
-		cs, err := scenarios.Challenges()
-		if err != nil {
-			return m, err
-		}
-		opts.Challenges = cs
-		m.opts.Challenges = cs
-	}
 	pk := newPicker(opts.Catalogue, m.keys, m.styles, opts.Progress)
-	pk.challenges = opts.Challenges
+	// The built-in challenges are not loaded before the first frame:
+	// loading plays each one's setup (100 ms on the project's machine).
+	// Init asks for them in the background; C waits for them if they
+	// have not arrived (picker.haveChallenges).
+	pk.challenges, pk.loadChallenges = opts.Challenges, scenarios.Challenges
 	pk.noCommand = opts.NoCommandHints
 	m.picker = &pk
 	m.err = opts.ProgressWarning
@@ -142,7 +138,23 @@ func New(opts Options) (Model, error) {
 
 // Init asks the terminal for its background colour, to pick light or dark
 // styles.
-func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
+func (m Model) Init() tea.Cmd {
+	if m.picker.challenges != nil {
+		return tea.RequestBackgroundColor
+	}
+	load := m.picker.loadChallenges
+	return tea.Batch(tea.RequestBackgroundColor, func() tea.Msg {
+		cs, err := load()
+		return challengesMsg{cs: cs, err: err}
+	})
+}
+
+// challengesMsg brings the built-in challenges, loaded after the first
+// frame (Init).
+type challengesMsg struct {
+	cs  []*scenarios.Challenge
+	err error
+}
 
 // Update routes messages: sizes and colours to everyone, keys to the
 // screen in front. In a workshop (Options.Room) the room sees them first
@@ -175,6 +187,16 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = max(msg.Width, 0), max(msg.Height, 0)
 		m.layout()
+		return m, nil
+	case challengesMsg:
+		if msg.err != nil {
+			m.err = "the built-in challenges did not load: " + msg.err.Error()
+			return m, nil
+		}
+		if m.picker.challenges == nil {
+			m.picker.challenges = msg.cs
+			m.picker.refresh()
+		}
 		return m, nil
 	case tea.BackgroundColorMsg:
 		dark := msg.IsDark()
@@ -230,6 +252,10 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if !filtering {
 		switch {
 		case key.Matches(msg, m.keys.Picker.Challenges):
+			if err := m.picker.haveChallenges(); err != nil {
+				m.err = "the built-in challenges did not load: " + err.Error()
+				return m, nil
+			}
 			m.picker.toggleChallenges()
 			return m, nil
 		case key.Matches(msg, m.keys.Picker.Open) && m.picker.selectedChallenge() != nil:

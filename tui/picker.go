@@ -210,6 +210,9 @@ type picker struct {
 	// (C, picker_challenges.go).
 	challenges     []*scenarios.Challenge
 	showChallenges bool
+	// loadChallenges brings the built-ins when challenges is nil (the
+	// first frame does not wait for them: Model.Init).
+	loadChallenges func() ([]*scenarios.Challenge, error)
 }
 
 func newPicker(cat []*scenarios.Scenario, k *KeyMap, st *Styles, store progress.Store) picker {

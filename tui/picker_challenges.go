@@ -47,6 +47,20 @@ func itemID(it list.Item) string {
 	return ""
 }
 
+// haveChallenges loads the challenges the first time they are needed, if
+// Init's background load has not brought them yet.
+func (p *picker) haveChallenges() error {
+	if p.challenges != nil || p.loadChallenges == nil {
+		return nil
+	}
+	cs, err := p.loadChallenges()
+	if err != nil {
+		return err
+	}
+	p.challenges = cs
+	return nil
+}
+
 // toggleChallenges lists the challenges instead of the lessons, or back.
 func (p *picker) toggleChallenges() {
 	p.showChallenges = !p.showChallenges

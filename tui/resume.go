@@ -182,7 +182,9 @@ func (m *Model) leaveLesson() {
 	}
 	if c, ok := m.player.(*challenge); ok {
 		// Back among the challenges, the one left selected.
-		if !m.picker.showChallenges {
+		if err := m.picker.haveChallenges(); err != nil {
+			m.err = "the built-in challenges did not load: " + err.Error()
+		} else if !m.picker.showChallenges {
 			m.picker.toggleChallenges()
 		}
 		m.picker.selectID(c.ch.ID)
