@@ -23,9 +23,9 @@ type Options struct {
 	Lesson *Run
 }
 
-// departs reports whether o changes anything the lesson fixes: its preset,
+// Departs reports whether o changes anything the lesson fixes: its preset,
 // a knob or the app's storage.
-func (o Options) departs() bool { return o.Preset != "" || len(o.Set) > 0 || o.Storage != "" }
+func (o Options) Departs() bool { return o.Preset != "" || len(o.Set) > 0 || o.Storage != "" }
 
 // Run is a scenario played to the end: what each step did and what the
 // world looked like after it.
@@ -135,10 +135,10 @@ func Execute(sc *Scenario, opts Options) (*Run, error) {
 	for i, st := range sc.Steps {
 		r.Steps = append(r.Steps, r.step(i+1, st))
 	}
-	if opts.departs() && len(sc.Steps) > 0 {
+	if opts.Departs() && len(sc.Steps) > 0 {
 		// What the lesson's text describes: the same steps under its own
 		// policy, to compare each step with (Differences).
-		if l := opts.Lesson; l != nil && l.Scenario == sc && l.Lesson == nil && !l.Options.departs() && l.Options.Seed == opts.Seed {
+		if l := opts.Lesson; l != nil && l.Scenario == sc && l.Lesson == nil && !l.Options.Departs() && l.Options.Seed == opts.Seed {
 			r.Lesson = l
 		} else if r.Lesson, err = Execute(sc, Options{Seed: opts.Seed}); err != nil {
 			return nil, fmt.Errorf("%s under its own policy: %w", sc.ID, err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
 )
 
 // flags is a command's flag set. It prints nothing while parsing: parse
@@ -80,4 +81,30 @@ func (s *settings) Set(v string) error {
 	}
 	*s = append(*s, scenarios.Setting{Key: strings.TrimSpace(k), Value: strings.TrimSpace(val)})
 	return nil
+}
+
+// storageFlag is --storage: where the app keeps its tokens instead of the
+// lesson's, and so its browser architecture (sim/client_storage.go).
+func storageFlag(f *flags) *string {
+	var names []string
+	for _, st := range sim.Storages() {
+		names = append(names, string(st))
+	}
+	return f.String("storage", "", "run with the app keeping its tokens here instead of the lesson's, and so in that browser architecture: "+strings.Join(names, ", ")+" (memory and local-storage are browser-only, token-mediating a token-mediating backend, cookie a BFF, server a server-side web app)")
+}
+
+// storageOK says whether --storage names a storage the engine knows, and
+// says so on stderr when it does not. Whether the lesson's app can keep
+// its tokens there is the engine's to say when the world is made.
+func (e *env) storageOK(cmd, storage string) bool {
+	if storage == "" {
+		return true
+	}
+	for _, st := range sim.Storages() {
+		if string(st) == storage {
+			return true
+		}
+	}
+	fmt.Fprintf(e.stderr, "tokensim %s: --storage %q is not one of %v\n", cmd, storage, sim.Storages())
+	return false
 }

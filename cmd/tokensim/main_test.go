@@ -68,6 +68,13 @@ func TestExitCodes(t *testing.T) {
 		{"bad set under --all", []string{"run", "--all", "--set", "dpop=maybe"}, 2, "", `tokensim run: set dpop=maybe: dpop: want true or false, got "maybe"`},
 		{"unknown knob", []string{"run", "login", "--set", "acess_ttl=5m"}, 2, "", `unknown policy key "acess_ttl" (did you mean "access_ttl"?)`},
 		{"set without =", []string{"run", "login", "--set", "rotation"}, 2, "", `tokensim run: invalid value "rotation" for flag -set: want key=value, got "rotation"`},
+		// --storage runs a lesson in another browser architecture: a
+		// what-if, so its differences are reported and the exit is 0; a
+		// storage the engine does not know, or one the lesson's app
+		// cannot use, is bad input.
+		{"storage what-if", []string{"run", "browser-architectures", "--storage", "cookie"}, 0, "", "11 of 12 steps differ from the lesson's own run"},
+		{"storage unknown", []string{"run", "login", "--storage", "vault"}, 2, "", `tokensim run: --storage "vault" is not one of [memory local-storage cookie token-mediating server]`},
+		{"storage the app cannot use", []string{"play", "first-party", "--storage", "memory", "--plain"}, 2, "", "the first-party topology is a single-page app whose refresh token lives in an httpOnly cookie"},
 		{"unknown preset", []string{"run", "login", "--preset", "auth1"}, 2, "", `tokensim run: unknown preset "auth1" (did you mean "auth0"?) (have tokensim, auth0, okta,`},
 		{"id and --all", []string{"run", "login", "--all"}, 2, "", "tokensim run: give a scenario or --all, not both"},
 		{"nothing to run", []string{"run"}, 2, "", "tokensim run: name one scenario (see 'tokensim list') or a file, or use --all"},

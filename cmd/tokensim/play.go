@@ -31,12 +31,16 @@ func (e *env) play(args []string) int {
 	var sets settings
 	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
 	seed := fs.Uint64("seed", 1, "seed")
+	storage := storageFlag(fs)
 	plain := fs.Bool("plain", false, "print the linear transcript instead of the interactive player")
 	noProgress := fs.Bool("no-progress", false, "keep no progress this time (as "+progress.EnvDisable+"=1)")
 	watch := fs.Bool("watch", false, "reload the lesson file each time it is saved, with its problems shown in place (for authors)")
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
+	}
+	if !e.storageOK("play", *storage) {
+		return exitUsage
 	}
 	if *challenge != "" {
 		return e.playChallenge(*challenge, pos, *seed, *noProgress)
@@ -47,14 +51,14 @@ func (e *env) play(args []string) int {
 	}
 	e.noProgress = *noProgress
 	if *watch {
-		return e.playWatch(pos[0], scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}, *plain)
+		return e.playWatch(pos[0], scenarios.Options{Preset: *preset, Set: sets, Seed: *seed, Storage: *storage}, *plain)
 	}
 	sc, err := loadScenario(pos[0])
 	if err != nil {
 		e.loadError("play", err)
 		return exitUsage
 	}
-	opts := scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}
+	opts := scenarios.Options{Preset: *preset, Set: sets, Seed: *seed, Storage: *storage}
 	if *plain || !e.interactive {
 		return e.render("play", []*scenarios.Scenario{sc}, opts, "text")
 	}

@@ -27,12 +27,16 @@ func (e *env) run(args []string) int {
 	var sets settings
 	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
 	seed := fs.Uint64("seed", 1, "seed for codes, verifiers, jti values and refresh tokens")
+	storage := storageFlag(fs)
 	format := fs.String("format", "text", "output: text, markdown, json (one event per line, docs/json-schema.md) or har (the HTTP exchanges as a HAR 1.2 file, virtual-clock times)")
 	exchanges := fs.Bool("exchanges", false, "with --format json: add each exchange's full request and response")
 	all := fs.Bool("all", false, "run the whole built-in catalogue")
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
+	}
+	if !e.storageOK("run", *storage) {
+		return exitUsage
 	}
 	if *format != "text" && *format != "markdown" && *format != "json" && *format != "har" {
 		fmt.Fprintf(e.stderr, "tokensim run: --format %q is not text, markdown, json or har\n", *format)
@@ -66,17 +70,17 @@ func (e *env) run(args []string) int {
 		return exitUsage
 	}
 	e.jsonOpts = render.JSONOptions{Exchanges: *exchanges}
-	return e.render("run", list, scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}, *format)
+	return e.render("run", list, scenarios.Options{Preset: *preset, Set: sets, Seed: *seed, Storage: *storage}, *format)
 }
 
 // render runs the lessons and prints them in format. It renders everything
 // first, so that a bad option produces no partial output. A failed
-// expectation is exit 1, unless --preset or --set changed the policy: the
-// lesson's expectations were written for its own policy, so under another
-// one they are differences to report, not failures (a what-if from the
+// expectation is exit 1, unless --preset, --set or --storage changed the
+// world: the lesson's expectations were written for its own, so under
+// another they are differences to report, not failures (a what-if from the
 // command line).
 func (e *env) render(cmd string, list []*scenarios.Scenario, opts scenarios.Options, format string) int {
-	whatIf := opts.Preset != "" || len(opts.Set) > 0
+	whatIf := opts.Departs()
 	var out bytes.Buffer
 	failed := 0
 	var runs []*scenarios.Run // for har: one file for every run
