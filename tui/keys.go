@@ -61,6 +61,8 @@ type SandboxKeys struct {
 	Forge, Race, Validation              key.Binding
 	// the AS session's layers (curriculum idea 10)
 	Forget, EndSession, SilentLogin key.Binding
+	// Actions lists every action, those without a key of their own too.
+	Actions key.Binding
 }
 
 // MenuKeys are an open menu's: a digit picks a choice, the arrows move,
@@ -141,6 +143,7 @@ func DefaultKeyMap() KeyMap {
 			DiagramDown: b([]string{"}"}, "}", "diagram down"),
 		},
 		Sandbox: SandboxKeys{
+			Actions:       b([]string{"m"}, "m", "every action"),
 			Login:         b([]string{"i"}, "i", "log in"),
 			Call:          b([]string{"c"}, "c", "call the API"),
 			Refresh:       b([]string{"r"}, "r", "refresh"),
@@ -272,7 +275,9 @@ func (h sandboxHelp) FullHelp() [][]key.Binding {
 		{h.k.Sandbox.Forge, h.k.Sandbox.Race, h.k.Sandbox.Validation},
 		{h.k.Sandbox.Forget, h.k.Sandbox.EndSession, h.k.Sandbox.SilentLogin},
 		{h.k.Player.Prev, h.k.Player.Next, h.k.Player.NextTab, h.k.Player.Tab1, h.k.Player.NextHop, h.k.Player.Copy, sandboxWhatIf(h.k), h.k.Player.Export},
-		{h.k.Help, h.k.Back, h.k.Quit},
+		// m beside help: the list of every action is help of a kind,
+		// and this column has the rows to spare at 60×16.
+		{h.k.Sandbox.Actions, h.k.Help, h.k.Back, h.k.Quit},
 	}
 }
 

@@ -335,7 +335,7 @@ var btBindingTests = map[string]func(t *testing.T, k string){
 	"Sandbox.AttackCall": btTestSandboxAction, "Sandbox.AttackRefresh": btTestSandboxAction, "Sandbox.Ride": btTestSandboxAction,
 	"Sandbox.Advance": btTestAdvance, "Sandbox.Steal": btTestSteal,
 	"Sandbox.Forge": btTestForge, "Sandbox.Race": btTestRace, "Sandbox.Validation": btTestValidation,
-	"Sandbox.Forget": btTestSandboxAction, "Sandbox.EndSession": btTestSandboxAction, "Sandbox.SilentLogin": btTestSandboxAction,
+	"Sandbox.Forget": btTestSandboxAction, "Sandbox.EndSession": btTestSandboxAction, "Sandbox.SilentLogin": btTestSandboxAction, "Sandbox.Actions": btTestSandboxActions,
 	"Filter.Apply": btTestFilterKeys, "Filter.Cancel": btTestFilterKeys, "Filter.Quit": btTestFilterKeys,
 	"Menu.Pick": btTestMenuKeys, "Menu.Move": btTestMenuKeys, "Menu.Up": btTestMenuKeys, "Menu.Down": btTestMenuKeys,
 	"Menu.Choose": btTestMenuKeys, "Menu.Cancel": btTestMenuKeys,

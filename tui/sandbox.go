@@ -251,6 +251,8 @@ func (s *sandbox) sandboxKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			m.choices = append(m.choices, choice{label: "only " + f.String() + ": " + f.Doc(), pick: set(f.String())})
 		}
 		s.openMenu(m)
+	case key.Matches(msg, k.Sandbox.Actions):
+		s.openMenu(s.actionsMenu("Act: every action (w sets a policy knob)", freePlayActions(), nil))
 	case key.Matches(msg, k.Sandbox.Steal):
 		s.openMenu(s.stealMenu())
 	default:

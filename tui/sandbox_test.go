@@ -154,3 +154,46 @@ func TestBranchNote(t *testing.T) {
 		}
 	}
 }
+
+// btTestSandboxActions: m in free play lists every action, the ones with
+// no key of their own too: an administrator disabling the account (the
+// refresh checkpoint) is taken from it, and the next refresh fails in the
+// engine's words.
+func btTestSandboxActions(t *testing.T, k string) {
+	a := btSandbox(t, 100, 30)
+	a.press("i") // log in
+	a.press(k)
+	m := a.sb().menu()
+	if m == nil {
+		t.Fatalf("%s opened no menu", k)
+	}
+	pick := -1
+	for i, c := range m.choices {
+		if c.label == "set a policy knob…" {
+			t.Errorf("free play's action list offers set, which w does")
+		}
+		if c.label == "an administrator disables alice's account" {
+			pick = i
+		}
+	}
+	if pick < 0 {
+		t.Fatalf("the list lacks admin-disable: %+v", m.choices)
+	}
+	// As a learner picks it: the page it is on, then its digit.
+	for range pick / 9 {
+		a.press("pgdown")
+	}
+	a.press(strconv.Itoa(pick%9 + 1))
+	if a.sb().menu() != nil {
+		t.Fatalf("the menu stayed open after its choice:\n%s", a.text())
+	}
+	steps := a.sb().tl.steps
+	if last := steps[len(steps)-1]; last.Step.Do != "admin-disable" {
+		t.Fatalf("the last step is %s, want admin-disable", last.Step.Do)
+	}
+	a.press("r")
+	steps = a.sb().tl.steps
+	if last := steps[len(steps)-1]; last.Outcome.OK() || last.Outcome.Reason == "" {
+		t.Errorf("a refresh after the account was disabled: %+v", last.Outcome)
+	}
+}
