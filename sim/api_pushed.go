@@ -36,6 +36,7 @@ const setTyp = "secevent+jwt"
 // pendingPush is a revocation the AS has yet to deliver.
 type pendingPush struct {
 	jti, reason string
+	aud         string // the API the revoked token was issued to: the receiver
 	due         time.Time
 }
 
@@ -71,10 +72,10 @@ type setSubject struct {
 // It does not deliver: the AS revokes while holding its lock, and the API,
 // verifying the SET, may need the AS's JWKS. The event goes out at the
 // next API request or clock advance at or after its due time.
-func (w *World) queuePush(jti, why string) {
+func (w *World) queuePush(jti, aud, why string) {
 	now := w.env.clock.Now()
 	w.push.mu.Lock()
-	w.push.pending = append(w.push.pending, pendingPush{jti: jti, reason: why, due: now.Add(w.env.policy().PushDelay)})
+	w.push.pending = append(w.push.pending, pendingPush{jti: jti, aud: aud, reason: why, due: now.Add(w.env.policy().PushDelay)})
 	w.push.mu.Unlock()
 }
 
@@ -97,7 +98,11 @@ func (w *World) deliverPushes() {
 	w.push.pending = rest
 	w.push.mu.Unlock()
 	for _, p := range due {
-		if err := w.as.pushSET(w.wire.Client(ActorAS), w.api.audience, p); err != nil {
+		to := w.api
+		if p.aud == w.apiB.audience {
+			to = w.apiB
+		}
+		if err := w.as.pushSET(w.wire.Client(ActorAS), to.audience, p); err != nil {
 			w.env.emit(Event{Kind: KindClientNote, From: ActorAS, Reason: "the push of a revocation failed (" + p.reason + "): " + err.Error()})
 		}
 	}

@@ -172,3 +172,34 @@ func TestPushedRefusesForgedSET_RFC8935_2_4(t *testing.T) {
 		t.Errorf("after refused pushes: %+v, want 200", o)
 	}
 }
+
+// RFC 8935 §2: a push goes to the receiver the event concerns. The
+// billing API's access token (RFC 8707, obtained with resource) is revoked
+// with the family at logout; its event goes to billing, not to the main
+// API, and billing refuses the token at once.
+func TestPushedReachesEachAPI_RFC8935_2(t *testing.T) {
+	w := pushedWorld(t, "0")
+	if o := w.App().RefreshFor(APIBAudience, ""); !o.OK() {
+		t.Fatalf("refresh for billing: %+v", o)
+	}
+	billing := w.App().heldFor(APIBAudience)
+	if o := w.App().bearer(APIBAudience+"/api/orders", http.MethodGet, billing); o.Status != http.StatusOK {
+		t.Fatalf("billing before logout: %+v", o)
+	}
+	if o := w.App().Logout(); !o.OK() {
+		t.Fatalf("logout: %+v", o)
+	}
+	o := w.App().bearer(APIBAudience+"/api/orders", http.MethodGet, billing)
+	if o.Status != http.StatusUnauthorized || !strings.Contains(o.Reason, "session-revoked") {
+		t.Fatalf("billing after logout: %+v, want 401 naming the pushed event", o)
+	}
+	toBilling := 0
+	for _, e := range w.Log().Events() {
+		if e.Kind == KindExchange && e.From == ActorAS && e.Path == pushPath && e.To == ActorBilling {
+			toBilling++
+		}
+	}
+	if toBilling != 1 {
+		t.Errorf("%d pushes reached billing, want 1 (its token's event)", toBilling)
+	}
+}

@@ -37,7 +37,7 @@ type AuthServer struct {
 	// onAccessRevoked is told of every access token the AS revokes, so that
 	// a denylisting API can refuse it before it expires. It models the push
 	// channel (a shared cache, a message bus) real deployments use.
-	onAccessRevoked func(jti string, exp time.Time, reason string)
+	onAccessRevoked func(jti, aud string, exp time.Time, reason string)
 
 	dpopSeen  dpopReplay // jti of accepted DPoP proofs (RFC 9449 §11.1)
 	dpopNonce *dpopNonce // its DPoP nonce, when the policy requires one (§8)

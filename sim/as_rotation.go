@@ -232,7 +232,7 @@ func revokedSummary(killed []string, withAccess bool) string {
 func (as *AuthServer) revokeAccess(at *accessRecord, why string) {
 	at.revokedAt, at.revokedWhy = as.env.clock.Now(), why
 	if as.onAccessRevoked != nil {
-		as.onAccessRevoked(at.jti, at.exp, at.label+" revoked at "+when(at.revokedAt)+" because "+why)
+		as.onAccessRevoked(at.jti, at.aud, at.exp, at.label+" revoked at "+when(at.revokedAt)+" because "+why)
 	}
 }
 

@@ -214,11 +214,15 @@ func (w *World) Inspect() Snapshot {
 
 	w.api.mu.Lock()
 	s.Denylist = len(w.api.denylist)
-	pushed := make(map[string]bool, len(w.api.pushed))
-	for jti := range w.api.pushed {
-		pushed[jti] = true
-	}
 	w.api.mu.Unlock()
+	pushed := map[string]bool{} // at the API it was issued to, either one
+	for _, api := range []*API{w.api, w.apiB} {
+		api.mu.Lock()
+		for jti := range api.pushed {
+			pushed[jti] = true
+		}
+		api.mu.Unlock()
+	}
 	s.Attacker = attackerView(s.Tokens, now, s.Policy, pushed)
 	if s.Attacker.Script = w.attacker.riding(); s.Attacker.Script != "" {
 		s.Attacker.Summary += "; " + s.Attacker.Script

@@ -59,9 +59,9 @@ func New(cfg Config) (*World, error) {
 		// issues tokens for it (RFC 8707 resource, as_resource.go).
 		w.as.resources = append(w.as.resources, APIBAudience)
 	}
-	w.as.onAccessRevoked = func(jti string, exp time.Time, why string) {
+	w.as.onAccessRevoked = func(jti, aud string, exp time.Time, why string) {
 		if w.env.policy().APIMode == ModePushed {
-			w.queuePush(jti, why)
+			w.queuePush(jti, aud, why)
 		}
 		w.api.deny(jti, exp, why, true)
 		w.apiB.deny(jti, exp, why, false) // one event for the learner, not one per API
@@ -85,9 +85,9 @@ func New(cfg Config) (*World, error) {
 	for _, api := range []*API{w.api, w.apiB} {
 		api.explain = w.explain
 	}
-	// Only the main API subscribes to the AS's pushed events: billing
-	// would need its own stream (one push per receiver).
-	w.api.beforeCheck = w.deliverPushes
+	// Both APIs receive the AS's pushed events, each those for the tokens
+	// issued to it (one push per receiver, addressed by the token's aud).
+	w.api.beforeCheck, w.apiB.beforeCheck = w.deliverPushes, w.deliverPushes
 	if cfg.Hosting != nil {
 		w.host(cfg.Hosting)
 	}
