@@ -239,3 +239,42 @@ func archNotes(w *World) string {
 	}
 	return b.String()
 }
+
+// TestArchBackendNeedsSession: a BFF's /api/ and a token-mediating
+// backend's /bff/token act only for a request that carries the live
+// session cookie: without it, or with a guessed value, 401 login_required
+// and nothing forwarded or handed out (no privilege without proof: the
+// cookie is the browser's proof of the login, RFC 6265 §4.1.2.5-6 for
+// its Secure and HttpOnly attributes).
+func TestArchBackendNeedsSession(t *testing.T) {
+	for _, tc := range []struct {
+		storage      Storage
+		method, path string
+	}{
+		{StorageCookie, http.MethodGet, "/api/orders"},
+		{StorageMediated, http.MethodGet, "/bff/token"},
+		{StorageMediated, http.MethodPost, "/bff/token"},
+	} {
+		w := archWorld(t, tc.storage)
+		c := w.wire.Client(ActorAttacker)
+		live := w.App().store.session
+		for _, cookie := range []string{"", "guess", live} {
+			req, _ := http.NewRequest(tc.method, AppOrigin+tc.path, nil)
+			if cookie != "" {
+				req.AddCookie(&http.Cookie{Name: backendCookie, Value: cookie})
+			}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			want := http.StatusUnauthorized
+			if cookie == live {
+				want = http.StatusOK
+			}
+			if resp.StatusCode != want {
+				t.Errorf("%s %s %s with cookie %q: %d, want %d", tc.storage, tc.method, tc.path, cookie, resp.StatusCode, want)
+			}
+		}
+	}
+}
