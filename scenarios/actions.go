@@ -238,7 +238,8 @@ const untilAccessExpiry = "access-expiry"
 
 // untilExpiry is how far the clock must move for the access token the app
 // holds (or, failing that, the attacker's) to be refused everywhere: past
-// exp plus the leeway, by one second.
+// the moment the API stops accepting it (sim.Policy.AcceptedUntil), by one
+// second.
 func untilExpiry(w *sim.World) time.Duration {
 	snap := w.Inspect()
 	var exp time.Time
@@ -250,5 +251,5 @@ func untilExpiry(w *sim.World) time.Duration {
 	if exp.IsZero() {
 		return 0
 	}
-	return max(0, exp.Add(snap.Policy.Leeway+time.Second).Sub(snap.Time))
+	return max(0, snap.Policy.AcceptedUntil(exp).Add(time.Second).Sub(snap.Time))
 }

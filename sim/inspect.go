@@ -134,16 +134,30 @@ type AttackerView struct {
 	Script string `json:"script,omitempty"`
 }
 
-// AcceptedUntil is the moment an API that checks tokens itself stops
-// accepting a token that expires at exp: exp plus the policy's leeway. At
-// that instant it is already refused (RFC 7519 §4.1.4 allows "some small
-// leeway"; golang-jwt rejects now >= exp+leeway, protocol.md item 52). The
-// one engine fact every tab and reason quotes for "accepted until".
+// AcceptedUntil is the moment, on the world's clock, an API that checks
+// tokens itself stops accepting a token that expires at exp: exp plus the
+// policy's leeway, by the API's own clock, which runs APIClockSkew ahead
+// of the world's (api.go: API.now). At that instant it is already refused
+// (RFC 7519 §4.1.4 allows "some small leeway"; golang-jwt rejects now >=
+// exp+leeway, protocol.md item 52). The one engine fact every tab and
+// reason quotes for "accepted until"; AcceptedWords says how it is made.
 func (p Policy) AcceptedUntil(exp time.Time) time.Time {
 	if exp.IsZero() {
 		return exp
 	}
-	return exp.Add(p.Leeway)
+	return exp.Add(p.Leeway - p.APIClockSkew)
+}
+
+// AcceptedWords says in words how AcceptedUntil is made under p: exp plus
+// the leeway, and the API's clock offset when it has one.
+func (p Policy) AcceptedWords() string {
+	switch {
+	case p.APIClockSkew > 0:
+		return "exp plus leeway, less the " + text.FormatDuration(p.APIClockSkew) + " the API's clock runs ahead"
+	case p.APIClockSkew < 0:
+		return "exp plus leeway, plus the " + text.FormatDuration(-p.APIClockSkew) + " the API's clock runs behind"
+	}
+	return "exp plus leeway"
 }
 
 // heldToken is a token someone holds, for inspection.
@@ -259,9 +273,9 @@ func (as *AuthServer) view(holder Actor, kind, v, where string, now time.Time) T
 			case rec.revoked() && !now.Before(until):
 				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+", and expired at "+when(rec.exp)+": no API accepts it"
 			case rec.revoked():
-				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+"; an API that checks tokens locally (stateless) still accepts it until "+when(until)+" (exp plus leeway), one that introspects or keeps a denylist refuses it, and one that receives pushed revocation events refuses it once the event has arrived (OpenID CAEP session-revoked)"
+				t.State, t.Why = StateRevoked, "revoked at the AS at "+when(rec.revokedAt)+"; an API that checks tokens locally (stateless) still accepts it until "+when(until)+" ("+as.env.policy().AcceptedWords()+"), one that introspects or keeps a denylist refuses it, and one that receives pushed revocation events refuses it once the event has arrived (OpenID CAEP session-revoked)"
 			case !now.Before(rec.exp) && now.Before(until):
-				t.State, t.Why = StateExpired, "expired at "+when(rec.exp)+"; an API still accepts it until "+when(until)+" (the leeway)"
+				t.State, t.Why = StateExpired, "expired at "+when(rec.exp)+"; an API still accepts it until "+when(until)+" ("+as.env.policy().AcceptedWords()+")"
 			case !now.Before(rec.exp):
 				t.State, t.Why = StateExpired, "expired at "+when(rec.exp)
 			default:

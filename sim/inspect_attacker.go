@@ -31,7 +31,12 @@ func attackerView(tokens []TokenView, now time.Time, pol Policy, pushed map[stri
 				// RFC 9449 §7: without the app's private key no API accepts it.
 				bound = append(bound, t.Label)
 			case t.State == StateActive && now.Before(until):
-				can = append(can, "call the API as the user until "+when(until)+" (exp plus leeway)")
+				can = append(can, "call the API as the user until "+when(until)+" ("+pol.AcceptedWords()+")")
+			case t.State == StateExpired && now.Before(until) && pol.APIMode != ModeIntrospect:
+				// Past exp, within the leeway (or an API clock behind the
+				// AS's): an API that checks exp itself still takes it; the
+				// AS's introspection answers active: false after exp.
+				can = append(can, "call the API as the user until "+when(until)+" ("+pol.AcceptedWords()+"), though it expired at "+when(t.ExpiresAt))
 			case t.State == StateRevoked && now.Before(until) && pol.APIMode == ModeStateless:
 				can = append(can, "call the API as the user until "+when(until)+": it was revoked, but this API checks tokens locally")
 			case t.State == StateRevoked && now.Before(until) && pol.APIMode == ModePushed && !pushed[jtiOf(t)]:

@@ -237,3 +237,35 @@ func TestSnapshotRefresh(t *testing.T) {
 		t.Fatal("google's web app gets no refresh token: the test cannot tell the clients apart")
 	}
 }
+
+// TestAcceptedUntilFollowsAPIClock: an API whose clock runs behind (or
+// ahead of) the AS's accepts a token that much longer (or shorter), and
+// "accepted until" says so: the attacker's call one second before that
+// instant works, the one at it is refused (RFC 7519 §4.1.4, judged by the
+// API's own clock).
+func TestAcceptedUntilFollowsAPIClock(t *testing.T) {
+	for _, skew := range []string{"-2m", "0s", "10s"} {
+		w := lifeWorld(t, "")
+		if err := w.Set("api_clock_skew", skew); err != nil {
+			t.Fatal(err)
+		}
+		lifeLogin(t, w, "")
+		lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenAccess), 0)
+		stolen := lifeView(t, w.Inspect(), ActorAttacker, "access")
+		until := stolen.AcceptedUntil
+		if want := stolen.ExpiresAt.Add(w.Inspect().Policy.Leeway - w.Inspect().Policy.APIClockSkew); !until.Equal(want) {
+			t.Fatalf("skew %s: accepted until %v, want %v", skew, until, want)
+		}
+		w.Advance(until.Add(-time.Second).Sub(w.Clock().Now()))
+		if o := w.Attacker().CallAPI(http.MethodGet, "/api/orders"); o.Status != http.StatusOK {
+			t.Fatalf("skew %s: a second before %v the API refused: %+v", skew, until, o)
+		}
+		if s := w.Inspect().Attacker.Summary; !strings.Contains(s, "until "+when(until)) {
+			t.Errorf("skew %s: the attacker's account %q does not say until %s", skew, s, when(until))
+		}
+		w.Advance(time.Second)
+		if o := w.Attacker().CallAPI(http.MethodGet, "/api/orders"); o.Status != http.StatusUnauthorized {
+			t.Fatalf("skew %s: at %v the API still accepted it: %+v", skew, until, o)
+		}
+	}
+}
