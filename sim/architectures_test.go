@@ -278,3 +278,24 @@ func TestArchBackendNeedsSession(t *testing.T) {
 		}
 	}
 }
+
+// TestArchRidingNeedsLiveTokens: riding a backend's session gets the
+// script something only while the backend's own tokens can act for Alice.
+// Past the refresh token's absolute lifetime (and the access token's exp)
+// a ride fails, and the attacker's account must not say it works.
+func TestArchRidingNeedsLiveTokens(t *testing.T) {
+	for _, s := range []Storage{StorageMediated, StorageCookie} {
+		w := archWorld(t, s)
+		lifeOK(t, "ride while the tokens live", w.Attacker().RideSession(), http.StatusOK)
+		if sc := w.Inspect().Attacker.Script; !strings.Contains(sc, "while its script runs") {
+			t.Fatalf("%s: live tokens, yet the account says %q", s, sc)
+		}
+		w.Advance(w.Inspect().Policy.RefreshAbsolute + 24*time.Hour)
+		if o := w.Attacker().RideSession(); o.OK() {
+			t.Fatalf("%s: a ride on dead tokens worked: %+v", s, o)
+		}
+		if sc := w.Inspect().Attacker.Script; strings.Contains(sc, "while its script runs") || !strings.Contains(sc, "dead") {
+			t.Errorf("%s: the backend's tokens are dead, yet the account says %q", s, sc)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // An injected script acts only while it runs in the victim's page. What it
@@ -99,7 +100,12 @@ func (a *Attacker) rideBackend() Outcome {
 // riding says, for the attacker summary, what the attacker's script can
 // still do through Alice's browser, or that it no longer can; "" when its
 // script never ran against a session it could ride.
-func (a *Attacker) riding() string {
+//
+// tokens and now are the snapshot's: a ride gets something only while the
+// backend's own tokens can still act for Alice (its refresh token is
+// active, or, for a BFF forwarding a call, its access token is still
+// accepted). A session whose tokens are dead is nothing to ride.
+func (a *Attacker) riding(tokens []TokenView, now time.Time) string {
 	a.mu.Lock()
 	ran, gone := a.ran, a.gone
 	a.mu.Unlock()
@@ -110,7 +116,16 @@ func (a *Attacker) riding() string {
 	if gone {
 		return "its script is gone, so it can no longer ride Alice's session"
 	}
+	refresh, access := false, false
+	for _, t := range tokens {
+		if t.Holder == ActorApp && t.State == StateActive {
+			refresh = refresh || t.Kind == "refresh"
+			access = access || (t.Kind == "access" && now.Before(t.AcceptedUntil))
+		}
+	}
 	switch {
+	case (v.fp || v.mediated()) && !refresh, v.bff() && !refresh && !access:
+		return "its script still runs in Alice's page, but the backend's tokens are dead: riding her session gets it nothing"
 	case v.fp && v.refreshCookie() != "":
 		return "while its script runs in Alice's page, it can make the page call /auth/refresh and send the new access token home"
 	case v.bff() && v.hasSession():

@@ -238,7 +238,7 @@ func (w *World) Inspect() Snapshot {
 		api.mu.Unlock()
 	}
 	s.Attacker = attackerView(s.Tokens, now, s.Policy, pushed)
-	if s.Attacker.Script = w.attacker.riding(); s.Attacker.Script != "" {
+	if s.Attacker.Script = w.attacker.riding(s.Tokens, now); s.Attacker.Script != "" {
 		s.Attacker.Summary += "; " + s.Attacker.Script
 	}
 	switch {
