@@ -299,3 +299,25 @@ func TestArchRidingNeedsLiveTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestArchCompareFollowsPolicy: the comparison of the three architectures
+// says what the policy makes true. Under Google's, a single-page app gets
+// no refresh token, so the script cannot take one; and in a browser-only
+// app the script can always run a silent login of its own through the AS
+// session cookie (RFC 10017's acquisition of new tokens), so "nothing to
+// ride" would be false.
+func TestArchCompareFollowsPolicy(t *testing.T) {
+	for _, tc := range []struct{ preset, want, not string }{
+		{"tokensim", "browser-only (local-storage): it can take both the access and the refresh token", "issues the page no refresh token"},
+		{"google", "this policy issues the page no refresh token to take", "it can take both"},
+	} {
+		w := lifeWorld(t, tc.preset)
+		o := w.Attacker().CompareArchitectures()
+		if !strings.Contains(o.Reason, tc.want) || strings.Contains(o.Reason, tc.not) {
+			t.Errorf("%s: %q, want %q and not %q", tc.preset, o.Reason, tc.want, tc.not)
+		}
+		if !strings.Contains(o.Reason, "silent login of its own") || strings.Contains(o.Reason, "no session cookie to ride") {
+			t.Errorf("%s: browser-only's riding: %q", tc.preset, o.Reason)
+		}
+	}
+}

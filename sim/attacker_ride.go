@@ -143,21 +143,36 @@ func (a *Attacker) riding(tokens []TokenView, now time.Time) string {
 // a lesson runs in one world, and this puts the other two beside it.
 func (a *Attacker) CompareArchitectures() Outcome {
 	var parts []string
+	pol := a.env.policy()
+	// A browser-only app is a public client: whether it holds a refresh
+	// token at all is the policy's (RFC 9700 §2.2.2; Google issues none to
+	// a single-page app). A backend is a confidential client and gets one.
+	spaRefresh := pol.PublicRefresh && pol.BrowserRefresh
 	for _, s := range TopologyOAuth.Architectures() {
 		access, _ := SourceScript.Reaches(TokenAccess, s, TopologyOAuth)
 		refresh, _ := SourceScript.Reaches(TokenRefresh, s, TopologyOAuth)
+		gives, rideErr := TopologyOAuth.CheckRide(s)
+		browserOnly := rideErr != nil
+		if browserOnly && !spaRefresh {
+			refresh = false
+		}
 		p := s.Architecture() + ": "
 		switch {
 		case access && refresh:
 			p += "it can take both the access and the refresh token"
+		case access && browserOnly:
+			p += "it can take the access token; this policy issues the page no refresh token to take"
 		case access:
 			p += "it can take the access token, never the refresh token"
 		default:
 			p += "it takes no token"
 		}
-		switch gives, err := TopologyOAuth.CheckRide(s); {
-		case err != nil:
-			p += "; there is no session cookie to ride"
+		switch {
+		case browserOnly:
+			// RFC 10017's acquisition of new tokens: the page is a public
+			// client, so the script can run an authorization of its own
+			// through the AS session cookie (attacker.silent-login).
+			p += "; while it runs and Alice's session at the AS lives, it can run a silent login of its own and redeem the code for fresh tokens"
 		case gives == TokenAccess:
 			p += "; while it runs, it rides the session cookie for fresh access tokens"
 		default:
