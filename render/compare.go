@@ -231,7 +231,17 @@ func attackerSummary(c *scenarios.Comparison, r *scenarios.Run) string {
 	case !held && !issued:
 		return fmt.Sprintf("never held a refresh token: the app was issued none; at the end it %s", end.Attacker.Summary)
 	case !held:
-		return fmt.Sprintf("never held a refresh token: the app's stayed out of its reach; at the end it %s", end.Attacker.Summary)
+		// The engine's own words for the failed theft: "out of reach" is
+		// not always a defence (memory: a script in the page can still
+		// intercept the tokens).
+		why := "the app's stayed out of its reach"
+		for i, st := range c.Scenario.Steps {
+			if o := r.Steps[i].Outcome; st.Do == "steal" && st.Params["token"] == string(sim.TokenRefresh) && !o.OK() && o.Reason != "" {
+				why = o.Reason
+				break
+			}
+		}
+		return fmt.Sprintf("never held a refresh token: %s; at the end it %s", why, end.Attacker.Summary)
 	case !usesRefresh:
 		return fmt.Sprintf("held a refresh token it never uses in this lesson; at the end it %s", end.Attacker.Summary)
 	case n > 0:

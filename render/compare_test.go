@@ -53,7 +53,8 @@ func TestPresetsLesson(t *testing.T) {
 	// The lesson's attacker is an injected script: the comparison sets it
 	// against each browser architecture too. Behind a token-mediating
 	// backend or a BFF the refresh token is out of its reach under every
-	// preset; in the browser, spring and google issue the app none.
+	// preset, in the engine's words; in the browser, spring and google
+	// issue the app none.
 	if len(c.Architectures) != 3 || len(c.ByArchitecture) != len(c.Runs) {
 		t.Fatalf("architectures %v, %d rows", c.Architectures, len(c.ByArchitecture))
 	}
@@ -61,7 +62,7 @@ func TestPresetsLesson(t *testing.T) {
 		for k, r := range row {
 			got, s := attackerSummary(c, r), c.Architectures[k]
 			switch p := c.Presets[i]; {
-			case s != sim.StorageLocal && !strings.HasPrefix(got, "never held a refresh token: the app's stayed out of its reach"),
+			case s != sim.StorageLocal && !strings.HasPrefix(got, "never held a refresh token: the refresh token stays on the token-mediating backend") && !strings.HasPrefix(got, "never held a refresh token: the tokens stay on the BFF"),
 				s == sim.StorageLocal && (p == "spring" || p == "google") && !strings.HasPrefix(got, "never held a refresh token: the app was issued none"),
 				s == sim.StorageCookie && !strings.Contains(got, "through the BFF"):
 				t.Errorf("%s under %s: %q", p, s, got)
@@ -150,4 +151,44 @@ func TestComparisonWidth(t *testing.T) {
 	if wide.String() != fits.String() {
 		t.Errorf("two presets fit 80 columns: want the wide table, got:\n%s", fits.String())
 	}
+}
+
+// TestCompareMemoryIsNoDefence: a script lesson whose app keeps its tokens
+// in a JavaScript variable is compared with memory as its own row, and the
+// row says, in the engine's words, that reading storage finding nothing is
+// not a defence; it said the token "stayed out of its reach", as behind a
+// BFF.
+func TestCompareMemoryIsNoDefence(t *testing.T) {
+	sc, err := scenarios.Load("memory.yaml", []byte(`id: memory
+title: x
+summary: x
+level: beginner
+theme: theft
+goals: [x]
+storage: memory
+steps:
+  - do: login
+    narration: x
+  - do: steal
+    from: script-injection
+    token: refresh
+    narration: x
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := scenarios.Compare(sc, []string{"tokensim"}, scenarios.Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, r := range c.ByArchitecture[0] {
+		if c.Architectures[k] != sim.StorageMemory {
+			continue
+		}
+		if got := attackerSummary(c, r); !strings.Contains(got, "not a defence") || strings.Contains(got, "stayed out of its reach") {
+			t.Errorf("memory: %q", got)
+		}
+		return
+	}
+	t.Fatalf("no memory row among %v", c.Architectures)
 }

@@ -79,7 +79,7 @@ func TestCompareNewPresets(t *testing.T) {
 		"  entra\n    browser-only (local-storage)  never stopped by the AS",
 		"  dex\n    browser-only (local-storage)  never stopped by the AS",
 		"  node-oidc-provider\n    browser-only (local-storage)  refresh token stopped at step 7",
-		"\n    backend-for-frontend (BFF)    never held a refresh token: the app's stayed out of its reach",
+		"\n    backend-for-frontend (BFF)    never held a refresh token: the tokens stay on the BFF",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("compare lacks %q:\n%s", want, out)
