@@ -36,6 +36,8 @@ type Challenge struct {
 	Source  string         // the file it came from, for messages
 	Pos     Pos            // where the document starts
 	At      map[string]Pos // where each top-level value was written
+
+	parActions bool // par: actions was written (read or refused)
 }
 
 // Par is a challenge's reference score.
@@ -84,6 +86,8 @@ type Cond struct {
 	// Introspections is the most introspection calls a probe may cost.
 	Introspections *int
 	Pos            Pos
+
+	withinGiven bool // within was written, even as 0s: "not given" is not 0
 }
 
 // Attempt is one go at a challenge: a Live world set up by the

@@ -84,11 +84,20 @@ func (d *decoder) challenge(data []byte) *Challenge {
 		"par": func(n *yaml.Node) {
 			d.object(n, "par", fields{
 				"actions": func(v *yaml.Node) {
-					if p := d.intPtr(v, "par: actions"); p != nil {
+					c.parActions = true // written: a refused value is not also "required"
+					if p := d.count(v, "par: actions", 1); p != nil {
 						c.Par.Actions = *p
 					}
 				},
-				"time": func(v *yaml.Node) { c.Par.Virtual = d.duration(v, "par: time") },
+				"time": func(v *yaml.Node) {
+					// 0s is a par (a solution that waits for nothing); a
+					// negative one no attempt can meet, so no third star.
+					if t := d.duration(v, "par: time"); t < 0 {
+						d.errAt(posOf(v), "par: time must not be negative, got %s: the least virtual time of the author's solution", text.FormatDuration(t))
+					} else {
+						c.Par.Virtual = t
+					}
+				},
 			}, nil)
 		},
 		"preset":   d.str(&w.Preset),
@@ -147,6 +156,23 @@ func (d *decoder) duration(n *yaml.Node, what string) time.Duration {
 	return v
 }
 
+// maxCount bounds every count a challenge file gives (par: actions,
+// times, at_most, introspections). A probe or an attempt is a handful of
+// steps; a count beyond this is a typo that would make a goal unreachable
+// or a par meaningless (documented in docs/challenge-format.md).
+const maxCount = 1000
+
+// count reads a whole number from least to maxCount, refused at the value
+// otherwise (nil then: nothing downstream reads a value already refused).
+func (d *decoder) count(n *yaml.Node, what string, least int) *int {
+	p := d.intPtr(n, what)
+	if p != nil && (*p < least || *p > maxCount) {
+		d.errAt(posOf(n), "%s must be a whole number from %d to %d, got %d", what, least, maxCount, *p)
+		return nil
+	}
+	return p
+}
+
 // condFacts are the engine facts a win condition can name.
 var condFacts = []string{"logged_in", "attacker_can_call", "app_can_call", "try", "done", "as_session"}
 
@@ -189,11 +215,11 @@ func (d *decoder) cond(n *yaml.Node, what string) *Cond {
 							c.Want = boolWord(*b)
 						}
 					case "times":
-						if p := d.intPtr(val, name+": times"); p != nil {
+						if p := d.count(val, name+": times", 0); p != nil {
 							c.Times = *p
 						}
 					case "at_most":
-						c.AtMost = d.intPtr(val, name+": at_most")
+						c.AtMost = d.count(val, name+": at_most", 0)
 					case "steps":
 						c.Steps = d.steps(val, name+": steps")
 					default:
@@ -208,11 +234,19 @@ func (d *decoder) cond(n *yaml.Node, what string) *Cond {
 		}
 	}
 	fs := fields{
-		"all":            list(&c.All, "all"),
-		"any":            list(&c.Any, "any"),
-		"within":         func(v *yaml.Node) { c.Within = d.duration(v, what+": within") },
+		"all": list(&c.All, "all"),
+		"any": list(&c.Any, "any"),
+		"within": func(v *yaml.Node) {
+			c.withinGiven = true // written: a refused value is not also "within and after go together"
+			c.Within = d.duration(v, what+": within")
+			if c.Within <= 0 && !d.said.value(posOf(v)) {
+				// A deadline at or before the step it follows is over
+				// before the learner can act: the challenge is unsolvable.
+				d.errAt(posOf(v), "%s: within must be a positive duration (e.g. 5m), got %s", what, text.FormatDuration(c.Within))
+			}
+		},
 		"after":          func(v *yaml.Node) { c.After, _ = d.scalar(v, "after") },
-		"introspections": func(v *yaml.Node) { c.Introspections = d.intPtr(v, what+": introspections") },
+		"introspections": func(v *yaml.Node) { c.Introspections = d.count(v, what+": introspections", 0) },
 	}
 	for _, f := range condFacts {
 		fs[f] = fact(f)

@@ -64,7 +64,10 @@ func LoadSolution(name string, data []byte) (*Solution, error) {
 func (c *Challenge) Solve(sol *Solution, opts Options) (*Attempt, Verdict, error) {
 	if sol.Challenge != "" && sol.Challenge != c.ID {
 		p := sol.At["challenge"]
-		return nil, Verdict{}, fmt.Errorf("%s:%d:%d: this solution is for challenge %q, not %q: %w", sol.Source, p.Line, p.Col, sol.Challenge, c.ID, ErrInvalid)
+		// A positioned problem of the solution file, as LoadSolution's are:
+		// errors.Is(err, ErrInvalid) holds without that sentinel's words
+		// ("invalid scenario") trailing a message about a solution.
+		return nil, Verdict{}, Problems{{File: sol.Source, Pos: p, Msg: fmt.Sprintf("this solution is for challenge %q, not %q", sol.Challenge, c.ID)}}
 	}
 	a, err := c.Start(opts)
 	if err != nil {

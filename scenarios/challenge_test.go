@@ -259,7 +259,7 @@ func TestSolutionErrors(t *testing.T) {
 		t.Errorf("forbidden step: %v", err)
 	}
 	other, _ := ChallengeByID("no-second-login")
-	if _, _, err := other.Solve(sol, Options{Seed: 1}); !errors.Is(err, ErrInvalid) {
+	if _, _, err := other.Solve(sol, Options{Seed: 1}); !errors.Is(err, ErrInvalid) || err.Error() != `s.yaml:1:12: this solution is for challenge "two-tabs", not "no-second-login"` {
 		t.Errorf("another challenge's solution: %v", err)
 	}
 }

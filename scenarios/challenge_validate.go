@@ -7,6 +7,7 @@ package scenarios
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -42,9 +43,9 @@ func validateChallenge(c *Challenge, said *said) Problems {
 		v.errAt(v.at("sources"), "sources: cite at least one RFC section or vendor page the challenge rests on")
 	}
 	v.learnerActions(c)
-	if p, written := c.At["par"]; written && c.Par.Actions < 1 && !v.said.value(p) {
-		v.errAt(p, "par: actions must be at least 1: the fewest actions of the author's solution")
-	} else if c.Par.Actions < 1 && v.missing("par") {
+	if p, written := c.At["par"]; written && !c.parActions && !v.said.value(p) {
+		v.errAt(p, "par: actions is required: the fewest actions of the author's solution (at least 1)")
+	} else if !written && v.missing("par") {
 		v.errAt(v.at("par"), "par: the fewest actions (actions: N, at least 1) and the least virtual time (time: 5m) of the author's solution")
 	}
 	v.world()
@@ -125,7 +126,7 @@ func (v *validator) cond(c *Challenge, k *Cond) {
 		v.cond(c, sub)
 	}
 	if nested > 0 {
-		if k.Within != 0 || k.After != "" || k.Introspections != nil {
+		if k.withinGiven || k.After != "" || k.Introspections != nil {
 			v.errAt(at, "within, after and introspections belong to a fact, not to all:/any:")
 		}
 		return
@@ -155,7 +156,7 @@ func (v *validator) cond(c *Challenge, k *Cond) {
 		v.errAt(at, "introspections bounds a probe's cost: it goes with attacker_can_call, app_can_call or try, not %s", k.Fact)
 	}
 	switch {
-	case (k.Within != 0) != (k.After != ""):
+	case k.withinGiven != (k.After != ""):
 		v.errAt(at, "within and after go together: within: 5m, after: steal")
 	case k.After != "":
 		if _, ok := actions[k.After]; !ok {
@@ -218,6 +219,39 @@ func (v *validator) trySteps(k *Cond) {
 			v.errAt(st.Pos, "try: step %d: %s", i+1, p.msg)
 		}
 		st.Params = params
+	}
+	v.tryFeasibility(k.Steps)
+}
+
+// tryFeasibility puts a probe's steps through the lesson validator's
+// feasibility rules (validate_feasibility.go: the engine's CheckRide,
+// CheckRace, CheckASSession ...), so a probe the engine can never let
+// succeed in this world is refused as a lesson step would be. The probe
+// runs after the learner has acted, so its history is unknown: the steps
+// follow a prefix that gives the attacker everything this world could
+// (a login, every steal, a silent login), and only what is still wrong
+// of the probe's own steps is reported. A rule that holds whatever came
+// before (riding needs a session cookie) is then always reported; one
+// that depends on history never wrongly is.
+func (v *validator) tryFeasibility(steps []*Step) {
+	prefix := []*Step{{Do: "login"}, {Do: "attacker.silent-login"}}
+	for _, src := range sim.Sources() {
+		for _, tok := range []sim.TokenKind{sim.TokenAccess, sim.TokenRefresh} {
+			prefix = append(prefix, &Step{Do: "steal", Params: map[string]string{"from": string(src), "token": string(tok)}})
+		}
+	}
+	w := *v.sc
+	w.Steps = append(prefix, steps...)
+	probe := &validator{sc: &w}
+	probe.feasibility()
+	for _, p := range probe.probs {
+		i := slices.IndexFunc(steps, func(st *Step) bool { return st.Pos == p.Pos })
+		if i < 0 || p.Pos == (Pos{}) {
+			continue // about the prefix, which is not the author's
+		}
+		// feasibility numbers the steps of w; the author numbers the probe's.
+		msg := strings.TrimPrefix(p.Msg, fmt.Sprintf("step %d: ", len(prefix)+i+1))
+		v.errAt(p.Pos, "try: step %d: %s", i+1, msg)
 	}
 }
 

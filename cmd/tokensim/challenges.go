@@ -91,11 +91,12 @@ func (e *env) challenge(args []string) int {
 	if !ok {
 		return code
 	}
-	isFile := len(pos) == 1 && (strings.HasSuffix(pos[0], ".yaml") || strings.HasSuffix(pos[0], ".yml"))
-	if len(pos) != 1 || (*solution == "" && !isFile) {
-		fmt.Fprintln(e.stderr, "tokensim challenge: name one challenge and a --solution file (tokensim challenges lists them), or a challenge file to validate")
+	const usage = "tokensim challenge: name one challenge and a --solution file (tokensim challenges lists them), or a challenge file to validate"
+	if len(pos) != 1 {
+		fmt.Fprintln(e.stderr, usage)
 		return exitUsage
 	}
+	isFile := strings.HasSuffix(pos[0], ".yaml") || strings.HasSuffix(pos[0], ".yml")
 	var c *scenarios.Challenge
 	var err error
 	if isFile {
@@ -104,10 +105,16 @@ func (e *env) challenge(args []string) int {
 			c, err = scenarios.LoadChallenge(pos[0], data)
 		}
 	} else {
+		// The id first: an unknown one is "unknown challenge" with its
+		// did-you-mean whether or not --solution was given.
 		c, err = scenarios.ChallengeByID(pos[0])
 	}
 	if err != nil {
 		return e.challengeProblems(err)
+	}
+	if *solution == "" && !isFile {
+		fmt.Fprintln(e.stderr, usage)
+		return exitUsage
 	}
 	if *solution == "" {
 		fmt.Fprintf(e.stdout, "%s: ok (%s, %d setup steps)\n", pos[0], c.ID, len(c.World.Steps))

@@ -69,6 +69,20 @@ func TestChallengeSolutionExit(t *testing.T) {
 	if code, _, _ = cli(t, "", "challenge", "stop-the-thief"); code != exitUsage {
 		t.Errorf("no --solution: exit %d", code)
 	}
+	// An unknown id reads the same with or without --solution.
+	code, _, errs = cli(t, "", "challenge", "stop-the-thef")
+	if code != exitUsage || !strings.Contains(errs, `unknown challenge "stop-the-thef" (did you mean "stop-the-thief"?)`) || strings.Contains(errs, "name one challenge") {
+		t.Errorf("an unknown challenge without --solution: exit %d, %q", code, errs)
+	}
+	// Another challenge's solution: positioned, in words about a solution.
+	other := filepath.Join(t.TempDir(), "other.yaml")
+	if err := os.WriteFile(other, []byte("challenge: no-second-login\nsteps:\n  - do: call\n    path: /api/orders\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = cli(t, "", "challenge", "stop-the-thief", "--solution", other)
+	if code != exitUsage || !strings.Contains(errs, `other.yaml:1:12: this solution is for challenge "no-second-login", not "stop-the-thief"`) || strings.Contains(errs, "invalid scenario") {
+		t.Errorf("another challenge's solution: exit %d, %q", code, errs)
+	}
 	// A challenge file: validated alone, checked with a solution.
 	file := "../../scenarios/challenges/stop-the-thief.yaml"
 	if code, out, _ = cli(t, "", "challenge", file); code != exitOK || !strings.Contains(out, "ok (stop-the-thief, 2 setup steps)") {
