@@ -36,7 +36,7 @@ func truthVariants(sc *scenarios.Scenario) []truthVariant {
 		}
 	}
 	if offersStorage(sc) {
-		for _, s := range storageChoices {
+		for _, s := range storageChoices() {
 			out = append(out, truthVariant{"storage " + string(s), scenarios.Options{Storage: string(s)}})
 		}
 	}

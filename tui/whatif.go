@@ -32,8 +32,18 @@ var knobChoices = []struct {
 }
 
 // storageChoices are where the what-if can make a browser app keep its
-// tokens.
-var storageChoices = []sim.Storage{sim.StorageMemory, sim.StorageLocal, sim.StorageMediated, sim.StorageCookie}
+// tokens: every storage the engine accepts for a single-page app in the
+// OAuth topology (sim.Config.Resolve), so a new architecture appears here
+// without a list to keep in step.
+func storageChoices() []sim.Storage {
+	var out []sim.Storage
+	for _, s := range sim.Storages() {
+		if _, err := (sim.Config{Client: sim.KindSPA, Storage: s, Topology: sim.TopologyOAuth}).Resolve(); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // knobMenu is the what-if's knobs, each with its current value under pol
 // and a sub-menu of the values offered; apply sets one.
@@ -99,7 +109,7 @@ func (l *lesson) whatIfMenu() *menu {
 	if offersStorage(l.sc) {
 		m.choices = append(m.choices, choice{label: "where the app keeps tokens", note: cmp.Or(l.sc.Storage, string(sim.StorageLocal)), sub: func() *menu {
 			sub := &menu{title: "Token storage"}
-			for _, s := range storageChoices {
+			for _, s := range storageChoices() {
 				sub.choices = append(sub.choices, choice{label: string(s), pick: func() tea.Cmd {
 					l.applyWhatIf(func(w *whatIf) { w.storage = string(s) }, "storage "+string(s))
 					return nil
