@@ -71,6 +71,9 @@ type TokenView struct {
 	// the token endpoint takes it only with that client's secret (RFC 6749
 	// §6, §10.4), which the attacker never has (as_confidential.go).
 	confidential bool
+	// grantEnded: an access token whose grant the account's standing has
+	// ended (as_account.go): introspection answers inactive for it.
+	grantEnded bool
 }
 
 // Remaining is the token's remaining life at now (0 once expired or for a
@@ -268,6 +271,8 @@ func (as *AuthServer) view(holder Actor, kind, v, where string, now time.Time) T
 	if jti, _ := t.Claims["jti"].(string); jti != "" {
 		if rec, ok := as.access[jti]; ok {
 			t.Label, t.IssuedAt, t.ExpiresAt = rec.label, rec.iat, rec.exp
+			_, ended := as.grantEndedFor(rec)
+			t.grantEnded = ended != ""
 			until := as.env.policy().AcceptedUntil(rec.exp)
 			switch {
 			case rec.revoked() && !now.Before(until):

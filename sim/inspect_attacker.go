@@ -30,6 +30,9 @@ func attackerView(tokens []TokenView, now time.Time, pol Policy, pushed map[stri
 			case t.Bound != "" && (t.State == StateActive || t.State == StateRevoked) && now.Before(until):
 				// RFC 9449 §7: without the app's private key no API accepts it.
 				bound = append(bound, t.Label)
+			case t.State == StateActive && t.grantEnded && pol.APIMode == ModeIntrospect:
+				// RFC 7662 §2.2: the AS answers active: false for a token
+				// whose grant has ended (a user disabled): dead at this API.
 			case t.State == StateActive && now.Before(until):
 				can = append(can, "call the API as the user until "+when(until)+" ("+pol.AcceptedWords()+")")
 			case t.State == StateExpired && now.Before(until) && pol.APIMode != ModeIntrospect:

@@ -269,3 +269,25 @@ func TestAcceptedUntilFollowsAPIClock(t *testing.T) {
 		}
 	}
 }
+
+// TestAttackerAccountIntrospectGrantEnded: with an API that introspects,
+// a stolen access token of a user the administrator has disabled is dead
+// at once (RFC 7662 §2.2: the AS answers active: false), and the
+// attacker's account must not say it can call the API until exp.
+func TestAttackerAccountIntrospectGrantEnded(t *testing.T) {
+	w := lifeWorld(t, "")
+	if err := w.Set("api_mode", "introspect"); err != nil {
+		t.Fatal(err)
+	}
+	lifeLogin(t, w, "")
+	lifeOK(t, "steal", w.Attacker().Steal(SourceScript, TokenAccess), 0)
+	if err := w.DisableUser(DemoUser); err != nil {
+		t.Fatal(err)
+	}
+	if o := w.Attacker().CallAPI(http.MethodGet, "/api/orders"); o.Status != http.StatusUnauthorized {
+		t.Fatalf("the API took a disabled user's token: %+v", o)
+	}
+	if s := w.Inspect().Attacker.Summary; strings.Contains(s, "call the API") {
+		t.Errorf("the attacker's account says %q", s)
+	}
+}
