@@ -180,7 +180,8 @@ func (c *challenge) View() string {
 		return ""
 	}
 	if c.whole {
-		return c.panelIn(c.fullH)
+		back := c.st.Subtle.Render(c.keys.Challenge.Whole.Help().Key + " goes back to the sandbox")
+		return c.panelIn(c.fullH-1) + "\n" + clampBlock(back, c.fullW, 1)
 	}
 	return c.stepper.View() + "\n" + c.panelIn(c.panelRows(c.fullH))
 }

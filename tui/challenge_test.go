@@ -209,7 +209,7 @@ func ctTestWhole(t *testing.T, k string) {
 	}
 	a.press(k)
 	s = oneLine(a.text())
-	if !strings.Contains(s, last) || strings.Contains(s, "more line(s)") || !strings.Contains(s, "Hint:") {
+	if !strings.Contains(s, last) || strings.Contains(s, "more line(s)") || !strings.Contains(s, "Hint:") || !strings.Contains(s, k+" goes back to the sandbox") {
 		t.Fatalf("%s did not show the whole goal and verdict:\n%s", k, a.text())
 	}
 	a.press(k)
