@@ -5,6 +5,7 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -100,20 +101,10 @@ func (d *decoder) challenge(data []byte) *Challenge {
 				},
 			}, nil)
 		},
-		"preset":   d.str(&w.Preset),
-		"client":   d.str(&w.Client),
-		"storage":  d.str(&w.Storage),
-		"topology": d.str(&w.Topology),
-		"set": func(n *yaml.Node) {
-			d.eachPair(n, "set", func(k string, kp Pos, v *yaml.Node) {
-				if s, ok := d.scalar(v, "set."+k); ok {
-					w.Set = append(w.Set, Setting{Key: k, Value: s, Pos: kp})
-				}
-			})
-		},
 		"setup": func(n *yaml.Node) { w.Steps = d.steps(n, "setup") },
 		"win":   func(n *yaml.Node) { c.Win = d.cond(n, "win") },
 	}
+	maps.Copy(top, d.world(w))
 	topKeys := keys(top)
 	d.object(body, "the challenge", top, func(k string, kp Pos, _ *yaml.Node) {
 		if hint := text.DidYouMean(k, topKeys); hint != "" {

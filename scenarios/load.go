@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -83,26 +84,14 @@ func (d *decoder) decode(data []byte) *Scenario {
 		sc.At[kv.key.Value] = posOf(kv.value)
 	}
 	top := fields{
-		"id":       d.str(&sc.ID),
-		"title":    d.str(&sc.Title),
-		"summary":  d.str(&sc.Summary),
-		"level":    d.str(&sc.Level),
-		"theme":    d.str(&sc.Theme),
-		"goals":    d.strList("goals", &sc.Goals),
-		"tags":     d.strList("tags", &sc.Tags),
-		"preset":   d.str(&sc.Preset),
-		"client":   d.str(&sc.Client),
-		"storage":  d.str(&sc.Storage),
-		"topology": d.str(&sc.Topology),
-		"draw":     d.draws(sc),
-		"set": func(n *yaml.Node) {
-			d.eachPair(n, "set", func(k string, kp Pos, v *yaml.Node) {
-				s, ok := d.scalar(v, "set."+k)
-				if ok {
-					sc.Set = append(sc.Set, Setting{Key: k, Value: s, Pos: kp})
-				}
-			})
-		},
+		"id":      d.str(&sc.ID),
+		"title":   d.str(&sc.Title),
+		"summary": d.str(&sc.Summary),
+		"level":   d.str(&sc.Level),
+		"theme":   d.str(&sc.Theme),
+		"goals":   d.strList("goals", &sc.Goals),
+		"tags":    d.strList("tags", &sc.Tags),
+		"draw":    d.draws(sc),
 		"steps": func(n *yaml.Node) {
 			seq := unwrap(n)
 			if seq.Kind != yaml.SequenceNode {
@@ -117,6 +106,7 @@ func (d *decoder) decode(data []byte) *Scenario {
 			}
 		},
 	}
+	maps.Copy(top, d.world(sc))
 	topKeys := keys(top)
 	d.object(body, "the scenario", top, func(k string, kp Pos, _ *yaml.Node) {
 		if hint := text.DidYouMean(k, topKeys); hint != "" {

@@ -158,3 +158,22 @@ func keys(fs fields) []string {
 	sort.Strings(out)
 	return out
 }
+
+// world reads the keys that say what world a lesson or a challenge starts
+// in (preset, client, storage, topology, set) into sc: one reading for
+// both formats.
+func (d *decoder) world(sc *Scenario) fields {
+	return fields{
+		"preset":   d.str(&sc.Preset),
+		"client":   d.str(&sc.Client),
+		"storage":  d.str(&sc.Storage),
+		"topology": d.str(&sc.Topology),
+		"set": func(n *yaml.Node) {
+			d.eachPair(n, "set", func(k string, kp Pos, v *yaml.Node) {
+				if s, ok := d.scalar(v, "set."+k); ok {
+					sc.Set = append(sc.Set, Setting{Key: k, Value: s, Pos: kp})
+				}
+			})
+		},
+	}
+}
