@@ -12,8 +12,9 @@ func (a *Attacker) CompareArchitectures() Outcome {
 	pol := a.env.policy()
 	// A browser-only app is a public client: whether it holds a refresh
 	// token at all is the policy's (RFC 9700 §2.2.2; Google issues none to
-	// a single-page app). A backend is a confidential client and gets one.
-	spaRefresh := pol.PublicRefresh && pol.BrowserRefresh
+	// a single-page app), asked of the issuance rule itself for a login
+	// with the app's DefaultScope. A backend is a confidential client.
+	spaRefresh, _ := pol.IssuesRefresh(KindSPA, strings.Contains(DefaultScope, "offline_access"))
 	for _, s := range TopologyOAuth.Architectures() {
 		access, _ := SourceScript.Reaches(TokenAccess, s, TopologyOAuth)
 		refresh, _ := SourceScript.Reaches(TokenRefresh, s, TopologyOAuth)
