@@ -38,13 +38,28 @@ func NewRoom() *Room {
 	return &Room{members: map[*Member]struct{}{}, answers: map[stepKey]map[*Member]int{}}
 }
 
+// Who is a session as the room knows it: the SSH user name it logged in
+// with (RFC 4252 §5), the credential that proved it, and its role. The
+// room counts answers per attendee by User (a reconnect is the same
+// attendee), and a reconnect gets its world back only with the same User
+// and Credential.
+type Who struct {
+	User string
+	// Credential names the proof, never the secret: "key " and the
+	// key's SHA256 fingerprint for a verified signature, "password" for
+	// the room's or the instructor's password, "" in an open room.
+	Credential string
+	Instructor bool
+}
+
 // Member is one session in the room: the tui.Room the session's model
 // talks to. Messages for its program wait in a mailbox that keeps only
 // the latest command (a session that lags behind needs only where the
 // instructor is now) and a "room changed" flag.
 type Member struct {
 	room       *Room
-	instructor bool
+	who        Who
+	instructor bool // who.Instructor
 
 	mu      sync.Mutex
 	command tea.Msg // the latest FollowMsg or ReleaseMsg not yet delivered
@@ -56,11 +71,11 @@ var _ tui.Room = (*Member)(nil)
 
 // Join adds a session. An attendee who joins a led room is sent where the
 // instructor is.
-func (r *Room) Join(instructor bool) *Member {
-	m := &Member{room: r, instructor: instructor, wake: make(chan struct{}, 1)}
+func (r *Room) Join(who Who) *Member {
+	m := &Member{room: r, who: who, instructor: who.Instructor, wake: make(chan struct{}, 1)}
 	r.mu.Lock()
 	r.members[m] = struct{}{}
-	if !instructor && r.leading {
+	if !who.Instructor && r.leading {
 		m.post(r.target)
 	}
 	r.changedLocked()
@@ -81,6 +96,15 @@ func (m *Member) Leave() {
 		r.releaseLocked(tui.ReleaseMsg{LeaderLeft: true})
 	}
 	r.changedLocked()
+}
+
+// Following reports whether the member is an attendee of a room an
+// instructor leads: the screen it shows is the instructor's to move.
+func (m *Member) Following() bool {
+	r := m.room
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.leading && !m.instructor
 }
 
 // Deliver sends the member's messages to send (a program's Send) until

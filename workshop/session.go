@@ -65,7 +65,7 @@ func (s *Server) handle(sess ssh.Session) {
 		who = "instructor"
 	}
 	s.cfg.Logf("%s %q joined from %s", who, sess.User(), sess.RemoteAddr())
-	member := s.room.Join(instructor)
+	member := s.room.Join(Who{User: sess.User(), Instructor: instructor})
 	defer member.Leave()
 	m, err := tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: instructor, NoExport: true, NoCommandHints: true,
 		Progress: s.progress.For(sess.User())})

@@ -299,8 +299,8 @@ func TestSSHShutdown(t *testing.T) {
 // where the instructor is.
 func TestRoom(t *testing.T) {
 	r := NewRoom()
-	in := r.Join(true)
-	a, b := r.Join(false), r.Join(false)
+	in := r.Join(Who{User: "teacher", Instructor: true})
+	a, b := r.Join(Who{User: "ann"}), r.Join(Who{User: "bob"})
 	a.Answer("login", 1, 1) // no one leads: not the room's
 	in.Lead("login", 1)
 	a.Answer("login", 1, 2)
@@ -315,7 +315,7 @@ func TestRoom(t *testing.T) {
 		t.Fatalf("after a leave: %+v, want 1 attendee and the leaver's answer kept", st)
 	}
 	in.Lead("logout", 4)
-	late := r.Join(false)
+	late := r.Join(Who{User: "cy"})
 	var got []tea.Msg
 	ctx, cancel := context.WithCancel(t.Context())
 	go late.Deliver(ctx, func(m tea.Msg) {
@@ -379,8 +379,8 @@ func sshTestNext(t *testing.T, m *Member) tea.Msg {
 // releases nothing.
 func TestRoomLeaderLeaves(t *testing.T) {
 	r := NewRoom()
-	lead, other := r.Join(true), r.Join(true)
-	a := r.Join(false)
+	lead, other := r.Join(Who{User: "teacher", Instructor: true}), r.Join(Who{User: "tess", Instructor: true})
+	a := r.Join(Who{User: "ann"})
 	lead.Lead("login", 2)
 	if msg := sshTestNext(t, a); msg != (tui.FollowMsg{Scenario: "login", Step: 2}) {
 		t.Fatalf("the attendee got %v, want the step", msg)
@@ -396,7 +396,7 @@ func TestRoomLeaderLeaves(t *testing.T) {
 	if msg := sshTestNext(t, a); msg != (tui.ReleaseMsg{LeaderLeft: true}) {
 		t.Fatalf("the attendee got %v, want a release saying the instructor left", msg)
 	}
-	back := r.Join(true) // the instructor reconnects
+	back := r.Join(Who{User: "teacher", Instructor: true}) // the instructor reconnects
 	if back.Status("", 0).Leading {
 		t.Fatal("the reconnected instructor finds the room led")
 	}
