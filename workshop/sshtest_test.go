@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/charmbracelet/x/vt"
+
 	"github.com/tokensim/tokensim/scenarios"
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -179,24 +181,35 @@ func sshTestCompact(text string) string {
 	}, text)
 }
 
-// screen is what the client's terminal shows now.
+// screen is what the client's terminal shows now: the stream so far
+// played into a terminal emulator (charmbracelet/x/vt, by the authors of
+// Bubble Tea's renderer), resized where the window changed. Tests read
+// the screen a client would show, not the byte stream, because the
+// renderer rewrites only the cells that changed.
 func (t *sshTestTerm) screen() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var sc *sshTestScreen
+	var em *vt.Emulator
 	for i, sz := range t.sizes {
-		if sc == nil {
-			sc = sshTestNewScreen(sz.w, sz.h)
+		if em == nil {
+			em = vt.NewEmulator(sz.w, sz.h)
+			// The emulator answers the renderer's queries on its input
+			// pipe, which blocks until read: this terminal answers nothing,
+			// as a terminal that does not know the query.
+			// Closing the pipe's writer (not em.Close, which races with
+			// Read in vt v0.1.0) ends the copy.
+			go func() { _, _ = io.Copy(io.Discard, em) }()
+			defer em.InputPipe().(io.Closer).Close()
 		} else {
-			sc.resize(sz.w, sz.h)
+			em.Resize(sz.w, sz.h)
 		}
 		end := len(t.out)
 		if i+1 < len(t.sizes) {
 			end = t.sizes[i+1].at
 		}
-		sc.Write(t.out[sz.at:end])
+		_, _ = em.Write(t.out[sz.at:end])
 	}
-	return sc.String()
+	return em.String()
 }
 
 // waitFor reads until the screen shows text, or fails the test when ctx
