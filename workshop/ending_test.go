@@ -83,6 +83,17 @@ func (f *sshTestTimers) waitPending(ctx context.Context, tb testing.TB, n int) {
 	}
 }
 
+// running fails the test unless n timers are set: a session's timer that
+// fired and found its session not due sets itself again at once (on the
+// test's goroutine, in advance), while one that ended its session does
+// not. The session's own end comes later, when its program has quit.
+func (f *sshTestTimers) running(tb testing.TB, n int, what string) {
+	tb.Helper()
+	if got := f.pending(); got != n {
+		tb.Fatalf("%s: %d timers set, want %d (one a live session)", what, got, n)
+	}
+}
+
 // advance moves the clock by d and fires what is due.
 func (f *sshTestTimers) advance(d time.Duration) {
 	f.clock.Advance(d)
@@ -199,9 +210,9 @@ func TestSSHIdleEndsSessionProperly(t *testing.T) {
 	term.press("\r") // opens the lesson: seen on screen, so the server has read the key
 	term.waitFor(ctx, "take the first step")
 	timers.advance(20 * time.Minute) // 40m: 20m after the key
-	term.alive("20 minutes after a key, with a 30-minute idle timeout")
+	timers.running(t, 1, "20 minutes after a key, with a 30-minute idle timeout")
 	timers.advance(10*time.Minute - time.Second)
-	term.alive("a second before the idle timeout")
+	timers.running(t, 1, "a second before the idle timeout")
 	timers.advance(time.Second)
 	if err := term.wait(ctx); err != nil {
 		t.Fatalf("an idle session ended with %v, want exit status 0", err)
@@ -220,7 +231,7 @@ func TestSSHMaxDurationEndsSessionProperly(t *testing.T) {
 	term.waitFor(ctx, "pick a lesson")
 	timers.waitPending(ctx, t, 1)
 	timers.advance(2*time.Hour - time.Second)
-	term.alive("a second before the maximum duration")
+	timers.running(t, 1, "a second before the maximum duration")
 	timers.advance(time.Second)
 	if err := term.wait(ctx); err != nil {
 		t.Fatalf("the session ended with %v, want exit status 0", err)
@@ -252,13 +263,14 @@ func TestSSHFollowersStayThroughABreak(t *testing.T) {
 	for range 16 { // two hours, a quarter of the timeout at a time
 		timers.advance(idle / 4)
 	}
+	timers.running(t, 2, "following and leading a room through a two-hour break")
 	ada.alive("following a led room through a two-hour break")
 	in.alive("leading the room through a two-hour break")
 
 	in.press("X")
 	ada.waitFor(ctx, "the instructor released the room")
 	timers.advance(idle - time.Second)
-	ada.alive("released, before the idle timeout")
+	timers.running(t, 2, "released, a second before the idle timeout")
 	timers.advance(time.Second)
 	ada.wait(ctx)
 	sshTestEndsProperly(t, ada.raw(), fmt.Sprintf(msgIdle, "30m"))
