@@ -26,9 +26,9 @@ const (
 // Lines for a session the server ended, printed after the player has left
 // the alternate screen, so they stay above the attendee's shell prompt.
 const (
-	msgIdle    = "tokensim: no key for %s (the room's idle timeout): ssh again to come back where you were."
-	msgMaxAge  = "tokensim: this connection reached the room's limit of %s: ssh again to come back where you were."
-	msgGoodbye = "tokensim: the workshop server is shutting down, thank you for coming; it keeps no places when it stops, so ssh again once it is back to start afresh."
+	msgIdle    = "tokensim: ended after %s without a key: ssh again to come back where you were."
+	msgMaxAge  = "tokensim: ended at the room's %s limit: ssh again to come back where you were."
+	msgGoodbye = "tokensim: the server is shutting down, thank you for coming; ssh again once back."
 )
 
 // says is the one line a server-ended session prints, and the log's why.
