@@ -28,7 +28,7 @@ const (
 const (
 	msgIdle    = "tokensim: ended after %s without a key: ssh again to come back where you were."
 	msgMaxAge  = "tokensim: ended at the room's %s limit: ssh again to come back where you were."
-	msgGoodbye = "tokensim: the server is shutting down, thank you for coming; ssh again once back."
+	msgGoodbye = "tokensim: the server is shutting down. Thank you! ssh again once it is back."
 )
 
 // says is the one line a server-ended session prints, and the log's why.

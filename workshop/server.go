@@ -225,8 +225,19 @@ var ErrServerClosed = ssh.ErrServerClosed
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.cancel()
 	err := s.sessions.drained(ctx)
+	// A client whose session has ended closes its connection itself; one
+	// the server closes first has OpenSSH print "Connection to … closed
+	// by remote host" below the goodbye line. So wait a moment for them,
+	// then close what is left.
+	gctx, cancel := context.WithTimeout(ctx, goodbyeWait)
+	defer cancel()
+	_ = s.srv.Shutdown(gctx)
 	return errors.Join(err, s.srv.Close())
 }
+
+// goodbyeWait is how long Shutdown waits for clients to close their
+// connections once their sessions have ended.
+const goodbyeWait = time.Second
 
 // Room is the server's room.
 func (s *Server) Room() *Room { return s.room }
