@@ -57,9 +57,9 @@ func (s *Server) handle(sess ssh.Session) {
 	role := roleOf(who)
 	if !s.sessions.acquireAs(who.Instructor) {
 		n, kept := s.cfg.MaxSessions-s.cfg.InstructorSlots, s.cfg.InstructorSlots
-		msg, why := fmt.Sprintf(msgFull, count(n, "attendee")), fmt.Sprintf("%s; %s kept for instructors", count(n, "attendee"), count(kept, "place"))
+		msg, why := fmt.Sprintf(msgFull, inWords(n, "attendee")), fmt.Sprintf("%s; %s kept for instructors", inWords(n, "attendee"), inWords(kept, "place"))
 		if who.Instructor {
-			msg, why = fmt.Sprintf(msgFullForAll, s.cfg.MaxSessions), fmt.Sprintf("%s, instructors included", count(s.cfg.MaxSessions, "session"))
+			msg, why = fmt.Sprintf(msgFullForAll, s.cfg.MaxSessions), fmt.Sprintf("%s, instructors included", inWords(s.cfg.MaxSessions, "session"))
 		}
 		refuse("tokensim: " + msg)
 		s.cfg.Logf("refused %s %q from %s: the room is full (%s)", role, who.User, sess.RemoteAddr(), why)
@@ -167,8 +167,8 @@ func (s *Server) handle(sess ssh.Session) {
 	_ = sess.Exit(0)
 }
 
-// count is n things in words: "1 attendee", "3 attendees".
-func count(n int, thing string) string {
+// inWords is n things in words: "1 attendee", "3 attendees".
+func inWords(n int, thing string) string {
 	if n == 1 {
 		return "1 " + thing
 	}

@@ -89,6 +89,7 @@ func TestSSHReconnectKeepsYourPlace(t *testing.T) {
 	other.waitFor(ctx, "pick a lesson")
 	other.press("q")
 	other.wait(ctx)
+	log.waitFor(ctx, t, `^attendee "ada" from .* left after .*: quit$`)
 
 	back := sshTestOpen(t, sshTestDial(t, srv, addr, "ada", gossh.PublicKeys(k1)), 100, 30)
 	back.waitFor(ctx, "2. The app uses the access token")
