@@ -20,6 +20,7 @@ import (
 const sshExamples = `  tokensim ssh                                          # 127.0.0.1:2222, anyone on this machine
   tokensim ssh --addr 0.0.0.0:2222 --allow-remote --instructor-key ~/.ssh/id_ed25519.pub
   tokensim ssh --addr 0.0.0.0:2222 --allow-remote --password room42 --instructor-password lead42
+  tokensim ssh --addr 0.0.0.0:443 --allow-remote --password room42   # where port 22 is blocked: README, "Port 443"
 
 Attendees: ssh -p 2222 <host>      Instructor: ssh -p 2222 instructor@<host>
 `
