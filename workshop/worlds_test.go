@@ -101,3 +101,32 @@ func TestSSHReconnectKeepsYourPlace(t *testing.T) {
 	twice.waitFor(ctx, "pick a lesson")
 	log.waitFor(ctx, t, `^attendee "ada" joined from .*, a fresh world: a session of the same name and credential is still connected$`)
 }
+
+// The instructor's connection drops while leading: the room is released;
+// the instructor who reconnects with the same key finds their lesson and
+// step, not leading, and one key (F) leads the room again.
+func TestSSHInstructorReconnectsAndLeadsAgain(t *testing.T) {
+	ctx := sshTestCtx(t, 60*time.Second)
+	lead := sshTestKey(t)
+	srv, addr := sshTestServer(t, Config{Auth: Auth{InstructorKeys: []gossh.PublicKey{lead.PublicKey()}}})
+	ada := sshTestOpen(t, sshTestDial(t, srv, addr, "ada", sshTestNoQuestions), 100, 30)
+	ada.waitFor(ctx, "pick a lesson")
+	c := sshTestDial(t, srv, addr, "teacher", gossh.PublicKeys(lead))
+	in := sshTestOpen(t, c, 119, 30)
+	in.waitFor(ctx, "1 attendee connected")
+	in.press("\r")
+	in.waitFor(ctx, "take the first step")
+	in.press("F")
+	in.press("l")
+	in.waitFor(ctx, "1. Alice signs in at the auth server")
+	ada.waitFor(ctx, "1. Alice signs in at the auth server")
+	c.Close()
+	ada.waitFor(ctx, "the instructor left: you explore alone")
+
+	back := sshTestOpen(t, sshTestDial(t, srv, addr, "teacher", gossh.PublicKeys(lead)), 119, 30)
+	back.waitFor(ctx, "not leading")
+	back.waitFor(ctx, "1. Alice signs in at the auth server")
+	back.press("F")
+	back.waitFor(ctx, "leading the room")
+	ada.waitFor(ctx, "following the instructor")
+}
