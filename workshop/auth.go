@@ -86,13 +86,15 @@ func (s *Server) installAuth() {
 		return &gossh.ServerConfig{
 			PreAuthConnCallback: v.setPreAuth,
 			VerifiedPublicKeyCallback: func(_ gossh.ConnMetadata, key gossh.PublicKey, _ *gossh.Permissions, _ string) (*gossh.Permissions, error) {
-				if !s.login(v, hasKey(a.InstructorKeys, key)) {
+				// The credential names the key that signed, never one
+				// merely offered (RFC 4252 §7).
+				if !s.login(v, hasKey(a.InstructorKeys, key), "key "+gossh.FingerprintSHA256(key)) {
 					return nil, errRefused
 				}
 				return perms, nil
 			},
 			NoClientAuthCallback: func(gossh.ConnMetadata) (*gossh.Permissions, error) {
-				if !s.login(v, false) {
+				if !s.login(v, false, "") {
 					return nil, errRefused
 				}
 				return perms, nil
@@ -117,7 +119,7 @@ func (s *Server) installAuth() {
 		// by keyboard-interactive (RFC 4256) with no question asked: the
 		// server answers success without an information request.
 		s.srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
-			return !a.instructorOnly(ctx.User()) && s.login(visitorOf(ctx), false)
+			return !a.instructorOnly(ctx.User()) && s.login(visitorOf(ctx), false, "")
 		}
 	}
 }
@@ -150,20 +152,27 @@ func (s *Server) password(ctx ssh.Context, pw string) bool {
 		s.cfg.pause(ctx, s.cfg.Login.FailDelay)
 		return false
 	}
-	return s.login(v, instructor)
+	return s.login(v, instructor, "password")
 }
 
 // login admits a visitor whose proof has been verified, as instructor or
-// attendee, if its address has a place left (Config.MaxPerAddr counts
-// logged-in connections only). A refused visitor is told why in a banner.
-func (s *Server) login(v *visitor, instructor bool) bool {
+// attendee, with the credential that proved it (Who.Credential), if its
+// address has a place left (Config.MaxPerAddr counts logged-in attendee
+// connections only). A refused visitor is told why in a banner. An
+// instructor is not counted against the address: the instructor of a room
+// behind one NAT still gets in when the attendees hold every place.
+func (s *Server) login(v *visitor, instructor bool, credential string) bool {
+	if instructor {
+		v.admitted(true, credential, func() {})
+		return true
+	}
 	release, ok := s.conns.acquire(v.host)
 	if !ok {
 		v.banner(fmt.Sprintf(msgPerAddr, s.cfg.MaxPerAddr))
 		s.quiet.log("per-addr "+v.host, "refused a login from %s: %d connections from that address already", v.host, s.cfg.MaxPerAddr)
 		return false
 	}
-	v.admitted(instructor, release)
+	v.admitted(false, credential, release)
 	return true
 }
 

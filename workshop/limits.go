@@ -84,27 +84,45 @@ func (l *perAddr) acquire(host string) (release func(), ok bool) {
 	}, true
 }
 
-// slots bounds the sessions running at once.
+// slots bounds the sessions running at once, keeping reserved of them
+// for instructors: attendees may hold at most max−reserved, so that the
+// instructor of a full room still gets in (an instructor takes any free
+// slot).
 type slots struct {
-	max  int // 0: no limit
-	mu   sync.Mutex
-	n    int
-	zero chan struct{} // closed when n drops to 0; nil when no one waits
+	max       int // 0: no limit
+	reserved  int // of max, for instructors only
+	mu        sync.Mutex
+	n         int           // every session
+	attendees int           // the attendees' among n
+	zero      chan struct{} // closed when n drops to 0; nil when no one waits
 }
 
-func (s *slots) acquire() bool {
+// acquire takes a slot with no role (connections not yet logged in).
+func (s *slots) acquire() bool { return s.acquireAs(true) }
+
+func (s *slots) release() { s.releaseAs(true) }
+
+// acquireAs takes a slot for an instructor or an attendee; false when the
+// room has none left for that role.
+func (s *slots) acquireAs(instructor bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.max > 0 && s.n >= s.max {
+	if s.max > 0 && (s.n >= s.max || !instructor && s.attendees >= s.max-s.reserved) {
 		return false
 	}
 	s.n++
+	if !instructor {
+		s.attendees++
+	}
 	return true
 }
 
-func (s *slots) release() {
+func (s *slots) releaseAs(instructor bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !instructor {
+		s.attendees--
+	}
 	if s.n--; s.n == 0 && s.zero != nil {
 		close(s.zero)
 		s.zero = nil

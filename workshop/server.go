@@ -14,30 +14,53 @@ import (
 	"github.com/gliderlabs/ssh"
 	"github.com/tokensim/tokensim/progress"
 	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/tui"
 	gossh "golang.org/x/crypto/ssh"
 )
 
 // Config configures a Server.
 type Config struct {
-	HostKey     gossh.Signer          // the server's identity (HostKey loads or makes one)
-	Catalogue   []*scenarios.Scenario // the lessons every session can open
-	Run         scenarios.Options     // preset, settings and seed of every run
-	Auth        Auth
-	IdleTimeout time.Duration // close a connection silent this long; 0: never
-	MaxTimeout  time.Duration // close any connection this old; 0: never
-	MaxSessions int           // players running at once; 0: no limit
-	MaxPerAddr  int           // logged-in connections from one address at once; 0: no limit
-	Login       LoginLimits   // what a connection may do before it logs in
-	// Logf reports sessions joined, failed logins (never a password),
-	// connections refused and sessions ended by an error; nil is silent.
+	HostKey   gossh.Signer          // the server's identity (HostKey loads or makes one)
+	Catalogue []*scenarios.Scenario // the lessons every session can open
+	Run       scenarios.Options     // preset, settings and seed of every run
+	Auth      Auth
+	// IdleTimeout ends a session whose client has sent no key for this
+	// long (an attendee who follows a led room, and an instructor while
+	// the room is led, are not idle), and closes a logged-in connection
+	// that runs no session this long; 0: never.
+	IdleTimeout time.Duration
+	MaxTimeout  time.Duration // end any connection this old; 0: never
+	// MaxSessions is the players running at once, instructors included;
+	// 0: no limit. InstructorSlots of them are kept for instructors:
+	// attendees may hold MaxSessions−InstructorSlots.
+	MaxSessions     int
+	InstructorSlots int
+	MaxPerAddr      int         // logged-in attendee connections from one address at once; 0: no limit
+	Login           LoginLimits // what a connection may do before it logs in
+	// KeptWorlds is how many departed sessions' worlds are kept for their
+	// reconnect; 0: twice MaxSessions (400 with no limit on sessions).
+	KeptWorlds int
+	// Logf reports sessions joined and left (who, how long, why), failed
+	// logins (never a password), connections and sessions refused;
+	// nil is silent.
 	Logf func(format string, args ...any)
 
-	// now and pause are the wall clock and the wait after a wrong
-	// password; tests replace them (nil: time.Now, and a timer that the
-	// connection's end cuts short).
-	now   func() time.Time
-	pause func(ctx context.Context, d time.Duration)
+	// now, afterFunc and pause are the wall clock, its timers and the
+	// wait after a wrong password; tests replace them (nil: time.Now,
+	// time.AfterFunc, and a timer that the connection's end cuts short).
+	now       func() time.Time
+	afterFunc func(d time.Duration, f func()) (stop func() bool)
+	pause     func(ctx context.Context, d time.Duration)
 }
+
+// ErrInstructorSlots is returned by New when the slots kept for
+// instructors leave attendees none.
+var ErrInstructorSlots = errors.New("the instructor slots must be fewer than the sessions")
+
+// maxGrace is how long after Config.MaxTimeout a connection is closed from
+// below (gliderlabs' socket deadline), should its session not have ended
+// properly by then; a connection with no session is closed then too.
+const maxGrace = 30 * time.Second
 
 // Server is the SSH server of one room.
 type Server struct {
@@ -50,6 +73,8 @@ type Server struct {
 	pendingAt perAddr // the same, per address
 	guesses   *guesses
 	quiet     quietLog
+	// worlds are the departed sessions' worlds, for their reconnect.
+	worlds *worlds[tui.Model]
 	// progress is each SSH user's progress, in memory for the server's
 	// life: never a file on the server.
 	progress progress.Users
@@ -69,8 +94,23 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
+	if cfg.InstructorSlots < 0 || cfg.MaxSessions > 0 && cfg.InstructorSlots >= cfg.MaxSessions {
+		return nil, fmt.Errorf("workshop: %w (%d kept of %d)", ErrInstructorSlots, cfg.InstructorSlots, cfg.MaxSessions)
+	}
+	if cfg.MaxSessions == 0 {
+		cfg.InstructorSlots = 0 // no limit: nothing to keep
+	}
+	if cfg.KeptWorlds == 0 {
+		cfg.KeptWorlds = 2 * cfg.MaxSessions
+		if cfg.MaxSessions == 0 {
+			cfg.KeptWorlds = 400
+		}
+	}
 	if cfg.now == nil {
 		cfg.now = time.Now
+	}
+	if cfg.afterFunc == nil {
+		cfg.afterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 	}
 	if cfg.pause == nil {
 		cfg.pause = func(ctx context.Context, d time.Duration) {
@@ -83,18 +123,22 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{
-		cfg: cfg, room: NewRoom(), sessions: slots{max: cfg.MaxSessions}, conns: perAddr{max: cfg.MaxPerAddr},
+		cfg: cfg, room: NewRoom(), sessions: slots{max: cfg.MaxSessions, reserved: cfg.InstructorSlots}, conns: perAddr{max: cfg.MaxPerAddr},
 		pending: slots{max: cfg.Login.MaxPending}, pendingAt: perAddr{max: cfg.Login.MaxPendingPerAddr},
 		guesses: newGuesses(cfg.Login.MaxFailures, cfg.Login.Lockout, cfg.now),
 		quiet:   quietLog{logf: cfg.Logf, now: cfg.now},
+		worlds:  newWorlds[tui.Model](cfg.KeptWorlds),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.srv = &ssh.Server{
 		Handler:     s.handle,
 		HostSigners: []ssh.Signer{cfg.HostKey},
-		IdleTimeout: cfg.IdleTimeout,
-		MaxTimeout:  cfg.MaxTimeout,
-		Version:     "tokensim",
+		// No IdleTimeout here: gliderlabs' socket deadline would close a
+		// follower's connection during a break, from below, with no
+		// chance to restore the terminal. Sessions time themselves
+		// (session.check) and the visitor closes a connection with none.
+		// MaxTimeout only backs up the session's own end.
+		Version: "tokensim",
 		// Only sessions: no direct-tcpip (local forwarding), no
 		// tcpip-forward global requests (remote forwarding, RFC 4254 §7),
 		// no subsystems such as sftp. The maps are set, not left nil, so
@@ -113,6 +157,9 @@ func New(cfg Config) (*Server, error) {
 		// refused by the handler with a message); never a subsystem.
 		SessionRequestCallback: func(_ ssh.Session, kind string) bool { return kind == "shell" || kind == "exec" },
 		ConnCallback:           s.admit,
+	}
+	if cfg.MaxTimeout > 0 {
+		s.srv.MaxTimeout = cfg.MaxTimeout + maxGrace
 	}
 	s.installAuth()
 	return s, nil
@@ -141,7 +188,8 @@ func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
 		s.pending.release()
 		return refuse(fmt.Sprintf(msgPendingAddr, s.cfg.Login.MaxPendingPerAddr))
 	}
-	v := &visitor{host: host, addr: c.RemoteAddr().String()}
+	v := &visitor{host: host, addr: c.RemoteAddr().String(), since: s.cfg.now(),
+		idle: s.cfg.IdleTimeout, afterFunc: s.cfg.afterFunc, closeConn: func() { c.Close() }}
 	v.pending = func() { s.pending.release(); releaseAt() }
 	if d := s.cfg.Login.Timeout; d > 0 {
 		v.deadline = time.AfterFunc(d, func() {
@@ -177,8 +225,19 @@ var ErrServerClosed = ssh.ErrServerClosed
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.cancel()
 	err := s.sessions.drained(ctx)
+	// A client whose session has ended closes its connection itself; one
+	// the server closes first has OpenSSH print "Connection to … closed
+	// by remote host" below the goodbye line. So wait a moment for them,
+	// then close what is left.
+	gctx, cancel := context.WithTimeout(ctx, goodbyeWait)
+	defer cancel()
+	_ = s.srv.Shutdown(gctx)
 	return errors.Join(err, s.srv.Close())
 }
+
+// goodbyeWait is how long Shutdown waits for clients to close their
+// connections once their sessions have ended.
+const goodbyeWait = time.Second
 
 // Room is the server's room.
 func (s *Server) Room() *Room { return s.room }

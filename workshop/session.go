@@ -3,20 +3,22 @@ package workshop
 import (
 	"context"
 	"fmt"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/gliderlabs/ssh"
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/tui"
 )
 
 // One-line answers to sessions that cannot get a player.
 const (
-	msgNoPty   = "tokensim needs a terminal: connect with ssh -t (or without -T), from a terminal."
-	msgExec    = "tokensim runs no commands: connect with plain ssh and no command to get the player."
-	msgFull    = "the room is full (%d sessions): try again in a moment."
-	msgClosing = "the workshop server is shutting down."
-	msgGoodbye = "the workshop server is shutting down: goodbye, and thank you for coming."
+	msgNoPty      = "tokensim needs a terminal: connect with ssh -t (or without -T), from a terminal."
+	msgExec       = "tokensim runs no commands: connect with plain ssh and no command to get the player."
+	msgFull       = "the room is full (%s): try again in a moment."
+	msgFullForAll = "the room is full (%d sessions, instructors included): try again in a moment."
+	msgClosing    = "the workshop server is shutting down."
 
 	// Refused before or at login (banners, or a line before the SSH
 	// version); each names the limit and what to do.
@@ -27,9 +29,12 @@ const (
 )
 
 // handle runs one session: its own world and player (tui.New, as
-// tokensim play builds it), its window size, its terminal's colours, and
-// the room.
+// tokensim play builds it, or the world this user left, on a reconnect),
+// its window size, its terminal's colours, and the room.
 func (s *Server) handle(sess ssh.Session) {
+	v := visitorOf(sess.Context())
+	v.sessionStarted()
+	defer v.sessionEnded()
 	refuse := func(msg string) {
 		fmt.Fprintln(sess.Stderr(), msg)
 		_ = sess.Exit(1)
@@ -48,37 +53,61 @@ func (s *Server) handle(sess ssh.Session) {
 		fmt.Fprint(sess, msg+"\r\n")
 		_ = sess.Exit(1)
 	}
-	if !s.sessions.acquire() {
-		refuse(fmt.Sprintf(msgFull, s.cfg.MaxSessions))
-		s.cfg.Logf("refused a session from %s: the room is full", sess.RemoteAddr())
+	who := v.who(sess.User())
+	role := roleOf(who)
+	if !s.sessions.acquireAs(who.Instructor) {
+		n, kept := s.cfg.MaxSessions-s.cfg.InstructorSlots, s.cfg.InstructorSlots
+		msg, why := fmt.Sprintf(msgFull, inWords(n, "attendee")), fmt.Sprintf("%s; %s kept for instructors", inWords(n, "attendee"), inWords(kept, "place"))
+		if who.Instructor {
+			msg, why = fmt.Sprintf(msgFullForAll, s.cfg.MaxSessions), fmt.Sprintf("%s, instructors included", inWords(s.cfg.MaxSessions, "session"))
+		}
+		refuse("tokensim: " + msg)
+		s.cfg.Logf("refused %s %q from %s: the room is full (%s)", role, who.User, sess.RemoteAddr(), why)
 		return
 	}
-	defer s.sessions.release()
+	defer s.sessions.releaseAs(who.Instructor)
 	if s.ctx.Err() != nil { // checked after acquire: Shutdown waits for every acquired slot
-		refuse(msgClosing)
+		refuse("tokensim: " + msgClosing)
 		return
 	}
 
-	instructor := visitorOf(sess.Context()).isInstructor()
-	who := "attendee"
-	if instructor {
-		who = "instructor"
-	}
-	s.cfg.Logf("%s %q joined from %s", who, sess.User(), sess.RemoteAddr())
-	member := s.room.Join(Who{User: sess.User(), Instructor: instructor})
+	member := s.room.Join(who)
 	defer member.Leave()
-	m, err := tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: instructor, NoExport: true, NoCommandHints: true,
-		Progress: s.progress.For(sess.User())})
-	if err != nil {
-		refuse("tokensim: " + err.Error())
-		return
+	kept, found, busy := s.worlds.join(who)
+	var m tui.Model
+	if found {
+		m = kept.Rejoin(member)
+	} else {
+		var err error
+		m, err = tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: who.Instructor, NoExport: true, NoCommandHints: true,
+			Progress: s.progress.For(who.User)})
+		if err != nil {
+			s.worlds.leave(who, m, false)
+			refuse("tokensim: " + err.Error())
+			return
+		}
 	}
+	switch {
+	case found:
+		s.cfg.Logf("%s %q rejoined from %s, back where they left", role, who.User, sess.RemoteAddr())
+	case busy:
+		s.cfg.Logf("%s %q joined from %s, a fresh world: a session of the same name and credential is still connected", role, who.User, sess.RemoteAddr())
+	default:
+		s.cfg.Logf("%s %q joined from %s", role, who.User, sess.RemoteAddr())
+	}
+	ss := &session{srv: s, in: sess, since: v.since, held: func() bool { return holds(member, who) }}
+	ctx := ss.start(sess.Context())
+	stop := context.AfterFunc(s.ctx, func() { ss.end(endShutdown) })
+	defer stop()
+	stopLost := context.AfterFunc(sess.Context(), func() { ss.end(endLost) })
+	defer stopLost()
+
 	// The client's TERM decides the colours (the channel is not a TTY, so
 	// detection from the output would strip them all); NO_COLOR sent by
 	// the client is honoured the same way.
 	env := append(sess.Environ(), "TERM="+pty.Term)
 	p := tea.NewProgram(m,
-		tea.WithInput(sess), tea.WithOutput(sess),
+		tea.WithInput(ss), tea.WithOutput(sess),
 		tea.WithEnvironment(env), tea.WithColorProfile(colorprofile.Env(env)),
 		tea.WithWindowSize(clampSize(pty.Window.Width, pty.Window.Height)),
 		// The server's own ctrl+c must not reach every player through a
@@ -92,10 +121,6 @@ func (s *Server) handle(sess ssh.Session) {
 			return msg
 		}))
 
-	ctx, cancel := context.WithCancel(sess.Context())
-	defer cancel()
-	stop := context.AfterFunc(s.ctx, cancel) // shutdown ends the session
-	defer stop()
 	go member.Deliver(ctx, p.Send)
 	go func() {
 		for {
@@ -110,22 +135,62 @@ func (s *Server) handle(sess ssh.Session) {
 					winCh = nil
 					continue
 				}
+				ss.touch() // a resize is the attendee at their terminal
 				width, height := clampSize(w.Width, w.Height)
 				p.Send(tea.WindowSizeMsg{Width: width, Height: height})
 			}
 		}
 	}()
-	_, err = p.Run()
+	final, err := p.Run()
 	p.Kill()
-	if s.ctx.Err() != nil {
-		// The player has left the alternate screen: the line stays in the
-		// attendee's terminal, above their shell prompt.
-		fmt.Fprint(sess, "\r\n"+msgGoodbye+"\r\n")
+	reason := ss.finish(err)
+	// The program has ended: it has left the alternate screen and shown
+	// the cursor, so the line stays in the attendee's terminal, above
+	// their shell prompt.
+	line, why := s.says(reason)
+	if line != "" {
+		fmt.Fprint(sess, line+"\r\n")
 	}
 	if err != nil {
-		s.cfg.Logf("%s %s@%s: %v", who, sess.User(), sess.RemoteAddr(), err)
+		why += ": " + err.Error()
+	}
+	s.cfg.Logf("%s %q from %s left after %s: %s", role, who.User, sess.RemoteAddr(), text.FormatDuration(s.cfg.now().Sub(ss.began).Round(time.Second)), why)
+	fm, isModel := final.(tui.Model)
+	// Kept for a reconnect: a world the server or the network ended. One
+	// its user quit is not (q asks first where there is something to
+	// lose, and progress still offers to resume the lesson); a failed
+	// program's model is not trusted; at shutdown nothing is kept anyway.
+	keep := isModel && (reason == endIdle || reason == endMax || reason == endLost)
+	if dropped := s.worlds.leave(who, fm, keep); dropped > 0 {
+		s.quiet.log("worlds", "forgot the oldest departed sessions' worlds: at most %d are kept", s.worlds.max)
 	}
 	_ = sess.Exit(0)
+}
+
+// inWords is n things in words: "1 attendee", "3 attendees".
+func inWords(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// roleOf names a session's role in the log.
+func roleOf(who Who) string {
+	if who.Instructor {
+		return "instructor"
+	}
+	return "attendee"
+}
+
+// holds reports whether the room keeps a session from being idle: an
+// attendee who follows a led room (a break is not a drop), and an
+// instructor while the room is led (the room would be let go with them).
+func holds(m *Member, who Who) bool {
+	if who.Instructor {
+		return m.Status("", 0).Leading
+	}
+	return m.Following()
 }
 
 // The largest terminal a session is drawn for. The client says its size

@@ -21,14 +21,26 @@ type visitor struct {
 
 	logins logins
 
+	since time.Time // when the connection was accepted
+
+	// A logged-in connection that runs no session (ssh -N, or a
+	// multiplexing client that keeps the connection after its session)
+	// is closed after idle with none; sessions time themselves.
+	idle      time.Duration
+	afterFunc func(time.Duration, func()) func() bool
+	closeConn func()
+
 	mu         sync.Mutex
 	pre        gossh.ServerPreAuthConn // sends banners before login (RFC 4252 §5.4)
 	bannered   map[string]bool         // each banner once a connection
 	loggedIn   bool
 	instructor bool
+	credential string // Who.Credential: the proof's name, never the secret
 	pending    func() // gives back the not-yet-logged-in place
 	slot       func() // gives back the logged-in place on the address
 	deadline   *time.Timer
+	sessions   int         // sessions running on the connection
+	stopIdle   func() bool // the no-session timer, while set
 	closed     bool
 }
 
@@ -64,16 +76,64 @@ func (v *visitor) banner(msg string) {
 	_ = v.pre.SendAuthBanner("tokensim: " + msg + "\r\n")
 }
 
-// admitted records a login that the limits let in: the role it proved and
-// the address place it holds until the connection closes.
-func (v *visitor) admitted(instructor bool, slot func()) {
+// admitted records a login that the limits let in: the role and the
+// credential it proved, and the address place it holds until the
+// connection closes.
+func (v *visitor) admitted(instructor bool, credential string, slot func()) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.slot != nil || v.closed { // one login a connection; never after close
 		slot()
 		return
 	}
-	v.instructor, v.slot = instructor, slot
+	v.instructor, v.credential, v.slot = instructor, credential, slot
+}
+
+// who is the logged-in session as the room knows it.
+func (v *visitor) who(user string) Who {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return Who{User: user, Credential: v.credential, Instructor: v.loggedIn && v.instructor}
+}
+
+// sessionStarted and sessionEnded count the connection's sessions; with
+// none, the connection's idle timer runs.
+func (v *visitor) sessionStarted() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.sessions++
+	v.stopIdleLocked()
+}
+
+func (v *visitor) sessionEnded() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.sessions--
+	v.armIdleLocked()
+}
+
+func (v *visitor) armIdleLocked() {
+	if v.idle > 0 && v.sessions == 0 && v.loggedIn && !v.closed && v.stopIdle == nil {
+		v.stopIdle = v.afterFunc(v.idle, v.idleFired)
+	}
+}
+
+// idleFired closes the connection if it still runs no session: a session
+// that began as the timer fired keeps it.
+func (v *visitor) idleFired() {
+	v.mu.Lock()
+	idle := v.sessions == 0 && !v.closed
+	v.mu.Unlock()
+	if idle {
+		v.closeConn()
+	}
+}
+
+func (v *visitor) stopIdleLocked() {
+	if v.stopIdle != nil {
+		v.stopIdle()
+		v.stopIdle = nil
+	}
 }
 
 // authenticated is called once x/crypto has accepted a method: the login
@@ -85,17 +145,11 @@ func (v *visitor) authenticated() {
 	if v.deadline != nil {
 		v.deadline.Stop()
 	}
+	v.armIdleLocked()
 	if v.pending != nil {
 		v.pending()
 		v.pending = nil
 	}
-}
-
-// isInstructor reports whether the connection logged in as an instructor.
-func (v *visitor) isInstructor() bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.loggedIn && v.instructor
 }
 
 func (v *visitor) isLoggedIn() bool {
@@ -115,6 +169,7 @@ func (v *visitor) close() {
 	if v.deadline != nil {
 		v.deadline.Stop()
 	}
+	v.stopIdleLocked()
 	for _, release := range []func(){v.pending, v.slot} {
 		if release != nil {
 			release()

@@ -20,6 +20,7 @@ import (
 const sshExamples = `  tokensim ssh                                          # 127.0.0.1:2222, anyone on this machine
   tokensim ssh --addr 0.0.0.0:2222 --allow-remote --instructor-key ~/.ssh/id_ed25519.pub
   tokensim ssh --addr 0.0.0.0:2222 --allow-remote --password room42 --instructor-password lead42
+  tokensim ssh --addr 0.0.0.0:443 --allow-remote --password room42   # where port 22 is blocked: README, "Port 443"
 
 Attendees: ssh -p 2222 <host>      Instructor: ssh -p 2222 instructor@<host>
 `
@@ -43,11 +44,12 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	allowRemote := fs.Bool("allow-remote", false, "allow an address other machines can reach")
 	hostKey := fs.String("host-key", "", "host key file, made (ed25519) on first start (default under the user config directory)")
 	idle, maxAge := durationFlag(30*time.Minute), durationFlag(0)
-	fs.Var(&idle, "idle-timeout", "close a connection idle this long (a `duration`, e.g. 30m or 1h; 0: never)")
-	fs.Var(&maxAge, "max-duration", "close any connection this old (a `duration`, e.g. 2h; 0: never)")
-	maxSessions, perAddr := new(200), new(10)
-	fs.Var((*countFlag)(maxSessions), "max-sessions", "players running at once (a `count`; 0: no limit)")
-	fs.Var((*countFlag)(perAddr), "max-per-addr", "logged-in connections from one address at once (a `count`; 0: no limit)")
+	fs.Var(&idle, "idle-timeout", "end a session with no key this long, unless it follows a led room (a `duration`, e.g. 30m or 1h; 0: never)")
+	fs.Var(&maxAge, "max-duration", "end any connection this old (a `duration`, e.g. 2h; 0: never)")
+	maxSessions, instrSlots, perAddr := new(200), new(1), new(10)
+	fs.Var((*countFlag)(maxSessions), "max-sessions", "players running at once, instructors included (a `count`; 0: no limit)")
+	fs.Var((*countFlag)(instrSlots), "instructor-slots", "of --max-sessions, places only instructors may take (a `count`)")
+	fs.Var((*countFlag)(perAddr), "max-per-addr", "logged-in attendee connections from one address at once (a `count`; 0: no limit)")
 	login := workshop.DefaultLoginLimits()
 	loginTimeout := durationFlag(login.Timeout)
 	fs.Var(&loginTimeout, "login-timeout", "close a connection not logged in this long after it connects (a `duration`; 0: never)")
@@ -73,8 +75,11 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	if len(pos) > 0 {
 		return bad("unexpected argument %q", pos[0])
 	}
-	if idle < 0 || maxAge < 0 || loginTimeout < 0 || *maxSessions < 0 || *perAddr < 0 || login.MaxPending < 0 || login.MaxPendingPerAddr < 0 || login.MaxFailures < 0 {
+	if idle < 0 || maxAge < 0 || loginTimeout < 0 || *maxSessions < 0 || *instrSlots < 0 || *perAddr < 0 || login.MaxPending < 0 || login.MaxPendingPerAddr < 0 || login.MaxFailures < 0 {
 		return bad("timeouts and limits cannot be negative")
+	}
+	if *maxSessions > 0 && *instrSlots >= *maxSessions {
+		return bad("--instructor-slots (%d) must be fewer than --max-sessions (%d): attendees need a place", *instrSlots, *maxSessions)
 	}
 	login.Timeout = time.Duration(loginTimeout)
 	remote, err := workshop.CheckAddr(*addr, *allowRemote)
@@ -121,7 +126,7 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	}
 	srv, err := workshop.New(workshop.Config{
 		HostKey: signer, Catalogue: cat, Run: run, Auth: auth,
-		IdleTimeout: time.Duration(idle), MaxTimeout: time.Duration(maxAge), MaxSessions: *maxSessions, MaxPerAddr: *perAddr, Login: login,
+		IdleTimeout: time.Duration(idle), MaxTimeout: time.Duration(maxAge), MaxSessions: *maxSessions, InstructorSlots: *instrSlots, MaxPerAddr: *perAddr, Login: login,
 		Logf: func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...) },
 	})
 	if err != nil {

@@ -1,0 +1,23 @@
+package tui
+
+// Rejoin is the same world under a new session's room: the model a
+// reconnecting session gets back (the server keeps worlds by who logged
+// in). Everything the learner made stays: the screen in front, the
+// picker, the lesson and its step, the quiz answers, the sandbox, a
+// challenge, a what-if. What the model knew of the old session's room
+// goes: the room went on without it, and a top line that said "leading"
+// or "following" would be stale. An instructor finds "not leading" and the
+// room as it is now (one key, F, takes the lead again); an attendee of a
+// led room is sent where the instructor is by r's Join, as any attendee
+// who joins, and otherwise finds the room unled.
+func (m Model) Rejoin(r Room) Model {
+	lines := m.roomLines()
+	m.opts.Room = r
+	m.room = roomState{}
+	m.quitArmed = false // a q pressed in the dropped session is not this one's
+	m.syncFollowing()
+	if r != nil && m.opts.Instructor {
+		m.refreshStatus()
+	}
+	return m.relayout(lines)
+}
