@@ -79,7 +79,11 @@ func (o *overview) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (o *overview) ShortHelp() []key.Binding {
-	return []key.Binding{o.keys.Player.ScrollDown, o.keys.Player.ScrollUp, o.keys.Presence.Overview, o.keys.Back, o.keys.Help}
+	shut := []key.Binding{o.keys.Presence.Overview, o.keys.Back, o.keys.Help}
+	if len(o.rows) <= o.page() {
+		return shut // every row is on screen: nothing to scroll
+	}
+	return append([]key.Binding{o.keys.Player.ScrollDown, o.keys.Player.ScrollUp}, shut...)
 }
 func (o *overview) FullHelp() [][]key.Binding {
 	return [][]key.Binding{

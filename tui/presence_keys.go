@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"slices"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -101,9 +103,34 @@ func (m *Model) withPresenceKeys(km help.KeyMap) help.KeyMap {
 	case m.typing():
 		return km
 	case m.opts.Instructor:
-		return roomHelp{km, []key.Binding{m.keys.Presence.Overview}, false}
+		return withKey(km, m.keys.Presence.Overview)
 	case m.screen == screenPicker:
-		return roomHelp{km, []key.Binding{m.keys.Presence.Name}, false}
+		return withKey(km, m.keys.Presence.Name)
 	}
 	return km
+}
+
+// withKey adds b to km: in the short help beside the room's keys when
+// they come first (an instructor's, cut short at 80 columns otherwise),
+// else after km's own; in the full help as a column of its own, which the
+// help lays beside the room's where the width allows (at 60×16 the
+// sandbox's full help has no row to spare for a key under F).
+func withKey(km help.KeyMap, b key.Binding) help.KeyMap {
+	return keyHelp{km, b}
+}
+
+type keyHelp struct {
+	inner help.KeyMap
+	b     key.Binding
+}
+
+func (h keyHelp) ShortHelp() []key.Binding {
+	if r, ok := h.inner.(roomHelp); ok && r.first {
+		r.keys = append(slices.Clone(r.keys), h.b)
+		return r.ShortHelp()
+	}
+	return append(h.inner.ShortHelp(), h.b)
+}
+func (h keyHelp) FullHelp() [][]key.Binding {
+	return append(h.inner.FullHelp(), []key.Binding{h.b})
 }

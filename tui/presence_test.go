@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -217,5 +218,53 @@ func sshTestType(a *btApp, s string) {
 	a.tb.Helper()
 	for _, r := range s {
 		a.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// In a workshop the full help, the room's keys and W or N with it, fits
+// the smallest screen: the instructor's at the picker, in a lesson it
+// leads, in the sandbox and in the overview; an attendee's at the picker,
+// in the name prompt and following.
+func TestPresenceFullHelpFitsSmallest(t *testing.T) {
+	type setup struct {
+		instructor bool
+		open       string
+		keys       []string
+		msgs       []tea.Msg
+	}
+	for name, s := range map[string]setup{
+		"instructor picker":   {instructor: true},
+		"instructor lesson":   {instructor: true, open: "login", keys: []string{"F"}},
+		"instructor sandbox":  {instructor: true, keys: []string{"s"}},
+		"instructor overview": {instructor: true, open: "login", keys: []string{"W"}},
+		"attendee picker":     {},
+		"attendee naming":     {keys: []string{"N"}},
+		"attendee following":  {msgs: []tea.Msg{FollowMsg{Scenario: "login", Step: 1}}},
+	} {
+		a, room := sshTestApp(t, s.instructor, s.open)
+		room.pres.attendees = sshTestRows(50)
+		a.send(tea.WindowSizeMsg{Width: MinWidth, Height: MinHeight})
+		for _, m := range s.msgs {
+			a.send(m)
+		}
+		a.press(s.keys...)
+		r := a.root()
+		var km help.KeyMap = r.picker
+		if r.screen == screenPlayer {
+			km = r.player
+		}
+		km = r.withPresenceKeys(r.withRoomKeys(km))
+		a.press("?")
+		txt := a.text()
+		for _, g := range km.FullHelp() {
+			for _, b := range g {
+				if b.Enabled() && !strings.Contains(txt, b.Help().Desc) {
+					t.Errorf("%s at %d×%d: the full help lacks %q:\n%s", name, MinWidth, MinHeight, b.Help().Desc, txt)
+				}
+			}
+		}
+		if n := len(strings.Split(txt, "\n")); n > MinHeight {
+			t.Errorf("%s: %d lines", name, n)
+		}
 	}
 }
