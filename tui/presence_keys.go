@@ -23,6 +23,28 @@ func (m *Model) presenceMsg(msg tea.Msg) (bool, tea.Cmd) {
 	case FollowMsg:
 		m.ws.naming = nil // the room takes the screen, and the picker with the prompt
 		return false, nil
+	case tea.PasteMsg:
+		if p := m.ws.naming; p != nil {
+			var cmd tea.Cmd
+			p.in, cmd = p.in.Update(msg) // DisplayName cleans it on enter
+			return true, cmd
+		}
+	case tea.MouseWheelMsg:
+		if o := m.ws.overview; o != nil {
+			switch msg.Mouse().Button {
+			case tea.MouseWheelUp:
+				o.top--
+			case tea.MouseWheelDown:
+				o.top++
+			}
+			o.clamp()
+			return true, nil
+		}
+		return m.ws.naming != nil, nil
+	case tea.MouseClickMsg:
+		// The screen under the overview or the prompt is not where the
+		// click landed: it must not change a tab or a step there.
+		return m.ws.overview != nil || m.ws.naming != nil, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Filter.Quit) || m.tooSmall() {
 			return false, nil // ctrl+c quits from anywhere

@@ -268,3 +268,35 @@ func TestPresenceFullHelpFitsSmallest(t *testing.T) {
 		}
 	}
 }
+
+// The wheel scrolls the overview; a click lands on nothing under it (the
+// lesson behind keeps its tab); a paste reaches the name prompt.
+func TestPresenceMouseAndPaste(t *testing.T) {
+	a, room := sshTestApp(t, true, "login")
+	a.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	room.pres.attendees = sshTestRows(100)
+	a.press("W")
+	a.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
+	if txt := a.text(); strings.Contains(txt, "att001") || !strings.Contains(txt, "att002") {
+		t.Fatalf("the wheel did not scroll the overview:\n%s", txt)
+	}
+	tab := a.pl().insp.tab
+	for y := range 24 {
+		for x := 0; x < 80; x += 4 {
+			a.send(tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft})
+		}
+	}
+	if a.pl().insp.tab != tab || a.pl().tl.cur != -1 || a.root().ws.overview == nil {
+		t.Fatalf("clicks on the overview reached the lesson: tab %d (was %d), index %d", a.pl().insp.tab, tab, a.pl().tl.cur)
+	}
+	b, broom := sshTestApp(t, false, "")
+	b.press("N")
+	for range 10 {
+		b.send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	b.send(tea.PasteMsg{Content: "Grace\x1b[31m Hopper"})
+	b.press("enter")
+	if broom.pres.name != "Grace[31m Hopper" {
+		t.Fatalf("pasted, the room has %q", broom.pres.name)
+	}
+}
