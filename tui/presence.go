@@ -100,4 +100,5 @@ type workshopState struct {
 
 	kept     screen // what the attendee was doing when the room took its screen (pull.go)
 	followed screen // the lesson the room moves, once it moved one (pull.go)
+	stepAway string // x's own help, while keptHelp names the kept screen instead
 }

@@ -126,7 +126,13 @@ func (m *Model) withPresenceKeys(km help.KeyMap) help.KeyMap {
 		return km
 	case m.opts.Instructor:
 		return withKey(km, m.keys.Presence.Overview)
-	case m.screen == screenPicker:
+	}
+	if m.ws.kept != nil && !m.room.led {
+		// The room was released with a screen kept: x still returns to
+		// it (pull.go), and the room's help no longer names x.
+		km = roomHelp{km, []key.Binding{m.keys.Room.StepAway}, true} // first, as the room's keys are
+	}
+	if m.screen == screenPicker {
 		return withKey(km, m.keys.Presence.Name)
 	}
 	return km

@@ -25,6 +25,7 @@ func (m *Model) keepForPull(t FollowMsg) {
 	// kept by an earlier pull was left behind when they moved on alone).
 	m.ws.kept = m.player
 	m.room.note = fmt.Sprintf("your %s is kept: %s returns to it", keptName(m.player), m.keys.Room.StepAway.Help().Key)
+	m.keptHelp()
 	if l, ok := m.ws.followed.(*lesson); ok && l.tl.id == t.Scenario {
 		m.player = l
 		m.layout()
@@ -48,9 +49,26 @@ func (m *Model) backFromPull() bool {
 	}
 	m.player, m.screen, m.ws.kept = m.ws.kept, screenPlayer, nil
 	m.room.note = "back to what you were doing"
+	m.keptHelp()
 	m.syncFollowing()
 	m.layout()
 	return true
+}
+
+// keptHelp makes x's help say where it returns while a screen is kept
+// (the note that said so lasts only until the instructor's next step).
+// The key map is the session's own (New), so no other session's help
+// changes.
+func (m *Model) keptHelp() {
+	b := &m.keys.Room.StepAway
+	if m.ws.stepAway == "" {
+		m.ws.stepAway = b.Help().Desc
+	}
+	desc := m.ws.stepAway
+	if m.ws.kept != nil {
+		desc = "back to your " + keptName(m.ws.kept)
+	}
+	b.SetHelp(b.Help().Key, desc)
 }
 
 func (m *Model) inCatalogue(id string) bool {

@@ -34,7 +34,14 @@ func TestPullKeepsSandbox(t *testing.T) {
 		t.Fatalf("pulled: %q index %d, header %q", a.pl().tl.id, a.pl().tl.cur, a.header())
 	}
 	room := a.lesson()
+	a.send(FollowMsg{Scenario: "login", Step: 1}) // the next step: the note is gone, x's help says it
+	if f := sshTestFooter(a); !strings.Contains(f, "x back to your sandbox") {
+		t.Fatalf("pulled, the footer: %q", f)
+	}
 	a.press("x")
+	if f := sshTestFooter(a); strings.Contains(f, "back to your sandbox") {
+		t.Fatalf("back in the sandbox, the footer: %q", f)
+	}
 	back := a.sb()
 	if back != sb || back.tl.cur != cur || len(back.tl.steps) != steps || back.insp.tab != tab ||
 		!reflect.DeepEqual(back.tl.snapshot(), snap) || sshTestViewAt(back) != view {
@@ -46,13 +53,24 @@ func TestPullKeepsSandbox(t *testing.T) {
 		t.Fatalf("x: header %q", a.header())
 	}
 	a.press("f")
-	if a.lesson() != room || a.pl().tl.cur != 1 {
-		t.Fatalf("f: not the room's lesson at index 1 (index %d)", a.pl().tl.cur)
+	if a.lesson() != room || a.pl().tl.cur != 0 {
+		t.Fatalf("f: not the room's lesson at index 0 (index %d)", a.pl().tl.cur)
 	}
 	a.send(FollowMsg{Scenario: "login", Step: 3})
 	a.press("x")
 	if a.sb() != sb || sshTestViewAt(a.sb()) != view {
 		t.Fatal("x after f and a step: not the same sandbox")
+	}
+	// Pulled again, then the room is released: x still returns, and the
+	// help says so.
+	a.press("f")
+	a.send(ReleaseMsg{})
+	if f := sshTestFooter(a); !strings.Contains(f, "x back to your sandbox") {
+		t.Fatalf("released with the sandbox kept, the footer: %q", f)
+	}
+	a.press("x")
+	if a.sb() != sb || !strings.Contains(a.header(), "back to what you were doing") {
+		t.Fatalf("x after a release: header %q", a.header())
 	}
 }
 
