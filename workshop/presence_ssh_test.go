@@ -38,7 +38,7 @@ func TestSSHOverviewAndNames(t *testing.T) {
 	for _, a := range []*sshTestTerm{ada, bob} {
 		a.waitFor(ctx, "press 1–3 to answer")
 	}
-	bob.waitFor(ctx, "your sandbox is kept: x returns to it")
+	bob.waitFor(ctx, "x back to your sandbox") // the help says so while the sandbox is kept
 	ada.press("2")
 	in.waitFor(ctx, "(1 answered)")
 	in.press("W")
