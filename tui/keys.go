@@ -184,7 +184,7 @@ func DefaultKeyMap() KeyMap {
 		},
 		Presence: PresenceKeys{
 			Overview: b([]string{"W"}, "W", "who's here"),
-			Name:     b([]string{"N"}, "N", "your name in the room"),
+			Name:     b([]string{"N"}, "N", "your name"),
 		},
 		Room: RoomKeys{
 			StepAway: b([]string{"x"}, "x", "step away from the instructor"),

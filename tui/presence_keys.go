@@ -125,7 +125,7 @@ func (m *Model) withPresenceKeys(km help.KeyMap) help.KeyMap {
 	case m.typing():
 		return km
 	case m.opts.Instructor:
-		return withKey(km, m.keys.Presence.Overview)
+		return withKey(km, m.keys.Presence.Overview, m.keys.Help)
 	}
 	if m.ws.kept != nil && !m.room.led {
 		// The room was released with a screen kept: x still returns to
@@ -133,23 +133,25 @@ func (m *Model) withPresenceKeys(km help.KeyMap) help.KeyMap {
 		km = roomHelp{km, []key.Binding{m.keys.Room.StepAway}, true} // first, as the room's keys are
 	}
 	if m.screen == screenPicker {
-		return withKey(km, m.keys.Presence.Name)
+		return withKey(km, m.keys.Presence.Name, m.keys.Help)
 	}
 	return km
 }
 
 // withKey adds b to km: in the short help beside the room's keys when
 // they come first (an instructor's, cut short at 80 columns otherwise),
-// else after km's own; in the full help as a column of its own, which the
-// help lays beside the room's where the width allows (at 60×16 the
-// sandbox's full help has no row to spare for a key under F).
-func withKey(km help.KeyMap, b key.Binding) help.KeyMap {
-	return keyHelp{km, b}
+// else before the help key (the short help drops hints from its end, the
+// help key last: N stays at 80 columns); in the full help as a column of
+// its own, which the help lays beside the room's where the width allows
+// (at 60×16 the sandbox's full help has no row to spare for a key under
+// F).
+func withKey(km help.KeyMap, b, helpKey key.Binding) help.KeyMap {
+	return keyHelp{km, b, helpKey}
 }
 
 type keyHelp struct {
-	inner help.KeyMap
-	b     key.Binding
+	inner   help.KeyMap
+	b, help key.Binding
 }
 
 func (h keyHelp) ShortHelp() []key.Binding {
@@ -157,7 +159,12 @@ func (h keyHelp) ShortHelp() []key.Binding {
 		r.keys = append(slices.Clone(r.keys), h.b)
 		return r.ShortHelp()
 	}
-	return append(h.inner.ShortHelp(), h.b)
+	bs := h.inner.ShortHelp()
+	i := slices.IndexFunc(bs, func(b key.Binding) bool { return slices.Equal(b.Keys(), h.help.Keys()) })
+	if i < 0 {
+		i = len(bs)
+	}
+	return slices.Insert(slices.Clone(bs), i, h.b)
 }
 func (h keyHelp) FullHelp() [][]key.Binding {
 	return append(h.inner.FullHelp(), []key.Binding{h.b})

@@ -300,3 +300,19 @@ func TestPresenceMouseAndPaste(t *testing.T) {
 		t.Fatalf("pasted, the room has %q", broom.pres.name)
 	}
 }
+
+// At 80 columns an attendee's picker footer offers N, and the
+// instructor's lesson footer W.
+func TestPresenceKeysInFooterAt80(t *testing.T) {
+	a, _ := sshTestApp(t, false, "")
+	a.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if f := sshTestFooter(a); !strings.Contains(f, "N your name") {
+		t.Errorf("the attendee's picker footer at 80 columns: %q", f)
+	}
+	in, _ := sshTestApp(t, true, "login")
+	in.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	in.press("F")
+	if f := sshTestFooter(in); !strings.HasPrefix(strings.TrimSpace(f), "X release the room • W who's here") {
+		t.Errorf("the leading instructor's footer at 80 columns: %q", f)
+	}
+}
