@@ -45,7 +45,7 @@ type PresenceRoom interface {
 	// SetName sets the name this session's user shows in the room (a
 	// display name, sanitised again by the room with DisplayName; ""
 	// reverts to the user name) and returns the name now shown. The room
-	// keeps it by user name, so it survives a reconnect.
+	// keeps it for this user and credential, so it survives a reconnect.
 	SetName(name string) string
 	// Name is the name this session's user shows in the room.
 	Name() string

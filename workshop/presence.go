@@ -6,8 +6,10 @@ import (
 
 // Presence: each session reports where it stands (tui.Presence), an
 // attendee may set the name the room shows, and an instructor lists the
-// attendees (the overview, tui's W). Names are kept by user name, as the
-// quiz counts are: a reconnect is the same attendee.
+// attendees (the overview, tui's W). Names are kept by Who, the user name
+// with the credential that proved it, as a reconnect's world is: the
+// same user reconnecting shows the same name, and someone else who logs
+// in under that user name with another credential does not inherit it.
 
 // Report implements tui.Room: the member's presence is kept, and the
 // instructors told when it changed (their overview is live).
@@ -33,12 +35,12 @@ func (m *Member) SetName(name string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.names == nil {
-		r.names = map[string]string{}
+		r.names = map[Who]string{}
 	}
 	if name == "" || name == m.who.User {
-		delete(r.names, m.who.User)
+		delete(r.names, m.who)
 	} else {
-		r.names[m.who.User] = name
+		r.names[m.who] = name
 	}
 	r.changedLocked()
 	return r.nameLocked(m)
@@ -56,7 +58,7 @@ func (m *Member) Name() string {
 // its user set, or the SSH user name (RFC 4252 §5), itself made safe to
 // print on another terminal.
 func (r *Room) nameLocked(m *Member) string {
-	if n, ok := r.names[m.who.User]; ok {
+	if n, ok := r.names[m.who]; ok {
 		return n
 	}
 	if n := tui.DisplayName(m.who.User); n != "" {

@@ -76,12 +76,13 @@ func TestRoomFollowingAway(t *testing.T) {
 	}
 }
 
-// A display name is kept by user name: a reconnect shows it; it is
-// sanitised by the room too; "" reverts to the user name.
+// A display name is kept by who set it: a reconnect with the same
+// credential shows it, another credential under the same user name does
+// not; it is sanitised by the room too; "" reverts to the user name.
 func TestRoomDisplayName(t *testing.T) {
 	r := NewRoom()
 	in := r.Join(Who{User: "teacher", Instructor: true})
-	a := r.Join(Who{User: "ann"})
+	a := r.Join(Who{User: "ann", Credential: "key SHA256:ann"})
 	sshTestOwed(in)
 	if got := a.SetName("  Ann \x1b[2J\x1b]0;pwned\a B.  "); got != "Ann [2J]0;pwned B." {
 		t.Fatalf("SetName gave %q", got)
@@ -90,7 +91,12 @@ func TestRoomDisplayName(t *testing.T) {
 		t.Fatal("a new name: the instructor was not told")
 	}
 	a.Leave()
-	again := r.Join(Who{User: "ann"})
+	if other := r.Join(Who{User: "ann", Credential: "password"}); other.Name() != "ann" {
+		t.Fatalf("another credential under the same user name shows %q", other.Name())
+	} else {
+		other.Leave()
+	}
+	again := r.Join(Who{User: "ann", Credential: "key SHA256:ann"})
 	if got := again.Name(); got != "Ann [2J]0;pwned B." {
 		t.Fatalf("after a reconnect the name is %q", got)
 	}

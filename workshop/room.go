@@ -26,7 +26,7 @@ type Room struct {
 	// room made at the instructor's step, and a dropped connection does
 	// not take a prediction back.
 	answers map[stepKey]map[*Member]int
-	names   map[string]string // display names by Who.User (presence.go)
+	names   map[Who]string // display names (presence.go)
 }
 
 type stepKey struct {
