@@ -83,6 +83,8 @@ type Model struct {
 	err    string
 	room   roomState // the workshop's view of this session (follow.go)
 
+	ws workshopState // presence, overview, display name, pulls (presence.go)
+
 	footers *footerMemo // the last footer (footer.go)
 
 	quitArmed bool // q asked "q again to quit" (input.go)
@@ -170,15 +172,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.opts.Room == nil {
 		return m.update(msg)
 	}
+	if done, cmd := m.presenceMsg(msg); done { // the overview, the name prompt (presence_keys.go)
+		return m.report(), cmd
+	}
 	lines := m.roomLines()
 	if m.roomMsg(msg) {
-		return m.relayout(lines), nil
+		return m.relayout(lines).report(), nil
 	}
 	before := m.where()
 	next, cmd := m.update(msg)
 	m = next.(Model)
 	m.roomAfter(before)
-	return m.relayout(lines), cmd
+	return m.relayout(lines).report(), cmd
 }
 
 // update routes a message to the screens, the room aside.
@@ -293,6 +298,7 @@ func (m *Model) layout() {
 	if m.player != nil {
 		m.player.SetSize(m.w, body)
 	}
+	m.ws.setSize(m.w, body)
 }
 
 func (m Model) footer() string {
@@ -300,7 +306,7 @@ func (m Model) footer() string {
 	if m.screen == screenPlayer && m.player != nil {
 		km = m.player
 	}
-	km = m.withRoomKeys(km)
+	km = m.withPresenceKeys(m.withRoomKeys(km))
 	render := func() string {
 		f := helpView(m.help, km, m.w) // footer.go: whole keys, never cut
 		if m.err != "" {
@@ -330,6 +336,7 @@ func (m Model) View() tea.View {
 		} else {
 			body = m.picker.View()
 		}
+		body = m.ws.body(body) // the overview or the name prompt, if open
 		footer := m.footer()
 		if helpScreen(footer, m.h) {
 			// The full help would leave the screen too few rows: it takes

@@ -169,7 +169,8 @@ func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 	case key.Matches(msg, k.Room.StepAway):
 		if r.following() {
 			r.away, r.note = true, ""
-		} else {
+			m.backFromPull() // pull.go: what the room took, if it took anything
+		} else if !m.backFromPull() {
 			r.note = "no instructor is leading the room"
 		}
 		return true
@@ -196,6 +197,7 @@ func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 // jump shows the lesson and step the instructor is at, opening the lesson
 // if this session shows another one.
 func (m *Model) jump(t FollowMsg) {
+	m.keepForPull(t) // pull.go: nothing of the attendee's own is lost
 	if w := m.where(); !w.ok || w.scenario != t.Scenario {
 		var found bool
 		for _, sc := range m.opts.Catalogue {
@@ -217,6 +219,7 @@ func (m *Model) jump(t FollowMsg) {
 		}
 	}
 	m.player.steps().goTo(t.Step)
+	m.followedNow()
 	m.layout()
 }
 

@@ -24,6 +24,9 @@ type KeyMap struct {
 	Menu      MenuKeys   // an open menu
 	Prompt    PromptKeys // the sandbox's duration prompt
 	Room      RoomKeys   // workshop over SSH (tokensim ssh)
+
+	// Presence: the workshop's who's here and names (presence_keys.go).
+	Presence PresenceKeys
 }
 
 // PickerKeys are the lesson picker's.
@@ -82,6 +85,11 @@ type PromptKeys struct{ Enter key.Binding }
 // RoomKeys are the workshop's: an attendee steps away from the instructor
 // and follows again; the instructor leads and releases.
 type RoomKeys struct{ StepAway, Rejoin, Lead, Release key.Binding }
+
+// PresenceKeys are the workshop's too: the instructor's overview of who
+// is here (W: "who", the letter free everywhere an instructor is) and an
+// attendee's display name at the picker (N).
+type PresenceKeys struct{ Overview, Name key.Binding }
 
 // DefaultKeyMap returns the bindings.
 func DefaultKeyMap() KeyMap {
@@ -173,6 +181,10 @@ func DefaultKeyMap() KeyMap {
 		},
 		Prompt: PromptKeys{
 			Enter: b([]string{"enter"}, "enter", "advance"),
+		},
+		Presence: PresenceKeys{
+			Overview: b([]string{"W"}, "W", "who's here"),
+			Name:     b([]string{"N"}, "N", "your name"),
 		},
 		Room: RoomKeys{
 			StepAway: b([]string{"x"}, "x", "step away from the instructor"),

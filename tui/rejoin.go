@@ -18,6 +18,10 @@ func (m Model) Rejoin(r Room) Model {
 	m.syncFollowing()
 	if r != nil && m.opts.Instructor {
 		m.refreshStatus()
+		if m.ws.overview != nil {
+			m.ws.overview.set(r.Attendees())
+		}
 	}
-	return m.relayout(lines)
+	m.ws.reported = false // the new room has heard nothing from this session
+	return m.relayout(lines).report()
 }

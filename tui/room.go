@@ -21,6 +21,8 @@ type Room interface {
 	Release()
 	// Status is what the instructor's panel shows for a lesson's step.
 	Status(scenario string, step int) RoomStatus
+	// Who is where, by name (presence.go).
+	PresenceRoom
 }
 
 // RoomStatus is the room at a glance, for the instructor.

@@ -14,6 +14,7 @@ type sshTestRoom struct {
 	leads    []FollowMsg
 	releases int
 	status   RoomStatus
+	pres     sshTestPresence // presence_test.go
 }
 
 type sshTestAnswer struct {

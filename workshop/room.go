@@ -26,6 +26,7 @@ type Room struct {
 	// room made at the instructor's step, and a dropped connection does
 	// not take a prediction back.
 	answers map[stepKey]map[*Member]int
+	names   map[Who]string // display names (presence.go)
 }
 
 type stepKey struct {
@@ -60,6 +61,8 @@ type Member struct {
 	room       *Room
 	who        Who
 	instructor bool // who.Instructor
+
+	presence tui.Presence // where the session stands, under the room's lock (presence.go)
 
 	mu      sync.Mutex
 	command tea.Msg // the latest FollowMsg or ReleaseMsg not yet delivered
@@ -99,12 +102,13 @@ func (m *Member) Leave() {
 }
 
 // Following reports whether the member is an attendee of a room an
-// instructor leads: the screen it shows is the instructor's to move.
+// instructor leads who did not step away (its session's last report):
+// the screen it shows is the instructor's to move.
 func (m *Member) Following() bool {
 	r := m.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.leading && !m.instructor
+	return r.leading && !m.instructor && !m.presence.Away
 }
 
 // Deliver sends the member's messages to send (a program's Send) until

@@ -1,0 +1,104 @@
+package tui
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+)
+
+// MaxNameRunes is the longest display name, in runes.
+const MaxNameRunes = 24
+
+// DisplayName is name as the room may show it on other users' terminals:
+// printable runes only (no control character, so no escape sequence can
+// reach another terminal), spaces of any kind made one plain space,
+// trimmed, at most MaxNameRunes runes. "" means the user name.
+func DisplayName(name string) string {
+	var b strings.Builder
+	n := 0
+	space := false
+	for _, r := range name {
+		switch {
+		case r == utf8.RuneError:
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case !unicode.IsPrint(r):
+			// IsPrint rejects controls (C0, C1: ESC and CSI among them),
+			// format characters such as bidi overrides, and unassigned
+			// runes, which a terminal may draw as anything.
+			continue
+		}
+		if n >= MaxNameRunes {
+			break
+		}
+		if space {
+			if n+1 >= MaxNameRunes {
+				break
+			}
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// namePrompt asks an attendee, at the picker, for the name the room shows
+// (the instructor's overview). Enter sets it, esc cancels.
+type namePrompt struct {
+	in   textinput.Model
+	keys *KeyMap
+	st   *Styles
+	w    int
+}
+
+func newNamePrompt(k *KeyMap, st *Styles, current string) (*namePrompt, tea.Cmd) {
+	in := textinput.New()
+	in.Placeholder = current
+	in.SetValue(current)
+	in.CharLimit = MaxNameRunes
+	in.SetWidth(MaxNameRunes + 1)
+	styles := textinput.DefaultStyles(st.isDark)
+	styles.Cursor.Blink = false // a blink is a frame a second down every attendee's SSH connection
+	in.SetStyles(styles)
+	return &namePrompt{in: in, keys: k, st: st}, in.Focus()
+}
+
+// Update types; enter reports done with the name typed, esc cancels.
+func (p *namePrompt) Update(km tea.KeyPressMsg) (done, cancel bool, name string, cmd tea.Cmd) {
+	switch {
+	case key.Matches(km, p.keys.Menu.Cancel):
+		return false, true, "", nil
+	case key.Matches(km, p.keys.Prompt.Enter):
+		return true, false, DisplayName(p.in.Value()), nil
+	}
+	p.in, cmd = p.in.Update(km)
+	return false, false, "", cmd
+}
+
+func (p *namePrompt) ShortHelp() []key.Binding {
+	return []key.Binding{nameSet(p.keys), p.keys.Menu.Cancel}
+}
+func (p *namePrompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// nameSet is enter as the name prompt's help names it.
+func nameSet(k *KeyMap) key.Binding {
+	return key.NewBinding(key.WithKeys(k.Prompt.Enter.Keys()...), key.WithHelp(k.Prompt.Enter.Help().Key, "set the name"))
+}
+
+// View is the prompt's panel, at most the screen's width.
+func (p *namePrompt) View() string {
+	var b strings.Builder
+	b.WriteString(p.st.Title.Render("Your name in the room") + "\n")
+	b.WriteString(p.in.View() + "\n")
+	b.WriteString(p.st.Subtle.Render(wrap("The instructor's list of who is here shows it. Empty: your user name. Printable characters, at most 24.", max(min(p.w, 60)-4, 10))))
+	return p.st.Panel.Width(min(p.w, 60)).Padding(0, 1).Render(b.String())
+}
