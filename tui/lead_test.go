@@ -292,7 +292,7 @@ func TestRoomWhatIfPush(t *testing.T) {
 	}
 	// The instructor goes back to the lesson's own policy: so do followers.
 	f.send(FollowMsg{Scenario: "login", Step: 1, Run: last.Run})
-	if f.lesson().applied.share() != (WhatIf{}) || strings.Contains(f.header(), "what-if") {
+	if f.lesson().applied.share() != (WhatIf{}) || strings.Contains(f.header(), "what-if") || !strings.Contains(f.pl().status, "under its own policy") {
 		t.Fatalf("back to the own policy: %+v, header %q", f.lesson().applied.share(), f.header())
 	}
 }

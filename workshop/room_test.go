@@ -103,6 +103,9 @@ func TestRoomCounts(t *testing.T) {
 	if got := count(); len(got) != 2 || got[0] != 0 || got[1] != 2 {
 		t.Fatalf("counts %v, want [0 2]: ada once, bob once", got)
 	}
+	if got := in.Status(tui.FollowMsg{Scenario: "login", Step: 1}).Answers; len(got) != 0 {
+		t.Fatalf("an answer under the lesson's own policy counted: %v", got)
+	}
 	a1.Leave()
 	a3 := r.Join(Who{User: "ada"}) // ada reconnects and answers again
 	a3.Answer(at, 1)
