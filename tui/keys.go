@@ -191,8 +191,8 @@ func DefaultKeyMap() KeyMap {
 			KeepOff:  b([]string{"n", "esc"}, "n/esc", "no, leave the lead"),
 			// Z and B: no sandbox action or player key uses them (the
 			// challenge's z is lower-case).
-			ResetCount: b([]string{"Z"}, "Z", "reset quiz count"),
-			Broadcast:  b([]string{"B"}, "B", "message the room"),
+			ResetCount: b([]string{"Z"}, "Z", "reset count"),
+			Broadcast:  b([]string{"B"}, "B", "broadcast"),
 			Send:       b([]string{"enter"}, "enter", "send to the room"),
 			Cancel:     b([]string{"esc"}, "esc", "cancel"),
 		},

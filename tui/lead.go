@@ -111,7 +111,9 @@ func (m *Model) refreshStatus() {
 	st := m.opts.Room.Status(FollowMsg{Scenario: w.scenario, Step: w.step, WhatIf: w.whatIf})
 	m.room.status = st
 	if m.room.counted && before.You && !st.You && st.Leader != "" {
-		m.room.ousted = true // "… took over the lead", until the next key
+		// "… took over the lead", until the next key; the answer to this
+		// session's last key may no longer hold.
+		m.room.ousted, m.room.note = true, ""
 	}
 	m.room.counted = true
 }

@@ -303,13 +303,13 @@ func TestRoomInstructorHelp(t *testing.T) {
 	a, _ := sshTestApp(t, true, "login")
 	a.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	a.press("F", "l")
-	if f := sshTestFooter(a); !strings.HasPrefix(strings.TrimSpace(f), "X release the room • Z reset quiz count • B message the room") {
+	if f := sshTestFooter(a); !strings.HasPrefix(strings.TrimSpace(f), "X release the room • Z reset count • B broadcast • 1–3 answer the quiz") {
 		t.Errorf("the instructor's footer at 80 columns: %q", f)
 	}
 	a.send(tea.WindowSizeMsg{Width: MinWidth, Height: MinHeight})
 	a.press("?")
 	s := a.text()
-	for _, want := range []string{"release the room", "reset quiz count", "message the room"} {
+	for _, want := range []string{"release the room", "reset count", "broadcast"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the full help at %dx%d lacks %q:\n%s", MinWidth, MinHeight, want, s)
 		}
