@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/internal/tuitest"
 )
 
 // Tests of issue 16's room: one lead at a time, the what-if pushed with
@@ -316,5 +317,19 @@ func TestRoomInstructorHelp(t *testing.T) {
 	}
 	if n := len(strings.Split(s, "\n")); n > MinHeight {
 		t.Errorf("the full help has %d lines", n)
+	}
+}
+
+// In the sandbox, whose full help fills 60×16 already, the room's keys
+// join its last group and fit too.
+func TestRoomInstructorSandboxHelp(t *testing.T) {
+	room := &sshTestRoom{status: RoomStatus{Attendees: 3}}
+	a := btNewApp(t, Options{Catalogue: tuitest.Catalogue(t), Room: room, Instructor: true, NoExport: true, Sandbox: true}, MinWidth, MinHeight)
+	a.press("F", "?")
+	s := a.text()
+	for _, want := range []string{"release the room", "broadcast", "every action", "quit"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the instructor's sandbox help at %dx%d lacks %q:\n%s", MinWidth, MinHeight, want, s)
+		}
 	}
 }
