@@ -12,6 +12,9 @@ import (
 
 // share is w as the room passes it.
 func (w whatIf) share() WhatIf {
+	if len(w.set) == 0 { // most of the time: no allocation per key (where)
+		return WhatIf{Preset: w.preset, Storage: w.storage}
+	}
 	set := make([]string, len(w.set))
 	for i, s := range w.set {
 		set[i] = s.Key + "=" + s.Value
