@@ -225,6 +225,9 @@ func (m *Model) follow(t FollowMsg) {
 	m.help.ShowAll = false
 	l.followWhatIf(t.WhatIf) // roomwhatif.go
 	switch seen := m.room.seen; {
+	case seen.Run == 0:
+		// The first run this world follows: its answers are its own (a
+		// reconnect's world, Model.Rejoin, keeps them).
 	case t.Run != seen.Run:
 		clear(l.tl.answered)
 	case t.Reset != seen.Reset && t.Step >= 1:

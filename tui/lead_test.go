@@ -141,6 +141,17 @@ func ldTestResetCount(t *testing.T, k string) {
 	}
 }
 
+// The first run a world follows keeps the answers it has (a reconnect's
+// world is given back with them); only a change of run seen clears them.
+func TestRoomFirstRunKeepsAnswers(t *testing.T) {
+	f, _ := sshTestApp(t, false, "login")
+	f.press("l", "2")
+	f.send(FollowMsg{Scenario: "login", Step: sshTestQuizStep, Run: 3, Reset: 2})
+	if f.pl().tl.answered[0] != 2 {
+		t.Fatalf("the first follow cleared the answers: %v", f.pl().tl.answered)
+	}
+}
+
 // A lesson opened anew and led is a new run; steps and a take-over of the
 // lesson already open are not.
 func TestRoomRuns(t *testing.T) {
