@@ -66,7 +66,9 @@ func TestSSHRoomLeadWhatIfCountsBroadcast(t *testing.T) {
 	bob.press("3")
 	i1.waitFor(ctx, "quiz: 1) 0 2)✓ 0 3) 1 (1 answered)")
 
-	// A broadcast, with an escape sequence the room strips.
+	// A broadcast. The escape sequence typed in it never reaches the
+	// other screens: the program's input reader takes it for a key (the
+	// room's own cleaning, CleanBroadcast, is tested in TestRoomBroadcast).
 	i1.press("B")
 	i1.waitFor(ctx, "message the room:")
 	i1.press("5-minute\x1b[2J break\r")
