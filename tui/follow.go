@@ -2,30 +2,34 @@ package tui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 )
 
 // roomState is what the root model knows of the workshop it plays in
 // (Options.Room): for an attendee, whether the room is led and whether
-// this session stepped away; for an instructor, whether it leads and what
-// the room looks like.
+// this session stepped away; for an instructor, what the room looks like
+// (who leads is the room's to say: status, lead.go).
 type roomState struct {
 	// attendee
-	led    bool      // an instructor leads the room
-	away   bool      // this attendee stepped away
-	target FollowMsg // where the instructor last was
-	note   string    // the last thing the room said, until the next key
+	led       bool         // an instructor leads the room
+	away      bool         // this attendee stepped away
+	target    FollowMsg    // where the instructor last was
+	seen      FollowMsg    // the last target the screen followed (its Run and Reset)
+	broadcast BroadcastMsg // the instructor's message, until the next step
+	note      string       // the last thing the room said, until the next key
 
 	// instructor
-	leading bool
-	pushed  FollowMsg // the last lesson and step pushed to the room
-	status  RoomStatus
-	counted bool // status was asked for at least once
+	pushed   FollowMsg // the last lesson, step and what-if pushed to the room
+	pushedBy screen    // the player pushed: another one is a new run of the lesson
+	status   RoomStatus
+	counted  bool             // status was asked for at least once
+	confirm  bool             // F asks whether to take the lead from another instructor
+	ousted   bool             // another instructor took the lead from this one: said until the next key
+	prompt   *textinput.Model // the message for the room, while typed (broadcast.go)
 }
 
 // following reports whether an attendee's screen is the instructor's.
@@ -36,6 +40,7 @@ func (r *roomState) following() bool { return r.led && !r.away }
 type where struct {
 	scenario     string
 	step, answer int
+	whatIf       WhatIf // the what-if the lesson runs under
 	ok           bool
 }
 
@@ -45,23 +50,34 @@ func (m *Model) where() where {
 		return where{}
 	}
 	t := &l.tl
-	return where{scenario: t.id, step: t.cur + 1, answer: t.answered[t.cur], ok: true}
+	return where{scenario: t.id, step: t.cur + 1, answer: t.answered[t.cur], whatIf: l.applied.share(), ok: true}
 }
 
 // roomMsg handles the room's own messages and keys (follow.go is the
 // workshop's half of the root model's Update). It reports whether msg was
 // consumed.
 func (m *Model) roomMsg(msg tea.Msg) bool {
+	if m.room.prompt != nil && m.broadcastMsg(msg) {
+		return true
+	}
 	switch msg := msg.(type) {
 	case FollowMsg:
+		if msg.Scenario != m.room.target.Scenario || msg.Step != m.room.target.Step || msg.Run != m.room.target.Run {
+			m.room.broadcast = BroadcastMsg{} // shown until the next step
+		}
 		m.room.led, m.room.target = true, msg
 		if m.room.away {
 			m.room.note = fmt.Sprintf("the instructor is at %s, step %d", msg.Scenario, msg.Step)
 		} else {
 			m.room.note = ""
-			m.jump(msg)
+			m.follow(msg)
 		}
 		m.syncFollowing()
+		return true
+	case BroadcastMsg:
+		if !m.opts.Instructor {
+			m.room.broadcast = msg
+		}
 		return true
 	case ReleaseMsg:
 		m.room.led, m.room.away = false, false
@@ -75,13 +91,17 @@ func (m *Model) roomMsg(msg tea.Msg) bool {
 		m.refreshStatus()
 		return true
 	case tea.KeyPressMsg:
-		if !m.typing() {
+		if m.room.confirm {
+			return m.confirmKey(msg)
+		}
+		// f follows again over an open menu too, closing it (follow).
+		if !m.typing() || m.menuOnly() && key.Matches(msg, m.keys.Room.Rejoin) {
 			if handled := m.roomKey(msg); handled {
 				m.syncFollowing()
 				return true
 			}
 		}
-		m.room.note = ""
+		m.room.note, m.room.ousted = "", false
 	}
 	return false
 }
@@ -94,17 +114,16 @@ func (m *Model) roomAfter(before where) {
 	after := m.where()
 	switch {
 	case m.opts.Instructor:
-		if m.room.leading && after.ok && (after.scenario != m.room.pushed.Scenario || after.step != m.room.pushed.Step) {
-			m.room.pushed = FollowMsg{Scenario: after.scenario, Step: after.step}
-			room.Lead(after.scenario, after.step)
-		}
-		if after.scenario != before.scenario || after.step != before.step || !m.room.counted {
+		m.push()
+		if after.scenario != before.scenario || after.step != before.step || after.whatIf != before.whatIf || !m.room.counted {
 			m.refreshStatus()
 		}
 	case m.room.following() && after.ok && after.scenario == before.scenario && after.step == before.step && before.answer == 0 && after.answer != 0:
 		// Only a follower's answer is the room's: one who stepped away
-		// may be anywhere, and answered alone (README, "Workshop over SSH").
-		room.Answer(after.scenario, after.step, after.answer)
+		// may be anywhere, and answered alone (README, "Workshop over
+		// SSH"). It says the policy and run it was given under: the room
+		// counts it only under the instructor's.
+		room.Answer(FollowMsg{Scenario: after.scenario, Step: after.step, WhatIf: after.whatIf, Run: m.room.target.Run}, after.answer)
 	}
 	m.syncFollowing()
 }
@@ -135,10 +154,23 @@ func followIntro(t *timeline, st *Styles, w int, note, stepAway string) string {
 
 // typing reports whether keys are text or a menu's, not commands.
 func (m *Model) typing() bool {
+	if m.room.prompt != nil || m.room.confirm {
+		return true
+	}
 	if m.screen == screenPicker {
 		return m.picker.filtering()
 	}
 	return m.player != nil && m.player.steps().modal != nil
+}
+
+// menuOnly reports whether the screen's modal is a menu, whose keys are
+// digits and arrows: letters are not text there.
+func (m *Model) menuOnly() bool {
+	if m.screen != screenPlayer || m.player == nil || m.opts.Instructor {
+		return false
+	}
+	md := m.player.steps().modal
+	return md != nil && !md.text()
 }
 
 // roomKey handles the workshop's keys, and refuses the keys that would
@@ -147,23 +179,7 @@ func (m *Model) typing() bool {
 func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 	k, r := m.keys, &m.room
 	if m.opts.Instructor {
-		switch {
-		case key.Matches(msg, k.Room.Lead):
-			r.leading = true
-			r.pushed = FollowMsg{}
-			if w := m.where(); w.ok {
-				r.pushed = FollowMsg{Scenario: w.scenario, Step: w.step}
-				m.opts.Room.Lead(w.scenario, w.step)
-			}
-			m.refreshStatus()
-			return true
-		case key.Matches(msg, k.Room.Release):
-			r.leading = false
-			m.opts.Room.Release()
-			m.refreshStatus()
-			return true
-		}
-		return false
+		return m.leadKey(msg) // lead.go
 	}
 	switch {
 	case key.Matches(msg, k.Room.StepAway):
@@ -180,7 +196,7 @@ func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 			r.note = "you already follow the instructor"
 		case r.led:
 			r.away, r.note = false, ""
-			m.jump(r.target)
+			m.follow(r.target)
 		default:
 			r.note = "no instructor is leading the room"
 		}
@@ -192,6 +208,34 @@ func (m *Model) roomKey(msg tea.KeyPressMsg) bool {
 		return true
 	}
 	return false
+}
+
+// follow shows the instructor's lesson, step and what-if: what a pull (the
+// instructor's F, every step) and f (follow again) bring. An open menu and
+// the full help close (the instructor's screen has neither), the
+// follower's own what-if gives way to the instructor's, and answers the
+// room no longer counts (a new run, a reset count) are cleared here too,
+// so that they can be given again.
+func (m *Model) follow(t FollowMsg) {
+	m.jump(t)
+	l, ok := m.player.(*lesson)
+	if m.screen != screenPlayer || !ok || l.tl.id != t.Scenario {
+		return // jump said why
+	}
+	l.modal = nil
+	m.help.ShowAll = false
+	l.followWhatIf(t.WhatIf) // roomwhatif.go
+	switch seen := m.room.seen; {
+	case seen.Run == 0:
+		// The first run this world follows: its answers are its own (a
+		// reconnect's world, Model.Rejoin, keeps them).
+	case t.Run != seen.Run:
+		clear(l.tl.answered)
+	case t.Reset != seen.Reset && t.Step >= 1:
+		delete(l.tl.answered, t.Step-1)
+	}
+	m.room.seen = t
+	m.layout()
 }
 
 // jump shows the lesson and step the instructor is at, opening the lesson
@@ -223,12 +267,6 @@ func (m *Model) jump(t FollowMsg) {
 	m.layout()
 }
 
-func (m *Model) refreshStatus() {
-	w := m.where()
-	m.room.status = m.opts.Room.Status(w.scenario, w.step)
-	m.room.counted = true
-}
-
 // relayout re-lays the screen out when the room line came or went.
 func (m Model) relayout(before int) Model {
 	if m.roomLines() != before {
@@ -253,38 +291,30 @@ func (m *Model) roomLine() string {
 	if m.opts.Room == nil {
 		return ""
 	}
-	r, k := &m.room, m.keys
-	var parts []string
 	if m.opts.Instructor {
 		// The keys to lead and release are in the help line below.
-		lead := "not leading"
-		if r.leading {
-			lead = "leading the room"
-		}
-		n := "attendees"
-		if r.status.Attendees == 1 {
-			n = "attendee"
-		}
-		parts = append(parts, "instructor", fmt.Sprintf("%d %s connected", r.status.Attendees, n), lead)
-		if q := m.quizCounts(); q != "" {
-			parts = append(parts, q)
-		}
-	} else {
-		switch {
-		case r.following():
-			parts = append(parts, iconCurrent+" following the instructor · "+k.Room.StepAway.Help().Key+" step away")
-		case r.led:
-			parts = append(parts, "stepped away from the instructor · "+k.Room.Rejoin.Help().Key+" follow again")
-		}
-		if r.note != "" {
-			parts = append(parts, r.note)
-		}
-		if len(parts) == 0 {
-			return ""
-		}
+		return clampBlock(m.styles.Status.Render(m.instructorLine()), m.w, 1)
 	}
-	if m.opts.Instructor && r.note != "" {
+	r, k := &m.room, m.keys
+	var parts []string
+	if b := r.broadcast; b.Text != "" {
+		// First: it is what the instructor wants read now.
+		parts = append(parts, "message from "+b.From+": "+b.Text)
+	}
+	switch {
+	case r.following():
+		parts = append(parts, iconCurrent+" following the instructor · "+k.Room.StepAway.Help().Key+" step away")
+		if w := m.where(); w.ok && w.whatIf != (WhatIf{}) {
+			parts = append(parts, "what-if: "+describe(w.whatIf.local()))
+		}
+	case r.led:
+		parts = append(parts, "stepped away from the instructor · "+k.Room.Rejoin.Help().Key+" follow again")
+	}
+	if r.note != "" {
 		parts = append(parts, r.note)
+	}
+	if len(parts) == 0 {
+		return ""
 	}
 	return clampBlock(m.styles.Status.Render(strings.Join(parts, " · ")), m.w, 1)
 }
@@ -320,71 +350,4 @@ func (m *Model) quizCounts() string {
 	}
 	fmt.Fprintf(&b, " (%d answered)", total)
 	return b.String()
-}
-
-// roomHelp adds the workshop's keys to a screen's help: after the
-// screen's own, or first (an attendee's f, which 80 columns would cut).
-type roomHelp struct {
-	inner help.KeyMap
-	keys  []key.Binding
-	first bool
-}
-
-func (h roomHelp) ShortHelp() []key.Binding {
-	if h.first {
-		return append(slices.Clone(h.keys), h.inner.ShortHelp()...)
-	}
-	return append(h.inner.ShortHelp(), h.keys...)
-}
-func (h roomHelp) FullHelp() [][]key.Binding {
-	return append(h.inner.FullHelp(), h.keys)
-}
-
-// withRoomKeys adds the workshop's keys to km, in a workshop.
-func (m *Model) withRoomKeys(km help.KeyMap) help.KeyMap {
-	switch {
-	case m.opts.Room == nil || m.typing():
-		return km
-	// The instructor's keys first: a lesson's help line is cut short at
-	// common widths, and these are the keys a workshop is run with.
-	case m.opts.Instructor && m.room.leading:
-		return roomHelp{km, []key.Binding{m.keys.Room.Release}, true}
-	case m.opts.Instructor:
-		return roomHelp{km, []key.Binding{m.keys.Room.Lead}, true}
-	case m.room.following() && m.screen == screenPlayer && m.player != nil && m.player.steps().modal == nil:
-		s := m.player.steps()
-		// The digits answer only while the question is on screen.
-		return followHelp{m.keys, s.tl.hidden(s.tl.cur) && s.insp.tab == tabNarration}
-	case m.room.following():
-		return roomHelp{km, []key.Binding{m.keys.Room.StepAway}, true}
-	case m.room.led:
-		return roomHelp{km, []key.Binding{m.keys.Room.Rejoin}, true}
-	}
-	return km
-}
-
-// followHelp is a following attendee's help: only the keys that work
-// while the instructor moves the screen (roomKey refuses the others), x
-// first so that it stays visible on a narrow terminal.
-type followHelp struct {
-	k    *KeyMap
-	quiz bool // a quiz waits for an answer, its question on screen: the digits answer it
-}
-
-func (h followHelp) digits() key.Binding {
-	if h.quiz {
-		return h.k.Player.Answer1
-	}
-	return h.k.Player.Tab1
-}
-
-func (h followHelp) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Room.StepAway, h.digits(), h.k.Player.NextTab, h.k.Help, h.k.Quit}
-}
-func (h followHelp) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{h.k.Room.StepAway},
-		{h.k.Player.NextTab, h.k.Player.PrevTab, h.digits(), h.k.Player.ScrollUp, h.k.Player.ScrollDown},
-		{h.k.Help, h.k.Quit},
-	}
 }

@@ -83,8 +83,16 @@ type MenuKeys struct {
 type PromptKeys struct{ Enter key.Binding }
 
 // RoomKeys are the workshop's: an attendee steps away from the instructor
-// and follows again; the instructor leads and releases.
-type RoomKeys struct{ StepAway, Rejoin, Lead, Release key.Binding }
+// and follows again; the instructor leads and releases, answers the
+// question F asks when another instructor leads (TakeOver, KeepOff),
+// resets the quiz count of a step, and sends the room a message (a one-line
+// prompt: Send, Cancel).
+type RoomKeys struct {
+	StepAway, Rejoin, Lead, Release key.Binding
+	TakeOver, KeepOff               key.Binding
+	ResetCount                      key.Binding
+	Broadcast, Send, Cancel         key.Binding
+}
 
 // PresenceKeys are the workshop's too: the instructor's overview of who
 // is here (W: "who", the letter free everywhere an instructor is) and an
@@ -191,6 +199,14 @@ func DefaultKeyMap() KeyMap {
 			Rejoin:   b([]string{"f"}, "f", "follow the instructor again"),
 			Lead:     b([]string{"F"}, "F", "follow me: lead the room"),
 			Release:  b([]string{"X"}, "X", "release the room"),
+			TakeOver: b([]string{"y"}, "y", "yes, take over the lead"),
+			KeepOff:  b([]string{"n", "esc"}, "n/esc", "no, leave the lead"),
+			// Z and B: no sandbox action or player key uses them (the
+			// challenge's z is lower-case).
+			ResetCount: b([]string{"Z"}, "Z", "reset count"),
+			Broadcast:  b([]string{"B"}, "B", "broadcast"),
+			Send:       b([]string{"enter"}, "enter", "send to the room"),
+			Cancel:     b([]string{"esc"}, "esc", "cancel"),
 		},
 	}
 }

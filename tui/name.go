@@ -2,8 +2,6 @@ package tui
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -14,42 +12,9 @@ import (
 const MaxNameRunes = 24
 
 // DisplayName is name as the room may show it on other users' terminals:
-// printable runes only (no control character, so no escape sequence can
-// reach another terminal), spaces of any kind made one plain space,
-// trimmed, at most MaxNameRunes runes. "" means the user name.
-func DisplayName(name string) string {
-	var b strings.Builder
-	n := 0
-	space := false
-	for _, r := range name {
-		switch {
-		case r == utf8.RuneError:
-			continue
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case !unicode.IsPrint(r):
-			// IsPrint rejects controls (C0, C1: ESC and CSI among them),
-			// format characters such as bidi overrides, and unassigned
-			// runes, which a terminal may draw as anything.
-			continue
-		}
-		if n >= MaxNameRunes {
-			break
-		}
-		if space {
-			if n+1 >= MaxNameRunes {
-				break
-			}
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
+// CleanText's printable text, at most MaxNameRunes runes. "" means the
+// user name.
+func DisplayName(name string) string { return CleanText(name, MaxNameRunes) }
 
 // namePrompt asks an attendee, at the picker, for the name the room shows
 // (the instructor's overview). Enter sets it, esc cancels.

@@ -125,7 +125,7 @@ func (m *Model) withPresenceKeys(km help.KeyMap) help.KeyMap {
 	case m.typing():
 		return km
 	case m.opts.Instructor:
-		return withKey(km, m.keys.Presence.Overview, m.keys.Help)
+		return km // W is among the instructor's keys (instructorHelp)
 	}
 	if m.ws.kept != nil && !m.room.led {
 		// The room was released with a screen kept: x still returns to

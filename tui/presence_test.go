@@ -163,7 +163,7 @@ func TestDisplayName(t *testing.T) {
 		"   \t\n ":                    "",
 		"Ada":                         "Ada",
 		"  Ada \t\n Lovelace ":        "Ada Lovelace",
-		"\x1b[2J\x1b[31mred\x1b[0m":   "[2J[31mred[0m",
+		"\x1b[2J\x1b[31mred\x1b[0m":   "red",
 		"a\x07b\x00c\x7fd\u009be":     "abcde",
 		"evil\u202egnp.exe":           "evilgnp.exe",
 		"José 日本語":                    "José 日本語",
@@ -312,7 +312,7 @@ func TestPresenceKeysInFooterAt80(t *testing.T) {
 	in, _ := sshTestApp(t, true, "login")
 	in.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	in.press("F")
-	if f := sshTestFooter(in); !strings.HasPrefix(strings.TrimSpace(f), "X release the room • W who's here") {
+	if f := sshTestFooter(in); !strings.HasPrefix(strings.TrimSpace(f), "X release the room • →/l/space next step • W who's here • B broadcast") {
 		t.Errorf("the leading instructor's footer at 80 columns: %q", f)
 	}
 }

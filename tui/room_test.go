@@ -8,28 +8,51 @@ import (
 	"github.com/tokensim/tokensim/internal/tuitest"
 )
 
-// sshTestRoom is a Room that records what the model told it.
+// sshTestRoom is a Room that records what the model told it, and keeps
+// the lead as the workshop's room does: Lead takes it, Push and Release
+// only from the session that leads.
 type sshTestRoom struct {
-	answers  []sshTestAnswer
-	leads    []FollowMsg
-	releases int
-	status   RoomStatus
-	pres     sshTestPresence // presence_test.go
+	answers    []sshTestAnswer
+	leads      []FollowMsg // every push honoured (Lead's and Push's)
+	runs       []bool      // run, for each of leads
+	releases   int
+	resets     []int // the steps whose counts were reset
+	broadcasts []string
+	status     RoomStatus
+	pres       sshTestPresence // presence_test.go
 }
 
 type sshTestAnswer struct {
-	scenario     string
-	step, choice int
+	at     FollowMsg
+	choice int
 }
 
-func (r *sshTestRoom) Answer(sc string, step, choice int) {
-	r.answers = append(r.answers, sshTestAnswer{sc, step, choice})
+func (r *sshTestRoom) Answer(at FollowMsg, choice int) {
+	r.answers = append(r.answers, sshTestAnswer{at, choice})
 }
-func (r *sshTestRoom) Lead(sc string, step int) { r.leads = append(r.leads, FollowMsg{sc, step}) }
-func (r *sshTestRoom) Release()                 { r.releases++ }
-func (r *sshTestRoom) Status(string, int) RoomStatus {
-	return r.status
+func (r *sshTestRoom) Lead(to FollowMsg, run bool) {
+	r.status.Leading, r.status.You, r.status.Leader, r.status.Namesake = true, true, "me", false
+	if to.Scenario != "" {
+		r.leads, r.runs = append(r.leads, to), append(r.runs, run)
+	}
 }
+func (r *sshTestRoom) Push(to FollowMsg, run bool) {
+	// Recorded even from a session that does not lead (the workshop's
+	// room ignores it): the tests see what the model sent.
+	r.leads, r.runs = append(r.leads, to), append(r.runs, run)
+}
+func (r *sshTestRoom) Release() {
+	if r.status.You {
+		r.releases++
+		r.status.Leading, r.status.You, r.status.Leader = false, false, ""
+	}
+}
+func (r *sshTestRoom) ResetAnswers(_ string, step int) { r.resets = append(r.resets, step) }
+func (r *sshTestRoom) Broadcast(text string) {
+	r.broadcasts = append(r.broadcasts, text)
+	r.status.Broadcast = CleanBroadcast(text)
+}
+func (r *sshTestRoom) Status(FollowMsg) RoomStatus { return r.status }
 
 func init() {
 	// TestEveryBinding runs a test per binding; the workshop's are here.
@@ -119,7 +142,7 @@ func sshTestLead(t *testing.T, k string) {
 		t.Errorf("the leading instructor's footer does not start with X: %q", f)
 	}
 	a.press("l")
-	want := []FollowMsg{{a.pl().tl.id, 0}, {a.pl().tl.id, 1}}
+	want := []FollowMsg{{Scenario: a.pl().tl.id, Step: 0}, {Scenario: a.pl().tl.id, Step: 1}}
 	if len(room.leads) != 2 || room.leads[0] != want[0] || room.leads[1] != want[1] {
 		t.Fatalf("pushed %v, want %v (the lesson when opened, then every step)", room.leads, want)
 	}
@@ -146,7 +169,7 @@ func TestRoomQuizAnswers(t *testing.T) {
 	a.send(FollowMsg{Scenario: "login", Step: sshTestQuizStep})
 	a.press("2")
 	a.press("3") // the quiz is answered: 3 is a tab now
-	if len(room.answers) != 1 || room.answers[0] != (sshTestAnswer{"login", sshTestQuizStep, 2}) {
+	if len(room.answers) != 1 || room.answers[0] != (sshTestAnswer{FollowMsg{Scenario: "login", Step: sshTestQuizStep}, 2}) {
 		t.Fatalf("answers %v, want one: login step 1 option 2", room.answers)
 	}
 

@@ -64,7 +64,10 @@ func (r *Room) nameLocked(m *Member) string {
 	if n := tui.DisplayName(m.who.User); n != "" {
 		return n
 	}
-	return "(unnamed)"
+	if m.instructor {
+		return "an instructor"
+	}
+	return "an attendee"
 }
 
 // Attendees implements tui.Room: the attendee sessions, for an instructor

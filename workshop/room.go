@@ -8,35 +8,44 @@ import (
 	"github.com/tokensim/tokensim/tui"
 )
 
-// Room is the workshop: every connected session, whether an instructor
-// leads it and where to, and the attendees' quiz answers. Its news reaches
-// a session's program as messages (tui.FollowMsg, tui.ReleaseMsg,
-// tui.RoomChangedMsg) through that member's mailbox, never while the
-// room's lock is held: a program busy calling the room must not wait for
-// the room to deliver to it.
+// Room is the workshop: every connected session, which instructor leads
+// it (one at a time) and where to, and the attendees' quiz answers. Its
+// news reaches a session's program as messages (tui.FollowMsg,
+// tui.ReleaseMsg, tui.BroadcastMsg, tui.RoomChangedMsg) through that
+// member's mailbox, never while the room's lock is held: a program busy
+// calling the room must not wait for the room to deliver to it. The lead,
+// the answers and the broadcast are in room_lead.go.
 type Room struct {
-	mu      sync.Mutex
-	members map[*Member]struct{}
-	leading bool
-	leader  *Member // the instructor who leads, while leading
-	target  tui.FollowMsg
-	// A lesson's step → attendee → option. Only answers given while
-	// following count (tui.Room.Answer), and they stay counted after the
-	// attendee steps away or leaves: the tally is of the predictions the
-	// room made at the instructor's step, and a dropped connection does
-	// not take a prediction back.
-	answers map[stepKey]map[*Member]int
+	mu       sync.Mutex
+	members  map[*Member]struct{}
+	leader   *Member       // the instructor who leads; nil when no one does
+	target   tui.FollowMsg // where the room was last pushed (kept after a release)
+	pushedBy *Member       // who pushed target: a take-over at its lesson continues its run
+	// run numbers the runs of lessons, reset the resets of quiz counts
+	// (tui.FollowMsg.Run and Reset).
+	run, reset int
+	broadcast  tui.BroadcastMsg // on the attendees' top line until the next step
+	// A run, lesson, step and what-if → attendee's user name → option.
+	// Only answers given while following count (tui.Room.Answer), one per
+	// user name (two sessions of one attendee, or a reconnect, count
+	// once: the later answer replaces the earlier), and they stay counted
+	// after the attendee steps away or leaves: the tally is of the
+	// predictions the room made at the instructor's step, and a dropped
+	// connection does not take a prediction back.
+	answers map[stepKey]map[string]int
 	names   map[Who]string // display names (presence.go)
 }
 
 type stepKey struct {
+	run      int
 	scenario string
 	step     int
+	whatIf   tui.WhatIf
 }
 
 // NewRoom makes an empty room.
 func NewRoom() *Room {
-	return &Room{members: map[*Member]struct{}{}, answers: map[stepKey]map[*Member]int{}}
+	return &Room{members: map[*Member]struct{}{}, answers: map[stepKey]map[string]int{}}
 }
 
 // Who is a session as the room knows it: the SSH user name it logged in
@@ -56,7 +65,7 @@ type Who struct {
 // Member is one session in the room: the tui.Room the session's model
 // talks to. Messages for its program wait in a mailbox that keeps only
 // the latest command (a session that lags behind needs only where the
-// instructor is now) and a "room changed" flag.
+// instructor is now), the latest broadcast and a "room changed" flag.
 type Member struct {
 	room       *Room
 	who        Who
@@ -64,10 +73,11 @@ type Member struct {
 
 	presence tui.Presence // where the session stands, under the room's lock (presence.go)
 
-	mu      sync.Mutex
-	command tea.Msg // the latest FollowMsg or ReleaseMsg not yet delivered
-	changed bool    // a RoomChangedMsg is owed
-	wake    chan struct{}
+	mu        sync.Mutex
+	command   tea.Msg           // the latest FollowMsg or ReleaseMsg not yet delivered
+	broadcast *tui.BroadcastMsg // the latest broadcast not yet delivered
+	changed   bool              // a RoomChangedMsg is owed
+	wake      chan struct{}
 }
 
 var _ tui.Room = (*Member)(nil)
@@ -78,8 +88,11 @@ func (r *Room) Join(who Who) *Member {
 	m := &Member{room: r, who: who, instructor: who.Instructor, wake: make(chan struct{}, 1)}
 	r.mu.Lock()
 	r.members[m] = struct{}{}
-	if !who.Instructor && r.leading {
+	if !who.Instructor && r.leader != nil && r.target.Scenario != "" {
 		m.post(r.target)
+	}
+	if !who.Instructor && r.broadcast.Text != "" {
+		m.postBroadcast(&r.broadcast)
 	}
 	r.changedLocked()
 	r.mu.Unlock()
@@ -95,7 +108,7 @@ func (m *Member) Leave() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.members, m)
-	if r.leading && r.leader == m {
+	if r.leader == m {
 		r.releaseLocked(tui.ReleaseMsg{LeaderLeft: true})
 	}
 	r.changedLocked()
@@ -108,7 +121,7 @@ func (m *Member) Following() bool {
 	r := m.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.leading && !m.instructor && !m.presence.Away
+	return r.leader != nil && !m.instructor && !m.presence.Away
 }
 
 // Deliver sends the member's messages to send (a program's Send) until
@@ -121,11 +134,16 @@ func (m *Member) Deliver(ctx context.Context, send func(tea.Msg)) {
 		case <-m.wake:
 		}
 		m.mu.Lock()
-		cmd, changed := m.command, m.changed
-		m.command, m.changed = nil, false
+		cmd, bc, changed := m.command, m.broadcast, m.changed
+		m.command, m.broadcast, m.changed = nil, nil, false
 		m.mu.Unlock()
+		// The step first: a broadcast still waiting was sent after it
+		// (a newer step drops the waiting one: dropBroadcast).
 		if cmd != nil {
 			send(cmd)
+		}
+		if bc != nil {
+			send(*bc)
 		}
 		if changed {
 			send(tui.RoomChangedMsg{})
@@ -139,6 +157,23 @@ func (m *Member) post(cmd tea.Msg) {
 	m.command = cmd
 	m.mu.Unlock()
 	m.poke()
+}
+
+// postBroadcast queues a broadcast, replacing any not yet delivered.
+func (m *Member) postBroadcast(b *tui.BroadcastMsg) {
+	c := *b
+	m.mu.Lock()
+	m.broadcast = &c
+	m.mu.Unlock()
+	m.poke()
+}
+
+// dropBroadcast forgets a broadcast not yet delivered: the room moved to
+// another step, which ends it.
+func (m *Member) dropBroadcast() {
+	m.mu.Lock()
+	m.broadcast = nil
+	m.mu.Unlock()
 }
 
 func (m *Member) poke() {
@@ -158,87 +193,4 @@ func (r *Room) changedLocked() {
 			m.poke()
 		}
 	}
-}
-
-// Answer implements tui.Room. Instructors' answers are not the room's,
-// and neither are those that arrive when no one leads (the session
-// learnt of the release after it answered).
-func (m *Member) Answer(scenario string, step, choice int) {
-	if m.instructor || choice < 1 {
-		return
-	}
-	r := m.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.members[m]; !ok || !r.leading {
-		return
-	}
-	k := stepKey{scenario, step}
-	if r.answers[k] == nil {
-		r.answers[k] = map[*Member]int{}
-	}
-	r.answers[k][m] = choice
-	r.changedLocked()
-}
-
-// Lead implements tui.Room: every attendee is sent to the step.
-func (m *Member) Lead(scenario string, step int) {
-	if !m.instructor {
-		return
-	}
-	r := m.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.leading, r.leader, r.target = true, m, tui.FollowMsg{Scenario: scenario, Step: step}
-	for a := range r.members {
-		if !a.instructor {
-			a.post(r.target)
-		}
-	}
-	r.changedLocked()
-}
-
-// Release implements tui.Room.
-func (m *Member) Release() {
-	if !m.instructor {
-		return
-	}
-	r := m.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.leading {
-		return
-	}
-	r.releaseLocked(tui.ReleaseMsg{})
-	r.changedLocked()
-}
-
-// releaseLocked ends the lead and tells every attendee why.
-func (r *Room) releaseLocked(msg tui.ReleaseMsg) {
-	r.leading, r.leader = false, nil
-	for a := range r.members {
-		if !a.instructor {
-			a.post(msg)
-		}
-	}
-}
-
-// Status implements tui.Room.
-func (m *Member) Status(scenario string, step int) tui.RoomStatus {
-	r := m.room
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	st := tui.RoomStatus{Leading: r.leading}
-	for a := range r.members {
-		if !a.instructor {
-			st.Attendees++
-		}
-	}
-	for _, choice := range r.answers[stepKey{scenario, step}] {
-		for len(st.Answers) < choice {
-			st.Answers = append(st.Answers, 0)
-		}
-		st.Answers[choice-1]++
-	}
-	return st
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokensim/tokensim/tui"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -169,7 +170,7 @@ func TestSSHInstructorLeadsTwoAttendees(t *testing.T) {
 	for _, a := range []*sshTestTerm{a1, a2} {
 		a.waitFor(ctx, "the instructor released the room")
 	}
-	if st := srv.Room().Join(Who{User: "teacher", Instructor: true}).Status("login", 1); st.Answers[0] != 1 || st.Answers[1] != 1 || st.Attendees != 2 {
+	if st := srv.Room().Join(Who{User: "teacher", Instructor: true}).Status(tui.FollowMsg{Scenario: "login", Step: 1}); st.Answers[0] != 1 || st.Answers[1] != 1 || st.Attendees != 2 {
 		t.Errorf("room status %+v, want 2 attendees and one answer each for options 1 and 2", st)
 	}
 }
@@ -197,7 +198,7 @@ func TestSSHLeaderQuits(t *testing.T) {
 	a.waitFor(ctx, "step 0/")
 	again := sshTestOpen(t, sshTestDial(t, srv, addr, "teacher", gossh.PublicKeys(lead)), 119, 30)
 	again.waitFor(ctx, "not leading")
-	if srv.Room().Join(Who{User: "teacher", Instructor: true}).Status("", 0).Leading {
+	if srv.Room().Join(Who{User: "teacher", Instructor: true}).Status(tui.FollowMsg{}).Leading {
 		t.Fatal("the room is led after its instructor quit")
 	}
 }

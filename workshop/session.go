@@ -188,7 +188,7 @@ func roleOf(who Who) string {
 // instructor while the room is led (the room would be let go with them).
 func holds(m *Member, who Who) bool {
 	if who.Instructor {
-		return m.Status("", 0).Leading
+		return m.Status(tui.FollowMsg{}).Leading
 	}
 	return m.Following()
 }

@@ -232,20 +232,20 @@ func TestRoom(t *testing.T) {
 	r := NewRoom()
 	in := r.Join(Who{User: "teacher", Instructor: true})
 	a, b := r.Join(Who{User: "ann"}), r.Join(Who{User: "bob"})
-	a.Answer("login", 1, 1) // no one leads: not the room's
-	in.Lead("login", 1)
-	a.Answer("login", 1, 2)
-	a.Answer("login", 1, 3)
-	b.Answer("login", 1, 3)
-	in.Answer("login", 1, 1)
-	if st := in.Status("login", 1); st.Attendees != 2 || len(st.Answers) != 3 || st.Answers[2] != 2 || st.Answers[0] != 0 {
+	a.Answer(sshTestAt("login", 1, 1), 1) // no one leads: not the room's
+	in.Lead(tui.FollowMsg{Scenario: "login", Step: 1}, true)
+	a.Answer(sshTestAt("login", 1, 1), 2)
+	a.Answer(sshTestAt("login", 1, 1), 3)
+	b.Answer(sshTestAt("login", 1, 1), 3)
+	in.Answer(sshTestAt("login", 1, 1), 1)
+	if st := in.Status(tui.FollowMsg{Scenario: "login", Step: 1}); st.Attendees != 2 || len(st.Answers) != 3 || st.Answers[2] != 2 || st.Answers[0] != 0 {
 		t.Fatalf("status %+v, want 2 attendees, option 3 twice", st)
 	}
 	b.Leave()
-	if st := in.Status("login", 1); st.Attendees != 1 || st.Answers[2] != 2 {
+	if st := in.Status(tui.FollowMsg{Scenario: "login", Step: 1}); st.Attendees != 1 || st.Answers[2] != 2 {
 		t.Fatalf("after a leave: %+v, want 1 attendee and the leaver's answer kept", st)
 	}
-	in.Lead("logout", 4)
+	in.Push(tui.FollowMsg{Scenario: "logout", Step: 4}, true)
 	late := r.Join(Who{User: "cy"})
 	var got []tea.Msg
 	ctx, cancel := context.WithCancel(t.Context())
@@ -254,15 +254,15 @@ func TestRoom(t *testing.T) {
 		cancel()
 	})
 	<-ctx.Done()
-	if len(got) != 1 || got[0] != (tui.FollowMsg{Scenario: "logout", Step: 4}) {
+	if len(got) != 1 || got[0] != (tui.FollowMsg{Scenario: "logout", Step: 4, Run: 2}) {
 		t.Fatalf("a late joiner got %v, want the instructor's step", got)
 	}
-	a.Lead("login", 1) // an attendee cannot lead
-	if st := in.Status("", 0); !st.Leading {
+	a.Lead(tui.FollowMsg{Scenario: "login", Step: 1}, true) // an attendee cannot lead
+	if st := in.Status(tui.FollowMsg{}); !st.Leading {
 		t.Fatal("the room stopped being led")
 	}
 	in.Release()
-	if st := in.Status("", 0); st.Leading {
+	if st := in.Status(tui.FollowMsg{}); st.Leading {
 		t.Fatal("the room is still led after a release")
 	}
 }
@@ -312,23 +312,28 @@ func TestRoomLeaderLeaves(t *testing.T) {
 	r := NewRoom()
 	lead, other := r.Join(Who{User: "teacher", Instructor: true}), r.Join(Who{User: "tess", Instructor: true})
 	a := r.Join(Who{User: "ann"})
-	lead.Lead("login", 2)
-	if msg := sshTestNext(t, a); msg != (tui.FollowMsg{Scenario: "login", Step: 2}) {
+	lead.Lead(tui.FollowMsg{Scenario: "login", Step: 2}, true)
+	if msg := sshTestNext(t, a); msg != (tui.FollowMsg{Scenario: "login", Step: 2, Run: 1}) {
 		t.Fatalf("the attendee got %v, want the step", msg)
 	}
 	other.Leave()
-	if !a.Status("", 0).Leading {
+	if !a.Status(tui.FollowMsg{}).Leading {
 		t.Fatal("another instructor's leaving released the room")
 	}
 	lead.Leave()
-	if st := a.Status("", 0); st.Leading {
+	if st := a.Status(tui.FollowMsg{}); st.Leading {
 		t.Fatal("the room is still led after its instructor left")
 	}
 	if msg := sshTestNext(t, a); msg != (tui.ReleaseMsg{LeaderLeft: true}) {
 		t.Fatalf("the attendee got %v, want a release saying the instructor left", msg)
 	}
 	back := r.Join(Who{User: "teacher", Instructor: true}) // the instructor reconnects
-	if back.Status("", 0).Leading {
+	if back.Status(tui.FollowMsg{}).Leading {
 		t.Fatal("the reconnected instructor finds the room led")
 	}
+}
+
+// sshTestAt is a lesson's step as an answer gives it, in a run.
+func sshTestAt(scenario string, step, run int) tui.FollowMsg {
+	return tui.FollowMsg{Scenario: scenario, Step: step, Run: run}
 }
