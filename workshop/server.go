@@ -72,6 +72,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.now == nil {
 		cfg.now = time.Now
 	}
+	cfg.Run.Runs = scenarios.NewRunCache() // a lesson's run computed and held once for every session that opens it
 	if cfg.pause == nil {
 		cfg.pause = func(ctx context.Context, d time.Duration) {
 			t := time.NewTimer(d)
