@@ -155,7 +155,10 @@ func sshTestConnect(ctx context.Context, addr string, hostKey gossh.PublicKey, n
 	errs := make(chan error, n)
 	for i := range n {
 		go func() {
-			c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "bench", HostKeyCallback: gossh.FixedHostKey(hostKey),
+			// A user name each: the server keeps progress per user, and a
+			// lesson another session of the same user has stepped through
+			// opens on its resume offer, not on its first screen.
+			c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: fmt.Sprintf("bench%d", i), HostKeyCallback: gossh.FixedHostKey(hostKey),
 				// A room with an instructor password lets attendees in by
 				// keyboard-interactive with no question; an open one by "none".
 				Auth: []gossh.AuthMethod{sshTestNoQuestions}})
@@ -301,12 +304,13 @@ func sshTestClientProcess(spec string) error {
 		return err
 	}
 	var lead *sshTestRaw
+	var took time.Duration
 	if parts[2] == "follow" {
-		if lead, err = sshTestLeadRoom(ctx, parts[0], key, terms, w, h); err != nil {
+		if lead, took, err = sshTestLeadRoom(ctx, parts[0], key, terms, w, h); err != nil {
 			return err
 		}
 	}
-	fmt.Println("ready")
+	fmt.Println("ready", took.Microseconds())
 	if parts[2] != "lesson" && parts[2] != "follow" {
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		return nil
@@ -357,6 +361,7 @@ type sshTestClients struct {
 	stdin  io.WriteCloser
 	stdout *bufio.Reader
 	stderr bytes.Buffer
+	ready  time.Duration // how long the room took to follow (mode "follow")
 }
 
 // sshTestStartClients starts a client process with n sessions in mode and
@@ -378,10 +383,14 @@ func sshTestStartClientsAt(b *testing.B, srv *Server, addr string, n int, mode s
 	if err := c.cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	if line, err := c.stdout.ReadString('\n'); err != nil || line != "ready\n" {
+	line, err := c.stdout.ReadString('\n')
+	us, ok := strings.CutPrefix(strings.TrimSpace(line), "ready ")
+	v, perr := strconv.ParseInt(us, 10, 64)
+	if err != nil || !ok || perr != nil {
 		_ = c.cmd.Wait()
 		b.Fatalf("client process: %q %v %s", line, err, c.stderr.String())
 	}
+	c.ready = time.Duration(v) * time.Microsecond
 	return c
 }
 

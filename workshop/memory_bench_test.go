@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
@@ -71,7 +72,7 @@ const sshTestActiveFor = 20 * time.Second
 // runtime's memory classes per session (MB/session each, deltas over the
 // same baseline: runtime/metrics). Then, after two forced GCs, the live
 // heap and goroutine stacks per session as BenchmarkMemoryPerActiveSession
-// counts them (heap+stacks-MB/session), and RSS again once the runtime has
+// counts them (heap+stacks-MB/session), the goroutines per session, and RSS again once the runtime has
 // returned its free memory (rss-after-free-MB/session).
 func BenchmarkRSSPerActiveSession(b *testing.B) {
 	const n = 100
@@ -82,7 +83,7 @@ func BenchmarkRSSPerActiveSession(b *testing.B) {
 		if !ok {
 			b.Skip("no /proc/self/status")
 		}
-		m0 := sshTestMemRead()
+		m0, g0 := sshTestMemRead(), runtime.NumGoroutine()
 		c := sshTestStartClientsAt(b, srv, addr, n, "lesson", 120, 40)
 		if _, _, err := c.do("every 2s"); err != nil {
 			b.Fatal(err)
@@ -91,12 +92,13 @@ func BenchmarkRSSPerActiveSession(b *testing.B) {
 		busy := time.NewTimer(sshTestActiveFor)
 		<-busy.C
 		rss1, _ := sshTestRSS()
-		m1 := sshTestMemRead()
+		m1, g1 := sshTestMemRead(), runtime.NumGoroutine()
 		per := func(a, b uint64) float64 { return (float64(a) - float64(b)) / n / (1 << 20) }
 		b.ReportMetric(per(rss1, rss0), "rss-MB/session")
 		for _, cl := range sshTestMemClasses {
 			b.ReportMetric(per(m1[cl.unit], m0[cl.unit]), cl.unit+"-MB/session")
 		}
+		b.ReportMetric(float64(g1-g0)/n, "goroutines/session")
 		heap1 := sshTestHeap()
 		if path := os.Getenv("TOKENSIM_BENCH_HEAPPROFILE"); path != "" {
 			f, err := os.Create(path)

@@ -20,42 +20,42 @@ const sshTestLeadPassword = "lead-bench"
 
 // sshTestLeadRoom logs the instructor in (a w×h terminal), opens the bench
 // lesson, presses F (follow me) and waits until every attendee in
-// followers shows the following screen.
-func sshTestLeadRoom(ctx context.Context, addr string, hostKey gossh.PublicKey, followers []*sshTestRaw, w, h int) (*sshTestRaw, error) {
+// followers, at the picker, shows the lesson's following screen; it
+// returns the instructor's session and how long that took from the key.
+func sshTestLeadRoom(ctx context.Context, addr string, hostKey gossh.PublicKey, followers []*sshTestRaw, w, h int) (*sshTestRaw, time.Duration, error) {
 	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: InstructorUser, HostKeyCallback: gossh.FixedHostKey(hostKey),
 		Auth: []gossh.AuthMethod{gossh.Password(sshTestLeadPassword)}})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	lead, err := sshTestOpenRaw(c, w, h)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := lead.until(ctx, "pick a lesson"); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if _, err := lead.step(ctx, "\r"); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if err := lead.until(ctx, "take the first step"); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
+	start := time.Now()
 	if _, err := lead.step(ctx, "F"); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if err := lead.until(ctx, "leading the room"); err != nil {
-		return nil, err
-	}
-	errs := make(chan error, len(followers))
+	errs := make(chan error, len(followers)+1)
+	go func() { errs <- lead.until(ctx, "leading the room") }()
 	for _, f := range followers {
 		go func() { errs <- f.until(ctx, "The instructor takes the steps") }()
 	}
-	for range followers {
+	for range len(followers) + 1 {
 		if err := <-errs; err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return lead, nil
+	return lead, time.Since(start), nil
 }
 
 // sshTestLeadSteps has the instructor take steps (forward and back between
@@ -165,6 +165,8 @@ const sshTestLeadStepsPerRun = 100
 // BenchmarkStepLatency200Sessions). server-cpu-ms/frame is the server's
 // CPU during the steps over the followers' frames (steps × 200): the
 // instructor's own frames and the idle sessions' renderer ticks are in it.
+// follow-me-ms is the F before the steps: from the key to the last of the
+// 200 followers, all at the picker, showing the lesson (each opens it).
 // With TOKENSIM_BENCH_CPUPROFILE set, a CPU profile of the steps alone is
 // written there (go test's -cpuprofile also covers the 201 logins and the
 // lesson opened by every follower).
@@ -210,5 +212,6 @@ func benchmarkRoomBurst(b *testing.B, n, w, h int) {
 	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(float64(c.ready.Microseconds())/1000, "follow-me-ms")
 	b.ReportMetric(0, "ns/op")
 }
