@@ -21,6 +21,10 @@ type Options struct {
 	// player keeps one): Execute compares with it rather than run the
 	// lesson again. It is used only if it is sc's own run with this Seed.
 	Lesson *Run
+	// Runs, when set, is a cache of runs the players that open a lesson
+	// share (RunCache: a workshop server's sessions). Execute itself
+	// ignores it; tui opens lessons through it.
+	Runs *RunCache
 }
 
 // Departs reports whether o changes anything the lesson fixes: its preset,

@@ -19,7 +19,10 @@ type lesson struct {
 }
 
 func newLesson(k *KeyMap, st *Styles, sc *scenarios.Scenario, opts scenarios.Options, exportDir string) (*lesson, error) {
-	r, err := scenarios.Execute(sc, opts)
+	// The lesson's own run, shared with every session that opens it under
+	// the same options when opts.Runs is set (a workshop): nothing changes
+	// a Run once made (scenarios.RunCache).
+	r, err := opts.Runs.Execute(sc, opts)
 	if err != nil {
 		return nil, err
 	}

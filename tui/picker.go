@@ -196,10 +196,11 @@ func previewHeight(h int) int {
 // (progress.Path), each lesson marked with the learner's progress, and
 // previews the selected lesson's summary and goals.
 type picker struct {
-	list list.Model
-	keys *KeyMap
-	st   *Styles
-	w, h int
+	list  list.Model
+	keys  *KeyMap
+	st    *Styles
+	w, h  int
+	sized bool // SetSize has laid the list out at w×h, as it now is
 	// noCommand hides the "tokensim play <id>" hint (Options.NoCommandHints).
 	noCommand bool
 	// path is the catalogue in the course's order; store is the
@@ -255,6 +256,7 @@ func (p *picker) refresh() {
 		p.list, _ = p.list.Update(cmd())
 	}
 	p.list.SetStatusBarItemName("lesson", "lessons")
+	p.sized = false // the next SetSize measures the new title
 	p.list.Title = "tokensim — pick a lesson"
 	if p.store != nil {
 		p.list.Title += fmt.Sprintf(" · %d of %d done", done, len(p.path))
@@ -282,6 +284,7 @@ func (p *picker) selectID(id string) {
 
 func (p *picker) setStyles(st *Styles) {
 	p.st = st
+	p.sized = false // the next SetSize measures the new styles
 	p.list.Styles = list.DefaultStyles(st.isDark)
 	p.list.Styles.Title = st.Title
 	p.setDelegate()
@@ -301,24 +304,6 @@ func (p *picker) setDelegate() {
 		d.SetSpacing(0)
 	}
 	p.list.SetDelegate(d)
-}
-
-// SetSize gives the list the room the preview leaves.
-func (p *picker) SetSize(w, h int) {
-	short := (p.h > 0 && p.h < shortPicker) != (h > 0 && h < shortPicker)
-	p.w, p.h = w, h
-	if short {
-		p.setDelegate()
-	}
-	if w >= 100 {
-		p.list.SetSize(w/2, h)
-	} else {
-		p.list.SetSize(w, max(h-previewHeight(h), 3))
-	}
-	// The list gives its filter input its width less the prompt, but not
-	// less the title bar's padding: while filtering, the list was two cells
-	// wider than its column and every line of it was cut with "…".
-	p.list.FilterInput.SetWidth(max(p.list.FilterInput.Width()-p.list.Styles.TitleBar.GetHorizontalFrameSize(), 1))
 }
 
 func (p *picker) selected() *scenarios.Scenario {

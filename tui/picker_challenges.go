@@ -88,6 +88,7 @@ func (p *picker) refreshChallenges() {
 		p.list, _ = p.list.Update(cmd())
 	}
 	p.list.SetStatusBarItemName("challenge", "challenges")
+	p.sized = false // the next SetSize measures the new title
 	p.list.Title = "tokensim — pick a challenge"
 	if p.store != nil {
 		p.list.Title += fmt.Sprintf(" · %d of %d solved", solved, len(p.challenges))

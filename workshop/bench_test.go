@@ -45,11 +45,12 @@ func TestMain(m *testing.M) {
 // sshTestRaw is a light client session: it reads the raw stream and tells
 // when output arrives, without emulating a screen.
 type sshTestRaw struct {
-	sess *gossh.Session
-	in   io.Writer
-	mu   sync.Mutex
-	out  []byte
-	got  chan struct{} // output arrived
+	sess  *gossh.Session
+	in    io.Writer
+	mu    sync.Mutex
+	out   []byte
+	first time.Time     // when the first byte of out arrived
+	got   chan struct{} // output arrived
 }
 
 func sshTestOpenRaw(c *gossh.Client, w, h int) (*sshTestRaw, error) {
@@ -76,6 +77,9 @@ func sshTestOpenRaw(c *gossh.Client, w, h int) (*sshTestRaw, error) {
 		for {
 			n, err := out.Read(buf)
 			r.mu.Lock()
+			if len(r.out) == 0 && n > 0 {
+				r.first = time.Now()
+			}
 			r.out = append(r.out, buf[:n]...)
 			if len(r.out) > 64<<10 { // keep the tail only: a search needs the last frame
 				r.out = append(r.out[:0], r.out[len(r.out)-16<<10:]...)
@@ -143,24 +147,30 @@ func (r *sshTestRaw) step(ctx context.Context, key string) (time.Duration, error
 	}
 }
 
-// sshTestConnect opens n sessions: "idle" ones stay at the picker's first
-// frame, "lesson" ones open the bench lesson, "active" ones open it and
-// take five steps.
-func sshTestConnect(ctx context.Context, addr string, hostKey gossh.PublicKey, n int, mode string) ([]*sshTestRaw, error) {
+// sshTestConnect opens n w×h sessions: "idle" and "follow" ones stay at
+// the picker's first frame, "lesson" ones open the bench lesson, "active"
+// ones open it and take five steps.
+func sshTestConnect(ctx context.Context, addr string, hostKey gossh.PublicKey, n int, mode string, w, h int) ([]*sshTestRaw, error) {
 	terms := make([]*sshTestRaw, n)
 	errs := make(chan error, n)
 	for i := range n {
 		go func() {
-			c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "bench", HostKeyCallback: gossh.FixedHostKey(hostKey)})
+			// A user name each: the server keeps progress per user, and a
+			// lesson another session of the same user has stepped through
+			// opens on its resume offer, not on its first screen.
+			c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: fmt.Sprintf("bench%d", i), HostKeyCallback: gossh.FixedHostKey(hostKey),
+				// A room with an instructor password lets attendees in by
+				// keyboard-interactive with no question; an open one by "none".
+				Auth: []gossh.AuthMethod{sshTestNoQuestions}})
 			if err != nil {
 				errs <- err
 				return
 			}
-			t, err := sshTestOpenRaw(c, 100, 30)
+			t, err := sshTestOpenRaw(c, w, h)
 			if err == nil {
 				err = t.until(ctx, "pick a lesson")
 			}
-			if err == nil && mode != "idle" {
+			if err == nil && mode != "idle" && mode != "follow" {
 				if _, err = t.step(ctx, "\r"); err == nil {
 					err = t.until(ctx, "take the first step")
 				}
@@ -258,15 +268,17 @@ func sshTestPaced(ctx context.Context, terms []*sshTestRaw, keys int) ([]time.Du
 }
 
 // sshTestClientProcess is the client side of a benchmark: it connects
-// ("addr,n,mode,hostkey", mode as sshTestConnect's), says "ready" and
-// holds the sessions until stdin closes. In mode "lesson" it also runs
-// the commands read from stdin, "burst KEY" (sshTestBurst) and "paced N"
-// (sshTestPaced), and answers each with one line: the CPU time the
-// process spent on it, then every latency, in microseconds.
+// ("addr,n,mode,hostkey,w,h", mode as sshTestConnect's, each session a
+// w×h terminal), says "ready" and holds the sessions until stdin closes.
+// In mode "lesson" it also runs the commands read from stdin, "burst KEY"
+// (sshTestBurst), "paced N" (sshTestPaced) and "every D" (sshTestEvery),
+// and answers each with one line: the CPU time the process spent on it,
+// then every latency, in microseconds. Mode "follow" adds an instructor
+// who leads the n attendees (sshTestLeadRoom) and runs "lead N".
 func sshTestClientProcess(spec string) error {
 	parts := strings.Split(spec, ",")
-	if len(parts) != 4 {
-		return fmt.Errorf("%s: want addr,n,mode,hostkey", sshTestClientEnv)
+	if len(parts) != 6 {
+		return fmt.Errorf("%s: want addr,n,mode,hostkey,w,h", sshTestClientEnv)
 	}
 	n, err := strconv.Atoi(parts[1])
 	if err != nil {
@@ -276,14 +288,26 @@ func sshTestClientProcess(spec string) error {
 	if err != nil {
 		return err
 	}
+	w, err1 := strconv.Atoi(parts[4])
+	h, err2 := strconv.Atoi(parts[5])
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	terms, err := sshTestConnect(ctx, parts[0], key, n, parts[2])
+	terms, err := sshTestConnect(ctx, parts[0], key, n, parts[2], w, h)
 	if err != nil {
 		return err
 	}
-	fmt.Println("ready")
-	if parts[2] != "lesson" {
+	var lead *sshTestRaw
+	var took time.Duration
+	if parts[2] == "follow" {
+		if lead, took, err = sshTestLeadRoom(ctx, parts[0], key, terms, w, h); err != nil {
+			return err
+		}
+	}
+	fmt.Println("ready", took.Microseconds())
+	if parts[2] != "lesson" && parts[2] != "follow" {
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		return nil
 	}
@@ -299,6 +323,16 @@ func sshTestClientProcess(spec string) error {
 			var keys int
 			if keys, err = strconv.Atoi(arg); err == nil {
 				lat, err = sshTestPaced(ctx, terms, keys)
+			}
+		case "every":
+			var d time.Duration
+			if d, err = time.ParseDuration(arg); err == nil {
+				go sshTestEvery(ctx, terms, d)
+			}
+		case "lead":
+			var steps int
+			if steps, err = strconv.Atoi(arg); err == nil && lead != nil {
+				lat, err = sshTestLeadSteps(ctx, lead, terms, steps)
 			}
 		default:
 			err = fmt.Errorf("unknown command %q", in.Text())
@@ -323,15 +357,21 @@ type sshTestClients struct {
 	stdin  io.WriteCloser
 	stdout *bufio.Reader
 	stderr bytes.Buffer
+	ready  time.Duration // how long the room took to follow (mode "follow")
 }
 
 // sshTestStartClients starts a client process with n sessions in mode and
 // waits until they are connected.
 func sshTestStartClients(b *testing.B, srv *Server, addr string, n int, mode string) *sshTestClients {
+	return sshTestStartClientsAt(b, srv, addr, n, mode, 100, 30)
+}
+
+// sshTestStartClientsAt is sshTestStartClients with w×h terminals.
+func sshTestStartClientsAt(b *testing.B, srv *Server, addr string, n int, mode string, w, h int) *sshTestClients {
 	b.Helper()
 	c := &sshTestClients{cmd: exec.Command(os.Args[0], "-test.run=^$")}
 	pub := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(srv.cfg.HostKey.PublicKey())))
-	c.cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d,%s,%s", sshTestClientEnv, addr, n, mode, pub))
+	c.cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d,%s,%s,%d,%d", sshTestClientEnv, addr, n, mode, pub, w, h))
 	c.stdin, _ = c.cmd.StdinPipe()
 	stdout, _ := c.cmd.StdoutPipe()
 	c.stdout = bufio.NewReader(stdout)
@@ -339,10 +379,14 @@ func sshTestStartClients(b *testing.B, srv *Server, addr string, n int, mode str
 	if err := c.cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	if line, err := c.stdout.ReadString('\n'); err != nil || line != "ready\n" {
+	line, err := c.stdout.ReadString('\n')
+	us, ok := strings.CutPrefix(strings.TrimSpace(line), "ready ")
+	v, perr := strconv.ParseInt(us, 10, 64)
+	if err != nil || !ok || perr != nil {
 		_ = c.cmd.Wait()
 		b.Fatalf("client process: %q %v %s", line, err, c.stderr.String())
 	}
+	c.ready = time.Duration(v) * time.Microsecond
 	return c
 }
 

@@ -277,8 +277,6 @@ func TestSSHFollowersStayThroughABreak(t *testing.T) {
 	log.waitFor(ctx, t, `^attendee "ada" from .* left after 2h30m: idle for 30m$`)
 }
 
-var sshTestNoQuestions = gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })
-
 // A logged-in connection that opens no session (ssh -N) is closed after
 // the idle timeout: it holds a place on its address.
 func TestSSHConnectionWithoutSessionIdles(t *testing.T) {

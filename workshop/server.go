@@ -112,6 +112,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.afterFunc == nil {
 		cfg.afterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 	}
+	cfg.Run.Runs = scenarios.NewRunCache() // a lesson's run computed and held once for every session that opens it
 	if cfg.pause == nil {
 		cfg.pause = func(ctx context.Context, d time.Duration) {
 			t := time.NewTimer(d)

@@ -1,0 +1,126 @@
+package workshop
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// sshTestRSS is the process's resident set (VmRSS in /proc/self/status),
+// in bytes; ok is false where there is no /proc.
+func sshTestRSS() (uint64, bool) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10, err == nil
+		}
+	}
+	return 0, false
+}
+
+// sshTestMemClasses are the runtime's memory classes (runtime/metrics)
+// the RSS benchmark reports per session: where the memory mapped for the
+// heap goes, so that RSS and the live heap can be told apart.
+var sshTestMemClasses = []struct{ name, unit string }{
+	{"/memory/classes/heap/objects:bytes", "objects"},    // live and not yet swept dead objects
+	{"/memory/classes/heap/unused:bytes", "unused"},      // free slots in spans in use (fragmentation)
+	{"/memory/classes/heap/free:bytes", "free"},          // free spans not yet returned to the OS
+	{"/memory/classes/heap/released:bytes", "released"},  // returned to the OS: not resident
+	{"/memory/classes/heap/stacks:bytes", "stacks"},      // goroutine stacks
+	{"/memory/classes/metadata/other:bytes", "metadata"}, // GC metadata, mspans, mcaches
+	{"/memory/classes/other:bytes", "other"},
+	{"/gc/heap/live:bytes", "live"}, // marked live at the last GC
+}
+
+func sshTestMemRead() map[string]uint64 {
+	s := make([]metrics.Sample, len(sshTestMemClasses))
+	for i, c := range sshTestMemClasses {
+		s[i].Name = c.name
+	}
+	metrics.Read(s)
+	out := map[string]uint64{}
+	for i, c := range sshTestMemClasses {
+		if s[i].Value.Kind() == metrics.KindUint64 {
+			out[c.unit] = s[i].Value.Uint64()
+		}
+	}
+	return out
+}
+
+// sshTestActiveFor is how long the active sessions press keys before the
+// RSS benchmark reads the process's memory: several GC cycles.
+const sshTestActiveFor = 20 * time.Second
+
+// BenchmarkRSSPerActiveSession: the whole server's resident memory per
+// active session. 100 sessions at 120×40 open the bench lesson and each
+// presses a step key every 2 s (forward and back); after
+// sshTestActiveFor of that, while they still press, it reports VmRSS less
+// the VmRSS before the sessions, per session (rss-MB/session), and the
+// runtime's memory classes per session (MB/session each, deltas over the
+// same baseline: runtime/metrics). Then, after two forced GCs, the live
+// heap and goroutine stacks per session as BenchmarkMemoryPerActiveSession
+// counts them (heap+stacks-MB/session), the goroutines per session, and RSS again once the runtime has
+// returned its free memory (rss-after-free-MB/session).
+func BenchmarkRSSPerActiveSession(b *testing.B) {
+	const n = 100
+	for range b.N {
+		srv, addr := sshTestServer(b, Config{Catalogue: sshTestCatalogue(b, sshTestBenchLesson)})
+		heap0 := sshTestHeap()
+		rss0, ok := sshTestRSS()
+		if !ok {
+			b.Skip("no /proc/self/status")
+		}
+		m0, g0 := sshTestMemRead(), runtime.NumGoroutine()
+		c := sshTestStartClientsAt(b, srv, addr, n, "lesson", 120, 40)
+		if _, _, err := c.do("every 2s"); err != nil {
+			b.Fatal(err)
+		}
+		// The sessions at work: the load model, not a wait for a result.
+		busy := time.NewTimer(sshTestActiveFor)
+		<-busy.C
+		rss1, _ := sshTestRSS()
+		m1, g1 := sshTestMemRead(), runtime.NumGoroutine()
+		per := func(a, b uint64) float64 { return (float64(a) - float64(b)) / n / (1 << 20) }
+		b.ReportMetric(per(rss1, rss0), "rss-MB/session")
+		for _, cl := range sshTestMemClasses {
+			b.ReportMetric(per(m1[cl.unit], m0[cl.unit]), cl.unit+"-MB/session")
+		}
+		b.ReportMetric(float64(g1-g0)/n, "goroutines/session")
+		heap1 := sshTestHeap()
+		if path := os.Getenv("TOKENSIM_BENCH_HEAPPROFILE"); path != "" {
+			f, err := os.Create(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+		b.ReportMetric(per(heap1, heap0), "heap+stacks-MB/session")
+		debugFreeOSMemory()
+		rss2, _ := sshTestRSS()
+		b.ReportMetric(per(rss2, rss0), "rss-after-free-MB/session")
+		if got := srv.Sessions(); got != n {
+			b.Fatalf("%d sessions, want %d", got, n)
+		}
+		if err := c.close(); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(0, "ns/op")
+	}
+}
+
+// debugFreeOSMemory forces a GC and returns the free memory to the OS.
+func debugFreeOSMemory() { debug.FreeOSMemory() }
