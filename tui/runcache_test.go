@@ -64,10 +64,20 @@ func TestSharedRunIsolation(t *testing.T) {
 	if c.pl().whatIf == "" {
 		t.Fatalf("no what-if in force:\n%s", c.text())
 	}
+	whatIfRun := c.pl().tl.run
 	rcWalk(c)
 	if c.lesson().base != b.lesson().base {
 		t.Fatal("a what-if replaced the shared run")
 	}
+	// The same what-if in another session (the instructor's, pushed to a
+	// follower) shares its run, and shows what a run of its own shows.
+	d, mine := open(cache, ""), open(nil, "")
+	d.press("w", "1", "2")
+	mine.press("w", "1", "2")
+	if d.pl().tl.run != whatIfRun || mine.pl().tl.run == whatIfRun {
+		t.Fatal("the same what-if of the shared run was computed again, or a session without the cache got it")
+	}
+	rcSame(t, "a shared what-if", rcWalk(d), rcWalk(mine))
 	rcSame(t, "a session opened before the what-if", rcWalk(b), want)
 	rcSame(t, "a session opened after it", rcWalk(open(cache, "")), want)
 

@@ -155,7 +155,9 @@ func (l *lesson) applyWhatIf(change func(*whatIf), what string) {
 	if l.base.Lesson != nil {
 		opts.Lesson = l.base.Lesson
 	}
-	r, err := scenarios.Execute(l.sc, opts)
+	// Through the room's cache (nil outside a workshop): the instructor's
+	// what-if reaches every follower, who share its run.
+	r, err := opts.Runs.Execute(l.sc, opts)
 	if err != nil {
 		l.status = "what-if refused: " + err.Error()
 		return
