@@ -229,7 +229,10 @@ func (m *Model) follow(t FollowMsg) {
 	case seen.Run == 0:
 		// The first run this world follows: its answers are its own (a
 		// reconnect's world, Model.Rejoin, keeps them).
-	case t.Run != seen.Run:
+	case t.Run != seen.Run || t.WhatIf != seen.WhatIf:
+		// A new run, or the instructor's what-if changed: the room
+		// predicts afresh, and answers count under the policy shown
+		// (Room.Answer), so the follower may answer again.
 		clear(l.tl.answered)
 	case t.Reset != seen.Reset && t.Step >= 1:
 		delete(l.tl.answered, t.Step-1)

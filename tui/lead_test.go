@@ -287,6 +287,7 @@ func TestRoomWhatIfPush(t *testing.T) {
 	if last.Step != 1 || last.WhatIf != (WhatIf{Set: "rotation=false"}) {
 		t.Fatalf("pushed %+v, want step 1 under rotation off", last)
 	}
+	last.Run = 1 // as the workshop's room numbers runs (the test room does not)
 
 	f, froom := sshTestApp(t, false, "")
 	f.send(last)
@@ -315,6 +316,15 @@ func TestRoomWhatIfPush(t *testing.T) {
 	f.send(FollowMsg{Scenario: "login", Step: 1, Run: last.Run})
 	if f.lesson().applied.share() != (WhatIf{}) || strings.Contains(f.header(), "what-if") || !strings.Contains(f.pl().status, "under its own policy") {
 		t.Fatalf("back to the own policy: %+v, header %q", f.lesson().applied.share(), f.header())
+	}
+	// The policy shown changed, so the room predicts afresh: the answer
+	// given under rotation off is gone, and the next counts under this one.
+	if len(f.pl().tl.answered) != 0 {
+		t.Fatalf("the instructor's what-if changed and the follower's answers stayed: %v", f.pl().tl.answered)
+	}
+	f.press("3")
+	if n := len(froom.answers); n != 2 || froom.answers[1].at.WhatIf != (WhatIf{}) || froom.answers[1].choice != 3 {
+		t.Fatalf("answers %v, want a second one under the lesson's own policy", froom.answers)
 	}
 }
 
