@@ -23,6 +23,10 @@ type namePrompt struct {
 	keys *KeyMap
 	st   *Styles
 	w    int
+	// fresh: nothing typed yet. The current name is shown as if selected:
+	// the first character typed or pasted replaces it (tried at 80x24:
+	// typing "Ada L." over "ada" gave "adaAda L.").
+	fresh bool
 }
 
 func newNamePrompt(k *KeyMap, st *Styles, current string) (*namePrompt, tea.Cmd) {
@@ -34,7 +38,7 @@ func newNamePrompt(k *KeyMap, st *Styles, current string) (*namePrompt, tea.Cmd)
 	styles := textinput.DefaultStyles(st.isDark)
 	styles.Cursor.Blink = false // a blink is a frame a second down every attendee's SSH connection
 	in.SetStyles(styles)
-	return &namePrompt{in: in, keys: k, st: st}, in.Focus()
+	return &namePrompt{in: in, keys: k, st: st, fresh: true}, in.Focus()
 }
 
 // Update types; enter reports done with the name typed, esc cancels.
@@ -45,8 +49,26 @@ func (p *namePrompt) Update(km tea.KeyPressMsg) (done, cancel bool, name string,
 	case key.Matches(km, p.keys.Prompt.Enter):
 		return true, false, DisplayName(p.in.Value()), nil
 	}
+	p.replaceFresh(km.Text != "")
 	p.in, cmd = p.in.Update(km)
 	return false, false, "", cmd
+}
+
+// Paste types text into the prompt.
+func (p *namePrompt) Paste(msg tea.PasteMsg) tea.Cmd {
+	p.replaceFresh(msg.Content != "")
+	var cmd tea.Cmd
+	p.in, cmd = p.in.Update(msg) // DisplayName cleans it on enter
+	return cmd
+}
+
+// replaceFresh clears the shown name if text is the first thing typed;
+// any other first key (an arrow, backspace) edits it instead.
+func (p *namePrompt) replaceFresh(text bool) {
+	if p.fresh && text {
+		p.in.SetValue("")
+	}
+	p.fresh = false
 }
 
 func (p *namePrompt) ShortHelp() []key.Binding {
@@ -64,6 +86,6 @@ func (p *namePrompt) View() string {
 	var b strings.Builder
 	b.WriteString(p.st.Title.Render("Your name in the room") + "\n")
 	b.WriteString(p.in.View() + "\n")
-	b.WriteString(p.st.Subtle.Render(wrap("The instructor's list of who is here shows it. Empty: your user name. Printable characters, at most 24.", max(min(p.w, 60)-4, 10))))
+	b.WriteString(p.st.Subtle.Render(wrap("The instructor's list of who is here shows it. Typing replaces the name shown; empty: your user name. Printable characters, at most 24.", max(min(p.w, 60)-4, 10))))
 	return p.st.Panel.Width(min(p.w, 60)).Padding(0, 1).Render(b.String())
 }

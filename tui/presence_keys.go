@@ -25,9 +25,7 @@ func (m *Model) presenceMsg(msg tea.Msg) (bool, tea.Cmd) {
 		return false, nil
 	case tea.PasteMsg:
 		if p := m.ws.naming; p != nil {
-			var cmd tea.Cmd
-			p.in, cmd = p.in.Update(msg) // DisplayName cleans it on enter
-			return true, cmd
+			return true, p.Paste(msg)
 		}
 	case tea.MouseWheelMsg:
 		if o := m.ws.overview; o != nil {

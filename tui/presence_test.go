@@ -316,3 +316,27 @@ func TestPresenceKeysInFooterAt80(t *testing.T) {
 		t.Errorf("the leading instructor's footer at 80 columns: %q", f)
 	}
 }
+
+// The name prompt shows the current name as if selected: the first
+// character typed (or pasted) replaces it, as a new user expects; a
+// first backspace or arrow edits it instead.
+func TestNamePromptTypingReplaces(t *testing.T) {
+	a, room := sshTestApp(t, false, "")
+	room.pres.user = "ada"
+	a.press("N", "A", "d", "a", "space", "L", ".", "enter")
+	if room.pres.name != "Ada L." {
+		t.Fatalf("typed over the user name, the room has %q, want %q", room.pres.name, "Ada L.")
+	}
+	a.press("N")
+	a.send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	a.press("enter")
+	if room.pres.name != "Ada L" {
+		t.Fatalf("a first backspace gave %q, want the name edited: %q", room.pres.name, "Ada L")
+	}
+	a.press("N")
+	a.send(tea.PasteMsg{Content: "Grace Hopper"})
+	a.press("enter")
+	if room.pres.name != "Grace Hopper" {
+		t.Fatalf("a first paste gave %q, want it to replace the name", room.pres.name)
+	}
+}

@@ -22,7 +22,7 @@ func TestSSHOverviewAndNames(t *testing.T) {
 	}
 	ada.press("N")
 	ada.waitFor(ctx, "Your name in the room")
-	ada.press("\x7f\x7f\x7fAda L.\r") // the prompt holds the user name: erase it
+	ada.press("Ada L.\r") // typing replaces the user name the prompt shows
 	ada.waitFor(ctx, "the room shows you as Ada L.")
 	bob.press("s")
 	bob.waitFor(ctx, "sandbox")
