@@ -9,11 +9,17 @@ package tui
 // or "following" would be stale. An instructor finds "not leading" and the
 // room as it is now (one key, F, takes the lead again); an attendee of a
 // led room is sent where the instructor is by r's Join, as any attendee
-// who joins, and otherwise finds the room unled.
+// who joins, unless they had stepped away (f follows again), and
+// otherwise finds the room unled.
 func (m Model) Rejoin(r Room) Model {
 	lines := m.roomLines()
 	m.opts.Room = r
-	m.room = roomState{}
+	// An attendee who had stepped away from a room still led stays away:
+	// their place is their own step, not the instructor's (tried over
+	// ssh: a reconnect pulled them back to the instructor's step). Once
+	// the room is no longer led there is nothing to be away from.
+	away := m.room.away && r != nil && !m.opts.Instructor && r.Status(FollowMsg{}).Leading
+	m.room = roomState{away: away}
 	m.quitArmed = false // a q pressed in the dropped session is not this one's
 	m.syncFollowing()
 	if r != nil && m.opts.Instructor {

@@ -81,3 +81,36 @@ func TestRejoinSandbox(t *testing.T) {
 		t.Fatalf("rejoined: sandbox %p (was %p), %d steps (was %d, want 2)", a.sb(), sb, len(a.sb().tl.steps), steps)
 	}
 }
+
+// An attendee who had stepped away and moved on alone keeps their step
+// on reconnecting to a room still led: the new room's Join tells them
+// where the instructor is, and f follows again. Once the room is no
+// longer led, a reconnect is not away from anything: the next lead moves
+// them.
+func TestRejoinAwayKeepsStep(t *testing.T) {
+	a, _ := sshTestApp(t, false, "")
+	at := FollowMsg{Scenario: "login", Step: sshTestQuizStep}
+	a.send(at)
+	a.press("x", "2", "l") // away: answers, then takes the next step alone
+	if a.pl().tl.cur != sshTestQuizStep {
+		t.Fatalf("away, l: index %d, want %d", a.pl().tl.cur, sshTestQuizStep)
+	}
+	a.m = a.root().Rejoin(&sshTestRoom{status: RoomStatus{Leading: true}})
+	a.send(at) // the new room's Join
+	if a.pl().tl.cur != sshTestQuizStep || !strings.Contains(a.header(), "stepped away") {
+		t.Fatalf("rejoined a led room: index %d, header %q; want their own step, stepped away", a.pl().tl.cur, a.header())
+	}
+	a.press("f")
+	if a.pl().tl.cur != sshTestQuizStep-1 {
+		t.Fatalf("f: index %d, want the instructor's", a.pl().tl.cur)
+	}
+
+	b, _ := sshTestApp(t, false, "")
+	b.send(at)
+	b.press("x")
+	b.m = b.root().Rejoin(&sshTestRoom{}) // the room is no longer led
+	b.send(FollowMsg{Scenario: "login", Step: 2})
+	if b.pl().tl.cur != 1 || !strings.Contains(b.header(), "following the instructor") {
+		t.Fatalf("rejoined an unled room, then led: index %d, header %q", b.pl().tl.cur, b.header())
+	}
+}
