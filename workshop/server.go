@@ -40,6 +40,11 @@ type Config struct {
 	// KeptWorlds is how many departed sessions' worlds are kept for their
 	// reconnect; 0: twice MaxSessions (400 with no limit on sessions).
 	KeptWorlds int
+	// MemoryBudget keeps the Go runtime's soft memory limit at what the
+	// room's sessions need (memory.go). The limit is the process's: set
+	// it for one server in a process (tokensim ssh does), never in tests
+	// that run several.
+	MemoryBudget bool
 	// Logf reports sessions joined and left (who, how long, why), failed
 	// logins (never a password), connections and sessions refused;
 	// nil is silent.
@@ -51,6 +56,8 @@ type Config struct {
 	now       func() time.Time
 	afterFunc func(d time.Duration, f func()) (stop func() bool)
 	pause     func(ctx context.Context, d time.Duration)
+	// setMemoryLimit is debug.SetMemoryLimit; tests replace it.
+	setMemoryLimit func(int64) int64
 }
 
 // ErrInstructorSlots is returned by New when the slots kept for
@@ -75,6 +82,7 @@ type Server struct {
 	quiet     quietLog
 	// worlds are the departed sessions' worlds, for their reconnect.
 	worlds *worlds[tui.Model]
+	budget *memoryBudget // nil unless Config.MemoryBudget
 	// progress is each SSH user's progress, in memory for the server's
 	// life: never a file on the server.
 	progress progress.Users
@@ -129,6 +137,10 @@ func New(cfg Config) (*Server, error) {
 		guesses: newGuesses(cfg.Login.MaxFailures, cfg.Login.Lockout, cfg.now),
 		quiet:   quietLog{logf: cfg.Logf, now: cfg.now},
 		worlds:  newWorlds[tui.Model](cfg.KeptWorlds),
+	}
+	if cfg.MemoryBudget {
+		s.budget = newMemoryBudget(cfg.setMemoryLimit)
+		s.worlds.counted = func(d int) { s.budget.add(int64(d) * budgetWorld) }
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.srv = &ssh.Server{
@@ -226,6 +238,7 @@ var ErrServerClosed = ssh.ErrServerClosed
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.cancel()
 	err := s.sessions.drained(ctx)
+	s.budget.restore()
 	// A client whose session has ended closes its connection itself; one
 	// the server closes first has OpenSSH print "Connection to … closed
 	// by remote host" below the goodbye line. So wait a moment for them,

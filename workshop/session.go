@@ -3,6 +3,7 @@ package workshop
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -122,6 +123,18 @@ func (s *Server) handle(sess ssh.Session) {
 		}))
 
 	go member.Deliver(ctx, p.Send)
+	screen := screenBudget(clampSize(pty.Window.Width, pty.Window.Height))
+	s.budget.add(budgetSession + screen)
+	var (
+		resized sync.Mutex // screen and gone, between the window loop and the end
+		gone    bool
+	)
+	defer func() {
+		resized.Lock()
+		defer resized.Unlock()
+		s.budget.add(-budgetSession - screen)
+		gone = true
+	}()
 	go func() {
 		for {
 			select {
@@ -137,6 +150,13 @@ func (s *Server) handle(sess ssh.Session) {
 				}
 				ss.touch() // a resize is the attendee at their terminal
 				width, height := clampSize(w.Width, w.Height)
+				resized.Lock()
+				if !gone {
+					next := screenBudget(width, height)
+					s.budget.add(next - screen)
+					screen = next
+				}
+				resized.Unlock()
 				p.Send(tea.WindowSizeMsg{Width: width, Height: height})
 			}
 		}

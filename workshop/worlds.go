@@ -19,6 +19,9 @@ import (
 // kept are bounded: at most max, the oldest departure dropped first.
 type worlds[T any] struct {
 	max int // 0: keep none
+	// counted, if set, hears how many worlds came or went (the memory
+	// budget's: memory.go), under the lock.
+	counted func(delta int)
 
 	mu    sync.Mutex
 	live  map[Who]int           // sessions of each Who running now
@@ -51,6 +54,7 @@ func (w *worlds[T]) join(who Who) (world T, found, busy bool) {
 	}
 	w.order.Remove(e)
 	delete(w.kept, who)
+	w.count(-1)
 	return e.Value.(*keptWorld[T]).world, true, false
 }
 
@@ -66,6 +70,7 @@ func (w *worlds[T]) leave(who Who, world T, keep bool) (dropped int) {
 	if !keep || w.max <= 0 {
 		return 0
 	}
+	n := w.order.Len()
 	if e, ok := w.kept[who]; ok {
 		w.order.Remove(e)
 	}
@@ -76,7 +81,14 @@ func (w *worlds[T]) leave(who Who, world T, keep bool) (dropped int) {
 		delete(w.kept, oldest.Value.(*keptWorld[T]).who)
 		dropped++
 	}
+	w.count(w.order.Len() - n)
 	return dropped
+}
+
+func (w *worlds[T]) count(delta int) {
+	if w.counted != nil && delta != 0 {
+		w.counted(delta)
+	}
 }
 
 // len is the number of worlds kept.
