@@ -130,7 +130,7 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 		// The server is the process: its memory limit follows the room,
 		// unless GOMEMLIMIT sets one for it (the Go runtime reads it).
 		MemoryBudget: os.Getenv("GOMEMLIMIT") == "",
-		Logf: func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...) },
+		Logf:         func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...) },
 	})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
