@@ -445,7 +445,7 @@ func benchmarkSessionMemory(b *testing.B, active bool) {
 		mode = "active"
 	}
 	for range b.N {
-		srv, addr := sshTestServer(b, Config{Catalogue: sshTestCatalogue(b, sshTestBenchLesson)})
+		srv, addr := sshTestServer(b, sshTestBenchConfig(b))
 		before := sshTestHeap()
 		c := sshTestStartClients(b, srv, addr, n, mode)
 		if got := srv.Sessions(); got != n {
@@ -470,7 +470,7 @@ func BenchmarkMemoryPerActiveSession(b *testing.B) { benchmarkSessionMemory(b, t
 // bench lesson, at its first step.
 func sshTestRoom(b *testing.B, n int) *sshTestClients {
 	b.Helper()
-	srv, addr := sshTestServer(b, Config{Catalogue: sshTestCatalogue(b, sshTestBenchLesson)})
+	srv, addr := sshTestServer(b, sshTestBenchConfig(b))
 	c := sshTestStartClients(b, srv, addr, n, "lesson")
 	b.Cleanup(func() {
 		if err := c.close(); err != nil {

@@ -38,14 +38,14 @@ const (
 	// budgetSession is a session besides its screen's cell buffers: the
 	// player's model, Bubble Tea's program and input tables, the SSH
 	// channel, goroutine stacks, and the collector's headroom.
-	budgetSession = 800 << 10
+	budgetSession = 640 << 10
 	// budgetWorld is a departed session's world kept for a reconnect:
 	// its model, without a program.
 	budgetWorld = 512 << 10
 	// budgetServer is the server besides its sessions: the lessons' runs
 	// the room shares (scenarios.RunCache: at most 256 of about 150 KB),
 	// the catalogue, the SSH server, the runtime.
-	budgetServer = 64 << 20
+	budgetServer = 16 << 20
 )
 
 // screenBudget is the memory of Bubble Tea's renderer for a w×h window:

@@ -60,6 +60,18 @@ func sshTestMemRead() map[string]uint64 {
 	return out
 }
 
+// sshTestBenchConfig is the server the benchmarks measure: the bench
+// lesson, and the memory budget on, as tokensim ssh runs it (one server in
+// the process), unless TOKENSIM_BENCH_GOGC_ONLY is set (GOGC alone, for
+// comparison).
+func sshTestBenchConfig(b *testing.B) Config { return sshTestBenchConfigWith(b, Config{}) }
+
+func sshTestBenchConfigWith(b *testing.B, cfg Config) Config {
+	cfg.Catalogue = sshTestCatalogue(b, sshTestBenchLesson)
+	cfg.MemoryBudget = os.Getenv("TOKENSIM_BENCH_GOGC_ONLY") == ""
+	return cfg
+}
+
 // sshTestActiveFor is how long the active sessions press keys before the
 // RSS benchmark reads the process's memory: several GC cycles.
 const sshTestActiveFor = 20 * time.Second
@@ -77,7 +89,7 @@ const sshTestActiveFor = 20 * time.Second
 func BenchmarkRSSPerActiveSession(b *testing.B) {
 	const n = 100
 	for range b.N {
-		srv, addr := sshTestServer(b, Config{Catalogue: sshTestCatalogue(b, sshTestBenchLesson)})
+		srv, addr := sshTestServer(b, sshTestBenchConfig(b))
 		heap0 := sshTestHeap()
 		rss0, ok := sshTestRSS()
 		if !ok {

@@ -177,8 +177,8 @@ func BenchmarkRoomBurst200Followers(b *testing.B) {
 }
 
 func benchmarkRoomBurst(b *testing.B, n, w, h int) {
-	srv, addr := sshTestServer(b, Config{Catalogue: sshTestCatalogue(b, sshTestBenchLesson),
-		Auth: Auth{InstructorPassword: sshTestLeadPassword}})
+	srv, addr := sshTestServer(b, sshTestBenchConfigWith(b, Config{
+		Auth: Auth{InstructorPassword: sshTestLeadPassword}}))
 	c := sshTestStartClientsAt(b, srv, addr, n, "follow", w, h)
 	b.Cleanup(func() {
 		if err := c.close(); err != nil {
