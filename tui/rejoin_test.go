@@ -81,3 +81,26 @@ func TestRejoinSandbox(t *testing.T) {
 		t.Fatalf("rejoined: sandbox %p (was %p), %d steps (was %d, want 2)", a.sb(), sb, len(a.sb().tl.steps), steps)
 	}
 }
+
+// An attendee who stepped away from a led room and moved alone is still
+// away after a reconnect while the room is led: the new room's Join does
+// not move their step. In a room no longer led, nothing of "away" stays:
+// the next lead is followed, as by any attendee.
+func TestRejoinAwayStaysAway(t *testing.T) {
+	for _, led := range []bool{true, false} {
+		a, _ := sshTestApp(t, false, "")
+		a.send(FollowMsg{Scenario: "login", Step: 2})
+		a.press("x", "h")
+		if a.pl().tl.cur != 0 {
+			t.Fatalf("stepped away, h: index %d, want 0", a.pl().tl.cur)
+		}
+		a.m = a.root().Rejoin(&sshTestRoom{status: RoomStatus{Leading: led, Attendees: 1}})
+		a.send(FollowMsg{Scenario: "login", Step: 2}) // the new room's Join, or the next lead
+		switch h := a.header(); {
+		case led && (a.pl().tl.cur != 0 || !strings.Contains(h, "stepped away from the instructor")):
+			t.Fatalf("rejoined a led room while away: index %d, header %q; want index 0, still away", a.pl().tl.cur, h)
+		case !led && (a.pl().tl.cur != 1 || !strings.Contains(h, "following the instructor")):
+			t.Fatalf("rejoined an unled room, then led: index %d, header %q; want index 1, following", a.pl().tl.cur, h)
+		}
+	}
+}
