@@ -7,10 +7,12 @@ package tui
 // challenge, a what-if. What the model knew of the old session's room
 // goes: the room went on without it, and a top line that said "leading"
 // or "following" would be stale. An instructor finds "not leading" and the
-// room as it is now (one key, F, takes the lead again); an attendee of a
-// led room is sent where the instructor is by r's Join, as any attendee
-// who joins, unless they had stepped away (f follows again), and
-// otherwise finds the room unled.
+// room as it is now (one key, F, takes the lead again). An attendee who
+// followed is sent where the instructor is by r's Join, as any attendee
+// who joins; one who had stepped away from a room that is still led stays
+// away, at their own lesson and step (the room's step only named on the
+// top line), as they would have had the connection held; a room no longer
+// led is found unled.
 func (m Model) Rejoin(r Room) Model {
 	lines := m.roomLines()
 	m.opts.Room = r
