@@ -319,7 +319,7 @@ func TestSSHInstructorGetsIntoAFullRoom(t *testing.T) {
 	in := sshTestOpen(t, sshTestDial(t, srv, addr, "teacher", gossh.PublicKeys(lead)), 119, 30)
 	in.waitFor(ctx, "instructor · 1 attendee connected")
 	again := sshTestOpen(t, sshTestDial(t, srv, addr, "second", gossh.PublicKeys(lead)), 119, 30)
-	again.waitFor(ctx, "the room is full (2 sessions, instructors included)")
+	again.waitFor(ctx, "the room is full (all 2 places taken)")
 	log.waitFor(ctx, t, `^refused instructor "second" from .*: the room is full \(2 sessions, instructors included\)$`)
 }
 

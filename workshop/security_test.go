@@ -236,7 +236,7 @@ func TestSSHBareConnectionsLockNobodyOut(t *testing.T) {
 	if err == nil {
 		t.Fatal("a third logged-in connection from one address got in (limit 2)")
 	}
-	if want := "tokensim: too many connections from your address (2): ask the instructor to raise --max-per-addr."; !strings.Contains(banner, want) {
+	if want := "tokensim: 2 connections from your address: ask to raise --max-per-addr."; !strings.Contains(banner, want) {
 		t.Fatalf("the refused client was told %q, want %q", banner, want)
 	}
 }
@@ -271,7 +271,7 @@ func TestSSHPendingLimits(t *testing.T) {
 	srv, addr := sshTestServer(t, Config{Login: LoginLimits{Timeout: time.Minute, MaxPending: 3, MaxPendingPerAddr: 2}})
 	first, _ := sshTestBare(t, "127.0.0.1", addr)
 	sshTestBare(t, "127.0.0.1", addr)
-	if _, line := sshTestBare(t, "127.0.0.1", addr); line != "tokensim: too many connections waiting to log in from your address (2): try again in a minute.\r\n" {
+	if _, line := sshTestBare(t, "127.0.0.1", addr); line != "tokensim: too many logins pending from your address (2): retry in a minute.\r\n" {
 		t.Fatalf("a third pending connection from one address got %q", line)
 	}
 	sshTestBare(t, "127.0.0.2", addr) // another machine (Linux routes all of 127/8 to lo)
@@ -323,7 +323,7 @@ func TestSSHPasswordGuessing(t *testing.T) {
 	if err == nil {
 		t.Fatal("the right password got in during a lockout: a guesser would learn it was right")
 	}
-	if want := "tokensim: too many failed logins from your address: passwords are refused for 1m; try again then, or log in with a key."; !strings.Contains(banner, want) {
+	if want := "tokensim: too many failed passwords: refused for 1m; wait, or use a key."; !strings.Contains(banner, want) {
 		t.Fatalf("banner %q, want %q", banner, want)
 	}
 	if _, err := sshTestDialBanner(srv, addr, "ada", gossh.PublicKeys(key)); err != nil {

@@ -16,17 +16,17 @@ import (
 // One-line answers to sessions that cannot get a player.
 const (
 	msgNoPty      = "tokensim needs a terminal: connect with ssh -t (or without -T), from a terminal."
-	msgExec       = "tokensim runs no commands: connect with plain ssh and no command to get the player."
+	msgExec       = "tokensim runs no commands: connect with plain ssh (no command) for the player."
 	msgFull       = "the room is full (%s): try again in a moment."
-	msgFullForAll = "the room is full (%d sessions, instructors included): try again in a moment."
+	msgFullForAll = "the room is full (all %d places taken): try again in a moment."
 	msgClosing    = "the workshop server is shutting down."
 
 	// Refused before or at login (banners, or a line before the SSH
 	// version); each names the limit and what to do.
-	msgPerAddr     = "too many connections from your address (%d): ask the instructor to raise --max-per-addr."
+	msgPerAddr     = "%d connections from your address: ask to raise --max-per-addr."
 	msgPending     = "too many connections waiting to log in (%d): try again in a minute."
-	msgPendingAddr = "too many connections waiting to log in from your address (%d): try again in a minute."
-	msgLockedOut   = "too many failed logins from your address: passwords are refused for %s; try again then, or log in with a key."
+	msgPendingAddr = "too many logins pending from your address (%d): retry in a minute."
+	msgLockedOut   = "too many failed passwords: refused for %s; wait, or use a key."
 )
 
 // handle runs one session: its own world and player (tui.New, as

@@ -141,7 +141,7 @@ func TestSSHCommandWiring(t *testing.T) {
 	if err == nil {
 		t.Fatal("a wrong password got in")
 	}
-	if want := "tokensim: too many failed logins from your address: passwords are refused for 1m"; !strings.Contains(banner, want) {
+	if want := "tokensim: too many failed passwords: refused for 1m"; !strings.Contains(banner, want) {
 		t.Fatalf("after one wrong password with --max-login-failures 1 the banner was %q, want %q", banner, want)
 	}
 	if code := stop(); code != 0 {
