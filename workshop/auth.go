@@ -31,9 +31,11 @@ type Auth struct {
 
 func (a *Auth) open() bool { return a.Password == "" && len(a.AuthorizedKeys) == 0 }
 
-func (a *Auth) configured() bool {
-	return !a.open() || len(a.InstructorKeys) > 0 || a.InstructorPassword != ""
-}
+func (a *Auth) configured() bool { return !a.open() || a.hasInstructor() }
+
+// hasInstructor reports whether any credential makes its holder an
+// instructor.
+func (a *Auth) hasInstructor() bool { return len(a.InstructorKeys) > 0 || a.InstructorPassword != "" }
 
 // instructorOnly reports whether user is reserved for the instructor's
 // password.

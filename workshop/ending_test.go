@@ -330,9 +330,13 @@ func TestInstructorSlotsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ max, kept int }{{2, 2}, {1, 1}, {5, -1}} {
-		if _, err := New(Config{HostKey: k, MaxSessions: c.max, InstructorSlots: c.kept}); !errors.Is(err, ErrInstructorSlots) {
+		if _, err := New(Config{HostKey: k, MaxSessions: c.max, InstructorSlots: c.kept, Auth: Auth{InstructorPassword: "lead"}}); !errors.Is(err, ErrInstructorSlots) {
 			t.Errorf("%d sessions, %d kept: %v, want ErrInstructorSlots", c.max, c.kept, err)
 		}
+	}
+	// With no instructor credential nothing is kept, so nothing is too many.
+	if _, err := New(Config{HostKey: k, MaxSessions: 2, InstructorSlots: 2}); err != nil {
+		t.Errorf("no instructor credential: %v", err)
 	}
 	if _, err := New(Config{HostKey: k, MaxSessions: 0, InstructorSlots: 3}); err != nil {
 		t.Errorf("no limit on sessions: %v", err)

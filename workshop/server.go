@@ -32,7 +32,8 @@ type Config struct {
 	MaxTimeout  time.Duration // end any connection this old; 0: never
 	// MaxSessions is the players running at once, instructors included;
 	// 0: no limit. InstructorSlots of them are kept for instructors:
-	// attendees may hold MaxSessions−InstructorSlots.
+	// attendees may hold MaxSessions−InstructorSlots. With no instructor
+	// credential (no InstructorKeys, no InstructorPassword) none is kept.
 	MaxSessions     int
 	InstructorSlots int
 	MaxPerAddr      int         // logged-in attendee connections from one address at once; 0: no limit
@@ -101,6 +102,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
+	}
+	if !cfg.Auth.hasInstructor() && cfg.InstructorSlots > 0 {
+		// No credential makes anyone an instructor: a place kept for one
+		// is a place nobody can take.
+		cfg.InstructorSlots = 0
 	}
 	if cfg.InstructorSlots < 0 || cfg.MaxSessions > 0 && cfg.InstructorSlots >= cfg.MaxSessions {
 		return nil, fmt.Errorf("workshop: %w (%d kept of %d)", ErrInstructorSlots, cfg.InstructorSlots, cfg.MaxSessions)
