@@ -23,6 +23,7 @@ func TestServerLinesFit80Columns(t *testing.T) {
 		"msgPerAddr":     "tokensim: " + fmt.Sprintf(msgPerAddr, n),
 		"msgPending":     "tokensim: " + fmt.Sprintf(msgPending, n),
 		"msgPendingAddr": "tokensim: " + fmt.Sprintf(msgPendingAddr, n),
+		"msgLongUser":    "tokensim: " + fmt.Sprintf(msgLongUser, MaxUserLen),
 		"msgLockedOut":   "tokensim: " + fmt.Sprintf(msgLockedOut, d),
 		"msgIdle":        fmt.Sprintf(msgIdle, d),
 		"msgMaxAge":      fmt.Sprintf(msgMaxAge, d),

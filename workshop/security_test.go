@@ -448,3 +448,34 @@ func TestSSHSurvivesHostileClients(t *testing.T) {
 	other.press("\r")
 	other.waitFor(ctx, "take the first step")
 }
+
+// A user name longer than MaxUserLen bytes is refused at login, whatever
+// the method, with a banner saying why; one of MaxUserLen gets in. x/crypto
+// alone would take names up to its packet size, and the server keeps them.
+func TestSSHLongUserNameRefused(t *testing.T) {
+	key := sshTestKey(t)
+	long := strings.Repeat("a", MaxUserLen+1)
+	want := fmt.Sprintf("tokensim: user names are at most %d bytes", MaxUserLen)
+	for _, c := range []struct {
+		name string
+		cfg  Config
+		auth []gossh.AuthMethod
+	}{
+		{"open room", Config{}, nil},
+		{"password", Config{Auth: Auth{Password: "pw"}}, []gossh.AuthMethod{gossh.Password("pw")}},
+		{"key", Config{Auth: Auth{AuthorizedKeys: []gossh.PublicKey{key.PublicKey()}}}, []gossh.AuthMethod{gossh.PublicKeys(key)}},
+		{"instructor key", Config{Auth: Auth{InstructorKeys: []gossh.PublicKey{key.PublicKey()}}}, []gossh.AuthMethod{gossh.PublicKeys(key)}},
+	} {
+		srv, addr := sshTestServer(t, c.cfg)
+		banner, err := sshTestDialBanner(srv, addr, long, c.auth...)
+		if err == nil {
+			t.Errorf("%s: a %d-byte user name got in", c.name, len(long))
+		}
+		if !strings.Contains(banner, want) {
+			t.Errorf("%s: banner %q, want %q", c.name, banner, want)
+		}
+		if _, err := sshTestDialBanner(srv, addr, long[1:], c.auth...); err != nil {
+			t.Errorf("%s: a %d-byte user name was refused: %v", c.name, MaxUserLen, err)
+		}
+	}
+}

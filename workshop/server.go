@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gliderlabs/ssh"
-	"github.com/tokensim/tokensim/progress"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/tui"
 	gossh "golang.org/x/crypto/ssh"
@@ -40,6 +39,8 @@ type Config struct {
 	Login           LoginLimits // what a connection may do before it logs in
 	// KeptWorlds is how many departed sessions' worlds are kept for their
 	// reconnect; 0: twice MaxSessions (400 with no limit on sessions).
+	// The users whose progress and display names are kept for the
+	// server's life are bounded by it too, the oldest dropped first.
 	KeptWorlds int
 	// MemoryBudget keeps the Go runtime's soft memory limit at what the
 	// room's sessions need (memory.go). The limit is the process's: set
@@ -84,9 +85,8 @@ type Server struct {
 	// worlds are the departed sessions' worlds, for their reconnect.
 	worlds *worlds[tui.Model]
 	budget *memoryBudget // nil unless Config.MemoryBudget
-	// progress is each SSH user's progress, in memory for the server's
-	// life: never a file on the server.
-	progress progress.Users
+	// progress is each session's progress by Who (kept.go).
+	progress *progressKept
 
 	ctx    context.Context // ends every session at shutdown
 	cancel context.CancelFunc
@@ -144,6 +144,8 @@ func New(cfg Config) (*Server, error) {
 		quiet:   quietLog{logf: cfg.Logf, now: cfg.now},
 		worlds:  newWorlds[tui.Model](cfg.KeptWorlds),
 	}
+	s.progress = newProgressKept(cfg.KeptWorlds)
+	s.room.keepNames(cfg.KeptWorlds)
 	if cfg.MemoryBudget {
 		s.budget = newMemoryBudget(cfg.setMemoryLimit)
 		s.worlds.counted = func(d int) { s.budget.add(int64(d) * budgetWorld) }

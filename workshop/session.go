@@ -26,6 +26,7 @@ const (
 	msgPerAddr     = "%d connections from your address: ask to raise --max-per-addr."
 	msgPending     = "too many connections waiting to log in (%d): try again in a minute."
 	msgPendingAddr = "too many logins pending from your address (%d): retry in a minute."
+	msgLongUser    = "user names are at most %d bytes: log in with a shorter one."
 	msgLockedOut   = "too many failed passwords: refused for %s; wait, or use a key."
 )
 
@@ -81,7 +82,7 @@ func (s *Server) handle(sess ssh.Session) {
 	} else {
 		var err error
 		m, err = tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: who.Instructor, NoExport: true, NoCommandHints: true,
-			Progress: s.progress.For(who.User)})
+			Progress: s.progress.For(who)})
 		if err != nil {
 			s.worlds.leave(who, m, false)
 			refuse("tokensim: " + err.Error())
