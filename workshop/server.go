@@ -29,6 +29,10 @@ type Config struct {
 	// that runs no session this long; 0: never.
 	IdleTimeout time.Duration
 	MaxTimeout  time.Duration // end any connection this old; 0: never
+	// KeepAlive is how often each connection's client is asked whether it
+	// is there (keepalive.go); after three unanswered it is closed. 0:
+	// never (tokensim ssh uses DefaultKeepAlive).
+	KeepAlive time.Duration
 	// MaxSessions is the players running at once, instructors included;
 	// 0: no limit. InstructorSlots of them are kept for instructors:
 	// attendees may hold MaxSessions−InstructorSlots. With no instructor
@@ -58,6 +62,8 @@ type Config struct {
 	now       func() time.Time
 	afterFunc func(d time.Duration, f func()) (stop func() bool)
 	pause     func(ctx context.Context, d time.Duration)
+	// keepAliveAnswered, if set, hears each keepalive answered (tests).
+	keepAliveAnswered func()
 	// setMemoryLimit is debug.SetMemoryLimit; tests replace it.
 	setMemoryLimit func(int64) int64
 }

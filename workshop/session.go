@@ -57,6 +57,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	who := v.who(sess.User())
 	role := roleOf(who)
+	s.keepAlive(sess.Context(), v, who)
 	if !s.sessions.acquireAs(who.Instructor) {
 		n, kept := s.cfg.MaxSessions-s.cfg.InstructorSlots, s.cfg.InstructorSlots
 		msg, why := fmt.Sprintf(msgFull, inWords(n, "attendee")), fmt.Sprintf("%s; %s kept for instructors", inWords(n, "attendee"), inWords(kept, "place"))

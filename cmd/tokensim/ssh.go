@@ -126,6 +126,7 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	}
 	srv, err := workshop.New(workshop.Config{
 		HostKey: signer, Catalogue: cat, Run: run, Auth: auth,
+		KeepAlive:   workshop.DefaultKeepAlive,
 		IdleTimeout: time.Duration(idle), MaxTimeout: time.Duration(maxAge), MaxSessions: *maxSessions, InstructorSlots: *instrSlots, MaxPerAddr: *perAddr, Login: login,
 		// The server is the process: its memory limit follows the room,
 		// unless GOMEMLIMIT sets one for it (the Go runtime reads it).
