@@ -42,6 +42,8 @@ func (s *Server) says(r endReason) (line, why string) {
 		return fmt.Sprintf(msgMaxAge, d), "max duration " + d
 	case endShutdown:
 		return msgGoodbye, "shutdown"
+	case endReplaced:
+		return msgReplaced, "connected again from elsewhere"
 	case endLost:
 		return "", "connection lost"
 	case endError:

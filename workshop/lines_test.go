@@ -28,6 +28,7 @@ func TestServerLinesFit80Columns(t *testing.T) {
 		"msgIdle":        fmt.Sprintf(msgIdle, d),
 		"msgMaxAge":      fmt.Sprintf(msgMaxAge, d),
 		"msgGoodbye":     msgGoodbye,
+		"msgReplaced":    msgReplaced,
 	}
 	for name, line := range lines {
 		if w := len([]rune(line)); w > 80 {

@@ -91,6 +91,7 @@ type Server struct {
 	// worlds are the departed sessions' worlds, for their reconnect.
 	worlds *worlds[tui.Model]
 	budget *memoryBudget // nil unless Config.MemoryBudget
+	live   liveSessions  // running sessions by Who, for a takeover by key
 	// progress is each session's progress by Who (kept.go).
 	progress *progressKept
 

@@ -58,6 +58,15 @@ func (s *Server) handle(sess ssh.Session) {
 	who := v.who(sess.User())
 	role := roleOf(who)
 	s.keepAlive(sess.Context(), v, who)
+	// The same key again: its older session ends and gives back its slot
+	// and world first (takeover.go).
+	replaced := s.takeOver(who, sess.RemoteAddr().String(), sess.Context().Done())
+	ls := &liveSession{closeConn: v.closeConn, addr: sess.RemoteAddr().String(), done: make(chan struct{})}
+	s.live.add(who, ls)
+	defer func() { // after the slot and the world are given back
+		s.live.remove(who, ls)
+		close(ls.done)
+	}()
 	if !s.sessions.acquireAs(who.Instructor) {
 		n, kept := s.cfg.MaxSessions-s.cfg.InstructorSlots, s.cfg.InstructorSlots
 		msg, why := fmt.Sprintf(msgFull, inWords(n, "attendee")), fmt.Sprintf("%s; %s kept for instructors", inWords(n, "attendee"), inWords(kept, "place"))
@@ -91,6 +100,8 @@ func (s *Server) handle(sess ssh.Session) {
 		}
 	}
 	switch {
+	case found && replaced > 0:
+		s.cfg.Logf("%s %q rejoined from %s by the same key, back where their older session was", role, who.User, sess.RemoteAddr())
 	case found:
 		s.cfg.Logf("%s %q rejoined from %s, back where they left", role, who.User, sess.RemoteAddr())
 	case busy:
@@ -100,6 +111,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	ss := &session{srv: s, in: sess, since: v.since, held: func() bool { return holds(member, who) }}
 	ctx := ss.start(sess.Context())
+	s.live.started(ls, ss.end)
 	stop := context.AfterFunc(s.ctx, func() { ss.end(endShutdown) })
 	defer stop()
 	stopLost := context.AfterFunc(sess.Context(), func() { ss.end(endLost) })
@@ -182,7 +194,7 @@ func (s *Server) handle(sess ssh.Session) {
 	// its user quit is not (q asks first where there is something to
 	// lose, and progress still offers to resume the lesson); a failed
 	// program's model is not trusted; at shutdown nothing is kept anyway.
-	keep := isModel && (reason == endIdle || reason == endMax || reason == endLost)
+	keep := isModel && (reason == endIdle || reason == endMax || reason == endLost || reason == endReplaced)
 	if dropped := s.worlds.leave(who, fm, keep); dropped > 0 {
 		s.quiet.log("worlds", "forgot the oldest departed sessions' worlds: at most %d are kept", s.worlds.max)
 	}
