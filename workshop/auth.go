@@ -31,9 +31,11 @@ type Auth struct {
 
 func (a *Auth) open() bool { return a.Password == "" && len(a.AuthorizedKeys) == 0 }
 
-func (a *Auth) configured() bool {
-	return !a.open() || len(a.InstructorKeys) > 0 || a.InstructorPassword != ""
-}
+func (a *Auth) configured() bool { return !a.open() || a.hasInstructor() }
+
+// hasInstructor reports whether any credential makes its holder an
+// instructor.
+func (a *Auth) hasInstructor() bool { return len(a.InstructorKeys) > 0 || a.InstructorPassword != "" }
 
 // instructorOnly reports whether user is reserved for the instructor's
 // password.
@@ -85,16 +87,16 @@ func (s *Server) installAuth() {
 		perms := ctx.Permissions().Permissions
 		return &gossh.ServerConfig{
 			PreAuthConnCallback: v.setPreAuth,
-			VerifiedPublicKeyCallback: func(_ gossh.ConnMetadata, key gossh.PublicKey, _ *gossh.Permissions, _ string) (*gossh.Permissions, error) {
+			VerifiedPublicKeyCallback: func(c gossh.ConnMetadata, key gossh.PublicKey, _ *gossh.Permissions, _ string) (*gossh.Permissions, error) {
 				// The credential names the key that signed, never one
 				// merely offered (RFC 4252 §7).
-				if !s.login(v, hasKey(a.InstructorKeys, key), "key "+gossh.FingerprintSHA256(key)) {
+				if !s.login(v, c.User(), hasKey(a.InstructorKeys, key), "key "+gossh.FingerprintSHA256(key)) {
 					return nil, errRefused
 				}
 				return perms, nil
 			},
-			NoClientAuthCallback: func(gossh.ConnMetadata) (*gossh.Permissions, error) {
-				if !s.login(v, false, "") {
+			NoClientAuthCallback: func(c gossh.ConnMetadata) (*gossh.Permissions, error) {
+				if !s.login(v, c.User(), false, "") {
 					return nil, errRefused
 				}
 				return perms, nil
@@ -119,7 +121,7 @@ func (s *Server) installAuth() {
 		// by keyboard-interactive (RFC 4256) with no question asked: the
 		// server answers success without an information request.
 		s.srv.KeyboardInteractiveHandler = func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
-			return !a.instructorOnly(ctx.User()) && s.login(visitorOf(ctx), false, "")
+			return !a.instructorOnly(ctx.User()) && s.login(visitorOf(ctx), ctx.User(), false, "")
 		}
 	}
 }
@@ -152,16 +154,27 @@ func (s *Server) password(ctx ssh.Context, pw string) bool {
 		s.cfg.pause(ctx, s.cfg.Login.FailDelay)
 		return false
 	}
-	return s.login(v, instructor, "password")
+	return s.login(v, ctx.User(), instructor, "password")
 }
+
+// MaxUserLen is the longest user name a session may log in with, in
+// bytes. x/crypto accepts any that fits its packet (256 KiB), and the
+// name is kept (the room's names, progress and worlds are keyed by it) and
+// printed in the log and on the instructor's screen.
+const MaxUserLen = 64
 
 // login admits a visitor whose proof has been verified, as instructor or
 // attendee, with the credential that proved it (Who.Credential), if its
-// address has a place left (Config.MaxPerAddr counts logged-in attendee
+// user name is at most MaxUserLen bytes and its address has a place left (Config.MaxPerAddr counts logged-in attendee
 // connections only). A refused visitor is told why in a banner. An
 // instructor is not counted against the address: the instructor of a room
 // behind one NAT still gets in when the attendees hold every place.
-func (s *Server) login(v *visitor, instructor bool, credential string) bool {
+func (s *Server) login(v *visitor, user string, instructor bool, credential string) bool {
+	if len(user) > MaxUserLen {
+		v.banner(fmt.Sprintf(msgLongUser, MaxUserLen))
+		s.quiet.log("long user "+v.host, "refused a login from %s: a user name of %d bytes (at most %d)", v.host, len(user), MaxUserLen)
+		return false
+	}
 	if instructor {
 		v.admitted(true, credential, func() {})
 		return true

@@ -26,8 +26,8 @@ const (
 // Lines for a session the server ended, printed after the player has left
 // the alternate screen, so they stay above the attendee's shell prompt.
 const (
-	msgIdle    = "tokensim: ended after %s without a key: ssh again to come back where you were."
-	msgMaxAge  = "tokensim: ended at the room's %s limit: ssh again to come back where you were."
+	msgIdle    = "tokensim: ended after %s idle: ssh again to come back where you were."
+	msgMaxAge  = "tokensim: ended at the %s limit: ssh again to come back where you were."
 	msgGoodbye = "tokensim: the server is shutting down. Thank you! ssh again once it is back."
 )
 
@@ -42,6 +42,8 @@ func (s *Server) says(r endReason) (line, why string) {
 		return fmt.Sprintf(msgMaxAge, d), "max duration " + d
 	case endShutdown:
 		return msgGoodbye, "shutdown"
+	case endReplaced:
+		return msgReplaced, "connected again from elsewhere"
 	case endLost:
 		return "", "connection lost"
 	case endError:

@@ -319,7 +319,7 @@ func TestSSHInstructorGetsIntoAFullRoom(t *testing.T) {
 	in := sshTestOpen(t, sshTestDial(t, srv, addr, "teacher", gossh.PublicKeys(lead)), 119, 30)
 	in.waitFor(ctx, "instructor · 1 attendee connected")
 	again := sshTestOpen(t, sshTestDial(t, srv, addr, "second", gossh.PublicKeys(lead)), 119, 30)
-	again.waitFor(ctx, "the room is full (2 sessions, instructors included)")
+	again.waitFor(ctx, "the room is full (all 2 places taken)")
 	log.waitFor(ctx, t, `^refused instructor "second" from .*: the room is full \(2 sessions, instructors included\)$`)
 }
 
@@ -330,9 +330,13 @@ func TestInstructorSlotsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ max, kept int }{{2, 2}, {1, 1}, {5, -1}} {
-		if _, err := New(Config{HostKey: k, MaxSessions: c.max, InstructorSlots: c.kept}); !errors.Is(err, ErrInstructorSlots) {
+		if _, err := New(Config{HostKey: k, MaxSessions: c.max, InstructorSlots: c.kept, Auth: Auth{InstructorPassword: "lead"}}); !errors.Is(err, ErrInstructorSlots) {
 			t.Errorf("%d sessions, %d kept: %v, want ErrInstructorSlots", c.max, c.kept, err)
 		}
+	}
+	// With no instructor credential nothing is kept, so nothing is too many.
+	if _, err := New(Config{HostKey: k, MaxSessions: 2, InstructorSlots: 2}); err != nil {
+		t.Errorf("no instructor credential: %v", err)
 	}
 	if _, err := New(Config{HostKey: k, MaxSessions: 0, InstructorSlots: 3}); err != nil {
 		t.Errorf("no limit on sessions: %v", err)

@@ -34,16 +34,22 @@ func (m *Member) SetName(name string) string {
 	r := m.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.names == nil {
-		r.names = map[Who]string{}
-	}
 	if name == "" || name == m.who.User {
-		delete(r.names, m.who)
+		r.names.remove(m.who)
 	} else {
-		r.names[m.who] = name
+		r.names.set(m.who, name)
 	}
 	r.changedLocked()
 	return r.nameLocked(m)
+}
+
+// keepNames bounds the display names the room remembers for its life
+// (Config.KeptWorlds on a server): the users who set one longest ago are
+// forgotten first. ≤ 0: no bound.
+func (r *Room) keepNames(max int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.names.max = max
 }
 
 // Name implements tui.Room.
@@ -58,7 +64,7 @@ func (m *Member) Name() string {
 // its user set, or the SSH user name (RFC 4252 §5), itself made safe to
 // print on another terminal.
 func (r *Room) nameLocked(m *Member) string {
-	if n, ok := r.names[m.who]; ok {
+	if n, ok := r.names.get(m.who); ok {
 		return n
 	}
 	if n := tui.DisplayName(m.who.User); n != "" {

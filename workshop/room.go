@@ -33,7 +33,7 @@ type Room struct {
 	// predictions the room made at the instructor's step, and a dropped
 	// connection does not take a prediction back.
 	answers map[stepKey]map[string]int
-	names   map[Who]string // display names (presence.go)
+	names   keptBy[string] // display names, bounded (presence.go)
 }
 
 type stepKey struct {

@@ -81,7 +81,8 @@ func TestSSHRoomLeadWhatIfCountsBroadcast(t *testing.T) {
 	// The second instructor, in the lesson too, asks, says no, then
 	// takes over.
 	i2.press("\r")
-	// The account's progress is shared: i1's place is offered.
+	// Progress is kept by Who: the same user name, the same credential
+	// (the shared password) and role, so i1's place is offered.
 	i2.waitFor(ctx, "You left this lesson at step 1")
 	i2.press("2") // start over
 	i2.waitFor(ctx, "take the first step")

@@ -236,7 +236,7 @@ func TestSSHBareConnectionsLockNobodyOut(t *testing.T) {
 	if err == nil {
 		t.Fatal("a third logged-in connection from one address got in (limit 2)")
 	}
-	if want := "tokensim: too many connections from your address (2): ask the instructor to raise --max-per-addr."; !strings.Contains(banner, want) {
+	if want := "tokensim: 2 connections from your address: ask to raise --max-per-addr."; !strings.Contains(banner, want) {
 		t.Fatalf("the refused client was told %q, want %q", banner, want)
 	}
 }
@@ -271,7 +271,7 @@ func TestSSHPendingLimits(t *testing.T) {
 	srv, addr := sshTestServer(t, Config{Login: LoginLimits{Timeout: time.Minute, MaxPending: 3, MaxPendingPerAddr: 2}})
 	first, _ := sshTestBare(t, "127.0.0.1", addr)
 	sshTestBare(t, "127.0.0.1", addr)
-	if _, line := sshTestBare(t, "127.0.0.1", addr); line != "tokensim: too many connections waiting to log in from your address (2): try again in a minute.\r\n" {
+	if _, line := sshTestBare(t, "127.0.0.1", addr); line != "tokensim: too many logins pending from your address (2): retry in a minute.\r\n" {
 		t.Fatalf("a third pending connection from one address got %q", line)
 	}
 	sshTestBare(t, "127.0.0.2", addr) // another machine (Linux routes all of 127/8 to lo)
@@ -323,7 +323,7 @@ func TestSSHPasswordGuessing(t *testing.T) {
 	if err == nil {
 		t.Fatal("the right password got in during a lockout: a guesser would learn it was right")
 	}
-	if want := "tokensim: too many failed logins from your address: passwords are refused for 1m; try again then, or log in with a key."; !strings.Contains(banner, want) {
+	if want := "tokensim: too many failed passwords: refused for 1m; wait, or use a key."; !strings.Contains(banner, want) {
 		t.Fatalf("banner %q, want %q", banner, want)
 	}
 	if _, err := sshTestDialBanner(srv, addr, "ada", gossh.PublicKeys(key)); err != nil {
@@ -447,4 +447,35 @@ func TestSSHSurvivesHostileClients(t *testing.T) {
 	}
 	other.press("\r")
 	other.waitFor(ctx, "take the first step")
+}
+
+// A user name longer than MaxUserLen bytes is refused at login, whatever
+// the method, with a banner saying why; one of MaxUserLen gets in. x/crypto
+// alone would take names up to its packet size, and the server keeps them.
+func TestSSHLongUserNameRefused(t *testing.T) {
+	key := sshTestKey(t)
+	long := strings.Repeat("a", MaxUserLen+1)
+	want := fmt.Sprintf("tokensim: user names are at most %d bytes", MaxUserLen)
+	for _, c := range []struct {
+		name string
+		cfg  Config
+		auth []gossh.AuthMethod
+	}{
+		{"open room", Config{}, nil},
+		{"password", Config{Auth: Auth{Password: "pw"}}, []gossh.AuthMethod{gossh.Password("pw")}},
+		{"key", Config{Auth: Auth{AuthorizedKeys: []gossh.PublicKey{key.PublicKey()}}}, []gossh.AuthMethod{gossh.PublicKeys(key)}},
+		{"instructor key", Config{Auth: Auth{InstructorKeys: []gossh.PublicKey{key.PublicKey()}}}, []gossh.AuthMethod{gossh.PublicKeys(key)}},
+	} {
+		srv, addr := sshTestServer(t, c.cfg)
+		banner, err := sshTestDialBanner(srv, addr, long, c.auth...)
+		if err == nil {
+			t.Errorf("%s: a %d-byte user name got in", c.name, len(long))
+		}
+		if !strings.Contains(banner, want) {
+			t.Errorf("%s: banner %q, want %q", c.name, banner, want)
+		}
+		if _, err := sshTestDialBanner(srv, addr, long[1:], c.auth...); err != nil {
+			t.Errorf("%s: a %d-byte user name was refused: %v", c.name, MaxUserLen, err)
+		}
+	}
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gliderlabs/ssh"
-	"github.com/tokensim/tokensim/progress"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/tui"
 	gossh "golang.org/x/crypto/ssh"
@@ -30,15 +29,22 @@ type Config struct {
 	// that runs no session this long; 0: never.
 	IdleTimeout time.Duration
 	MaxTimeout  time.Duration // end any connection this old; 0: never
+	// KeepAlive is how often each connection's client is asked whether it
+	// is there (keepalive.go); after three unanswered it is closed. 0:
+	// never (tokensim ssh uses DefaultKeepAlive).
+	KeepAlive time.Duration
 	// MaxSessions is the players running at once, instructors included;
 	// 0: no limit. InstructorSlots of them are kept for instructors:
-	// attendees may hold MaxSessions−InstructorSlots.
+	// attendees may hold MaxSessions−InstructorSlots. With no instructor
+	// credential (no InstructorKeys, no InstructorPassword) none is kept.
 	MaxSessions     int
 	InstructorSlots int
 	MaxPerAddr      int         // logged-in attendee connections from one address at once; 0: no limit
 	Login           LoginLimits // what a connection may do before it logs in
 	// KeptWorlds is how many departed sessions' worlds are kept for their
 	// reconnect; 0: twice MaxSessions (400 with no limit on sessions).
+	// The users whose progress and display names are kept for the
+	// server's life are bounded by it too, the oldest dropped first.
 	KeptWorlds int
 	// MemoryBudget keeps the Go runtime's soft memory limit at what the
 	// room's sessions need (memory.go). The limit is the process's: set
@@ -56,6 +62,8 @@ type Config struct {
 	now       func() time.Time
 	afterFunc func(d time.Duration, f func()) (stop func() bool)
 	pause     func(ctx context.Context, d time.Duration)
+	// keepAliveAnswered, if set, hears each keepalive answered (tests).
+	keepAliveAnswered func()
 	// setMemoryLimit is debug.SetMemoryLimit; tests replace it.
 	setMemoryLimit func(int64) int64
 }
@@ -83,9 +91,9 @@ type Server struct {
 	// worlds are the departed sessions' worlds, for their reconnect.
 	worlds *worlds[tui.Model]
 	budget *memoryBudget // nil unless Config.MemoryBudget
-	// progress is each SSH user's progress, in memory for the server's
-	// life: never a file on the server.
-	progress progress.Users
+	live   liveSessions  // running sessions by Who, for a takeover by key
+	// progress is each session's progress by Who (kept.go).
+	progress *progressKept
 
 	ctx    context.Context // ends every session at shutdown
 	cancel context.CancelFunc
@@ -101,6 +109,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
+	}
+	if !cfg.Auth.hasInstructor() && cfg.InstructorSlots > 0 {
+		// No credential makes anyone an instructor: a place kept for one
+		// is a place nobody can take.
+		cfg.InstructorSlots = 0
 	}
 	if cfg.InstructorSlots < 0 || cfg.MaxSessions > 0 && cfg.InstructorSlots >= cfg.MaxSessions {
 		return nil, fmt.Errorf("workshop: %w (%d kept of %d)", ErrInstructorSlots, cfg.InstructorSlots, cfg.MaxSessions)
@@ -138,6 +151,8 @@ func New(cfg Config) (*Server, error) {
 		quiet:   quietLog{logf: cfg.Logf, now: cfg.now},
 		worlds:  newWorlds[tui.Model](cfg.KeptWorlds),
 	}
+	s.progress = newProgressKept(cfg.KeptWorlds)
+	s.room.keepNames(cfg.KeptWorlds)
 	if cfg.MemoryBudget {
 		s.budget = newMemoryBudget(cfg.setMemoryLimit)
 		s.worlds.counted = func(d int) { s.budget.add(int64(d) * budgetWorld) }

@@ -16,17 +16,18 @@ import (
 // One-line answers to sessions that cannot get a player.
 const (
 	msgNoPty      = "tokensim needs a terminal: connect with ssh -t (or without -T), from a terminal."
-	msgExec       = "tokensim runs no commands: connect with plain ssh and no command to get the player."
+	msgExec       = "tokensim runs no commands: connect with plain ssh (no command) for the player."
 	msgFull       = "the room is full (%s): try again in a moment."
-	msgFullForAll = "the room is full (%d sessions, instructors included): try again in a moment."
+	msgFullForAll = "the room is full (all %d places taken): try again in a moment."
 	msgClosing    = "the workshop server is shutting down."
 
 	// Refused before or at login (banners, or a line before the SSH
 	// version); each names the limit and what to do.
-	msgPerAddr     = "too many connections from your address (%d): ask the instructor to raise --max-per-addr."
+	msgPerAddr     = "%d connections from your address: ask to raise --max-per-addr."
 	msgPending     = "too many connections waiting to log in (%d): try again in a minute."
-	msgPendingAddr = "too many connections waiting to log in from your address (%d): try again in a minute."
-	msgLockedOut   = "too many failed logins from your address: passwords are refused for %s; try again then, or log in with a key."
+	msgPendingAddr = "too many logins pending from your address (%d): retry in a minute."
+	msgLongUser    = "user names are at most %d bytes: log in with a shorter one."
+	msgLockedOut   = "too many failed passwords: refused for %s; wait, or use a key."
 )
 
 // handle runs one session: its own world and player (tui.New, as
@@ -56,6 +57,16 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	who := v.who(sess.User())
 	role := roleOf(who)
+	s.keepAlive(sess.Context(), v, who)
+	// The same key again: its older session ends and gives back its slot
+	// and world first (takeover.go).
+	replaced := s.takeOver(who, sess.RemoteAddr().String(), sess.Context().Done())
+	ls := &liveSession{closeConn: v.closeConn, addr: sess.RemoteAddr().String(), done: make(chan struct{})}
+	s.live.add(who, ls)
+	defer func() { // after the slot and the world are given back
+		s.live.remove(who, ls)
+		close(ls.done)
+	}()
 	if !s.sessions.acquireAs(who.Instructor) {
 		n, kept := s.cfg.MaxSessions-s.cfg.InstructorSlots, s.cfg.InstructorSlots
 		msg, why := fmt.Sprintf(msgFull, inWords(n, "attendee")), fmt.Sprintf("%s; %s kept for instructors", inWords(n, "attendee"), inWords(kept, "place"))
@@ -81,7 +92,7 @@ func (s *Server) handle(sess ssh.Session) {
 	} else {
 		var err error
 		m, err = tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: who.Instructor, NoExport: true, NoCommandHints: true,
-			Progress: s.progress.For(who.User)})
+			Progress: s.progress.For(who)})
 		if err != nil {
 			s.worlds.leave(who, m, false)
 			refuse("tokensim: " + err.Error())
@@ -89,6 +100,8 @@ func (s *Server) handle(sess ssh.Session) {
 		}
 	}
 	switch {
+	case found && replaced > 0:
+		s.cfg.Logf("%s %q rejoined from %s by the same key, back where their older session was", role, who.User, sess.RemoteAddr())
 	case found:
 		s.cfg.Logf("%s %q rejoined from %s, back where they left", role, who.User, sess.RemoteAddr())
 	case busy:
@@ -98,6 +111,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	ss := &session{srv: s, in: sess, since: v.since, held: func() bool { return holds(member, who) }}
 	ctx := ss.start(sess.Context())
+	s.live.started(ls, ss.end)
 	stop := context.AfterFunc(s.ctx, func() { ss.end(endShutdown) })
 	defer stop()
 	stopLost := context.AfterFunc(sess.Context(), func() { ss.end(endLost) })
@@ -180,7 +194,7 @@ func (s *Server) handle(sess ssh.Session) {
 	// its user quit is not (q asks first where there is something to
 	// lose, and progress still offers to resume the lesson); a failed
 	// program's model is not trusted; at shutdown nothing is kept anyway.
-	keep := isModel && (reason == endIdle || reason == endMax || reason == endLost)
+	keep := isModel && (reason == endIdle || reason == endMax || reason == endLost || reason == endReplaced)
 	if dropped := s.worlds.leave(who, fm, keep); dropped > 0 {
 		s.quiet.log("worlds", "forgot the oldest departed sessions' worlds: at most %d are kept", s.worlds.max)
 	}

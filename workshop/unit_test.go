@@ -337,3 +337,14 @@ func TestRoomLeaderLeaves(t *testing.T) {
 func sshTestAt(scenario string, step, run int) tui.FollowMsg {
 	return tui.FollowMsg{Scenario: scenario, Step: step, Run: run}
 }
+
+// A room where nobody can be an instructor (no instructor key or password)
+// keeps no place for one: with two sessions and one "kept", both go to
+// attendees.
+func TestSSHNoInstructorKeepsNoPlace(t *testing.T) {
+	ctx := sshTestCtx(t, 30*time.Second)
+	srv, addr := sshTestServer(t, Config{MaxSessions: 2, InstructorSlots: 1})
+	for _, user := range []string{"ada", "bob"} {
+		sshTestOpen(t, sshTestDial(t, srv, addr, user), 80, 24).waitFor(ctx, "pick a lesson")
+	}
+}

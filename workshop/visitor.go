@@ -41,7 +41,30 @@ type visitor struct {
 	deadline   *time.Timer
 	sessions   int         // sessions running on the connection
 	stopIdle   func() bool // the no-session timer, while set
+	keepAlive  bool        // its keepalives have started (keepalive.go)
+	stopAlive  func() bool // the next keepalive's timer
 	closed     bool
+}
+
+// keepAliveStarted reports whether this call is the first: keepalives
+// run once per connection, not per session.
+func (v *visitor) keepAliveStarted() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	first := !v.keepAlive && !v.closed
+	v.keepAlive = true
+	return first
+}
+
+// setKeepAlive holds the next keepalive's timer, stopped at close.
+func (v *visitor) setKeepAlive(stop func() bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		stop()
+		return
+	}
+	v.stopAlive = stop
 }
 
 const ctxVisitor ctxKey = "tokensim-visitor"
@@ -170,6 +193,10 @@ func (v *visitor) close() {
 		v.deadline.Stop()
 	}
 	v.stopIdleLocked()
+	if v.stopAlive != nil {
+		v.stopAlive()
+		v.stopAlive = nil
+	}
 	for _, release := range []func(){v.pending, v.slot} {
 		if release != nil {
 			release()

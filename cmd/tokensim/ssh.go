@@ -48,7 +48,7 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	fs.Var(&maxAge, "max-duration", "end any connection this old (a `duration`, e.g. 2h; 0: never)")
 	maxSessions, instrSlots, perAddr := new(200), new(1), new(10)
 	fs.Var((*countFlag)(maxSessions), "max-sessions", "players running at once, instructors included (a `count`; 0: no limit)")
-	fs.Var((*countFlag)(instrSlots), "instructor-slots", "of --max-sessions, places only instructors may take (a `count`)")
+	fs.Var((*countFlag)(instrSlots), "instructor-slots", "of --max-sessions, places only instructors may take (a `count`; none without --instructor-key or --instructor-password)")
 	fs.Var((*countFlag)(perAddr), "max-per-addr", "logged-in attendee connections from one address at once (a `count`; 0: no limit)")
 	login := workshop.DefaultLoginLimits()
 	loginTimeout := durationFlag(login.Timeout)
@@ -78,7 +78,7 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	if idle < 0 || maxAge < 0 || loginTimeout < 0 || *maxSessions < 0 || *instrSlots < 0 || *perAddr < 0 || login.MaxPending < 0 || login.MaxPendingPerAddr < 0 || login.MaxFailures < 0 {
 		return bad("timeouts and limits cannot be negative")
 	}
-	if *maxSessions > 0 && *instrSlots >= *maxSessions {
+	if *maxSessions > 0 && *instrSlots >= *maxSessions && (*instrKey != "" || *instrPassword != "") {
 		return bad("--instructor-slots (%d) must be fewer than --max-sessions (%d): attendees need a place", *instrSlots, *maxSessions)
 	}
 	login.Timeout = time.Duration(loginTimeout)
@@ -126,6 +126,7 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	}
 	srv, err := workshop.New(workshop.Config{
 		HostKey: signer, Catalogue: cat, Run: run, Auth: auth,
+		KeepAlive:   workshop.DefaultKeepAlive,
 		IdleTimeout: time.Duration(idle), MaxTimeout: time.Duration(maxAge), MaxSessions: *maxSessions, InstructorSlots: *instrSlots, MaxPerAddr: *perAddr, Login: login,
 		// The server is the process: its memory limit follows the room,
 		// unless GOMEMLIMIT sets one for it (the Go runtime reads it).

@@ -29,8 +29,10 @@ func TestSSHUsage(t *testing.T) {
 		{"no port", []string{"ssh", "--addr", "localhost"}, "", `tokensim ssh: address "localhost": address localhost: missing port in address`, 2},
 		{"negative limit", []string{"ssh", "--max-sessions", "-1"}, "", "tokensim ssh: timeouts and limits cannot be negative\n", 2},
 		{"negative instructor slots", []string{"ssh", "--instructor-slots", "-1"}, "", "tokensim ssh: timeouts and limits cannot be negative\n", 2},
-		{"instructor slots leave no attendee", []string{"ssh", "--max-sessions", "3", "--instructor-slots", "3"}, "", "tokensim ssh: --instructor-slots (3) must be fewer than --max-sessions (3): attendees need a place\n", 2},
+		{"instructor slots leave no attendee", []string{"ssh", "--max-sessions", "3", "--instructor-slots", "3", "--instructor-password", "x"}, "", "tokensim ssh: --instructor-slots (3) must be fewer than --max-sessions (3): attendees need a place\n", 2},
 		{"help names the instructor slots", []string{"ssh", "--help"}, "-instructor-slots count", "", 0},
+		{"help says no slot is kept without an instructor", []string{"ssh", "--help"}, "none without --instructor-key or --instructor-password", "", 0},
+		{"no instructor: every place is the attendees'", []string{"ssh", "--max-sessions", "3", "--instructor-slots", "3", "--addr", "0.0.0.0:1"}, "", "add --allow-remote", 2},
 		{"argument", []string{"ssh", "login"}, "", "unexpected argument", 2},
 		{"bad key file", []string{"ssh", "--instructor-key", "testdata/bad_keys"}, "", "testdata/bad_keys:2:1:", 2},
 		{"missing key file", []string{"ssh", "--authorized-keys", "testdata/nope"}, "", "tokensim ssh: --authorized-keys: reading keys: open testdata/nope: no such file or directory\n", 2},
@@ -141,7 +143,7 @@ func TestSSHCommandWiring(t *testing.T) {
 	if err == nil {
 		t.Fatal("a wrong password got in")
 	}
-	if want := "tokensim: too many failed logins from your address: passwords are refused for 1m"; !strings.Contains(banner, want) {
+	if want := "tokensim: too many failed passwords: refused for 1m"; !strings.Contains(banner, want) {
 		t.Fatalf("after one wrong password with --max-login-failures 1 the banner was %q, want %q", banner, want)
 	}
 	if code := stop(); code != 0 {
