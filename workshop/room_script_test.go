@@ -33,10 +33,10 @@ import (
 func TestSSHScriptedRoom(t *testing.T) {
 	ctx := sshTestCtx(t, 90*time.Second)
 	log := newSSHTestLog()
-	adaKey, bobKey, cyKey, danKey := sshTestKey(t), sshTestKey(t), sshTestKey(t), sshTestKey(t)
+	adaKey, adaKey2, bobKey, cyKey, danKey := sshTestKey(t), sshTestKey(t), sshTestKey(t), sshTestKey(t), sshTestKey(t)
 	teacherKey, inesKey := sshTestKey(t), sshTestKey(t)
 	srv, addr := sshTestServer(t, Config{MaxSessions: 6, InstructorSlots: 2, Logf: log.logf, Auth: Auth{
-		AuthorizedKeys: []gossh.PublicKey{adaKey.PublicKey(), bobKey.PublicKey(), cyKey.PublicKey(), danKey.PublicKey()},
+		AuthorizedKeys: []gossh.PublicKey{adaKey.PublicKey(), adaKey2.PublicKey(), bobKey.PublicKey(), cyKey.PublicKey(), danKey.PublicKey()},
 		InstructorKeys: []gossh.PublicKey{teacherKey.PublicKey(), inesKey.PublicKey()},
 	}})
 	dial := func(user string, key gossh.Signer) *gossh.Client {
@@ -47,7 +47,9 @@ func TestSSHScriptedRoom(t *testing.T) {
 	// 1. The attendee places fill; the next attendee is refused and
 	// logged; the instructors get in.
 	ada := sshTestOpen(t, dial("ada", adaKey), 100, 30)
-	ada2 := sshTestOpen(t, dial("ada", adaKey), 100, 30) // her second terminal
+	// Her second terminal, with her other key: a second session by the
+	// same key would take the first one's place (takeover.go).
+	ada2 := sshTestOpen(t, dial("ada", adaKey2), 100, 30)
 	bobConn := dial("bob", bobKey)
 	bob := sshTestOpen(t, bobConn, 100, 30)
 	cy := sshTestOpen(t, dial("cy", cyKey), 100, 30)
@@ -56,7 +58,7 @@ func TestSSHScriptedRoom(t *testing.T) {
 	}
 	cy.press("N")
 	cy.waitFor(ctx, "Your name in the room")
-	cy.press("\x7f\x7fCy Young\r") // the prompt holds the user name: erase it
+	cy.press("Cy Young\r") // typing replaces the user name the prompt shows
 	cy.waitFor(ctx, "the room shows you as Cy Young")
 
 	dan := sshTestOpen(t, dial("dan", danKey), 100, 30)
