@@ -80,7 +80,8 @@ func (m *Model) roomMsg(msg tea.Msg) bool {
 		}
 		return true
 	case ReleaseMsg:
-		m.room.led, m.room.away = false, false
+		// The release ends the leader's message too (Room's releaseLocked).
+		m.room.led, m.room.away, m.room.broadcast = false, false, BroadcastMsg{}
 		m.room.note = "the instructor released the room: explore on your own"
 		if msg.LeaderLeft {
 			m.room.note = "the instructor left: you explore alone"

@@ -13,8 +13,14 @@ func (m *Member) name() string { return m.room.nameLocked(m) }
 
 // Lead implements tui.Room: the member leads from now on, whoever led
 // before (every instructor's panel is told: changedLocked), and the room
-// is pushed to to, unless to is empty (the instructor is at the picker:
-// the lesson opened next is pushed).
+// is pushed to to. A take-over from another instructor who leads at to's
+// lesson continues their run (run is ignored): the room's answers so far
+// are the same lesson's. Otherwise run starts a new one, even at the
+// lesson the room was last at: an instructor who reconnects, or opens the
+// lesson anew, and leads it again starts from zero. An empty to (the
+// instructor is at the picker: the lesson opened next is pushed) clears
+// the room's target: no one is sent, or counted as following, a step no
+// instructor is at.
 func (m *Member) Lead(to tui.FollowMsg, run bool) {
 	if !m.instructor {
 		return
@@ -25,9 +31,12 @@ func (m *Member) Lead(to tui.FollowMsg, run bool) {
 	if _, ok := r.members[m]; !ok {
 		return
 	}
+	takeOver := r.leader != nil && r.leader != m && r.target.Scenario == to.Scenario
 	r.leader = m
-	if to.Scenario != "" {
-		r.pushLocked(m, to, run)
+	if to.Scenario == "" {
+		r.target = tui.FollowMsg{}
+	} else {
+		r.pushLocked(to, run && !takeOver)
 	}
 	r.changedLocked()
 }
@@ -42,22 +51,20 @@ func (m *Member) Push(to tui.FollowMsg, run bool) {
 	if r.leader != m || to.Scenario == "" {
 		return
 	}
-	r.pushLocked(m, to, run)
+	r.pushLocked(to, run)
 	r.changedLocked()
 }
 
 // pushLocked sends every attendee to to. A new run (the instructor
-// opened the lesson anew) starts the quiz counts from zero, unless the
-// lead passed to another instructor at the lesson the room is at: that
-// continues the run. A new step ends the broadcast.
-func (r *Room) pushLocked(by *Member, to tui.FollowMsg, run bool) {
-	takeOver := r.pushedBy != nil && r.pushedBy != by && r.target.Scenario == to.Scenario
-	if run && !takeOver {
+// opened the lesson anew) starts the quiz counts from zero. A new step
+// ends the broadcast.
+func (r *Room) pushLocked(to tui.FollowMsg, run bool) {
+	if run {
 		r.run++
 	}
 	to.Run, to.Reset = r.run, r.reset
 	stepped := to.Scenario != r.target.Scenario || to.Step != r.target.Step || to.Run != r.target.Run
-	r.target, r.pushedBy = to, by
+	r.target = to
 	if stepped {
 		r.broadcast = tui.BroadcastMsg{}
 	}
@@ -83,11 +90,16 @@ func (m *Member) Release() {
 	r.changedLocked()
 }
 
-// releaseLocked ends the lead and tells every attendee why.
+// releaseLocked ends the lead and tells every attendee why. It ends the
+// broadcast too: a message such as "break" was the instructor's who led,
+// and a newcomer to an unled room must not read it beside "you explore
+// alone".
 func (r *Room) releaseLocked(msg tui.ReleaseMsg) {
 	r.leader = nil
+	r.broadcast = tui.BroadcastMsg{}
 	for a := range r.members {
 		if !a.instructor {
+			a.dropBroadcast()
 			a.post(msg)
 		}
 	}
@@ -109,7 +121,7 @@ func (m *Member) Answer(at tui.FollowMsg, choice int) {
 	if _, ok := r.members[m]; !ok || r.leader == nil {
 		return
 	}
-	if at.Run != r.run || at.WhatIf != r.target.WhatIf {
+	if r.target.Scenario == "" || at.Run != r.run || at.WhatIf != r.target.WhatIf {
 		return
 	}
 	k := stepKey{run: r.run, scenario: at.Scenario, step: at.Step, whatIf: at.WhatIf}
