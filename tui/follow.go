@@ -324,19 +324,18 @@ func (m *Model) roomLine() string {
 }
 
 // quizCounts is how the room answered the quiz of the instructor's step,
-// per option, and which option is right.
-func (m *Model) quizCounts() string {
+// per option, and which option is right, and how many answered; ok is
+// false where the step has no quiz.
+func (m *Model) quizCounts() (counts string, total int, ok bool) {
 	w := m.where()
 	if !w.ok || w.step < 1 {
-		return ""
+		return "", 0, false
 	}
 	q := m.player.steps().tl.steps[w.step-1].Text.Quiz
 	if q == nil {
-		return ""
+		return "", 0, false
 	}
 	var b strings.Builder
-	total := 0
-	fmt.Fprintf(&b, "quiz: ")
 	for i := range q.Options {
 		n := 0
 		if i < len(m.room.status.Answers) {
@@ -352,6 +351,5 @@ func (m *Model) quizCounts() string {
 		}
 		fmt.Fprintf(&b, "%d)%s %d", i+1, mark, n)
 	}
-	fmt.Fprintf(&b, " (%d answered)", total)
-	return b.String()
+	return b.String(), total, true
 }
