@@ -226,10 +226,9 @@ func (m *Model) follow(t FollowMsg) {
 	l.modal = nil
 	m.help.ShowAll = false
 	l.followWhatIf(t.WhatIf) // roomwhatif.go
+	// seen survives a reconnect (Model.Rejoin): a reconnect into the
+	// run the world followed keeps its answers, into another clears them.
 	switch seen := m.room.seen; {
-	case seen.Run == 0:
-		// The first run this world follows: its answers are its own (a
-		// reconnect's world, Model.Rejoin, keeps them).
 	case t.Run != seen.Run || t.WhatIf != seen.WhatIf:
 		// A new run, or the instructor's what-if changed: the room
 		// predicts afresh, and answers count under the policy shown

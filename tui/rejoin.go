@@ -19,7 +19,11 @@ func (m Model) Rejoin(r Room) Model {
 	// ssh: a reconnect pulled them back to the instructor's step). Once
 	// the room is no longer led there is nothing to be away from.
 	away := m.room.away && r != nil && !m.opts.Instructor && r.Status(FollowMsg{}).Leading
-	m.room = roomState{away: away}
+	// What the world last followed stays: the runs are numbered for the
+	// server's life, which the world does not outlive, so a push of
+	// another run clears the answers of the earlier one (follow), and a
+	// push of the same run keeps them.
+	m.room = roomState{away: away, seen: m.room.seen}
 	m.quitArmed = false // a q pressed in the dropped session is not this one's
 	m.syncFollowing()
 	if r != nil && m.opts.Instructor {
