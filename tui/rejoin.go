@@ -13,6 +13,7 @@ package tui
 // otherwise finds the room unled.
 func (m Model) Rejoin(r Room) Model {
 	lines := m.roomLines()
+	before := m.room
 	m.opts.Room = r
 	// An attendee who had stepped away from a room still led stays away:
 	// their place is their own step, not the instructor's (tried over
@@ -24,6 +25,14 @@ func (m Model) Rejoin(r Room) Model {
 	// another run clears the answers of the earlier one (follow), and a
 	// push of the same run keeps them.
 	m.room = roomState{away: away, seen: m.room.seen}
+	if m.opts.Instructor {
+		// The instructor's place in the room's runs stays too: F with the
+		// lesson they pushed still open continues its run (its counts),
+		// as after a release; a lesson opened anew starts one. The room
+		// starts one anyway if it has moved to another lesson meanwhile
+		// (Member.Lead).
+		m.room.pushed, m.room.pushedBy = before.pushed, before.pushedBy
+	}
 	m.quitArmed = false // a q pressed in the dropped session is not this one's
 	m.syncFollowing()
 	if r != nil && m.opts.Instructor {

@@ -36,7 +36,10 @@ func (m *Member) Lead(to tui.FollowMsg, run bool) {
 	if to.Scenario == "" {
 		r.target = tui.FollowMsg{}
 	} else {
-		r.pushLocked(to, run && !takeOver)
+		// A lead elsewhere than the room's lesson is a new run of it,
+		// whatever the session last pushed (an instructor back from a
+		// reconnect, another instructor having moved the room since).
+		r.pushLocked(to, run && !takeOver || to.Scenario != r.target.Scenario)
 	}
 	r.changedLocked()
 }

@@ -202,6 +202,10 @@ func TestRoomLeadAgainStartsANewRun(t *testing.T) {
 	if got := rmTestDrain(a); len(got) != 1 || got[0].(tui.FollowMsg).Run != 3 {
 		t.Fatalf("the leader's own lead got %v, want run 3", got)
 	}
+	again.Lead(tui.FollowMsg{Scenario: "token", Step: 1}, false) // continuing what bob pushed, but the room has moved on
+	if got := rmTestDrain(a); len(got) != 1 || got[0].(tui.FollowMsg).Run != 4 {
+		t.Fatalf("a lead at another lesson got %v, want run 4", got)
+	}
 }
 
 // A lead from the picker pushes nothing, and leaves no step behind: a
