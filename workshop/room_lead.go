@@ -15,9 +15,11 @@ func (m *Member) name() string { return m.room.nameLocked(m) }
 // before (every instructor's panel is told: changedLocked), and the room
 // is pushed to to. A take-over from another instructor who leads at to's
 // lesson continues their run (run is ignored): the room's answers so far
-// are the same lesson's. Otherwise run starts a new one, even at the
-// lesson the room was last at: an instructor who reconnects, or opens the
-// lesson anew, and leads it again starts from zero. An empty to (the
+// are the same lesson's. Otherwise run (the session opened the lesson
+// anew since its last push) starts a new one, even at the lesson the room
+// was last at, and so does a lead at another lesson than the room's;
+// run false at the room's lesson (the instructor leads again after a
+// release or a reconnect, the lesson still open) continues it. An empty to (the
 // instructor is at the picker: the lesson opened next is pushed) clears
 // the room's target: no one is sent, or counted as following, a step no
 // instructor is at.
