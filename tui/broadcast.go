@@ -92,7 +92,16 @@ func (m *Model) broadcastMsg(msg tea.Msg) bool {
 			text := CleanBroadcast(r.prompt.Value())
 			r.prompt = nil
 			m.opts.Room.Broadcast(text)
-			r.note = "sent: on attendees' screens until your next step"
+			// A step ends the message only when it is the leader's
+			// (Room.Push), and a release ends it too.
+			switch {
+			case r.status.You:
+				r.note = "sent: on screens until your next step"
+			case r.status.Leading:
+				r.note = "sent: on screens until " + leaderName(r.status) + "'s next step"
+			default:
+				r.note = "sent: on screens until the room's next step"
+			}
 			if text == "" {
 				r.note = "the room's message is cleared"
 			}

@@ -80,7 +80,8 @@ func (m *Model) roomMsg(msg tea.Msg) bool {
 		}
 		return true
 	case ReleaseMsg:
-		m.room.led, m.room.away = false, false
+		// The release ends the leader's message too (Room's releaseLocked).
+		m.room.led, m.room.away, m.room.broadcast = false, false, BroadcastMsg{}
 		m.room.note = "the instructor released the room: explore on your own"
 		if msg.LeaderLeft {
 			m.room.note = "the instructor left: you explore alone"
@@ -225,10 +226,9 @@ func (m *Model) follow(t FollowMsg) {
 	l.modal = nil
 	m.help.ShowAll = false
 	l.followWhatIf(t.WhatIf) // roomwhatif.go
+	// seen survives a reconnect (Model.Rejoin): a reconnect into the
+	// run the world followed keeps its answers, into another clears them.
 	switch seen := m.room.seen; {
-	case seen.Run == 0:
-		// The first run this world follows: its answers are its own (a
-		// reconnect's world, Model.Rejoin, keeps them).
 	case t.Run != seen.Run || t.WhatIf != seen.WhatIf:
 		// A new run, or the instructor's what-if changed: the room
 		// predicts afresh, and answers count under the policy shown
@@ -323,19 +323,18 @@ func (m *Model) roomLine() string {
 }
 
 // quizCounts is how the room answered the quiz of the instructor's step,
-// per option, and which option is right.
-func (m *Model) quizCounts() string {
+// per option, and which option is right, and how many answered; ok is
+// false where the step has no quiz.
+func (m *Model) quizCounts() (counts string, total int, ok bool) {
 	w := m.where()
 	if !w.ok || w.step < 1 {
-		return ""
+		return "", 0, false
 	}
 	q := m.player.steps().tl.steps[w.step-1].Text.Quiz
 	if q == nil {
-		return ""
+		return "", 0, false
 	}
 	var b strings.Builder
-	total := 0
-	fmt.Fprintf(&b, "quiz: ")
 	for i := range q.Options {
 		n := 0
 		if i < len(m.room.status.Answers) {
@@ -351,6 +350,5 @@ func (m *Model) quizCounts() string {
 		}
 		fmt.Fprintf(&b, "%d)%s %d", i+1, mark, n)
 	}
-	fmt.Fprintf(&b, " (%d answered)", total)
-	return b.String()
+	return b.String(), total, true
 }

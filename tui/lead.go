@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // The instructor's half of the room: one instructor leads at a time. The
@@ -43,7 +44,13 @@ func (m *Model) leadKey(msg tea.KeyPressMsg) bool {
 			return true
 		}
 		m.opts.Room.ResetAnswers(w.scenario, w.step)
-		r.note = "count reset: followers may answer again"
+		// Only the leader's step is sent again (with the reset, which
+		// clears a follower's answer): another instructor's step is not
+		// the room's.
+		r.note = "count reset for this step"
+		if r.status.You {
+			r.note = "count reset: followers may answer again"
+		}
 		m.refreshStatus()
 		return true
 	case key.Matches(msg, k.Room.Broadcast):
@@ -157,15 +164,33 @@ func (m *Model) instructorLine() string {
 		}
 		return fmt.Sprintf("%s %s yes · %s no · %s", q, m.keys.Room.TakeOver.Help().Key, m.keys.Room.KeepOff.Help().Key, lead)
 	}
+	counts, total, quiz := m.quizCounts()
 	parts := []string{"instructor", fmt.Sprintf("%d %s connected", r.status.Attendees, n), lead}
-	if q := m.quizCounts(); q != "" {
-		parts = append(parts, q)
+	if quiz {
+		parts = append(parts, fmt.Sprintf("quiz: %s (%d answered)", counts, total))
 	}
 	if r.note != "" {
 		parts = append(parts, r.note)
 	}
 	if r.status.Broadcast != "" {
 		parts = append(parts, "message on screens: "+r.status.Broadcast)
+	}
+	if line := strings.Join(parts, " · "); ansi.StringWidth(line) <= m.w {
+		return line
+	}
+	// Too narrow (80 columns, with a quiz): the line is cut at the
+	// terminal's width, so what answers the last key (the note) and the
+	// count's total come first, and the words that only label go.
+	parts = []string{lead}
+	if r.note != "" {
+		parts = append(parts, r.note)
+	}
+	if quiz {
+		parts = append(parts, fmt.Sprintf("quiz (%d answered): %s", total, counts))
+	}
+	parts = append(parts, fmt.Sprintf("%d %s", r.status.Attendees, n))
+	if r.status.Broadcast != "" {
+		parts = append(parts, "on screens: "+r.status.Broadcast)
 	}
 	return strings.Join(parts, " · ")
 }

@@ -141,9 +141,9 @@ func ldTestResetCount(t *testing.T, k string) {
 	}
 }
 
-// The first run a world follows keeps the answers it has: a reconnect's
-// world is given back with them (Rejoin), and the new room's first push
-// is of the run they were given in. Only a change of run seen clears them.
+// A reconnect's world is given back with its answers (Rejoin), and the
+// new room's first push, of the run they were given in, keeps them. Only
+// a change of run seen clears them.
 func TestRoomFirstRunKeepsAnswers(t *testing.T) {
 	f, _ := sshTestApp(t, false, "")
 	at := FollowMsg{Scenario: "login", Step: sshTestQuizStep, Run: 3, Reset: 2}
@@ -361,5 +361,26 @@ func TestRoomInstructorSandboxHelp(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("the instructor's sandbox help at %dx%d lacks %q:\n%s", MinWidth, MinHeight, want, s)
 		}
+	}
+}
+
+// A reconnect remembers the run its world last followed: pushed another
+// run (the instructor opened the lesson anew while the attendee was
+// gone), the earlier run's answers go, so the attendee predicts again and
+// is counted.
+func TestRejoinNewRunClearsAnswers(t *testing.T) {
+	f, _ := sshTestApp(t, false, "")
+	at := FollowMsg{Scenario: "login", Step: sshTestQuizStep, Run: 3}
+	f.send(at)
+	f.press("2")
+	l := f.lesson()
+	f.m = f.root().Rejoin(&sshTestRoom{})
+	at.Run = 4
+	f.send(at) // the new room's Join, in a new run
+	if f.lesson() != l || f.root().ws.kept != nil {
+		t.Fatal("the lesson followed before the reconnect was taken for the attendee's own")
+	}
+	if len(f.pl().tl.answered) != 0 {
+		t.Fatalf("a reconnect into a new run kept the earlier run's answers: %v", f.pl().tl.answered)
 	}
 }

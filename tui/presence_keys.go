@@ -21,7 +21,12 @@ func (m *Model) presenceMsg(msg tea.Msg) (bool, tea.Cmd) {
 		}
 		return false, nil // the room line asks the room too (roomMsg)
 	case FollowMsg:
-		m.ws.naming = nil // the room takes the screen, and the picker with the prompt
+		// The room takes the screen, and the picker with the prompt, only
+		// when the follow moves it (roomMsg): one who stepped away keeps
+		// their screen, and what they typed.
+		if !m.room.away && m.inCatalogue(msg.Scenario) {
+			m.ws.naming = nil
+		}
 		return false, nil
 	case tea.PasteMsg:
 		if p := m.ws.naming; p != nil {

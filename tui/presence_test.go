@@ -340,3 +340,24 @@ func TestNamePromptTypingReplaces(t *testing.T) {
 		t.Fatalf("a first paste gave %q, want it to replace the name", room.pres.name)
 	}
 }
+
+// An attendee who stepped away keeps their name prompt, and what they
+// typed, when the room moves on: their screen does not move.
+func TestNamePromptStaysWhenAway(t *testing.T) {
+	a, _ := sshTestApp(t, false, "")
+	a.send(FollowMsg{Scenario: "login", Step: 1, Run: 1})
+	a.press("x", "esc") // away, back at the picker
+	if a.root().screen != screenPicker {
+		t.Fatalf("setup: screen %d, want the picker", a.root().screen)
+	}
+	a.press("N")
+	sshTestType(a, "Ada")
+	a.send(FollowMsg{Scenario: "login", Step: 2, Run: 1})
+	if a.root().ws.naming == nil || a.root().screen != screenPicker {
+		t.Fatal("the room's step closed an away attendee's prompt")
+	}
+	a.press("enter")
+	if !strings.Contains(a.header(), "the room shows you as Ada") {
+		t.Fatalf("what was typed is lost: %q", a.header())
+	}
+}

@@ -15,8 +15,17 @@ import "fmt"
 // screen in front is the attendee's own, it is kept and the room's lesson
 // (the one it moved before, if it is t's) comes in front.
 func (m *Model) keepForPull(t FollowMsg) {
-	if m.opts.Instructor || m.screen != screenPlayer || m.player == nil || m.player == m.ws.followed {
+	if m.opts.Instructor || m.screen != screenPlayer || m.player == nil {
 		return
+	}
+	// The room's own lesson is the attendee's too once they moved in it
+	// alone (released, or stepped away): another step, their own what-if.
+	moved := false
+	if w := m.where(); m.player == m.ws.followed {
+		moved = w.ok && (w.scenario != m.room.seen.Scenario || w.step != m.room.seen.Step || w.whatIf != m.room.seen.WhatIf)
+		if !moved {
+			return
+		}
 	}
 	if !m.inCatalogue(t.Scenario) {
 		return // jump says the server lacks it, and nothing moves
@@ -26,12 +35,14 @@ func (m *Model) keepForPull(t FollowMsg) {
 	m.ws.kept = m.player
 	m.room.note = fmt.Sprintf("your %s is kept: %s returns to it", keptName(m.player), m.keys.Room.StepAway.Help().Key)
 	m.keptHelp()
-	if l, ok := m.ws.followed.(*lesson); ok && l.tl.id == t.Scenario {
+	if l, ok := m.ws.followed.(*lesson); ok && !moved && l.tl.id == t.Scenario {
 		m.player = l
 		m.layout()
 		return
 	}
-	m.player, m.screen = nil, screenPicker // jump opens t's lesson afresh
+	// jump opens t's lesson afresh (cheap: runs are shared through
+	// scenarios.RunCache).
+	m.player, m.screen, m.ws.followed = nil, screenPicker, nil
 }
 
 // followedNow records the screen the room just moved (jump's last word).

@@ -113,3 +113,41 @@ func sshTestViewAt(s screen) string {
 	s.SetSize(100, 25)
 	return s.View()
 }
+
+// The room's own lesson is the attendee's once they moved in it alone:
+// released, they take another step; the room pulls them again and x
+// returns to their step, not the instructor's. Stepped away, likewise,
+// and f (follow again) keeps it too. A follower who did not move is
+// moved in place, nothing kept.
+func TestPullKeepsTheRoomsLessonMovedInAlone(t *testing.T) {
+	a, _ := sshTestApp(t, false, "")
+	a.send(FollowMsg{Scenario: "login", Step: 1, Run: 1})
+	own := a.lesson()
+	a.send(FollowMsg{Scenario: "login", Step: 2, Run: 1})
+	if a.lesson() != own || a.root().ws.kept != nil {
+		t.Fatal("a follower who did not move was given another lesson, or had one kept")
+	}
+	a.send(ReleaseMsg{})
+	a.press("h") // step 1, alone
+	a.send(FollowMsg{Scenario: "login", Step: 2, Run: 1})
+	if a.lesson() == own || a.pl().tl.cur != 1 {
+		t.Fatalf("pulled: the same lesson (%v) at index %d", a.lesson() == own, a.pl().tl.cur)
+	}
+	a.press("x")
+	if a.lesson() != own || a.pl().tl.cur != 0 {
+		t.Fatalf("x: the kept lesson %v at index %d, want index 0", a.lesson() == own, a.pl().tl.cur)
+	}
+	// Stepped away in the room's lesson, a step back alone, then f.
+	b, _ := sshTestApp(t, false, "")
+	b.send(FollowMsg{Scenario: "login", Step: 2, Run: 1})
+	room := b.lesson()
+	b.press("x", "h")
+	b.press("f")
+	if b.lesson() == room || b.pl().tl.cur != 1 {
+		t.Fatalf("f: the same lesson (%v) at index %d", b.lesson() == room, b.pl().tl.cur)
+	}
+	b.press("x")
+	if b.lesson() != room || b.pl().tl.cur != 0 {
+		t.Fatalf("x after f: the kept lesson %v at index %d, want index 0", b.lesson() == room, b.pl().tl.cur)
+	}
+}

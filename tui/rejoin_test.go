@@ -114,3 +114,21 @@ func TestRejoinAwayKeepsStep(t *testing.T) {
 		t.Fatalf("rejoined an unled room, then led: index %d, header %q", b.pl().tl.cur, b.header())
 	}
 }
+
+// The instructor who reconnects and leads again (F) with the lesson they
+// pushed still open continues its run, as after a release: the room is
+// where they left it, counts included. A lesson opened anew starts one.
+func TestRejoinInstructorContinuesTheRun(t *testing.T) {
+	a, _ := sshTestApp(t, true, "login")
+	a.press("F", "l")
+	fresh := &sshTestRoom{}
+	a.m = a.root().Rejoin(fresh)
+	a.press("F")
+	if len(fresh.runs) != 1 || fresh.runs[0] {
+		t.Fatalf("F after a reconnect: runs %v, want one lead continuing the run", fresh.runs)
+	}
+	a.press("esc", "enter") // the lesson anew
+	if len(fresh.runs) != 2 || !fresh.runs[1] {
+		t.Fatalf("the lesson opened anew: runs %v, want a new run", fresh.runs)
+	}
+}

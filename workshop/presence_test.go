@@ -2,6 +2,7 @@ package workshop
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tokensim/tokensim/tui"
@@ -38,7 +39,7 @@ func TestRoomPresence(t *testing.T) {
 		t.Fatal("an instructor's own presence told the instructors")
 	}
 	got := in.Attendees()
-	slices.SortFunc(got, func(x, y tui.Attendee) int { return len(x.Name) - len(y.Name) })
+	slices.SortFunc(got, func(x, y tui.Attendee) int { return strings.Compare(x.Name, y.Name) })
 	want := []tui.Attendee{{Name: "ann", Presence: at}, {Name: "bob"}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("attendees %+v, want %+v", got, want)

@@ -16,11 +16,10 @@ import (
 // calling the room must not wait for the room to deliver to it. The lead,
 // the answers and the broadcast are in room_lead.go.
 type Room struct {
-	mu       sync.Mutex
-	members  map[*Member]struct{}
-	leader   *Member       // the instructor who leads; nil when no one does
-	target   tui.FollowMsg // where the room was last pushed (kept after a release)
-	pushedBy *Member       // who pushed target: a take-over at its lesson continues its run
+	mu      sync.Mutex
+	members map[*Member]struct{}
+	leader  *Member       // the instructor who leads; nil when no one does
+	target  tui.FollowMsg // where the room was last pushed (kept after a release); empty after a lead from the picker
 	// run numbers the runs of lessons, reset the resets of quiz counts
 	// (tui.FollowMsg.Run and Reset).
 	run, reset int
@@ -115,13 +114,14 @@ func (m *Member) Leave() {
 }
 
 // Following reports whether the member is an attendee of a room an
-// instructor leads who did not step away (its session's last report):
-// the screen it shows is the instructor's to move.
+// instructor leads from a lesson (a lead taken at the picker pushes
+// nothing yet) who did not step away (its session's last report): the
+// screen it shows is the instructor's to move.
 func (m *Member) Following() bool {
 	r := m.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.leader != nil && !m.instructor && !m.presence.Away
+	return r.leader != nil && r.target.Scenario != "" && !m.instructor && !m.presence.Away
 }
 
 // Deliver sends the member's messages to send (a program's Send) until

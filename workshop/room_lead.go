@@ -13,8 +13,16 @@ func (m *Member) name() string { return m.room.nameLocked(m) }
 
 // Lead implements tui.Room: the member leads from now on, whoever led
 // before (every instructor's panel is told: changedLocked), and the room
-// is pushed to to, unless to is empty (the instructor is at the picker:
-// the lesson opened next is pushed).
+// is pushed to to. A take-over from another instructor who leads at to's
+// lesson continues their run (run is ignored): the room's answers so far
+// are the same lesson's. Otherwise run (the session opened the lesson
+// anew since its last push) starts a new one, even at the lesson the room
+// was last at, and so does a lead at another lesson than the room's;
+// run false at the room's lesson (the instructor leads again after a
+// release or a reconnect, the lesson still open) continues it. An empty to (the
+// instructor is at the picker: the lesson opened next is pushed) clears
+// the room's target: no one is sent, or counted as following, a step no
+// instructor is at.
 func (m *Member) Lead(to tui.FollowMsg, run bool) {
 	if !m.instructor {
 		return
@@ -25,9 +33,15 @@ func (m *Member) Lead(to tui.FollowMsg, run bool) {
 	if _, ok := r.members[m]; !ok {
 		return
 	}
+	takeOver := r.leader != nil && r.leader != m && r.target.Scenario == to.Scenario
 	r.leader = m
-	if to.Scenario != "" {
-		r.pushLocked(m, to, run)
+	if to.Scenario == "" {
+		r.target = tui.FollowMsg{}
+	} else {
+		// A lead elsewhere than the room's lesson is a new run of it,
+		// whatever the session last pushed (an instructor back from a
+		// reconnect, another instructor having moved the room since).
+		r.pushLocked(to, run && !takeOver || to.Scenario != r.target.Scenario)
 	}
 	r.changedLocked()
 }
@@ -42,22 +56,20 @@ func (m *Member) Push(to tui.FollowMsg, run bool) {
 	if r.leader != m || to.Scenario == "" {
 		return
 	}
-	r.pushLocked(m, to, run)
+	r.pushLocked(to, run)
 	r.changedLocked()
 }
 
 // pushLocked sends every attendee to to. A new run (the instructor
-// opened the lesson anew) starts the quiz counts from zero, unless the
-// lead passed to another instructor at the lesson the room is at: that
-// continues the run. A new step ends the broadcast.
-func (r *Room) pushLocked(by *Member, to tui.FollowMsg, run bool) {
-	takeOver := r.pushedBy != nil && r.pushedBy != by && r.target.Scenario == to.Scenario
-	if run && !takeOver {
+// opened the lesson anew) starts the quiz counts from zero. A new step
+// ends the broadcast.
+func (r *Room) pushLocked(to tui.FollowMsg, run bool) {
+	if run {
 		r.run++
 	}
 	to.Run, to.Reset = r.run, r.reset
 	stepped := to.Scenario != r.target.Scenario || to.Step != r.target.Step || to.Run != r.target.Run
-	r.target, r.pushedBy = to, by
+	r.target = to
 	if stepped {
 		r.broadcast = tui.BroadcastMsg{}
 	}
@@ -83,11 +95,16 @@ func (m *Member) Release() {
 	r.changedLocked()
 }
 
-// releaseLocked ends the lead and tells every attendee why.
+// releaseLocked ends the lead and tells every attendee why. It ends the
+// broadcast too: a message such as "break" was the instructor's who led,
+// and a newcomer to an unled room must not read it beside "you explore
+// alone".
 func (r *Room) releaseLocked(msg tui.ReleaseMsg) {
 	r.leader = nil
+	r.broadcast = tui.BroadcastMsg{}
 	for a := range r.members {
 		if !a.instructor {
+			a.dropBroadcast()
 			a.post(msg)
 		}
 	}
@@ -109,7 +126,7 @@ func (m *Member) Answer(at tui.FollowMsg, choice int) {
 	if _, ok := r.members[m]; !ok || r.leader == nil {
 		return
 	}
-	if at.Run != r.run || at.WhatIf != r.target.WhatIf {
+	if r.target.Scenario == "" || at.Run != r.run || at.WhatIf != r.target.WhatIf {
 		return
 	}
 	k := stepKey{run: r.run, scenario: at.Scenario, step: at.Step, whatIf: at.WhatIf}

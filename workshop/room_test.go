@@ -168,3 +168,96 @@ func TestRoomBroadcast(t *testing.T) {
 		t.Fatalf("a joiner after the step got %v", got)
 	}
 }
+
+// A lead continues the room's run only when it takes the lead from
+// another instructor who leads at that lesson: an instructor who leads
+// again after a release, or after reconnecting, with the lesson opened
+// anew starts a new run, counted from zero.
+func TestRoomLeadAgainStartsANewRun(t *testing.T) {
+	r := NewRoom()
+	ann, bob := r.Join(Who{User: "ann", Instructor: true}), r.Join(Who{User: "bob", Instructor: true})
+	a := r.Join(Who{User: "cy"})
+	ann.Lead(tui.FollowMsg{Scenario: "login", Step: 1}, true)
+	a.Answer(tui.FollowMsg{Scenario: "login", Step: 1, Run: 1}, 2)
+	bob.Lead(tui.FollowMsg{Scenario: "login", Step: 1}, true) // takes over from ann: run 1 goes on
+	if got := bob.Status(tui.FollowMsg{Scenario: "login", Step: 1}).Answers; len(got) != 2 {
+		t.Fatalf("a take-over lost the run's counts: %v", got)
+	}
+	bob.Release()
+	bob.Leave()
+	again := r.Join(Who{User: "bob", Instructor: true}) // bob reconnects and leads the lesson anew
+	rmTestDrain(a)
+	again.Lead(tui.FollowMsg{Scenario: "login", Step: 1}, true)
+	if got := again.Status(tui.FollowMsg{Scenario: "login", Step: 1}).Answers; len(got) != 0 {
+		t.Fatalf("a new lead after a release kept the old run's counts: %v", got)
+	}
+	if got := rmTestDrain(a); len(got) != 1 || got[0].(tui.FollowMsg).Run != 2 {
+		t.Fatalf("the attendee got %v, want the step in run 2", got)
+	}
+	ann.Lead(tui.FollowMsg{Scenario: "login", Step: 1}, true) // from a leader at the lesson: continues
+	if got := rmTestDrain(a); len(got) != 1 || got[0].(tui.FollowMsg).Run != 2 {
+		t.Fatalf("a take-over got %v, want run 2 continued", got)
+	}
+	ann.Lead(tui.FollowMsg{Scenario: "login", Step: 1}, true) // ann leads already: her lesson anew
+	if got := rmTestDrain(a); len(got) != 1 || got[0].(tui.FollowMsg).Run != 3 {
+		t.Fatalf("the leader's own lead got %v, want run 3", got)
+	}
+	again.Lead(tui.FollowMsg{Scenario: "token", Step: 1}, false) // continuing what bob pushed, but the room has moved on
+	if got := rmTestDrain(a); len(got) != 1 || got[0].(tui.FollowMsg).Run != 4 {
+		t.Fatalf("a lead at another lesson got %v, want run 4", got)
+	}
+}
+
+// A lead from the picker pushes nothing, and leaves no step behind: a
+// newcomer is not sent where no instructor is, and attendees do not count
+// as following (exempt from the idle timeout) until a lesson is pushed.
+func TestRoomLeadFromThePickerClearsTheTarget(t *testing.T) {
+	r := NewRoom()
+	ann, bob := r.Join(Who{User: "ann", Instructor: true}), r.Join(Who{User: "bob", Instructor: true})
+	a := r.Join(Who{User: "cy"})
+	ann.Lead(tui.FollowMsg{Scenario: "login", Step: 3}, true)
+	if !a.Following() {
+		t.Fatal("the attendee of a led lesson does not follow")
+	}
+	bob.Lead(tui.FollowMsg{}, false) // at the picker
+	if a.Following() {
+		t.Fatal("the attendee follows while the leader is at the picker")
+	}
+	late := r.Join(Who{User: "dee"})
+	if got := rmTestDrain(late); len(got) != 0 {
+		t.Fatalf("a newcomer got %v, want nothing: no instructor is at a step", got)
+	}
+	a.Answer(tui.FollowMsg{Scenario: "login", Step: 3, Run: 1}, 1)
+	if got := bob.Status(tui.FollowMsg{Scenario: "login", Step: 3}).Answers; len(got) != 0 {
+		t.Fatalf("an answer counted while nothing is pushed: %v", got)
+	}
+	bob.Push(tui.FollowMsg{Scenario: "token", Step: 1}, true)
+	if !a.Following() || len(rmTestDrain(late)) != 1 {
+		t.Fatal("the lesson opened next did not lead the room")
+	}
+}
+
+// A release, or the leader leaving, ends the broadcast: a newcomer to the
+// unled room does not read the leader's "break", and a message still in a
+// mailbox is not delivered after the release.
+func TestRoomReleaseEndsTheBroadcast(t *testing.T) {
+	for _, leave := range []bool{false, true} {
+		r := NewRoom()
+		in := r.Join(Who{User: "teacher", Instructor: true})
+		a := r.Join(Who{User: "ada"})
+		in.Lead(tui.FollowMsg{Scenario: "login", Step: 1}, true)
+		rmTestDrain(a)
+		in.Broadcast("break")
+		if leave {
+			in.Leave()
+		} else {
+			in.Release()
+		}
+		if got := rmTestDrain(a); len(got) != 1 {
+			t.Fatalf("leave %v: the attendee got %v, want only the release", leave, got)
+		}
+		if got := rmTestDrain(r.Join(Who{User: "bob"})); len(got) != 0 {
+			t.Fatalf("leave %v: a newcomer got %v", leave, got)
+		}
+	}
+}
