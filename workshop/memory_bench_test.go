@@ -61,14 +61,14 @@ func sshTestMemRead() map[string]uint64 {
 }
 
 // sshTestBenchConfig is the server the benchmarks measure: the bench
-// lesson, and the memory budget on, as tokensim ssh runs it (one server in
-// the process), unless TOKENSIM_BENCH_GOGC_ONLY is set (GOGC alone, for
-// comparison).
+// lesson, as tokensim ssh runs it by default; with
+// TOKENSIM_BENCH_MEMORY_BUDGET set, as tokensim ssh --memory-budget runs
+// it (one server in the process).
 func sshTestBenchConfig(b *testing.B) Config { return sshTestBenchConfigWith(b, Config{}) }
 
 func sshTestBenchConfigWith(b *testing.B, cfg Config) Config {
 	cfg.Catalogue = sshTestCatalogue(b, sshTestBenchLesson)
-	cfg.MemoryBudget = os.Getenv("TOKENSIM_BENCH_GOGC_ONLY") == ""
+	cfg.MemoryBudget = os.Getenv("TOKENSIM_BENCH_MEMORY_BUDGET") != ""
 	return cfg
 }
 

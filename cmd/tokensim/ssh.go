@@ -49,6 +49,7 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	maxSessions, instrSlots, perAddr := new(200), new(1), new(10)
 	fs.Var((*countFlag)(maxSessions), "max-sessions", "players running at once, instructors included (a `count`; 0: no limit)")
 	fs.Var((*countFlag)(instrSlots), "instructor-slots", "of --max-sessions, places only instructors may take (a `count`; none without --instructor-key or --instructor-password)")
+	memBudget := fs.Bool("memory-budget", false, "keep the Go runtime's memory limit at what the room holds: about half the memory per session, for more CPU (README, Performance; GOMEMLIMIT in the environment wins)")
 	fs.Var((*countFlag)(perAddr), "max-per-addr", "logged-in attendee connections from one address at once (a `count`; 0: no limit)")
 	login := workshop.DefaultLoginLimits()
 	loginTimeout := durationFlag(login.Timeout)
@@ -128,9 +129,9 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 		HostKey: signer, Catalogue: cat, Run: run, Auth: auth,
 		KeepAlive:   workshop.DefaultKeepAlive,
 		IdleTimeout: time.Duration(idle), MaxTimeout: time.Duration(maxAge), MaxSessions: *maxSessions, InstructorSlots: *instrSlots, MaxPerAddr: *perAddr, Login: login,
-		// The server is the process: its memory limit follows the room,
-		// unless GOMEMLIMIT sets one for it (the Go runtime reads it).
-		MemoryBudget: os.Getenv("GOMEMLIMIT") == "",
+		// The server is the process: its memory limit may follow the
+		// room, unless GOMEMLIMIT sets one (the Go runtime reads it).
+		MemoryBudget: *memBudget && os.Getenv("GOMEMLIMIT") == "",
 		Logf:         func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...) },
 	})
 	if err != nil {
