@@ -264,14 +264,3 @@ func TestMark(t *testing.T) {
 		}
 	}
 }
-
-func TestUsers(t *testing.T) {
-	var u Users
-	u.For("alice").Save("login", Record{Steps: 3, Step: 2})
-	if _, ok := u.For("bob").Load("login"); ok {
-		t.Error("bob sees alice's progress")
-	}
-	if r, ok := u.For("alice").Load("login"); !ok || r.Step != 2 {
-		t.Errorf("alice reconnecting: %+v %v", r, ok)
-	}
-}

@@ -28,26 +28,3 @@ func (m *Memory) Save(id string, r Record) error {
 	m.lessons[id] = r.clone()
 	return nil
 }
-
-// Users is one Memory per user name, for the life of a server: an
-// attendee who reconnects under the same SSH user finds their progress.
-// The zero value is ready to use.
-type Users struct {
-	mu    sync.Mutex
-	users map[string]*Memory
-}
-
-// For returns user's store, made on first use.
-func (u *Users) For(user string) *Memory {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.users == nil {
-		u.users = map[string]*Memory{}
-	}
-	m, ok := u.users[user]
-	if !ok {
-		m = &Memory{}
-		u.users[user] = m
-	}
-	return m
-}
