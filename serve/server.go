@@ -3,18 +3,12 @@ package serve
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"html/template"
-	"io"
 	"log"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -249,132 +243,6 @@ func (s *Server) Follow(ctx context.Context, fn func([]sim.Event)) {
 			deliver(false)
 		}
 	}
-}
-
-// serveClock is the admin endpoint: POST by=<duration> (form body or query)
-// jumps the virtual clock forward. It answers loopback callers only, even
-// when the server listens on another interface: moving the clock ends every
-// session, which no remote attendee should be able to do to the others.
-//
-// A loopback caller may still be a web page: any site open in a browser on
-// this machine can POST a form here (cross-site request forgery). Browsers
-// say where a request comes from, curl says nothing, so a request that
-// carries an Origin other than the server's own, or a Sec-Fetch-Site other
-// than same-origin or none (a typed URL), is refused. same-site is refused
-// too: another port on 127.0.0.1 is the same site but not this server.
-func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
-	if !s.loopbackOnly(rw, r) {
-		return
-	}
-	if o := r.Header.Get("Origin"); o != "" && o != s.w.Issuer() {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "cross-origin request from " + o + ": the clock answers this server's own pages and command-line clients only"})
-		return
-	}
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "Sec-Fetch-Site " + site + ": the clock answers this server's own pages and command-line clients only"})
-		return
-	}
-	if r.Method != http.MethodPost {
-		rw.Header().Set("Allow", http.MethodPost)
-		writeJSON(rw, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed", "error_description": "use POST"})
-		return
-	}
-	by, err := s.w.SingleValue(rw, r, "by")
-	if err != nil {
-		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": err.Error()})
-		return
-	}
-	d, err := text.ParseDuration(by)
-	if err == nil && d <= 0 {
-		err = errors.New("by must be a positive duration")
-	}
-	if err == nil {
-		err = s.w.Advance(d)
-	}
-	if err != nil {
-		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "by=<duration> (90s, 15m, 1h, 2d): " + err.Error()})
-		return
-	}
-	writeJSON(rw, http.StatusOK, map[string]string{"advanced": text.FormatDuration(d), "now": s.w.Clock().Now().Format(time.RFC3339)})
-}
-
-// loopbackOnly refuses, with 403, a caller that is not on this machine:
-// the clock endpoints move or reveal what every attendee shares.
-func (s *Server) loopbackOnly(rw http.ResponseWriter, r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "the clock answers loopback callers only"})
-		return false
-	}
-	return true
-}
-
-// serveClockNow answers GET with the virtual time, as JSON, to loopback
-// callers: {"now": RFC 3339}.
-func (s *Server) serveClockNow(rw http.ResponseWriter, r *http.Request) {
-	if !s.loopbackOnly(rw, r) {
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		rw.Header().Set("Allow", "GET, HEAD")
-		writeJSON(rw, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed", "error_description": "use GET"})
-		return
-	}
-	writeJSON(rw, http.StatusOK, map[string]string{"now": s.w.Clock().Now().Format(time.RFC3339)})
-}
-
-// serveIndex answers GET / with a plain-text index: the issuer and the
-// endpoints, as the banner lists them, for whoever opens the origin in a
-// browser. Every other method or path under / stays the AS's 404.
-func (s *Server) serveIndex(rw http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		rw.Header().Set("Allow", "GET, HEAD")
-		http.Error(rw, "use GET", http.StatusMethodNotAllowed)
-		return
-	}
-	iss := s.w.Issuer()
-	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	rw.Header().Set("X-Content-Type-Options", "nosniff")
-	_, _ = io.WriteString(rw, "tokensim serve: the simulator's authorization server and API, over real HTTP.\n\nIssuer   "+iss+
-		"\nAudience "+s.w.Audience()+"\n\nEndpoints\n"+EndpointList(iss, "  "))
-}
-
-var callbackTemplate = template.Must(template.New("callback").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Callback - tokensim</title></head>
-<body><h1>Authorization response</h1>
-{{if .Error}}<p role="alert">The AS answered <b>{{.Error}}</b>: {{.Description}}</p>
-{{else}}<p>The authorization code (single-use, short-lived):</p>
-<pre id="code">{{.Code}}</pre>
-<p>Exchange it at the token endpoint now, for example:</p>
-<pre>curl -s -u web:{{.Secret}} {{.Issuer}}/token \
-  -d grant_type=authorization_code -d code={{.Code}} \
-  -d redirect_uri={{.Redirect}}</pre>
-<p>(A public client such as cli sends <code>-d client_id=cli -d code_verifier=VERIFIER</code> instead of <code>-u</code>: PKCE, RFC 7636.)</p>
-{{end}}{{if .State}}<p>state: <code>{{.State}}</code></p>{{end}}
-{{if .Iss}}<p>iss: <code>{{.Iss}}</code> (RFC 9207: check it is the issuer you sent the user to)</p>{{end}}
-</body></html>
-`))
-
-// serveCallback shows the authorization response to the person who logged
-// in, so that a curl walk-through can copy the code. A real client's
-// redirect URI is its own; this page stands in for the web client's.
-func (s *Server) serveCallback(rw http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		rw.Header().Set("Allow", "GET, HEAD")
-		s.w.Note(r, r.Method+" is not allowed here", "")
-		http.Error(rw, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	q := r.URL.Query()
-	s.w.Note(r, "", "the browser brings the authorization response back to the client's redirect URI")
-	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
-	rw.Header().Set("Cache-Control", "no-store")
-	rw.Header().Set("Referrer-Policy", "no-referrer") // the code must not leak in a Referer (RFC 9700 §4.2.4)
-	_ = callbackTemplate.Execute(rw, map[string]any{
-		"Code": q.Get("code"), "State": q.Get("state"), "Iss": q.Get("iss"),
-		"Error": q.Get("error"), "Description": q.Get("error_description"),
-		"Secret": sim.DemoWebSecret, "Issuer": s.w.Issuer(), "Redirect": url.QueryEscape(s.w.Issuer() + CallbackPath),
-	})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
