@@ -157,12 +157,12 @@ func (api *API) credentials(r *http.Request, body form) (apiCredential, *apiRefu
 		if bf.status == http.StatusUnauthorized {
 			// RFC 6750 §3.1: no credentials, no error code: just say how to
 			// authenticate (with both schemes when both are accepted).
-			why := "the request carries no bearer token: the API cannot know who is calling"
+			why := "the request carries no bearer token: " + api.self() + " cannot know who is calling"
 			switch scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " "); {
 			case pol.DPoP:
-				why = "the request carries no bearer token and no DPoP-bound one: the API cannot know who is calling"
+				why = "the request carries no bearer token and no DPoP-bound one: " + api.self() + " cannot know who is calling"
 			case strings.EqualFold(scheme, "DPoP"):
-				why = "the request uses the DPoP scheme, which this API does not accept (dpop is off): it takes Bearer tokens only, so it sees no credentials it can use"
+				why = "the request uses the DPoP scheme, which " + api.self() + " does not accept (dpop is off): it takes Bearer tokens only, so it sees no credentials it can use"
 			}
 			return apiCredential{}, &apiRefusal{status: 401, challenge: api.bearerChallenge(challenge{realm: api.realm}), reason: why}
 		}
@@ -199,7 +199,7 @@ func (api *API) dpopCredential(r *http.Request, body form, tok string) (apiCrede
 	if f == nil {
 		return apiCredential{token: tok, dpop: true, proof: p}, nil
 	}
-	ref := &apiRefusal{status: 401, code: f.code, desc: f.desc, reason: "the API refuses the DPoP proof: " + f.reason,
+	ref := &apiRefusal{status: 401, code: f.code, desc: f.desc, reason: api.self() + " refuses the DPoP proof: " + f.reason,
 		challenge: dpopChallenge(f.code, "", "")}
 	if f.code == CodeUseDPoPNonce {
 		// RFC 9449 §9's example challenge, word for word.
@@ -238,7 +238,7 @@ func (api *API) checkBinding(cred apiCredential, claims *AccessClaims, name stri
 	}
 	if ok, until := api.dpopSeen.first(cred.proof.jkt, cred.proof.jti, cred.proof.iat, api.proofNow()); !ok {
 		return &apiRefusal{status: 401, code: CodeInvalidDPoPProof, desc: "DPoP proof replayed", challenge: dpopChallenge(CodeInvalidDPoPProof, "", ""),
-			reason: fmt.Sprintf("a proof with jti %s was already accepted, and the API remembers it until %s: this is a copy of a proof already used, replayed with %s (RFC 9449 section 11.1)", cred.proof.jti, when(until), name)}
+			reason: fmt.Sprintf("a proof with jti %s was already accepted, and %s remembers it until %s: this is a copy of a proof already used, replayed with %s (RFC 9449 section 11.1)", cred.proof.jti, api.self(), when(until), name)}
 	}
 	return nil
 }
@@ -248,6 +248,15 @@ func (api *API) checkBinding(cred apiCredential, claims *AccessClaims, name stri
 // with the API's simulated skew, as api.now is for tokens.
 func (api *API) proofNow() time.Time {
 	return api.env.clock.Wall().Add(api.skew())
+}
+
+// self names the server in reasons: the API, or the AS's userinfo
+// endpoint, which runs these checks too (atAS).
+func (api *API) self() string {
+	if api.atAS {
+		return "the AS's userinfo endpoint"
+	}
+	return "the API"
 }
 
 // refuseWith answers a refused API request and records why.
