@@ -80,6 +80,23 @@ func refreshBinding(rt *refreshRecord, jkt string) (string, string) {
 		fmt.Sprintf("refresh token %s belongs to family %s, bound to the app's DPoP key %s, but the proof was signed by key %s: holding the token is not enough without the private key it is bound to (RFC 9449 section 5)", rt.label, fam.label, shortJKT(fam.jkt), shortJKT(jkt))
 }
 
+// codeBinding enforces RFC 9449 §10 at the code's redemption: a code
+// requested with dpop_jkt is good only with a proof from that key. §10
+// says "MUST reject" and names no error code; invalid_grant is the code
+// of a grant that does not fit its redemption (RFC 6749 §5.2), like a
+// wrong code_verifier.
+func codeBinding(rec *codeRecord, jkt string) (string, string) {
+	switch {
+	case rec.jkt == "" || jkt == rec.jkt:
+		return "", ""
+	case jkt == "":
+		return "authorization code is bound to a DPoP key; no DPoP proof was sent",
+			fmt.Sprintf("authorization code %s was requested with dpop_jkt %s, binding it to that DPoP key (RFC 9449 section 10), and the token request carries no proof: whoever redeems it must prove they hold the key", rec.label, shortJKT(rec.jkt))
+	}
+	return "authorization code is bound to another DPoP key",
+		fmt.Sprintf("authorization code %s was requested with dpop_jkt %s, but the token request's proof is signed by key %s: a code captured on its way back to the client cannot be redeemed without the client's private key (RFC 9449 sections 10 and 11.9)", rec.label, shortJKT(rec.jkt), shortJKT(jkt))
+}
+
 // shortJKT abbreviates a thumbprint for reasons: enough to tell two apart.
 func shortJKT(jkt string) string {
 	if len(jkt) > 10 {
