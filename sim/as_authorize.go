@@ -55,6 +55,11 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case redirect == "" && len(client.redirectURIs) == 1:
 		redirect = client.redirectURIs[0] // §3.1.2.3: one registered URI may be implied
+	case redirectPortProblem(redirect) != "":
+		// Checked before registration: a loopback client may use any port
+		// (RFC 8252 §7.3), but only one that can exist.
+		as.errorPage(w, r, "redirect_uri "+quoteID(redirect)+" is refused: "+redirectPortProblem(redirect))
+		return
 	case !client.allowsRedirect(redirect):
 		why := "is not registered for client " + client.id + " (exact string match, RFC 9700 section 2.1)"
 		if err := checkLoopbackRedirect(redirect); redirect != "" && client.anyLoopback && err != nil {

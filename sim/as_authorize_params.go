@@ -2,6 +2,8 @@ package sim
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -77,4 +79,28 @@ func (as *AuthServer) codeJKT(q form) string {
 		return ""
 	}
 	return q.get(dpopJKTParam)
+}
+
+// redirectPortProblem says why the port of a redirect URI can never be
+// reached, or "" when it can (or the URI does not parse: other checks
+// answer that). RFC 3986 §3.2.3 makes a port any string of digits and
+// leaves its meaning to the scheme; http and https run over TCP, whose
+// ports are 16-bit numbers (RFC 9293 §3.1), so nothing listens above 65535,
+// and port 0 is reserved: an application asking for it is given another
+// port, and Chromium refuses to connect to it. RFC 8252 §7.3's "any port"
+// for loopback redirects means any port a client can listen on. An empty
+// port is the scheme's default (RFC 3986 §3.2.3) and is fine.
+func redirectPortProblem(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.Port() == "" {
+		return ""
+	}
+	n, err := strconv.ParseUint(u.Port(), 10, 64)
+	switch {
+	case err != nil || n > 65535:
+		return "port " + quoteID(u.Port()) + " does not exist: TCP ports run from 1 to 65535 (RFC 3986 section 3.2.3, RFC 9293 section 3.1)"
+	case n == 0:
+		return "port 0 is reserved: no client can listen on it, so the browser could never deliver the response (RFC 8252 section 7.3 allows any port a client can listen on)"
+	}
+	return ""
 }
