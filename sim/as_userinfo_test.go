@@ -155,7 +155,7 @@ func TestUserinfoRefusals_OIDCCore_5_3_3_RFC6750_3(t *testing.T) {
 
 	tr := uiTokens(t, w, "openid profile orders:read offline_access", nil)
 	uiRefused(t, w, uiGet(t, w, "Bearer "+tr.IDToken, nil), http.StatusUnauthorized, CodeInvalidToken, "an ID token")
-	uiRefused(t, w, uiGet(t, w, "Bearer "+tr.RefreshToken, nil), http.StatusUnauthorized, CodeInvalidToken, "refresh token")
+	uiRefused(t, w, uiGet(t, w, "Bearer "+tr.RefreshToken, nil), http.StatusUnauthorized, CodeInvalidToken, "refresh token is for the token endpoint only")
 	r := send(t, w, ActorApp, http.MethodGet, Issuer+userinfoPath+"?access_token="+tr.AccessToken, "", nil)
 	uiRefused(t, w, r, http.StatusBadRequest, CodeInvalidRequest, "URL query")
 
