@@ -55,6 +55,11 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case redirect == "" && len(client.redirectURIs) == 1:
 		redirect = client.redirectURIs[0] // §3.1.2.3: one registered URI may be implied
+	case redirectPortProblem(redirect) != "":
+		// Checked before registration: a loopback client may use any port
+		// (RFC 8252 §7.3), but only one that can exist.
+		as.errorPage(w, r, "redirect_uri "+quoteID(redirect)+" is refused: "+redirectPortProblem(redirect))
+		return
 	case !client.allowsRedirect(redirect):
 		why := "is not registered for client " + client.id + " (exact string match, RFC 9700 section 2.1)"
 		if err := checkLoopbackRedirect(redirect); redirect != "" && client.anyLoopback && err != nil {
@@ -83,6 +88,10 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail(CodeUnsupportedResponseType, "only response_type=code is supported (the implicit flow is deprecated, RFC 9700 section 2.1.2)")
 		return
 	}
+	if code, why := unsupportedRequestParams(q); code != "" {
+		fail(code, why)
+		return
+	}
 	challenge, method := q.get("code_challenge"), q.get("code_challenge_method")
 	if challenge != "" || client.public {
 		if e := checkChallenge(challenge, method, client.public); e != "" {
@@ -106,6 +115,11 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// RFC 9449 §10: dpop_jkt binds the code to a DPoP key.
+	if e := as.checkDPoPJKT(r, q.get(dpopJKTParam)); e != "" {
+		fail(CodeInvalidRequest, e)
+		return
+	}
 	prompts, maxAge, perr := authnParams(q)
 	if perr != "" {
 		fail(CodeInvalidRequest, perr)
@@ -178,7 +192,7 @@ func (as *AuthServer) issueCode(w http.ResponseWriter, r *http.Request, client *
 	rec := &codeRecord{
 		label: as.nextLabel("code"), hash: hashToken(code), clientID: client.id,
 		redirectURI: redirect, redirectSent: redirectSent, challenge: challenge, method: "S256",
-		scope: scope, resource: q.get(resourceParam), nonce: q.get("nonce"), sub: sess.sub, authTime: sess.authTime, issued: now, session: sess,
+		scope: scope, resource: q.get(resourceParam), jkt: as.codeJKT(q), nonce: q.get("nonce"), sub: sess.sub, authTime: sess.authTime, issued: now, session: sess,
 		exp: now.Add(as.env.policy().CodeTTL),
 	}
 	as.codes[rec.hash] = rec
@@ -302,7 +316,7 @@ var loginTemplate = template.Must(template.New("login").Parse(`<!doctype html>
 func (as *AuthServer) loginPage(w http.ResponseWriter, q form, errMsg string) {
 	type field struct{ Name, Value string }
 	var hidden []field
-	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce", resourceParam} {
+	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce", resourceParam, dpopJKTParam} {
 		if v := q.get(k); v != "" {
 			hidden = append(hidden, field{k, v})
 		}
