@@ -150,7 +150,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{w: w, opts: o, changed: make(chan struct{}, 1)}
 	s.as = w.Record(sim.ActorApp, sim.ActorAS, w.AuthServer())
 	s.api = w.Record(sim.ActorApp, sim.ActorAPI, w.API())
-	s.browser = w.Record(sim.ActorUser, sim.ActorAS, w.AuthServer())
+	s.browser = w.Record(sim.ActorUser, sim.ActorAS, s.signInGuard(w.AuthServer()))
 	s.page = w.Record(sim.ActorUser, sim.ActorApp, http.HandlerFunc(s.serveCallback))
 	return s, nil
 }
@@ -177,6 +177,14 @@ func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
 // ServeHTTP implements http.Handler: it records the exchange around the AS,
 // the API or a demo page.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	// No response is to be sniffed into another type: an error page that
+	// echoes input as text/plain must not run as HTML (the Fetch
+	// standard's X-Content-Type-Options header).
+	rw.Header().Set("X-Content-Type-Options", "nosniff")
+	if !s.hostAllowed(r.Host) {
+		s.refuseHost(rw, r) // DNS rebinding (host.go)
+		return
+	}
 	switch r.URL.Path {
 	case ClockPath:
 		s.serveClock(rw, r)
