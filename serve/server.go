@@ -116,6 +116,9 @@ type Options struct {
 	// request pays for its RS256 verification, as in a lesson world: what
 	// the benchmarks compare against.
 	VerifyEveryRequest bool
+	// Clients are the attendee's own clients (tokensim serve --client),
+	// registered beside the built-in ones (clients.go).
+	Clients []Client
 }
 
 // New makes a hosted world for o and its server. The world differs from a
@@ -135,7 +138,7 @@ func New(o Options) (*Server, error) {
 			users[u.Name] = u.Password
 		}
 	}
-	w, err := sim.New(sim.Config{Preset: o.Preset, Hosting: &sim.Hosting{
+	h := &sim.Hosting{
 		Origin: o.Origin, Now: o.Now, Speed: o.Speed, Users: users,
 		LoopbackClient: ClientCLI,
 		WebRedirectURI: o.Origin + CallbackPath,
@@ -143,7 +146,11 @@ func New(o Options) (*Server, error) {
 		WebPostLogoutURI: o.Origin + "/",
 		LogLimit:         o.LogLimit,
 		CacheSignatures:  !o.VerifyEveryRequest, // real clients repeat their token with every call
-	}})
+	}
+	if err := addClients(h, o.Clients); err != nil {
+		return nil, err
+	}
+	w, err := sim.New(sim.Config{Preset: o.Preset, Hosting: h})
 	if err != nil {
 		return nil, err
 	}
