@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rs/cors"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -79,6 +80,7 @@ type Server struct {
 	browser http.Handler  // the AS, reached by a person's browser
 	page    http.Handler  // the callback page, recorded
 	changed chan struct{} // signalled when the log may have grown
+	cors    *cors.Cors    // for a browser app's fetch calls (cors.go)
 }
 
 // ClientCLI is the public native client a server registers: it may
@@ -154,7 +156,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{w: w, opts: o, changed: make(chan struct{}, 1)}
+	s := &Server{w: w, opts: o, changed: make(chan struct{}, 1), cors: newCORS()}
 	s.as = w.Record(sim.ActorApp, sim.ActorAS, w.AuthServer())
 	s.api = w.Record(sim.ActorApp, sim.ActorAPI, w.API())
 	s.browser = w.Record(sim.ActorUser, sim.ActorAS, s.signInGuard(w.AuthServer()))
@@ -213,7 +215,11 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == CallbackPath:
 		h = s.page
 	}
-	h.ServeHTTP(rw, r)
+	if corsPath(r.URL.Path) {
+		s.cors.ServeHTTP(rw, r, h.ServeHTTP) // answers a preflight itself (cors.go)
+	} else {
+		h.ServeHTTP(rw, r)
+	}
 	s.notify()
 }
 
