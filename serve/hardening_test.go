@@ -33,7 +33,7 @@ func hardeningDo(srv http.Handler, method, target, host, body string, hdr map[st
 // evil.example whose name now resolves to 127.0.0.1 still sends
 // Host: evil.example.
 func TestServeHostAllowList(t *testing.T) {
-	_, srv := serveTestWorld(t, serve.Options{})
+	w, srv := serveTestWorld(t, serve.Options{})
 	const disc = "/.well-known/openid-configuration"
 	for _, host := range []string{"evil.example", "evil.example:8080", "127.0.0.1:9999", "127.0.0.1", "localhost.evil.example:8080", "127.0.0.2:8080", ""} {
 		rec := hardeningDo(srv, http.MethodGet, disc, host, "", nil)
@@ -44,6 +44,10 @@ func TestServeHostAllowList(t *testing.T) {
 		if b := rec.Body.String(); !strings.Contains(b, "127.0.0.1:8080, localhost:8080, [::1]:8080") || !strings.Contains(b, "DNS rebinding") {
 			t.Errorf("Host %q: the refusal does not say which hosts are accepted and why: %s", host, b)
 		}
+	}
+	evs := w.Log().Events()
+	if last := evs[len(evs)-1]; last.Status != http.StatusMisdirectedRequest || !strings.Contains(last.Reason, "DNS rebinding") {
+		t.Errorf("the refusal is recorded as %d %q", last.Status, last.Reason)
 	}
 	for _, host := range []string{"127.0.0.1:8080", "localhost:8080", "LOCALHOST:8080", "[::1]:8080"} {
 		if rec := hardeningDo(srv, http.MethodGet, disc, host, "", nil); rec.Code != http.StatusOK {

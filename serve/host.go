@@ -68,6 +68,7 @@ func (s *Server) refuseHost(rw http.ResponseWriter, r *http.Request) {
 			accepted = append(accepted, hp)
 		}
 	}
+	s.w.Note(r, "Host "+quoteHost(r.Host)+" is not this server: refused, as a page using DNS rebinding would be", "")
 	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.WriteHeader(http.StatusMisdirectedRequest)

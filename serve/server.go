@@ -79,6 +79,7 @@ type Server struct {
 	as, api http.Handler  // the world's AS and API, recorded
 	browser http.Handler  // the AS, reached by a person's browser
 	page    http.Handler  // the callback page, recorded
+	misdir  http.Handler  // the refusal of a request for another host, recorded (host.go)
 	changed chan struct{} // signalled when the log may have grown
 	cors    *cors.Cors    // for a browser app's fetch calls (cors.go)
 }
@@ -161,6 +162,7 @@ func New(o Options) (*Server, error) {
 	s.api = w.Record(sim.ActorApp, sim.ActorAPI, w.API())
 	s.browser = w.Record(sim.ActorUser, sim.ActorAS, s.signInGuard(w.AuthServer()))
 	s.page = w.Record(sim.ActorUser, sim.ActorApp, http.HandlerFunc(s.serveCallback))
+	s.misdir = w.Record(sim.ActorUser, sim.ActorAS, http.HandlerFunc(s.refuseHost))
 	return s, nil
 }
 
@@ -191,7 +193,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	// standard's X-Content-Type-Options header).
 	rw.Header().Set("X-Content-Type-Options", "nosniff")
 	if !s.hostAllowed(r.Host) {
-		s.refuseHost(rw, r) // DNS rebinding (host.go)
+		s.misdir.ServeHTTP(rw, r) // DNS rebinding (host.go)
+		s.notify()
 		return
 	}
 	switch r.URL.Path {
