@@ -24,7 +24,7 @@ func corsPath(path string) bool {
 	return strings.HasPrefix(path, "/api/")
 }
 
-// newCORS is the CORS policy (the Fetch standard's CORS protocol, §3.2),
+// newCORS is the CORS policy (the Fetch standard's CORS protocol),
 // implemented by github.com/rs/cors, which answers preflights and adds the
 // response headers; corsPath decides where it applies.
 //

@@ -16,7 +16,7 @@ import (
 // carries an Origin other than the issuer's (RFC 6454 §7; the Fetch
 // standard sends it on every POST), or a Sec-Fetch-Site other than
 // same-origin or none (none: the user typed the URL or used a bookmark;
-// W3C Fetch Metadata Request Headers §2.4). same-site is refused too:
+// W3C Fetch Metadata Request Headers, Sec-Fetch-Site). same-site is refused too:
 // another port on 127.0.0.1 is the same site but not this server. This
 // is the Fetch Metadata defence of OWASP's Cross-Site Request Forgery
 // Prevention Cheat Sheet, with the Origin check as its fallback for
