@@ -1,7 +1,9 @@
 package serve
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -76,7 +78,14 @@ func (s *Server) serveFault(rw http.ResponseWriter, r *http.Request) {
 	if !s.operatorOnly(rw, r, "the fault endpoint") {
 		return
 	}
+	// SingleValue reads the body: keep it, and give each read its own copy.
+	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, sim.MaxBodyBytes))
+	if err != nil {
+		writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": "reading the body: " + err.Error()})
+		return
+	}
 	param := func(name string) (string, bool) {
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		v, err := s.w.SingleValue(rw, r, name)
 		if err != nil {
 			writeJSON(rw, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": err.Error()})
