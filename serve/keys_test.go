@@ -138,7 +138,7 @@ func TestServeKeyRotation_OIDC10_1_1(t *testing.T) {
 			reasons = append(reasons, ev.Reason)
 		}
 	}
-	if len(reasons) != 2 || !strings.Contains(reasons[0], "10.1.1") || !strings.Contains(reasons[1], old) || !strings.Contains(reasons[1], "1 unexpired access tokens") {
+	if len(reasons) != 2 || !strings.Contains(reasons[0], "10.1.1") || !strings.Contains(reasons[1], old) || !strings.Contains(reasons[1], "1 unexpired access token was signed with them and now fails") {
 		t.Errorf("key events: %q", reasons)
 	}
 	// Nothing left to retire: 409, and the JWKS keeps its keys.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tokensim/tokensim/internal/text"
+
 	"github.com/tokensim/tokensim/sim/jose"
 )
 
@@ -72,7 +74,7 @@ func (w *World) RetireKeys() (kids []string, stranded int, err error) {
 	w.refetchKeys()
 	why := "no unexpired access token was signed with them"
 	if stranded > 0 {
-		why = fmt.Sprintf("%d unexpired access tokens were signed with them and now fail at every verifier that re-fetches the JWKS, this server's own API included (protocol.md G.112: keep a key published until every token it signed has expired)", stranded)
+		why = fmt.Sprintf("%d unexpired %s at every verifier that re-fetches the JWKS, this server's own API included (protocol.md G.112: keep a key published until every token it signed has expired)", stranded, text.Plural(stranded, "access token was signed with them and now fails", "access tokens were signed with them and now fail"))
 	}
 	e.emit(Event{Kind: KindKeys, From: ActorAS,
 		Reason:  "the AS retired kids " + strings.Join(kids, ", ") + " from its JWKS: " + why + ". A client that verifies with a key it cached before the rotation, without honouring kid, has failed on every new token since then, and now nothing it re-fetches verifies the old ones; one that looks keys up by the token's kid and re-fetches on an unknown kid keeps working for every token still signed by a published key (OpenID Connect Core 1.0 section 10.1.1)",

@@ -76,8 +76,8 @@ func (w *World) ExpireAccessTokens() int {
 	f.mu.Unlock()
 	as.mu.Unlock()
 	as.env.emit(Event{Kind: KindFault, From: ActorAS,
-		Reason:  fmt.Sprintf("%s: %d live access tokens end now. Introspection and this server's own API refuse them (401 invalid_token), so a client must refresh, or log in again; its refresh tokens are untouched. An external API that validates the JWTs itself cannot see this and accepts them until their exp", why, n),
-		Summary: fmt.Sprintf("%d access tokens expired early", n)})
+		Reason:  fmt.Sprintf("%s: %d live %s now. Introspection and this server's own API refuse them (401 invalid_token), so a client must refresh, or log in again; its refresh tokens are untouched. An external API that validates the JWTs itself cannot see this and accepts them until their exp", why, n, text.Plural(n, "access token ends", "access tokens end")),
+		Summary: fmt.Sprintf("%d %s early", n, text.Plural(n, "access token expired", "access tokens expired"))})
 	return n
 }
 
@@ -117,7 +117,7 @@ func (w *World) FailTokenRequests(n int, mode string, d time.Duration) error {
 	f.token = tokenFault{left: n, of: n, mode: mode, delay: d}
 	f.mu.Unlock()
 	w.env.emit(Event{Kind: KindFault, From: ActorAS,
-		Reason:  fmt.Sprintf("an operator armed a fault: the next %d token requests %s", n, what),
+		Reason:  fmt.Sprintf("an operator armed a fault: %s %s", text.Plural(n, "the next token request will", fmt.Sprintf("the next %d token requests will", n)), what),
 		Summary: "POST /token fails " + strconv.Itoa(n) + " times as armed, whatever the grant"})
 	return nil
 }

@@ -26,7 +26,7 @@ func (w *World) RevokeUserGrants(sub string) (int, error) {
 	}
 	mode := w.env.policy().APIMode
 	w.env.emit(Event{Kind: KindFault, From: ActorAS,
-		Reason:  "an administrator revokes every grant of " + sub + " and ends " + sub + "'s sessions at the AS: the next refresh of any of them is refused with invalid_grant, and the app must send the user to log in again (RFC 9700 section 4.14.2). Access tokens already issued are revoked at the AS: introspection refuses them at once, but an API that validates them locally accepts them until exp (" + apiModeWords(mode) + ")",
+		Reason:  "an administrator revokes every grant of " + sub + " and ends " + sub + "'s sessions at the AS: the next refresh of any of them is refused with invalid_grant, and the app must send the user to log in again (RFC 9700 section 4.14.2). Access tokens already issued are revoked at the AS, so introspection refuses them at once, while an API that validates them itself accepts them until exp (protocol.md G.113); " + apiModeWords(mode),
 		Summary: "revoke " + sub + "'s grants, as an administrator would"})
 	return w.as.adminRevoke(sub), nil
 }
@@ -40,7 +40,7 @@ func apiModeWords(mode APIMode) string {
 	case ModeDenylist, ModePushed:
 		return "this server's API is told (api_mode " + string(mode) + "), so it refuses them"
 	}
-	return "this server's API validates them locally (api_mode " + string(mode) + "), so it accepts them until exp"
+	return "this server's API validates them itself (api_mode " + string(mode) + ") and accepts them until exp"
 }
 
 // ReplayRefresh is the attacker of protocol.md A.78 (RFC 9700 §4.14.2):
