@@ -50,12 +50,12 @@ func Endpoints() []Endpoint {
 		{"GET", CallbackPath, "shows the authorization response (web's redirect URI)"},
 		{"GET", ClockNowPath, "the virtual time, as JSON (loopback callers only)"},
 		{"POST", ClockPath, "by=<duration>: advance the clock (loopback callers only)"},
-		{"POST", KeysRotatePath, "publish a new signing key and sign with it (loopback callers only)"},
-		{"POST", KeysRetirePath, "remove rotated-out keys from the JWKS (loopback callers only)"},
-		{"POST", FaultExpirePath, "fault: end every live access token now (loopback callers only)"},
-		{"POST", FaultRevokeUserPath, "user=<name>: fault: revoke a user's grants as an admin (loopback callers only)"},
-		{"POST", FaultTokenPath, "error=<code|500|503> or delay=<d>, n=<1-100>: fail the next token requests (loopback callers only)"},
-		{"POST", FaultReplayPath, "user=<name>: fault: the attacker replays the newest refresh token (loopback callers only)"},
+		{"POST", KeysRotatePath, "a new signing key signs from now on (loopback callers only)"},
+		{"POST", KeysRetirePath, "drop rotated-out keys from the JWKS (loopback callers only)"},
+		{"POST", FaultExpirePath, "fault: every access token ends now (loopback callers only)"},
+		{"POST", FaultRevokeUserPath, "user=<name>: fault: an admin revokes the user's grants (loopback callers only)"},
+		{"POST", FaultTokenPath, "error=<e>|delay=<d>, n=<n>: fault: fail next token requests (loopback callers only)"},
+		{"POST", FaultReplayPath, "user=<name>: fault: the attacker refreshes first (loopback callers only)"},
 	}
 }
 
