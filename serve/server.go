@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -51,6 +52,12 @@ func Endpoints() []Endpoint {
 		{"GET", CallbackPath, "shows the authorization response (web's redirect URI)"},
 		{"GET", ClockNowPath, "the virtual time, as JSON (loopback callers only)"},
 		{"POST", ClockPath, "by=<duration>: advance the clock (loopback callers only)"},
+		{"POST", KeysRotatePath, "a new signing key signs from now on (loopback callers only)"},
+		{"POST", KeysRetirePath, "drop rotated-out keys from the JWKS (loopback callers only)"},
+		{"POST", FaultExpirePath, "fault: every access token ends now (loopback callers only)"},
+		{"POST", FaultRevokeUserPath, "user=<name>: fault: an admin revokes the user's grants (loopback callers only)"},
+		{"POST", FaultTokenPath, "error=<e>|delay=<d>, n=<n>: fault: fail next token requests (loopback callers only)"},
+		{"POST", FaultReplayPath, "user=<name>: fault: the attacker refreshes first (loopback callers only)"},
 	}
 }
 
@@ -175,7 +182,7 @@ func (s *Server) World() *sim.World { return s.w }
 // Slowloris) and request headers capped. Bodies are capped at sim.MaxBodyBytes
 // by ServeHTTP.
 func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
-	return &http.Server{
+	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -184,6 +191,12 @@ func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          errorLog,
 	}
+	// Shutdown cancels every request's context, which ends a token
+	// fault's delay (sim/fault.go) at once: a delay must not hold it up.
+	base, cancel := context.WithCancel(context.Background())
+	hs.BaseContext = func(net.Listener) context.Context { return base }
+	hs.RegisterOnShutdown(cancel)
+	return hs
 }
 
 // ServeHTTP implements http.Handler: it records the exchange around the AS,
@@ -205,6 +218,14 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	case ClockNowPath:
 		s.serveClockNow(rw, r)
+		return
+	case KeysRotatePath, KeysRetirePath:
+		s.serveKeys(rw, r)
+		s.notify()
+		return
+	case FaultExpirePath, FaultRevokeUserPath, FaultTokenPath, FaultReplayPath:
+		s.serveFault(rw, r)
+		s.notify()
 		return
 	case "/":
 		s.serveIndex(rw, r)
