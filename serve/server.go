@@ -41,6 +41,7 @@ func Endpoints() []Endpoint {
 		{"GET", "/authorize", "login page; then a redirect with the code (RFC 6749 4.1)"},
 		{"POST", "/token", "authorization_code, refresh_token (RFC 6749 4.1.3, 6)"},
 		{"POST", "/revoke", "token revocation (RFC 7009)"},
+		{"GET", "/userinfo", "the user's claims by scope, with the access token (OpenID Connect Core 5.3; GET or POST)"},
 		{"GET", "/end_session", "RP-initiated logout: ends the AS session (OpenID Connect RP-Initiated Logout 1.0)"},
 		{"POST", "/introspect", "token introspection (RFC 7662), as client api / " + sim.DemoAPISecret},
 		{"GET", "/api/profile", "the API; scope profile"},

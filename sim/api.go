@@ -42,6 +42,10 @@ type API struct {
 
 	dpopSeen  dpopReplay // jti of accepted DPoP proofs (RFC 9449 §11.1)
 	dpopNonce *dpopNonce // its DPoP nonce, when the policy requires one (§9); shared with the AS on one origin (Hosting)
+
+	// atAS marks the AS's own bearer checks at userinfo (as_userinfo.go):
+	// the simulated API clock skew is the API's, not the AS's.
+	atAS bool
 }
 
 type denied struct {
@@ -81,7 +85,16 @@ func APIPaths() []string {
 
 // now is the API's clock: the world's, offset by the policy's skew, so that
 // clock-skew lessons can put the API ahead of or behind the AS.
-func (api *API) now() time.Time { return api.env.clock.Now().Add(api.env.policy().APIClockSkew) }
+func (api *API) now() time.Time { return api.env.clock.Now().Add(api.skew()) }
+
+// skew is how far the API's clock runs ahead of the AS's (APIClockSkew);
+// none at the AS itself.
+func (api *API) skew() time.Duration {
+	if api.atAS {
+		return 0
+	}
+	return api.env.policy().APIClockSkew
+}
 
 // ServeHTTP implements http.Handler.
 func (api *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -8,7 +8,7 @@ import (
 )
 
 // AuthServer is the authorization server: an http.Handler serving
-// /authorize, /token, /revoke, /introspect, /jwks.json and the discovery
+// /authorize, /token, /revoke, /introspect, /userinfo, /jwks.json and the discovery
 // documents. One mutex serialises its state, so it is safe to serve over
 // TCP as well as on the wire.
 type AuthServer struct {
@@ -41,6 +41,9 @@ type AuthServer struct {
 
 	dpopSeen  dpopReplay // jti of accepted DPoP proofs (RFC 9449 §11.1)
 	dpopNonce *dpopNonce // its DPoP nonce, when the policy requires one (§8)
+	// userinfoBearer reads and checks the credentials sent to userinfo
+	// (as_userinfo.go).
+	userinfoBearer *API
 
 	mux *http.ServeMux
 }
@@ -53,6 +56,7 @@ func newAuthServer(e *env, issuer, audience string) *AuthServer {
 		sessions:  map[[32]byte]*asSession{},
 		dpopNonce: &dpopNonce{},
 	}
+	as.userinfoBearer = newUserinfoBearer(e, issuer, audience, as.dpopNonce)
 	m := http.NewServeMux()
 	m.HandleFunc("/authorize", as.locked(as.serveAuthorize))
 	m.HandleFunc("/token", as.locked(as.serveToken))
@@ -60,6 +64,7 @@ func newAuthServer(e *env, issuer, audience string) *AuthServer {
 	m.HandleFunc("/introspect", as.locked(as.serveIntrospect))
 	m.HandleFunc("/jwks.json", as.locked(as.serveJWKS))
 	m.HandleFunc("/end_session", as.locked(as.serveEndSession))
+	m.HandleFunc(userinfoPath, as.locked(as.serveUserinfo))
 	m.HandleFunc("/.well-known/openid-configuration", as.serveDiscovery)
 	m.HandleFunc("/.well-known/oauth-authorization-server", as.serveDiscovery)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

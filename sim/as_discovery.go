@@ -15,16 +15,33 @@ type discovery struct {
 	JWKSURI               string `json:"jwks_uri"`
 	RevocationEndpoint    string `json:"revocation_endpoint"`
 	IntrospectionEndpoint string `json:"introspection_endpoint"`
+	// OIDC Core §5.3, Discovery §3: where an RP reads the claims the
+	// granted scopes allow (as_userinfo.go).
+	UserinfoEndpoint string `json:"userinfo_endpoint"`
 	// RP-Initiated Logout 1.0 §2.1: where an RP sends the browser to log
 	// the user out of the AS.
-	EndSessionEndpoint               string   `json:"end_session_endpoint"`
-	ResponseTypesSupported           []string `json:"response_types_supported"`
+	EndSessionEndpoint     string   `json:"end_session_endpoint"`
+	ResponseTypesSupported []string `json:"response_types_supported"`
+	// Discovery §3, RFC 8414 §2: omitted means ["query","fragment"], and
+	// this AS answers in the query only, so the list is explicit.
+	ResponseModesSupported []string `json:"response_modes_supported"`
+	// Discovery §3: request_uri_parameter_supported defaults to true when
+	// omitted, so both are sent as false (no omitempty): this AS takes no
+	// request objects (OIDC Core §6; as_authorize.go refuses them).
+	RequestParameterSupported        bool     `json:"request_parameter_supported"`
+	RequestURIParameterSupported     bool     `json:"request_uri_parameter_supported"`
 	SubjectTypesSupported            []string `json:"subject_types_supported"`
 	IDTokenSigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
 	ScopesSupported                  []string `json:"scopes_supported"`
 	ClaimsSupported                  []string `json:"claims_supported"`
 	GrantTypesSupported              []string `json:"grant_types_supported"`
 	TokenEndpointAuthMethods         []string `json:"token_endpoint_auth_methods_supported"`
+	// RFC 8414 §2: omitted means client_secret_basic only. /revoke takes
+	// what /token takes (authenticateClient, RFC 7009 §2.1); /introspect
+	// refuses public callers (tokenCall with confidential set, RFC 7662
+	// §2.1), so "none" is not among its methods.
+	RevocationEndpointAuthMethods    []string `json:"revocation_endpoint_auth_methods_supported"`
+	IntrospectionEndpointAuthMethods []string `json:"introspection_endpoint_auth_methods_supported"`
 	CodeChallengeMethodsSupported    []string `json:"code_challenge_methods_supported"`
 	// RFC 9449 §5.1: present only when the AS supports DPoP (policy dpop).
 	DPoPSigningAlgValuesSupported []string `json:"dpop_signing_alg_values_supported,omitempty"`
@@ -55,18 +72,29 @@ func (as *AuthServer) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		JWKSURI:                           iss + "/jwks.json",
 		RevocationEndpoint:                iss + "/revoke",
 		IntrospectionEndpoint:             iss + "/introspect",
+		UserinfoEndpoint:                  iss + userinfoPath,
 		EndSessionEndpoint:                iss + "/end_session",
 		ResponseTypesSupported:            []string{"code"},
 		SubjectTypesSupported:             []string{"public"},
 		IDTokenSigningAlgValuesSupported:  []string{string(jose.RS256), string(jose.ES256), string(jose.EdDSA)}, // must include RS256
 		ScopesSupported:                   scopesSupported(),
-		ClaimsSupported:                   []string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "name"},
+		ClaimsSupported:                   claimsSupported(),
 		GrantTypesSupported:               []string{"authorization_code", "refresh_token", grantClientCredentials},
 		TokenEndpointAuthMethods:          []string{"client_secret_basic", "client_secret_post", "none"},
+		RevocationEndpointAuthMethods:     []string{"client_secret_basic", "client_secret_post", "none"},
+		IntrospectionEndpointAuthMethods:  []string{"client_secret_basic", "client_secret_post"},
+		ResponseModesSupported:            []string{responseModeQuery},
 		CodeChallengeMethodsSupported:     []string{"S256"},
 		DPoPSigningAlgValuesSupported:     dpopAlgsAdvertised,
 		AuthorizationResponseISSSupported: true,
 	})
+}
+
+// claimsSupported lists every claim the AS may put in an ID token (OIDC
+// Core §2, mintID) or a userinfo response (§5.1, as_userinfo.go): Discovery
+// §3's claims_supported. A fresh slice each call.
+func claimsSupported() []string {
+	return append([]string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash"}, userinfoScopeClaims()...)
 }
 
 // serveJWKS publishes every public key the AS may sign with, the one in

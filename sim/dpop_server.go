@@ -247,7 +247,7 @@ func (api *API) checkBinding(cred apiCredential, claims *AccessClaims, name stri
 // proofs carry the client's wall-clock iat, RFC 9449 §4.2, §4.3 step 11)
 // with the API's simulated skew, as api.now is for tokens.
 func (api *API) proofNow() time.Time {
-	return api.env.clock.Wall().Add(api.env.policy().APIClockSkew)
+	return api.env.clock.Wall().Add(api.skew())
 }
 
 // refuseWith answers a refused API request and records why.
