@@ -272,6 +272,9 @@ func rpRefresh(t *testing.T, party rp.RelyingParty, refreshToken string) *oidc.T
 // rpOAuthError is the OAuth error code of a zitadel token-endpoint error.
 func rpOAuthError(t *testing.T, err error) string {
 	t.Helper()
+	if err == nil {
+		t.Fatal("the token endpoint granted what it must refuse")
+	}
 	var oe *oidc.Error
 	if !errors.As(err, &oe) {
 		t.Fatalf("error %v (%T) is not an *oidc.Error", err, err)
