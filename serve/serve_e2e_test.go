@@ -126,8 +126,13 @@ func serveTestLogin(t *testing.T, e *serveTestEnv, authURL, username, password s
 	return loc, ""
 }
 
+// advance jumps the virtual clock, a wall second after whatever the test
+// did last: tokens are stamped in whole wall seconds, and a jump in the
+// same second as a token's iat counts as made before it (sim's
+// clock_stamp.go), as it would for a person typing.
 func (e *serveTestEnv) advance(t *testing.T, by string) {
 	t.Helper()
+	e.time.Advance(time.Second)
 	resp, err := e.plain.PostForm(e.origin+serve.ClockPath, url.Values{"by": {by}})
 	if err != nil {
 		t.Fatalf("advance: %v", err)
@@ -232,7 +237,8 @@ func TestServeLibrariesEndToEnd(t *testing.T) {
 	if raw == "" {
 		t.Fatal("no id_token in the token response to an openid request")
 	}
-	idv := provider.Verifier(&oidc.Config{ClientID: serve.ClientCLI, Now: e.world.Clock().Now})
+	// The RP's clock is the wall clock: tokens are stamped in wall time.
+	idv := provider.Verifier(&oidc.Config{ClientID: serve.ClientCLI, Now: e.time.Now})
 	idt, err := idv.Verify(ctx, raw)
 	if err != nil {
 		t.Fatalf("ID token verification: %v", err)
@@ -246,7 +252,7 @@ func TestServeLibrariesEndToEnd(t *testing.T) {
 		}
 	}
 	// The same verifier must refuse an ID token meant for another client.
-	other := provider.Verifier(&oidc.Config{ClientID: sim.ClientWeb, Now: e.world.Clock().Now})
+	other := provider.Verifier(&oidc.Config{ClientID: sim.ClientWeb, Now: e.time.Now})
 	if _, err := other.Verify(ctx, raw); err == nil {
 		t.Fatal("an ID token for cli verified for web")
 	}
@@ -394,7 +400,7 @@ func TestServeIDTokenAlgs(t *testing.T) {
 				t.Fatal(err)
 			}
 			raw, _ := tok.Extra("id_token").(string)
-			idt, err := provider.Verifier(&oidc.Config{ClientID: serve.ClientCLI, Now: e.world.Clock().Now}).Verify(ctx, raw)
+			idt, err := provider.Verifier(&oidc.Config{ClientID: serve.ClientCLI, Now: e.time.Now}).Verify(ctx, raw)
 			if err != nil {
 				t.Fatalf("%s ID token: %v", alg, err)
 			}

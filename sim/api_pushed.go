@@ -117,7 +117,7 @@ func (w *World) PendingPushes() int {
 
 // pushSET signs a SET for p and POSTs it to the API (RFC 8935 §2).
 func (as *AuthServer) pushSET(c *http.Client, apiBase string, p pendingPush) error {
-	now := as.env.clock.Now()
+	now := as.env.clock.stamp(as.env.clock.Now()) // in wall time, as every JWT this AS signs (clock_stamp.go)
 	ev := setEvent{Subject: setSubject{Format: "opaque", ID: p.jti}, EventTimestamp: now.Unix()}
 	ev.ReasonAdmin.En = p.reason
 	claims := setClaims{
@@ -187,6 +187,8 @@ func (api *API) servePush(w http.ResponseWriter, r *http.Request) {
 // reason.
 func (api *API) readSET(raw string) (jti, why string, err error) {
 	var c setClaims
+	// iat is a stamp (clock_stamp.go): compared in its frame.
+	frameNow := func() time.Time { return api.env.clock.inFrame(api.now(), timeOf(c.IssuedAt)) }
 	tok, err := jwt.ParseWithClaims(raw, &c, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
 		k, err := api.keys.lookup(kid)
@@ -199,7 +201,7 @@ func (api *API) readSET(raw string) (jti, why string, err error) {
 		api.env.counters.verify(t.Method.Alg())
 		return k.key, nil
 	}, jwt.WithValidMethods(allowedAlgs), jwt.WithIssuer(api.issuer), jwt.WithAudience(api.audience),
-		jwt.WithTimeFunc(api.now), jwt.WithIssuedAt())
+		jwt.WithTimeFunc(frameNow), jwt.WithIssuedAt())
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %w", errBadSET, err)
 	}

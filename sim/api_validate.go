@@ -64,10 +64,12 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 		api.env.counters.verify(t.Method.Alg())
 		usedKey = k.key
 		return k.key, nil
-	}, append(api.claimChecks(now, leeway), jwt.WithValidMethods(allowedAlgs))...) // 2. alg allowlist
+	}, append(api.claimChecks(&claims, now, leeway), jwt.WithValidMethods(allowedAlgs))...) // 2. alg allowlist
 	if err == nil {
 		if api.sigs != nil {
-			api.sigs.remember(raw, usedKey, claims.ExpiresAt.Add(leeway), now)
+			// The cache counts in the token's frame (clock_stamp.go), as
+			// the exp check does.
+			api.sigs.remember(raw, usedKey, claims.ExpiresAt.Add(api.env.clock.toWall(leeway)), api.env.clock.inFrame(now, timeOf(claims.IssuedAt)))
 		}
 		return &claims, nil
 	}
@@ -76,16 +78,34 @@ func (api *API) validateJWT(raw, name string, now time.Time, leeway time.Duratio
 
 // claimChecks are the claim validations of RFC 9068 §4 after the
 // signature: iss exactly, aud contains the API, exp required, nbf and iat,
-// all with the leeway, on the API's clock.
-func (api *API) claimChecks(now time.Time, leeway time.Duration) []jwt.ParserOption {
+// all with the leeway, on the API's clock now.
+func (api *API) claimChecks(c *AccessClaims, now time.Time, leeway time.Duration) []jwt.ParserOption {
 	return []jwt.ParserOption{
 		jwt.WithIssuer(api.issuer),
 		jwt.WithAudience(api.audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
-		jwt.WithLeeway(leeway),
-		jwt.WithTimeFunc(func() time.Time { return now }),
+		jwt.WithLeeway(api.env.clock.toWall(leeway)),
+		jwt.WithTimeFunc(api.stampClock(c, now)),
 	}
+}
+
+// stampClock is the time golang-jwt compares c's exp, nbf and iat with: now
+// (virtual) in the frame of c's stamps, which are wall time anchored at c's
+// iat (clock_stamp.go), so that the advances made since c was issued age
+// it here as at the AS (RFC 7519 §4.1.4-4.1.6). golang-jwt calls it after
+// the claims are decoded. On a manual clock it is now.
+func (api *API) stampClock(c *AccessClaims, now time.Time) func() time.Time {
+	return func() time.Time { return api.env.clock.inFrame(now, timeOf(c.IssuedAt)) }
+}
+
+// timeOf is d's time, or zero when the claim is absent: a token that does
+// not say when it was issued counts as older than every advance.
+func timeOf(d *jwt.NumericDate) time.Time {
+	if d == nil {
+		return time.Time{}
+	}
+	return d.Time
 }
 
 // validateKnownSignature is validateJWT for a token whose signature
@@ -104,10 +124,10 @@ func (api *API) validateKnownSignature(raw string, hdr joseHeader, name string, 
 	}
 	kid, _ := t.Header["kid"].(string)
 	k, known := api.keys.cached(kid)
-	if !known || k.alg != alg || !api.sigs.verified(raw, k.key, now) {
+	if !known || k.alg != alg || !api.sigs.verified(raw, k.key, api.env.clock.inFrame(now, timeOf(claims.IssuedAt))) {
 		return nil, nil, false
 	}
-	if err := jwt.NewValidator(api.claimChecks(now, leeway)...).Validate(claims); err != nil {
+	if err := jwt.NewValidator(api.claimChecks(&claims, now, leeway)...).Validate(claims); err != nil {
 		return nil, api.jwtFailure(err, hdr, &claims, name, "", now, leeway), true
 	}
 	return &claims, nil, true
@@ -120,7 +140,9 @@ func (api *API) jwtFailure(err error, hdr joseHeader, claims *AccessClaims, name
 		if d == nil {
 			return "?"
 		}
-		return when(d.Time)
+		// The stamp read back as the virtual time it stands for, beside
+		// the API's virtual clock (clock_stamp.go).
+		return when(api.env.clock.unstamp(d.Time, timeOf(claims.IssuedAt)))
 	}
 	clk := fmt.Sprintf("API clock %s, leeway %s", when(now), text.FormatDuration(leeway))
 	switch {

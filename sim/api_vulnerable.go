@@ -46,17 +46,17 @@ func (api *API) validateFlawed(raw, name string, now time.Time, leeway time.Dura
 	if typWrong {
 		use(FlawSkipTyp)
 	}
+	var claims AccessClaims
 	opts := []jwt.ParserOption{
 		jwt.WithIssuer(api.issuer),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
-		jwt.WithLeeway(leeway),
-		jwt.WithTimeFunc(func() time.Time { return now }),
+		jwt.WithLeeway(api.env.clock.toWall(leeway)),
+		jwt.WithTimeFunc(api.stampClock(&claims, now)), // in the frame of the token's stamps (clock_stamp.go)
 	}
 	if !fs.Has(FlawSkipAudience) {
 		opts = append(opts, jwt.WithAudience(api.audience))
 	}
-	var claims AccessClaims
 	keyErr := ""
 	var err error
 	if fs.Has(FlawNoSignatureCheck) {

@@ -68,18 +68,21 @@ func (as *AuthServer) mintAccess(fam *family, scope, aud, jkt string) (string, *
 		clientID: fam.clientID, sub: fam.sub, scope: scope, aud: aud,
 		iat: now, exp: now.Add(pol.AccessTTL), jkt: jkt,
 	}
+	// The record keeps the virtual times the AS decides by; the token says
+	// them in wall time, as its readers count (clock_stamp.go).
+	iat, exp := as.env.clock.stampSpan(now, pol.AccessTTL)
 	claims := AccessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    as.issuer,
 			Subject:   fam.sub,
 			Audience:  jwt.ClaimStrings{rec.aud},
-			ExpiresAt: jwt.NewNumericDate(rec.exp),
-			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(exp),
+			IssuedAt:  jwt.NewNumericDate(iat),
 			ID:        rec.jti,
 		},
 		ClientID: fam.clientID,
 		Scope:    scope,
-		AuthTime: jwt.NewNumericDate(fam.authTime),
+		AuthTime: jwt.NewNumericDate(as.env.clock.stamp(fam.authTime)),
 	}
 	bound := ""
 	if aud != as.audience {
@@ -106,16 +109,19 @@ func (as *AuthServer) mintAccess(fam *family, scope, aud, jkt string) (string, *
 // empty) OIDC Core §12.2 keeps iss, sub, aud and auth_time, takes a new iat
 // and leaves nonce out.
 func (as *AuthServer) mintID(fam *family, nonce, accessToken string) (string, error) {
-	now := as.env.clock.Now()
+	// In wall time (clock_stamp.go): the RP compares iat and exp with its
+	// own clock, and auth_time with max_age (OIDC Core §2, §3.1.3.7), so an
+	// advance ages the sign-in for it as for the AS.
+	iat, exp := as.env.clock.stampSpan(as.env.clock.Now(), as.env.policy().AccessTTL)
 	claims := idClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    as.issuer,
 			Subject:   fam.sub,
 			Audience:  jwt.ClaimStrings{fam.clientID},
-			ExpiresAt: jwt.NewNumericDate(now.Add(as.env.policy().AccessTTL)),
-			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(exp),
+			IssuedAt:  jwt.NewNumericDate(iat),
 		},
-		AuthTime: jwt.NewNumericDate(fam.authTime),
+		AuthTime: jwt.NewNumericDate(as.env.clock.stamp(fam.authTime)),
 		Nonce:    nonce,
 		AtHash:   atHash(as.env.policy().Alg, accessToken),
 		Name:     as.userBySub(fam.sub).name,

@@ -59,7 +59,7 @@ func (as *AuthServer) clientCredentialsGrant(client *clientReg, f form, jkt stri
 	// No RefreshToken, no IDToken: there is no user to identify (OIDC
 	// Core §3.1.3.3 issues ID tokens for a user's authentication) and
 	// §4.4.3 leaves the refresh token out.
-	return &tokenResponse{AccessToken: at, TokenType: typ, ExpiresIn: int64(as.env.policy().AccessTTL.Seconds()), Scope: scope}, nil
+	return &tokenResponse{AccessToken: at, TokenType: typ, ExpiresIn: int64(as.env.clock.wallLife(as.env.policy().AccessTTL).Seconds()), Scope: scope}, nil
 }
 
 // mintClientAccess signs an RFC 9068 access token for the client itself.
@@ -76,13 +76,14 @@ func (as *AuthServer) mintClientAccess(client *clientReg, scope, jkt string) (st
 		clientID: client.id, sub: client.id, scope: scope, aud: as.audience,
 		iat: now, exp: now.Add(pol.AccessTTL), jkt: jkt,
 	}
+	iat, exp := as.env.clock.stampSpan(now, pol.AccessTTL) // in wall time (clock_stamp.go)
 	claims := AccessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    as.issuer,
 			Subject:   client.id,
 			Audience:  jwt.ClaimStrings{rec.aud},
-			ExpiresAt: jwt.NewNumericDate(rec.exp),
-			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(exp),
+			IssuedAt:  jwt.NewNumericDate(iat),
 			ID:        rec.jti,
 		},
 		ClientID: client.id,

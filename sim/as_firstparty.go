@@ -138,7 +138,7 @@ func (fp *fpBackend) cookieAge() int {
 	if d == 0 {
 		d = 400 * 24 * time.Hour // browsers cap cookie lifetimes near 400 days
 	}
-	return int(d.Seconds())
+	return int(fp.env.clock.wallLife(d).Seconds()) // Max-Age counts wall seconds (RFC 6265 §5.2.2)
 }
 
 // setCookie writes the refresh cookie: httpOnly (scripts cannot read it),

@@ -68,9 +68,14 @@ func (as *AuthServer) introspect(caller *clientReg, v string) (introspection, st
 		// its access tokens inactive before their exp.
 		return inactive, "access token " + at.label + " belongs to a grant that has ended: " + why, at.label
 	}
+	// exp and iat in wall time, as the token states them (RFC 7662 §2.2
+	// uses RFC 7519's NumericDate), stamped now: an advance since the
+	// token was issued shows here as an older iat and a nearer exp, the
+	// AS's own view of the token's age (clock_stamp.go).
+	iat, exp := as.env.clock.stampSpan(at.iat, at.exp.Sub(at.iat))
 	in := introspection{
 		Active: true, Scope: at.scope, ClientID: at.clientID, TokenType: "Bearer",
-		Exp: at.exp.Unix(), Iat: at.iat.Unix(), Sub: at.sub, Aud: at.aud, Iss: as.issuer, Jti: at.jti,
+		Exp: exp.Unix(), Iat: iat.Unix(), Sub: at.sub, Aud: at.aud, Iss: as.issuer, Jti: at.jti,
 	}
 	if at.jkt != "" {
 		// RFC 9449 §6.2: the resource server learns the binding here.

@@ -77,7 +77,7 @@ func (as *AuthServer) issue(fam *family, scope, aud, nonce, rt, jkt string) (*to
 	}
 	resp := &tokenResponse{
 		AccessToken: at, TokenType: typ,
-		ExpiresIn:    int64(as.env.policy().AccessTTL.Seconds()),
+		ExpiresIn:    int64(as.env.clock.wallLife(as.env.policy().AccessTTL).Seconds()), // exp - iat of the token (clock_stamp.go)
 		RefreshToken: rt,
 		Scope:        scope, // §5.1 requires it when it differs from the request; always sending it is allowed
 	}

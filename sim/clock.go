@@ -15,7 +15,9 @@ func Epoch() time.Time { return time.Date(2026, time.January, 15, 9, 0, 0, 0, ti
 
 // Clock is the world's only source of time. It never moves by itself: the
 // scenario (or the learner) advances it. Token iat/exp, expiry checks
-// (through golang-jwt's WithTimeFunc) and every lifetime read it.
+// (through golang-jwt's WithTimeFunc) and every lifetime read it. A hosted
+// world's clock runs by itself (clock_running.go) and stamps the times it
+// hands to clients in wall time (clock_stamp.go).
 type Clock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -33,7 +35,7 @@ func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.run != nil {
-		return c.run.advance(c.now)
+		return c.run.at(c.now, c.run.src())
 	}
 	return c.now
 }
@@ -46,8 +48,15 @@ func (c *Clock) Advance(d time.Duration) error {
 		return fmt.Errorf("clock: cannot advance by a negative duration %s", d)
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.run != nil {
+		// A running clock remembers the jump, so that the stamps it
+		// handed out before it read as aged (clock_stamp.go).
+		if err := c.run.record(d); err != nil {
+			return err
+		}
+	}
 	c.now = c.now.Add(d)
-	c.mu.Unlock()
 	return nil
 }
 

@@ -6,23 +6,29 @@ import (
 	"time"
 )
 
-// running is what makes a clock move by itself: a time source and a speed.
+// running is what makes a clock move by itself: a time source and a speed,
+// and the history of its jumps, which stamps read back need
+// (clock_stamp.go).
 type running struct {
 	src      func() time.Time
 	srcStart time.Time
 	factor   int64
+	jumps    []jump
 }
 
-// advance returns t moved on by factor times the time src has run. The
-// product is split into whole hours and the rest, and the hours are added
-// in chunks that fit time.Duration, so that a server left running for
-// months at x3600 keeps a clock that moves forward instead of overflowing
-// into the past.
-func (r *running) advance(t time.Time) time.Time {
-	d := r.src().Sub(r.srcStart)
+// at returns the virtual time t moved on by factor times the time src has
+// run at the reading s: one reading serves both the virtual time and the
+// wall time it is stamped with (clock_stamp.go).
+func (r *running) at(t, s time.Time) time.Time { return addScaled(t, s.Sub(r.srcStart), r.factor) }
+
+// addScaled returns t + factor×d. The product is split into whole hours and
+// the rest, and the hours are added in chunks that fit time.Duration, so
+// that a server left running for months at x3600 keeps a clock that moves
+// forward instead of overflowing into the past.
+func addScaled(t time.Time, d time.Duration, factor int64) time.Time {
 	hours, rest := int64(d/time.Hour), d%time.Hour
-	t = t.Add(time.Duration(r.factor) * rest) // |rest| < 1h, factor ≤ 3600: fits
-	n := hours * r.factor                     // ≤ 2.6e6 h × 3600: fits int64
+	t = t.Add(time.Duration(factor) * rest) // |rest| < 1h, factor ≤ 3600: fits
+	n := hours * factor                     // ≤ 2.6e6 h × 3600: fits int64
 	const chunk = int64(math.MaxInt64 / int64(time.Hour))
 	for n > chunk {
 		t, n = t.Add(time.Duration(chunk)*time.Hour), n-chunk

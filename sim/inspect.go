@@ -290,10 +290,14 @@ func (as *AuthServer) view(holder Actor, kind, v, where string, now time.Time) T
 		}
 	}
 	if exp, ok := t.Claims["exp"].(float64); ok {
-		t.ExpiresAt = time.Unix(int64(exp), 0).UTC()
+		// Stamps are wall time; read back as the virtual times they stand
+		// for (clock_stamp.go; the identity in a lesson).
+		var iatStamp time.Time
 		if iat, ok := t.Claims["iat"].(float64); ok {
-			t.IssuedAt = time.Unix(int64(iat), 0).UTC()
+			iatStamp = time.Unix(int64(iat), 0).UTC()
+			t.IssuedAt = as.env.clock.unstamp(iatStamp, iatStamp)
 		}
+		t.ExpiresAt = as.env.clock.unstamp(time.Unix(int64(exp), 0).UTC(), iatStamp)
 		if !now.Before(t.ExpiresAt) {
 			t.State, t.Why = StateExpired, "expired at "+when(t.ExpiresAt)
 		}
