@@ -55,6 +55,11 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case redirect == "" && len(client.redirectURIs) == 1:
 		redirect = client.redirectURIs[0] // §3.1.2.3: one registered URI may be implied
+	case redirectPortProblem(redirect) != "":
+		// Checked before registration: a loopback client may use any port
+		// (RFC 8252 §7.3), but only one that can exist.
+		as.errorPage(w, r, "redirect_uri "+quoteID(redirect)+" is refused: "+redirectPortProblem(redirect))
+		return
 	case !client.allowsRedirect(redirect):
 		why := "is not registered for client " + client.id + " (exact string match, RFC 9700 section 2.1)"
 		if err := checkLoopbackRedirect(redirect); redirect != "" && client.anyLoopback && err != nil {
@@ -110,6 +115,11 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// RFC 9449 §10: dpop_jkt binds the code to a DPoP key.
+	if e := as.checkDPoPJKT(r, q.get(dpopJKTParam)); e != "" {
+		fail(CodeInvalidRequest, e)
+		return
+	}
 	prompts, maxAge, perr := authnParams(q)
 	if perr != "" {
 		fail(CodeInvalidRequest, perr)
@@ -182,7 +192,7 @@ func (as *AuthServer) issueCode(w http.ResponseWriter, r *http.Request, client *
 	rec := &codeRecord{
 		label: as.nextLabel("code"), hash: hashToken(code), clientID: client.id,
 		redirectURI: redirect, redirectSent: redirectSent, challenge: challenge, method: "S256",
-		scope: scope, resource: q.get(resourceParam), nonce: q.get("nonce"), sub: sess.sub, authTime: sess.authTime, issued: now, session: sess,
+		scope: scope, resource: q.get(resourceParam), jkt: as.codeJKT(q), nonce: q.get("nonce"), sub: sess.sub, authTime: sess.authTime, issued: now, session: sess,
 		exp: now.Add(as.env.policy().CodeTTL),
 	}
 	as.codes[rec.hash] = rec
@@ -191,42 +201,6 @@ func (as *AuthServer) issueCode(w http.ResponseWriter, r *http.Request, client *
 	noteOf(r).token = rec.label
 	// RFC 9207: iss in the response lets the client detect mix-up attacks.
 	as.redirect(w, redirect, url.Values{"code": {code}, "iss": {as.issuer}}, state)
-}
-
-// Authorization request features this AS does not implement, and the
-// errors OIDC Core §3.1.2.6 defines for request objects.
-const (
-	// responseModeQuery is the one response mode implemented: the code
-	// and errors go back in the redirect URI's query (RFC 6749 §4.1.2).
-	responseModeQuery          = "query"
-	codeRequestNotSupported    = "request_not_supported"
-	codeRequestURINotSupported = "request_uri_not_supported"
-)
-
-// unsupportedRequestParams refuses, through the redirect, what this AS
-// does not implement, rather than answer as if the parameter were absent:
-// a client that sent a request object believes its signed parameters
-// count, and one that asked for another response mode would not look for
-// the answer in the query. It returns the error code and the reason, or
-// "" when the request asks for nothing unsupported. A parameter sent
-// without a value counts as omitted (RFC 6749 §3.1).
-func unsupportedRequestParams(q form) (code, why string) {
-	switch {
-	case q.get("request") != "":
-		// OIDC Core §6.1, §3.1.2.6; discovery says
-		// request_parameter_supported false (Discovery §3).
-		return codeRequestNotSupported, "the request parameter (a request object) is not supported by this AS; its parameters must be sent as plain query or form parameters (OIDC Core sections 6.1 and 3.1.2.6)"
-	case q.get("request_uri") != "":
-		// OIDC Core §6.2, §3.1.2.6; request_uri_parameter_supported false.
-		return codeRequestURINotSupported, "the request_uri parameter is not supported by this AS: it fetches no request objects (OIDC Core sections 6.2 and 3.1.2.6)"
-	}
-	if m := q.get("response_mode"); m != "" && m != responseModeQuery {
-		// OAuth 2.0 Multiple Response Types §2 defines response_mode;
-		// an unsupported value is an invalid parameter value (RFC 6749
-		// §4.1.2.1), answered in the query, the one mode this AS has.
-		return CodeInvalidRequest, "response_mode " + quoteID(m) + " is not supported: this AS answers in the query only (response_modes_supported; OAuth 2.0 Multiple Response Types section 2)"
-	}
-	return "", ""
 }
 
 // authnParams reads prompt and max_age (OIDC Core §3.1.2.1). prompt is a
@@ -342,7 +316,7 @@ var loginTemplate = template.Must(template.New("login").Parse(`<!doctype html>
 func (as *AuthServer) loginPage(w http.ResponseWriter, q form, errMsg string) {
 	type field struct{ Name, Value string }
 	var hidden []field
-	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce", resourceParam} {
+	for _, k := range []string{"response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "nonce", resourceParam, dpopJKTParam} {
 		if v := q.get(k); v != "" {
 			hidden = append(hidden, field{k, v})
 		}

@@ -49,6 +49,11 @@ func (as *AuthServer) redeemCode(client *clientReg, f form, jkt string) (*tokenR
 	if e := checkVerifier(rec, f.get("code_verifier")); e != nil {
 		return nil, e.about(rec.label, "")
 	}
+	// RFC 9449 §10: checked before the code is spent, so that a thief
+	// without the key cannot burn the client's code.
+	if desc, why := codeBinding(rec, jkt); desc != "" {
+		return nil, newErr(400, CodeInvalidGrant, desc).because(why).about(rec.label, "")
+	}
 	if desc, why := as.grantEnded(rec.sub, nil, rec); desc != "" {
 		// A code minted before the account changed (as_account.go) grants
 		// nothing after: the same check as at refresh.

@@ -118,6 +118,7 @@ type codeRecord struct {
 	method       string
 	scope        string
 	resource     string // the resource parameter of its authorization request (RFC 8707 §2.1); "" for none
+	jkt          string // dpop_jkt of its authorization request: the DPoP key it must be redeemed with (RFC 9449 §10); "" for none
 	nonce        string
 	sub          string
 	authTime     time.Time  // the sign-in's time, from the AS session: the ID token's auth_time (OIDC Core §2)

@@ -78,17 +78,21 @@ func (as *AuthServer) serveUserinfo(w http.ResponseWriter, r *http.Request) {
 	}
 	in, why, label := as.introspect(&clientReg{id: "userinfo", resource: true}, cred.token)
 	name := orName("")
-	switch _, isRT := as.refresh[hashToken(cred.token)]; {
-	case isRT:
-		name = "refresh token " + label
-	case label != "":
+	if label != "" {
 		name = "access token " + label
+		if _, isRT := as.refresh[hashToken(cred.token)]; isRT {
+			name = "refresh token " + label
+		}
 	}
 	refuse := func(desc, reason string) {
 		bearer.answerRefusal(w, r, http.StatusUnauthorized, bearer.challengeFor(cred, challenge{realm: bearer.realm, err: CodeInvalidToken, desc: desc}),
 			CodeInvalidToken, desc, reason, label)
 	}
+	_, isRT := as.refresh[hashToken(cred.token)]
 	switch at, known := as.issued[cred.token]; {
+	case isRT:
+		refuse("The token is not an access token", name+" came to userinfo: a refresh token is for the token endpoint only and is never sent to resource servers (RFC 6749 section 1.5); userinfo takes the access token (OIDC Core section 5.3.1)")
+		return
 	case known && at == nil:
 		refuse("The token is not an access token", "an ID token came to userinfo: it tells the app who logged in, and the endpoint takes the access token of the login (OIDC Core section 5.3.1)")
 		return

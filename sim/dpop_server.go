@@ -80,6 +80,23 @@ func refreshBinding(rt *refreshRecord, jkt string) (string, string) {
 		fmt.Sprintf("refresh token %s belongs to family %s, bound to the app's DPoP key %s, but the proof was signed by key %s: holding the token is not enough without the private key it is bound to (RFC 9449 section 5)", rt.label, fam.label, shortJKT(fam.jkt), shortJKT(jkt))
 }
 
+// codeBinding enforces RFC 9449 §10 at the code's redemption: a code
+// requested with dpop_jkt is good only with a proof from that key. §10
+// says "MUST reject" and names no error code; invalid_grant is the code
+// of a grant that does not fit its redemption (RFC 6749 §5.2), like a
+// wrong code_verifier.
+func codeBinding(rec *codeRecord, jkt string) (string, string) {
+	switch {
+	case rec.jkt == "" || jkt == rec.jkt:
+		return "", ""
+	case jkt == "":
+		return "authorization code is bound to a DPoP key; no DPoP proof was sent",
+			fmt.Sprintf("authorization code %s was requested with dpop_jkt %s, binding it to that DPoP key (RFC 9449 section 10), and the token request carries no proof: whoever redeems it must prove they hold the key", rec.label, shortJKT(rec.jkt))
+	}
+	return "authorization code is bound to another DPoP key",
+		fmt.Sprintf("authorization code %s was requested with dpop_jkt %s, but the token request's proof is signed by key %s: a code captured on its way back to the client cannot be redeemed without the client's private key (RFC 9449 sections 10 and 11.9)", rec.label, shortJKT(rec.jkt), shortJKT(jkt))
+}
+
 // shortJKT abbreviates a thumbprint for reasons: enough to tell two apart.
 func shortJKT(jkt string) string {
 	if len(jkt) > 10 {
@@ -157,12 +174,12 @@ func (api *API) credentials(r *http.Request, body form) (apiCredential, *apiRefu
 		if bf.status == http.StatusUnauthorized {
 			// RFC 6750 §3.1: no credentials, no error code: just say how to
 			// authenticate (with both schemes when both are accepted).
-			why := "the request carries no bearer token: the API cannot know who is calling"
+			why := "the request carries no bearer token: " + api.self() + " cannot know who is calling"
 			switch scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " "); {
 			case pol.DPoP:
-				why = "the request carries no bearer token and no DPoP-bound one: the API cannot know who is calling"
+				why = "the request carries no bearer token and no DPoP-bound one: " + api.self() + " cannot know who is calling"
 			case strings.EqualFold(scheme, "DPoP"):
-				why = "the request uses the DPoP scheme, which this API does not accept (dpop is off): it takes Bearer tokens only, so it sees no credentials it can use"
+				why = "the request uses the DPoP scheme, which " + api.self() + " does not accept (dpop is off): it takes Bearer tokens only, so it sees no credentials it can use"
 			}
 			return apiCredential{}, &apiRefusal{status: 401, challenge: api.bearerChallenge(challenge{realm: api.realm}), reason: why}
 		}
@@ -199,7 +216,7 @@ func (api *API) dpopCredential(r *http.Request, body form, tok string) (apiCrede
 	if f == nil {
 		return apiCredential{token: tok, dpop: true, proof: p}, nil
 	}
-	ref := &apiRefusal{status: 401, code: f.code, desc: f.desc, reason: "the API refuses the DPoP proof: " + f.reason,
+	ref := &apiRefusal{status: 401, code: f.code, desc: f.desc, reason: api.self() + " refuses the DPoP proof: " + f.reason,
 		challenge: dpopChallenge(f.code, "", "")}
 	if f.code == CodeUseDPoPNonce {
 		// RFC 9449 §9's example challenge, word for word.
@@ -238,7 +255,7 @@ func (api *API) checkBinding(cred apiCredential, claims *AccessClaims, name stri
 	}
 	if ok, until := api.dpopSeen.first(cred.proof.jkt, cred.proof.jti, cred.proof.iat, api.proofNow()); !ok {
 		return &apiRefusal{status: 401, code: CodeInvalidDPoPProof, desc: "DPoP proof replayed", challenge: dpopChallenge(CodeInvalidDPoPProof, "", ""),
-			reason: fmt.Sprintf("a proof with jti %s was already accepted, and the API remembers it until %s: this is a copy of a proof already used, replayed with %s (RFC 9449 section 11.1)", cred.proof.jti, when(until), name)}
+			reason: fmt.Sprintf("a proof with jti %s was already accepted, and %s remembers it until %s: this is a copy of a proof already used, replayed with %s (RFC 9449 section 11.1)", cred.proof.jti, api.self(), when(until), name)}
 	}
 	return nil
 }
@@ -248,6 +265,15 @@ func (api *API) checkBinding(cred apiCredential, claims *AccessClaims, name stri
 // with the API's simulated skew, as api.now is for tokens.
 func (api *API) proofNow() time.Time {
 	return api.env.clock.Wall().Add(api.skew())
+}
+
+// self names the server in reasons: the API, or the AS's userinfo
+// endpoint, which runs these checks too (atAS).
+func (api *API) self() string {
+	if api.atAS {
+		return "the AS's userinfo endpoint"
+	}
+	return "the API"
 }
 
 // refuseWith answers a refused API request and records why.
