@@ -31,7 +31,7 @@ func TestRPReadmeWalkthrough(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		speed int
-		ago   time.Duration
+		ago   time.Duration // how long ago the server started
 		sets  []string
 	}{
 		{"clock=real", 1, 0, nil},
@@ -40,12 +40,15 @@ func TestRPReadmeWalkthrough(t *testing.T) {
 		{"clock=x60", 60, 2 * time.Second, []string{"code_ttl=1h"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rpWalkthrough(t, rpStart(t, tc.speed, tc.ago, tc.sets...))
+			// One more second behind, for the person between steps 3 and 4.
+			e, wall := rpStart(t, tc.speed, tc.ago+time.Second, tc.sets...)
+			wall.pass(t, tc.ago)
+			rpWalkthrough(t, e, wall)
 		})
 	}
 }
 
-func rpWalkthrough(t *testing.T, e *serveTestEnv) {
+func rpWalkthrough(t *testing.T, e *serveTestEnv, wall *rpWall) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	callback := e.origin + serve.CallbackPath
@@ -113,7 +116,9 @@ func rpWalkthrough(t *testing.T, e *serveTestEnv) {
 		t.Fatalf("step 3: GET /api/orders: %d", st)
 	}
 
-	// 4. Expire the access token without waiting: move the virtual clock.
+	// 4. Expire the access token without waiting: move the virtual clock
+	// (a second of wall time after step 2, the least a person takes).
+	wall.pass(t, time.Second)
 	e.advance(t, "16m")
 	if st := orders(tok.AccessToken); st != http.StatusUnauthorized {
 		t.Fatalf("step 4: GET /api/orders with the access token after advancing 16m: %d, want 401", st)

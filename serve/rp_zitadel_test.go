@@ -22,9 +22,14 @@ package serve_test
 // servers here take the real wall clock as their time source (rpWall), not
 // the stopped testclock of the other serve tests. Nothing sleeps: the
 // virtual clock is moved with POST /sim/clock/advance, as the README's
-// walk-through does, and "two seconds after start" under --clock x60 is a
-// wall clock that starts two seconds behind time.Now and then catches up,
-// which the server cannot tell from two seconds of waiting.
+// walk-through does, and wall time that must pass is a server wall clock
+// that starts behind time.Now and catches up (rpWall.pass), which the
+// server cannot tell from waiting: "two seconds after start" under --clock
+// x60, and the second at least that a person takes between receiving a
+// token and typing the advance. That second matters: a stamp has whole
+// seconds, so the server ages a token by the advances made a second or
+// more after its iat (sim/clock_stamp.go), and the strict RP then checks
+// tokens stamped with exactly its own time.Now.
 //
 // Everything runs on loopback sockets: the AS (serve.Server), the RP's own
 // callback server, and the "browser" (serveTestEnv.plain with a cookie
@@ -61,30 +66,41 @@ import (
 const rpMaxIATAge = time.Minute
 
 // rpWall is the server's time source: the real wall clock, optionally
-// starting behind it. A server that starts with behind = 2s and sees it
-// drop to 0 has watched two seconds of wall time pass, and from then on
-// reads exactly what zitadel's time.Now reads.
+// behind it. A server whose clock is 2s behind and then passes 2s has
+// watched two seconds of wall time go by, and from then on reads exactly
+// what zitadel's time.Now reads. While it is behind, the tokens it issues
+// look older to the RP, never newer: a lag cannot hide an iat in the
+// future.
 type rpWall struct{ behind atomic.Int64 }
 
 func (w *rpWall) Now() time.Time { return time.Now().Add(-time.Duration(w.behind.Load())) }
 
+// pass lets d of the server's wall time go by without waiting, by catching
+// up with time.Now; it cannot go past time.Now.
+func (w *rpWall) pass(t *testing.T, d time.Duration) {
+	t.Helper()
+	if b := time.Duration(w.behind.Load()); d > b {
+		t.Fatalf("the server's clock is %v behind time.Now: %v cannot pass without waiting", b, d)
+	}
+	w.behind.Add(-int64(d))
+}
+
 // rpStart serves a fresh world on a loopback socket whose clock source is
-// the wall clock, running speed times as fast (1: --clock real, 60:
-// --clock x60), started ago before now. The returned env's browser
-// (e.plain) keeps cookies, as a browser does: the AS session, the RP's
-// state and PKCE cookies.
-func rpStart(t *testing.T, speed int, ago time.Duration, sets ...string) *serveTestEnv {
+// the wall clock, behind it by behind, running speed times as fast (1:
+// --clock real, 60: --clock x60). The returned env's browser (e.plain)
+// keeps cookies, as a browser does: the AS session, the RP's state and
+// PKCE cookies.
+func rpStart(t *testing.T, speed int, behind time.Duration, sets ...string) (*serveTestEnv, *rpWall) {
 	t.Helper()
 	wall := &rpWall{}
-	wall.behind.Store(int64(ago))
+	wall.behind.Store(int64(behind))
 	e := serveTestStartWith(t, serve.Options{Now: wall.Now, Speed: speed}, sets...)
-	wall.behind.Store(0)
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.plain.Jar = jar
-	return e
+	return e, wall
 }
 
 type rpNonceKey struct{}
@@ -303,7 +319,7 @@ func rpAPI(t *testing.T, e *serveTestEnv, accessToken string) int {
 // at_hash §3.1.3.8). The same token with another nonce is refused: the
 // nonce really is checked.
 func TestRPStrictLogin(t *testing.T) {
-	e := rpStart(t, 1, 0)
+	e, _ := rpStart(t, 1, 0)
 	a := rpServe(t, e, oidc.ScopeOpenID, oidc.ScopeProfile, oidc.ScopeOfflineAccess)
 	tok, nonce := a.login(t, e)
 	c := tok.IDTokenClaims
@@ -331,9 +347,10 @@ func TestRPStrictLogin(t *testing.T) {
 // refreshed ID token still passes the strict RP's zero-skew check, because
 // what a client reads is stamped in wall time (issue 17, section 1.1).
 func TestRPStrictRefreshAfterAdvance(t *testing.T) {
-	e := rpStart(t, 1, 0)
+	e, wall := rpStart(t, 1, time.Second)
 	a := rpServe(t, e, oidc.ScopeOpenID, oidc.ScopeProfile, oidc.ScopeOfflineAccess)
 	tok, _ := a.login(t, e)
+	wall.pass(t, time.Second) // the person types the advance
 	e.advance(t, "16m")
 	if st := rpAPI(t, e, tok.AccessToken); st != http.StatusUnauthorized {
 		t.Fatalf("API with a 15-minute access token after advancing 16m: %d, want 401", st)
@@ -353,12 +370,14 @@ func TestRPStrictRefreshAfterAdvance(t *testing.T) {
 // the README's own suggestion for x60 (a code then lives a minute of wall
 // time, room for a loaded test machine; the default lives one second).
 func TestRPStrictClockX60(t *testing.T) {
-	e := rpStart(t, 60, 2*time.Second, "code_ttl=1h")
+	e, wall := rpStart(t, 60, 3*time.Second, "code_ttl=1h")
+	wall.pass(t, 2*time.Second)
 	a := rpServe(t, e, oidc.ScopeOpenID, oidc.ScopeProfile, oidc.ScopeOfflineAccess)
 	tok, _ := a.login(t, e)
 	if st := rpAPI(t, e, tok.AccessToken); st != http.StatusOK {
 		t.Fatalf("API with a fresh access token at x60: %d", st)
 	}
+	wall.pass(t, time.Second) // a minute of virtual time
 	e.advance(t, "16m")
 	if st := rpAPI(t, e, tok.AccessToken); st != http.StatusUnauthorized {
 		t.Fatalf("API after advancing 16m at x60: %d, want 401", st)
@@ -376,7 +395,7 @@ func TestRPStrictClockX60(t *testing.T) {
 // access token is refused (§5.3.3, RFC 6750 §3.1) and the refreshed one
 // works.
 func TestRPStrictUserinfo(t *testing.T) {
-	e := rpStart(t, 1, 0)
+	e, wall := rpStart(t, 1, time.Second)
 	a := rpServe(t, e, oidc.ScopeOpenID, oidc.ScopeProfile, oidc.ScopeOfflineAccess)
 	tok, _ := a.login(t, e)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -388,6 +407,7 @@ func TestRPStrictUserinfo(t *testing.T) {
 	if info.Subject != sim.DemoUser || info.Name == "" {
 		t.Fatalf("userinfo sub %q name %q, want sub %q and a name (scope profile)", info.Subject, info.Name, sim.DemoUser)
 	}
+	wall.pass(t, time.Second)
 	e.advance(t, "16m")
 	if _, err := rp.Userinfo[*oidc.UserInfo](ctx, tok.AccessToken, tok.TokenType, sim.DemoUser, a.party); err == nil {
 		t.Fatal("userinfo accepted an expired access token")
@@ -402,7 +422,7 @@ func TestRPStrictUserinfo(t *testing.T) {
 // endpoint in discovery and revokes the refresh token (RFC 7009 §2.1);
 // refreshing with it afterwards is invalid_grant (RFC 6749 §5.2).
 func TestRPStrictRevoke(t *testing.T) {
-	e := rpStart(t, 1, 0)
+	e, _ := rpStart(t, 1, 0)
 	a := rpServe(t, e, oidc.ScopeOpenID, oidc.ScopeOfflineAccess)
 	tok, _ := a.login(t, e)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -426,7 +446,7 @@ func TestRPStrictRevoke(t *testing.T) {
 // redirect carrying the AS's cookie: so the RP here uses the browser's
 // client for this one call.
 func TestRPStrictEndSession(t *testing.T) {
-	e := rpStart(t, 1, 0)
+	e, _ := rpStart(t, 1, 0)
 	a := rpServe(t, e, oidc.ScopeOpenID, oidc.ScopeProfile)
 	a.login(t, e)
 
