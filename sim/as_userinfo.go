@@ -77,18 +77,18 @@ func (as *AuthServer) serveUserinfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, why, label := as.introspect(&clientReg{id: "userinfo", resource: true}, cred.token)
+	_, isRT := as.refresh[hashToken(cred.token)]
 	name := orName("")
-	if label != "" {
+	switch {
+	case label != "" && isRT:
+		name = "refresh token " + label
+	case label != "":
 		name = "access token " + label
-		if _, isRT := as.refresh[hashToken(cred.token)]; isRT {
-			name = "refresh token " + label
-		}
 	}
 	refuse := func(desc, reason string) {
 		bearer.answerRefusal(w, r, http.StatusUnauthorized, bearer.challengeFor(cred, challenge{realm: bearer.realm, err: CodeInvalidToken, desc: desc}),
 			CodeInvalidToken, desc, reason, label)
 	}
-	_, isRT := as.refresh[hashToken(cred.token)]
 	switch at, known := as.issued[cred.token]; {
 	case isRT:
 		refuse("The token is not an access token", name+" came to userinfo: a refresh token is for the token endpoint only and is never sent to resource servers (RFC 6749 section 1.5); userinfo takes the access token (OIDC Core section 5.3.1)")
@@ -118,7 +118,7 @@ func (as *AuthServer) serveUserinfo(w http.ResponseWriter, r *http.Request) {
 	out, given := as.userinfoClaims(in.Sub, in.Scope)
 	n := noteOf(r)
 	n.token = label
-	n.summary = "userinfo for " + in.Sub + ": " + strings.Join(given, ", ") + ", the claims scope " + quoteID(in.Scope) + " allows (OIDC Core sections 5.3.2 and 5.4)"
+	n.summary = "userinfo for " + in.Sub + ": " + strings.Join(given, ", ") + ", the claims scope '" + in.Scope + "' allows (OIDC Core sections 5.3.2 and 5.4)"
 	// Personal data: not for shared caches (RFC 9111 §5.2.2.5).
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, out)
