@@ -69,8 +69,11 @@ func (as *AuthServer) mintAccess(fam *family, scope, aud, jkt string) (string, *
 		iat: now, exp: now.Add(pol.AccessTTL), jkt: jkt,
 	}
 	// The record keeps the virtual times the AS decides by; the token says
-	// them in wall time, as its readers count (clock_stamp.go).
+	// them in wall time, as its readers count (clock_stamp.go). The record
+	// takes the stamps' whole seconds back, so that the AS, its API and
+	// introspection name one expiry.
 	iat, exp := as.env.clock.stampSpan(now, pol.AccessTTL)
+	rec.iat, rec.exp = as.env.clock.unstamp(iat, iat), as.env.clock.unstamp(exp, iat)
 	claims := AccessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    as.issuer,
@@ -101,7 +104,7 @@ func (as *AuthServer) mintAccess(fam *family, scope, aud, jkt string) (string, *
 	as.access[rec.jti] = rec
 	as.issued[s] = rec
 	as.env.emit(Event{Kind: KindIssued, From: ActorAS, Token: rec.label, Family: fam.label,
-		Summary: fmt.Sprintf("access token %s for %s, scope %q, expires %s (%s)%s", rec.label, fam.sub, scope, when(rec.exp), text.FormatDuration(pol.AccessTTL), bound)})
+		Summary: fmt.Sprintf("access token %s for %s, scope %q, expires %s (%s)%s", rec.label, fam.sub, scope, when(rec.exp), text.FormatDuration(rec.exp.Sub(rec.iat)), bound)})
 	return s, rec, nil
 }
 

@@ -76,7 +76,8 @@ func (as *AuthServer) mintClientAccess(client *clientReg, scope, jkt string) (st
 		clientID: client.id, sub: client.id, scope: scope, aud: as.audience,
 		iat: now, exp: now.Add(pol.AccessTTL), jkt: jkt,
 	}
-	iat, exp := as.env.clock.stampSpan(now, pol.AccessTTL) // in wall time (clock_stamp.go)
+	iat, exp := as.env.clock.stampSpan(now, pol.AccessTTL) // in wall time (clock_stamp.go), as mintAccess
+	rec.iat, rec.exp = as.env.clock.unstamp(iat, iat), as.env.clock.unstamp(exp, iat)
 	claims := AccessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    as.issuer,
@@ -102,6 +103,6 @@ func (as *AuthServer) mintClientAccess(client *clientReg, scope, jkt string) (st
 	as.issued[s] = rec
 	as.env.emit(Event{Kind: KindIssued, From: ActorAS, Token: rec.label,
 		Summary: fmt.Sprintf("access token %s for client %s itself, no user (sub = client_id), scope %q, expires %s (%s)%s; no refresh token (RFC 6749 section 4.4.3)",
-			rec.label, client.id, scope, when(rec.exp), text.FormatDuration(pol.AccessTTL), bound)})
+			rec.label, client.id, scope, when(rec.exp), text.FormatDuration(rec.exp.Sub(rec.iat)), bound)})
 	return s, nil
 }

@@ -124,13 +124,13 @@ func (c *Clock) stampSpan(iat time.Time, life time.Duration) (time.Time, time.Ti
 
 // wallLife is how long the lifetime d lasts in wall time, as expires_in
 // and a cookie's Max-Age state it: d on a manual clock; on a running one
-// d/N, in whole seconds and at least one, so that a live token never reads
-// as already expired.
+// d/N rounded to whole seconds (as serve's banner states it) and at least
+// one, so that a live token never reads as already expired.
 func (c *Clock) wallLife(d time.Duration) time.Duration {
 	if c.run == nil || d <= 0 {
 		return d
 	}
-	return max((d / time.Duration(c.run.factor)).Truncate(time.Second), time.Second)
+	return max((d / time.Duration(c.run.factor)).Round(time.Second), time.Second)
 }
 
 // toWall scales a virtual duration (a leeway, a skew) to wall time: the

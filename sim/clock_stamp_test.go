@@ -93,6 +93,9 @@ func TestStampRunning(t *testing.T) {
 		if got, want := c.wallLife(30*time.Second), max(30*time.Second/time.Duration(n), time.Second); got != want {
 			t.Errorf("x%d: wallLife(30s) %s, want %s (at least a second)", n, got, want)
 		}
+		if got, want := c.wallLife(100*time.Second), map[int]time.Duration{1: 100 * time.Second, 60: 2 * time.Second}[n]; got != want {
+			t.Errorf("x%d: wallLife(100s) %s, want %s (rounded, as the banner says)", n, got, want)
+		}
 	}
 }
 
