@@ -2,17 +2,21 @@ package serve_test
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/tokensim/tokensim/serve"
+	"github.com/tokensim/tokensim/sim"
 )
 
 // serveBenchGet runs GET url with the header set, in parallel, over
@@ -213,4 +217,117 @@ func BenchmarkServeAPIRatio(b *testing.B) {
 			b.ReportMetric(bare.Seconds()/api.Seconds(), "ratio")
 		})
 	}
+}
+
+// BenchmarkServeUserinfo: GET /userinfo (OIDC Core §5.3) over loopback with
+// a Bearer access token, in parallel as BenchmarkServeAPI: the AS judges the
+// token as at introspection and answers sub and the claims of its scopes
+// (README: userinfo requests/s).
+func BenchmarkServeUserinfo(b *testing.B) {
+	e := serveTestStart(b)
+	at, _ := serveTestTokens(b, e)
+	serveBenchGet(b, e.origin+"/userinfo", "Bearer "+at)
+}
+
+// serveBenchCodes signs alice in n times (POST /authorize with her
+// credentials, as serveTestTokens does) and returns the n codes, each for
+// the S256 challenge of serveBenchVerifier. The test clock stands still,
+// so no code expires while the benchmark runs.
+func serveBenchCodes(b *testing.B, e *serveTestEnv, n int) []string {
+	sum := sha256.Sum256([]byte(serveBenchVerifier))
+	q := url.Values{"response_type": {"code"}, "client_id": {"cli"}, "redirect_uri": {"http://127.0.0.1:9/cb"},
+		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
+		"scope": {"openid profile orders:read offline_access"}, "username": {sim.DemoUser}, "password": {sim.DemoPassword}}
+	codes := make([]string, 0, n)
+	for range n {
+		resp, err := e.plain.PostForm(e.origin+"/authorize", q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, err := url.Parse(resp.Header.Get("Location"))
+		if err != nil || loc.Query().Get("code") == "" {
+			b.Fatalf("login: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		codes = append(codes, loc.Query().Get("code"))
+	}
+	return codes
+}
+
+// serveBenchVerifier is the PKCE code verifier of serveBenchCodes (RFC 7636
+// §4.1: 43 characters).
+var serveBenchVerifier = strings.Repeat("v", 43)
+
+// serveBenchGrant POSTs one token request and checks that it is granted;
+// it returns the new refresh token, if any.
+func serveBenchGrant(b *testing.B, c *http.Client, tokenURL string, form url.Values, basic [2]string) string {
+	req, _ := http.NewRequest(http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if basic[0] != "" {
+		req.SetBasicAuth(basic[0], basic[1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || out.AccessToken == "" {
+		b.Fatalf("%s grant: %d %v", form.Get("grant_type"), resp.StatusCode, err)
+	}
+	return out.RefreshToken
+}
+
+// BenchmarkServeTokenGrants: token-endpoint grants per second over
+// loopback, one request after another on one connection (README:
+// token-endpoint grants/s), for each grant the server offers:
+//   - authorization_code: cli redeems a code with its PKCE verifier and
+//     gets an access token, a refresh token and an ID token (two
+//     signatures); the logins that made the codes are not timed;
+//   - client_credentials: service, with its secret in a Basic header,
+//     gets an access token alone (RFC 6749 §4.4.3);
+//   - refresh_token: rotation, each grant redeeming the refresh token the
+//     previous one returned (as BenchmarkServeRefresh), with an ID token.
+func BenchmarkServeTokenGrants(b *testing.B) {
+	b.Run("grant=authorization_code", func(b *testing.B) {
+		e := serveTestStart(b)
+		codes := serveBenchCodes(b, e, b.N)
+		c := &http.Client{Transport: &http.Transport{}}
+		defer c.CloseIdleConnections()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			serveBenchGrant(b, c, e.origin+"/token", url.Values{"grant_type": {"authorization_code"}, "code": {codes[i]},
+				"redirect_uri": {"http://127.0.0.1:9/cb"}, "client_id": {"cli"}, "code_verifier": {serveBenchVerifier}}, [2]string{})
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	})
+	b.Run("grant=client_credentials", func(b *testing.B) {
+		e := serveTestStart(b)
+		c := &http.Client{Transport: &http.Transport{}}
+		defer c.CloseIdleConnections()
+		form := url.Values{"grant_type": {"client_credentials"}, "scope": {"orders:read"}}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			serveBenchGrant(b, c, e.origin+"/token", form, [2]string{sim.ClientService, sim.DemoServiceSecret})
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	})
+	b.Run("grant=refresh_token", func(b *testing.B) {
+		e := serveTestStart(b)
+		_, rt := serveTestTokens(b, e)
+		c := &http.Client{Transport: &http.Transport{}}
+		defer c.CloseIdleConnections()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			rt = serveBenchGrant(b, c, e.origin+"/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {"cli"}}, [2]string{})
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	})
 }

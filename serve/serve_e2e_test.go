@@ -37,8 +37,9 @@ func serveTestStart(t testing.TB, sets ...string) *serveTestEnv {
 	return serveTestStartWith(t, serve.Options{}, sets...)
 }
 
-// serveTestStartWith is serveTestStart with serve options (Origin and Now
-// are set here).
+// serveTestStartWith is serveTestStart with serve options (Origin is set
+// here, and Now unless the caller sets it: a test of a client library that
+// reads the real time.Now passes a wall clock).
 func serveTestStartWith(t testing.TB, opts serve.Options, sets ...string) *serveTestEnv {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -47,7 +48,10 @@ func serveTestStartWith(t testing.TB, opts serve.Options, sets ...string) *serve
 	}
 	origin := "http://" + l.Addr().String()
 	clk := testclock.New(time.Date(2026, 11, 22, 15, 0, 0, 0, time.UTC))
-	opts.Origin, opts.Now = origin, clk.Now
+	opts.Origin = origin
+	if opts.Now == nil {
+		opts.Now = clk.Now
+	}
 	srv, err := serve.New(opts)
 	if err != nil {
 		t.Fatalf("serve.New: %v", err)
