@@ -156,11 +156,12 @@ func TestServeFaultTokenDelay(t *testing.T) {
 	}
 
 	// Shutdown: a 20 s delay must not hold it up.
-	srv, err := serve.New(serve.Options{Origin: "http://127.0.0.1:1"})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	// The origin is the listener's: the Host allow-list refuses any other.
+	srv, err := serve.New(serve.Options{Origin: "http://" + l.Addr().String()})
 	if err != nil {
 		t.Fatal(err)
 	}
