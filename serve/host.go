@@ -22,27 +22,34 @@ import (
 // The loopback names are safe to accept: an attacker's page cannot be
 // served from them, since no DNS answer the attacker controls is involved.
 func (s *Server) hostAllowed(host string) bool {
-	want, err := url.Parse(s.w.Issuer()) // checked when the world was made
-	if err != nil {
-		return false
-	}
-	port := want.Port()
-	if port == "" {
-		port = defaultPort(want.Scheme)
-	}
 	h, p, err := net.SplitHostPort(host)
 	if err != nil { // no port: the scheme's default (RFC 9110 §7.2)
-		h, p = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"), defaultPort(want.Scheme)
+		h, p = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"), defaultPort(s.allowed.issuer.Scheme)
 	}
-	if p != port {
+	if p != s.allowed.issuerPort {
 		return false
 	}
-	h = strings.ToLower(h)
-	switch h {
-	case strings.ToLower(want.Hostname()), "localhost", "127.0.0.1", "::1":
+	switch strings.ToLower(h) {
+	case s.allowed.issuerName, "localhost", "127.0.0.1", "::1":
 		return true
 	}
 	return false
+}
+
+// issuerHost is what hostAllowed compares with, parsed once per server.
+type issuerHost struct {
+	issuer     *url.URL
+	issuerName string // lower case, no brackets
+	issuerPort string // explicit, or the scheme's default
+}
+
+func newIssuerHost(issuer string) issuerHost {
+	u, _ := url.Parse(issuer) // checked when the world was made
+	port := u.Port()
+	if port == "" {
+		port = defaultPort(u.Scheme)
+	}
+	return issuerHost{issuer: u, issuerName: strings.ToLower(u.Hostname()), issuerPort: port}
 }
 
 func defaultPort(scheme string) string {
@@ -57,14 +64,9 @@ func defaultPort(scheme string) string {
 // is unable or unwilling to produce an authoritative response for the
 // target URI"), in plain words saying which hosts are accepted.
 func (s *Server) refuseHost(rw http.ResponseWriter, r *http.Request) {
-	want, _ := url.Parse(s.w.Issuer())
-	port := want.Port()
-	if port == "" {
-		port = defaultPort(want.Scheme)
-	}
-	accepted := []string{want.Host}
+	accepted := []string{s.allowed.issuer.Host}
 	for _, h := range []string{"localhost", "127.0.0.1", "::1"} {
-		if hp := net.JoinHostPort(h, port); hp != want.Host {
+		if hp := net.JoinHostPort(h, s.allowed.issuerPort); hp != s.allowed.issuer.Host {
 			accepted = append(accepted, hp)
 		}
 	}

@@ -90,6 +90,7 @@ type Server struct {
 	misdir  http.Handler  // the refusal of a request for another host, recorded (host.go)
 	changed chan struct{} // signalled when the log may have grown
 	cors    *cors.Cors    // for a browser app's fetch calls (cors.go)
+	allowed issuerHost    // the Host allow-list's reference (host.go)
 }
 
 // ClientCLI is the public native client a server registers: it may
@@ -165,7 +166,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{w: w, opts: o, changed: make(chan struct{}, 1), cors: newCORS()}
+	s := &Server{w: w, opts: o, changed: make(chan struct{}, 1), cors: newCORS(), allowed: newIssuerHost(w.Issuer())}
 	s.as = w.Record(sim.ActorApp, sim.ActorAS, w.AuthServer())
 	s.api = w.Record(sim.ActorApp, sim.ActorAPI, w.API())
 	s.browser = w.Record(sim.ActorUser, sim.ActorAS, s.signInGuard(w.AuthServer()))

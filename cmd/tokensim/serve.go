@@ -24,7 +24,7 @@ const serveExamples = `  tokensim serve
   tokensim serve --set code_ttl=1h --set access_ttl=1h --clock x60   # a minute of wall time each
   tokensim serve --user bob:builder --user carol:secret --format json > traffic.jsonl
   tokensim serve --tui
-  tokensim serve --client myapp:s3cret-pass=http://127.0.0.1:3000/cb,http://127.0.0.1:*/cb2 --client spa=http://127.0.0.1:5173/
+  tokensim serve --client 'myapp:s3cret-pass=http://127.0.0.1:3000/cb,http://127.0.0.1:*/cb2' --client spa=http://127.0.0.1:5173/   # quote a *
   tokensim serve --addr 192.168.1.20:8080 --allow-remote   # a workshop LAN; read the safety notes
 `
 
