@@ -2,7 +2,6 @@ package serve
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"time"
 
@@ -16,18 +15,9 @@ import (
 //
 // A loopback caller may still be a web page: any site open in a browser on
 // this machine can POST a form here (cross-site request forgery), so a
-// request from another site's page is refused (crossSite, crosssite.go).
+// request from another site's page is refused (operatorOnly, operator.go).
 func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
-	if !s.loopbackOnly(rw, r) {
-		return
-	}
-	if why := s.crossSite(r); why != "" {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": why + ": the clock answers this server's own pages and command-line clients only"})
-		return
-	}
-	if r.Method != http.MethodPost {
-		rw.Header().Set("Allow", http.MethodPost)
-		writeJSON(rw, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed", "error_description": "use POST"})
+	if !s.operatorOnly(rw, r, "the clock") {
 		return
 	}
 	by, err := s.w.SingleValue(rw, r, "by")
@@ -49,21 +39,10 @@ func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
 	writeJSON(rw, http.StatusOK, map[string]string{"advanced": text.FormatDuration(d), "now": s.w.Clock().Now().Format(time.RFC3339)})
 }
 
-// loopbackOnly refuses, with 403, a caller that is not on this machine:
-// the clock endpoints move or reveal what every attendee shares.
-func (s *Server) loopbackOnly(rw http.ResponseWriter, r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "the clock answers loopback callers only"})
-		return false
-	}
-	return true
-}
-
 // serveClockNow answers GET with the virtual time, as JSON, to loopback
 // callers: {"now": RFC 3339}.
 func (s *Server) serveClockNow(rw http.ResponseWriter, r *http.Request) {
-	if !s.loopbackOnly(rw, r) {
+	if !s.loopbackOnly(rw, r, "the clock") {
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

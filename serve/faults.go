@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -26,31 +25,6 @@ const (
 	// FaultReplayPath lets the attacker replay a user's newest refresh token.
 	FaultReplayPath = "/sim/faults/replay-refresh"
 )
-
-// operatorOnly admits an operator's POST: from this machine (loopback),
-// and not from a web page on another origin (cross-site request forgery),
-// by the same rules as the clock (clock.go).
-func (s *Server) operatorOnly(rw http.ResponseWriter, r *http.Request, what string) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": what + " answers loopback callers only: it changes what every client of this server sees"})
-		return false
-	}
-	if o := r.Header.Get("Origin"); o != "" && o != s.w.Issuer() {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "cross-origin request from " + o + ": " + what + " answers this server's own pages and command-line clients only"})
-		return false
-	}
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "Sec-Fetch-Site " + site + ": " + what + " answers this server's own pages and command-line clients only"})
-		return false
-	}
-	if r.Method != http.MethodPost {
-		rw.Header().Set("Allow", http.MethodPost)
-		writeJSON(rw, http.StatusMethodNotAllowed, map[string]string{"error": "method_not_allowed", "error_description": "use POST"})
-		return false
-	}
-	return true
-}
 
 // lastReason is the reason of the newest event of kind since seq: what
 // the world said about the change an endpoint just made.
