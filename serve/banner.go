@@ -135,6 +135,7 @@ func (s *Server) Guide() string {
 	p("  web  confidential, secret %s (client_secret_basic or client_secret_post);", sim.DemoWebSecret)
 	p("       redirect_uri %s", iss+CallbackPath)
 	p("       post_logout_redirect_uri %s/", iss)
+	b.WriteString(clientList(s.opts.Clients))
 	p("")
 	p("Users")
 	user, password := sim.DemoUser, sim.DemoPassword
@@ -229,4 +230,27 @@ func wallTime(d time.Duration, speed int) string {
 		r = r.Round(time.Millisecond)
 	}
 	return text.FormatDuration(r)
+}
+
+// clientList is the banner's lines for the attendee's own clients. A
+// secret is never printed: it is the attendee's own, they typed it, and
+// the banner is often on a projector or in a saved log; the demo secrets
+// above are printed because they are public anyway.
+func clientList(cs []Client) string {
+	var b strings.Builder
+	for _, c := range cs {
+		kind := "public, PKCE (S256) required"
+		if c.Secret != "" {
+			kind = "confidential, the secret given to --client, not shown (client_secret_basic or client_secret_post)"
+		}
+		fmt.Fprintf(&b, "  %s  %s\n", c.ID, kind)
+		pad := strings.Repeat(" ", len(c.ID)+4)
+		for _, u := range c.RedirectURIs {
+			if strings.Contains(u, ":*/") || strings.HasSuffix(u, ":*") || strings.Contains(u, ":*?") {
+				u += " (any port: RFC 8252 7.3)"
+			}
+			fmt.Fprintf(&b, "%sredirect_uri %s\n", pad, u)
+		}
+	}
+	return b.String()
 }

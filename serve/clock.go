@@ -15,21 +15,14 @@ import (
 // session, which no remote attendee should be able to do to the others.
 //
 // A loopback caller may still be a web page: any site open in a browser on
-// this machine can POST a form here (cross-site request forgery). Browsers
-// say where a request comes from, curl says nothing, so a request that
-// carries an Origin other than the server's own, or a Sec-Fetch-Site other
-// than same-origin or none (a typed URL), is refused. same-site is refused
-// too: another port on 127.0.0.1 is the same site but not this server.
+// this machine can POST a form here (cross-site request forgery), so a
+// request from another site's page is refused (crossSite, crosssite.go).
 func (s *Server) serveClock(rw http.ResponseWriter, r *http.Request) {
 	if !s.loopbackOnly(rw, r) {
 		return
 	}
-	if o := r.Header.Get("Origin"); o != "" && o != s.w.Issuer() {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "cross-origin request from " + o + ": the clock answers this server's own pages and command-line clients only"})
-		return
-	}
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": "Sec-Fetch-Site " + site + ": the clock answers this server's own pages and command-line clients only"})
+	if why := s.crossSite(r); why != "" {
+		writeJSON(rw, http.StatusForbidden, map[string]string{"error": "forbidden", "error_description": why + ": the clock answers this server's own pages and command-line clients only"})
 		return
 	}
 	if r.Method != http.MethodPost {

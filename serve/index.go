@@ -16,7 +16,6 @@ func (s *Server) serveIndex(rw http.ResponseWriter, r *http.Request) {
 	}
 	iss := s.w.Issuer()
 	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	rw.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = io.WriteString(rw, "tokensim serve: the simulator's authorization server and API, over real HTTP.\n\nIssuer   "+iss+
 		"\nAudience "+s.w.Audience()+"\n\nEndpoints\n"+EndpointList(iss, "  "))
 }

@@ -38,6 +38,9 @@ func serveTestWorld(t testing.TB, opts serve.Options) (*sim.World, *serve.Server
 // serveTestDo sends one request straight to the handler, from remote.
 func serveTestDo(srv http.Handler, method, target, remote, contentType, body string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	if strings.HasPrefix(target, "/") {
+		r.Host = "127.0.0.1:8080" // serveTestWorld's origin, not httptest's example.com
+	}
 	r.RemoteAddr = remote
 	if contentType != "" {
 		r.Header.Set("Content-Type", contentType)

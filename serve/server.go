@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/rs/cors"
 	"github.com/tokensim/tokensim/sim"
 )
 
@@ -50,6 +52,12 @@ func Endpoints() []Endpoint {
 		{"GET", CallbackPath, "shows the authorization response (web's redirect URI)"},
 		{"GET", ClockNowPath, "the virtual time, as JSON (loopback callers only)"},
 		{"POST", ClockPath, "by=<duration>: advance the clock (loopback callers only)"},
+		{"POST", KeysRotatePath, "a new signing key signs from now on (loopback callers only)"},
+		{"POST", KeysRetirePath, "drop rotated-out keys from the JWKS (loopback callers only)"},
+		{"POST", FaultExpirePath, "fault: every access token ends now (loopback callers only)"},
+		{"POST", FaultRevokeUserPath, "user=<name>: fault: an admin revokes the user's grants (loopback callers only)"},
+		{"POST", FaultTokenPath, "error=<e>|delay=<d>, n=<n>: fault: fail next token requests (loopback callers only)"},
+		{"POST", FaultReplayPath, "user=<name>: fault: the attacker refreshes first (loopback callers only)"},
 	}
 }
 
@@ -79,7 +87,9 @@ type Server struct {
 	as, api http.Handler  // the world's AS and API, recorded
 	browser http.Handler  // the AS, reached by a person's browser
 	page    http.Handler  // the callback page, recorded
+	misdir  http.Handler  // the refusal of a request for another host, recorded (host.go)
 	changed chan struct{} // signalled when the log may have grown
+	cors    *cors.Cors    // for a browser app's fetch calls (cors.go)
 }
 
 // ClientCLI is the public native client a server registers: it may
@@ -117,6 +127,9 @@ type Options struct {
 	// request pays for its RS256 verification, as in a lesson world: what
 	// the benchmarks compare against.
 	VerifyEveryRequest bool
+	// Clients are the attendee's own clients (tokensim serve --client),
+	// registered beside the built-in ones (clients.go).
+	Clients []Client
 }
 
 // New makes a hosted world for o and its server. The world differs from a
@@ -136,7 +149,7 @@ func New(o Options) (*Server, error) {
 			users[u.Name] = u.Password
 		}
 	}
-	w, err := sim.New(sim.Config{Preset: o.Preset, Hosting: &sim.Hosting{
+	h := &sim.Hosting{
 		Origin: o.Origin, Now: o.Now, Speed: o.Speed, Users: users,
 		LoopbackClient: ClientCLI,
 		WebRedirectURI: o.Origin + CallbackPath,
@@ -144,15 +157,20 @@ func New(o Options) (*Server, error) {
 		WebPostLogoutURI: o.Origin + "/",
 		LogLimit:         o.LogLimit,
 		CacheSignatures:  !o.VerifyEveryRequest, // real clients repeat their token with every call
-	}})
+	}
+	if err := addClients(h, o.Clients); err != nil {
+		return nil, err
+	}
+	w, err := sim.New(sim.Config{Preset: o.Preset, Hosting: h})
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{w: w, opts: o, changed: make(chan struct{}, 1)}
+	s := &Server{w: w, opts: o, changed: make(chan struct{}, 1), cors: newCORS()}
 	s.as = w.Record(sim.ActorApp, sim.ActorAS, w.AuthServer())
 	s.api = w.Record(sim.ActorApp, sim.ActorAPI, w.API())
-	s.browser = w.Record(sim.ActorUser, sim.ActorAS, w.AuthServer())
+	s.browser = w.Record(sim.ActorUser, sim.ActorAS, s.signInGuard(w.AuthServer()))
 	s.page = w.Record(sim.ActorUser, sim.ActorApp, http.HandlerFunc(s.serveCallback))
+	s.misdir = w.Record(sim.ActorUser, sim.ActorAS, http.HandlerFunc(s.refuseHost))
 	return s, nil
 }
 
@@ -164,7 +182,7 @@ func (s *Server) World() *sim.World { return s.w }
 // Slowloris) and request headers capped. Bodies are capped at sim.MaxBodyBytes
 // by ServeHTTP.
 func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
-	return &http.Server{
+	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -173,11 +191,26 @@ func (s *Server) HTTPServer(errorLog *log.Logger) *http.Server {
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          errorLog,
 	}
+	// Shutdown cancels every request's context, which ends a token
+	// fault's delay (sim/fault.go) at once: a delay must not hold it up.
+	base, cancel := context.WithCancel(context.Background())
+	hs.BaseContext = func(net.Listener) context.Context { return base }
+	hs.RegisterOnShutdown(cancel)
+	return hs
 }
 
 // ServeHTTP implements http.Handler: it records the exchange around the AS,
 // the API or a demo page.
 func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	// No response is to be sniffed into another type: an error page that
+	// echoes input as text/plain must not run as HTML (the Fetch
+	// standard's X-Content-Type-Options header).
+	rw.Header().Set("X-Content-Type-Options", "nosniff")
+	if !s.hostAllowed(r.Host) {
+		s.misdir.ServeHTTP(rw, r) // DNS rebinding (host.go)
+		s.notify()
+		return
+	}
 	switch r.URL.Path {
 	case ClockPath:
 		s.serveClock(rw, r)
@@ -185,6 +218,14 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	case ClockNowPath:
 		s.serveClockNow(rw, r)
+		return
+	case KeysRotatePath, KeysRetirePath:
+		s.serveKeys(rw, r)
+		s.notify()
+		return
+	case FaultExpirePath, FaultRevokeUserPath, FaultTokenPath, FaultReplayPath:
+		s.serveFault(rw, r)
+		s.notify()
 		return
 	case "/":
 		s.serveIndex(rw, r)
@@ -199,7 +240,11 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == CallbackPath:
 		h = s.page
 	}
-	h.ServeHTTP(rw, r)
+	if corsPath(r.URL.Path) {
+		s.cors.ServeHTTP(rw, r, h.ServeHTTP) // answers a preflight itself (cors.go)
+	} else {
+		h.ServeHTTP(rw, r)
+	}
 	s.notify()
 }
 

@@ -205,6 +205,9 @@ func (api *API) check(raw string, ex explanation) (claims *AccessClaims, bad *in
 	if bad != nil {
 		return nil, bad, nil
 	}
+	if bad := api.env.faults.expiredAccess(claims.ID, ex.name); bad != nil {
+		return nil, bad, nil // an operator ended it early (fault.go)
+	}
 	if pol.APIMode == ModeDenylist {
 		api.mu.Lock()
 		d, listed := api.denylist[claims.ID]

@@ -16,8 +16,11 @@ import (
 // keySet is the resource server's cache of the AS's public keys. Keys come
 // only from the AS's jwks_uri, looked up by kid; the token's own jku, x5u,
 // jwk and x5c headers are never followed (RFC 8725 §3.10). An unknown kid
-// triggers at most one re-fetch per minute, in case the AS rotated keys
-// (OIDC Core §10.1.1), and then fails.
+// triggers at most one re-fetch per minute of the world's clock (the
+// served world's running clock: faster under --clock xN), in case the AS
+// rotated keys (OIDC Core §10.1.1), and then fails. The AS's own key
+// changes (as_keys.go) lift the limit through forget, as a deployment tells
+// its own resource servers.
 type keySet struct {
 	url    string
 	client *http.Client
@@ -31,6 +34,10 @@ type keySet struct {
 	// wait for it rather than fetch again (the rate limit must hold under
 	// load) or fail a good kid because the set is still loading.
 	inflight chan struct{}
+	// gen counts forget calls: a fetch that began before the AS's keys
+	// changed stores what it read but leaves the next lookup free to
+	// fetch again.
+	gen int
 }
 
 type jwkKey struct {
@@ -64,6 +71,7 @@ func (ks *keySet) lookup(kid string) (jwkKey, error) {
 	}
 	ch := make(chan struct{})
 	ks.inflight, ks.fetched, ks.lastFetch = ch, true, ks.env.clock.Now()
+	gen := ks.gen
 	ks.mu.Unlock()
 
 	err := ks.fetch()
@@ -71,6 +79,9 @@ func (ks *keySet) lookup(kid string) (jwkKey, error) {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
 	ks.inflight = nil
+	if gen != ks.gen {
+		ks.fetched = false // the keys changed while it fetched
+	}
 	close(ch)
 	if err != nil {
 		return jwkKey{}, err
@@ -123,4 +134,13 @@ func (ks *keySet) fetch() error {
 	ks.keys = keys
 	ks.mu.Unlock()
 	return nil
+}
+
+// forget drops the cached keys and the re-fetch limit: the AS rotated or
+// retired keys (as_keys.go), so the next lookup fetches the JWKS at once.
+func (ks *keySet) forget() {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	ks.keys, ks.fetched = nil, false
+	ks.gen++
 }

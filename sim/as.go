@@ -59,7 +59,7 @@ func newAuthServer(e *env, issuer, audience string) *AuthServer {
 	as.userinfoBearer = newUserinfoBearer(e, issuer, audience, as.dpopNonce)
 	m := http.NewServeMux()
 	m.HandleFunc("/authorize", as.locked(as.serveAuthorize))
-	m.HandleFunc("/token", as.locked(as.serveToken))
+	m.HandleFunc("/token", as.tokenFaults(as.locked(as.serveToken))) // fault.go: armed failures, outside the lock
 	m.HandleFunc("/revoke", as.locked(as.serveRevoke))
 	m.HandleFunc("/introspect", as.locked(as.serveIntrospect))
 	m.HandleFunc("/jwks.json", as.locked(as.serveJWKS))

@@ -25,10 +25,14 @@ const grantClientCredentials = "client_credentials"
 func (as *AuthServer) clientCredentialsGrant(client *clientReg, f form, jkt string) (*tokenResponse, *oauthError) {
 	if client.public {
 		// §4.4: "The client credentials grant type MUST only be used by
-		// confidential clients." A public client only names itself
-		// (§2.3 does not apply to it): anyone could send its id.
-		return nil, newErr(400, CodeUnauthorizedClient, "client "+client.id+" is public and may not use the client_credentials grant").
-			because("client " + client.id + " is a public client: it has no secret, so anyone could send its client_id; the client credentials grant is for confidential clients only (RFC 6749 section 4.4)")
+		// confidential clients", and §4.4.2: "The client MUST authenticate
+		// with the authorization server". A public client only names
+		// itself (§2.3 does not apply to it): anyone could send its id. So
+		// no client authentication was included, which §5.2 calls
+		// invalid_client; unauthorized_client is for "the authenticated
+		// client", which a public client never is.
+		return nil, newErr(401, CodeInvalidClient, "client "+client.id+" is public and cannot authenticate, which the client_credentials grant requires").
+			because("client " + client.id + " is a public client: it has no secret, so anyone could send its client_id; the client credentials grant is for confidential clients only and the client must authenticate (RFC 6749 sections 4.4, 4.4.2), so this is invalid_client: no client authentication was included (section 5.2)")
 	}
 	if !client.allowsGrant(grantClientCredentials) {
 		// §5.2 unauthorized_client: authenticated, but not registered
@@ -61,6 +65,10 @@ func (as *AuthServer) clientCredentialsGrant(client *clientReg, f form, jkt stri
 	// §4.4.3 leaves the refresh token out.
 	return &tokenResponse{AccessToken: at, TokenType: typ, ExpiresIn: int64(as.env.clock.wallLife(as.env.policy().AccessTTL).Seconds()), Scope: scope}, nil
 }
+
+// clientCredsNoRefresh is the teaching reason of a client credentials
+// token: why it comes without a refresh token (RFC 6749 §4.4.3).
+const clientCredsNoRefresh = "no refresh token: the client holds its own credentials and simply asks again with them when this token expires; a refresh token would only be one more long-lived secret to lose (RFC 6749 section 4.4.3: a refresh token SHOULD NOT be included)"
 
 // mintClientAccess signs an RFC 9068 access token for the client itself.
 // Its sub is the client's id: for grants "where no resource owner is
@@ -103,6 +111,7 @@ func (as *AuthServer) mintClientAccess(client *clientReg, scope, jkt string) (st
 	as.issued[s] = rec
 	as.env.emit(Event{Kind: KindIssued, From: ActorAS, Token: rec.label,
 		Summary: fmt.Sprintf("access token %s for client %s itself, no user (sub = client_id), scope %q, expires %s (%s)%s; no refresh token (RFC 6749 section 4.4.3)",
-			rec.label, client.id, scope, when(rec.exp), text.FormatDuration(rec.exp.Sub(rec.iat)), bound)})
+			rec.label, client.id, scope, when(rec.exp), text.FormatDuration(rec.exp.Sub(rec.iat)), bound),
+		Reason: clientCredsNoRefresh})
 	return s, nil
 }

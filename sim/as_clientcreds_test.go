@@ -105,7 +105,7 @@ func TestClientCredentialsRefusals_RFC6749_5_2(t *testing.T) {
 		reason    string // in the exchange's reason
 	}{
 		{"wrong secret (2.3.1)", "orders:read", asBasic(ClientService, "nope"), nil, 401, CodeInvalidClient, true, ""},
-		{"public client (4.4: confidential only)", "orders:read", nil, url.Values{"client_id": {ClientSPA}}, 400, CodeUnauthorizedClient, false, "confidential clients only"},
+		{"public client (4.4, 4.4.2: confidential clients only, and they must authenticate)", "orders:read", nil, url.Values{"client_id": {ClientSPA}}, 401, CodeInvalidClient, false, "no client authentication was included"},
 		{"confidential client not registered for the grant", "orders:read", asBasic(ClientWeb, webSecret), nil, 400, CodeUnauthorizedClient, false, ""},
 		{"resource server", "orders:read", asAPIAuth(), nil, 400, CodeUnauthorizedClient, false, ""},
 		{"unknown scope", "orders:delete", asBasic(ClientService, DemoServiceSecret), nil, 400, CodeInvalidScope, false, ""},

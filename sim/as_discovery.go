@@ -116,6 +116,7 @@ func (as *AuthServer) serveJWKS(w http.ResponseWriter, r *http.Request) {
 		}
 		keys = append(keys, k.JWK())
 	}
+	keys = append(keys, as.env.oldJWKs()...) // rotated out, not yet retired (as_keys.go)
 	w.Header().Set("Cache-Control", "max-age=300")
 	writeJSON(w, http.StatusOK, struct {
 		Keys []jose.JWK `json:"keys"`

@@ -78,6 +78,9 @@ type clientReg struct {
 	// defaultScope is what a client credentials request without scope
 	// gets: RFC 6749 §3.3 lets the AS apply "a pre-defined default value".
 	defaultScope string
+	// anyPortURIs are a hosted client's loopback redirect URIs registered
+	// with port *: any port (hosting_clients.go, see allowsRedirect).
+	anyPortURIs []string
 }
 
 func (c *clientReg) checkSecret(secret string) bool {

@@ -77,4 +77,8 @@ var (
 	ErrUnknownClient = errors.New("unknown client")
 	// ErrBadPassword is why ChangePassword refuses a new password.
 	ErrBadPassword = errors.New("unusable password")
+	// ErrFault wraps every reason a served world refuses an operator's
+	// fault or key change (fault*.go, as_keys.go): nothing to act on, a
+	// bound exceeded, a lesson world's fixed keys.
+	ErrFault = errors.New("refused")
 )

@@ -39,6 +39,13 @@ const (
 	// checkpoints (sign-in, refresh, introspection), not by reaching into
 	// the APIs.
 	KindAccount EventKind = "account.changed"
+
+	// KindKeys is a change to the AS's signing keys: a new key published
+	// and signing, or old keys retired from the JWKS (as_keys.go).
+	KindKeys EventKind = "keys.changed"
+	// KindFault is a fault an operator injected into a served world
+	// (fault*.go): what it does and what a client must do about it.
+	KindFault EventKind = "fault.injected"
 )
 
 // Event is one thing that happened in the world, at a virtual time.

@@ -21,6 +21,36 @@ func (f form) get(k string) string { return f[k] }
 
 var errTooLarge = errors.New("request body too large")
 
+// maxFormFields is the most parameters a query or form body may carry:
+// net/url's own default limit (url.ParseQuery refuses more, GODEBUG
+// urlmaxqueryparams), checked here first so that the answer says what is
+// wrong instead of "not valid form encoding".
+const maxFormFields = 10_000
+
+// errTooManyFields is a query or body with more than maxFormFields fields.
+var errTooManyFields = fmt.Errorf("more than %d form fields", maxFormFields)
+
+// fieldLimit refuses a query or form body (what names it in the error)
+// with more than maxFormFields fields, counted as net/url counts them.
+func fieldLimit(s, what string) error {
+	if n := strings.Count(s, "&") + 1; n > maxFormFields {
+		return fmt.Errorf("%w: the %s has %d", errTooManyFields, what, n)
+	}
+	return nil
+}
+
+// parseFields decodes a query or form body within fieldLimit.
+func parseFields(s, what string) (url.Values, error) {
+	if err := fieldLimit(s, what); err != nil {
+		return nil, err
+	}
+	vals, err := url.ParseQuery(s)
+	if err != nil {
+		return nil, fmt.Errorf("the %s is not valid form encoding", what)
+	}
+	return vals, nil
+}
+
 // parsePostForm enforces the token endpoint's request rules: POST only
 // (405 otherwise: sim policy), a form-encoded body (§3.2), at most 1 MiB,
 // no repeated parameter. It writes the error response itself and returns
@@ -78,11 +108,7 @@ func readValues(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the body: %w", err)
 	}
-	vals, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, fmt.Errorf("the body is not valid form encoding")
-	}
-	return vals, nil
+	return parseFields(string(body), "body")
 }
 
 // errRepeated names, sorted, the parameters a request sent more than once.
@@ -144,8 +170,12 @@ func getOrPost(w http.ResponseWriter, r *http.Request, reason string) bool {
 // answered 413 here (ok false); any other body error is returned for the
 // caller to report or ignore.
 func pooledParams(w http.ResponseWriter, r *http.Request) (vals url.Values, bodyErr error, ok bool) {
-	vals = r.URL.Query()
-	if r.Method == http.MethodPost {
+	// Not r.URL.Query(), which would drop a query over the field limit
+	// without a word: the request would then look as if it had no client_id.
+	if bodyErr = fieldLimit(r.URL.RawQuery, "query"); bodyErr == nil {
+		vals = r.URL.Query() // the parameters that parse, as before
+	}
+	if bodyErr == nil && r.Method == http.MethodPost {
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
 			var body url.Values
 			body, bodyErr = readValues(w, r)
@@ -154,9 +184,16 @@ func pooledParams(w http.ResponseWriter, r *http.Request) (vals url.Values, body
 			}
 		}
 	}
-	if errors.Is(bodyErr, errTooLarge) {
+	switch {
+	case errors.Is(bodyErr, errTooLarge):
 		noteOf(r).reason = "the request body is larger than 1 MiB"
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return nil, bodyErr, false
+	case errors.Is(bodyErr, errTooManyFields):
+		// Like a body over the size limit, answered here: which client
+		// and redirect URI it names cannot be trusted to be all it says.
+		noteOf(r).reason = bodyErr.Error()
+		http.Error(w, "request refused: "+bodyErr.Error(), http.StatusBadRequest)
 		return nil, bodyErr, false
 	}
 	return vals, bodyErr, true

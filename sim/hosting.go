@@ -65,6 +65,8 @@ type Hosting struct {
 	// verified (api_sigcache.go): real clients repeat their token with every
 	// call. A lesson world verifies every request.
 	CacheSignatures bool
+	// clients are the host's own (AddClient, hosting_clients.go).
+	clients []hostedClient
 }
 
 // CheckUserName accepts a name for Hosting.Users: it becomes the sub claim
@@ -185,6 +187,7 @@ func (as *AuthServer) register(h *Hosting) {
 	}
 	as.clients[ClientWeb] = &web
 	delete(as.clients, ClientSPA) // its redirect URI is a simulated host no browser can reach
+	registerHosted(as.clients, h.clients)
 	if len(h.Users) > 0 {
 		as.users = map[string]user{}
 		for name, pw := range h.Users {
@@ -233,10 +236,11 @@ func checkLoopbackRedirect(uri string) error {
 }
 
 // allowsRedirect reports whether uri is one the client may be sent back
-// to: a registered URI by exact string match (RFC 9700 §2.1), or, for a
+// to: a registered URI by exact string match (RFC 9700 §2.1), a loopback
+// one registered with port * on any port (hosting_clients.go), or, for a
 // client registered for it, any loopback URI on any port (RFC 8252 §7.3).
 func (c *clientReg) allowsRedirect(uri string) bool {
-	if slices.Contains(c.redirectURIs, uri) {
+	if slices.Contains(c.redirectURIs, uri) || matchesAnyPort(c.anyPortURIs, uri) {
 		return true
 	}
 	return c.anyLoopback && checkLoopbackRedirect(uri) == nil

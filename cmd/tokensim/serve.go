@@ -24,6 +24,7 @@ const serveExamples = `  tokensim serve
   tokensim serve --set code_ttl=1h --set access_ttl=1h --clock x60   # a minute of wall time each
   tokensim serve --user bob:builder --user carol:secret --format json > traffic.jsonl
   tokensim serve --tui
+  tokensim serve --client myapp:s3cret-pass=http://127.0.0.1:3000/cb,http://127.0.0.1:*/cb2 --client spa=http://127.0.0.1:5173/
   tokensim serve --addr 192.168.1.20:8080 --allow-remote   # a workshop LAN; read the safety notes
 `
 
@@ -38,6 +39,7 @@ type serveOpts struct {
 	format      string
 	tui         bool
 	allowRemote bool
+	clients     []serve.Client
 }
 
 // serve runs `tokensim serve` until ctrl+c or SIGTERM.
@@ -159,7 +161,7 @@ func (o serveOpts) server(origin string) (*serve.Server, error) {
 	for _, n := range o.userOrder {
 		users = append(users, serve.User{Name: n, Password: o.users[n]})
 	}
-	srv, err := serve.New(serve.Options{Origin: origin, Preset: o.preset, Users: users, Speed: o.speed})
+	srv, err := serve.New(serve.Options{Origin: origin, Preset: o.preset, Users: users, Speed: o.speed, Clients: o.clients})
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +186,7 @@ func (o serveOpts) follow() serve.Follow {
 
 // serveFlags parses and checks the command line; bad input is exit 2.
 func (e *env) serveFlags(args []string) (serveOpts, int, bool) {
-	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--preset P] [--set key=value …] [--clock real|xN] [--user name:password …] [--format text|json] [--tui] [--allow-remote]", serveExamples, e.stderr)
+	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--preset P] [--set key=value …] [--clock real|xN] [--user name:password …] [--client id[:secret]=uri[,uri…] …] [--format text|json] [--tui] [--allow-remote]", serveExamples, e.stderr)
 	o := serveOpts{users: map[string]string{}}
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on: a loopback IP literal and port; the issuer is http://<addr>")
 	fs.StringVar(&o.preset, "preset", "", "policy preset ("+strings.Join(presetNames(), ", ")+")")
@@ -202,6 +204,11 @@ func (e *env) serveFlags(args []string) (serveOpts, int, bool) {
 		}
 		o.users[name] = pw
 		o.userOrder = append(o.userOrder, name)
+		return nil
+	})
+	var clients []string
+	fs.Func("client", "register your own client, id[:secret]=redirect-uri[,redirect-uri…] (repeatable): with a secret it is confidential, without it public with PKCE; http://127.0.0.1:*/path accepts any port", func(v string) error {
+		clients = append(clients, v) // checked after parsing, so that an error never echoes the secret
 		return nil
 	})
 	fs.StringVar(&o.format, "format", "text", "live log: text (one line per event) or json (the events of run --format json)")
@@ -229,10 +236,47 @@ func (e *env) serveFlags(args []string) (serveOpts, int, bool) {
 	if err := checkServeAddr(o.addr, o.allowRemote); err != nil {
 		return bad("--addr: %v", err)
 	}
+	for _, v := range clients {
+		c, err := parseClientFlag(v)
+		if err != nil {
+			return bad("--client %s: %v", c.ID, err)
+		}
+		o.clients = append(o.clients, c)
+	}
+	if i, err := serve.CheckClients(o.clients); err != nil {
+		return bad("--client %s: %v", o.clients[i].ID, err)
+	}
 	if o.tui && !e.interactive {
 		return bad("--tui needs a terminal")
 	}
 	return o, 0, true
+}
+
+// parseClientFlag reads one --client: id[:secret]=uri[,uri…]. The id ends
+// at the first colon or equals sign, the secret at the first equals sign
+// (so it cannot contain one), and the redirect URIs are separated by
+// commas (a comma inside a URI is written %2C). What the id, secret and
+// URIs may be is sim.Hosting.AddClient's rule, checked by serve.CheckClients.
+func parseClientFlag(v string) (serve.Client, error) {
+	cred, uris, ok := strings.Cut(v, "=")
+	id, secret, hasSecret := strings.Cut(cred, ":")
+	c := serve.Client{ID: id, Secret: secret}
+	switch {
+	case !ok:
+		return c, errors.New("want id[:secret]=redirect-uri[,redirect-uri…]: a client needs its redirect URIs after '='")
+	case hasSecret && secret == "":
+		return c, errors.New("the secret after ':' is empty; leave out the colon for a public client")
+	}
+	c.RedirectURIs = strings.Split(uris, ",")
+	for _, u := range c.RedirectURIs {
+		if u == "" {
+			return c, errors.New("an empty redirect URI (two commas in a row, or one at the end)")
+		}
+	}
+	if first := c.RedirectURIs[0]; !strings.HasPrefix(first, "http://") && !strings.HasPrefix(first, "https://") && hasSecret {
+		return c, fmt.Errorf("the redirect URIs after the first '=' must start with http:// or https://; a secret cannot contain '='")
+	}
+	return c, nil
 }
 
 // parseClock reads --clock: "real" or "xN".

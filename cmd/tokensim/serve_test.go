@@ -46,12 +46,28 @@ func TestServeBadInput(t *testing.T) {
 		{[]string{"--set", "acess_ttl=1m"}, `unknown policy key "acess_ttl" (did you mean "access_ttl"?)`},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"--tui"}, "--tui needs a terminal"},
+		{[]string{"--client", "myapp"}, "--client myapp: want id[:secret]=redirect-uri"},
+		{[]string{"--client", "myapp:=http://127.0.0.1:3000/cb"}, "--client myapp: the secret after ':' is empty"},
+		{[]string{"--client", "myapp:a=b=http://127.0.0.1:3000/cb"}, "a secret cannot contain '='"},
+		{[]string{"--client", "myapp:short=http://127.0.0.1:3000/cb"}, "--client myapp: the secret is 5 characters long; use at least 8"},
+		{[]string{"--client", "web:s3cret-pass=http://127.0.0.1:3000/cb"}, `--client web: client id "web" is taken`},
+		{[]string{"--client", "cli=http://127.0.0.1:3000/cb"}, `--client cli: client id "cli" is taken`},
+		{[]string{"--client", "a=http://127.0.0.1:3000/cb", "--client", "a=http://127.0.0.1:3000/cb2"}, `--client a: client id "a" is registered twice`},
+		{[]string{"--client", "a=http://127.0.0.1:3000/cb#x"}, "no fragment (RFC 6749 section 3.1.2)"},
+		{[]string{"--client", "a=http://localhost:3000/cb"}, "RFC 8252 section 8.3"},
+		{[]string{"--client", "a=https://app.example:*/cb"}, "port * is for loopback redirect URIs only"},
+		{[]string{"--client", "a=http://127.0.0.1:3000/cb,"}, "an empty redirect URI"},
+		{[]string{"--client", "a=http://127.0.0.1:99999/cb"}, "port 99999 is not 1 to 65535"},
 	} {
 		args := append([]string{"serve", "--addr", "127.0.0.1:0"}, c.args...)
 		code, out, errs := cli(t, "", args...)
 		if code != exitUsage || out != "" || !strings.Contains(errs, c.err) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and %q", c.args, code, out, errs, c.err)
 		}
+	}
+	// A refusal names the client, never its secret.
+	if _, _, errs := cli(t, "", "serve", "--addr", "127.0.0.1:0", "--client", "myapp:hunter2=http://127.0.0.1:3000/cb#x"); strings.Contains(errs, "hunter2") {
+		t.Errorf("the error echoes the secret: %s", errs)
 	}
 	if code, out, _ := cli(t, "", "serve", "--help"); code != 0 || !strings.Contains(out, "--allow-remote") {
 		t.Errorf("serve --help: %d\n%s", code, out)
@@ -202,5 +218,27 @@ func TestServeBannerTUI(t *testing.T) {
 	srv.Banner(&b, o.follow())
 	if strings.Contains(b.String(), "Live traffic follows") || !strings.Contains(b.String(), "The live view follows") {
 		t.Fatalf("--tui banner:\n%s", b.String())
+	}
+}
+
+// TestServeCommandClient: --client reaches the AS (the login page for the
+// client's redirect URI on any port) and the banner.
+func TestServeCommandClient(t *testing.T) {
+	status := 0
+	code, out, errs := serveCmdTestRun(t, []string{"--client", "myapp:s3cret-pass=http://127.0.0.1:*/cb"}, func(origin string) {
+		q := url.Values{"response_type": {"code"}, "client_id": {"myapp"}, "redirect_uri": {"http://127.0.0.1:4000/cb"}}
+		resp, err := http.Get(origin + "/authorize?" + q.Encode())
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		status = resp.StatusCode
+		resp.Body.Close()
+	})
+	if code != exitOK || status != http.StatusOK {
+		t.Fatalf("exit %d, /authorize %d\n%s\n%s", code, status, out, errs)
+	}
+	if !strings.Contains(out, "  myapp  confidential") || strings.Contains(out+errs, "s3cret-pass") {
+		t.Errorf("the banner's clients:\n%s", out)
 	}
 }

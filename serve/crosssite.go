@@ -1,0 +1,76 @@
+package serve
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// crossSite says why r, a request that changes state (the clock moves, a
+// user signs in), comes from a page of another site, or "" when it does
+// not. It is the one rule the clock endpoints and the sign-in form share.
+//
+// Browsers say where a request comes from; curl and other command-line
+// clients say nothing, and are let through. A request is refused when it
+// carries an Origin other than the issuer's (RFC 6454 §7; the Fetch
+// standard sends it on every POST), or a Sec-Fetch-Site other than
+// same-origin or none (none: the user typed the URL or used a bookmark;
+// W3C Fetch Metadata Request Headers, Sec-Fetch-Site). same-site is refused too:
+// another port on 127.0.0.1 is the same site but not this server. This
+// is the Fetch Metadata defence of OWASP's Cross-Site Request Forgery
+// Prevention Cheat Sheet, with the Origin check as its fallback for
+// browsers that send no Sec-Fetch-Site.
+func (s *Server) crossSite(r *http.Request) string {
+	if o := r.Header.Get("Origin"); o != "" && o != s.w.Issuer() {
+		return "cross-origin request from " + o + " (Origin)"
+	}
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return "Sec-Fetch-Site " + site
+	}
+	return ""
+}
+
+// signInGuard is the AS as a person's browser reaches it, refusing a sign-in
+// form posted from another site: login CSRF, where the attacker's page signs
+// the victim in as the attacker, so that what the victim then does (saves a
+// card, links an account) lands in the attacker's account (OWASP Cross-Site
+// Request Forgery Prevention Cheat Sheet, "Login CSRF"). RFC 9700 §4.7 is
+// about CSRF against the client's redirect URI, not the AS's own form.
+//
+// Only a POST that signs in (username, password or consent in the body) is
+// checked: an authorization request itself may arrive as a cross-site form
+// POST from a relying party's page, which OIDC Core §3.1.2.1 requires an AS
+// to accept.
+func (s *Server) signInGuard(as http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/authorize" && signsIn(r) {
+			if why := s.crossSite(r); why != "" {
+				s.w.Note(r, why+": a sign-in form posted from another site is refused (login CSRF)", "")
+				rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				rw.Header().Set("Cache-Control", "no-store")
+				rw.WriteHeader(http.StatusForbidden)
+				_, _ = io.WriteString(rw, "Sign-in refused: "+why+".\n\nThis server accepts its sign-in form only from its own page, "+s.w.Issuer()+
+					"/authorize: a form posted from another site could sign you in as someone else (login CSRF).\n"+
+					"Open the authorization URL on "+s.w.Issuer()+" and sign in there.\n")
+				return
+			}
+		}
+		as.ServeHTTP(rw, r)
+	})
+}
+
+// signsIn reports whether a POST's form body carries sign-in fields. The
+// body is read and put back for the AS (Record has already bounded it).
+func signsIn(r *http.Request) bool {
+	if r.Body == nil {
+		return false
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	vals, _ := url.ParseQuery(string(body)) // what parses; the AS reports the rest
+	return vals.Has("username") || vals.Has("password") || vals.Has("consent")
+}
