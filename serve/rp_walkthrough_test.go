@@ -19,7 +19,7 @@ import (
 )
 
 // TestRPReadmeWalkthrough runs the README's "A curl walk-through" (Serve
-// mode, steps 1-8) with the strict certified RP of rp_zitadel_test.go in
+// mode, steps 1-8 and 3b) with the strict certified RP of rp_zitadel_test.go in
 // the place of the person with curl, at --clock real and at --clock x60
 // (two seconds after start, that is two virtual minutes), both through
 // step 4's advance of 16 minutes: issue 17's "Done when". The client is
@@ -114,6 +114,17 @@ func rpWalkthrough(t *testing.T, e *serveTestEnv, wall *rpWall) {
 	// 3. Call the API.
 	if st := orders(tok.AccessToken); st != http.StatusOK {
 		t.Fatalf("step 3: GET /api/orders: %d", st)
+	}
+
+	// 3b. Ask the AS who signed in: userinfo (OIDC Core §5.3), sub equal to
+	// the ID token's (§5.3.4, which rp.Userinfo checks) and, with the
+	// profile scope, name (§5.4).
+	info, err := rp.Userinfo[*oidc.UserInfo](ctx, tok.AccessToken, tok.TokenType, tok.IDTokenClaims.Subject, party)
+	if err != nil {
+		t.Fatalf("step 3b: userinfo: %v", err)
+	}
+	if info.Name == "" {
+		t.Fatal("step 3b: userinfo has no name for the profile scope")
 	}
 
 	// 4. Expire the access token without waiting: move the virtual clock
