@@ -94,9 +94,16 @@ func (api *API) claimChecks(c *AccessClaims, now time.Time, leeway time.Duration
 // (virtual) in the frame of c's stamps, which are wall time anchored at c's
 // iat (clock_stamp.go), so that the advances made since c was issued age
 // it here as at the AS (RFC 7519 §4.1.4-4.1.6). golang-jwt calls it after
-// the claims are decoded. On a manual clock it is now.
+// the claims are decoded, once per time claim: the first answer is kept.
+// On a manual clock it is now.
 func (api *API) stampClock(c *AccessClaims, now time.Time) func() time.Time {
-	return func() time.Time { return api.env.clock.inFrame(now, timeOf(c.IssuedAt)) }
+	var at time.Time
+	return func() time.Time {
+		if at.IsZero() {
+			at = api.env.clock.inFrame(now, timeOf(c.IssuedAt))
+		}
+		return at
+	}
 }
 
 // timeOf is d's time, or zero when the claim is absent: a token that does
