@@ -127,9 +127,9 @@ func serveTestLogin(t *testing.T, e *serveTestEnv, authURL, username, password s
 }
 
 // advance jumps the virtual clock, a wall second after whatever the test
-// did last: tokens are stamped in whole wall seconds, and a jump in the
-// same second as a token's iat counts as made before it (sim's
-// clock_stamp.go), as it would for a person typing.
+// did last, as a person typing would: tokens are stamped in whole wall
+// seconds, and a jump in the second of the newest iat waits for it to end
+// (sim's Clock.jump), on the real clock, which this test clock is not.
 func (e *serveTestEnv) advance(t *testing.T, by string) {
 	t.Helper()
 	e.time.Advance(time.Second)

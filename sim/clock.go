@@ -47,15 +47,13 @@ func (c *Clock) Advance(d time.Duration) error {
 	if d < 0 {
 		return fmt.Errorf("clock: cannot advance by a negative duration %s", d)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.run != nil {
 		// A running clock remembers the jump, so that the stamps it
 		// handed out before it read as aged (clock_stamp.go).
-		if err := c.run.record(d); err != nil {
-			return err
-		}
+		return c.jump(d)
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 	return nil
 }

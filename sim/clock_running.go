@@ -14,6 +14,9 @@ type running struct {
 	srcStart time.Time
 	factor   int64
 	jumps    []jump
+	// lastIat is the newest iat stamped (a whole second): a jump waits
+	// for its second to end (settle, clock_stamp.go).
+	lastIat time.Time
 }
 
 // at returns the virtual time t moved on by factor times the time src has

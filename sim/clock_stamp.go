@@ -35,9 +35,10 @@ import (
 // wall_now + J/N, where J is the sum of the jumps made after anchor
 // (inFrame). A stamp has whole seconds, so a jump made in the same second
 // as the stamp counts as made before it: the other choice would make a
-// token issued just after an advance look aged by it, and expired at once;
-// a token issued in the same second just before an advance (no person
-// types that fast) is aged by the next advance only.
+// token issued just after an advance look aged by it, and expired at once.
+// A token issued in the same second just before an advance must be aged by
+// it all the same (a script takes a token and advances at once): so a jump
+// waits for the second of the newest iat to end (Clock.jump).
 
 // maxJumps bounds a running clock's jump history, which every JWT the API
 // reads consults: the advance endpoint refuses more, rather than coalesce
@@ -51,8 +52,8 @@ type jump struct {
 	total time.Duration
 }
 
-// record remembers a jump of d made now. The caller holds the clock's lock.
-func (r *running) record(d time.Duration) error {
+// record remembers a jump of d made at the wall instant w. The caller holds the clock's lock.
+func (r *running) record(d time.Duration, w time.Time) error {
 	if len(r.jumps) >= maxJumps {
 		return fmt.Errorf("clock: this server has been advanced %d times, the most it remembers (its API reads every token's age from the jumps); restart it to start again", maxJumps)
 	}
@@ -65,7 +66,6 @@ func (r *running) record(d time.Duration) error {
 	}
 	// Wall time can be set back under a running server; the history stays
 	// in order so that it can be searched.
-	w := r.src().Round(0)
 	if w.Before(last.wall) {
 		w = last.wall
 	}
@@ -119,7 +119,45 @@ func (c *Clock) stampSpan(iat time.Time, life time.Duration) (time.Time, time.Ti
 		return iat, iat.Add(life)
 	}
 	s := c.stamp(iat).Truncate(time.Second)
+	c.mu.Lock()
+	if s.After(c.run.lastIat) {
+		c.run.lastIat = s
+	}
+	c.mu.Unlock()
 	return s, s.Add(c.wallLife(life))
+}
+
+// jump advances a running clock by d, once the wall second of the newest
+// iat it stamped has ended. A stamp has whole seconds, so a jump made in
+// that second could not be told from one made before the stamp: a script
+// that takes a token, advances and calls the API at once would find the
+// token unaged (the jump counts as made before it, see above). So the jump
+// waits for the second to end, at most a second of wall time, and is
+// recorded no earlier than it: every token stamped before the jump is
+// aged by it, every token stamped after has a later iat and is not. The
+// wait is on the real clock; a source that does not move (a test's frozen
+// clock) is waited for twice at most, then the jump is recorded at the
+// second's end all the same.
+func (c *Clock) jump(d time.Duration) error {
+	for tries := 0; ; tries++ {
+		c.mu.Lock()
+		end := c.run.lastIat.Add(time.Second)
+		w := c.run.src()
+		if c.run.lastIat.IsZero() || !w.Before(end) || tries == 2 {
+			at := w.Round(0)
+			if at.Before(end) {
+				at = end
+			}
+			err := c.run.record(d, at)
+			if err == nil {
+				c.now = c.now.Add(d)
+			}
+			c.mu.Unlock()
+			return err
+		}
+		c.mu.Unlock()
+		time.Sleep(end.Sub(w)) // < 1s: the rest of the stamp's second
+	}
 }
 
 // wallLife is how long the lifetime d lasts in wall time, as expires_in

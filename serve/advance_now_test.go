@@ -1,0 +1,55 @@
+package serve_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokensim/tokensim/serve"
+)
+
+// A script takes a token, advances the clock past its lifetime and calls
+// the API at once, all within one wall second: the token's iat has whole
+// seconds (RFC 7519 §2 NumericDate, as every strict RP reads it), so the
+// server must still count the advance as made after the token, and its API
+// must answer 401 invalid_token (RFC 6750 §3.1), as the walk-through's step
+// 4 says. The server's clock is the real wall clock here (what a script
+// meets); the advance waits for the token's second to end, at most a
+// second, and nothing in the test sleeps.
+func TestServeAdvanceAgesATokenOfTheSameSecond(t *testing.T) {
+	e := serveTestStartWith(t, serve.Options{Now: time.Now})
+	for i := range 3 {
+		st, _, tok := serveTestPost(t, e, "/token", "service", "service-secret",
+			url.Values{"grant_type": {"client_credentials"}, "scope": {"orders:read"}})
+		at, _ := tok["access_token"].(string)
+		if st != http.StatusOK || at == "" {
+			t.Fatalf("client credentials: %d %v", st, tok)
+		}
+		start := time.Now()
+		resp, err := e.plain.PostForm(e.origin+serve.ClockPath, url.Values{"by": {"16m"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("advance: %d %s", resp.StatusCode, body)
+		}
+		if took := time.Since(start); took > 1500*time.Millisecond {
+			t.Errorf("the advance took %s: it waits for the rest of a second at most", took)
+		}
+		req, _ := http.NewRequest(http.MethodGet, e.origin+"/api/orders", nil)
+		req.Header.Set("Authorization", "Bearer "+at)
+		resp, err = e.plain.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if ch := resp.Header.Get("WWW-Authenticate"); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(ch, "expired") {
+			t.Fatalf("round %d: the API answered %d %q for a token issued before a 16m advance, want 401 invalid_token, expired", i, resp.StatusCode, ch)
+		}
+	}
+}
