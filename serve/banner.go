@@ -135,6 +135,8 @@ func (s *Server) Guide() string {
 	p("  web  confidential, secret %s (client_secret_basic or client_secret_post);", sim.DemoWebSecret)
 	p("       redirect_uri %s", iss+CallbackPath)
 	p("       post_logout_redirect_uri %s/", iss)
+	p("  %s  confidential machine client, secret %s: the client credentials grant only", sim.ClientService, sim.DemoServiceSecret)
+	p("           (RFC 6749 4.4): an access token for itself, no refresh token")
 	b.WriteString(clientList(s.opts.Clients))
 	p("")
 	p("Users")
@@ -159,6 +161,8 @@ func (s *Server) Guide() string {
 	p("     curl -s -u web:%s %s/token -d grant_type=authorization_code -d code=CODE -d redirect_uri=%s", sim.DemoWebSecret, iss, url.QueryEscape(redirect))
 	p("  3. Call the API")
 	p("     curl -s -H 'Authorization: Bearer ACCESS_TOKEN' %s/api/orders", iss)
+	p("  3b. Ask the AS who signed in (userinfo, OpenID Connect Core 5.3)")
+	p("     curl -s -H 'Authorization: Bearer ACCESS_TOKEN' %s/userinfo", iss)
 	p("  4. Let the access token expire (lifetime %s, so jump %s)", lifetime(pol.AccessTTL, speed), text.FormatDuration(ttl))
 	p("     curl -s -X POST %s%s -d by=%s", iss, ClockPath, text.FormatDuration(ttl))
 	// Steps 5 and 6 follow the policy: a response without rotation carries

@@ -41,7 +41,7 @@ func Endpoints() []Endpoint {
 		{"GET", "/.well-known/oauth-authorization-server", "metadata (RFC 8414)"},
 		{"GET", "/jwks.json", "the AS's public keys (RFC 7517)"},
 		{"GET", "/authorize", "login page; then a redirect with the code (RFC 6749 4.1)"},
-		{"POST", "/token", "authorization_code, refresh_token (RFC 6749 4.1.3, 6)"},
+		{"POST", "/token", "authorization_code, refresh_token, client_credentials (RFC 6749 4.1.3, 6, 4.4)"},
 		{"POST", "/revoke", "token revocation (RFC 7009)"},
 		{"GET", "/userinfo", "the user's claims by scope, with the access token (OpenID Connect Core 5.3; GET or POST)"},
 		{"GET", "/end_session", "RP-initiated logout: ends the AS session (OpenID Connect RP-Initiated Logout 1.0)"},
