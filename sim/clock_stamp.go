@@ -136,14 +136,14 @@ func (c *Clock) stampSpan(iat time.Time, life time.Duration) (time.Time, time.Ti
 // recorded no earlier than it: every token stamped before the jump is
 // aged by it, every token stamped after has a later iat and is not. The
 // wait is on the real clock; a source that does not move (a test's frozen
-// clock) is waited for twice at most, then the jump is recorded at the
-// second's end all the same.
+// clock) is waited for once, then the jump is recorded at the second's end
+// all the same.
 func (c *Clock) jump(d time.Duration) error {
 	for tries := 0; ; tries++ {
 		c.mu.Lock()
 		end := c.run.lastIat.Add(time.Second)
 		w := c.run.src()
-		if c.run.lastIat.IsZero() || !w.Before(end) || tries == 2 {
+		if c.run.lastIat.IsZero() || !w.Before(end) || tries == 1 {
 			at := w.Round(0)
 			if at.Before(end) {
 				at = end

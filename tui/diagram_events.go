@@ -196,9 +196,10 @@ func (d *diagram) labelRows(p place, label string, step int, style lipgloss.Styl
 // lane it happened at.
 func (d *diagram) noteRows(e sim.Event, step int, col map[sim.Actor]int, blank func(int) drow, put func(*drow, int, string), st *Styles) []drow {
 	switch e.Kind {
-	case sim.KindClock, sim.KindPolicy:
-		// A gap in time, or the rules changing between exchanges: across
-		// the lanes, which run on dotted.
+	case sim.KindClock, sim.KindPolicy, sim.KindKeys, sim.KindFault:
+		// A gap in time, the rules or the keys changing, or a fault the
+		// operator injected between exchanges: across the lanes, which
+		// run on dotted.
 		r := blank(step)
 		for i, c := range r.cells {
 			if c == '│' {

@@ -109,12 +109,17 @@ func (v *liveView) add(evs []sim.Event) {
 }
 
 // serveStarts reports whether e starts a step: a client's request, or an
-// event no request caused.
+// event no request caused: the operator moving the clock, changing a knob,
+// rotating keys or injecting a fault (whose own exchanges, the attacker's
+// replay, belong to its step).
 func serveStarts(e sim.Event) bool {
-	if e.Kind == sim.KindExchange {
+	switch e.Kind {
+	case sim.KindExchange:
 		return e.From == sim.ActorUser || e.From == sim.ActorApp
+	case sim.KindClock, sim.KindPolicy, sim.KindKeys, sim.KindFault:
+		return true
 	}
-	return e.Kind == sim.KindClock || e.Kind == sim.KindPolicy
+	return false
 }
 
 func serveStep(e sim.Event) *scenarios.Step {

@@ -127,6 +127,22 @@ func TestServeViewLive(t *testing.T) {
 	if p := m.(ServeModel).player.steps(); p.tl.cur != 2 {
 		t.Fatalf("end: on step %d", p.tl.cur)
 	}
+	// The operator's other acts start steps of their own, drawn as a note
+	// across the lanes: no request caused them, so they must not be
+	// filed under the request before them.
+	n = w.Log().Len()
+	serveViewTestPost(t, srv, serve.KeysRotatePath, nil)
+	serveViewTestPost(t, srv, serve.FaultExpirePath, nil)
+	m, _ = m.Update(ServeEventsMsg{Events: w.Log().Since(n)})
+	p = m.(ServeModel).player.steps()
+	if len(p.tl.steps) != 5 || p.tl.steps[3].Step.Title != string(sim.KindKeys) || p.tl.steps[4].Step.Title != string(sim.KindFault) {
+		t.Fatalf("after a key rotation and a fault: %d steps", len(p.tl.steps))
+	}
+	if f := screen(); !strings.Contains(f, "┊") || !strings.Contains(f, "access token") {
+		t.Fatalf("the fault is not drawn across the lanes:\n%s", f)
+	}
+	m, _ = m.Update(tuitest.Key("left"))
+	m, _ = m.Update(tuitest.Key("left"))
 	// The header counts time from the server's start, not from the lessons'
 	// epoch, and a time on the server's first day needs no date.
 	if f := screen(); !strings.Contains(f, "⏱ 15:20:00 (+20m)") {
