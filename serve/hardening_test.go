@@ -94,6 +94,16 @@ func TestServeSignInRefusesCrossSite(t *testing.T) {
 	if last := evs[len(evs)-1]; last.Status != http.StatusForbidden || !strings.Contains(last.Reason, "login CSRF") {
 		t.Errorf("the refusal is recorded as %d %q", last.Status, last.Reason)
 	}
+	// The credentials in the URL, nothing in the body to show a sign-in:
+	// the AS reads the sign-in fields from the body only, so no code and
+	// no AS session, cross-site or not.
+	for _, hdr := range []map[string]string{{"Origin": "https://evil.example"}, nil} {
+		rec := hardeningDo(srv, http.MethodPost, "/authorize?"+url.Values{"username": {sim.DemoUser}, "password": {sim.DemoPassword}}.Encode(),
+			"127.0.0.1:8080", params.Encode(), hdr)
+		if rec.Code == http.StatusFound || rec.Header().Get("Set-Cookie") != "" || !strings.Contains(rec.Body.String(), "never in the URL") {
+			t.Errorf("%v: credentials in the URL: %d Location %q Set-Cookie %q %s", hdr, rec.Code, rec.Header().Get("Location"), rec.Header().Get("Set-Cookie"), rec.Body)
+		}
+	}
 	rec := hardeningDo(srv, http.MethodPost, "/authorize", "127.0.0.1:8080", params.Encode(), map[string]string{"Origin": "https://rp.example", "Sec-Fetch-Site": "cross-site"})
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `name="password"`) {
 		t.Errorf("a cross-site authorization request by POST: %d, want the login page", rec.Code)

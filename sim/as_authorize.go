@@ -26,6 +26,17 @@ func (as *AuthServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// The sign-in form posts its fields in the body. In the URL a password
+	// lands in logs and history, and a page of another site could post
+	// its own form to /authorize?username=…&password=… with nothing in
+	// the body to show a sign-in: login CSRF past a guard that reads the
+	// body (serve's). So the sign-in fields are read from the body only.
+	for _, f := range signInFields {
+		if r.URL.Query().Has(f) {
+			as.errorPage(w, r, f+" in the URL: the sign-in form sends it in the body of a POST, never in the URL")
+			return
+		}
+	}
 	// On a repeated parameter q still holds the others, so that the error
 	// can go back to the client when client_id and redirect_uri are sound
 	// (RFC 6749 §4.1.2.1: invalid_request, "includes a parameter more than

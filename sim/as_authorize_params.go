@@ -104,3 +104,7 @@ func redirectPortProblem(uri string) string {
 	}
 	return ""
 }
+
+// signInFields are the fields of the AS's sign-in form: the proof of who
+// the user is, and their consent. They come in the body of a POST only.
+var signInFields = []string{"username", "password", "consent"}
