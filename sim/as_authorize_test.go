@@ -245,9 +245,10 @@ func TestAuthorizeMethods_RFC6749_3_1(t *testing.T) {
 			t.Errorf("sign-in page lacks %s", v)
 		}
 	}
-	// GET never signs in, even with credentials in the query.
-	if r := asAuthzGet(t, w, asWithLogin(q).Encode()); r.status != http.StatusOK || r.header.Get("Location") != "" {
-		t.Errorf("GET with credentials: %d, want the 200 page", r.status)
+	// GET never signs in: credentials in the query are refused with the
+	// error page (they come in a POST body only).
+	if r := asAuthzGet(t, w, asWithLogin(q).Encode()); r.status != http.StatusBadRequest || r.header.Get("Location") != "" || !strings.Contains(r.body, "never in the URL") {
+		t.Errorf("GET with credentials: %d %q, want the 400 error page", r.status, r.body)
 	}
 	// A POST without credentials shows the page too.
 	q = asAuthzQuery(ClientSPA)
