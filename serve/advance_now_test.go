@@ -53,3 +53,24 @@ func TestServeAdvanceAgesATokenOfTheSameSecond(t *testing.T) {
 		}
 	}
 }
+
+// The token.issued event names the lifetime the token was stamped with,
+// exactly: at x1 and x60, on the real clock (which moves between two
+// readings), an access token of 15m says "(15m)", not "(14m59.99…s)".
+func TestServeIssuedLifetimeIsExact(t *testing.T) {
+	for _, speed := range []int{1, 60} {
+		e := serveTestStartWith(t, serve.Options{Now: time.Now, Speed: speed})
+		for range 5 {
+			n := e.world.Log().Len()
+			if st, _, tok := serveTestPost(t, e, "/token", "service", "service-secret",
+				url.Values{"grant_type": {"client_credentials"}, "scope": {"orders:read"}}); st != http.StatusOK {
+				t.Fatalf("x%d: client credentials: %d %v", speed, st, tok)
+			}
+			for _, ev := range e.world.Log().Since(n) {
+				if ev.Kind == "token.issued" && !strings.Contains(ev.Summary, "(15m)") {
+					t.Fatalf("x%d: %s", speed, ev.Summary)
+				}
+			}
+		}
+	}
+}

@@ -73,7 +73,7 @@ func (as *AuthServer) mintAccess(fam *family, scope, aud, jkt string) (string, *
 	// takes the stamps' whole seconds back, so that the AS, its API and
 	// introspection name one expiry.
 	iat, exp := as.env.clock.stampSpan(now, pol.AccessTTL)
-	rec.iat, rec.exp = as.env.clock.unstamp(iat, iat), as.env.clock.unstamp(exp, iat)
+	rec.iat, rec.exp = as.env.clock.unstampSpan(iat, exp)
 	claims := AccessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    as.issuer,

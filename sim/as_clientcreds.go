@@ -85,7 +85,7 @@ func (as *AuthServer) mintClientAccess(client *clientReg, scope, jkt string) (st
 		iat: now, exp: now.Add(pol.AccessTTL), jkt: jkt,
 	}
 	iat, exp := as.env.clock.stampSpan(now, pol.AccessTTL) // in wall time (clock_stamp.go), as mintAccess
-	rec.iat, rec.exp = as.env.clock.unstamp(iat, iat), as.env.clock.unstamp(exp, iat)
+	rec.iat, rec.exp = as.env.clock.unstampSpan(iat, exp)
 	claims := AccessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    as.issuer,

@@ -208,3 +208,15 @@ func (c *Clock) unstamp(s, anchor time.Time) time.Time {
 	now, wall := c.read()
 	return addScaled(now, s.Sub(wall), c.run.factor).Add(-c.run.jumpedSince(anchor))
 }
+
+// unstampSpan reads the stamps iat and exp of one token back as virtual
+// instants from one reading of the clock, so that the span between them is
+// exactly N times the stamped one (two readings would differ by the time
+// between them, times N).
+func (c *Clock) unstampSpan(iat, exp time.Time) (time.Time, time.Time) {
+	if c.run == nil {
+		return iat, exp
+	}
+	v := c.unstamp(iat, iat)
+	return v, addScaled(v, exp.Sub(iat), c.run.factor)
+}
