@@ -147,6 +147,32 @@ func TestServeKeyRotation_OIDC10_1_1(t *testing.T) {
 	}
 }
 
+// A script rotating in a loop does not grow the JWKS without end: after ten
+// rotations' keys are published beside the ones in use, a rotate is refused
+// until a retire.
+func TestServeKeyRotationBounded(t *testing.T) {
+	e := serveTestStart(t)
+	for i := range 10 {
+		if status, _, b := serveTestPost(t, e, serve.KeysRotatePath, "", "", nil); status != http.StatusOK {
+			t.Fatalf("rotation %d: %d %v", i+1, status, b)
+		}
+	}
+	kids := len(serveTestKids(t, e))
+	status, _, b := serveTestPost(t, e, serve.KeysRotatePath, "", "", nil)
+	if desc, _ := b["error_description"].(string); status != http.StatusBadRequest || !strings.Contains(desc, "retire") {
+		t.Errorf("an 11th rotation: %d %v, want 400 saying to retire first", status, b)
+	}
+	if n := len(serveTestKids(t, e)); n != kids {
+		t.Errorf("the refused rotation changed the JWKS: %d kids, then %d", kids, n)
+	}
+	if status, _, _ := serveTestPost(t, e, serve.KeysRetirePath, "", "", nil); status != http.StatusOK {
+		t.Fatalf("retire: %d", status)
+	}
+	if status, _, b := serveTestPost(t, e, serve.KeysRotatePath, "", "", nil); status != http.StatusOK {
+		t.Errorf("a rotation after the retire: %d %v", status, b)
+	}
+}
+
 // The operator endpoints answer loopback POSTs from no other site, like the
 // clock: a remote caller, a cross-origin page, a cross-site fetch and a GET
 // are refused, and nothing changes.

@@ -29,6 +29,14 @@ func (w *World) RotateKeys() (newKID, oldKID string, err error) {
 	if !hosted {
 		return "", "", fmt.Errorf("%w: a lesson world signs with the committed demo keys; only a served world rotates", ErrFault)
 	}
+	// Each rotation keeps a key per algorithm published until a retire: a
+	// script that rotates in a loop must not grow the JWKS without end.
+	e.mu.Lock()
+	published := len(e.oldKeys)
+	e.mu.Unlock()
+	if published >= maxRotatedOut*len(jose.Algs()) {
+		return "", "", fmt.Errorf("%w: the keys of %d rotations are still published beside the ones in use: POST /sim/keys/retire before rotating again", ErrFault, maxRotatedOut)
+	}
 	fresh, err := freshKeys() // RSA key generation: outside every lock
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %w", ErrFault, err)
@@ -50,6 +58,10 @@ func (w *World) RotateKeys() (newKID, oldKID string, err error) {
 		Summary: fmt.Sprintf("new kid %s signs; %d rotated-out keys still published until POST /sim/keys/retire", newKID, old)})
 	return newKID, oldKID, nil
 }
+
+// maxRotatedOut is how many rotations' keys may stay published beside the
+// keys in use before a retire.
+const maxRotatedOut = 10
 
 // RetireKeys removes every rotated-out key from the JWKS. A verifier that
 // re-fetches the JWKS then refuses the tokens those keys signed, naming
@@ -74,7 +86,7 @@ func (w *World) RetireKeys() (kids []string, stranded int, err error) {
 	w.refetchKeys()
 	why := "no unexpired access token was signed with them"
 	if stranded > 0 {
-		why = fmt.Sprintf("%d unexpired %s at every verifier that re-fetches the JWKS, this server's own API included (protocol.md G.112: keep a key published until every token it signed has expired)", stranded, text.Plural(stranded, "access token was signed with them and now fails", "access tokens were signed with them and now fail"))
+		why = fmt.Sprintf("%d unexpired %s at every verifier that re-fetches the JWKS, this server's own API included (OpenID Connect Core 1.0 section 10.1.1: the JWKS should keep a decommissioned key for a while, so that tokens it signed still verify)", stranded, text.Plural(stranded, "access token was signed with them and now fails", "access tokens were signed with them and now fail"))
 	}
 	e.emit(Event{Kind: KindKeys, From: ActorAS,
 		Reason:  "the AS retired kids " + strings.Join(kids, ", ") + " from its JWKS: " + why + ". A client that verifies with a key it cached before the rotation, without honouring kid, has failed on every new token since then, and now nothing it re-fetches verifies the old ones; one that looks keys up by the token's kid and re-fetches on an unknown kid keeps working for every token still signed by a published key (OpenID Connect Core 1.0 section 10.1.1)",

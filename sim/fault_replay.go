@@ -26,7 +26,7 @@ func (w *World) RevokeUserGrants(sub string) (int, error) {
 	}
 	mode := w.env.policy().APIMode
 	w.env.emit(Event{Kind: KindFault, From: ActorAS,
-		Reason:  "an administrator revokes every grant of " + sub + " and ends " + sub + "'s sessions at the AS: the next refresh of any of them is refused with invalid_grant, and the app must send the user to log in again (RFC 9700 section 4.14.2). Access tokens already issued are revoked at the AS, so introspection refuses them at once, while an API that validates them itself accepts them until exp (protocol.md G.113); " + apiModeWords(mode),
+		Reason:  "an administrator revokes every grant of " + sub + " and ends " + sub + "'s sessions at the AS: the next refresh of any of them is refused with invalid_grant, and the app must send the user to log in again (RFC 9700 section 4.14.2). Access tokens already issued are revoked at the AS, so introspection refuses them at once, while an API that validates them itself accepts them until exp (RFC 9068 section 4 validates a JWT access token by its signature and times, not by asking the AS); " + apiModeWords(mode),
 		Summary: "revoke " + sub + "'s grants, as an administrator would"})
 	return w.as.adminRevoke(sub), nil
 }
@@ -84,7 +84,7 @@ func (w *World) ReplayRefresh(sub string) (Outcome, string, error) {
 		how = "as client " + client.id + ", but without its secret: the attacker stole the token, not the client's credentials"
 	}
 	w.env.emit(Event{Kind: KindFault, From: ActorAttacker, Token: newest.label, Family: fam.label,
-		Reason:  "an operator lets the attacker replay " + sub + "'s newest refresh token " + newest.label + ", taken from the recorded traffic, before the app uses it (protocol.md A.78, RFC 9700 section 4.14.2); it presents it " + how,
+		Reason:  "an operator lets the attacker replay " + sub + "'s newest refresh token " + newest.label + ", taken from the recorded traffic, before the app uses it (RFC 9700 section 4.14.2); it presents it " + how,
 		Summary: "the attacker refreshes first"})
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {raw}, "client_id": {client.id}}
 	req, _ := http.NewRequest(http.MethodPost, as.issuer+"/token", strings.NewReader(form.Encode()))
