@@ -292,7 +292,11 @@ func (api *API) answerRefusal(w http.ResponseWriter, r *http.Request, status int
 		w.WriteHeader(status)
 		return
 	}
-	writeJSON(w, status, map[string]string{"error": code, "error_description": errorDescription(desc)})
+	body := map[string]string{"error": code}
+	if desc != "" { // OPTIONAL (RFC 6749 §5.2): an empty one says nothing
+		body["error_description"] = errorDescription(desc)
+	}
+	writeJSON(w, status, body)
 }
 
 // respond serves the demo data.

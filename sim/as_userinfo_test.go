@@ -164,6 +164,10 @@ func TestUserinfoRefusals_OIDCCore_5_3_3_RFC6750_3(t *testing.T) {
 	if c := uiGet(t, w, "Bearer "+noOpenID.AccessToken, nil).header.Get("WWW-Authenticate"); !strings.Contains(c, `scope="openid"`) {
 		t.Errorf("insufficient_scope challenge %q names no scope", c)
 	}
+	// error_description is OPTIONAL (RFC 6749 §5.2): absent, never empty.
+	if b := uiGet(t, w, "Bearer "+noOpenID.AccessToken, nil).body; strings.Contains(b, "error_description") {
+		t.Errorf("insufficient_scope body %s carries an empty error_description", b)
+	}
 
 	billing := uiTokens(t, w, "openid profile", url.Values{resourceParam: {APIBAudience}})
 	uiRefused(t, w, uiGet(t, w, "Bearer "+billing.AccessToken, nil), http.StatusUnauthorized, CodeInvalidToken, "not for this AS's userinfo")
