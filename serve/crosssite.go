@@ -22,13 +22,22 @@ import (
 // Prevention Cheat Sheet, with the Origin check as its fallback for
 // browsers that send no Sec-Fetch-Site.
 func (s *Server) crossSite(r *http.Request) string {
-	if o := r.Header.Get("Origin"); o != "" && o != s.w.Issuer() {
+	if o := r.Header.Get("Origin"); o != "" && o != s.w.Issuer() && !s.ownOrigin(o) {
 		return "cross-origin request from " + o + " (Origin)"
 	}
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
 		return "Sec-Fetch-Site " + site
 	}
 	return ""
+}
+
+// ownOrigin reports whether the origin o is this server under another
+// loopback name the Host allow-list accepts (http://localhost:PORT for an
+// issuer of http://127.0.0.1:PORT): its pages are this server's own, and no
+// other program can listen on its port.
+func (s *Server) ownOrigin(o string) bool {
+	u, err := url.Parse(o)
+	return err == nil && u.Scheme == s.allowed.issuer.Scheme && u.Path == "" && u.User == nil && s.hostAllowed(u.Host)
 }
 
 // signInGuard is the AS as a person's browser reaches it, refusing a sign-in

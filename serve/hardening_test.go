@@ -80,6 +80,8 @@ func TestServeSignInRefusesCrossSite(t *testing.T) {
 		{"Sec-Fetch-Site": "cross-site"},
 		{"Sec-Fetch-Site": "same-site"},
 		{"Origin": "null"},
+		{"Origin": "http://localhost:8081"},  // another port: another server
+		{"Origin": "https://localhost:8080"}, // another scheme: another origin
 	} {
 		rec := hardeningDo(srv, http.MethodPost, "/authorize", "127.0.0.1:8080", signIn.Encode(), hdr)
 		if rec.Code != http.StatusForbidden || rec.Header().Get("Location") != "" {
@@ -111,6 +113,8 @@ func TestServeSignInRefusesCrossSite(t *testing.T) {
 	for _, hdr := range []map[string]string{
 		nil, // a command-line client
 		{"Origin": "http://127.0.0.1:8080", "Sec-Fetch-Site": "same-origin"},
+		// This server under another loopback name: its own page.
+		{"Origin": "http://localhost:8080", "Sec-Fetch-Site": "same-origin"},
 	} {
 		rec := hardeningDo(srv, http.MethodPost, "/authorize", "127.0.0.1:8080", signIn.Encode(), hdr)
 		if rec.Code != http.StatusFound || !strings.Contains(rec.Header().Get("Location"), "code=") {
