@@ -207,8 +207,13 @@ func (d *diagram) noteRows(e sim.Event, step int, col map[sim.Actor]int, blank f
 			}
 		}
 		what := iconTime + " " + e.Summary
-		if e.Kind == sim.KindPolicy {
+		switch e.Kind {
+		case sim.KindPolicy:
 			what = policyWords(e.Summary)
+		case sim.KindKeys: // not a gap in time: words, not the clock's icon
+			what = "keys: " + e.Summary
+		case sim.KindFault:
+			what = "fault: " + e.Summary
 		}
 		put(&r, 2, " "+ansi.Truncate(what, max(d.w-5, 1), "…")+" ")
 		r.plain, r.style = false, st.Subtle

@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/tokensim/tokensim/internal/text"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/sim"
 )
@@ -104,7 +105,8 @@ func (v *liveView) add(evs []sim.Event) {
 	if follow {
 		v.tl.cur = len(v.tl.steps) - 1
 	}
-	v.status = fmt.Sprintf("%d requests so far", v.world.Counts().Exchanges)
+	n := v.world.Counts().Exchanges
+	v.status = fmt.Sprintf("%d %s so far", n, text.Plural(n, "request", "requests"))
 	v.SetSize(v.w, v.h)
 }
 
