@@ -127,7 +127,11 @@ func (as *AuthServer) mintID(fam *family, nonce, accessToken string) (string, er
 		AuthTime: jwt.NewNumericDate(as.env.clock.stamp(fam.authTime)),
 		Nonce:    nonce,
 		AtHash:   atHash(as.env.policy().Alg, accessToken),
-		Name:     as.userBySub(fam.sub).name,
+	}
+	// name is a profile claim (OIDC Core §5.4): only when profile was
+	// granted, as userinfo gives it.
+	if hasScope(fam.scope, "profile") {
+		claims.Name = as.userBySub(fam.sub).name
 	}
 	s, err := as.sign(claims, "JWT")
 	if err != nil {

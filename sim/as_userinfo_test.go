@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/base64"
 	"encoding/json"
+	"github.com/tokensim/tokensim/sim/jose"
 	"net/http"
 	"net/url"
 	"strings"
@@ -232,4 +233,20 @@ func TestUserinfoDPoP_RFC9449_7(t *testing.T) {
 	uiRefused(t, w, uiGet(t, w, "DPoP "+at, http.Header{"DPoP": {proof(other, "ui-2", Issuer+userinfoPath)}}), http.StatusUnauthorized, CodeInvalidToken, "not the one the token was issued to")
 	uiRefused(t, w, uiGet(t, w, "DPoP "+at, http.Header{"DPoP": {proof(key, "ui-3", APIAudience+"/api/orders")}}), http.StatusUnauthorized, CodeInvalidDPoPProof, "userinfo endpoint refuses the DPoP proof: the proof was made for")
 	uiRefused(t, w, uiGet(t, w, "DPoP "+at, http.Header{"DPoP": {proof(key, "ui-1", Issuer+userinfoPath)}}), http.StatusUnauthorized, CodeInvalidDPoPProof, "replayed")
+}
+
+// name is a profile claim (OIDC Core §5.4): the ID token carries it only
+// when profile was granted, as userinfo answers it.
+func TestIDTokenNameNeedsProfile_OIDCCore_5_4(t *testing.T) {
+	w := newTestWorld(t)
+	for scope, want := range map[string]bool{"openid profile": true, "openid orders:read": false} {
+		tr := uiTokens(t, w, scope, nil)
+		d, err := jose.Decode(tr.IDToken)
+		if err != nil {
+			t.Fatalf("%s: %v", scope, err)
+		}
+		if _, has := d.Claims["name"]; has != want {
+			t.Errorf("scope %q: ID token has name: %v, want %v (%v)", scope, has, want, d.Claims)
+		}
+	}
 }
