@@ -3,12 +3,13 @@ package sim
 import (
 	"encoding/base64"
 	"encoding/json"
-	"github.com/tokensim/tokensim/sim/jose"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokensim/tokensim/sim/jose"
 )
 
 // UserInfo endpoint tests: OIDC Core §5.3 (checklist item 106), claims by
