@@ -72,7 +72,7 @@ func (as *AuthServer) mintAccess(fam *family, scope, aud, jkt string) (string, *
 	// them in wall time, as its readers count (clock_stamp.go). The record
 	// takes the stamps' whole seconds back, so that the AS, its API and
 	// introspection name one expiry.
-	iat, exp := as.env.clock.stampSpan(now, pol.AccessTTL)
+	iat, exp := as.env.clock.issueSpan(pol.AccessTTL)
 	rec.iat, rec.exp = as.env.clock.unstampSpan(iat, exp)
 	claims := AccessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
@@ -115,7 +115,7 @@ func (as *AuthServer) mintID(fam *family, nonce, accessToken string) (string, er
 	// In wall time (clock_stamp.go): the RP compares iat and exp with its
 	// own clock, and auth_time with max_age (OIDC Core §2, §3.1.3.7), so an
 	// advance ages the sign-in for it as for the AS.
-	iat, exp := as.env.clock.stampSpan(as.env.clock.Now(), as.env.policy().AccessTTL)
+	iat, exp := as.env.clock.issueSpan(as.env.policy().AccessTTL)
 	claims := idClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    as.issuer,

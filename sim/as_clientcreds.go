@@ -84,7 +84,7 @@ func (as *AuthServer) mintClientAccess(client *clientReg, scope, jkt string) (st
 		clientID: client.id, sub: client.id, scope: scope, aud: as.audience,
 		iat: now, exp: now.Add(pol.AccessTTL), jkt: jkt,
 	}
-	iat, exp := as.env.clock.stampSpan(now, pol.AccessTTL) // in wall time (clock_stamp.go), as mintAccess
+	iat, exp := as.env.clock.issueSpan(pol.AccessTTL) // in wall time (clock_stamp.go), as mintAccess
 	rec.iat, rec.exp = as.env.clock.unstampSpan(iat, exp)
 	claims := AccessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{

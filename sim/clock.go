@@ -25,6 +25,8 @@ type Clock struct {
 	// newRunningClock): Now is now plus the time src has run since
 	// srcStart, times factor.
 	run *running
+	// cond wakes the stamps and jumps waiting for a pending jump (Clock.jump).
+	cond *sync.Cond
 }
 
 // newClock returns a clock set to start.

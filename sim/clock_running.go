@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"sync"
 	"time"
 )
 
@@ -14,9 +15,14 @@ type running struct {
 	srcStart time.Time
 	factor   int64
 	jumps    []jump
-	// lastIat is the newest iat stamped (a whole second): a jump waits
-	// for its second to end (settle, clock_stamp.go).
+	// lastIat is the newest iat issued (a whole second): a jump waits
+	// for its second to end (Clock.jump, clock_stamp.go).
 	lastIat time.Time
+	// pending is set while a jump waits for lastIat's second to end: no
+	// token is issued meanwhile (issueSpan waits on Clock.cond).
+	pending bool
+	// sleep waits on the real clock (time.Sleep); tests move src instead.
+	sleep func(time.Duration)
 }
 
 // at returns the virtual time t moved on by factor times the time src has
@@ -75,5 +81,7 @@ func newRunningClock(src func() time.Time, factor int) (*Clock, error) {
 	// The virtual time is wall time (or src's) at the start, without the
 	// monotonic reading, so that it prints and serializes as plain UTC;
 	// elapsed time is still measured on src's monotonic clock.
-	return &Clock{now: start.Round(0).UTC(), run: &running{src: src, srcStart: start, factor: int64(factor)}}, nil
+	c := &Clock{now: start.Round(0).UTC(), run: &running{src: src, srcStart: start, factor: int64(factor), sleep: time.Sleep}}
+	c.cond = sync.NewCond(&c.mu)
+	return c, nil
 }

@@ -109,17 +109,36 @@ func (c *Clock) stamp(t time.Time) time.Time {
 	return wall.Add(t.Sub(v) / time.Duration(c.run.factor))
 }
 
-// stampSpan stamps the iat and exp of a token issued at the virtual instant
-// iat for life. On a running clock iat is truncated to the second, so that
-// it is never in the wall clock's future, and exp - iat is wallLife(life),
-// the expires_in its response states; a manual clock returns iat and
-// iat+life.
+// stampSpan stamps the iat and exp of a token the world issued at the
+// virtual instant iat for life (introspection's view of a record). On a
+// running clock iat is truncated to the second, so that it is never in the
+// wall clock's future, and exp - iat is wallLife(life), the expires_in its
+// response states; a manual clock returns iat and iat+life.
 func (c *Clock) stampSpan(iat time.Time, life time.Duration) (time.Time, time.Time) {
 	if c.run == nil {
 		return iat, iat.Add(life)
 	}
 	s := c.stamp(iat).Truncate(time.Second)
+	return s, s.Add(c.wallLife(life))
+}
+
+// issueSpan stamps the iat and exp of a token issued now for life: what
+// the AS signs. Now is read here, after any pending jump (Clock.jump) has
+// been made: a token requested while an advance waits is issued after it,
+// at the time then, never at a virtual now read before the jump (16
+// minutes in the past after a 16m advance). A manual clock returns now and
+// now+life.
+func (c *Clock) issueSpan(life time.Duration) (time.Time, time.Time) {
+	if c.run == nil {
+		now := c.Now()
+		return now, now.Add(life)
+	}
 	c.mu.Lock()
+	for c.run.pending {
+		c.cond.Wait()
+	}
+	_, wall := c.read()
+	s := wall.Truncate(time.Second)
 	if s.After(c.run.lastIat) {
 		c.run.lastIat = s
 	}
@@ -134,30 +153,40 @@ func (c *Clock) stampSpan(iat time.Time, life time.Duration) (time.Time, time.Ti
 // token unaged (the jump counts as made before it, see above). So the jump
 // waits for the second to end, at most a second of wall time, and is
 // recorded no earlier than it: every token stamped before the jump is
-// aged by it, every token stamped after has a later iat and is not. The
-// wait is on the real clock; a source that does not move (a test's frozen
-// clock) is waited for once, then the jump is recorded at the second's end
-// all the same.
+// aged by it, every token stamped after has a later iat and is not. While
+// it waits no token is issued (issueSpan waits for it): one stamped in the
+// next second would otherwise move the second to wait for. The wait is on
+// the real clock; a source that does not move (a test's frozen clock) is
+// waited for once, then the jump is recorded at the second's end all the
+// same.
 func (c *Clock) jump(d time.Duration) error {
-	for tries := 0; ; tries++ {
-		c.mu.Lock()
-		end := c.run.lastIat.Add(time.Second)
-		w := c.run.src()
-		if c.run.lastIat.IsZero() || !w.Before(end) || tries == 1 {
-			at := w.Round(0)
-			if at.Before(end) {
-				at = end
-			}
-			err := c.run.record(d, at)
-			if err == nil {
-				c.now = c.now.Add(d)
-			}
-			c.mu.Unlock()
-			return err
-		}
-		c.mu.Unlock()
-		time.Sleep(end.Sub(w)) // < 1s: the rest of the stamp's second
+	c.mu.Lock()
+	for c.run.pending {
+		c.cond.Wait()
 	}
+	// While the jump is pending no token is stamped (stampSpan waits), so
+	// lastIat stays where it is read here.
+	c.run.pending = true
+	last := c.run.lastIat
+	end := last.Add(time.Second)
+	w := c.run.src()
+	c.mu.Unlock()
+	if !last.IsZero() && w.Before(end) {
+		c.run.sleep(min(end.Sub(w), time.Second)) // the wall clock may have been set back
+	}
+	c.mu.Lock()
+	at := c.run.src().Round(0)
+	if at.Before(end) {
+		at = end
+	}
+	err := c.run.record(d, at)
+	if err == nil {
+		c.now = c.now.Add(d)
+	}
+	c.run.pending = false
+	c.cond.Broadcast()
+	c.mu.Unlock()
+	return err
 }
 
 // wallLife is how long the lifetime d lasts in wall time, as expires_in

@@ -20,6 +20,9 @@ func TestStampManualIdentity(t *testing.T) {
 	if iat, exp := c.stampSpan(now, 90*time.Second); !iat.Equal(now) || !exp.Equal(now.Add(90*time.Second)) {
 		t.Errorf("stampSpan %s %s", iat, exp)
 	}
+	if iat, exp := c.issueSpan(90 * time.Second); !iat.Equal(now) || !exp.Equal(now.Add(90*time.Second)) {
+		t.Errorf("issueSpan %s %s", iat, exp)
+	}
 	if err := c.Advance(time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +55,7 @@ func TestStampRunning(t *testing.T) {
 		if got := c.stamp(now); !got.Equal(src.Now()) {
 			t.Errorf("x%d: stamp(now) %s, want the wall time %s", n, got, src.Now())
 		}
-		iat, exp := c.stampSpan(now, 15*time.Minute)
+		iat, exp := c.issueSpan(15 * time.Minute)
 		if want := src.Now().Truncate(time.Second); !iat.Equal(want) {
 			t.Errorf("x%d: iat %s, want %s: never in the wall clock's future", n, iat, want)
 		}
@@ -83,7 +86,7 @@ func TestStampRunning(t *testing.T) {
 			t.Errorf("x%d: auth_time after the advance %s, want %s: the advance ages the session", n, got, want)
 		}
 		// ...and not what is stamped after it, even in the same second.
-		iat2, exp2 := c.stampSpan(c.Now(), 15*time.Minute)
+		iat2, exp2 := c.issueSpan(15 * time.Minute)
 		if frame := c.inFrame(c.Now(), iat2); !frame.Equal(src.Now()) || !frame.Before(exp2) {
 			t.Errorf("x%d: a token issued after the advance is in frame %s, want %s", n, frame, src.Now())
 		}
@@ -126,5 +129,68 @@ func TestStampJumpLimit(t *testing.T) {
 	}
 	if err := c2.Advance(time.Hour); err == nil {
 		t.Fatal("jumps adding up past time.Duration were accepted")
+	}
+}
+
+// TestStampJumpUnderTraffic: a token requested while an advance waits for
+// the second of the newest iat to end is stamped after the jump and is not
+// aged by it (found by review: it moved the second to wait for, the jump
+// was recorded a second late, and every token of that second came out
+// expired); the token stamped before the advance is aged by it.
+func TestStampJumpUnderTraffic(t *testing.T) {
+	src := testclock.New(time.Date(2026, 11, 22, 15, 0, 2, 300_000_000, time.UTC))
+	c, err := newRunningClock(src.Now, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting, resume := make(chan struct{}), make(chan struct{})
+	c.run.sleep = func(d time.Duration) {
+		src.Advance(d + 100*time.Millisecond) // the wait overshoots a little
+		close(waiting)
+		<-resume
+	}
+	life := 15 * time.Minute
+	expired := func(iat, exp time.Time) bool { return !c.inFrame(c.Now(), iat).Before(exp) }
+
+	beforeIat, beforeExp := c.issueSpan(life) // 15:00:02
+	jumped := make(chan error, 1)
+	go func() { jumped <- c.Advance(16 * time.Minute) }()
+	<-waiting // 15:00:03.1, the jump pending
+	type span struct{ iat, exp, recExp time.Time }
+	during := make(chan span, 1)
+	go func() {
+		// As mintAccess does: the stamps, then the AS's record read back
+		// from them.
+		iat, exp := c.issueSpan(life)
+		_, recExp := c.unstampSpan(iat, exp)
+		during <- span{iat, exp, recExp}
+	}()
+	// It must wait for the jump: a token stamped now, before the jump is
+	// made, would be read back by the AS with the clock as it was.
+	// (Showing that something does not happen needs a bounded wait.)
+	select {
+	case d := <-during:
+		t.Fatalf("a token was issued (iat %s) while the advance was pending", d.iat.Format(time.TimeOnly))
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(resume)
+	if err := <-jumped; err != nil {
+		t.Fatal(err)
+	}
+	d := <-during
+	src.Advance(100 * time.Millisecond)
+	afterIat, afterExp := c.issueSpan(life)
+
+	if !expired(beforeIat, beforeExp) {
+		t.Errorf("the token stamped at %s, before the 16m advance, is not aged by it", beforeIat.Format(time.TimeOnly))
+	}
+	if expired(d.iat, d.exp) {
+		t.Errorf("the token requested while the advance waited (iat %s) came out expired", d.iat.Format(time.TimeOnly))
+	}
+	if !d.recExp.After(c.Now()) {
+		t.Errorf("the AS's record of the token requested while the advance waited expires at %s, before now %s: introspection and the API would disagree", d.recExp.Format(time.TimeOnly), c.Now().Format(time.TimeOnly))
+	}
+	if expired(afterIat, afterExp) {
+		t.Errorf("the token stamped after the advance (iat %s) came out expired", afterIat.Format(time.TimeOnly))
 	}
 }
