@@ -53,7 +53,21 @@ func (s *Server) ownOrigin(o string) bool {
 // to accept.
 func (s *Server) signInGuard(as http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.URL.Path == "/authorize" && signsIn(r) {
+		if r.Method == http.MethodPost && r.URL.Path == "/end_session" && bodyHas(r, "confirm") {
+			// The logout confirmation likewise: another site's page must
+			// not sign the user out (logout CSRF; RP-Initiated Logout 1.0
+			// §2 has the OP ask the user).
+			if why := s.crossSite(r); why != "" {
+				s.w.Note(r, why+": a logout confirmation posted from another site is refused (logout CSRF)", "")
+				rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				rw.Header().Set("Cache-Control", "no-store")
+				rw.WriteHeader(http.StatusForbidden)
+				_, _ = io.WriteString(rw, "Sign-out refused: "+why+".\n\nThis server accepts its sign-out confirmation only from its own page, "+s.w.Issuer()+
+					"/end_session: a form posted from another site could sign you out without asking you.\n")
+				return
+			}
+		}
+		if r.Method == http.MethodPost && r.URL.Path == "/authorize" && bodyHas(r, "username", "password", "consent") {
 			if why := s.crossSite(r); why != "" {
 				s.w.Note(r, why+": a sign-in form posted from another site is refused (login CSRF)", "")
 				rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -69,9 +83,9 @@ func (s *Server) signInGuard(as http.Handler) http.Handler {
 	})
 }
 
-// signsIn reports whether a POST's form body carries sign-in fields. The
+// bodyHas reports whether a POST's form body carries any of the fields. The
 // body is read and put back for the AS (Record has already bounded it).
-func signsIn(r *http.Request) bool {
+func bodyHas(r *http.Request, fields ...string) bool {
 	if r.Body == nil {
 		return false
 	}
@@ -81,5 +95,10 @@ func signsIn(r *http.Request) bool {
 		return false
 	}
 	vals, _ := url.ParseQuery(string(body)) // what parses; the AS reports the rest
-	return vals.Has("username") || vals.Has("password") || vals.Has("consent")
+	for _, f := range fields {
+		if vals.Has(f) {
+			return true
+		}
+	}
+	return false
 }

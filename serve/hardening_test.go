@@ -170,3 +170,39 @@ func TestServeFormFieldLimit(t *testing.T) {
 		t.Errorf("10,000 fields refused: %s", rec.Body)
 	}
 }
+
+// TestServeLogoutRefusesCrossSite: the logout confirmation counts only as
+// the AS's own page posts it (RP-Initiated Logout 1.0 §2: the OP asks the
+// user): confirm=yes in the URL, which any site's link or image can make
+// the browser load with the session cookie, asks again; the confirmation
+// posted from another site is refused with 403 (logout CSRF); posted from
+// the AS's own page it signs the user out.
+func TestServeLogoutRefusesCrossSite(t *testing.T) {
+	_, srv := serveTestWorld(t, serve.Options{})
+	signIn := url.Values{"response_type": {"code"}, "client_id": {sim.ClientWeb}, "redirect_uri": {"http://127.0.0.1:8080" + serve.CallbackPath},
+		"scope": {"openid"}, "state": {"xyz"}, "username": {sim.DemoUser}, "password": {sim.DemoPassword}}
+	rec := hardeningDo(srv, http.MethodPost, "/authorize", "127.0.0.1:8080", signIn.Encode(), nil)
+	var cookie string
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == sim.SessionCookie {
+			cookie = c.Name + "=" + c.Value
+		}
+	}
+	if rec.Code != http.StatusFound || cookie == "" {
+		t.Fatalf("sign-in: %d, session cookie %q", rec.Code, cookie)
+	}
+	ended := func(rec *httptest.ResponseRecorder) bool { return strings.Contains(rec.Body.String(), "You are signed out") }
+
+	rec = hardeningDo(srv, http.MethodGet, "/end_session?confirm=yes", "127.0.0.1:8080", "", map[string]string{"Cookie": cookie, "Sec-Fetch-Site": "cross-site"})
+	if ended(rec) || !strings.Contains(rec.Body.String(), `name="confirm"`) {
+		t.Errorf("GET /end_session?confirm=yes from another site: %d, signed out: %v; want the confirmation page", rec.Code, ended(rec))
+	}
+	rec = hardeningDo(srv, http.MethodPost, "/end_session", "127.0.0.1:8080", "confirm=yes", map[string]string{"Cookie": cookie, "Origin": "https://evil.example"})
+	if rec.Code != http.StatusForbidden || ended(rec) || !strings.Contains(rec.Body.String(), "Sign-out refused") {
+		t.Errorf("a cross-site confirmation: %d %s, want 403", rec.Code, rec.Body)
+	}
+	rec = hardeningDo(srv, http.MethodPost, "/end_session", "127.0.0.1:8080", "confirm=yes", map[string]string{"Cookie": cookie, "Origin": "http://127.0.0.1:8080", "Sec-Fetch-Site": "same-origin"})
+	if !ended(rec) {
+		t.Errorf("the AS's own confirmation: %d %s, want signed out", rec.Code, rec.Body)
+	}
+}

@@ -90,7 +90,7 @@ func (as *AuthServer) serveEndSession(w http.ResponseWriter, r *http.Request) {
 		// Nothing to end: logging out is idempotent, and the browser is
 		// sent on as asked.
 		n.summary = "no AS session to end (" + why + ")"
-	case hintSub == sess.sub || q.get("confirm") == "yes":
+	case hintSub == sess.sub || confirmed(r, q):
 		as.endSession(sess, "RP-initiated logout from client "+orUnknown(clientID))
 		n.summary = "AS session " + sess.label + " ended"
 	default:
@@ -110,6 +110,16 @@ func (as *AuthServer) serveEndSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	as.logoutPage(w, q, false)
+}
+
+// confirmed reports whether the user confirmed the logout on the AS's own
+// page: its form POSTs confirm=yes in the body. From the URL (a link or an
+// image any site can make the browser load, the SameSite=Lax cookie going
+// along on a top-level GET) it would let any page sign the user out:
+// logout CSRF, against the "MUST ask the End-User" of RP-Initiated Logout
+// 1.0 §2.
+func confirmed(r *http.Request, q form) bool {
+	return r.Method == http.MethodPost && !r.URL.Query().Has("confirm") && q.get("confirm") == "yes"
 }
 
 func orUnknown(id string) string {
