@@ -74,3 +74,22 @@ func TestServeIssuedLifetimeIsExact(t *testing.T) {
 		}
 	}
 }
+
+// Step 8 of the walk-through follows the lifetimes: step 4's jump ages the
+// AS session too, so under the README's x60 settings (access_ttl=1h, a
+// 1h1m jump, past session_idle=30m) the session has ended by step 8, and
+// the guide says so instead of promising a code without the form.
+func TestServeGuideStep8FollowsTheSession(t *testing.T) {
+	for _, c := range []struct {
+		sets []string
+		want string
+	}{
+		{nil, "8. The browser is still signed in at the AS"},
+		{[]string{"code_ttl=1h", "access_ttl=1h"}, "8. Step 4's jump of 1h1m also ended the browser's session at the AS"},
+	} {
+		e := serveTestStartWith(t, serve.Options{Speed: 60}, c.sets...)
+		if g := e.srv.Guide(); !strings.Contains(g, c.want) {
+			t.Errorf("%v: the guide lacks %q:\n%s", c.sets, c.want, g)
+		}
+	}
+}

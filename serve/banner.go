@@ -194,9 +194,17 @@ func (s *Server) Guide() string {
 	p("     curl -s -u web:%s %s/revoke -d token=REFRESH_TOKEN", sim.DemoWebSecret, iss)
 	// The AS session outlives step 7 (curriculum idea 10): open step 1's
 	// URL again and the code comes without the form.
-	p("  8. The browser is still signed in at the AS: step 1's URL now gives a code without the form,")
-	p("     unless prompt=login (the session ends %s).", sessionLimit(pol, speed))
-	p("     End the AS session too (RP-initiated logout), in the browser:")
+	if (pol.SessionIdle > 0 && ttl >= pol.SessionIdle) || (pol.SessionMax > 0 && ttl >= pol.SessionMax) {
+		// Step 4's jump ages the AS session too (sim/clock_stamp.go):
+		// under these lifetimes it has ended by step 8.
+		p("  8. Step 4's jump of %s also ended the browser's session at the AS (it ends %s):", text.FormatDuration(ttl), sessionLimit(pol, speed))
+		p("     step 1's URL shows the form again. Sign in there, and the next visit gives a code without the form")
+		p("     until the session ends; end it yourself (RP-initiated logout), in the browser:")
+	} else {
+		p("  8. The browser is still signed in at the AS: step 1's URL now gives a code without the form,")
+		p("     unless prompt=login (the session ends %s).", sessionLimit(pol, speed))
+		p("     End the AS session too (RP-initiated logout), in the browser:")
+	}
 	p("     %s/end_session?id_token_hint=ID_TOKEN&post_logout_redirect_uri=%s&state=xyz", iss, url.QueryEscape(iss+"/"))
 	return b.String()
 }
