@@ -110,15 +110,17 @@ func (c *Clock) stamp(t time.Time) time.Time {
 }
 
 // stampSpan stamps the iat and exp of a token the world issued at the
-// virtual instant iat for life (introspection's view of a record). On a
-// running clock iat is truncated to the second, so that it is never in the
-// wall clock's future, and exp - iat is wallLife(life), the expires_in its
-// response states; a manual clock returns iat and iat+life.
+// virtual instant iat for life (introspection's view of a record). The
+// record was read back from the token's own stamps (unstampSpan), so on a
+// running clock iat is rounded to the nearest second: the round trip may
+// lose a few nanoseconds, and truncating would say a second less than the
+// token. exp - iat is wallLife(life); a manual clock returns iat and
+// iat+life.
 func (c *Clock) stampSpan(iat time.Time, life time.Duration) (time.Time, time.Time) {
 	if c.run == nil {
 		return iat, iat.Add(life)
 	}
-	s := c.stamp(iat).Truncate(time.Second)
+	s := c.stamp(iat).Round(time.Second)
 	return s, s.Add(c.wallLife(life))
 }
 
