@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tokensim/tokensim/serve"
@@ -224,3 +226,34 @@ func httpTestRequest(method, target, remote string, hdr map[string]string) *http
 }
 
 func httptestRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+// Rotations in parallel cannot overrun the cap: each checks again, under
+// the lock, before it publishes (found by review: 12 parallel rotations
+// after 9 made 18 in all).
+func TestServeKeyRotationBoundedInParallel(t *testing.T) {
+	e := serveTestStart(t)
+	for i := range 9 {
+		if status, _, b := serveTestPost(t, e, serve.KeysRotatePath, "", "", nil); status != http.StatusOK {
+			t.Fatalf("rotation %d: %d %v", i+1, status, b)
+		}
+	}
+	var wg sync.WaitGroup
+	var ok atomic.Int32
+	for range 6 {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, e.origin+serve.KeysRotatePath, nil)
+			resp, err := e.plain.Do(req)
+			if err != nil {
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				ok.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := ok.Load(); n != 1 {
+		t.Errorf("%d of 6 parallel rotations after 9 succeeded, want 1 (the cap is 10)", n)
+	}
+}

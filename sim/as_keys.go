@@ -35,7 +35,7 @@ func (w *World) RotateKeys() (newKID, oldKID string, err error) {
 	published := len(e.oldKeys)
 	e.mu.Unlock()
 	if published >= maxRotatedOut*len(jose.Algs()) {
-		return "", "", fmt.Errorf("%w: the keys of %d rotations are still published beside the ones in use: POST /sim/keys/retire before rotating again", ErrFault, maxRotatedOut)
+		return "", "", tooManyRotations()
 	}
 	fresh, err := freshKeys() // RSA key generation: outside every lock
 	if err != nil {
@@ -43,6 +43,12 @@ func (w *World) RotateKeys() (newKID, oldKID string, err error) {
 	}
 	alg := e.policy().Alg
 	e.mu.Lock()
+	if len(e.oldKeys) >= maxRotatedOut*len(jose.Algs()) {
+		// Again under the lock: rotations running in parallel all passed
+		// the first check while their keys were generated.
+		e.mu.Unlock()
+		return "", "", tooManyRotations()
+	}
 	for _, a := range jose.Algs() {
 		if k, ok := e.keys[a]; ok {
 			e.oldKeys = append(e.oldKeys, k)
@@ -62,6 +68,10 @@ func (w *World) RotateKeys() (newKID, oldKID string, err error) {
 // maxRotatedOut is how many rotations' keys may stay published beside the
 // keys in use before a retire.
 const maxRotatedOut = 10
+
+func tooManyRotations() error {
+	return fmt.Errorf("%w: the keys of %d rotations are still published beside the ones in use: POST /sim/keys/retire before rotating again", ErrFault, maxRotatedOut)
+}
 
 // RetireKeys removes every rotated-out key from the JWKS. A verifier that
 // re-fetches the JWKS then refuses the tokens those keys signed, naming
