@@ -229,7 +229,10 @@ func TestUserinfoDPoP_RFC9449_7(t *testing.T) {
 	if m := uiClaims(t, r); m["sub"] != DemoUser || m["name"] != "Alice Liddell" {
 		t.Errorf("DPoP userinfo: %v", m)
 	}
-	uiRefused(t, w, uiGet(t, w, "Bearer "+at, nil), http.StatusUnauthorized, CodeInvalidToken, "downgrade")
+	uiRefused(t, w, uiGet(t, w, "Bearer "+at, nil), http.StatusUnauthorized, CodeInvalidToken, "with no proof")
+	// A proof beside the Bearer scheme is not looked at, and the reason
+	// says so rather than "no proof" (§7.1).
+	uiRefused(t, w, uiGet(t, w, "Bearer "+at, http.Header{"DPoP": {proof(key, "ui-0", Issuer+userinfoPath)}}), http.StatusUnauthorized, CodeInvalidToken, "a DPoP proof beside it")
 	other := dpopTestKey(t, 99)
 	uiRefused(t, w, uiGet(t, w, "DPoP "+at, http.Header{"DPoP": {proof(other, "ui-2", Issuer+userinfoPath)}}), http.StatusUnauthorized, CodeInvalidToken, "not the one the token was issued to")
 	uiRefused(t, w, uiGet(t, w, "DPoP "+at, http.Header{"DPoP": {proof(key, "ui-3", APIAudience+"/api/orders")}}), http.StatusUnauthorized, CodeInvalidDPoPProof, "userinfo endpoint refuses the DPoP proof: the proof was made for")

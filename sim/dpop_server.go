@@ -111,6 +111,9 @@ type apiCredential struct {
 	token string
 	dpop  bool
 	proof *dpopProof
+	// proofBeside: a Bearer request that carried a DPoP header all the same
+	// (the proof is not looked at: the scheme decides, RFC 9449 §7.1).
+	proofBeside bool
 }
 
 // apiRefusal is a refused API request: its status, its WWW-Authenticate
@@ -190,7 +193,7 @@ func (api *API) credentials(r *http.Request, body form) (apiCredential, *apiRefu
 		return apiCredential{}, &apiRefusal{status: 400, code: CodeInvalidRequest, desc: bf.desc,
 			challenge: api.bearerChallenge(challenge{realm: api.realm, err: CodeInvalidRequest, desc: bf.desc}), reason: why}
 	}
-	return apiCredential{token: raw}, nil
+	return apiCredential{token: raw, proofBeside: r.Header.Get("DPoP") != ""}, nil
 }
 
 // dpopCredential reads `Authorization: DPoP <token>` and checks its proof.
@@ -245,7 +248,7 @@ func (api *API) checkBinding(cred apiCredential, claims *AccessClaims, name stri
 		desc := "The access token is DPoP-bound and needs a DPoP proof"
 		return &apiRefusal{status: 401, code: CodeInvalidToken, desc: desc,
 			challenge: api.bearerChallenge(challenge{realm: api.realm, err: CodeInvalidToken, desc: desc}),
-			reason:    fmt.Sprintf("%s is DPoP-bound (cnf.jkt %s) but came as a plain Bearer token, with no proof: a bound token is good only with a proof signed by its key, so presenting it as Bearer (a downgrade) fails (RFC 9449 section 7.2)", name, shortJKT(bound))}
+			reason:    downgradeReason(name, bound, cred.proofBeside)}
 	case bound == "":
 		return &apiRefusal{status: 401, code: CodeInvalidToken, desc: binding, challenge: dpopChallenge(CodeInvalidToken, binding, ""),
 			reason: name + " is a bearer token, bound to no key (it has no cnf.jkt), yet it came with the DPoP scheme: there is no binding for the proof to confirm (RFC 9449 section 7.1)"}
@@ -282,4 +285,15 @@ func (api *API) refuseWith(w http.ResponseWriter, r *http.Request, f *apiRefusal
 		w.Header().Set("DPoP-Nonce", f.nonce)
 	}
 	api.answerRefusal(w, r, f.status, f.challenge, f.code, f.desc, f.reason, label)
+}
+
+// downgradeReason says why a DPoP-bound token presented with the Bearer
+// scheme fails: with no proof, or with a proof beside it, which the Bearer
+// scheme does not carry (RFC 9449 §7.1: a bound token goes with the DPoP
+// scheme).
+func downgradeReason(name, bound string, proofBeside bool) string {
+	if proofBeside {
+		return fmt.Sprintf("%s is DPoP-bound (cnf.jkt %s) but came with the Bearer scheme, a DPoP proof beside it: a bound token must be sent with the DPoP authorization scheme (RFC 9449 section 7.1), so the proof is not looked at and the request is a downgrade that fails (section 7.2)", name, shortJKT(bound))
+	}
+	return fmt.Sprintf("%s is DPoP-bound (cnf.jkt %s) but came as a plain Bearer token, with no proof: a bound token is good only with a proof signed by its key, so presenting it as Bearer (a downgrade) fails (RFC 9449 section 7.2)", name, shortJKT(bound))
 }
