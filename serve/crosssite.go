@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // crossSite says why r, a request that changes state (the clock moves, a
@@ -22,7 +23,7 @@ import (
 // Prevention Cheat Sheet, with the Origin check as its fallback for
 // browsers that send no Sec-Fetch-Site.
 func (s *Server) crossSite(r *http.Request) string {
-	if o := r.Header.Get("Origin"); o != "" && o != s.w.Issuer() && !s.ownOrigin(o) {
+	if o := r.Header.Get("Origin"); o != "" && o != s.w.Issuer() && !s.ownOrigin(o, r) {
 		return "cross-origin request from " + o + " (Origin)"
 	}
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
@@ -31,13 +32,15 @@ func (s *Server) crossSite(r *http.Request) string {
 	return ""
 }
 
-// ownOrigin reports whether the origin o is this server under another
-// loopback name the Host allow-list accepts (http://localhost:PORT for an
-// issuer of http://127.0.0.1:PORT): its pages are this server's own, and no
-// other program can listen on its port.
-func (s *Server) ownOrigin(o string) bool {
-	u, err := url.Parse(o)
-	return err == nil && u.Scheme == s.allowed.issuer.Scheme && u.Path == "" && u.User == nil && s.hostAllowed(u.Host)
+// ownOrigin reports whether the origin o is this server as the browser
+// reached it: the scheme and the request's own Host, which the Host
+// allow-list has already accepted (http://localhost:PORT for an issuer of
+// http://127.0.0.1:PORT, when the user opened it so). Any other loopback
+// name is not enough: [::1]:PORT may be another program when this server
+// binds 127.0.0.1, and under --allow-remote localhost is the user's own
+// machine, not this server.
+func (s *Server) ownOrigin(o string, r *http.Request) bool {
+	return strings.EqualFold(o, s.allowed.issuer.Scheme+"://"+r.Host)
 }
 
 // signInGuard is the AS as a person's browser reaches it, refusing a sign-in
