@@ -118,7 +118,7 @@ func (w *World) FailTokenRequests(n int, mode string, d time.Duration) error {
 	f.mu.Unlock()
 	w.env.emit(Event{Kind: KindFault, From: ActorAS,
 		Reason:  fmt.Sprintf("an operator armed a fault: %s %s", text.Plural(n, "the next token request will", fmt.Sprintf("the next %d token requests will", n)), what),
-		Summary: "POST /token fails " + strconv.Itoa(n) + " times as armed, whatever the grant"})
+		Summary: "the next " + text.Plural(n, "POST /token fails", strconv.Itoa(n)+" POST /token requests fail") + " as armed, whatever the grant"})
 	return nil
 }
 
