@@ -50,37 +50,39 @@ func (s *Server) ownOrigin(o string, r *http.Request) bool {
 // Request Forgery Prevention Cheat Sheet, "Login CSRF"). RFC 9700 §4.7 is
 // about CSRF against the client's redirect URI, not the AS's own form.
 //
-// Only a POST that signs in (username, password or consent in the body) is
-// checked: an authorization request itself may arrive as a cross-site form
-// POST from a relying party's page, which OIDC Core §3.1.2.1 requires an AS
-// to accept.
+// Only a POST that signs in (username, password or consent in the body),
+// or that confirms a logout (confirm at /end_session), is checked: an
+// authorization request itself may arrive as a cross-site form POST from a
+// relying party's page, which OIDC Core §3.1.2.1 requires an AS to accept.
 func (s *Server) signInGuard(as http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.URL.Path == "/end_session" && bodyHas(r, "confirm") {
+		var note string
+		var page func(why, iss string) string
+		switch {
+		case r.Method != http.MethodPost:
+		case r.URL.Path == "/authorize" && bodyHas(r, "username", "password", "consent"):
+			note = "a sign-in form posted from another site is refused (login CSRF)"
+			page = func(why, iss string) string {
+				return "Sign-in refused: " + why + ".\n\nThis server accepts its sign-in form only from its own page, " + iss +
+					"/authorize: a form posted from another site could sign you in as someone else (login CSRF).\nOpen the authorization URL on " + iss + " and sign in there.\n"
+			}
+		case r.URL.Path == "/end_session" && bodyHas(r, "confirm"):
 			// The logout confirmation likewise: another site's page must
 			// not sign the user out (logout CSRF; RP-Initiated Logout 1.0
 			// §2 has the OP ask the user).
-			if why := s.crossSite(r); why != "" {
-				s.w.Note(r, why+": a logout confirmation posted from another site is refused (logout CSRF)", "")
-				rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
-				rw.Header().Set("Cache-Control", "no-store")
-				rw.WriteHeader(http.StatusForbidden)
-				_, _ = io.WriteString(rw, "Sign-out refused: "+why+".\n\nThis server accepts its sign-out confirmation only from its own page, "+s.w.Issuer()+
-					"/end_session: a form posted from another site could sign you out without asking you.\n")
-				return
+			note = "a logout confirmation posted from another site is refused (logout CSRF)"
+			page = func(why, iss string) string {
+				return "Sign-out refused: " + why + ".\n\nThis server accepts its sign-out confirmation only from its own page, " + iss +
+					"/end_session: a form posted from another site could sign you out without asking you.\n"
 			}
 		}
-		if r.Method == http.MethodPost && r.URL.Path == "/authorize" && bodyHas(r, "username", "password", "consent") {
-			if why := s.crossSite(r); why != "" {
-				s.w.Note(r, why+": a sign-in form posted from another site is refused (login CSRF)", "")
-				rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
-				rw.Header().Set("Cache-Control", "no-store")
-				rw.WriteHeader(http.StatusForbidden)
-				_, _ = io.WriteString(rw, "Sign-in refused: "+why+".\n\nThis server accepts its sign-in form only from its own page, "+s.w.Issuer()+
-					"/authorize: a form posted from another site could sign you in as someone else (login CSRF).\n"+
-					"Open the authorization URL on "+s.w.Issuer()+" and sign in there.\n")
-				return
-			}
+		if why := s.crossSite(r); page != nil && why != "" {
+			s.w.Note(r, why+": "+note, "")
+			rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			rw.Header().Set("Cache-Control", "no-store")
+			rw.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(rw, page(why, s.w.Issuer()))
+			return
 		}
 		as.ServeHTTP(rw, r)
 	})
