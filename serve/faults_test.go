@@ -166,6 +166,15 @@ func TestServeFaultTokenDelay(t *testing.T) {
 		t.Fatal(err)
 	}
 	hs := srv.HTTPServer(nil)
+	// Told when the token request is in the server's hands: from then on
+	// Shutdown waits for it, so only the delay's end can release it.
+	arrived := make(chan struct{})
+	hs.Handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/token" {
+			close(arrived)
+		}
+		srv.ServeHTTP(rw, r)
+	})
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(l) }()
 	if err := srv.World().FailTokenRequests(1, "delay", 20*time.Second); err != nil {
@@ -182,19 +191,10 @@ func TestServeFaultTokenDelay(t *testing.T) {
 		resp.Body.Close()
 		answered <- resp.StatusCode
 	}()
-	// Wait until the request is in its delay: its exchange is open.
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		open := false
-		for _, ev := range srv.World().Log().Events() {
-			open = open || (ev.Kind == sim.KindExchange && ev.Path == "/token" && ev.Status == 0)
-		}
-		if open {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the token request never arrived")
-		}
-		time.Sleep(time.Millisecond)
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the token request never arrived")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
