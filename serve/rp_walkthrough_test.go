@@ -74,15 +74,8 @@ func rpWalkthrough(t *testing.T, e *serveTestEnv, wall *rpWall) {
 		return u, verifier, nonce
 	}
 	orders := func(at string) int {
-		req, _ := http.NewRequest(http.MethodGet, e.origin+"/api/orders", nil)
-		req.Header.Set("Authorization", "Bearer "+at)
-		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode
+		st, _ := serveTestCall(t, e, at)
+		return st
 	}
 
 	// 1. Sign in in the browser; the callback page shows the code.
