@@ -42,7 +42,8 @@ type Server struct {
 
 	ctx    context.Context // ends every session at Close
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	mu     sync.Mutex     // orders a session's start before Close's wait
+	wg     sync.WaitGroup // the sessions running
 }
 
 // New makes a server.
@@ -77,16 +78,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Close ends every visitor's player (each gets a "bye") and waits for
 // them to end. The http.Server that serves s is the caller's to shut.
 func (s *Server) Close() {
+	s.mu.Lock()
 	s.cancel()
+	s.mu.Unlock()
 	s.wg.Wait()
 }
 
 // serveWS upgrades the request and runs a player on it.
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
 	if s.ctx.Err() != nil {
+		s.mu.Unlock()
 		http.Error(w, "the server is shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
 	// No OriginPatterns: coder/websocket accepts only a request whose
 	// Origin host is the request's Host, and answers any other 403, so
 	// another site's page cannot open a player in the visitor's name
@@ -97,8 +105,6 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.SetReadLimit(ReadLimit)
-	s.wg.Add(1)
-	defer s.wg.Done()
 	who := workshop.Who{User: fmt.Sprintf("web-%d", s.visitors.Add(1))}
 	s.cfg.Logf("attendee %q joined from %s", who.User, r.RemoteAddr)
 	why := s.run(r.Context(), c, who)
