@@ -1,18 +1,15 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
-	"slices"
 	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/vt"
 	"github.com/coder/websocket"
 	"github.com/tokensim/tokensim/progress"
 	"github.com/tokensim/tokensim/tui"
@@ -33,78 +30,6 @@ const (
 	byeShutdown = "the server is shutting down."
 	byeFailed   = "the player failed: "
 )
-
-// screen is a visitor's terminal: the emulator the program draws into,
-// and what the page was last sent.
-type screen struct {
-	mu   sync.Mutex
-	em   *vt.Emulator
-	sent []Line // the rows the page has; nil: send every row
-	cur  Cursor
-	// dirty wakes the frame sender; one pending wake covers any number
-	// of writes.
-	dirty chan struct{}
-}
-
-// Write draws the program's output.
-func (sc *screen) Write(p []byte) (int, error) {
-	// A terminal's line discipline maps each NL the program writes to
-	// CR NL (termios OPOST|ONLCR, on by default on a pty: an SSH session's
-	// output passes through one); Bubble Tea's renderer relies on it, and
-	// the emulator is the screen, not the line discipline.
-	q := bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))
-	sc.mu.Lock()
-	_, err := sc.em.Write(q)
-	sc.mu.Unlock()
-	sc.wake()
-	if err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-func (sc *screen) wake() {
-	select {
-	case sc.dirty <- struct{}{}:
-	default:
-	}
-}
-
-// resize changes the emulator's size; the next frame has every row.
-func (sc *screen) resize(cols, rows int) {
-	sc.mu.Lock()
-	sc.em.Resize(cols, rows)
-	sc.sent = nil
-	sc.mu.Unlock()
-	sc.wake()
-}
-
-// frame is what changed since the last frame; ok is false when nothing
-// did. Every row is compared with what was sent, so a frame never misses
-// a change (the emulator's Touched lines are never cleared by v0.1.0's
-// exported API).
-func (sc *screen) frame() (f Frame, ok bool) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	em := sc.em
-	f = Frame{Type: "frame", Cols: em.Width(), Rows: em.Height(), Lines: []Line{}}
-	full := sc.sent == nil || len(sc.sent) != f.Rows
-	if full {
-		sc.sent = make([]Line, f.Rows)
-	}
-	for y := range f.Rows {
-		l := lineOf(em, y)
-		if full || !slices.Equal(l.Spans, sc.sent[y].Spans) {
-			f.Lines = append(f.Lines, l)
-			sc.sent[y] = l
-		}
-	}
-	pos := em.CursorPosition()
-	f.Cursor = Cursor{X: pos.X, Y: pos.Y, Visible: !em.CursorHidden()}
-	ok = len(f.Lines) > 0 || f.Cursor != sc.cur
-	sc.cur = f.Cursor
-	return f, ok
-}
 
 // run plays one visitor's session on c until the program ends, the page
 // goes, or the server closes; it returns why, for the log.
@@ -142,7 +67,7 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 		return err.Error()
 	}
 
-	sc := &screen{em: vt.NewEmulator(cols, rows), dirty: make(chan struct{}, 1)}
+	sc := newScreen(cols, rows)
 	in := newInbox()
 	answers := sc.em.InputPipe().(io.Closer) // the emulator's answers to queries
 	var wg sync.WaitGroup
@@ -252,17 +177,21 @@ func sendFrames(ctx context.Context, stop <-chan struct{}, c *websocket.Conn, sc
 			return
 		case <-sc.dirty:
 		}
-		f, ok := sc.frame()
-		if !ok {
-			continue
+		var msgs []any
+		if f, ok := sc.frame(); ok {
+			msgs = append(msgs, f)
 		}
-		b, err := json.Marshal(f)
-		if err != nil {
-			return
+		if t, ok := sc.takeClipboard(); ok {
+			msgs = append(msgs, textMsg{Type: "clipboard", Text: t})
 		}
-		err = c.Write(ctx, websocket.MessageText, b)
-		if err != nil {
-			return
+		for _, m := range msgs {
+			b, err := json.Marshal(m)
+			if err != nil {
+				return
+			}
+			if err := c.Write(ctx, websocket.MessageText, b); err != nil {
+				return
+			}
 		}
 	}
 }
