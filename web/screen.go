@@ -116,4 +116,3 @@ func (sc *screen) frame() (f Frame, ok bool) {
 	sc.cur = f.Cursor
 	return f, ok
 }
-
