@@ -42,8 +42,11 @@ type Server struct {
 
 	ctx    context.Context // ends every session at Close
 	cancel context.CancelFunc
-	mu     sync.Mutex     // orders a session's start before Close's wait
-	wg     sync.WaitGroup // the sessions running
+	mu     sync.Mutex // orders a session's start before Close's wait
+	// left, if set, hears each session end, after it left the room
+	// (tests).
+	left func(who workshop.Who, why string)
+	wg   sync.WaitGroup // the sessions running
 }
 
 // New makes a server.
@@ -109,4 +112,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	s.cfg.Logf("attendee %q joined from %s", who.User, r.RemoteAddr)
 	why := s.run(r.Context(), c, who)
 	s.cfg.Logf("attendee %q from %s left: %s", who.User, r.RemoteAddr, why)
+	if s.left != nil {
+		s.left(who, why)
+	}
 }
