@@ -220,8 +220,13 @@
     return (e.altKey ? "\x1b" : "") + k;
   }
 
+  // sentByKeydown: the last keydown already sent its bytes, so text that
+  // still reaches the textarea for it (a char event dispatched on its own,
+  // as DevTools' Input.dispatchKeyEvent does) must not be sent twice.
+  var sentByKeydown = false;
   input.addEventListener("keydown", function (e) {
     var b = keyBytes(e);
+    sentByKeydown = b !== "";
     if (b === "") return;
     e.preventDefault();
     send({ type: "key", data: b });
@@ -236,7 +241,8 @@
     // keydown prevented every key it sent, so text left here came from an
     // input method (cleared at compositionend) or a mobile keyboard.
     if (e.isComposing || !input.value) return;
-    send({ type: "key", data: input.value });
+    if (!sentByKeydown) send({ type: "key", data: input.value });
+    sentByKeydown = false;
     input.value = "";
   });
 
