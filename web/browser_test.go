@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/coder/websocket"
@@ -265,6 +266,19 @@ func TestPageDrawsFrameAndSendsSize(t *testing.T) {
 	if revBg != "swapped" {
 		t.Errorf("reverse span's background is %s with the default foreground", revBg)
 	}
+	// The fixture puts the cursor at column 2 of row 1: over the "a" of
+	// "plain" (the same cell grid the text is laid out on).
+	cur := eval[string](t, ctx, `(() => {
+		const c = document.getElementById("cursor").getBoundingClientRect();
+		const row = document.querySelectorAll("#screen .row")[1].getBoundingClientRect();
+		const r = document.createRange(); const txt = document.querySelectorAll("#screen .row")[1].firstChild.firstChild;
+		r.setStart(txt, 2); r.setEnd(txt, 3); const a = r.getBoundingClientRect();
+		return (document.getElementById("cursor").hidden ? "hidden" : "shown") + " " +
+			(Math.abs(c.left - a.left) < 1 && Math.abs(c.top - row.top) < 1 && Math.abs(c.width - a.width) < 1 ? "on the cell" : "off: " + JSON.stringify([c, a, row]));
+	})()`)
+	if cur != "shown on the cell" {
+		t.Errorf("cursor: %s", cur)
+	}
 }
 
 func TestPageSendsTerminalKeys(t *testing.T) {
@@ -380,5 +394,26 @@ func TestPagePasteSendsPaste(t *testing.T) {
 		waitText(`got paste "pasted text"`),
 	); err != nil {
 		t.Fatalf("paste: %v", err)
+	}
+}
+
+func TestPageHonoursColorScheme(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	for _, c := range []struct{ scheme, bg string }{
+		{"dark", "rgb(13, 17, 23)"},
+		{"light", "rgb(255, 255, 255)"},
+	} {
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: c.scheme}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("size ")); err != nil {
+			t.Fatalf("load: %v", err)
+		}
+		if got := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`); got != c.bg {
+			t.Errorf("%s scheme: background %s, want %s", c.scheme, got, c.bg)
+		}
 	}
 }

@@ -100,8 +100,10 @@
       for (var j = 0; j < spans.length; j++) frag.appendChild(spanFor(spans[j]));
       row.replaceChildren(frag);
     }
+    // A frame without a cursor leaves it where it was.
     var c = f.cursor;
-    if (c && c.visible) {
+    if (!c) return;
+    if (c.visible) {
       cursorEl.hidden = false;
       cursorEl.style.left = c.x * cell.w + "px";
       cursorEl.style.top = c.y * cell.h + "px";
