@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -64,7 +65,8 @@ type cursor struct {
 
 // fixtureServer serves web/page from disk and a /ws that answers every
 // resize with a full frame ("size CxR" on row 0, styled text on row 1) and
-// every key or paste with row 2 "got <quoted data>". Each connection's
+// every key or paste with row 2 "got <quoted data>"; the keys C, S and B
+// also bring a clipboard, status and bye message. Each connection's
 // messages from the page are recorded; drop closes the live connection.
 type fixtureServer struct {
 	*httptest.Server
@@ -130,6 +132,21 @@ func (f *fixtureServer) serveWS(w http.ResponseWriter, r *http.Request) {
 			}
 		case "key", "paste":
 			d := m.Data + m.Text
+			// Capital C, S and B ask the fixture for the other messages.
+			var extra *msg
+			switch d {
+			case "C":
+				extra = &msg{Type: "clipboard", Text: "copied by tokensim"}
+			case "S":
+				extra = &msg{Type: "status", Text: "the instructor is broadcasting"}
+			case "B":
+				extra = &msg{Type: "bye", Text: "You left the room."}
+			}
+			if extra != nil {
+				if err := write(*extra); err != nil {
+					return
+				}
+			}
 			if err := write(msg{Type: "frame", Cols: cols, Rows: rows,
 				Lines: []line{{Y: 2, Spans: []span{{Text: fmt.Sprintf("got %s %q", m.Type, d)}}}}}); err != nil {
 				return
@@ -142,6 +159,12 @@ func (f *fixtureServer) messages() []msg {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]msg(nil), f.got...)
+}
+
+func (f *fixtureServer) connCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.conns
 }
 
 func (f *fixtureServer) drop() {
@@ -415,5 +438,50 @@ func TestPageHonoursColorScheme(t *testing.T) {
 		if got := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`); got != c.bg {
 			t.Errorf("%s scheme: background %s, want %s", c.scheme, got, c.bg)
 		}
+	}
+}
+
+func TestPageCopiesToClipboard(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("size ")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	for _, name := range []string{"clipboard-read", "clipboard-write"} {
+		if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+			Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted, Origin: f.URL,
+		}); err != nil {
+			t.Fatalf("grant %s: %v", name, err)
+		}
+	}
+	// The read is asynchronous: each poll starts one and checks the last.
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("C"), waitText(`got key "C"`),
+		chromedp.Poll[chromedp.Void](`(navigator.clipboard.readText().then(t => window.clip = t, e => window.clip = String(e)), window.clip === "copied by tokensim")`,
+			chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("clipboard: %v (last read %q)", err, eval[string](t, ctx, `String(window.clip)`))
+	}
+}
+
+func TestPageShowsStatusAndBye(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("size ")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("S"),
+		waitJS(`document.getElementById("status").textContent === "the instructor is broadcasting" && !document.getElementById("status").hidden`)); err != nil {
+		t.Fatalf("status: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("B"),
+		waitJS(`document.getElementById("status").textContent.startsWith("You left the room.") && document.querySelector("#status button") !== null`)); err != nil {
+		t.Fatalf("bye: %v", err)
+	}
+	// After bye the status line offers a button that connects again.
+	f.drop()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#status button")), waitText("conn 2")); err != nil {
+		t.Fatalf("connect again: %v", err)
+	}
+	if n := f.connCount(); n != 2 {
+		t.Errorf("%d connections, want 2 (one before bye, one from the button)", n)
 	}
 }
