@@ -109,6 +109,10 @@
       cursorEl.style.top = c.y * cell.h + "px";
       cursorEl.style.width = cell.w + "px";
       cursorEl.style.height = cell.h + "px";
+      // The input follows the cursor so an input method's candidate window
+      // opens where the text goes.
+      input.style.left = cursorEl.style.left;
+      input.style.top = cursorEl.style.top;
     } else {
       cursorEl.hidden = true;
     }
