@@ -49,6 +49,7 @@ Commands:
   progress    show your way through the lessons (--reset forgets it)
   serve       run the authorization server and API over real HTTP on loopback
   ssh         serve the player to a workshop room over SSH
+  web         serve the player to a browser (a page and a WebSocket)
   version     print the version
 
 Run 'tokensim <command> --help' for a command's flags and examples.
@@ -125,6 +126,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return e.serve(rest)
 	case "ssh":
 		return e.ssh(rest)
+	case "web":
+		return e.web(rest)
 	case "challenges":
 		return e.challenges(rest)
 	case "challenge":
@@ -140,7 +143,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "progress", "serve", "ssh", "challenges", "challenge", "version", "help"}
+var commands = []string{"play", "sandbox", "list", "run", "validate", "compare", "decode", "presets", "progress", "serve", "ssh", "web", "challenges", "challenge", "version", "help"}
 
 // outputWidth is the width the tables of list and compare fit: $COLUMNS
 // when set to a number (so that a pipe can ask for a width), else the

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"bytes"
+	"encoding/base64"
+	"slices"
+	"sync"
+
+	"github.com/charmbracelet/x/vt"
+)
+
+// screen is a visitor's terminal: the emulator the program draws into,
+// and what the page was last sent.
+type screen struct {
+	mu   sync.Mutex
+	em   *vt.Emulator
+	sent []Line // the rows the page has; nil: send every row
+	cur  Cursor
+	// dirty wakes the frame sender; one pending wake covers any number
+	// of writes.
+	dirty chan struct{}
+	// clip is the latest text the program put on the clipboard (OSC 52)
+	// not yet sent to the page; hasClip says there is one.
+	clip    string
+	hasClip bool
+}
+
+// newScreen makes a visitor's terminal of cols×rows cells.
+func newScreen(cols, rows int) *screen {
+	sc := &screen{em: vt.NewEmulator(cols, rows), dirty: make(chan struct{}, 1)}
+	// vt v0.1.0 has no OSC 52 handler: the program's copy (tui's
+	// tea.SetClipboard, xterm's "ESC ] 52 ; c ; base64 BEL") becomes a
+	// "clipboard" message for the page to write to the browser's
+	// clipboard. A query ("?") is not answered: the server never reads
+	// the visitor's clipboard. Runs inside em.Write, under sc.mu.
+	sc.em.RegisterOscHandler(52, func(data []byte) bool {
+		parts := bytes.SplitN(data, []byte{';'}, 3)
+		if len(parts) != 3 || string(parts[2]) == "?" {
+			return true
+		}
+		text, err := base64.StdEncoding.DecodeString(string(parts[2]))
+		if err != nil {
+			return true
+		}
+		sc.clip, sc.hasClip = string(text), true
+		return true
+	})
+	return sc
+}
+
+// takeClipboard is the clipboard text not yet sent, if any.
+func (sc *screen) takeClipboard() (string, bool) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	t, ok := sc.clip, sc.hasClip
+	sc.clip, sc.hasClip = "", false
+	return t, ok
+}
+
+// Write draws the program's output.
+func (sc *screen) Write(p []byte) (int, error) {
+	// A terminal's line discipline maps each NL the program writes to
+	// CR NL (termios OPOST|ONLCR, on by default on a pty: an SSH session's
+	// output passes through one); Bubble Tea's renderer relies on it, and
+	// the emulator is the screen, not the line discipline.
+	q := bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))
+	sc.mu.Lock()
+	_, err := sc.em.Write(q)
+	sc.mu.Unlock()
+	sc.wake()
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+func (sc *screen) wake() {
+	select {
+	case sc.dirty <- struct{}{}:
+	default:
+	}
+}
+
+// resize changes the emulator's size; the next frame has every row.
+func (sc *screen) resize(cols, rows int) {
+	sc.mu.Lock()
+	sc.em.Resize(cols, rows)
+	sc.sent = nil
+	sc.mu.Unlock()
+	sc.wake()
+}
+
+// frame is what changed since the last frame; ok is false when nothing
+// did. Every row is compared with what was sent, so a frame never misses
+// a change (the emulator's Touched lines are never cleared by v0.1.0's
+// exported API).
+func (sc *screen) frame() (f Frame, ok bool) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	em := sc.em
+	f = Frame{Type: "frame", Cols: em.Width(), Rows: em.Height(), Lines: []Line{}}
+	full := sc.sent == nil || len(sc.sent) != f.Rows
+	if full {
+		sc.sent = make([]Line, f.Rows)
+	}
+	for y := range f.Rows {
+		l := lineOf(em, y)
+		if full || !slices.Equal(l.Spans, sc.sent[y].Spans) {
+			f.Lines = append(f.Lines, l)
+			sc.sent[y] = l
+		}
+	}
+	pos := em.CursorPosition()
+	f.Cursor = Cursor{X: pos.X, Y: pos.Y, Visible: !em.CursorHidden()}
+	ok = len(f.Lines) > 0 || f.Cursor != sc.cur
+	sc.cur = f.Cursor
+	return f, ok
+}
