@@ -9,9 +9,11 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -538,5 +540,67 @@ func TestServerPageResizesThePlayer(t *testing.T) {
 	widest := eval[int](t, ctx, `Math.max(...Array.from(document.querySelectorAll("#screen .row")).map(r => [...r.textContent].length))`)
 	if widest > cols {
 		t.Errorf("a row has %d characters, the window holds %d columns", widest, cols)
+	}
+}
+
+// dropper wraps a handler and records every connection a handler hijacks
+// (the WebSocket's), so a test can cut them as a network drop would.
+type dropper struct {
+	h     http.Handler
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func (d *dropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	d.h.ServeHTTP(hijackRecorder{w, d}, r)
+}
+
+// cut closes every hijacked connection without a WebSocket close frame.
+func (d *dropper) cut() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range d.conns {
+		c.Close()
+	}
+	d.conns = nil
+}
+
+type hijackRecorder struct {
+	http.ResponseWriter
+	d *dropper
+}
+
+func (h hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err == nil {
+		h.d.mu.Lock()
+		h.d.conns = append(h.d.conns, c)
+		h.d.mu.Unlock()
+	}
+	return c, rw, err
+}
+
+func TestServerPageReconnectsAfterDrop(t *testing.T) {
+	s, _ := testServer(t)
+	d := &dropper{h: s}
+	hs := httptest.NewServer(d)
+	t.Cleanup(hs.Close)
+	ctx := newBrowser(t, 1000, 700)
+	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/"), waitText("tokensim — pick a lesson")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	d.cut()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#status"))); err != nil {
+		t.Fatalf("no status line after the drop: %v", err)
+	}
+	if st := eval[string](t, ctx, `document.getElementById("status").textContent`); !strings.Contains(st, "Connection lost") {
+		t.Errorf("status line reads %q", st)
+	}
+	// The page reconnects by itself and the player draws again (the rows
+	// are blanked first, so the picker's text must come from new frames).
+	// It is a new session: the server does not yet resume the dropped one.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#screen .row").forEach(r => r.textContent = "")`),
+		chromedp.WaitNotVisible(chromedp.CSS("#status")), waitText("tokensim — pick a lesson")); err != nil {
+		t.Fatalf("did not reconnect: %v\n%s", err, readScreen(t, ctx))
 	}
 }
