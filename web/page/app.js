@@ -1,7 +1,8 @@
 // tokensim web page: draws the frame protocol as DOM and sends keys, sizes
 // and pastes back over one WebSocket. Our own code; nothing from another host.
-// Protocol: /work/shared/reference (issue 18 brief) — server -> page "frame",
-// "clipboard", "status", "bye"; page -> server "key", "resize", "paste".
+// The frame protocol of issue 18 (web/protocol.go is the server's side):
+// server -> page "frame", "clipboard", "status", "bye"; page -> server
+// "key", "resize", "paste", all JSON text messages.
 (function () {
   "use strict";
 
