@@ -195,7 +195,12 @@
   // ---- keys -------------------------------------------------------------
 
   // The bytes an xterm-compatible terminal sends for a key (normal cursor
-  // key mode). Returns "" for keys left to the browser.
+  // key mode), per XTerm Control Sequences, "PC-Style Function Keys"
+  // (invisible-island.net/xterm/ctlseqs): CSI A..D for the arrows, CSI H/F
+  // for Home/End, CSI 5~/6~ for Page Up/Down, CSI Z for Shift+Tab, SS3 P..S
+  // for F1-F4; Backspace is DEL (0x7f), xterm's default. Ctrl+letter is the
+  // letter's code AND 0x1f (C0 controls). Returns "" for keys left to the
+  // browser.
   var named = {
     Enter: "\r", Escape: "\x1b", Tab: "\t", Backspace: "\x7f",
     ArrowUp: "\x1b[A", ArrowDown: "\x1b[B", ArrowRight: "\x1b[C", ArrowLeft: "\x1b[D",
