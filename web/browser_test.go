@@ -1,0 +1,606 @@
+//go:build browser
+
+// Browser tests: the page in a real headless Chromium (Debian's chromium),
+// driven with chromedp. Run: go test -race -tags browser ./web/...
+//
+// Until package web's server is merged, these tests run the page against
+// fixtureServer below: a test fixture that speaks the frame protocol
+// (echoing what it receives) and is never shipped.
+package web
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/coder/websocket"
+)
+
+// msg is one protocol message in either direction.
+type msg struct {
+	Type   string  `json:"type"`
+	Data   string  `json:"data,omitempty"`
+	Text   string  `json:"text,omitempty"`
+	Cols   int     `json:"cols,omitempty"`
+	Rows   int     `json:"rows,omitempty"`
+	Lines  []line  `json:"lines,omitempty"`
+	Cursor *cursor `json:"cursor,omitempty"`
+}
+
+type line struct {
+	Y     int    `json:"y"`
+	Spans []span `json:"spans"`
+}
+
+type span struct {
+	Text      string `json:"text"`
+	Fg        string `json:"fg,omitempty"`
+	Bg        string `json:"bg,omitempty"`
+	Bold      bool   `json:"bold,omitempty"`
+	Italic    bool   `json:"italic,omitempty"`
+	Underline bool   `json:"underline,omitempty"`
+	Reverse   bool   `json:"reverse,omitempty"`
+	Faint     bool   `json:"faint,omitempty"`
+}
+
+type cursor struct {
+	X       int  `json:"x"`
+	Y       int  `json:"y"`
+	Visible bool `json:"visible"`
+}
+
+// fixtureServer serves web/page from disk and a /ws that answers every
+// resize with a full frame ("size CxR" on row 0, styled text on row 1) and
+// every key or paste with row 2 "got <quoted data>"; the keys C, S and B
+// also bring a clipboard, status and bye message. Each connection's
+// messages from the page are recorded; drop closes the live connection.
+type fixtureServer struct {
+	*httptest.Server
+	mu    sync.Mutex
+	got   []msg // every message from the page, in order, all connections
+	conns int
+	live  *websocket.Conn
+}
+
+func newFixture(t *testing.T) *fixtureServer {
+	t.Helper()
+	f := &fixtureServer{}
+	mux := http.NewServeMux()
+	mux.Handle("/", http.FileServer(http.Dir("page")))
+	mux.HandleFunc("/ws", f.serveWS)
+	f.Server = httptest.NewServer(mux)
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fixtureServer) serveWS(w http.ResponseWriter, r *http.Request) {
+	c, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return
+	}
+	defer c.CloseNow()
+	f.mu.Lock()
+	f.conns++
+	n := f.conns
+	f.live = c
+	f.mu.Unlock()
+	ctx := r.Context()
+	write := func(m msg) error {
+		b, _ := json.Marshal(m)
+		return c.Write(ctx, websocket.MessageText, b)
+	}
+	cols, rows := 0, 0
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			return
+		}
+		var m msg
+		if json.Unmarshal(b, &m) != nil {
+			return
+		}
+		f.mu.Lock()
+		f.got = append(f.got, m)
+		f.mu.Unlock()
+		switch m.Type {
+		case "resize":
+			cols, rows = m.Cols, m.Rows
+			fr := msg{Type: "frame", Cols: cols, Rows: rows, Cursor: &cursor{X: 2, Y: 1, Visible: true}}
+			for y := 0; y < rows; y++ {
+				fr.Lines = append(fr.Lines, line{Y: y, Spans: []span{{Text: ""}}})
+			}
+			fr.Lines[0].Spans = []span{{Text: fmt.Sprintf("size %dx%d conn %d", cols, rows, n)}}
+			if rows > 1 {
+				fr.Lines[1].Spans = []span{{Text: "plain "}, {Text: "bold-red", Fg: "#ff0000", Bold: true}, {Text: " rev", Reverse: true}}
+			}
+			if err := write(fr); err != nil {
+				return
+			}
+		case "key", "paste":
+			d := m.Data + m.Text
+			// Capital C, S and B ask the fixture for the other messages.
+			var extra *msg
+			switch d {
+			case "C":
+				extra = &msg{Type: "clipboard", Text: "copied by tokensim"}
+			case "S":
+				extra = &msg{Type: "status", Text: "the instructor is broadcasting"}
+			case "B":
+				extra = &msg{Type: "bye", Text: "You left the room."}
+			}
+			if extra != nil {
+				if err := write(*extra); err != nil {
+					return
+				}
+			}
+			if err := write(msg{Type: "frame", Cols: cols, Rows: rows,
+				Lines: []line{{Y: 2, Spans: []span{{Text: fmt.Sprintf("got %s %q", m.Type, d)}}}}}); err != nil {
+				return
+			}
+		}
+	}
+}
+
+func (f *fixtureServer) messages() []msg {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]msg(nil), f.got...)
+}
+
+func (f *fixtureServer) connCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.conns
+}
+
+func (f *fixtureServer) drop() {
+	f.mu.Lock()
+	c := f.live
+	f.mu.Unlock()
+	if c != nil {
+		c.Close(websocket.StatusGoingAway, "test drops the connection")
+	}
+}
+
+// newBrowser starts headless Chromium with the brief's flags and a fresh
+// profile, sized w x h CSS pixels.
+func newBrowser(t *testing.T, w, h int) context.Context {
+	t.Helper()
+	path := "/usr/bin/chromium"
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		path = p
+	} else if _, err := os.Stat(path); err != nil {
+		if p, err := exec.LookPath("chromium"); err == nil {
+			path = p
+		} else {
+			t.Fatalf("chromium not found (install Debian's chromium or set CHROMIUM): %v", err)
+		}
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(w, h),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	// A ceiling for a hung browser, not a pacing sleep.
+	ctx, cancelC := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelC(); cancelB(); cancelA() })
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(w), int64(h))); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// screenText is the text of each row as the DOM holds it (what assistive
+// technology reads), rows joined by newlines.
+const screenText = `Array.from(document.querySelectorAll("#screen .row")).map(r => r.textContent).join("\n")`
+
+// waitText polls the DOM until the screen's text contains want.
+func waitText(want string) chromedp.Action[chromedp.Void] {
+	return waitJS(fmt.Sprintf(`(%s).includes(%q)`, screenText, want))
+}
+
+// waitJS polls the page until the expression is truthy (DOM mutations
+// drive the polling; there is no wall-clock sleep).
+func waitJS(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func readScreen(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, screenText)
+}
+
+func lastResize(ms []msg) (msg, bool) {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Type == "resize" {
+			return ms[i], true
+		}
+	}
+	return msg{}, false
+}
+
+func TestPageDrawsFrameAndSendsSize(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#screen .row")),
+		waitText("bold-red"),
+	); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	r, ok := lastResize(f.messages())
+	if !ok {
+		t.Fatal("the page sent no resize on load")
+	}
+	// 800x600 CSS px at 15px monospace: a cell is ~9 px wide, ~19 px tall.
+	if r.Cols < 60 || r.Cols > 120 || r.Rows < 20 || r.Rows > 40 {
+		t.Errorf("resize %dx%d does not fit an 800x600 window", r.Cols, r.Rows)
+	}
+	text := readScreen(t, ctx)
+	if !strings.Contains(text, fmt.Sprintf("size %dx%d conn 1", r.Cols, r.Rows)) {
+		t.Errorf("screen text %q lacks the frame's row 0", text)
+	}
+	nrows := eval[int](t, ctx, `document.querySelectorAll("#screen .row").length`)
+	boldColor := eval[string](t, ctx, `(() => { const s = document.querySelectorAll("#screen .row")[1].children[1];
+			return getComputedStyle(s).fontWeight + " " + getComputedStyle(s).color })()`)
+	revBg := eval[string](t, ctx, `(() => { const s = document.querySelectorAll("#screen .row")[1].children[2];
+			return getComputedStyle(s).backgroundColor === getComputedStyle(document.body).color ? "swapped" : "not swapped" })()`)
+	if nrows != r.Rows {
+		t.Errorf("DOM has %d rows, frame had %d", nrows, r.Rows)
+	}
+	if boldColor != "700 rgb(255, 0, 0)" {
+		t.Errorf("bold red span computes to %q", boldColor)
+	}
+	if revBg != "swapped" {
+		t.Errorf("reverse span's background is %s with the default foreground", revBg)
+	}
+	// The fixture puts the cursor at column 2 of row 1: over the "a" of
+	// "plain" (the same cell grid the text is laid out on).
+	cur := eval[string](t, ctx, `(() => {
+		const c = document.getElementById("cursor").getBoundingClientRect();
+		const row = document.querySelectorAll("#screen .row")[1].getBoundingClientRect();
+		const r = document.createRange(); const txt = document.querySelectorAll("#screen .row")[1].firstChild.firstChild;
+		r.setStart(txt, 2); r.setEnd(txt, 3); const a = r.getBoundingClientRect();
+		return (document.getElementById("cursor").hidden ? "hidden" : "shown") + " " +
+			(Math.abs(c.left - a.left) < 1 && Math.abs(c.top - row.top) < 1 && Math.abs(c.width - a.width) < 1 ? "on the cell" : "off: " + JSON.stringify([c, a, row]));
+	})()`)
+	if cur != "shown on the cell" {
+		t.Errorf("cursor: %s", cur)
+	}
+}
+
+func TestPageSendsTerminalKeys(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.URL+"/"),
+		waitText("size "),
+	); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	cases := []struct {
+		name string
+		act  chromedp.Action[chromedp.Void]
+		want string
+	}{
+		{"letter", chromedp.KeyEvent("a"), "a"},
+		{"enter", chromedp.KeyEvent(kb.Enter), "\r"},
+		{"escape", chromedp.KeyEvent(kb.Escape), "\x1b"},
+		{"tab", chromedp.KeyEvent(kb.Tab), "\t"},
+		{"backspace", chromedp.KeyEvent(kb.Backspace), "\x7f"},
+		{"up", chromedp.KeyEvent(kb.ArrowUp), "\x1b[A"},
+		{"down", chromedp.KeyEvent(kb.ArrowDown), "\x1b[B"},
+		{"right", chromedp.KeyEvent(kb.ArrowRight), "\x1b[C"},
+		{"left", chromedp.KeyEvent(kb.ArrowLeft), "\x1b[D"},
+		{"home", chromedp.KeyEvent(kb.Home), "\x1b[H"},
+		{"end", chromedp.KeyEvent(kb.End), "\x1b[F"},
+		{"pageup", chromedp.KeyEvent(kb.PageUp), "\x1b[5~"},
+		{"pagedown", chromedp.KeyEvent(kb.PageDown), "\x1b[6~"},
+		{"ctrl+c", chromedp.KeyEvent("c", chromedp.KeyModifiers(chromedp.ModifierCtrl)), "\x03"},
+		{"ctrl+l", chromedp.KeyEvent("l", chromedp.KeyModifiers(chromedp.ModifierCtrl)), "\x0c"},
+	}
+	for _, c := range cases {
+		before := len(f.messages())
+		// The fixture echoes each key on row 2; a marker key after it
+		// proves every message the key caused has arrived.
+		if err := chromedp.Do(ctx, c.act, waitText(fmt.Sprintf("got key %q", c.want)),
+			chromedp.KeyEvent("z"), waitText(`got key "z"`)); err != nil {
+			t.Errorf("%s: want key %q on the screen: %v (screen %q)", c.name, c.want, err, readScreen(t, ctx))
+			continue
+		}
+		var got []string
+		for _, m := range f.messages()[before:] {
+			got = append(got, m.Type+" "+strconv.Quote(m.Data+m.Text))
+		}
+		want := []string{"key " + strconv.Quote(c.want), `key "z"`}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the page sent %q, want %q", c.name, got, want)
+		}
+	}
+	// Focus stayed on the page's input throughout (no Tab escaped it).
+	focused := eval[string](t, ctx, `document.activeElement.id`)
+	if focused != "input" {
+		t.Errorf("focus is on %q, want the terminal input", focused)
+	}
+}
+
+func TestPageResizesWithWindow(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("size ")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	first, _ := lastResize(f.messages())
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(400, 300)); err != nil {
+		t.Fatal(err)
+	}
+	// The page's debounced resize reaches the fixture, whose full frame
+	// reports the new size on row 0.
+	if err := chromedp.Do(ctx, waitJS(
+		fmt.Sprintf(`(%s).startsWith("size ") && !(%s).startsWith(%q)`, screenText, screenText, fmt.Sprintf("size %dx%d", first.Cols, first.Rows)))); err != nil {
+		t.Fatalf("no new size frame after resizing: %v", err)
+	}
+	second, _ := lastResize(f.messages())
+	if second.Cols*2 > first.Cols+2 || second.Rows*2 > first.Rows+2 {
+		t.Errorf("after halving the window the page asked %dx%d (was %dx%d)", second.Cols, second.Rows, first.Cols, first.Rows)
+	}
+}
+
+func TestPageReconnectsAfterDrop(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("conn 1")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	f.drop()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#status"))); err != nil {
+		t.Fatalf("no status line after the drop: %v", err)
+	}
+	status := eval[string](t, ctx, `document.getElementById("status").textContent`)
+	if !strings.Contains(status, "Connection lost") {
+		t.Errorf("status line reads %q", status)
+	}
+	if err := chromedp.Do(ctx,
+		waitText("conn 2"),
+		chromedp.WaitNotVisible(chromedp.CSS("#status")),
+	); err != nil {
+		t.Fatalf("did not reconnect: %v", err)
+	}
+}
+
+func TestPagePasteSendsPaste(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("size ")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	// A synthetic paste event with a DataTransfer, as the browser fires for
+	// Ctrl+V (headless Chromium has no system clipboard to paste from).
+	if err := chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`(() => { const dt = new DataTransfer(); dt.setData("text/plain", "pasted text");
+			document.getElementById("input").dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true})); })()`),
+		waitText(`got paste "pasted text"`),
+	); err != nil {
+		t.Fatalf("paste: %v", err)
+	}
+}
+
+func TestPageHonoursColorScheme(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	for _, c := range []struct{ scheme, bg string }{
+		{"dark", "rgb(13, 17, 23)"},
+		{"light", "rgb(255, 255, 255)"},
+	} {
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: c.scheme}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("size ")); err != nil {
+			t.Fatalf("load: %v", err)
+		}
+		if got := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`); got != c.bg {
+			t.Errorf("%s scheme: background %s, want %s", c.scheme, got, c.bg)
+		}
+	}
+}
+
+func TestPageCopiesToClipboard(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("size ")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	for _, name := range []string{"clipboard-read", "clipboard-write"} {
+		if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+			Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted, Origin: f.URL,
+		}); err != nil {
+			t.Fatalf("grant %s: %v", name, err)
+		}
+	}
+	// The read is asynchronous: each poll starts one and checks the last.
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("C"), waitText(`got key "C"`),
+		chromedp.Poll[chromedp.Void](`(navigator.clipboard.readText().then(t => window.clip = t, e => window.clip = String(e)), window.clip === "copied by tokensim")`,
+			chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("clipboard: %v (last read %q)", err, eval[string](t, ctx, `String(window.clip)`))
+	}
+}
+
+func TestPageShowsStatusAndBye(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("size ")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("S"),
+		waitJS(`document.getElementById("status").textContent === "the instructor is broadcasting" && !document.getElementById("status").hidden`)); err != nil {
+		t.Fatalf("status: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("B"),
+		waitJS(`document.getElementById("status").textContent.startsWith("You left the room.") && document.querySelector("#status button") !== null`)); err != nil {
+		t.Fatalf("bye: %v", err)
+	}
+	// After bye the status line offers a button that connects again.
+	f.drop()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#status button")), waitText("conn 2")); err != nil {
+		t.Fatalf("connect again: %v", err)
+	}
+	if n := f.connCount(); n != 2 {
+		t.Errorf("%d connections, want 2 (one before bye, one from the button)", n)
+	}
+}
+
+// The tests below load the page from the real server (testServer in
+// web_test.go: the built-in catalogue, the same player as tokensim ssh).
+
+func TestServerPageShowsPickerAndOpensLesson(t *testing.T) {
+	_, hs := testServer(t)
+	ctx := newBrowser(t, 1000, 700)
+	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/"), waitText("tokensim — pick a lesson")); err != nil {
+		t.Fatalf("load: %v (screen %q)", err, readScreen(t, ctx))
+	}
+	// j moves the picker's selection ("│" marks the selected row) to the
+	// second lesson; Enter opens it and the picker's title goes.
+	second := `Array.from(document.querySelectorAll("#screen .row")).some(r => r.textContent.startsWith("│") && r.textContent.includes("Calling the API with a bearer token"))`
+	if eval[bool](t, ctx, second) {
+		t.Fatalf("the second lesson is selected before any key:\n%s", readScreen(t, ctx))
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("j"), waitJS(second)); err != nil {
+		t.Fatalf("j did not select the second lesson: %v\n%s", err, readScreen(t, ctx))
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter),
+		waitJS(fmt.Sprintf(`!(%s).includes("tokensim — pick a lesson")`, screenText))); err != nil {
+		t.Fatalf("enter did not open the lesson: %v\n%s", err, readScreen(t, ctx))
+	}
+	// The right arrow (ESC [ C) takes the first step: the "Press →"
+	// prompt of the unstarted lesson goes.
+	if err := chromedp.Do(ctx, waitText("Press → (or space) to take the first step"), chromedp.KeyEvent(kb.ArrowRight),
+		waitJS(fmt.Sprintf(`!(%s).includes("Press → (or space) to take the first step")`, screenText))); err != nil {
+		t.Fatalf("→ did not take the first step: %v\n%s", err, readScreen(t, ctx))
+	}
+}
+
+func TestServerPageResizesThePlayer(t *testing.T) {
+	_, hs := testServer(t)
+	ctx := newBrowser(t, 1000, 700)
+	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/"), waitText("tokensim — pick a lesson")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	rowsJS := `document.querySelectorAll("#screen .row").length`
+	before := eval[int](t, ctx, rowsJS)
+	want := eval[int](t, ctx, `Math.floor(600 / parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--cell-h")))`)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(700, 600),
+		waitJS(fmt.Sprintf(`%s === %d`, rowsJS, want)),
+		waitText("tokensim — pick a lesson")); err != nil {
+		t.Fatalf("rows after resize: %d (was %d, want %d): %v", eval[int](t, ctx, rowsJS), before, want, err)
+	}
+	if before == want {
+		t.Fatalf("the resize did not change the row count (%d)", want)
+	}
+	// The player drew for the new width: no row is wider than it.
+	cols := eval[int](t, ctx, `Math.floor(document.getElementById("screen").clientWidth / (document.getElementById("measure").getBoundingClientRect().width / 10))`)
+	widest := eval[int](t, ctx, `Math.max(...Array.from(document.querySelectorAll("#screen .row")).map(r => [...r.textContent].length))`)
+	if widest > cols {
+		t.Errorf("a row has %d characters, the window holds %d columns", widest, cols)
+	}
+}
+
+// dropper wraps a handler and records every connection a handler hijacks
+// (the WebSocket's), so a test can cut them as a network drop would.
+type dropper struct {
+	h     http.Handler
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func (d *dropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	d.h.ServeHTTP(hijackRecorder{w, d}, r)
+}
+
+// cut closes every hijacked connection without a WebSocket close frame.
+func (d *dropper) cut() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range d.conns {
+		c.Close()
+	}
+	d.conns = nil
+}
+
+type hijackRecorder struct {
+	http.ResponseWriter
+	d *dropper
+}
+
+func (h hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err == nil {
+		h.d.mu.Lock()
+		h.d.conns = append(h.d.conns, c)
+		h.d.mu.Unlock()
+	}
+	return c, rw, err
+}
+
+func TestServerPageReconnectsAfterDrop(t *testing.T) {
+	s, _ := testServer(t)
+	d := &dropper{h: s}
+	hs := httptest.NewServer(d)
+	t.Cleanup(hs.Close)
+	ctx := newBrowser(t, 1000, 700)
+	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/"), waitText("tokensim — pick a lesson")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	d.cut()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#status"))); err != nil {
+		t.Fatalf("no status line after the drop: %v", err)
+	}
+	if st := eval[string](t, ctx, `document.getElementById("status").textContent`); !strings.Contains(st, "Connection lost") {
+		t.Errorf("status line reads %q", st)
+	}
+	// The page reconnects by itself and the player draws again (the rows
+	// are blanked first, so the picker's text must come from new frames).
+	// It is a new session: the server does not yet resume the dropped one.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#screen .row").forEach(r => r.textContent = "")`),
+		chromedp.WaitNotVisible(chromedp.CSS("#status")), waitText("tokensim — pick a lesson")); err != nil {
+		t.Fatalf("did not reconnect: %v\n%s", err, readScreen(t, ctx))
+	}
+}

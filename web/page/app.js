@@ -1,0 +1,290 @@
+// tokensim web page: draws the frame protocol as DOM and sends keys, sizes
+// and pastes back over one WebSocket. Our own code; nothing from another host.
+// The frame protocol of issue 18 (web/protocol.go is the server's side):
+// server -> page "frame", "clipboard", "status", "bye"; page -> server
+// "key", "resize", "paste", all JSON text messages.
+(function () {
+  "use strict";
+
+  var screen = document.getElementById("screen");
+  var cursorEl = document.getElementById("cursor");
+  var input = document.getElementById("input");
+  var statusEl = document.getElementById("status");
+  var measure = document.getElementById("measure");
+
+  var rows = [];          // one <div class="row"> per screen row
+  var cell = { w: 8, h: 16 };
+  var size = { cols: 0, rows: 0 };
+  var sock = null;
+  var attempt = 0;        // reconnect attempts since the last open socket
+  var ended = false;      // the server said "bye": do not reconnect by itself
+  var retryTimer = 0;
+
+  function measureCell() {
+    var r = measure.getBoundingClientRect();
+    var n = measure.textContent.length;
+    if (r.width > 0 && r.height > 0) {
+      cell.w = r.width / n;
+      cell.h = r.height;
+    }
+    document.documentElement.style.setProperty("--cell-h", cell.h + "px");
+  }
+
+  function wantedSize() {
+    var cols = Math.max(1, Math.floor(screen.clientWidth / cell.w));
+    var rws = Math.max(1, Math.floor(screen.clientHeight / cell.h));
+    return { cols: cols, rows: rws };
+  }
+
+  function send(msg) {
+    if (sock && sock.readyState === WebSocket.OPEN) {
+      sock.send(JSON.stringify(msg));
+      return true;
+    }
+    return false;
+  }
+
+  function sendResize(force) {
+    var s = wantedSize();
+    if (!force && s.cols === size.cols && s.rows === size.rows) return;
+    if (send({ type: "resize", cols: s.cols, rows: s.rows })) {
+      size = s;
+    }
+  }
+
+  // ---- drawing ----------------------------------------------------------
+
+  function ensureRows(n) {
+    while (rows.length < n) {
+      var d = document.createElement("div");
+      d.className = "row";
+      screen.insertBefore(d, cursorEl);
+      rows.push(d);
+    }
+    while (rows.length > n) {
+      screen.removeChild(rows.pop());
+    }
+  }
+
+  function spanFor(sp) {
+    var s = document.createElement("span");
+    s.textContent = sp.text || "";
+    var cls = [];
+    if (sp.bold) cls.push("b");
+    if (sp.italic) cls.push("i");
+    if (sp.underline) cls.push("u");
+    if (sp.faint) cls.push("f");
+    var fg = sp.fg || "", bg = sp.bg || "";
+    if (sp.reverse) {
+      // Reverse video swaps the pen's colours; an unset colour is the
+      // default one, which only CSS knows (light or dark scheme).
+      s.style.color = bg || "var(--bg)";
+      s.style.backgroundColor = fg || "var(--fg)";
+      cls.push("r");
+    } else {
+      if (fg) s.style.color = fg;
+      if (bg) s.style.backgroundColor = bg;
+    }
+    if (cls.length) s.className = cls.join(" ");
+    return s;
+  }
+
+  function drawFrame(f) {
+    if (typeof f.rows === "number") ensureRows(f.rows);
+    var lines = f.lines || [];
+    for (var i = 0; i < lines.length; i++) {
+      var ln = lines[i];
+      var row = rows[ln.y];
+      if (!row) continue;
+      var frag = document.createDocumentFragment();
+      var spans = ln.spans || [];
+      for (var j = 0; j < spans.length; j++) frag.appendChild(spanFor(spans[j]));
+      row.replaceChildren(frag);
+    }
+    // A frame without a cursor leaves it where it was.
+    var c = f.cursor;
+    if (!c) return;
+    if (c.visible) {
+      cursorEl.hidden = false;
+      cursorEl.style.left = c.x * cell.w + "px";
+      cursorEl.style.top = c.y * cell.h + "px";
+      cursorEl.style.width = cell.w + "px";
+      cursorEl.style.height = cell.h + "px";
+      // The input follows the cursor so an input method's candidate window
+      // opens where the text goes.
+      input.style.left = cursorEl.style.left;
+      input.style.top = cursorEl.style.top;
+    } else {
+      cursorEl.hidden = true;
+    }
+  }
+
+  // ---- status line ------------------------------------------------------
+
+  function showStatus(text, withButton) {
+    statusEl.textContent = text;
+    if (withButton) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = "Connect again";
+      b.addEventListener("click", function () {
+        ended = false;
+        attempt = 0;
+        connect();
+      });
+      statusEl.appendChild(b);
+    }
+    statusEl.hidden = false;
+  }
+
+  function hideStatus() {
+    statusEl.hidden = true;
+    statusEl.textContent = "";
+  }
+
+  // ---- socket -----------------------------------------------------------
+
+  function connect() {
+    clearTimeout(retryTimer);
+    var proto = location.protocol === "https:" ? "wss:" : "ws:";
+    var ws = new WebSocket(proto + "//" + location.host + "/ws");
+    sock = ws;
+    ws.onopen = function () {
+      attempt = 0;
+      hideStatus();
+      sendResize(true);
+    };
+    ws.onmessage = function (ev) {
+      var m;
+      try { m = JSON.parse(ev.data); } catch (e) { return; }
+      switch (m.type) {
+        case "frame": drawFrame(m); break;
+        case "clipboard": copy(m.text || ""); break;
+        case "status": showStatus(m.text || ""); break;
+        case "bye":
+          ended = true;
+          showStatus((m.text || "The session ended.") + " ", true);
+          break;
+      }
+    };
+    ws.onclose = function () {
+      if (sock !== ws) return;
+      sock = null;
+      if (ended) return;
+      // Backoff: 0.5 s doubling to 10 s, with jitter so a room of browsers
+      // that lost the server together does not return in one burst.
+      var delay = Math.min(10000, 500 * Math.pow(2, attempt));
+      delay = delay / 2 + Math.random() * delay / 2;
+      attempt++;
+      showStatus("Connection lost. Reconnecting in " + Math.ceil(delay / 1000) +
+        " s (attempt " + attempt + ")…");
+      retryTimer = setTimeout(connect, delay);
+    };
+  }
+
+  function copy(text) {
+    if (!navigator.clipboard || !navigator.clipboard.writeText) {
+      showStatus("tokensim asked to copy text, but this browser gives the page no clipboard.");
+      return;
+    }
+    navigator.clipboard.writeText(text).catch(function () {
+      showStatus("tokensim asked to copy text, but the browser did not allow it.");
+    });
+  }
+
+  // ---- keys -------------------------------------------------------------
+
+  // The bytes an xterm-compatible terminal sends for a key (normal cursor
+  // key mode), per XTerm Control Sequences, "PC-Style Function Keys"
+  // (invisible-island.net/xterm/ctlseqs): CSI A..D for the arrows, CSI H/F
+  // for Home/End, CSI 5~/6~ for Page Up/Down, CSI Z for Shift+Tab, SS3 P..S
+  // for F1-F4; Backspace is DEL (0x7f), xterm's default. Ctrl+letter is the
+  // letter's code AND 0x1f (C0 controls). Returns "" for keys left to the
+  // browser.
+  var named = {
+    Enter: "\r", Escape: "\x1b", Tab: "\t", Backspace: "\x7f",
+    ArrowUp: "\x1b[A", ArrowDown: "\x1b[B", ArrowRight: "\x1b[C", ArrowLeft: "\x1b[D",
+    Home: "\x1b[H", End: "\x1b[F", PageUp: "\x1b[5~", PageDown: "\x1b[6~",
+    Insert: "\x1b[2~", Delete: "\x1b[3~",
+    F1: "\x1bOP", F2: "\x1bOQ", F3: "\x1bOR", F4: "\x1bOS"
+  };
+
+  function keyBytes(e) {
+    if (e.isComposing || e.metaKey) return "";
+    var k = e.key;
+    if (k === "Tab" && e.shiftKey) return "\x1b[Z";
+    if (named.hasOwnProperty(k)) return (e.altKey ? "\x1b" : "") + named[k];
+    if ([...k].length !== 1) return "";
+    if (e.ctrlKey) {
+      var lower = k.toLowerCase();
+      // Ctrl+V and Ctrl+Shift+C/V stay with the browser: paste arrives as a
+      // paste event; copy of a selection is the browser's.
+      if (lower === "v" || (e.shiftKey && lower === "c")) return "";
+      // Ctrl+C with text selected copies it; without a selection it is ^C.
+      if (lower === "c" && String(window.getSelection()) !== "") return "";
+      if (lower >= "a" && lower <= "z") return String.fromCharCode(lower.charCodeAt(0) - 96);
+      if (k === " " || k === "@") return "\x00";
+      if (k === "[") return "\x1b";
+      if (k === "\\") return "\x1c";
+      if (k === "]") return "\x1d";
+      return "";
+    }
+    return (e.altKey ? "\x1b" : "") + k;
+  }
+
+  // sentByKeydown: the last keydown already sent its bytes, so text that
+  // still reaches the textarea for it (a char event dispatched on its own,
+  // as DevTools' Input.dispatchKeyEvent does) must not be sent twice.
+  var sentByKeydown = false;
+  input.addEventListener("keydown", function (e) {
+    var b = keyBytes(e);
+    sentByKeydown = b !== "";
+    if (b === "") return;
+    e.preventDefault();
+    send({ type: "key", data: b });
+  });
+
+  // Text from an input method arrives when composition ends.
+  input.addEventListener("compositionend", function (e) {
+    if (e.data) send({ type: "key", data: e.data });
+    input.value = "";
+  });
+  input.addEventListener("input", function (e) {
+    // keydown prevented every key it sent, so text left here came from an
+    // input method (cleared at compositionend) or a mobile keyboard.
+    if (e.isComposing || !input.value) return;
+    if (!sentByKeydown) send({ type: "key", data: input.value });
+    sentByKeydown = false;
+    input.value = "";
+  });
+
+  document.addEventListener("paste", function (e) {
+    var t = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
+    e.preventDefault();
+    if (t) send({ type: "paste", text: t });
+  });
+
+  // Keep keyboard focus: clicking the screen (without selecting text) gives
+  // the keys back to the input.
+  screen.addEventListener("mouseup", function () {
+    if (String(window.getSelection()) === "") input.focus();
+  });
+  window.addEventListener("focus", function () { input.focus(); });
+
+  var resizeTimer = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { measureCell(); sendResize(false); }, 100);
+  });
+
+  function start() {
+    measureCell();
+    input.focus();
+    connect();
+  }
+  if (document.fonts && document.fonts.ready) {
+    document.fonts.ready.then(start);
+  } else {
+    start();
+  }
+})();
