@@ -13,6 +13,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/tokensim/tokensim/progress"
 	"github.com/tokensim/tokensim/tui"
+	"github.com/tokensim/tokensim/web/term"
 	"github.com/tokensim/tokensim/workshop"
 )
 
@@ -43,7 +44,7 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 	// The first message is the page's size; one that is not is kept and
 	// handled once the player runs.
 	cols, rows := defaultCols, defaultRows
-	var first *inMsg
+	var first *term.In
 	// A page that never says its size must not hold Close: a shutdown
 	// before it does closes the socket (no player, no bye to send).
 	stopWaiting := context.AfterFunc(s.ctx, cancel)
@@ -67,14 +68,13 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 		return err.Error()
 	}
 
-	sc := newScreen(cols, rows)
-	in := newInbox()
-	answers := sc.em.InputPipe().(io.Closer) // the emulator's answers to queries
+	sc := term.NewScreen(cols, rows)
+	in := term.NewInbox()
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		if _, err := io.Copy(in, sc.em); err != nil {
+		if _, err := io.Copy(in, sc.Answers()); err != nil {
 			cancel() // too much input waiting: the page goes
-			_, _ = io.Copy(io.Discard, sc.em)
+			_, _ = io.Copy(io.Discard, sc.Answers())
 		}
 	})
 	// The page is a true-colour terminal: it draws any #rrggbb.
@@ -108,7 +108,7 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 	p.Kill()
 	// Unblock whatever waits on the program: the emulator answering a
 	// query, and the input.
-	_ = answers.Close()
+	_ = sc.CloseAnswers()
 	_ = in.Close()
 	close(stopFrames)
 	frames.Wait()
@@ -136,9 +136,9 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 
 // readPage feeds the page's messages to the program until the page goes
 // or ctx ends.
-func readPage(ctx context.Context, c *websocket.Conn, first *inMsg, sc *screen, in io.Writer, p *tea.Program) error {
+func readPage(ctx context.Context, c *websocket.Conn, first *term.In, sc *term.Screen, in io.Writer, p *tea.Program) error {
 	for {
-		var m inMsg
+		var m term.In
 		if first != nil {
 			m, first = *first, nil
 		} else {
@@ -155,12 +155,10 @@ func readPage(ctx context.Context, c *websocket.Conn, first *inMsg, sc *screen, 
 		case "paste":
 			// Bracketed (if the program asked for it) by the emulator, as
 			// a terminal pastes.
-			sc.mu.Lock()
-			sc.em.Paste(m.Text)
-			sc.mu.Unlock()
+			sc.Paste(m.Text)
 		case "resize":
 			cols, rows := clampSize(m.Cols, m.Rows)
-			sc.resize(cols, rows)
+			sc.Resize(cols, rows)
 			p.Send(tea.WindowSizeMsg{Width: cols, Height: rows})
 		}
 	}
@@ -168,21 +166,21 @@ func readPage(ctx context.Context, c *websocket.Conn, first *inMsg, sc *screen, 
 
 // sendFrames sends a frame after each change until stop closes or the
 // page goes.
-func sendFrames(ctx context.Context, stop <-chan struct{}, c *websocket.Conn, sc *screen) {
+func sendFrames(ctx context.Context, stop <-chan struct{}, c *websocket.Conn, sc *term.Screen) {
 	for {
 		select {
 		case <-stop:
 			return
 		case <-ctx.Done():
 			return
-		case <-sc.dirty:
+		case <-sc.Dirty():
 		}
 		var msgs []any
-		if f, ok := sc.frame(); ok {
+		if f, ok := sc.Frame(); ok {
 			msgs = append(msgs, f)
 		}
-		if t, ok := sc.takeClipboard(); ok {
-			msgs = append(msgs, textMsg{Type: "clipboard", Text: t})
+		if t, ok := sc.TakeClipboard(); ok {
+			msgs = append(msgs, term.Text{Type: "clipboard", Text: t})
 		}
 		for _, m := range msgs {
 			b, err := json.Marshal(m)
@@ -196,8 +194,8 @@ func sendFrames(ctx context.Context, stop <-chan struct{}, c *websocket.Conn, sc
 	}
 }
 
-func readMsg(ctx context.Context, c *websocket.Conn) (inMsg, error) {
-	var m inMsg
+func readMsg(ctx context.Context, c *websocket.Conn) (term.In, error) {
+	var m term.In
 	typ, b, err := c.Read(ctx)
 	if err != nil {
 		return m, err
@@ -215,7 +213,7 @@ var errBinary = errors.New("a binary message: the protocol is JSON text")
 
 // bye tells the page why its session ended and closes the socket.
 func bye(c *websocket.Conn, why string) {
-	b, _ := json.Marshal(textMsg{Type: "bye", Text: why})
+	b, _ := json.Marshal(term.Text{Type: "bye", Text: why})
 	ctx, cancel := context.WithTimeout(context.Background(), byeWait)
 	defer cancel()
 	_ = c.Write(ctx, websocket.MessageText, b)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"github.com/tokensim/tokensim/web/term"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -69,7 +70,7 @@ type page struct {
 }
 
 // next reads one message and applies it.
-func (p *page) next(t *testing.T, ctx context.Context, c *websocket.Conn) (Frame, bool) {
+func (p *page) next(t *testing.T, ctx context.Context, c *websocket.Conn) (term.Frame, bool) {
 	t.Helper()
 	_, b, err := c.Read(ctx)
 	if err != nil {
@@ -81,12 +82,12 @@ func (p *page) next(t *testing.T, ctx context.Context, c *websocket.Conn) (Frame
 	}
 	if head.Type == "bye" {
 		p.bye = head.Text
-		return Frame{}, false
+		return term.Frame{}, false
 	}
 	if head.Type != "frame" {
-		return Frame{}, false
+		return term.Frame{}, false
 	}
-	var f Frame
+	var f term.Frame
 	if err := json.Unmarshal(b, &f); err != nil {
 		t.Fatal(err)
 	}

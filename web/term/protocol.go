@@ -1,4 +1,4 @@
-package web
+package term
 
 import (
 	"fmt"
@@ -16,8 +16,8 @@ import (
 // Page to server: "key" (the bytes a terminal sends for a key), "paste"
 // (pasted text) and "resize" (the page's size in cells).
 
-// inMsg is a message from the page.
-type inMsg struct {
+// In is a message from the page.
+type In struct {
 	Type string `json:"type"`
 	Data string `json:"data,omitempty"` // "key"
 	Text string `json:"text,omitempty"` // "paste"
@@ -60,8 +60,8 @@ type Cursor struct {
 	Visible bool `json:"visible"`
 }
 
-// textMsg is a "clipboard", "status" or "bye" message.
-type textMsg struct {
+// Text is a "clipboard", "status" or "bye" message.
+type Text struct {
 	Type string `json:"type"`
 	Text string `json:"text"`
 }

@@ -1,17 +1,18 @@
-package web
+package term
 
 import (
 	"bytes"
 	"encoding/base64"
+	"io"
 	"slices"
 	"sync"
 
 	"github.com/charmbracelet/x/vt"
 )
 
-// screen is a visitor's terminal: the emulator the program draws into,
+// Screen is a visitor's terminal: the emulator the program draws into,
 // and what the page was last sent.
-type screen struct {
+type Screen struct {
 	mu   sync.Mutex
 	em   *vt.Emulator
 	sent []Line // the rows the page has; nil: send every row
@@ -25,9 +26,9 @@ type screen struct {
 	hasClip bool
 }
 
-// newScreen makes a visitor's terminal of cols×rows cells.
-func newScreen(cols, rows int) *screen {
-	sc := &screen{em: vt.NewEmulator(cols, rows), dirty: make(chan struct{}, 1)}
+// NewScreen makes a visitor's terminal of cols×rows cells.
+func NewScreen(cols, rows int) *Screen {
+	sc := &Screen{em: vt.NewEmulator(cols, rows), dirty: make(chan struct{}, 1)}
 	// vt v0.1.0 has no OSC 52 handler: the program's copy (tui's
 	// tea.SetClipboard, xterm's "ESC ] 52 ; c ; base64 BEL") becomes a
 	// "clipboard" message for the page to write to the browser's
@@ -48,8 +49,8 @@ func newScreen(cols, rows int) *screen {
 	return sc
 }
 
-// takeClipboard is the clipboard text not yet sent, if any.
-func (sc *screen) takeClipboard() (string, bool) {
+// TakeClipboard is the clipboard text not yet sent, if any.
+func (sc *Screen) TakeClipboard() (string, bool) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	t, ok := sc.clip, sc.hasClip
@@ -58,7 +59,7 @@ func (sc *screen) takeClipboard() (string, bool) {
 }
 
 // Write draws the program's output.
-func (sc *screen) Write(p []byte) (int, error) {
+func (sc *Screen) Write(p []byte) (int, error) {
 	// A terminal's line discipline maps each NL the program writes to
 	// CR NL (termios OPOST|ONLCR, on by default on a pty: an SSH session's
 	// output passes through one); Bubble Tea's renderer relies on it, and
@@ -74,15 +75,15 @@ func (sc *screen) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (sc *screen) wake() {
+func (sc *Screen) wake() {
 	select {
 	case sc.dirty <- struct{}{}:
 	default:
 	}
 }
 
-// resize changes the emulator's size; the next frame has every row.
-func (sc *screen) resize(cols, rows int) {
+// Resize changes the emulator's size; the next frame has every row.
+func (sc *Screen) Resize(cols, rows int) {
 	sc.mu.Lock()
 	sc.em.Resize(cols, rows)
 	sc.sent = nil
@@ -90,11 +91,11 @@ func (sc *screen) resize(cols, rows int) {
 	sc.wake()
 }
 
-// frame is what changed since the last frame; ok is false when nothing
+// Frame is what changed since the last frame; ok is false when nothing
 // did. Every row is compared with what was sent, so a frame never misses
 // a change (the emulator's Touched lines are never cleared by v0.1.0's
 // exported API).
-func (sc *screen) frame() (f Frame, ok bool) {
+func (sc *Screen) Frame() (f Frame, ok bool) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	em := sc.em
@@ -115,4 +116,29 @@ func (sc *screen) frame() (f Frame, ok bool) {
 	ok = len(f.Lines) > 0 || f.Cursor != sc.cur
 	sc.cur = f.Cursor
 	return f, ok
+}
+
+// Dirty receives after the screen changed; one receive covers any number
+// of changes.
+func (sc *Screen) Dirty() <-chan struct{} { return sc.dirty }
+
+// Paste pastes text as a terminal does: bracketed if the program asked
+// for it (DECSET 2004).
+func (sc *Screen) Paste(text string) {
+	sc.mu.Lock()
+	sc.em.Paste(text)
+	sc.mu.Unlock()
+}
+
+// Answers reads the terminal's answers to the program's queries
+// (background colour, mode reports): copy them into the program's input,
+// as a real terminal's answers arrive on its input.
+func (sc *Screen) Answers() io.Reader { return sc.em }
+
+// CloseAnswers ends Answers, once the program no longer reads them.
+func (sc *Screen) CloseAnswers() error {
+	if c, ok := sc.em.InputPipe().(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }

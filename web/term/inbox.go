@@ -1,4 +1,4 @@
-package web
+package term
 
 import (
 	"errors"
@@ -11,27 +11,29 @@ import (
 // without bound.
 const maxInbox = 256 << 10
 
-// errInboxFull is returned by inbox.Write beyond maxInbox.
+// errInboxFull is returned by Inbox.Write beyond maxInbox.
 var errInboxFull = errors.New("too much input waiting for the player")
 
-// inbox is the program's input: the visitor's keys and pastes, and the
+// Inbox is the program's input: the visitor's keys and pastes, and the
 // emulator's answers to the program's terminal queries. Writes never wait
 // for the program, so the emulator (which answers from inside Write,
 // under the session's lock) cannot wait on a program busy drawing.
-type inbox struct {
+type Inbox struct {
 	mu     sync.Mutex
 	ready  *sync.Cond
 	buf    []byte
 	closed bool
 }
 
-func newInbox() *inbox {
-	b := &inbox{}
+// NewInbox makes an empty inbox.
+func NewInbox() *Inbox {
+	b := &Inbox{}
 	b.ready = sync.NewCond(&b.mu)
 	return b
 }
 
-func (b *inbox) Write(p []byte) (int, error) {
+// Write adds p to the input; beyond maxInbox waiting it fails.
+func (b *Inbox) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -46,7 +48,7 @@ func (b *inbox) Write(p []byte) (int, error) {
 }
 
 // Read waits for input; after Close it returns io.EOF.
-func (b *inbox) Read(p []byte) (int, error) {
+func (b *Inbox) Read(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for len(b.buf) == 0 && !b.closed {
@@ -61,7 +63,7 @@ func (b *inbox) Read(p []byte) (int, error) {
 }
 
 // Close ends Read. It never fails.
-func (b *inbox) Close() error {
+func (b *Inbox) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.closed = true
