@@ -23,6 +23,11 @@ type In struct {
 	Text string `json:"text,omitempty"` // "paste"
 	Cols int    `json:"cols,omitempty"` // "resize"
 	Rows int    `json:"rows,omitempty"` // "resize"
+	// Fg and Bg are the page's default colours, "#rrggbb" ("resize",
+	// optional): the terminal answers the program's colour queries with
+	// them, so a light page gets the player's light styles.
+	Fg string `json:"fg,omitempty"`
+	Bg string `json:"bg,omitempty"`
 }
 
 // Frame is a "frame" message: some rows of the screen and the cursor.

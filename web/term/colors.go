@@ -1,0 +1,39 @@
+package term
+
+import (
+	"fmt"
+	"image/color"
+)
+
+// SetColors makes fg and bg ("#rrggbb", the page's own default colours)
+// the terminal's defaults: what it answers when the program asks for its
+// foreground or background colour (OSC 10 and 11 with "?", xterm's
+// "Operating System Commands"), which is how Bubble Tea decides whether
+// the background is dark (tea.RequestBackgroundColor). A colour that does
+// not parse leaves that default as it was. It returns the background now
+// in use and whether it changed.
+func (sc *Screen) SetColors(fg, bg string) (color.Color, bool) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if c, ok := parseHex(fg); ok {
+		sc.em.SetDefaultForegroundColor(c)
+	}
+	before := hexOf(sc.em.BackgroundColor())
+	if c, ok := parseHex(bg); ok {
+		sc.em.SetDefaultBackgroundColor(c)
+	}
+	now := sc.em.BackgroundColor()
+	return now, hexOf(now) != before
+}
+
+// parseHex reads "#rrggbb".
+func parseHex(s string) (color.Color, bool) {
+	var r, g, b uint8
+	if len(s) != 7 {
+		return nil, false
+	}
+	if n, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil || n != 3 {
+		return nil, false
+	}
+	return color.RGBA{R: r, G: g, B: b, A: 0xff}, true
+}

@@ -1,0 +1,45 @@
+package term
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// The page's background is what the terminal answers to the program's
+// background query (OSC 11 "?"), so a light page gets light styles.
+func TestSetColorsAnswersTheBackgroundQuery(t *testing.T) {
+	sc := NewScreen(20, 4)
+	bg, changed := sc.SetColors("#1a1a1a", "#fafafa")
+	if !changed || hexOf(bg) != "#fafafa" {
+		t.Fatalf("SetColors gave %v, changed %v; want #fafafa, changed", hexOf(bg), changed)
+	}
+	if _, changed := sc.SetColors("#1a1a1a", "#fafafa"); changed {
+		t.Fatal("the same colours again reported a change")
+	}
+	if _, changed := sc.SetColors("", "not-a-colour"); changed {
+		t.Fatal("a colour that does not parse changed the background")
+	}
+	answer := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 64)
+		n, _ := io.ReadAtLeast(sc.Answers(), buf, 1)
+		answer <- string(buf[:n])
+	}()
+	if _, err := sc.Write([]byte(ansi.RequestBackgroundColor)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-answer:
+		// xterm answers rgb:rrrr/gggg/bbbb.
+		if !strings.Contains(got, "rgb:fafa/fafa/fafa") {
+			t.Fatalf("background query answered %q; want the page's #fafafa", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the background query was not answered")
+	}
+	_ = sc.CloseAnswers()
+}
