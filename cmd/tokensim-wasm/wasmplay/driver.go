@@ -27,6 +27,7 @@ type Driver struct {
 
 	mu    sync.Mutex
 	queue []tea.Msg
+	text  string // the last frame as plain text (Text)
 	wake  chan struct{}
 	dec   uv.EventDecoder
 }
@@ -173,13 +174,20 @@ func (d *Driver) render() {
 		cur = Cursor{X: v.Cursor.X, Y: v.Cursor.Y, Visible: true}
 	}
 	f := d.scr.frame(v.Content, cur)
+	d.mu.Lock()
+	d.text = d.scr.Text()
+	d.mu.Unlock()
 	if len(f.Lines) > 0 || cur.Visible {
 		d.out(f)
 	}
 }
 
 // Text is the last frame as plain text.
-func (d *Driver) Text() string { return d.scr.Text() }
+func (d *Driver) Text() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.text
+}
 
 // teaInternal names msg's type if it is one of bubbletea's unexported
 // messages, which only a tea.Program understands. Reflection is the only
