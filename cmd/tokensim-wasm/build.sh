@@ -30,4 +30,4 @@ replace charm.land/bubbletea/v2 $teav => $tmp/bubbletea
 replace github.com/atotto/clipboard $cbv => $tmp/clipboard
 WORK
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
-GOWORK="$tmp/go.work" GOOS=js GOARCH=wasm go build -trimpath -o "$out" ./cmd/tokensim-wasm
+GOWORK="$tmp/go.work" GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$out" ./cmd/tokensim-wasm

@@ -8,7 +8,9 @@
 // In a page it sets globalThis.tokensim = {start(lesson, cols, rows, dark),
 // send(json)} and calls globalThis.tokensimOut(json) with each
 // frame-protocol message. Under node (go_js_wasm_exec) with the argument
-// -smoke LESSON it prints the first frame as text, for a smoke test.
+// -smoke LESSON [KEY...] it prints the first frame as text, and the
+// screen after the keys; -smoke-program LESSON tries the other adapter
+// (program_js.go).
 package main
 
 import (
@@ -24,6 +26,9 @@ import (
 func main() {
 	if len(os.Args) >= 3 && os.Args[1] == "-smoke" {
 		os.Exit(smoke(os.Args[2], os.Args[3:]))
+	}
+	if len(os.Args) == 3 && os.Args[1] == "-smoke-program" {
+		os.Exit(smokeProgram(os.Args[2]))
 	}
 	var d *wasmplay.Driver
 	out := func(v any) {
