@@ -45,7 +45,8 @@ func main() {
 		if d != nil || len(a) < 4 {
 			return "already started, or start(lesson, cols, rows, dark)"
 		}
-		m, err := wasmplay.Player(a[0].String(), &progress.Memory{})
+		store, warning := pageStore()
+		m, err := wasmplay.Player(a[0].String(), store, warning)
 		if err != nil {
 			return err.Error()
 		}
@@ -83,7 +84,7 @@ func main() {
 // argument each), and prints the screen after the first frame and after
 // the keys.
 func smoke(lesson string, keys []string) int {
-	m, err := wasmplay.Player(lesson, &progress.Memory{})
+	m, err := wasmplay.Player(lesson, &progress.Memory{}, "")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -106,4 +107,42 @@ func smoke(lesson string, keys []string) int {
 		fmt.Print(d.Text())
 	}
 	return 0
+}
+
+// pageStore keeps progress in the page's localStorage, or, where there is
+// none (node, storage disabled), for as long as the page lives, and says so.
+func pageStore() (progress.Store, string) {
+	ls := js.Global().Get("localStorage")
+	if ls.Type() != js.TypeObject {
+		return &progress.Memory{}, "This browser keeps no local storage: progress lasts until the page closes."
+	}
+	s, err := wasmplay.OpenStored(localStorage{ls})
+	if err != nil {
+		return s, err.Error()
+	}
+	return s, ""
+}
+
+// localStorage is the page's Web Storage
+// (https://html.spec.whatwg.org/multipage/webstorage.html#the-storage-interface).
+type localStorage struct{ v js.Value }
+
+func (l localStorage) Get(key string) (string, bool) {
+	got := l.v.Call("getItem", key) // null when there is no such key
+	if got.Type() != js.TypeString {
+		return "", false
+	}
+	return got.String(), true
+}
+
+// Set calls setItem, which throws a QuotaExceededError when the storage
+// is full; syscall/js turns the exception into a panic, recovered here.
+func (l localStorage) Set(key, value string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("localStorage.setItem: %v", r)
+		}
+	}()
+	l.v.Call("setItem", key, value)
+	return nil
 }

@@ -20,7 +20,7 @@ import (
 // an x/vt emulator, as the web server does per visitor. It is a spike's
 // smoke run, not a test: it waits on the wall clock for the renderer.
 func smokeProgram(lesson string) int {
-	m, err := wasmplay.Player(lesson, &progress.Memory{})
+	m, err := wasmplay.Player(lesson, &progress.Memory{}, "")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -12,7 +12,7 @@ import (
 // started plays lesson in a driver whose output goes to a channel.
 func started(t *testing.T, lesson string, cols, rows int) (*Driver, chan any) {
 	t.Helper()
-	m, err := Player(lesson, &progress.Memory{})
+	m, err := Player(lesson, &progress.Memory{}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
