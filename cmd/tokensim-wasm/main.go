@@ -1,110 +1,103 @@
 //go:build js && wasm
 
 // Command tokensim-wasm is tokensim's player compiled to WebAssembly
-// (issue 18 part 2): the same tui.Model as `tokensim play`, driven by
-// package wasmplay without tea.Program. Build it with build.sh (bubbletea
-// v2.1.1 needs two small js files added at build time; see there).
+// (issue 18 part 2), for the static build `tokensim web --export DIR`
+// writes: the same tui.Model as `tokensim play` (lessons, sandbox,
+// challenges; no export, no command hints), in a real tea.Program drawing
+// into the web server's terminal (web/term), speaking the same frame
+// protocol to the page as the WebSocket does (package wasmplay). Build it
+// with `tokensim web --export DIR` (or build.sh): bubbletea v2.1.1 needs
+// two small js files added at build time (_overlay/).
 //
-// In a page it sets globalThis.tokensim = {start(lesson, cols, rows, dark),
-// send(json)} and calls globalThis.tokensimOut(json) with each
-// frame-protocol message. Under node (go_js_wasm_exec) with the argument
-// -smoke LESSON [KEY...] it prints the first frame as text, and the
-// screen after the keys; -smoke-program LESSON tries the other adapter
-// (program_js.go).
+// The page's boot file (web/page/wasm-boot.js) sets
+// globalThis.tokensimBridge = {out(json)} before running this program;
+// main answers by setting bridge.send(json), bridge.quit(), and calls
+// bridge.out(json) with each message for the page. main returns after the
+// "bye". Under node (go_js_wasm_exec), -smoke LESSON TEXT [KEY TEXT]...
+// plays LESSON with no page, waits for each TEXT on the screen (after
+// pressing KEY, the bytes a terminal sends) and prints the screen each time.
 package main
 
 import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
+	"sync"
 	"syscall/js"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/tokensim/tokensim/cmd/tokensim-wasm/wasmplay"
 	"github.com/tokensim/tokensim/progress"
+	"github.com/tokensim/tokensim/web/term"
 )
 
 func main() {
 	if len(os.Args) >= 3 && os.Args[1] == "-smoke" {
 		os.Exit(smoke(os.Args[2], os.Args[3:]))
 	}
-	if len(os.Args) == 3 && os.Args[1] == "-smoke-program" {
-		os.Exit(smokeProgram(os.Args[2]))
+	bridge := js.Global().Get("tokensimBridge")
+	if bridge.Type() != js.TypeObject {
+		fmt.Fprintln(os.Stderr, "tokensim-wasm: no globalThis.tokensimBridge: load me with the page's wasm-boot.js")
+		os.Exit(2)
 	}
-	var d *wasmplay.Driver
-	out := func(v any) {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return
-		}
-		if f := js.Global().Get("tokensimOut"); f.Type() == js.TypeFunction {
-			f.Invoke(string(b))
-		}
+	lesson := ""
+	if l := bridge.Get("lesson"); l.Type() == js.TypeString {
+		lesson = l.String()
 	}
-	api := js.Global().Get("Object").New()
-	api.Set("start", js.FuncOf(func(_ js.Value, a []js.Value) any {
-		if d != nil || len(a) < 4 {
-			return "already started, or start(lesson, cols, rows, dark)"
-		}
+	out := bridge.Get("out")
+	b := wasmplay.NewBridge(func() (tea.Model, error) {
 		store, warning := pageStore()
-		m, err := wasmplay.Player(a[0].String(), store, warning)
+		return wasmplay.Player(lesson, store, warning)
+	}, func(msg []byte) { out.Invoke(string(msg)) })
+	started := make(chan struct{})
+	var once sync.Once
+	send := js.FuncOf(func(_ js.Value, a []js.Value) any {
+		if len(a) < 1 || a[0].Type() != js.TypeString {
+			return "send(json)"
+		}
+		err := b.Handle([]byte(a[0].String()))
+		once.Do(func() { close(started) })
 		if err != nil {
 			return err.Error()
 		}
-		d = wasmplay.New(m, a[1].Int(), a[2].Int(), a[3].Bool(), out)
-		go d.Run()
 		return nil
-	}))
-	api.Set("send", js.FuncOf(func(_ js.Value, a []js.Value) any {
-		if d == nil || len(a) < 1 {
-			return nil
-		}
-		var in struct {
-			Type       string
-			Data, Text string
-			Cols, Rows int
-		}
-		if json.Unmarshal([]byte(a[0].String()), &in) != nil {
-			return nil
-		}
-		switch in.Type {
-		case "key":
-			d.Key(in.Data)
-		case "paste":
-			d.Key("\x1b[200~" + in.Text + "\x1b[201~") // bracketed paste, as a terminal sends it
-		case "resize":
-			d.Resize(in.Cols, in.Rows)
-		}
-		return nil
-	}))
-	js.Global().Set("tokensim", api)
-	select {} // callbacks run on the page's event loop from here on
+	})
+	defer send.Release()
+	bridge.Set("send", send)
+	<-started // callbacks run on the page's event loop meanwhile
+	if done := b.Done(); done != nil {
+		<-done
+	}
 }
 
-// smoke plays lesson on a 100×30 screen, presses keys (bytes, one
-// argument each), and prints the screen after the first frame and after
-// the keys.
-func smoke(lesson string, keys []string) int {
-	m, err := wasmplay.Player(lesson, &progress.Memory{}, "")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	frames := make(chan struct{}, 64)
-	d := wasmplay.New(m, 100, 30, true, func(v any) {
-		if _, ok := v.(wasmplay.Frame); ok {
-			frames <- struct{}{}
+// smoke plays lesson on a 100×30 screen with no page: the node check of
+// the wasmbuild test. args are TEXT [KEY TEXT]...: it waits until the
+// screen shows each TEXT (after pressing KEY) and prints the screen.
+func smoke(lesson string, args []string) int {
+	msgs := make(chan []byte, 1024)
+	b := wasmplay.NewBridge(func() (tea.Model, error) {
+		return wasmplay.Player(lesson, &progress.Memory{}, "")
+	}, func(m []byte) { msgs <- m })
+	var mirror wasmplay.Mirror
+	first := []byte(`{"type":"resize","cols":100,"rows":30}`)
+	for i, a := range args {
+		if i%2 == 0 {
+			if err := b.Handle(first); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			first = nil
+			for !strings.Contains(mirror.Text(), a) {
+				if typ, why := mirror.Apply(<-msgs); typ == "bye" {
+					fmt.Fprintf(os.Stderr, "bye before %q: %s\n", a, why)
+					return 1
+				}
+			}
+			fmt.Printf("---- the screen shows %q\n%s", a, mirror.Text())
+			continue
 		}
-	})
-	go d.Run()
-	<-frames
-	fmt.Print(d.Text())
-	for _, k := range keys {
-		d.Key(k)
-		<-frames
-	}
-	if len(keys) > 0 {
-		fmt.Println("---- after keys")
-		fmt.Print(d.Text())
+		first, _ = json.Marshal(term.In{Type: "key", Data: a})
 	}
 	return 0
 }
