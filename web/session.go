@@ -77,6 +77,9 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 
 	sc := term.NewScreen(cols, rows)
 	in := term.NewInbox()
+	if first == nil {
+		_ = sc.ApplyColors(m, in) // before the program asks for them
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		if _, err := io.Copy(in, sc.Answers()); err != nil {
@@ -153,6 +156,9 @@ func readPage(ctx context.Context, playing <-chan struct{}, first *term.In, c *w
 		case "resize":
 			cols, rows := clampSize(m.Cols, m.Rows)
 			sc.Resize(cols, rows)
+			if err := sc.ApplyColors(m, in); err != nil {
+				return err
+			}
 			select {
 			case sizes <- workshop.Size{Width: cols, Height: rows}:
 			case <-playing:

@@ -49,7 +49,12 @@
   function sendResize(force) {
     var s = wantedSize();
     if (!force && s.cols === size.cols && s.rows === size.rows) return;
-    if (send({ type: "resize", cols: s.cols, rows: s.rows })) {
+    // The page's own colours go with its size: the player asks its
+    // terminal for the background to choose light or dark styles.
+    var css = getComputedStyle(document.documentElement);
+    var msg = { type: "resize", cols: s.cols, rows: s.rows,
+      fg: css.getPropertyValue("--fg").trim(), bg: css.getPropertyValue("--bg").trim() };
+    if (send(msg)) {
       size = s;
     }
   }
@@ -294,6 +299,14 @@
     if (String(window.getSelection()) === "") input.focus();
   });
   window.addEventListener("focus", function () { input.focus(); });
+
+  // A light or dark preference that changes while the page is open
+  // reaches the player with the new colours.
+  if (window.matchMedia) {
+    var scheme = window.matchMedia("(prefers-color-scheme: dark)");
+    var onScheme = function () { sendResize(true); };
+    if (scheme.addEventListener) scheme.addEventListener("change", onScheme);
+  }
 
   var resizeTimer = 0;
   window.addEventListener("resize", function () {

@@ -3,6 +3,9 @@ package term
 import (
 	"fmt"
 	"image/color"
+	"io"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // SetColors makes fg and bg ("#rrggbb", the page's own default colours)
@@ -36,4 +39,23 @@ func parseHex(s string) (color.Color, bool) {
 		return nil, false
 	}
 	return color.RGBA{R: r, G: g, B: b, A: 0xff}, true
+}
+
+// ApplyColors takes the page's colours from a "resize" message: they
+// become the terminal's defaults (SetColors), and a background that
+// changed is reported on the program's input as a terminal reports it
+// (the OSC 11 answer, "ESC ] 11 ; rgb:rrrr/gggg/bbbb BEL"), which Bubble
+// Tea reads as a tea.BackgroundColorMsg: a page that turns dark while the
+// player runs gets the dark styles. Before the program runs the report
+// waits in the input; the program's own query gets the same answer.
+func (sc *Screen) ApplyColors(m In, input io.Writer) error {
+	if m.Fg == "" && m.Bg == "" {
+		return nil
+	}
+	bg, changed := sc.SetColors(m.Fg, m.Bg)
+	if !changed {
+		return nil
+	}
+	_, err := io.WriteString(input, ansi.SetBackgroundColor(ansi.XRGBColor{Color: bg}.String()))
+	return err
 }

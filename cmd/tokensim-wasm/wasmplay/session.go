@@ -158,6 +158,9 @@ func (s *Session) Handle(msg []byte) error {
 	case "resize":
 		cols, rows := clampSize(m.Cols, m.Rows)
 		s.sc.Resize(cols, rows)
+		if err := s.sc.ApplyColors(m, s.in); err != nil {
+			return err
+		}
 		s.mu.Lock()
 		s.size = tea.WindowSizeMsg{Width: cols, Height: rows}
 		s.mu.Unlock()
