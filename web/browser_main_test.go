@@ -1,0 +1,122 @@
+//go:build browser
+
+// Browser tests: the page in a real headless Chromium (Debian's chromium),
+// driven with chromedp. Run: go test -race -tags browser ./web/...
+//
+// One Chromium serves the whole test binary (TestMain starts it); each test
+// opens its own tab in its own browser context (Target.createBrowserContext:
+// cookies, storage and permissions of its own, as a fresh incognito window),
+// so tests neither see each other's cookies nor pay a browser start each.
+//
+// The files: browser_main_test.go (this: the browser and the page helpers),
+// browser_fixture_test.go (the page against a protocol fixture),
+// browser_server_test.go (the page against the real server),
+// browser_room_test.go (an SSH instructor leads a browser attendee).
+package web
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium is the test binary's browser, started by TestMain; tests open
+// tabs in it with newBrowser and never change it.
+var chromium context.Context
+
+func TestMain(m *testing.M) {
+	os.Exit(withChromium(m))
+}
+
+// withChromium starts headless Chromium with the brief's flags and a fresh
+// profile, runs the tests, and closes the browser.
+func withChromium(m *testing.M) int {
+	path := "/usr/bin/chromium"
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		path = p
+	} else if _, err := os.Stat(path); err != nil {
+		if p, err := exec.LookPath("chromium"); err == nil {
+			path = p
+		} else {
+			fmt.Fprintf(os.Stderr, "chromium not found (install Debian's chromium or set CHROMIUM): %v\n", err)
+			return 1
+		}
+	}
+	profile, err := os.MkdirTemp("", "tokensim-chromium-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(profile)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1000, 700),
+	)
+	defer cancelA()
+	bctx, cancelB := chromedp.NewContext(actx)
+	defer cancelB()
+	if err := chromedp.Do(bctx); err != nil {
+		fmt.Fprintf(os.Stderr, "start chromium: %v\n", err)
+		return 1
+	}
+	chromium = bctx
+	return m.Run()
+}
+
+// newBrowser opens a tab of w x h CSS pixels in a browser context of its
+// own, closed when the test ends.
+func newBrowser(t *testing.T, w, h int) context.Context {
+	t.Helper()
+	ctx, cancelTab := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
+	// A ceiling for a hung browser, not a pacing sleep.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelTab() })
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(w), int64(h))); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	return ctx
+}
+
+// screenText is the text of each row as the DOM holds it (what assistive
+// technology reads), rows joined by newlines.
+const screenText = `Array.from(document.querySelectorAll("#screen .row")).map(r => r.textContent).join("\n")`
+
+// waitText polls the DOM until the screen's text contains want.
+func waitText(want string) chromedp.Action[chromedp.Void] {
+	return waitJS(fmt.Sprintf(`(%s).includes(%q)`, screenText, want))
+}
+
+// waitJS polls the page until the expression is truthy (DOM mutations
+// drive the polling; there is no wall-clock sleep).
+func waitJS(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// eval evaluates a JavaScript expression in the page.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func readScreen(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, screenText)
+}
