@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime/debug"
+	"slices"
 	"testing"
 	"time"
 
@@ -119,4 +121,54 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 func readScreen(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	return eval[string](t, ctx, screenText)
+}
+
+// firstFrames loads url n times in the tab and returns, for each load, the
+// page's window.tokensimFirstFrameMs: milliseconds from the navigation's
+// start (performance.now's time origin) to the first frame drawn into the
+// DOM. Each load waits until the screen shows ready.
+func firstFrames(t *testing.T, ctx context.Context, url, ready string, n int) []float64 {
+	t.Helper()
+	var ms []float64
+	for i := range n {
+		if err := chromedp.Do(ctx, chromedp.Navigate(url), waitJS(`window.tokensimFirstFrameMs !== undefined`), waitText(ready)); err != nil {
+			t.Fatalf("load %d of %s: %v\n%s", i+1, url, err, readScreen(t, ctx))
+		}
+		ms = append(ms, eval[float64](t, ctx, `window.tokensimFirstFrameMs`))
+	}
+	return ms
+}
+
+// logTimes reports load times as one "timing:" line, for the README's
+// figures (go test -v -tags browser ./web/ | grep timing:): the first
+// load (a new tab, nothing cached), then the median and the slowest of
+// the rest.
+func logTimes(t *testing.T, what string, ms []float64) {
+	t.Helper()
+	if raceBuild() {
+		what += ", server under -race"
+	}
+	rest := slices.Clone(ms[1:])
+	slices.Sort(rest)
+	if len(rest) == 0 {
+		t.Logf("timing: %s: first load %.0f ms", what, ms[0])
+		return
+	}
+	t.Logf("timing: %s: first load %.0f ms; %d reloads: median %.0f ms, slowest %.0f ms (all: %.0f)",
+		what, ms[0], len(rest), rest[len(rest)/2], rest[len(rest)-1], ms)
+}
+
+// raceBuild says whether this test binary was built with -race (the Go
+// build records it among its settings), which slows the server's side.
+func raceBuild() bool {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	for _, st := range bi.Settings {
+		if st.Key == "-race" {
+			return st.Value == "true"
+		}
+	}
+	return false
 }

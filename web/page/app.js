@@ -101,6 +101,7 @@
       for (var j = 0; j < spans.length; j++) frag.appendChild(spanFor(spans[j]));
       row.replaceChildren(frag);
     }
+    if (window.tokensimFirstFrameMs === undefined) window.tokensimFirstFrameMs = performance.now(); // issue 18: navigation start to first frame drawn, read by the browser tests
     // A frame without a cursor leaves it where it was.
     var c = f.cursor;
     if (!c) return;
