@@ -414,3 +414,20 @@ func TestPageShowsStatusAndBye(t *testing.T) {
 		t.Errorf("%d connections, want 2 (one before bye, one from the button)", n)
 	}
 }
+
+// A click on the screen (no text selected) gives the keys back to the
+// terminal: after the input lost focus, a click and a key reach the server.
+func TestPageClickKeepsKeys(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("size ")); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if got := eval[string](t, ctx, `(document.activeElement.blur(), document.activeElement.id)`); got == "input" {
+		t.Fatal("blur left the focus on the input")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#screen .row")), waitJS(`document.activeElement.id === "input"`),
+		chromedp.KeyEvent("q"), waitText(`got key "q"`)); err != nil {
+		t.Fatalf("after a click on the screen: %v (focus on %q)", err, eval[string](t, ctx, `document.activeElement.id`))
+	}
+}
