@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http/httptest"
 
 	"github.com/coder/websocket"
@@ -19,10 +20,15 @@ func TestVisitorJoinsTheGivenRoom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	room := workshop.NewRoom()
-	s := New(Config{Catalogue: cat, Run: scenarios.Options{Seed: 1}, Room: room, Logf: t.Logf})
+	door, err := workshop.NewDoor(workshop.Config{Catalogue: cat, Run: scenarios.Options{Seed: 1}, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	room := door.Room()
+	s := New(Config{Door: door, Logf: t.Logf})
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() {
+		_ = door.Shutdown(context.Background())
 		s.Close()
 		hs.Close()
 	})
@@ -52,12 +58,17 @@ func TestClosedPageLeavesTheRoom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	room := workshop.NewRoom()
-	s := New(Config{Catalogue: cat, Run: scenarios.Options{Seed: 1}, Room: room, Logf: t.Logf})
+	door, err := workshop.NewDoor(workshop.Config{Catalogue: cat, Run: scenarios.Options{Seed: 1}, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	room := door.Room()
+	s := New(Config{Door: door, Logf: t.Logf})
 	left := make(chan string, 1)
 	s.left = func(_ workshop.Who, why string) { left <- why }
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() {
+		_ = door.Shutdown(context.Background())
 		s.Close()
 		hs.Close()
 	})

@@ -3,13 +3,11 @@ package web
 import (
 	"context"
 	"embed"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"sync"
-	"sync/atomic"
+	"time"
 
-	"github.com/coder/websocket"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/workshop"
 )
@@ -24,21 +22,27 @@ const ReadLimit = 64 << 10
 
 // Config configures a Server.
 type Config struct {
-	Catalogue []*scenarios.Scenario // the lessons every visitor can open
-	Run       scenarios.Options     // preset, settings and seed of every run
-	// Room is the room web visitors join: an SSH server's
-	// (workshop.Server.Room) for one room with both doors; nil makes
-	// one for this server alone.
-	Room *workshop.Room
-	// Logf reports visitors joined and left; nil is silent.
+	// Door is the room web visitors enter, with its rules: an SSH
+	// server's (workshop.Server.Door) for one room with both doors, or
+	// workshop.NewDoor's for a room of its own. Its owner shuts it down
+	// before Close. nil: New makes an open room with no limits from
+	// Catalogue and Run, and Close shuts it down.
+	Door      *workshop.Door
+	Catalogue []*scenarios.Scenario // the lessons, when Door is nil
+	Run       scenarios.Options     // preset, settings and seed, when Door is nil
+	// Logf reports logins refused and sockets refused (the door reports
+	// sessions); nil is silent.
 	Logf func(format string, args ...any)
 }
 
-// Server serves the page and one player per WebSocket: an http.Handler.
+// Server serves the page, the login form and one player per WebSocket:
+// an http.Handler.
 type Server struct {
 	cfg      Config
+	door     *workshop.Door
+	ownDoor  bool // made by New: Close shuts it down
 	mux      *http.ServeMux
-	visitors atomic.Int64 // numbers the visitors: User "web-N"
+	sessions *cookieSessions
 
 	ctx    context.Context // ends every session at Close
 	cancel context.CancelFunc
@@ -54,41 +58,63 @@ func New(cfg Config) *Server {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	if cfg.Room == nil {
-		cfg.Room = workshop.NewRoom()
+	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux()}
+	if s.door == nil {
+		d, err := workshop.NewDoor(workshop.Config{Catalogue: cfg.Catalogue, Run: cfg.Run, Logf: cfg.Logf})
+		if err != nil {
+			panic(err) // no instructor slots asked: NewDoor cannot fail
+		}
+		s.door, s.ownDoor = d, true
 	}
-	if cfg.Run.Runs == nil {
-		// A lesson's run computed once for every visitor who opens it,
-		// as workshop.New does.
-		cfg.Run.Runs = scenarios.NewRunCache()
-	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s.sessions = newCookieSessions(maxCookieSessions, cookieLife, time.Now)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	page, err := fs.Sub(pageFiles, "page")
 	if err != nil {
 		panic(err) // the embedded directory is part of the build
 	}
-	s.mux.Handle("GET /", http.FileServerFS(page))
+	files := http.FileServerFS(page)
+	s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { s.servePage(w, r, files) })
+	s.mux.HandleFunc("GET /index.html", func(w http.ResponseWriter, r *http.Request) { s.servePage(w, r, files) })
+	s.mux.Handle("GET /", files)
+	s.mux.HandleFunc("GET /login.html", http.NotFound) // the form's template, served by /login
+	s.mux.HandleFunc("GET /login", s.loginForm)
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("GET /session", s.sessionState)
 	s.mux.HandleFunc("GET /ws", s.serveWS)
 	return s
 }
 
-// ServeHTTP serves the page (GET /) and the player (GET /ws).
+// ServeHTTP serves the page (GET /), the login form (/login) and the
+// player (GET /ws).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// Close ends every visitor's player (each gets a "bye") and waits for
-// them to end. The http.Server that serves s is the caller's to shut.
+// Close ends the sockets still waiting to start, and every player when
+// the door is the server's own (Config.Door nil; a given door's owner
+// shuts it down first), and waits for them to end. The http.Server that
+// serves s is the caller's to shut.
 func (s *Server) Close() {
 	s.mu.Lock()
 	s.cancel()
 	s.mu.Unlock()
+	if s.ownDoor {
+		_ = s.door.Shutdown(context.Background())
+	}
 	s.wg.Wait()
 }
 
 // serveWS upgrades the request and runs a player on it.
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	// Who before the upgrade: a socket the room would refuse is refused
+	// with an HTTP status the page can act on (RFC 6455 §4.2.2: any
+	// status but 101 refuses the handshake).
+	who, ok := s.whoOf(r)
+	if !ok {
+		s.cfg.Logf("refused a WebSocket from %s: no session (log in at /login)", r.RemoteAddr)
+		http.Error(w, "log in first: /login", http.StatusUnauthorized)
+		return
+	}
 	s.mu.Lock()
 	if s.ctx.Err() != nil {
 		s.mu.Unlock()
@@ -98,20 +124,12 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
-	// No OriginPatterns: coder/websocket accepts only a request whose
-	// Origin host is the request's Host, and answers any other 403, so
-	// another site's page cannot open a player in the visitor's name
-	// (cross-site WebSocket hijacking; RFC 6455 §10.2).
-	c, err := websocket.Accept(w, r, nil)
+	c, err := accept(w, r)
 	if err != nil {
 		s.cfg.Logf("refused a WebSocket from %s: %v", r.RemoteAddr, err)
 		return
 	}
-	c.SetReadLimit(ReadLimit)
-	who := workshop.Who{User: fmt.Sprintf("web-%d", s.visitors.Add(1))}
-	s.cfg.Logf("attendee %q joined from %s", who.User, r.RemoteAddr)
-	why := s.run(r.Context(), c, who)
-	s.cfg.Logf("attendee %q from %s left: %s", who.User, r.RemoteAddr, why)
+	why := s.run(r.Context(), c, who, r.RemoteAddr)
 	if s.left != nil {
 		s.left(who, why)
 	}

@@ -5,41 +5,57 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"sync"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/coder/websocket"
-	"github.com/tokensim/tokensim/progress"
-	"github.com/tokensim/tokensim/tui"
 	"github.com/tokensim/tokensim/web/term"
 	"github.com/tokensim/tokensim/workshop"
 )
 
 // The size a visitor's screen starts at when the page has not said its
-// own, and the largest it may say (workshop clamps SSH windows alike: a
-// huge size would keep the renderer busy on millions of cells).
+// own, and the largest it may say (workshop clamps every door's sizes
+// alike: a huge size would keep the renderer busy on millions of cells).
 const (
 	defaultCols, defaultRows = 80, 24
 	maxCols, maxRows         = 500, 200
 )
 
-// What a visitor is told in the "bye" message.
-const (
-	byeQuit     = "the player ended: reload the page for a new one."
-	byeShutdown = "the server is shutting down."
-	byeFailed   = "the player failed: "
-)
+// What a visitor is told in the "bye" message when the room has no line
+// of its own: they quit, or the player failed (the log says how).
+const byeQuit = "the player ended: reload the page for a new one."
 
-// run plays one visitor's session on c until the program ends, the page
-// goes, or the server closes; it returns why, for the log.
-func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who) string {
+// again completes the room's lines for a session the server ended
+// (workshop.Terminal.Again): "… reload the page to come back where you
+// were."
+const again = "reload the page"
+
+// accept upgrades the request. No OriginPatterns: coder/websocket accepts
+// only a request whose Origin host is the request's Host (or one with no
+// Origin: not a browser), and answers any other 403, so another site's
+// page cannot open a player in the visitor's name with the visitor's
+// cookie (cross-site WebSocket hijacking; RFC 6455 §10.2, OWASP WebSocket
+// Security Cheat Sheet).
+func accept(w http.ResponseWriter, r *http.Request) (*websocket.Conn, error) {
+	c, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return nil, err
+	}
+	c.SetReadLimit(ReadLimit)
+	return c, nil
+}
+
+// run plays one visitor's session on c through the door until the program
+// ends, the page goes, or the server closes; it returns why, for tests.
+func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who, addr string) string {
 	// ctx is the page's: it ends when the page goes, and only then or
 	// once the session is over, because coder/websocket closes the
 	// socket when a Read's or Write's context ends (no "bye" after it).
 	ctx, cancel := context.WithCancel(reqCtx)
 	defer cancel()
+	since := time.Now()
 
 	// The first message is the page's size; one that is not is kept and
 	// handled once the player runs.
@@ -59,15 +75,6 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 		first = &m
 	}
 
-	member := s.cfg.Room.Join(who)
-	defer member.Leave()
-	model, err := tui.New(tui.Options{Catalogue: s.cfg.Catalogue, Run: s.cfg.Run, Room: member, Instructor: who.Instructor,
-		NoExport: true, NoCommandHints: true, Progress: &progress.Memory{}})
-	if err != nil {
-		bye(c, byeFailed+err.Error())
-		return err.Error()
-	}
-
 	sc := term.NewScreen(cols, rows)
 	in := term.NewInbox()
 	var wg sync.WaitGroup
@@ -77,35 +84,28 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 			_, _ = io.Copy(io.Discard, sc.Answers())
 		}
 	})
-	// The page is a true-colour terminal: it draws any #rrggbb.
-	env := []string{"TERM=xterm-256color", "COLORTERM=truecolor"}
-	p := tea.NewProgram(model,
-		tea.WithInput(in), tea.WithOutput(sc),
-		tea.WithEnvironment(env), tea.WithColorProfile(colorprofile.TrueColor),
-		tea.WithWindowSize(cols, rows),
-		tea.WithoutSignalHandler(),
-		// ctrl+z would suspend the program with nothing to return to.
-		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
-			if _, ok := msg.(tea.SuspendMsg); ok {
-				return tea.ResumeMsg{}
-			}
-			return msg
-		}))
-	go member.Deliver(ctx, p.Send)
-	defer context.AfterFunc(ctx, p.Quit)()
-	defer context.AfterFunc(s.ctx, p.Quit)()
-
+	playing := make(chan struct{})
 	stopFrames := make(chan struct{})
 	var frames sync.WaitGroup
 	frames.Go(func() { sendFrames(ctx, stopFrames, c, sc) })
+	sizes := make(chan workshop.Size)
 	pageGone := make(chan error, 1)
 	wg.Go(func() {
-		pageGone <- readPage(ctx, c, first, sc, in, p)
+		pageGone <- readPage(ctx, playing, first, c, sc, in, sizes)
 		cancel()
 	})
 
-	_, runErr := p.Run()
-	p.Kill()
+	// The page is a true-colour terminal: it draws any #rrggbb.
+	env := []string{"TERM=xterm-256color", "COLORTERM=truecolor"}
+	line := s.door.Play(ctx, workshop.Terminal{
+		Who: who, Addr: addr, In: in, Out: sc, Env: env, Profile: colorprofile.TrueColor,
+		Width: cols, Height: rows, Resize: sizes, Since: since, Again: again,
+		// A web-N name is one browser's session cookie: that browser
+		// again (a reload, a reconnect) takes its own place back.
+		TakeOver:  who.Credential == webCredential,
+		CloseConn: func() { _ = c.CloseNow() },
+	})
+	close(playing)
 	// Unblock whatever waits on the program: the emulator answering a
 	// query, and the input.
 	_ = sc.CloseAnswers()
@@ -117,17 +117,11 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 	case err := <-pageGone:
 		why = closeErr(c, err)
 	default:
-		switch {
-		case s.ctx.Err() != nil:
-			bye(c, byeShutdown)
-			why = "the server shut down"
-		case runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled):
-			bye(c, byeFailed+runErr.Error())
-			why = runErr.Error()
-		default:
-			bye(c, byeQuit)
-			why = "quit"
+		if line == "" {
+			line = byeQuit
 		}
+		bye(c, line)
+		why = line
 	}
 	cancel()
 	wg.Wait()
@@ -135,8 +129,8 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 }
 
 // readPage feeds the page's messages to the program until the page goes
-// or ctx ends.
-func readPage(ctx context.Context, c *websocket.Conn, first *term.In, sc *term.Screen, in io.Writer, p *tea.Program) error {
+// or ctx ends; sizes go to the door's session until playing closes.
+func readPage(ctx context.Context, playing <-chan struct{}, first *term.In, c *websocket.Conn, sc *term.Screen, in io.Writer, sizes chan<- workshop.Size) error {
 	for {
 		var m term.In
 		if first != nil {
@@ -159,7 +153,12 @@ func readPage(ctx context.Context, c *websocket.Conn, first *term.In, sc *term.S
 		case "resize":
 			cols, rows := clampSize(m.Cols, m.Rows)
 			sc.Resize(cols, rows)
-			p.Send(tea.WindowSizeMsg{Width: cols, Height: rows})
+			select {
+			case sizes <- workshop.Size{Width: cols, Height: rows}:
+			case <-playing:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		}
 	}
 }

@@ -3,10 +3,10 @@ package workshop
 import (
 	"context"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
-	"github.com/gliderlabs/ssh"
 	"github.com/tokensim/tokensim/internal/text"
 )
 
@@ -31,17 +31,31 @@ const (
 	msgGoodbye = "tokensim: the server is shutting down. Thank you! ssh again once it is back."
 )
 
-// says is the one line a server-ended session prints, and the log's why.
-func (s *Server) says(r endReason) (line, why string) {
+// The same lines for a door whose way back is not ssh (Terminal.Again).
+const (
+	msgIdleAgain    = "tokensim: ended after %s idle: %s to come back where you were."
+	msgMaxAgeAgain  = "tokensim: ended at the %s limit: %s to come back where you were."
+	msgGoodbyeAgain = "tokensim: the server is shutting down. Thank you! %s once it is back."
+)
+
+// says is the one line a server-ended session prints, and the log's why;
+// again is how to come back (Terminal.Again; "": ssh again).
+func (s *Server) says(r endReason, again string) (line, why string) {
+	pick := func(ssh, other string, a ...any) string {
+		if again == "" {
+			return fmt.Sprintf(ssh, a...)
+		}
+		return fmt.Sprintf(other, append(a, again)...)
+	}
 	switch r {
 	case endIdle:
 		d := text.FormatDuration(s.cfg.IdleTimeout)
-		return fmt.Sprintf(msgIdle, d), "idle for " + d
+		return pick(msgIdle, msgIdleAgain, d), "idle for " + d
 	case endMax:
 		d := text.FormatDuration(s.cfg.MaxTimeout)
-		return fmt.Sprintf(msgMaxAge, d), "max duration " + d
+		return pick(msgMaxAge, msgMaxAgeAgain, d), "max duration " + d
 	case endShutdown:
-		return msgGoodbye, "shutdown"
+		return pick(msgGoodbye, msgGoodbyeAgain), "shutdown"
 	case endReplaced:
 		return msgReplaced, "connected again from elsewhere"
 	case endLost:
@@ -62,7 +76,7 @@ func (s *Server) says(r endReason) (line, why string) {
 // saying why.
 type session struct {
 	srv   *Server
-	in    ssh.Session
+	in    io.Reader   // the terminal's keys (Terminal.In)
 	since time.Time   // the connection's start: MaxTimeout counts from it
 	began time.Time   // the session's start, for the leave log line
 	held  func() bool // the room keeps this session: not idle

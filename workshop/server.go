@@ -107,6 +107,49 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HostKey == nil {
 		return nil, fmt.Errorf("workshop: %w", ErrNoHostKey)
 	}
+	s, err := newRoomServer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cfg = s.cfg
+	s.srv = &ssh.Server{
+		Handler:     s.handle,
+		HostSigners: []ssh.Signer{cfg.HostKey},
+		// No IdleTimeout here: gliderlabs' socket deadline would close a
+		// follower's connection during a break, from below, with no
+		// chance to restore the terminal. Sessions time themselves
+		// (session.check) and the visitor closes a connection with none.
+		// MaxTimeout only backs up the session's own end.
+		Version: "tokensim",
+		// Only sessions: no direct-tcpip (local forwarding), no
+		// tcpip-forward global requests (remote forwarding, RFC 4254 §7),
+		// no subsystems such as sftp. The maps are set, not left nil, so
+		// that gliderlabs' package-level defaults never apply. X11 requests
+		// fall to gliderlabs' default refusal. An agent-forwarding request
+		// is acknowledged by gliderlabs v0.3.8 (it has no option to refuse
+		// it) but nothing is forwarded: the server never opens an agent
+		// channel back to the client (that takes ssh.ForwardAgentConnections,
+		// which nothing here calls).
+		ChannelHandlers:               map[string]ssh.ChannelHandler{"session": ssh.DefaultSessionHandler},
+		RequestHandlers:               map[string]ssh.RequestHandler{},
+		SubsystemHandlers:             map[string]ssh.SubsystemHandler{},
+		LocalPortForwardingCallback:   func(ssh.Context, string, uint32) bool { return false },
+		ReversePortForwardingCallback: func(ssh.Context, string, uint32) bool { return false },
+		// A session asks for "shell" (the player) or "exec" (a command,
+		// refused by the handler with a message); never a subsystem.
+		SessionRequestCallback: func(_ ssh.Session, kind string) bool { return kind == "shell" || kind == "exec" },
+		ConnCallback:           s.admit,
+	}
+	if cfg.MaxTimeout > 0 {
+		s.srv.MaxTimeout = cfg.MaxTimeout + maxGrace
+	}
+	s.installAuth()
+	return s, nil
+}
+
+// newRoomServer makes the room's side of a server: everything but the
+// SSH listener, which New adds and NewDoor leaves out.
+func newRoomServer(cfg Config) (*Server, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
@@ -158,38 +201,6 @@ func New(cfg Config) (*Server, error) {
 		s.worlds.counted = func(d int) { s.budget.add(int64(d) * budgetWorld) }
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.srv = &ssh.Server{
-		Handler:     s.handle,
-		HostSigners: []ssh.Signer{cfg.HostKey},
-		// No IdleTimeout here: gliderlabs' socket deadline would close a
-		// follower's connection during a break, from below, with no
-		// chance to restore the terminal. Sessions time themselves
-		// (session.check) and the visitor closes a connection with none.
-		// MaxTimeout only backs up the session's own end.
-		Version: "tokensim",
-		// Only sessions: no direct-tcpip (local forwarding), no
-		// tcpip-forward global requests (remote forwarding, RFC 4254 §7),
-		// no subsystems such as sftp. The maps are set, not left nil, so
-		// that gliderlabs' package-level defaults never apply. X11 requests
-		// fall to gliderlabs' default refusal. An agent-forwarding request
-		// is acknowledged by gliderlabs v0.3.8 (it has no option to refuse
-		// it) but nothing is forwarded: the server never opens an agent
-		// channel back to the client (that takes ssh.ForwardAgentConnections,
-		// which nothing here calls).
-		ChannelHandlers:               map[string]ssh.ChannelHandler{"session": ssh.DefaultSessionHandler},
-		RequestHandlers:               map[string]ssh.RequestHandler{},
-		SubsystemHandlers:             map[string]ssh.SubsystemHandler{},
-		LocalPortForwardingCallback:   func(ssh.Context, string, uint32) bool { return false },
-		ReversePortForwardingCallback: func(ssh.Context, string, uint32) bool { return false },
-		// A session asks for "shell" (the player) or "exec" (a command,
-		// refused by the handler with a message); never a subsystem.
-		SessionRequestCallback: func(_ ssh.Session, kind string) bool { return kind == "shell" || kind == "exec" },
-		ConnCallback:           s.admit,
-	}
-	if cfg.MaxTimeout > 0 {
-		s.srv.MaxTimeout = cfg.MaxTimeout + maxGrace
-	}
-	s.installAuth()
 	return s, nil
 }
 
@@ -251,9 +262,7 @@ var ErrServerClosed = ssh.ErrServerClosed
 // listener and every connection. A session that starts meanwhile is told
 // the server is closing.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.cancel()
-	err := s.sessions.drained(ctx)
-	s.budget.restore()
+	err := s.endSessions(ctx)
 	// A client whose session has ended closes its connection itself; one
 	// the server closes first has OpenSSH print "Connection to … closed
 	// by remote host" below the goodbye line. So wait a moment for them,
@@ -273,3 +282,12 @@ func (s *Server) Room() *Room { return s.room }
 
 // Sessions is the number of players running.
 func (s *Server) Sessions() int { return s.sessions.count() }
+
+// endSessions ends every session's player, through whichever door it
+// came, and waits for them until ctx ends.
+func (s *Server) endSessions(ctx context.Context) error {
+	s.cancel()
+	err := s.sessions.drained(ctx)
+	s.budget.restore()
+	return err
+}

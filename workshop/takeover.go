@@ -14,6 +14,8 @@ import (
 // and its world, and the new one takes them. A Who proven by a password
 // or an open room is a shared name (every password login's credential is
 // "password"), so there a second session still starts afresh (worlds.go).
+// A browser's session cookie (package web) is one browser's alone, so it
+// takes over as a key does.
 
 // endReplaced: the same Who connected again by key (takeover.go).
 const endReplaced endReason = 100
@@ -84,16 +86,17 @@ func (l *liveSessions) of(who Who) []*liveSession {
 // byKey reports whether who was proven by a key's signature.
 func byKey(who Who) bool { return strings.HasPrefix(who.Credential, "key ") }
 
-// takeOver ends who's older sessions when who was proven by a key, and
-// waits until each has given back its slot and world (or the new
+// takeOver ends who's older sessions (play calls it when the proof is one
+// person's: Terminal.TakeOver), and waits until each has given back its slot and world (or the new
 // session's connection ends). It reports how many it ended.
 func (s *Server) takeOver(who Who, from string, gone <-chan struct{}) int {
-	if !byKey(who) {
-		return 0
-	}
 	old := s.live.of(who)
+	proof := "key"
+	if !byKey(who) {
+		proof = "browser session"
+	}
 	for _, ls := range old {
-		s.cfg.Logf("%s %q from %s: ended, the same key connected again from %s", roleOf(who), who.User, ls.addr, from)
+		s.cfg.Logf("%s %q from %s: ended, the same %s connected again from %s", roleOf(who), who.User, ls.addr, proof, from)
 		ls.end(endReplaced)
 	}
 	for _, ls := range old {

@@ -168,10 +168,13 @@
           break;
       }
     };
+    var opened = false;
+    ws.addEventListener("open", function () { opened = true; });
     ws.onclose = function () {
       if (sock !== ws) return;
       sock = null;
       if (ended) return;
+      if (!opened) loginIfNeeded();
       // Backoff: 0.5 s doubling to 10 s, with jitter so a room of browsers
       // that lost the server together does not return in one burst.
       var delay = Math.min(10000, 500 * Math.pow(2, attempt));
@@ -181,6 +184,15 @@
         " s (attempt " + attempt + ")…");
       retryTimer = setTimeout(connect, delay);
     };
+  }
+
+  // A socket refused before it opened may want a login: the browser does
+  // not tell the page the handshake's status, so ask /session (401: the
+  // room needs a password and this browser has no session).
+  function loginIfNeeded() {
+    fetch("/session", { credentials: "same-origin" }).then(function (r) {
+      if (r.status === 401) location.assign("/login");
+    }).catch(function () {});
   }
 
   function copy(text) {

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tokensim/tokensim/internal/text"
+	"github.com/tokensim/tokensim/workshop"
+)
+
+// loginPage is the form (page/login.html): a plain form that needs no
+// script, as the login contract asks.
+var loginPage = template.Must(template.ParseFS(pageFiles, "page/login.html"))
+
+type loginData struct {
+	Alert, Name string
+	MaxName     int
+}
+
+// What a refused login is told, in the form's alert.
+const (
+	alertWrong   = "Wrong name or password."
+	alertNoName  = "Give a name to join."
+	alertLong    = "Names are at most %d bytes: give a shorter one."
+	alertLocked  = "Too many wrong passwords from your address: try again in %s."
+	alertBadForm = "The form could not be read: send it again."
+)
+
+// crossOrigin refuses a login posted by another site's page (login CSRF:
+// a visitor logged in as the attacker's name without knowing it). It
+// checks Sec-Fetch-Site, else Origin against Host; a request with neither
+// is not from a browser, which sends Origin with every cross-origin POST
+// (net/http CrossOriginProtection; OWASP Cross-Site Request Forgery
+// Prevention Cheat Sheet, "Verifying Origin With Standard Headers").
+var crossOrigin = http.NewCrossOriginProtection()
+
+// loginForm serves the form.
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	s.form(w, http.StatusOK, loginData{})
+}
+
+func (s *Server) form(w http.ResponseWriter, status int, d loginData) {
+	d.MaxName = workshop.MaxUserLen
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = loginPage.Execute(w, d)
+}
+
+// login checks the form by the room's password rule (workshop.Door.Login)
+// and, once the password matched, opens a session: a new cookie (a login
+// never keeps a cookie it did not make: no session fixation, OWASP
+// Session Management Cheat Sheet) and 303 to the page.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if err := crossOrigin.Check(r); err != nil {
+		s.cfg.Logf("refused a login from %s: %v", r.RemoteAddr, err)
+		http.Error(w, "a login must come from this site's own form", http.StatusForbidden)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if err := r.ParseForm(); err != nil {
+		s.form(w, http.StatusBadRequest, loginData{Alert: alertBadForm})
+		return
+	}
+	name := strings.TrimSpace(r.PostForm.Get("name"))
+	who, err := s.door.Login(r.Context(), r.RemoteAddr, name, r.PostForm.Get("password"))
+	var locked *workshop.LockedOutError
+	switch {
+	case errors.As(err, &locked):
+		w.Header().Set("Retry-After", fmt.Sprint(int(locked.Wait/time.Second)))
+		s.form(w, http.StatusTooManyRequests, loginData{Name: name, Alert: fmt.Sprintf(alertLocked, text.FormatDuration(locked.Wait))})
+		return
+	case errors.Is(err, workshop.ErrNoUser):
+		s.form(w, http.StatusUnauthorized, loginData{Alert: alertNoName})
+		return
+	case errors.Is(err, workshop.ErrLongUser):
+		s.form(w, http.StatusUnauthorized, loginData{Alert: fmt.Sprintf(alertLong, workshop.MaxUserLen)})
+		return
+	case err != nil:
+		s.form(w, http.StatusUnauthorized, loginData{Name: name, Alert: alertWrong})
+		return
+	}
+	if old, err := r.Cookie(CookieName); err == nil {
+		s.sessions.close(old.Value)
+	}
+	http.SetCookie(w, cookie(s.sessions.open(who), r.TLS != nil))
+	role := "attendee"
+	if who.Instructor {
+		role = "instructor"
+	}
+	s.cfg.Logf("%s %q logged in from %s", role, who.User, r.RemoteAddr)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// whoOf is who a request's session is: its cookie's, or in an open room
+// without one a new web-N for this socket alone. false: the room needs a
+// password and the request has no valid session.
+func (s *Server) whoOf(r *http.Request) (workshop.Who, bool) {
+	if c, err := r.Cookie(CookieName); err == nil {
+		if who, ok := s.sessions.who(c.Value); ok {
+			return who, true
+		}
+	}
+	if s.door.NeedsPassword() {
+		return workshop.Who{}, false
+	}
+	return workshop.Who{User: s.sessions.nextName(), Credential: webCredential}, true
+}
+
+// servePage serves the page to a visitor with a session: without one, a
+// room that needs a password sends them to /login (303), and an open room
+// gives them one (a web-N, the same on every reconnect of this browser).
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, files http.Handler) {
+	w.Header().Set("Cache-Control", "no-store") // what it answers depends on the session
+	valid := false
+	if c, err := r.Cookie(CookieName); err == nil {
+		_, valid = s.sessions.who(c.Value)
+	}
+	switch {
+	case valid:
+	case s.door.NeedsPassword():
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	default:
+		_, value := s.sessions.anonymous()
+		http.SetCookie(w, cookie(value, r.TLS != nil))
+	}
+	files.ServeHTTP(w, r)
+}
+
+// sessionState answers the page after a refused socket: 204 when a
+// socket would be let in, 401 when the page must log in first (the
+// browser's WebSocket API does not show the handshake's status: RFC 6455
+// §4.1 leaves a failed handshake's details to the client, and browsers
+// report only code 1006).
+func (s *Server) sessionState(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	c, err := r.Cookie(CookieName)
+	if err == nil {
+		if _, ok := s.sessions.who(c.Value); ok {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	if s.door.NeedsPassword() {
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
