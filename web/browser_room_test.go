@@ -56,11 +56,11 @@ func newRoomDoors(t *testing.T, auth workshop.Auth) roomDoors {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	ws := New(Config{Catalogue: cat, Run: run, Room: srv.Room(), Logf: func(f string, a ...any) { t.Logf("web: "+f, a...) }})
+	ws := New(Config{Door: srv.Door(), Logf: func(f string, a ...any) { t.Logf("web: "+f, a...) }})
 	hs := httptest.NewServer(ws)
 	t.Cleanup(func() {
-		ws.Close()
-		hs.Close()
+		// The door's owner shuts it down before the web server's Close
+		// (Config.Door).
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(ctx); err != nil {
@@ -69,6 +69,8 @@ func newRoomDoors(t *testing.T, auth workshop.Auth) roomDoors {
 		if err := <-served; !errors.Is(err, workshop.ErrServerClosed) {
 			t.Errorf("Serve returned %v, want ErrServerClosed", err)
 		}
+		ws.Close()
+		hs.Close()
 	})
 	return roomDoors{sshAddr: ln.Addr().String(), hostKey: signer.PublicKey(), web: hs}
 }
