@@ -11,7 +11,9 @@
 // The files: browser_main_test.go (this: the browser and the page helpers),
 // browser_fixture_test.go (the page against a protocol fixture),
 // browser_server_test.go (the page against the real server),
-// browser_room_test.go (an SSH instructor leads a browser attendee).
+// browser_room_test.go (one room, an SSH door and a web door),
+// browser_login_test.go (the login form, the session cookie, the same
+// world after a drop, an instructor leading from the browser).
 package web
 
 import (

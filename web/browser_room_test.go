@@ -29,6 +29,7 @@ type roomDoors struct {
 	sshAddr string
 	hostKey gossh.PublicKey // the SSH server's, for the client to check
 	web     *httptest.Server
+	drop    *dropper // cuts the web server's sockets, as a network drop
 }
 
 // newRoomDoors starts an SSH server with auth and a web server on the same
@@ -57,7 +58,8 @@ func newRoomDoors(t *testing.T, auth workshop.Auth) roomDoors {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	ws := New(Config{Door: srv.Door(), Logf: func(f string, a ...any) { t.Logf("web: "+f, a...) }})
-	hs := httptest.NewServer(ws)
+	d := &dropper{h: ws}
+	hs := httptest.NewServer(d)
 	t.Cleanup(func() {
 		// The door's owner shuts it down before the web server's Close
 		// (Config.Door).
@@ -72,7 +74,7 @@ func newRoomDoors(t *testing.T, auth workshop.Auth) roomDoors {
 		ws.Close()
 		hs.Close()
 	})
-	return roomDoors{sshAddr: ln.Addr().String(), hostKey: signer.PublicKey(), web: hs}
+	return roomDoors{sshAddr: ln.Addr().String(), hostKey: signer.PublicKey(), web: hs, drop: d}
 }
 
 // sshTerm is an SSH session with a pty, drawn into the same terminal
