@@ -126,7 +126,8 @@ func TestServerPageReconnectsAfterDrop(t *testing.T) {
 	}
 	// The page reconnects by itself and the player draws again (the rows
 	// are blanked first, so the picker's text must come from new frames).
-	// It is a new session: the server does not yet resume the dropped one.
+	// (The same world comes back: browser_login_test.go shows it at a
+	// lesson's step.)
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#screen .row").forEach(r => r.textContent = "")`),
 		chromedp.WaitNotVisible(chromedp.CSS("#status")), waitText("tokensim — pick a lesson")); err != nil {
 		t.Fatalf("did not reconnect: %v\n%s", err, readScreen(t, ctx))
