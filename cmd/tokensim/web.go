@@ -36,6 +36,9 @@ func (e *env) web(args []string) int {
 
 // webUntil is web with its end in the caller's hands, as sshUntil.
 func (e *env) webUntil(ctx context.Context, args []string, ready func(addr string)) int {
+	if wantsExport(args) { // tokensim web --export DIR: a static build, no server (web_export.go)
+		return e.webExport(args)
+	}
 	fs := newFlags("web", "web [--addr host:port] [--allow-remote] [flags]", webExamples, e.stderr)
 	addr := fs.String("addr", webDefaultAddr, "address to listen on (plain HTTP)")
 	allowRemote := fs.Bool("allow-remote", false, "allow an address other machines can reach")

@@ -1,5 +1,7 @@
 // tokensim web page: draws the frame protocol as DOM and sends keys, sizes
-// and pastes back over one WebSocket. Our own code; nothing from another host.
+// and pastes back over one WebSocket (or, in the static build, to the
+// player running in this page: see openTransport). Our own code; nothing
+// from another host.
 // The frame protocol of issue 18 (web/protocol.go is the server's side):
 // server -> page "frame", "clipboard", "status", "bye"; page -> server
 // "key", "resize", "paste", all JSON text messages.
@@ -37,7 +39,7 @@
   }
 
   function send(msg) {
-    if (sock && sock.readyState === WebSocket.OPEN) {
+    if (sock && sock.readyState === 1) { // OPEN, for either transport
       sock.send(JSON.stringify(msg));
       return true;
     }
@@ -127,7 +129,7 @@
     if (withButton) {
       var b = document.createElement("button");
       b.type = "button";
-      b.textContent = "Connect again";
+      b.textContent = (window.tokensimTransport && window.tokensimTransport.again) || "Connect again";
       b.addEventListener("click", function () {
         ended = false;
         attempt = 0;
@@ -145,10 +147,20 @@
 
   // ---- socket -----------------------------------------------------------
 
+  // The transport: a WebSocket to tokensim web, or, in the static build
+  // (tokensim web --export), the player running in this page as
+  // WebAssembly: wasm-boot.js sets window.tokensimTransport to make an
+  // object with the WebSocket's send, readyState, onopen, onmessage and
+  // onclose. Both carry the same JSON messages.
+  function openTransport() {
+    if (window.tokensimTransport) return window.tokensimTransport();
+    var proto = location.protocol === "https:" ? "wss:" : "ws:";
+    return new WebSocket(proto + "//" + location.host + "/ws");
+  }
+
   function connect() {
     clearTimeout(retryTimer);
-    var proto = location.protocol === "https:" ? "wss:" : "ws:";
-    var ws = new WebSocket(proto + "//" + location.host + "/ws");
+    var ws = openTransport();
     sock = ws;
     ws.onopen = function () {
       attempt = 0;
