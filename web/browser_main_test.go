@@ -13,7 +13,9 @@
 // browser_server_test.go (the page against the real server),
 // browser_room_test.go (one room, an SSH door and a web door),
 // browser_login_test.go (the login form, the session cookie, the same
-// world after a drop, an instructor leading from the browser).
+// world after a drop, an instructor leading from the browser),
+// browser_static_test.go (the static WebAssembly build, tokensim web
+// --export, served by a plain file server).
 package web
 
 import (
@@ -23,9 +25,11 @@ import (
 	"os/exec"
 	"runtime/debug"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -78,6 +82,7 @@ func withChromium(m *testing.M) int {
 		return 1
 	}
 	chromium = bctx
+	defer removeStaticBuild()
 	return m.Run()
 }
 
@@ -85,10 +90,33 @@ func withChromium(m *testing.M) int {
 // own, closed when the test ends.
 func newBrowser(t *testing.T, w, h int) context.Context {
 	t.Helper()
-	ctx, cancelTab := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext())
+	// Every exception the page's script throws and does not catch fails
+	// the test: the page must run clean, not merely draw.
+	var mu sync.Mutex
+	var thrown []string
+	ctx, cancelTab := chromedp.NewContext(chromium, chromedp.WithNewBrowserContext(), chromedp.WithListener(func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
+			mu.Lock()
+			d := e.ExceptionDetails
+			desc := d.Text
+			if d.Exception != nil && d.Exception.Description != "" {
+				desc += " " + d.Exception.Description
+			}
+			thrown = append(thrown, fmt.Sprintf("%s (%s:%d:%d)", desc, d.URL, d.LineNumber+1, d.ColumnNumber+1))
+			mu.Unlock()
+		}
+	}))
 	// A ceiling for a hung browser, not a pacing sleep.
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelTab() })
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelTab()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range thrown {
+			t.Errorf("the page threw: %s", e)
+		}
+	})
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(w), int64(h))); err != nil {
 		t.Fatalf("open a tab: %v", err)
 	}
@@ -144,10 +172,11 @@ func firstFrames(t *testing.T, ctx context.Context, url, ready string, n int) []
 // logTimes reports load times as one "timing:" line, for the README's
 // figures (go test -v -tags browser ./web/ | grep timing:): the first
 // load (a new tab, nothing cached), then the median and the slowest of
-// the rest.
-func logTimes(t *testing.T, what string, ms []float64) {
+// the rest. server says a tokensim server answers the page (it runs in
+// this test binary: slower under -race).
+func logTimes(t *testing.T, what string, server bool, ms []float64) {
 	t.Helper()
-	if raceBuild() {
+	if server && raceBuild() {
 		what += ", server under -race"
 	}
 	rest := slices.Clone(ms[1:])

@@ -141,7 +141,7 @@ func TestServerPageFirstFrameTime(t *testing.T) {
 	_, hs := testServer(t)
 	ctx := newBrowser(t, 1000, 700)
 	ms := firstFrames(t, ctx, hs.URL+"/", "tokensim — pick a lesson", 6)
-	logTimes(t, "web page, navigation start to first frame (loopback)", ms)
+	logTimes(t, "web page, navigation start to first frame (loopback)", true, ms)
 	for i, v := range ms {
 		if v <= 0 || v > 5000 {
 			t.Errorf("load %d: first frame after %.0f ms, want 0 < t <= 5000 ms", i+1, v)
