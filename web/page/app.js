@@ -162,7 +162,9 @@
     clearTimeout(retryTimer);
     var ws = openTransport();
     sock = ws;
+    var opened = false;
     ws.onopen = function () {
+      opened = true; // in onopen: the static build's transport has no addEventListener
       attempt = 0;
       hideStatus();
       sendResize(true);
@@ -180,8 +182,6 @@
           break;
       }
     };
-    var opened = false;
-    ws.addEventListener("open", function () { opened = true; });
     ws.onclose = function () {
       if (sock !== ws) return;
       sock = null;
