@@ -102,7 +102,12 @@ func newBrowser(t *testing.T, w, h int) context.Context {
 			if d.Exception != nil && d.Exception.Description != "" {
 				desc += " " + d.Exception.Description
 			}
-			thrown = append(thrown, fmt.Sprintf("%s (%s:%d:%d)", desc, d.URL, d.LineNumber+1, d.ColumnNumber+1))
+			if d.StackTrace != nil {
+				for _, f := range d.StackTrace.CallFrames {
+					desc += fmt.Sprintf("\n\tat %s (%s:%d:%d)", f.FunctionName, f.URL, f.LineNumber+1, f.ColumnNumber+1)
+				}
+			}
+			thrown = append(thrown, desc)
 			mu.Unlock()
 		}
 	}))
