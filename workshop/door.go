@@ -45,9 +45,10 @@ func (d *Door) Sessions() int { return d.s.sessions.count() }
 // attendee could give at another door: Login refuses them all.)
 func (d *Door) NeedsPassword() bool { return !d.s.cfg.Auth.open() }
 
-// MaxDuration is Config.MaxTimeout: how long any session may last (0:
-// no limit).
-func (d *Door) MaxDuration() time.Duration { return d.s.cfg.MaxTimeout }
+// HasInstructorPassword reports whether an instructor can log in by
+// password (as InstructorUser): the only way in as instructor at a door
+// without keys.
+func (d *Door) HasInstructorPassword() bool { return d.s.cfg.Auth.InstructorPassword != "" }
 
 // Errors of Login. A *LockedOutError is also ErrLockedOut.
 var (

@@ -43,24 +43,16 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	addr := fs.String("addr", workshop.DefaultAddr, "address to listen on")
 	allowRemote := fs.Bool("allow-remote", false, "allow an address other machines can reach")
 	hostKey := fs.String("host-key", "", "host key file, made (ed25519) on first start (default under the user config directory)")
-	idle, maxAge := durationFlag(30*time.Minute), durationFlag(0)
-	fs.Var(&idle, "idle-timeout", "end a session with no key this long, unless it follows a led room (a `duration`, e.g. 30m or 1h; 0: never)")
-	fs.Var(&maxAge, "max-duration", "end any connection this old (a `duration`, e.g. 2h; 0: never)")
-	maxSessions, instrSlots, perAddr := new(200), new(1), new(10)
-	fs.Var((*countFlag)(maxSessions), "max-sessions", "players running at once, instructors included (a `count`; 0: no limit)")
-	fs.Var((*countFlag)(instrSlots), "instructor-slots", "of --max-sessions, places only instructors may take (a `count`; none without --instructor-key or --instructor-password)")
+	rf := addRoomFlags(fs)
 	memBudget := fs.Bool("memory-budget", false, "keep the Go runtime's memory limit at what the room holds: about half the memory per session, for more CPU (README, Performance; GOMEMLIMIT in the environment wins)")
-	fs.Var((*countFlag)(perAddr), "max-per-addr", "logged-in attendee connections from one address at once (a `count`; 0: no limit)")
-	login := workshop.DefaultLoginLimits()
-	loginTimeout := durationFlag(login.Timeout)
+	loginTimeout := durationFlag(rf.login.Timeout)
 	fs.Var(&loginTimeout, "login-timeout", "close a connection not logged in this long after it connects (a `duration`; 0: never)")
-	fs.Var((*countFlag)(&login.MaxPending), "max-pending", "connections not yet logged in, from all addresses (a `count`; 0: no limit)")
-	fs.Var((*countFlag)(&login.MaxPendingPerAddr), "max-pending-per-addr", "connections not yet logged in, from one address (a `count`; 0: no limit)")
-	fs.Var((*countFlag)(&login.MaxFailures), "max-login-failures", "wrong passwords (a `count`) from one address within a minute before its passwords are refused for a minute (0: no limit)")
-	password := fs.String("password", "", "attendees' shared password (default: anyone gets in)")
+	fs.Var((*countFlag)(&rf.login.MaxPending), "max-pending", "connections not yet logged in, from all addresses (a `count`; 0: no limit)")
+	fs.Var((*countFlag)(&rf.login.MaxPendingPerAddr), "max-pending-per-addr", "connections not yet logged in, from one address (a `count`; 0: no limit)")
 	authKeys := fs.String("authorized-keys", "", "attendees' public keys, an authorized_keys file (default: anyone gets in)")
 	instrKey := fs.String("instructor-key", "", "the instructor's public keys (a .pub or authorized_keys file)")
-	instrPassword := fs.String("instructor-password", "", "the instructor's password, for user \""+workshop.InstructorUser+"\"")
+	webAddr := fs.String("web", "", "also open the room's web door on this `address` (host:port): one room, both doors (see tokensim web)")
+	tf := addTLSFlags(fs)
 	preset := fs.String("preset", "", "run every lesson under this preset instead of the lesson's")
 	var sets settings
 	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
@@ -76,18 +68,31 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	if len(pos) > 0 {
 		return bad("unexpected argument %q", pos[0])
 	}
-	if idle < 0 || maxAge < 0 || loginTimeout < 0 || *maxSessions < 0 || *instrSlots < 0 || *perAddr < 0 || login.MaxPending < 0 || login.MaxPendingPerAddr < 0 || login.MaxFailures < 0 {
+	if loginTimeout < 0 || rf.login.MaxPending < 0 || rf.login.MaxPendingPerAddr < 0 {
 		return bad("timeouts and limits cannot be negative")
 	}
-	if *maxSessions > 0 && *instrSlots >= *maxSessions && (*instrKey != "" || *instrPassword != "") {
-		return bad("--instructor-slots (%d) must be fewer than --max-sessions (%d): attendees need a place", *instrSlots, *maxSessions)
+	if msg := rf.check(*instrKey != ""); msg != "" {
+		return bad("%s", msg)
 	}
-	login.Timeout = time.Duration(loginTimeout)
+	if *webAddr == "" && tf.on() {
+		return bad("--tls-cert and --tls-key are for the web door: add --web host:port")
+	}
+	if msg := tf.check(); msg != "" {
+		return bad("%s", msg)
+	}
+	rf.login.Timeout = time.Duration(loginTimeout)
 	remote, err := workshop.CheckAddr(*addr, *allowRemote)
 	if err != nil {
 		return bad("%v", err)
 	}
-	auth := workshop.Auth{Password: *password, InstructorPassword: *instrPassword}
+	webRemote := false
+	if *webAddr != "" {
+		if webRemote, err = workshop.CheckAddr(*webAddr, *allowRemote); err != nil {
+			return bad("--web: %v", err)
+		}
+	}
+	cfg := rf.config()
+	auth := &cfg.Auth
 	if *authKeys != "" {
 		if auth.AuthorizedKeys, err = workshop.ReadKeys(*authKeys); err != nil {
 			return bad("--authorized-keys: %v", err)
@@ -97,9 +102,6 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 		if auth.InstructorKeys, err = workshop.ReadKeys(*instrKey); err != nil {
 			return bad("--instructor-key: %v", err)
 		}
-	}
-	if auth.Password != "" && auth.Password == auth.InstructorPassword {
-		return bad("--password and --instructor-password must differ")
 	}
 	cat, err := scenarios.Catalogue()
 	if err != nil {
@@ -125,15 +127,14 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
 		return exitFailed
 	}
-	srv, err := workshop.New(workshop.Config{
-		HostKey: signer, Catalogue: cat, Run: run, Auth: auth,
-		KeepAlive:   workshop.DefaultKeepAlive,
-		IdleTimeout: time.Duration(idle), MaxTimeout: time.Duration(maxAge), MaxSessions: *maxSessions, InstructorSlots: *instrSlots, MaxPerAddr: *perAddr, Login: login,
-		// The server is the process: its memory limit may follow the
-		// room, unless GOMEMLIMIT sets one (the Go runtime reads it).
-		MemoryBudget: *memBudget && os.Getenv("GOMEMLIMIT") == "",
-		Logf:         func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...) },
-	})
+	cfg.HostKey, cfg.Catalogue, cfg.Run = signer, cat, run
+	cfg.KeepAlive = workshop.DefaultKeepAlive
+	// The server is the process: its memory limit may follow the room,
+	// unless GOMEMLIMIT sets one (the Go runtime reads it).
+	cfg.MemoryBudget = *memBudget && os.Getenv("GOMEMLIMIT") == ""
+	logf := func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...) }
+	cfg.Logf = logf
+	srv, err := workshop.New(cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
 		return exitFailed
@@ -143,6 +144,16 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
 		return exitFailed
 	}
+	var wd *webDoor
+	if *webAddr != "" {
+		// The web door enters the SSH server's room: one room, one set of
+		// limits and counters for both doors.
+		if wd, err = startWeb(*webAddr, tf, srv.Door(), logf); err != nil {
+			ln.Close()
+			fmt.Fprintf(e.stderr, "tokensim ssh: --web: %v\n", err)
+			return exitFailed
+		}
+	}
 
 	state := "host key"
 	if created {
@@ -150,12 +161,18 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	}
 	fmt.Fprintf(e.stdout, "tokensim ssh: %s %s (%s)\n", state, *hostKey, workshop.Fingerprint(signer))
 	if remote {
-		fmt.Fprintf(e.stderr, "tokensim ssh: warning: %s is reachable from other machines; anyone who can reach it %s\n", *addr, whoGetsIn(auth))
+		fmt.Fprintf(e.stderr, "tokensim ssh: warning: %s is reachable from other machines; anyone who can reach it %s\n", *addr, whoGetsIn(*auth))
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	fmt.Fprintf(e.stdout, "tokensim ssh: listening on %s; attendees run: ssh -p %s <this host>\n", ln.Addr(), port)
 	if auth.InstructorPassword != "" {
 		fmt.Fprintf(e.stdout, "tokensim ssh: the instructor runs: ssh -p %s %s@<this host>\n", port, workshop.InstructorUser)
+	}
+	if wd != nil {
+		e.webLines("tokensim ssh", *webAddr, webRemote, tf, srv.Door(), wd)
+		if len(auth.AuthorizedKeys) > 0 && auth.Password == "" {
+			fmt.Fprintln(e.stdout, "tokensim ssh: the web door has no key login: with --authorized-keys and no --password, only the instructor's password gets in there")
+		}
 	}
 	fmt.Fprintln(e.stdout, "tokensim ssh: ctrl+c stops the server")
 
@@ -164,9 +181,17 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	var webDone <-chan error
+	if wd != nil {
+		webDone = wd.done
+	}
 	select {
 	case err := <-done:
 		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
+		return exitFailed
+	case err := <-webDone:
+		fmt.Fprintf(e.stderr, "tokensim ssh: --web: %v\n", err)
+		_ = srv.Shutdown(context.Background())
 		return exitFailed
 	case <-ctx.Done():
 	}
@@ -178,6 +203,10 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	}
 	if err := <-done; err != nil && !errors.Is(err, workshop.ErrServerClosed) {
 		fmt.Fprintf(e.stderr, "tokensim ssh: %v\n", err)
+	}
+	if wd != nil {
+		// The room's sessions, web ones included, ended with the server.
+		wd.stop(e.stderr, "tokensim ssh")
 	}
 	return exitOK
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -22,7 +23,9 @@ import (
 const webDefaultAddr = "127.0.0.1:8443"
 
 const webExamples = `  tokensim web                                          # http://127.0.0.1:8443/, this machine only
-  tokensim web --addr 0.0.0.0:8443 --allow-remote       # anyone who can reach this machine gets a player
+  tokensim web --addr 0.0.0.0:8443 --allow-remote --password room42 --instructor-password lead42 \
+      --tls-cert cert.pem --tls-key key.pem             # https://, a room password, an instructor
+  tokensim ssh --web 127.0.0.1:8443                     # one room, SSH and web doors
 `
 
 // web serves the player to browsers until interrupted. It parses flags
@@ -40,12 +43,15 @@ func (e *env) webUntil(ctx context.Context, args []string, ready func(addr strin
 		return e.webExport(args)
 	}
 	fs := newFlags("web", "web [--addr host:port] [--allow-remote] [flags]", webExamples, e.stderr)
-	addr := fs.String("addr", webDefaultAddr, "address to listen on (plain HTTP)")
+	addr := fs.String("addr", webDefaultAddr, "address to listen on")
 	allowRemote := fs.Bool("allow-remote", false, "allow an address other machines can reach")
+	rf := addRoomFlags(fs)
+	tf := addTLSFlags(fs)
 	preset := fs.String("preset", "", "run every lesson under this preset instead of the lesson's")
 	var sets settings
 	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
 	seed := fs.Uint64("seed", 1, "seed")
+	// --export's hook goes here (cmd/tokensim/web_export.go).
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
@@ -56,6 +62,12 @@ func (e *env) webUntil(ctx context.Context, args []string, ready func(addr strin
 	}
 	if len(pos) > 0 {
 		return bad("unexpected argument %q", pos[0])
+	}
+	if msg := rf.check(false); msg != "" {
+		return bad("%s", msg)
+	}
+	if msg := tf.check(); msg != "" {
+		return bad("%s", msg)
 	}
 	// The same rule as tokensim ssh: loopback unless --allow-remote.
 	remote, err := workshop.CheckAddr(*addr, *allowRemote)
@@ -73,41 +85,107 @@ func (e *env) webUntil(ctx context.Context, args []string, ready func(addr strin
 			return bad("%v", err)
 		}
 	}
-	srv := web.New(web.Config{Catalogue: cat, Run: run,
-		Logf: func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim web: "+format+"\n", a...) }})
-	ln, err := net.Listen("tcp", *addr)
+	logf := func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim web: "+format+"\n", a...) }
+	cfg := rf.config()
+	cfg.Catalogue, cfg.Run, cfg.Logf = cat, run, logf
+	door, err := workshop.NewDoor(cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "tokensim web: %v\n", err)
 		return exitFailed
 	}
-	if remote {
-		fmt.Fprintf(e.stderr, "tokensim web: warning: %s is reachable from other machines; anyone who can reach it gets a player (no password yet)\n", *addr)
+	wd, err := startWeb(*addr, tf, door, logf)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "tokensim web: %v\n", err)
+		return exitFailed
 	}
-	fmt.Fprintf(e.stdout, "tokensim web: open http://%s/\n", ln.Addr())
+	e.webLines("tokensim web", *addr, remote, tf, door, wd)
 	fmt.Fprintln(e.stdout, "tokensim web: ctrl+c stops the server")
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
 	if ready != nil {
-		ready(ln.Addr().String())
+		ready(wd.addr)
 	}
 	select {
-	case err := <-done:
+	case err := <-wd.done:
 		fmt.Fprintf(e.stderr, "tokensim web: %v\n", err)
 		return exitFailed
 	case <-ctx.Done():
 	}
-	fmt.Fprintln(e.stdout, "tokensim web: shutting down")
+	fmt.Fprintf(e.stdout, "tokensim web: shutting down %s\n", sessionCount(door.Sessions()))
 	// Hijacked WebSockets are not the http.Server's to wait for: the
 	// players end first (each page gets its "bye"), then the listener.
-	srv.Close()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
+	if err := door.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		fmt.Fprintf(e.stderr, "tokensim web: %v\n", err)
 	}
-	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintf(e.stderr, "tokensim web: %v\n", err)
-	}
+	wd.stop(e.stderr, "tokensim web")
 	return exitOK
+}
+
+// webDoor is a room's web door being served.
+type webDoor struct {
+	srv  *web.Server
+	hs   *http.Server
+	addr string // listened on
+	url  string // http:// or https://
+	done chan error
+}
+
+// startWeb listens on addr and serves door's web page there, over TLS
+// when tf names a certificate (http.Server.ServeTLS, as ListenAndServeTLS
+// serves).
+func startWeb(addr string, tf *tlsFlags, door *workshop.Door, logf func(string, ...any)) (*webDoor, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	wd := &webDoor{srv: web.New(web.Config{Door: door, Logf: logf}), addr: ln.Addr().String(), done: make(chan error, 1)}
+	wd.hs = &http.Server{Handler: wd.srv, ReadHeaderTimeout: 10 * time.Second}
+	wd.url = "http://" + wd.addr + "/"
+	if tf.on() {
+		wd.url = "https://" + wd.addr + "/"
+	}
+	go func() {
+		var err error
+		if tf.on() {
+			err = wd.hs.ServeTLS(ln, tf.cert, tf.key)
+		} else {
+			err = wd.hs.Serve(ln)
+		}
+		if !errors.Is(err, http.ErrServerClosed) {
+			wd.done <- err
+		}
+		close(wd.done)
+	}()
+	return wd, nil
+}
+
+// webLines prints where the web door is and what crosses the network.
+func (e *env) webLines(prefix, addr string, remote bool, tf *tlsFlags, door *workshop.Door, wd *webDoor) {
+	fmt.Fprintf(e.stdout, "%s: open %s\n", prefix, wd.url)
+	if door.HasInstructorPassword() {
+		fmt.Fprintf(e.stdout, "%s: in the browser, the instructor logs in at %slogin as %q\n", prefix, wd.url, workshop.InstructorUser)
+	}
+	if !remote {
+		return
+	}
+	if !door.NeedsPassword() {
+		fmt.Fprintf(e.stderr, "%s: warning: %s is reachable from other machines; anyone who can reach it gets a player in the browser (no --password)\n", prefix, addr)
+	}
+	if !tf.on() {
+		fmt.Fprintf(e.stderr, "%s: warning: %s is plain HTTP: the passwords typed at /login and the session cookie cross the network in clear (add --tls-cert and --tls-key)\n", prefix, addr)
+	}
+}
+
+// stop ends the web door once the room's sessions have ended: the
+// sockets still waiting to start, then the listener.
+func (wd *webDoor) stop(stderr io.Writer, prefix string) {
+	wd.srv.Close()
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := wd.hs.Shutdown(sctx); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+	}
+	if err := <-wd.done; err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+	}
 }
