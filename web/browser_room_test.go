@@ -77,9 +77,9 @@ func newRoomDoors(t *testing.T, auth workshop.Auth) roomDoors {
 	return roomDoors{sshAddr: ln.Addr().String(), hostKey: signer.PublicKey(), web: hs, drop: d}
 }
 
-// sshTerm is an SSH session with a pty, drawn into the same terminal
+// sshPty is an SSH session with a pty, drawn into the same terminal
 // emulator the web visitor's screen uses (web/term), read as rows of text.
-type sshTerm struct {
+type sshPty struct {
 	t    *testing.T
 	in   io.Writer
 	sc   *term.Screen
@@ -90,7 +90,7 @@ type sshTerm struct {
 
 // dialSSH logs in as user with password and opens a cols×rows pty
 // session running the player.
-func (d roomDoors) dialSSH(t *testing.T, user, password string, cols, rows int) *sshTerm {
+func (d roomDoors) dialSSH(t *testing.T, user, password string, cols, rows int) *sshPty {
 	t.Helper()
 	c, err := gossh.Dial("tcp", d.sshAddr, &gossh.ClientConfig{
 		User: user, Auth: []gossh.AuthMethod{gossh.Password(password)},
@@ -109,7 +109,7 @@ func (d roomDoors) dialSSH(t *testing.T, user, password string, cols, rows int) 
 	if err := sess.RequestPty("xterm-256color", rows, cols, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
 		t.Fatal(err)
 	}
-	st := &sshTerm{t: t, sc: term.NewScreen(cols, rows), rows: make([]string, rows), done: make(chan struct{})}
+	st := &sshPty{t: t, sc: term.NewScreen(cols, rows), rows: make([]string, rows), done: make(chan struct{})}
 	if st.in, err = sess.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func (d roomDoors) dialSSH(t *testing.T, user, password string, cols, rows int) 
 }
 
 // text is the screen now.
-func (s *sshTerm) text() string {
+func (s *sshPty) text() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if f, ok := s.sc.Frame(); ok {
@@ -152,7 +152,7 @@ func (s *sshTerm) text() string {
 
 // waitFor waits until the screen shows text (white space aside: the
 // player wraps text to the width), or fails the test.
-func (s *sshTerm) waitFor(ctx context.Context, text string) {
+func (s *sshPty) waitFor(ctx context.Context, text string) {
 	s.t.Helper()
 	want := compact(text)
 	for {
@@ -174,7 +174,7 @@ func (s *sshTerm) waitFor(ctx context.Context, text string) {
 }
 
 // press types keys.
-func (s *sshTerm) press(keys string) {
+func (s *sshPty) press(keys string) {
 	s.t.Helper()
 	if _, err := io.WriteString(s.in, keys); err != nil {
 		s.t.Fatalf("typing %q: %v", keys, err)
