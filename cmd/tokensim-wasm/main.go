@@ -6,7 +6,7 @@
 // challenges; no export, no command hints), in a real tea.Program drawing
 // into the web server's terminal (web/term), speaking the same frame
 // protocol to the page as the WebSocket does (package wasmplay). Build it
-// with `tokensim web --export DIR` (or build.sh): bubbletea v2.1.1 needs
+// with `tokensim web --export DIR`: bubbletea v2.1.1 needs
 // two small js files added at build time (_overlay/).
 //
 // The page's boot file (web/page/wasm-boot.js) sets

@@ -188,6 +188,13 @@ func export(ctx context.Context, root, target string) error {
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700
 		return err
 	}
+	return replaceDir(tmp, target)
+}
+
+// replaceDir puts directory tmp in target's place, target's previous
+// contents removed; on failure target is as it was.
+func replaceDir(tmp, target string) error {
+	parent, base := filepath.Dir(target), filepath.Base(target)
 	if _, err := os.Stat(target); errors.Is(err, fs.ErrNotExist) {
 		return os.Rename(tmp, target)
 	}

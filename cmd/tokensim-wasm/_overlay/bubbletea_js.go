@@ -2,7 +2,7 @@
 
 // This file is NOT part of the tokensim module's packages: the directory
 // starts with "_" so the go command ignores it. The wasm build (`tokensim
-// web --export`, cmd/tokensim/web_export.go; build.sh) copies
+// web --export`, cmd/tokensim/web_export.go) copies
 // charm.land/bubbletea/v2 unchanged into a temporary directory and adds
 // this file to the copy, because bubbletea v2.1.1 defines these four
 // symbols only in its unix and windows files (tty_unix.go,
