@@ -6,24 +6,33 @@
 // the bytes a terminal would send ("key", "paste") and its size
 // ("resize"). The frame protocol is in protocol.go.
 //
-// Arrows: cmd → web → workshop → tui. A web visitor joins the same
-// workshop.Room an SSH server holds (Config.Room) as a workshop.Who:
+// Arrows: cmd → web → workshop → tui. The player runs through a
+// workshop.Door (Config.Door): an SSH server's (workshop.Server.Door), so
+// that web and SSH attendees share one room, one MaxSessions, one
+// MaxPerAddr and one lockout, or workshop.NewDoor's for a room of its own.
+// The door runs the session as an SSH session is run (the same slots,
+// kept worlds, progress, idle and maximum-duration timers, shutdown, log
+// lines); this package is the transport: the page, the socket, the login
+// form and the session cookie. A visitor is a workshop.Who:
 //
-//   - User is "web-N", N counting this server's visitors from 1: the room
-//     counts quiz answers per User, so two browsers must not share one.
-//     (With a room password and a cookie, the next step, User becomes
-//     the name the visitor gives, as an SSH user name is.)
-//   - Credential is "" in an open room, as for SSH; with a room password
-//     it will be "web password", never the secret, so that a web visitor
-//     never gets an SSH user's kept world (workshop.Who's rule: same User
-//     and same Credential).
-//   - Instructor is false until an instructor password is entered in the
-//     page (next step).
+//   - in an open room, without logging in: User "web-N", N counting this
+//     server's browsers from 1, given once per session cookie (the page's
+//     load sets it), so that a reconnect is the same Who and gets its
+//     world back; Credential "web", a name no SSH login produces, so a
+//     web-N never gets an SSH user's world. The cookie is one browser's:
+//     a second socket with it takes the first one's place, as the same
+//     SSH key does (workshop/takeover.go).
+//   - after /login: whatever workshop.Door.Login returns, by the SSH
+//     password rule: the name given, Credential "password" (the same
+//     name and password finds its world from either door), Instructor
+//     for the name "instructor" with the instructor's password.
 //
-// Each visitor's program is built as workshop.Server.handle builds it:
-// Room is the member, NoExport (a file written on the server is not the
-// visitor's) and NoCommandHints (the visitor has no tokensim binary), and
-// progress kept in memory for the session. The program's terminal
-// queries (background colour, mode reports) are answered by the emulator,
-// as a real terminal answers them.
+// When the room needs a password, GET / without a valid session answers
+// 303 to /login and the WebSocket upgrade is refused with 401; a socket
+// from another site's page is refused with 403 (coder/websocket's Origin
+// check), and so is a login posted from one (net/http's
+// CrossOriginProtection).
+//
+// The program's terminal queries (background colour, mode reports) are
+// answered by the emulator, as a real terminal answers them.
 package web

@@ -43,6 +43,9 @@ type Server struct {
 	ownDoor  bool // made by New: Close shuts it down
 	mux      *http.ServeMux
 	sessions *cookieSessions
+	// keepAlive is how often each page is asked whether it is there
+	// (session.go); tests shorten it.
+	keepAlive time.Duration
 
 	ctx    context.Context // ends every session at Close
 	cancel context.CancelFunc
@@ -58,7 +61,7 @@ func New(cfg Config) *Server {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux(), keepAlive: workshop.DefaultKeepAlive}
 	if s.door == nil {
 		d, err := workshop.NewDoor(workshop.Config{Catalogue: cfg.Catalogue, Run: cfg.Run, Logf: cfg.Logf})
 		if err != nil {

@@ -91,6 +91,9 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 	stopFrames := make(chan struct{})
 	var frames sync.WaitGroup
 	frames.Go(func() { sendFrames(ctx, stopFrames, c, sc) })
+	if s.keepAlive > 0 {
+		wg.Go(func() { keepAlive(ctx, c, s.keepAlive, cancel) })
+	}
 	sizes := make(chan workshop.Size)
 	pageGone := make(chan error, 1)
 	wg.Go(func() {
@@ -129,6 +132,31 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 	cancel()
 	wg.Wait()
 	return why
+}
+
+// keepAlive pings the page every interval (RFC 6455 §5.5.2: a Ping is
+// answered by a Pong) and ends the session as lost, calling gone, when a
+// pong has not come within three intervals, as tokensim ssh does for a
+// client that stopped answering (workshop/keepalive.go, after OpenSSH's
+// ClientAliveCountMax of 3): a socket whose network went without a close
+// would otherwise hold its place until the idle timeout.
+func keepAlive(ctx context.Context, c *websocket.Conn, interval time.Duration, gone func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, 3*interval)
+		err := c.Ping(pctx)
+		cancel()
+		if err != nil {
+			gone()
+			return
+		}
+	}
 }
 
 // readPage feeds the page's messages to the program until the page goes

@@ -274,3 +274,30 @@ func TestSameCookieTakesOver(t *testing.T) {
 		t.Fatalf("the older page's bye %q, want %q", bye, want)
 	}
 }
+
+// A page that stops answering pings (its network went without a close)
+// is let go after three intervals: its place comes back.
+func TestSilentPageLetGo(t *testing.T) {
+	ctx := testCtx(t)
+	d, s, hs := doorServer(t, workshop.Config{}, false)
+	s.keepAlive = 20 * time.Millisecond
+	left := make(chan string, 8)
+	s.left = func(_ workshop.Who, why string) { left <- why }
+	c, resp, err := dialAs(ctx, hs, nil, "")
+	if err != nil {
+		t.Fatalf("dial: %v (%v)", err, resp)
+	}
+	defer c.CloseNow()
+	// It says its size and never reads again: coder/websocket answers a
+	// ping only while the page reads.
+	send(t, ctx, c, map[string]any{"type": "resize", "cols": 80, "rows": 24})
+	select {
+	case why := <-left:
+		t.Logf("left: %s", why)
+	case <-ctx.Done():
+		t.Fatal("a page that answers no ping still holds its session")
+	}
+	if n := d.Sessions(); n != 0 {
+		t.Fatalf("%d sessions after the silent page was let go", n)
+	}
+}

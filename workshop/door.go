@@ -91,7 +91,9 @@ func (d *Door) Login(ctx context.Context, addr, user, password string) (Who, err
 	}
 	ok, instructor := s.cfg.Auth.checkPassword(user, password)
 	if !ok {
-		s.cfg.Logf("failed password for %q from %s", user, addr)
+		// The SSH door's line, at most once a minute an address: a
+		// guesser's flood is one line (the lockout has its own).
+		s.quiet.log("failed login "+host, "failed login from %s as %q (password refused)", addr, user)
 		if s.guesses.fail(host) {
 			lim := s.cfg.Login
 			s.cfg.Logf("locked out %s: %d failed passwords within a minute; its passwords are refused for %s", host, lim.MaxFailures, text.FormatDuration(lim.Lockout))

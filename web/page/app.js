@@ -108,6 +108,7 @@
       for (var j = 0; j < spans.length; j++) frag.appendChild(spanFor(spans[j]));
       row.replaceChildren(frag);
     }
+    if (window.tokensimFirstFrameMs === undefined) window.tokensimFirstFrameMs = performance.now(); // issue 18: navigation start to first frame drawn, read by the browser tests
     // A frame without a cursor leaves it where it was.
     var c = f.cursor;
     if (!c) return;
@@ -166,7 +167,9 @@
     clearTimeout(retryTimer);
     var ws = openTransport();
     sock = ws;
+    var opened = false;
     ws.onopen = function () {
+      opened = true; // in onopen: the static build's transport has no addEventListener
       attempt = 0;
       hideStatus();
       sendResize(true);
@@ -184,8 +187,6 @@
           break;
       }
     };
-    var opened = false;
-    ws.addEventListener("open", function () { opened = true; });
     ws.onclose = function () {
       if (sock !== ws) return;
       sock = null;

@@ -111,7 +111,14 @@
       var go = new Go();
       var code = 0;
       var exit = go.exit;
-      go.exit = function (c) { code = c; exit.call(go, c); };
+      go.exit = function (c) {
+        code = c;
+        // Go's wasm_exec.js leaves the program's timers armed when it exits;
+        // each then throws "Go program has already exited" (golang/go#72797).
+        go._scheduledTimeouts.forEach(function (id) { clearTimeout(id); });
+        go._scheduledTimeouts.clear();
+        exit.call(go, c);
+      };
       bridge = { lesson: lesson, out: deliver };
       window.tokensimBridge = bridge; // read by the program's main as it starts
       return WebAssembly.instantiate(mod, go.importObject).then(function (inst) {

@@ -1,23 +1,12 @@
 //go:build browser
 
-// Browser tests: the page in a real headless Chromium (Debian's chromium),
-// driven with chromedp. Run: go test -race -tags browser ./web/...
-//
-// Until package web's server is merged, these tests run the page against
-// fixtureServer below: a test fixture that speaks the frame protocol
-// (echoing what it receives) and is never shipped.
 package web
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +20,10 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/coder/websocket"
 )
+
+// The tests in this file run the page against fixtureServer below: a test
+// fixture that speaks the frame protocol (echoing what it receives) and is
+// never shipped, so each of the page's behaviours is checked on its own.
 
 // msg is one protocol message in either direction.
 type msg struct {
@@ -176,74 +169,6 @@ func (f *fixtureServer) drop() {
 	if c != nil {
 		c.Close(websocket.StatusGoingAway, "test drops the connection")
 	}
-}
-
-// newBrowser starts headless Chromium with the brief's flags and a fresh
-// profile, sized w x h CSS pixels.
-func newBrowser(t *testing.T, w, h int) context.Context {
-	t.Helper()
-	path := "/usr/bin/chromium"
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		path = p
-	} else if _, err := os.Stat(path); err != nil {
-		if p, err := exec.LookPath("chromium"); err == nil {
-			path = p
-		} else {
-			t.Fatalf("chromium not found (install Debian's chromium or set CHROMIUM): %v", err)
-		}
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(w, h),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	// A ceiling for a hung browser, not a pacing sleep.
-	ctx, cancelC := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelC(); cancelB(); cancelA() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(w), int64(h))); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
-
-// screenText is the text of each row as the DOM holds it (what assistive
-// technology reads), rows joined by newlines.
-const screenText = `Array.from(document.querySelectorAll("#screen .row")).map(r => r.textContent).join("\n")`
-
-// waitText polls the DOM until the screen's text contains want.
-func waitText(want string) chromedp.Action[chromedp.Void] {
-	return waitJS(fmt.Sprintf(`(%s).includes(%q)`, screenText, want))
-}
-
-// waitJS polls the page until the expression is truthy (DOM mutations
-// drive the polling; there is no wall-clock sleep).
-func waitJS(expr string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(20*time.Second))
-}
-
-// eval evaluates a JavaScript expression in the page.
-func eval[T any](t *testing.T, ctx context.Context, expr string) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
-	if err != nil {
-		t.Fatalf("evaluate %s: %v", expr, err)
-	}
-	return v
-}
-
-func readScreen(t *testing.T, ctx context.Context) string {
-	t.Helper()
-	return eval[string](t, ctx, screenText)
 }
 
 func lastResize(ms []msg) (msg, bool) {
@@ -452,6 +377,8 @@ func TestPageCopiesToClipboard(t *testing.T) {
 	for _, name := range []string{"clipboard-read", "clipboard-write"} {
 		if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
 			Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted, Origin: f.URL,
+			// The tab's own browser context (newBrowser), not the default one.
+			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
 		}); err != nil {
 			t.Fatalf("grant %s: %v", name, err)
 		}
@@ -488,119 +415,19 @@ func TestPageShowsStatusAndBye(t *testing.T) {
 	}
 }
 
-// The tests below load the page from the real server (testServer in
-// web_test.go: the built-in catalogue, the same player as tokensim ssh).
-
-func TestServerPageShowsPickerAndOpensLesson(t *testing.T) {
-	_, hs := testServer(t)
-	ctx := newBrowser(t, 1000, 700)
-	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/"), waitText("tokensim — pick a lesson")); err != nil {
-		t.Fatalf("load: %v (screen %q)", err, readScreen(t, ctx))
-	}
-	// j moves the picker's selection ("│" marks the selected row) to the
-	// second lesson; Enter opens it and the picker's title goes.
-	second := `Array.from(document.querySelectorAll("#screen .row")).some(r => r.textContent.startsWith("│") && r.textContent.includes("Calling the API with a bearer token"))`
-	if eval[bool](t, ctx, second) {
-		t.Fatalf("the second lesson is selected before any key:\n%s", readScreen(t, ctx))
-	}
-	if err := chromedp.Do(ctx, chromedp.KeyEvent("j"), waitJS(second)); err != nil {
-		t.Fatalf("j did not select the second lesson: %v\n%s", err, readScreen(t, ctx))
-	}
-	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter),
-		waitJS(fmt.Sprintf(`!(%s).includes("tokensim — pick a lesson")`, screenText))); err != nil {
-		t.Fatalf("enter did not open the lesson: %v\n%s", err, readScreen(t, ctx))
-	}
-	// The right arrow (ESC [ C) takes the first step: the "Press →"
-	// prompt of the unstarted lesson goes.
-	if err := chromedp.Do(ctx, waitText("Press → (or space) to take the first step"), chromedp.KeyEvent(kb.ArrowRight),
-		waitJS(fmt.Sprintf(`!(%s).includes("Press → (or space) to take the first step")`, screenText))); err != nil {
-		t.Fatalf("→ did not take the first step: %v\n%s", err, readScreen(t, ctx))
-	}
-}
-
-func TestServerPageResizesThePlayer(t *testing.T) {
-	_, hs := testServer(t)
-	ctx := newBrowser(t, 1000, 700)
-	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/"), waitText("tokensim — pick a lesson")); err != nil {
+// A click on the screen (no text selected) gives the keys back to the
+// terminal: after the input lost focus, a click and a key reach the server.
+func TestPageClickKeepsKeys(t *testing.T) {
+	f := newFixture(t)
+	ctx := newBrowser(t, 800, 600)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.URL+"/"), waitText("size ")); err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	rowsJS := `document.querySelectorAll("#screen .row").length`
-	before := eval[int](t, ctx, rowsJS)
-	want := eval[int](t, ctx, `Math.floor(600 / parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--cell-h")))`)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(700, 600),
-		waitJS(fmt.Sprintf(`%s === %d`, rowsJS, want)),
-		waitText("tokensim — pick a lesson")); err != nil {
-		t.Fatalf("rows after resize: %d (was %d, want %d): %v", eval[int](t, ctx, rowsJS), before, want, err)
+	if got := eval[string](t, ctx, `(document.activeElement.blur(), document.activeElement.id)`); got == "input" {
+		t.Fatal("blur left the focus on the input")
 	}
-	if before == want {
-		t.Fatalf("the resize did not change the row count (%d)", want)
-	}
-	// The player drew for the new width: no row is wider than it.
-	cols := eval[int](t, ctx, `Math.floor(document.getElementById("screen").clientWidth / (document.getElementById("measure").getBoundingClientRect().width / 10))`)
-	widest := eval[int](t, ctx, `Math.max(...Array.from(document.querySelectorAll("#screen .row")).map(r => [...r.textContent].length))`)
-	if widest > cols {
-		t.Errorf("a row has %d characters, the window holds %d columns", widest, cols)
-	}
-}
-
-// dropper wraps a handler and records every connection a handler hijacks
-// (the WebSocket's), so a test can cut them as a network drop would.
-type dropper struct {
-	h     http.Handler
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func (d *dropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	d.h.ServeHTTP(hijackRecorder{w, d}, r)
-}
-
-// cut closes every hijacked connection without a WebSocket close frame.
-func (d *dropper) cut() {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, c := range d.conns {
-		c.Close()
-	}
-	d.conns = nil
-}
-
-type hijackRecorder struct {
-	http.ResponseWriter
-	d *dropper
-}
-
-func (h hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	c, rw, err := http.NewResponseController(h.ResponseWriter).Hijack()
-	if err == nil {
-		h.d.mu.Lock()
-		h.d.conns = append(h.d.conns, c)
-		h.d.mu.Unlock()
-	}
-	return c, rw, err
-}
-
-func TestServerPageReconnectsAfterDrop(t *testing.T) {
-	s, _ := testServer(t)
-	d := &dropper{h: s}
-	hs := httptest.NewServer(d)
-	t.Cleanup(hs.Close)
-	ctx := newBrowser(t, 1000, 700)
-	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/"), waitText("tokensim — pick a lesson")); err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	d.cut()
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#status"))); err != nil {
-		t.Fatalf("no status line after the drop: %v", err)
-	}
-	if st := eval[string](t, ctx, `document.getElementById("status").textContent`); !strings.Contains(st, "Connection lost") {
-		t.Errorf("status line reads %q", st)
-	}
-	// The page reconnects by itself and the player draws again (the rows
-	// are blanked first, so the picker's text must come from new frames).
-	// It is a new session: the server does not yet resume the dropped one.
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#screen .row").forEach(r => r.textContent = "")`),
-		chromedp.WaitNotVisible(chromedp.CSS("#status")), waitText("tokensim — pick a lesson")); err != nil {
-		t.Fatalf("did not reconnect: %v\n%s", err, readScreen(t, ctx))
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#screen .row")), waitJS(`document.activeElement.id === "input"`),
+		chromedp.KeyEvent("q"), waitText(`got key "q"`)); err != nil {
+		t.Fatalf("after a click on the screen: %v (focus on %q)", err, eval[string](t, ctx, `document.activeElement.id`))
 	}
 }
