@@ -23,7 +23,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
+	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/tokensim/tokensim/scenarios"
 )
 
@@ -146,7 +148,9 @@ func benchReportLatency(b *testing.B, prefix string, lat []time.Duration) {
 // (connect-first-frame-p50-ms, …-p99-ms), the live heap and stacks after
 // two GCs per session (heap+stacks-MB/session), the goroutines per
 // session, and RSS once the runtime returned its free memory
-// (rss-after-free-MB/session).
+// (rss-after-free-MB/session). With TOKENSIM_BENCH_MEMORY_BUDGET set, it
+// runs under the memory limit --memory-budget would set
+// (benchMemoryBudget).
 func BenchmarkWebRSSPerActiveSession(b *testing.B) {
 	const n = 100
 	for range b.N {
@@ -157,6 +161,9 @@ func BenchmarkWebRSSPerActiveSession(b *testing.B) {
 			b.Skip("no /proc/self/status")
 		}
 		m0, g0 := benchMemRead(), runtime.NumGoroutine()
+		if os.Getenv("TOKENSIM_BENCH_MEMORY_BUDGET") != "" {
+			benchMemoryBudget(b, n, 120, 40)
+		}
 		c := benchStartClients(b, url, n, "lesson", 120, 40)
 		if _, _, err := c.do("every 2s"); err != nil {
 			b.Fatal(err)
@@ -196,6 +203,23 @@ func BenchmarkWebRSSPerActiveSession(b *testing.B) {
 		}
 		b.ReportMetric(0, "ns/op")
 	}
+}
+
+// benchMemoryBudget sets the runtime's soft memory limit as tokensim
+// ssh --memory-budget does (workshop/memory.go: the process's memory now
+// plus 16 MB, and 640 KB a session besides its screens' cell buffers)
+// for n sessions at cols×rows, counting a web session's four cell
+// buffers (Bubble Tea's renderer's two, and the emulator's main and
+// alternate screens) and its parser's 64 KB (term.parserData), until the
+// benchmark ends. The web door does not set a limit today: this measures
+// what it would give.
+func benchMemoryBudget(b *testing.B, n, cols, rows int) {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	base := int64(s[0].Value.Uint64()-s[1].Value.Uint64()) + 16<<20
+	perSession := int64(640<<10) + 4*int64(cols*rows)*int64(unsafe.Sizeof(uv.Cell{})) + 64<<10
+	prev := debug.SetMemoryLimit(base + int64(n)*perSession)
+	b.Cleanup(func() { debug.SetMemoryLimit(prev) })
 }
 
 // benchPacedKeys is how many keys one iteration of the paced benchmarks
