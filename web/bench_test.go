@@ -210,7 +210,8 @@ func BenchmarkWebRSSPerActiveSession(b *testing.B) {
 // plus 16 MB, and 640 KB a session besides its screens' cell buffers)
 // for n sessions at cols×rows, counting a web session's four cell
 // buffers (Bubble Tea's renderer's two, and the emulator's main and
-// alternate screens) and its parser's 64 KB (term.parserData), until the
+// alternate screens) and its parser's 64 KB (term.parserData), plus the
+// KB TOKENSIM_BENCH_MEMORY_BUDGET says if it is a number, until the
 // benchmark ends. The web door does not set a limit today: this measures
 // what it would give.
 func benchMemoryBudget(b *testing.B, n, cols, rows int) {
@@ -218,6 +219,11 @@ func benchMemoryBudget(b *testing.B, n, cols, rows int) {
 	metrics.Read(s)
 	base := int64(s[0].Value.Uint64()-s[1].Value.Uint64()) + 16<<20
 	perSession := int64(640<<10) + 4*int64(cols*rows)*int64(unsafe.Sizeof(uv.Cell{})) + 64<<10
+	// A number in TOKENSIM_BENCH_MEMORY_BUDGET is more headroom per
+	// session, in KB.
+	if kb, err := strconv.Atoi(os.Getenv("TOKENSIM_BENCH_MEMORY_BUDGET")); err == nil {
+		perSession += int64(kb) << 10
+	}
 	prev := debug.SetMemoryLimit(base + int64(n)*perSession)
 	b.Cleanup(func() { debug.SetMemoryLimit(prev) })
 }
