@@ -1,7 +1,7 @@
 package term
 
 import (
-	"fmt"
+	"encoding/binary"
 	"image/color"
 
 	uv "github.com/charmbracelet/ultraviolet"
@@ -71,56 +71,148 @@ type Text struct {
 	Text string `json:"text"`
 }
 
-// lineOf is row y of the emulator's screen as spans. A wide character's
-// continuation cell (Width 0, empty content) adds nothing: the character
-// itself takes both columns on the page.
-func lineOf(em *vt.Emulator, y int) Line {
-	l := Line{Y: y, Spans: []Span{}}
+// cellStyle is what the page draws of a cell's style: the colours as
+// 0xrrggbb (noColor for the page's own) and the attributes a Span has.
+// Comparable, and made without allocating, so that a row is compared
+// with what the page has without building its spans.
+type cellStyle struct {
+	fg, bg int32
+	attrs  uint8
+}
+
+const noColor = -1
+
+const (
+	attrBold = 1 << iota
+	attrFaint
+	attrItalic
+	attrReverse
+	attrUnderline
+)
+
+func styleOf(s *uv.Style) cellStyle {
+	st := cellStyle{fg: rgbOf(s.Fg), bg: rgbOf(s.Bg)}
+	if s.Attrs&uv.AttrBold != 0 {
+		st.attrs |= attrBold
+	}
+	if s.Attrs&uv.AttrFaint != 0 {
+		st.attrs |= attrFaint
+	}
+	if s.Attrs&uv.AttrItalic != 0 {
+		st.attrs |= attrItalic
+	}
+	if s.Attrs&uv.AttrReverse != 0 {
+		st.attrs |= attrReverse
+	}
+	if s.Underline != uv.UnderlineNone {
+		st.attrs |= attrUnderline
+	}
+	return st
+}
+
+// span is text drawn in st.
+func (st cellStyle) span(text string) Span {
+	return Span{Text: text, Fg: hexOf(st.fg), Bg: hexOf(st.bg),
+		Bold:      st.attrs&attrBold != 0,
+		Faint:     st.attrs&attrFaint != 0,
+		Italic:    st.attrs&attrItalic != 0,
+		Reverse:   st.attrs&attrReverse != 0,
+		Underline: st.attrs&attrUnderline != 0,
+	}
+}
+
+// eachCell calls fn with the text and style of each cell of row y as
+// the page draws it. A wide character's continuation cell (Width 0,
+// empty content) adds nothing: the character itself takes both columns
+// on the page. An empty cell is a space.
+func eachCell(em *vt.Emulator, y int, fn func(text string, st cellStyle)) {
 	for x := range em.Width() {
 		c := em.CellAt(x, y)
-		text, st := " ", Span{}
-		if c != nil {
-			if c.Width == 0 && c.Content == "" {
-				continue
-			}
-			if c.Content != "" {
-				text = c.Content
-			}
-			st = spanStyle(&c.Style)
-		}
-		if n := len(l.Spans); n > 0 && sameStyle(l.Spans[n-1], st) {
-			l.Spans[n-1].Text += text
+		if c == nil {
+			fn(" ", cellStyle{fg: noColor, bg: noColor})
 			continue
 		}
-		st.Text = text
-		l.Spans = append(l.Spans, st)
+		if c.Width == 0 && c.Content == "" {
+			continue
+		}
+		text := c.Content
+		if text == "" {
+			text = " "
+		}
+		fn(text, styleOf(&c.Style))
+	}
+}
+
+// lineOf is row y of the emulator's screen as spans: runs of cells of
+// one style.
+func lineOf(em *vt.Emulator, y int) Line {
+	l := Line{Y: y, Spans: []Span{}}
+	var (
+		text    []byte
+		cur     cellStyle
+		started bool
+	)
+	eachCell(em, y, func(t string, st cellStyle) {
+		if !started || st != cur {
+			if started {
+				l.Spans = append(l.Spans, cur.span(string(text)))
+			}
+			text, cur, started = text[:0], st, true
+		}
+		text = append(text, t...)
+	})
+	if started {
+		l.Spans = append(l.Spans, cur.span(string(text)))
 	}
 	return l
 }
 
-func spanStyle(s *uv.Style) Span {
-	return Span{
-		Fg: hexOf(s.Fg), Bg: hexOf(s.Bg),
-		Bold:      s.Attrs&uv.AttrBold != 0,
-		Faint:     s.Attrs&uv.AttrFaint != 0,
-		Italic:    s.Attrs&uv.AttrItalic != 0,
-		Reverse:   s.Attrs&uv.AttrReverse != 0,
-		Underline: s.Underline != uv.UnderlineNone,
-	}
+// appendRowKey appends row y as the page would draw it, in a form that
+// is cheap to compare: a style mark (0, then the colours and attributes)
+// where a run of one style starts, and each cell's text after its length
+// (never 0: a cell has at least a space). Two rows with the same key
+// have the same spans (lineOf), so a row whose key has not changed since
+// it was sent need not be sent again.
+func appendRowKey(dst []byte, em *vt.Emulator, y int) []byte {
+	var (
+		cur     cellStyle
+		started bool
+	)
+	eachCell(em, y, func(t string, st cellStyle) {
+		if !started || st != cur {
+			dst = append(dst, 0)
+			dst = binary.BigEndian.AppendUint32(dst, uint32(st.fg))
+			dst = binary.BigEndian.AppendUint32(dst, uint32(st.bg))
+			dst = append(dst, st.attrs)
+			cur, started = st, true
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(t)))
+		dst = append(dst, t...)
+	})
+	return dst
 }
 
-func sameStyle(a, b Span) bool {
-	a.Text, b.Text = "", ""
-	return a == b
-}
-
-// hexOf is c as "#rrggbb", "" for nil (the default colour). The 16 basic
-// and 256 indexed colours become the RGB values charmbracelet/x/ansi
-// gives them (their RGBA methods), so every page shows the same colours.
-func hexOf(c color.Color) string {
+// rgbOf is c as 0xrrggbb, noColor for nil (the default colour). The 16
+// basic and 256 indexed colours become the RGB values
+// charmbracelet/x/ansi gives them (their RGBA methods), so every page
+// shows the same colours.
+func rgbOf(c color.Color) int32 {
 	if c == nil {
-		return ""
+		return noColor
 	}
 	r, g, b, _ := c.RGBA()
-	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
+	return int32(r>>8)<<16 | int32(g>>8)<<8 | int32(b>>8)
+}
+
+// hexOf is rgb as "#rrggbb", "" for noColor.
+func hexOf(rgb int32) string {
+	if rgb == noColor {
+		return ""
+	}
+	const digits = "0123456789abcdef"
+	b := [7]byte{'#'}
+	for i := range 6 {
+		b[1+i] = digits[rgb>>(20-4*i)&0xf]
+	}
+	return string(b[:])
 }
