@@ -37,13 +37,9 @@ import (
 // tabs in it with newBrowser and never change it.
 var chromium context.Context
 
-func TestMain(m *testing.M) {
-	os.Exit(withChromium(m))
-}
-
-// withChromium starts headless Chromium with the brief's flags and a fresh
+// runTests (the browser build's; TestMain is bench_test.go's) starts headless Chromium with the brief's flags and a fresh
 // profile, runs the tests, and closes the browser.
-func withChromium(m *testing.M) int {
+func runTests(m *testing.M) int {
 	path := "/usr/bin/chromium"
 	if p := os.Getenv("CHROMIUM"); p != "" {
 		path = p

@@ -46,6 +46,9 @@ type Server struct {
 	// keepAlive is how often each page is asked whether it is there
 	// (session.go); tests shorten it.
 	keepAlive time.Duration
+	// firstWait is how long a socket may take to send its first message
+	// (its size) before it is closed; tests shorten it.
+	firstWait time.Duration
 
 	ctx    context.Context // ends every session at Close
 	cancel context.CancelFunc
@@ -61,7 +64,8 @@ func New(cfg Config) *Server {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux(), keepAlive: workshop.DefaultKeepAlive}
+	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux(), keepAlive: workshop.DefaultKeepAlive,
+		firstWait: workshop.DefaultLoginLimits().Timeout}
 	if s.door == nil {
 		d, err := workshop.NewDoor(workshop.Config{Catalogue: cfg.Catalogue, Run: cfg.Run, Logf: cfg.Logf})
 		if err != nil {

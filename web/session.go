@@ -63,8 +63,12 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 	var first *term.In
 	// A page that never says its size must not hold Close: a shutdown
 	// before it does closes the socket (no player, no bye to send).
+	// Nor hold a socket for ever: it has firstWait to say it, as an SSH
+	// connection has to log in (workshop.LoginLimits.Timeout).
 	stopWaiting := context.AfterFunc(s.ctx, cancel)
-	m, err := readMsg(ctx, c)
+	firstCtx, cancelFirst := context.WithTimeout(ctx, s.firstWait)
+	m, err := readMsg(firstCtx, c)
+	cancelFirst()
 	stopWaiting()
 	if err != nil {
 		return closeErr(c, err)

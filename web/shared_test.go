@@ -301,3 +301,19 @@ func TestSilentPageLetGo(t *testing.T) {
 		t.Fatalf("%d sessions after the silent page was let go", n)
 	}
 }
+
+// A socket that never says its size is closed after firstWait: sockets
+// that never start a player cannot pile up.
+func TestSocketThatNeverStartsIsClosed(t *testing.T) {
+	ctx := testCtx(t)
+	_, s, hs := doorServer(t, workshop.Config{}, false)
+	s.firstWait = 50 * time.Millisecond
+	c, resp, err := dialAs(ctx, hs, nil, "")
+	if err != nil {
+		t.Fatalf("dial: %v (%v)", err, resp)
+	}
+	defer c.CloseNow()
+	if _, _, err := c.Read(ctx); err == nil || ctx.Err() != nil {
+		t.Fatalf("a socket that sent nothing: %v; want it closed by the server", err)
+	}
+}

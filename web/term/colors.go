@@ -21,12 +21,12 @@ func (sc *Screen) SetColors(fg, bg string) (color.Color, bool) {
 	if c, ok := parseHex(fg); ok {
 		sc.em.SetDefaultForegroundColor(c)
 	}
-	before := hexOf(sc.em.BackgroundColor())
+	before := rgbOf(sc.em.BackgroundColor())
 	if c, ok := parseHex(bg); ok {
 		sc.em.SetDefaultBackgroundColor(c)
 	}
 	now := sc.em.BackgroundColor()
-	return now, hexOf(now) != before
+	return now, rgbOf(now) != before
 }
 
 // parseHex reads "#rrggbb".

@@ -14,8 +14,8 @@ import (
 func TestSetColorsAnswersTheBackgroundQuery(t *testing.T) {
 	sc := NewScreen(20, 4)
 	bg, changed := sc.SetColors("#1a1a1a", "#fafafa")
-	if !changed || hexOf(bg) != "#fafafa" {
-		t.Fatalf("SetColors gave %v, changed %v; want #fafafa, changed", hexOf(bg), changed)
+	if !changed || hexOf(rgbOf(bg)) != "#fafafa" {
+		t.Fatalf("SetColors gave %v, changed %v; want #fafafa, changed", hexOf(rgbOf(bg)), changed)
 	}
 	if _, changed := sc.SetColors("#1a1a1a", "#fafafa"); changed {
 		t.Fatal("the same colours again reported a change")
