@@ -26,7 +26,7 @@ func addRoomFlags(fs *flags) *roomFlags {
 	fs.Var(&rf.idle, "idle-timeout", "end a session with no key this long, unless it follows a led room (a `duration`, e.g. 30m or 1h; 0: never)")
 	fs.Var(&rf.maxAge, "max-duration", "end any connection this old (a `duration`, e.g. 2h; 0: never)")
 	fs.Var((*countFlag)(&rf.maxSessions), "max-sessions", "players running at once, instructors included (a `count`; 0: no limit)")
-	fs.Var((*countFlag)(&rf.instrSlots), "instructor-slots", "of --max-sessions, places only instructors may take (a `count`; none without --instructor-key or --instructor-password)")
+	fs.Var((*countFlag)(&rf.instrSlots), "instructor-slots", "of --max-sessions, places only instructors may take (a `count`; none kept without an instructor credential: --instructor-password, or --instructor-key over SSH)")
 	fs.Var((*countFlag)(&rf.perAddr), "max-per-addr", "logged-in attendee connections from one address at once (a `count`; 0: no limit)")
 	fs.Var((*countFlag)(&rf.login.MaxFailures), "max-login-failures", "wrong passwords (a `count`) from one address within a minute before its passwords are refused for a minute (0: no limit)")
 	fs.StringVar(&rf.password, "password", "", "attendees' shared password (default: anyone gets in)")
