@@ -114,6 +114,8 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 		// again (a reload, a reconnect) takes its own place back.
 		TakeOver:  who.Credential == webCredential,
 		CloseConn: func() { _ = c.CloseNow() },
+		// The emulator's main and alternate screens (term.Screen).
+		ScreenCopies: 2,
 	})
 	close(playing)
 	// Unblock whatever waits on the program: the emulator answering a

@@ -98,3 +98,36 @@ func TestDoorPlayIdle(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A door that keeps its own copies of the screen (the web door's
+// emulator) has them counted in the memory budget, at every size.
+func TestDoorScreenCopiesInTheMemoryBudget(t *testing.T) {
+	lim := newSSHTestLimit()
+	d, err := NewDoor(Config{Catalogue: sshTestCatalogue(t, "login"), MemoryBudget: true, setMemoryLimit: lim.setLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	base := d.s.budget.base
+	lim.until(ctx, t, "at start", base)
+	in, keys := io.Pipe()
+	defer keys.Close()
+	sizes := make(chan Size)
+	ended := make(chan string, 1)
+	pctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		ended <- d.Play(pctx, Terminal{Who: Who{User: "web-1", Credential: "web"}, Addr: "127.0.0.1:1", In: in, Out: io.Discard,
+			Width: 100, Height: 30, Resize: sizes, ScreenCopies: 2})
+	}()
+	// Bubble Tea's two buffers and the door's two.
+	lim.until(ctx, t, "a session at 100×30", base+budgetSession+2*screenBudget(100, 30))
+	sizes <- Size{Width: 200, Height: 60}
+	lim.until(ctx, t, "resized to 200×60", base+budgetSession+2*screenBudget(200, 60))
+	stop()
+	<-ended
+	if err := d.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

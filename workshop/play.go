@@ -42,6 +42,10 @@ type Terminal struct {
 	// session cookie), so a new session of the same Who ends this one and
 	// takes its place and world (takeover.go).
 	TakeOver bool
+	// ScreenCopies is how many cell buffers of the screen the door keeps
+	// besides Bubble Tea's own two (package web's terminal emulator: its
+	// main and alternate screens, 2), counted in the memory budget.
+	ScreenCopies int
 	// CloseConn closes the connection from below, for a session that a
 	// takeover ended and that did not end by itself in time; nil: none.
 	CloseConn func()
@@ -145,7 +149,9 @@ func (s *Server) play(ctx context.Context, t Terminal) (line string, refused boo
 		}))
 
 	go member.Deliver(pctx, p.Send)
-	screen := screenBudget(width, height)
+	// The cells of Bubble Tea's two buffers, and the door's copies.
+	cells := func(w, h int) int64 { return screenBudget(w, h) * int64(2+t.ScreenCopies) / 2 }
+	screen := cells(width, height)
 	s.budget.add(budgetSession + screen)
 	var (
 		resized sync.Mutex // screen and gone, between the window loop and the end
@@ -175,7 +181,7 @@ func (s *Server) play(ctx context.Context, t Terminal) (line string, refused boo
 				width, height := clampSize(w.Width, w.Height)
 				resized.Lock()
 				if !gone {
-					next := screenBudget(width, height)
+					next := cells(width, height)
 					s.budget.add(next - screen)
 					screen = next
 				}

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/tokensim/tokensim/workshop"
@@ -17,6 +18,7 @@ type roomFlags struct {
 	perAddr                 int
 	login                   workshop.LoginLimits
 	password, instrPassword string
+	memBudget               bool
 }
 
 // addRoomFlags defines the room's access flags on fs, with their
@@ -29,6 +31,7 @@ func addRoomFlags(fs *flags) *roomFlags {
 	fs.Var((*countFlag)(&rf.instrSlots), "instructor-slots", "of --max-sessions, places only instructors may take (a `count`; none kept without an instructor credential: --instructor-password, or --instructor-key over SSH)")
 	fs.Var((*countFlag)(&rf.perAddr), "max-per-addr", "logged-in attendee connections from one address at once (a `count`; 0: no limit)")
 	fs.Var((*countFlag)(&rf.login.MaxFailures), "max-login-failures", "wrong passwords (a `count`) from one address within a minute before its passwords are refused for a minute (0: no limit)")
+	fs.BoolVar(&rf.memBudget, "memory-budget", false, "keep the Go runtime's memory limit at what the room holds: about half the memory per session, for more CPU (README, Performance; GOMEMLIMIT in the environment wins)")
 	fs.StringVar(&rf.password, "password", "", "attendees' shared password (default: anyone gets in)")
 	fs.StringVar(&rf.instrPassword, "instructor-password", "", "the instructor's password, for the name \""+workshop.InstructorUser+"\"")
 	return rf
@@ -56,6 +59,9 @@ func (rf *roomFlags) config() workshop.Config {
 		Auth:        workshop.Auth{Password: rf.password, InstructorPassword: rf.instrPassword},
 		IdleTimeout: time.Duration(rf.idle), MaxTimeout: time.Duration(rf.maxAge),
 		MaxSessions: rf.maxSessions, InstructorSlots: rf.instrSlots, MaxPerAddr: rf.perAddr, Login: rf.login,
+		// The server is the process: its memory limit may follow the
+		// room, unless GOMEMLIMIT sets one (the Go runtime reads it).
+		MemoryBudget: rf.memBudget && os.Getenv("GOMEMLIMIT") == "",
 	}
 }
 

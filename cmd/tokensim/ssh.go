@@ -44,7 +44,6 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	allowRemote := fs.Bool("allow-remote", false, "allow an address other machines can reach")
 	hostKey := fs.String("host-key", "", "host key file, made (ed25519) on first start (default under the user config directory)")
 	rf := addRoomFlags(fs)
-	memBudget := fs.Bool("memory-budget", false, "keep the Go runtime's memory limit at what the room holds: about half the memory per session, for more CPU (README, Performance; GOMEMLIMIT in the environment wins)")
 	loginTimeout := durationFlag(rf.login.Timeout)
 	fs.Var(&loginTimeout, "login-timeout", "close a connection not logged in this long after it connects (a `duration`; 0: never)")
 	fs.Var((*countFlag)(&rf.login.MaxPending), "max-pending", "connections not yet logged in, from all addresses (a `count`; 0: no limit)")
@@ -129,9 +128,6 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	}
 	cfg.HostKey, cfg.Catalogue, cfg.Run = signer, cat, run
 	cfg.KeepAlive = workshop.DefaultKeepAlive
-	// The server is the process: its memory limit may follow the room,
-	// unless GOMEMLIMIT sets one (the Go runtime reads it).
-	cfg.MemoryBudget = *memBudget && os.Getenv("GOMEMLIMIT") == ""
 	logf := func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim ssh: "+format+"\n", a...) }
 	cfg.Logf = logf
 	srv, err := workshop.New(cfg)
