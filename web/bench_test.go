@@ -23,10 +23,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
-	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/workshop"
 )
 
 func TestMain(m *testing.M) {
@@ -54,11 +53,20 @@ func benchServer(b *testing.B) (url string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := New(Config{Catalogue: []*scenarios.Scenario{sc}})
+	// TOKENSIM_BENCH_MEMORY_BUDGET measures the room under
+	// --memory-budget: the door keeps the process's soft memory limit at
+	// what its sessions need (workshop/memory.go), as tokensim web does.
+	d, err := workshop.NewDoor(workshop.Config{Catalogue: []*scenarios.Scenario{sc},
+		MemoryBudget: os.Getenv("TOKENSIM_BENCH_MEMORY_BUDGET") != ""})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := New(Config{Door: d})
 	hs := httptest.NewServer(s)
 	b.Cleanup(func() {
 		s.Close()
 		hs.Close()
+		_ = d.Shutdown(context.Background())
 	})
 	return hs.URL
 }
@@ -161,9 +169,6 @@ func BenchmarkWebRSSPerActiveSession(b *testing.B) {
 			b.Skip("no /proc/self/status")
 		}
 		m0, g0 := benchMemRead(), runtime.NumGoroutine()
-		if os.Getenv("TOKENSIM_BENCH_MEMORY_BUDGET") != "" {
-			benchMemoryBudget(b, n, 120, 40)
-		}
 		c := benchStartClients(b, url, n, "lesson", 120, 40)
 		if _, _, err := c.do("every 2s"); err != nil {
 			b.Fatal(err)
@@ -203,29 +208,6 @@ func BenchmarkWebRSSPerActiveSession(b *testing.B) {
 		}
 		b.ReportMetric(0, "ns/op")
 	}
-}
-
-// benchMemoryBudget sets the runtime's soft memory limit as tokensim
-// ssh --memory-budget does (workshop/memory.go: the process's memory now
-// plus 16 MB, and 640 KB a session besides its screens' cell buffers)
-// for n sessions at cols×rows, counting a web session's four cell
-// buffers (Bubble Tea's renderer's two, and the emulator's main and
-// alternate screens) and its parser's 64 KB (term.parserData), plus the
-// KB TOKENSIM_BENCH_MEMORY_BUDGET says if it is a number, until the
-// benchmark ends. The web door does not set a limit today: this measures
-// what it would give.
-func benchMemoryBudget(b *testing.B, n, cols, rows int) {
-	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	metrics.Read(s)
-	base := int64(s[0].Value.Uint64()-s[1].Value.Uint64()) + 16<<20
-	perSession := int64(640<<10) + 4*int64(cols*rows)*int64(unsafe.Sizeof(uv.Cell{})) + 64<<10
-	// A number in TOKENSIM_BENCH_MEMORY_BUDGET is more headroom per
-	// session, in KB.
-	if kb, err := strconv.Atoi(os.Getenv("TOKENSIM_BENCH_MEMORY_BUDGET")); err == nil {
-		perSession += int64(kb) << 10
-	}
-	prev := debug.SetMemoryLimit(base + int64(n)*perSession)
-	b.Cleanup(func() { debug.SetMemoryLimit(prev) })
 }
 
 // benchPacedKeys is how many keys one iteration of the paced benchmarks

@@ -114,8 +114,9 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 		// again (a reload, a reconnect) takes its own place back.
 		TakeOver:  who.Credential == webCredential,
 		CloseConn: func() { _ = c.CloseNow() },
-		// The emulator's main and alternate screens (term.Screen).
-		ScreenCopies: 2,
+		// The emulator's main and alternate screens (term.Screen), and
+		// what else the door holds per visitor: doorBudget.
+		ScreenCopies: 2, DoorBudget: doorBudget,
 	})
 	close(playing)
 	// Unblock whatever waits on the program: the emulator answering a
@@ -272,6 +273,15 @@ func closeErr(c *websocket.Conn, err error) string {
 func clampSize(w, h int) (int, int) {
 	return min(max(w, 1), maxCols), min(max(h, 1), maxRows)
 }
+
+// doorBudget is a web session's memory besides the player and the
+// emulator's screens, for --memory-budget: the emulator's parser buffer
+// (64 KB), the frames encoded for the page and the socket's buffers, and
+// the collector's headroom for them. Calibrated with
+// BenchmarkWebRSSPerActiveSession under the budget (100 pages at 120×40):
+// without it the paced p99 rose to 0.4–1 s as the collector ran almost
+// all the time; with it, 3.3 MB of RSS a session (README, Performance).
+const doorBudget = 576 << 10
 
 // byeWait is how long the goodbye may take to write to a slow page.
 const byeWait = time.Second

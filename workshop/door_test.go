@@ -119,14 +119,15 @@ func TestDoorScreenCopiesInTheMemoryBudget(t *testing.T) {
 	defer stop()
 	go func() {
 		ended <- d.Play(pctx, Terminal{Who: Who{User: "web-1", Credential: "web"}, Addr: "127.0.0.1:1", In: in, Out: io.Discard,
-			Width: 100, Height: 30, Resize: sizes, ScreenCopies: 2})
+			Width: 100, Height: 30, Resize: sizes, ScreenCopies: 2, DoorBudget: 96 << 10})
 	}()
 	// Bubble Tea's two buffers and the door's two.
-	lim.until(ctx, t, "a session at 100×30", base+budgetSession+2*screenBudget(100, 30))
+	lim.until(ctx, t, "a session at 100×30", base+budgetSession+96<<10+2*screenBudget(100, 30))
 	sizes <- Size{Width: 200, Height: 60}
-	lim.until(ctx, t, "resized to 200×60", base+budgetSession+2*screenBudget(200, 60))
+	lim.until(ctx, t, "resized to 200×60", base+budgetSession+96<<10+2*screenBudget(200, 60))
 	stop()
 	<-ended
+	lim.until(ctx, t, "the session gone: the door's share too", base+budgetWorld)
 	if err := d.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}

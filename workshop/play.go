@@ -46,6 +46,10 @@ type Terminal struct {
 	// besides Bubble Tea's own two (package web's terminal emulator: its
 	// main and alternate screens, 2), counted in the memory budget.
 	ScreenCopies int
+	// DoorBudget is the memory the door holds per session besides the
+	// player and those copies (the web door's parser buffer, frame
+	// encoding and socket), counted in the memory budget.
+	DoorBudget int64
 	// CloseConn closes the connection from below, for a session that a
 	// takeover ended and that did not end by itself in time; nil: none.
 	CloseConn func()
@@ -152,7 +156,8 @@ func (s *Server) play(ctx context.Context, t Terminal) (line string, refused boo
 	// The cells of Bubble Tea's two buffers, and the door's copies.
 	cells := func(w, h int) int64 { return screenBudget(w, h) * int64(2+t.ScreenCopies) / 2 }
 	screen := cells(width, height)
-	s.budget.add(budgetSession + screen)
+	own := budgetSession + t.DoorBudget
+	s.budget.add(own + screen)
 	var (
 		resized sync.Mutex // screen and gone, between the window loop and the end
 		gone    bool
@@ -160,7 +165,7 @@ func (s *Server) play(ctx context.Context, t Terminal) (line string, refused boo
 	defer func() {
 		resized.Lock()
 		defer resized.Unlock()
-		s.budget.add(-budgetSession - screen)
+		s.budget.add(-own - screen)
 		gone = true
 	}()
 	sizes := t.Resize
