@@ -30,14 +30,6 @@ const (
 	alertBadForm = "The form could not be read: send it again."
 )
 
-// crossOrigin refuses a login posted by another site's page (login CSRF:
-// a visitor logged in as the attacker's name without knowing it). It
-// checks Sec-Fetch-Site, else Origin against Host; a request with neither
-// is not from a browser, which sends Origin with every cross-origin POST
-// (net/http CrossOriginProtection; OWASP Cross-Site Request Forgery
-// Prevention Cheat Sheet, "Verifying Origin With Standard Headers").
-var crossOrigin = http.NewCrossOriginProtection()
-
 // loginForm serves the form.
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.form(w, http.StatusOK, loginData{})
@@ -56,7 +48,7 @@ func (s *Server) form(w http.ResponseWriter, status int, d loginData) {
 // never keeps a cookie it did not make: no session fixation, OWASP
 // Session Management Cheat Sheet) and 303 to the page.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	if err := crossOrigin.Check(r); err != nil {
+	if err := s.crossOrigin.Check(r); err != nil {
 		s.cfg.Logf("refused a login from %s: %v", r.RemoteAddr, err)
 		http.Error(w, "a login must come from this site's own form", http.StatusForbidden)
 		return

@@ -43,6 +43,14 @@ type Server struct {
 	ownDoor  bool // made by New: Close shuts it down
 	mux      *http.ServeMux
 	sessions *cookieSessions
+	// crossOrigin refuses a login posted by another site's page (login
+	// CSRF: a visitor logged in as the attacker's name without knowing
+	// it). It checks Sec-Fetch-Site, else Origin against Host; a request
+	// with neither is not from a browser, which sends Origin with every
+	// cross-origin POST (net/http CrossOriginProtection; OWASP Cross-Site
+	// Request Forgery Prevention Cheat Sheet, "Verifying Origin With
+	// Standard Headers").
+	crossOrigin *http.CrossOriginProtection
 	// keepAlive is how often each page is asked whether it is there
 	// (session.go); tests shorten it.
 	keepAlive time.Duration
@@ -64,7 +72,7 @@ func New(cfg Config) *Server {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux(), keepAlive: workshop.DefaultKeepAlive,
+	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux(), crossOrigin: http.NewCrossOriginProtection(), keepAlive: workshop.DefaultKeepAlive,
 		firstWait: workshop.DefaultLoginLimits().Timeout}
 	if s.door == nil {
 		d, err := workshop.NewDoor(workshop.Config{Catalogue: cfg.Catalogue, Run: cfg.Run, Logf: cfg.Logf})
