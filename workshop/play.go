@@ -144,13 +144,7 @@ func (s *Server) play(ctx context.Context, t Terminal) (line string, refused boo
 		// The server's own ctrl+c must not reach every player through a
 		// signal handler; shutdown ends them through ctx instead.
 		tea.WithoutSignalHandler(),
-		// ctrl+z would suspend the program with no shell to return to.
-		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
-			if _, ok := msg.(tea.SuspendMsg); ok {
-				return tea.ResumeMsg{}
-			}
-			return msg
-		}))
+		tea.WithFilter(tui.NoSuspend))
 
 	go member.Deliver(pctx, p.Send)
 	// The cells of Bubble Tea's two buffers, and the door's copies.

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/tokensim/tokensim/tui"
 	"github.com/tokensim/tokensim/web/term"
 )
 
@@ -55,13 +56,7 @@ func Start(m tea.Model, cols, rows int, out func(msg []byte)) *Session {
 		tea.WithEnvironment(env), tea.WithColorProfile(colorprofile.TrueColor),
 		tea.WithWindowSize(cols, rows),
 		tea.WithoutSignalHandler(),
-		// ctrl+z would suspend the program with nothing to return to.
-		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
-			if _, ok := msg.(tea.SuspendMsg); ok {
-				return tea.ResumeMsg{}
-			}
-			return msg
-		}))
+		tea.WithFilter(tui.NoSuspend))
 	go s.run(out)
 	return s
 }
