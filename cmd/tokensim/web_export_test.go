@@ -31,7 +31,7 @@ func TestWebExportOutsideACheckout(t *testing.T) {
 	}
 }
 
-// A directory with anything but an export's files is somebody's: refused,
+// A directory without an export's marker is somebody's: refused,
 // untouched. (Run from this package's directory, inside the checkout, so
 // the refusal is the directory's, not the checkout's.)
 func TestWebExportRefusesADirectoryThatIsNotAnExport(t *testing.T) {
