@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // tokensim web --export DIR writes a static build: the page (web/page) and
@@ -22,9 +22,15 @@ import (
 // server can serve. No tokensim runs behind it, so it has no room and no
 // tokensim serve.
 
-// exportFiles are the files an export writes, and the only names a
-// previous export holds: a DIR with nothing else in it is replaced.
+// exportFiles are the files an export writes, and with exportMarker the
+// only names a previous export holds (checkTarget).
 var exportFiles = []string{"index.html", "app.js", "style.css", "wasm-boot.js", "wasm_exec.js", "tokensim.wasm"}
+
+// exportMarker is the file an export writes beside exportFiles (its
+// text: markerText): a DIR that holds it, and nothing but exportFiles
+// beside it, is a previous export and is replaced; names alone are no
+// proof (a hand-written site has an index.html too).
+const exportMarker = ".tokensim-export"
 
 // The module an export is built from.
 const modulePath = "github.com/tokensim/tokensim"
@@ -54,6 +60,13 @@ func wantsExport(args []string) bool {
 
 // webExport is tokensim web --export DIR.
 func (e *env) webExport(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return e.webExportUntil(ctx, args)
+}
+
+// webExportUntil is webExport with its interrupt in the caller's hands.
+func (e *env) webExportUntil(ctx context.Context, args []string) int {
 	fl := newFlags("web", "web --export DIR", webExportExamples, e.stderr)
 	dir := fl.String("export", "", "write a static build to DIR (the player as WebAssembly; no server, no room)")
 	pos, code, ok := fl.parse(args, e.stdout)
@@ -70,13 +83,7 @@ func (e *env) webExport(args []string) int {
 	if *dir == "" {
 		return bad("--export needs a directory")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	wd, err := os.Getwd()
-	if err != nil {
-		return bad("%v", err)
-	}
-	root, err := moduleRoot(ctx, wd)
 	if err != nil {
 		return bad("%v", err)
 	}
@@ -84,11 +91,30 @@ func (e *env) webExport(args []string) int {
 	if err != nil {
 		return bad("%v", err)
 	}
-	if err := checkTarget(target); err != nil {
+	if err := checkTarget(target, wd); err != nil {
+		return bad("%v", err)
+	}
+	// On ctrl+c the go command is killed (exec.CommandContext) and
+	// export removes its temporary directory: target is as it was, as
+	// export renames into it only once the build is whole and ctx live.
+	// Exit 1, not 130: cmd/tokensim has three statuses (main.go).
+	interrupted := func() int {
+		fmt.Fprintf(e.stderr, "tokensim web: export interrupted; %s is unchanged\n", target)
+		return exitFailed
+	}
+	root, err := moduleRoot(ctx, wd)
+	if ctx.Err() != nil {
+		return interrupted()
+	}
+	if err != nil {
 		return bad("%v", err)
 	}
 	fmt.Fprintf(e.stderr, "tokensim web: building the WebAssembly player from %s (GOOS=js GOARCH=wasm; a minute on a slow machine)\n", root)
 	if err := export(ctx, root, target); err != nil {
+		if ctx.Err() != nil {
+			return interrupted()
+		}
+		// A failed build is not bad input: exit 1, with the go tool's stderr.
 		fmt.Fprintf(e.stderr, "tokensim web: %v\n", err)
 		return exitFailed
 	}
@@ -136,35 +162,6 @@ func moduleRoot(ctx context.Context, wd string) (string, error) {
 	return "", fmt.Errorf("%s names no module: %w", gomod, errNotCheckout)
 }
 
-// checkTarget refuses a dir that is a file, or a directory holding
-// anything but the files of an export (exportFiles, as regular files):
-// that is how a previous export, which is replaced, is told from a
-// directory of someone's own.
-func checkTarget(dir string) error {
-	ents, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	for _, ent := range ents {
-		if !ent.Type().IsRegular() || !isExportFile(ent.Name()) {
-			return fmt.Errorf("%s %w (it holds %q; an export holds only %s): choose another directory", dir, errNotExport, ent.Name(), strings.Join(exportFiles, ", "))
-		}
-	}
-	return nil
-}
-
-func isExportFile(name string) bool {
-	for _, f := range exportFiles {
-		if f == name {
-			return true
-		}
-	}
-	return false
-}
-
 // export builds the static site into a temporary directory beside
 // target and puts it in target's place: a reader of target sees the old
 // export or the new one, never half of one (two renames; between them,
@@ -185,30 +182,16 @@ func export(ctx context.Context, root, target string) error {
 	if err := writePage(ctx, root, tmp); err != nil {
 		return err
 	}
+	if err := os.WriteFile(filepath.Join(tmp, exportMarker), []byte(markerText()), 0o644); err != nil {
+		return err
+	}
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700
 		return err
 	}
+	if err := ctx.Err(); err != nil { // interrupted: target stays as it was
+		return err
+	}
 	return replaceDir(tmp, target)
-}
-
-// replaceDir puts directory tmp in target's place, target's previous
-// contents removed; on failure target is as it was.
-func replaceDir(tmp, target string) error {
-	parent, base := filepath.Dir(target), filepath.Base(target)
-	if _, err := os.Stat(target); errors.Is(err, fs.ErrNotExist) {
-		return os.Rename(tmp, target)
-	}
-	old := filepath.Join(parent, fmt.Sprintf(".%s.old-%d", base, os.Getpid()))
-	if err := os.Rename(target, old); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, target); err != nil {
-		if back := os.Rename(old, target); back != nil {
-			return fmt.Errorf("%w; the previous export is at %s (%v)", err, old, back)
-		}
-		return err
-	}
-	return os.RemoveAll(old)
 }
 
 // writePage copies the page from the source tree (the one the wasm was
@@ -302,6 +285,19 @@ func shellQuote(s string) string {
 // goCmd runs the go command in dir with env added and returns its output.
 func goCmd(ctx context.Context, dir string, env []string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
+	// Interrupted, the go command is asked to stop as a terminal's
+	// ctrl+c would, and removes its work directory; killed if it has
+	// not ended 5 s later (go build waits for its running compiles, 37 s
+	// measured on a loaded 2-core machine), or where it takes no
+	// interrupt. A killed build's work directory is under buildWasm's
+	// GOTMPDIR, which buildWasm removes.
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			return cmd.Process.Kill()
+		}
+		return nil
+	}
+	cmd.WaitDelay = 5 * time.Second
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	var stderr strings.Builder
@@ -374,7 +370,13 @@ func buildWasm(ctx context.Context, root, out string) error {
 	if err := os.WriteFile(filepath.Join(tmp, "go.work"), []byte(work), 0o644); err != nil {
 		return err
 	}
-	env := []string{"GOWORK=" + filepath.Join(tmp, "go.work"), "GOOS=js", "GOARCH=wasm"}
+	// GOTMPDIR: go build's work directory inside tmp, removed with it
+	// even when an interrupted build had to be killed.
+	gotmp := filepath.Join(tmp, "gotmp")
+	if err := os.Mkdir(gotmp, 0o700); err != nil {
+		return err
+	}
+	env := []string{"GOWORK=" + filepath.Join(tmp, "go.work"), "GOOS=js", "GOARCH=wasm", "GOTMPDIR=" + gotmp}
 	// -trimpath: no paths of this machine in the file; -s -w: no symbol
 	// table or DWARF (the page never debugs it).
 	_, err = goCmd(ctx, root, env, "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./cmd/tokensim-wasm")

@@ -29,7 +29,7 @@ func TestWasmExportPlaysALessonInNode(t *testing.T) {
 		t.Fatalf("export: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 	t.Logf("%s", stdout.String())
-	for _, f := range exportFiles {
+	for _, f := range append([]string{exportMarker}, exportFiles...) {
 		if st, err := os.Stat(filepath.Join(site, f)); err != nil || st.Size() == 0 {
 			t.Fatalf("%s: %v (or empty)", f, err)
 		}

@@ -31,7 +31,7 @@ func TestWebExportOutsideACheckout(t *testing.T) {
 	}
 }
 
-// A directory with anything but an export's files is somebody's: refused,
+// A directory without an export's marker is somebody's: refused,
 // untouched. (Run from this package's directory, inside the checkout, so
 // the refusal is the directory's, not the checkout's.)
 func TestWebExportRefusesADirectoryThatIsNotAnExport(t *testing.T) {
@@ -56,16 +56,12 @@ func TestWebExportRefusesADirectoryThatIsNotAnExport(t *testing.T) {
 			}
 		})
 	}
-	// A previous export (only its files), an empty directory and a new
-	// name are accepted.
+	// A previous export (its marker and files), an empty directory and a
+	// new name are accepted.
 	prev := t.TempDir()
-	for _, f := range exportFiles {
-		if err := os.WriteFile(filepath.Join(prev, f), nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fakeExport(t, prev)
 	for _, dir := range []string{prev, t.TempDir(), filepath.Join(t.TempDir(), "new")} {
-		if err := checkTarget(dir); err != nil {
+		if err := checkTarget(dir, "/"); err != nil {
 			t.Errorf("checkTarget(%s): %v", dir, err)
 		}
 	}

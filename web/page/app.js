@@ -130,6 +130,7 @@
   // ---- status line ------------------------------------------------------
 
   function showStatus(text, withButton) {
+    pasteRefused = false;
     statusEl.textContent = text;
     if (withButton) {
       var b = document.createElement("button");
@@ -271,7 +272,7 @@
     sentByKeydown = b !== "";
     if (b === "") return;
     e.preventDefault();
-    send({ type: "key", data: b });
+    if (send({ type: "key", data: b })) clearPasteRefused();
   });
 
   // Text from an input method arrives when composition ends.
@@ -288,11 +289,34 @@
     input.value = "";
   });
 
+  // tokensim web reads at most 64 KiB of one message (web.ReadLimit) and
+  // closes the socket past it (status 1009, RFC 6455 §7.4.1), which would
+  // look here like a lost connection. So a paste is capped in the page, on
+  // the message as sent: JSON escaping (\" \\ \n, \u00XX for other
+  // controls) makes it longer than the text, so its UTF-8 bytes are
+  // counted (TextEncoder, as WebSocket.send encodes a string), not
+  // guessed. 48 KB (48,000 bytes) stays well under the limit; the static
+  // build's player has no such limit but keeps the page's one rule.
+  var pasteMax = 48000;
+  var pasteRefused = false; // the status line shows a refused paste
   document.addEventListener("paste", function (e) {
     var t = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
     e.preventDefault();
-    if (t) send({ type: "paste", text: t });
+    if (!t) return;
+    var msg = { type: "paste", text: t };
+    var n = new TextEncoder().encode(JSON.stringify(msg)).length;
+    if (n > pasteMax) {
+      showStatus("That paste is too long for tokensim (" + Math.ceil(n / 1000) +
+        " KB; at most " + pasteMax / 1000 + " KB).");
+      pasteRefused = true;
+      return;
+    }
+    if (send(msg)) clearPasteRefused();
   });
+  function clearPasteRefused() {
+    if (pasteRefused && !statusEl.hidden) hideStatus();
+    pasteRefused = false;
+  }
 
   // Keep keyboard focus: clicking the screen (without selecting text) gives
   // the keys back to the input.
