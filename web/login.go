@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ const (
 	alertLong    = "Names are at most %d bytes: give a shorter one."
 	alertLocked  = "Too many wrong passwords from your address: try again in %s."
 	alertBadForm = "The form could not be read: send it again."
+	alertFull    = "The server has too many sessions open: try again later, or ask the instructor."
 )
 
 // loginForm serves the form.
@@ -79,7 +81,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if old, err := r.Cookie(CookieName); err == nil {
 		s.sessions.close(old.Value)
 	}
-	http.SetCookie(w, cookie(s.sessions.open(who), r.TLS != nil))
+	value, err := s.sessions.open(who, hostOf(r.RemoteAddr))
+	if err != nil {
+		// Refused rather than log out someone else (cookies.go).
+		s.cfg.Logf("refused a login from %s: %v", r.RemoteAddr, err)
+		w.Header().Set("Retry-After", "60")
+		s.form(w, http.StatusServiceUnavailable, loginData{Name: name, Alert: alertFull})
+		return
+	}
+	http.SetCookie(w, cookie(value, r.TLS != nil))
 	role := "attendee"
 	if who.Instructor {
 		role = "instructor"
@@ -88,11 +98,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// whoOf is who a request's session is: its cookie's, or in an open room
-// without one a new web-N for this socket alone. false: the room needs a
-// password and the request has no valid session.
+// whoOf is who a request's session is: its cookie's; in an open room,
+// the web-N of its page's signed token (bound now if it is the token's
+// first socket), or without one a new web-N for this socket alone.
+// false: the room needs a password and the request has no valid session.
 func (s *Server) whoOf(r *http.Request) (workshop.Who, bool) {
-	if c, err := r.Cookie(CookieName); err == nil {
+	c, err := r.Cookie(CookieName)
+	if err == nil {
 		if who, ok := s.sessions.who(c.Value); ok {
 			return who, true
 		}
@@ -100,26 +112,48 @@ func (s *Server) whoOf(r *http.Request) (workshop.Who, bool) {
 	if s.door.NeedsPassword() {
 		return workshop.Who{}, false
 	}
+	if err == nil && s.sessions.signed(c.Value) {
+		return s.sessions.anonymous(c.Value, hostOf(r.RemoteAddr)), true
+	}
 	return workshop.Who{User: s.sessions.nextName(), Credential: webCredential}, true
+}
+
+// validCookie reports whether r carries a session the room lets in: a
+// known one, or in an open room a signed token.
+func (s *Server) validCookie(r *http.Request) bool {
+	c, err := r.Cookie(CookieName)
+	if err != nil {
+		return false
+	}
+	if _, ok := s.sessions.who(c.Value); ok {
+		return true
+	}
+	return !s.door.NeedsPassword() && s.sessions.signed(c.Value)
+}
+
+// hostOf is a remote address without its port: sessions are bounded per
+// machine.
+func hostOf(addr string) string {
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return addr
 }
 
 // servePage serves the page to a visitor with a session: without one, a
 // room that needs a password sends them to /login (303), and an open room
-// gives them one (a web-N, the same on every reconnect of this browser).
+// gives them a signed token, which the server stores only when a socket
+// brings it (a web-N, the same on every reconnect of this browser): a
+// page load costs the server nothing to remember.
 func (s *Server) servePage(w http.ResponseWriter, r *http.Request, files http.Handler) {
 	w.Header().Set("Cache-Control", "no-store") // what it answers depends on the session
-	valid := false
-	if c, err := r.Cookie(CookieName); err == nil {
-		_, valid = s.sessions.who(c.Value)
-	}
 	switch {
-	case valid:
+	case s.validCookie(r):
 	case s.door.NeedsPassword():
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	default:
-		_, value := s.sessions.anonymous()
-		http.SetCookie(w, cookie(value, r.TLS != nil))
+		http.SetCookie(w, cookie(s.sessions.token(), r.TLS != nil))
 	}
 	files.ServeHTTP(w, r)
 }
@@ -131,14 +165,7 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, files http.Ha
 // report only code 1006).
 func (s *Server) sessionState(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	c, err := r.Cookie(CookieName)
-	if err == nil {
-		if _, ok := s.sessions.who(c.Value); ok {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-	}
-	if s.door.NeedsPassword() {
+	if !s.validCookie(r) && s.door.NeedsPassword() {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}

@@ -81,7 +81,7 @@ func New(cfg Config) *Server {
 		}
 		s.door, s.ownDoor = d, true
 	}
-	s.sessions = newCookieSessions(maxCookieSessions, cookieLife, time.Now)
+	s.sessions = newCookieSessions(maxCookieSessions, maxSessionsPerAddr, cookieLife, time.Now)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	page, err := fs.Sub(pageFiles, "page")
 	if err != nil {
