@@ -4,10 +4,13 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/tokensim/tokensim/internal/hostcheck"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/workshop"
 )
@@ -30,6 +33,18 @@ type Config struct {
 	Door      *workshop.Door
 	Catalogue []*scenarios.Scenario // the lessons, when Door is nil
 	Run       scenarios.Options     // preset, settings and seed, when Door is nil
+	// Addr is the address the server listens on, host:port as listened
+	// (net.Listener.Addr). On a loopback address, a request whose Host
+	// header is not that address, localhost, 127.0.0.1 or [::1] on its
+	// port is answered 421 (internal/hostcheck: a page of another site
+	// using DNS rebinding would otherwise pass the same-origin checks,
+	// which compare Origin with Host). On any other address (tokensim web
+	// --allow-remote) every Host is accepted: a remote room is reached by
+	// whatever name its attendees use (an IP, a DNS name, a proxy's),
+	// which the server cannot know, and a rebinding page reaches it only
+	// as any machine on the network can, behind the room password.
+	// "": no Host check (a handler served by a caller that checks).
+	Addr string
 	// Logf reports logins refused and sockets refused (the door reports
 	// sessions); nil is silent.
 	Logf func(format string, args ...any)
@@ -58,6 +73,10 @@ type Server struct {
 	// (its size) before it is closed; tests shorten it.
 	firstWait time.Duration
 
+	// hostName, hostPort: the loopback address whose Host names are
+	// accepted (Config.Addr); hostName "": any Host.
+	hostName, hostPort string
+
 	ctx    context.Context // ends every session at Close
 	cancel context.CancelFunc
 	mu     sync.Mutex // orders a session's start before Close's wait
@@ -81,6 +100,9 @@ func New(cfg Config) *Server {
 		}
 		s.door, s.ownDoor = d, true
 	}
+	if h, p, err := net.SplitHostPort(cfg.Addr); err == nil && isLoopback(h) {
+		s.hostName, s.hostPort = strings.ToLower(h), p
+	}
 	s.sessions = newCookieSessions(maxCookieSessions, maxSessionsPerAddr, cookieLife, time.Now)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	page, err := fs.Sub(pageFiles, "page")
@@ -102,7 +124,31 @@ func New(cfg Config) *Server {
 // ServeHTTP serves the page (GET /), the login form (/login) and the
 // player (GET /ws).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.hostName != "" {
+		def := "80"
+		if r.TLS != nil {
+			def = "443"
+		}
+		if !hostcheck.Allowed(r.Host, s.hostName, s.hostPort, def) {
+			s.cfg.Logf("refused a request from %s for Host %q: not this server (DNS rebinding?)", r.RemoteAddr, r.Host)
+			w.Header().Set("Cache-Control", "no-store")
+			// 421 Misdirected Request: RFC 9110 §15.5.20.
+			http.Error(w, "this server answers for "+net.JoinHostPort(s.hostName, s.hostPort)+
+				", localhost, 127.0.0.1 and [::1] on port "+s.hostPort+" only: a request naming another host may be a DNS rebinding attack from a web page",
+				http.StatusMisdirectedRequest)
+			return
+		}
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// isLoopback reports whether a listen host is this machine only.
+func isLoopback(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Close ends the sockets still waiting to start, and every player when

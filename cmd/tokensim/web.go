@@ -138,7 +138,9 @@ func startWeb(addr string, tf *tlsFlags, door *workshop.Door, logf func(string, 
 	if err != nil {
 		return nil, err
 	}
-	wd := &webDoor{srv: web.New(web.Config{Door: door, Logf: logf}), addr: ln.Addr().String(), done: make(chan error, 1)}
+	// Addr: on loopback, Hosts that name another server are refused (DNS
+	// rebinding; web.Config.Addr).
+	wd := &webDoor{srv: web.New(web.Config{Door: door, Addr: ln.Addr().String(), Logf: logf}), addr: ln.Addr().String(), done: make(chan error, 1)}
 	wd.hs = &http.Server{Handler: wd.srv, ReadHeaderTimeout: 10 * time.Second}
 	wd.url = "http://" + wd.addr + "/"
 	if tf.on() {
