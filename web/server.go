@@ -70,7 +70,8 @@ type Server struct {
 	// (session.go); tests shorten it.
 	keepAlive time.Duration
 	// firstWait is how long a socket may take to send its first message
-	// (its size) before it is closed; tests shorten it.
+	// (its size) before it is closed: the room's login timeout
+	// (Door.LoginTimeout; 0: no limit); tests shorten it.
 	firstWait time.Duration
 
 	// hostName, hostPort: the loopback address whose Host names are
@@ -91,8 +92,7 @@ func New(cfg Config) *Server {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux(), crossOrigin: http.NewCrossOriginProtection(), keepAlive: workshop.DefaultKeepAlive,
-		firstWait: workshop.DefaultLoginLimits().Timeout}
+	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux(), crossOrigin: http.NewCrossOriginProtection(), keepAlive: workshop.DefaultKeepAlive}
 	if s.door == nil {
 		d, err := workshop.NewDoor(workshop.Config{Catalogue: cfg.Catalogue, Run: cfg.Run, Logf: cfg.Logf})
 		if err != nil {
@@ -100,6 +100,7 @@ func New(cfg Config) *Server {
 		}
 		s.door, s.ownDoor = d, true
 	}
+	s.firstWait = s.door.LoginTimeout()
 	if h, p, err := net.SplitHostPort(cfg.Addr); err == nil && isLoopback(h) {
 		s.hostName, s.hostPort = strings.ToLower(h), p
 	}
@@ -185,12 +186,23 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
+	// A socket counts against the room's pending limits from before its
+	// upgrade until its player starts (run) or it goes, as an SSH
+	// connection does until it logs in: sockets that never start a player
+	// cannot pile up. Beyond them, 503 (the door logs it).
+	started, err := s.door.Pending(r.RemoteAddr)
+	if err != nil {
+		w.Header().Set("Retry-After", "60")
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	defer started()
 	c, err := accept(w, r)
 	if err != nil {
 		s.cfg.Logf("refused a WebSocket from %s: %v", r.RemoteAddr, err)
 		return
 	}
-	why := s.run(r.Context(), c, who, r.RemoteAddr)
+	why := s.run(r.Context(), c, who, r.RemoteAddr, started)
 	if s.left != nil {
 		s.left(who, why)
 	}

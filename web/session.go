@@ -49,7 +49,9 @@ func accept(w http.ResponseWriter, r *http.Request) (*websocket.Conn, error) {
 
 // run plays one visitor's session on c through the door until the program
 // ends, the page goes, or the server closes; it returns why, for tests.
-func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who, addr string) string {
+// started is called once the page has said its size: the socket no longer
+// counts as pending (Door.Pending).
+func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who, addr string, started func()) string {
 	// ctx is the page's: it ends when the page goes, and only then or
 	// once the session is over, because coder/websocket closes the
 	// socket when a Read's or Write's context ends (no "bye" after it).
@@ -66,13 +68,17 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 	// Nor hold a socket for ever: it has firstWait to say it, as an SSH
 	// connection has to log in (workshop.LoginLimits.Timeout).
 	stopWaiting := context.AfterFunc(s.ctx, cancel)
-	firstCtx, cancelFirst := context.WithTimeout(ctx, s.firstWait)
+	firstCtx, cancelFirst := ctx, context.CancelFunc(func() {})
+	if s.firstWait > 0 {
+		firstCtx, cancelFirst = context.WithTimeout(ctx, s.firstWait)
+	}
 	m, err := readMsg(firstCtx, c)
 	cancelFirst()
 	stopWaiting()
 	if err != nil {
 		return closeErr(c, err)
 	}
+	started()
 	if m.Type == "resize" {
 		cols, rows = clampSize(m.Cols, m.Rows)
 	} else {
