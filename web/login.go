@@ -55,6 +55,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "a login must come from this site's own form", http.StatusForbidden)
 		return
 	}
+	// A body that trickles in must not hold the handler: the form is
+	// small (8 KB at most) and has loginReadWait to arrive.
+	// (http.Server.ReadHeaderTimeout bounds only the headers.)
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.loginReadWait))
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	if err := r.ParseForm(); err != nil {
 		s.form(w, http.StatusBadRequest, loginData{Alert: alertBadForm})

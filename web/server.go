@@ -74,6 +74,9 @@ type Server struct {
 	// (Door.LoginTimeout; 0: no limit); tests shorten it.
 	firstWait time.Duration
 
+	// loginReadWait is how long a login's form may take to arrive;
+	// tests shorten it.
+	loginReadWait time.Duration
 	// hostName, hostPort: the loopback address whose Host names are
 	// accepted (Config.Addr); hostName "": any Host.
 	hostName, hostPort string
@@ -92,7 +95,8 @@ func New(cfg Config) *Server {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux(), crossOrigin: http.NewCrossOriginProtection(), keepAlive: workshop.DefaultKeepAlive}
+	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux(), crossOrigin: http.NewCrossOriginProtection(), keepAlive: workshop.DefaultKeepAlive,
+		loginReadWait: 10 * time.Second}
 	if s.door == nil {
 		d, err := workshop.NewDoor(workshop.Config{Catalogue: cfg.Catalogue, Run: cfg.Run, Logf: cfg.Logf})
 		if err != nil {
