@@ -1,8 +1,12 @@
 package web
 
 import (
+	"io"
 	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/tokensim/tokensim/workshop"
 )
 
 // Every answer carries the CSP (no other site frames the page, the page
@@ -34,4 +38,28 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 	}
 	check("a wrong password", postLogin(t, hs, "ada", "nope", ""))
 	check("a login", postLogin(t, hs, "ada", "room42", ""))
+}
+
+// The form tells how the instructor joins only when the room has an
+// instructor password: otherwise the sentence would not hold.
+func TestLoginFormNamesTheInstructorOnlyWithAPassword(t *testing.T) {
+	const sentence = "the instructor's password"
+	for _, c := range []struct {
+		cfg  workshop.Config
+		want bool
+	}{
+		{passwordRoom(), true},
+		{workshop.Config{Auth: workshop.Auth{Password: "room42"}}, false},
+	} {
+		_, _, hs := doorServer(t, c.cfg, false)
+		resp, err := hs.Client().Get(hs.URL + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if got := strings.Contains(string(body), sentence); got != c.want {
+			t.Errorf("instructor password %q: the form says %q: %v, want %v", c.cfg.Auth.InstructorPassword, sentence, got, c.want)
+		}
+	}
 }

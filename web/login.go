@@ -20,6 +20,9 @@ var loginPage = template.Must(template.ParseFS(pageFiles, "page/login.html"))
 type loginData struct {
 	Alert, Name string
 	MaxName     int
+	// Instructor: the room has an instructor password, so the form says
+	// how the instructor joins (a sentence that holds only then).
+	Instructor bool
 }
 
 // What a refused login is told, in the form's alert.
@@ -39,6 +42,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) form(w http.ResponseWriter, status int, d loginData) {
 	d.MaxName = workshop.MaxUserLen
+	d.Instructor = s.door.HasInstructorPassword()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
