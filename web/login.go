@@ -106,6 +106,31 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
+// logout forgets the request's session and clears its cookie, then sends
+// the browser to /login (or to / in an open room, where it gets a new
+// web-N). Another site's page may not log a visitor out: the same check
+// as the login's. A player already running goes on until its page goes:
+// the cookie lets new sockets in, it does not hold the running one.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.crossOrigin.Check(r); err != nil {
+		s.cfg.Logf("refused a logout from %s: %v", r.RemoteAddr, err)
+		http.Error(w, "a logout must come from this site's own page", http.StatusForbidden)
+		return
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		s.sessions.close(c.Value)
+	}
+	gone := cookie("", r.TLS != nil)
+	gone.MaxAge = -1 // Max-Age=0: the browser drops it (RFC 6265bis §5.6.2)
+	http.SetCookie(w, gone)
+	w.Header().Set("Cache-Control", "no-store")
+	to := "/"
+	if s.door.NeedsPassword() {
+		to = "/login"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
 // whoOf is who a request's session is: its cookie's; in an open room,
 // the web-N of its page's signed token (bound now if it is the token's
 // first socket), or without one a new web-N for this socket alone.

@@ -121,13 +121,14 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /login.html", http.NotFound) // the form's template, served by /login
 	s.mux.HandleFunc("GET /login", s.loginForm)
 	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("POST /logout", s.logout)
 	s.mux.HandleFunc("GET /session", s.sessionState)
 	s.mux.HandleFunc("GET /ws", s.serveWS)
 	return s
 }
 
-// ServeHTTP serves the page (GET /), the login form (/login) and the
-// player (GET /ws).
+// ServeHTTP serves the page (GET /), the login form (/login), the logout
+// (POST /logout) and the player (GET /ws).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	securityHeaders(w.Header())
 	if s.hostName != "" {
