@@ -98,11 +98,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, cookie(value, r.TLS != nil))
-	role := "attendee"
-	if who.Instructor {
-		role = "instructor"
-	}
-	s.cfg.Logf("%s %q logged in from %s", role, who.User, r.RemoteAddr)
+	s.cfg.Logf("%s %q logged in from %s", who.Role(), who.User, r.RemoteAddr)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -99,3 +99,15 @@ func TestFirstWaitIsTheRoomsLoginTimeout(t *testing.T) {
 	p := &page{}
 	p.until(t, ctx, c, "pick a lesson")
 }
+
+// A page's size is clamped by the room's one rule (workshop.ClampSize:
+// the SSH door's bound), and never below one cell (the emulator's floor).
+func TestPageSizeClampedByTheRoomsRule(t *testing.T) {
+	w, h := clampSize(1<<30, 1<<30)
+	if ww, wh := workshop.ClampSize(1<<30, 1<<30); w != ww || h != wh {
+		t.Fatalf("a huge page is %d×%d, the room's bound %d×%d", w, h, ww, wh)
+	}
+	if w, h := clampSize(-5, 0); w != 1 || h != 1 {
+		t.Fatalf("a page of -5×0 is %d×%d, want 1×1", w, h)
+	}
+}

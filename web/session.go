@@ -16,12 +16,8 @@ import (
 )
 
 // The size a visitor's screen starts at when the page has not said its
-// own, and the largest it may say (workshop clamps every door's sizes
-// alike: a huge size would keep the renderer busy on millions of cells).
-const (
-	defaultCols, defaultRows = 80, 24
-	maxCols, maxRows         = 500, 200
-)
+// own.
+const defaultCols, defaultRows = 80, 24
 
 // What a visitor is told in the "bye" message when the room has no line
 // of its own: they quit, or the player failed (the log says how).
@@ -276,8 +272,12 @@ func closeErr(c *websocket.Conn, err error) string {
 	return err.Error()
 }
 
+// clampSize is the room's rule (workshop.ClampSize: a huge size would
+// keep the renderer busy on millions of cells), with at least one cell
+// each way: the emulator has no screen of no size.
 func clampSize(w, h int) (int, int) {
-	return min(max(w, 1), maxCols), min(max(h, 1), maxRows)
+	w, h = workshop.ClampSize(w, h)
+	return max(w, 1), max(h, 1)
 }
 
 // doorBudget is a web session's memory besides the player and the
