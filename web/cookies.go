@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -179,9 +180,10 @@ func (cs *cookieSessions) deleteLocked(id [sha256.Size]byte) {
 }
 
 // token is a new anonymous token for an open room's page load: random,
+// stamped with its expiry (the session's life, as a stored session's),
 // and signed so that it need not be stored until a socket brings it.
 func (cs *cookieSessions) token() string {
-	r := randomValue()
+	r := randomValue() + "~" + strconv.FormatInt(cs.now().Add(cs.life).Unix(), 10)
 	return r + "." + cs.sign(r)
 }
 
@@ -191,10 +193,16 @@ func (cs *cookieSessions) sign(r string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// signed reports whether value is a token this server made.
+// signed reports whether value is a token this server made that has not
+// expired.
 func (cs *cookieSessions) signed(value string) bool {
 	r, mac, ok := strings.Cut(value, ".")
-	return ok && hmac.Equal([]byte(mac), []byte(cs.sign(r)))
+	if !ok || !hmac.Equal([]byte(mac), []byte(cs.sign(r))) {
+		return false
+	}
+	_, exp, _ := strings.Cut(r, "~")
+	until, err := strconv.ParseInt(exp, 10, 64)
+	return err == nil && cs.now().Before(time.Unix(until, 0))
 }
 
 // anonymous is the web-N of a signed token, from host: the one it was

@@ -96,6 +96,11 @@ func TestCookieSessionsLifeAndBounds(t *testing.T) {
 	if !cs.signed(tok) || cs.signed(randomValue()+".x") || cs.signed(tok+"x") {
 		t.Fatal("signed tokens are not told from others")
 	}
+	clock.t = clock.t.Add(cookieLife)
+	if cs.signed(tok) {
+		t.Fatal("an anonymous token outlives cookieLife")
+	}
+	clock.t = clock.t.Add(-cookieLife)
 	web := cs.anonymous(tok, "10.0.0.9")
 	if again := cs.anonymous(tok, "10.0.0.9"); again != web {
 		t.Fatalf("a token's second socket is %+v, its first %+v", again, web)
