@@ -5,35 +5,16 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/tokensim/tokensim/internal/hostcheck"
 )
 
 // hostAllowed reports whether a request's Host header names this server:
 // the issuer's own host:port, or a loopback name or IP literal (localhost,
-// 127.0.0.1, [::1]) with the issuer's port.
-//
-// Why: a loopback server is reachable from any web page the user opens,
-// through DNS rebinding. The attacker's name (evil.example) first resolves
-// to the attacker's server, which serves a script, then to 127.0.0.1, so
-// that the script's same-origin requests reach this server while the
-// browser still believes it talks to evil.example; the Host header is the
-// one thing that still says evil.example. Refusing unknown Hosts closes
-// the attack: otherwise the same-origin policy itself would hand the
-// attacker's script every response, with no CORS check involved.
-// The loopback names are safe to accept: an attacker's page cannot be
-// served from them, since no DNS answer the attacker controls is involved.
+// 127.0.0.1, [::1]) with the issuer's port (internal/hostcheck says why:
+// DNS rebinding).
 func (s *Server) hostAllowed(host string) bool {
-	h, p, err := net.SplitHostPort(host)
-	if err != nil { // no port: the scheme's default (RFC 9110 §7.2)
-		h, p = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"), defaultPort(s.allowed.issuer.Scheme)
-	}
-	if p != s.allowed.issuerPort {
-		return false
-	}
-	switch strings.ToLower(h) {
-	case s.allowed.issuerName, "localhost", "127.0.0.1", "::1":
-		return true
-	}
-	return false
+	return hostcheck.Allowed(host, s.allowed.issuerName, s.allowed.issuerPort, defaultPort(s.allowed.issuer.Scheme))
 }
 
 // issuerHost is what hostAllowed compares with, parsed once per server.
@@ -65,7 +46,7 @@ func defaultPort(scheme string) string {
 // target URI"), in plain words saying which hosts are accepted.
 func (s *Server) refuseHost(rw http.ResponseWriter, r *http.Request) {
 	accepted := []string{s.allowed.issuer.Host}
-	for _, h := range []string{"localhost", "127.0.0.1", "::1"} {
+	for _, h := range hostcheck.Loopback() {
 		if hp := net.JoinHostPort(h, s.allowed.issuerPort); hp != s.allowed.issuer.Host {
 			accepted = append(accepted, hp)
 		}

@@ -17,7 +17,8 @@
 //
 //   - in an open room, without logging in: User "web-N", N counting this
 //     server's browsers from 1, given once per session cookie (the page's
-//     load sets it), so that a reconnect is the same Who and gets its
+//     load sets a signed token, which the server stores only when a
+//     socket brings it), so that a reconnect is the same Who and gets its
 //     world back; Credential "web", a name no SSH login produces, so a
 //     web-N never gets an SSH user's world. The cookie is one browser's:
 //     a second socket with it takes the first one's place, as the same
@@ -31,7 +32,10 @@
 // 303 to /login and the WebSocket upgrade is refused with 401; a socket
 // from another site's page is refused with 403 (coder/websocket's Origin
 // check), and so is a login posted from one (net/http's
-// CrossOriginProtection).
+// CrossOriginProtection). On a loopback address (Config.Addr), a request
+// whose Host names another server is refused with 421 (DNS rebinding).
+// A socket counts against the room's pending limits until its player
+// starts (workshop.Door.Pending), as an SSH connection until it logs in.
 //
 // The program's terminal queries (background colour, mode reports) are
 // answered by the emulator, as a real terminal answers them.

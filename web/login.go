@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -19,6 +20,9 @@ var loginPage = template.Must(template.ParseFS(pageFiles, "page/login.html"))
 type loginData struct {
 	Alert, Name string
 	MaxName     int
+	// Instructor: the room has an instructor password, so the form says
+	// how the instructor joins (a sentence that holds only then).
+	Instructor bool
 }
 
 // What a refused login is told, in the form's alert.
@@ -28,6 +32,7 @@ const (
 	alertLong    = "Names are at most %d bytes: give a shorter one."
 	alertLocked  = "Too many wrong passwords from your address: try again in %s."
 	alertBadForm = "The form could not be read: send it again."
+	alertFull    = "The server has too many sessions open: try again later, or ask the instructor."
 )
 
 // loginForm serves the form.
@@ -37,6 +42,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) form(w http.ResponseWriter, status int, d loginData) {
 	d.MaxName = workshop.MaxUserLen
+	d.Instructor = s.door.HasInstructorPassword()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -53,6 +59,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "a login must come from this site's own form", http.StatusForbidden)
 		return
 	}
+	// A body that trickles in must not hold the handler: the form is
+	// small (8 KB at most) and has loginReadWait to arrive.
+	// (http.Server.ReadHeaderTimeout bounds only the headers.)
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.loginReadWait))
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	if err := r.ParseForm(); err != nil {
 		s.form(w, http.StatusBadRequest, loginData{Alert: alertBadForm})
@@ -79,20 +89,51 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if old, err := r.Cookie(CookieName); err == nil {
 		s.sessions.close(old.Value)
 	}
-	http.SetCookie(w, cookie(s.sessions.open(who), r.TLS != nil))
-	role := "attendee"
-	if who.Instructor {
-		role = "instructor"
+	value, err := s.sessions.open(who, hostOf(r.RemoteAddr))
+	if err != nil {
+		// Refused rather than log out someone else (cookies.go).
+		s.cfg.Logf("refused a login from %s: %v", r.RemoteAddr, err)
+		w.Header().Set("Retry-After", "60")
+		s.form(w, http.StatusServiceUnavailable, loginData{Name: name, Alert: alertFull})
+		return
 	}
-	s.cfg.Logf("%s %q logged in from %s", role, who.User, r.RemoteAddr)
+	http.SetCookie(w, cookie(value, r.TLS != nil))
+	s.cfg.Logf("%s %q logged in from %s", who.Role(), who.User, r.RemoteAddr)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// whoOf is who a request's session is: its cookie's, or in an open room
-// without one a new web-N for this socket alone. false: the room needs a
-// password and the request has no valid session.
-func (s *Server) whoOf(r *http.Request) (workshop.Who, bool) {
+// logout forgets the request's session and clears its cookie, then sends
+// the browser to /login (or to / in an open room, where it gets a new
+// web-N). Another site's page may not log a visitor out: the same check
+// as the login's. A player already running goes on until its page goes:
+// the cookie lets new sockets in, it does not hold the running one.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := s.crossOrigin.Check(r); err != nil {
+		s.cfg.Logf("refused a logout from %s: %v", r.RemoteAddr, err)
+		http.Error(w, "a logout must come from this site's own page", http.StatusForbidden)
+		return
+	}
 	if c, err := r.Cookie(CookieName); err == nil {
+		s.sessions.close(c.Value)
+	}
+	gone := cookie("", r.TLS != nil)
+	gone.MaxAge = -1 // Max-Age=0: the browser drops it (RFC 6265bis §5.6.2)
+	http.SetCookie(w, gone)
+	w.Header().Set("Cache-Control", "no-store")
+	to := "/"
+	if s.door.NeedsPassword() {
+		to = "/login"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// whoOf is who a request's session is: its cookie's; in an open room,
+// the web-N of its page's signed token (bound now if it is the token's
+// first socket), or without one a new web-N for this socket alone.
+// false: the room needs a password and the request has no valid session.
+func (s *Server) whoOf(r *http.Request) (workshop.Who, bool) {
+	c, err := r.Cookie(CookieName)
+	if err == nil {
 		if who, ok := s.sessions.who(c.Value); ok {
 			return who, true
 		}
@@ -100,26 +141,48 @@ func (s *Server) whoOf(r *http.Request) (workshop.Who, bool) {
 	if s.door.NeedsPassword() {
 		return workshop.Who{}, false
 	}
+	if err == nil && s.sessions.signed(c.Value) {
+		return s.sessions.anonymous(c.Value, hostOf(r.RemoteAddr)), true
+	}
 	return workshop.Who{User: s.sessions.nextName(), Credential: webCredential}, true
+}
+
+// validCookie reports whether r carries a session the room lets in: a
+// known one, or in an open room a signed token.
+func (s *Server) validCookie(r *http.Request) bool {
+	c, err := r.Cookie(CookieName)
+	if err != nil {
+		return false
+	}
+	if _, ok := s.sessions.who(c.Value); ok {
+		return true
+	}
+	return !s.door.NeedsPassword() && s.sessions.signed(c.Value)
+}
+
+// hostOf is a remote address without its port: sessions are bounded per
+// machine.
+func hostOf(addr string) string {
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		return h
+	}
+	return addr
 }
 
 // servePage serves the page to a visitor with a session: without one, a
 // room that needs a password sends them to /login (303), and an open room
-// gives them one (a web-N, the same on every reconnect of this browser).
+// gives them a signed token, which the server stores only when a socket
+// brings it (a web-N, the same on every reconnect of this browser): a
+// page load costs the server nothing to remember.
 func (s *Server) servePage(w http.ResponseWriter, r *http.Request, files http.Handler) {
 	w.Header().Set("Cache-Control", "no-store") // what it answers depends on the session
-	valid := false
-	if c, err := r.Cookie(CookieName); err == nil {
-		_, valid = s.sessions.who(c.Value)
-	}
 	switch {
-	case valid:
+	case s.validCookie(r):
 	case s.door.NeedsPassword():
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	default:
-		_, value := s.sessions.anonymous()
-		http.SetCookie(w, cookie(value, r.TLS != nil))
+		http.SetCookie(w, cookie(s.sessions.token(), r.TLS != nil))
 	}
 	files.ServeHTTP(w, r)
 }
@@ -131,14 +194,7 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, files http.Ha
 // report only code 1006).
 func (s *Server) sessionState(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	c, err := r.Cookie(CookieName)
-	if err == nil {
-		if _, ok := s.sessions.who(c.Value); ok {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-	}
-	if s.door.NeedsPassword() {
+	if !s.validCookie(r) && s.door.NeedsPassword() {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}

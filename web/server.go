@@ -4,10 +4,13 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/tokensim/tokensim/internal/hostcheck"
 	"github.com/tokensim/tokensim/scenarios"
 	"github.com/tokensim/tokensim/workshop"
 )
@@ -30,6 +33,18 @@ type Config struct {
 	Door      *workshop.Door
 	Catalogue []*scenarios.Scenario // the lessons, when Door is nil
 	Run       scenarios.Options     // preset, settings and seed, when Door is nil
+	// Addr is the address the server listens on, host:port as listened
+	// (net.Listener.Addr). On a loopback address, a request whose Host
+	// header is not that address, localhost, 127.0.0.1 or [::1] on its
+	// port is answered 421 (internal/hostcheck: a page of another site
+	// using DNS rebinding would otherwise pass the same-origin checks,
+	// which compare Origin with Host). On any other address (tokensim web
+	// --allow-remote) every Host is accepted: a remote room is reached by
+	// whatever name its attendees use (an IP, a DNS name, a proxy's),
+	// which the server cannot know, and a rebinding page reaches it only
+	// as any machine on the network can, behind the room password.
+	// "": no Host check (a handler served by a caller that checks).
+	Addr string
 	// Logf reports logins refused and sockets refused (the door reports
 	// sessions); nil is silent.
 	Logf func(format string, args ...any)
@@ -55,8 +70,16 @@ type Server struct {
 	// (session.go); tests shorten it.
 	keepAlive time.Duration
 	// firstWait is how long a socket may take to send its first message
-	// (its size) before it is closed; tests shorten it.
+	// (its size) before it is closed: the room's login timeout
+	// (Door.LoginTimeout; 0: no limit); tests shorten it.
 	firstWait time.Duration
+
+	// loginReadWait is how long a login's form may take to arrive;
+	// tests shorten it.
+	loginReadWait time.Duration
+	// hostName, hostPort: the loopback address whose Host names are
+	// accepted (Config.Addr); hostName "": any Host.
+	hostName, hostPort string
 
 	ctx    context.Context // ends every session at Close
 	cancel context.CancelFunc
@@ -73,7 +96,7 @@ func New(cfg Config) *Server {
 		cfg.Logf = func(string, ...any) {}
 	}
 	s := &Server{cfg: cfg, door: cfg.Door, mux: http.NewServeMux(), crossOrigin: http.NewCrossOriginProtection(), keepAlive: workshop.DefaultKeepAlive,
-		firstWait: workshop.DefaultLoginLimits().Timeout}
+		loginReadWait: 10 * time.Second}
 	if s.door == nil {
 		d, err := workshop.NewDoor(workshop.Config{Catalogue: cfg.Catalogue, Run: cfg.Run, Logf: cfg.Logf})
 		if err != nil {
@@ -81,7 +104,11 @@ func New(cfg Config) *Server {
 		}
 		s.door, s.ownDoor = d, true
 	}
-	s.sessions = newCookieSessions(maxCookieSessions, cookieLife, time.Now)
+	s.firstWait = s.door.LoginTimeout()
+	if h, p, err := net.SplitHostPort(cfg.Addr); err == nil && isLoopback(h) {
+		s.hostName, s.hostPort = strings.ToLower(h), p
+	}
+	s.sessions = newCookieSessions(maxCookieSessions, maxSessionsPerAddr, cookieLife, time.Now)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	page, err := fs.Sub(pageFiles, "page")
 	if err != nil {
@@ -94,15 +121,58 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /login.html", http.NotFound) // the form's template, served by /login
 	s.mux.HandleFunc("GET /login", s.loginForm)
 	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("POST /logout", s.logout)
 	s.mux.HandleFunc("GET /session", s.sessionState)
 	s.mux.HandleFunc("GET /ws", s.serveWS)
 	return s
 }
 
-// ServeHTTP serves the page (GET /), the login form (/login) and the
-// player (GET /ws).
+// ServeHTTP serves the page (GET /), the login form (/login), the logout
+// (POST /logout) and the player (GET /ws).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	securityHeaders(w.Header())
+	if s.hostName != "" {
+		def := "80"
+		if r.TLS != nil {
+			def = "443"
+		}
+		if !hostcheck.Allowed(r.Host, s.hostName, s.hostPort, def) {
+			s.cfg.Logf("refused a request from %s for Host %q: not this server (DNS rebinding?)", r.RemoteAddr, r.Host)
+			w.Header().Set("Cache-Control", "no-store")
+			// 421 Misdirected Request: RFC 9110 §15.5.20.
+			http.Error(w, "this server answers for "+net.JoinHostPort(s.hostName, s.hostPort)+
+				", localhost, 127.0.0.1 and [::1] on port "+s.hostPort+" only: a request naming another host may be a DNS rebinding attack from a web page",
+				http.StatusMisdirectedRequest)
+			return
+		}
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// contentSecurityPolicy lets the page load its own files only, and no
+// other site frame it (clickjacking) or receive its form (CSP Level 3:
+// default-src covers script, style and connect, whose 'self' matches the
+// page's ws:/wss: socket; MDN "Content-Security-Policy"). The page has no
+// inline script or style attribute; app.js sets styles through the CSSOM
+// (element.style), which style-src does not govern.
+const contentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// securityHeaders go on every answer: the CSP; nosniff, so that a file is
+// never run as another type than it is served as; and no Referer sent to
+// any link's site (OWASP HTTP Headers Cheat Sheet).
+func securityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+}
+
+// isLoopback reports whether a listen host is this machine only.
+func isLoopback(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Close ends the sockets still waiting to start, and every player when
@@ -139,12 +209,23 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
+	// A socket counts against the room's pending limits from before its
+	// upgrade until its player starts (run) or it goes, as an SSH
+	// connection does until it logs in: sockets that never start a player
+	// cannot pile up. Beyond them, 503 (the door logs it).
+	started, err := s.door.Pending(r.RemoteAddr)
+	if err != nil {
+		w.Header().Set("Retry-After", "60")
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	defer started()
 	c, err := accept(w, r)
 	if err != nil {
 		s.cfg.Logf("refused a WebSocket from %s: %v", r.RemoteAddr, err)
 		return
 	}
-	why := s.run(r.Context(), c, who, r.RemoteAddr)
+	why := s.run(r.Context(), c, who, r.RemoteAddr, started)
 	if s.left != nil {
 		s.left(who, why)
 	}

@@ -16,12 +16,8 @@ import (
 )
 
 // The size a visitor's screen starts at when the page has not said its
-// own, and the largest it may say (workshop clamps every door's sizes
-// alike: a huge size would keep the renderer busy on millions of cells).
-const (
-	defaultCols, defaultRows = 80, 24
-	maxCols, maxRows         = 500, 200
-)
+// own.
+const defaultCols, defaultRows = 80, 24
 
 // What a visitor is told in the "bye" message when the room has no line
 // of its own: they quit, or the player failed (the log says how).
@@ -49,7 +45,9 @@ func accept(w http.ResponseWriter, r *http.Request) (*websocket.Conn, error) {
 
 // run plays one visitor's session on c through the door until the program
 // ends, the page goes, or the server closes; it returns why, for tests.
-func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who, addr string) string {
+// started is called once the page has said its size: the socket no longer
+// counts as pending (Door.Pending).
+func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who, addr string, started func()) string {
 	// ctx is the page's: it ends when the page goes, and only then or
 	// once the session is over, because coder/websocket closes the
 	// socket when a Read's or Write's context ends (no "bye" after it).
@@ -66,13 +64,17 @@ func (s *Server) run(reqCtx context.Context, c *websocket.Conn, who workshop.Who
 	// Nor hold a socket for ever: it has firstWait to say it, as an SSH
 	// connection has to log in (workshop.LoginLimits.Timeout).
 	stopWaiting := context.AfterFunc(s.ctx, cancel)
-	firstCtx, cancelFirst := context.WithTimeout(ctx, s.firstWait)
+	firstCtx, cancelFirst := ctx, context.CancelFunc(func() {})
+	if s.firstWait > 0 {
+		firstCtx, cancelFirst = context.WithTimeout(ctx, s.firstWait)
+	}
 	m, err := readMsg(firstCtx, c)
 	cancelFirst()
 	stopWaiting()
 	if err != nil {
 		return closeErr(c, err)
 	}
+	started()
 	if m.Type == "resize" {
 		cols, rows = clampSize(m.Cols, m.Rows)
 	} else {
@@ -270,8 +272,12 @@ func closeErr(c *websocket.Conn, err error) string {
 	return err.Error()
 }
 
+// clampSize is the room's rule (workshop.ClampSize: a huge size would
+// keep the renderer busy on millions of cells), with at least one cell
+// each way: the emulator has no screen of no size.
 func clampSize(w, h int) (int, int) {
-	return min(max(w, 1), maxCols), min(max(h, 1), maxRows)
+	w, h = workshop.ClampSize(w, h)
+	return max(w, 1), max(h, 1)
 }
 
 // doorBudget is a web session's memory besides the player and the

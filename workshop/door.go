@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/tokensim/tokensim/internal/text"
@@ -24,8 +25,7 @@ func (s *Server) Door() *Door { return &Door{s: s} }
 
 // NewDoor makes a room with no SSH listener (no host key needed), for a
 // door of its own. Config's SSH-only fields (HostKey, KeepAlive,
-// AuthorizedKeys, InstructorKeys, the pending limits of Login) are
-// not used.
+// AuthorizedKeys, InstructorKeys) are not used.
 func NewDoor(cfg Config) (*Door, error) {
 	s, err := newRoomServer(cfg)
 	if err != nil {
@@ -56,11 +56,45 @@ var (
 	ErrLockedOut     = errors.New("too many failed passwords")
 	ErrNoUser        = errors.New("a name is needed")
 	ErrLongUser      = fmt.Errorf("names are at most %d bytes", MaxUserLen)
+	// ErrTooManyPending is a connection refused by Pending.
+	ErrTooManyPending = errors.New("too many connections waiting to start")
 )
+
+// Pending counts a connection from addr (host:port) that has not started
+// a player yet against the room's pending limits (LoginLimits.MaxPending,
+// MaxPendingPerAddr): the counters of the SSH door's connections not yet
+// logged in, so that both doors together hold at most the room's limits.
+// release gives the place back, once however often it is called: when
+// the player starts, or the connection goes. A refusal wraps
+// ErrTooManyPending with the line to show, and is logged as SSH's are
+// (at most once a minute an address).
+func (d *Door) Pending(addr string) (release func(), err error) {
+	s := d.s
+	host := hostOfString(addr)
+	refuse := func(msg string) (func(), error) {
+		s.quiet.log("pending "+host, "refused a connection from %s: %s", host, msg)
+		return nil, fmt.Errorf("%w: %s", ErrTooManyPending, msg)
+	}
+	if !s.pending.acquire() {
+		return refuse(fmt.Sprintf(msgPending, s.cfg.Login.MaxPending))
+	}
+	releaseAt, ok := s.pendingAt.acquire(host)
+	if !ok {
+		s.pending.release()
+		return refuse(fmt.Sprintf(msgPendingAddr, s.cfg.Login.MaxPendingPerAddr))
+	}
+	var once sync.Once
+	return func() { once.Do(func() { s.pending.release(); releaseAt() }) }, nil
+}
+
+// LoginTimeout is how long a connection may take to start a player
+// (LoginLimits.Timeout, tokensim ssh --login-timeout's; 0: no limit).
+func (d *Door) LoginTimeout() time.Duration { return d.s.cfg.Login.Timeout }
 
 // LockedOutError says how long an address's passwords are still refused.
 type LockedOutError struct{ Wait time.Duration }
 
+// Error says the address is locked out and for how long.
 func (e *LockedOutError) Error() string {
 	return fmt.Sprintf("%v: refused for %s", ErrLockedOut, text.FormatDuration(e.Wait))
 }

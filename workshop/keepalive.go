@@ -49,7 +49,7 @@ func (s *Server) keepAlive(ctx ssh.Context, v *visitor, who Who) {
 		}
 		if missed >= keepAliveMax {
 			mu.Unlock()
-			s.cfg.Logf("closed the connection of %s %q from %s: %d keepalives in a row went unanswered (every %s)", roleOf(who), who.User, v.addr, keepAliveMax, every)
+			s.cfg.Logf("closed the connection of %s %q from %s: %d keepalives in a row went unanswered (every %s)", who.Role(), who.User, v.addr, keepAliveMax, every)
 			v.closeConn()
 			return
 		}

@@ -65,7 +65,7 @@ type Size struct{ Width, Height int }
 // tells the person why it ended ("" for none: they quit, or left), and
 // whether the session was refused before its player started.
 func (s *Server) play(ctx context.Context, t Terminal) (line string, refused bool) {
-	who, role := t.Who, roleOf(t.Who)
+	who, role := t.Who, t.Who.Role()
 	if t.Since.IsZero() {
 		t.Since = s.cfg.now()
 	}
@@ -136,7 +136,7 @@ func (s *Server) play(ctx context.Context, t Terminal) (line string, refused boo
 	stopLost := context.AfterFunc(ctx, func() { ss.end(endLost) })
 	defer stopLost()
 
-	width, height := clampSize(t.Width, t.Height)
+	width, height := ClampSize(t.Width, t.Height)
 	p := tea.NewProgram(m,
 		tea.WithInput(ss), tea.WithOutput(t.Out),
 		tea.WithEnvironment(t.Env), tea.WithColorProfile(t.Profile),
@@ -177,7 +177,7 @@ func (s *Server) play(ctx context.Context, t Terminal) (line string, refused boo
 					continue
 				}
 				ss.touch() // a resize is the person at their terminal
-				width, height := clampSize(w.Width, w.Height)
+				width, height := ClampSize(w.Width, w.Height)
 				resized.Lock()
 				if !gone {
 					next := cells(width, height)
@@ -217,8 +217,9 @@ func inWords(n int, thing string) string {
 	return fmt.Sprintf("%d %ss", n, thing)
 }
 
-// roleOf names a session's role in the log.
-func roleOf(who Who) string {
+// Role names who's role in the log: "instructor" or "attendee", the
+// words of every door's log lines.
+func (who Who) Role() string {
 	if who.Instructor {
 		return "instructor"
 	}
@@ -245,6 +246,9 @@ const (
 	maxRows = 200
 )
 
-func clampSize(w, h int) (int, int) {
+// ClampSize is the size a session is drawn for when its client says w×h:
+// at most maxCols×maxRows, never negative (0 stays 0: a client that did
+// not say). Every door clamps by it.
+func ClampSize(w, h int) (int, int) {
 	return min(max(w, 0), maxCols), min(max(h, 0), maxRows)
 }

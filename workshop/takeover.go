@@ -96,7 +96,7 @@ func (s *Server) takeOver(who Who, from string, gone <-chan struct{}) int {
 		proof = "browser session"
 	}
 	for _, ls := range old {
-		s.cfg.Logf("%s %q from %s: ended, the same %s connected again from %s", roleOf(who), who.User, ls.addr, proof, from)
+		s.cfg.Logf("%s %q from %s: ended, the same %s connected again from %s", who.Role(), who.User, ls.addr, proof, from)
 		ls.end(endReplaced)
 	}
 	for _, ls := range old {

@@ -138,8 +138,14 @@ func startWeb(addr string, tf *tlsFlags, door *workshop.Door, logf func(string, 
 	if err != nil {
 		return nil, err
 	}
-	wd := &webDoor{srv: web.New(web.Config{Door: door, Logf: logf}), addr: ln.Addr().String(), done: make(chan error, 1)}
-	wd.hs = &http.Server{Handler: wd.srv, ReadHeaderTimeout: 10 * time.Second}
+	// Addr: on loopback, Hosts that name another server are refused (DNS
+	// rebinding; web.Config.Addr).
+	wd := &webDoor{srv: web.New(web.Config{Door: door, Addr: ln.Addr().String(), Logf: logf}), addr: ln.Addr().String(), done: make(chan error, 1)}
+	// Slow clients: 10 s for a request's headers (the login's body has
+	// its own deadline in package web; a WebSocket, once upgraded, is
+	// the room's to time out), and a kept-alive connection with no
+	// request is closed after 2 minutes.
+	wd.hs = &http.Server{Handler: wd.srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	wd.url = "http://" + wd.addr + "/"
 	if tf.on() {
 		wd.url = "https://" + wd.addr + "/"

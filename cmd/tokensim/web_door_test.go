@@ -174,3 +174,31 @@ func selfSigned(t *testing.T) (certFile, keyFile string) {
 	}
 	return certFile, keyFile
 }
+
+// tokensim web on loopback refuses a Host that names another server (DNS
+// rebinding) with 421: the command passes its listen address to the
+// server.
+func TestWebCommandRefusesRebindingHost(t *testing.T) {
+	addr, _, _, _ := startWebCmd(t, "--addr", "127.0.0.1:0")
+	req, err := http.NewRequest("GET", "http://"+addr+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = "evil.example"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Fatalf("GET / for Host evil.example: %s, want 421", resp.Status)
+	}
+	resp, err = http.Get("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET / for its own Host: %s", resp.Status)
+	}
+}
