@@ -146,10 +146,7 @@ func startWeb(addr string, tf *tlsFlags, door *workshop.Door, logf func(string, 
 	// the room's to time out), and a kept-alive connection with no
 	// request is closed after 2 minutes.
 	wd.hs = &http.Server{Handler: wd.srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	wd.url = "http://" + wd.addr + "/"
-	if tf.on() {
-		wd.url = "https://" + wd.addr + "/"
-	}
+	wd.url = webURL(wd.addr, tf.on())
 	go func() {
 		var err error
 		if tf.on() {
@@ -163,6 +160,22 @@ func startWeb(addr string, tf *tlsFlags, door *workshop.Door, logf func(string, 
 		close(wd.done)
 	}()
 	return wd, nil
+}
+
+// webURL is the page's address for the startup lines. An unspecified
+// host (0.0.0.0, ::) is no address a browser can open: attendees use
+// this machine's name or address, as tokensim ssh says "<this host>".
+func webURL(addr string, tls bool) string {
+	scheme := "http://"
+	if tls {
+		scheme = "https://"
+	}
+	if host, port, err := net.SplitHostPort(addr); err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+			addr = net.JoinHostPort("<this host>", port)
+		}
+	}
+	return scheme + addr + "/"
 }
 
 // webLines prints where the web door is and what crosses the network.

@@ -202,3 +202,22 @@ func TestWebCommandRefusesRebindingHost(t *testing.T) {
 		t.Fatalf("GET / for its own Host: %s", resp.Status)
 	}
 }
+
+// The startup line gives an address a browser can open: an unspecified
+// host becomes "<this host>", as tokensim ssh says it.
+func TestWebURL(t *testing.T) {
+	for _, c := range []struct {
+		addr string
+		tls  bool
+		want string
+	}{
+		{"127.0.0.1:8443", false, "http://127.0.0.1:8443/"},
+		{"0.0.0.0:8443", false, "http://<this host>:8443/"},
+		{"[::]:8443", true, "https://<this host>:8443/"},
+		{"[::1]:8443", false, "http://[::1]:8443/"},
+	} {
+		if got := webURL(c.addr, c.tls); got != c.want {
+			t.Errorf("webURL(%q, %v) = %q, want %q", c.addr, c.tls, got, c.want)
+		}
+	}
+}
