@@ -23,6 +23,10 @@ type loginData struct {
 	// Instructor: the room has an instructor password, so the form says
 	// how the instructor joins (a sentence that holds only then).
 	Instructor bool
+	// Signed is who this browser's session is, if it has one: the page
+	// then offers to log out (a shared machine, an instructor's
+	// projector), which otherwise only clearing the cookies would do.
+	Signed string
 }
 
 // What a refused login is told, in the form's alert.
@@ -37,7 +41,13 @@ const (
 
 // loginForm serves the form.
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
-	s.form(w, http.StatusOK, loginData{})
+	d := loginData{}
+	if c, err := r.Cookie(CookieName); err == nil {
+		if who, ok := s.sessions.who(c.Value); ok {
+			d.Signed = who.User
+		}
+	}
+	s.form(w, http.StatusOK, d)
 }
 
 func (s *Server) form(w http.ResponseWriter, status int, d loginData) {

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +42,38 @@ func TestLogoutClosesTheSession(t *testing.T) {
 	}
 	if _, ok := s.sessions.who(c.Value); ok {
 		t.Fatal("the session outlives its logout")
+	}
+}
+
+// /login offers a browser with a session a way out: a form that posts
+// to /logout, naming who the browser is in the room; without a session
+// there is none.
+func TestLoginPageOffersLogout(t *testing.T) {
+	_, _, hs := doorServer(t, passwordRoom(), false)
+	page := func(c *http.Cookie) string {
+		req, err := http.NewRequest("GET", hs.URL+"/login", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c != nil {
+			req.AddCookie(c)
+		}
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if body := page(nil); strings.Contains(body, `action="/logout"`) {
+		t.Fatal("the login page offers a logout to a browser with no session")
+	}
+	body := page(login(t, hs, "ada", "room42"))
+	if !strings.Contains(body, `action="/logout"`) || !strings.Contains(body, "“ada”") {
+		t.Fatalf("the login page of a logged-in browser offers no logout as ada:\n%s", body)
 	}
 }
