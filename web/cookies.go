@@ -119,7 +119,11 @@ func (cs *cookieSessions) open(who workshop.Who, host string) (string, error) {
 
 func (cs *cookieSessions) putLocked(value string, who workshop.Who, host string) {
 	now := cs.now()
-	cs.byID[sha256.Sum256([]byte(value))] = cookieSession{who: who, host: host, made: now, expires: now.Add(cs.life)}
+	id := sha256.Sum256([]byte(value))
+	if _, ok := cs.byID[id]; ok {
+		cs.deleteLocked(id) // replaced: its address's count goes with it
+	}
+	cs.byID[id] = cookieSession{who: who, host: host, made: now, expires: now.Add(cs.life)}
 	cs.byAddr[host]++
 }
 
@@ -134,7 +138,10 @@ func (cs *cookieSessions) makeRoomLocked(who workshop.Who, host string) error {
 		}
 	}
 	anon := func(e cookieSession) bool { return e.who.Credential == webCredential }
-	for cs.byAddr[host] >= cs.perAddr {
+	// An instructor is not held to the address's bound: a room behind
+	// one address (a classroom's NAT) must not keep its instructor out,
+	// as an instructor's SSH connection is not counted per address.
+	for !who.Instructor && cs.byAddr[host] >= cs.perAddr {
 		if !cs.dropOldestLocked(func(e cookieSession) bool { return anon(e) && e.host == host }) {
 			return fmt.Errorf("%w from your address (%d)", errSessionsFull, cs.perAddr)
 		}
@@ -209,11 +216,13 @@ func (cs *cookieSessions) signed(value string) bool {
 // bound to, or a new one bound now (evicting the oldest web-N when the
 // server or host is full: web-N sessions never refuse).
 func (cs *cookieSessions) anonymous(value, host string) workshop.Who {
-	if who, ok := cs.who(value); ok {
-		return who
-	}
+	// Looked up and bound under one lock: two sockets bringing the same
+	// fresh token must get one web-N, counted once for its address.
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
+	if e, ok := cs.byID[sha256.Sum256([]byte(value))]; ok && cs.now().Before(e.expires) {
+		return e.who
+	}
 	cs.count++
 	who := workshop.Who{User: fmt.Sprintf("web-%d", cs.count), Credential: webCredential}
 	if cs.makeRoomLocked(who, host) == nil {

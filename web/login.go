@@ -170,13 +170,19 @@ func (s *Server) validCookie(r *http.Request) bool {
 	return !s.door.NeedsPassword() && s.sessions.signed(c.Value)
 }
 
-// hostOf is a remote address without its port: sessions are bounded per
-// machine.
+// hostOf is a remote address without its port, and an IPv6 address
+// as its /64: sessions are bounded per machine, and one machine commonly
+// holds a whole /64 (RFC 4291 §2.5.4, SLAAC privacy addresses RFC 8981),
+// so counting each IPv6 address apart would let one host fill the server.
 func hostOf(addr string) string {
-	if h, _, err := net.SplitHostPort(addr); err == nil {
-		return h
+	h := addr
+	if hh, _, err := net.SplitHostPort(addr); err == nil {
+		h = hh
 	}
-	return addr
+	if ip := net.ParseIP(h); ip != nil && ip.To4() == nil {
+		return (&net.IPNet{IP: ip.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
+	}
+	return h
 }
 
 // servePage serves the page to a visitor with a session: without one, a

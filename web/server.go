@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"embed"
+	"github.com/coder/websocket"
 	"io/fs"
 	"net"
 	"net/http"
@@ -194,8 +195,10 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	// Who before the upgrade: a socket the room would refuse is refused
 	// with an HTTP status the page can act on (RFC 6455 §4.2.2: any
 	// status but 101 refuses the handshake).
-	who, ok := s.whoOf(r)
-	if !ok {
+	// Only checked here: the web-N of an open room's token is stored
+	// (whoOf) once the socket holds a pending place and is upgraded, so
+	// a request that never becomes a socket stores nothing.
+	if !s.validCookie(r) && s.door.NeedsPassword() {
 		s.cfg.Logf("refused a WebSocket from %s: no session (log in at /login)", r.RemoteAddr)
 		http.Error(w, "log in first: /login", http.StatusUnauthorized)
 		return
@@ -223,6 +226,11 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	c, err := accept(w, r)
 	if err != nil {
 		s.cfg.Logf("refused a WebSocket from %s: %v", r.RemoteAddr, err)
+		return
+	}
+	who, ok := s.whoOf(r)
+	if !ok { // the session ended between the check and the upgrade
+		_ = c.Close(websocket.StatusPolicyViolation, "log in first: /login")
 		return
 	}
 	why := s.run(r.Context(), c, who, r.RemoteAddr, started)
