@@ -33,6 +33,7 @@ type loginData struct {
 const (
 	alertWrong   = "Wrong name or password."
 	alertNoName  = "Give a name to join."
+	alertWebName = "Names like web-1 are the room's own for visitors who give none: choose another."
 	alertLong    = "Names are at most %d bytes: give a shorter one."
 	alertLocked  = "Too many wrong passwords from your address: try again in %s."
 	alertBadForm = "The form could not be read: send it again."
@@ -79,6 +80,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimSpace(r.PostForm.Get("name"))
+	if anonymousName(name) {
+		// web-N is an open room's name for a browser that gave none: a
+		// login under it would share that visitor's quiz counts.
+		s.form(w, http.StatusUnauthorized, loginData{Alert: alertWebName})
+		return
+	}
 	who, err := s.door.Login(r.Context(), r.RemoteAddr, name, r.PostForm.Get("password"))
 	var locked *workshop.LockedOutError
 	switch {
@@ -168,6 +175,21 @@ func (s *Server) validCookie(r *http.Request) bool {
 		return true
 	}
 	return !s.door.NeedsPassword() && s.sessions.signed(c.Value)
+}
+
+// anonymousName reports whether name is of the form the room gives an
+// open room's visitors (web-N).
+func anonymousName(name string) bool {
+	n, ok := strings.CutPrefix(strings.ToLower(name), "web-")
+	if !ok || n == "" {
+		return false
+	}
+	for _, c := range n {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // hostOf is a remote address without its port, and an IPv6 address

@@ -286,7 +286,8 @@ func clampSize(w, h int) (int, int) {
 // the collector's headroom for them. Calibrated with
 // BenchmarkWebRSSPerActiveSession under the budget (100 pages at 120×40):
 // without it the paced p99 rose to 0.4–1 s as the collector ran almost
-// all the time; with it, 3.3 MB of RSS a session (README, Performance).
+// all the time; with it, 3.1–3.2 MB of RSS a session near rest (README,
+// Performance).
 const doorBudget = 576 << 10
 
 // byeWait is how long the goodbye may take to write to a slow page.

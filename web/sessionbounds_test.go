@@ -102,3 +102,20 @@ func TestOpenRoomLoginsCannotLockTheInstructorOut(t *testing.T) {
 		t.Fatalf("instructor, right password, same address after %d password-less logins: %d", maxSessionsPerAddr, c)
 	}
 }
+
+// A login may not take a web-N name: those are the room's own for open
+// room visitors, and the room counts quiz answers per name.
+func TestLoginRefusesAnonymousNames(t *testing.T) {
+	_, s, _ := doorServer(t, workshop.Config{}, false)
+	for name, want := range map[string]int{"web-3": 401, "WEB-12": 401, "web-": 303, "web-x": 303, "webby": 303} {
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"name": {name}, "password": {""}}.Encode()))
+		req.RemoteAddr = fmt.Sprintf("10.2.0.%d:5555", len(name))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("login as %q: %d, want %d", name, rec.Code, want)
+		}
+	}
+}

@@ -110,7 +110,7 @@ func (e *env) webExportUntil(ctx context.Context, args []string) int {
 		return bad("%v", err)
 	}
 	fmt.Fprintf(e.stderr, "tokensim web: building the WebAssembly player from %s (GOOS=js GOARCH=wasm; a minute on a slow machine)\n", root)
-	if err := export(ctx, root, target); err != nil {
+	if err := export(ctx, root, target, wd); err != nil {
 		if ctx.Err() != nil {
 			return interrupted()
 		}
@@ -166,7 +166,7 @@ func moduleRoot(ctx context.Context, wd string) (string, error) {
 // target and puts it in target's place: a reader of target sees the old
 // export or the new one, never half of one (two renames; between them,
 // for an instant, no directory).
-func export(ctx context.Context, root, target string) error {
+func export(ctx context.Context, root, target, wd string) error {
 	parent, base := filepath.Dir(target), filepath.Base(target)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
@@ -189,6 +189,11 @@ func export(ctx context.Context, root, target string) error {
 		return err
 	}
 	if err := ctx.Err(); err != nil { // interrupted: target stays as it was
+		return err
+	}
+	// Checked again: the build took a minute, and a directory filled
+	// meanwhile must not be replaced.
+	if err := checkTarget(target, wd); err != nil {
 		return err
 	}
 	return replaceDir(tmp, target)

@@ -1,7 +1,7 @@
 package term
 
 import (
-	"fmt"
+	"encoding/hex"
 	"image/color"
 	"io"
 
@@ -29,16 +29,16 @@ func (sc *Screen) SetColors(fg, bg string) (color.Color, bool) {
 	return now, rgbOf(now) != before
 }
 
-// parseHex reads "#rrggbb".
+// parseHex reads "#rrggbb": exactly a '#' and six hex digits.
 func parseHex(s string) (color.Color, bool) {
-	var r, g, b uint8
-	if len(s) != 7 {
+	if len(s) != 7 || s[0] != '#' {
 		return nil, false
 	}
-	if n, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil || n != 3 {
+	var rgb [3]byte
+	if _, err := hex.Decode(rgb[:], []byte(s[1:])); err != nil {
 		return nil, false
 	}
-	return color.RGBA{R: r, G: g, B: b, A: 0xff}, true
+	return color.RGBA{R: rgb[0], G: rgb[1], B: rgb[2], A: 0xff}, true
 }
 
 // ApplyColors takes the page's colours from a "resize" message: they

@@ -43,3 +43,16 @@ func TestSetColorsAnswersTheBackgroundQuery(t *testing.T) {
 	}
 	_ = sc.CloseAnswers()
 }
+
+// Only "#rrggbb" is a colour: anything else a page sends is ignored,
+// never half-read into the report that goes to the program's input.
+func TestParseHexIsStrict(t *testing.T) {
+	for _, s := range []string{"# 1 2 3", "#+1+2+3", "#\x1b]1\a1", "#0x0102", "#1\n2\n3", "ffffff", "#fffffff", "#gggggg"} {
+		if c, ok := parseHex(s); ok {
+			t.Errorf("parseHex(%q) = %v, want refused", s, c)
+		}
+	}
+	if c, ok := parseHex("#0D1117"); !ok || hexOf(rgbOf(c)) != "#0d1117" {
+		t.Errorf("parseHex(#0D1117) = %v, %v", c, ok)
+	}
+}
