@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -39,8 +40,12 @@ func TestAttendeeLoginsKeepTheInstructorLoggedIn(t *testing.T) {
 	c := login(t, hs, "instructor", "lead42")
 	body := url.Values{"name": {"mallory"}, "password": {"room42"}}.Encode()
 	refused := 0
-	for range maxCookieSessions {
+	// From many addresses, so that the server's bound, not one
+	// address's, is what fills (a review found the test could not fail
+	// when it stopped at the address's bound).
+	for i := range maxCookieSessions + 16 {
 		req := httptest.NewRequest("POST", "/login", strings.NewReader(body))
+		req.RemoteAddr = fmt.Sprintf("10.3.%d.%d:1", i/200, i%200)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 		rec := httptest.NewRecorder()
@@ -57,7 +62,7 @@ func TestAttendeeLoginsKeepTheInstructorLoggedIn(t *testing.T) {
 		}
 	}
 	if refused == 0 {
-		t.Fatalf("%d logins from one address all opened a session (at most %d an address)", maxCookieSessions, maxSessionsPerAddr)
+		t.Fatalf("%d logins all opened a session (at most %d)", maxCookieSessions+16, maxCookieSessions)
 	}
 	if _, ok := s.sessions.who(c.Value); !ok {
 		t.Fatal("the instructor's session is gone")
