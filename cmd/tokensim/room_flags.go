@@ -4,8 +4,11 @@ import (
 	"crypto/tls"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/tokensim/tokensim/scenarios"
+	"github.com/tokensim/tokensim/sim"
 	"github.com/tokensim/tokensim/workshop"
 )
 
@@ -19,6 +22,10 @@ type roomFlags struct {
 	login                   workshop.LoginLimits
 	password, instrPassword string
 	memBudget               bool
+	// The policy every lesson of the room runs under.
+	preset string
+	sets   settings
+	seed   uint64
 }
 
 // addRoomFlags defines the room's access flags on fs, with their
@@ -32,6 +39,9 @@ func addRoomFlags(fs *flags) *roomFlags {
 	fs.Var((*countFlag)(&rf.perAddr), "max-per-addr", "logged-in attendee connections from one address at once (a `count`; 0: no limit)")
 	fs.Var((*countFlag)(&rf.login.MaxFailures), "max-login-failures", "wrong passwords (a `count`) from one address within a minute before its passwords are refused for a minute (0: no limit)")
 	fs.BoolVar(&rf.memBudget, "memory-budget", false, "keep the Go runtime's memory limit at what the room holds: about half the memory per session, for more CPU (README, Performance; GOMEMLIMIT in the environment wins)")
+	fs.StringVar(&rf.preset, "preset", "", "run every lesson under this preset instead of the lesson's")
+	fs.Var(&rf.sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
+	fs.Uint64Var(&rf.seed, "seed", 1, "seed")
 	fs.StringVar(&rf.password, "password", "", "attendees' shared password (default: anyone gets in)")
 	fs.StringVar(&rf.instrPassword, "instructor-password", "", "the instructor's password, for the name \""+workshop.InstructorUser+"\"")
 	return rf
@@ -50,6 +60,23 @@ func (rf *roomFlags) check(instructorKey bool) string {
 		return "--password and --instructor-password must differ"
 	}
 	return ""
+}
+
+// lessons is the catalogue every session opens and the run the flags
+// set, checked against every lesson. bad is the user's (a policy some
+// lesson refuses: exit 2), broken the build's (the catalogue).
+func (rf *roomFlags) lessons() (cat []*scenarios.Scenario, run scenarios.Options, bad, broken error) {
+	run = scenarios.Options{Preset: rf.preset, Set: rf.sets, Seed: rf.seed}
+	cat, err := scenarios.Catalogue()
+	if err != nil {
+		return nil, run, nil, fmt.Errorf("the built-in catalogue is broken: %w", err)
+	}
+	for _, sc := range cat {
+		if _, _, err := scenarios.Policy(sc, run); err != nil {
+			return nil, run, err, nil
+		}
+	}
+	return cat, run, nil, nil
 }
 
 // config is the room's configuration the flags set; the caller adds the

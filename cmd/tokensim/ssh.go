@@ -8,12 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/tokensim/tokensim/scenarios"
-	"github.com/tokensim/tokensim/sim"
 	"github.com/tokensim/tokensim/workshop"
 )
 
@@ -52,10 +49,6 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 	instrKey := fs.String("instructor-key", "", "the instructor's public keys (a .pub or authorized_keys file)")
 	webAddr := fs.String("web", "", "also open the room's web door on this `address` (host:port): one room, both doors (see tokensim web)")
 	tf := addTLSFlags(fs)
-	preset := fs.String("preset", "", "run every lesson under this preset instead of the lesson's")
-	var sets settings
-	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
-	seed := fs.Uint64("seed", 1, "seed")
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
 		return code
@@ -102,16 +95,13 @@ func (e *env) sshUntil(ctx context.Context, args []string, ready func(addr strin
 			return bad("--instructor-key: %v", err)
 		}
 	}
-	cat, err := scenarios.Catalogue()
-	if err != nil {
-		fmt.Fprintf(e.stderr, "tokensim: the built-in catalogue is broken: %v\n", err)
-		return exitFailed
+	cat, run, badRun, broken := rf.lessons()
+	if badRun != nil {
+		return bad("%v", badRun)
 	}
-	run := scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}
-	for _, sc := range cat {
-		if _, _, err := scenarios.Policy(sc, run); err != nil {
-			return bad("%v", err)
-		}
+	if broken != nil {
+		fmt.Fprintf(e.stderr, "tokensim: %v\n", broken)
+		return exitFailed
 	}
 	if *hostKey == "" {
 		if *hostKey, err = workshop.DefaultHostKeyPath(); err != nil {

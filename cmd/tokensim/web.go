@@ -9,12 +9,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/tokensim/tokensim/scenarios"
-	"github.com/tokensim/tokensim/sim"
 	"github.com/tokensim/tokensim/web"
 	"github.com/tokensim/tokensim/workshop"
 )
@@ -47,10 +44,6 @@ func (e *env) webUntil(ctx context.Context, args []string, ready func(addr strin
 	allowRemote := fs.Bool("allow-remote", false, "allow an address other machines can reach")
 	rf := addRoomFlags(fs)
 	tf := addTLSFlags(fs)
-	preset := fs.String("preset", "", "run every lesson under this preset instead of the lesson's")
-	var sets settings
-	fs.Var(&sets, "set", "change a policy knob, key=value (repeatable); keys: "+strings.Join(sim.Knobs(), ", "))
-	seed := fs.Uint64("seed", 1, "seed")
 	// --export's hook goes here (cmd/tokensim/web_export.go).
 	pos, code, ok := fs.parse(args, e.stdout)
 	if !ok {
@@ -74,16 +67,13 @@ func (e *env) webUntil(ctx context.Context, args []string, ready func(addr strin
 	if err != nil {
 		return bad("%v", err)
 	}
-	cat, err := scenarios.Catalogue()
-	if err != nil {
-		fmt.Fprintf(e.stderr, "tokensim: the built-in catalogue is broken: %v\n", err)
-		return exitFailed
+	cat, run, badRun, broken := rf.lessons()
+	if badRun != nil {
+		return bad("%v", badRun)
 	}
-	run := scenarios.Options{Preset: *preset, Set: sets, Seed: *seed}
-	for _, sc := range cat {
-		if _, _, err := scenarios.Policy(sc, run); err != nil {
-			return bad("%v", err)
-		}
+	if broken != nil {
+		fmt.Fprintf(e.stderr, "tokensim: %v\n", broken)
+		return exitFailed
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(e.stderr, "tokensim web: "+format+"\n", a...) }
 	cfg := rf.config()
