@@ -6,21 +6,17 @@ package web
 // the same load, so that the figures compare.
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/procmem"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -76,51 +72,6 @@ func benchServer(b *testing.B) (url string) {
 // sshTestActiveFor.
 const benchActiveFor = 20 * time.Second
 
-// benchRSS is the process's resident set (VmRSS in /proc/self/status),
-// in bytes; ok is false where there is no /proc.
-func benchRSS() (uint64, bool) {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, false
-	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10, err == nil
-		}
-	}
-	return 0, false
-}
-
-// benchMemClasses are the runtime's memory classes reported per session,
-// as BenchmarkRSSPerActiveSession reports them.
-var benchMemClasses = []struct{ name, unit string }{
-	{"/memory/classes/heap/objects:bytes", "objects"},
-	{"/memory/classes/heap/unused:bytes", "unused"},
-	{"/memory/classes/heap/free:bytes", "free"},
-	{"/memory/classes/heap/released:bytes", "released"},
-	{"/memory/classes/heap/stacks:bytes", "stacks"},
-	{"/memory/classes/metadata/other:bytes", "metadata"},
-	{"/memory/classes/other:bytes", "other"},
-	{"/gc/heap/live:bytes", "live"},
-}
-
-func benchMemRead() map[string]uint64 {
-	s := make([]metrics.Sample, len(benchMemClasses))
-	for i, c := range benchMemClasses {
-		s[i].Name = c.name
-	}
-	metrics.Read(s)
-	out := map[string]uint64{}
-	for i, c := range benchMemClasses {
-		if s[i].Value.Kind() == metrics.KindUint64 {
-			out[c.unit] = s[i].Value.Uint64()
-		}
-	}
-	return out
-}
-
 // benchHeap is the live heap and the goroutine stacks after two GCs.
 func benchHeap() uint64 {
 	runtime.GC()
@@ -164,11 +115,11 @@ func BenchmarkWebRSSPerActiveSession(b *testing.B) {
 	for range b.N {
 		url := benchServer(b)
 		heap0 := benchHeap()
-		rss0, ok := benchRSS()
+		rss0, ok := procmem.RSS()
 		if !ok {
 			b.Skip("no /proc/self/status")
 		}
-		m0, g0 := benchMemRead(), runtime.NumGoroutine()
+		m0, g0 := procmem.Read(), runtime.NumGoroutine()
 		c := benchStartClients(b, url, n, "lesson", 120, 40)
 		if _, _, err := c.do("every 2s"); err != nil {
 			b.Fatal(err)
@@ -176,16 +127,16 @@ func BenchmarkWebRSSPerActiveSession(b *testing.B) {
 		// The sessions at work: the load model, not a wait for a result.
 		busy := time.NewTimer(benchActiveFor)
 		<-busy.C
-		rss1, _ := benchRSS()
-		m1, g1 := benchMemRead(), runtime.NumGoroutine()
+		rss1, _ := procmem.RSS()
+		m1, g1 := procmem.Read(), runtime.NumGoroutine()
 		lat, _, err := c.do("stop")
 		if err != nil {
 			b.Fatal(err)
 		}
 		per := func(a, b uint64) float64 { return (float64(a) - float64(b)) / n / (1 << 20) }
 		b.ReportMetric(per(rss1, rss0), "rss-MB/session")
-		for _, cl := range benchMemClasses {
-			b.ReportMetric(per(m1[cl.unit], m0[cl.unit]), cl.unit+"-MB/session")
+		for _, cl := range procmem.Classes {
+			b.ReportMetric(per(m1[cl.Unit], m0[cl.Unit]), cl.Unit+"-MB/session")
 		}
 		b.ReportMetric(float64(g1-g0)/n, "goroutines/session")
 		benchReportLatency(b, "key-", lat)
@@ -201,7 +152,7 @@ func BenchmarkWebRSSPerActiveSession(b *testing.B) {
 		}
 		b.ReportMetric(per(heap1, heap0), "heap+stacks-MB/session")
 		debug.FreeOSMemory()
-		rss2, _ := benchRSS()
+		rss2, _ := procmem.RSS()
 		b.ReportMetric(per(rss2, rss0), "rss-after-free-MB/session")
 		if err := c.close(); err != nil {
 			b.Fatal(err)

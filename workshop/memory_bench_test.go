@@ -1,64 +1,14 @@
 package workshop
 
 import (
-	"bufio"
-	"bytes"
+	"github.com/tokensim/tokensim/internal/procmem"
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"runtime/pprof"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
-
-// sshTestRSS is the process's resident set (VmRSS in /proc/self/status),
-// in bytes; ok is false where there is no /proc.
-func sshTestRSS() (uint64, bool) {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, false
-	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10, err == nil
-		}
-	}
-	return 0, false
-}
-
-// sshTestMemClasses are the runtime's memory classes (runtime/metrics)
-// the RSS benchmark reports per session: where the memory mapped for the
-// heap goes, so that RSS and the live heap can be told apart.
-var sshTestMemClasses = []struct{ name, unit string }{
-	{"/memory/classes/heap/objects:bytes", "objects"},    // live and not yet swept dead objects
-	{"/memory/classes/heap/unused:bytes", "unused"},      // free slots in spans in use (fragmentation)
-	{"/memory/classes/heap/free:bytes", "free"},          // free spans not yet returned to the OS
-	{"/memory/classes/heap/released:bytes", "released"},  // returned to the OS: not resident
-	{"/memory/classes/heap/stacks:bytes", "stacks"},      // goroutine stacks
-	{"/memory/classes/metadata/other:bytes", "metadata"}, // GC metadata, mspans, mcaches
-	{"/memory/classes/other:bytes", "other"},
-	{"/gc/heap/live:bytes", "live"}, // marked live at the last GC
-}
-
-func sshTestMemRead() map[string]uint64 {
-	s := make([]metrics.Sample, len(sshTestMemClasses))
-	for i, c := range sshTestMemClasses {
-		s[i].Name = c.name
-	}
-	metrics.Read(s)
-	out := map[string]uint64{}
-	for i, c := range sshTestMemClasses {
-		if s[i].Value.Kind() == metrics.KindUint64 {
-			out[c.unit] = s[i].Value.Uint64()
-		}
-	}
-	return out
-}
 
 // sshTestBenchConfig is the server the benchmarks measure: the bench
 // lesson, as tokensim ssh runs it by default; with
@@ -91,11 +41,11 @@ func BenchmarkRSSPerActiveSession(b *testing.B) {
 	for range b.N {
 		srv, addr := sshTestServer(b, sshTestBenchConfig(b))
 		heap0 := sshTestHeap()
-		rss0, ok := sshTestRSS()
+		rss0, ok := procmem.RSS()
 		if !ok {
 			b.Skip("no /proc/self/status")
 		}
-		m0, g0 := sshTestMemRead(), runtime.NumGoroutine()
+		m0, g0 := procmem.Read(), runtime.NumGoroutine()
 		c := sshTestStartClientsAt(b, srv, addr, n, "lesson", 120, 40)
 		if _, _, err := c.do("every 2s"); err != nil {
 			b.Fatal(err)
@@ -103,12 +53,12 @@ func BenchmarkRSSPerActiveSession(b *testing.B) {
 		// The sessions at work: the load model, not a wait for a result.
 		busy := time.NewTimer(sshTestActiveFor)
 		<-busy.C
-		rss1, _ := sshTestRSS()
-		m1, g1 := sshTestMemRead(), runtime.NumGoroutine()
+		rss1, _ := procmem.RSS()
+		m1, g1 := procmem.Read(), runtime.NumGoroutine()
 		per := func(a, b uint64) float64 { return (float64(a) - float64(b)) / n / (1 << 20) }
 		b.ReportMetric(per(rss1, rss0), "rss-MB/session")
-		for _, cl := range sshTestMemClasses {
-			b.ReportMetric(per(m1[cl.unit], m0[cl.unit]), cl.unit+"-MB/session")
+		for _, cl := range procmem.Classes {
+			b.ReportMetric(per(m1[cl.Unit], m0[cl.Unit]), cl.Unit+"-MB/session")
 		}
 		b.ReportMetric(float64(g1-g0)/n, "goroutines/session")
 		heap1 := sshTestHeap()
@@ -122,7 +72,7 @@ func BenchmarkRSSPerActiveSession(b *testing.B) {
 		}
 		b.ReportMetric(per(heap1, heap0), "heap+stacks-MB/session")
 		debugFreeOSMemory()
-		rss2, _ := sshTestRSS()
+		rss2, _ := procmem.RSS()
 		b.ReportMetric(per(rss2, rss0), "rss-after-free-MB/session")
 		if got := srv.Sessions(); got != n {
 			b.Fatalf("%d sessions, want %d", got, n)
