@@ -17,7 +17,7 @@ func TestArchitectureNamesExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dirs := []string{"..", "../sim", "../sim/jose", "../scenarios", "../render", "../serve", "../tui", "../workshop", "../internal/text", "../internal/tuitest", "../internal/hostcheck", "../internal/procmem", "../cmd/tokensim", "../progress", "../web", "../web/term", "../cmd/tokensim-wasm", "../cmd/tokensim-wasm/wasmplay"}
+	dirs := []string{"..", "../sim", "../sim/jose", "../scenarios", "../render", "../serve", "../tui", "../workshop", "../internal/text", "../internal/tuitest", "../internal/hostcheck", "../internal/procmem", "../internal/loadmodel", "../cmd/tokensim", "../progress", "../web", "../web/term", "../cmd/tokensim-wasm", "../cmd/tokensim-wasm/wasmplay"}
 	named := 0
 	for _, m := range regexp.MustCompile("`([^`\\s]+)`").FindAllStringSubmatch(string(doc), -1) {
 		name := strings.TrimSuffix(m[1], ",")

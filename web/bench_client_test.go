@@ -13,8 +13,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/loadmodel"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -284,53 +284,12 @@ func benchEvery(ctx context.Context, pages []*benchPage, d time.Duration, stop <
 	return lat, nil
 }
 
-// benchPaced is workshop's sshTestPaced for pages: every page steps
-// after a random pause of 0.5 to 1.5 s, keys in all.
+// benchPaced is the room's paced load (loadmodel.Paced, as the SSH
+// benchmark's) on pages: each key steps the page's lesson.
 func benchPaced(ctx context.Context, pages []*benchPage, keys int) ([]time.Duration, error) {
-	var (
-		mu   sync.Mutex
-		lat  []time.Duration
-		left = keys
-		errs = make(chan error, len(pages))
-		wg   sync.WaitGroup
-	)
-	for i, p := range pages {
-		wg.Go(func() {
-			rng := rand.New(rand.NewPCG(uint64(i), 1))
-			for k := 0; ; k++ {
-				mu.Lock()
-				if left == 0 {
-					mu.Unlock()
-					return
-				}
-				left--
-				mu.Unlock()
-				// The attendee reads before the next key: the load model,
-				// not a wait for a result.
-				pause := time.NewTimer(500*time.Millisecond + time.Duration(rng.Int64N(int64(time.Second))))
-				select {
-				case <-pause.C:
-				case <-ctx.Done():
-					errs <- ctx.Err()
-					return
-				}
-				d, err := p.step(ctx, k)
-				if err != nil {
-					errs <- err
-					return
-				}
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return nil, err
-	}
-	return lat, nil
+	return loadmodel.Paced(ctx, len(pages), keys, func(ctx context.Context, i, k int) (time.Duration, error) {
+		return pages[i].step(ctx, k)
+	})
 }
 
 // benchClientProcess is the client process: it connects

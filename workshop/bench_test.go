@@ -6,8 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tokensim/tokensim/internal/loadmodel"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"runtime"
@@ -213,58 +213,18 @@ func sshTestBurst(ctx context.Context, terms []*sshTestRaw, key string) ([]time.
 	return lat, nil
 }
 
-// sshTestPaced has every attendee press a step key about once a second (a
-// random pause of 0.5 to 1.5 s before each key: about 200 keys a second
-// from 200 sessions), keys in all, and returns each latency.
+// sshTestPaced has every attendee press a step key about once a second
+// (loadmodel.Paced: about 200 keys a second from 200 sessions), keys in
+// all, back and forth between the first two steps so that every key
+// changes the frame, and returns each latency.
 func sshTestPaced(ctx context.Context, terms []*sshTestRaw, keys int) ([]time.Duration, error) {
-	var (
-		mu   sync.Mutex
-		lat  []time.Duration
-		left = keys
-		errs = make(chan error, len(terms))
-		wg   sync.WaitGroup
-	)
-	for i, t := range terms {
-		wg.Go(func() {
-			rng := rand.New(rand.NewPCG(uint64(i), 1))
-			for k := 0; ; k++ {
-				mu.Lock()
-				if left == 0 {
-					mu.Unlock()
-					return
-				}
-				left--
-				mu.Unlock()
-				// The attendee reads before the next key: the load model,
-				// not a wait for a result.
-				pause := time.NewTimer(500*time.Millisecond + time.Duration(rng.Int64N(int64(time.Second))))
-				select {
-				case <-pause.C:
-				case <-ctx.Done():
-					errs <- ctx.Err()
-					return
-				}
-				key := "l"
-				if k%2 == 1 {
-					key = "h" // back and forth between the first two steps: every key changes the frame
-				}
-				d, err := t.step(ctx, key)
-				if err != nil {
-					errs <- err
-					return
-				}
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return nil, err
-	}
-	return lat, nil
+	return loadmodel.Paced(ctx, len(terms), keys, func(ctx context.Context, i, k int) (time.Duration, error) {
+		key := "l"
+		if k%2 == 1 {
+			key = "h"
+		}
+		return terms[i].step(ctx, key)
+	})
 }
 
 // sshTestClientProcess is the client side of a benchmark: it connects
